@@ -1,0 +1,115 @@
+package io.rocketkube.store;
+
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The broker's view of the store: append, read by queue, look up, and the two replication hooks.
+ * Open one with {@code DefaultMessageStore.open(StoreConfig)}.
+ *
+ * <p>All methods are thread-safe. Offsets: a <em>physical</em> offset is a byte position in the
+ * CommitLog; a <em>queue</em> (logical) offset is the index of an entry in one topic/queue's
+ * ConsumeQueue. A queue's max offset is the next offset to be written, its min the first still stored.
+ */
+public interface MessageStore extends AutoCloseable {
+
+    /**
+     * Appends one message. The future completes once the message is stored (ASYNC_FLUSH, or WAIT=false)
+     * or durable (SYNC_FLUSH with WAIT); under SYNC_FLUSH it completes with FLUSH_DISK_TIMEOUT if the
+     * flush takes longer than {@link StoreConfig#syncFlushTimeout()}. A refused message completes with a
+     * non-stored status and nothing written; the future never completes exceptionally.
+     */
+    CompletableFuture<PutResult> put(MessageRecordRequest request);
+
+    /**
+     * Appends messages of one topic and queue in one write: all or none. Each gets its own record and
+     * the next queue offset. All requests must share topic, queueId, sysFlag and WAIT, else
+     * MESSAGE_ILLEGAL.
+     */
+    CompletableFuture<PutResult> putBatch(List<MessageRecordRequest> requests);
+
+    /**
+     * Reads up to {@code maxCount} messages and about {@code maxBytes} bytes (at least one message is
+     * returned if any matches) from {@code offset} of a queue. Close the result when done.
+     */
+    GetResult get(String topic, int queueId, long offset, int maxCount, int maxBytes, MessageFilter filter);
+
+    /** First queue offset still stored; 0 for an unknown queue. */
+    long minOffset(String topic, int queueId);
+
+    /** Next queue offset to be written (entries ever written); 0 for an unknown queue. */
+    long maxOffset(String topic, int queueId);
+
+    /**
+     * The queue offset whose store time is nearest {@code timestamp} (exact match wins; all later → min;
+     * all earlier → the last entry); 0 when the queue is empty.
+     */
+    long offsetByTimestamp(String topic, int queueId, long timestamp);
+
+    /** Store time of the message at the queue's min offset, -1 if none. */
+    long earliestMessageStoreTime(String topic, int queueId);
+
+    /** Store time of the message at {@code queueOffset}, -1 if not stored. */
+    long storeTimeOf(String topic, int queueId, long queueOffset);
+
+    /** The record starting at {@code physicalOffset} (a heap copy), if one is stored there. */
+    Optional<MessageSlice> lookMessageByPhysicalOffset(long physicalOffset);
+
+    /** The record named by an offset msgId (remoting-protocol.md §4.6); empty if malformed or absent. */
+    Optional<MessageSlice> lookMessageByOffsetMsgId(String offsetMsgId);
+
+    /**
+     * Messages of {@code topic} whose KEYS contain {@code key} or whose UNIQ_KEY equals it, stored in
+     * {@code [beginTime, endTime]}, newest first, at most {@code maxNum}.
+     */
+    QueryResult queryByKey(String topic, String key, int maxNum, long beginTime, long endTime);
+
+    /** Next physical offset to be written. */
+    long maxPhysicalOffset();
+
+    /** First physical offset still stored. */
+    long minPhysicalOffset();
+
+    /** Forgets a topic: its ConsumeQueues are deleted (CommitLog records stay until retention). */
+    void deleteTopic(String topic);
+
+    /** Topics with at least one ConsumeQueue. */
+    Set<String> topics();
+
+    /** Queue ids of a topic that have a ConsumeQueue. */
+    Set<Integer> queueIds(String topic);
+
+    StoreStats stats();
+
+    /** Registers a listener told of every message dispatched to a ConsumeQueue from now on. */
+    void addArrivalListener(MessageArrivalListener listener);
+
+    /**
+     * Replication, master side: a heap copy of up to {@code maxBytes} raw CommitLog bytes starting at
+     * {@code fromPhysicalOffset}, never crossing a segment end nor the written end. Empty when there is
+     * nothing at that offset yet.
+     *
+     * @throws IllegalArgumentException if the offset is below {@link #minPhysicalOffset()}
+     */
+    ByteBuffer readCommitLog(long fromPhysicalOffset, int maxBytes);
+
+    /**
+     * Replication, replica side: appends raw bytes read from a master's {@link #readCommitLog}. The
+     * bytes may end in the middle of a record; records are dispatched once complete.
+     *
+     * @return the new {@link #maxPhysicalOffset()}
+     * @throws IllegalArgumentException if {@code physicalOffset != maxPhysicalOffset()} (the replica must
+     *                                  reconnect from its own max offset)
+     */
+    long appendReplicated(long physicalOffset, ByteBuffer data);
+
+    /** Makes everything appended so far durable, with the indexes and the checkpoint. */
+    void flush();
+
+    /** Clean shutdown: stops the services, flushes, writes the checkpoint, removes the abort marker. */
+    @Override
+    void close();
+}

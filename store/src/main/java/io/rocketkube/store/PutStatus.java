@@ -1,0 +1,35 @@
+package io.rocketkube.store;
+
+/**
+ * Outcome of an append, as RocketMQ's PutMessageStatus; the broker maps these to response codes
+ * (remoting-protocol.md §5.2.4 step 9).
+ */
+public enum PutStatus {
+    /** Stored (and, under SYNC_FLUSH with WAIT, durable). */
+    PUT_OK(true),
+    /** Stored, but not made durable within the sync flush timeout. */
+    FLUSH_DISK_TIMEOUT(true),
+    /** Refused: too large, bad topic, or malformed fields. Nothing was written. */
+    MESSAGE_ILLEGAL(false),
+    /** Refused: properties longer than 32767 bytes. Nothing was written. */
+    PROPERTIES_SIZE_EXCEEDED(false),
+    /** Refused: the store is shut down, read-only (replica), or failed to write. Nothing was acknowledged. */
+    SERVICE_NOT_AVAILABLE(false),
+    /** Refused: the writer is overloaded. Nothing was written. */
+    OS_PAGECACHE_BUSY(false),
+    /** Refused: a new segment file could not be created. Nothing was written. */
+    CREATE_MAPPED_FILE_FAILED(false),
+    /** Refused for another reason. Nothing was written. */
+    UNKNOWN_ERROR(false);
+
+    private final boolean stored;
+
+    PutStatus(boolean stored) {
+        this.stored = stored;
+    }
+
+    /** Whether the message is in the store (and will be served) despite the status. */
+    public boolean isStored() {
+        return stored;
+    }
+}

@@ -1,0 +1,172 @@
+package io.rocketkube.store;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Everything the store is told from outside, fixed at open time. Build with {@link #builder(Path)}; the
+ * defaults are the reference broker's (remoting-protocol.md §7).
+ *
+ * @param dataDir                   root directory; the store owns everything under it
+ * @param commitLogSegmentSize      bytes per CommitLog segment file (1 GiB)
+ * @param flushMode                 {@link FlushMode}
+ * @param flushInterval             ASYNC_FLUSH: how often the background flush looks at dirty bytes (500 ms)
+ * @param flushLeastPages           ASYNC_FLUSH: flush only once this many 4 KiB pages are dirty (4) ...
+ * @param flushThoroughInterval     ... or once this long has passed since the last flush (10 s)
+ * @param syncFlushTimeout          SYNC_FLUSH: answer FLUSH_DISK_TIMEOUT after this long (5 s)
+ * @param consumeQueueEntriesPerFile 20-byte entries per ConsumeQueue file (300 000)
+ * @param checkpointInterval        how often indexes are flushed and the checkpoint advanced (1 s)
+ * @param indexSlots                hash slots per IndexFile (5 000 000)
+ * @param indexMaxEntries           entries per IndexFile before a new one starts (20 000 000)
+ * @param fileReservedHours         CommitLog segments older than this are deleted (72)
+ * @param deleteWhenHour            hour of day (in the clock's zone) at which expired segments go (4)
+ * @param diskUsageThresholdPercent above this disk usage, the oldest segments go at any hour (75)
+ * @param retentionCheckInterval    how often retention runs (10 s)
+ * @param maxMessageSize            largest record accepted, in bytes (4 MiB)
+ * @param storeHost                 the broker's client-facing address, written into every record
+ * @param clock                     the store time source (store timestamps, retention)
+ */
+public record StoreConfig(
+        Path dataDir,
+        int commitLogSegmentSize,
+        FlushMode flushMode,
+        Duration flushInterval,
+        int flushLeastPages,
+        Duration flushThoroughInterval,
+        Duration syncFlushTimeout,
+        int consumeQueueEntriesPerFile,
+        Duration checkpointInterval,
+        int indexSlots,
+        int indexMaxEntries,
+        int fileReservedHours,
+        int deleteWhenHour,
+        int diskUsageThresholdPercent,
+        Duration retentionCheckInterval,
+        int maxMessageSize,
+        InetSocketAddress storeHost,
+        Clock clock) {
+
+    public static final int DEFAULT_SEGMENT_SIZE = 1 << 30;
+
+    public StoreConfig {
+        Objects.requireNonNull(dataDir, "dataDir");
+        Objects.requireNonNull(flushMode, "flushMode");
+        Objects.requireNonNull(flushInterval, "flushInterval");
+        Objects.requireNonNull(flushThoroughInterval, "flushThoroughInterval");
+        Objects.requireNonNull(syncFlushTimeout, "syncFlushTimeout");
+        Objects.requireNonNull(checkpointInterval, "checkpointInterval");
+        Objects.requireNonNull(retentionCheckInterval, "retentionCheckInterval");
+        Objects.requireNonNull(storeHost, "storeHost");
+        Objects.requireNonNull(clock, "clock");
+        if (storeHost.getAddress() == null) {
+            throw new IllegalArgumentException("storeHost must be a resolved address: " + storeHost);
+        }
+        require(maxMessageSize >= 256, "maxMessageSize must be at least 256");
+        require(commitLogSegmentSize >= 4096, "commitLogSegmentSize must be at least 4096");
+        require(commitLogSegmentSize >= maxMessageSize + 8L,
+                "commitLogSegmentSize must hold the largest message plus a blank filler");
+        require(flushLeastPages >= 0, "flushLeastPages must be >= 0");
+        require(consumeQueueEntriesPerFile >= 1, "consumeQueueEntriesPerFile must be >= 1");
+        require(indexSlots >= 1, "indexSlots must be >= 1");
+        require(indexMaxEntries >= 2, "indexMaxEntries must be >= 2");
+        require(fileReservedHours >= 0, "fileReservedHours must be >= 0");
+        require(deleteWhenHour >= 0 && deleteWhenHour <= 23, "deleteWhenHour must be 0..23");
+        require(diskUsageThresholdPercent >= 1 && diskUsageThresholdPercent <= 100, "diskUsageThresholdPercent must be 1..100");
+        requirePositive(flushInterval, "flushInterval");
+        requirePositive(flushThoroughInterval, "flushThoroughInterval");
+        requirePositive(syncFlushTimeout, "syncFlushTimeout");
+        requirePositive(checkpointInterval, "checkpointInterval");
+        requirePositive(retentionCheckInterval, "retentionCheckInterval");
+    }
+
+    public static Builder builder(Path dataDir) {
+        return new Builder(dataDir);
+    }
+
+    /** A builder starting from this config. */
+    public Builder toBuilder() {
+        Builder b = new Builder(dataDir);
+        b.commitLogSegmentSize = commitLogSegmentSize;
+        b.flushMode = flushMode;
+        b.flushInterval = flushInterval;
+        b.flushLeastPages = flushLeastPages;
+        b.flushThoroughInterval = flushThoroughInterval;
+        b.syncFlushTimeout = syncFlushTimeout;
+        b.consumeQueueEntriesPerFile = consumeQueueEntriesPerFile;
+        b.checkpointInterval = checkpointInterval;
+        b.indexSlots = indexSlots;
+        b.indexMaxEntries = indexMaxEntries;
+        b.fileReservedHours = fileReservedHours;
+        b.deleteWhenHour = deleteWhenHour;
+        b.diskUsageThresholdPercent = diskUsageThresholdPercent;
+        b.retentionCheckInterval = retentionCheckInterval;
+        b.maxMessageSize = maxMessageSize;
+        b.storeHost = storeHost;
+        b.clock = clock;
+        return b;
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+
+    private static void requirePositive(Duration d, String name) {
+        require(!d.isNegative() && !d.isZero(), name + " must be positive");
+    }
+
+    /** Mutable builder; not thread-safe. */
+    public static final class Builder {
+        private final Path dataDir;
+        private int commitLogSegmentSize = DEFAULT_SEGMENT_SIZE;
+        private FlushMode flushMode = FlushMode.ASYNC_FLUSH;
+        private Duration flushInterval = Duration.ofMillis(500);
+        private int flushLeastPages = 4;
+        private Duration flushThoroughInterval = Duration.ofSeconds(10);
+        private Duration syncFlushTimeout = Duration.ofSeconds(5);
+        private int consumeQueueEntriesPerFile = 300_000;
+        private Duration checkpointInterval = Duration.ofSeconds(1);
+        private int indexSlots = 5_000_000;
+        private int indexMaxEntries = 20_000_000;
+        private int fileReservedHours = 72;
+        private int deleteWhenHour = 4;
+        private int diskUsageThresholdPercent = 75;
+        private Duration retentionCheckInterval = Duration.ofSeconds(10);
+        private int maxMessageSize = 4 * 1024 * 1024;
+        private InetSocketAddress storeHost = new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 10911);
+        private Clock clock = Clock.systemDefaultZone();
+
+        private Builder(Path dataDir) {
+            this.dataDir = dataDir;
+        }
+
+        public Builder commitLogSegmentSize(int v) { commitLogSegmentSize = v; return this; }
+        public Builder flushMode(FlushMode v) { flushMode = v; return this; }
+        public Builder flushInterval(Duration v) { flushInterval = v; return this; }
+        public Builder flushLeastPages(int v) { flushLeastPages = v; return this; }
+        public Builder flushThoroughInterval(Duration v) { flushThoroughInterval = v; return this; }
+        public Builder syncFlushTimeout(Duration v) { syncFlushTimeout = v; return this; }
+        public Builder consumeQueueEntriesPerFile(int v) { consumeQueueEntriesPerFile = v; return this; }
+        public Builder checkpointInterval(Duration v) { checkpointInterval = v; return this; }
+        public Builder indexSlots(int v) { indexSlots = v; return this; }
+        public Builder indexMaxEntries(int v) { indexMaxEntries = v; return this; }
+        public Builder fileReservedHours(int v) { fileReservedHours = v; return this; }
+        public Builder deleteWhenHour(int v) { deleteWhenHour = v; return this; }
+        public Builder diskUsageThresholdPercent(int v) { diskUsageThresholdPercent = v; return this; }
+        public Builder retentionCheckInterval(Duration v) { retentionCheckInterval = v; return this; }
+        public Builder maxMessageSize(int v) { maxMessageSize = v; return this; }
+        public Builder storeHost(InetSocketAddress v) { storeHost = v; return this; }
+        public Builder clock(Clock v) { clock = v; return this; }
+
+        public StoreConfig build() {
+            return new StoreConfig(dataDir, commitLogSegmentSize, flushMode, flushInterval, flushLeastPages,
+                    flushThoroughInterval, syncFlushTimeout, consumeQueueEntriesPerFile, checkpointInterval,
+                    indexSlots, indexMaxEntries, fileReservedHours, deleteWhenHour, diskUsageThresholdPercent,
+                    retentionCheckInterval, maxMessageSize, storeHost, clock);
+        }
+    }
+}
