@@ -1,0 +1,258 @@
+package io.rocketkube.client.remoting;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.flush.FlushConsolidationHandler;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.HashedWheelTimer;
+import io.rocketkube.client.protocol.ResponseCode;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the server and the client share: the pipeline, dispatch of inbound requests to processors, and the
+ * requests this side sends over a channel, whichever side opened it (a broker also calls its clients).
+ *
+ * <p>Backpressure: when a peer stops reading, its channel turns unwritable and we stop reading its requests
+ * until it drains, so one slow connection cannot make us buffer without bound or slow the others.
+ */
+public abstract class RemotingEndpoint implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RemotingEndpoint.class);
+    /** Flushes are coalesced across up to this many writes while a read burst is in progress. */
+    private static final int FLUSH_CONSOLIDATION_LIMIT = 64;
+
+    private final ProcessorRegistry processors;
+    private final RemotingObserver observer;
+    private final int maxFrameLength;
+    private final Duration idleTimeout;
+    private final HashedWheelTimer timer;
+    private final InFlightRequests inFlight;
+    private final Semaphore asyncPermits;
+    private final Semaphore onewayPermits;
+    private final InboundHandler inboundHandler = new InboundHandler();
+
+    protected RemotingEndpoint(ProcessorRegistry processors, RemotingObserver observer, int maxFrameLength,
+                               Duration idleTimeout, int maxInFlightAsync, int maxInFlightOneway, String name) {
+        this.processors = processors;
+        this.observer = observer;
+        this.maxFrameLength = maxFrameLength;
+        this.idleTimeout = idleTimeout;
+        this.timer = new HashedWheelTimer(runnable -> {
+            Thread thread = new Thread(runnable, name + "-request-timer");
+            thread.setDaemon(true);
+            return thread;
+        }, 10, TimeUnit.MILLISECONDS);
+        this.inFlight = new InFlightRequests(timer);
+        this.asyncPermits = new Semaphore(maxInFlightAsync);
+        this.onewayPermits = new Semaphore(maxInFlightOneway);
+    }
+
+    protected final void initPipeline(ChannelPipeline pipeline) {
+        pipeline.addLast("flush", new FlushConsolidationHandler(FLUSH_CONSOLIDATION_LIMIT, true));
+        if (!idleTimeout.isZero()) {
+            pipeline.addLast("idle", new IdleStateHandler(0, 0, idleTimeout.toMillis(), TimeUnit.MILLISECONDS));
+        }
+        pipeline.addLast("decoder", new FrameDecoder(maxFrameLength));
+        pipeline.addLast("encoder", FrameEncoder.INSTANCE);
+        pipeline.addLast("handler", inboundHandler);
+    }
+
+    /** Sends a request and returns its response; bounded by the async in-flight limit. */
+    public CompletableFuture<RemotingCommand> invokeAsync(Channel channel, RemotingCommand request,
+                                                          long timeoutMillis) {
+        if (!asyncPermits.tryAcquire()) {
+            return CompletableFuture.failedFuture(new RemotingException.TooManyInFlight(
+                    "too many async requests in flight to " + channel.remoteAddress()));
+        }
+        return send(channel, request, timeoutMillis, asyncPermits::release);
+    }
+
+    /** Sends a request and waits for its response. */
+    public RemotingCommand invokeSync(Channel channel, RemotingCommand request, long timeoutMillis)
+            throws RemotingException, InterruptedException {
+        CompletableFuture<RemotingCommand> response = send(channel, request, timeoutMillis, () -> { });
+        try {
+            // The in-flight timer completes the future; the extra margin only guards against a lost timer.
+            return response.get(timeoutMillis + 1000, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw asRemotingException(e.getCause());
+        } catch (TimeoutException e) {
+            inFlight.fail(request.opaque(), e);
+            throw new RemotingException.Timeout("no response from " + channel.remoteAddress() + " within "
+                    + timeoutMillis + " ms");
+        }
+    }
+
+    /** Sends a request that gets no response; bounded by the oneway in-flight limit. */
+    public void invokeOneway(Channel channel, RemotingCommand request) throws RemotingException {
+        if (!onewayPermits.tryAcquire()) {
+            throw new RemotingException.TooManyInFlight("too many oneway requests in flight to "
+                    + channel.remoteAddress());
+        }
+        request.markOneway();
+        channel.writeAndFlush(request).addListener(f -> {
+            onewayPermits.release();
+            if (!f.isSuccess()) {
+                LOG.debug("oneway request {} to {} failed", request.code(), channel.remoteAddress(), f.cause());
+            }
+        });
+    }
+
+    private CompletableFuture<RemotingCommand> send(Channel channel, RemotingCommand request, long timeoutMillis,
+                                                    Runnable onDone) {
+        CompletableFuture<RemotingCommand> response = inFlight.add(request.opaque(), channel, timeoutMillis, onDone);
+        channel.writeAndFlush(request).addListener(f -> {
+            if (!f.isSuccess()) {
+                inFlight.fail(request.opaque(), new RemotingException.ConnectionFailed(
+                        "cannot send request to " + channel.remoteAddress(), f.cause()));
+            }
+        });
+        return response;
+    }
+
+    static RemotingException asRemotingException(Throwable cause) {
+        return cause instanceof RemotingException remoting ? remoting
+                : new RemotingException(String.valueOf(cause), cause);
+    }
+
+    /** Requests awaiting a response, for tests and metrics. */
+    public int inFlightCount() {
+        return inFlight.size();
+    }
+
+    @Override
+    public void close() {
+        timer.stop();
+    }
+
+    private void dispatch(Channel channel, RemotingCommand request) {
+        ProcessorRegistry.Registration registration = processors.lookup(request.code());
+        if (registration == null) {
+            answer(channel, request, request.response(ResponseCode.REQUEST_CODE_NOT_SUPPORTED,
+                    " request type " + request.code() + " not supported"), System.nanoTime());
+            return;
+        }
+        long started = System.nanoTime();
+        try {
+            registration.executor().execute(() -> runProcessor(registration.processor(), channel, request, started));
+        } catch (RejectedExecutionException e) {
+            answer(channel, request, request.response(ResponseCode.SYSTEM_BUSY,
+                    "[OVERLOAD]system busy, start flow control for a while"), started);
+        }
+    }
+
+    private void runProcessor(RequestProcessor processor, Channel channel, RemotingCommand request, long started) {
+        CompletableFuture<RemotingCommand> pending;
+        try {
+            pending = processor.process(channel, request);
+        } catch (Throwable e) {
+            answer(channel, request, errorResponse(request, e), started);
+            return;
+        }
+        if (pending == null) {
+            answer(channel, request, null, started);
+            return;
+        }
+        pending.whenComplete((response, failure) -> answer(channel, request,
+                failure == null ? response : errorResponse(request, unwrap(failure)), started));
+    }
+
+    private static Throwable unwrap(Throwable failure) {
+        return failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+    }
+
+    private static RemotingCommand errorResponse(RemotingCommand request, Throwable e) {
+        if (e instanceof RequestRejectedException rejected) {
+            return request.response(rejected.responseCode(), rejected.getMessage());
+        }
+        LOG.warn("processor for request code {} failed", request.code(), e);
+        return request.response(ResponseCode.SYSTEM_ERROR, e.toString());
+    }
+
+    private void answer(Channel channel, RemotingCommand request, RemotingCommand response, long started) {
+        observer.requestHandled(request.code(), response == null ? ResponseCode.SUCCESS : response.code(),
+                System.nanoTime() - started);
+        if (response == null) {
+            return;
+        }
+        if (request.isOneway()) {
+            if (response.bodyBuffer() != null) {
+                response.bodyBuffer().release();
+            }
+            return;
+        }
+        channel.writeAndFlush(response).addListener(ChannelFutureListener.FIRE_EXCEPTION_ON_FAILURE);
+    }
+
+    @ChannelHandler.Sharable
+    private final class InboundHandler extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) throws Exception {
+            observer.channelActive(ctx.channel());
+            super.channelActive(ctx);
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            RemotingCommand command = (RemotingCommand) msg;
+            if (command.isResponse()) {
+                if (!inFlight.complete(command)) {
+                    LOG.debug("response with opaque {} from {} matches no pending request", command.opaque(),
+                            ctx.channel().remoteAddress());
+                }
+            } else {
+                dispatch(ctx.channel(), command);
+            }
+        }
+
+        @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+            ctx.channel().config().setAutoRead(ctx.channel().isWritable());
+            super.channelWritabilityChanged(ctx);
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+            if (evt instanceof IdleStateEvent) {
+                LOG.info("closing {}: idle for {}", ctx.channel().remoteAddress(), idleTimeout);
+                observer.channelIdle(ctx.channel());
+                ctx.close();
+                return;
+            }
+            super.userEventTriggered(ctx, evt);
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+            inFlight.failAll(ctx.channel(), new RemotingException.ConnectionFailed(
+                    "connection to " + ctx.channel().remoteAddress() + " closed", null));
+            observer.channelClosed(ctx.channel());
+            super.channelInactive(ctx);
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            Throwable reason = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
+            String text = reason instanceof MalformedFrameException ? reason.getMessage() : reason.toString();
+            if (ctx.channel().isActive()) {
+                LOG.warn("closing {}: {}", ctx.channel().remoteAddress(), text);
+                observer.protocolError(ctx.channel(), text);
+            }
+            ctx.close();
+        }
+    }
+}
