@@ -1,0 +1,35 @@
+package io.rocketkube.namesrv;
+
+import io.rocketkube.client.remoting.RemotingServerConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Everything the NameServer needs, as plain values: the Quarkus layer builds it from configuration and
+ * tests build it directly.
+ *
+ * @param remoting         where and how the remoting server listens
+ * @param dataDir          where the KV config file lives
+ * @param brokerExpiry     a broker silent this long is dropped
+ * @param scanInterval     how often silent brokers are looked for
+ * @param processorThreads threads running request processors
+ * @param orderMessageEnable whether routes carry orderTopicConf from the ORDER_TOPIC_CONFIG namespace
+ */
+public record NameServerSettings(RemotingServerConfig remoting, Path dataDir, Duration brokerExpiry,
+                                 Duration scanInterval, int processorThreads, boolean orderMessageEnable) {
+    public NameServerSettings {
+        if (brokerExpiry.isNegative() || brokerExpiry.isZero() || scanInterval.isNegative() || scanInterval.isZero()) {
+            throw new IllegalArgumentException("broker expiry and scan interval must be positive, got "
+                    + brokerExpiry + " and " + scanInterval);
+        }
+        if (processorThreads <= 0) {
+            throw new IllegalArgumentException("processor threads must be positive, got " + processorThreads);
+        }
+    }
+
+    /** An ephemeral port on {@code host}, reference timings. */
+    public static NameServerSettings forTest(String host, Path dataDir) {
+        return new NameServerSettings(RemotingServerConfig.of(host, 0), dataDir, Duration.ofSeconds(120),
+                Duration.ofSeconds(10), 4, false);
+    }
+}

@@ -1,0 +1,96 @@
+package io.rocketkube.namesrv;
+
+import io.netty.channel.Channel;
+import io.rocketkube.client.protocol.RequestCode;
+import io.rocketkube.client.protocol.ResponseCode;
+import io.rocketkube.client.remoting.RemotingCommand;
+import io.rocketkube.client.remoting.RequestProcessor;
+import io.rocketkube.client.remoting.RequestRejectedException;
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * GET_NAMESRV_CONFIG and UPDATE_NAMESRV_CONFIG, as properties text. An update naming any key outside the safe
+ * set, or any invalid value, is refused whole: nothing of it is applied.
+ */
+final class NamesrvConfigProcessor implements RequestProcessor {
+    static final int[] CODES = {RequestCode.GET_NAMESRV_CONFIG, RequestCode.UPDATE_NAMESRV_CONFIG};
+    static final String ORDER_MESSAGE_ENABLE = "orderMessageEnable";
+    static final String BROKER_EXPIRY_MILLIS = "brokerExpiryMillis";
+    private static final Set<String> UPDATABLE = Set.of(ORDER_MESSAGE_ENABLE, BROKER_EXPIRY_MILLIS);
+
+    private final NameServerSettings settings;
+    private final RuntimeOptions options;
+
+    NamesrvConfigProcessor(NameServerSettings settings, RuntimeOptions options) {
+        this.settings = settings;
+        this.options = options;
+    }
+
+    @Override
+    public CompletableFuture<RemotingCommand> process(Channel channel, RemotingCommand request) throws IOException {
+        if (request.code() == RequestCode.GET_NAMESRV_CONFIG) {
+            return RequestProcessor.respond(request.response(ResponseCode.SUCCESS).withBody(currentConfig()));
+        }
+        Properties update = new Properties();
+        if (request.body() != null) {
+            update.load(new StringReader(new String(request.body(), StandardCharsets.UTF_8)));
+        }
+        Set<String> refused = new TreeSet<>(update.stringPropertyNames());
+        refused.removeAll(UPDATABLE);
+        if (!refused.isEmpty()) {
+            throw new RequestRejectedException(ResponseCode.NO_PERMISSION, "cannot update " + refused
+                    + "; only " + new TreeSet<>(UPDATABLE) + " may change at runtime");
+        }
+        List<Runnable> changes = new ArrayList<>();
+        String order = update.getProperty(ORDER_MESSAGE_ENABLE);
+        if (order != null) {
+            if (!order.trim().equals("true") && !order.trim().equals("false")) {
+                throw new RequestRejectedException(ResponseCode.INVALID_PARAMETER, ORDER_MESSAGE_ENABLE
+                        + " must be true or false, got " + order);
+            }
+            changes.add(() -> options.setOrderMessageEnable(Boolean.parseBoolean(order.trim())));
+        }
+        String expiry = update.getProperty(BROKER_EXPIRY_MILLIS);
+        if (expiry != null) {
+            long millis = parsePositive(expiry);
+            changes.add(() -> options.setBrokerExpiryMillis(millis));
+        }
+        changes.forEach(Runnable::run);
+        return RequestProcessor.respond(request.response(ResponseCode.SUCCESS));
+    }
+
+    private static long parsePositive(String value) {
+        try {
+            long millis = Long.parseLong(value.trim());
+            if (millis > 0) {
+                return millis;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw new RequestRejectedException(ResponseCode.INVALID_PARAMETER, BROKER_EXPIRY_MILLIS
+                + " must be a positive number of milliseconds, got " + value);
+    }
+
+    private String currentConfig() throws IOException {
+        Properties current = new Properties();
+        current.setProperty("listenHost", settings.remoting().host());
+        current.setProperty("listenPort", String.valueOf(settings.remoting().port()));
+        current.setProperty("dataDir", settings.dataDir().toString());
+        current.setProperty("scanIntervalMillis", String.valueOf(settings.scanInterval().toMillis()));
+        current.setProperty(BROKER_EXPIRY_MILLIS, String.valueOf(options.brokerExpiryMillis()));
+        current.setProperty(ORDER_MESSAGE_ENABLE, String.valueOf(options.orderMessageEnable()));
+        StringWriter text = new StringWriter();
+        current.store(text, null);
+        return text.toString();
+    }
+}
