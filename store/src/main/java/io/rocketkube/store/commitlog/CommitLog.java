@@ -1,0 +1,323 @@
+package io.rocketkube.store.commitlog;
+
+import io.rocketkube.client.message.MessageSysFlag;
+import io.rocketkube.client.message.StoredMessageLayout;
+import io.rocketkube.store.MessageRecordRequest;
+import io.rocketkube.store.dispatch.DispatchRequest;
+import io.rocketkube.store.file.SegmentFile;
+import io.rocketkube.store.file.SegmentList;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+
+/**
+ * The CommitLog: every message of every topic, appended in arrival order to fixed-size segment files
+ * ({@link SegmentFile}, named by their 20-digit start offset). Records use the RocketMQ stored layout
+ * ({@code StoredMessageLayout}) so a pull can send the stored bytes as they are. A record never spans
+ * segments: when a record (or batch) plus an 8-byte blank filler does not fit the tail, the tail gets
+ * the filler
+ * <pre>
+ * 0  4  TOTALSIZE  = bytes left in the segment
+ * 4  4  MAGICCODE  = 0xCBD43194
+ * </pre>
+ * and the record goes to the start of the next segment.
+ *
+ * <p><b>Write path: positional {@code write} into the page cache, reads through a shared mapping.</b>
+ * Measured on this machine (see store/README.md, "write path"): with SYNC_FLUSH, 1 KiB appends made
+ * durable by {@code msync} of a freshly mapped sparse segment made the device write many times the
+ * message bytes, because each msync of a partly written page writes back whole pages and forces
+ * filesystem block allocation for a sparse file; {@code pwrite} plus {@code fdatasync} of the same
+ * stream wrote close to 1x. Throughput of the two is within noise for ASYNC_FLUSH at 1 KiB, since the
+ * cost there is the copy into the page cache either way. So appends go through
+ * {@link SegmentFile#write} and durability is {@link SegmentFile#forceData} ({@code fdatasync}); the
+ * read side keeps the zero-copy mapping, which sees channel writes at once.
+ *
+ * <p><b>Threading.</b> Appends (single, batch, replicated) serialize on one lock that covers only
+ * placement: reserving the offsets, patching them into the already-encoded bytes, one {@code pwrite},
+ * and handing the dispatch hint over. Encoding and CRC happen before the lock
+ * ({@link RecordBatchEncoder}), waiting for durability after it. {@link #flush} may run concurrently
+ * with appends. Reads are lock-free up to {@link #writtenOffset()}.
+ */
+public final class CommitLog {
+
+    private final SegmentList segments;
+    private final int segmentSize;
+    private final Clock clock;
+    private final Consumer<DispatchRequest> onAppend;
+    private final ReentrantLock appendLock = new ReentrantLock();
+    private final ReentrantLock flushLock = new ReentrantLock();
+    private final ByteBuffer blank = ByteBuffer.allocateDirect(StoredMessageLayout.BLANK_LENGTH);
+    /** Next queue offset per queue; guarded by appendLock. */
+    private final Map<TopicQueue, Long> nextQueueOffsets = new HashMap<>();
+    /** Guarded by appendLock. */
+    private long writePosition;
+    private volatile long writtenOffset;
+    private volatile long flushedOffset;
+    private volatile long lastStoreTimestamp;
+
+    /**
+     * @param onAppend told of every appended message, in order, while the append lock is held; must be
+     *                 cheap and must not block
+     */
+    public CommitLog(Path dir, int segmentSize, Clock clock, Consumer<DispatchRequest> onAppend) {
+        this.segments = SegmentList.open(dir, segmentSize);
+        this.segmentSize = segmentSize;
+        this.clock = clock;
+        this.onAppend = onAppend;
+    }
+
+    public SegmentList segments() { return segments; }
+    public int segmentSize() { return segmentSize; }
+    /** Next physical offset to be written; everything below it may be read. */
+    public long writtenOffset() { return writtenOffset; }
+    /** Everything below this is durable. */
+    public long flushedOffset() { return flushedOffset; }
+
+    /** First physical offset still stored. */
+    public long minOffset() {
+        SegmentFile first = segments.first();
+        return first == null ? writtenOffset : Math.min(first.start(), writtenOffset);
+    }
+
+    /**
+     * Sets the write position found by recovery, and the queue offsets that continue from it. Call
+     * before any append.
+     */
+    public void recoverTo(long end, Map<TopicQueue, Long> queueOffsets) {
+        appendLock.lock();
+        try {
+            writePosition = end;
+            writtenOffset = end;
+            flushedOffset = end;
+            nextQueueOffsets.clear();
+            nextQueueOffsets.putAll(queueOffsets);
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
+    /**
+     * Places and writes an encoded batch.
+     *
+     * @throws UncheckedIOException if the write fails; nothing is acknowledged then, and the next
+     *                              append overwrites whatever part reached the file
+     */
+    public AppendResult append(EncodedBatch batch) {
+        ByteBuffer buf = batch.buffer();
+        int total = buf.limit();
+        int n = batch.count();
+        long[] phys = new long[n];
+        long[] queues = new long[n];
+        appendLock.lock();
+        try {
+            SegmentFile segment = segmentForAppend(total);
+            long base = writePosition;
+            long now = Math.max(clock.millis(), lastStoreTimestamp);
+            MessageRecordRequest first = batch.requests().get(0);
+            TopicQueue tq = new TopicQueue(first.topic(), first.queueId());
+            boolean dispatched = MessageSysFlag.isDispatchedToConsumeQueue(batch.sysFlags()[0]);
+            long queueOffset = dispatched ? nextQueueOffsets.getOrDefault(tq, 0L) : 0L;
+            for (int i = 0; i < n; i++) {
+                int at = batch.recordStarts()[i];
+                phys[i] = base + at;
+                queues[i] = dispatched ? queueOffset + i : 0L;
+                StoredMessageLayout.patchOffsets(buf, at, queues[i], phys[i]);
+                buf.putLong(at + StoredMessageLayout.storeTimestampOffset(batch.sysFlags()[i]), now);
+            }
+            write(segment, buf.duplicate(), base);
+            writePosition = base + total;
+            if (dispatched) {
+                nextQueueOffsets.put(tq, queueOffset + n);
+            }
+            lastStoreTimestamp = now;
+            // Hints go first: a dispatcher that sees the new written offset must find them.
+            for (int i = 0; i < n; i++) {
+                MessageRecordRequest r = batch.requests().get(i);
+                onAppend.accept(new DispatchRequest(r.topic(), r.queueId(), queues[i], phys[i], batch.recordSize(i),
+                        batch.sysFlags()[i], r.tagsCode(), now, r.keys(), r.uniqKey()));
+            }
+            writtenOffset = writePosition;
+            return new AppendResult(phys, queues, total, now, writePosition);
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
+    /**
+     * Appends raw bytes copied from a master's CommitLog at the same offset (replica side). The bytes
+     * are written as they are; blank fillers come with them, so segment boundaries line up.
+     *
+     * @throws IllegalArgumentException if {@code physicalOffset} is not the current end
+     */
+    public long appendRaw(long physicalOffset, ByteBuffer data) {
+        appendLock.lock();
+        try {
+            if (physicalOffset != writePosition) {
+                throw new IllegalArgumentException("replicated data at " + physicalOffset + " does not continue the log at " + writePosition);
+            }
+            ByteBuffer src = data.duplicate();
+            while (src.hasRemaining()) {
+                SegmentFile segment = segments.getOrCreate(segments.segmentStartOf(writePosition));
+                int room = (int) (segment.end() - writePosition);
+                int chunk = Math.min(room, src.remaining());
+                ByteBuffer part = src.duplicate().limit(src.position() + chunk);
+                write(segment, part, writePosition);
+                src.position(src.position() + chunk);
+                writePosition += chunk;
+                writtenOffset = writePosition;
+            }
+            return writePosition;
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
+    /** Raises a queue's next offset to at least {@code next} (records that arrived without a put). */
+    public void observeQueueOffset(TopicQueue tq, long next) {
+        appendLock.lock();
+        try {
+            nextQueueOffsets.merge(tq, next, Math::max);
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
+    /** Forgets the queue offsets of a deleted topic. */
+    public void forgetTopic(String topic) {
+        appendLock.lock();
+        try {
+            nextQueueOffsets.keySet().removeIf(tq -> tq.topic().equals(topic));
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
+    /**
+     * Makes everything written so far durable ({@code fdatasync} of each segment holding unflushed
+     * bytes). Concurrent callers share the work: a caller that finds a flush in progress waits for it
+     * and flushes only what is left.
+     *
+     * @return the new flushed offset
+     */
+    public long flush() {
+        flushLock.lock();
+        try {
+            long target = writtenOffset;
+            long from = flushedOffset;
+            if (target <= from) {
+                return from;
+            }
+            for (SegmentFile s : segments.all()) {
+                if (s.end() > from && s.start() < target) {
+                    s.forceData();
+                }
+            }
+            flushedOffset = target;
+            return target;
+        } catch (IOException e) {
+            throw new UncheckedIOException("flush of the commit log failed", e);
+        } finally {
+            flushLock.unlock();
+        }
+    }
+
+    /** Unflushed bytes. */
+    public long dirtyBytes() {
+        return writtenOffset - flushedOffset;
+    }
+
+    /**
+     * The segment holding {@code offset}, retained; the caller must {@link SegmentFile#release()} it.
+     * Null if that offset is not stored.
+     */
+    public SegmentFile retainSegment(long offset) {
+        SegmentFile s = segments.find(offset);
+        if (s == null || !s.retain()) {
+            return null;
+        }
+        return s;
+    }
+
+    /**
+     * A heap copy of up to {@code maxBytes} from {@code offset}, stopping at the segment end and the
+     * written end; empty if nothing is stored there.
+     */
+    public ByteBuffer copy(long offset, int maxBytes) {
+        long written = writtenOffset;
+        SegmentFile s = retainSegment(offset);
+        if (s == null) {
+            return ByteBuffer.allocate(0);
+        }
+        try {
+            int pos = (int) (offset - s.start());
+            int len = (int) Math.min(Math.min((long) maxBytes, s.end() - offset), Math.max(0, written - offset));
+            ByteBuffer out = ByteBuffer.allocate(len);
+            out.put(s.mapped().slice(pos, len));
+            return out.flip();
+        } finally {
+            s.release();
+        }
+    }
+
+    /** Recovery: drops everything at and after {@code end} (zeroing the rest of its segment). */
+    public void truncate(long end) {
+        appendLock.lock();
+        try {
+            SegmentFile s = segments.find(end);
+            if (s != null && end > s.start()) {
+                s.zeroFrom((int) (end - s.start()));
+                segments.deleteFrom(s.end());
+            } else {
+                segments.deleteFrom(segments.segmentStartOf(end));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot truncate the commit log at " + end, e);
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
+    /** Deletes the oldest segment if it ends at or before {@code limit}; true if one was deleted. */
+    public boolean deleteFirstSegmentBefore(long limit) {
+        SegmentFile first = segments.first();
+        if (first == null || first.end() > limit || segments.count() <= 1) {
+            return false;
+        }
+        segments.deleteFirst();
+        return true;
+    }
+
+    public void close() {
+        segments.close();
+    }
+
+    private SegmentFile segmentForAppend(int total) {
+        SegmentFile segment = segments.getOrCreate(segments.segmentStartOf(writePosition));
+        long room = segment.end() - writePosition;
+        if (total + StoredMessageLayout.BLANK_LENGTH <= room) {
+            return segment;
+        }
+        if (room >= StoredMessageLayout.BLANK_LENGTH) {
+            blank.clear();
+            StoredMessageLayout.writeBlank(blank, 0, (int) room);
+            write(segment, blank, writePosition);
+        }
+        writePosition = segment.end();
+        writtenOffset = writePosition;
+        return segments.getOrCreate(writePosition);
+    }
+
+    private void write(SegmentFile segment, ByteBuffer src, long physicalOffset) {
+        try {
+            segment.write(src, (int) (physicalOffset - segment.start()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("write at " + physicalOffset + " failed", e);
+        }
+    }
+}

@@ -1,0 +1,163 @@
+package io.rocketkube.store.commitlog;
+
+import io.rocketkube.store.FlushMode;
+import io.rocketkube.store.PutResult;
+import io.rocketkube.store.PutStatus;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Makes the CommitLog durable, on one thread.
+ *
+ * <ul>
+ *   <li><b>SYNC_FLUSH, group commit.</b> A waiting append registers (end offset, future). The thread
+ *   takes every registered waiter, runs one {@link CommitLog#flush()} ({@code fdatasync}) covering all
+ *   bytes written so far, and completes each waiter whose end it covers — so N concurrent appends share
+ *   one flush, and the flush itself is the batching window (no timer). A waiter not made durable within
+ *   the timeout is answered FLUSH_DISK_TIMEOUT (its message stays stored).</li>
+ *   <li><b>ASYNC_FLUSH.</b> Every {@code flushInterval}, flush if at least {@code flushLeastPages} 4 KiB
+ *   pages are dirty or {@code flushThoroughInterval} has passed since the last flush.</li>
+ * </ul>
+ * In SYNC_FLUSH mode, appends that do not wait (WAIT=false) are flushed by the same interval rule.
+ *
+ * <p>Threading: {@link #awaitDurable} from any thread; the rest on the flush thread.
+ */
+public final class FlushService {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FlushService.class);
+    private static final int PAGE_SIZE = 4096;
+
+    private record Waiter(long end, CompletableFuture<PutResult> future, PutResult result) {
+    }
+
+    private final CommitLog commitLog;
+    private final FlushMode mode;
+    private final long intervalNanos;
+    private final long leastDirtyBytes;
+    private final long thoroughMillis;
+    private final long syncTimeoutMillis;
+    private final Clock clock;
+    private final ConcurrentLinkedQueue<Waiter> waiters = new ConcurrentLinkedQueue<>();
+    private volatile boolean parked;
+    private volatile boolean running;
+    private volatile Thread thread;
+    private long lastFlushMillis;
+
+    public FlushService(CommitLog commitLog, FlushMode mode, Duration interval, int leastPages, Duration thorough,
+                        Duration syncTimeout, Clock clock) {
+        this.commitLog = commitLog;
+        this.mode = mode;
+        this.intervalNanos = interval.toNanos();
+        this.leastDirtyBytes = (long) leastPages * PAGE_SIZE;
+        this.thoroughMillis = thorough.toMillis();
+        this.syncTimeoutMillis = syncTimeout.toMillis();
+        this.clock = clock;
+    }
+
+    /**
+     * The future completes with {@code stored} once {@code end} is durable, or with its
+     * FLUSH_DISK_TIMEOUT twin after the sync flush timeout.
+     */
+    public CompletableFuture<PutResult> awaitDurable(long end, PutResult stored) {
+        CompletableFuture<PutResult> f = new CompletableFuture<>();
+        if (commitLog.flushedOffset() >= end) {
+            f.complete(stored);
+            return f;
+        }
+        f.completeOnTimeout(stored.withStatus(PutStatus.FLUSH_DISK_TIMEOUT), syncTimeoutMillis, TimeUnit.MILLISECONDS);
+        waiters.add(new Waiter(end, f, stored));
+        Thread t = thread;
+        if (parked && t != null) {
+            LockSupport.unpark(t);
+        }
+        if (!running) {
+            drainAndFlush();
+        }
+        return f;
+    }
+
+    public void start() {
+        running = true;
+        lastFlushMillis = clock.millis();
+        Thread t = new Thread(this::run, "store-flush");
+        t.setDaemon(true);
+        thread = t;
+        t.start();
+    }
+
+    /** Stops the thread after a last flush; later waiters are flushed by their callers' thread. */
+    public void stop() {
+        running = false;
+        Thread t = thread;
+        if (t != null) {
+            LockSupport.unpark(t);
+            try {
+                t.join(TimeUnit.SECONDS.toMillis(30));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        drainAndFlush();
+    }
+
+    private void run() {
+        while (running) {
+            try {
+                if (!waiters.isEmpty()) {
+                    drainAndFlush();
+                    continue;
+                }
+                parked = true;
+                if (waiters.isEmpty()) {
+                    LockSupport.parkNanos(this, intervalNanos);
+                }
+                parked = false;
+                if (waiters.isEmpty()) {
+                    intervalFlush();
+                }
+            } catch (RuntimeException e) {
+                LOG.error("commit log flush failed; retrying", e);
+                LockSupport.parkNanos(this, intervalNanos);
+            }
+        }
+    }
+
+    private void intervalFlush() {
+        long dirty = commitLog.dirtyBytes();
+        if (dirty <= 0) {
+            return;
+        }
+        long now = clock.millis();
+        if (dirty >= leastDirtyBytes || now - lastFlushMillis >= thoroughMillis || mode == FlushMode.SYNC_FLUSH) {
+            commitLog.flush();
+            lastFlushMillis = now;
+        }
+    }
+
+    private void drainAndFlush() {
+        List<Waiter> batch = new ArrayList<>();
+        for (Waiter w; (w = waiters.poll()) != null; ) {
+            batch.add(w);
+        }
+        if (batch.isEmpty()) {
+            return;
+        }
+        long flushed = commitLog.flush();
+        lastFlushMillis = clock.millis();
+        for (Waiter w : batch) {
+            if (w.end() <= flushed) {
+                w.future().complete(w.result());
+            } else {
+                waiters.add(w);
+            }
+        }
+    }
+}

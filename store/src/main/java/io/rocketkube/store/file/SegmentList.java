@@ -1,0 +1,150 @@
+package io.rocketkube.store.file;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.stream.Stream;
+
+/**
+ * The ordered segments of one log directory, all of one size, each starting where the previous ends.
+ *
+ * <p>Thread-safety: lookups are lock-free and may run concurrently with {@link #create} (by the single
+ * writer) and {@link #deleteFirst} (by retention).
+ */
+public final class SegmentList {
+
+    private final Path dir;
+    private final int segmentSize;
+    private final ConcurrentSkipListMap<Long, SegmentFile> segments = new ConcurrentSkipListMap<>();
+
+    private SegmentList(Path dir, int segmentSize) {
+        this.dir = dir;
+        this.segmentSize = segmentSize;
+    }
+
+    /**
+     * Opens every segment file in {@code dir} (creating the directory). Files whose names are not
+     * segment names are ignored.
+     *
+     * @throws IllegalStateException if a file has the wrong size, or a start offset is not a multiple
+     *                               of the segment size
+     */
+    public static SegmentList open(Path dir, int segmentSize) {
+        SegmentList list = new SegmentList(dir, segmentSize);
+        try {
+            Files.createDirectories(dir);
+            try (Stream<Path> files = Files.list(dir)) {
+                for (Path p : (Iterable<Path>) files::iterator) {
+                    long start = SegmentFile.parseStart(p.getFileName().toString());
+                    if (start < 0) {
+                        continue;
+                    }
+                    if (start % segmentSize != 0) {
+                        throw new IllegalStateException(p + ": start offset is not a multiple of the segment size " + segmentSize);
+                    }
+                    long length = Files.size(p);
+                    if (length != segmentSize) {
+                        throw new IllegalStateException(p + " is " + length + " bytes, expected segment size " + segmentSize);
+                    }
+                    list.segments.put(start, SegmentFile.open(dir, start, segmentSize));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + dir, e);
+        }
+        return list;
+    }
+
+    public Path dir() { return dir; }
+    public int segmentSize() { return segmentSize; }
+    public boolean isEmpty() { return segments.isEmpty(); }
+    public int count() { return segments.size(); }
+
+    /** The segment holding {@code offset}, or null. */
+    public SegmentFile find(long offset) {
+        Map.Entry<Long, SegmentFile> e = segments.floorEntry(offset);
+        if (e == null || !e.getValue().contains(offset)) {
+            return null;
+        }
+        return e.getValue();
+    }
+
+    public SegmentFile first() {
+        Map.Entry<Long, SegmentFile> e = segments.firstEntry();
+        return e == null ? null : e.getValue();
+    }
+
+    public SegmentFile last() {
+        Map.Entry<Long, SegmentFile> e = segments.lastEntry();
+        return e == null ? null : e.getValue();
+    }
+
+    /** Segments in offset order (a snapshot). */
+    public List<SegmentFile> all() {
+        return new ArrayList<>(segments.values());
+    }
+
+    /** The segment starting at {@code start} (a multiple of the segment size), created if missing. */
+    public SegmentFile getOrCreate(long start) {
+        if (start % segmentSize != 0) {
+            throw new IllegalArgumentException("segment start " + start + " is not a multiple of " + segmentSize);
+        }
+        SegmentFile existing = segments.get(start);
+        if (existing != null) {
+            return existing;
+        }
+        SegmentFile created = SegmentFile.open(dir, start, segmentSize);
+        SegmentFile raced = segments.putIfAbsent(start, created);
+        if (raced != null) {
+            created.close();
+            return raced;
+        }
+        return created;
+    }
+
+    /** Start of the segment that holds {@code offset}. */
+    public long segmentStartOf(long offset) {
+        return offset - Math.floorMod(offset, (long) segmentSize);
+    }
+
+    /** Deletes the first segment (retention). */
+    public void deleteFirst() {
+        Map.Entry<Long, SegmentFile> e = segments.pollFirstEntry();
+        if (e != null) {
+            e.getValue().destroy();
+        }
+    }
+
+    /** Deletes every segment starting at or after {@code start} (recovery truncation). */
+    public void deleteFrom(long start) {
+        for (Long s : new ArrayList<>(segments.tailMap(start, true).keySet())) {
+            SegmentFile f = segments.remove(s);
+            if (f != null) {
+                f.destroy();
+            }
+        }
+    }
+
+    /** Deletes everything (topic deletion). */
+    public void deleteAll() {
+        deleteFrom(Long.MIN_VALUE);
+        try {
+            Files.deleteIfExists(dir);
+        } catch (IOException e) {
+            // A non-empty dir (foreign files) stays; our segments are gone.
+        }
+    }
+
+    /** Drops the owner's references without deleting (shutdown). */
+    public void close() {
+        for (SegmentFile f : segments.values()) {
+            f.close();
+        }
+        segments.clear();
+    }
+}

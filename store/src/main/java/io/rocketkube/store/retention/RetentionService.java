@@ -1,0 +1,96 @@
+package io.rocketkube.store.retention;
+
+import io.rocketkube.store.commitlog.CommitLog;
+import io.rocketkube.store.dispatch.Dispatcher;
+import io.rocketkube.store.file.SegmentFile;
+import io.rocketkube.store.index.IndexService;
+import io.rocketkube.store.queue.ConsumeQueueSet;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.util.function.DoubleSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Deletes old CommitLog segments, then lets the ConsumeQueues and the index follow (their min offsets
+ * move to the first record still stored).
+ *
+ * <ul>
+ *   <li>At the configured hour, segments whose last write is older than the reserved time go.</li>
+ *   <li>At any hour, while disk use is above the threshold, the oldest segments go regardless of age.</li>
+ * </ul>
+ * The segment being written and segments not yet fully dispatched are never deleted.
+ *
+ * <p>Threading: {@link #runOnce} from one scheduler thread.
+ */
+public final class RetentionService {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RetentionService.class);
+
+    private final CommitLog commitLog;
+    private final ConsumeQueueSet queues;
+    private final IndexService index;
+    private final Dispatcher dispatcher;
+    private final Clock clock;
+    private final long reservedMillis;
+    private final int deleteWhenHour;
+    private final double diskUsageThreshold;
+    private final DoubleSupplier diskUsage;
+
+    /**
+     * @param diskUsage fraction 0..1 of the data disk in use
+     */
+    public RetentionService(CommitLog commitLog, ConsumeQueueSet queues, IndexService index, Dispatcher dispatcher,
+                            Clock clock, int fileReservedHours, int deleteWhenHour, int diskUsageThresholdPercent,
+                            DoubleSupplier diskUsage) {
+        this.commitLog = commitLog;
+        this.queues = queues;
+        this.index = index;
+        this.dispatcher = dispatcher;
+        this.clock = clock;
+        this.reservedMillis = fileReservedHours * 3_600_000L;
+        this.deleteWhenHour = deleteWhenHour;
+        this.diskUsageThreshold = diskUsageThresholdPercent / 100.0;
+        this.diskUsage = diskUsage;
+    }
+
+    /** One retention pass; returns the number of segments deleted. */
+    public int runOnce() {
+        long now = clock.millis();
+        boolean deleteHour = ZonedDateTime.ofInstant(Instant.ofEpochMilli(now), clock.getZone()).getHour() == deleteWhenHour;
+        int deleted = 0;
+        while (true) {
+            SegmentFile first = commitLog.segments().first();
+            if (first == null) {
+                break;
+            }
+            boolean diskFull = diskUsage.getAsDouble() > diskUsageThreshold;
+            boolean expired = deleteHour && lastModified(first) + reservedMillis <= now;
+            if (!diskFull && !expired) {
+                break;
+            }
+            if (!commitLog.deleteFirstSegmentBefore(Math.min(dispatcher.dispatchedOffset(), commitLog.writtenOffset()))) {
+                break;
+            }
+            deleted++;
+            LOG.info("retention deleted commit log segment {} ({})", first.path().getFileName(), diskFull ? "disk usage above threshold" : "expired");
+        }
+        if (deleted > 0) {
+            long min = commitLog.minOffset();
+            queues.dropAllBefore(min);
+            index.dropBefore(min);
+        }
+        return deleted;
+    }
+
+    private static long lastModified(SegmentFile f) {
+        try {
+            return Files.getLastModifiedTime(f.path()).toMillis();
+        } catch (IOException e) {
+            return Long.MAX_VALUE / 2;
+        }
+    }
+}
