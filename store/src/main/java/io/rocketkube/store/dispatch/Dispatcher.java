@@ -167,6 +167,9 @@ public final class Dispatcher {
             int at = (int) (p - s.start());
             int limit = (int) Math.min(s.size(), written - s.start());
             RecordDecodeResult r = StoredMessageDecoder.decode(s.mapped(), at, limit, maxMessageSize, true);
+            if (r instanceof RecordDecodeResult.Decoded d && d.record().physicalOffset() != p) {
+                r = new RecordDecodeResult.Corrupt("record at " + p + " says it is at " + d.record().physicalOffset());
+            }
             if (r instanceof RecordDecodeResult.Decoded d) {
                 DispatchRequest req = fromRecord(d.record(), p, d.size());
                 apply(req);

@@ -31,8 +31,9 @@ public final class SegmentList {
      * Opens every segment file in {@code dir} (creating the directory). Files whose names are not
      * segment names are ignored.
      *
-     * @throws IllegalStateException if a file has the wrong size, or a start offset is not a multiple
-     *                               of the segment size
+     * @throws IllegalStateException if a file is too large, or a start offset is not a multiple
+     *                               of the segment size. A shorter file (cut by something else than
+     *                               us) is extended with zeros, which recovery then reads as the end of data.
      */
     public static SegmentList open(Path dir, int segmentSize) {
         SegmentList list = new SegmentList(dir, segmentSize);
@@ -48,8 +49,8 @@ public final class SegmentList {
                         throw new IllegalStateException(p + ": start offset is not a multiple of the segment size " + segmentSize);
                     }
                     long length = Files.size(p);
-                    if (length != segmentSize) {
-                        throw new IllegalStateException(p + " is " + length + " bytes, expected segment size " + segmentSize);
+                    if (length > segmentSize) {
+                        throw new IllegalStateException(p + " is " + length + " bytes, larger than the segment size " + segmentSize);
                     }
                     list.segments.put(start, SegmentFile.open(dir, start, segmentSize));
                 }

@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link #safePoint}: after a clean shutdown (no abort marker, valid checkpoint) the checkpoint's
  *   offset is the end, and nothing is scanned. After a crash, scanning starts at the checkpoint's safe
  *   offset (or the first stored offset without a usable checkpoint).</li>
- *   <li>{@link #scanValidEnd}: validate record by record (magic, size, field lengths, CRC), following
+ *   <li>{@link #scanValidEnd}: validate record by record (magic, size, field lengths, body CRC, and the
+ *   record's own PHYSICALOFFSET field against its position, since the CRC covers only the body), following
  *   blank fillers to the next segment, and stop at the first record that fails.</li>
  *   <li>{@link #repair}: truncate the CommitLog there (zeroing the torn tail, so stale bytes can never
  *   be read as records later), cut ConsumeQueue and index entries at or past the scan start, and
@@ -110,7 +111,7 @@ public final class Recovery {
             }
             int at = (int) (pos - s.start());
             RecordDecodeResult r = StoredMessageDecoder.decode(s.mapped(), at, s.size(), maxMessageSize, true);
-            if (r instanceof RecordDecodeResult.Decoded d) {
+            if (r instanceof RecordDecodeResult.Decoded d && d.record().physicalOffset() == pos) {
                 pos += d.size();
                 records++;
             } else if (r instanceof RecordDecodeResult.Blank b && b.size() == s.size() - at) {
