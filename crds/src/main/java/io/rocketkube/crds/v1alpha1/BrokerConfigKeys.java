@@ -1,0 +1,64 @@
+package io.rocketkube.crds.v1alpha1;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The free-form broker config keys the operator owns, shared by the CRD's CEL rule and the
+ * operator's own validation (clusters without CEL, and fabric8's mock, do not run the rule).
+ */
+public final class BrokerConfigKeys {
+
+  /** Keys that the operator sets from the cluster's identity, ports and paths. */
+  public static final List<String> OWNED = List.of(
+      "cluster-name", "broker-name", "broker-id", "pod-name", "role", "flush-mode", "store-path",
+      "host", "port", "ha-port", "namesrv-addr", "advertised-host");
+
+  /** Keys that have a typed field in {@link BrokerSettings}. */
+  public static final List<String> TYPED = List.of(
+      "auto-create-topic", "auto-create-subscription-group", "default-topic-queue-nums",
+      "max-message-size", "file-reserved-hours", "commit-log-segment-size");
+
+  static final String CEL_KEY_SHAPE = "self.all(k, k.matches('^[a-z][a-zA-Z0-9-]*$'))";
+  static final String KEY_SHAPE_MESSAGE =
+      "broker.config keys are kebab-case or camelCase names such as send-thread-pool-nums";
+
+  // Both spellings of every key, because CEL cannot convert camelCase to kebab-case.
+  static final String CEL_DENY_LIST = "self.all(k, !(k in ["
+      + "'cluster-name','clusterName','broker-name','brokerName','broker-id','brokerId',"
+      + "'pod-name','podName','role','flush-mode','flushMode','store-path','storePath','host',"
+      + "'port','ha-port','haPort','namesrv-addr','namesrvAddr','advertised-host','advertisedHost',"
+      + "'auto-create-topic','autoCreateTopic','auto-create-subscription-group',"
+      + "'autoCreateSubscriptionGroup','default-topic-queue-nums','defaultTopicQueueNums',"
+      + "'max-message-size','maxMessageSize','file-reserved-hours','fileReservedHours',"
+      + "'commit-log-segment-size','commitLogSegmentSize']))";
+  static final String DENY_MESSAGE = "broker.config must not set keys the operator owns (cluster-name,"
+      + " broker-name, broker-id, pod-name, role, flush-mode, store-path, host, port, ha-port,"
+      + " namesrv-addr, advertised-host) or keys with a typed field in broker.settings";
+
+  private BrokerConfigKeys() {
+  }
+
+  /** camelCase or kebab-case to kebab-case: {@code sendThreadPoolNums} to {@code send-thread-pool-nums}. */
+  public static String toKebab(String key) {
+    StringBuilder out = new StringBuilder(key.length() + 8);
+    for (int i = 0; i < key.length(); i++) {
+      char c = key.charAt(i);
+      if (Character.isUpperCase(c)) {
+        if (i > 0 && out.charAt(out.length() - 1) != '-') {
+          out.append('-');
+        }
+        out.append(Character.toLowerCase(c));
+      } else {
+        out.append(c);
+      }
+    }
+    return out.toString().toLowerCase(Locale.ROOT);
+  }
+
+  /** Whether the key, in either spelling, may not be set through broker.config. */
+  public static boolean isDenied(String key) {
+    String kebab = toKebab(key);
+    return OWNED.contains(kebab) || TYPED.contains(kebab);
+  }
+}

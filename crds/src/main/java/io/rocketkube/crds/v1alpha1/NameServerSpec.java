@@ -1,0 +1,50 @@
+package io.rocketkube.crds.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+
+/** The NameServer Deployment. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class NameServerSpec {
+
+  @Min(1)
+  @Max(9)
+  @Default("2")
+  @JsonPropertyDescription("Number of NameServers. Brokers register with every one of them through"
+      + " a headless Service, so changing this never restarts a broker. Default 2.")
+  private int replicas = 2;
+
+  @JsonPropertyDescription("CPU and memory requests and limits of the NameServer container.")
+  private ResourceRequirements resources;
+
+  @JsonPropertyDescription("Scheduling and metadata overrides for the NameServer pods.")
+  private PodOverrides pod = new PodOverrides();
+
+  public int getReplicas() {
+    return replicas;
+  }
+
+  public void setReplicas(int replicas) {
+    this.replicas = replicas;
+  }
+
+  public ResourceRequirements getResources() {
+    return resources;
+  }
+
+  public void setResources(ResourceRequirements resources) {
+    this.resources = resources;
+  }
+
+  public PodOverrides getPod() {
+    return pod;
+  }
+
+  public void setPod(PodOverrides pod) {
+    this.pod = pod;
+  }
+}

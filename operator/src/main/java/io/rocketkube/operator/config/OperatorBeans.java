@@ -1,0 +1,44 @@
+package io.rocketkube.operator.config;
+
+import io.rocketkube.client.remoting.RemotingClient;
+import io.rocketkube.client.remoting.RemotingClientConfig;
+import io.rocketkube.operator.admin.BrokerAdmin;
+import io.rocketkube.operator.admin.RemotingBrokerAdmin;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+
+/** The composition root: turns configuration into the reconciler's collaborators. */
+@ApplicationScoped
+public class OperatorBeans {
+
+  @Produces
+  @Singleton
+  OperatorSettings settings(OperatorConfig config) {
+    return OperatorSettings.from(config);
+  }
+
+  @Produces
+  @Singleton
+  Clock clock() {
+    return Clock.systemUTC();
+  }
+
+  @Produces
+  @Singleton
+  BrokerAdmin brokerAdmin(OperatorSettings settings) {
+    RemotingClientConfig defaults = RemotingClientConfig.defaults();
+    RemotingClientConfig config = new RemotingClientConfig(1, settings.adminTimeout(),
+        defaults.maxFrameLength(), defaults.idleTimeout(), defaults.preferEpoll(),
+        defaults.maxInFlightAsync(), defaults.maxInFlightOneway());
+    return new RemotingBrokerAdmin(new RemotingClient(config), settings.adminTimeout());
+  }
+
+  void closeBrokerAdmin(@Disposes BrokerAdmin admin) {
+    if (admin instanceof RemotingBrokerAdmin remoting) {
+      remoting.close();
+    }
+  }
+}

@@ -1,0 +1,51 @@
+package io.rocketkube.operator.model;
+
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.ServicePort;
+import io.fabric8.kubernetes.api.model.ServicePortBuilder;
+import io.rocketkube.crds.v1alpha1.RocketCluster;
+
+/** The two NameServer Services: headless for brokers, ClusterIP for clients. */
+public final class NameServerServices {
+
+  private NameServerServices() {
+  }
+
+  /**
+   * Resolves to every ready NameServer pod. Brokers re-resolve it and register with all of them,
+   * so adding or removing NameServers changes DNS, not the brokers' configuration.
+   */
+  public static Service headless(RocketCluster cluster) {
+    return new ServiceBuilder()
+        .withMetadata(Metadata.owned(cluster, Names.nameServerHeadless(cluster),
+            Labels.nameServerSelector(cluster)))
+        .withNewSpec()
+          .withClusterIP("None")
+          .withPublishNotReadyAddresses(false)
+          .withSelector(Labels.nameServerSelector(cluster))
+          .withPorts(remoting())
+        .endSpec()
+        .build();
+  }
+
+  /** One stable virtual IP for clients; they fetch routes from any NameServer. */
+  public static Service client(RocketCluster cluster) {
+    return new ServiceBuilder()
+        .withMetadata(Metadata.owned(cluster, Names.nameServer(cluster),
+            Labels.nameServerSelector(cluster)))
+        .withNewSpec()
+          .withType("ClusterIP")
+          .withSelector(Labels.nameServerSelector(cluster))
+          .withPorts(remoting(), new ServicePortBuilder().withName("http").withProtocol("TCP")
+              .withPort(Names.HTTP_PORT).withTargetPort(new IntOrString("http")).build())
+        .endSpec()
+        .build();
+  }
+
+  private static ServicePort remoting() {
+    return new ServicePortBuilder().withName("remoting").withProtocol("TCP")
+        .withPort(Names.NAMESRV_PORT).withTargetPort(new IntOrString("remoting")).build();
+  }
+}

@@ -1,0 +1,143 @@
+package io.rocketkube.operator.model;
+
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.rocketkube.crds.v1alpha1.BrokerConfigKeys;
+import io.rocketkube.crds.v1alpha1.BrokerSpec;
+import io.rocketkube.crds.v1alpha1.RocketCluster;
+import io.rocketkube.crds.v1alpha1.RocketClusterSpec;
+import io.rocketkube.crds.v1alpha1.StorageSpec;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * The CRD's OpenAPI and CEL rules, checked again by the operator: API servers without CEL (before
+ * Kubernetes 1.25) and objects stored before a rule existed get the same clear messages, and a
+ * spec that fails here changes nothing in the cluster.
+ */
+public final class SpecValidator {
+
+  private static final Pattern VERSION = Pattern.compile("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$");
+  private static final Pattern SIZE =
+      Pattern.compile("^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$");
+  private static final Pattern CONFIG_KEY = Pattern.compile("^[a-z][a-zA-Z0-9-]*$");
+
+  private SpecValidator() {
+  }
+
+  /**
+   * Every problem with the spec, each naming its field; empty when the spec is valid.
+   *
+   * @param existingGroups the cluster's StatefulSets, to refuse storage changes they cannot take
+   */
+  public static List<String> validate(RocketCluster cluster, Collection<StatefulSet> existingGroups) {
+    List<String> errors = new ArrayList<>();
+    RocketClusterSpec spec = cluster.getSpec();
+    if (spec == null) {
+      errors.add("spec is required");
+      return errors;
+    }
+    if (spec.getVersion() == null || !VERSION.matcher(spec.getVersion()).matches()) {
+      errors.add("spec.version is required and must be an image tag, for example 0.1.0");
+    }
+    if (spec.getNameServer() == null || spec.getNameServer().getReplicas() < 1
+        || spec.getNameServer().getReplicas() > 9) {
+      errors.add("spec.nameServer.replicas must be between 1 and 9");
+    }
+    BrokerSpec broker = spec.getBroker();
+    if (broker == null) {
+      errors.add("spec.broker is required");
+      return errors;
+    }
+    if (broker.getGroups() < 1 || broker.getGroups() > 64) {
+      errors.add("spec.broker.groups must be between 1 and 64");
+    }
+    if (broker.getReplicasPerGroup() < 1 || broker.getReplicasPerGroup() > 8) {
+      errors.add("spec.broker.replicasPerGroup must be between 1 and 8");
+    }
+    if (broker.getRole() == BrokerSpec.BrokerRole.SYNC_MASTER && broker.getReplicasPerGroup() < 2) {
+      errors.add("role SYNC_MASTER needs at least one slave: set replicasPerGroup to 2 or more");
+    }
+    if (broker.getDrainTimeoutSeconds() < 0) {
+      errors.add("spec.broker.drainTimeoutSeconds must not be negative");
+    }
+    storage(broker.getStorage(), existingGroups, errors);
+    config(broker, errors);
+    return errors;
+  }
+
+  private static void storage(StorageSpec storage, Collection<StatefulSet> existing,
+      List<String> errors) {
+    if (storage == null || storage.getType() == null) {
+      errors.add("spec.broker.storage.type must be persistent-claim or ephemeral");
+      return;
+    }
+    if (storage.getType() == StorageSpec.StorageType.PERSISTENT_CLAIM && storage.getSize() == null) {
+      errors.add("storage.size is required when storage.type is persistent-claim");
+    }
+    if (storage.getSize() != null && !SIZE.matcher(storage.getSize()).matches()) {
+      errors.add("spec.broker.storage.size must be a quantity such as 50Gi, not '"
+          + storage.getSize() + "'");
+    }
+    for (StatefulSet sts : existing) {
+      List<PersistentVolumeClaim> claims = sts.getSpec().getVolumeClaimTemplates();
+      boolean hasClaim = claims != null && !claims.isEmpty();
+      boolean wantsClaim = storage.getType() == StorageSpec.StorageType.PERSISTENT_CLAIM;
+      if (hasClaim != wantsClaim) {
+        errors.add("storage.type cannot change on an existing cluster (group "
+            + sts.getMetadata().getName() + " uses " + (hasClaim ? "persistent-claim" : "ephemeral")
+            + ")");
+        return;
+      }
+      if (hasClaim) {
+        PersistentVolumeClaim claim = claims.get(0);
+        Quantity size = claim.getSpec().getResources().getRequests().get("storage");
+        boolean sameSize = size != null && storage.getSize() != null
+            && size.equals(new Quantity(storage.getSize()));
+        if (!sameSize || !Objects.equals(claim.getSpec().getStorageClassName(),
+            storage.getStorageClass())) {
+          errors.add("storage.size and storage.storageClass cannot change: StatefulSet volume"
+              + " claim templates are immutable (group " + sts.getMetadata().getName() + " has "
+              + size + (claim.getSpec().getStorageClassName() == null ? ""
+                  : " of class " + claim.getSpec().getStorageClassName()) + ")");
+          return;
+        }
+      }
+    }
+  }
+
+  private static void config(BrokerSpec broker, List<String> errors) {
+    if (broker.getConfig() == null) {
+      return;
+    }
+    for (String key : broker.getConfig().keySet()) {
+      if (!CONFIG_KEY.matcher(key).matches()) {
+        errors.add("spec.broker.config key '" + key + "' is not a kebab-case or camelCase name");
+      } else if (BrokerConfigKeys.OWNED.contains(BrokerConfigKeys.toKebab(key))) {
+        errors.add("spec.broker.config key '" + key + "' is set by the operator and cannot be"
+            + " overridden");
+      } else if (BrokerConfigKeys.TYPED.contains(BrokerConfigKeys.toKebab(key))) {
+        errors.add("spec.broker.config key '" + key + "' has a typed field: use"
+            + " spec.broker.settings." + camel(BrokerConfigKeys.toKebab(key)));
+      }
+    }
+  }
+
+  private static String camel(String kebab) {
+    StringBuilder out = new StringBuilder();
+    boolean upper = false;
+    for (char c : kebab.toCharArray()) {
+      if (c == '-') {
+        upper = true;
+      } else {
+        out.append(upper ? Character.toUpperCase(c) : c);
+        upper = false;
+      }
+    }
+    return out.toString();
+  }
+}

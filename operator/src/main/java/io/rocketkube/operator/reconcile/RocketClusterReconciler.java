@@ -1,0 +1,252 @@
+package io.rocketkube.operator.reconcile;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.rocketkube.crds.v1alpha1.RocketCluster;
+import io.rocketkube.crds.v1alpha1.RocketClusterStatus;
+import io.rocketkube.operator.admin.BrokerAdmin;
+import io.rocketkube.operator.config.OperatorSettings;
+import io.rocketkube.operator.model.DesiredCluster;
+import io.rocketkube.operator.model.Labels;
+import io.rocketkube.operator.model.SpecValidator;
+import io.rocketkube.operator.status.Conditions;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Reconciles a RocketCluster as a list of named steps; each step is a small class.
+ *
+ * <p>Owned objects are written here rather than through JOSDK's managed dependents, because the
+ * operator must decide when they may change: pods are restarted one at a time, and a leaving
+ * group's objects outlive the spec that dropped them until the group is drained. Generation-aware
+ * filtering is off because the pause and force annotations change no generation; unchanged
+ * status is never written back, so this does not loop.
+ */
+@ControllerConfiguration(name = RocketClusterReconciler.NAME,
+    generationAwareEventProcessing = false)
+public class RocketClusterReconciler implements Reconciler<RocketCluster> {
+
+  public static final String NAME = "rocketcluster";
+
+  private final OperatorSettings settings;
+  private final Clock clock;
+  private final EventRecorder events;
+  private final BrokerObserver brokers;
+  private final GroupDrainer drainer;
+  private final ClaimOwnership claims = new ClaimOwnership();
+
+  @Inject
+  public RocketClusterReconciler(OperatorSettings settings, BrokerAdmin admin, Clock clock) {
+    this.settings = settings;
+    this.clock = clock;
+    this.events = new EventRecorder(clock);
+    this.brokers = new BrokerObserver(admin);
+    this.drainer = new GroupDrainer(admin, events, new GroupRemover(), clock);
+  }
+
+  @Override
+  public List<EventSource<?, RocketCluster>> prepareEventSources(
+      EventSourceContext<RocketCluster> context) {
+    return List.of(
+        owned(context, Deployment.class),
+        owned(context, StatefulSet.class),
+        owned(context, Service.class),
+        owned(context, ConfigMap.class),
+        owned(context, PodDisruptionBudget.class),
+        // Pods belong to their StatefulSet or ReplicaSet and claims to no one, so both are
+        // mapped to their cluster by the instance label instead of an owner reference.
+        labelled(context, Pod.class),
+        labelled(context, PersistentVolumeClaim.class));
+  }
+
+  @Override
+  public UpdateControl<RocketCluster> reconcile(RocketCluster cluster,
+      Context<RocketCluster> context) {
+    KubernetesClient client = context.getClient();
+    if (isPaused(cluster)) {
+      return reportPaused(cluster);
+    }
+    ClusterObservation seen = ClusterObservation.of(cluster, context);
+    List<String> errors = SpecValidator.validate(cluster, seen.groups().values());
+    if (!errors.isEmpty()) {
+      return rejectSpec(client, cluster, errors);
+    }
+    DesiredCluster desired = DesiredCluster.of(cluster, settings);
+    boolean nameServersRolledOut = applyNameServers(client, cluster, desired, seen);
+    applyBrokerGroups(client, cluster, desired, seen);
+    claims.align(client, cluster, seen.claims());
+    BrokerObserver.Result observed = brokers.observe(cluster, seen, desired);
+    RollStep roll = rollBrokers(client, cluster, observed, nameServersRolledOut);
+    GroupDrainer.Outcome drain = drainer.drain(client, cluster, observed, seen);
+    return reportStatus(cluster, seen, observed, nameServersRolledOut, roll, drain);
+  }
+
+  /** NameServer Deployment, Services and budget; true when every NameServer runs the current template. */
+  private boolean applyNameServers(KubernetesClient client, RocketCluster cluster,
+      DesiredCluster desired, ClusterObservation seen) {
+    Deployment current = seen.nameServers().orElse(null);
+    String currentHash = current == null ? null : current.getSpec().getTemplate().getMetadata()
+        .getAnnotations().get(io.rocketkube.operator.model.ConfigHash.ANNOTATION);
+    if (ResourceApplier.apply(client, desired.nameServers(), current) && current != null
+        && !desired.nameServerHash().equals(currentHash)) {
+      events.record(client, cluster, EventRecorder.NORMAL, "RollingNameServers",
+          "Replacing the NameServers one at a time with configuration "
+              + desired.nameServerHash());
+    }
+    ResourceApplier.apply(client, desired.nameServerHeadless(),
+        seen.services().get(desired.nameServerHeadless().getMetadata().getName()));
+    ResourceApplier.apply(client, desired.nameServerClient(),
+        seen.services().get(desired.nameServerClient().getMetadata().getName()));
+    ResourceApplier.apply(client, desired.nameServerBudget(),
+        seen.budgets().get(desired.nameServerBudget().getMetadata().getName()));
+    return current != null && desired.nameServerHash().equals(currentHash)
+        && NameServerRollout.complete(current);
+  }
+
+  /** The broker ConfigMap, then each wanted group's StatefulSet, Service and budget. */
+  private void applyBrokerGroups(KubernetesClient client, RocketCluster cluster,
+      DesiredCluster desired, ClusterObservation seen) {
+    ResourceApplier.apply(client, desired.brokerConfig(), seen.brokerConfig().orElse(null));
+    desired.groups().forEach((ordinal, group) -> {
+      StatefulSet existing = seen.groups().get(ordinal);
+      if (ResourceApplier.apply(client, group.statefulSet(), existing) && existing == null) {
+        events.record(client, cluster, EventRecorder.NORMAL, "GroupCreated",
+            "Created broker group " + group.name());
+      }
+      ResourceApplier.apply(client, group.service(), seen.services().get(group.name()));
+      ResourceApplier.apply(client, group.budget(), seen.budgets().get(group.name()));
+    });
+  }
+
+  /** At most one broker pod restart per reconciliation, in the planner's order. */
+  private RollStep rollBrokers(KubernetesClient client, RocketCluster cluster,
+      BrokerObserver.Result observed, boolean nameServersRolledOut) {
+    int wanted = cluster.getSpec().getBroker().getGroups();
+    List<GroupState> groups = observed.groups().values().stream()
+        .filter(g -> g.ordinal() < wanted).toList();
+    RollStep step = RollPlanner.next(groups, nameServersRolledOut,
+        settings.maxReplicationLagBytes());
+    if (step instanceof RollStep.Restart restart) {
+      client.pods().inNamespace(cluster.getMetadata().getNamespace()).withName(restart.pod())
+          .delete();
+      events.record(client, cluster, EventRecorder.NORMAL,
+          restart.master() ? "RestartingMaster" : "RestartingSlave", restart.reason());
+    }
+    return step;
+  }
+
+  private UpdateControl<RocketCluster> reportStatus(RocketCluster cluster, ClusterObservation seen,
+      BrokerObserver.Result observed, boolean nameServersRolledOut, RollStep roll,
+      GroupDrainer.Outcome drain) {
+    List<String> adminErrors = new ArrayList<>(observed.adminErrors());
+    adminErrors.addAll(drain.adminErrors());
+    RocketClusterStatus status = StatusComposer.compose(new StatusComposer.Inputs(cluster,
+        StatusComposer.readyReplicas(seen.nameServers()), nameServersRolledOut,
+        List.copyOf(observed.groups().values()), roll, drain, adminErrors, clock.instant()));
+    boolean busy = !(roll instanceof RollStep.Idle) || drain.inProgress()
+        || Conditions.isTrue(status.getConditions(), RocketClusterStatus.PROGRESSING);
+    return withStatus(cluster, status, busy ? settings.busyInterval() : settings.resyncInterval());
+  }
+
+  private UpdateControl<RocketCluster> rejectSpec(KubernetesClient client, RocketCluster cluster,
+      List<String> errors) {
+    String message = "invalid spec: " + String.join("; ", errors);
+    List<io.fabric8.kubernetes.api.model.Condition> current = conditions(cluster);
+    boolean alreadyReported = Conditions.find(current, RocketClusterStatus.DEGRADED)
+        .map(c -> message.equals(c.getMessage())).orElse(false);
+    if (!alreadyReported) {
+      events.record(client, cluster, EventRecorder.WARNING, "InvalidSpec", message);
+    }
+    Long generation = cluster.getMetadata().getGeneration();
+    RocketClusterStatus status = copyStatus(cluster);
+    status.setObservedGeneration(generation);
+    var next = Conditions.set(current, RocketClusterStatus.READY, false, "InvalidSpec", message,
+        generation, clock.instant());
+    next = Conditions.set(next, RocketClusterStatus.PROGRESSING, false, "InvalidSpec",
+        "nothing is changed until the spec is fixed", generation, clock.instant());
+    next = Conditions.set(next, RocketClusterStatus.DEGRADED, true, "InvalidSpec", message,
+        generation, clock.instant());
+    status.setConditions(next);
+    return withStatus(cluster, status, settings.resyncInterval());
+  }
+
+  private UpdateControl<RocketCluster> reportPaused(RocketCluster cluster) {
+    RocketClusterStatus status = copyStatus(cluster);
+    status.setConditions(Conditions.set(conditions(cluster), RocketClusterStatus.PROGRESSING,
+        false, "ReconciliationPaused", "annotation " + RocketCluster.PAUSE_ANNOTATION
+            + "=true: the operator changes nothing", cluster.getMetadata().getGeneration(),
+        clock.instant()));
+    return withStatus(cluster, status, settings.resyncInterval());
+  }
+
+  /** Writes the status only when it changed, so that our own writes do not trigger reconciles. */
+  private UpdateControl<RocketCluster> withStatus(RocketCluster cluster,
+      RocketClusterStatus status, Duration requeue) {
+    if (cluster.getStatus() != null
+        && Objects.equals(Serialization.asJson(cluster.getStatus()), Serialization.asJson(status))) {
+      return UpdateControl.<RocketCluster>noUpdate().rescheduleAfter(requeue);
+    }
+    cluster.setStatus(status);
+    return UpdateControl.patchStatus(cluster).rescheduleAfter(requeue);
+  }
+
+  private static RocketClusterStatus copyStatus(RocketCluster cluster) {
+    return cluster.getStatus() == null ? new RocketClusterStatus()
+        : Serialization.unmarshal(Serialization.asJson(cluster.getStatus()),
+            RocketClusterStatus.class);
+  }
+
+  private static List<io.fabric8.kubernetes.api.model.Condition> conditions(
+      RocketCluster cluster) {
+    return cluster.getStatus() == null ? List.of() : cluster.getStatus().getConditions();
+  }
+
+  private static boolean isPaused(RocketCluster cluster) {
+    Map<String, String> annotations = cluster.getMetadata().getAnnotations();
+    return annotations != null && "true".equals(annotations.get(RocketCluster.PAUSE_ANNOTATION));
+  }
+
+  private static <R extends HasMetadata> InformerEventSource<R, RocketCluster> owned(
+      EventSourceContext<RocketCluster> context, Class<R> type) {
+    return new InformerEventSource<>(InformerEventSourceConfiguration
+        .from(type, RocketCluster.class)
+        .withLabelSelector(Labels.MANAGED_SELECTOR)
+        .build(), context);
+  }
+
+  private static <R extends HasMetadata> InformerEventSource<R, RocketCluster> labelled(
+      EventSourceContext<RocketCluster> context, Class<R> type) {
+    return new InformerEventSource<>(InformerEventSourceConfiguration
+        .from(type, RocketCluster.class)
+        .withLabelSelector(Labels.MANAGED_SELECTOR)
+        .withSecondaryToPrimaryMapper(r -> {
+          String instance = r.getMetadata().getLabels().get(Labels.INSTANCE);
+          return instance == null ? Set.of()
+              : Set.of(new ResourceID(instance, r.getMetadata().getNamespace()));
+        })
+        .build(), context);
+  }
+}

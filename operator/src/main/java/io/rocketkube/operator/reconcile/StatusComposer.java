@@ -1,0 +1,157 @@
+package io.rocketkube.operator.reconcile;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.rocketkube.crds.v1alpha1.BrokerGroupStatus;
+import io.rocketkube.crds.v1alpha1.RocketCluster;
+import io.rocketkube.crds.v1alpha1.RocketClusterStatus;
+import io.rocketkube.operator.model.Labels;
+import io.rocketkube.operator.model.Names;
+import io.rocketkube.operator.status.Conditions;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Builds the status from one reconciliation's observations and decisions. Pure. */
+public final class StatusComposer {
+
+  private StatusComposer() {
+  }
+
+  /**
+   * Everything the status is made of.
+   *
+   * @param nameServersReady ready NameServer pods
+   * @param nameServersRolledOut the NameServer Deployment runs its current template everywhere
+   * @param groups every existing or wanted group, by ordinal
+   */
+  public record Inputs(RocketCluster cluster, int nameServersReady, boolean nameServersRolledOut,
+      List<GroupState> groups, RollStep roll, GroupDrainer.Outcome drain, List<String> adminErrors,
+      Instant now) {
+  }
+
+  public static RocketClusterStatus compose(Inputs in) {
+    RocketCluster cluster = in.cluster();
+    int wantedGroups = cluster.getSpec().getBroker().getGroups();
+    int wantedNameServers = cluster.getSpec().getNameServer().getReplicas();
+    RocketClusterStatus status = new RocketClusterStatus();
+    status.setObservedGeneration(cluster.getMetadata().getGeneration());
+    status.setNameServerAddress(Names.nameServerAddressForClients(cluster));
+    status.setNameServers(in.nameServersReady() + "/" + wantedNameServers);
+    status.setBrokerSelector(Labels.asString(Labels.brokerSelector(cluster)));
+
+    List<BrokerGroupStatus> entries = new ArrayList<>();
+    List<String> notReady = new ArrayList<>();
+    int readyGroups = 0;
+    for (GroupState group : in.groups()) {
+      if (group.ordinal() >= wantedGroups) {
+        continue;
+      }
+      BrokerGroupStatus entry = groupStatus(group);
+      entry.setPhase(GroupDrainer.RUNNING);
+      entries.add(entry);
+      if (group.ready()) {
+        readyGroups++;
+      } else {
+        notReady.add(group.name());
+      }
+    }
+    entries.addAll(in.drain().draining());
+    status.setBrokerGroups(entries);
+    status.setGroups(wantedGroups + in.drain().draining().size());
+    status.setGroupsReady(readyGroups + "/" + wantedGroups);
+    status.setConditions(conditions(in, wantedNameServers, notReady));
+    return status;
+  }
+
+  public static BrokerGroupStatus groupStatus(GroupState group) {
+    BrokerGroupStatus entry = new BrokerGroupStatus();
+    entry.setName(group.name());
+    entry.setMasterReady(group.masterReady());
+    entry.setSlavesReady(group.slavesReady());
+    entry.setSlaves(group.replicas() - 1);
+    entry.setRegistered(group.registered());
+    entry.setReplicationLagBytes(group.maxSlaveLagBytes());
+    return entry;
+  }
+
+  /** Ready pods of the NameServer Deployment, by its status. */
+  public static int readyReplicas(Optional<Deployment> deployment) {
+    return deployment.map(Deployment::getStatus).map(s -> s.getReadyReplicas())
+        .orElse(0);
+  }
+
+  private static List<Condition> conditions(Inputs in, int wantedNameServers,
+      List<String> notReady) {
+    RocketCluster cluster = in.cluster();
+    Long generation = cluster.getMetadata().getGeneration();
+    List<Condition> current = cluster.getStatus() == null ? List.of()
+        : cluster.getStatus().getConditions();
+    boolean nameServersReady = in.nameServersReady() >= wantedNameServers;
+    boolean ready = nameServersReady && notReady.isEmpty();
+    String readyReason = ready ? "ClusterReady"
+        : !nameServersReady ? "NameServersNotReady" : "BrokerGroupsNotReady";
+    String readyMessage = ready ? "every NameServer and broker group is ready"
+        : !nameServersReady ? in.nameServersReady() + " of " + wantedNameServers
+            + " NameServers are ready"
+        : "not ready or not registered: " + String.join(", ", notReady);
+    List<Condition> next = Conditions.set(current, RocketClusterStatus.READY, ready, readyReason,
+        readyMessage, generation, in.now());
+
+    String[] progress = progress(in, notReady);
+    next = Conditions.set(next, RocketClusterStatus.PROGRESSING, progress != null,
+        progress == null ? "Reconciled" : progress[0],
+        progress == null ? "the cluster matches its spec" : progress[1], generation, in.now());
+
+    boolean adminDown = !in.adminErrors().isEmpty();
+    boolean stuck = !ready && progress == null;
+    next = Conditions.set(next, RocketClusterStatus.DEGRADED, adminDown || stuck,
+        adminDown ? "BrokerAdminUnavailable" : stuck ? "ReplicasNotReady" : "AsExpected",
+        adminDown ? String.join("; ", in.adminErrors())
+            : stuck ? readyMessage : "no problem found", generation, in.now());
+
+    boolean blocked = in.drain().blockedReason() != null;
+    next = Conditions.set(next, RocketClusterStatus.SCALE_DOWN_BLOCKED, blocked,
+        blocked ? in.drain().blockedReason() : "NotBlocked",
+        blocked ? in.drain().blockedMessage() : "no group is waiting to be removed", generation,
+        in.now());
+    return next;
+  }
+
+  /** Reason and message of the Progressing condition, or null when nothing is in progress. */
+  private static String[] progress(Inputs in, List<String> notReady) {
+    if (in.drain().inProgress()) {
+      return new String[] {"ScalingIn", "draining " + in.drain().draining().stream()
+          .map(BrokerGroupStatus::getName).toList()};
+    }
+    boolean created = in.cluster().getStatus() == null
+        || in.cluster().getStatus().getBrokerGroups().isEmpty();
+    if (!in.nameServersRolledOut()) {
+      return new String[] {created ? "Creating" : "RollingNameServers",
+          "waiting for the NameServer Deployment to finish rolling out"};
+    }
+    if (in.roll() instanceof RollStep.Restart restart) {
+      return new String[] {"RollingBrokers", restart.reason()};
+    }
+    if (in.roll() instanceof RollStep.Wait wait) {
+      return new String[] {"RollingBrokers", wait.reason()};
+    }
+    List<String> coming = notReady.stream().filter(name -> !wasRegistered(in.cluster(), name))
+        .toList();
+    if (!coming.isEmpty()) {
+      return new String[] {created ? "Creating" : "ScalingOut",
+          "waiting for groups to be ready and registered: " + String.join(", ", coming)};
+    }
+    return null;
+  }
+
+  /**
+   * Whether the last status saw the group registered. A group that never was is still coming up;
+   * one that was and is now not ready is degraded.
+   */
+  private static boolean wasRegistered(RocketCluster cluster, String group) {
+    return cluster.getStatus() != null && cluster.getStatus().getBrokerGroups().stream()
+        .anyMatch(g -> group.equals(g.getName()) && g.isRegistered());
+  }
+}
