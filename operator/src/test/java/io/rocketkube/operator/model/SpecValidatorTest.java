@@ -1,0 +1,73 @@
+package io.rocketkube.operator.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.rocketkube.crds.v1alpha1.BrokerSpec;
+import io.rocketkube.crds.v1alpha1.RocketCluster;
+import io.rocketkube.crds.v1alpha1.StorageSpec;
+import io.rocketkube.operator.config.OperatorSettings;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class SpecValidatorTest {
+
+  private final RocketCluster cluster = Fixtures.cluster("prod", "orders", 2);
+
+  @Test
+  void aDefaultSpecIsValid() {
+    assertThat(SpecValidator.validate(cluster, List.of())).isEmpty();
+  }
+
+  @Test
+  void everyProblemIsReportedWithItsField() {
+    cluster.getSpec().setVersion("bad tag!");
+    cluster.getSpec().getNameServer().setReplicas(0);
+    cluster.getSpec().getBroker().setGroups(0);
+    cluster.getSpec().getBroker().setReplicasPerGroup(1);
+    cluster.getSpec().getBroker().setRole(BrokerSpec.BrokerRole.SYNC_MASTER);
+    cluster.getSpec().getBroker().getStorage().setSize("ten gigs");
+    assertThat(SpecValidator.validate(cluster, List.of())).containsExactly(
+        "spec.version is required and must be an image tag, for example 0.1.0",
+        "spec.nameServer.replicas must be between 1 and 9",
+        "spec.broker.groups must be between 1 and 64",
+        "role SYNC_MASTER needs at least one slave: set replicasPerGroup to 2 or more",
+        "spec.broker.storage.size must be a quantity such as 50Gi, not 'ten gigs'");
+  }
+
+  @Test
+  void configKeysTheOperatorOwnsOrTypesAreRejectedInEitherSpelling() {
+    cluster.getSpec().getBroker().getConfig().put("brokerName", "x");
+    cluster.getSpec().getBroker().getConfig().put("namesrv-addr", "x");
+    cluster.getSpec().getBroker().getConfig().put("autoCreateTopic", "true");
+    cluster.getSpec().getBroker().getConfig().put("Bad_Key", "1");
+    cluster.getSpec().getBroker().getConfig().put("sendThreadPoolNums", "8");
+    assertThat(SpecValidator.validate(cluster, List.of())).containsExactlyInAnyOrder(
+        "spec.broker.config key 'brokerName' is set by the operator and cannot be overridden",
+        "spec.broker.config key 'namesrv-addr' is set by the operator and cannot be overridden",
+        "spec.broker.config key 'autoCreateTopic' has a typed field: use"
+            + " spec.broker.settings.autoCreateTopic",
+        "spec.broker.config key 'Bad_Key' is not a kebab-case or camelCase name");
+  }
+
+  @Test
+  void storageCannotChangeUnderAnExistingGroup() {
+    StatefulSet existing = BrokerStatefulSet.desired(cluster, 0, BrokerConfigMap.desired(cluster),
+        OperatorSettings.defaults());
+    cluster.getSpec().getBroker().getStorage().setSize("20Gi");
+    assertThat(SpecValidator.validate(cluster, List.of(existing))).singleElement().asString()
+        .startsWith("storage.size and storage.storageClass cannot change")
+        .contains("orders-broker-0 has 10Gi");
+    cluster.getSpec().getBroker().getStorage().setSize("10Gi");
+    cluster.getSpec().getBroker().getStorage().setType(StorageSpec.StorageType.EPHEMERAL);
+    assertThat(SpecValidator.validate(cluster, List.of(existing))).singleElement().asString()
+        .startsWith("storage.type cannot change");
+  }
+
+  @Test
+  void persistentStorageNeedsASize() {
+    cluster.getSpec().getBroker().getStorage().setSize(null);
+    assertThat(SpecValidator.validate(cluster, List.of()))
+        .containsExactly("storage.size is required when storage.type is persistent-claim");
+  }
+}
