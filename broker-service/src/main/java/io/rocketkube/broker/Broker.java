@@ -1,0 +1,282 @@
+package io.rocketkube.broker;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.channel.Channel;
+import io.rocketkube.broker.client.ConsumerIdsChangedNotifier;
+import io.rocketkube.broker.client.ConsumerManager;
+import io.rocketkube.broker.client.ProducerManager;
+import io.rocketkube.broker.group.SubscriptionGroupManager;
+import io.rocketkube.broker.longpoll.PullRequestHoldService;
+import io.rocketkube.broker.offset.ConsumerOffsetManager;
+import io.rocketkube.broker.persist.BrokerFiles;
+import io.rocketkube.broker.processor.BrokerInfoProcessor;
+import io.rocketkube.broker.processor.ClientManageProcessor;
+import io.rocketkube.broker.processor.ConnectionAdminProcessor;
+import io.rocketkube.broker.processor.ConsumerOffsetProcessor;
+import io.rocketkube.broker.processor.LockProcessor;
+import io.rocketkube.broker.processor.MessageQueryProcessor;
+import io.rocketkube.broker.processor.PullMessageProcessor;
+import io.rocketkube.broker.processor.QueueOffsetProcessor;
+import io.rocketkube.broker.processor.SendBackProcessor;
+import io.rocketkube.broker.processor.SendGate;
+import io.rocketkube.broker.processor.SendMessageProcessor;
+import io.rocketkube.broker.processor.StatsAdminProcessor;
+import io.rocketkube.broker.processor.SubscriptionGroupAdminProcessor;
+import io.rocketkube.broker.processor.TopicAdminProcessor;
+import io.rocketkube.broker.registration.NameServerAddresses;
+import io.rocketkube.broker.registration.NameServerRegistrar;
+import io.rocketkube.broker.stats.BrokerStats;
+import io.rocketkube.broker.stats.ConsumerLagGauges;
+import io.rocketkube.broker.topic.TopicConfigManager;
+import io.rocketkube.client.protocol.RequestCode;
+import io.rocketkube.client.remoting.ProcessorRegistry;
+import io.rocketkube.client.remoting.RemotingClient;
+import io.rocketkube.client.remoting.RemotingClientConfig;
+import io.rocketkube.client.remoting.RemotingObserver;
+import io.rocketkube.client.remoting.RemotingServer;
+import io.rocketkube.client.remoting.RemotingServerConfig;
+import io.rocketkube.store.MessageStore;
+import io.rocketkube.store.StoreConfig;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.time.Clock;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The broker's composition root: builds the store, the metadata tables, the processors and the remoting
+ * server, wires them together, and owns their order of start and stop. It does nothing else; every request
+ * is handled by one of the processors registered in {@link #registry}.
+ *
+ * <p>Plain Java, so tests run a whole broker in-process; the Quarkus app wraps it in {@code app.BrokerLifecycle}.
+ */
+public final class Broker implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Broker.class);
+    /** Bytes a stored record may have beyond its body: fixed fields, topic and properties. */
+    private static final int RECORD_OVERHEAD = 64 * 1024;
+    private static final long CLIENT_SCAN_SECONDS = 10;
+    private static final long STATS_SAMPLE_SECONDS = 10;
+
+    private final BrokerSettings settings;
+    private final Clock clock;
+    private final StoreOpener storeOpener;
+    private final MeterRegistry meters;
+    private final SendGate sendGate = new SendGate();
+    private BrokerExecutors executors;
+    private MessageStore store;
+    private TopicConfigManager topics;
+    private SubscriptionGroupManager groups;
+    private ConsumerOffsetManager offsets;
+    private ConsumerManager consumers;
+    private ProducerManager producers;
+    private PullRequestHoldService holds;
+    private RemotingServer server;
+    private RemotingClient namesrvClient;
+    private NameServerRegistrar registrar;
+    private int port;
+    private volatile boolean started;
+
+    public Broker(BrokerSettings settings, Clock clock, StoreOpener storeOpener, MeterRegistry meters) {
+        this.settings = settings;
+        this.clock = clock;
+        this.storeOpener = storeOpener;
+        this.meters = meters;
+    }
+
+    public synchronized void start() throws IOException, InterruptedException {
+        if (started) {
+            throw new IllegalStateException("broker already started");
+        }
+        port = settings.port() == 0 ? freePort(settings.host()) : settings.port();
+        InetSocketAddress storeHost = new InetSocketAddress(InetAddress.getByName(settings.advertisedHost()), port);
+        executors = new BrokerExecutors();
+        store = storeOpener.open(storeConfig(storeHost));
+        topics = TopicConfigManager.load(BrokerFiles.topics(settings.storePath()), settings, clock);
+        groups = SubscriptionGroupManager.load(BrokerFiles.subscriptionGroups(settings.storePath()), clock,
+                settings.autoCreateSubscriptionGroup());
+        offsets = ConsumerOffsetManager.load(BrokerFiles.consumerOffsets(settings.storePath()));
+        consumers = new ConsumerManager(new ConsumerIdsChangedNotifier());
+        producers = new ProducerManager();
+        holds = new PullRequestHoldService(executors.scheduler);
+        store.addArrivalListener(holds);
+        BrokerStats stats = new BrokerStats(meters, clock);
+        ConsumerLagGauges lag = new ConsumerLagGauges(meters, topics, offsets, store);
+
+        ProcessorRegistry registry = registry(storeHost, stats);
+        server = new RemotingServer(remotingConfig(), registry, new ChannelCleanup());
+        server.start();
+
+        namesrvClient = new RemotingClient(RemotingClientConfig.defaults());
+        String brokerAddr = settings.advertisedHost() + ":" + port;
+        registrar = new NameServerRegistrar(settings, brokerAddr, settings.advertisedHost() + ":" + settings.haPort(),
+                NameServerAddresses.of(settings.namesrvAddr()), topics, namesrvClient, executors.scheduler, clock);
+        topics.addListener(registrar);
+        registrar.start();
+
+        long persistMillis = settings.offsetPersistInterval().toMillis();
+        executors.scheduler.scheduleWithFixedDelay(this::persistOffsets, persistMillis, persistMillis, TimeUnit.MILLISECONDS);
+        executors.scheduler.scheduleWithFixedDelay(this::expireIdleClients, CLIENT_SCAN_SECONDS, CLIENT_SCAN_SECONDS,
+                TimeUnit.SECONDS);
+        executors.scheduler.scheduleWithFixedDelay(lag::refresh, STATS_SAMPLE_SECONDS, STATS_SAMPLE_SECONDS,
+                TimeUnit.SECONDS);
+        executors.scheduler.scheduleWithFixedDelay(stats::sample, STATS_SAMPLE_SECONDS, STATS_SAMPLE_SECONDS, TimeUnit.SECONDS);
+        started = true;
+        LOG.info("broker {}/{} id {} ({}, {}) serving on {}, registering as {} with [{}]", settings.clusterName(),
+                settings.brokerName(), settings.brokerId(), settings.role(), settings.flushMode(), port, brokerAddr,
+                settings.namesrvAddr());
+    }
+
+    private ProcessorRegistry registry(InetSocketAddress storeHost, BrokerStats stats) {
+        ProcessorRegistry registry = new ProcessorRegistry();
+        SendMessageProcessor send = SendMessageProcessor.create(settings, store, topics, groups, sendGate, stats, storeHost);
+        registry.register(new int[] {RequestCode.SEND_MESSAGE, RequestCode.SEND_MESSAGE_V2, RequestCode.SEND_BATCH_MESSAGE},
+                send, executors.send);
+        registry.register(RequestCode.CONSUMER_SEND_MSG_BACK,
+                new SendBackProcessor(settings, store, topics, groups, storeHost), executors.send);
+        registry.register(new int[] {RequestCode.PULL_MESSAGE, RequestCode.LITE_PULL_MESSAGE},
+                new PullMessageProcessor(settings, store, topics, groups, consumers, offsets, holds, stats, executors.pull),
+                executors.pull);
+        registry.register(ClientManageProcessor.CODES,
+                new ClientManageProcessor(consumers, producers, groups, topics, clock), executors.client);
+        registry.register(ConsumerOffsetProcessor.CODES, new ConsumerOffsetProcessor(offsets, topics, store),
+                executors.client);
+        registry.register(QueueOffsetProcessor.CODES, new QueueOffsetProcessor(store), executors.client);
+        registry.register(LockProcessor.CODES, new LockProcessor(clock), executors.client);
+        registry.register(TopicAdminProcessor.CODES, new TopicAdminProcessor(topics, offsets, store), executors.admin);
+        registry.register(SubscriptionGroupAdminProcessor.CODES, new SubscriptionGroupAdminProcessor(groups, offsets),
+                executors.admin);
+        registry.register(StatsAdminProcessor.CODES,
+                new StatsAdminProcessor(settings.brokerName(), topics, offsets, consumers, store), executors.admin);
+        registry.register(ConnectionAdminProcessor.CODES, new ConnectionAdminProcessor(consumers, producers, offsets),
+                executors.admin);
+        registry.register(BrokerInfoProcessor.CODES, new BrokerInfoProcessor(settings, store, stats, topics, clock),
+                executors.admin);
+        registry.register(MessageQueryProcessor.CODES, new MessageQueryProcessor(store), executors.admin);
+        return registry;
+    }
+
+    private StoreConfig storeConfig(InetSocketAddress storeHost) {
+        return StoreConfig.builder(settings.storePath().resolve("store"))
+                .flushMode(settings.flushMode())
+                .commitLogSegmentSize(settings.commitLogSegmentSize())
+                .fileReservedHours(settings.fileReservedHours())
+                .maxMessageSize(settings.maxMessageSize() + RECORD_OVERHEAD)
+                .storeHost(storeHost)
+                .clock(clock)
+                .build();
+    }
+
+    private RemotingServerConfig remotingConfig() {
+        return RemotingServerConfig.of(settings.host(), port)
+                .withIoThreads(settings.ioThreads())
+                .withIdleTimeout(settings.clientIdleTimeout());
+    }
+
+    private static int freePort(String host) throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(host))) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /** Channel close (including idle close) drops the client from every group at once. */
+    private final class ChannelCleanup implements RemotingObserver {
+        @Override
+        public void channelClosed(Channel channel) {
+            consumers.channelClosed(channel);
+            producers.channelClosed(channel);
+        }
+    }
+
+    private void persistOffsets() {
+        try {
+            offsets.persist();
+        } catch (IOException | RuntimeException e) {
+            LOG.error("cannot persist consumer offsets", e);
+        }
+    }
+
+    private void expireIdleClients() {
+        long deadline = clock.millis() - settings.clientIdleTimeout().toMillis();
+        consumers.expireIdle(deadline).forEach(Channel::close);
+        producers.expireIdle(deadline);
+    }
+
+    /** The port clients connect to. */
+    public int port() {
+        return port;
+    }
+
+    public String address() {
+        return settings.advertisedHost() + ":" + port;
+    }
+
+    public BrokerSettings settings() {
+        return settings;
+    }
+
+    /** Readiness: started (the store recovered) and registered with a NameServer within {@code withinMillis}. */
+    public boolean isReady(long withinMillis) {
+        if (!started) {
+            return false;
+        }
+        long last = registrar.lastSuccessMillis();
+        return last >= 0 && clock.millis() - last <= withinMillis;
+    }
+
+    /** Liveness: the server still listens, every pool runs a task, and the store answers. */
+    public boolean isLive(long timeoutMillis) {
+        if (!started) {
+            return false;
+        }
+        if (!server.isListening() || !executors.respond(timeoutMillis)) {
+            return false;
+        }
+        store.stats();
+        return true;
+    }
+
+    public boolean isStarted() {
+        return started;
+    }
+
+    public long lastRegistrationMillis() {
+        return registrar == null ? -1 : registrar.lastSuccessMillis();
+    }
+
+    /** Registers with the NameServers now (tests use it instead of waiting for the periodic round). */
+    public void registerNow() {
+        registrar.registerNow();
+    }
+
+    /**
+     * Graceful shutdown: refuse new sends, wait for accepted ones, flush, unregister, answer held pulls,
+     * close connections, persist offsets, close the store.
+     */
+    @Override
+    public synchronized void close() {
+        if (!started) {
+            return;
+        }
+        started = false;
+        long graceMillis = settings.shutdownGrace().toMillis();
+        try {
+            if (!sendGate.closeAndDrain(graceMillis)) {
+                LOG.warn("{} sends still in flight after {} ms", sendGate.inFlight(), graceMillis);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        store.flush();
+        registrar.close();
+        holds.close();
+        server.stop(java.time.Duration.ofMillis(Math.min(graceMillis, 2000)));
+        namesrvClient.close();
+        executors.close();
+        persistOffsets();
+        store.close();
+        LOG.info("broker {} stopped", settings.brokerName());
+    }
+}

@@ -1,0 +1,8 @@
+package io.rocketkube.broker;
+
+/** Replication role. A SLAVE refuses sends; only the master (broker id 0) takes writes. */
+public enum BrokerRole {
+    ASYNC_MASTER,
+    SYNC_MASTER,
+    SLAVE
+}

@@ -1,0 +1,102 @@
+package io.rocketkube.broker;
+
+import io.rocketkube.store.FlushMode;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Everything the broker is told from outside, as plain values: built from the Quarkus configuration by
+ * {@code config.SettingsFactory}, or directly by tests. Immutable.
+ *
+ * @param namesrvAddr          semicolon-separated {@code host:port} list; each host is re-resolved to all of
+ *                             its addresses before every registration round
+ * @param advertisedHost       the IP registered with NameServers and written into every record's store host
+ * @param defaultTopicQueueNums queues of TBW102, the template for auto-created topics
+ * @param registerInterval     how often the broker re-registers with every NameServer
+ * @param clientIdleTimeout    a client channel without heartbeat for this long is dropped
+ */
+public record BrokerSettings(
+        String clusterName,
+        String brokerName,
+        long brokerId,
+        BrokerRole role,
+        FlushMode flushMode,
+        Path storePath,
+        String host,
+        int port,
+        int haPort,
+        String namesrvAddr,
+        String advertisedHost,
+        boolean autoCreateTopic,
+        boolean autoCreateSubscriptionGroup,
+        int defaultTopicQueueNums,
+        int maxMessageSize,
+        int fileReservedHours,
+        int commitLogSegmentSize,
+        Duration registerInterval,
+        Duration offsetPersistInterval,
+        Duration clientIdleTimeout,
+        Duration shutdownGrace,
+        int ioThreads,
+        int maxPullBytes) {
+
+    public BrokerSettings {
+        Objects.requireNonNull(clusterName, "clusterName");
+        Objects.requireNonNull(brokerName, "brokerName");
+        Objects.requireNonNull(role, "role");
+        Objects.requireNonNull(flushMode, "flushMode");
+        Objects.requireNonNull(storePath, "storePath");
+        Objects.requireNonNull(advertisedHost, "advertisedHost");
+        namesrvAddr = namesrvAddr == null ? "" : namesrvAddr.trim();
+        if (brokerId < 0) {
+            throw new IllegalArgumentException("broker-id must be >= 0, was " + brokerId);
+        }
+        if (brokerId == 0 && role == BrokerRole.SLAVE) {
+            throw new IllegalArgumentException("broker id 0 is the master; a SLAVE needs a non-zero broker-id");
+        }
+        if (maxMessageSize < 1024 || defaultTopicQueueNums < 1) {
+            throw new IllegalArgumentException("max-message-size must be >= 1024 and default-topic-queue-nums >= 1");
+        }
+    }
+
+    /** A master on loopback with an ephemeral port and small store files, for tests. */
+    public static BrokerSettings forTest(String host, Path storePath, String namesrvAddr) {
+        return new BrokerSettings("DefaultCluster", "broker-a", 0, BrokerRole.ASYNC_MASTER, FlushMode.ASYNC_FLUSH,
+                storePath, host, 0, 0, namesrvAddr, host, true, true, 8, 4 * 1024 * 1024, 72, 64 * 1024 * 1024,
+                Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ofSeconds(120), Duration.ofSeconds(5), 2,
+                256 * 1024);
+    }
+
+    public BrokerSettings withPort(int newPort) {
+        return new BrokerSettings(clusterName, brokerName, brokerId, role, flushMode, storePath, host, newPort, haPort,
+                namesrvAddr, advertisedHost, autoCreateTopic, autoCreateSubscriptionGroup, defaultTopicQueueNums,
+                maxMessageSize, fileReservedHours, commitLogSegmentSize, registerInterval, offsetPersistInterval,
+                clientIdleTimeout, shutdownGrace, ioThreads, maxPullBytes);
+    }
+
+    public BrokerSettings withFlushMode(FlushMode mode) {
+        return new BrokerSettings(clusterName, brokerName, brokerId, role, mode, storePath, host, port, haPort,
+                namesrvAddr, advertisedHost, autoCreateTopic, autoCreateSubscriptionGroup, defaultTopicQueueNums,
+                maxMessageSize, fileReservedHours, commitLogSegmentSize, registerInterval, offsetPersistInterval,
+                clientIdleTimeout, shutdownGrace, ioThreads, maxPullBytes);
+    }
+
+    public BrokerSettings withAutoCreate(boolean topics, boolean groups) {
+        return new BrokerSettings(clusterName, brokerName, brokerId, role, flushMode, storePath, host, port, haPort,
+                namesrvAddr, advertisedHost, topics, groups, defaultTopicQueueNums,
+                maxMessageSize, fileReservedHours, commitLogSegmentSize, registerInterval, offsetPersistInterval,
+                clientIdleTimeout, shutdownGrace, ioThreads, maxPullBytes);
+    }
+
+    public BrokerSettings withMaxMessageSize(int bytes) {
+        return new BrokerSettings(clusterName, brokerName, brokerId, role, flushMode, storePath, host, port, haPort,
+                namesrvAddr, advertisedHost, autoCreateTopic, autoCreateSubscriptionGroup, defaultTopicQueueNums,
+                bytes, fileReservedHours, commitLogSegmentSize, registerInterval, offsetPersistInterval,
+                clientIdleTimeout, shutdownGrace, ioThreads, maxPullBytes);
+    }
+
+    public boolean isMaster() {
+        return role != BrokerRole.SLAVE;
+    }
+}

@@ -1,0 +1,48 @@
+package io.rocketkube.broker.client;
+
+import io.netty.channel.Channel;
+import io.rocketkube.client.protocol.Connection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Producer groups and their live channels (from HEART_BEAT), for GET_PRODUCER_CONNECTION_LIST.
+ *
+ * <p>Thread-safe.
+ */
+public final class ProducerManager {
+    private final Map<String, Map<Channel, ClientChannel>> groups = new ConcurrentHashMap<>();
+
+    public void register(String group, ClientChannel client) {
+        groups.computeIfAbsent(group, g -> new ConcurrentHashMap<>()).put(client.channel(), client);
+    }
+
+    public void unregister(String group, Channel channel) {
+        Map<Channel, ClientChannel> members = groups.get(group);
+        if (members != null) {
+            members.remove(channel);
+            groups.computeIfPresent(group, (g, m) -> m.isEmpty() ? null : m);
+        }
+    }
+
+    public void channelClosed(Channel channel) {
+        for (String group : List.copyOf(groups.keySet())) {
+            unregister(group, channel);
+        }
+    }
+
+    public void expireIdle(long deadline) {
+        groups.values().forEach(members -> members.values().removeIf(c -> c.lastHeartbeat() < deadline));
+        groups.entrySet().removeIf(e -> e.getValue().isEmpty());
+    }
+
+    public List<Connection> connections(String group) {
+        Map<Channel, ClientChannel> members = groups.get(group);
+        if (members == null) {
+            return List.of();
+        }
+        return members.values().stream()
+                .map(c -> new Connection(c.clientId(), c.remoteAddress(), c.language(), c.version())).toList();
+    }
+}

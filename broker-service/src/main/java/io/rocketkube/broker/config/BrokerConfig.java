@@ -1,0 +1,93 @@
+package io.rocketkube.broker.config;
+
+import io.rocketkube.broker.BrokerRole;
+import io.rocketkube.store.FlushMode;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * The broker's whole configuration, {@code rocketkube.broker.*}; every key is also settable as an environment
+ * variable ({@code ROCKETKUBE_BROKER_BROKER_NAME}, ...), which is how the operator configures pods.
+ * Documented in broker-service/README.md.
+ */
+@ConfigMapping(prefix = "rocketkube.broker")
+public interface BrokerConfig {
+    @WithDefault("DefaultCluster")
+    String clusterName();
+
+    @WithDefault("broker-a")
+    String brokerName();
+
+    /** Unset: derived from the trailing {@code -N} of {@link #podName()}, else 0. */
+    OptionalLong brokerId();
+
+    Optional<String> podName();
+
+    /** Unset: ASYNC_MASTER for broker id 0, SLAVE otherwise. */
+    Optional<BrokerRole> role();
+
+    @WithDefault("ASYNC_FLUSH")
+    FlushMode flushMode();
+
+    @WithDefault("${user.home}/rocketkube/store")
+    String storePath();
+
+    @WithDefault("0.0.0.0")
+    String host();
+
+    @WithDefault("10911")
+    int port();
+
+    @WithDefault("10912")
+    int haPort();
+
+    /** Semicolon-separated {@code host:port}; each host re-resolved to all its addresses every round. */
+    @WithDefault("127.0.0.1:9876")
+    String namesrvAddr();
+
+    /** Unset: the bind host if not a wildcard, else the first non-loopback IPv4, else 127.0.0.1. */
+    Optional<String> advertisedHost();
+
+    @WithDefault("true")
+    boolean autoCreateTopic();
+
+    @WithDefault("true")
+    boolean autoCreateSubscriptionGroup();
+
+    /** Queues of TBW102, the auto-creation template (the client itself asks for 4). */
+    @WithDefault("8")
+    int defaultTopicQueueNums();
+
+    @WithDefault("4194304")
+    int maxMessageSize();
+
+    @WithDefault("72")
+    int fileReservedHours();
+
+    @WithDefault("1073741824")
+    int commitLogSegmentSize();
+
+    @WithDefault("30s")
+    Duration registerInterval();
+
+    @WithDefault("5s")
+    Duration offsetPersistInterval();
+
+    @WithDefault("120s")
+    Duration clientIdleTimeout();
+
+    /** How long shutdown waits for accepted sends to be answered. */
+    @WithDefault("10s")
+    Duration shutdownGrace();
+
+    /** Netty event-loop threads for client connections. */
+    @WithDefault("2")
+    int ioThreads();
+
+    /** Upper bound of one pull response's message bytes. */
+    @WithDefault("262144")
+    int maxPullBytes();
+}

@@ -1,0 +1,127 @@
+package io.rocketkube.broker.group;
+
+import io.rocketkube.client.protocol.DataVersion;
+import io.rocketkube.client.protocol.RemotingJson;
+import io.rocketkube.client.protocol.SubscriptionGroupConfig;
+import io.rocketkube.client.protocol.SubscriptionGroupWrapper;
+import io.rocketkube.client.util.ChecksummedFile;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Consumer group settings: lookups, auto-creation on first use, admin changes, persistence. Same contract as
+ * the topic table: a change is on disk before anyone is told it succeeded.
+ *
+ * <p>Thread-safe: reads are lock-free, changes serialised on this object.
+ */
+public final class SubscriptionGroupManager {
+    /** Groups the reference broker creates at start (§9.2). */
+    private static final List<String> BUILT_IN = List.of("TOOLS_CONSUMER", "FILTERSRV_CONSUMER", "SELF_TEST_C_GROUP",
+            "CID_ONS-HTTP-PROXY", "CID_ONSAPI_PULL", "CID_ONSAPI_PERMISSION", "CID_ONSAPI_OWNER");
+
+    private final Map<String, SubscriptionGroupConfig> groups = new ConcurrentHashMap<>();
+    private final ChecksummedFile file;
+    private final Clock clock;
+    private final boolean autoCreate;
+    private volatile DataVersion dataVersion;
+
+    private SubscriptionGroupManager(ChecksummedFile file, Clock clock, boolean autoCreate) {
+        this.file = file;
+        this.clock = clock;
+        this.autoCreate = autoCreate;
+        this.dataVersion = new DataVersion(0, clock.millis(), null);
+    }
+
+    public static SubscriptionGroupManager load(ChecksummedFile file, Clock clock, boolean autoCreate) throws IOException {
+        SubscriptionGroupManager manager = new SubscriptionGroupManager(file, clock, autoCreate);
+        Optional<byte[]> stored = file.read();
+        if (stored.isPresent()) {
+            SubscriptionGroupWrapper wrapper = RemotingJson.mapper().readValue(stored.get(), SubscriptionGroupWrapper.class);
+            if (wrapper.subscriptionGroupTable() != null) {
+                manager.groups.putAll(wrapper.subscriptionGroupTable());
+            }
+            if (wrapper.dataVersion() != null) {
+                manager.dataVersion = wrapper.dataVersion();
+            }
+        }
+        synchronized (manager) {
+            boolean changed = false;
+            for (String name : BUILT_IN) {
+                changed |= manager.groups.putIfAbsent(name, SubscriptionGroupConfig.defaults(name)) == null;
+            }
+            if (changed) {
+                manager.commit();
+            }
+        }
+        return manager;
+    }
+
+
+    public Optional<SubscriptionGroupConfig> find(String group) {
+        return Optional.ofNullable(groups.get(group));
+    }
+
+    /** The group's config, created with the defaults when auto-creation is on; empty otherwise. */
+    public Optional<SubscriptionGroupConfig> findOrCreate(String group) {
+        SubscriptionGroupConfig existing = groups.get(group);
+        if (existing != null || !autoCreate) {
+            return Optional.ofNullable(existing);
+        }
+        synchronized (this) {
+            existing = groups.get(group);
+            if (existing != null) {
+                return Optional.of(existing);
+            }
+            SubscriptionGroupConfig created = SubscriptionGroupConfig.defaults(group);
+            groups.put(group, created);
+            commitOrRollback(group, null);
+            return Optional.of(created);
+        }
+    }
+
+    public synchronized void upsert(SubscriptionGroupConfig config) {
+        SubscriptionGroupConfig previous = groups.put(config.groupName(), config);
+        if (!config.equals(previous)) {
+            commitOrRollback(config.groupName(), previous);
+        }
+    }
+
+    public synchronized boolean delete(String group) {
+        SubscriptionGroupConfig previous = groups.remove(group);
+        if (previous == null) {
+            return false;
+        }
+        commitOrRollback(group, previous);
+        return true;
+    }
+
+    public synchronized SubscriptionGroupWrapper snapshot() {
+        return new SubscriptionGroupWrapper(new TreeMap<>(groups), dataVersion);
+    }
+
+    private void commitOrRollback(String group, SubscriptionGroupConfig previous) {
+        try {
+            commit();
+        } catch (IOException e) {
+            if (previous == null) {
+                groups.remove(group);
+            } else {
+                groups.put(group, previous);
+            }
+            throw new UncheckedIOException("cannot persist subscription groups to " + file.path(), e);
+        }
+    }
+
+    private void commit() throws IOException {
+        DataVersion next = dataVersion.next(clock.millis());
+        file.write(RemotingJson.encode(new SubscriptionGroupWrapper(new TreeMap<>(groups), next)));
+        dataVersion = next;
+    }
+}

@@ -1,0 +1,96 @@
+package io.rocketkube.broker.offset;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.rocketkube.client.protocol.RemotingJson;
+import io.rocketkube.client.util.ChecksummedFile;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Committed consumer offsets, keyed {@code topic@group} then queue id (the reference's table shape).
+ * Commits land in memory at once and reach disk on {@link #persist()}, which the broker runs every few
+ * seconds and at shutdown; a clean restart therefore keeps every commit.
+ *
+ * <p>Thread-safe. {@link #persist()} snapshots under no lock: a commit racing it is written next time.
+ */
+public final class ConsumerOffsetManager {
+    private static final String SEPARATOR = "@";
+
+    private final Map<String, Map<Integer, Long>> offsets = new ConcurrentHashMap<>();
+    private final ChecksummedFile file;
+    private final Object persistLock = new Object();
+
+    private ConsumerOffsetManager(ChecksummedFile file) {
+        this.file = file;
+    }
+
+    public static ConsumerOffsetManager load(ChecksummedFile file) throws IOException {
+        ConsumerOffsetManager manager = new ConsumerOffsetManager(file);
+        Optional<byte[]> stored = file.read();
+        if (stored.isPresent()) {
+            Map<String, Map<Integer, Long>> table = RemotingJson.mapper().readValue(stored.get(),
+                    new TypeReference<Map<String, Map<Integer, Long>>>() { });
+            table.forEach((key, queues) -> manager.offsets.put(key, new ConcurrentHashMap<>(queues)));
+        }
+        return manager;
+    }
+
+
+    public void commit(String group, String topic, int queueId, long offset) {
+        offsets.computeIfAbsent(topic + SEPARATOR + group, k -> new ConcurrentHashMap<>()).put(queueId, offset);
+    }
+
+    public OptionalLong query(String group, String topic, int queueId) {
+        Map<Integer, Long> queues = offsets.get(topic + SEPARATOR + group);
+        Long offset = queues == null ? null : queues.get(queueId);
+        return offset == null ? OptionalLong.empty() : OptionalLong.of(offset);
+    }
+
+    /** Topics the group has committed offsets for. */
+    public Set<String> topicsOf(String group) {
+        Set<String> topics = new HashSet<>();
+        for (String key : offsets.keySet()) {
+            int at = key.indexOf(SEPARATOR);
+            if (key.substring(at + 1).equals(group)) {
+                topics.add(key.substring(0, at));
+            }
+        }
+        return topics;
+    }
+
+    /** Groups with committed offsets on the topic. */
+    public Set<String> groupsOf(String topic) {
+        Set<String> groups = new HashSet<>();
+        for (String key : offsets.keySet()) {
+            int at = key.indexOf(SEPARATOR);
+            if (key.substring(0, at).equals(topic)) {
+                groups.add(key.substring(at + 1));
+            }
+        }
+        return groups;
+    }
+
+    public void removeTopic(String topic) {
+        offsets.keySet().removeIf(key -> key.substring(0, key.indexOf(SEPARATOR)).equals(topic));
+    }
+
+    public void removeGroup(String group) {
+        offsets.keySet().removeIf(key -> key.substring(key.indexOf(SEPARATOR) + 1).equals(group));
+    }
+
+    /** Writes the whole table atomically. */
+    public void persist() throws IOException {
+        synchronized (persistLock) {
+            Map<String, Map<Integer, Long>> snapshot = new TreeMap<>();
+            offsets.forEach((key, queues) -> snapshot.put(key, new TreeMap<>(queues)));
+            file.write(RemotingJson.encode(snapshot));
+        }
+    }
+}

@@ -1,0 +1,37 @@
+package io.rocketkube.broker.persist;
+
+import io.rocketkube.client.util.ChecksummedFile;
+import java.nio.file.Path;
+
+/**
+ * Where the broker's own metadata lives under the store path, and the magic of each file. Magics are on
+ * disk: never change one; bump the format version when a payload changes shape.
+ */
+public final class BrokerFiles {
+    /** "RKTP". */
+    static final int TOPICS_MAGIC = 0x524B5450;
+    /** "RKSG". */
+    static final int GROUPS_MAGIC = 0x524B5347;
+    /** "RKCO". */
+    static final int OFFSETS_MAGIC = 0x524B434F;
+    static final int FORMAT_VERSION = 1;
+
+    private BrokerFiles() {
+    }
+
+    public static ChecksummedFile topics(Path storePath) {
+        return new ChecksummedFile(config(storePath).resolve("topics.rkc"), TOPICS_MAGIC, FORMAT_VERSION);
+    }
+
+    public static ChecksummedFile subscriptionGroups(Path storePath) {
+        return new ChecksummedFile(config(storePath).resolve("subscriptionGroups.rkc"), GROUPS_MAGIC, FORMAT_VERSION);
+    }
+
+    public static ChecksummedFile consumerOffsets(Path storePath) {
+        return new ChecksummedFile(config(storePath).resolve("consumerOffsets.rkc"), OFFSETS_MAGIC, FORMAT_VERSION);
+    }
+
+    private static Path config(Path storePath) {
+        return storePath.resolve("config");
+    }
+}

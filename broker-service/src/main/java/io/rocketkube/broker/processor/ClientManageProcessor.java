@@ -1,0 +1,109 @@
+package io.rocketkube.broker.processor;
+
+import io.netty.channel.Channel;
+import io.rocketkube.broker.client.ClientChannel;
+import io.rocketkube.broker.client.ConsumerManager;
+import io.rocketkube.broker.client.ProducerManager;
+import io.rocketkube.broker.group.SubscriptionGroupManager;
+import io.rocketkube.broker.topic.TopicConfigManager;
+import io.rocketkube.broker.topic.TopicNames;
+import io.rocketkube.client.protocol.ConsumerData;
+import io.rocketkube.client.protocol.ConsumerIdList;
+import io.rocketkube.client.protocol.HeaderFields;
+import io.rocketkube.client.protocol.HeartbeatData;
+import io.rocketkube.client.protocol.PermName;
+import io.rocketkube.client.protocol.ProducerData;
+import io.rocketkube.client.protocol.RemotingJson;
+import io.rocketkube.client.protocol.RequestCode;
+import io.rocketkube.client.protocol.ResponseCode;
+import io.rocketkube.client.protocol.SubscriptionGroupConfig;
+import io.rocketkube.client.remoting.RemotingCommand;
+import io.rocketkube.client.remoting.RequestProcessor;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * HEART_BEAT, UNREGISTER_CLIENT and GET_CONSUMER_LIST_BY_GROUP (remoting-protocol.md §5.3, §5.5): who is
+ * connected, in which groups, subscribed to what.
+ */
+public final class ClientManageProcessor implements RequestProcessor {
+    public static final int[] CODES = {RequestCode.HEART_BEAT, RequestCode.UNREGISTER_CLIENT,
+        RequestCode.GET_CONSUMER_LIST_BY_GROUP};
+
+    private final ConsumerManager consumers;
+    private final ProducerManager producers;
+    private final SubscriptionGroupManager groups;
+    private final TopicConfigManager topics;
+    private final Clock clock;
+
+    public ClientManageProcessor(ConsumerManager consumers, ProducerManager producers, SubscriptionGroupManager groups,
+                                 TopicConfigManager topics, Clock clock) {
+        this.consumers = consumers;
+        this.producers = producers;
+        this.groups = groups;
+        this.topics = topics;
+        this.clock = clock;
+    }
+
+    @Override
+    public CompletableFuture<RemotingCommand> process(Channel channel, RemotingCommand request) {
+        return switch (request.code()) {
+            case RequestCode.HEART_BEAT -> heartbeat(channel, request);
+            case RequestCode.UNREGISTER_CLIENT -> unregister(channel, request);
+            default -> consumerList(request);
+        };
+    }
+
+    private CompletableFuture<RemotingCommand> heartbeat(Channel channel, RemotingCommand request) {
+        HeartbeatData data = RemotingJson.decode(request.body(), HeartbeatData.class);
+        if (data.clientID() == null || data.clientID().isEmpty()) {
+            throw Responses.reject(ResponseCode.SYSTEM_ERROR, "heartbeat without clientID");
+        }
+        ClientChannel client = new ClientChannel(channel, data.clientID(), request.language().name(),
+                request.version(), clock.millis());
+        for (ConsumerData consumer : data.consumerDataSet()) {
+            if (consumer.groupName() == null || consumer.groupName().isEmpty()) {
+                throw Responses.reject(ResponseCode.SYSTEM_ERROR, "heartbeat consumer data without groupName");
+            }
+        }
+        for (ConsumerData consumer : data.consumerDataSet()) {
+            Optional<SubscriptionGroupConfig> group = groups.findOrCreate(consumer.groupName());
+            if (group.isPresent() && group.get().retryQueueNums() > 0) {
+                topics.createIfAbsent(TopicNames.retryTopic(consumer.groupName()), group.get().retryQueueNums(),
+                        PermName.READ_WRITE);
+            }
+            consumers.register(client, consumer);
+        }
+        for (ProducerData producer : data.producerDataSet()) {
+            if (producer.groupName() != null) {
+                producers.register(producer.groupName(), client);
+            }
+        }
+        return Responses.ok(request);
+    }
+
+    private CompletableFuture<RemotingCommand> unregister(Channel channel, RemotingCommand request) {
+        HeaderFields h = HeaderFields.of(request);
+        h.string("clientID");
+        String producerGroup = h.optionalString("producerGroup");
+        String consumerGroup = h.optionalString("consumerGroup");
+        if (producerGroup != null) {
+            producers.unregister(producerGroup, channel);
+        }
+        if (consumerGroup != null) {
+            consumers.unregister(consumerGroup, channel);
+        }
+        return Responses.ok(request);
+    }
+
+    private CompletableFuture<RemotingCommand> consumerList(RemotingCommand request) {
+        String group = HeaderFields.of(request).string("consumerGroup");
+        List<String> ids = consumers.clientIds(group);
+        if (ids.isEmpty()) {
+            return Responses.error(request, ResponseCode.SYSTEM_ERROR, "no consumer for this group, " + group);
+        }
+        return Responses.json(request, new ConsumerIdList(ids));
+    }
+}

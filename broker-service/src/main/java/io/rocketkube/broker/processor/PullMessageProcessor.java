@@ -1,0 +1,199 @@
+package io.rocketkube.broker.processor;
+
+import io.netty.channel.Channel;
+import io.rocketkube.broker.BrokerSettings;
+import io.rocketkube.broker.client.ConsumerManager;
+import io.rocketkube.broker.group.SubscriptionGroupManager;
+import io.rocketkube.broker.longpoll.PullRequestHoldService;
+import io.rocketkube.broker.offset.ConsumerOffsetManager;
+import io.rocketkube.broker.stats.BrokerStats;
+import io.rocketkube.broker.topic.TopicConfigManager;
+import io.rocketkube.client.protocol.ConsumerData;
+import io.rocketkube.client.protocol.HeaderFields;
+import io.rocketkube.client.protocol.PermName;
+import io.rocketkube.client.protocol.ResponseCode;
+import io.rocketkube.client.protocol.SubscriptionData;
+import io.rocketkube.client.protocol.SubscriptionGroupConfig;
+import io.rocketkube.client.protocol.TopicConfig;
+import io.rocketkube.client.remoting.RemotingCommand;
+import io.rocketkube.client.remoting.RequestProcessor;
+import io.rocketkube.store.GetResult;
+import io.rocketkube.store.MessageFilter;
+import io.rocketkube.store.MessageStore;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+
+/**
+ * PULL_MESSAGE and LITE_PULL_MESSAGE (remoting-protocol.md §5.4): checks in the reference's order, tag
+ * filtering from the heartbeat's subscription (or the request's, with the SUBSCRIPTION flag), long polling
+ * through {@link PullRequestHoldService}, and a zero-copy body over the store's slices. Every answer carries
+ * the four header fields the client unboxes.
+ */
+public final class PullMessageProcessor implements RequestProcessor {
+    static final int FLAG_COMMIT_OFFSET = 0x1;
+    static final int FLAG_SUSPEND = 0x2;
+    static final int FLAG_SUBSCRIPTION = 0x4;
+    /** A pull asks for at most this many messages, whatever maxMsgNums says. */
+    private static final int MAX_MESSAGES_PER_PULL = 1024;
+    /** Held pulls answer before the client's 30 s pull RPC timeout even if it asked for longer. */
+    private static final long MAX_SUSPEND_MILLIS = 25_000;
+
+    private final BrokerSettings settings;
+    private final MessageStore store;
+    private final TopicConfigManager topics;
+    private final SubscriptionGroupManager groups;
+    private final ConsumerManager consumers;
+    private final ConsumerOffsetManager offsets;
+    private final PullRequestHoldService holds;
+    private final BrokerStats stats;
+    private final Executor executor;
+
+    public PullMessageProcessor(BrokerSettings settings, MessageStore store, TopicConfigManager topics,
+                                SubscriptionGroupManager groups, ConsumerManager consumers,
+                                ConsumerOffsetManager offsets, PullRequestHoldService holds, BrokerStats stats,
+                                Executor executor) {
+        this.settings = settings;
+        this.store = store;
+        this.topics = topics;
+        this.groups = groups;
+        this.consumers = consumers;
+        this.offsets = offsets;
+        this.holds = holds;
+        this.stats = stats;
+        this.executor = executor;
+    }
+
+    private record Pull(String group, String topic, int queueId, long queueOffset, int maxMsgNums, int sysFlag,
+                        long commitOffset, long suspendTimeoutMillis, String subscription, long subVersion,
+                        String expressionType) {
+        static Pull parse(RemotingCommand request) {
+            HeaderFields h = HeaderFields.of(request);
+            return new Pull(h.string("consumerGroup"), h.string("topic"), h.intValue("queueId"),
+                    h.longValue("queueOffset"), h.intValue("maxMsgNums"), h.intValue("sysFlag"),
+                    h.longValue("commitOffset"), h.longValue("suspendTimeoutMillis"), h.optionalString("subscription"),
+                    h.longValue("subVersion"), h.optionalString("expressionType"));
+        }
+
+        boolean has(int flag) {
+            return (sysFlag & flag) != 0;
+        }
+    }
+
+    @Override
+    public CompletableFuture<RemotingCommand> process(Channel channel, RemotingCommand request) {
+        return execute(request, Pull.parse(request), true);
+    }
+
+    private CompletableFuture<RemotingCommand> execute(RemotingCommand request, Pull pull, boolean firstRun) {
+        SubscriptionGroupConfig group = groups.findOrCreate(pull.group()).orElseThrow(() -> Responses.reject(
+                ResponseCode.SUBSCRIPTION_GROUP_NOT_EXIST, "subscription group [" + pull.group() + "] does not exist"));
+        if (!group.consumeEnable()) {
+            throw Responses.reject(ResponseCode.NO_PERMISSION, "subscription group no permission, " + pull.group());
+        }
+        TopicConfig topic = topics.find(pull.topic()).orElseThrow(() -> Responses.reject(ResponseCode.TOPIC_NOT_EXIST,
+                "topic[" + pull.topic() + "] not exist, apply first please!"));
+        if (!PermName.isReadable(topic.perm())) {
+            throw Responses.reject(ResponseCode.NO_PERMISSION, "the topic[" + pull.topic() + "] pulling message is forbidden");
+        }
+        if (pull.queueId() < 0 || pull.queueId() >= topic.readQueueNums()) {
+            throw Responses.reject(ResponseCode.SYSTEM_ERROR, "queueId[" + pull.queueId() + "] is illegal, topic:["
+                    + pull.topic() + "] topicConfig.readQueueNums:[" + topic.readQueueNums() + "]");
+        }
+        MessageFilter filter = filterFor(pull, group);
+        int maxMessages = Math.max(1, Math.min(pull.maxMsgNums(), MAX_MESSAGES_PER_PULL));
+        GetResult result = store.get(pull.topic(), pull.queueId(), pull.queueOffset(), maxMessages,
+                settings.maxPullBytes(), filter);
+        if (firstRun && pull.has(FLAG_COMMIT_OFFSET) && settings.isMaster()) {
+            offsets.commit(pull.group(), pull.topic(), pull.queueId(), pull.commitOffset());
+        }
+        int code = responseCode(result, pull.queueOffset());
+        if (code == ResponseCode.PULL_NOT_FOUND && firstRun && pull.has(FLAG_SUSPEND)) {
+            result.close();
+            return suspend(request, pull, filter);
+        }
+        RemotingCommand response = request.response(code, result.status().name())
+                .withExtField("suggestWhichBrokerId", 0)
+                .withExtField("nextBeginOffset", result.nextBeginOffset())
+                .withExtField("minOffset", result.minOffset())
+                .withExtField("maxOffset", result.maxOffset());
+        if (code == ResponseCode.SUCCESS && result.messageCount() > 0) {
+            stats.recordGet(result.messageCount(), result.totalBytes());
+            response.withBodyBuffer(ReleasingCompositeBuffer.of(result));
+        } else {
+            result.close();
+        }
+        return CompletableFuture.completedFuture(response);
+    }
+
+    private CompletableFuture<RemotingCommand> suspend(RemotingCommand request, Pull pull, MessageFilter filter) {
+        CompletableFuture<RemotingCommand> answer = new CompletableFuture<>();
+        long timeout = Math.min(Math.max(pull.suspendTimeoutMillis(), 0), MAX_SUSPEND_MILLIS);
+        holds.hold(pull.topic(), pull.queueId(), pull.queueOffset(), filter, timeout, () -> executor.execute(() -> {
+            try {
+                execute(request, pull, false).whenComplete((r, e) -> {
+                    if (e != null) {
+                        answer.completeExceptionally(e);
+                    } else {
+                        answer.complete(r);
+                    }
+                });
+            } catch (RuntimeException e) {
+                answer.completeExceptionally(e);
+            }
+        }), () -> store.maxOffset(pull.topic(), pull.queueId()));
+        return answer;
+    }
+
+    private MessageFilter filterFor(Pull pull, SubscriptionGroupConfig group) {
+        SubscriptionData subscription;
+        if (pull.has(FLAG_SUBSCRIPTION)) {
+            if (pull.expressionType() != null && !SubscriptionData.EXPRESSION_TAG.equals(pull.expressionType())) {
+                throw Responses.reject(ResponseCode.SUBSCRIPTION_PARSE_FAILED, "expression type "
+                        + pull.expressionType() + " is not supported by this broker, only TAG");
+            }
+            try {
+                subscription = SubscriptionData.ofTags(pull.topic(), pull.subscription(), pull.subVersion());
+            } catch (IllegalArgumentException e) {
+                throw Responses.reject(ResponseCode.SUBSCRIPTION_PARSE_FAILED, "parse the consumer's subscription["
+                        + pull.subscription() + "] failed, group: " + pull.group() + ": " + e.getMessage());
+            }
+        } else {
+            String model = consumers.messageModel(pull.group()).orElseThrow(() -> Responses.reject(
+                    ResponseCode.SUBSCRIPTION_NOT_EXIST, "the consumer's group info not exist, group: " + pull.group()));
+            if (ConsumerData.BROADCASTING.equals(model) && !group.consumeBroadcastEnable()) {
+                throw Responses.reject(ResponseCode.NO_PERMISSION, "the consumer group[" + pull.group()
+                        + "] can not consume by broadcast way");
+            }
+            subscription = consumers.subscription(pull.group(), pull.topic()).orElseThrow(() -> Responses.reject(
+                    ResponseCode.SUBSCRIPTION_NOT_EXIST, "the consumer's subscription not exist, group: "
+                            + pull.group() + ", topic: " + pull.topic()));
+            if (subscription.subVersion() < pull.subVersion()) {
+                throw Responses.reject(ResponseCode.SUBSCRIPTION_NOT_LATEST, "the consumer's subscription not latest");
+            }
+            if (!SubscriptionData.EXPRESSION_TAG.equals(subscription.expressionType())) {
+                throw Responses.reject(ResponseCode.SUBSCRIPTION_PARSE_FAILED, "expression type "
+                        + subscription.expressionType() + " is not supported by this broker, only TAG");
+            }
+        }
+        if (subscription.matchesAll()) {
+            return MessageFilter.ALL;
+        }
+        Set<Long> codes = new HashSet<>();
+        subscription.codeSet().forEach(c -> codes.add((long) c));
+        return MessageFilter.tagsCodeIn(codes);
+    }
+
+    /** The table of §5.4. */
+    static int responseCode(GetResult result, long requestedOffset) {
+        return switch (result.status()) {
+            case FOUND -> ResponseCode.SUCCESS;
+            case NO_MATCHED_MESSAGE, MESSAGE_WAS_REMOVING -> ResponseCode.PULL_RETRY_IMMEDIATELY;
+            case OFFSET_FOUND_NULL, OFFSET_OVERFLOW_ONE -> ResponseCode.PULL_NOT_FOUND;
+            case OFFSET_OVERFLOW_BADLY, OFFSET_TOO_SMALL -> ResponseCode.PULL_OFFSET_MOVED;
+            case NO_MATCHED_LOGIC_QUEUE, NO_MESSAGE_IN_QUEUE ->
+                    requestedOffset != 0 ? ResponseCode.PULL_OFFSET_MOVED : ResponseCode.PULL_NOT_FOUND;
+        };
+    }
+}

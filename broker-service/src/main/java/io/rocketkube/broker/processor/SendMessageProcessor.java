@@ -1,0 +1,211 @@
+package io.rocketkube.broker.processor;
+
+import io.netty.channel.Channel;
+import io.rocketkube.broker.BrokerSettings;
+import io.rocketkube.broker.stats.BrokerStats;
+import io.rocketkube.client.message.BatchBodyDecoder;
+import io.rocketkube.client.message.MessageProperties;
+import io.rocketkube.client.message.OffsetMsgId;
+import io.rocketkube.client.message.PropertiesCodec;
+import io.rocketkube.client.message.StoredMessageLayout;
+import io.rocketkube.client.protocol.RequestCode;
+import io.rocketkube.client.protocol.ResponseCode;
+import io.rocketkube.client.remoting.RemotingCommand;
+import io.rocketkube.client.remoting.RequestProcessor;
+import io.rocketkube.store.MessageRecordRequest;
+import io.rocketkube.store.MessageStore;
+import io.rocketkube.store.PutResult;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * SEND_MESSAGE, SEND_MESSAGE_V2 and SEND_BATCH_MESSAGE (remoting-protocol.md §5.2). Validates everything
+ * before anything is stored (a batch is stored whole or not at all), then answers when the store's future
+ * completes: at once under ASYNC_FLUSH, once durable under SYNC_FLUSH.
+ */
+public final class SendMessageProcessor implements RequestProcessor {
+    private static final String REGION = "DefaultRegion";
+
+    private final BrokerSettings settings;
+    private final MessageStore store;
+    private final SendTarget target;
+    private final SendGate gate;
+    private final BrokerStats stats;
+    private final InetSocketAddress storeHost;
+
+    SendMessageProcessor(BrokerSettings settings, MessageStore store, SendTarget target, SendGate gate,
+                         BrokerStats stats, InetSocketAddress storeHost) {
+        this.settings = settings;
+        this.store = store;
+        this.target = target;
+        this.gate = gate;
+        this.stats = stats;
+        this.storeHost = storeHost;
+    }
+
+    public static SendMessageProcessor create(BrokerSettings settings, MessageStore store,
+                                              io.rocketkube.broker.topic.TopicConfigManager topics,
+                                              io.rocketkube.broker.group.SubscriptionGroupManager groups,
+                                              SendGate gate, BrokerStats stats, InetSocketAddress storeHost) {
+        return new SendMessageProcessor(settings, store, new SendTarget(topics, groups, settings.autoCreateTopic()),
+                gate, stats, storeHost);
+    }
+
+    @Override
+    public CompletableFuture<RemotingCommand> process(Channel channel, RemotingCommand request) {
+        if (!settings.isMaster()) {
+            return Responses.error(request, ResponseCode.SERVICE_NOT_AVAILABLE,
+                    "the broker[" + settings.brokerName() + "] is a slave and does not take messages");
+        }
+        if (!gate.enter()) {
+            return Responses.error(request, ResponseCode.SERVICE_NOT_AVAILABLE, "the broker is shutting down");
+        }
+        long started = System.nanoTime();
+        CompletableFuture<RemotingCommand> answer;
+        try {
+            SendRequestHeader header = SendRequestHeader.parse(request);
+            byte[] body = request.body() == null ? new byte[0] : request.body();
+            InetSocketAddress bornHost = bornHost(channel);
+            boolean batch = request.code() == RequestCode.SEND_BATCH_MESSAGE;
+            List<MessageRecordRequest> records = batch ? batchRecords(header, body, bornHost, request.version())
+                    : List.of(singleRecord(header, body, bornHost, request.version()));
+            long bodyBytes = records.stream().mapToLong(r -> r.body().remaining()).sum();
+            CompletableFuture<PutResult> put = batch ? store.putBatch(records) : store.put(records.get(0));
+            answer = put.thenApply(result -> {
+                if (result.status().isStored()) {
+                    stats.recordPut(result.messageCount(), bodyBytes, System.nanoTime() - started);
+                }
+                return response(request, result, records.get(0).queueId());
+            });
+        } catch (RuntimeException e) {
+            gate.leave();
+            throw e;
+        }
+        return answer.whenComplete((r, e) -> gate.leave());
+    }
+
+    private MessageRecordRequest singleRecord(SendRequestHeader header, byte[] body, InetSocketAddress bornHost,
+                                              int version) {
+        checkBodySize(body.length);
+        SendTarget.Resolved where = target.resolve(header, version);
+        Map<String, String> properties = PropertiesCodec.decode(header.properties());
+        if ("true".equals(properties.get(MessageProperties.TRANSACTION_PREPARED))) {
+            throw Responses.reject(ResponseCode.NO_PERMISSION, "the broker[" + settings.brokerName()
+                    + "] does not take transaction messages");
+        }
+        boolean wait = !"false".equals(properties.remove(MessageProperties.WAIT_STORE_MSG_OK));
+        properties.put(MessageProperties.CLUSTER, settings.clusterName());
+        String encoded = encodeProperties(properties);
+        return MessageRecordRequest.builder(where.topic(), where.queueId(), ByteBuffer.wrap(body))
+                .flag(header.flag()).sysFlag(header.sysFlag()).bornTimestamp(header.bornTimestamp()).bornHost(bornHost)
+                .properties(encoded).reconsumeTimes(header.reconsumeTimes())
+                .tagsCode(tagsCode(properties.get(MessageProperties.TAGS)))
+                .keys(keys(properties.get(MessageProperties.KEYS)))
+                .uniqKey(properties.get(MessageProperties.UNIQ_CLIENT_MESSAGE_ID_KEYIDX))
+                .waitStoreMsgOk(wait).build();
+    }
+
+    private List<MessageRecordRequest> batchRecords(SendRequestHeader header, byte[] body, InetSocketAddress bornHost,
+                                                    int version) {
+        if (header.topic() != null && header.topic().startsWith(io.rocketkube.broker.topic.TopicNames.RETRY_PREFIX)) {
+            throw Responses.reject(ResponseCode.MESSAGE_ILLEGAL, "batch request does not support retry group "
+                    + header.topic());
+        }
+        BatchBodyDecoder.Result decoded = BatchBodyDecoder.decode(ByteBuffer.wrap(body));
+        if (decoded instanceof BatchBodyDecoder.Result.Malformed malformed) {
+            throw Responses.reject(ResponseCode.MESSAGE_ILLEGAL, "malformed batch body: " + malformed.reason());
+        }
+        List<BatchBodyDecoder.Entry> entries = ((BatchBodyDecoder.Result.Ok) decoded).entries();
+        for (BatchBodyDecoder.Entry entry : entries) {
+            checkBodySize(entry.body().remaining());
+        }
+        SendTarget.Resolved where = target.resolve(header, version);
+        String batchProperties = PropertiesCodec.concat(header.properties(),
+                MessageProperties.CLUSTER + PropertiesCodec.NAME_VALUE_SEPARATOR + settings.clusterName());
+        boolean wait = !"false".equals(PropertiesCodec.find(header.properties(), MessageProperties.WAIT_STORE_MSG_OK));
+        List<MessageRecordRequest> records = new ArrayList<>(entries.size());
+        for (BatchBodyDecoder.Entry entry : entries) {
+            String properties = PropertiesCodec.concat(entry.properties(), batchProperties);
+            checkPropertiesSize(properties);
+            records.add(MessageRecordRequest.builder(where.topic(), where.queueId(), entry.body())
+                    .flag(entry.flag()).sysFlag(header.sysFlag()).bornTimestamp(header.bornTimestamp())
+                    .bornHost(bornHost).properties(properties).reconsumeTimes(header.reconsumeTimes())
+                    .tagsCode(tagsCode(PropertiesCodec.find(entry.properties(), MessageProperties.TAGS)))
+                    .keys(keys(PropertiesCodec.find(entry.properties(), MessageProperties.KEYS)))
+                    .uniqKey(PropertiesCodec.find(entry.properties(), MessageProperties.UNIQ_CLIENT_MESSAGE_ID_KEYIDX))
+                    .waitStoreMsgOk(wait).build());
+        }
+        return records;
+    }
+
+    private void checkBodySize(int length) {
+        if (length > settings.maxMessageSize()) {
+            throw Responses.reject(ResponseCode.MESSAGE_ILLEGAL, "the message body size over max value, MAX: "
+                    + settings.maxMessageSize());
+        }
+    }
+
+    private static String encodeProperties(Map<String, String> properties) {
+        String encoded = PropertiesCodec.encode(properties);
+        checkPropertiesSize(encoded);
+        return encoded;
+    }
+
+    private static void checkPropertiesSize(String properties) {
+        if (properties.getBytes(StandardCharsets.UTF_8).length > StoredMessageLayout.MAX_PROPERTIES_LENGTH) {
+            throw Responses.reject(ResponseCode.MESSAGE_ILLEGAL, "the message properties length is longer than "
+                    + StoredMessageLayout.MAX_PROPERTIES_LENGTH);
+        }
+    }
+
+    static long tagsCode(String tags) {
+        return tags == null || tags.isEmpty() ? 0L : tags.hashCode();
+    }
+
+    private static List<String> keys(String keys) {
+        if (keys == null || keys.isBlank()) {
+            return List.of();
+        }
+        return Arrays.stream(keys.split(MessageProperties.KEY_SEPARATOR)).filter(k -> !k.isEmpty()).toList();
+    }
+
+    private static InetSocketAddress bornHost(Channel channel) {
+        return channel.remoteAddress() instanceof InetSocketAddress inet && inet.getAddress() != null
+                ? inet : new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0);
+    }
+
+    private RemotingCommand response(RemotingCommand request, PutResult result, int queueId) {
+        int code = switch (result.status()) {
+            case PUT_OK -> ResponseCode.SUCCESS;
+            case FLUSH_DISK_TIMEOUT -> ResponseCode.FLUSH_DISK_TIMEOUT;
+            case MESSAGE_ILLEGAL, PROPERTIES_SIZE_EXCEEDED -> ResponseCode.MESSAGE_ILLEGAL;
+            case SERVICE_NOT_AVAILABLE -> ResponseCode.SERVICE_NOT_AVAILABLE;
+            case OS_PAGECACHE_BUSY, CREATE_MAPPED_FILE_FAILED, UNKNOWN_ERROR -> ResponseCode.SYSTEM_ERROR;
+        };
+        if (!result.status().isStored()) {
+            String remark = result.status() == io.rocketkube.store.PutStatus.OS_PAGECACHE_BUSY
+                    ? "[PC_SYNCHRONIZED]broker busy, start flow control for a while"
+                    : result.status() + (result.errorMessage() == null ? "" : ": " + result.errorMessage());
+            return request.response(code, remark);
+        }
+        StringBuilder msgIds = new StringBuilder();
+        for (int i = 0; i < result.messageCount(); i++) {
+            if (i > 0) {
+                msgIds.append(',');
+            }
+            msgIds.append(OffsetMsgId.encode(storeHost, result.physicalOffset(i)));
+        }
+        return request.response(code)
+                .withExtField("msgId", msgIds.toString())
+                .withExtField("queueId", queueId)
+                .withExtField("queueOffset", result.firstQueueOffset())
+                .withExtField(MessageProperties.MSG_REGION, REGION)
+                .withExtField(MessageProperties.TRACE_SWITCH, "true");
+    }
+}

@@ -1,0 +1,89 @@
+package io.rocketkube.broker.processor;
+
+import io.netty.channel.Channel;
+import io.rocketkube.broker.offset.ConsumerOffsetManager;
+import io.rocketkube.broker.topic.TopicConfigManager;
+import io.rocketkube.broker.topic.TopicNames;
+import io.rocketkube.client.protocol.HeaderFields;
+import io.rocketkube.client.protocol.RequestCode;
+import io.rocketkube.client.protocol.ResponseCode;
+import io.rocketkube.client.protocol.TopicConfig;
+import io.rocketkube.client.remoting.RemotingCommand;
+import io.rocketkube.client.remoting.RequestProcessor;
+import io.rocketkube.store.MessageStore;
+import java.util.concurrent.CompletableFuture;
+
+/** UPDATE_AND_CREATE_TOPIC, DELETE_TOPIC_IN_BROKER, GET_ALL_TOPIC_CONFIG and GET_TOPIC_CONFIG (§5.11). */
+public final class TopicAdminProcessor implements RequestProcessor {
+    public static final int[] CODES = {RequestCode.UPDATE_AND_CREATE_TOPIC, RequestCode.DELETE_TOPIC_IN_BROKER,
+        RequestCode.GET_ALL_TOPIC_CONFIG, RequestCode.GET_TOPIC_CONFIG};
+    private static final int MAX_QUEUES = 1024;
+
+    private final TopicConfigManager topics;
+    private final ConsumerOffsetManager offsets;
+    private final MessageStore store;
+
+    public TopicAdminProcessor(TopicConfigManager topics, ConsumerOffsetManager offsets, MessageStore store) {
+        this.topics = topics;
+        this.offsets = offsets;
+        this.store = store;
+    }
+
+    @Override
+    public CompletableFuture<RemotingCommand> process(Channel channel, RemotingCommand request) {
+        return switch (request.code()) {
+            case RequestCode.UPDATE_AND_CREATE_TOPIC -> upsert(request);
+            case RequestCode.DELETE_TOPIC_IN_BROKER -> delete(request);
+            case RequestCode.GET_ALL_TOPIC_CONFIG -> Responses.json(request, topics.snapshot());
+            default -> getOne(request);
+        };
+    }
+
+    private CompletableFuture<RemotingCommand> upsert(RemotingCommand request) {
+        HeaderFields h = HeaderFields.of(request);
+        String topic = h.string("topic");
+        int read = h.intValue("readQueueNums");
+        int write = h.intValue("writeQueueNums");
+        int perm = h.intValue("perm");
+        String filterType = h.string("topicFilterType");
+        int sysFlag = h.intValue("topicSysFlag", 0);
+        boolean order = h.booleanValue("order", false);
+        String problem = TopicNames.problem(topic);
+        if (problem != null) {
+            throw Responses.reject(ResponseCode.SYSTEM_ERROR, problem);
+        }
+        if (topic.equals(TopicNames.AUTO_CREATE_TOPIC_KEY) || !TopicNames.isWritableByClients(topic)) {
+            throw Responses.reject(ResponseCode.SYSTEM_ERROR, "the topic[" + topic + "] is conflict with system topic");
+        }
+        if (read < 1 || write < 1 || read > MAX_QUEUES || write > MAX_QUEUES) {
+            throw Responses.reject(ResponseCode.SYSTEM_ERROR, "queue numbers must be within [1, " + MAX_QUEUES
+                    + "], got read " + read + " write " + write);
+        }
+        if (perm < 0 || perm > 7) {
+            throw Responses.reject(ResponseCode.SYSTEM_ERROR, "perm must be within [0, 7], got " + perm);
+        }
+        if (!"SINGLE_TAG".equals(filterType) && !"MULTI_TAG".equals(filterType)) {
+            throw Responses.reject(ResponseCode.SYSTEM_ERROR, "topicFilterType must be SINGLE_TAG or MULTI_TAG");
+        }
+        topics.upsert(new TopicConfig(topic, read, write, perm, filterType, sysFlag, order, null));
+        return Responses.ok(request);
+    }
+
+    private CompletableFuture<RemotingCommand> delete(RemotingCommand request) {
+        String topic = HeaderFields.of(request).string("topic");
+        if (!TopicNames.isWritableByClients(topic) || topic.equals(TopicNames.AUTO_CREATE_TOPIC_KEY)) {
+            throw Responses.reject(ResponseCode.SYSTEM_ERROR, "the topic[" + topic + "] is a system topic");
+        }
+        topics.delete(topic);
+        offsets.removeTopic(topic);
+        store.deleteTopic(topic);
+        return Responses.ok(request);
+    }
+
+    private CompletableFuture<RemotingCommand> getOne(RemotingCommand request) {
+        String topic = HeaderFields.of(request).string("topic");
+        return topics.find(topic)
+                .map(config -> Responses.json(request, config))
+                .orElseGet(() -> Responses.error(request, ResponseCode.TOPIC_NOT_EXIST, "No topic in this broker. topic: " + topic));
+    }
+}

@@ -1,0 +1,157 @@
+package io.rocketkube.broker.registration;
+
+import io.rocketkube.broker.BrokerSettings;
+import io.rocketkube.broker.topic.TopicConfigManager;
+import io.rocketkube.client.protocol.Crc32;
+import io.rocketkube.client.protocol.PermName;
+import io.rocketkube.client.protocol.RegisterBrokerBody;
+import io.rocketkube.client.protocol.RegisterBrokerBodyCodec;
+import io.rocketkube.client.protocol.RequestCode;
+import io.rocketkube.client.protocol.ResponseCode;
+import io.rocketkube.client.protocol.TopicConfig;
+import io.rocketkube.client.protocol.TopicConfigSerializeWrapper;
+import io.rocketkube.client.remoting.RemotingClient;
+import io.rocketkube.client.remoting.RemotingCommand;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the broker registered with every NameServer (remoting-protocol.md §5.1): a full REGISTER_BROKER
+ * round every {@code registerInterval} to every currently resolved target, another at once after any topic
+ * change (coalesced: changes during a round trigger exactly one more), and UNREGISTER_BROKER at shutdown.
+ *
+ * <p>Thread-safe. Rounds run on the shared scheduler; the RPCs are asynchronous.
+ */
+public final class NameServerRegistrar implements TopicConfigManager.ChangeListener, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(NameServerRegistrar.class);
+    private static final long RPC_TIMEOUT_MILLIS = 3000;
+
+    private final BrokerSettings settings;
+    private final String brokerAddr;
+    private final String haServerAddr;
+    private final NameServerAddresses addresses;
+    private final TopicConfigManager topics;
+    private final RemotingClient client;
+    private final ScheduledExecutorService scheduler;
+    private final Clock clock;
+    private final AtomicBoolean roundPending = new AtomicBoolean();
+    private volatile long lastSuccessMillis = -1;
+    private volatile Set<String> lastTargets = Set.of();
+    private volatile boolean closed;
+
+    public NameServerRegistrar(BrokerSettings settings, String brokerAddr, String haServerAddr,
+                               NameServerAddresses addresses, TopicConfigManager topics, RemotingClient client,
+                               ScheduledExecutorService scheduler, Clock clock) {
+        this.settings = settings;
+        this.brokerAddr = brokerAddr;
+        this.haServerAddr = haServerAddr;
+        this.addresses = addresses;
+        this.topics = topics;
+        this.client = client;
+        this.scheduler = scheduler;
+        this.clock = clock;
+    }
+
+    public void start() {
+        long period = settings.registerInterval().toMillis();
+        scheduler.scheduleWithFixedDelay(this::registerNow, 0, period, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void topicsChanged() {
+        registerNow();
+    }
+
+    /** Schedules a round now unless one is already waiting to run. */
+    public void registerNow() {
+        if (!closed && roundPending.compareAndSet(false, true)) {
+            scheduler.execute(this::round);
+        }
+    }
+
+    /** When the last REGISTER_BROKER was acknowledged by any NameServer; -1 if never. */
+    public long lastSuccessMillis() {
+        return lastSuccessMillis;
+    }
+
+    public Set<String> lastTargets() {
+        return lastTargets;
+    }
+
+    private void round() {
+        roundPending.set(false);
+        if (closed) {
+            return;
+        }
+        Set<String> targets = addresses.resolve();
+        lastTargets = Set.copyOf(targets);
+        if (targets.isEmpty()) {
+            return;
+        }
+        byte[] body = RegisterBrokerBodyCodec.encode(new RegisterBrokerBody(registeredTopics(), List.of()), false);
+        for (String target : targets) {
+            RemotingCommand request = RemotingCommand.request(RequestCode.REGISTER_BROKER)
+                    .withExtField("brokerName", settings.brokerName())
+                    .withExtField("brokerAddr", brokerAddr)
+                    .withExtField("clusterName", settings.clusterName())
+                    .withExtField("haServerAddr", haServerAddr)
+                    .withExtField("brokerId", settings.brokerId())
+                    .withExtField("compressed", false)
+                    .withExtField("bodyCrc32", Crc32.masked(body))
+                    .withBody(body);
+            client.invokeAsync(target, request, RPC_TIMEOUT_MILLIS).whenComplete((response, failure) -> {
+                if (failure != null) {
+                    LOG.warn("register with NameServer {} failed: {}", target, failure.toString());
+                } else if (response.code() != ResponseCode.SUCCESS) {
+                    LOG.warn("NameServer {} refused registration: {} {}", target, response.code(), response.remark());
+                } else {
+                    lastSuccessMillis = clock.millis();
+                }
+            });
+        }
+    }
+
+    /** The topic table as registered: a slave announces its topics read-only, like the reference. */
+    private TopicConfigSerializeWrapper registeredTopics() {
+        TopicConfigSerializeWrapper snapshot = topics.snapshot();
+        if (settings.isMaster()) {
+            return snapshot;
+        }
+        Map<String, TopicConfig> readOnly = new TreeMap<>();
+        snapshot.topicConfigTable().forEach((name, config) -> readOnly.put(name, config.withPerm(PermName.PERM_READ)));
+        return new TopicConfigSerializeWrapper(readOnly, snapshot.dataVersion());
+    }
+
+    /** Stops re-registering and unregisters from every target, waiting briefly for the answers. */
+    @Override
+    public void close() {
+        closed = true;
+        List<CompletableFuture<RemotingCommand>> pending = new ArrayList<>();
+        for (String target : addresses.resolve()) {
+            RemotingCommand request = RemotingCommand.request(RequestCode.UNREGISTER_BROKER)
+                    .withExtField("brokerName", settings.brokerName())
+                    .withExtField("brokerAddr", brokerAddr)
+                    .withExtField("clusterName", settings.clusterName())
+                    .withExtField("brokerId", settings.brokerId());
+            pending.add(client.invokeAsync(target, request, RPC_TIMEOUT_MILLIS));
+        }
+        try {
+            CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).get(RPC_TIMEOUT_MILLIS + 500,
+                    TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            LOG.warn("unregistering from NameServers did not complete: {}", e.toString());
+        }
+    }
+}

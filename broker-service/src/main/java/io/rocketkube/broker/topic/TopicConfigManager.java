@@ -1,0 +1,179 @@
+package io.rocketkube.broker.topic;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.rocketkube.broker.BrokerSettings;
+import io.rocketkube.client.protocol.DataVersion;
+import io.rocketkube.client.protocol.PermName;
+import io.rocketkube.client.protocol.RemotingJson;
+import io.rocketkube.client.protocol.TopicConfig;
+import io.rocketkube.client.protocol.TopicConfigSerializeWrapper;
+import io.rocketkube.client.util.ChecksummedFile;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The broker's topic table: lookups, creation (explicit and automatic), deletion, and its persistence.
+ * Every change bumps the {@link DataVersion}, is written to disk before it is visible to the caller's answer,
+ * and is announced to listeners (the NameServer registrar re-registers at once).
+ *
+ * <p>Thread-safe: reads are lock-free; changes are serialised on this object so that the table, its version
+ * and the file always agree.
+ */
+public final class TopicConfigManager {
+    /** Told after a committed change; runs on the changing thread, must not block. */
+    public interface ChangeListener {
+        void topicsChanged();
+    }
+
+    private final Map<String, TopicConfig> topics = new ConcurrentHashMap<>();
+    private final ChecksummedFile file;
+    private final Clock clock;
+    private final List<ChangeListener> listeners = new CopyOnWriteArrayList<>();
+    private volatile DataVersion dataVersion;
+
+    private TopicConfigManager(ChecksummedFile file, Clock clock) {
+        this.file = file;
+        this.clock = clock;
+        this.dataVersion = new DataVersion(0, clock.millis(), null);
+    }
+
+    /** Loads the persisted table and adds the system topics the settings call for. */
+    public static TopicConfigManager load(ChecksummedFile file, BrokerSettings settings, Clock clock) throws IOException {
+        TopicConfigManager manager = new TopicConfigManager(file, clock);
+        Optional<byte[]> stored = file.read();
+        if (stored.isPresent()) {
+            TopicConfigSerializeWrapper wrapper = RemotingJson.mapper().readValue(stored.get(),
+                    new TypeReference<TopicConfigSerializeWrapper>() { });
+            manager.topics.putAll(wrapper.topicConfigTable());
+            manager.dataVersion = wrapper.dataVersion();
+        }
+        manager.ensureSystemTopics(settings);
+        return manager;
+    }
+
+    private synchronized void ensureSystemTopics(BrokerSettings settings) throws IOException {
+        boolean changed = false;
+        changed |= putIfAbsent(TopicConfig.of(TopicNames.SELF_TEST_TOPIC, 1, PermName.READ_WRITE));
+        if (settings.autoCreateTopic()) {
+            changed |= putIfAbsent(TopicConfig.of(TopicNames.AUTO_CREATE_TOPIC_KEY, settings.defaultTopicQueueNums(),
+                    PermName.READ_WRITE | PermName.PERM_INHERIT));
+        } else if (topics.remove(TopicNames.AUTO_CREATE_TOPIC_KEY) != null) {
+            changed = true;
+        }
+        changed |= putIfAbsent(TopicConfig.of(settings.clusterName(), 16, PermName.READ_WRITE | PermName.PERM_INHERIT));
+        changed |= putIfAbsent(TopicConfig.of(settings.brokerName(), 1, PermName.READ_WRITE | PermName.PERM_INHERIT));
+        changed |= putIfAbsent(TopicConfig.of(TopicNames.OFFSET_MOVED_EVENT, 1, PermName.READ_WRITE));
+        changed |= putIfAbsent(TopicConfig.of(TopicNames.SCHEDULE_TOPIC, 18, PermName.READ_WRITE));
+        changed |= putIfAbsent(TopicConfig.of(settings.clusterName() + "_REPLY_TOPIC", 1, PermName.READ_WRITE));
+        if (changed) {
+            commit();
+        }
+    }
+
+    private boolean putIfAbsent(TopicConfig config) {
+        return topics.putIfAbsent(config.topicName(), config) == null;
+    }
+
+    public Optional<TopicConfig> find(String topic) {
+        return Optional.ofNullable(topics.get(topic));
+    }
+
+    public DataVersion dataVersion() {
+        return dataVersion;
+    }
+
+    /** A consistent copy of the table with its version. */
+    public synchronized TopicConfigSerializeWrapper snapshot() {
+        return new TopicConfigSerializeWrapper(new TreeMap<>(topics), dataVersion);
+    }
+
+    public void addListener(ChangeListener listener) {
+        listeners.add(listener);
+    }
+
+    /** Creates or replaces a topic (UPDATE_AND_CREATE_TOPIC). */
+    public synchronized void upsert(TopicConfig config) {
+        TopicConfig previous = topics.put(config.topicName(), config);
+        if (!config.equals(previous)) {
+            commitOrRollback(config.topicName(), previous);
+        }
+    }
+
+    /**
+     * Creates {@code topic} from the template topic of a send, when the template exists and allows
+     * inheritance: {@code min(requestedQueues, template.writeQueueNums)} queues, the template's perm minus
+     * INHERIT. Empty when the template does not allow it.
+     */
+    public synchronized Optional<TopicConfig> createFromTemplate(String topic, String templateTopic, int requestedQueues) {
+        TopicConfig existing = topics.get(topic);
+        if (existing != null) {
+            return Optional.of(existing);
+        }
+        TopicConfig template = templateTopic == null ? null : topics.get(templateTopic);
+        if (template == null || !PermName.isInherited(template.perm())) {
+            return Optional.empty();
+        }
+        int queues = Math.max(1, Math.min(requestedQueues, template.writeQueueNums()));
+        TopicConfig created = new TopicConfig(topic, queues, queues, template.perm() & ~PermName.PERM_INHERIT,
+                template.topicFilterType(), 0, false, null);
+        topics.put(topic, created);
+        commitOrRollback(topic, null);
+        return Optional.of(created);
+    }
+
+    /** Creates {@code topic} with {@code queues} queues and {@code perm} unless it exists (retry and DLQ topics). */
+    public synchronized TopicConfig createIfAbsent(String topic, int queues, int perm) {
+        TopicConfig existing = topics.get(topic);
+        if (existing != null) {
+            return existing;
+        }
+        TopicConfig created = TopicConfig.of(topic, queues, perm);
+        topics.put(topic, created);
+        commitOrRollback(topic, null);
+        return created;
+    }
+
+    /** Removes a topic; true if it existed. */
+    public synchronized boolean delete(String topic) {
+        TopicConfig previous = topics.remove(topic);
+        if (previous == null) {
+            return false;
+        }
+        commitOrRollback(topic, previous);
+        return true;
+    }
+
+    private void commitOrRollback(String topic, TopicConfig previous) {
+        try {
+            commit();
+        } catch (IOException e) {
+            if (previous == null) {
+                topics.remove(topic);
+            } else {
+                topics.put(topic, previous);
+            }
+            throw new UncheckedIOException("cannot persist topic table to " + file.path(), e);
+        }
+    }
+
+    private void commit() throws IOException {
+        DataVersion next = dataVersion.next(clock.millis());
+        file.write(RemotingJson.encode(new TopicConfigSerializeWrapper(new TreeMap<>(topics), next)));
+        dataVersion = next;
+        for (ChangeListener listener : listeners) {
+            listener.topicsChanged();
+        }
+    }
+
+    public Map<String, TopicConfig> all() {
+        return Map.copyOf(topics);
+    }
+
+}

@@ -1,0 +1,56 @@
+package io.rocketkube.broker.topic;
+
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** Topic name rules and the reserved names of remoting-protocol.md §5.2.4 and §9.2. */
+public final class TopicNames {
+    public static final String AUTO_CREATE_TOPIC_KEY = "TBW102";
+    public static final String SELF_TEST_TOPIC = "SELF_TEST_TOPIC";
+    public static final String OFFSET_MOVED_EVENT = "OFFSET_MOVED_EVENT";
+    public static final String SCHEDULE_TOPIC = "SCHEDULE_TOPIC_XXXX";
+    public static final String TRANS_HALF_TOPIC = "RMQ_SYS_TRANS_HALF_TOPIC";
+    public static final String TRANS_OP_HALF_TOPIC = "RMQ_SYS_TRANS_OP_HALF_TOPIC";
+    public static final String TRANS_CHECK_MAX_TIME_TOPIC = "TRANS_CHECK_MAX_TIME_TOPIC";
+    public static final String RETRY_PREFIX = "%RETRY%";
+    public static final String DLQ_PREFIX = "%DLQ%";
+    public static final int MAX_LENGTH = 127;
+
+    private static final Pattern LEGAL = Pattern.compile("^[%|a-zA-Z0-9_-]+$");
+    /** Topics clients may never send to directly. */
+    private static final Set<String> NOT_WRITABLE_BY_CLIENTS = Set.of(SCHEDULE_TOPIC, TRANS_HALF_TOPIC,
+            TRANS_OP_HALF_TOPIC, TRANS_CHECK_MAX_TIME_TOPIC, SELF_TEST_TOPIC, OFFSET_MOVED_EVENT);
+
+    private TopicNames() {
+    }
+
+    /** Why {@code topic} is not a legal name, or null if it is. */
+    public static String problem(String topic) {
+        if (topic == null || topic.isBlank()) {
+            return "the specified topic is blank";
+        }
+        if (topic.length() > MAX_LENGTH) {
+            return "the specified topic is longer than topic max length " + MAX_LENGTH;
+        }
+        if (!LEGAL.matcher(topic).matches()) {
+            return "the specified topic[" + topic + "] contains illegal characters, allowing only ^[%|a-zA-Z0-9_-]+$";
+        }
+        return null;
+    }
+
+    public static boolean isWritableByClients(String topic) {
+        return !NOT_WRITABLE_BY_CLIENTS.contains(topic);
+    }
+
+    public static boolean isRetry(String topic) {
+        return topic.startsWith(RETRY_PREFIX);
+    }
+
+    public static String retryTopic(String group) {
+        return RETRY_PREFIX + group;
+    }
+
+    public static String dlqTopic(String group) {
+        return DLQ_PREFIX + group;
+    }
+}

@@ -1,0 +1,81 @@
+package io.rocketkube.broker.it;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.rocketkube.broker.Broker;
+import io.rocketkube.broker.BrokerSettings;
+import io.rocketkube.namesrv.NameServer;
+import io.rocketkube.namesrv.NameServerSettings;
+import io.rocketkube.store.DefaultMessageStore;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.function.UnaryOperator;
+import org.awaitility.Awaitility;
+
+/**
+ * Our NameServer and one broker, in-process on loopback, for the official-client scenarios. The broker can be
+ * restarted on the same store and port.
+ */
+final class Cluster implements AutoCloseable {
+    static final String HOST = "127.0.0.1";
+
+    static {
+        // The official client logs to ~/logs and keeps broadcasting offsets in ~/.rocketmq_offsets by default.
+        System.setProperty("rocketmq.client.logRoot", "target/rocketmqlogs");
+        System.setProperty("rocketmq.client.logLevel", "WARN");
+        System.setProperty("rocketmq.client.localOffsetStoreDir", "target/rocketmq_offsets");
+    }
+
+    private final NameServer nameServer;
+    private final UnaryOperator<BrokerSettings> customise;
+    private final Path brokerDir;
+    private Broker broker;
+
+    Cluster(Path dir) throws Exception {
+        this(dir, UnaryOperator.identity());
+    }
+
+    Cluster(Path dir, UnaryOperator<BrokerSettings> customise) throws Exception {
+        this.customise = customise;
+        this.brokerDir = dir.resolve("broker");
+        nameServer = new NameServer(NameServerSettings.forTest(HOST, dir.resolve("namesrv")), Clock.systemUTC());
+        nameServer.start();
+        broker = startBroker(0);
+    }
+
+    private Broker startBroker(int port) throws Exception {
+        BrokerSettings settings = customise.apply(BrokerSettings.forTest(HOST, brokerDir, nameServer.address()))
+                .withPort(port);
+        Broker started = new Broker(settings, Clock.systemUTC(), DefaultMessageStore::open, new SimpleMeterRegistry());
+        started.start();
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> started.lastRegistrationMillis() >= 0);
+        return started;
+    }
+
+    /** Clean shutdown and start again on the same store and port. */
+    void restartBroker() throws Exception {
+        int port = broker.port();
+        broker.close();
+        broker = startBroker(port);
+    }
+
+    String namesrvAddr() {
+        return nameServer.address();
+    }
+
+    Broker broker() {
+        return broker;
+    }
+
+    String brokerAddr() {
+        return broker.address();
+    }
+
+    @Override
+    public void close() {
+        if (broker != null) {
+            broker.close();
+        }
+        nameServer.close();
+    }
+}
