@@ -1,0 +1,49 @@
+package io.rocketkube.e2e.bench;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Command line of {@link Benchmark}: {@code <namesrv|broker|all> [--runs=3] [--warmup=10]
+ * [--duration=20] [--threads=4] [--sides=apache,ours]} (times in seconds). Immutable.
+ */
+record BenchOptions(String what, int runs, Duration warmup, Duration duration, int threads, List<String> sides) {
+
+  static BenchOptions parse(String... args) {
+    if (args.length == 0) {
+      throw new IllegalArgumentException(usage());
+    }
+    Map<String, String> options = new LinkedHashMap<>();
+    for (int i = 1; i < args.length; i++) {
+      String arg = args[i];
+      int eq = arg.indexOf('=');
+      if (!arg.startsWith("--") || eq < 0) {
+        throw new IllegalArgumentException("bad option " + arg + "; " + usage());
+      }
+      options.put(arg.substring(2, eq), arg.substring(eq + 1));
+    }
+    BenchOptions parsed = new BenchOptions(args[0],
+        Integer.parseInt(options.getOrDefault("runs", "3")),
+        Duration.ofSeconds(Long.parseLong(options.getOrDefault("warmup", "10"))),
+        Duration.ofSeconds(Long.parseLong(options.getOrDefault("duration", "20"))),
+        Integer.parseInt(options.getOrDefault("threads", "4")),
+        List.of(options.getOrDefault("sides", "apache,ours").split(",")));
+    options.keySet().stream()
+        .filter(key -> !List.of("runs", "warmup", "duration", "threads", "sides").contains(key))
+        .findFirst()
+        .ifPresent(key -> {
+          throw new IllegalArgumentException("unknown option --" + key + "; " + usage());
+        });
+    if (!List.of("namesrv", "broker", "all").contains(parsed.what())) {
+      throw new IllegalArgumentException(usage());
+    }
+    return parsed;
+  }
+
+  static String usage() {
+    return "usage: Benchmark <namesrv|broker|all> [--runs=3] [--warmup=10] [--duration=20]"
+        + " [--threads=4] [--sides=apache,ours]";
+  }
+}

@@ -1,0 +1,45 @@
+package io.rocketkube.e2e.bench;
+
+import java.util.List;
+import org.apache.rocketmq.common.MQVersion;
+import org.apache.rocketmq.remoting.protocol.RemotingCommand;
+
+/**
+ * Entry point of the benchmarks: ours vs Apache RocketMQ 4.9.7 on this machine, one server after
+ * the other, the official 4.9.8 client as the load generator in this JVM. See e2e/README.md.
+ *
+ * <pre>
+ *   Benchmark namesrv [--runs=3] [--warmup=10] [--duration=20] [--threads=4] [--sides=apache,ours]
+ *   Benchmark broker  [--runs=1] [--warmup=5] [--duration=15] [--sides=apache,ours]
+ * </pre>
+ */
+public final class Benchmark {
+
+  private Benchmark() {
+  }
+
+  public static void main(String[] args) throws Exception {
+    BenchOptions options;
+    try {
+      options = BenchOptions.parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println(e.getMessage());
+      System.exit(2);
+      return;
+    }
+    // Requests carry the client's version like the official client's own (REGISTER_BROKER with
+    // version 0 would select the pre-4.x body format at the NameServer).
+    System.setProperty(RemotingCommand.REMOTING_VERSION_KEY, Integer.toString(MQVersion.CURRENT_VERSION));
+    System.out.println("cores: " + Runtime.getRuntime().availableProcessors() + ", options: " + options);
+    StringBuilder report = new StringBuilder();
+    if (options.what().equals("namesrv") || options.what().equals("all")) {
+      List<NamesrvBenchmark.Sample> samples = NamesrvBenchmark.run(options);
+      report.append(NamesrvBenchmark.medianTable(samples, options)).append('\n');
+    }
+    if (options.what().equals("broker") || options.what().equals("all")) {
+      report.append(BrokerBenchmark.run(options)).append('\n');
+    }
+    System.out.println();
+    System.out.println(report);
+  }
+}

@@ -1,0 +1,182 @@
+package io.rocketkube.e2e.bench;
+
+import static org.awaitility.Awaitility.await;
+
+import io.rocketkube.e2e.testkit.ApacheBroker;
+import io.rocketkube.e2e.testkit.ApacheNamesrv;
+import io.rocketkube.e2e.testkit.BrokerNode;
+import io.rocketkube.e2e.testkit.E2eLayout;
+import io.rocketkube.e2e.testkit.OurBroker;
+import io.rocketkube.e2e.testkit.ReadinessProbe;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.rocketmq.client.producer.DefaultMQProducer;
+import org.apache.rocketmq.common.TopicConfig;
+import org.apache.rocketmq.common.protocol.route.BrokerData;
+import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
+
+/**
+ * Our broker vs Apache RocketMQ 4.9.7's: for ASYNC_FLUSH and SYNC_FLUSH, a fresh broker (1 GiB
+ * heap, 64 MiB CommitLog files) registered with an Apache 4.9.7 NameServer (the same for both
+ * sides), then synchronous 1 KiB sends from 1 and from 4 producer threads. Reports throughput,
+ * average and p99 latency, VmRSS after the load, and boot times: to the broker's port accepting
+ * (and, for ours, /q/health/ready), and to the NameServer routing it.
+ */
+final class BrokerBenchmark {
+
+  static final String TOPIC = "BenchSendTopic";
+  static final int[] THREADS = {1, 4};
+  static final String[] FLUSH = {"ASYNC_FLUSH", "SYNC_FLUSH"};
+
+  record Phase(String side, String flush, int threads, double perSecond, double avgMillis, double p99Millis,
+      long errors, double rssMib) {
+  }
+
+  record Boot(String side, String flush, double readyMillis, double routedMillis) {
+  }
+
+  private BrokerBenchmark() {
+  }
+
+  static String run(BenchOptions options) throws Exception {
+    List<Phase> phases = new ArrayList<>();
+    List<Boot> boots = new ArrayList<>();
+    List<String> sides = new ArrayList<>();
+    for (String side : options.sides()) {
+      if (side.equals("ours") && !ourBrokerPackaged()) {
+        System.out.println("broker: skipping ours, " + OurBroker.MODULE + " is not packaged");
+        continue;
+      }
+      sides.add(side);
+      for (int run = 1; run <= options.runs(); run++) {
+        for (String flush : FLUSH) {
+          once(side, flush, options, phases, boots);
+        }
+      }
+    }
+    return table(sides, phases, boots, options);
+  }
+
+  private static boolean ourBrokerPackaged() {
+    try {
+      E2eLayout.quarkusApp(OurBroker.MODULE);
+      return true;
+    } catch (IllegalStateException missing) {
+      return false;
+    }
+  }
+
+  private static void once(String side, String flush, BenchOptions options, List<Phase> phases, List<Boot> boots)
+      throws Exception {
+    ApacheNamesrv namesrv = ApacheNamesrv.builder("bench-broker-namesrv").build();
+    namesrv.start();
+    BrokerNode broker = switch (side) {
+      case "apache" -> ApacheBroker.builder("bench-broker-apache").brokerName("bench-apache")
+          .namesrvAddrs(namesrv.address()).flushDiskType(flush).build();
+      case "ours" -> OurBroker.builder("bench-broker-ours").brokerName("bench-ours")
+          .namesrvAddrs(namesrv.address()).flushMode(flush).build();
+      default -> throw new IllegalArgumentException("unknown side " + side);
+    };
+    DefaultMQAdminExt admin = new DefaultMQAdminExt(10_000);
+    DefaultMQProducer producer = new DefaultMQProducer("bench_producer_" + side);
+    try {
+      broker.start();
+      double ready = broker.process().bootToReady().toNanos() / 1e6;
+      admin.setNamesrvAddr(namesrv.address());
+      admin.setInstanceName("bench-admin-" + side + "-" + flush);
+      admin.start();
+      double routed = broker.process().awaitReady(registeredProbe(admin, broker), Duration.ofSeconds(60))
+          .toNanos() / 1e6;
+      boots.add(new Boot(side, flush, ready, routed));
+
+      admin.createAndUpdateTopicConfig(broker.address(), new TopicConfig(TOPIC, 8, 8, 6));
+      await("route of " + TOPIC).atMost(Duration.ofSeconds(30)).ignoreExceptions()
+          .until(() -> !admin.examineTopicRouteInfo(TOPIC).getQueueDatas().isEmpty());
+
+      producer.setNamesrvAddr(namesrv.address());
+      producer.setInstanceName("bench-producer-" + side + "-" + flush);
+      producer.start();
+      for (int threads : THREADS) {
+        SendLoad.Result result = SendLoad.run(producer, TOPIC, threads, options.warmup(), options.duration());
+        Phase phase = new Phase(side, flush, threads, result.perSecond(), result.latencies().meanMillis(),
+            result.latencies().percentileMillis(99), result.errors(),
+            broker.process().residentMemoryKib() / 1024.0);
+        phases.add(phase);
+        System.out.printf(Locale.ROOT, "broker %-6s %-11s %d thread(s): %.0f msg/s, avg %.2f ms, p99 %.2f ms,"
+                + " %d errors, RSS %.0f MiB%n", side, flush, threads, phase.perSecond(), phase.avgMillis(),
+            phase.p99Millis(), phase.errors(), phase.rssMib());
+      }
+    } finally {
+      producer.shutdown();
+      admin.shutdown();
+      broker.stop();
+      namesrv.stop();
+    }
+  }
+
+  /** Ready when the NameServer's cluster info lists the broker's address as master. */
+  private static ReadinessProbe registeredProbe(DefaultMQAdminExt admin, BrokerNode broker) {
+    return new ReadinessProbe() {
+      @Override
+      public boolean isReady() {
+        try {
+          BrokerData data = admin.examineBrokerClusterInfo().getBrokerAddrTable().get(broker.brokerName());
+          return data != null && broker.address().equals(data.getBrokerAddrs().get(0L));
+        } catch (Exception notYet) {
+          return false;
+        }
+      }
+
+      @Override
+      public String describe() {
+        return "NameServer routes " + broker.brokerName();
+      }
+    };
+  }
+
+  private static String table(List<String> sides, List<Phase> phases, List<Boot> boots, BenchOptions options) {
+    List<String> header = new ArrayList<>(List.of("broker (median of " + options.runs() + " runs)"));
+    for (String side : sides) {
+      String label = side.equals("ours") ? "ours" : "Apache 4.9.7";
+      header.add(label + " msg/s");
+      header.add(label + " avg ms");
+      header.add(label + " p99 ms");
+      header.add(label + " RSS MiB");
+    }
+    Table table = new Table(header.toArray(String[]::new));
+    for (String flush : FLUSH) {
+      for (int threads : THREADS) {
+        List<Object> row = new ArrayList<>(List.of(flush + ", " + threads + " thread(s)"));
+        for (String side : sides) {
+          List<Phase> mine = phases.stream()
+              .filter(p -> p.side().equals(side) && p.flush().equals(flush) && p.threads() == threads).toList();
+          row.add(fmt("%.0f", mine.stream().map(Phase::perSecond).toList()));
+          row.add(fmt("%.2f", mine.stream().map(Phase::avgMillis).toList()));
+          row.add(fmt("%.2f", mine.stream().map(Phase::p99Millis).toList()));
+          row.add(fmt("%.0f", mine.stream().map(Phase::rssMib).toList()));
+        }
+        table.row(row.toArray());
+      }
+    }
+    Map<String, List<Boot>> bootsBySide = new LinkedHashMap<>();
+    for (Boot boot : boots) {
+      bootsBySide.computeIfAbsent(boot.side(), s -> new ArrayList<>()).add(boot);
+    }
+    Table bootTable = new Table("broker boot (median of " + bootsBySide.values().stream().mapToInt(List::size)
+        .max().orElse(0) + ")", "to port accepting / ready (ms)", "to routed by the NameServer (ms)");
+    bootsBySide.forEach((side, list) -> bootTable.row(side.equals("ours") ? "ours (port + /q/health/ready)"
+            : "Apache 4.9.7 (port)",
+        fmt("%.0f", list.stream().map(Boot::readyMillis).toList()),
+        fmt("%.0f", list.stream().map(Boot::routedMillis).toList())));
+    long errors = phases.stream().mapToLong(Phase::errors).sum();
+    return table.render() + "\n" + bootTable.render() + "\nsend errors: " + errors + "\n";
+  }
+
+  private static String fmt(String format, List<Double> values) {
+    return values.isEmpty() ? "-" : String.format(Locale.ROOT, format, Table.median(values));
+  }
+}

@@ -1,0 +1,71 @@
+package io.rocketkube.e2e.bench;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.rocketmq.client.producer.DefaultMQProducer;
+import org.apache.rocketmq.client.producer.SendStatus;
+import org.apache.rocketmq.common.message.Message;
+
+/**
+ * Closed-loop synchronous sends of 1 KiB messages from {@code threads} threads sharing one official
+ * 4.9.8 DefaultMQProducer (as Apache's benchmark Producer does). Sends completing during the
+ * warm-up are not counted; a send that throws or answers other than SEND_OK is an error.
+ */
+final class SendLoad {
+
+  static final int BODY_BYTES = 1024;
+
+  record Result(int threads, long sends, long errors, Duration measured, Latencies latencies) {
+    double perSecond() {
+      return sends / (measured.toNanos() / 1e9);
+    }
+  }
+
+  private SendLoad() {
+  }
+
+  static Result run(DefaultMQProducer producer, String topic, int threads, Duration warmup, Duration duration)
+      throws InterruptedException {
+    byte[] body = new byte[BODY_BYTES];
+    ThreadLocalRandom.current().nextBytes(body);
+    AtomicLong errors = new AtomicLong();
+    long measureFrom = System.nanoTime() + warmup.toNanos();
+    long measureTo = measureFrom + duration.toNanos();
+    List<Latencies> perThread = new ArrayList<>();
+    List<Thread> workers = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      Latencies mine = new Latencies();
+      perThread.add(mine);
+      Thread worker = new Thread(() -> {
+        long myErrors = 0;
+        for (long start = System.nanoTime(); start < measureTo; start = System.nanoTime()) {
+          boolean ok;
+          try {
+            ok = producer.send(new Message(topic, body)).getSendStatus() == SendStatus.SEND_OK;
+          } catch (Exception e) {
+            ok = false;
+          }
+          long end = System.nanoTime();
+          if (end >= measureFrom && end < measureTo) {
+            if (ok) {
+              mine.record(end - start);
+            } else {
+              myErrors++;
+            }
+          }
+        }
+        errors.addAndGet(myErrors);
+      }, "send-" + t);
+      worker.start();
+      workers.add(worker);
+    }
+    for (Thread worker : workers) {
+      worker.join();
+    }
+    Latencies all = Latencies.merge(perThread);
+    return new Result(threads, all.count(), errors.get(), duration, all);
+  }
+}
