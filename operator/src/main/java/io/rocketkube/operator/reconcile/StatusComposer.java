@@ -125,8 +125,7 @@ public final class StatusComposer {
       return new String[] {"ScalingIn", "draining " + in.drain().draining().stream()
           .map(BrokerGroupStatus::getName).toList()};
     }
-    boolean created = in.cluster().getStatus() == null
-        || in.cluster().getStatus().getBrokerGroups().isEmpty();
+    boolean created = creating(in.cluster());
     if (!in.nameServersRolledOut()) {
       return new String[] {created ? "Creating" : "RollingNameServers",
           "waiting for the NameServer Deployment to finish rolling out"};
@@ -144,6 +143,18 @@ public final class StatusComposer {
           "waiting for groups to be ready and registered: " + String.join(", ", coming)};
     }
     return null;
+  }
+
+  /** Until the cluster is first reconciled, Progressing says Creating rather than what waits. */
+  private static boolean creating(RocketCluster cluster) {
+    if (cluster.getStatus() == null) {
+      return true;
+    }
+    return Conditions.find(cluster.getStatus().getConditions(), RocketClusterStatus.PROGRESSING)
+        .map(c -> "Creating".equals(c.getReason())
+            || ("InvalidSpec".equals(c.getReason())
+                && cluster.getStatus().getBrokerGroups().isEmpty()))
+        .orElse(true);
   }
 
   /**
