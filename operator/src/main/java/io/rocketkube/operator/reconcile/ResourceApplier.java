@@ -3,9 +3,6 @@ package io.rocketkube.operator.reconcile;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import io.rocketkube.operator.model.ConfigHash;
 import java.net.HttpURLConnection;
 
@@ -49,10 +46,10 @@ public final class ResourceApplier {
         // Our informer had not seen the object yet; fall through and update it.
       }
     }
-    // A merge patch replaces the lists we own (containers, ports, env) whole and leaves fields
-    // the API server filled in (clusterIP, defaults) alone.
-    client.resource(desired).patch(PatchContext.of(PatchType.JSON_MERGE),
-        Serialization.asJson(desired));
+    // A full, unconditional replace: the object is ours alone, and unlike a merge patch it also
+    // removes what the desired state no longer has (a dropped label, toleration or env var).
+    // The API server keeps what it allocated itself, such as a Service's clusterIP.
+    client.resource(desired).update();
     return true;
   }
 }

@@ -105,8 +105,7 @@ class ClusterLifecycleTest {
     String betaStatus = client.getKubernetesSerialization()
         .asJson(harness.get("shared", "beta").getStatus());
 
-    harness.client.resources(RocketCluster.class).inNamespace("shared").withName("alpha")
-        .edit(c -> {
+    harness.edit("shared", "alpha", c -> {
           c.getSpec().getBroker().setGroups(2);
           c.getSpec().getNameServer().setReplicas(3);
           return c;
@@ -145,7 +144,7 @@ class ClusterLifecycleTest {
     });
     assertThat(owned("ns2", "bad")).isEmpty();
 
-    client.resources(RocketCluster.class).inNamespace("ns2").withName("bad").edit(c -> {
+    harness.edit("ns2", "bad", c -> {
       c.getSpec().getBroker().getConfig().clear();
       c.getSpec().getBroker().setReplicasPerGroup(2);
       return c;
@@ -174,7 +173,7 @@ class ClusterLifecycleTest {
     assertThat(client.apps().statefulSets().inNamespace("ns3").withName("keep-broker-0").get()
         .getSpec().getPersistentVolumeClaimRetentionPolicy().getWhenDeleted()).isEqualTo("Retain");
 
-    client.resources(RocketCluster.class).inNamespace("ns3").withName("keep").edit(c -> {
+    harness.edit("ns3", "keep", c -> {
       c.getSpec().getBroker().getStorage().setDeleteClaim(true);
       return c;
     });
@@ -202,7 +201,7 @@ class ClusterLifecycleTest {
       sim.settle();
       assertCondition(harness.get("ns4", "calm"), "Ready", "True", "ClusterReady");
     });
-    client.resources(RocketCluster.class).inNamespace("ns4").withName("calm").edit(c -> {
+    harness.edit("ns4", "calm", c -> {
       c.getMetadata().getAnnotations().put(RocketCluster.PAUSE_ANNOTATION, "true");
       c.getSpec().getNameServer().setReplicas(4);
       return c;
@@ -212,7 +211,7 @@ class ClusterLifecycleTest {
     assertThat(client.apps().deployments().inNamespace("ns4").withName("calm-namesrv").get()
         .getSpec().getReplicas()).isEqualTo(2);
 
-    client.resources(RocketCluster.class).inNamespace("ns4").withName("calm").edit(c -> {
+    harness.edit("ns4", "calm", c -> {
       c.getMetadata().getAnnotations().remove(RocketCluster.PAUSE_ANNOTATION);
       return c;
     });

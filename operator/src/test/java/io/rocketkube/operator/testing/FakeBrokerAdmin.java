@@ -41,6 +41,10 @@ public final class FakeBrokerAdmin implements BrokerAdmin {
     registered.remove(brokerName);
   }
 
+  public void allowRegister(String brokerName) {
+    neverRegister.remove(brokerName);
+  }
+
   public void setLag(String brokerName, long bytes) {
     lag.put(brokerName, bytes);
   }

@@ -81,6 +81,24 @@ public final class OperatorHarness implements AutoCloseable {
     return client.resources(RocketCluster.class).inNamespace(namespace).withName(name).get();
   }
 
+  /**
+   * Edits the cluster as a user would, retrying when the operator's status write got there first
+   * (an edit is a read-modify-write guarded by resourceVersion).
+   */
+  public void edit(String namespace, String name, java.util.function.UnaryOperator<RocketCluster> change) {
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> {
+      try {
+        client.resources(RocketCluster.class).inNamespace(namespace).withName(name).edit(change);
+        return true;
+      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+        if (e.getCode() == 409) {
+          return false;
+        }
+        throw e;
+      }
+    });
+  }
+
   @Override
   public void close() {
     operator.stop();

@@ -104,11 +104,11 @@ public final class WorkloadSimulator {
       }
       ready += refreshReadiness(pod) ? 1 : 0;
     }
-    deployment.setStatus(new DeploymentStatusBuilder()
-        .withReplicas(replicas).withUpdatedReplicas(replicas).withReadyReplicas(ready)
-        .withAvailableReplicas(ready).withObservedGeneration(deployment.getMetadata().getGeneration())
-        .build());
-    client.apps().deployments().inNamespace(namespace).resource(deployment).updateStatus();
+    patchStatus(client.apps().deployments().inNamespace(namespace).withName(name),
+        new DeploymentStatusBuilder()
+            .withReplicas(replicas).withUpdatedReplicas(replicas).withReadyReplicas(ready)
+            .withAvailableReplicas(ready)
+            .withObservedGeneration(deployment.getMetadata().getGeneration()).build());
   }
 
   private void settle(StatefulSet sts) {
@@ -138,10 +138,10 @@ public final class WorkloadSimulator {
         }
       }
     }
-    sts.setStatus(new StatefulSetStatusBuilder().withReplicas(replicas).withReadyReplicas(ready)
-        .withAvailableReplicas(ready).withObservedGeneration(sts.getMetadata().getGeneration())
-        .build());
-    client.apps().statefulSets().inNamespace(namespace).resource(sts).updateStatus();
+    patchStatus(client.apps().statefulSets().inNamespace(namespace).withName(name),
+        new StatefulSetStatusBuilder().withReplicas(replicas).withReadyReplicas(ready)
+            .withAvailableReplicas(ready).withObservedGeneration(sts.getMetadata().getGeneration())
+            .build());
   }
 
   /** The StatefulSet controller creates a pod's claims from the templates before the pod. */
@@ -191,11 +191,11 @@ public final class WorkloadSimulator {
     if (!wanted.equals(current)) {
       String ip = pod.getStatus() != null && pod.getStatus().getPodIP() != null
           ? pod.getStatus().getPodIP() : "127.1." + (ips.get() / 250) + "." + (ips.getAndIncrement() % 250);
-      pod.setStatus(new io.fabric8.kubernetes.api.model.PodStatusBuilder()
-          .withPhase("Running").withPodIP(ip)
-          .addNewCondition().withType("Ready").withStatus(wanted).endCondition()
-          .build());
-      client.pods().inNamespace(namespace).resource(pod).updateStatus();
+      patchStatus(client.pods().inNamespace(namespace).withName(name),
+          new io.fabric8.kubernetes.api.model.PodStatusBuilder()
+              .withPhase("Running").withPodIP(ip)
+              .addNewCondition().withType("Ready").withStatus(wanted).endCondition()
+              .build());
     }
     return ready;
   }
@@ -218,6 +218,16 @@ public final class WorkloadSimulator {
         }
       }
     }
+  }
+
+  /**
+   * A merge patch of the status alone: writing back a whole object read earlier would undo the
+   * operator's changes made in between (the mock treats a built-in kind's status as plain data).
+   */
+  private void patchStatus(io.fabric8.kubernetes.client.dsl.Resource<?> resource, Object status) {
+    resource.patch(io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+        io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+        client.getKubernetesSerialization().asJson(Map.of("status", status)));
   }
 
   private int existingOrdinals(String workload) {

@@ -1,0 +1,140 @@
+package io.rocketkube.operator.reconcile;
+
+import static io.rocketkube.operator.testing.ClusterAssertions.assertCondition;
+import static io.rocketkube.operator.testing.ClusterAssertions.condition;
+import static io.rocketkube.operator.testing.ClusterAssertions.eventReasons;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.rocketkube.crds.v1alpha1.RocketCluster;
+import io.rocketkube.operator.model.ConfigHash;
+import io.rocketkube.operator.testing.OperatorHarness;
+import io.rocketkube.operator.testing.WorkloadSimulator;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(120)
+@EnableKubernetesMockClient(crud = true)
+class RollingUpdateTest {
+
+  private static final Duration WAIT = Duration.ofSeconds(30);
+  private static final String NS = "roll";
+  KubernetesClient client;
+  private OperatorHarness harness;
+  private WorkloadSimulator sim;
+
+  @BeforeEach
+  void start() {
+    harness = new OperatorHarness(client);
+    sim = harness.simulator(NS);
+    harness.create(OperatorHarness.cluster(NS, "alpha", 2));
+    await().atMost(WAIT).untilAsserted(() -> {
+      sim.settle();
+      assertCondition(harness.get(NS, "alpha"), "Ready", "True", "ClusterReady");
+    });
+  }
+
+  @AfterEach
+  void stop() {
+    harness.close();
+  }
+
+  @Test
+  void aSpecChangeRollsSlavesBeforeMastersOneGroupAtATime() {
+    harness.admin.setLag("alpha-broker-0", 64L * 1024 * 1024);
+    edit(c -> {
+      c.getSpec().setVersion("0.2.0");
+      return c;
+    });
+
+    // The slave of the first group goes first; its master waits while the slave is behind.
+    await().atMost(WAIT).untilAsserted(() -> {
+      sim.settle();
+      assertThat(brokerRestarts()).containsExactly("alpha-broker-0-1");
+      RocketCluster cluster = harness.get(NS, "alpha");
+      assertCondition(cluster, "Progressing", "True", "RollingBrokers");
+      assertThat(condition(cluster, "Progressing").getMessage())
+          .contains("slaves of alpha-broker-0 to catch up: 67108864 bytes behind");
+      assertThat(cluster.getStatus().getObservedGeneration()).isEqualTo(2L);
+    });
+    assertThat(client.apps().deployments().inNamespace(NS).withName("alpha-namesrv").get()
+        .getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+        .endsWith("rocketkube-namesrv:0.2.0");
+
+    harness.admin.setLag("alpha-broker-0", 0);
+    await().atMost(WAIT).untilAsserted(() -> {
+      sim.settle();
+      assertThat(brokerRestarts()).containsExactly(
+          "alpha-broker-0-1", "alpha-broker-0-0", "alpha-broker-1-1", "alpha-broker-1-0");
+      RocketCluster cluster = harness.get(NS, "alpha");
+      assertCondition(cluster, "Ready", "True", "ClusterReady");
+      assertCondition(cluster, "Progressing", "False", "Reconciled");
+    });
+    assertThat(client.pods().inNamespace(NS).withLabel("app.kubernetes.io/component", "broker")
+        .list().getItems()).hasSize(4).allSatisfy(p -> assertThat(
+            p.getSpec().getContainers().get(0).getImage()).endsWith("rocketkube-broker:0.2.0"));
+    assertThat(eventReasons(client, harness.get(NS, "alpha"))).containsSubsequence(
+        "RollingNameServers", "RestartingSlave", "RestartingMaster", "RestartingSlave",
+        "RestartingMaster");
+  }
+
+  @Test
+  void aRestartedSlaveMustBeReadyBeforeTheRollGoesOn() {
+    sim.holdNotReady("alpha-broker-0-1");
+    edit(c -> {
+      c.getSpec().getBroker().getConfig().put("sendThreadPoolNums", "16");
+      return c;
+    });
+    await().atMost(WAIT).untilAsserted(() -> {
+      sim.settle();
+      assertThat(brokerRestarts()).containsExactly("alpha-broker-0-1");
+      assertThat(condition(harness.get(NS, "alpha"), "Progressing").getMessage())
+          .contains("waiting for every pod of alpha-broker-0 to be ready (1/2)");
+    });
+    assertThat(client.configMaps().inNamespace(NS).withName("alpha-broker-config").get().getData()
+        .get("application.properties")).contains("rocketkube.broker.send-thread-pool-nums=16");
+    sim.makeReady("alpha-broker-0-1");
+    await().atMost(WAIT).untilAsserted(() -> {
+      sim.settle();
+      assertThat(brokerRestarts()).hasSize(4);
+      assertCondition(harness.get(NS, "alpha"), "Ready", "True", "ClusterReady");
+    });
+  }
+
+  @Test
+  void scalingNameServersNeverRestartsABroker() {
+    String hash = brokerHash();
+    edit(c -> {
+      c.getSpec().getNameServer().setReplicas(3);
+      return c;
+    });
+    await().atMost(WAIT).untilAsserted(() -> {
+      sim.settle();
+      RocketCluster cluster = harness.get(NS, "alpha");
+      assertThat(cluster.getStatus().getNameServers()).isEqualTo("3/3");
+      assertCondition(cluster, "Ready", "True", "ClusterReady");
+    });
+    assertThat(brokerHash()).isEqualTo(hash);
+    assertThat(brokerRestarts()).isEmpty();
+  }
+
+  private void edit(UnaryOperator<RocketCluster> change) {
+    harness.edit(NS, "alpha", change);
+  }
+
+  private List<String> brokerRestarts() {
+    return sim.restarts().stream().filter(p -> p.contains("-broker-")).toList();
+  }
+
+  private String brokerHash() {
+    return client.apps().statefulSets().inNamespace(NS).withName("alpha-broker-0").get().getSpec()
+        .getTemplate().getMetadata().getAnnotations().get(ConfigHash.ANNOTATION);
+  }
+}

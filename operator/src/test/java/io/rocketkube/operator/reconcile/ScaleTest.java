@@ -1,0 +1,191 @@
+package io.rocketkube.operator.reconcile;
+
+import static io.rocketkube.operator.testing.ClusterAssertions.assertCondition;
+import static io.rocketkube.operator.testing.ClusterAssertions.condition;
+import static io.rocketkube.operator.testing.ClusterAssertions.eventReasons;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.rocketkube.crds.v1alpha1.RocketCluster;
+import io.rocketkube.operator.testing.OperatorHarness;
+import io.rocketkube.operator.testing.WorkloadSimulator;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(120)
+@EnableKubernetesMockClient(crud = true)
+class ScaleTest {
+
+  private static final Duration WAIT = Duration.ofSeconds(30);
+  private static final String NS = "scale";
+  KubernetesClient client;
+  private OperatorHarness harness;
+  private WorkloadSimulator sim;
+
+  @BeforeEach
+  void start() {
+    harness = new OperatorHarness(client);
+    sim = harness.simulator(NS);
+  }
+
+  @AfterEach
+  void stop() {
+    harness.close();
+  }
+
+  private void createReady(int groups, boolean deleteClaim) {
+    RocketCluster cluster = OperatorHarness.cluster(NS, "alpha", groups);
+    cluster.getSpec().getBroker().getStorage().setDeleteClaim(deleteClaim);
+    cluster.getSpec().getBroker().setDrainTimeoutSeconds(600);
+    harness.create(cluster);
+    await().atMost(WAIT).untilAsserted(() -> {
+      sim.settle();
+      assertCondition(harness.get(NS, "alpha"), "Ready", "True", "ClusterReady");
+    });
+  }
+
+  /** What {@code kubectl scale rocketcluster alpha --replicas=N} changes. */
+  private void scale(int groups) {
+    client.resources(RocketCluster.class).inNamespace(NS).withName("alpha")
+        .patch(io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+            io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+            client.getKubernetesSerialization().asJson(
+            Map.of("spec", Map.of("broker", Map.of("groups", groups)))));
+  }
+
+  @Test
+  void newGroupsBecomeReadyOnceRegistered() {
+    createReady(1, false);
+    harness.admin.neverRegister("alpha-broker-1");
+    scale(2);
+    await().atMost(WAIT).untilAsserted(() -> {
+      sim.settle();
+      RocketCluster cluster = harness.get(NS, "alpha");
+      assertCondition(cluster, "Ready", "False", "BrokerGroupsNotReady");
+      assertCondition(cluster, "Progressing", "True", "ScalingOut");
+      assertThat(cluster.getStatus().getGroupsReady()).isEqualTo("1/2");
+      assertThat(cluster.getStatus().getBrokerGroups()).filteredOn(g -> g.getName()
+          .equals("alpha-broker-1")).singleElement().satisfies(g -> {
+            assertThat(g.isMasterReady()).isTrue();
+            assertThat(g.isRegistered()).isFalse();
+          });
+    });
+    harness.admin.allowRegister("alpha-broker-1");
+    await().atMost(WAIT).untilAsserted(() -> {
+      sim.settle();
+      RocketCluster cluster = harness.get(NS, "alpha");
+      assertCondition(cluster, "Ready", "True", "ClusterReady");
+      assertThat(cluster.getStatus().getGroups()).isEqualTo(2);
+    });
+  }
+
+  @Test
+  void scaleInIsBlockedWhileMessagesRemainAndProceedsAtZero() {
+    createReady(2, true);
+    harness.admin.setUnconsumed("alpha-broker-1", 42);
+    scale(1);
+    await().atMost(WAIT).untilAsserted(() -> {
+      sim.settle();
+      RocketCluster cluster = harness.get(NS, "alpha");
+      assertCondition(cluster, "ScaleDownBlocked", "True", "MessagesRemaining");
+      assertThat(condition(cluster, "ScaleDownBlocked").getMessage())
+          .startsWith("alpha-broker-1 still holds 42 unconsumed messages")
+          .contains("rocketkube.io/force-scale-down=true");
+      assertCondition(cluster, "Progressing", "True", "ScalingIn");
+      assertThat(cluster.getStatus().getGroups()).isEqualTo(2);
+      assertThat(cluster.getStatus().getBrokerGroups()).filteredOn(g -> g.getName()
+          .equals("alpha-broker-1")).singleElement().satisfies(g -> {
+            assertThat(g.getPhase()).isEqualTo("Draining");
+            assertThat(g.getRemainingMessages()).isEqualTo(42L);
+            assertThat(g.getDrainStartedAt()).isEqualTo("2026-01-01T00:00:00Z");
+          });
+    });
+    assertThat(harness.admin.calls()).contains("wipe:alpha-broker-1")
+        .doesNotContain("wipe:alpha-broker-0");
+    assertThat(client.apps().statefulSets().inNamespace(NS).withName("alpha-broker-1").get())
+        .isNotNull();
+
+    harness.admin.setUnconsumed("alpha-broker-1", 0);
+    await().atMost(WAIT).untilAsserted(() -> {
+      sim.settle();
+      RocketCluster cluster = harness.get(NS, "alpha");
+      assertCondition(cluster, "ScaleDownBlocked", "False", "NotBlocked");
+      assertCondition(cluster, "Ready", "True", "ClusterReady");
+      assertThat(cluster.getStatus().getGroups()).isEqualTo(1);
+      assertThat(client.apps().statefulSets().inNamespace(NS).withName("alpha-broker-1").get())
+          .isNull();
+      assertThat(client.services().inNamespace(NS).withName("alpha-broker-1").get()).isNull();
+      assertThat(client.policy().v1().podDisruptionBudget().inNamespace(NS)
+          .withName("alpha-broker-1").get()).isNull();
+      assertThat(client.persistentVolumeClaims().inNamespace(NS).list().getItems())
+          .extracting(c -> c.getMetadata().getName())
+          .containsExactlyInAnyOrder("store-alpha-broker-0-0", "store-alpha-broker-0-1");
+    });
+    assertThat(eventReasons(client, harness.get(NS, "alpha")))
+        .containsSubsequence("ScaleInDraining", "ScaleInCompleted");
+  }
+
+  @Test
+  void drainTimeoutDeletesTheGroupAndKeepsItsClaimsWithoutDeleteClaim() {
+    createReady(2, false);
+    harness.admin.setUnconsumed("alpha-broker-1", 7);
+    scale(1);
+    await().atMost(WAIT).untilAsserted(() -> {
+      sim.settle();
+      assertCondition(harness.get(NS, "alpha"), "ScaleDownBlocked", "True", "MessagesRemaining");
+    });
+    harness.clock.advance(Duration.ofSeconds(601));
+    await().atMost(WAIT).untilAsserted(() -> {
+      sim.settle();
+      RocketCluster cluster = harness.get(NS, "alpha");
+      assertCondition(cluster, "ScaleDownBlocked", "False", "NotBlocked");
+      assertThat(client.apps().statefulSets().inNamespace(NS).withName("alpha-broker-1").get())
+          .isNull();
+    });
+    assertThat(eventReasons(client, harness.get(NS, "alpha"))).contains("ScaleInTimedOut");
+    assertThat(client.persistentVolumeClaims().inNamespace(NS).list().getItems()).hasSize(4);
+  }
+
+  @Test
+  void theForceAnnotationDeletesAtOnceAndAReturningGroupGetsWritesBack() {
+    createReady(3, false);
+    harness.admin.setUnconsumed("alpha-broker-2", 100);
+    harness.admin.setUnconsumed("alpha-broker-1", 100);
+    scale(1);
+    await().atMost(WAIT).untilAsserted(() -> {
+      sim.settle();
+      assertThat(harness.admin.calls()).contains("wipe:alpha-broker-1", "wipe:alpha-broker-2");
+      assertCondition(harness.get(NS, "alpha"), "ScaleDownBlocked", "True", "MessagesRemaining");
+    });
+    scale(2);
+    await().atMost(WAIT).untilAsserted(() -> {
+      sim.settle();
+      assertThat(harness.admin.calls()).contains("add:alpha-broker-1");
+      assertThat(harness.get(NS, "alpha").getStatus().getBrokerGroups())
+          .extracting(g -> g.getName() + ":" + g.getPhase())
+          .containsExactly("alpha-broker-0:Running", "alpha-broker-1:Running",
+              "alpha-broker-2:Draining");
+    });
+    harness.edit(NS, "alpha", c -> {
+      c.getMetadata().getAnnotations().put(RocketCluster.FORCE_SCALE_DOWN_ANNOTATION, "true");
+      return c;
+    });
+    await().atMost(WAIT).untilAsserted(() -> {
+      sim.settle();
+      RocketCluster cluster = harness.get(NS, "alpha");
+      assertThat(client.apps().statefulSets().inNamespace(NS).withName("alpha-broker-2").get())
+          .isNull();
+      assertCondition(cluster, "Ready", "True", "ClusterReady");
+      assertCondition(cluster, "ScaleDownBlocked", "False", "NotBlocked");
+      assertThat(cluster.getStatus().getGroups()).isEqualTo(2);
+    });
+    assertThat(eventReasons(client, harness.get(NS, "alpha")))
+        .contains("ScaleInCancelled", "ScaleInForced");
+  }
+}
