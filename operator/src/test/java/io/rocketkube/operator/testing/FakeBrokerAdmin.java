@@ -16,7 +16,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * {@link WorkloadSimulator} when their master becomes ready; tests set lag and unconsumed messages
  * per broker name, and read back the permission calls made.
  */
-public final class FakeBrokerAdmin implements BrokerAdmin {
+public class FakeBrokerAdmin implements BrokerAdmin {
 
   private final Set<String> registered = ConcurrentHashMap.newKeySet();
   private final Set<String> neverRegister = ConcurrentHashMap.newKeySet();
