@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import io.rocketkube.e2e.testkit.ApacheBroker;
 import io.rocketkube.e2e.testkit.ApacheNamesrv;
 import io.rocketkube.e2e.testkit.BrokerNode;
+import io.rocketkube.e2e.testkit.DiskStats;
 import io.rocketkube.e2e.testkit.E2eLayout;
 import io.rocketkube.e2e.testkit.OurBroker;
 import io.rocketkube.e2e.testkit.ReadinessProbe;
@@ -23,7 +24,8 @@ import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
  * Our broker vs Apache RocketMQ 4.9.7's: for ASYNC_FLUSH and SYNC_FLUSH, a fresh broker (1 GiB
  * heap, 64 MiB CommitLog files) registered with an Apache 4.9.7 NameServer (the same for both
  * sides), then synchronous 1 KiB sends from 1 and from 4 producer threads. Reports throughput,
- * average and p99 latency, VmRSS after the load, and boot times: to the broker's port accepting
+ * average and p99 latency, VmRSS after the load, bytes written to the block devices per payload byte
+ * (machine-wide, during the phase), and boot times: to the broker's port accepting
  * (and, for ours, /q/health/ready), and to the NameServer routing it.
  */
 final class BrokerBenchmark {
@@ -33,7 +35,7 @@ final class BrokerBenchmark {
   static final String[] FLUSH = {"ASYNC_FLUSH", "SYNC_FLUSH"};
 
   record Phase(String side, String flush, int threads, double perSecond, double avgMillis, double p99Millis,
-      long errors, double rssMib) {
+      long errors, double rssMib, double writeAmplification) {
   }
 
   record Boot(String side, String flush, double readyMillis, double routedMillis) {
@@ -49,11 +51,14 @@ final class BrokerBenchmark {
     for (String side : options.sides()) {
       if (side.equals("ours") && !ourBrokerPackaged()) {
         System.out.println("broker: skipping ours, " + OurBroker.MODULE + " is not packaged");
-        continue;
+      } else {
+        sides.add(side);
       }
-      sides.add(side);
-      for (int run = 1; run <= options.runs(); run++) {
-        for (String flush : FLUSH) {
+    }
+    // Sides alternate within each run and flush mode, so drifting machine noise hits both alike.
+    for (int run = 1; run <= options.runs(); run++) {
+      for (String flush : FLUSH) {
+        for (String side : sides) {
           once(side, flush, options, phases, boots);
         }
       }
@@ -101,14 +106,18 @@ final class BrokerBenchmark {
       producer.setInstanceName("bench-producer-" + side + "-" + flush);
       producer.start();
       for (int threads : THREADS) {
+        long writtenBefore = DiskStats.bytesWritten();
         SendLoad.Result result = SendLoad.run(producer, TOPIC, threads, options.warmup(), options.duration());
+        double amplification = (DiskStats.bytesWritten() - writtenBefore)
+            / ((double) Math.max(1, result.allSends()) * SendLoad.BODY_BYTES);
         Phase phase = new Phase(side, flush, threads, result.perSecond(), result.latencies().meanMillis(),
             result.latencies().percentileMillis(99), result.errors(),
-            broker.process().residentMemoryKib() / 1024.0);
+            broker.process().residentMemoryKib() / 1024.0, amplification);
         phases.add(phase);
         System.out.printf(Locale.ROOT, "broker %-6s %-11s %d thread(s): %.0f msg/s, avg %.2f ms, p99 %.2f ms,"
-                + " %d errors, RSS %.0f MiB%n", side, flush, threads, phase.perSecond(), phase.avgMillis(),
-            phase.p99Millis(), phase.errors(), phase.rssMib());
+                + " %d errors, RSS %.0f MiB, device bytes per payload byte %.1f%n", side, flush, threads,
+            phase.perSecond(), phase.avgMillis(), phase.p99Millis(), phase.errors(), phase.rssMib(),
+            phase.writeAmplification());
       }
     } finally {
       producer.shutdown();
@@ -139,27 +148,20 @@ final class BrokerBenchmark {
   }
 
   private static String table(List<String> sides, List<Phase> phases, List<Boot> boots, BenchOptions options) {
-    List<String> header = new ArrayList<>(List.of("broker (median of " + options.runs() + " runs)"));
-    for (String side : sides) {
-      String label = side.equals("ours") ? "ours" : "Apache 4.9.7";
-      header.add(label + " msg/s");
-      header.add(label + " avg ms");
-      header.add(label + " p99 ms");
-      header.add(label + " RSS MiB");
-    }
-    Table table = new Table(header.toArray(String[]::new));
+    Table table = new Table("flush, producer threads (median of " + options.runs() + ")", "broker", "msg/s",
+        "avg ms", "p99 ms", "RSS MiB", "disk B/B");
     for (String flush : FLUSH) {
       for (int threads : THREADS) {
-        List<Object> row = new ArrayList<>(List.of(flush + ", " + threads + " thread(s)"));
         for (String side : sides) {
           List<Phase> mine = phases.stream()
               .filter(p -> p.side().equals(side) && p.flush().equals(flush) && p.threads() == threads).toList();
-          row.add(fmt("%.0f", mine.stream().map(Phase::perSecond).toList()));
-          row.add(fmt("%.2f", mine.stream().map(Phase::avgMillis).toList()));
-          row.add(fmt("%.2f", mine.stream().map(Phase::p99Millis).toList()));
-          row.add(fmt("%.0f", mine.stream().map(Phase::rssMib).toList()));
+          table.row(flush + ", " + threads, label(side),
+              fmt("%.0f", mine.stream().map(Phase::perSecond).toList()),
+              fmt("%.2f", mine.stream().map(Phase::avgMillis).toList()),
+              fmt("%.2f", mine.stream().map(Phase::p99Millis).toList()),
+              fmt("%.0f", mine.stream().map(Phase::rssMib).toList()),
+              fmt("%.1f", mine.stream().map(Phase::writeAmplification).toList()));
         }
-        table.row(row.toArray());
       }
     }
     Map<String, List<Boot>> bootsBySide = new LinkedHashMap<>();
@@ -168,12 +170,17 @@ final class BrokerBenchmark {
     }
     Table bootTable = new Table("broker boot (median of " + bootsBySide.values().stream().mapToInt(List::size)
         .max().orElse(0) + ")", "to port accepting / ready (ms)", "to routed by the NameServer (ms)");
-    bootsBySide.forEach((side, list) -> bootTable.row(side.equals("ours") ? "ours (port + /q/health/ready)"
-            : "Apache 4.9.7 (port)",
+    bootsBySide.forEach((side, list) -> bootTable.row(label(side) + (side.equals("ours")
+            ? " (port + /q/health/ready)" : " (port)"),
         fmt("%.0f", list.stream().map(Boot::readyMillis).toList()),
         fmt("%.0f", list.stream().map(Boot::routedMillis).toList())));
     long errors = phases.stream().mapToLong(Phase::errors).sum();
-    return table.render() + "\n" + bootTable.render() + "\nsend errors: " + errors + "\n";
+    return table.render() + "\n" + bootTable.render() + "\nsend errors: " + errors
+        + "; disk B/B = bytes written to the block devices (whole machine) per 1 KiB payload byte sent\n";
+  }
+
+  private static String label(String side) {
+    return side.equals("ours") ? "ours" : "Apache 4.9.7";
   }
 
   private static String fmt(String format, List<Double> values) {

@@ -18,7 +18,8 @@ final class SendLoad {
 
   static final int BODY_BYTES = 1024;
 
-  record Result(int threads, long sends, long errors, Duration measured, Latencies latencies) {
+  /** {@code sends} and the latencies are those of the measured window; {@code allSends} includes the warm-up. */
+  record Result(int threads, long sends, long allSends, long errors, Duration measured, Latencies latencies) {
     double perSecond() {
       return sends / (measured.toNanos() / 1e9);
     }
@@ -32,6 +33,7 @@ final class SendLoad {
     byte[] body = new byte[BODY_BYTES];
     ThreadLocalRandom.current().nextBytes(body);
     AtomicLong errors = new AtomicLong();
+    AtomicLong allSends = new AtomicLong();
     long measureFrom = System.nanoTime() + warmup.toNanos();
     long measureTo = measureFrom + duration.toNanos();
     List<Latencies> perThread = new ArrayList<>();
@@ -41,6 +43,7 @@ final class SendLoad {
       perThread.add(mine);
       Thread worker = new Thread(() -> {
         long myErrors = 0;
+        long mySends = 0;
         for (long start = System.nanoTime(); start < measureTo; start = System.nanoTime()) {
           boolean ok;
           try {
@@ -49,6 +52,9 @@ final class SendLoad {
             ok = false;
           }
           long end = System.nanoTime();
+          if (ok) {
+            mySends++;
+          }
           if (end >= measureFrom && end < measureTo) {
             if (ok) {
               mine.record(end - start);
@@ -58,6 +64,7 @@ final class SendLoad {
           }
         }
         errors.addAndGet(myErrors);
+        allSends.addAndGet(mySends);
       }, "send-" + t);
       worker.start();
       workers.add(worker);
@@ -66,6 +73,6 @@ final class SendLoad {
       worker.join();
     }
     Latencies all = Latencies.merge(perThread);
-    return new Result(threads, all.count(), errors.get(), duration, all);
+    return new Result(threads, all.count(), allSends.get(), errors.get(), duration, all);
   }
 }

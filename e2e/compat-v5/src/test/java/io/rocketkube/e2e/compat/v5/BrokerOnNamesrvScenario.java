@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.rocketkube.e2e.testkit.ApacheBroker;
+import io.rocketkube.e2e.testkit.BrokerNode;
 import io.rocketkube.e2e.testkit.NameServerNode;
 import io.rocketkube.e2e.testkit.NamesrvKind;
 import java.time.Duration;
@@ -50,20 +51,25 @@ abstract class BrokerOnNamesrvScenario {
   private static final String CLUSTER = "RkE2eCluster";
 
   private NameServerNode namesrv;
-  private ApacheBroker broker;
+  private BrokerNode broker;
   private DefaultMQAdminExt admin;
 
   abstract NamesrvKind namesrvKind();
 
+  /** The broker under the NameServer: the official 4.9.7 one unless a subclass says otherwise. */
+  BrokerNode newBroker(String cluster, String brokerName, String namesrvAddr) {
+    return ApacheBroker.builder("broker")
+        .clusterName(cluster)
+        .brokerName(brokerName)
+        .namesrvAddrs(namesrvAddr)
+        .property("waitTimeMillsInSendQueue", "3000")
+        .build();
+  }
+
   @BeforeAll
   void startNamesrvAndBroker() throws Exception {
     namesrv = namesrvKind().start("namesrv");
-    broker = ApacheBroker.builder("broker")
-        .clusterName(CLUSTER)
-        .brokerName(unique("rk-broker-a"))
-        .namesrvAddrs(namesrv.address())
-        .property("waitTimeMillsInSendQueue", "3000")
-        .build();
+    broker = newBroker(CLUSTER, unique("rk-broker-a"), namesrv.address());
     broker.start();
     admin = OfficialClients.startAdmin(namesrv.address());
     awaitBrokerRegistered(admin, broker);
