@@ -177,7 +177,6 @@ public final class DefaultMessageStore implements MessageStore {
             LOG.error("append failed", e);
             return CompletableFuture.completedFuture(PutResult.refused(PutStatus.SERVICE_NOT_AVAILABLE, "append failed: " + e.getMessage()));
         }
-        dispatcher.wakeUp();
         putCount.add(batch.count());
         putBytes.add(a.wroteBytes());
         PutResult ok = PutResult.stored(PutStatus.PUT_OK, a.physicalOffsets(), a.queueOffsets(), a.wroteBytes(), a.storeTimestamp());

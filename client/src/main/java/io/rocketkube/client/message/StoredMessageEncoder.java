@@ -31,13 +31,21 @@ public final class StoredMessageEncoder {
      *                                  are longer than 32767 bytes, or a host is unresolved
      */
     public static Prepared prepare(MessageRecord record) {
+        return prepare(record, true);
+    }
+
+    /**
+     * As {@link #prepare(MessageRecord)}; with {@code checkProperties} false an over-long properties
+     * string is left for the caller to refuse with its own status (the result then must not be encoded).
+     */
+    public static Prepared prepare(MessageRecord record, boolean checkProperties) {
         byte[] topic = record.topic().getBytes(StandardCharsets.UTF_8);
         if (topic.length == 0 || topic.length > StoredMessageLayout.MAX_TOPIC_LENGTH_V1) {
             throw new IllegalArgumentException("topic must be 1.." + StoredMessageLayout.MAX_TOPIC_LENGTH_V1
                     + " UTF-8 bytes, was " + topic.length);
         }
         byte[] properties = record.properties().getBytes(StandardCharsets.UTF_8);
-        if (properties.length > StoredMessageLayout.MAX_PROPERTIES_LENGTH) {
+        if (checkProperties && properties.length > StoredMessageLayout.MAX_PROPERTIES_LENGTH) {
             throw new IllegalArgumentException("properties must be at most " + StoredMessageLayout.MAX_PROPERTIES_LENGTH
                     + " UTF-8 bytes, was " + properties.length);
         }
@@ -63,6 +71,9 @@ public final class StoredMessageEncoder {
 
     /** As {@link #encode(ByteBuffer, MessageRecord)}, with the strings already encoded. */
     public static int encode(ByteBuffer dst, Prepared p) {
+        if (p.properties().length > StoredMessageLayout.MAX_PROPERTIES_LENGTH) {
+            throw new IllegalArgumentException("properties must be at most " + StoredMessageLayout.MAX_PROPERTIES_LENGTH + " UTF-8 bytes");
+        }
         if (dst.remaining() < p.size()) {
             throw new BufferOverflowException();
         }

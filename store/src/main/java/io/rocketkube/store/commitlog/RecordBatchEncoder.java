@@ -7,7 +7,6 @@ import io.rocketkube.store.MessageRecordRequest;
 import io.rocketkube.store.PutStatus;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -86,14 +85,6 @@ public final class RecordBatchEncoder {
         if (r.queueId() < 0) {
             throw new Refusal(PutStatus.MESSAGE_ILLEGAL, "queueId must be >= 0, was " + r.queueId());
         }
-        int topicBytes = r.topic().getBytes(StandardCharsets.UTF_8).length;
-        if (topicBytes == 0 || topicBytes > StoredMessageLayout.MAX_TOPIC_LENGTH_V1) {
-            throw new Refusal(PutStatus.MESSAGE_ILLEGAL, "topic must be 1.." + StoredMessageLayout.MAX_TOPIC_LENGTH_V1 + " bytes");
-        }
-        if (r.properties().length() > StoredMessageLayout.MAX_PROPERTIES_LENGTH
-                || r.properties().getBytes(StandardCharsets.UTF_8).length > StoredMessageLayout.MAX_PROPERTIES_LENGTH) {
-            throw new Refusal(PutStatus.PROPERTIES_SIZE_EXCEEDED, "properties exceed " + StoredMessageLayout.MAX_PROPERTIES_LENGTH + " bytes");
-        }
         if (r.bornHost().getAddress() == null) {
             throw new Refusal(PutStatus.MESSAGE_ILLEGAL, "bornHost must be resolved: " + r.bornHost());
         }
@@ -102,9 +93,12 @@ public final class RecordBatchEncoder {
                 r.body(), r.properties(), 0);
         StoredMessageEncoder.Prepared p;
         try {
-            p = StoredMessageEncoder.prepare(record);
+            p = StoredMessageEncoder.prepare(record, false);
         } catch (IllegalArgumentException e) {
             throw new Refusal(PutStatus.MESSAGE_ILLEGAL, e.getMessage());
+        }
+        if (p.properties().length > StoredMessageLayout.MAX_PROPERTIES_LENGTH) {
+            throw new Refusal(PutStatus.PROPERTIES_SIZE_EXCEEDED, "properties exceed " + StoredMessageLayout.MAX_PROPERTIES_LENGTH + " bytes");
         }
         if (p.size() > maxMessageSize) {
             throw new Refusal(PutStatus.MESSAGE_ILLEGAL, "message of " + p.size() + " bytes exceeds maxMessageSize " + maxMessageSize);
