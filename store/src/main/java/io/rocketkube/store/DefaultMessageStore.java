@@ -1,6 +1,5 @@
 package io.rocketkube.store;
 
-import io.rocketkube.client.message.MessageSysFlag;
 import io.rocketkube.client.message.OffsetMsgId;
 import io.rocketkube.store.commitlog.AppendResult;
 import io.rocketkube.store.commitlog.CommitLog;
@@ -77,6 +76,8 @@ public final class DefaultMessageStore implements MessageStore {
     private final LongAdder putCount = new LongAdder();
     private final LongAdder putBytes = new LongAdder();
     private volatile boolean closed;
+    /** Appends between their closed check and their return; close() waits for them to drain. */
+    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
     private long lastCheckpointOffset = -1;
 
     private DefaultMessageStore(StoreConfig config, TagsCodeResolver resolver) {
@@ -161,9 +162,18 @@ public final class DefaultMessageStore implements MessageStore {
 
     @Override
     public CompletableFuture<PutResult> putBatch(List<MessageRecordRequest> requests) {
-        if (closed) {
-            return CompletableFuture.completedFuture(PutResult.refused(PutStatus.SERVICE_NOT_AVAILABLE, "store is closed"));
+        inFlight.incrementAndGet();
+        try {
+            if (closed) {
+                return CompletableFuture.completedFuture(PutResult.refused(PutStatus.SERVICE_NOT_AVAILABLE, "store is closed"));
+            }
+            return append(requests);
+        } finally {
+            inFlight.decrementAndGet();
         }
+    }
+
+    private CompletableFuture<PutResult> append(List<MessageRecordRequest> requests) {
         EncodedBatch batch;
         try {
             batch = encoder.encode(requests);
@@ -268,7 +278,7 @@ public final class DefaultMessageStore implements MessageStore {
         long min = commitLog.minOffset();
         return new StoreStats(putCount.sum(), putBytes.sum(), reader.foundCount(), reader.missCount(),
                 Math.max(0, commitLog.writtenOffset() - dispatcher.dispatchedOffset()), min, commitLog.writtenOffset(),
-                commitLog.flushedOffset(), reader.storeTimeAt(firstRecordOffset(min)));
+                commitLog.flushedOffset(), reader.storeTimeAt(min));
     }
 
     @Override
@@ -286,12 +296,15 @@ public final class DefaultMessageStore implements MessageStore {
 
     @Override
     public long appendReplicated(long physicalOffset, ByteBuffer data) {
-        if (closed) {
-            throw new IllegalStateException("store is closed");
+        inFlight.incrementAndGet();
+        try {
+            if (closed) {
+                throw new IllegalStateException("store is closed");
+            }
+            return commitLog.appendRaw(physicalOffset, data);
+        } finally {
+            inFlight.decrementAndGet();
         }
-        long end = commitLog.appendRaw(physicalOffset, data);
-        dispatcher.wakeUp();
-        return end;
     }
 
     @Override
@@ -312,6 +325,11 @@ public final class DefaultMessageStore implements MessageStore {
             return;
         }
         closed = true;
+        // An append that passed its closed check before we set it must land before the final
+        // checkpoint, or the clean restart (which trusts the checkpoint) would drop an acknowledged message.
+        while (inFlight.get() > 0) {
+            LockSupport.parkNanos(100_000);
+        }
         scheduler.shutdown();
         try {
             scheduler.awaitTermination(30, TimeUnit.SECONDS);
@@ -338,10 +356,6 @@ public final class DefaultMessageStore implements MessageStore {
             LOG.warn("cannot release the store lock", e);
         }
         LOG.info("store closed cleanly at offset {}", commitLog.writtenOffset());
-    }
-
-    private long firstRecordOffset(long min) {
-        return min;
     }
 
     private void awaitDispatch(long target) {
@@ -387,10 +401,5 @@ public final class DefaultMessageStore implements MessageStore {
         } catch (IOException e) {
             return 0;
         }
-    }
-
-    /** True if records of this SYSFLAG reach a ConsumeQueue (exposed for the broker's transaction code). */
-    public static boolean isDispatched(int sysFlag) {
-        return MessageSysFlag.isDispatchedToConsumeQueue(sysFlag);
     }
 }

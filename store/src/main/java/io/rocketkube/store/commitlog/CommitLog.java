@@ -229,8 +229,12 @@ public final class CommitLog {
                 return from;
             }
             for (SegmentFile s : segments.all()) {
-                if (s.end() > from && s.start() < target) {
-                    s.forceData();
+                if (s.end() > from && s.start() < target && s.retain()) {
+                    try {
+                        s.forceData();
+                    } finally {
+                        s.release();
+                    }
                 }
             }
             flushedOffset = target;

@@ -12,7 +12,7 @@ import java.nio.ByteBuffer;
  * <p>Uses {@code sun.misc.Unsafe.invokeCleaner} from the {@code jdk.unsupported} module, which needs no
  * {@code --add-opens}. If it is unavailable the mapping is left to the GC, which is always safe.
  */
-final class Unmapper {
+public final class Unmapper {
 
     private static final Object UNSAFE;
     private static final Method INVOKE_CLEANER;
@@ -38,7 +38,7 @@ final class Unmapper {
     }
 
     /** Unmaps {@code buffer}; any later access to it or its slices crashes the JVM, so call only once unused. */
-    static void unmap(ByteBuffer buffer) {
+    public static void unmap(ByteBuffer buffer) {
         if (INVOKE_CLEANER == null || !buffer.isDirect()) {
             return;
         }

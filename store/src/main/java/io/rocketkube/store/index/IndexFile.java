@@ -77,6 +77,7 @@ public final class IndexFile {
     private final int maxEntries;
     private final int entriesAt;
     private int count;
+    private boolean closed;
     private long beginTimestamp;
     private long endTimestamp;
     private long beginPhy;
@@ -213,6 +214,9 @@ public final class IndexFile {
 
     /** Adds an entry; false if the file is full. */
     public synchronized boolean put(String key, long phyOffset, long storeTimestamp) {
+        if (closed) {
+            throw new IllegalStateException("index file " + path + " is closed");
+        }
         if (count >= maxEntries) {
             return false;
         }
@@ -241,6 +245,9 @@ public final class IndexFile {
      * different keys may share a hash.
      */
     public synchronized void query(String key, long begin, long end, int max, List<Long> out) {
+        if (closed) {
+            return;
+        }
         int hash = keyHash(key);
         int n = map.getInt(HEADER_SIZE + (hash % slots) * SLOT_SIZE);
         while (n > 0 && n < count && out.size() < max) {
@@ -259,6 +266,9 @@ public final class IndexFile {
 
     /** Writes the header with its CRC and forces the file. */
     public synchronized void flush() {
+        if (closed) {
+            return;
+        }
         map.putInt(MAGIC_OFFSET, MAGIC);
         map.putInt(VERSION_OFFSET, VERSION);
         map.putInt(SLOT_COUNT_OFFSET, slots);
@@ -279,6 +289,9 @@ public final class IndexFile {
      * the slot table from them, which drops links to entries written after the last flush.
      */
     public synchronized void truncateFrom(long phyLimit) {
+        if (closed) {
+            return;
+        }
         int n = count;
         while (n > 1 && map.getLong(entriesAt + (n - 1) * ENTRY_SIZE + ENTRY_PHY_OFFSET) >= phyLimit) {
             n--;
@@ -308,13 +321,21 @@ public final class IndexFile {
         }
     }
 
-    /** Releases the mapping (the file stays). */
+    /**
+     * Releases the mapping (the file stays). Every method that touches the mapping holds this file's
+     * monitor and checks {@code closed}, so unmapping here cannot race a query.
+     */
     public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         try {
             channel.close();
         } catch (IOException ignored) {
             // closing on shutdown
         }
+        io.rocketkube.store.file.Unmapper.unmap(map);
     }
 
     /** Deletes the file. */

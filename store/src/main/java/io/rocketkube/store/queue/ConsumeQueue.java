@@ -18,8 +18,10 @@ import java.nio.file.Path;
  * named by their starting byte offset. There is no checksum: every entry can be rebuilt from the
  * CommitLog, and recovery does so for the range after the last checkpoint.
  *
- * <p><b>Threading.</b> One writer (the dispatcher, or recovery before the store opens) and any number
- * of readers. Entries are written through the mapping before {@link #maxOffset()} (volatile) moves past
+ * <p><b>Threading.</b> One writer (the dispatcher, or recovery before the store opens), one flusher
+ * (the checkpoint task) and any number of readers; every access to a file's mapping holds a reference
+ * ({@link SegmentFile#retain()}), so a concurrent deleteTopic or retention can never unmap it
+ * underneath. Entries are written through the mapping before {@link #maxOffset()} (volatile) moves past
  * them, so a reader that checks the max offset first always sees whole entries.
  */
 public final class ConsumeQueue {
@@ -70,11 +72,19 @@ public final class ConsumeQueue {
         }
         long bytePos = queueOffset * UNIT_SIZE;
         SegmentFile f = files.getOrCreate(bytePos - Math.floorMod(bytePos, (long) fileSize));
-        int at = (int) (bytePos - f.start());
-        MappedByteBuffer m = f.mapped();
-        m.putLong(at + COMMITLOG_OFFSET_OFFSET, commitLogOffset);
-        m.putInt(at + SIZE_OFFSET, size);
-        m.putLong(at + TAGS_CODE_OFFSET, tagsCode);
+        if (!f.retain()) {
+            // The queue was deleted under us (deleteTopic); the write has nowhere to go.
+            return;
+        }
+        try {
+            int at = (int) (bytePos - f.start());
+            MappedByteBuffer m = f.mapped();
+            m.putLong(at + COMMITLOG_OFFSET_OFFSET, commitLogOffset);
+            m.putInt(at + SIZE_OFFSET, size);
+            m.putLong(at + TAGS_CODE_OFFSET, tagsCode);
+        } finally {
+            f.release();
+        }
         if (maxOffset == minOffset) {
             minOffset = queueOffset;
         }
@@ -119,10 +129,14 @@ public final class ConsumeQueue {
         long fromByte = flushedOffset * UNIT_SIZE;
         long toByte = max * UNIT_SIZE;
         for (SegmentFile f : files.all()) {
-            if (f.end() > fromByte && f.start() < toByte) {
-                int from = (int) Math.max(0, fromByte - f.start());
-                int to = (int) Math.min(f.size(), toByte - f.start());
-                f.forceMapped(from, to - from);
+            if (f.end() > fromByte && f.start() < toByte && f.retain()) {
+                try {
+                    int from = (int) Math.max(0, fromByte - f.start());
+                    int to = (int) Math.min(f.size(), toByte - f.start());
+                    f.forceMapped(from, to - from);
+                } finally {
+                    f.release();
+                }
             }
         }
         flushedOffset = max;
@@ -194,14 +208,18 @@ public final class ConsumeQueue {
     private void zero(long queueOffset) {
         long bytePos = queueOffset * UNIT_SIZE;
         SegmentFile f = files.find(bytePos);
-        if (f == null) {
+        if (f == null || !f.retain()) {
             return;
         }
-        int at = (int) (bytePos - f.start());
-        MappedByteBuffer m = f.mapped();
-        m.putLong(at + COMMITLOG_OFFSET_OFFSET, 0L);
-        m.putInt(at + SIZE_OFFSET, 0);
-        m.putLong(at + TAGS_CODE_OFFSET, 0L);
+        try {
+            int at = (int) (bytePos - f.start());
+            MappedByteBuffer m = f.mapped();
+            m.putLong(at + COMMITLOG_OFFSET_OFFSET, 0L);
+            m.putInt(at + SIZE_OFFSET, 0);
+            m.putLong(at + TAGS_CODE_OFFSET, 0L);
+        } finally {
+            f.release();
+        }
     }
 
     /**

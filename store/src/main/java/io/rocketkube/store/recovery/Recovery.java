@@ -65,6 +65,9 @@ public final class Recovery {
                 && ok.values().safeOffset() >= clMin && ok.values().safeOffset() <= clLimit
                 && rebuildFrom >= ok.values().safeOffset()) {
             long end = ok.values().safeOffset();
+            // Zero whatever lies past the end (a replica's partial record), so no later crash scan can
+            // mistake stale bytes for records.
+            commitLog.truncate(end);
             commitLog.recoverTo(end, java.util.Map.of());
             queues.truncateAllFrom(end);
             dispatcher.resetTo(end);

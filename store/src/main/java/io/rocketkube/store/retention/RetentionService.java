@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  *   <li>At the configured hour, segments whose last write is older than the reserved time go.</li>
  *   <li>At any hour, while disk use is above the threshold, the oldest segments go regardless of age.</li>
  * </ul>
- * The segment being written and segments not yet fully dispatched are never deleted.
+ * The segment being written and segments not yet fully dispatched or flushed are never deleted.
  *
  * <p>Threading: {@link #runOnce} from one scheduler thread.
  */
@@ -72,7 +72,8 @@ public final class RetentionService {
             if (!diskFull && !expired) {
                 break;
             }
-            if (!commitLog.deleteFirstSegmentBefore(Math.min(dispatcher.dispatchedOffset(), commitLog.writtenOffset()))) {
+            long limit = Math.min(Math.min(dispatcher.dispatchedOffset(), commitLog.writtenOffset()), commitLog.flushedOffset());
+            if (!commitLog.deleteFirstSegmentBefore(limit)) {
                 break;
             }
             deleted++;
