@@ -226,7 +226,7 @@ public final class Broker implements AutoCloseable {
         return last >= 0 && clock.millis() - last <= withinMillis;
     }
 
-    /** Liveness: the server still listens, every pool runs a task, and the store answers. */
+    /** Liveness: the server still listens, the pools are alive and the scheduler runs, and the store answers. */
     public boolean isLive(long timeoutMillis) {
         if (!started) {
             return false;

@@ -40,12 +40,17 @@ final class BrokerExecutors implements AutoCloseable {
         return List.of(send, pull, client, admin, scheduler);
     }
 
-    /** Whether every pool runs a trivial task within {@code timeoutMillis} (liveness). */
+    /**
+     * Liveness: no pool has died and the scheduler (which drives registration, offset persistence and
+     * long-poll timeouts) runs a task within {@code timeoutMillis}. Request pools are not probed with a
+     * task: under load their queues are legitimately long, and that must not get the pod restarted.
+     */
     boolean respond(long timeoutMillis) {
+        if (all().stream().anyMatch(ExecutorService::isShutdown)) {
+            return false;
+        }
         try {
-            for (ExecutorService executor : all()) {
-                executor.submit(() -> { }).get(timeoutMillis, TimeUnit.MILLISECONDS);
-            }
+            scheduler.submit(() -> { }).get(timeoutMillis, TimeUnit.MILLISECONDS);
             return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -6,7 +6,7 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Liveness;
 
-/** Live: the remoting server listens, every broker thread pool runs a task, and the store answers. */
+/** Live: the remoting server listens, the broker pools are alive and its scheduler runs, and the store answers. */
 @Liveness
 @ApplicationScoped
 public class BrokerLiveness implements HealthCheck {

@@ -23,7 +23,13 @@ final class Cluster implements AutoCloseable {
         // The official client logs to ~/logs and keeps broadcasting offsets in ~/.rocketmq_offsets by default.
         System.setProperty("rocketmq.client.logRoot", "target/rocketmqlogs");
         System.setProperty("rocketmq.client.logLevel", "WARN");
-        System.setProperty("rocketmq.client.localOffsetStoreDir", "target/rocketmq_offsets");
+        // Fresh per JVM: a broadcasting consumer would otherwise resume from a previous run's local offsets.
+        try {
+            System.setProperty("rocketmq.client.localOffsetStoreDir",
+                    java.nio.file.Files.createTempDirectory("rocketmq_offsets").toString());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private final NameServer nameServer;

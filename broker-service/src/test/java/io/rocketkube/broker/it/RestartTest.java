@@ -53,7 +53,7 @@ class RestartTest {
                 DefaultMQPushConsumer consumer = consumer(cluster, group, "restart-consumer-1", first);
                 await().atMost(Duration.ofSeconds(30)).until(() -> first.size() == 20);
                 consumer.shutdown();
-                await().atMost(Duration.ofSeconds(10)).until(() -> committed(admin, group, topic) == 20);
+                await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> committed(admin, group, topic) == 20);
 
                 for (int i = 20; i < 30; i++) {
                     assertThat(producer.send(Messages.message(topic, i, "TagA")).getSendStatus()).isEqualTo(SendStatus.SEND_OK);
