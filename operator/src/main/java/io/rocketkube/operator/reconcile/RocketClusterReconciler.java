@@ -27,6 +27,7 @@ import io.rocketkube.operator.model.DesiredCluster;
 import io.rocketkube.operator.model.Labels;
 import io.rocketkube.operator.model.SpecValidator;
 import io.rocketkube.operator.status.Conditions;
+import io.quarkiverse.operatorsdk.annotations.RBACRule;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
@@ -45,6 +46,17 @@ import java.util.Set;
  * filtering is off because the pause and force annotations change no generation; unchanged
  * status is never written back, so this does not loop.
  */
+// The rules of deploy/install/020-ClusterRole, for the manifests and Helm chart Quarkus generates.
+@RBACRule(apiGroups = "apps", resources = {"deployments", "statefulsets"},
+    verbs = {"get", "list", "watch", "create", "update", "delete"})
+@RBACRule(apiGroups = "", resources = {"services", "configmaps"},
+    verbs = {"get", "list", "watch", "create", "update", "delete"})
+@RBACRule(apiGroups = "policy", resources = "poddisruptionbudgets",
+    verbs = {"get", "list", "watch", "create", "update", "delete"})
+@RBACRule(apiGroups = "", resources = "pods", verbs = {"get", "list", "watch", "delete"})
+@RBACRule(apiGroups = "", resources = "persistentvolumeclaims",
+    verbs = {"get", "list", "watch", "patch", "delete", "deletecollection"})
+@RBACRule(apiGroups = "", resources = "events", verbs = {"create", "patch"})
 @ControllerConfiguration(name = RocketClusterReconciler.NAME,
     generationAwareEventProcessing = false)
 public class RocketClusterReconciler implements Reconciler<RocketCluster> {
