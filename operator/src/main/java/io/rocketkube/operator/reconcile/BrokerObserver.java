@@ -54,10 +54,9 @@ public final class BrokerObserver {
           : existing.getSpec().getReplicas();
       List<PodState> pods = seen.podsOf(name).stream().map(PodState::of)
           .filter(p -> p.ordinal() >= 0 && p.ordinal() < replicas).toList();
-      GroupState partial = new GroupState(ordinal, name, hash, replicas, pods,
+      GroupState group = new GroupState(ordinal, name, hash, replicas, pods,
           registered.contains(name), null);
-      groups.put(ordinal, new GroupState(ordinal, name, hash, replicas, pods,
-          partial.registered(), lag(partial, errors)));
+      groups.put(ordinal, group.withLag(lag(group, errors)));
     }
     return new Result(groups, nameServers, errors);
   }

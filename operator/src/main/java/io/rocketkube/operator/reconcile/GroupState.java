@@ -14,6 +14,10 @@ import java.util.Optional;
 public record GroupState(int ordinal, String name, String desiredHash, int replicas,
     List<PodState> pods, boolean registered, Long maxSlaveLagBytes) {
 
+  public GroupState withLag(Long lagBytes) {
+    return new GroupState(ordinal, name, desiredHash, replicas, pods, registered, lagBytes);
+  }
+
   public Optional<PodState> master() {
     return pods.stream().filter(PodState::isMaster).findFirst();
   }

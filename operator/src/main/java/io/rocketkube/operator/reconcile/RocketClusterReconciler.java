@@ -1,5 +1,6 @@
 package io.rocketkube.operator.reconcile;
 
+import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
@@ -23,6 +24,7 @@ import io.rocketkube.crds.v1alpha1.RocketCluster;
 import io.rocketkube.crds.v1alpha1.RocketClusterStatus;
 import io.rocketkube.operator.admin.BrokerAdmin;
 import io.rocketkube.operator.config.OperatorSettings;
+import io.rocketkube.operator.model.ConfigHash;
 import io.rocketkube.operator.model.DesiredCluster;
 import io.rocketkube.operator.model.Labels;
 import io.rocketkube.operator.model.SpecValidator;
@@ -121,7 +123,7 @@ public class RocketClusterReconciler implements Reconciler<RocketCluster> {
       DesiredCluster desired, ClusterObservation seen) {
     Deployment current = seen.nameServers().orElse(null);
     String currentHash = current == null ? null : current.getSpec().getTemplate().getMetadata()
-        .getAnnotations().get(io.rocketkube.operator.model.ConfigHash.ANNOTATION);
+        .getAnnotations().get(ConfigHash.ANNOTATION);
     if (ResourceApplier.apply(client, desired.nameServers(), current) && current != null
         && !desired.nameServerHash().equals(currentHash)) {
       events.record(client, cluster, EventRecorder.NORMAL, "RollingNameServers",
@@ -186,7 +188,7 @@ public class RocketClusterReconciler implements Reconciler<RocketCluster> {
   private UpdateControl<RocketCluster> rejectSpec(KubernetesClient client, RocketCluster cluster,
       List<String> errors) {
     String message = "invalid spec: " + String.join("; ", errors);
-    List<io.fabric8.kubernetes.api.model.Condition> current = conditions(cluster);
+    List<Condition> current = conditions(cluster);
     boolean alreadyReported = Conditions.find(current, RocketClusterStatus.DEGRADED)
         .map(c -> message.equals(c.getMessage())).orElse(false);
     if (!alreadyReported) {
@@ -231,7 +233,7 @@ public class RocketClusterReconciler implements Reconciler<RocketCluster> {
             RocketClusterStatus.class);
   }
 
-  private static List<io.fabric8.kubernetes.api.model.Condition> conditions(
+  private static List<Condition> conditions(
       RocketCluster cluster) {
     return cluster.getStatus() == null ? List.of() : cluster.getStatus().getConditions();
   }
