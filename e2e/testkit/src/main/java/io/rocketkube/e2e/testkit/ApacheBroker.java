@@ -48,6 +48,8 @@ public final class ApacheBroker implements BrokerNode {
     values.put("brokerId", "0");
     values.put("brokerRole", "ASYNC_MASTER");
     values.put("brokerIP1", "127.0.0.1");
+    // The HA address; 4.9 otherwise picks the machine's first non-loopback address.
+    values.put("brokerIP2", "127.0.0.1");
     values.put("namesrvAddr", String.join(";", builder.namesrvAddrs));
     values.put("listenPort", Integer.toString(listenPort));
     values.put("storePathRootDir", dir.resolve("store").toString());
