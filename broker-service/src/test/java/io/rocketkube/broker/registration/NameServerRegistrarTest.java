@@ -1,0 +1,81 @@
+package io.rocketkube.broker.registration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.rocketkube.broker.BrokerSettings;
+import io.rocketkube.broker.persist.BrokerFiles;
+import io.rocketkube.broker.topic.TopicConfigManager;
+import io.rocketkube.client.protocol.TopicConfig;
+import io.rocketkube.client.remoting.RemotingClient;
+import io.rocketkube.client.remoting.RemotingClientConfig;
+import io.rocketkube.client.remoting.RemotingServerConfig;
+import io.rocketkube.namesrv.NameServer;
+import io.rocketkube.namesrv.NameServerSettings;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The headless-Service case end to end: one NameServer host name whose address set grows; the next round
+ * registers with the new NameServer too, with no restart, and a topic change reaches every NameServer at once.
+ */
+@Timeout(60)
+class NameServerRegistrarTest {
+    @TempDir
+    Path dir;
+
+    private static NameServer nameServer(String ip, int port, Path dir) throws Exception {
+        NameServer ns = new NameServer(new NameServerSettings(RemotingServerConfig.of(ip, port), dir,
+                Duration.ofSeconds(120), Duration.ofSeconds(10), 2, false), Clock.systemUTC());
+        ns.start();
+        return ns;
+    }
+
+    @Test
+    void aNameServerPodAddedBehindTheServiceNameGetsRegistrationsWithoutARestart() throws Exception {
+        int port;
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.2"))) {
+            port = probe.getLocalPort();
+        }
+        List<InetAddress> pods = new CopyOnWriteArrayList<>(List.of(InetAddress.getByName("127.0.0.2")));
+        NameServerAddresses addresses = new NameServerAddresses("namesrv.svc:" + port,
+                host -> pods.toArray(InetAddress[]::new));
+        BrokerSettings settings = BrokerSettings.forTest("127.0.0.1", dir.resolve("broker"), "namesrv.svc:" + port);
+        TopicConfigManager topics = TopicConfigManager.load(BrokerFiles.topics(dir.resolve("broker")), settings,
+                Clock.systemUTC());
+        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+        try (NameServer first = nameServer("127.0.0.2", port, dir.resolve("ns1"));
+             NameServer second = nameServer("127.0.0.3", port, dir.resolve("ns2"));
+             RemotingClient client = new RemotingClient(RemotingClientConfig.defaults())) {
+            NameServerRegistrar registrar = new NameServerRegistrar(settings, "127.0.0.1:10911", "127.0.0.1:10912",
+                    addresses, topics, client, scheduler, Clock.systemUTC());
+            topics.addListener(registrar);
+            registrar.start();
+            await().atMost(Duration.ofSeconds(10)).until(() -> first.routes().dataVersionOf("127.0.0.1:10911") != null);
+            assertThat(second.routes().dataVersionOf("127.0.0.1:10911")).isNull();
+
+            pods.add(InetAddress.getByName("127.0.0.3"));
+            topics.upsert(TopicConfig.of("T_NEW", 2, 6));
+            await().atMost(Duration.ofSeconds(10)).until(() ->
+                    topics.dataVersion().equals(first.routes().dataVersionOf("127.0.0.1:10911"))
+                            && topics.dataVersion().equals(second.routes().dataVersionOf("127.0.0.1:10911")));
+            assertThat(registrar.lastTargets()).containsExactlyInAnyOrder("127.0.0.2:" + port, "127.0.0.3:" + port);
+
+            registrar.close();
+            await().atMost(Duration.ofSeconds(10)).until(() -> first.routes().dataVersionOf("127.0.0.1:10911") == null
+                    && second.routes().dataVersionOf("127.0.0.1:10911") == null);
+        } finally {
+            scheduler.shutdownNow();
+        }
+    }
+}
