@@ -222,6 +222,35 @@ class OfficialProducerConsumerTest {
         }
     }
 
+    @Test
+    void orderlyConsumerLocksItsQueuesAndSeesEachQueueInOrder() throws Exception {
+        String topic = "T_ORDERLY";
+        createTopic(topic, 2);
+        Map<Integer, List<Integer>> perQueue = new ConcurrentHashMap<>();
+        DefaultMQPushConsumer consumer = new DefaultMQPushConsumer("CG_ORDERLY");
+        consumer.setNamesrvAddr(cluster.namesrvAddr());
+        consumer.setInstanceName("orderly-" + INSTANCES.incrementAndGet());
+        consumer.setConsumeFromWhere(ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET);
+        consumer.subscribe(topic, "*");
+        consumer.registerMessageListener((org.apache.rocketmq.client.consumer.listener.MessageListenerOrderly) (msgs, ctx) -> {
+            msgs.forEach(m -> perQueue.computeIfAbsent(m.getQueueId(), q -> new CopyOnWriteArrayList<>()).add(Messages.seq(m)));
+            return org.apache.rocketmq.client.consumer.listener.ConsumeOrderlyStatus.SUCCESS;
+        });
+        consumer.start();
+        try {
+            for (int i = 0; i < 30; i++) {
+                producer.send(Messages.message(topic, i, "TagA"), new MessageQueue(topic, "broker-a", i % 2));
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> perQueue.values().stream().mapToInt(List::size).sum() >= 30);
+            assertThat(perQueue.get(0)).containsExactlyElementsOf(
+                    java.util.stream.IntStream.range(0, 30).filter(i -> i % 2 == 0).boxed().toList());
+            assertThat(perQueue.get(1)).containsExactlyElementsOf(
+                    java.util.stream.IntStream.range(0, 30).filter(i -> i % 2 == 1).boxed().toList());
+        } finally {
+            consumer.shutdown();
+        }
+    }
+
     static void createTopic(String topic, int queues) throws Exception {
         org.apache.rocketmq.tools.admin.DefaultMQAdminExt admin = new org.apache.rocketmq.tools.admin.DefaultMQAdminExt();
         admin.setNamesrvAddr(cluster.namesrvAddr());
