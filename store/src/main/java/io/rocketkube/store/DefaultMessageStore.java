@@ -3,6 +3,7 @@ package io.rocketkube.store;
 import io.rocketkube.client.message.OffsetMsgId;
 import io.rocketkube.store.commitlog.AppendResult;
 import io.rocketkube.store.commitlog.CommitLog;
+import io.rocketkube.store.commitlog.WritePath;
 import io.rocketkube.store.commitlog.EncodedBatch;
 import io.rocketkube.store.commitlog.FlushService;
 import io.rocketkube.store.commitlog.RecordBatchEncoder;
@@ -101,7 +102,8 @@ public final class DefaultMessageStore implements MessageStore {
             throw new UncheckedIOException("cannot lock store directory " + dir, e);
         }
         ConcurrentLinkedQueue<DispatchRequest> hints = new ConcurrentLinkedQueue<>();
-        this.commitLog = new CommitLog(dir.resolve("commitlog"), config.commitLogSegmentSize(), config.clock(), hints::offer);
+        this.commitLog = new CommitLog(dir.resolve("commitlog"), config.commitLogSegmentSize(), config.clock(), hints::offer,
+                config.flushMode() == FlushMode.SYNC_FLUSH ? WritePath.CHANNEL : WritePath.MAPPING);
         this.queues = ConsumeQueueSet.open(dir.resolve("consumequeue"), config.consumeQueueEntriesPerFile());
         this.index = IndexService.open(dir.resolve("index"), config.indexSlots(), config.indexMaxEntries());
         this.dispatcher = new Dispatcher(commitLog, hints, queues, index, resolver, config.maxMessageSize());

@@ -65,6 +65,7 @@ public final class CommitLog {
     private final int segmentSize;
     private final Clock clock;
     private final Consumer<DispatchRequest> onAppend;
+    private final WritePath writePath;
     private final ReentrantLock appendLock = new ReentrantLock();
     private final ReentrantLock flushLock = new ReentrantLock();
     private final ByteBuffer blank = ByteBuffer.allocateDirect(StoredMessageLayout.BLANK_LENGTH);
@@ -81,6 +82,11 @@ public final class CommitLog {
      *                 cheap and must not block
      */
     public CommitLog(Path dir, int segmentSize, Clock clock, Consumer<DispatchRequest> onAppend) {
+        this(dir, segmentSize, clock, onAppend, WritePath.CHANNEL);
+    }
+
+    public CommitLog(Path dir, int segmentSize, Clock clock, Consumer<DispatchRequest> onAppend, WritePath writePath) {
+        this.writePath = writePath;
         this.segments = SegmentList.open(dir, segmentSize);
         this.segmentSize = segmentSize;
         this.clock = clock;
@@ -334,7 +340,12 @@ public final class CommitLog {
 
     private void write(SegmentFile segment, ByteBuffer src, long physicalOffset) {
         try {
-            segment.write(src, (int) (physicalOffset - segment.start()));
+            int position = (int) (physicalOffset - segment.start());
+            if (writePath == WritePath.MAPPING) {
+                segment.writeMapped(src, position);
+            } else {
+                segment.write(src, position);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("write at " + physicalOffset + " failed", e);
         }
