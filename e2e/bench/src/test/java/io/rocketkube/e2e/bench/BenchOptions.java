@@ -7,9 +7,13 @@ import java.util.Map;
 
 /**
  * Command line of {@link Benchmark}: {@code <namesrv|broker|all> [--runs=3] [--warmup=10]
- * [--duration=20] [--threads=4] [--sides=apache,ours]} (times in seconds). Immutable.
+ * [--duration=20] [--threads=4] [--sides=apache,ours] [--our-heap=1g]} (times in seconds). Immutable.
+ *
+ * <p>{@code --our-heap} sizes our broker's heap; the Apache broker always gets the 1 GiB the peer
+ * reference runs it with, so the default compares like with like and a smaller value shows what ours needs.
  */
-record BenchOptions(String what, int runs, Duration warmup, Duration duration, int threads, List<String> sides) {
+record BenchOptions(String what, int runs, Duration warmup, Duration duration, int threads, List<String> sides,
+    String ourHeap) {
 
   static BenchOptions parse(String... args) {
     if (args.length == 0) {
@@ -29,9 +33,10 @@ record BenchOptions(String what, int runs, Duration warmup, Duration duration, i
         Duration.ofSeconds(Long.parseLong(options.getOrDefault("warmup", "10"))),
         Duration.ofSeconds(Long.parseLong(options.getOrDefault("duration", "20"))),
         Integer.parseInt(options.getOrDefault("threads", "4")),
-        List.of(options.getOrDefault("sides", "apache,ours").split(",")));
+        List.of(options.getOrDefault("sides", "apache,ours").split(",")),
+        options.getOrDefault("our-heap", "1g"));
     options.keySet().stream()
-        .filter(key -> !List.of("runs", "warmup", "duration", "threads", "sides").contains(key))
+        .filter(key -> !List.of("runs", "warmup", "duration", "threads", "sides", "our-heap").contains(key))
         .findFirst()
         .ifPresent(key -> {
           throw new IllegalArgumentException("unknown option --" + key + "; " + usage());
@@ -44,6 +49,6 @@ record BenchOptions(String what, int runs, Duration warmup, Duration duration, i
 
   static String usage() {
     return "usage: Benchmark <namesrv|broker|all> [--runs=3] [--warmup=10] [--duration=20]"
-        + " [--threads=4] [--sides=apache,ours]";
+        + " [--threads=4] [--sides=apache,ours] [--our-heap=1g]";
   }
 }

@@ -83,7 +83,7 @@ final class BrokerBenchmark {
       case "apache" -> ApacheBroker.builder("bench-broker-apache").brokerName("bench-apache")
           .namesrvAddrs(namesrv.address()).flushDiskType(flush).build();
       case "ours" -> OurBroker.builder("bench-broker-ours").brokerName("bench-ours")
-          .namesrvAddrs(namesrv.address()).flushMode(flush).build();
+          .namesrvAddrs(namesrv.address()).flushMode(flush).heap(options.ourHeap()).build();
       default -> throw new IllegalArgumentException("unknown side " + side);
     };
     DefaultMQAdminExt admin = new DefaultMQAdminExt(10_000);
