@@ -16,7 +16,7 @@ import java.util.Map;
  * directory. Ready = the listen port accepts connections; registration with the NameServer follows
  * a moment later, so tests wait for the route they need.
  */
-public final class ApacheBroker implements BrokerNode {
+public final class ApacheBroker extends ChildServer implements BrokerNode {
 
   public static final String MAIN_CLASS = "org.apache.rocketmq.broker.BrokerStartup";
 
@@ -28,9 +28,9 @@ public final class ApacheBroker implements BrokerNode {
   private final Map<String, String> conf;
   private final String heap;
   private final Duration readyTimeout;
-  private ChildProcess process;
 
   private ApacheBroker(Builder builder) {
+    super(Duration.ofSeconds(20));
     if (builder.namesrvAddrs.isEmpty()) {
       throw new IllegalArgumentException("a broker needs at least one NameServer");
     }
@@ -91,9 +91,7 @@ public final class ApacheBroker implements BrokerNode {
 
   @Override
   public synchronized void start() {
-    if (process != null && process.isAlive()) {
-      throw new IllegalStateException(name + " is already running");
-    }
+    checkNotRunning(name);
     Path home = dir.resolve("rocketmq-home");
     ApacheHome.writeLogback(home, "logback_broker.xml", dir.resolve("logs/broker.log"));
     Map<String, String> values = new LinkedHashMap<>(conf);
@@ -107,21 +105,8 @@ public final class ApacheBroker implements BrokerNode {
         .systemProperty("rocketmq.home.dir", home)
         .systemProperty("user.home", dir.resolve("user-home"))
         .arguments("-c", confFile.toString());
-    process = ChildProcess.start(name, command.toList(), dir, Map.of("ROCKETMQ_HOME", home.toString()),
-        dir.resolve("logs/stdout.log"));
-    process.awaitReady(ReadinessProbe.tcp("127.0.0.1", listenPort), readyTimeout);
-  }
-
-  @Override
-  public synchronized void stop() {
-    if (process != null) {
-      process.stop(Duration.ofSeconds(20));
-    }
-  }
-
-  @Override
-  public synchronized ChildProcess process() {
-    return process;
+    launch(name, dir, command, Map.of("ROCKETMQ_HOME", home.toString()),
+        ReadinessProbe.tcp("127.0.0.1", listenPort), readyTimeout);
   }
 
   @Override

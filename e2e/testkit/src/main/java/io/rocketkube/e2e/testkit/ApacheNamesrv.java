@@ -10,7 +10,7 @@ import java.util.Map;
  * JVM. It binds the wildcard address, so it is addressed as 127.0.0.1 on a port of its own. Ready =
  * its port accepts connections. Its KV config lives in the node's data dir, so a restart keeps it.
  */
-public final class ApacheNamesrv implements NameServerNode {
+public final class ApacheNamesrv extends ChildServer implements NameServerNode {
 
   public static final String MAIN_CLASS = "org.apache.rocketmq.namesrv.NamesrvStartup";
 
@@ -19,9 +19,9 @@ public final class ApacheNamesrv implements NameServerNode {
   private final int port;
   private final String heap;
   private final Duration readyTimeout;
-  private ChildProcess process;
 
   private ApacheNamesrv(Builder builder) {
+    super(Duration.ofSeconds(15));
     this.name = builder.name;
     this.dir = E2eLayout.newRunDir(builder.name);
     this.port = Loopback.freeWildcardPortBlock(0);
@@ -48,9 +48,7 @@ public final class ApacheNamesrv implements NameServerNode {
 
   @Override
   public synchronized void start() {
-    if (process != null && process.isAlive()) {
-      throw new IllegalStateException(name + " is already running");
-    }
+    checkNotRunning(name);
     Path home = dir.resolve("rocketmq-home");
     ApacheHome.writeLogback(home, "logback_namesrv.xml", dir.resolve("logs/namesrv.log"));
     Map<String, String> conf = new LinkedHashMap<>();
@@ -67,21 +65,8 @@ public final class ApacheNamesrv implements NameServerNode {
         .systemProperty("rocketmq.home.dir", home)
         .systemProperty("user.home", dir.resolve("user-home"))
         .arguments("-c", confFile.toString());
-    process = ChildProcess.start(name, command.toList(), dir, Map.of("ROCKETMQ_HOME", home.toString()),
-        dir.resolve("logs/stdout.log"));
-    process.awaitReady(ReadinessProbe.tcp("127.0.0.1", port), readyTimeout);
-  }
-
-  @Override
-  public synchronized void stop() {
-    if (process != null) {
-      process.stop(Duration.ofSeconds(15));
-    }
-  }
-
-  @Override
-  public synchronized ChildProcess process() {
-    return process;
+    launch(name, dir, command, Map.of("ROCKETMQ_HOME", home.toString()),
+        ReadinessProbe.tcp("127.0.0.1", port), readyTimeout);
   }
 
   @Override

@@ -13,7 +13,7 @@ import java.util.Map;
  * the node's directory. Ready = remoting port accepting and {@code GET /q/health/ready} answering
  * 200 (which, for this app, also means a NameServer acknowledged its registration).
  */
-public final class OurBroker implements BrokerNode {
+public final class OurBroker extends ChildServer implements BrokerNode {
 
   public static final String MODULE = "broker-service";
 
@@ -27,9 +27,9 @@ public final class OurBroker implements BrokerNode {
   private final String heap;
   private final Map<String, String> properties;
   private final Duration readyTimeout;
-  private ChildProcess process;
 
   private OurBroker(Builder builder) {
+    super(Duration.ofSeconds(20));
     if (builder.namesrvAddrs.isEmpty()) {
       throw new IllegalArgumentException("a broker needs at least one NameServer");
     }
@@ -88,30 +88,15 @@ public final class OurBroker implements BrokerNode {
 
   @Override
   public synchronized void start() {
-    if (process != null && process.isAlive()) {
-      throw new IllegalStateException(name + " is already running");
-    }
+    checkNotRunning(name);
     Path jar = E2eLayout.quarkusApp(MODULE);
     JavaCommand command = JavaCommand.jar(jar)
         .jvmOptions("-Xms" + heap, "-Xmx" + heap, "-XX:+UseG1GC")
         .systemProperty("user.home", dir.resolve("user-home"))
         .systemProperties(properties);
-    process = ChildProcess.start(name, command.toList(), dir, Map.of(), dir.resolve("logs/stdout.log"));
-    process.awaitReady(
+    launch(name, dir, command, Map.of(),
         ReadinessProbe.allOf(ReadinessProbe.tcp(host, port), ReadinessProbe.http200(httpUrl("/q/health/ready"))),
         readyTimeout);
-  }
-
-  @Override
-  public synchronized void stop() {
-    if (process != null) {
-      process.stop(Duration.ofSeconds(20));
-    }
-  }
-
-  @Override
-  public synchronized ChildProcess process() {
-    return process;
   }
 
   @Override

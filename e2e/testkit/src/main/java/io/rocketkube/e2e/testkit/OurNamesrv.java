@@ -11,7 +11,7 @@ import java.util.Map;
  * remoting port and the HTTP port on it. Ready = remoting port accepting and
  * {@code GET /q/health/ready} answering 200.
  */
-public final class OurNamesrv implements NameServerNode {
+public final class OurNamesrv extends ChildServer implements NameServerNode {
 
   public static final String MODULE = "namesrv-service";
 
@@ -23,9 +23,9 @@ public final class OurNamesrv implements NameServerNode {
   private final String heap;
   private final Map<String, String> extraProperties;
   private final Duration readyTimeout;
-  private ChildProcess process;
 
   private OurNamesrv(Builder builder) {
+    super(Duration.ofSeconds(15));
     this.name = builder.name;
     this.dir = E2eLayout.newRunDir(builder.name);
     this.host = Loopback.newAddress();
@@ -59,9 +59,7 @@ public final class OurNamesrv implements NameServerNode {
 
   @Override
   public synchronized void start() {
-    if (process != null && process.isAlive()) {
-      throw new IllegalStateException(name + " is already running");
-    }
+    checkNotRunning(name);
     Path jar = E2eLayout.quarkusApp(MODULE);
     JavaCommand command = JavaCommand.jar(jar)
         .jvmOptions("-Xmx" + heap)
@@ -71,22 +69,9 @@ public final class OurNamesrv implements NameServerNode {
         .systemProperty("quarkus.http.host", host)
         .systemProperty("quarkus.http.port", httpPort)
         .systemProperties(extraProperties);
-    process = ChildProcess.start(name, command.toList(), dir, Map.of(), dir.resolve("logs/stdout.log"));
-    process.awaitReady(
+    launch(name, dir, command, Map.of(),
         ReadinessProbe.allOf(ReadinessProbe.tcp(host, port), ReadinessProbe.http200(httpUrl("/q/health/ready"))),
         readyTimeout);
-  }
-
-  @Override
-  public synchronized void stop() {
-    if (process != null) {
-      process.stop(Duration.ofSeconds(15));
-    }
-  }
-
-  @Override
-  public synchronized ChildProcess process() {
-    return process;
   }
 
   @Override
