@@ -122,6 +122,9 @@ public final class DefaultMessageStore implements MessageStore {
         abortMarker.create();
         dispatcher.start();
         flushService.start();
+        if (config.prefaultLeadBytes() > 0) {
+            commitLog.startPrefault(config.prefaultLeadBytes());
+        }
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "store-scheduler");
             t.setDaemon(true);

@@ -26,6 +26,8 @@ import java.util.Objects;
  * @param diskUsageThresholdPercent above this disk usage, the oldest segments go at any hour (75)
  * @param retentionCheckInterval    how often retention runs (10 s)
  * @param maxMessageSize            largest record accepted, in bytes (4 MiB)
+ * @param prefaultLeadBytes         ASYNC_FLUSH: how far ahead of the write position a background thread
+ *                                  pre-faults the CommitLog mapping (16 MiB; 0 turns it off)
  * @param storeHost                 the broker's client-facing address, written into every record
  * @param clock                     the store time source (store timestamps, retention)
  */
@@ -46,6 +48,7 @@ public record StoreConfig(
         int diskUsageThresholdPercent,
         Duration retentionCheckInterval,
         int maxMessageSize,
+        long prefaultLeadBytes,
         InetSocketAddress storeHost,
         Clock clock) {
 
@@ -69,6 +72,7 @@ public record StoreConfig(
         require(commitLogSegmentSize >= maxMessageSize + 8L,
                 "commitLogSegmentSize must hold the largest message plus a blank filler");
         require(flushLeastPages >= 0, "flushLeastPages must be >= 0");
+        require(prefaultLeadBytes >= 0, "prefaultLeadBytes must be >= 0");
         require(consumeQueueEntriesPerFile >= 1, "consumeQueueEntriesPerFile must be >= 1");
         require(indexSlots >= 1, "indexSlots must be >= 1");
         require(indexMaxEntries >= 2, "indexMaxEntries must be >= 2");
@@ -104,6 +108,7 @@ public record StoreConfig(
         b.diskUsageThresholdPercent = diskUsageThresholdPercent;
         b.retentionCheckInterval = retentionCheckInterval;
         b.maxMessageSize = maxMessageSize;
+        b.prefaultLeadBytes = prefaultLeadBytes;
         b.storeHost = storeHost;
         b.clock = clock;
         return b;
@@ -137,6 +142,7 @@ public record StoreConfig(
         private int diskUsageThresholdPercent = 75;
         private Duration retentionCheckInterval = Duration.ofSeconds(10);
         private int maxMessageSize = 4 * 1024 * 1024;
+        private long prefaultLeadBytes = 16L << 20;
         private InetSocketAddress storeHost = new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 10911);
         private Clock clock = Clock.systemDefaultZone();
 
@@ -159,6 +165,7 @@ public record StoreConfig(
         public Builder diskUsageThresholdPercent(int v) { diskUsageThresholdPercent = v; return this; }
         public Builder retentionCheckInterval(Duration v) { retentionCheckInterval = v; return this; }
         public Builder maxMessageSize(int v) { maxMessageSize = v; return this; }
+        public Builder prefaultLeadBytes(long v) { prefaultLeadBytes = v; return this; }
         public Builder storeHost(InetSocketAddress v) { storeHost = v; return this; }
         public Builder clock(Clock v) { clock = v; return this; }
 
@@ -166,7 +173,7 @@ public record StoreConfig(
             return new StoreConfig(dataDir, commitLogSegmentSize, flushMode, flushInterval, flushLeastPages,
                     flushThoroughInterval, syncFlushTimeout, consumeQueueEntriesPerFile, checkpointInterval,
                     indexSlots, indexMaxEntries, fileReservedHours, deleteWhenHour, diskUsageThresholdPercent,
-                    retentionCheckInterval, maxMessageSize, storeHost, clock);
+                    retentionCheckInterval, maxMessageSize, prefaultLeadBytes, storeHost, clock);
         }
     }
 }

@@ -55,6 +55,14 @@ import java.util.function.Consumer;
  * instead ({@link WritePath#MAPPING}); measured side by side on the whole store, 1 KiB, 2 threads:
  * pwrite 58k-87k msg/s, mapping 103k-113k msg/s, device amplification 1.06x for both.
  *
+ * <p><b>Pre-faulting the mapping.</b> perf showed a third of all CPU of such a run in the kernel zeroing
+ * fresh page-cache pages on the appender's first touch, inside the append lock. A background reader
+ * ({@link MappingPrefaulter}, {@link #startPrefault}) touches pages ahead of the write position, so the
+ * zeroing happens off the lock and the appender only upgrades a clean page to dirty. Same run, alternated:
+ * 177k-219k msg/s without, 426k-450k with, amplification unchanged (1.05x). The mapping is not used for
+ * SYNC_FLUSH even so: small {@code fdatasync}s of a mapping written through read-faulted (large-folio)
+ * pages made the device write 12-156x the record bytes, against 1.3-5.8x for {@code pwrite}.
+ *
  * <p><b>Threading.</b> Appends (single, batch, replicated) serialize on one lock that covers only
  * placement: reserving the offsets, patching them into the already-encoded bytes, one {@code pwrite},
  * and handing the dispatch hint over. Encoding and CRC happen before the lock
@@ -78,6 +86,7 @@ public final class CommitLog {
     private volatile long writtenOffset;
     private volatile long flushedOffset;
     private volatile long lastStoreTimestamp;
+    private MappingPrefaulter prefaulter;
 
     /**
      * @param onAppend told of every appended message, in order, while the append lock is held; must be
@@ -93,6 +102,20 @@ public final class CommitLog {
         this.segmentSize = segmentSize;
         this.clock = clock;
         this.onAppend = onAppend;
+    }
+
+    /**
+     * Starts the thread that pre-faults mapping pages ahead of the write position ({@link MappingPrefaulter});
+     * only useful on the {@link WritePath#MAPPING} path. Stopped by {@link #close()}.
+     */
+    public synchronized void startPrefault(long leadBytes) {
+        if (writePath != WritePath.MAPPING || prefaulter != null) {
+            return;
+        }
+        prefaulter = new MappingPrefaulter(this, leadBytes, 1_000_000L);
+        Thread t = new Thread(prefaulter, "store-prefault " + segments.dir());
+        t.setDaemon(true);
+        t.start();
     }
 
     public SegmentList segments() { return segments; }
@@ -321,6 +344,11 @@ public final class CommitLog {
     }
 
     public void close() {
+        synchronized (this) {
+            if (prefaulter != null) {
+                prefaulter.stop();
+            }
+        }
         segments.close();
     }
 

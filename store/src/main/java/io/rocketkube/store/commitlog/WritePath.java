@@ -12,6 +12,7 @@ package io.rocketkube.store.commitlog;
  * </ul>
  * Both are made durable by the same {@code fdatasync}, because the mapping and the channel share the page
  * cache.
+ * With {@link #MAPPING} a background thread pre-faults the pages ahead ({@link MappingPrefaulter}).
  */
 public enum WritePath {
     CHANNEL,

@@ -49,7 +49,9 @@ public final class StoreBenchmark {
     private final Path root;
     private final DiskStats disk;
     private final List<String> rows = new ArrayList<>();
+    private static final long DEFAULT_PREFAULT = StoreConfig.builder(Path.of(".")).build().prefaultLeadBytes();
     private int asyncThreads = 2;
+    private boolean warmingUp;
 
     private StoreBenchmark(Path root) throws IOException {
         this.root = root;
@@ -71,12 +73,33 @@ public final class StoreBenchmark {
             }
             return;
         }
+        if (args.length >= 1 && args[0].equals("sync")) {
+            Path d = Files.createDirectories(Path.of(args[1]));
+            StoreBenchmark b = new StoreBenchmark(d);
+            try {
+                for (int writers : new int[]{1, 4, 16, 64}) {
+                    b.syncAppend(d.resolve("sync-" + writers), writers, 5);
+                    deleteTree(d.resolve("sync-" + writers));
+                }
+            } finally {
+                deleteTree(d);
+            }
+            return;
+        }
         if (args.length >= 1 && args[0].equals("append")) {
             Path d = Path.of(args[1]);
             StoreBenchmark b = new StoreBenchmark(Files.createDirectories(d));
             b.asyncThreads = Integer.parseInt(args[3]);
             try {
-                b.asyncAppend(d.resolve("async"), Long.parseLong(args[2]));
+                b.warmUp(d.resolve("warm-up"));
+                long n = Long.parseLong(args[2]);
+                // Alternated, because each run leaves freed page-cache memory that is cheaper for the next.
+                for (int round = 0; round < 2; round++) {
+                    b.asyncAppend(d.resolve("async-noprefault"), n, 0);
+                    deleteTree(d.resolve("async-noprefault"));
+                    deleteTree(d.resolve("async"));
+                    b.asyncAppend(d.resolve("async"), n, DEFAULT_PREFAULT);
+                }
                 b.sequentialConsume(d.resolve("async"));
             } finally {
                 deleteTree(d);
@@ -107,6 +130,9 @@ public final class StoreBenchmark {
     }
 
     private void row(String what, String result) {
+        if (warmingUp) {
+            return;
+        }
         String r = "| " + what + " | " + result + " |";
         rows.add(r);
         System.out.println(r);
@@ -122,8 +148,13 @@ public final class StoreBenchmark {
         row("fio 4 KiB write + fdatasync each", String.format("%.0f writes/s (%.1f MB/s)", sync4k.iops(), sync4k.mbPerSec()));
 
         writePaths();
+        warmUp(root.resolve("warm-up"));
         Path async = root.resolve("async");
-        double asyncRate = asyncAppend(async, count);
+        // Prefault first: a run is cheaper on the page-cache memory the one before it freed, so this
+        // order, if anything, favours the run without it.
+        double asyncRate = asyncAppend(async, count, DEFAULT_PREFAULT);
+        asyncAppend(root.resolve("async-noprefault"), count, 0);
+        deleteTree(root.resolve("async-noprefault"));
         sequentialConsume(async);
         deleteTree(async);
         syncAndRecovery(asyncRate);
@@ -186,14 +217,29 @@ public final class StoreBenchmark {
         return b;
     }
 
-    private double asyncAppend(Path dir, long count) throws Exception {
+    /**
+     * Appends untimed into a throw-away store, so the timed runs measure compiled code rather than the
+     * JIT (C2 compilation was a fifth of a 6 s run's CPU).
+     */
+    private void warmUp(Path dir) throws Exception {
+        warmingUp = true;
+        try {
+            asyncAppend(dir, 300_000, DEFAULT_PREFAULT);
+        } finally {
+            warmingUp = false;
+            deleteTree(dir);
+        }
+    }
+
+    private double asyncAppend(Path dir, long count, long prefaultLead) throws Exception {
         int threads = asyncThreads;
         AtomicLong recordBytes = new AtomicLong();
         ByteBuffer body = body();
         long before = disk.bytesWritten();
         long t0 = System.nanoTime();
         double appendSecs;
-        try (DefaultMessageStore store = DefaultMessageStore.open(config(dir, FlushMode.ASYNC_FLUSH))) {
+        StoreConfig config = config(dir, FlushMode.ASYNC_FLUSH).toBuilder().prefaultLeadBytes(prefaultLead).build();
+        try (DefaultMessageStore store = DefaultMessageStore.open(config)) {
             List<Thread> ts = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
                 final int id = t;
@@ -220,10 +266,11 @@ public final class StoreBenchmark {
         double totalSecs = (System.nanoTime() - t0) / 1e9;
         long written = disk.bytesWritten() - before;
         double rate = count / appendSecs;
-        row("ASYNC_FLUSH append, 1 KiB body, " + threads + " threads, " + count + " msgs",
+        String prefault = prefaultLead == 0 ? "no prefault" : "prefault " + (prefaultLead >> 20) + " MiB ahead";
+        row("ASYNC_FLUSH append, 1 KiB body, " + threads + " threads, " + count + " msgs, " + prefault,
                 String.format("%.0f msg/s, %.0f MB/s of records (%.1f s; %.1f s incl. final flush and close)",
                         rate, recordBytes.get() / appendSecs / 1e6, appendSecs, totalSecs));
-        row("ASYNC_FLUSH device write amplification", String.format("%.2fx (device %d MB / records %d MB, incl. ConsumeQueue + index)",
+        row("ASYNC_FLUSH device write amplification, " + prefault, String.format("%.2fx (device %d MB / records %d MB, incl. ConsumeQueue + index)",
                 (double) written / recordBytes.get(), written / 1_000_000, recordBytes.get() / 1_000_000));
         return rate;
     }

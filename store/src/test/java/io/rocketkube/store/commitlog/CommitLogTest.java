@@ -140,4 +140,44 @@ class CommitLogTest {
         assertThat(decodeAt(a.end())).isInstanceOfSatisfying(RecordDecodeResult.Corrupt.class,
                 c -> assertThat(c.reason()).contains("zero bytes"));
     }
+
+    @Test
+    void prefaultingTheMappingAheadLeavesBytesPastTheWritePositionZeroAndStopsOnClose() throws Exception {
+        Path mappedDir = dir.resolve("mapped");
+        int segment = 64 * 1024;
+        RecordBatchEncoder big = new RecordBatchEncoder(TestMessages.STORE, segment, segment - StoredMessageLayout.BLANK_LENGTH);
+        CommitLog mapped = new CommitLog(mappedDir, segment, Clock.systemUTC(), r -> { }, WritePath.MAPPING);
+        mapped.recoverTo(0, Map.of());
+        mapped.startPrefault(3 * segment);
+        List<Long> offsets = new ArrayList<>();
+        try {
+            for (int i = 0; i < 200; i++) {
+                offsets.add(mapped.append(big.encode(List.of(TestMessages.message("T", 0, "m" + i + "-" + "p".repeat(700))))).physicalOffsets()[0]);
+            }
+            long written = mapped.writtenOffset();
+            for (int i = 0; i < offsets.size(); i++) {
+                SegmentFile s = mapped.retainSegment(offsets.get(i));
+                try {
+                    RecordDecodeResult d = StoredMessageDecoder.decode(s.mapped(), (int) (offsets.get(i) - s.start()), s.size(), 1 << 20, true);
+                    assertThat(d).isInstanceOf(RecordDecodeResult.Decoded.class);
+                    assertThat(((RecordDecodeResult.Decoded) d).record().queueOffset()).isEqualTo(i);
+                } finally {
+                    s.release();
+                }
+            }
+            SegmentFile tail = mapped.retainSegment(written);
+            try {
+                for (int p = (int) (written - tail.start()); p < tail.size(); p++) {
+                    assertThat(tail.mapped().get(p)).as("byte %d past the write position", p).isZero();
+                }
+            } finally {
+                tail.release();
+            }
+            assertThat(Thread.getAllStackTraces().keySet()).anyMatch(t -> t.getName().equals("store-prefault " + mappedDir));
+        } finally {
+            mapped.close();
+        }
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() ->
+                Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().equals("store-prefault " + mappedDir) && t.isAlive()));
+    }
 }
