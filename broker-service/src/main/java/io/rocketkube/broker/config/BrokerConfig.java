@@ -57,6 +57,13 @@ public interface BrokerConfig {
     @WithDefault("true")
     boolean autoCreateSubscriptionGroup();
 
+    /**
+     * Store and answer plain sends to existing topics on the connection's I/O thread, saving two thread
+     * hand-overs per send; false sends every request through the send pool.
+     */
+    @WithDefault("true")
+    boolean sendOnIoThread();
+
     /** Queues of TBW102, the auto-creation template (the client itself asks for 4). */
     @WithDefault("8")
     int defaultTopicQueueNums();

@@ -33,6 +33,14 @@ final class SendTarget {
     record Resolved(String topic, int queueId) {
     }
 
+    /**
+     * Whether a send to {@code topic} resolves without creating anything: the topic exists and is not a
+     * retry topic (those may route to a dead-letter topic created on the spot).
+     */
+    boolean resolvesWithoutCreating(String topic) {
+        return topic != null && !TopicNames.isRetry(topic) && topics.find(topic).isPresent();
+    }
+
     Resolved resolve(SendRequestHeader header, int requestVersion) {
         String problem = TopicNames.problem(header.topic());
         if (problem != null) {

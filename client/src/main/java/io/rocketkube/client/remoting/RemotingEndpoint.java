@@ -146,6 +146,10 @@ public abstract class RemotingEndpoint implements AutoCloseable {
             return;
         }
         long started = System.nanoTime();
+        if (registration.processor().runsInline(request)) {
+            runProcessor(registration.processor(), channel, request, started);
+            return;
+        }
         try {
             registration.executor().execute(() -> runProcessor(registration.processor(), channel, request, started));
         } catch (RejectedExecutionException e) {

@@ -7,13 +7,15 @@ import java.util.Map;
 
 /**
  * Command line of {@link Benchmark}: {@code <namesrv|broker|all> [--runs=3] [--warmup=10]
- * [--duration=20] [--threads=4] [--sides=apache,ours] [--our-heap=1g]} (times in seconds). Immutable.
+ * [--duration=20] [--threads=4] [--sides=apache,ours] [--our-heap=1g] [--flush=ASYNC_FLUSH,SYNC_FLUSH]
+ * [--our-jvm=-XX:opt,-XX:opt]} (times in seconds). Immutable.
  *
  * <p>{@code --our-heap} sizes our broker's heap; the Apache broker always gets the 1 GiB the peer
  * reference runs it with, so the default compares like with like and a smaller value shows what ours needs.
+ * {@code --our-jvm} adds JVM options (comma-separated) to our broker only, for experiments.
  */
 record BenchOptions(String what, int runs, Duration warmup, Duration duration, int threads, List<String> sides,
-    String ourHeap) {
+    String ourHeap, List<String> flushModes, List<String> ourJvmOptions) {
 
   static BenchOptions parse(String... args) {
     if (args.length == 0) {
@@ -34,9 +36,11 @@ record BenchOptions(String what, int runs, Duration warmup, Duration duration, i
         Duration.ofSeconds(Long.parseLong(options.getOrDefault("duration", "20"))),
         Integer.parseInt(options.getOrDefault("threads", "4")),
         List.of(options.getOrDefault("sides", "apache,ours").split(",")),
-        options.getOrDefault("our-heap", "1g"));
+        options.getOrDefault("our-heap", "1g"),
+        List.of(options.getOrDefault("flush", "ASYNC_FLUSH,SYNC_FLUSH").split(",")),
+        options.containsKey("our-jvm") ? List.of(options.get("our-jvm").split(",")) : List.of());
     options.keySet().stream()
-        .filter(key -> !List.of("runs", "warmup", "duration", "threads", "sides", "our-heap").contains(key))
+        .filter(key -> !List.of("runs", "warmup", "duration", "threads", "sides", "our-heap", "flush", "our-jvm").contains(key))
         .findFirst()
         .ifPresent(key -> {
           throw new IllegalArgumentException("unknown option --" + key + "; " + usage());
@@ -44,11 +48,16 @@ record BenchOptions(String what, int runs, Duration warmup, Duration duration, i
     if (!List.of("namesrv", "broker", "all").contains(parsed.what())) {
       throw new IllegalArgumentException(usage());
     }
+    parsed.flushModes().stream().filter(mode -> !List.of("ASYNC_FLUSH", "SYNC_FLUSH").contains(mode)).findFirst()
+        .ifPresent(mode -> {
+          throw new IllegalArgumentException("unknown flush mode " + mode + "; " + usage());
+        });
     return parsed;
   }
 
   static String usage() {
     return "usage: Benchmark <namesrv|broker|all> [--runs=3] [--warmup=10] [--duration=20]"
-        + " [--threads=4] [--sides=apache,ours] [--our-heap=1g]";
+        + " [--threads=4] [--sides=apache,ours] [--our-heap=1g] [--flush=ASYNC_FLUSH,SYNC_FLUSH]"
+        + " [--our-jvm=-XX:opt,...]";
   }
 }

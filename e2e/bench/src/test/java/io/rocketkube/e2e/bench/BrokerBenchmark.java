@@ -24,18 +24,21 @@ import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
  * Our broker vs Apache RocketMQ 4.9.7's: for ASYNC_FLUSH and SYNC_FLUSH, a fresh broker (1 GiB
  * heap, 64 MiB CommitLog files) registered with an Apache 4.9.7 NameServer (the same for both
  * sides), then synchronous 1 KiB sends from 1 and from 4 producer threads. Reports throughput,
- * average and p99 latency, VmRSS after the load, bytes written to the block devices per payload byte
- * (machine-wide, during the phase), and boot times: to the broker's port accepting
+ * average and p99 latency, VmRSS and RssAnon after the load, bytes written to the block devices per
+ * payload byte (machine-wide, during the phase), and boot times: to the broker's port accepting
  * (and, for ours, /q/health/ready), and to the NameServer routing it.
+ *
+ * <p>The side {@code null} is {@link NullBroker}: a broker that answers every send at once without
+ * storing it. It is the ceiling the client, the loopback and this machine's scheduler allow, so the
+ * distance between ours and it is what our broker itself costs.
  */
 final class BrokerBenchmark {
 
   static final String TOPIC = "BenchSendTopic";
   static final int[] THREADS = {1, 4};
-  static final String[] FLUSH = {"ASYNC_FLUSH", "SYNC_FLUSH"};
 
   record Phase(String side, String flush, int threads, double perSecond, double avgMillis, double p99Millis,
-      long errors, double rssMib, double writeAmplification) {
+      long errors, double rssMib, double anonMib, double writeAmplification) {
   }
 
   record Boot(String side, String flush, double readyMillis, double routedMillis) {
@@ -57,7 +60,7 @@ final class BrokerBenchmark {
     }
     // Sides alternate within each run and flush mode, so drifting machine noise hits both alike.
     for (int run = 1; run <= options.runs(); run++) {
-      for (String flush : FLUSH) {
+      for (String flush : options.flushModes()) {
         for (String side : sides) {
           once(side, flush, options, phases, boots);
         }
@@ -83,7 +86,9 @@ final class BrokerBenchmark {
       case "apache" -> ApacheBroker.builder("bench-broker-apache").brokerName("bench-apache")
           .namesrvAddrs(namesrv.address()).flushDiskType(flush).build();
       case "ours" -> OurBroker.builder("bench-broker-ours").brokerName("bench-ours")
-          .namesrvAddrs(namesrv.address()).flushMode(flush).heap(options.ourHeap()).build();
+          .namesrvAddrs(namesrv.address()).flushMode(flush).heap(options.ourHeap())
+          .jvmOptions(options.ourJvmOptions()).build();
+      case "null" -> new NullBroker("bench-broker-null", namesrv.address());
       default -> throw new IllegalArgumentException("unknown side " + side);
     };
     DefaultMQAdminExt admin = new DefaultMQAdminExt(10_000);
@@ -96,7 +101,9 @@ final class BrokerBenchmark {
       admin.start();
       double routed = broker.process().awaitReady(registeredProbe(admin, broker), Duration.ofSeconds(60))
           .toNanos() / 1e6;
-      boots.add(new Boot(side, flush, ready, routed));
+      if (!side.equals("null")) {
+        boots.add(new Boot(side, flush, ready, routed));
+      }
 
       admin.createAndUpdateTopicConfig(broker.address(), new TopicConfig(TOPIC, 8, 8, 6));
       await("route of " + TOPIC).atMost(Duration.ofSeconds(30)).ignoreExceptions()
@@ -112,12 +119,13 @@ final class BrokerBenchmark {
             / ((double) Math.max(1, result.allSends()) * SendLoad.BODY_BYTES);
         Phase phase = new Phase(side, flush, threads, result.perSecond(), result.latencies().meanMillis(),
             result.latencies().percentileMillis(99), result.errors(),
-            broker.process().residentMemoryKib() / 1024.0, amplification);
+            broker.process().residentMemoryKib() / 1024.0, broker.process().anonymousMemoryKib() / 1024.0,
+            amplification);
         phases.add(phase);
         System.out.printf(Locale.ROOT, "broker %-6s %-11s %d thread(s): %.0f msg/s, avg %.2f ms, p99 %.2f ms,"
-                + " %d errors, RSS %.0f MiB, device bytes per payload byte %.1f%n", side, flush, threads,
-            phase.perSecond(), phase.avgMillis(), phase.p99Millis(), phase.errors(), phase.rssMib(),
-            phase.writeAmplification());
+                + " %d errors, RSS %.0f MiB (anon %.0f), device bytes per payload byte %.1f%n", side, flush,
+            threads, phase.perSecond(), phase.avgMillis(), phase.p99Millis(), phase.errors(), phase.rssMib(),
+            phase.anonMib(), phase.writeAmplification());
       }
     } finally {
       producer.shutdown();
@@ -149,8 +157,8 @@ final class BrokerBenchmark {
 
   private static String table(List<String> sides, List<Phase> phases, List<Boot> boots, BenchOptions options) {
     Table table = new Table("flush, producer threads (median of " + options.runs() + ")", "broker", "msg/s",
-        "avg ms", "p99 ms", "RSS MiB", "disk B/B");
-    for (String flush : FLUSH) {
+        "avg ms", "p99 ms", "RSS MiB", "anon MiB", "disk B/B");
+    for (String flush : options.flushModes()) {
       for (int threads : THREADS) {
         for (String side : sides) {
           List<Phase> mine = phases.stream()
@@ -160,6 +168,7 @@ final class BrokerBenchmark {
               fmt("%.2f", mine.stream().map(Phase::avgMillis).toList()),
               fmt("%.2f", mine.stream().map(Phase::p99Millis).toList()),
               fmt("%.0f", mine.stream().map(Phase::rssMib).toList()),
+              fmt("%.0f", mine.stream().map(Phase::anonMib).toList()),
               fmt("%.1f", mine.stream().map(Phase::writeAmplification).toList()));
         }
       }
@@ -176,11 +185,16 @@ final class BrokerBenchmark {
         fmt("%.0f", list.stream().map(Boot::routedMillis).toList())));
     long errors = phases.stream().mapToLong(Phase::errors).sum();
     return table.render() + "\n" + bootTable.render() + "\nsend errors: " + errors
-        + "; disk B/B = bytes written to the block devices (whole machine) per 1 KiB payload byte sent\n";
+        + "; disk B/B = bytes written to the block devices (whole machine) per 1 KiB payload byte sent;"
+        + " anon = RssAnon, VmRSS without the touched pages of mapped files\n";
   }
 
   private static String label(String side) {
-    return side.equals("ours") ? "ours" : "Apache 4.9.7";
+    return switch (side) {
+      case "ours" -> "ours";
+      case "null" -> "null (ceiling)";
+      default -> "Apache 4.9.7";
+    };
   }
 
   private static String fmt(String format, List<Double> values) {

@@ -134,6 +134,11 @@ public final class ChildProcess implements AutoCloseable {
     return ProcStatus.vmRssKib(process.pid());
   }
 
+  /** Anonymous resident memory (RssAnon), KiB: VmRSS without the touched pages of mapped files. */
+  public long anonymousMemoryKib() {
+    return ProcStatus.rssAnonKib(process.pid());
+  }
+
   /**
    * SIGTERM, then SIGKILL if the process has not exited within {@code grace}. Returns the exit code.
    * Idempotent.

@@ -25,6 +25,7 @@ public final class OurBroker extends ChildServer implements BrokerNode {
   private final String clusterName;
   private final String brokerName;
   private final String heap;
+  private final java.util.List<String> jvmOptions;
   private final Map<String, String> properties;
   private final Duration readyTimeout;
 
@@ -42,6 +43,7 @@ public final class OurBroker extends ChildServer implements BrokerNode {
     this.clusterName = builder.clusterName;
     this.brokerName = builder.brokerName;
     this.heap = builder.heap;
+    this.jvmOptions = java.util.List.copyOf(builder.jvmOptions);
     this.readyTimeout = builder.readyTimeout;
 
     Map<String, String> values = new LinkedHashMap<>();
@@ -91,7 +93,11 @@ public final class OurBroker extends ChildServer implements BrokerNode {
     checkNotRunning(name);
     Path jar = E2eLayout.quarkusApp(MODULE);
     JavaCommand command = JavaCommand.jar(jar)
-        .jvmOptions("-Xms" + heap, "-Xmx" + heap, "-XX:+UseG1GC")
+        .jvmOptions("-Xms" + heap, "-Xmx" + heap)
+        // G1 unless the caller picked a collector: the JVM refuses two.
+        .jvmOptions(jvmOptions.stream().anyMatch(o -> o.matches("-XX:\\+Use\\w+GC")) ? new String[0]
+            : new String[] {"-XX:+UseG1GC"})
+        .jvmOptions(jvmOptions.toArray(String[]::new))
         .systemProperty("user.home", dir.resolve("user-home"))
         .systemProperties(properties);
     launch(name, dir, command, Map.of(),
@@ -120,6 +126,7 @@ public final class OurBroker extends ChildServer implements BrokerNode {
     private long commitLogSegmentSize = 64L << 20;
     private boolean autoCreateTopic = true;
     private String heap = "1g";
+    private final java.util.List<String> jvmOptions = new java.util.ArrayList<>();
     private Duration readyTimeout = Duration.ofSeconds(90);
 
     private Builder(String name) {
@@ -156,6 +163,12 @@ public final class OurBroker extends ChildServer implements BrokerNode {
 
     public Builder autoCreateTopic(boolean enabled) {
       this.autoCreateTopic = enabled;
+      return this;
+    }
+
+    /** More JVM options, after the heap ones; naming a collector ({@code -XX:+UseSerialGC}) replaces G1. */
+    public Builder jvmOptions(java.util.List<String> options) {
+      jvmOptions.addAll(options);
       return this;
     }
 

@@ -21,6 +21,19 @@ public final class ProcStatus {
     }
   }
 
+  /**
+   * Anonymous resident memory (RssAnon) in KiB: heap, stacks, direct buffers, JIT code. VmRSS also
+   * counts the touched pages of memory-mapped files (the CommitLog), which are page cache the kernel
+   * can drop.
+   */
+  public static long rssAnonKib(long pid) {
+    try {
+      return parseKib(Files.readAllLines(Path.of("/proc", Long.toString(pid), "status")), "RssAnon:");
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read /proc/" + pid + "/status", e);
+    }
+  }
+
   /** The value of a "Name:   1234 kB" line. */
   static long parseKib(List<String> statusLines, String field) {
     for (String line : statusLines) {
