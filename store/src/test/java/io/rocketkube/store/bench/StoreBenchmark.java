@@ -32,9 +32,11 @@ import java.util.stream.Stream;
 
 /**
  * The store benchmark (not a CI test): fio baselines, the write-path comparison, ASYNC_FLUSH append,
- * SYNC_FLUSH group commit at 1/4/16/64 writers, sequential consume, recovery of a 1 GiB CommitLog
+ * SYNC_FLUSH group commit at 1/4/16/64 writer threads and as many appends in flight from 2 threads
+ * ({@link SyncInFlightBench}), sequential consume, recovery of a 1 GiB CommitLog
  * after kill -9, and device write amplification. Prints a Markdown table. See store/README.md for the
- * command. Arguments: {@code <scratch dir> [async message count]}. Everything it writes under the
+ * command. Arguments: {@code <scratch dir> [async message count]}, or {@code sync <scratch dir>
+ * [writers,...]} for the SYNC_FLUSH rows alone. Everything it writes under the
  * scratch dir is deleted at the end.
  */
 public final class StoreBenchmark {
@@ -77,9 +79,14 @@ public final class StoreBenchmark {
             Path d = Files.createDirectories(Path.of(args[1]));
             StoreBenchmark b = new StoreBenchmark(d);
             try {
-                for (int writers : new int[]{1, 4, 16, 64}) {
+                int[] counts = args.length >= 3
+                        ? java.util.Arrays.stream(args[2].split(",")).mapToInt(Integer::parseInt).toArray()
+                        : new int[]{1, 4, 16, 64};
+                for (int writers : counts) {
                     b.syncAppend(d.resolve("sync-" + writers), writers, 5);
                     deleteTree(d.resolve("sync-" + writers));
+                    b.syncInFlight(d.resolve("sync-inflight-" + writers), writers);
+                    deleteTree(d.resolve("sync-inflight-" + writers));
                 }
             } finally {
                 deleteTree(d);
@@ -180,10 +187,13 @@ public final class StoreBenchmark {
         for (int writers : new int[]{1, 4, 16, 64}) {
             Path d = root.resolve("sync-" + writers);
             double rate = syncAppend(d, writers, 5);
-            if (writers == 64) {
-                row("SYNC_FLUSH 64 writers / ASYNC_FLUSH rate", String.format("%.0f%%", 100 * rate / asyncRate));
-            }
             deleteTree(d);
+            double inFlightRate = syncInFlight(root.resolve("sync-inflight-" + writers), writers);
+            deleteTree(root.resolve("sync-inflight-" + writers));
+            if (writers == 64) {
+                row("SYNC_FLUSH 64 writers / ASYNC_FLUSH rate", String.format("%.0f%% (threads), %.0f%% (in flight)",
+                        100 * rate / asyncRate, 100 * inFlightRate / asyncRate));
+            }
         }
 
         recovery(root.resolve("recovery"));
@@ -352,6 +362,14 @@ public final class StoreBenchmark {
                 String.format("%.0f msg/s, avg latency %.2f ms, device wrote %.2fx the record bytes",
                         rate, latencyNanos.get() / 1e6 / Math.max(1, acks.get()), (double) written / Math.max(1, recordBytes.get())));
         return rate;
+    }
+
+    private double syncInFlight(Path dir, int inFlight) throws Exception {
+        SyncInFlightBench.Result r = SyncInFlightBench.run(dir, disk, inFlight, 2, 5);
+        row("SYNC_FLUSH group commit, " + inFlight + " appends in flight from 2 threads",
+                String.format("%.0f msg/s, avg latency %.2f ms, device wrote %.2fx the record bytes",
+                        r.perSec(), r.avgLatencyMillis(), r.amplification()));
+        return r.perSec();
     }
 
     private void recovery(Path dir) throws Exception {

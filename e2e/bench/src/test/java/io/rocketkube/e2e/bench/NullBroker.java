@@ -15,26 +15,17 @@ import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.rocketmq.common.DataVersion;
 import org.apache.rocketmq.common.MQVersion;
-import org.apache.rocketmq.common.MixAll;
-import org.apache.rocketmq.common.TopicConfig;
-import org.apache.rocketmq.common.UtilAll;
 import org.apache.rocketmq.common.message.MessageConst;
 import org.apache.rocketmq.common.protocol.RequestCode;
 import org.apache.rocketmq.common.protocol.ResponseCode;
-import org.apache.rocketmq.common.protocol.body.RegisterBrokerBody;
-import org.apache.rocketmq.common.protocol.body.TopicConfigSerializeWrapper;
 import org.apache.rocketmq.common.protocol.header.SendMessageResponseHeader;
-import org.apache.rocketmq.common.protocol.header.namesrv.RegisterBrokerRequestHeader;
 import org.apache.rocketmq.remoting.netty.NettyClientConfig;
 import org.apache.rocketmq.remoting.netty.NettyRemotingClient;
 import org.apache.rocketmq.remoting.netty.NettyDecoder;
@@ -132,37 +123,15 @@ final class NullBroker implements BrokerNode {
     NettyRemotingClient client = new NettyRemotingClient(new NettyClientConfig());
     client.start();
     ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
-    byte[] body = registration(topic);
+    byte[] body = SyntheticBroker.registrationBody(List.of(topic));
     timer.scheduleWithFixedDelay(() -> register(client, namesrv, port, body), 0, 20, TimeUnit.SECONDS);
     Thread.currentThread().join();
   }
 
-  private static byte[] registration(String topic) {
-    ConcurrentMap<String, TopicConfig> table = new ConcurrentHashMap<>();
-    table.put(topic, new TopicConfig(topic, 8, 8, 6));
-    TopicConfigSerializeWrapper wrapper = new TopicConfigSerializeWrapper();
-    wrapper.setTopicConfigTable(table);
-    DataVersion version = new DataVersion();
-    version.nextVersion();
-    wrapper.setDataVersion(version);
-    RegisterBrokerBody body = new RegisterBrokerBody();
-    body.setTopicConfigSerializeWrapper(wrapper);
-    body.setFilterServerList(new ArrayList<>());
-    return body.encode(false);
-  }
-
   private static void register(NettyRemotingClient client, String namesrv, int port, byte[] body) {
     try {
-      RegisterBrokerRequestHeader header = new RegisterBrokerRequestHeader();
-      header.setClusterName(CLUSTER);
-      header.setBrokerName(BROKER_NAME);
-      header.setBrokerAddr("127.0.0.1:" + port);
-      header.setBrokerId(MixAll.MASTER_ID);
-      header.setHaServerAddr("127.0.0.1:" + (port + 1));
-      header.setCompressed(false);
-      header.setBodyCrc32(UtilAll.crc32(body));
-      RemotingCommand request = RemotingCommand.createRequestCommand(RequestCode.REGISTER_BROKER, header);
-      request.setBody(body);
+      RemotingCommand request = SyntheticBroker.registrationRequest(CLUSTER, BROKER_NAME, "127.0.0.1:" + port,
+          "127.0.0.1:" + (port + 1), body);
       RemotingCommand response = client.invokeSync(namesrv, request, 5_000);
       if (response.getCode() != ResponseCode.SUCCESS) {
         System.err.println("REGISTER_BROKER answered " + response.getCode() + " " + response.getRemark());

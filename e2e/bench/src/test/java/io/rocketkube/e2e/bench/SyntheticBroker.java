@@ -1,6 +1,8 @@
 package io.rocketkube.e2e.bench;
 
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import org.apache.rocketmq.common.DataVersion;
@@ -38,9 +40,42 @@ final class SyntheticBroker implements AutoCloseable {
   static SyntheticBroker register(String namesrvAddr, String prefix, int topics) throws Exception {
     NettyRemotingClient client = new NettyRemotingClient(new NettyClientConfig());
     client.start();
-    ConcurrentMap<String, TopicConfig> table = new ConcurrentHashMap<>();
+    List<String> names = new ArrayList<>();
     for (int i = 0; i < topics; i++) {
-      String topic = prefix + "-" + i;
+      names.add(prefix + "-" + i);
+    }
+    byte[] bytes = registrationBody(names);
+
+    RemotingCommand request = registrationRequest(CLUSTER, BROKER_NAME, BROKER_ADDR, "127.0.0.1:10912", bytes);
+    RemotingCommand response = client.invokeSync(namesrvAddr, request, 5_000);
+    if (response.getCode() != ResponseCode.SUCCESS) {
+      client.shutdown();
+      throw new IllegalStateException("REGISTER_BROKER to " + namesrvAddr + " answered " + response.getCode()
+          + " " + response.getRemark());
+    }
+    return new SyntheticBroker(client);
+  }
+
+  /** REGISTER_BROKER of a master at {@code brokerAddr} carrying {@code body} uncompressed. */
+  static RemotingCommand registrationRequest(String cluster, String brokerName, String brokerAddr, String haAddr,
+      byte[] body) {
+    RegisterBrokerRequestHeader header = new RegisterBrokerRequestHeader();
+    header.setClusterName(cluster);
+    header.setBrokerName(brokerName);
+    header.setBrokerAddr(brokerAddr);
+    header.setBrokerId(MixAll.MASTER_ID);
+    header.setHaServerAddr(haAddr);
+    header.setCompressed(false);
+    header.setBodyCrc32(UtilAll.crc32(body));
+    RemotingCommand request = RemotingCommand.createRequestCommand(RequestCode.REGISTER_BROKER, header);
+    request.setBody(body);
+    return request;
+  }
+
+  /** An uncompressed RegisterBrokerBody holding {@code topics}, 8 read and 8 write queues each, read-write. */
+  static byte[] registrationBody(Collection<String> topics) {
+    ConcurrentMap<String, TopicConfig> table = new ConcurrentHashMap<>();
+    for (String topic : topics) {
       table.put(topic, new TopicConfig(topic, 8, 8, 6));
     }
     TopicConfigSerializeWrapper wrapper = new TopicConfigSerializeWrapper();
@@ -51,25 +86,7 @@ final class SyntheticBroker implements AutoCloseable {
     RegisterBrokerBody body = new RegisterBrokerBody();
     body.setTopicConfigSerializeWrapper(wrapper);
     body.setFilterServerList(new ArrayList<>());
-    byte[] bytes = body.encode(false);
-
-    RegisterBrokerRequestHeader header = new RegisterBrokerRequestHeader();
-    header.setClusterName(CLUSTER);
-    header.setBrokerName(BROKER_NAME);
-    header.setBrokerAddr(BROKER_ADDR);
-    header.setBrokerId(MixAll.MASTER_ID);
-    header.setHaServerAddr("127.0.0.1:10912");
-    header.setCompressed(false);
-    header.setBodyCrc32(UtilAll.crc32(bytes));
-    RemotingCommand request = RemotingCommand.createRequestCommand(RequestCode.REGISTER_BROKER, header);
-    request.setBody(bytes);
-    RemotingCommand response = client.invokeSync(namesrvAddr, request, 5_000);
-    if (response.getCode() != ResponseCode.SUCCESS) {
-      client.shutdown();
-      throw new IllegalStateException("REGISTER_BROKER to " + namesrvAddr + " answered " + response.getCode()
-          + " " + response.getRemark());
-    }
-    return new SyntheticBroker(client);
+    return body.encode(false);
   }
 
   @Override
