@@ -42,7 +42,7 @@ import java.util.stream.Stream;
 public final class StoreBenchmark {
 
     private static final int BODY = 1024;
-    private static final int QUEUES = 8;
+    static final int QUEUES = 8;
     private static final String TOPIC = "BenchTopic";
     private static final long RECOVERY_BYTES = 1L << 30;
     /** Stands in for the producer's ip/pid/classloader part of a UNIQ_KEY (remoting-protocol.md §4.4). */
@@ -83,10 +83,7 @@ public final class StoreBenchmark {
                         ? java.util.Arrays.stream(args[2].split(",")).mapToInt(Integer::parseInt).toArray()
                         : new int[]{1, 4, 16, 64};
                 for (int writers : counts) {
-                    b.syncAppend(d.resolve("sync-" + writers), writers, 5);
-                    deleteTree(d.resolve("sync-" + writers));
-                    b.syncInFlight(d.resolve("sync-inflight-" + writers), writers);
-                    deleteTree(d.resolve("sync-inflight-" + writers));
+                    b.syncRows(writers);
                 }
             } finally {
                 deleteTree(d);
@@ -185,14 +182,10 @@ public final class StoreBenchmark {
 
     private void syncAndRecovery(double asyncRate) throws Exception {
         for (int writers : new int[]{1, 4, 16, 64}) {
-            Path d = root.resolve("sync-" + writers);
-            double rate = syncAppend(d, writers, 5);
-            deleteTree(d);
-            double inFlightRate = syncInFlight(root.resolve("sync-inflight-" + writers), writers);
-            deleteTree(root.resolve("sync-inflight-" + writers));
+            double[] rates = syncRows(writers);
             if (writers == 64) {
                 row("SYNC_FLUSH 64 writers / ASYNC_FLUSH rate", String.format("%.0f%% (threads), %.0f%% (in flight)",
-                        100 * rate / asyncRate, 100 * inFlightRate / asyncRate));
+                        100 * rates[0] / asyncRate, 100 * rates[1] / asyncRate));
             }
         }
 
@@ -362,6 +355,17 @@ public final class StoreBenchmark {
                 String.format("%.0f msg/s, avg latency %.2f ms, device wrote %.2fx the record bytes",
                         rate, latencyNanos.get() / 1e6 / Math.max(1, acks.get()), (double) written / Math.max(1, recordBytes.get())));
         return rate;
+    }
+
+    /** The two SYNC_FLUSH rows for one writer count, each in a fresh store; returns {threads, in flight} msg/s. */
+    private double[] syncRows(int writers) throws Exception {
+        Path threads = root.resolve("sync-" + writers);
+        double threadRate = syncAppend(threads, writers, 5);
+        deleteTree(threads);
+        Path inFlight = root.resolve("sync-inflight-" + writers);
+        double inFlightRate = syncInFlight(inFlight, writers);
+        deleteTree(inFlight);
+        return new double[]{threadRate, inFlightRate};
     }
 
     private double syncInFlight(Path dir, int inFlight) throws Exception {

@@ -5,6 +5,7 @@ import io.rocketkube.store.FlushMode;
 import io.rocketkube.store.PutStatus;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -34,7 +35,7 @@ final class SyncInFlightBench {
         AtomicLong recordBytes = new AtomicLong();
         AtomicLong latencyNanos = new AtomicLong();
         AtomicLong sequence = new AtomicLong();
-        AtomicLong outstanding = new AtomicLong();
+        CountDownLatch stopped = new CountDownLatch(inFlight);
         AtomicReference<String> failure = new AtomicReference<>();
         ExecutorService issuers = Executors.newFixedThreadPool(issuerThreads);
         long before;
@@ -44,13 +45,12 @@ final class SyncInFlightBench {
             before = disk.bytesWritten();
             long t0 = System.nanoTime();
             for (int slot = 0; slot < inFlight; slot++) {
-                outstanding.incrementAndGet();
                 issuers.execute(new Runnable() {
                     @Override
                     public void run() {
                         long n = sequence.incrementAndGet();
                         long started = System.nanoTime();
-                        store.put(StoreBenchmark.message((int) (n % 8), n, body)).whenComplete((r, e) -> {
+                        store.put(StoreBenchmark.message((int) (n % StoreBenchmark.QUEUES), n, body)).whenComplete((r, e) -> {
                             if (e != null || r.status() != PutStatus.PUT_OK) {
                                 failure.compareAndSet(null, e != null ? e.toString() : r.toString());
                             } else {
@@ -59,7 +59,7 @@ final class SyncInFlightBench {
                                 recordBytes.addAndGet(r.wroteBytes());
                             }
                             if (stop.get() || failure.get() != null) {
-                                outstanding.decrementAndGet();
+                                stopped.countDown();
                             } else {
                                 issuers.execute(this);
                             }
@@ -72,9 +72,7 @@ final class SyncInFlightBench {
                 java.util.concurrent.locks.LockSupport.parkNanos(deadline - System.nanoTime());
             }
             stop.set(true);
-            while (outstanding.get() > 0) {
-                java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
-            }
+            stopped.await();
             secs = (System.nanoTime() - t0) / 1e9;
         } finally {
             issuers.shutdown();
