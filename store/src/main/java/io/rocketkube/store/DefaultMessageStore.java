@@ -9,12 +9,15 @@ import io.rocketkube.store.commitlog.FlushService;
 import io.rocketkube.store.commitlog.RecordBatchEncoder;
 import io.rocketkube.store.dispatch.DispatchRequest;
 import io.rocketkube.store.dispatch.Dispatcher;
+import io.rocketkube.store.health.HealthState;
+import io.rocketkube.store.health.LoopMonitor;
 import io.rocketkube.store.index.IndexService;
 import io.rocketkube.store.queue.ConsumeQueue;
 import io.rocketkube.store.queue.ConsumeQueueSet;
 import io.rocketkube.store.read.StoreReader;
 import io.rocketkube.store.recovery.AbortMarker;
 import io.rocketkube.store.recovery.Checkpoint;
+import io.rocketkube.store.recovery.CrashPoint;
 import io.rocketkube.store.recovery.Recovery;
 import io.rocketkube.store.retention.RetentionService;
 import java.io.IOException;
@@ -27,6 +30,7 @@ import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -51,13 +55,16 @@ import org.slf4j.LoggerFactory;
  * consumequeue/&lt;topic&gt;/&lt;queueId&gt;/&lt;20-digit byte offset&gt;
  * index/&lt;20-digit offset&gt;.idx                 IndexFiles
  * checkpoint                                  {@link Checkpoint}
- * abort                                       {@link AbortMarker}: present while open
+ * abort                                       {@link AbortMarker}: present while open, and while recovery repairs
+ * quarantine/&lt;time&gt;/                          data recovery set aside instead of deleting ({@code recovery.Quarantine})
  * lock                                        held (flock) while open, so one process owns the directory
  * </pre>
  */
 public final class DefaultMessageStore implements MessageStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(DefaultMessageStore.class);
+    /** Scheduler heartbeat period; far below any sensible stuck threshold. */
+    private static final long SCHEDULER_BEAT_MILLIS = 1000;
 
     private final StoreConfig config;
     private final FileChannel lockChannel;
@@ -74,15 +81,24 @@ public final class DefaultMessageStore implements MessageStore {
     private final RetentionService retention;
     private final ScheduledExecutorService scheduler;
     private final Recovery.Outcome recovery;
+    private final HealthState health;
+    private final CrashPoint.Hook hook;
+    private final LoopMonitor schedulerMonitor;
+    private final LoopMonitor checkpointMonitor;
+    private final LoopMonitor retentionMonitor;
     private final LongAdder putCount = new LongAdder();
     private final LongAdder putBytes = new LongAdder();
     private volatile boolean closed;
     /** Appends between their closed check and their return; close() waits for them to drain. */
     private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
     private long lastCheckpointOffset = -1;
+    /** Open: corrupt index files were discarded, so this open must scan even after a clean shutdown. */
+    private boolean reindexOwed;
 
-    private DefaultMessageStore(StoreConfig config, TagsCodeResolver resolver) {
+    private DefaultMessageStore(StoreConfig config, TagsCodeResolver resolver, CrashPoint.Hook hook, Duration stopTimeout) {
         this.config = config;
+        this.hook = hook;
+        this.health = new HealthState(config.clock());
         Path dir = config.dataDir();
         try {
             Files.createDirectories(dir);
@@ -101,40 +117,67 @@ public final class DefaultMessageStore implements MessageStore {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot lock store directory " + dir, e);
         }
-        ConcurrentLinkedQueue<DispatchRequest> hints = new ConcurrentLinkedQueue<>();
-        this.commitLog = new CommitLog(dir.resolve("commitlog"), config.commitLogSegmentSize(), config.clock(), hints::offer,
-                config.flushMode() == FlushMode.SYNC_FLUSH ? WritePath.CHANNEL : WritePath.MAPPING);
-        this.queues = ConsumeQueueSet.open(dir.resolve("consumequeue"), config.consumeQueueEntriesPerFile());
-        this.index = IndexService.open(dir.resolve("index"), config.indexSlots(), config.indexMaxEntries());
-        this.dispatcher = new Dispatcher(commitLog, hints, queues, index, resolver, config.maxMessageSize());
-        this.checkpoint = new Checkpoint(dir.resolve("checkpoint"));
-        this.abortMarker = new AbortMarker(dir.resolve("abort"));
-        this.encoder = new RecordBatchEncoder(config.storeHost(), config.maxMessageSize(),
-                config.commitLogSegmentSize() - io.rocketkube.client.message.StoredMessageLayout.BLANK_LENGTH);
-        this.reader = new StoreReader(commitLog, queues, index, config.maxMessageSize());
-        this.flushService = new FlushService(commitLog, config.flushMode(), config.flushInterval(), config.flushLeastPages(),
-                config.flushThoroughInterval(), config.syncFlushTimeout(), config.clock());
-        this.retention = new RetentionService(commitLog, queues, index, dispatcher, config.clock(), config.fileReservedHours(),
-                config.deleteWhenHour(), config.diskUsageThresholdPercent(), this::diskUsage);
+        try {
+            this.checkpoint = new Checkpoint(dir.resolve("checkpoint"));
+            this.abortMarker = new AbortMarker(dir.resolve("abort"));
+            // The marker goes down before anything is opened or repaired: a crash in the middle of a
+            // repair (even one started without a crash, e.g. for a corrupt index file) must make the
+            // next open repair again rather than trust a checkpoint and half-cut indexes.
+            boolean crashed = abortMarker.exists();
+            abortMarker.create();
+            hook.reach(CrashPoint.OPEN_AFTER_MARKER);
+            ConcurrentLinkedQueue<DispatchRequest> hints = new ConcurrentLinkedQueue<>();
+            this.commitLog = new CommitLog(dir.resolve("commitlog"), config.commitLogSegmentSize(), config.clock(), hints::offer,
+                    config.flushMode() == FlushMode.SYNC_FLUSH ? WritePath.CHANNEL : WritePath.MAPPING);
+            this.queues = ConsumeQueueSet.open(dir.resolve("consumequeue"), config.consumeQueueEntriesPerFile());
+            this.index = IndexService.open(dir.resolve("index"), config.indexSlots(), config.indexMaxEntries(),
+                    this::lowerCheckpointTo);
+            // Under SYNC_FLUSH nothing is dispatched (visible to readers) before it is durable.
+            this.dispatcher = new Dispatcher(commitLog, hints, queues, index, resolver, config.maxMessageSize(),
+                    config.flushMode() == FlushMode.SYNC_FLUSH ? commitLog::flushedOffset : commitLog::writtenOffset,
+                    health, stopTimeout);
+            this.encoder = new RecordBatchEncoder(config.storeHost(), config.maxMessageSize(),
+                    config.commitLogSegmentSize() - io.rocketkube.client.message.StoredMessageLayout.BLANK_LENGTH);
+            this.reader = new StoreReader(commitLog, queues, index, config.maxMessageSize());
+            this.flushService = new FlushService(commitLog, config.flushMode(), config.flushInterval(), config.flushLeastPages(),
+                    config.flushThoroughInterval(), config.syncFlushTimeout(), config.clock());
+            flushService.monitorWith(health.loop("store-flush", true));
+            this.retention = new RetentionService(commitLog, queues, index, dispatcher, config.clock(), config.fileReservedHours(),
+                    config.deleteWhenHour(), config.diskUsageThresholdPercent(), this::diskUsage);
 
-        this.recovery = new Recovery(commitLog, queues, index, dispatcher, checkpoint, config.maxMessageSize(), config.clock())
-                .run(abortMarker.exists());
-        abortMarker.create();
-        dispatcher.start();
-        flushService.start();
-        if (config.prefaultLeadBytes() > 0) {
-            commitLog.startPrefault(config.prefaultLeadBytes());
+            this.recovery = new Recovery(commitLog, queues, index, dispatcher, checkpoint, config.maxMessageSize(), config.clock(),
+                    dir.resolve("quarantine"), hook).run(crashed || reindexOwed);
+            recovery.quarantined().ifPresent(q -> health.reportProblem("recovery moved commit log data past offset "
+                    + recovery.end() + " to " + q + "; inspect it (see REASON there)"));
+            hook.reach(CrashPoint.OPEN_AFTER_RECOVERY);
+            dispatcher.start();
+            flushService.start();
+            if (config.prefaultLeadBytes() > 0) {
+                commitLog.startPrefault(config.prefaultLeadBytes(), health.loop("store-prefault", false));
+            }
+            this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "store-scheduler");
+                t.setDaemon(true);
+                return t;
+            });
+        } catch (RuntimeException | Error e) {
+            // A failed open must not keep the directory locked: the caller (or a test simulating a
+            // crash here) has to be able to open it again in this process.
+            releaseLock();
+            throw e;
         }
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "store-scheduler");
-            t.setDaemon(true);
-            return t;
-        });
+        this.schedulerMonitor = health.loop("store-scheduler", true);
+        this.checkpointMonitor = health.loop("store-checkpoint", false);
+        this.retentionMonitor = health.loop("store-retention", false);
         long cp = config.checkpointInterval().toMillis();
         scheduler.scheduleWithFixedDelay(this::checkpointQuietly, cp, cp, TimeUnit.MILLISECONDS);
         long rt = config.retentionCheckInterval().toMillis();
         scheduler.scheduleWithFixedDelay(this::retentionQuietly, rt, rt, TimeUnit.MILLISECONDS);
+        // The heartbeat shows that the single scheduler thread is not stuck in a long checkpoint or
+        // retention pass (their own monitors only count failures).
+        scheduler.scheduleWithFixedDelay(this::schedulerBeat, 0, SCHEDULER_BEAT_MILLIS, TimeUnit.MILLISECONDS);
     }
+
 
     /** Opens (recovering if needed) the store in {@code config.dataDir()}, tags codes by TAGS hash. */
     public static DefaultMessageStore open(StoreConfig config) {
@@ -148,7 +191,22 @@ public final class DefaultMessageStore implements MessageStore {
      * @throws IllegalStateException if another store holds the directory
      */
     public static DefaultMessageStore open(StoreConfig config, TagsCodeResolver resolver) {
-        return new DefaultMessageStore(config, resolver);
+        return new DefaultMessageStore(config, resolver, CrashPoint.Hook.NONE, Duration.ofSeconds(30));
+    }
+
+    /** Tests: a hook at each {@link CrashPoint}, and how long close waits for the dispatcher thread. */
+    static DefaultMessageStore open(StoreConfig config, CrashPoint.Hook hook, Duration dispatcherStopTimeout) {
+        return new DefaultMessageStore(config, TagsCodeResolver.TAGS_HASH, hook, dispatcherStopTimeout);
+    }
+
+    @Override
+    public StoreHealth health() {
+        return health.snapshot();
+    }
+
+    /** Where components latch fatal reasons and report problems (see {@link StoreHealth}). */
+    public HealthState healthState() {
+        return health;
     }
 
     /** What recovery did at open. */
@@ -342,25 +400,36 @@ public final class DefaultMessageStore implements MessageStore {
             Thread.currentThread().interrupt();
         }
         flushService.stop();
-        dispatcher.stop();
+        // Flush before the dispatcher stops: under SYNC_FLUSH it dispatches only what is flushed.
         commitLog.flush();
-        writeCheckpoint();
-        boolean complete = dispatcher.dispatchedOffset() >= commitLog.writtenOffset();
+        boolean stopped = dispatcher.stop();
+        // The dispatcher is fenced off now, so the queues and the index are final. "Complete" is taken
+        // from the offset this checkpoint records, not from live offsets read afterwards: the next
+        // open trusts exactly that value when it finds no marker.
+        long safe = writeCheckpoint();
+        hook.reach(CrashPoint.CLOSE_AFTER_CHECKPOINT);
+        long written = commitLog.writtenOffset();
         index.close();
         queues.close();
         commitLog.close();
-        if (complete) {
+        health.closed();
+        if (safe >= written) {
             abortMarker.remove();
         } else {
-            LOG.warn("closing with undispatched bytes after {}; the next open will scan from there", dispatcher.dispatchedOffset());
+            LOG.warn("closing with the checkpoint at {} behind the written end {} (dispatcher stopped: {}); "
+                    + "the next open will scan from the checkpoint", safe, written, stopped);
         }
+        releaseLock();
+        LOG.info("store closed at offset {}", written);
+    }
+
+    private void releaseLock() {
         try {
             lock.release();
             lockChannel.close();
         } catch (IOException e) {
             LOG.warn("cannot release the store lock", e);
         }
-        LOG.info("store closed cleanly at offset {}", commitLog.writtenOffset());
     }
 
     private void awaitDispatch(long target) {
@@ -371,7 +440,16 @@ public final class DefaultMessageStore implements MessageStore {
         }
     }
 
-    private synchronized void writeCheckpoint() {
+    /** Open: re-indexing from {@code offset} is owed; the checkpoint must not claim more than that. */
+    private void lowerCheckpointTo(long offset) {
+        reindexOwed = true;
+        if (checkpoint.read() instanceof Checkpoint.ReadResult.Ok ok && ok.values().safeOffset() > offset) {
+            checkpoint.write(new Checkpoint.Values(offset, ok.values().commitLogMinOffset(), config.clock().millis()));
+        }
+    }
+
+    /** Returns the safe offset the checkpoint now holds. */
+    private synchronized long writeCheckpoint() {
         long dispatched = dispatcher.dispatchedOffset();
         queues.flushAll();
         index.flush();
@@ -380,12 +458,17 @@ public final class DefaultMessageStore implements MessageStore {
             checkpoint.write(new Checkpoint.Values(safe, commitLog.minOffset(), config.clock().millis()));
             lastCheckpointOffset = safe;
         }
+        return lastCheckpointOffset;
     }
 
+    // Periodic tasks catch Throwable: a ScheduledExecutorService cancels a task for good after its
+    // first uncaught exception, silently.
     private void checkpointQuietly() {
         try {
             writeCheckpoint();
-        } catch (RuntimeException e) {
+            checkpointMonitor.beat();
+        } catch (Throwable e) {
+            checkpointMonitor.failed(e);
             LOG.error("checkpoint failed", e);
         }
     }
@@ -393,9 +476,16 @@ public final class DefaultMessageStore implements MessageStore {
     private void retentionQuietly() {
         try {
             retention.runOnce();
-        } catch (RuntimeException e) {
+            retentionMonitor.beat();
+        } catch (Throwable e) {
+            retentionMonitor.failed(e);
             LOG.error("retention failed", e);
         }
+    }
+
+    private void schedulerBeat() {
+        schedulerMonitor.attach(Thread.currentThread());
+        schedulerMonitor.beat();
     }
 
     private double diskUsage() {

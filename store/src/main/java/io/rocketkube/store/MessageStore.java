@@ -84,6 +84,12 @@ public interface MessageStore extends AutoCloseable {
 
     StoreStats stats();
 
+    /**
+     * The store's background loops, latched fatal conditions and operator problems; the broker's
+     * liveness check asks {@link StoreHealth#notLiveReason} of it.
+     */
+    StoreHealth health();
+
     /** Registers a listener told of every message dispatched to a ConsumeQueue from now on. */
     void addArrivalListener(MessageArrivalListener listener);
 

@@ -6,6 +6,7 @@ import io.rocketkube.store.MessageRecordRequest;
 import io.rocketkube.store.dispatch.DispatchRequest;
 import io.rocketkube.store.file.SegmentFile;
 import io.rocketkube.store.file.SegmentList;
+import io.rocketkube.store.health.LoopMonitor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -109,10 +110,15 @@ public final class CommitLog {
      * only useful on the {@link WritePath#MAPPING} path. Stopped by {@link #close()}.
      */
     public synchronized void startPrefault(long leadBytes) {
+        startPrefault(leadBytes, new LoopMonitor("store-prefault", false, clock));
+    }
+
+    /** As {@link #startPrefault(long)}, reporting the thread's health to {@code monitor}. */
+    public synchronized void startPrefault(long leadBytes, LoopMonitor monitor) {
         if (writePath != WritePath.MAPPING || prefaulter != null) {
             return;
         }
-        prefaulter = new MappingPrefaulter(this, leadBytes, 1_000_000L);
+        prefaulter = new MappingPrefaulter(this, leadBytes, 1_000_000L, monitor);
         Thread t = new Thread(prefaulter, "store-prefault " + segments.dir());
         t.setDaemon(true);
         t.start();

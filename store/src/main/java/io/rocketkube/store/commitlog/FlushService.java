@@ -3,6 +3,7 @@ package io.rocketkube.store.commitlog;
 import io.rocketkube.store.FlushMode;
 import io.rocketkube.store.PutResult;
 import io.rocketkube.store.PutStatus;
+import io.rocketkube.store.health.LoopMonitor;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -50,6 +51,7 @@ public final class FlushService {
     private volatile boolean running;
     private volatile Thread thread;
     private long lastFlushMillis;
+    private LoopMonitor monitor;
 
     public FlushService(CommitLog commitLog, FlushMode mode, Duration interval, int leastPages, Duration thorough,
                         Duration syncTimeout, Clock clock) {
@@ -60,6 +62,12 @@ public final class FlushService {
         this.thoroughMillis = thorough.toMillis();
         this.syncTimeoutMillis = syncTimeout.toMillis();
         this.clock = clock;
+        this.monitor = new LoopMonitor("store-flush", true, clock);
+    }
+
+    /** Reports the loop's heartbeat and failures to {@code m} instead of a private monitor; call before {@link #start}. */
+    public void monitorWith(LoopMonitor m) {
+        this.monitor = m;
     }
 
     /**
@@ -90,6 +98,7 @@ public final class FlushService {
         Thread t = new Thread(this::run, "store-flush");
         t.setDaemon(true);
         thread = t;
+        monitor.attach(t);
         t.start();
     }
 
@@ -123,9 +132,13 @@ public final class FlushService {
                 if (waiters.isEmpty()) {
                     intervalFlush();
                 }
-            } catch (RuntimeException e) {
-                LOG.error("commit log flush failed; retrying", e);
-                LockSupport.parkNanos(this, intervalNanos);
+                monitor.beat();
+            } catch (Throwable e) {
+                // Any Throwable: an Error escaping here would end the thread, and every later SYNC_FLUSH
+                // append would time out with nobody noticing. A persistent failure stops the heartbeat.
+                long backoff = monitor.failed(e);
+                LOG.error("commit log flush failed; retrying in {} ms", backoff, e);
+                LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(backoff));
             }
         }
     }

@@ -1,6 +1,7 @@
 package io.rocketkube.store.commitlog;
 
 import io.rocketkube.store.file.SegmentFile;
+import io.rocketkube.store.health.LoopMonitor;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,6 +28,7 @@ final class MappingPrefaulter implements Runnable {
     private final CommitLog commitLog;
     private final long leadBytes;
     private final long idleNanos;
+    private final LoopMonitor monitor;
     private volatile boolean running = true;
     /** Touched up to here; only this thread writes it. */
     private long touchedTo;
@@ -34,10 +36,11 @@ final class MappingPrefaulter implements Runnable {
     @SuppressWarnings("unused")
     private volatile int sink;
 
-    MappingPrefaulter(CommitLog commitLog, long leadBytes, long idleNanos) {
+    MappingPrefaulter(CommitLog commitLog, long leadBytes, long idleNanos, LoopMonitor monitor) {
         this.commitLog = commitLog;
         this.leadBytes = leadBytes;
         this.idleNanos = idleNanos;
+        this.monitor = monitor;
     }
 
     void stop() {
@@ -46,16 +49,21 @@ final class MappingPrefaulter implements Runnable {
 
     @Override
     public void run() {
+        monitor.attach(Thread.currentThread());
         while (running) {
             try {
                 if (!touchAhead()) {
                     LockSupport.parkNanos(this, idleNanos);
                 }
-            } catch (RuntimeException e) {
-                // A segment deleted or closed under us; the next round starts from the write position.
+                monitor.beat();
+            } catch (Throwable e) {
+                // Usually a segment deleted or closed under us; the next round starts from the write
+                // position. Any Throwable, so an Error cannot end the thread; it is only an optimization,
+                // so the loop is not critical, but it is counted.
+                long backoff = monitor.failed(e);
                 LOG.debug("prefault pass stopped", e);
                 touchedTo = 0;
-                LockSupport.parkNanos(this, idleNanos);
+                LockSupport.parkNanos(this, Math.max(idleNanos, backoff * 1_000_000));
             }
         }
     }

@@ -10,16 +10,22 @@ import io.rocketkube.store.TagsCodeResolver;
 import io.rocketkube.store.commitlog.CommitLog;
 import io.rocketkube.store.commitlog.TopicQueue;
 import io.rocketkube.store.file.SegmentFile;
+import io.rocketkube.store.health.HealthState;
+import io.rocketkube.store.health.LoopMonitor;
 import io.rocketkube.store.index.IndexService;
 import io.rocketkube.store.queue.ConsumeQueue;
 import io.rocketkube.store.queue.ConsumeQueueSet;
 import java.util.ArrayList;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +38,20 @@ import org.slf4j.LoggerFactory;
  * that arrive without a hint (replicated bytes, recovery) are decoded from the CommitLog, their tags
  * code computed by the {@link TagsCodeResolver}. The dispatcher always works at its own position
  * ({@link #dispatchedOffset()}) and uses a hint only if it starts exactly there.
+ *
+ * <p>Visibility. The dispatcher never goes past {@code visibleEnd}: the written offset under
+ * ASYNC_FLUSH, the <em>flushed</em> offset under SYNC_FLUSH, so a consumer can never read (and ack) a
+ * record that a crash could still take away.
+ *
+ * <p>Failures. An iteration that throws (a ConsumeQueue or index write, a tags resolver) is counted in
+ * its {@link LoopMonitor}, logged, and retried from the same record after a growing backoff; both writes
+ * are idempotent at a given position (a queue entry is overwritten, an index entry at worst repeated).
+ * A record that is corrupt below the visible end can never be passed: that latches a fatal reason.
+ * A listener that throws is counted and skipped: the record is dispatched already.
+ *
+ * <p>Stopping. Each record is applied under {@code applyLock}; {@link #stop} takes it after the thread
+ * was asked to end (whether or not it did within the timeout) and sets a fence, so a thread that was
+ * stuck, say in a slow listener, can never write into the queues and index the store closes next.
  *
  * <p>Threading: {@link #offer} and {@link #wakeUp} from any thread; everything else on the dispatcher
  * thread, or from recovery before {@link #start}.
@@ -48,6 +68,16 @@ public final class Dispatcher {
     private final int maxMessageSize;
     private final ConcurrentLinkedQueue<DispatchRequest> hints;
     private final CopyOnWriteArrayList<MessageArrivalListener> listeners = new CopyOnWriteArrayList<>();
+    private final LongSupplier visibleEnd;
+    private final HealthState health;
+    private final LoopMonitor monitor;
+    private final Duration stopTimeout;
+    /** Held while a record is applied; see the class comment on stopping. */
+    private final ReentrantLock applyLock = new ReentrantLock();
+    /** Set under applyLock by {@link #stop}: nothing is applied any more. */
+    private boolean fenced;
+    /** The record the last step applied, for the listeners (told outside the lock); dispatcher thread only. */
+    private DispatchRequest applied;
     private volatile long dispatchedOffset;
     private volatile boolean parked;
     private volatile boolean running;
@@ -59,12 +89,33 @@ public final class Dispatcher {
      */
     public Dispatcher(CommitLog commitLog, ConcurrentLinkedQueue<DispatchRequest> hints, ConsumeQueueSet queues,
                       IndexService index, TagsCodeResolver tagsCodeResolver, int maxMessageSize) {
+        this(commitLog, hints, queues, index, tagsCodeResolver, maxMessageSize, commitLog::writtenOffset,
+                new HealthState(Clock.systemUTC()), Duration.ofSeconds(30));
+    }
+
+    /**
+     * @param visibleEnd  how far records may be dispatched (written or flushed offset)
+     * @param health      where the loop's monitor is registered and fatal reasons are latched
+     * @param stopTimeout how long {@link #stop} waits for the thread before fencing it off
+     */
+    public Dispatcher(CommitLog commitLog, ConcurrentLinkedQueue<DispatchRequest> hints, ConsumeQueueSet queues,
+                      IndexService index, TagsCodeResolver tagsCodeResolver, int maxMessageSize, LongSupplier visibleEnd,
+                      HealthState health, Duration stopTimeout) {
         this.commitLog = commitLog;
         this.hints = hints;
         this.queues = queues;
         this.index = index;
         this.tagsCodeResolver = tagsCodeResolver;
         this.maxMessageSize = maxMessageSize;
+        this.visibleEnd = visibleEnd;
+        this.health = health;
+        this.monitor = health.loop("store-dispatcher", true);
+        this.stopTimeout = stopTimeout;
+    }
+
+    /** The loop's health record (errors, heartbeat). */
+    public LoopMonitor monitor() {
+        return monitor;
     }
 
     /** Everything below this physical offset is in the ConsumeQueues and the index. */
@@ -100,6 +151,7 @@ public final class Dispatcher {
                 throw new IllegalStateException("recovery could not dispatch the record at " + dispatchedOffset
                         + " below the validated end " + end + ": " + stalledReason);
             }
+            notifyListeners();
         }
     }
 
@@ -114,27 +166,69 @@ public final class Dispatcher {
         Thread t = new Thread(this::run, "store-dispatcher");
         t.setDaemon(true);
         thread = t;
+        monitor.attach(t);
         t.start();
     }
 
-    /** Stops after dispatching everything written so far. */
-    public void stop() {
+    /**
+     * Stops after dispatching everything visible so far, waiting at most the stop timeout; then fences
+     * the thread off either way, so nothing is applied after this returns.
+     *
+     * @return true if the thread ended within the timeout
+     */
+    public boolean stop() {
         running = false;
         Thread t = thread;
+        boolean stopped = true;
         if (t != null) {
             LockSupport.unpark(t);
             try {
-                t.join(TimeUnit.SECONDS.toMillis(30));
+                t.join(stopTimeout.toMillis());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+            stopped = !t.isAlive();
+            if (!stopped) {
+                LOG.warn("dispatcher did not stop within {}; fencing it off at offset {}", stopTimeout, dispatchedOffset);
+            }
         }
+        applyLock.lock();
+        try {
+            fenced = true;
+        } finally {
+            applyLock.unlock();
+        }
+        return stopped;
     }
 
     private void run() {
         while (true) {
-            long written = commitLog.writtenOffset();
-            boolean progressed = dispatchedOffset < written && step(written);
+            long end;
+            boolean progressed;
+            try {
+                end = visibleEnd.getAsLong();
+                applyLock.lock();
+                try {
+                    if (fenced) {
+                        return;
+                    }
+                    progressed = dispatchedOffset < end && step(end);
+                } finally {
+                    applyLock.unlock();
+                }
+                notifyListeners();
+                monitor.beat();
+            } catch (Throwable e) {
+                long backoff = monitor.failed(e);
+                LOG.error("dispatch of the record at {} failed; retrying in {} ms", dispatchedOffset, backoff, e);
+                if (running) {
+                    LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(backoff));
+                }
+                if (!running) {
+                    return;
+                }
+                continue;
+            }
             if (progressed) {
                 continue;
             }
@@ -142,7 +236,7 @@ public final class Dispatcher {
                 return;
             }
             parked = true;
-            if (commitLog.writtenOffset() == written) {
+            if (visibleEnd.getAsLong() == end) {
                 LockSupport.parkNanos(this, IDLE_PARK_NANOS);
             }
             parked = false;
@@ -158,6 +252,9 @@ public final class Dispatcher {
             hint = hints.peek();
         }
         if (hint != null && hint.physicalOffset() == p) {
+            if (hint.end() > written) {
+                return false;
+            }
             hints.poll();
             apply(hint);
             dispatchedOffset = hint.end();
@@ -191,6 +288,9 @@ public final class Dispatcher {
             if (r instanceof RecordDecodeResult.Corrupt c) {
                 if (stalledReason == null) {
                     LOG.error("dispatch stalled: invalid record at {}: {}", p, c.reason());
+                    if (running) {
+                        health.latchFatal("dispatcher cannot get past the invalid record at " + p + ": " + c.reason());
+                    }
                 }
                 stalledReason = c.reason();
                 return false;
@@ -213,19 +313,27 @@ public final class Dispatcher {
     }
 
     private void apply(DispatchRequest r) {
-        boolean toQueue = MessageSysFlag.isDispatchedToConsumeQueue(r.sysFlag());
-        if (toQueue) {
+        if (MessageSysFlag.isDispatchedToConsumeQueue(r.sysFlag())) {
             ConsumeQueue q = queues.getOrCreate(r.topic(), r.queueId());
             q.put(r.queueOffset(), r.physicalOffset(), r.size(), r.tagsCode());
+            applied = r;
         }
         index.dispatch(r);
-        if (toQueue) {
-            for (MessageArrivalListener l : listeners) {
-                try {
-                    l.onArrival(r.topic(), r.queueId(), r.queueOffset(), r.tagsCode(), r.storeTimestamp());
-                } catch (RuntimeException e) {
-                    LOG.warn("arrival listener failed", e);
-                }
+    }
+
+    /** Tells the listeners of the record the last step applied; outside applyLock, so a slow one cannot block stop. */
+    private void notifyListeners() {
+        DispatchRequest r = applied;
+        if (r == null) {
+            return;
+        }
+        applied = null;
+        for (MessageArrivalListener l : listeners) {
+            try {
+                l.onArrival(r.topic(), r.queueId(), r.queueOffset(), r.tagsCode(), r.storeTimestamp());
+            } catch (Throwable e) {
+                monitor.failed(e);
+                LOG.warn("arrival listener failed", e);
             }
         }
     }

@@ -131,6 +131,19 @@ public final class SegmentList {
         }
     }
 
+    /**
+     * Removes the segment starting at {@code start} from the list and drops the owner's reference,
+     * leaving the file where it is (recovery moves it to quarantine); null if there is none.
+     */
+    public Path detach(long start) {
+        SegmentFile f = segments.remove(start);
+        if (f == null) {
+            return null;
+        }
+        f.close();
+        return f.path();
+    }
+
     /** Deletes everything (topic deletion). */
     public void deleteAll() {
         deleteFrom(Long.MIN_VALUE);

@@ -46,8 +46,18 @@ public final class IndexService {
      * {@link #rebuildFrom()} tells recovery where re-indexing must start.
      */
     public static IndexService open(Path dir, int slots, int maxEntries) {
+        return open(dir, slots, maxEntries, from -> { });
+    }
+
+    /**
+     * As {@link #open(Path, int, int)}; {@code beforeDiscard} is told the rebuild offset before any
+     * corrupt file is deleted, so the caller can first record durably that re-indexing from there is
+     * owed (once the files are gone, nothing else remembers it).
+     */
+    public static IndexService open(Path dir, int slots, int maxEntries, java.util.function.LongConsumer beforeDiscard) {
         IndexService s = new IndexService(dir, slots, maxEntries);
         List<Path> paths = new ArrayList<>();
+        List<Path> corrupt = new ArrayList<>();
         try {
             Files.createDirectories(dir);
             try (Stream<Path> list = Files.list(dir)) {
@@ -60,8 +70,14 @@ public final class IndexService {
                 } else if (r instanceof IndexFile.OpenResult.Corrupt bad) {
                     LOG.warn("index file {} is corrupt ({}); deleting it and re-indexing from its first offset", p, bad.reason());
                     s.rebuildFrom = Math.min(s.rebuildFrom, parseStart(p));
-                    Files.deleteIfExists(p);
+                    corrupt.add(p);
                 }
+            }
+            if (!corrupt.isEmpty()) {
+                beforeDiscard.accept(s.rebuildFrom);
+            }
+            for (Path p : corrupt) {
+                Files.deleteIfExists(p);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open index files in " + dir, e);
