@@ -42,6 +42,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,6 +60,11 @@ public final class Broker implements AutoCloseable {
     private static final int RECORD_OVERHEAD = 64 * 1024;
     private static final long CLIENT_SCAN_SECONDS = 10;
     private static final long STATS_SAMPLE_SECONDS = 10;
+    /**
+     * A critical store thread silent for longer than this makes the broker not live. Far above its
+     * slowest legitimate iteration (an fsync on a busy disk, a retention pass deleting a segment).
+     */
+    static final long STORE_STUCK_MILLIS = 60_000;
 
     private final BrokerSettings settings;
     private final Clock clock;
@@ -112,17 +118,19 @@ public final class Broker implements AutoCloseable {
         namesrvClient = new RemotingClient(RemotingClientConfig.defaults());
         String brokerAddr = settings.advertisedHost() + ":" + port;
         registrar = new NameServerRegistrar(settings, brokerAddr, settings.advertisedHost() + ":" + settings.haPort(),
-                NameServerAddresses.of(settings.namesrvAddr()), topics, namesrvClient, executors.scheduler, clock);
+                NameServerAddresses.of(settings.namesrvAddr()), topics, namesrvClient, executors.scheduler, clock, meters);
         topics.addListener(registrar);
         registrar.start();
 
         long persistMillis = settings.offsetPersistInterval().toMillis();
-        executors.scheduler.scheduleWithFixedDelay(this::persistOffsets, persistMillis, persistMillis, TimeUnit.MILLISECONDS);
-        executors.scheduler.scheduleWithFixedDelay(this::expireIdleClients, CLIENT_SCAN_SECONDS, CLIENT_SCAN_SECONDS,
-                TimeUnit.SECONDS);
-        executors.scheduler.scheduleWithFixedDelay(lag::refresh, STATS_SAMPLE_SECONDS, STATS_SAMPLE_SECONDS,
-                TimeUnit.SECONDS);
-        executors.scheduler.scheduleWithFixedDelay(stats::sample, STATS_SAMPLE_SECONDS, STATS_SAMPLE_SECONDS, TimeUnit.SECONDS);
+        SafeTask.scheduleWithFixedDelay(executors.scheduler, "persist-offsets", this::persistOffsets, meters,
+                persistMillis, persistMillis, TimeUnit.MILLISECONDS);
+        SafeTask.scheduleWithFixedDelay(executors.scheduler, "expire-idle-clients", this::expireIdleClients, meters,
+                CLIENT_SCAN_SECONDS, CLIENT_SCAN_SECONDS, TimeUnit.SECONDS);
+        SafeTask.scheduleWithFixedDelay(executors.scheduler, "consumer-lag", lag::refresh, meters,
+                STATS_SAMPLE_SECONDS, STATS_SAMPLE_SECONDS, TimeUnit.SECONDS);
+        SafeTask.scheduleWithFixedDelay(executors.scheduler, "stats-sample", stats::sample, meters,
+                STATS_SAMPLE_SECONDS, STATS_SAMPLE_SECONDS, TimeUnit.SECONDS);
         started = true;
         LOG.info("broker {}/{} id {} ({}, {}) serving on {}, registering as {} with [{}]", settings.clusterName(),
                 settings.brokerName(), settings.brokerId(), settings.role(), settings.flushMode(), port, brokerAddr,
@@ -226,16 +234,27 @@ public final class Broker implements AutoCloseable {
         return last >= 0 && clock.millis() - last <= withinMillis;
     }
 
-    /** Liveness: the server still listens, the pools are alive and the scheduler runs, and the store answers. */
+    /**
+     * Liveness: the server still listens, the pools are alive and the scheduler runs, and the store answers
+     * and reports no dead or stuck critical thread and no latched fatal error.
+     */
     public boolean isLive(long timeoutMillis) {
+        return notLiveReason(timeoutMillis).isEmpty();
+    }
+
+    /** Why the broker is not live ({@link #isLive}); empty when it is. */
+    public Optional<String> notLiveReason(long timeoutMillis) {
         if (!started) {
-            return false;
+            return Optional.of("not started");
         }
-        if (!server.isListening() || !executors.respond(timeoutMillis)) {
-            return false;
+        if (!server.isListening()) {
+            return Optional.of("remoting server not listening");
+        }
+        if (!executors.respond(timeoutMillis)) {
+            return Optional.of("broker pools shut down or scheduler not responding within " + timeoutMillis + " ms");
         }
         store.stats();
-        return true;
+        return store.health().notLiveReason(clock.millis(), STORE_STUCK_MILLIS);
     }
 
     public boolean isStarted() {

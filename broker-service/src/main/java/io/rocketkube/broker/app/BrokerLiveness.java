@@ -6,7 +6,10 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Liveness;
 
-/** Live: the remoting server listens, the broker pools are alive and its scheduler runs, and the store answers. */
+/**
+ * Live: the remoting server listens, the broker pools are alive and its scheduler runs, and the store answers
+ * with no dead or stuck critical thread and no latched fatal error. DOWN carries the reason.
+ */
 @Liveness
 @ApplicationScoped
 public class BrokerLiveness implements HealthCheck {
@@ -21,7 +24,11 @@ public class BrokerLiveness implements HealthCheck {
     public HealthCheckResponse call() {
         Broker broker = lifecycle.broker();
         // Not started yet is "live": startup is still running, and killing it would only restart recovery.
-        boolean live = broker == null || broker.isLive(RESPOND_MILLIS);
-        return HealthCheckResponse.named("broker").status(live).build();
+        if (broker == null) {
+            return HealthCheckResponse.named("broker").up().build();
+        }
+        return broker.notLiveReason(RESPOND_MILLIS)
+                .map(reason -> HealthCheckResponse.named("broker").down().withData("reason", reason).build())
+                .orElseGet(() -> HealthCheckResponse.named("broker").up().build());
     }
 }

@@ -1,6 +1,9 @@
 package io.rocketkube.broker.registration;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.rocketkube.broker.BrokerSettings;
+import io.rocketkube.broker.SafeTask;
 import io.rocketkube.broker.topic.TopicConfigManager;
 import io.rocketkube.client.protocol.Crc32;
 import io.rocketkube.client.protocol.PermName;
@@ -48,10 +51,23 @@ public final class NameServerRegistrar implements TopicConfigManager.ChangeListe
     private volatile long lastSuccessMillis = -1;
     private volatile Set<String> lastTargets = Set.of();
     private volatile boolean closed;
+    private final SafeTask periodic;
+    private final SafeTask round;
 
     public NameServerRegistrar(BrokerSettings settings, String brokerAddr, String haServerAddr,
                                NameServerAddresses addresses, TopicConfigManager topics, RemotingClient client,
                                ScheduledExecutorService scheduler, Clock clock) {
+        this(settings, brokerAddr, haServerAddr, addresses, topics, client, scheduler, clock, new SimpleMeterRegistry());
+    }
+
+    /** @param meters where failed rounds are counted ({@link SafeTask}) */
+    public NameServerRegistrar(BrokerSettings settings, String brokerAddr, String haServerAddr,
+                               NameServerAddresses addresses, TopicConfigManager topics, RemotingClient client,
+                               ScheduledExecutorService scheduler, Clock clock, MeterRegistry meters) {
+        // Both wrapped: a throwing periodic task is cancelled by the scheduler, and a throwing round
+        // submitted with execute() would vanish into its future unlogged.
+        this.periodic = new SafeTask("register-broker", this::registerNow, meters);
+        this.round = new SafeTask("register-broker-round", this::round, meters);
         this.settings = settings;
         this.brokerAddr = brokerAddr;
         this.haServerAddr = haServerAddr;
@@ -64,7 +80,7 @@ public final class NameServerRegistrar implements TopicConfigManager.ChangeListe
 
     public void start() {
         long period = settings.registerInterval().toMillis();
-        scheduler.scheduleWithFixedDelay(this::registerNow, 0, period, TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(periodic, 0, period, TimeUnit.MILLISECONDS);
     }
 
     @Override
@@ -75,7 +91,7 @@ public final class NameServerRegistrar implements TopicConfigManager.ChangeListe
     /** Schedules a round now unless one is already waiting to run. */
     public void registerNow() {
         if (!closed && roundPending.compareAndSet(false, true)) {
-            scheduler.execute(this::round);
+            scheduler.execute(round);
         }
     }
 
