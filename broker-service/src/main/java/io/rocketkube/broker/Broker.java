@@ -15,6 +15,7 @@ import io.rocketkube.broker.processor.ConnectionAdminProcessor;
 import io.rocketkube.broker.processor.ConsumerOffsetProcessor;
 import io.rocketkube.broker.processor.LockProcessor;
 import io.rocketkube.broker.processor.MessageQueryProcessor;
+import io.rocketkube.broker.processor.OffsetTableProcessor;
 import io.rocketkube.broker.processor.PullMessageProcessor;
 import io.rocketkube.broker.processor.QueueOffsetProcessor;
 import io.rocketkube.broker.processor.SendBackProcessor;
@@ -155,6 +156,7 @@ public final class Broker implements AutoCloseable {
         registry.register(BrokerInfoProcessor.CODES, new BrokerInfoProcessor(settings, store, stats, topics, clock),
                 executors.admin);
         registry.register(MessageQueryProcessor.CODES, new MessageQueryProcessor(store), executors.admin);
+        registry.register(OffsetTableProcessor.CODES, new OffsetTableProcessor(offsets), executors.admin);
         return registry;
     }
 
