@@ -5,25 +5,23 @@ import io.rocketkube.broker.BrokerSettings;
 import io.rocketkube.broker.stats.BrokerStats;
 import io.rocketkube.broker.topic.TopicConfigManager;
 import io.rocketkube.client.protocol.KVTable;
-import io.rocketkube.client.protocol.RemotingJson;
 import io.rocketkube.client.protocol.RequestCode;
-import io.rocketkube.client.protocol.ResponseCode;
 import io.rocketkube.client.remoting.RemotingCommand;
 import io.rocketkube.client.remoting.RequestProcessor;
 import io.rocketkube.store.MessageStore;
 import io.rocketkube.store.StoreStats;
 import java.io.File;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * GET_BROKER_RUNTIME_INFO and GET_BROKER_CONFIG (§5.11): the keys mqadmin clusterList and brokerStatus read.
+ * GET_BROKER_RUNTIME_INFO (§5.11): the keys mqadmin clusterList and brokerStatus read. GET_BROKER_CONFIG is
+ * served by {@link BrokerConfigProcessor}.
  */
 public final class BrokerInfoProcessor implements RequestProcessor {
-    public static final int[] CODES = {RequestCode.GET_BROKER_RUNTIME_INFO, RequestCode.GET_BROKER_CONFIG};
+    public static final int[] CODES = {RequestCode.GET_BROKER_RUNTIME_INFO};
 
     private final BrokerSettings settings;
     private final MessageStore store;
@@ -44,13 +42,6 @@ public final class BrokerInfoProcessor implements RequestProcessor {
 
     @Override
     public CompletableFuture<RemotingCommand> process(Channel channel, RemotingCommand request) {
-        if (request.code() == RequestCode.GET_BROKER_CONFIG) {
-            StringBuilder text = new StringBuilder();
-            configTable().forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
-            return CompletableFuture.completedFuture(request.response(ResponseCode.SUCCESS)
-                    .withExtField("version", new String(RemotingJson.encode(topics.dataVersion()), StandardCharsets.UTF_8))
-                    .withBody(text.toString()));
-        }
         return Responses.json(request, new KVTable(runtimeInfo()));
     }
 
@@ -101,26 +92,5 @@ public final class BrokerInfoProcessor implements RequestProcessor {
         long seconds = millis / 1000;
         return "[ " + seconds / 86400 + " days, " + seconds % 86400 / 3600 + " hours, " + seconds % 3600 / 60
                 + " minutes, " + seconds % 60 + " seconds ]";
-    }
-
-    private Map<String, String> configTable() {
-        Map<String, String> c = new TreeMap<>();
-        c.put("brokerClusterName", settings.clusterName());
-        c.put("brokerName", settings.brokerName());
-        c.put("brokerId", String.valueOf(settings.brokerId()));
-        c.put("brokerRole", settings.role().name());
-        c.put("flushDiskType", settings.flushMode().name());
-        c.put("brokerIP1", settings.advertisedHost());
-        c.put("listenPort", String.valueOf(settings.port()));
-        c.put("haListenPort", String.valueOf(settings.haPort()));
-        c.put("namesrvAddr", settings.namesrvAddr());
-        c.put("storePathRootDir", settings.storePath().toString());
-        c.put("autoCreateTopicEnable", String.valueOf(settings.autoCreateTopic()));
-        c.put("autoCreateSubscriptionGroup", String.valueOf(settings.autoCreateSubscriptionGroup()));
-        c.put("defaultTopicQueueNums", String.valueOf(settings.defaultTopicQueueNums()));
-        c.put("maxMessageSize", String.valueOf(settings.maxMessageSize()));
-        c.put("fileReservedTime", String.valueOf(settings.fileReservedHours()));
-        c.put("mappedFileSizeCommitLog", String.valueOf(settings.commitLogSegmentSize()));
-        return c;
     }
 }
