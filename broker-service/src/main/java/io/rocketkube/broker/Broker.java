@@ -99,7 +99,7 @@ public final class Broker implements AutoCloseable {
         }
         port = settings.port() == 0 ? freePort(settings.host()) : settings.port();
         InetSocketAddress storeHost = new InetSocketAddress(InetAddress.getByName(settings.advertisedHost()), port);
-        executors = new BrokerExecutors();
+        executors = new BrokerExecutors(clock);
         store = storeOpener.open(storeConfig(storeHost));
         topics = TopicConfigManager.load(BrokerFiles.topics(settings.storePath()), settings, clock);
         groups = SubscriptionGroupManager.load(BrokerFiles.subscriptionGroups(settings.storePath()), clock,
@@ -110,7 +110,7 @@ public final class Broker implements AutoCloseable {
         producers = new ProducerManager();
         holds = new PullRequestHoldService(executors.scheduler);
         store.addArrivalListener(holds);
-        BrokerStats stats = new BrokerStats(meters, clock);
+        BrokerStats stats = new BrokerStats(meters, clock, () -> store.stats().getMissCount());
         ConsumerLagGauges lag = new ConsumerLagGauges(meters, topics, offsets, store);
 
         ProcessorRegistry registry = registry(storeHost, stats);
@@ -161,7 +161,7 @@ public final class Broker implements AutoCloseable {
                 new StatsAdminProcessor(settings.brokerName(), topics, offsets, consumers, store), executors.admin);
         registry.register(ConnectionAdminProcessor.CODES, new ConnectionAdminProcessor(consumers, producers, offsets),
                 executors.admin);
-        registry.register(BrokerInfoProcessor.CODES, new BrokerInfoProcessor(settings, store, stats, topics, clock),
+        registry.register(BrokerInfoProcessor.CODES, new BrokerInfoProcessor(settings, store, stats, executors, clock),
                 executors.admin);
         registry.register(MessageQueryProcessor.CODES, new MessageQueryProcessor(store), executors.admin);
         registry.register(OffsetTableProcessor.CODES, new OffsetTableProcessor(offsets), executors.admin);

@@ -3,7 +3,8 @@ package io.rocketkube.broker.processor;
 import io.netty.channel.Channel;
 import io.rocketkube.broker.BrokerSettings;
 import io.rocketkube.broker.stats.BrokerStats;
-import io.rocketkube.broker.topic.TopicConfigManager;
+import io.rocketkube.broker.stats.QueueSnapshot;
+import io.rocketkube.broker.stats.RequestQueues;
 import io.rocketkube.client.protocol.KVTable;
 import io.rocketkube.client.protocol.RequestCode;
 import io.rocketkube.client.remoting.RemotingCommand;
@@ -26,16 +27,16 @@ public final class BrokerInfoProcessor implements RequestProcessor {
     private final BrokerSettings settings;
     private final MessageStore store;
     private final BrokerStats stats;
-    private final TopicConfigManager topics;
+    private final RequestQueues queues;
     private final Clock clock;
     private final long bootTimestamp;
 
     public BrokerInfoProcessor(BrokerSettings settings, MessageStore store, BrokerStats stats,
-                               TopicConfigManager topics, Clock clock) {
+                               RequestQueues queues, Clock clock) {
         this.settings = settings;
         this.store = store;
         this.stats = stats;
-        this.topics = topics;
+        this.queues = queues;
         this.clock = clock;
         this.bootTimestamp = clock.millis();
     }
@@ -56,12 +57,11 @@ public final class BrokerInfoProcessor implements RequestProcessor {
         t.put("putTps", stats.putTps());
         t.put("getTransferedTps", stats.getTps());
         t.put("getFoundTps", stats.getTps());
-        t.put("getMissTps", "0.0 0.0 0.0");
-        t.put("getTotalTps", stats.getTps());
-        t.put("sendThreadPoolQueueSize", "0");
-        t.put("pullThreadPoolQueueSize", "0");
-        t.put("sendThreadPoolQueueHeadWaitTimeMills", "0");
-        t.put("pullThreadPoolQueueHeadWaitTimeMills", "0");
+        t.put("getMissTps", stats.getMissTps());
+        t.put("getTotalTps", stats.getTotalTps());
+        putQueue(t, "send", queues.send());
+        putQueue(t, "pull", queues.pull());
+        putQueue(t, "query", queues.query());
         t.put("pageCacheLockTimeMills", "0");
         t.put("earliestMessageTimeStamp", String.valueOf(s.earliestMessageTime()));
         t.put("commitLogMinOffset", String.valueOf(s.commitLogMinOffset()));
@@ -71,15 +71,22 @@ public final class BrokerInfoProcessor implements RequestProcessor {
         t.put("putMessageSizeTotal", String.valueOf(s.putMessageBytes()));
         t.put("commitLogDiskRatio", String.valueOf(diskRatio()));
         t.put("consumeQueueDiskRatio", String.valueOf(diskRatio()));
-        t.put("msgPutTotalYesterdayMorning", "0");
-        t.put("msgPutTotalTodayMorning", "0");
+        t.put("msgPutTotalYesterdayMorning", String.valueOf(stats.putTotalYesterdayMorning()));
+        t.put("msgPutTotalTodayMorning", String.valueOf(stats.putTotalTodayMorning()));
         t.put("msgPutTotalTodayNow", String.valueOf(stats.putTotal()));
-        t.put("msgGetTotalYesterdayMorning", "0");
-        t.put("msgGetTotalTodayMorning", "0");
+        t.put("msgGetTotalYesterdayMorning", String.valueOf(stats.getTotalYesterdayMorning()));
+        t.put("msgGetTotalTodayMorning", String.valueOf(stats.getTotalTodayMorning()));
         t.put("msgGetTotalTodayNow", String.valueOf(stats.getTotal()));
         t.put("brokerRole", settings.role().name());
         t.put("flushMode", settings.flushMode().name());
         return t;
+    }
+
+    /** The reference's keys: {family}ThreadPoolQueueSize, ...Capacity, ...HeadWaitTimeMills (sic). */
+    private static void putQueue(Map<String, String> t, String family, QueueSnapshot queue) {
+        t.put(family + "ThreadPoolQueueSize", String.valueOf(queue.size()));
+        t.put(family + "ThreadPoolQueueCapacity", String.valueOf(queue.capacity()));
+        t.put(family + "ThreadPoolQueueHeadWaitTimeMills", String.valueOf(queue.headWaitMillis()));
     }
 
     private double diskRatio() {
