@@ -9,12 +9,15 @@ import io.rocketkube.broker.group.SubscriptionGroupManager;
 import io.rocketkube.broker.longpoll.PullRequestHoldService;
 import io.rocketkube.broker.offset.ConsumerOffsetManager;
 import io.rocketkube.broker.persist.BrokerFiles;
+import io.rocketkube.broker.processor.BrokerConfigProcessor;
 import io.rocketkube.broker.processor.BrokerInfoProcessor;
+import io.rocketkube.broker.processor.BrokerPermissionCheck;
 import io.rocketkube.broker.processor.ClientManageProcessor;
 import io.rocketkube.broker.processor.ConnectionAdminProcessor;
 import io.rocketkube.broker.processor.ConsumerOffsetProcessor;
 import io.rocketkube.broker.processor.LockProcessor;
 import io.rocketkube.broker.processor.MessageQueryProcessor;
+import io.rocketkube.broker.processor.OffsetTableProcessor;
 import io.rocketkube.broker.processor.PullMessageProcessor;
 import io.rocketkube.broker.processor.QueueOffsetProcessor;
 import io.rocketkube.broker.processor.SendBackProcessor;
@@ -25,9 +28,11 @@ import io.rocketkube.broker.processor.SubscriptionGroupAdminProcessor;
 import io.rocketkube.broker.processor.TopicAdminProcessor;
 import io.rocketkube.broker.registration.NameServerAddresses;
 import io.rocketkube.broker.registration.NameServerRegistrar;
+import io.rocketkube.broker.runtime.RuntimeConfig;
 import io.rocketkube.broker.stats.BrokerStats;
 import io.rocketkube.broker.stats.ConsumerLagGauges;
 import io.rocketkube.broker.topic.TopicConfigManager;
+import io.rocketkube.client.protocol.PermName;
 import io.rocketkube.client.protocol.RequestCode;
 import io.rocketkube.client.remoting.ProcessorRegistry;
 import io.rocketkube.client.remoting.RemotingClient;
@@ -35,6 +40,7 @@ import io.rocketkube.client.remoting.RemotingClientConfig;
 import io.rocketkube.client.remoting.RemotingObserver;
 import io.rocketkube.client.remoting.RemotingServer;
 import io.rocketkube.client.remoting.RemotingServerConfig;
+import io.rocketkube.client.remoting.RequestProcessor;
 import io.rocketkube.store.MessageStore;
 import io.rocketkube.store.StoreConfig;
 import java.io.IOException;
@@ -81,6 +87,7 @@ public final class Broker implements AutoCloseable {
     private PullRequestHoldService holds;
     private RemotingServer server;
     private RemotingClient namesrvClient;
+    private RuntimeConfig runtimeConfig;
     private NameServerRegistrar registrar;
     private int port;
     private volatile boolean started;
@@ -98,17 +105,18 @@ public final class Broker implements AutoCloseable {
         }
         port = settings.port() == 0 ? freePort(settings.host()) : settings.port();
         InetSocketAddress storeHost = new InetSocketAddress(InetAddress.getByName(settings.advertisedHost()), port);
-        executors = new BrokerExecutors();
+        executors = new BrokerExecutors(clock);
         store = storeOpener.open(storeConfig(storeHost));
         topics = TopicConfigManager.load(BrokerFiles.topics(settings.storePath()), settings, clock);
         groups = SubscriptionGroupManager.load(BrokerFiles.subscriptionGroups(settings.storePath()), clock,
                 settings.autoCreateSubscriptionGroup());
         offsets = ConsumerOffsetManager.load(BrokerFiles.consumerOffsets(settings.storePath()));
+        runtimeConfig = RuntimeConfig.load(BrokerFiles.runtimeConfig(settings.storePath()), PermName.READ_WRITE);
         consumers = new ConsumerManager(new ConsumerIdsChangedNotifier());
         producers = new ProducerManager();
         holds = new PullRequestHoldService(executors.scheduler);
         store.addArrivalListener(holds);
-        BrokerStats stats = new BrokerStats(meters, clock);
+        BrokerStats stats = new BrokerStats(meters, clock, () -> store.stats().getMissCount());
         ConsumerLagGauges lag = new ConsumerLagGauges(meters, topics, offsets, store);
 
         ProcessorRegistry registry = registry(storeHost, stats);
@@ -119,6 +127,7 @@ public final class Broker implements AutoCloseable {
         String brokerAddr = settings.advertisedHost() + ":" + port;
         registrar = new NameServerRegistrar(settings, brokerAddr, settings.advertisedHost() + ":" + settings.haPort(),
                 NameServerAddresses.of(settings.namesrvAddr()), topics, namesrvClient, executors.scheduler, clock, meters);
+        registrar.brokerPermission(runtimeConfig::brokerPermission);
         topics.addListener(registrar);
         registrar.start();
 
@@ -141,11 +150,11 @@ public final class Broker implements AutoCloseable {
         ProcessorRegistry registry = new ProcessorRegistry();
         SendMessageProcessor send = SendMessageProcessor.create(settings, store, topics, groups, sendGate, stats, storeHost);
         registry.register(new int[] {RequestCode.SEND_MESSAGE, RequestCode.SEND_MESSAGE_V2, RequestCode.SEND_BATCH_MESSAGE},
-                send, executors.send);
+                writable(send), executors.send);
         registry.register(RequestCode.CONSUMER_SEND_MSG_BACK,
-                new SendBackProcessor(settings, store, topics, groups, storeHost), executors.send);
+                writable(new SendBackProcessor(settings, store, topics, groups, storeHost)), executors.send);
         registry.register(new int[] {RequestCode.PULL_MESSAGE, RequestCode.LITE_PULL_MESSAGE},
-                new PullMessageProcessor(settings, store, topics, groups, consumers, offsets, holds, stats, executors.pull),
+                readable(new PullMessageProcessor(settings, store, topics, groups, consumers, offsets, holds, stats, executors.pull)),
                 executors.pull);
         registry.register(ClientManageProcessor.CODES,
                 new ClientManageProcessor(consumers, producers, groups, topics, clock), executors.client);
@@ -160,10 +169,23 @@ public final class Broker implements AutoCloseable {
                 new StatsAdminProcessor(settings.brokerName(), topics, offsets, consumers, store), executors.admin);
         registry.register(ConnectionAdminProcessor.CODES, new ConnectionAdminProcessor(consumers, producers, offsets),
                 executors.admin);
-        registry.register(BrokerInfoProcessor.CODES, new BrokerInfoProcessor(settings, store, stats, topics, clock),
+        registry.register(BrokerInfoProcessor.CODES, new BrokerInfoProcessor(settings, store, stats, executors, clock),
                 executors.admin);
         registry.register(MessageQueryProcessor.CODES, new MessageQueryProcessor(store), executors.admin);
+        registry.register(OffsetTableProcessor.CODES, new OffsetTableProcessor(offsets), executors.admin);
+        registry.register(BrokerConfigProcessor.CODES, new BrokerConfigProcessor(settings, runtimeConfig, topics),
+                executors.admin);
         return registry;
+    }
+
+    /** Sends refused while mqadmin has taken the broker's write permission away. */
+    private RequestProcessor writable(RequestProcessor family) {
+        return BrokerPermissionCheck.writes(runtimeConfig::brokerPermission, settings.advertisedHost(), family);
+    }
+
+    /** Pulls refused while mqadmin has taken the broker's read permission away. */
+    private RequestProcessor readable(RequestProcessor family) {
+        return BrokerPermissionCheck.reads(runtimeConfig::brokerPermission, settings.advertisedHost(), family);
     }
 
     private StoreConfig storeConfig(InetSocketAddress storeHost) {

@@ -1,30 +1,49 @@
 package io.rocketkube.broker;
 
+import io.rocketkube.broker.stats.QueueSnapshot;
+import io.rocketkube.broker.stats.RequestQueues;
+import java.time.Clock;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The broker's threads, one bounded pool per request family (a slow family such as sends waiting on the disk
  * cannot starve heartbeats) plus one scheduler for timers. A full queue makes the remoting layer answer
- * SYSTEM_BUSY instead of buffering without bound.
+ * SYSTEM_BUSY instead of buffering without bound. The runtime info reads their queues ({@link RequestQueues}).
  */
-final class BrokerExecutors implements AutoCloseable {
-    final ExecutorService send = pool("broker-send", 2, 10_000);
-    final ExecutorService pull = pool("broker-pull", 2, 10_000);
-    final ExecutorService client = pool("broker-client", 1, 10_000);
-    final ExecutorService admin = pool("broker-admin", 1, 1_000);
+final class BrokerExecutors implements AutoCloseable, RequestQueues {
+    final RequestPool send;
+    final RequestPool pull;
+    final RequestPool client;
+    final RequestPool admin;
     final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, factory("broker-scheduler"));
 
-    private static ExecutorService pool(String name, int threads, int queue) {
-        return new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(queue),
-                factory(name));
+    BrokerExecutors(Clock clock) {
+        send = new RequestPool(2, 10_000, clock, factory("broker-send"));
+        pull = new RequestPool(2, 10_000, clock, factory("broker-pull"));
+        client = new RequestPool(1, 10_000, clock, factory("broker-client"));
+        admin = new RequestPool(1, 1_000, clock, factory("broker-admin"));
+    }
+
+    @Override
+    public QueueSnapshot send() {
+        return send.snapshot();
+    }
+
+    @Override
+    public QueueSnapshot pull() {
+        return pull.snapshot();
+    }
+
+    /** Message queries run on the admin pool. */
+    @Override
+    public QueueSnapshot query() {
+        return admin.snapshot();
     }
 
     private static ThreadFactory factory(String name) {

@@ -27,7 +27,8 @@ public class BrokerLifecycle {
     }
 
     void onStart(@Observes StartupEvent event) throws Exception {
-        Broker starting = new Broker(SettingsFactory.from(config), Clock.systemUTC(), DefaultMessageStore::open, meters);
+        // The local zone: the runtime info's "today morning" totals roll at local midnight, as the reference's do.
+        Broker starting = new Broker(SettingsFactory.from(config), Clock.systemDefaultZone(), DefaultMessageStore::open, meters);
         starting.start();
         broker = starting;
     }

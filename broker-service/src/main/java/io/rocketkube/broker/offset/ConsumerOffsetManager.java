@@ -85,12 +85,17 @@ public final class ConsumerOffsetManager {
         offsets.keySet().removeIf(key -> key.substring(key.indexOf(SEPARATOR) + 1).equals(group));
     }
 
+    /** A sorted copy of the whole table, {@code topic@group} to queue id to offset. */
+    public Map<String, Map<Integer, Long>> snapshot() {
+        Map<String, Map<Integer, Long>> snapshot = new TreeMap<>();
+        offsets.forEach((key, queues) -> snapshot.put(key, new TreeMap<>(queues)));
+        return snapshot;
+    }
+
     /** Writes the whole table atomically. */
     public void persist() throws IOException {
         synchronized (persistLock) {
-            Map<String, Map<Integer, Long>> snapshot = new TreeMap<>();
-            offsets.forEach((key, queues) -> snapshot.put(key, new TreeMap<>(queues)));
-            file.write(RemotingJson.encode(snapshot));
+            file.write(RemotingJson.encode(snapshot()));
         }
     }
 }

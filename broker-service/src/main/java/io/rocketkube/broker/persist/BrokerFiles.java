@@ -14,6 +14,8 @@ public final class BrokerFiles {
     static final int GROUPS_MAGIC = 0x524B5347;
     /** "RKCO". */
     static final int OFFSETS_MAGIC = 0x524B434F;
+    /** "RKRC". */
+    static final int RUNTIME_CONFIG_MAGIC = 0x524B5243;
     static final int FORMAT_VERSION = 1;
 
     private BrokerFiles() {
@@ -29,6 +31,11 @@ public final class BrokerFiles {
 
     public static ChecksummedFile consumerOffsets(Path storePath) {
         return new ChecksummedFile(config(storePath).resolve("consumerOffsets.rkc"), OFFSETS_MAGIC, FORMAT_VERSION);
+    }
+
+    /** The overrides mqadmin updateBrokerConfig made at runtime; they win over the static configuration. */
+    public static ChecksummedFile runtimeConfig(Path storePath) {
+        return new ChecksummedFile(config(storePath).resolve("runtimeConfig.rkc"), RUNTIME_CONFIG_MAGIC, FORMAT_VERSION);
     }
 
     private static Path config(Path storePath) {

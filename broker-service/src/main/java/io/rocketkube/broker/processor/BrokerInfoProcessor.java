@@ -3,54 +3,46 @@ package io.rocketkube.broker.processor;
 import io.netty.channel.Channel;
 import io.rocketkube.broker.BrokerSettings;
 import io.rocketkube.broker.stats.BrokerStats;
-import io.rocketkube.broker.topic.TopicConfigManager;
+import io.rocketkube.broker.stats.QueueSnapshot;
+import io.rocketkube.broker.stats.RequestQueues;
 import io.rocketkube.client.protocol.KVTable;
-import io.rocketkube.client.protocol.RemotingJson;
 import io.rocketkube.client.protocol.RequestCode;
-import io.rocketkube.client.protocol.ResponseCode;
 import io.rocketkube.client.remoting.RemotingCommand;
 import io.rocketkube.client.remoting.RequestProcessor;
 import io.rocketkube.store.MessageStore;
 import io.rocketkube.store.StoreStats;
 import java.io.File;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * GET_BROKER_RUNTIME_INFO and GET_BROKER_CONFIG (§5.11): the keys mqadmin clusterList and brokerStatus read.
+ * GET_BROKER_RUNTIME_INFO (§5.11): the keys mqadmin clusterList and brokerStatus read. GET_BROKER_CONFIG is
+ * served by {@link BrokerConfigProcessor}.
  */
 public final class BrokerInfoProcessor implements RequestProcessor {
-    public static final int[] CODES = {RequestCode.GET_BROKER_RUNTIME_INFO, RequestCode.GET_BROKER_CONFIG};
+    public static final int[] CODES = {RequestCode.GET_BROKER_RUNTIME_INFO};
 
     private final BrokerSettings settings;
     private final MessageStore store;
     private final BrokerStats stats;
-    private final TopicConfigManager topics;
+    private final RequestQueues queues;
     private final Clock clock;
     private final long bootTimestamp;
 
     public BrokerInfoProcessor(BrokerSettings settings, MessageStore store, BrokerStats stats,
-                               TopicConfigManager topics, Clock clock) {
+                               RequestQueues queues, Clock clock) {
         this.settings = settings;
         this.store = store;
         this.stats = stats;
-        this.topics = topics;
+        this.queues = queues;
         this.clock = clock;
         this.bootTimestamp = clock.millis();
     }
 
     @Override
     public CompletableFuture<RemotingCommand> process(Channel channel, RemotingCommand request) {
-        if (request.code() == RequestCode.GET_BROKER_CONFIG) {
-            StringBuilder text = new StringBuilder();
-            configTable().forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
-            return CompletableFuture.completedFuture(request.response(ResponseCode.SUCCESS)
-                    .withExtField("version", new String(RemotingJson.encode(topics.dataVersion()), StandardCharsets.UTF_8))
-                    .withBody(text.toString()));
-        }
         return Responses.json(request, new KVTable(runtimeInfo()));
     }
 
@@ -65,12 +57,11 @@ public final class BrokerInfoProcessor implements RequestProcessor {
         t.put("putTps", stats.putTps());
         t.put("getTransferedTps", stats.getTps());
         t.put("getFoundTps", stats.getTps());
-        t.put("getMissTps", "0.0 0.0 0.0");
-        t.put("getTotalTps", stats.getTps());
-        t.put("sendThreadPoolQueueSize", "0");
-        t.put("pullThreadPoolQueueSize", "0");
-        t.put("sendThreadPoolQueueHeadWaitTimeMills", "0");
-        t.put("pullThreadPoolQueueHeadWaitTimeMills", "0");
+        t.put("getMissTps", stats.getMissTps());
+        t.put("getTotalTps", stats.getTotalTps());
+        putQueue(t, "send", queues.send());
+        putQueue(t, "pull", queues.pull());
+        putQueue(t, "query", queues.query());
         t.put("pageCacheLockTimeMills", "0");
         t.put("earliestMessageTimeStamp", String.valueOf(s.earliestMessageTime()));
         t.put("commitLogMinOffset", String.valueOf(s.commitLogMinOffset()));
@@ -80,15 +71,22 @@ public final class BrokerInfoProcessor implements RequestProcessor {
         t.put("putMessageSizeTotal", String.valueOf(s.putMessageBytes()));
         t.put("commitLogDiskRatio", String.valueOf(diskRatio()));
         t.put("consumeQueueDiskRatio", String.valueOf(diskRatio()));
-        t.put("msgPutTotalYesterdayMorning", "0");
-        t.put("msgPutTotalTodayMorning", "0");
+        t.put("msgPutTotalYesterdayMorning", String.valueOf(stats.putTotalYesterdayMorning()));
+        t.put("msgPutTotalTodayMorning", String.valueOf(stats.putTotalTodayMorning()));
         t.put("msgPutTotalTodayNow", String.valueOf(stats.putTotal()));
-        t.put("msgGetTotalYesterdayMorning", "0");
-        t.put("msgGetTotalTodayMorning", "0");
+        t.put("msgGetTotalYesterdayMorning", String.valueOf(stats.getTotalYesterdayMorning()));
+        t.put("msgGetTotalTodayMorning", String.valueOf(stats.getTotalTodayMorning()));
         t.put("msgGetTotalTodayNow", String.valueOf(stats.getTotal()));
         t.put("brokerRole", settings.role().name());
         t.put("flushMode", settings.flushMode().name());
         return t;
+    }
+
+    /** The reference's keys: {family}ThreadPoolQueueSize, ...Capacity, ...HeadWaitTimeMills (sic). */
+    private static void putQueue(Map<String, String> t, String family, QueueSnapshot queue) {
+        t.put(family + "ThreadPoolQueueSize", String.valueOf(queue.size()));
+        t.put(family + "ThreadPoolQueueCapacity", String.valueOf(queue.capacity()));
+        t.put(family + "ThreadPoolQueueHeadWaitTimeMills", String.valueOf(queue.headWaitMillis()));
     }
 
     private double diskRatio() {
@@ -101,26 +99,5 @@ public final class BrokerInfoProcessor implements RequestProcessor {
         long seconds = millis / 1000;
         return "[ " + seconds / 86400 + " days, " + seconds % 86400 / 3600 + " hours, " + seconds % 3600 / 60
                 + " minutes, " + seconds % 60 + " seconds ]";
-    }
-
-    private Map<String, String> configTable() {
-        Map<String, String> c = new TreeMap<>();
-        c.put("brokerClusterName", settings.clusterName());
-        c.put("brokerName", settings.brokerName());
-        c.put("brokerId", String.valueOf(settings.brokerId()));
-        c.put("brokerRole", settings.role().name());
-        c.put("flushDiskType", settings.flushMode().name());
-        c.put("brokerIP1", settings.advertisedHost());
-        c.put("listenPort", String.valueOf(settings.port()));
-        c.put("haListenPort", String.valueOf(settings.haPort()));
-        c.put("namesrvAddr", settings.namesrvAddr());
-        c.put("storePathRootDir", settings.storePath().toString());
-        c.put("autoCreateTopicEnable", String.valueOf(settings.autoCreateTopic()));
-        c.put("autoCreateSubscriptionGroup", String.valueOf(settings.autoCreateSubscriptionGroup()));
-        c.put("defaultTopicQueueNums", String.valueOf(settings.defaultTopicQueueNums()));
-        c.put("maxMessageSize", String.valueOf(settings.maxMessageSize()));
-        c.put("fileReservedTime", String.valueOf(settings.fileReservedHours()));
-        c.put("mappedFileSizeCommitLog", String.valueOf(settings.commitLogSegmentSize()));
-        return c;
     }
 }

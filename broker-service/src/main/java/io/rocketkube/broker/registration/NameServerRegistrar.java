@@ -25,6 +25,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.IntSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,6 +54,7 @@ public final class NameServerRegistrar implements TopicConfigManager.ChangeListe
     private volatile boolean closed;
     private final SafeTask periodic;
     private final SafeTask round;
+    private volatile IntSupplier brokerPermission = () -> PermName.READ_WRITE;
 
     public NameServerRegistrar(BrokerSettings settings, String brokerAddr, String haServerAddr,
                                NameServerAddresses addresses, TopicConfigManager topics, RemotingClient client,
@@ -76,6 +78,14 @@ public final class NameServerRegistrar implements TopicConfigManager.ChangeListe
         this.client = client;
         this.scheduler = scheduler;
         this.clock = clock;
+    }
+
+    /**
+     * Where the broker permission (mqadmin updateBrokerConfig brokerPermission) is read at every round; read
+     * and write by default. Call {@link #registerNow()} after it changes, with a new topic data version.
+     */
+    public void brokerPermission(IntSupplier permission) {
+        this.brokerPermission = permission;
     }
 
     public void start() {
@@ -137,15 +147,22 @@ public final class NameServerRegistrar implements TopicConfigManager.ChangeListe
         }
     }
 
-    /** The topic table as registered: a slave announces its topics read-only, like the reference. */
+    /**
+     * The topic table as registered: a slave announces its topics read-only, like the reference; a broker
+     * whose permission lacks read or write announces each topic's perm ANDed with it, so that routes lose
+     * what the broker refuses (the reference's registerBrokerAll does the same).
+     */
     private TopicConfigSerializeWrapper registeredTopics() {
         TopicConfigSerializeWrapper snapshot = topics.snapshot();
-        if (settings.isMaster()) {
+        int permission = brokerPermission.getAsInt();
+        boolean restricted = !PermName.isReadable(permission) || !PermName.isWriteable(permission);
+        if (settings.isMaster() && !restricted) {
             return snapshot;
         }
-        Map<String, TopicConfig> readOnly = new TreeMap<>();
-        snapshot.topicConfigTable().forEach((name, config) -> readOnly.put(name, config.withPerm(PermName.PERM_READ)));
-        return new TopicConfigSerializeWrapper(readOnly, snapshot.dataVersion());
+        Map<String, TopicConfig> announced = new TreeMap<>();
+        snapshot.topicConfigTable().forEach((name, config) -> announced.put(name, settings.isMaster()
+                ? config.withPerm(config.perm() & permission) : config.withPerm(PermName.PERM_READ & permission)));
+        return new TopicConfigSerializeWrapper(announced, snapshot.dataVersion());
     }
 
     /** Stops re-registering and unregisters from every target, waiting briefly for the answers. */

@@ -4,21 +4,32 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
 
 /**
- * Put and get counters, the put latency histogram (Prometheus via Micrometer), and the moving rates that
- * GET_BROKER_RUNTIME_INFO reports (10 s, 1 min, 10 min windows, from samples taken every 10 s).
+ * Put and get counters, the put latency histogram (Prometheus via Micrometer), the moving rates that
+ * GET_BROKER_RUNTIME_INFO reports (10 s, 1 min, 10 min windows, from samples taken every 10 s), and the
+ * totals as they were at the last two local midnights (the reference's msgPutTotalTodayMorning and
+ * ...YesterdayMorning). Midnight is that of the clock's zone; it is noticed at the first sample or read after
+ * it, so a reading never shows a stale day.
  *
- * <p>Thread-safe: counters are adders; {@link #sample()} runs on one scheduler thread.
+ * <p>Thread-safe: counters are adders; samples and the midnight roll happen under this object's lock.
  */
 public final class BrokerStats {
     private static final int MAX_SAMPLES = 61;
+    private static final int PUT = 1;
+    private static final int GET = 2;
+    private static final int MISS = 3;
+    private static final int GET_OR_MISS = 4;
 
     private final Clock clock;
+    private final LongSupplier pullMisses;
     private final LongAdder putMessages = new LongAdder();
     private final LongAdder getMessages = new LongAdder();
     private final Counter putMessagesCounter;
@@ -27,9 +38,20 @@ public final class BrokerStats {
     private final Counter getBytesCounter;
     private final Timer putLatency;
     private final Deque<long[]> samples = new ArrayDeque<>();
+    private LocalDate today;
+    private long putTodayMorning;
+    private long putYesterdayMorning;
+    private long getTodayMorning;
+    private long getYesterdayMorning;
 
-    public BrokerStats(MeterRegistry registry, Clock clock) {
+    /**
+     * @param pullMisses store lookups that found nothing since the store opened (the store counts them; a
+     *                   held pull that wakes up and looks again counts again, as in the reference)
+     */
+    public BrokerStats(MeterRegistry registry, Clock clock, LongSupplier pullMisses) {
         this.clock = clock;
+        this.pullMisses = pullMisses;
+        this.today = LocalDate.ofInstant(clock.instant(), clock.getZone());
         this.putMessagesCounter = Counter.builder("rocketkube.broker.put.messages").description("messages stored")
                 .register(registry);
         this.putBytesCounter = Counter.builder("rocketkube.broker.put.bytes").baseUnit("bytes")
@@ -66,7 +88,9 @@ public final class BrokerStats {
 
     /** Takes a rate sample; the broker calls this every 10 s. */
     public synchronized void sample() {
-        samples.addLast(new long[] {clock.millis(), putMessages.sum(), getMessages.sum()});
+        long[] now = now();
+        rollMidnight(now);
+        samples.addLast(now);
         while (samples.size() > MAX_SAMPLES) {
             samples.removeFirst();
         }
@@ -74,15 +98,71 @@ public final class BrokerStats {
 
     /** "tps10s tps1m tps10m" of puts, as the runtime info carries it. */
     public synchronized String putTps() {
-        return rates(1);
+        return rates(PUT);
     }
 
+    /** Of messages pulled. */
     public synchronized String getTps() {
-        return rates(2);
+        return rates(GET);
+    }
+
+    /** Of pull lookups that found nothing. */
+    public synchronized String getMissTps() {
+        return rates(MISS);
+    }
+
+    /** Of messages pulled plus lookups that found nothing. */
+    public synchronized String getTotalTps() {
+        return rates(GET_OR_MISS);
+    }
+
+    public synchronized long putTotalTodayMorning() {
+        rollMidnight(now());
+        return putTodayMorning;
+    }
+
+    public synchronized long putTotalYesterdayMorning() {
+        rollMidnight(now());
+        return putYesterdayMorning;
+    }
+
+    public synchronized long getTotalTodayMorning() {
+        rollMidnight(now());
+        return getTodayMorning;
+    }
+
+    public synchronized long getTotalYesterdayMorning() {
+        rollMidnight(now());
+        return getYesterdayMorning;
+    }
+
+    /**
+     * After a midnight, today's morning becomes yesterday's and the running totals become today's. The
+     * totals were not read at the midnight itself but at the first sample after it (at most 10 s late),
+     * which is what "morning" means here. When more than one midnight passed unseen, yesterday's morning is
+     * unknown beyond "no later than today's": both take the current totals.
+     */
+    private void rollMidnight(long[] now) {
+        LocalDate date = LocalDate.ofInstant(Instant.ofEpochMilli(now[0]), clock.getZone());
+        if (!date.isAfter(today)) {
+            return;
+        }
+        boolean oneDay = date.equals(today.plusDays(1));
+        putYesterdayMorning = oneDay ? putTodayMorning : now[PUT];
+        getYesterdayMorning = oneDay ? getTodayMorning : now[GET];
+        putTodayMorning = now[PUT];
+        getTodayMorning = now[GET];
+        today = date;
+    }
+
+    private long[] now() {
+        long gets = getMessages.sum();
+        long misses = pullMisses.getAsLong();
+        return new long[] {clock.millis(), putMessages.sum(), gets, misses, gets + misses};
     }
 
     private String rates(int column) {
-        long[] now = {clock.millis(), putMessages.sum(), getMessages.sum()};
+        long[] now = now();
         return rate(now, column, 10_000) + " " + rate(now, column, 60_000) + " " + rate(now, column, 600_000);
     }
 

@@ -150,6 +150,18 @@ public final class TopicConfigManager {
         return true;
     }
 
+    /**
+     * A new data version without a topic change, persisted and announced: what the registered topics say
+     * changed in another way (the broker permission), and NameServers only re-read topics of a new version.
+     */
+    public synchronized void touch() {
+        try {
+            commit();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot persist topic table to " + file.path(), e);
+        }
+    }
+
     private void commitOrRollback(String topic, TopicConfig previous) {
         try {
             commit();

@@ -29,6 +29,8 @@ class BrokerAppTest {
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
                 given().get("/q/health/ready").then().statusCode(200).body(containsString("UP")));
         given().get("/q/health/live").then().statusCode(200);
+        // The startup probe's endpoint carries the broker's own check (store recovered), not readiness.
+        given().get("/q/health/started").then().statusCode(200).body(containsString("\"broker\""));
 
         try (RemotingClient client = new RemotingClient(RemotingClientConfig.defaults())) {
             String addr = "127.0.0.1:" + lifecycle.broker().port();

@@ -34,6 +34,7 @@ final class Cluster implements AutoCloseable {
 
     private final NameServer nameServer;
     private final UnaryOperator<BrokerSettings> customise;
+    private final Clock brokerClock;
     private final Path brokerDir;
     private Broker broker;
 
@@ -42,7 +43,13 @@ final class Cluster implements AutoCloseable {
     }
 
     Cluster(Path dir, UnaryOperator<BrokerSettings> customise) throws Exception {
+        this(dir, customise, Clock.systemUTC());
+    }
+
+    /** With the broker on {@code brokerClock} (the NameServer keeps the system clock). */
+    Cluster(Path dir, UnaryOperator<BrokerSettings> customise, Clock brokerClock) throws Exception {
         this.customise = customise;
+        this.brokerClock = brokerClock;
         this.brokerDir = dir.resolve("broker");
         nameServer = new NameServer(NameServerSettings.forTest(HOST, dir.resolve("namesrv")), Clock.systemUTC());
         nameServer.start();
@@ -52,7 +59,7 @@ final class Cluster implements AutoCloseable {
     private Broker startBroker(int port) throws Exception {
         BrokerSettings settings = customise.apply(BrokerSettings.forTest(HOST, brokerDir, nameServer.address()))
                 .withPort(port);
-        Broker started = new Broker(settings, Clock.systemUTC(), DefaultMessageStore::open, new SimpleMeterRegistry());
+        Broker started = new Broker(settings, brokerClock, DefaultMessageStore::open, new SimpleMeterRegistry());
         started.start();
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> started.lastRegistrationMillis() >= 0);
         return started;

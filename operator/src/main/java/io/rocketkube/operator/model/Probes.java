@@ -6,22 +6,16 @@ import io.fabric8.kubernetes.api.model.ProbeBuilder;
 import java.time.Duration;
 
 /**
- * Health probes on the servers' Quarkus endpoints. {@code /q/health/live} and
- * {@code /q/health/ready} are the two halves; {@code /q/health} is both.
+ * Health probes on the servers' Quarkus endpoints: {@code /q/health/live}, {@code /q/health/ready}
+ * and {@code /q/health/started}. Never {@code /q/health} for liveness: it aggregates readiness, and
+ * a broker's readiness depends on the NameServers, so a NameServer outage would get every broker
+ * restarted (issue 16). Liveness only asks whether the process itself is healthy.
  */
 public final class Probes {
 
   static final String LIVE = "/q/health/live";
   static final String READY = "/q/health/ready";
-  static final String ALL = "/q/health";
-
-  /**
-   * A broker that has not registered with any NameServer for this long is restarted. It equals the
-   * NameServer's broker expiry (ROCKETKUBE_NAMESRV_BROKER_EXPIRY, 120 s): by then every
-   * NameServer has dropped the broker, so clients cannot reach it anyway.
-   */
-  static final int BROKER_UNREGISTERED_RESTART_SECONDS = 120;
-  static final int BROKER_LIVENESS_PERIOD_SECONDS = 10;
+  static final String STARTED = "/q/health/started";
 
   private Probes() {
   }
@@ -45,22 +39,23 @@ public final class Probes {
   }
 
   /**
-   * Liveness checks both halves, so that a broker cut off from every NameServer for
-   * {@value #BROKER_UNREGISTERED_RESTART_SECONDS} s is restarted, like a hung one.
+   * The broker process only (server listening, pools and scheduler running, store answering): a
+   * broker cut off from the NameServers is not ready, but restarting it would not reconnect it, and
+   * would turn a NameServer outage into a restart of every broker.
    */
   public static Probe brokerLiveness() {
-    return http(ALL, BROKER_LIVENESS_PERIOD_SECONDS,
-        BROKER_UNREGISTERED_RESTART_SECONDS / BROKER_LIVENESS_PERIOD_SECONDS, 5);
+    return http(LIVE, 10, 3, 5);
   }
 
   /**
-   * Holds liveness off until the broker first becomes ready: CommitLog recovery after a crash reads
-   * the whole last segments, which can take minutes on large volumes.
+   * Holds liveness off until the broker has started (the store recovered): CommitLog recovery
+   * after a crash reads the whole last segments, which can take minutes on large volumes. Not
+   * readiness: a broker restarted during a NameServer outage must not be killed for it.
    */
   public static Probe brokerStartup(Duration budget) {
     int period = 10;
     int failures = (int) Math.max(1, (budget.toSeconds() + period - 1) / period);
-    return http(READY, period, failures, 3);
+    return http(STARTED, period, failures, 3);
   }
 
   private static Probe http(String path, int periodSeconds, int failureThreshold,

@@ -75,15 +75,14 @@ class BrokerObjectsTest {
   }
 
   @Test
-  void portsAndProbesRestartABrokerUnregisteredFor120Seconds() {
+  void livenessAndStartupProbesDoNotDependOnTheNameServers() {
     Container c = group(0).getSpec().getTemplate().getSpec().getContainers().get(0);
     assertThat(c.getPorts()).extracting(p -> p.getName() + ":" + p.getContainerPort())
         .containsExactly("remoting:10911", "ha:10912", "http:8080");
     assertThat(c.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/q/health/ready");
-    assertThat(c.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/q/health");
-    assertThat(c.getLivenessProbe().getPeriodSeconds() * c.getLivenessProbe().getFailureThreshold())
-        .isEqualTo(120);
-    assertThat(c.getStartupProbe().getHttpGet().getPath()).isEqualTo("/q/health/ready");
+    // /q/health would aggregate readiness, which needs a NameServer: an outage must not restart brokers.
+    assertThat(c.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/q/health/live");
+    assertThat(c.getStartupProbe().getHttpGet().getPath()).isEqualTo("/q/health/started");
     assertThat(c.getStartupProbe().getPeriodSeconds() * c.getStartupProbe().getFailureThreshold())
         .isEqualTo(900);
     StatefulSet quick = BrokerStatefulSet.desired(cluster, 0, BrokerConfigMap.desired(cluster),

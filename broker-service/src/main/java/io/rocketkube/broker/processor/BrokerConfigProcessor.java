@@ -1,0 +1,122 @@
+package io.rocketkube.broker.processor;
+
+import io.netty.channel.Channel;
+import io.rocketkube.broker.BrokerSettings;
+import io.rocketkube.broker.runtime.RuntimeConfig;
+import io.rocketkube.broker.topic.TopicConfigManager;
+import io.rocketkube.client.protocol.RemotingJson;
+import io.rocketkube.client.protocol.RequestCode;
+import io.rocketkube.client.protocol.ResponseCode;
+import io.rocketkube.client.remoting.RemotingCommand;
+import io.rocketkube.client.remoting.RequestProcessor;
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * GET_BROKER_CONFIG and UPDATE_BROKER_CONFIG (§5.11), what mqadmin getBrokerConfig and updateBrokerConfig
+ * send. Both bodies are java.util.Properties text ({@code key=value} lines, UTF-8).
+ *
+ * <p>An update is applied whole or not at all: a key that {@link RuntimeConfig} cannot apply at runtime
+ * refuses the request with SYSTEM_ERROR naming it. A changed broker permission gets a new topic data
+ * version, so that the registration that follows at once makes every NameServer re-read the topics' perms.
+ */
+public final class BrokerConfigProcessor implements RequestProcessor {
+    public static final int[] CODES = {RequestCode.GET_BROKER_CONFIG, RequestCode.UPDATE_BROKER_CONFIG};
+    private static final Logger LOG = LoggerFactory.getLogger(BrokerConfigProcessor.class);
+
+    private final BrokerSettings settings;
+    private final RuntimeConfig runtime;
+    private final TopicConfigManager topics;
+
+    public BrokerConfigProcessor(BrokerSettings settings, RuntimeConfig runtime, TopicConfigManager topics) {
+        this.settings = settings;
+        this.runtime = runtime;
+        this.topics = topics;
+    }
+
+    @Override
+    public CompletableFuture<RemotingCommand> process(Channel channel, RemotingCommand request) {
+        if (request.code() == RequestCode.UPDATE_BROKER_CONFIG) {
+            return update(request);
+        }
+        StringBuilder text = new StringBuilder();
+        configTable().forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
+        return CompletableFuture.completedFuture(request.response(ResponseCode.SUCCESS)
+                .withExtField("version", new String(RemotingJson.encode(topics.dataVersion()), StandardCharsets.UTF_8))
+                .withBody(text.toString()));
+    }
+
+    private CompletableFuture<RemotingCommand> update(RemotingCommand request) {
+        Map<String, String> changes = new TreeMap<>();
+        try {
+            Properties properties = new Properties();
+            byte[] body = request.body() == null ? new byte[0] : request.body();
+            properties.load(new StringReader(new String(body, StandardCharsets.UTF_8)));
+            properties.stringPropertyNames().forEach(k -> changes.put(k, properties.getProperty(k)));
+        } catch (IOException | IllegalArgumentException e) {
+            return Responses.error(request, ResponseCode.SYSTEM_ERROR, "string2Properties error: " + e.getMessage());
+        }
+        Map<String, String> previous = runtime.overrides();
+        Set<String> changed;
+        try {
+            changed = runtime.update(changes);
+        } catch (IllegalArgumentException e) {
+            return Responses.error(request, ResponseCode.SYSTEM_ERROR, e.getMessage());
+        } catch (IOException e) {
+            LOG.error("cannot persist broker config update {}", changes, e);
+            return Responses.error(request, ResponseCode.SYSTEM_ERROR, "cannot persist the broker config: " + e);
+        }
+        if (changed.contains(RuntimeConfig.BROKER_PERMISSION)) {
+            try {
+                topics.touch();
+            } catch (UncheckedIOException e) {
+                return rollBack(request, previous, e);
+            }
+            LOG.info("broker permission is now {}; registering with the NameServers", runtime.brokerPermission());
+        }
+        return Responses.ok(request);
+    }
+
+    /** The NameServers could not be told: undo, so that the broker never refuses what its routes offer. */
+    private CompletableFuture<RemotingCommand> rollBack(RemotingCommand request, Map<String, String> previous,
+                                                        UncheckedIOException cause) {
+        try {
+            runtime.restore(previous);
+        } catch (IOException e) {
+            cause.addSuppressed(e);
+        }
+        LOG.error("broker permission change rolled back", cause);
+        return Responses.error(request, ResponseCode.SYSTEM_ERROR, "broker config not changed: " + cause.getMessage());
+    }
+
+    private Map<String, String> configTable() {
+        Map<String, String> c = new TreeMap<>();
+        c.put("brokerClusterName", settings.clusterName());
+        c.put("brokerName", settings.brokerName());
+        c.put("brokerId", String.valueOf(settings.brokerId()));
+        c.put("brokerRole", settings.role().name());
+        c.put("flushDiskType", settings.flushMode().name());
+        c.put("brokerIP1", settings.advertisedHost());
+        c.put("listenPort", String.valueOf(settings.port()));
+        c.put("haListenPort", String.valueOf(settings.haPort()));
+        c.put("namesrvAddr", settings.namesrvAddr());
+        c.put("storePathRootDir", settings.storePath().toString());
+        c.put("autoCreateTopicEnable", String.valueOf(settings.autoCreateTopic()));
+        c.put("autoCreateSubscriptionGroup", String.valueOf(settings.autoCreateSubscriptionGroup()));
+        c.put("defaultTopicQueueNums", String.valueOf(settings.defaultTopicQueueNums()));
+        c.put("maxMessageSize", String.valueOf(settings.maxMessageSize()));
+        c.put("fileReservedTime", String.valueOf(settings.fileReservedHours()));
+        c.put("mappedFileSizeCommitLog", String.valueOf(settings.commitLogSegmentSize()));
+        c.putAll(runtime.current());
+        return c;
+    }
+}

@@ -1,0 +1,128 @@
+package io.rocketkube.broker.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Properties;
+import org.apache.rocketmq.client.exception.MQBrokerException;
+import org.apache.rocketmq.client.producer.DefaultMQProducer;
+import org.apache.rocketmq.client.producer.SendStatus;
+import org.apache.rocketmq.common.TopicConfig;
+import org.apache.rocketmq.common.protocol.ResponseCode;
+import org.apache.rocketmq.common.protocol.route.QueueData;
+import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** UPDATE_BROKER_CONFIG (25) as mqadmin updateBrokerConfig sends it, through the 4.9.8 tools. */
+@Timeout(120)
+class BrokerConfigUpdateTest {
+    static final String TOPIC = "T_BROKER_PERM";
+    @TempDir
+    Path dir;
+    Cluster cluster;
+    DefaultMQAdminExt admin;
+    DefaultMQProducer producer;
+
+    @BeforeEach
+    void start() throws Exception {
+        cluster = new Cluster(dir);
+        admin = new DefaultMQAdminExt();
+        admin.setNamesrvAddr(cluster.namesrvAddr());
+        admin.setInstanceName("broker-config-admin");
+        admin.start();
+        producer = new DefaultMQProducer("PG_BROKER_PERM");
+        producer.setNamesrvAddr(cluster.namesrvAddr());
+        producer.setInstanceName("broker-config-producer");
+        producer.start();
+        admin.createAndUpdateTopicConfig(cluster.brokerAddr(), new TopicConfig(TOPIC, 2, 2, 6));
+        await().atMost(Duration.ofSeconds(10)).until(() -> routePerm() == 6);
+    }
+
+    @AfterEach
+    void stop() {
+        producer.shutdown();
+        admin.shutdown();
+        cluster.close();
+    }
+
+    @Test
+    void readOnlyPermissionRefusesSendsLeavesRoutesWithoutWriteAndSurvivesRestart() throws Exception {
+        assertThat(producer.send(Messages.message(TOPIC, 0, "TagA")).getSendStatus()).isEqualTo(SendStatus.SEND_OK);
+
+        admin.updateBrokerConfig(cluster.brokerAddr(), props("brokerPermission", "4"));
+
+        // The producer still holds the read-write route it fetched, so it sends here and the broker refuses.
+        Throwable refused = catchThrowable(() -> producer.send(Messages.message(TOPIC, 1, "TagA")));
+        assertThat(brokerError(refused)).isNotNull().satisfies(e -> {
+            assertThat(e.getResponseCode()).isEqualTo(ResponseCode.NO_PERMISSION);
+            assertThat(e.getErrorMessage()).isEqualTo("the broker[127.0.0.1] sending message is forbidden");
+        });
+        // Registered at once with a new data version: the NameServer's route lost write.
+        await().atMost(Duration.ofSeconds(10)).until(() -> routePerm() == 4);
+        assertThat(admin.getBrokerConfig(cluster.brokerAddr()).getProperty("brokerPermission")).isEqualTo("4");
+
+        cluster.restartBroker();
+        assertThat(admin.getBrokerConfig(cluster.brokerAddr()).getProperty("brokerPermission")).isEqualTo("4");
+        await().atMost(Duration.ofSeconds(10)).until(() -> routePerm() == 4);
+
+        admin.updateBrokerConfig(cluster.brokerAddr(), props("brokerPermission", "6"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> routePerm() == 6);
+        await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() ->
+                producer.send(Messages.message(TOPIC, 2, "TagA")).getSendStatus() == SendStatus.SEND_OK);
+        assertThat(admin.getBrokerConfig(cluster.brokerAddr()).getProperty("brokerPermission")).isEqualTo("6");
+    }
+
+    @Test
+    void unknownOrStaticKeysAreRefusedAndAMixedRequestChangesNothing() throws Exception {
+        Throwable unknown = catchThrowable(() -> admin.updateBrokerConfig(cluster.brokerAddr(),
+                props("noSuchKey", "1")));
+        assertThat(unknown).isInstanceOf(MQBrokerException.class);
+        assertThat(((MQBrokerException) unknown).getResponseCode()).isEqualTo(ResponseCode.SYSTEM_ERROR);
+        assertThat(((MQBrokerException) unknown).getErrorMessage()).contains("noSuchKey");
+
+        Properties mixed = props("brokerPermission", "4");
+        mixed.setProperty("brokerName", "broker-z");
+        Throwable refused = catchThrowable(() -> admin.updateBrokerConfig(cluster.brokerAddr(), mixed));
+        assertThat(refused).isInstanceOf(MQBrokerException.class);
+        assertThat(((MQBrokerException) refused).getErrorMessage()).contains("brokerName");
+
+        Throwable badValue = catchThrowable(() -> admin.updateBrokerConfig(cluster.brokerAddr(),
+                props("brokerPermission", "rw")));
+        assertThat(badValue).isInstanceOf(MQBrokerException.class);
+
+        Properties config = admin.getBrokerConfig(cluster.brokerAddr());
+        assertThat(config.getProperty("brokerPermission")).isEqualTo("6");
+        assertThat(config.getProperty("brokerName")).isEqualTo("broker-a");
+        assertThat(producer.send(Messages.message(TOPIC, 3, "TagA")).getSendStatus()).isEqualTo(SendStatus.SEND_OK);
+        // Nothing was persisted either: a restart still comes up read-write.
+        cluster.restartBroker();
+        assertThat(admin.getBrokerConfig(cluster.brokerAddr()).getProperty("brokerPermission")).isEqualTo("6");
+    }
+
+    private int routePerm() throws Exception {
+        return admin.examineTopicRouteInfo(TOPIC).getQueueDatas().stream().mapToInt(QueueData::getPerm)
+                .findFirst().orElse(-1);
+    }
+
+    private static Properties props(String key, String value) {
+        Properties p = new Properties();
+        p.setProperty(key, value);
+        return p;
+    }
+
+    private static MQBrokerException brokerError(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof MQBrokerException broker) {
+                return broker;
+            }
+        }
+        return null;
+    }
+}
