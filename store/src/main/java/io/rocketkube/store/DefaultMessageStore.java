@@ -262,8 +262,15 @@ public final class DefaultMessageStore implements MessageStore {
         return commitLog.minOffset();
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * @throws IllegalArgumentException if the topic is not a safe directory name ({@code StorePaths});
+     *                                  nothing is deleted then
+     */
     @Override
     public void deleteTopic(String topic) {
+        io.rocketkube.store.file.StorePaths.requireSafeName(topic);
         queues.deleteTopic(topic);
         commitLog.forgetTopic(topic);
     }

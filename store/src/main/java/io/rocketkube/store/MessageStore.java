@@ -73,7 +73,12 @@ public interface MessageStore extends AutoCloseable {
     /** First physical offset still stored. */
     long minPhysicalOffset();
 
-    /** Forgets a topic: its ConsumeQueues are deleted (CommitLog records stay until retention). */
+    /**
+     * Forgets a topic: its ConsumeQueues are deleted (CommitLog records stay until retention).
+     *
+     * @throws IllegalArgumentException if {@code topic} is not a single safe file name (empty, ".", "..",
+     *                                  or containing '/', '\\' or NUL); nothing is deleted then
+     */
     void deleteTopic(String topic);
 
     /** Topics with at least one ConsumeQueue. */

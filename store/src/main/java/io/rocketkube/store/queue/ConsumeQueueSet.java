@@ -1,6 +1,7 @@
 package io.rocketkube.store.queue;
 
 import io.rocketkube.store.commitlog.TopicQueue;
+import io.rocketkube.store.file.StorePaths;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -60,9 +61,23 @@ public final class ConsumeQueueSet {
         return queues.get(new TopicQueue(topic, queueId));
     }
 
+    /**
+     * The queue, created on first use.
+     *
+     * @throws IllegalArgumentException if the topic is not a safe directory name or the queue id is
+     *                                  negative ({@link StorePaths}); nothing is created then
+     */
     public ConsumeQueue getOrCreate(String topic, int queueId) {
+        ConsumeQueue existing = queues.get(new TopicQueue(topic, queueId));
+        if (existing != null) {
+            return existing;
+        }
+        if (queueId < 0) {
+            throw new IllegalArgumentException("refused queue id " + queueId + " of topic " + topic);
+        }
+        Path dir = StorePaths.child(StorePaths.child(root, topic), Integer.toString(queueId));
         return queues.computeIfAbsent(new TopicQueue(topic, queueId),
-                tq -> ConsumeQueue.open(root.resolve(topic).resolve(Integer.toString(queueId)), topic, queueId, entriesPerFile));
+                tq -> ConsumeQueue.open(dir, topic, queueId, entriesPerFile));
     }
 
     public Iterable<ConsumeQueue> all() {
@@ -94,7 +109,13 @@ public final class ConsumeQueueSet {
         return ids;
     }
 
+    /**
+     * Deletes the topic's queues and its directory.
+     *
+     * @throws IllegalArgumentException if the topic is not a safe directory name; nothing is deleted then
+     */
     public void deleteTopic(String topic) {
+        Path topicDir = StorePaths.child(root, topic);
         for (TopicQueue tq : queues.keySet()) {
             if (tq.topic().equals(topic)) {
                 ConsumeQueue q = queues.remove(tq);
@@ -104,7 +125,9 @@ public final class ConsumeQueueSet {
             }
         }
         try {
-            Files.deleteIfExists(root.resolve(topic));
+            if (Files.isDirectory(topicDir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                Files.deleteIfExists(topicDir);
+            }
         } catch (IOException e) {
             // Leftover foreign files keep the directory; our queues are gone.
         }
