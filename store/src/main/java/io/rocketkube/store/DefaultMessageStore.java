@@ -23,7 +23,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
-import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -74,6 +73,9 @@ public final class DefaultMessageStore implements MessageStore {
     private final RetentionService retention;
     private final ScheduledExecutorService scheduler;
     private final Recovery.Outcome recovery;
+    private final DiskSpaceGate diskGate;
+    /** Why an index or checkpoint sync failed (fatal, like a CommitLog sync); null while healthy. */
+    private volatile String indexFatalReason;
     private final LongAdder putCount = new LongAdder();
     private final LongAdder putBytes = new LongAdder();
     private volatile boolean closed;
@@ -101,11 +103,12 @@ public final class DefaultMessageStore implements MessageStore {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot lock store directory " + dir, e);
         }
+        this.diskGate = new DiskSpaceGate(dir, config.diskMaxUsedSpaceRatio(), System::nanoTime);
         ConcurrentLinkedQueue<DispatchRequest> hints = new ConcurrentLinkedQueue<>();
         this.commitLog = new CommitLog(dir.resolve("commitlog"), config.commitLogSegmentSize(), config.clock(), hints::offer,
-                config.flushMode() == FlushMode.SYNC_FLUSH ? WritePath.CHANNEL : WritePath.MAPPING);
-        this.queues = ConsumeQueueSet.open(dir.resolve("consumequeue"), config.consumeQueueEntriesPerFile());
-        this.index = IndexService.open(dir.resolve("index"), config.indexSlots(), config.indexMaxEntries());
+                config.flushMode() == FlushMode.SYNC_FLUSH ? WritePath.CHANNEL : WritePath.MAPPING, config.fileSync());
+        this.queues = ConsumeQueueSet.open(dir.resolve("consumequeue"), config.consumeQueueEntriesPerFile(), config.fileSync());
+        this.index = IndexService.open(dir.resolve("index"), config.indexSlots(), config.indexMaxEntries(), config.fileSync());
         this.dispatcher = new Dispatcher(commitLog, hints, queues, index, resolver, config.maxMessageSize());
         this.checkpoint = new Checkpoint(dir.resolve("checkpoint"));
         this.abortMarker = new AbortMarker(dir.resolve("abort"));
@@ -115,7 +118,7 @@ public final class DefaultMessageStore implements MessageStore {
         this.flushService = new FlushService(commitLog, config.flushMode(), config.flushInterval(), config.flushLeastPages(),
                 config.flushThoroughInterval(), config.syncFlushTimeout(), config.clock());
         this.retention = new RetentionService(commitLog, queues, index, dispatcher, config.clock(), config.fileReservedHours(),
-                config.deleteWhenHour(), config.diskUsageThresholdPercent(), this::diskUsage);
+                config.deleteWhenHour(), config.diskUsageThresholdPercent(), diskGate::measure);
 
         this.recovery = new Recovery(commitLog, queues, index, dispatcher, checkpoint, config.maxMessageSize(), config.clock())
                 .run(abortMarker.exists());
@@ -171,6 +174,14 @@ public final class DefaultMessageStore implements MessageStore {
         try {
             if (closed) {
                 return CompletableFuture.completedFuture(PutResult.refused(PutStatus.SERVICE_NOT_AVAILABLE, "store is closed"));
+            }
+            Optional<String> fatal = fatalReason();
+            if (fatal.isPresent()) {
+                return CompletableFuture.completedFuture(PutResult.refused(PutStatus.SERVICE_NOT_AVAILABLE,
+                        "store failed, no longer accepting writes: " + fatal.get()));
+            }
+            if (diskGate.isFull()) {
+                return CompletableFuture.completedFuture(PutResult.refused(PutStatus.DISK_FULL, diskGate.refusal()));
             }
             return append(requests);
         } finally {
@@ -313,6 +324,9 @@ public final class DefaultMessageStore implements MessageStore {
             if (closed) {
                 throw new IllegalStateException("store is closed");
             }
+            fatalReason().ifPresent(reason -> {
+                throw new IllegalStateException("store failed, no longer accepting writes: " + reason);
+            });
             return commitLog.appendRaw(physicalOffset, data);
         } finally {
             inFlight.decrementAndGet();
@@ -324,6 +338,22 @@ public final class DefaultMessageStore implements MessageStore {
         commitLog.flush();
         awaitDispatch(commitLog.writtenOffset());
         writeCheckpoint();
+    }
+
+    /**
+     * Why the store can no longer make writes durable (the first failed sync of the CommitLog, a
+     * ConsumeQueue or the index); latched, so empty means no sync has ever failed.
+     */
+    public Optional<String> fatalReason() {
+        Optional<String> log = commitLog.fatalReason();
+        return log.isPresent() ? log : Optional.ofNullable(indexFatalReason);
+    }
+
+    @Override
+    public StoreHealth health() {
+        Optional<String> fatal = fatalReason();
+        boolean full = diskGate.isFull();
+        return new StoreHealth(!closed && fatal.isEmpty() && !full, fatal, full, diskGate.usedRatio());
     }
 
     /** Runs one retention pass now (the scheduler also runs them); returns segments deleted. */
@@ -350,9 +380,13 @@ public final class DefaultMessageStore implements MessageStore {
         }
         flushService.stop();
         dispatcher.stop();
-        commitLog.flush();
-        writeCheckpoint();
-        boolean complete = dispatcher.dispatchedOffset() >= commitLog.writtenOffset();
+        boolean failed = fatalReason().isPresent();
+        if (!failed) {
+            commitLog.flush();
+            writeCheckpoint();
+        }
+        // After a failed sync, keep the abort marker and the old checkpoint: the next open must scan.
+        boolean complete = !failed && dispatcher.dispatchedOffset() >= commitLog.writtenOffset();
         index.close();
         queues.close();
         commitLog.close();
@@ -379,9 +413,18 @@ public final class DefaultMessageStore implements MessageStore {
     }
 
     private synchronized void writeCheckpoint() {
+        if (fatalReason().isPresent()) {
+            return; // the checkpoint must never vouch for bytes a failed sync may have lost
+        }
         long dispatched = dispatcher.dispatchedOffset();
-        queues.flushAll();
-        index.flush();
+        try {
+            queues.flushAll();
+            index.flush();
+        } catch (java.io.UncheckedIOException e) {
+            indexFatalReason = "sync of the consume queues or index failed: " + e.getCause();
+            LOG.error("index sync failed; the store no longer accepts writes", e);
+            throw e;
+        }
         long safe = Math.min(dispatched, commitLog.flushedOffset());
         if (safe != lastCheckpointOffset) {
             checkpoint.write(new Checkpoint.Values(safe, commitLog.minOffset(), config.clock().millis()));
@@ -405,13 +448,4 @@ public final class DefaultMessageStore implements MessageStore {
         }
     }
 
-    private double diskUsage() {
-        try {
-            FileStore fs = Files.getFileStore(config.dataDir());
-            long total = fs.getTotalSpace();
-            return total <= 0 ? 0 : (double) (total - fs.getUsableSpace()) / total;
-        } catch (IOException e) {
-            return 0;
-        }
-    }
 }

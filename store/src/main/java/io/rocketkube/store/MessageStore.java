@@ -89,6 +89,14 @@ public interface MessageStore extends AutoCloseable {
 
     StoreStats stats();
 
+    /**
+     * Whether the store accepts writes, and why not: a fatal sync failure (restart needed) or a full
+     * disk (clears when space is freed). The default says healthy, for stores that cannot fail so.
+     */
+    default StoreHealth health() {
+        return new StoreHealth(true, Optional.empty(), false, 0);
+    }
+
     /** Registers a listener told of every message dispatched to a ConsumeQueue from now on. */
     void addArrivalListener(MessageArrivalListener listener);
 

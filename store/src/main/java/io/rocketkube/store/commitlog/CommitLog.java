@@ -4,6 +4,7 @@ import io.rocketkube.client.message.MessageSysFlag;
 import io.rocketkube.client.message.StoredMessageLayout;
 import io.rocketkube.store.MessageRecordRequest;
 import io.rocketkube.store.dispatch.DispatchRequest;
+import io.rocketkube.store.file.FileSync;
 import io.rocketkube.store.file.SegmentFile;
 import io.rocketkube.store.file.SegmentList;
 import java.io.IOException;
@@ -13,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
@@ -68,8 +70,25 @@ import java.util.function.Consumer;
  * and handing the dispatch hint over. Encoding and CRC happen before the lock
  * ({@link RecordBatchEncoder}), waiting for durability after it. {@link #flush} may run concurrently
  * with appends. Reads are lock-free up to {@link #writtenOffset()}.
+ *
+ * <p><b>A failed flush is fatal.</b> After a failed {@code fdatasync} the kernel may have dropped the
+ * dirty pages and cleared the error, so a later successful sync proves nothing about them. The first
+ * failure is latched ({@link #fatalReason()}); every later {@link #flush} fails at once without syncing,
+ * so {@link #flushedOffset()} never moves past what was really made durable.
+ *
+ * <p><b>Full disk.</b> On the {@link WritePath#MAPPING} path, a mapped write into an unallocated page of
+ * a full file system would fault (SIGBUS), so blocks are allocated ahead of the writer
+ * ({@link SegmentFile#allocate}; by the prefaulter thread, else {@link #ALLOCATE_AHEAD} at a time by the
+ * writer), and a full disk is an {@code IOException} that refuses the append. {@code pwrite} on the
+ * {@link WritePath#CHANNEL} path reports ENOSPC by itself.
  */
 public final class CommitLog {
+
+    /**
+     * Bytes the writer allocates past its own write when the prefaulter has not (4 MiB: one zero
+     * {@code pwrite} per 4 MiB of appends; the prefaulter normally stays 16 MiB ahead).
+     */
+    static final int ALLOCATE_AHEAD = 4 << 20;
 
     private final SegmentList segments;
     private final int segmentSize;
@@ -87,6 +106,8 @@ public final class CommitLog {
     private volatile long flushedOffset;
     private volatile long lastStoreTimestamp;
     private MappingPrefaulter prefaulter;
+    /** Why the log can no longer be made durable; null while healthy. Set once. */
+    private volatile String fatalReason;
 
     /**
      * @param onAppend told of every appended message, in order, while the append lock is held; must be
@@ -97,8 +118,14 @@ public final class CommitLog {
     }
 
     public CommitLog(Path dir, int segmentSize, Clock clock, Consumer<DispatchRequest> onAppend, WritePath writePath) {
+        this(dir, segmentSize, clock, onAppend, writePath, FileSync.SYSTEM);
+    }
+
+    /** @param sync how segments and the directory are synced (a seam for failure tests) */
+    public CommitLog(Path dir, int segmentSize, Clock clock, Consumer<DispatchRequest> onAppend, WritePath writePath,
+                     FileSync sync) {
         this.writePath = writePath;
-        this.segments = SegmentList.open(dir, segmentSize);
+        this.segments = SegmentList.open(dir, segmentSize, sync, false);
         this.segmentSize = segmentSize;
         this.clock = clock;
         this.onAppend = onAppend;
@@ -124,6 +151,8 @@ public final class CommitLog {
     public long writtenOffset() { return writtenOffset; }
     /** Everything below this is durable. */
     public long flushedOffset() { return flushedOffset; }
+    /** Why the log failed to sync (fatal, see the class comment); empty while healthy. */
+    public Optional<String> fatalReason() { return Optional.ofNullable(fatalReason); }
 
     /** First physical offset still stored. */
     public long minOffset() {
@@ -254,6 +283,10 @@ public final class CommitLog {
     public long flush() {
         flushLock.lock();
         try {
+            String fatal = fatalReason;
+            if (fatal != null) {
+                throw new UncheckedIOException(new IOException("commit log is failed, not syncing again: " + fatal));
+            }
             long target = writtenOffset;
             long from = flushedOffset;
             if (target <= from) {
@@ -263,6 +296,9 @@ public final class CommitLog {
                 if (s.end() > from && s.start() < target && s.retain()) {
                     try {
                         s.forceData();
+                    } catch (IOException e) {
+                        fatalReason = "fdatasync of " + s.path() + " failed: " + e;
+                        throw new UncheckedIOException("flush of the commit log failed; the store stops accepting writes", e);
                     } finally {
                         s.release();
                     }
@@ -270,8 +306,6 @@ public final class CommitLog {
             }
             flushedOffset = target;
             return target;
-        } catch (IOException e) {
-            throw new UncheckedIOException("flush of the commit log failed", e);
         } finally {
             flushLock.unlock();
         }
@@ -372,6 +406,9 @@ public final class CommitLog {
         try {
             int position = (int) (physicalOffset - segment.start());
             if (writePath == WritePath.MAPPING) {
+                if (!segment.isAllocated(position, src.remaining())) {
+                    segment.allocate(position, position + src.remaining() + ALLOCATE_AHEAD);
+                }
                 segment.writeMapped(src, position);
             } else {
                 segment.write(src, position);

@@ -28,6 +28,9 @@ import org.slf4j.LoggerFactory;
  * </ul>
  * In SYNC_FLUSH mode, appends that do not wait (WAIT=false) are flushed by the same interval rule.
  *
+ * <p>A failed flush is fatal ({@link CommitLog#fatalReason()}): every waiter then and later is answered
+ * SERVICE_NOT_AVAILABLE with the reason, never PUT_OK, because no later sync can prove its bytes durable.
+ *
  * <p>Threading: {@link #awaitDurable} from any thread; the rest on the flush thread.
  */
 public final class FlushService {
@@ -74,12 +77,17 @@ public final class FlushService {
         }
         f.completeOnTimeout(stored.withStatus(PutStatus.FLUSH_DISK_TIMEOUT), syncTimeoutMillis, TimeUnit.MILLISECONDS);
         waiters.add(new Waiter(end, f, stored));
+        if (commitLog.fatalReason().isPresent()) {
+            // The flush thread may have failed the waiters just before we queued; answer ours now.
+            failWaiters(new ArrayList<>());
+            return f;
+        }
         Thread t = thread;
         if (parked && t != null) {
             LockSupport.unpark(t);
         }
         if (!running) {
-            drainAndFlush();
+            drainQuietly();
         }
         return f;
     }
@@ -105,7 +113,19 @@ public final class FlushService {
                 Thread.currentThread().interrupt();
             }
         }
-        drainAndFlush();
+        drainQuietly();
+    }
+
+    /** A flush on the caller's thread (store stopped); a failure is already answered to the waiters. */
+    private void drainQuietly() {
+        try {
+            drainAndFlush();
+        } catch (RuntimeException e) {
+            if (commitLog.fatalReason().isEmpty()) {
+                throw e;
+            }
+            LOG.error("commit log flush failed", e);
+        }
     }
 
     private void run() {
@@ -124,9 +144,31 @@ public final class FlushService {
                     intervalFlush();
                 }
             } catch (RuntimeException e) {
-                LOG.error("commit log flush failed; retrying", e);
-                LockSupport.parkNanos(this, intervalNanos);
+                if (commitLog.fatalReason().isPresent()) {
+                    failWaiters(new ArrayList<>());
+                    LOG.error("commit log flush failed; the store no longer acknowledges durable writes", e);
+                    // Nothing to retry: a later sync cannot vouch for pages the failed one may have dropped.
+                    while (running && commitLog.fatalReason().isPresent()) {
+                        failWaiters(new ArrayList<>());
+                        LockSupport.parkNanos(this, intervalNanos);
+                    }
+                } else {
+                    LOG.error("commit log flush failed; retrying", e);
+                    LockSupport.parkNanos(this, intervalNanos);
+                }
             }
+        }
+    }
+
+    /** Answers {@code batch} and every queued waiter: not durable, and never will be. */
+    private void failWaiters(List<Waiter> batch) {
+        for (Waiter w; (w = waiters.poll()) != null; ) {
+            batch.add(w);
+        }
+        String reason = commitLog.fatalReason().orElse("flush failed");
+        for (Waiter w : batch) {
+            w.future().complete(PutResult.refused(PutStatus.SERVICE_NOT_AVAILABLE,
+                    "stored but not durable, the store failed to sync: " + reason));
         }
     }
 
@@ -150,7 +192,17 @@ public final class FlushService {
         if (batch.isEmpty()) {
             return;
         }
-        long flushed = commitLog.flush();
+        long flushed;
+        try {
+            flushed = commitLog.flush();
+        } catch (RuntimeException e) {
+            if (commitLog.fatalReason().isPresent()) {
+                failWaiters(batch);
+            } else {
+                waiters.addAll(batch);
+            }
+            throw e;
+        }
         lastFlushMillis = clock.millis();
         for (Waiter w : batch) {
             if (w.end() <= flushed) {

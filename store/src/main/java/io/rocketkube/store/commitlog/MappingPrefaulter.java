@@ -74,6 +74,8 @@ final class MappingPrefaulter implements Runnable {
         }
         try {
             long end = Math.min(to, s.end());
+            // Blocks first, so the writer's mapped stores cannot fault on a full disk (CommitLog).
+            s.allocate((int) (from - s.start()), (int) (end - s.start()));
             int acc = 0;
             for (long p = (from + PAGE - 1) & -PAGE; p < end; p += PAGE) {
                 acc += s.mapped().get((int) (p - s.start()));
@@ -81,6 +83,10 @@ final class MappingPrefaulter implements Runnable {
             sink = acc;
             touchedTo = end;
             return end > from;
+        } catch (java.io.IOException e) {
+            // Disk full: the writer allocates for itself and refuses the append; retry after a pause.
+            LOG.debug("cannot allocate ahead of the writer", e);
+            return false;
         } finally {
             s.release();
         }

@@ -18,6 +18,9 @@ import java.nio.file.Path;
  * named by their starting byte offset. There is no checksum: every entry can be rebuilt from the
  * CommitLog, and recovery does so for the range after the last checkpoint.
  *
+ * <p>Entries are written through the mapping, so new files have their blocks allocated before they are
+ * mapped ({@link SegmentFile}): on a full disk creating the file fails, no mapped write faults.
+ *
  * <p><b>Threading.</b> One writer (the dispatcher, or recovery before the store opens), one flusher
  * (the checkpoint task) and any number of readers; every access to a file's mapping holds a reference
  * ({@link SegmentFile#retain()}), so a concurrent deleteTopic or retention can never unmap it
@@ -49,7 +52,14 @@ public final class ConsumeQueue {
 
     /** Opens (or creates) the queue in {@code dir}, finding min and max from the files. */
     public static ConsumeQueue open(Path dir, String topic, int queueId, int entriesPerFile) {
-        ConsumeQueue q = new ConsumeQueue(topic, queueId, SegmentList.open(dir, entriesPerFile * UNIT_SIZE), entriesPerFile);
+        return open(dir, topic, queueId, entriesPerFile, io.rocketkube.store.file.FileSync.SYSTEM);
+    }
+
+    /** As {@link #open(Path, String, int, int)}; {@code sync} syncs the directories of new files. */
+    public static ConsumeQueue open(Path dir, String topic, int queueId, int entriesPerFile,
+                                    io.rocketkube.store.file.FileSync sync) {
+        ConsumeQueue q = new ConsumeQueue(topic, queueId, SegmentList.open(dir, entriesPerFile * UNIT_SIZE, sync, true),
+                entriesPerFile);
         q.loadBounds();
         q.flushedOffset = q.maxOffset;
         return q;

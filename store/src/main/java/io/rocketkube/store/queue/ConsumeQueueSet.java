@@ -1,6 +1,7 @@
 package io.rocketkube.store.queue;
 
 import io.rocketkube.store.commitlog.TopicQueue;
+import io.rocketkube.store.file.FileSync;
 import io.rocketkube.store.file.StorePaths;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -25,16 +26,24 @@ public final class ConsumeQueueSet {
     private final int entriesPerFile;
     private final ConcurrentHashMap<TopicQueue, ConsumeQueue> queues = new ConcurrentHashMap<>();
 
-    private ConsumeQueueSet(Path root, int entriesPerFile) {
+    private final FileSync sync;
+
+    private ConsumeQueueSet(Path root, int entriesPerFile, FileSync sync) {
         this.root = root;
         this.entriesPerFile = entriesPerFile;
+        this.sync = sync;
     }
 
     /** Opens every queue found under {@code root}. Directories that are not queue ids are ignored. */
     public static ConsumeQueueSet open(Path root, int entriesPerFile) {
-        ConsumeQueueSet set = new ConsumeQueueSet(root, entriesPerFile);
+        return open(root, entriesPerFile, FileSync.SYSTEM);
+    }
+
+    /** As {@link #open(Path, int)}; {@code sync} syncs the directories of new queues and files. */
+    public static ConsumeQueueSet open(Path root, int entriesPerFile, FileSync sync) {
+        ConsumeQueueSet set = new ConsumeQueueSet(root, entriesPerFile, sync);
         try {
-            Files.createDirectories(root);
+            FileSync.createDirectories(root, sync);
             try (Stream<Path> topics = Files.list(root)) {
                 for (Path topicDir : (Iterable<Path>) topics::iterator) {
                     if (!Files.isDirectory(topicDir)) {
@@ -45,7 +54,7 @@ public final class ConsumeQueueSet {
                             Integer id = parseQueueId(qDir.getFileName().toString());
                             if (id != null && Files.isDirectory(qDir)) {
                                 String topic = topicDir.getFileName().toString();
-                                set.queues.put(new TopicQueue(topic, id), ConsumeQueue.open(qDir, topic, id, entriesPerFile));
+                                set.queues.put(new TopicQueue(topic, id), ConsumeQueue.open(qDir, topic, id, entriesPerFile, sync));
                             }
                         }
                     }
@@ -77,7 +86,7 @@ public final class ConsumeQueueSet {
         }
         Path dir = StorePaths.child(StorePaths.child(root, topic), Integer.toString(queueId));
         return queues.computeIfAbsent(new TopicQueue(topic, queueId),
-                tq -> ConsumeQueue.open(dir, topic, queueId, entriesPerFile));
+                tq -> ConsumeQueue.open(dir, topic, queueId, entriesPerFile, sync));
     }
 
     public Iterable<ConsumeQueue> all() {
