@@ -201,7 +201,9 @@ public final class DefaultMessageStore implements MessageStore {
             a = commitLog.append(batch);
         } catch (RuntimeException e) {
             LOG.error("append failed", e);
-            return CompletableFuture.completedFuture(PutResult.refused(PutStatus.SERVICE_NOT_AVAILABLE, "append failed: " + e.getMessage()));
+            String cause = e.getCause() == null ? "" : ": " + e.getCause().getMessage();
+            return CompletableFuture.completedFuture(PutResult.refused(PutStatus.SERVICE_NOT_AVAILABLE,
+                    "append failed: " + e.getMessage() + cause));
         }
         putCount.add(batch.count());
         putBytes.add(a.wroteBytes());
@@ -382,8 +384,14 @@ public final class DefaultMessageStore implements MessageStore {
         dispatcher.stop();
         boolean failed = fatalReason().isPresent();
         if (!failed) {
-            commitLog.flush();
-            writeCheckpoint();
+            try {
+                commitLog.flush();
+                writeCheckpoint();
+            } catch (RuntimeException e) {
+                // E.g. no space for the checkpoint: the next open scans from the last good one instead.
+                LOG.error("final flush or checkpoint failed; the next open will recover", e);
+                failed = true;
+            }
         }
         // After a failed sync, keep the abort marker and the old checkpoint: the next open must scan.
         boolean complete = !failed && dispatcher.dispatchedOffset() >= commitLog.writtenOffset();
