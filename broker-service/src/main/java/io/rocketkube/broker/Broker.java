@@ -163,6 +163,7 @@ public final class Broker implements AutoCloseable {
                 .flushMode(settings.flushMode())
                 .commitLogSegmentSize(settings.commitLogSegmentSize())
                 .fileReservedHours(settings.fileReservedHours())
+                .diskMaxUsedSpaceRatio(settings.diskMaxUsedSpaceRatio())
                 .maxMessageSize(settings.maxMessageSize() + RECORD_OVERHEAD)
                 .storeHost(storeHost)
                 .clock(clock)
