@@ -236,7 +236,14 @@ public final class Broker implements AutoCloseable {
             return false;
         }
         store.stats();
-        return true;
+        // A store whose sync failed cannot make writes durable again; only a restart (and recovery) helps.
+        return store.health().live();
+    }
+
+    /** Why the store can no longer make writes durable (a failed sync), for the liveness check; empty if healthy. */
+    public java.util.Optional<String> storeFatalReason() {
+        MessageStore s = store;
+        return s == null ? java.util.Optional.empty() : s.health().fatalReason();
     }
 
     public boolean isStarted() {
@@ -270,7 +277,12 @@ public final class Broker implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        store.flush();
+        try {
+            store.flush();
+        } catch (RuntimeException e) {
+            // A store that failed a sync cannot flush; shut the rest down anyway (recovery runs at the next start).
+            LOG.error("store flush at shutdown failed", e);
+        }
         registrar.close();
         holds.close();
         server.stop(java.time.Duration.ofMillis(Math.min(graceMillis, 2000)));

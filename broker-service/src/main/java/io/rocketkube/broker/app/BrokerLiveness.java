@@ -6,7 +6,10 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Liveness;
 
-/** Live: the remoting server listens, the broker pools are alive and its scheduler runs, and the store answers. */
+/**
+ * Live: the remoting server listens, the broker pools are alive and its scheduler runs, and the store answers
+ * and has never failed a sync (the reason is reported as {@code storeFailure}).
+ */
 @Liveness
 @ApplicationScoped
 public class BrokerLiveness implements HealthCheck {
@@ -22,6 +25,10 @@ public class BrokerLiveness implements HealthCheck {
         Broker broker = lifecycle.broker();
         // Not started yet is "live": startup is still running, and killing it would only restart recovery.
         boolean live = broker == null || broker.isLive(RESPOND_MILLIS);
-        return HealthCheckResponse.named("broker").status(live).build();
+        var response = HealthCheckResponse.named("broker").status(live);
+        if (broker != null) {
+            broker.storeFatalReason().ifPresent(reason -> response.withData("storeFailure", reason));
+        }
+        return response.build();
     }
 }
