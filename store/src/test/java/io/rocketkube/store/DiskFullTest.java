@@ -123,6 +123,24 @@ class DiskFullTest {
         }
     }
 
+    @Test
+    void retentionFreesSpaceWhileTheGateIsClosed() throws Exception {
+        fill(mount.resolve("filler"), 36L << 20);
+        // Retention on disk pressure at any hour (here run by hand, so the test decides when).
+        StoreConfig config = config().diskMaxUsedSpaceRatio(75).diskUsageThresholdPercent(70).build();
+        try (DefaultMessageStore store = DefaultMessageStore.open(config)) {
+            List<PutResult> acked = new ArrayList<>();
+            assertThat(appendUntilRefused(store, acked).status()).isEqualTo(PutStatus.DISK_FULL);
+            store.flush();
+
+            assertThat(store.runRetention()).as("segments deleted on disk pressure").isPositive();
+            assertThat(store.minPhysicalOffset()).isPositive();
+            PutResult after = await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> store.put(message(TOPIC, 0, "after retention")).join(), PutResult::isOk);
+            assertThat(after.firstQueueOffset()).isEqualTo(acked.size());
+        }
+    }
+
     private StoreConfig.Builder config() {
         return smallConfig(mount.resolve("store"))
                 .commitLogSegmentSize(1 << 20)
