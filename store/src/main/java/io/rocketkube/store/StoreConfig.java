@@ -27,7 +27,10 @@ import java.util.Objects;
  * @param diskUsageThresholdPercent above this disk usage, the oldest segments go at any hour (75)
  * @param diskMaxUsedSpaceRatio     write gate: above this percentage of the data directory's file system
  *                                  in use, appends are refused with {@link PutStatus#DISK_FULL} (75, the
- *                                  default of RocketMQ's {@code diskMaxUsedSpaceRatio}; 100 turns the gate off)
+ *                                  default of RocketMQ's {@code diskMaxUsedSpaceRatio}; 100 turns the gate off).
+ *                                  RocketMQ itself starts forced cleaning at this ratio and refuses writes
+ *                                  only at 90% ({@code diskSpaceWarningLevelRatio}); issue 16 asks for the
+ *                                  gate at this configurable ratio, so one setting serves both purposes
  * @param retentionCheckInterval    how often retention runs (10 s)
  * @param maxMessageSize            largest record accepted, in bytes (4 MiB)
  * @param prefaultLeadBytes         ASYNC_FLUSH: how far ahead of the write position a background thread

@@ -121,6 +121,7 @@ public final class BrokerInfoProcessor implements RequestProcessor {
         c.put("maxMessageSize", String.valueOf(settings.maxMessageSize()));
         c.put("fileReservedTime", String.valueOf(settings.fileReservedHours()));
         c.put("mappedFileSizeCommitLog", String.valueOf(settings.commitLogSegmentSize()));
+        c.put("diskMaxUsedSpaceRatio", String.valueOf(settings.diskMaxUsedSpaceRatio()));
         return c;
     }
 }
