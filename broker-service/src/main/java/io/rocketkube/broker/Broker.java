@@ -193,6 +193,7 @@ public final class Broker implements AutoCloseable {
                 .flushMode(settings.flushMode())
                 .commitLogSegmentSize(settings.commitLogSegmentSize())
                 .fileReservedHours(settings.fileReservedHours())
+                .diskMaxUsedSpaceRatio(settings.diskMaxUsedSpaceRatio())
                 .maxMessageSize(settings.maxMessageSize() + RECORD_OVERHEAD)
                 .storeHost(storeHost)
                 .clock(clock)
@@ -276,7 +277,14 @@ public final class Broker implements AutoCloseable {
             return Optional.of("broker pools shut down or scheduler not responding within " + timeoutMillis + " ms");
         }
         store.stats();
+        // A store whose sync failed cannot make writes durable again; only a restart (and recovery) helps.
         return store.health().notLiveReason(clock.millis(), STORE_STUCK_MILLIS);
+    }
+
+    /** Why the store can no longer make writes durable (a failed sync), for the liveness check; empty if healthy. */
+    public Optional<String> storeFatalReason() {
+        MessageStore s = store;
+        return s == null ? Optional.empty() : s.health().fatalReason();
     }
 
     public boolean isStarted() {
@@ -310,7 +318,12 @@ public final class Broker implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        store.flush();
+        try {
+            store.flush();
+        } catch (RuntimeException e) {
+            // A store that failed a sync cannot flush; shut the rest down anyway (recovery runs at the next start).
+            LOG.error("store flush at shutdown failed", e);
+        }
         registrar.close();
         holds.close();
         server.stop(java.time.Duration.ofMillis(Math.min(graceMillis, 2000)));

@@ -17,6 +17,8 @@ import java.util.Objects;
  * @param clientIdleTimeout    a client channel without heartbeat for this long is dropped
  * @param sendOnIoThread       plain sends to an existing topic are stored and answered on the connection's
  *                             I/O thread instead of the send pool (see {@code SendMessageProcessor})
+ * @param diskMaxUsedSpaceRatio sends are refused (SERVICE_NOT_AVAILABLE, "disk is full") once the store's
+ *                             file system is more than this percent used (1..100)
  */
 public record BrokerSettings(
         String clusterName,
@@ -42,7 +44,8 @@ public record BrokerSettings(
         Duration shutdownGrace,
         int ioThreads,
         int maxPullBytes,
-        boolean sendOnIoThread) {
+        boolean sendOnIoThread,
+        int diskMaxUsedSpaceRatio) {
 
     public BrokerSettings {
         Objects.requireNonNull(clusterName, "clusterName");
@@ -58,6 +61,9 @@ public record BrokerSettings(
         if (brokerId == 0 && role == BrokerRole.SLAVE) {
             throw new IllegalArgumentException("broker id 0 is the master; a SLAVE needs a non-zero broker-id");
         }
+        if (diskMaxUsedSpaceRatio < 1 || diskMaxUsedSpaceRatio > 100) {
+            throw new IllegalArgumentException("disk-max-used-space-ratio must be 1..100, was " + diskMaxUsedSpaceRatio);
+        }
         if (maxMessageSize < 1024 || defaultTopicQueueNums < 1) {
             throw new IllegalArgumentException("max-message-size must be >= 1024 and default-topic-queue-nums >= 1");
         }
@@ -68,42 +74,49 @@ public record BrokerSettings(
         return new BrokerSettings("DefaultCluster", "broker-a", 0, BrokerRole.ASYNC_MASTER, FlushMode.ASYNC_FLUSH,
                 storePath, host, 0, 0, namesrvAddr, host, true, true, 8, 4 * 1024 * 1024, 72, 64 * 1024 * 1024,
                 Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ofSeconds(120), Duration.ofSeconds(5), 2,
-                256 * 1024, true);
+                256 * 1024, true, 75);
     }
 
     public BrokerSettings withPort(int newPort) {
         return new BrokerSettings(clusterName, brokerName, brokerId, role, flushMode, storePath, host, newPort, haPort,
                 namesrvAddr, advertisedHost, autoCreateTopic, autoCreateSubscriptionGroup, defaultTopicQueueNums,
                 maxMessageSize, fileReservedHours, commitLogSegmentSize, registerInterval, offsetPersistInterval,
-                clientIdleTimeout, shutdownGrace, ioThreads, maxPullBytes, sendOnIoThread);
+                clientIdleTimeout, shutdownGrace, ioThreads, maxPullBytes, sendOnIoThread, diskMaxUsedSpaceRatio);
     }
 
     public BrokerSettings withFlushMode(FlushMode mode) {
         return new BrokerSettings(clusterName, brokerName, brokerId, role, mode, storePath, host, port, haPort,
                 namesrvAddr, advertisedHost, autoCreateTopic, autoCreateSubscriptionGroup, defaultTopicQueueNums,
                 maxMessageSize, fileReservedHours, commitLogSegmentSize, registerInterval, offsetPersistInterval,
-                clientIdleTimeout, shutdownGrace, ioThreads, maxPullBytes, sendOnIoThread);
+                clientIdleTimeout, shutdownGrace, ioThreads, maxPullBytes, sendOnIoThread, diskMaxUsedSpaceRatio);
     }
 
     public BrokerSettings withAutoCreate(boolean topics, boolean groups) {
         return new BrokerSettings(clusterName, brokerName, brokerId, role, flushMode, storePath, host, port, haPort,
                 namesrvAddr, advertisedHost, topics, groups, defaultTopicQueueNums,
                 maxMessageSize, fileReservedHours, commitLogSegmentSize, registerInterval, offsetPersistInterval,
-                clientIdleTimeout, shutdownGrace, ioThreads, maxPullBytes, sendOnIoThread);
+                clientIdleTimeout, shutdownGrace, ioThreads, maxPullBytes, sendOnIoThread, diskMaxUsedSpaceRatio);
     }
 
     public BrokerSettings withMaxMessageSize(int bytes) {
         return new BrokerSettings(clusterName, brokerName, brokerId, role, flushMode, storePath, host, port, haPort,
                 namesrvAddr, advertisedHost, autoCreateTopic, autoCreateSubscriptionGroup, defaultTopicQueueNums,
                 bytes, fileReservedHours, commitLogSegmentSize, registerInterval, offsetPersistInterval,
-                clientIdleTimeout, shutdownGrace, ioThreads, maxPullBytes, sendOnIoThread);
+                clientIdleTimeout, shutdownGrace, ioThreads, maxPullBytes, sendOnIoThread, diskMaxUsedSpaceRatio);
     }
 
     public BrokerSettings withSendOnIoThread(boolean inline) {
         return new BrokerSettings(clusterName, brokerName, brokerId, role, flushMode, storePath, host, port, haPort,
                 namesrvAddr, advertisedHost, autoCreateTopic, autoCreateSubscriptionGroup, defaultTopicQueueNums,
                 maxMessageSize, fileReservedHours, commitLogSegmentSize, registerInterval, offsetPersistInterval,
-                clientIdleTimeout, shutdownGrace, ioThreads, maxPullBytes, inline);
+                clientIdleTimeout, shutdownGrace, ioThreads, maxPullBytes, inline, diskMaxUsedSpaceRatio);
+    }
+
+    public BrokerSettings withDiskMaxUsedSpaceRatio(int percent) {
+        return new BrokerSettings(clusterName, brokerName, brokerId, role, flushMode, storePath, host, port, haPort,
+                namesrvAddr, advertisedHost, autoCreateTopic, autoCreateSubscriptionGroup, defaultTopicQueueNums,
+                maxMessageSize, fileReservedHours, commitLogSegmentSize, registerInterval, offsetPersistInterval,
+                clientIdleTimeout, shutdownGrace, ioThreads, maxPullBytes, sendOnIoThread, percent);
     }
 
     public boolean isMaster() {

@@ -26,7 +26,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
-import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -86,6 +85,9 @@ public final class DefaultMessageStore implements MessageStore {
     private final LoopMonitor schedulerMonitor;
     private final LoopMonitor checkpointMonitor;
     private final LoopMonitor retentionMonitor;
+    private final DiskSpaceGate diskGate;
+    /** Why an index or checkpoint sync failed (fatal, like a CommitLog sync); null while healthy. */
+    private volatile String indexFatalReason;
     private final LongAdder putCount = new LongAdder();
     private final LongAdder putBytes = new LongAdder();
     private volatile boolean closed;
@@ -117,6 +119,7 @@ public final class DefaultMessageStore implements MessageStore {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot lock store directory " + dir, e);
         }
+        this.diskGate = new DiskSpaceGate(dir, config.diskMaxUsedSpaceRatio(), System::nanoTime);
         try {
             this.checkpoint = new Checkpoint(dir.resolve("checkpoint"));
             this.abortMarker = new AbortMarker(dir.resolve("abort"));
@@ -128,10 +131,10 @@ public final class DefaultMessageStore implements MessageStore {
             hook.reach(CrashPoint.OPEN_AFTER_MARKER);
             ConcurrentLinkedQueue<DispatchRequest> hints = new ConcurrentLinkedQueue<>();
             this.commitLog = new CommitLog(dir.resolve("commitlog"), config.commitLogSegmentSize(), config.clock(), hints::offer,
-                    config.flushMode() == FlushMode.SYNC_FLUSH ? WritePath.CHANNEL : WritePath.MAPPING);
-            this.queues = ConsumeQueueSet.open(dir.resolve("consumequeue"), config.consumeQueueEntriesPerFile());
+                    config.flushMode() == FlushMode.SYNC_FLUSH ? WritePath.CHANNEL : WritePath.MAPPING, config.fileSync());
+            this.queues = ConsumeQueueSet.open(dir.resolve("consumequeue"), config.consumeQueueEntriesPerFile(), config.fileSync());
             this.index = IndexService.open(dir.resolve("index"), config.indexSlots(), config.indexMaxEntries(),
-                    this::lowerCheckpointTo);
+                    config.fileSync(), this::lowerCheckpointTo);
             // Under SYNC_FLUSH nothing is dispatched (visible to readers) before it is durable.
             this.dispatcher = new Dispatcher(commitLog, hints, queues, index, resolver, config.maxMessageSize(),
                     config.flushMode() == FlushMode.SYNC_FLUSH ? commitLog::flushedOffset : commitLog::writtenOffset,
@@ -143,7 +146,7 @@ public final class DefaultMessageStore implements MessageStore {
                     config.flushThoroughInterval(), config.syncFlushTimeout(), config.clock());
             flushService.monitorWith(health.loop("store-flush", true));
             this.retention = new RetentionService(commitLog, queues, index, dispatcher, config.clock(), config.fileReservedHours(),
-                    config.deleteWhenHour(), config.diskUsageThresholdPercent(), this::diskUsage);
+                    config.deleteWhenHour(), config.diskUsageThresholdPercent(), diskGate::measure);
 
             this.recovery = new Recovery(commitLog, queues, index, dispatcher, checkpoint, config.maxMessageSize(), config.clock(),
                     dir.resolve("quarantine"), hook).run(crashed || reindexOwed);
@@ -201,7 +204,9 @@ public final class DefaultMessageStore implements MessageStore {
 
     @Override
     public StoreHealth health() {
-        return health.snapshot();
+        // Sync failures are latched where they happen (CommitLog, index); mirror them into the registry.
+        fatalReason().ifPresent(health::latchFatal);
+        return health.snapshot(diskGate.isFull(), diskGate.usedRatio());
     }
 
     /** Where components latch fatal reasons and report problems (see {@link StoreHealth}). */
@@ -230,6 +235,14 @@ public final class DefaultMessageStore implements MessageStore {
             if (closed) {
                 return CompletableFuture.completedFuture(PutResult.refused(PutStatus.SERVICE_NOT_AVAILABLE, "store is closed"));
             }
+            Optional<String> fatal = fatalReason();
+            if (fatal.isPresent()) {
+                return CompletableFuture.completedFuture(PutResult.refused(PutStatus.SERVICE_NOT_AVAILABLE,
+                        "store failed, no longer accepting writes: " + fatal.get()));
+            }
+            if (diskGate.isFull()) {
+                return CompletableFuture.completedFuture(PutResult.refused(PutStatus.DISK_FULL, diskGate.refusal()));
+            }
             return append(requests);
         } finally {
             inFlight.decrementAndGet();
@@ -248,7 +261,9 @@ public final class DefaultMessageStore implements MessageStore {
             a = commitLog.append(batch);
         } catch (RuntimeException e) {
             LOG.error("append failed", e);
-            return CompletableFuture.completedFuture(PutResult.refused(PutStatus.SERVICE_NOT_AVAILABLE, "append failed: " + e.getMessage()));
+            String cause = e.getCause() == null ? "" : ": " + e.getCause().getMessage();
+            return CompletableFuture.completedFuture(PutResult.refused(PutStatus.SERVICE_NOT_AVAILABLE,
+                    "append failed: " + e.getMessage() + cause));
         }
         putCount.add(batch.count());
         putBytes.add(a.wroteBytes());
@@ -320,8 +335,15 @@ public final class DefaultMessageStore implements MessageStore {
         return commitLog.minOffset();
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * @throws IllegalArgumentException if the topic is not a safe directory name ({@code StorePaths});
+     *                                  nothing is deleted then
+     */
     @Override
     public void deleteTopic(String topic) {
+        io.rocketkube.store.file.StorePaths.requireSafeName(topic);
         queues.deleteTopic(topic);
         commitLog.forgetTopic(topic);
     }
@@ -364,6 +386,9 @@ public final class DefaultMessageStore implements MessageStore {
             if (closed) {
                 throw new IllegalStateException("store is closed");
             }
+            fatalReason().ifPresent(reason -> {
+                throw new IllegalStateException("store failed, no longer accepting writes: " + reason);
+            });
             return commitLog.appendRaw(physicalOffset, data);
         } finally {
             inFlight.decrementAndGet();
@@ -376,6 +401,16 @@ public final class DefaultMessageStore implements MessageStore {
         awaitDispatch(commitLog.writtenOffset());
         writeCheckpoint();
     }
+
+    /**
+     * Why the store can no longer make writes durable (the first failed sync of the CommitLog, a
+     * ConsumeQueue or the index); latched, so empty means no sync has ever failed.
+     */
+    public Optional<String> fatalReason() {
+        Optional<String> log = commitLog.fatalReason();
+        return log.isPresent() ? log : Optional.ofNullable(indexFatalReason);
+    }
+
 
     /** Runs one retention pass now (the scheduler also runs them); returns segments deleted. */
     public int runRetention() {
@@ -400,13 +435,30 @@ public final class DefaultMessageStore implements MessageStore {
             Thread.currentThread().interrupt();
         }
         flushService.stop();
-        // Flush before the dispatcher stops: under SYNC_FLUSH it dispatches only what is flushed.
-        commitLog.flush();
+        // After a failed sync, neither flush nor checkpoint: the marker stays and the next open scans.
+        boolean failed = fatalReason().isPresent();
+        if (!failed) {
+            try {
+                // Flush before the dispatcher stops: under SYNC_FLUSH it dispatches only what is flushed.
+                commitLog.flush();
+            } catch (RuntimeException e) {
+                LOG.error("final flush failed; the next open will recover", e);
+                failed = true;
+            }
+        }
         boolean stopped = dispatcher.stop();
         // The dispatcher is fenced off now, so the queues and the index are final. "Complete" is taken
         // from the offset this checkpoint records, not from live offsets read afterwards: the next
         // open trusts exactly that value when it finds no marker.
-        long safe = writeCheckpoint();
+        long safe = -1;
+        if (!failed) {
+            try {
+                safe = writeCheckpoint();
+            } catch (RuntimeException e) {
+                // E.g. no space for the checkpoint: the next open scans from the last good one instead.
+                LOG.error("final checkpoint failed; the next open will recover", e);
+            }
+        }
         hook.reach(CrashPoint.CLOSE_AFTER_CHECKPOINT);
         long written = commitLog.writtenOffset();
         index.close();
@@ -450,9 +502,18 @@ public final class DefaultMessageStore implements MessageStore {
 
     /** Returns the safe offset the checkpoint now holds. */
     private synchronized long writeCheckpoint() {
+        if (fatalReason().isPresent()) {
+            return lastCheckpointOffset; // the checkpoint must never vouch for bytes a failed sync may have lost
+        }
         long dispatched = dispatcher.dispatchedOffset();
-        queues.flushAll();
-        index.flush();
+        try {
+            queues.flushAll();
+            index.flush();
+        } catch (java.io.UncheckedIOException e) {
+            indexFatalReason = "sync of the consume queues or index failed: " + e.getCause();
+            LOG.error("index sync failed; the store no longer accepts writes", e);
+            throw e;
+        }
         long safe = Math.min(dispatched, commitLog.flushedOffset());
         if (safe != lastCheckpointOffset) {
             checkpoint.write(new Checkpoint.Values(safe, commitLog.minOffset(), config.clock().millis()));
@@ -486,15 +547,5 @@ public final class DefaultMessageStore implements MessageStore {
     private void schedulerBeat() {
         schedulerMonitor.attach(Thread.currentThread());
         schedulerMonitor.beat();
-    }
-
-    private double diskUsage() {
-        try {
-            FileStore fs = Files.getFileStore(config.dataDir());
-            long total = fs.getTotalSpace();
-            return total <= 0 ? 0 : (double) (total - fs.getUsableSpace()) / total;
-        } catch (IOException e) {
-            return 0;
-        }
     }
 }

@@ -73,7 +73,12 @@ public interface MessageStore extends AutoCloseable {
     /** First physical offset still stored. */
     long minPhysicalOffset();
 
-    /** Forgets a topic: its ConsumeQueues are deleted (CommitLog records stay until retention). */
+    /**
+     * Forgets a topic: its ConsumeQueues are deleted (CommitLog records stay until retention).
+     *
+     * @throws IllegalArgumentException if {@code topic} is not a single safe file name (empty, ".", "..",
+     *                                  or containing '/', '\\' or NUL); nothing is deleted then
+     */
     void deleteTopic(String topic);
 
     /** Topics with at least one ConsumeQueue. */
@@ -85,8 +90,9 @@ public interface MessageStore extends AutoCloseable {
     StoreStats stats();
 
     /**
-     * The store's background loops, latched fatal conditions and operator problems; the broker's
-     * liveness check asks {@link StoreHealth#notLiveReason} of it.
+     * The store's background loops, latched fatal conditions (a failed sync, a record the dispatcher
+     * cannot pass), operator problems and the disk-full write gate; the broker's liveness check asks
+     * {@link StoreHealth#notLiveReason} of it.
      */
     StoreHealth health();
 

@@ -13,8 +13,17 @@ public enum PutStatus {
     MESSAGE_ILLEGAL(false),
     /** Refused: properties longer than 32767 bytes. Nothing was written. */
     PROPERTIES_SIZE_EXCEEDED(false),
-    /** Refused: the store is shut down, read-only (replica), or failed to write. Nothing was acknowledged. */
+    /**
+     * Refused: the store is shut down, read-only (replica), or failed to write or sync. Nothing was
+     * acknowledged (after a failed sync, a waiting message may be stored but is not known durable).
+     */
     SERVICE_NOT_AVAILABLE(false),
+    /**
+     * Refused: the data directory's file system is fuller than
+     * {@link StoreConfig#diskMaxUsedSpaceRatio()}. Nothing was written. RocketMQ reports this as
+     * SERVICE_NOT_AVAILABLE ("the broker's disk is full").
+     */
+    DISK_FULL(false),
     /** Refused: the writer is overloaded. Nothing was written. */
     OS_PAGECACHE_BUSY(false),
     /** Refused: a new segment file could not be created. Nothing was written. */

@@ -1,5 +1,6 @@
 package io.rocketkube.store;
 
+import io.rocketkube.store.file.FileSync;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -24,12 +25,19 @@ import java.util.Objects;
  * @param fileReservedHours         CommitLog segments older than this are deleted (72)
  * @param deleteWhenHour            hour of day (in the clock's zone) at which expired segments go (4)
  * @param diskUsageThresholdPercent above this disk usage, the oldest segments go at any hour (75)
+ * @param diskMaxUsedSpaceRatio     write gate: above this percentage of the data directory's file system
+ *                                  in use, appends are refused with {@link PutStatus#DISK_FULL} (75, the
+ *                                  default of RocketMQ's {@code diskMaxUsedSpaceRatio}; 100 turns the gate off).
+ *                                  RocketMQ itself starts forced cleaning at this ratio and refuses writes
+ *                                  only at 90% ({@code diskSpaceWarningLevelRatio}); issue 16 asks for the
+ *                                  gate at this configurable ratio, so one setting serves both purposes
  * @param retentionCheckInterval    how often retention runs (10 s)
  * @param maxMessageSize            largest record accepted, in bytes (4 MiB)
  * @param prefaultLeadBytes         ASYNC_FLUSH: how far ahead of the write position a background thread
  *                                  pre-faults the CommitLog mapping (16 MiB; 0 turns it off)
  * @param storeHost                 the broker's client-facing address, written into every record
  * @param clock                     the store time source (store timestamps, retention)
+ * @param fileSync                  how files and directories are synced ({@code FileSync.SYSTEM}; a seam)
  */
 public record StoreConfig(
         Path dataDir,
@@ -50,7 +58,9 @@ public record StoreConfig(
         int maxMessageSize,
         long prefaultLeadBytes,
         InetSocketAddress storeHost,
-        Clock clock) {
+        Clock clock,
+        int diskMaxUsedSpaceRatio,
+        FileSync fileSync) {
 
     public static final int DEFAULT_SEGMENT_SIZE = 1 << 30;
 
@@ -64,6 +74,7 @@ public record StoreConfig(
         Objects.requireNonNull(retentionCheckInterval, "retentionCheckInterval");
         Objects.requireNonNull(storeHost, "storeHost");
         Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(fileSync, "fileSync");
         if (storeHost.getAddress() == null) {
             throw new IllegalArgumentException("storeHost must be a resolved address: " + storeHost);
         }
@@ -78,6 +89,7 @@ public record StoreConfig(
         require(indexMaxEntries >= 2, "indexMaxEntries must be >= 2");
         require(fileReservedHours >= 0, "fileReservedHours must be >= 0");
         require(deleteWhenHour >= 0 && deleteWhenHour <= 23, "deleteWhenHour must be 0..23");
+        require(diskMaxUsedSpaceRatio >= 1 && diskMaxUsedSpaceRatio <= 100, "diskMaxUsedSpaceRatio must be 1..100");
         require(diskUsageThresholdPercent >= 1 && diskUsageThresholdPercent <= 100, "diskUsageThresholdPercent must be 1..100");
         requirePositive(flushInterval, "flushInterval");
         requirePositive(flushThoroughInterval, "flushThoroughInterval");
@@ -111,6 +123,8 @@ public record StoreConfig(
         b.prefaultLeadBytes = prefaultLeadBytes;
         b.storeHost = storeHost;
         b.clock = clock;
+        b.diskMaxUsedSpaceRatio = diskMaxUsedSpaceRatio;
+        b.fileSync = fileSync;
         return b;
     }
 
@@ -145,6 +159,8 @@ public record StoreConfig(
         private long prefaultLeadBytes = 16L << 20;
         private InetSocketAddress storeHost = new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 10911);
         private Clock clock = Clock.systemDefaultZone();
+        private int diskMaxUsedSpaceRatio = 75;
+        private FileSync fileSync = FileSync.SYSTEM;
 
         private Builder(Path dataDir) {
             this.dataDir = dataDir;
@@ -168,12 +184,14 @@ public record StoreConfig(
         public Builder prefaultLeadBytes(long v) { prefaultLeadBytes = v; return this; }
         public Builder storeHost(InetSocketAddress v) { storeHost = v; return this; }
         public Builder clock(Clock v) { clock = v; return this; }
+        public Builder diskMaxUsedSpaceRatio(int v) { diskMaxUsedSpaceRatio = v; return this; }
+        public Builder fileSync(FileSync v) { fileSync = v; return this; }
 
         public StoreConfig build() {
             return new StoreConfig(dataDir, commitLogSegmentSize, flushMode, flushInterval, flushLeastPages,
                     flushThoroughInterval, syncFlushTimeout, consumeQueueEntriesPerFile, checkpointInterval,
                     indexSlots, indexMaxEntries, fileReservedHours, deleteWhenHour, diskUsageThresholdPercent,
-                    retentionCheckInterval, maxMessageSize, prefaultLeadBytes, storeHost, clock);
+                    retentionCheckInterval, maxMessageSize, prefaultLeadBytes, storeHost, clock, diskMaxUsedSpaceRatio, fileSync);
         }
     }
 }

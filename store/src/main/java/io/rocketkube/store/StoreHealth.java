@@ -15,6 +15,8 @@ import java.util.Optional;
  *   dispatcher cannot get past, a failed fsync): restart. Never cleared while the store is open.</li>
  *   <li>{@link #problems}: things an operator must look at but that do not stop serving (segments moved
  *   to quarantine by recovery). A restart would not help, so they do not affect liveness.</li>
+ *   <li>{@link #diskFull}: the write gate ({@link StoreConfig#diskMaxUsedSpaceRatio()}) refuses appends.
+ *   It clears by itself once space is freed, so it is not a liveness failure either.</li>
  * </ul>
  * More fatal reasons are added by latching them in {@code health.HealthState}; the record needs no change.
  *
@@ -22,8 +24,11 @@ import java.util.Optional;
  * @param threads one entry per background loop
  * @param fatal   latched fatal reasons, oldest first
  * @param problems operator-visible findings that do not affect liveness
+ * @param diskFull      the disk-use write gate is closed
+ * @param diskUsedRatio fraction 0..1 of the data directory's file system in use, as last measured
  */
-public record StoreHealth(boolean open, List<ThreadHealth> threads, List<String> fatal, List<String> problems) {
+public record StoreHealth(boolean open, List<ThreadHealth> threads, List<String> fatal, List<String> problems,
+                          boolean diskFull, double diskUsedRatio) {
 
     public StoreHealth {
         threads = List.copyOf(threads);
@@ -70,6 +75,21 @@ public record StoreHealth(boolean open, List<ThreadHealth> threads, List<String>
             }
         }
         return Optional.empty();
+    }
+
+    /** Whether appends are accepted now: open, nothing fatal latched, disk below the write gate. */
+    public boolean writable() {
+        return open && fatal.isEmpty() && !diskFull;
+    }
+
+    /** Whether nothing fatal is latched (a full disk or a stuck loop do not count here; see {@link #notLiveReason}). */
+    public boolean live() {
+        return fatal.isEmpty();
+    }
+
+    /** The latched fatal reasons joined, empty while none is latched. */
+    public Optional<String> fatalReason() {
+        return fatal.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", fatal));
     }
 
     /** Failed iterations of all loops since open. */

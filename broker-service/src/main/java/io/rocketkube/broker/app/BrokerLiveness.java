@@ -8,7 +8,7 @@ import org.eclipse.microprofile.health.Liveness;
 
 /**
  * Live: the remoting server listens, the broker pools are alive and its scheduler runs, and the store answers
- * with no dead or stuck critical thread and no latched fatal error. DOWN carries the reason.
+ * with no dead or stuck critical thread and no latched fatal error (e.g. a failed sync). DOWN carries the reason.
  */
 @Liveness
 @ApplicationScoped

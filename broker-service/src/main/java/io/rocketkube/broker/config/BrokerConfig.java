@@ -74,6 +74,13 @@ public interface BrokerConfig {
     @WithDefault("72")
     int fileReservedHours();
 
+    /**
+     * Percent of the store's file system in use above which sends are refused with SERVICE_NOT_AVAILABLE
+     * ("disk is full"), before the disk is really full (RocketMQ's {@code diskMaxUsedSpaceRatio}).
+     */
+    @WithDefault("75")
+    int diskMaxUsedSpaceRatio();
+
     @WithDefault("1073741824")
     int commitLogSegmentSize();
 

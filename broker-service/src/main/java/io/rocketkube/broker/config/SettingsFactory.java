@@ -31,7 +31,8 @@ public final class SettingsFactory {
                 Path.of(c.storePath()), c.host(), c.port(), c.haPort(), c.namesrvAddr(), advertised,
                 c.autoCreateTopic(), c.autoCreateSubscriptionGroup(), c.defaultTopicQueueNums(), c.maxMessageSize(),
                 c.fileReservedHours(), c.commitLogSegmentSize(), c.registerInterval(), c.offsetPersistInterval(),
-                c.clientIdleTimeout(), c.shutdownGrace(), c.ioThreads(), c.maxPullBytes(), c.sendOnIoThread());
+                c.clientIdleTimeout(), c.shutdownGrace(), c.ioThreads(), c.maxPullBytes(), c.sendOnIoThread(),
+                c.diskMaxUsedSpaceRatio());
     }
 
     /** The explicit id, else the pod ordinal ({@code broker-a-1} → 1), else 0. */

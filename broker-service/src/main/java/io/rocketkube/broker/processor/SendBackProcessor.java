@@ -103,6 +103,8 @@ public final class SendBackProcessor implements RequestProcessor {
                 .waitStoreMsgOk(false).build();
         return store.put(retry).thenApply(result -> result.status().isStored()
                 ? request.response(ResponseCode.SUCCESS)
-                : request.response(ResponseCode.SYSTEM_ERROR, result.status().name()));
+                // SYSTEM_ERROR as the reference broker answers a failed send-back (the client then resends
+                // the message itself); the remark says why, e.g. that the disk is full.
+                : request.response(ResponseCode.SYSTEM_ERROR, SendMessageProcessor.refusalRemark(result)));
     }
 }

@@ -197,19 +197,29 @@ public final class SendMessageProcessor implements RequestProcessor {
                 ? inet : new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0);
     }
 
+    /**
+     * The remark of a refused send. A full disk is answered as RocketMQ does (SERVICE_NOT_AVAILABLE with
+     * "service not available now ... the broker's disk is full"), so clients and operators recognise it.
+     */
+    static String refusalRemark(PutResult result) {
+        String detail = result.errorMessage() == null ? "" : ": " + result.errorMessage();
+        return switch (result.status()) {
+            case OS_PAGECACHE_BUSY -> "[PC_SYNCHRONIZED]broker busy, start flow control for a while";
+            case DISK_FULL -> "service not available now, the broker's disk is full" + detail;
+            default -> result.status() + detail;
+        };
+    }
+
     private RemotingCommand response(RemotingCommand request, PutResult result, int queueId) {
         int code = switch (result.status()) {
             case PUT_OK -> ResponseCode.SUCCESS;
             case FLUSH_DISK_TIMEOUT -> ResponseCode.FLUSH_DISK_TIMEOUT;
             case MESSAGE_ILLEGAL, PROPERTIES_SIZE_EXCEEDED -> ResponseCode.MESSAGE_ILLEGAL;
-            case SERVICE_NOT_AVAILABLE -> ResponseCode.SERVICE_NOT_AVAILABLE;
+            case SERVICE_NOT_AVAILABLE, DISK_FULL -> ResponseCode.SERVICE_NOT_AVAILABLE;
             case OS_PAGECACHE_BUSY, CREATE_MAPPED_FILE_FAILED, UNKNOWN_ERROR -> ResponseCode.SYSTEM_ERROR;
         };
         if (!result.status().isStored()) {
-            String remark = result.status() == io.rocketkube.store.PutStatus.OS_PAGECACHE_BUSY
-                    ? "[PC_SYNCHRONIZED]broker busy, start flow control for a while"
-                    : result.status() + (result.errorMessage() == null ? "" : ": " + result.errorMessage());
-            return request.response(code, remark);
+            return request.response(code, refusalRemark(result));
         }
         StringBuilder msgIds = new StringBuilder();
         for (int i = 0; i < result.messageCount(); i++) {

@@ -29,6 +29,9 @@ import org.slf4j.LoggerFactory;
  * </ul>
  * In SYNC_FLUSH mode, appends that do not wait (WAIT=false) are flushed by the same interval rule.
  *
+ * <p>A failed flush is fatal ({@link CommitLog#fatalReason()}): every waiter then and later is answered
+ * SERVICE_NOT_AVAILABLE with the reason, never PUT_OK, because no later sync can prove its bytes durable.
+ *
  * <p>Threading: {@link #awaitDurable} from any thread; the rest on the flush thread.
  */
 public final class FlushService {
@@ -82,12 +85,17 @@ public final class FlushService {
         }
         f.completeOnTimeout(stored.withStatus(PutStatus.FLUSH_DISK_TIMEOUT), syncTimeoutMillis, TimeUnit.MILLISECONDS);
         waiters.add(new Waiter(end, f, stored));
+        if (commitLog.fatalReason().isPresent()) {
+            // The flush thread may have failed the waiters just before we queued; answer ours now.
+            failWaiters(new ArrayList<>());
+            return f;
+        }
         Thread t = thread;
         if (parked && t != null) {
             LockSupport.unpark(t);
         }
         if (!running) {
-            drainAndFlush();
+            drainQuietly();
         }
         return f;
     }
@@ -114,7 +122,19 @@ public final class FlushService {
                 Thread.currentThread().interrupt();
             }
         }
-        drainAndFlush();
+        drainQuietly();
+    }
+
+    /** A flush on the caller's thread (store stopped); a failure is already answered to the waiters. */
+    private void drainQuietly() {
+        try {
+            drainAndFlush();
+        } catch (RuntimeException e) {
+            if (commitLog.fatalReason().isEmpty()) {
+                throw e;
+            }
+            LOG.error("commit log flush failed", e);
+        }
     }
 
     private void run() {
@@ -134,12 +154,34 @@ public final class FlushService {
                 }
                 monitor.beat();
             } catch (Throwable e) {
-                // Any Throwable: an Error escaping here would end the thread, and every later SYNC_FLUSH
-                // append would time out with nobody noticing. A persistent failure stops the heartbeat.
-                long backoff = monitor.failed(e);
-                LOG.error("commit log flush failed; retrying in {} ms", backoff, e);
-                LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(backoff));
+                if (commitLog.fatalReason().isPresent()) {
+                    failWaiters(new ArrayList<>());
+                    LOG.error("commit log flush failed; the store no longer acknowledges durable writes", e);
+                    // Nothing to retry: a later sync cannot vouch for pages the failed one may have dropped.
+                    while (running && commitLog.fatalReason().isPresent()) {
+                        failWaiters(new ArrayList<>());
+                        LockSupport.parkNanos(this, intervalNanos);
+                    }
+                } else {
+                    // Any Throwable: an Error escaping here would end the thread, and every later SYNC_FLUSH
+                    // append would time out with nobody noticing. A persistent failure stops the heartbeat.
+                    long backoff = monitor.failed(e);
+                    LOG.error("commit log flush failed; retrying in {} ms", backoff, e);
+                    LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(backoff));
+                }
             }
+        }
+    }
+
+    /** Answers {@code batch} and every queued waiter: not durable, and never will be. */
+    private void failWaiters(List<Waiter> batch) {
+        for (Waiter w; (w = waiters.poll()) != null; ) {
+            batch.add(w);
+        }
+        String reason = commitLog.fatalReason().orElse("flush failed");
+        for (Waiter w : batch) {
+            w.future().complete(PutResult.refused(PutStatus.SERVICE_NOT_AVAILABLE,
+                    "stored but not durable, the store failed to sync: " + reason));
         }
     }
 
@@ -163,7 +205,17 @@ public final class FlushService {
         if (batch.isEmpty()) {
             return;
         }
-        long flushed = commitLog.flush();
+        long flushed;
+        try {
+            flushed = commitLog.flush();
+        } catch (RuntimeException e) {
+            if (commitLog.fatalReason().isPresent()) {
+                failWaiters(batch);
+            } else {
+                waiters.addAll(batch);
+            }
+            throw e;
+        }
         lastFlushMillis = clock.millis();
         for (Waiter w : batch) {
             if (w.end() <= flushed) {

@@ -85,6 +85,12 @@ public final class RecordBatchEncoder {
         if (r.queueId() < 0) {
             throw new Refusal(PutStatus.MESSAGE_ILLEGAL, "queueId must be >= 0, was " + r.queueId());
         }
+        // The topic becomes a ConsumeQueue directory name; refuse it here, before anything is written,
+        // rather than have the dispatcher fail on it later.
+        String unsafe = io.rocketkube.store.file.StorePaths.unsafeReason(r.topic());
+        if (unsafe != null) {
+            throw new Refusal(PutStatus.MESSAGE_ILLEGAL, "topic is not a safe store name: " + unsafe);
+        }
         if (r.bornHost().getAddress() == null) {
             throw new Refusal(PutStatus.MESSAGE_ILLEGAL, "bornHost must be resolved: " + r.bornHost());
         }

@@ -37,15 +37,23 @@ public final class SegmentFile {
     private final int size;
     private final FileChannel channel;
     private final MappedByteBuffer mapped;
+    /** Zeros written by {@link #allocate}: 1 MiB chunks keep the syscall count low (1024 per GiB). */
+    private static final int ALLOCATE_CHUNK = 1 << 20;
+    private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(ALLOCATE_CHUNK).asReadOnlyBuffer();
+
+    private final FileSync sync;
     private final AtomicInteger refs = new AtomicInteger(1);
     private volatile boolean destroyed;
+    /** Bytes below this (from the position allocation started at) have disk blocks; guarded by this. */
+    private volatile int allocatedTo;
 
-    private SegmentFile(Path path, long start, int size, FileChannel channel, MappedByteBuffer mapped) {
+    private SegmentFile(Path path, long start, int size, FileChannel channel, MappedByteBuffer mapped, FileSync sync) {
         this.path = path;
         this.start = start;
         this.size = size;
         this.channel = channel;
         this.mapped = mapped;
+        this.sync = sync;
     }
 
     /** The file name for a segment starting at {@code start}. */
@@ -68,11 +76,32 @@ public final class SegmentFile {
 
     /** Creates (or reopens, keeping its bytes) the segment of {@code size} bytes starting at {@code start}. */
     public static SegmentFile open(Path dir, long start, int size) {
+        return open(dir, start, size, FileSync.SYSTEM, false);
+    }
+
+    /**
+     * Creates (or reopens, keeping its bytes) the segment of {@code size} bytes starting at {@code start}.
+     * A created file has its directory synced and, if {@code allocateIfCreated}, all its blocks allocated
+     * before it is mapped.
+     *
+     * @throws UncheckedIOException if the file cannot be created, allocated (disk full) or mapped; a file
+     *                              this call created is deleted again then
+     */
+    public static SegmentFile open(Path dir, long start, int size, FileSync sync, boolean allocateIfCreated) {
         Path path = dir.resolve(fileName(start));
         FileChannel ch = null;
+        boolean created = false;
         try {
-            Files.createDirectories(dir);
-            ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            FileSync.createDirectories(dir, sync);
+            try {
+                ch = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
+                created = true;
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                ch = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            }
+            if (created && allocateIfCreated) {
+                writeZeros(ch, 0, size);
+            }
             if (ch.size() != size) {
                 if (ch.size() > size) {
                     throw new IOException(path + " is " + ch.size() + " bytes, larger than the segment size " + size);
@@ -81,11 +110,58 @@ public final class SegmentFile {
                     raf.setLength(size);
                 }
             }
+            if (created) {
+                sync.forceDirectory(dir);
+            }
             MappedByteBuffer map = ch.map(FileChannel.MapMode.READ_WRITE, 0, size);
-            return new SegmentFile(path, start, size, ch, map);
+            SegmentFile f = new SegmentFile(path, start, size, ch, map, sync);
+            f.allocatedTo = created && allocateIfCreated ? size : 0;
+            return f;
         } catch (IOException e) {
             closeQuietly(ch);
+            if (created) {
+                try {
+                    Files.deleteIfExists(path);
+                } catch (IOException ignored) {
+                    // Best effort: a leftover empty segment is zero-filled and read as the end of data.
+                }
+            }
             throw new UncheckedIOException("cannot open segment " + path, e);
+        }
+    }
+
+    /**
+     * Allocates disk blocks for {@code [max(from, allocated end), upTo)} by writing zeros through the
+     * channel, so a later mapped write there cannot fault on a full disk. {@code from} must be at or
+     * past every byte of data in the file (the write position): zeros are never written below it.
+     *
+     * @throws IOException on a full disk (nothing below the old allocated end is touched)
+     */
+    public synchronized void allocate(int from, int upTo) throws IOException {
+        int to = Math.min(upTo, size);
+        int at = Math.max(from, allocatedTo);
+        if (at >= to) {
+            return;
+        }
+        writeZeros(channel, at, to);
+        allocatedTo = to;
+    }
+
+    /** Whether {@code [position, position + length)} is known to be allocated by {@link #allocate}. */
+    public boolean isAllocated(int position, int length) {
+        return (long) position + length <= allocatedTo;
+    }
+
+    /**
+     * Writes zeros over {@code [from, to)} of {@code ch} in 1 MiB chunks: allocates the blocks, so a full
+     * disk shows as an {@code IOException} here rather than a fault on a later mapped write.
+     */
+    public static void writeZeros(FileChannel ch, long from, long to) throws IOException {
+        long pos = from;
+        while (pos < to) {
+            ByteBuffer z = ZEROS.duplicate();
+            z.limit((int) Math.min(z.capacity(), to - pos));
+            pos += ch.write(z, pos);
         }
     }
 
@@ -141,7 +217,7 @@ public final class SegmentFile {
 
     /** {@code fdatasync}: every byte written so far, through channel or mapping, is durable on return. */
     public void forceData() throws IOException {
-        channel.force(false);
+        sync.forceData(channel, path);
     }
 
     /** {@code msync} of a range of the mapping. */
@@ -151,6 +227,9 @@ public final class SegmentFile {
 
     /** Zeroes {@code [from, size)} by truncating and re-extending the file (no blocks stay allocated). */
     public void zeroFrom(int from) throws IOException {
+        synchronized (this) {
+            allocatedTo = Math.min(allocatedTo, from);
+        }
         channel.truncate(from);
         try (var raf = new java.io.RandomAccessFile(path.toFile(), "rw")) {
             raf.setLength(size);

@@ -20,11 +20,20 @@ public final class SegmentList {
 
     private final Path dir;
     private final int segmentSize;
+    private final FileSync sync;
+    private final boolean allocateNew;
     private final ConcurrentSkipListMap<Long, SegmentFile> segments = new ConcurrentSkipListMap<>();
 
-    private SegmentList(Path dir, int segmentSize) {
+    private SegmentList(Path dir, int segmentSize, FileSync sync, boolean allocateNew) {
         this.dir = dir;
         this.segmentSize = segmentSize;
+        this.sync = sync;
+        this.allocateNew = allocateNew;
+    }
+
+    /** {@link #open(Path, int, FileSync, boolean)} with the system sync and sparse new segments. */
+    public static SegmentList open(Path dir, int segmentSize) {
+        return open(dir, segmentSize, FileSync.SYSTEM, false);
     }
 
     /**
@@ -34,11 +43,14 @@ public final class SegmentList {
      * @throws IllegalStateException if a file is too large, or a start offset is not a multiple
      *                               of the segment size. A shorter file (cut by something else than
      *                               us) is extended with zeros, which recovery then reads as the end of data.
+     * @param sync        how segments are synced ({@link SegmentFile#forceData()}, new files' directory)
+     * @param allocateNew whether segments this list creates get all their blocks allocated up front
+     *                    (written through the mapping anywhere: ConsumeQueue)
      */
-    public static SegmentList open(Path dir, int segmentSize) {
-        SegmentList list = new SegmentList(dir, segmentSize);
+    public static SegmentList open(Path dir, int segmentSize, FileSync sync, boolean allocateNew) {
+        SegmentList list = new SegmentList(dir, segmentSize, sync, allocateNew);
         try {
-            Files.createDirectories(dir);
+            FileSync.createDirectories(dir, sync);
             try (Stream<Path> files = Files.list(dir)) {
                 for (Path p : (Iterable<Path>) files::iterator) {
                     long start = SegmentFile.parseStart(p.getFileName().toString());
@@ -52,7 +64,7 @@ public final class SegmentList {
                     if (length > segmentSize) {
                         throw new IllegalStateException(p + " is " + length + " bytes, larger than the segment size " + segmentSize);
                     }
-                    list.segments.put(start, SegmentFile.open(dir, start, segmentSize));
+                    list.segments.put(start, SegmentFile.open(dir, start, segmentSize, sync, false));
                 }
             }
         } catch (IOException e) {
@@ -99,7 +111,7 @@ public final class SegmentList {
         if (existing != null) {
             return existing;
         }
-        SegmentFile created = SegmentFile.open(dir, start, segmentSize);
+        SegmentFile created = SegmentFile.open(dir, start, segmentSize, sync, allocateNew);
         SegmentFile raced = segments.putIfAbsent(start, created);
         if (raced != null) {
             created.close();

@@ -53,11 +53,17 @@ public final class HealthState {
         open = false;
     }
 
+    /** The health now, without disk figures (tests of the loops alone). */
     public StoreHealth snapshot() {
+        return snapshot(false, 0);
+    }
+
+    /** The health now; the disk figures come from the store's write gate. */
+    public StoreHealth snapshot(boolean diskFull, double diskUsedRatio) {
         List<StoreHealth.ThreadHealth> threads = new ArrayList<>();
         for (LoopMonitor m : loops) {
             threads.add(m.snapshot());
         }
-        return new StoreHealth(open, threads, fatal, problems);
+        return new StoreHealth(open, threads, fatal, problems, diskFull, diskUsedRatio);
     }
 }

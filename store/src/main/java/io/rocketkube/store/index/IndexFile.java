@@ -1,5 +1,7 @@
 package io.rocketkube.store.index;
 
+import io.rocketkube.store.file.FileSync;
+import io.rocketkube.store.file.SegmentFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -43,6 +45,12 @@ import java.util.zip.CRC32;
  * the entries it keeps ({@link #truncateFrom}). Entries are appended in physical-offset order, which is
  * what lets truncation cut the tail by offset.
  *
+ * <p><b>Allocation.</b> Everything is written through the mapping, where a full disk would fault
+ * (SIGBUS) instead of failing; so a new file has its header and slot table allocated before it is
+ * mapped, and entries are allocated {@link #ALLOCATE_AHEAD} at a time before they are written
+ * ({@link SegmentFile#writeZeros}); a full disk is then an exception from {@link #put} with nothing
+ * written. (Allocating a default 420 MB file whole would write that much per file for nothing.)
+ *
  * <p><b>Threading.</b> One writer (the dispatcher) and concurrent readers; all methods synchronize on the
  * file, which is uncontended in practice (the dispatcher is the only frequent caller).
  */
@@ -77,6 +85,8 @@ public final class IndexFile {
     private final int maxEntries;
     private final int entriesAt;
     private int count;
+    /** Bytes of the file known to have disk blocks (written by us); guarded by this. */
+    private long allocatedTo;
     private boolean closed;
     private long beginTimestamp;
     private long endTimestamp;
@@ -97,9 +107,26 @@ public final class IndexFile {
         return HEADER_SIZE + (long) slots * SLOT_SIZE + (long) maxEntries * ENTRY_SIZE;
     }
 
-    /** Creates an empty file (sparse) and writes its header. */
+    /** Entry bytes allocated at a time ahead of the writer (1 MiB: ~43 000 entries per zero write). */
+    static final int ALLOCATE_AHEAD = 1 << 20;
+
+    /**
+     * Creates an empty file (sparse past the slot table, which is allocated) and writes its header; the
+     * directory is synced so the new name survives a crash.
+     */
     public static IndexFile create(Path path, int slots, int maxEntries, long beginPhy, long beginTimestamp) {
+        return create(path, slots, maxEntries, beginPhy, beginTimestamp, FileSync.SYSTEM);
+    }
+
+    /** As {@link #create(Path, int, int, long, long)}, syncing the directory with {@code sync}. */
+    public static IndexFile create(Path path, int slots, int maxEntries, long beginPhy, long beginTimestamp, FileSync sync) {
         IndexFile f = map(path, slots, maxEntries, true);
+        try {
+            sync.forceDirectory(path.toAbsolutePath().getParent());
+        } catch (IOException e) {
+            f.destroy();
+            throw new UncheckedIOException("cannot sync the directory of new index file " + path, e);
+        }
         f.count = 1;
         f.beginPhy = beginPhy;
         f.endPhy = beginPhy;
@@ -139,6 +166,7 @@ public final class IndexFile {
         }
         IndexFile f = map(path, header.getInt(SLOT_COUNT_OFFSET), header.getInt(MAX_ENTRIES_OFFSET), false);
         f.count = header.getInt(ENTRY_COUNT_OFFSET);
+        f.allocatedTo = f.entriesAt + (long) f.count * ENTRY_SIZE;
         f.beginTimestamp = header.getLong(BEGIN_TIMESTAMP_OFFSET);
         f.endTimestamp = header.getLong(END_TIMESTAMP_OFFSET);
         f.beginPhy = header.getLong(BEGIN_PHY_OFFSET);
@@ -181,13 +209,25 @@ public final class IndexFile {
                     ? FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE)
                     : FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
             long size = fileSize(slots, maxEntries);
+            long allocated = 0;
             if (create) {
+                allocated = HEADER_SIZE + (long) slots * SLOT_SIZE;
+                SegmentFile.writeZeros(ch, 0, allocated);
                 try (var raf = new java.io.RandomAccessFile(path.toFile(), "rw")) {
                     raf.setLength(size);
                 }
             }
-            return new IndexFile(path, ch, ch.map(FileChannel.MapMode.READ_WRITE, 0, size), slots, maxEntries);
+            IndexFile f = new IndexFile(path, ch, ch.map(FileChannel.MapMode.READ_WRITE, 0, size), slots, maxEntries);
+            f.allocatedTo = allocated;
+            return f;
         } catch (IOException e) {
+            if (create) {
+                try {
+                    java.nio.file.Files.deleteIfExists(path);
+                } catch (IOException ignored) {
+                    // best effort; a headerless file is found corrupt and deleted at the next open
+                }
+            }
             if (ch != null) {
                 try {
                     ch.close();
@@ -224,6 +264,7 @@ public final class IndexFile {
         int slotAt = HEADER_SIZE + (hash % slots) * SLOT_SIZE;
         int n = count;
         int at = entriesAt + n * ENTRY_SIZE;
+        ensureAllocated(at + ENTRY_SIZE);
         map.putInt(at + ENTRY_KEY_HASH_OFFSET, hash);
         map.putLong(at + ENTRY_PHY_OFFSET, phyOffset);
         map.putLong(at + ENTRY_TIMESTAMP_OFFSET, storeTimestamp);
@@ -237,6 +278,19 @@ public final class IndexFile {
         endTimestamp = storeTimestamp;
         endPhy = phyOffset;
         return true;
+    }
+
+    private void ensureAllocated(long upTo) {
+        if (upTo <= allocatedTo) {
+            return;
+        }
+        long to = Math.min(fileSize(slots, maxEntries), upTo + ALLOCATE_AHEAD);
+        try {
+            SegmentFile.writeZeros(channel, Math.max(allocatedTo, upTo - ENTRY_SIZE), to);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot allocate index file " + path + " (disk full?)", e);
+        }
+        allocatedTo = to;
     }
 
     /**

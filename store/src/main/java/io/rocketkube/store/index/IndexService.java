@@ -35,7 +35,10 @@ public final class IndexService {
     /** The lowest physical offset an index file found corrupt at open needs re-indexed from; MAX if none. */
     private long rebuildFrom = Long.MAX_VALUE;
 
-    private IndexService(Path dir, int slots, int maxEntries) {
+    private final io.rocketkube.store.file.FileSync sync;
+
+    private IndexService(Path dir, int slots, int maxEntries, io.rocketkube.store.file.FileSync sync) {
+        this.sync = sync;
         this.dir = dir;
         this.slots = slots;
         this.maxEntries = maxEntries;
@@ -46,20 +49,22 @@ public final class IndexService {
      * {@link #rebuildFrom()} tells recovery where re-indexing must start.
      */
     public static IndexService open(Path dir, int slots, int maxEntries) {
-        return open(dir, slots, maxEntries, from -> { });
+        return open(dir, slots, maxEntries, io.rocketkube.store.file.FileSync.SYSTEM, from -> { });
     }
 
     /**
-     * As {@link #open(Path, int, int)}; {@code beforeDiscard} is told the rebuild offset before any
-     * corrupt file is deleted, so the caller can first record durably that re-indexing from there is
-     * owed (once the files are gone, nothing else remembers it).
+     * As {@link #open(Path, int, int)}; {@code sync} syncs the directory of each new file, and
+     * {@code beforeDiscard} is told the rebuild offset before any corrupt file is deleted, so the caller
+     * can first record durably that re-indexing from there is owed (once the files are gone, nothing
+     * else remembers it).
      */
-    public static IndexService open(Path dir, int slots, int maxEntries, java.util.function.LongConsumer beforeDiscard) {
-        IndexService s = new IndexService(dir, slots, maxEntries);
+    public static IndexService open(Path dir, int slots, int maxEntries, io.rocketkube.store.file.FileSync sync,
+                                    java.util.function.LongConsumer beforeDiscard) {
+        IndexService s = new IndexService(dir, slots, maxEntries, sync);
         List<Path> paths = new ArrayList<>();
         List<Path> corrupt = new ArrayList<>();
         try {
-            Files.createDirectories(dir);
+            io.rocketkube.store.file.FileSync.createDirectories(dir, sync);
             try (Stream<Path> list = Files.list(dir)) {
                 list.filter(p -> p.getFileName().toString().endsWith(SUFFIX)).sorted().forEach(paths::add);
             }
@@ -114,7 +119,7 @@ public final class IndexService {
             if (last != null) {
                 last.flush();
             }
-            last = IndexFile.create(freshPath(r.physicalOffset()), slots, maxEntries, r.physicalOffset(), r.storeTimestamp());
+            last = IndexFile.create(freshPath(r.physicalOffset()), slots, maxEntries, r.physicalOffset(), r.storeTimestamp(), sync);
             files.add(last);
             if (!last.put(key, r.physicalOffset(), r.storeTimestamp())) {
                 throw new IllegalStateException("a fresh index file refused an entry");

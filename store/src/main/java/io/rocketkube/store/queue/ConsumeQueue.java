@@ -18,6 +18,11 @@ import java.nio.file.Path;
  * named by their starting byte offset. There is no checksum: every entry can be rebuilt from the
  * CommitLog, and recovery does so for the range after the last checkpoint.
  *
+ * <p>Entries are written through the mapping, where a full disk would fault (SIGBUS) instead of failing,
+ * so the bytes past the last entry are allocated {@link #ALLOCATE_AHEAD} at a time before entries go
+ * there ({@link SegmentFile#allocate}): on a full disk {@link #put} throws with nothing written. Files stay
+ * sparse beyond that, so a queue costs about what it holds (not 6 MB per default file).
+ *
  * <p><b>Threading.</b> One writer (the dispatcher, or recovery before the store opens), one flusher
  * (the checkpoint task) and any number of readers; every access to a file's mapping holds a reference
  * ({@link SegmentFile#retain()}), so a concurrent deleteTopic or retention can never unmap it
@@ -30,6 +35,8 @@ public final class ConsumeQueue {
     public static final int SIZE_OFFSET = COMMITLOG_OFFSET_OFFSET + 8;
     public static final int TAGS_CODE_OFFSET = SIZE_OFFSET + 4;
     public static final int UNIT_SIZE = TAGS_CODE_OFFSET + 8;
+    /** Bytes allocated at a time past the last entry: 64 KiB, one zero write per 3276 entries. */
+    static final int ALLOCATE_AHEAD = 64 * 1024;
 
     private final String topic;
     private final int queueId;
@@ -49,7 +56,14 @@ public final class ConsumeQueue {
 
     /** Opens (or creates) the queue in {@code dir}, finding min and max from the files. */
     public static ConsumeQueue open(Path dir, String topic, int queueId, int entriesPerFile) {
-        ConsumeQueue q = new ConsumeQueue(topic, queueId, SegmentList.open(dir, entriesPerFile * UNIT_SIZE), entriesPerFile);
+        return open(dir, topic, queueId, entriesPerFile, io.rocketkube.store.file.FileSync.SYSTEM);
+    }
+
+    /** As {@link #open(Path, String, int, int)}; {@code sync} syncs the directories of new files. */
+    public static ConsumeQueue open(Path dir, String topic, int queueId, int entriesPerFile,
+                                    io.rocketkube.store.file.FileSync sync) {
+        ConsumeQueue q = new ConsumeQueue(topic, queueId, SegmentList.open(dir, entriesPerFile * UNIT_SIZE, sync, false),
+                entriesPerFile);
         q.loadBounds();
         q.flushedOffset = q.maxOffset;
         return q;
@@ -78,6 +92,7 @@ public final class ConsumeQueue {
         }
         try {
             int at = (int) (bytePos - f.start());
+            allocate(f, at);
             MappedByteBuffer m = f.mapped();
             m.putLong(at + COMMITLOG_OFFSET_OFFSET, commitLogOffset);
             m.putInt(at + SIZE_OFFSET, size);
@@ -90,6 +105,23 @@ public final class ConsumeQueue {
         }
         if (queueOffset >= maxOffset) {
             maxOffset = queueOffset + 1;
+        }
+    }
+
+    /**
+     * Allocates the file's blocks for the unit at {@code at} and a little beyond, never zeroing below the
+     * queue's written end (a rewrite during recovery lands on bytes already written).
+     */
+    private void allocate(SegmentFile f, int at) {
+        if (f.isAllocated(at, UNIT_SIZE)) {
+            return;
+        }
+        long writtenEnd = maxOffset * UNIT_SIZE - f.start();
+        int from = (int) Math.max(at, Math.min(f.size(), Math.max(0, writtenEnd)));
+        try {
+            f.allocate(from, at + UNIT_SIZE + ALLOCATE_AHEAD);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot allocate consume queue file " + f.path() + " (disk full?)", e);
         }
     }
 

@@ -1,6 +1,8 @@
 package io.rocketkube.store.queue;
 
 import io.rocketkube.store.commitlog.TopicQueue;
+import io.rocketkube.store.file.FileSync;
+import io.rocketkube.store.file.StorePaths;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -24,16 +26,24 @@ public final class ConsumeQueueSet {
     private final int entriesPerFile;
     private final ConcurrentHashMap<TopicQueue, ConsumeQueue> queues = new ConcurrentHashMap<>();
 
-    private ConsumeQueueSet(Path root, int entriesPerFile) {
+    private final FileSync sync;
+
+    private ConsumeQueueSet(Path root, int entriesPerFile, FileSync sync) {
         this.root = root;
         this.entriesPerFile = entriesPerFile;
+        this.sync = sync;
     }
 
     /** Opens every queue found under {@code root}. Directories that are not queue ids are ignored. */
     public static ConsumeQueueSet open(Path root, int entriesPerFile) {
-        ConsumeQueueSet set = new ConsumeQueueSet(root, entriesPerFile);
+        return open(root, entriesPerFile, FileSync.SYSTEM);
+    }
+
+    /** As {@link #open(Path, int)}; {@code sync} syncs the directories of new queues and files. */
+    public static ConsumeQueueSet open(Path root, int entriesPerFile, FileSync sync) {
+        ConsumeQueueSet set = new ConsumeQueueSet(root, entriesPerFile, sync);
         try {
-            Files.createDirectories(root);
+            FileSync.createDirectories(root, sync);
             try (Stream<Path> topics = Files.list(root)) {
                 for (Path topicDir : (Iterable<Path>) topics::iterator) {
                     if (!Files.isDirectory(topicDir)) {
@@ -44,7 +54,7 @@ public final class ConsumeQueueSet {
                             Integer id = parseQueueId(qDir.getFileName().toString());
                             if (id != null && Files.isDirectory(qDir)) {
                                 String topic = topicDir.getFileName().toString();
-                                set.queues.put(new TopicQueue(topic, id), ConsumeQueue.open(qDir, topic, id, entriesPerFile));
+                                set.queues.put(new TopicQueue(topic, id), ConsumeQueue.open(qDir, topic, id, entriesPerFile, sync));
                             }
                         }
                     }
@@ -60,9 +70,23 @@ public final class ConsumeQueueSet {
         return queues.get(new TopicQueue(topic, queueId));
     }
 
+    /**
+     * The queue, created on first use.
+     *
+     * @throws IllegalArgumentException if the topic is not a safe directory name or the queue id is
+     *                                  negative ({@link StorePaths}); nothing is created then
+     */
     public ConsumeQueue getOrCreate(String topic, int queueId) {
+        ConsumeQueue existing = queues.get(new TopicQueue(topic, queueId));
+        if (existing != null) {
+            return existing;
+        }
+        if (queueId < 0) {
+            throw new IllegalArgumentException("refused queue id " + queueId + " of topic " + topic);
+        }
+        Path dir = StorePaths.child(StorePaths.child(root, topic), Integer.toString(queueId));
         return queues.computeIfAbsent(new TopicQueue(topic, queueId),
-                tq -> ConsumeQueue.open(root.resolve(topic).resolve(Integer.toString(queueId)), topic, queueId, entriesPerFile));
+                tq -> ConsumeQueue.open(dir, topic, queueId, entriesPerFile, sync));
     }
 
     public Iterable<ConsumeQueue> all() {
@@ -94,7 +118,13 @@ public final class ConsumeQueueSet {
         return ids;
     }
 
+    /**
+     * Deletes the topic's queues and its directory.
+     *
+     * @throws IllegalArgumentException if the topic is not a safe directory name; nothing is deleted then
+     */
     public void deleteTopic(String topic) {
+        Path topicDir = StorePaths.child(root, topic);
         for (TopicQueue tq : queues.keySet()) {
             if (tq.topic().equals(topic)) {
                 ConsumeQueue q = queues.remove(tq);
@@ -104,7 +134,9 @@ public final class ConsumeQueueSet {
             }
         }
         try {
-            Files.deleteIfExists(root.resolve(topic));
+            if (Files.isDirectory(topicDir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                Files.deleteIfExists(topicDir);
+            }
         } catch (IOException e) {
             // Leftover foreign files keep the directory; our queues are gone.
         }
