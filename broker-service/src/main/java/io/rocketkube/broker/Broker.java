@@ -100,7 +100,8 @@ public final class Broker implements AutoCloseable {
         offsets = ConsumerOffsetManager.load(BrokerFiles.consumerOffsets(settings.storePath()));
         consumers = new ConsumerManager(new ConsumerIdsChangedNotifier());
         producers = new ProducerManager();
-        holds = new PullRequestHoldService(executors.scheduler);
+        holds = new PullRequestHoldService(executors.scheduler, settings.flowLimits().maxHeldPullsPerConnection(),
+                settings.flowLimits().maxHeldPulls());
         store.addArrivalListener(holds);
         BrokerStats stats = new BrokerStats(meters, clock);
         ConsumerLagGauges lag = new ConsumerLagGauges(meters, topics, offsets, store);
@@ -172,7 +173,9 @@ public final class Broker implements AutoCloseable {
     private RemotingServerConfig remotingConfig() {
         return RemotingServerConfig.of(settings.host(), port)
                 .withIoThreads(settings.ioThreads())
-                .withIdleTimeout(settings.clientIdleTimeout());
+                .withIdleTimeout(settings.clientIdleTimeout())
+                .withMaxQueuedRequestBytes(settings.flowLimits().maxQueuedRequestBytes(),
+                        settings.flowLimits().maxQueuedRequestBytesPerConnection());
     }
 
     private static int freePort(String host) throws IOException {
@@ -211,6 +214,16 @@ public final class Broker implements AutoCloseable {
 
     public String address() {
         return settings.advertisedHost() + ":" + port;
+    }
+
+    /** Bytes of client requests accepted and not yet answered (bounded by the flow limits). */
+    public long queuedRequestBytes() {
+        return server.queuedRequestBytes();
+    }
+
+    /** Long-poll pulls parked now. */
+    public int heldPullCount() {
+        return holds.heldCount();
     }
 
     public BrokerSettings settings() {

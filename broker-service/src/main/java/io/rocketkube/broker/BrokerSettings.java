@@ -17,6 +17,7 @@ import java.util.Objects;
  * @param clientIdleTimeout    a client channel without heartbeat for this long is dropped
  * @param sendOnIoThread       plain sends to an existing topic are stored and answered on the connection's
  *                             I/O thread instead of the send pool (see {@code SendMessageProcessor})
+ * @param flowLimits           caps on queued request bytes and held pulls
  */
 public record BrokerSettings(
         String clusterName,
@@ -42,7 +43,8 @@ public record BrokerSettings(
         Duration shutdownGrace,
         int ioThreads,
         int maxPullBytes,
-        boolean sendOnIoThread) {
+        boolean sendOnIoThread,
+        FlowLimits flowLimits) {
 
     public BrokerSettings {
         Objects.requireNonNull(clusterName, "clusterName");
@@ -51,6 +53,7 @@ public record BrokerSettings(
         Objects.requireNonNull(flushMode, "flushMode");
         Objects.requireNonNull(storePath, "storePath");
         Objects.requireNonNull(advertisedHost, "advertisedHost");
+        Objects.requireNonNull(flowLimits, "flowLimits");
         namesrvAddr = namesrvAddr == null ? "" : namesrvAddr.trim();
         if (brokerId < 0) {
             throw new IllegalArgumentException("broker-id must be >= 0, was " + brokerId);
@@ -68,42 +71,49 @@ public record BrokerSettings(
         return new BrokerSettings("DefaultCluster", "broker-a", 0, BrokerRole.ASYNC_MASTER, FlushMode.ASYNC_FLUSH,
                 storePath, host, 0, 0, namesrvAddr, host, true, true, 8, 4 * 1024 * 1024, 72, 64 * 1024 * 1024,
                 Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ofSeconds(120), Duration.ofSeconds(5), 2,
-                256 * 1024, true);
+                256 * 1024, true, FlowLimits.defaults());
     }
 
     public BrokerSettings withPort(int newPort) {
         return new BrokerSettings(clusterName, brokerName, brokerId, role, flushMode, storePath, host, newPort, haPort,
                 namesrvAddr, advertisedHost, autoCreateTopic, autoCreateSubscriptionGroup, defaultTopicQueueNums,
                 maxMessageSize, fileReservedHours, commitLogSegmentSize, registerInterval, offsetPersistInterval,
-                clientIdleTimeout, shutdownGrace, ioThreads, maxPullBytes, sendOnIoThread);
+                clientIdleTimeout, shutdownGrace, ioThreads, maxPullBytes, sendOnIoThread, flowLimits);
     }
 
     public BrokerSettings withFlushMode(FlushMode mode) {
         return new BrokerSettings(clusterName, brokerName, brokerId, role, mode, storePath, host, port, haPort,
                 namesrvAddr, advertisedHost, autoCreateTopic, autoCreateSubscriptionGroup, defaultTopicQueueNums,
                 maxMessageSize, fileReservedHours, commitLogSegmentSize, registerInterval, offsetPersistInterval,
-                clientIdleTimeout, shutdownGrace, ioThreads, maxPullBytes, sendOnIoThread);
+                clientIdleTimeout, shutdownGrace, ioThreads, maxPullBytes, sendOnIoThread, flowLimits);
     }
 
     public BrokerSettings withAutoCreate(boolean topics, boolean groups) {
         return new BrokerSettings(clusterName, brokerName, brokerId, role, flushMode, storePath, host, port, haPort,
                 namesrvAddr, advertisedHost, topics, groups, defaultTopicQueueNums,
                 maxMessageSize, fileReservedHours, commitLogSegmentSize, registerInterval, offsetPersistInterval,
-                clientIdleTimeout, shutdownGrace, ioThreads, maxPullBytes, sendOnIoThread);
+                clientIdleTimeout, shutdownGrace, ioThreads, maxPullBytes, sendOnIoThread, flowLimits);
     }
 
     public BrokerSettings withMaxMessageSize(int bytes) {
         return new BrokerSettings(clusterName, brokerName, brokerId, role, flushMode, storePath, host, port, haPort,
                 namesrvAddr, advertisedHost, autoCreateTopic, autoCreateSubscriptionGroup, defaultTopicQueueNums,
                 bytes, fileReservedHours, commitLogSegmentSize, registerInterval, offsetPersistInterval,
-                clientIdleTimeout, shutdownGrace, ioThreads, maxPullBytes, sendOnIoThread);
+                clientIdleTimeout, shutdownGrace, ioThreads, maxPullBytes, sendOnIoThread, flowLimits);
     }
 
     public BrokerSettings withSendOnIoThread(boolean inline) {
         return new BrokerSettings(clusterName, brokerName, brokerId, role, flushMode, storePath, host, port, haPort,
                 namesrvAddr, advertisedHost, autoCreateTopic, autoCreateSubscriptionGroup, defaultTopicQueueNums,
                 maxMessageSize, fileReservedHours, commitLogSegmentSize, registerInterval, offsetPersistInterval,
-                clientIdleTimeout, shutdownGrace, ioThreads, maxPullBytes, inline);
+                clientIdleTimeout, shutdownGrace, ioThreads, maxPullBytes, inline, flowLimits);
+    }
+
+    public BrokerSettings withFlowLimits(FlowLimits limits) {
+        return new BrokerSettings(clusterName, brokerName, brokerId, role, flushMode, storePath, host, port, haPort,
+                namesrvAddr, advertisedHost, autoCreateTopic, autoCreateSubscriptionGroup, defaultTopicQueueNums,
+                maxMessageSize, fileReservedHours, commitLogSegmentSize, registerInterval, offsetPersistInterval,
+                clientIdleTimeout, shutdownGrace, ioThreads, maxPullBytes, sendOnIoThread, limits);
     }
 
     public boolean isMaster() {
