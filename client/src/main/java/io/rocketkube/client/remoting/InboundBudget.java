@@ -29,8 +29,8 @@ public final class InboundBudget {
 
     /**
      * @param limit              bytes of accepted, unanswered requests over all connections
-     * @param perConnectionLimit a connection stops being read while it has more than this queued (its first
-     *                           frame is always admitted, so one frame of maximum length fits)
+     * @param perConnectionLimit a connection stops being read once it has this much queued, until half of it
+     *                           is answered
      */
     public InboundBudget(long limit, long perConnectionLimit) {
         if (limit <= 0 || perConnectionLimit <= 0) {

@@ -28,7 +28,6 @@ final class ReadGate extends ChannelDuplexHandler {
     private ChannelHandlerContext ctx;
     private int pausedFor;
     private volatile boolean backlogPaused;
-    private volatile long waitingBytes;
 
     ReadGate(long limit) {
         this.limit = limit;
@@ -46,13 +45,13 @@ final class ReadGate extends ChannelDuplexHandler {
 
     /**
      * Event loop. Counts a frame of {@code bytes} against this connection, or pauses reading and answers false
-     * when the connection already has too much queued for it; {@link FrameDecoder} then keeps the length word
-     * and asks again once the backlog drained. A connection with nothing queued always gets its frame.
+     * when the connection's backlog already reached the limit; {@link FrameDecoder} then keeps the length word
+     * and asks again once the backlog drained to half. Checked before the frame rather than with it, so a
+     * frame of maximum length still enters beside the connection's parked pulls: the backlog is bounded by
+     * the limit plus one frame.
      */
     boolean admit(long bytes) {
-        long current = queued.get();
-        if (current > 0 && current + bytes > limit) {
-            waitingBytes = bytes;
+        if (queued.get() >= limit) {
             backlogPaused = true;
             if (!resumable(queued.get())) {
                 pause(BACKLOG);
@@ -73,9 +72,9 @@ final class ReadGate extends ChannelDuplexHandler {
         }
     }
 
-    /** Half-way down before the waiting frame goes in, so a connection at the edge does not flap. */
+    /** Half-way down, so a connection at the edge is not switched on and off per request. */
     private boolean resumable(long current) {
-        return current == 0 || (current <= limit / 2 && current + waitingBytes <= limit);
+        return current <= limit / 2;
     }
 
     long queuedBytes() {

@@ -17,7 +17,8 @@ import java.time.Duration;
  * @param maxInFlightOneway oneway requests this server may have unwritten towards its clients
  * @param maxQueuedRequestBytes bytes of accepted, unanswered requests over all connections; frames beyond
  *                          it are answered SYSTEM_BUSY without being buffered ({@link InboundBudget})
- * @param maxQueuedRequestBytesPerConnection a connection is not read while it has more than this queued
+ * @param maxQueuedRequestBytesPerConnection a connection is not read once it has this much queued, until half
+ *                          of it is answered
  */
 public record RemotingServerConfig(String host, int port, int ioThreads, int maxFrameLength, Duration idleTimeout,
                                    int writeLowWaterMark, int writeHighWaterMark, boolean preferEpoll,

@@ -91,7 +91,7 @@ class InboundBudgetTest {
 
     @Test
     void aConnectionPastItsOwnLimitIsNotReadUntilItDrainsAndOthersAreServed() throws Exception {
-        start(8L * 1024 * KIB, 256 * KIB);
+        start(8L * 1024 * KIB, 128 * KIB);
         RemotingClient busy = newClient();
         CompletableFuture<RemotingCommand> first = busy.invokeAsync(address, hold(200 * KIB), 10_000);
         await().atMost(Duration.ofSeconds(5)).until(() -> held.size() == 1);
