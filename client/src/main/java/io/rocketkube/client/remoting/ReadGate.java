@@ -100,7 +100,9 @@ final class ReadGate extends ChannelDuplexHandler {
         backlogPaused = false;
         resume(BACKLOG);
         // The frame that waited may already be wholly buffered, with no more bytes coming to run the decoder.
+        // The read is completed too: FlushConsolidationHandler holds flushes back until a read completes.
         ctx.fireChannelRead(Unpooled.EMPTY_BUFFER);
+        ctx.fireChannelReadComplete();
     }
 
     private void pause(int reason) {

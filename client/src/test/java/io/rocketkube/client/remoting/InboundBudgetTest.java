@@ -105,4 +105,19 @@ class InboundBudgetTest {
         assertThat(queuedBehind.get().code()).isZero();
         await().atMost(Duration.ofSeconds(5)).until(() -> server.queuedRequestBytes() == 0);
     }
+
+    @Test
+    void aSmallRequestBufferedBehindAPausedBacklogIsServedWhenItDrains() throws Exception {
+        start(8L * 1024 * KIB, 128 * KIB);
+        RemotingClient busy = newClient();
+        // Written back to back: the echo's bytes arrive with the hold's tail, so nothing more is read later.
+        CompletableFuture<RemotingCommand> first = busy.invokeAsync(address, hold(200 * KIB), 10_000);
+        CompletableFuture<RemotingCommand> behind = busy.invokeAsync(address, RemotingCommand.request(ECHO), 10_000);
+        await().atMost(Duration.ofSeconds(5)).until(() -> held.size() == 1);
+        await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(2)).until(() -> !behind.isDone());
+
+        held.forEach(f -> f.complete(null));
+        assertThat(first.get().code()).isZero();
+        assertThat(behind.get(5, java.util.concurrent.TimeUnit.SECONDS).code()).isZero();
+    }
 }
