@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.util.AttributeKey;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -68,7 +69,11 @@ final class ReadGate extends ChannelDuplexHandler {
     void release(long bytes) {
         long left = queued.addAndGet(-bytes);
         if (backlogPaused && resumable(left)) {
-            ctx.channel().eventLoop().execute(this::resumeBacklog);
+            try {
+                ctx.channel().eventLoop().execute(this::resumeBacklog);
+            } catch (RejectedExecutionException e) {
+                // The endpoint is shutting down: there is nothing left to resume.
+            }
         }
     }
 
