@@ -114,7 +114,8 @@ public final class Broker implements AutoCloseable {
         runtimeConfig = RuntimeConfig.load(BrokerFiles.runtimeConfig(settings.storePath()), PermName.READ_WRITE);
         consumers = new ConsumerManager(new ConsumerIdsChangedNotifier());
         producers = new ProducerManager();
-        holds = new PullRequestHoldService(executors.scheduler);
+        holds = new PullRequestHoldService(executors.scheduler, settings.flowLimits().maxHeldPullsPerConnection(),
+                settings.flowLimits().maxHeldPulls());
         store.addArrivalListener(holds);
         BrokerStats stats = new BrokerStats(meters, clock, () -> store.stats().getMissCount());
         ConsumerLagGauges lag = new ConsumerLagGauges(meters, topics, offsets, store);
@@ -148,7 +149,8 @@ public final class Broker implements AutoCloseable {
 
     private ProcessorRegistry registry(InetSocketAddress storeHost, BrokerStats stats) {
         ProcessorRegistry registry = new ProcessorRegistry();
-        SendMessageProcessor send = SendMessageProcessor.create(settings, store, topics, groups, sendGate, stats, storeHost);
+        SendMessageProcessor send = SendMessageProcessor.create(settings, store, topics, groups, sendGate, stats, storeHost,
+                executors.send);
         registry.register(new int[] {RequestCode.SEND_MESSAGE, RequestCode.SEND_MESSAGE_V2, RequestCode.SEND_BATCH_MESSAGE},
                 writable(send), executors.send);
         registry.register(RequestCode.CONSUMER_SEND_MSG_BACK,
@@ -203,7 +205,9 @@ public final class Broker implements AutoCloseable {
     private RemotingServerConfig remotingConfig() {
         return RemotingServerConfig.of(settings.host(), port)
                 .withIoThreads(settings.ioThreads())
-                .withIdleTimeout(settings.clientIdleTimeout());
+                .withIdleTimeout(settings.clientIdleTimeout())
+                .withMaxQueuedRequestBytes(settings.flowLimits().maxQueuedRequestBytes(),
+                        settings.flowLimits().maxQueuedRequestBytesPerConnection());
     }
 
     private static int freePort(String host) throws IOException {
@@ -242,6 +246,16 @@ public final class Broker implements AutoCloseable {
 
     public String address() {
         return settings.advertisedHost() + ":" + port;
+    }
+
+    /** Bytes of client requests accepted and not yet answered (bounded by the flow limits). */
+    public long queuedRequestBytes() {
+        return server.queuedRequestBytes();
+    }
+
+    /** Long-poll pulls parked now. */
+    public int heldPullCount() {
+        return holds.heldCount();
     }
 
     public BrokerSettings settings() {

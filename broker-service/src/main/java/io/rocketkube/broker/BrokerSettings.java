@@ -19,6 +19,7 @@ import java.util.Objects;
  *                             I/O thread instead of the send pool (see {@code SendMessageProcessor})
  * @param diskMaxUsedSpaceRatio sends are refused (SERVICE_NOT_AVAILABLE, "disk is full") once the store's
  *                             file system is more than this percent used (1..100)
+ * @param flowLimits           caps on queued request bytes and held pulls
  */
 public record BrokerSettings(
         String clusterName,
@@ -45,7 +46,8 @@ public record BrokerSettings(
         int ioThreads,
         int maxPullBytes,
         boolean sendOnIoThread,
-        int diskMaxUsedSpaceRatio) {
+        int diskMaxUsedSpaceRatio,
+        FlowLimits flowLimits) {
 
     public BrokerSettings {
         Objects.requireNonNull(clusterName, "clusterName");
@@ -54,6 +56,7 @@ public record BrokerSettings(
         Objects.requireNonNull(flushMode, "flushMode");
         Objects.requireNonNull(storePath, "storePath");
         Objects.requireNonNull(advertisedHost, "advertisedHost");
+        Objects.requireNonNull(flowLimits, "flowLimits");
         namesrvAddr = namesrvAddr == null ? "" : namesrvAddr.trim();
         if (brokerId < 0) {
             throw new IllegalArgumentException("broker-id must be >= 0, was " + brokerId);
@@ -74,49 +77,56 @@ public record BrokerSettings(
         return new BrokerSettings("DefaultCluster", "broker-a", 0, BrokerRole.ASYNC_MASTER, FlushMode.ASYNC_FLUSH,
                 storePath, host, 0, 0, namesrvAddr, host, true, true, 8, 4 * 1024 * 1024, 72, 64 * 1024 * 1024,
                 Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ofSeconds(120), Duration.ofSeconds(5), 2,
-                256 * 1024, true, 75);
+                256 * 1024, true, 75, FlowLimits.defaults());
     }
 
     public BrokerSettings withPort(int newPort) {
         return new BrokerSettings(clusterName, brokerName, brokerId, role, flushMode, storePath, host, newPort, haPort,
                 namesrvAddr, advertisedHost, autoCreateTopic, autoCreateSubscriptionGroup, defaultTopicQueueNums,
                 maxMessageSize, fileReservedHours, commitLogSegmentSize, registerInterval, offsetPersistInterval,
-                clientIdleTimeout, shutdownGrace, ioThreads, maxPullBytes, sendOnIoThread, diskMaxUsedSpaceRatio);
+                clientIdleTimeout, shutdownGrace, ioThreads, maxPullBytes, sendOnIoThread, diskMaxUsedSpaceRatio, flowLimits);
     }
 
     public BrokerSettings withFlushMode(FlushMode mode) {
         return new BrokerSettings(clusterName, brokerName, brokerId, role, mode, storePath, host, port, haPort,
                 namesrvAddr, advertisedHost, autoCreateTopic, autoCreateSubscriptionGroup, defaultTopicQueueNums,
                 maxMessageSize, fileReservedHours, commitLogSegmentSize, registerInterval, offsetPersistInterval,
-                clientIdleTimeout, shutdownGrace, ioThreads, maxPullBytes, sendOnIoThread, diskMaxUsedSpaceRatio);
+                clientIdleTimeout, shutdownGrace, ioThreads, maxPullBytes, sendOnIoThread, diskMaxUsedSpaceRatio, flowLimits);
     }
 
     public BrokerSettings withAutoCreate(boolean topics, boolean groups) {
         return new BrokerSettings(clusterName, brokerName, brokerId, role, flushMode, storePath, host, port, haPort,
                 namesrvAddr, advertisedHost, topics, groups, defaultTopicQueueNums,
                 maxMessageSize, fileReservedHours, commitLogSegmentSize, registerInterval, offsetPersistInterval,
-                clientIdleTimeout, shutdownGrace, ioThreads, maxPullBytes, sendOnIoThread, diskMaxUsedSpaceRatio);
+                clientIdleTimeout, shutdownGrace, ioThreads, maxPullBytes, sendOnIoThread, diskMaxUsedSpaceRatio, flowLimits);
     }
 
     public BrokerSettings withMaxMessageSize(int bytes) {
         return new BrokerSettings(clusterName, brokerName, brokerId, role, flushMode, storePath, host, port, haPort,
                 namesrvAddr, advertisedHost, autoCreateTopic, autoCreateSubscriptionGroup, defaultTopicQueueNums,
                 bytes, fileReservedHours, commitLogSegmentSize, registerInterval, offsetPersistInterval,
-                clientIdleTimeout, shutdownGrace, ioThreads, maxPullBytes, sendOnIoThread, diskMaxUsedSpaceRatio);
+                clientIdleTimeout, shutdownGrace, ioThreads, maxPullBytes, sendOnIoThread, diskMaxUsedSpaceRatio, flowLimits);
     }
 
     public BrokerSettings withSendOnIoThread(boolean inline) {
         return new BrokerSettings(clusterName, brokerName, brokerId, role, flushMode, storePath, host, port, haPort,
                 namesrvAddr, advertisedHost, autoCreateTopic, autoCreateSubscriptionGroup, defaultTopicQueueNums,
                 maxMessageSize, fileReservedHours, commitLogSegmentSize, registerInterval, offsetPersistInterval,
-                clientIdleTimeout, shutdownGrace, ioThreads, maxPullBytes, inline, diskMaxUsedSpaceRatio);
+                clientIdleTimeout, shutdownGrace, ioThreads, maxPullBytes, inline, diskMaxUsedSpaceRatio, flowLimits);
     }
 
     public BrokerSettings withDiskMaxUsedSpaceRatio(int percent) {
         return new BrokerSettings(clusterName, brokerName, brokerId, role, flushMode, storePath, host, port, haPort,
                 namesrvAddr, advertisedHost, autoCreateTopic, autoCreateSubscriptionGroup, defaultTopicQueueNums,
                 maxMessageSize, fileReservedHours, commitLogSegmentSize, registerInterval, offsetPersistInterval,
-                clientIdleTimeout, shutdownGrace, ioThreads, maxPullBytes, sendOnIoThread, percent);
+                clientIdleTimeout, shutdownGrace, ioThreads, maxPullBytes, sendOnIoThread, percent, flowLimits);
+    }
+
+    public BrokerSettings withFlowLimits(FlowLimits limits) {
+        return new BrokerSettings(clusterName, brokerName, brokerId, role, flushMode, storePath, host, port, haPort,
+                namesrvAddr, advertisedHost, autoCreateTopic, autoCreateSubscriptionGroup, defaultTopicQueueNums,
+                maxMessageSize, fileReservedHours, commitLogSegmentSize, registerInterval, offsetPersistInterval,
+                clientIdleTimeout, shutdownGrace, ioThreads, maxPullBytes, sendOnIoThread, diskMaxUsedSpaceRatio, limits);
     }
 
     public boolean isMaster() {

@@ -249,7 +249,25 @@ public final class DefaultMessageStore implements MessageStore {
         }
     }
 
+    @Override
+    public CompletableFuture<PutResult> tryPutBatchWithoutBlocking(List<MessageRecordRequest> requests) {
+        inFlight.incrementAndGet();
+        try {
+            if (closed) {
+                return CompletableFuture.completedFuture(PutResult.refused(PutStatus.SERVICE_NOT_AVAILABLE, "store is closed"));
+            }
+            return append(requests, false);
+        } finally {
+            inFlight.decrementAndGet();
+        }
+    }
+
     private CompletableFuture<PutResult> append(List<MessageRecordRequest> requests) {
+        return append(requests, true);
+    }
+
+    /** Null only when {@code mayBlock} is false and the append would have to wait. */
+    private CompletableFuture<PutResult> append(List<MessageRecordRequest> requests, boolean mayBlock) {
         EncodedBatch batch;
         try {
             batch = encoder.encode(requests);
@@ -258,7 +276,10 @@ public final class DefaultMessageStore implements MessageStore {
         }
         AppendResult a;
         try {
-            a = commitLog.append(batch);
+            a = mayBlock ? commitLog.append(batch) : commitLog.tryAppend(batch);
+            if (a == null) {
+                return null;
+            }
         } catch (RuntimeException e) {
             LOG.error("append failed", e);
             String cause = e.getCause() == null ? "" : ": " + e.getCause().getMessage();

@@ -32,6 +32,16 @@ public interface MessageStore extends AutoCloseable {
     CompletableFuture<PutResult> putBatch(List<MessageRecordRequest> requests);
 
     /**
+     * {@link #putBatch} for a caller that must not block (a Netty event loop): null, with nothing written, when
+     * the append would wait (the append lock is held by another thread, a new CommitLog segment is due, or
+     * the flush mode writes with {@code pwrite}); the caller then calls {@link #putBatch} from a thread that
+     * may block. The default never appends inline.
+     */
+    default CompletableFuture<PutResult> tryPutBatchWithoutBlocking(List<MessageRecordRequest> requests) {
+        return null;
+    }
+
+    /**
      * Reads up to {@code maxCount} messages and about {@code maxBytes} bytes (at least one message is
      * returned if any matches) from {@code offset} of a queue. Close the result when done.
      */

@@ -104,4 +104,23 @@ public interface BrokerConfig {
     /** Upper bound of one pull response's message bytes. */
     @WithDefault("262144")
     int maxPullBytes();
+
+    /**
+     * Bytes of accepted, unanswered requests over all connections; frames beyond it are answered SYSTEM_BUSY
+     * unread. A quarter of the 128 MiB heap the broker is measured with.
+     */
+    @WithDefault("33554432")
+    long maxQueuedRequestBytes();
+
+    /** A connection is not read while it has more than this many request bytes queued. */
+    @WithDefault("8388608")
+    long maxQueuedRequestBytesPerConnection();
+
+    /** Long-poll pulls parked at once; past it a pull is answered PULL_NOT_FOUND at once. */
+    @WithDefault("8192")
+    int maxHeldPulls();
+
+    /** Long-poll pulls one connection may have parked. */
+    @WithDefault("1024")
+    int maxHeldPullsPerConnection();
 }

@@ -2,6 +2,7 @@ package io.rocketkube.broker.config;
 
 import io.rocketkube.broker.BrokerRole;
 import io.rocketkube.broker.BrokerSettings;
+import io.rocketkube.broker.FlowLimits;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
@@ -32,7 +33,9 @@ public final class SettingsFactory {
                 c.autoCreateTopic(), c.autoCreateSubscriptionGroup(), c.defaultTopicQueueNums(), c.maxMessageSize(),
                 c.fileReservedHours(), c.commitLogSegmentSize(), c.registerInterval(), c.offsetPersistInterval(),
                 c.clientIdleTimeout(), c.shutdownGrace(), c.ioThreads(), c.maxPullBytes(), c.sendOnIoThread(),
-                c.diskMaxUsedSpaceRatio());
+                c.diskMaxUsedSpaceRatio(),
+                new FlowLimits(c.maxQueuedRequestBytes(), c.maxQueuedRequestBytesPerConnection(), c.maxHeldPulls(),
+                        c.maxHeldPullsPerConnection()));
     }
 
     /** The explicit id, else the pod ordinal ({@code broker-a-1} → 1), else 0. */

@@ -24,6 +24,7 @@ import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * PULL_MESSAGE and LITE_PULL_MESSAGE (remoting-protocol.md §5.4): checks in the reference's order, tag
@@ -83,10 +84,11 @@ public final class PullMessageProcessor implements RequestProcessor {
 
     @Override
     public CompletableFuture<RemotingCommand> process(Channel channel, RemotingCommand request) {
-        return execute(request, Pull.parse(request), true);
+        return execute(channel, request, Pull.parse(request), true);
     }
 
-    private CompletableFuture<RemotingCommand> execute(RemotingCommand request, Pull pull, boolean firstRun) {
+    private CompletableFuture<RemotingCommand> execute(Channel channel, RemotingCommand request, Pull pull,
+                                                       boolean firstRun) {
         SubscriptionGroupConfig group = groups.findOrCreate(pull.group()).orElseThrow(() -> Responses.reject(
                 ResponseCode.SUBSCRIPTION_GROUP_NOT_EXIST, "subscription group [" + pull.group() + "] does not exist"));
         if (!group.consumeEnable()) {
@@ -111,7 +113,7 @@ public final class PullMessageProcessor implements RequestProcessor {
         int code = responseCode(result, pull.queueOffset());
         if (code == ResponseCode.PULL_NOT_FOUND && firstRun && pull.has(FLAG_SUSPEND)) {
             result.close();
-            return suspend(request, pull, filter);
+            return suspend(channel, request, pull, filter);
         }
         RemotingCommand response = request.response(code, result.status().name())
                 .withExtField("suggestWhichBrokerId", 0)
@@ -127,23 +129,43 @@ public final class PullMessageProcessor implements RequestProcessor {
         return CompletableFuture.completedFuture(response);
     }
 
-    private CompletableFuture<RemotingCommand> suspend(RemotingCommand request, Pull pull, MessageFilter filter) {
+    /**
+     * Parks the pull until a message arrives or its timeout passes. Past the held-pull caps it is answered at
+     * once instead, as a pull without the suspend flag would be. When it resumes and the pull pool's queue is
+     * full, it is answered SYSTEM_BUSY (the client pulls again after its back-off) rather than dropped, which
+     * would leave the client waiting for its 30 s RPC timeout.
+     */
+    private CompletableFuture<RemotingCommand> suspend(Channel channel, RemotingCommand request, Pull pull,
+                                                       MessageFilter filter) {
         CompletableFuture<RemotingCommand> answer = new CompletableFuture<>();
         long timeout = Math.min(Math.max(pull.suspendTimeoutMillis(), 0), MAX_SUSPEND_MILLIS);
-        holds.hold(pull.topic(), pull.queueId(), pull.queueOffset(), filter, timeout, () -> executor.execute(() -> {
+        Runnable resume = () -> {
             try {
-                execute(request, pull, false).whenComplete((r, e) -> {
-                    if (e != null) {
-                        answer.completeExceptionally(e);
-                    } else {
-                        answer.complete(r);
-                    }
-                });
-            } catch (RuntimeException e) {
-                answer.completeExceptionally(e);
+                executor.execute(() -> rerun(channel, request, pull, answer));
+            } catch (RejectedExecutionException e) {
+                answer.complete(request.response(ResponseCode.SYSTEM_BUSY,
+                        "[OVERLOAD]system busy, start flow control for a while"));
             }
-        }), () -> store.maxOffset(pull.topic(), pull.queueId()));
+        };
+        if (!holds.tryHold(channel, pull.topic(), pull.queueId(), pull.queueOffset(), filter, timeout, resume,
+                () -> store.maxOffset(pull.topic(), pull.queueId()))) {
+            return execute(channel, request, pull, false);
+        }
         return answer;
+    }
+
+    private void rerun(Channel channel, RemotingCommand request, Pull pull, CompletableFuture<RemotingCommand> answer) {
+        try {
+            execute(channel, request, pull, false).whenComplete((r, e) -> {
+                if (e != null) {
+                    answer.completeExceptionally(e);
+                } else {
+                    answer.complete(r);
+                }
+            });
+        } catch (RuntimeException e) {
+            answer.completeExceptionally(e);
+        }
     }
 
     private MessageFilter filterFor(Pull pull, SubscriptionGroupConfig group) {

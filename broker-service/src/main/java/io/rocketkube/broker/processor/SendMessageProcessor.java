@@ -12,6 +12,7 @@ import io.rocketkube.client.protocol.RequestCode;
 import io.rocketkube.client.protocol.ResponseCode;
 import io.rocketkube.client.remoting.RemotingCommand;
 import io.rocketkube.client.remoting.RequestProcessor;
+import io.rocketkube.store.FlushMode;
 import io.rocketkube.store.MessageRecordRequest;
 import io.rocketkube.store.MessageStore;
 import io.rocketkube.store.PutResult;
@@ -23,6 +24,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * SEND_MESSAGE, SEND_MESSAGE_V2 and SEND_BATCH_MESSAGE (remoting-protocol.md §5.2). Validates everything
@@ -38,9 +41,11 @@ public final class SendMessageProcessor implements RequestProcessor {
     private final SendGate gate;
     private final BrokerStats stats;
     private final InetSocketAddress storeHost;
+    private final Executor sendPool;
 
     SendMessageProcessor(BrokerSettings settings, MessageStore store, SendTarget target, SendGate gate,
-                         BrokerStats stats, InetSocketAddress storeHost) {
+                         BrokerStats stats, InetSocketAddress storeHost, Executor sendPool) {
+        this.sendPool = sendPool;
         this.settings = settings;
         this.store = store;
         this.target = target;
@@ -52,9 +57,10 @@ public final class SendMessageProcessor implements RequestProcessor {
     public static SendMessageProcessor create(BrokerSettings settings, MessageStore store,
                                               io.rocketkube.broker.topic.TopicConfigManager topics,
                                               io.rocketkube.broker.group.SubscriptionGroupManager groups,
-                                              SendGate gate, BrokerStats stats, InetSocketAddress storeHost) {
+                                              SendGate gate, BrokerStats stats, InetSocketAddress storeHost,
+                                              Executor sendPool) {
         return new SendMessageProcessor(settings, store, new SendTarget(topics, groups, settings.autoCreateTopic()),
-                gate, stats, storeHost);
+                gate, stats, storeHost, sendPool);
     }
 
     /**
@@ -64,10 +70,17 @@ public final class SendMessageProcessor implements RequestProcessor {
      * back cost two context switches, most of a send's cost on a 2-core machine (perf of the benchmark:
      * {@code finish_task_switch} was the broker's top symbol). Anything that may create a topic (auto-create,
      * retry and dead-letter topics) or touch the disk otherwise stays on the pool.
+     *
+     * <p>The event loop must never wait on the disk, so SYNC_FLUSH (whose appends are {@code pwrite}s) never
+     * runs inline, and an inline send only appends if that cannot block ({@link
+     * MessageStore#tryPutBatchWithoutBlocking}): when a pool thread holds the append lock, or the record needs
+     * a new CommitLog segment (creating a 1 GiB file), the append is handed to the send pool after all. Such a
+     * handed-off send may be overtaken by a later inline one of the same connection; only pipelined async
+     * sends can see that, and they have no order guarantee in RocketMQ either (its send pool reorders them).
      */
     @Override
     public boolean runsInline(RemotingCommand request) {
-        if (!settings.sendOnIoThread() || !settings.isMaster()) {
+        if (!settings.sendOnIoThread() || !settings.isMaster() || settings.flushMode() == FlushMode.SYNC_FLUSH) {
             return false;
         }
         String topic = request.code() == RequestCode.SEND_MESSAGE ? request.extField("topic") : request.extField("b");
@@ -93,7 +106,7 @@ public final class SendMessageProcessor implements RequestProcessor {
             List<MessageRecordRequest> records = batch ? batchRecords(header, body, bornHost, request.version())
                     : List.of(singleRecord(header, body, bornHost, request.version()));
             long bodyBytes = records.stream().mapToLong(r -> r.body().remaining()).sum();
-            CompletableFuture<PutResult> put = batch ? store.putBatch(records) : store.put(records.get(0));
+            CompletableFuture<PutResult> put = append(channel, records, batch);
             answer = put.thenApply(result -> {
                 if (result.status().isStored()) {
                     stats.recordPut(result.messageCount(), bodyBytes, System.nanoTime() - started);
@@ -105,6 +118,23 @@ public final class SendMessageProcessor implements RequestProcessor {
             throw e;
         }
         return answer.whenComplete((r, e) -> gate.leave());
+    }
+
+    /** On the event loop only an append that cannot block; anything else on the send pool (see runsInline). */
+    private CompletableFuture<PutResult> append(Channel channel, List<MessageRecordRequest> records, boolean batch) {
+        if (channel == null || !channel.eventLoop().inEventLoop()) {
+            return batch ? store.putBatch(records) : store.put(records.get(0));
+        }
+        CompletableFuture<PutResult> inline = store.tryPutBatchWithoutBlocking(records);
+        if (inline != null) {
+            return inline;
+        }
+        try {
+            return CompletableFuture.supplyAsync(() -> batch ? store.putBatch(records) : store.put(records.get(0)),
+                    sendPool).thenCompose(put -> put);
+        } catch (RejectedExecutionException e) {
+            throw Responses.reject(ResponseCode.SYSTEM_BUSY, "[OVERLOAD]system busy, start flow control for a while");
+        }
     }
 
     private MessageRecordRequest singleRecord(SendRequestHeader header, byte[] body, InetSocketAddress bornHost,

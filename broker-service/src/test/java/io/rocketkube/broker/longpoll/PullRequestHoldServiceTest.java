@@ -59,4 +59,30 @@ class PullRequestHoldServiceTest {
         holds.close();
         assertThat(resumed).hasValue(2);
     }
+
+    @Test
+    void pullsPastTheConnectionCapOrTheTotalCapAreRefusedAndNotHeld() {
+        PullRequestHoldService capped = new PullRequestHoldService(timer, 2, 3);
+        AtomicInteger resumed = new AtomicInteger();
+        Object a = new Object();
+        Object b = new Object();
+        assertThat(capped.tryHold(a, "T", 0, 0, MessageFilter.ALL, 60_000, resumed::incrementAndGet, () -> 0)).isTrue();
+        assertThat(capped.tryHold(a, "T", 1, 0, MessageFilter.ALL, 60_000, resumed::incrementAndGet, () -> 0)).isTrue();
+        assertThat(capped.tryHold(a, "T", 2, 0, MessageFilter.ALL, 60_000, resumed::incrementAndGet, () -> 0)).isFalse();
+        assertThat(capped.tryHold(b, "T", 3, 0, MessageFilter.ALL, 60_000, resumed::incrementAndGet, () -> 0)).isTrue();
+        assertThat(capped.tryHold(b, "T", 4, 0, MessageFilter.ALL, 60_000, resumed::incrementAndGet, () -> 0)).isFalse();
+        assertThat(capped.heldCount()).isEqualTo(3);
+        assertThat(capped.heldCount(a)).isEqualTo(2);
+        assertThat(resumed).hasValue(0);
+
+        // Resuming one frees its slot for the same connection.
+        capped.onArrival("T", 0, 0, 0, 0);
+        assertThat(resumed).hasValue(1);
+        assertThat(capped.heldCount(a)).isEqualTo(1);
+        assertThat(capped.tryHold(a, "T", 2, 0, MessageFilter.ALL, 60_000, resumed::incrementAndGet, () -> 0)).isTrue();
+        capped.close();
+        assertThat(resumed).hasValue(4);
+        assertThat(capped.heldCount(a)).isZero();
+        assertThat(capped.heldCount(b)).isZero();
+    }
 }

@@ -16,25 +16,56 @@ import java.util.List;
  * 8+H     B     body         B = totalLength - 4 - H
  * </pre>
  *
- * <p>An explicit two-state machine. A length above {@code maxFrameLength} fails at once, before any of the
- * frame is buffered, so a hostile length cannot make us hold 2 GiB; every decode error is a
- * {@link MalformedFrameException}, after which the channel handler closes the connection, because a
- * stream that lost its framing cannot be resynchronised.
+ * <p>An explicit state machine:
+ *
+ * <pre>
+ * READ_LENGTH ─► ADMIT ─┬─ admitted ─► READ_HEADER ─► READ_BODY ─► (command) ─► READ_LENGTH
+ *                 │     └─ no room ──► READ_HEADER ─► (shed) ─► SKIP_BODY ────► READ_LENGTH
+ *                 └─ connection backlog: reads paused, ADMIT again when it drained
+ * </pre>
+ *
+ * <p>A length above {@code maxFrameLength} fails at once, before any of the frame is buffered, so a hostile
+ * length cannot make us hold 2 GiB. Below it, the whole frame is reserved against the connection's
+ * {@link ReadGate} and the endpoint's {@link InboundBudget} before its body is buffered; the body is then
+ * copied straight into an array of its exact size as it arrives, so the cumulation buffer never grows to the
+ * frame. A frame the budget has no room for is shed: its header alone is decoded (to answer SYSTEM_BUSY
+ * with its opaque) and its body skipped as it arrives. Every decode error is a {@link MalformedFrameException},
+ * after which the channel handler closes the connection, because a stream that lost its framing cannot be
+ * resynchronised.
  */
 public final class FrameDecoder extends ByteToMessageDecoder {
     static final int LENGTH_FIELD_SIZE = Integer.BYTES;
     static final int HEADER_WORD_SIZE = Integer.BYTES;
     private static final int HEADER_LENGTH_MASK = 0xFFFFFF;
 
+    /** A request that did not fit the inbound budget: header only, to be answered SYSTEM_BUSY. */
+    record Shed(RemotingCommand command) {
+    }
+
     /** FAILED swallows everything after a decode error, while the handler closes the channel. */
-    private enum State { READ_LENGTH, READ_FRAME, FAILED }
+    private enum State { READ_LENGTH, ADMIT, READ_HEADER, READ_BODY, SKIP_BODY, FAILED }
 
     private final int maxFrameLength;
+    private final InboundBudget budget;
+    private final ReadGate gate;
     private State state = State.READ_LENGTH;
     private int frameLength;
+    /** Bytes reserved for the frame being read; 0 when it is shed. */
+    private int reserved;
+    private RemotingCommand command;
+    private byte[] body;
+    private int bodyFilled;
+    private int skipRemaining;
 
+    /** Without a budget: every frame up to {@code maxFrameLength} is admitted (tests, golden frames). */
     public FrameDecoder(int maxFrameLength) {
+        this(maxFrameLength, InboundBudget.unlimited(), null);
+    }
+
+    FrameDecoder(int maxFrameLength, InboundBudget budget, ReadGate gate) {
         this.maxFrameLength = maxFrameLength;
+        this.budget = budget;
+        this.gate = gate;
     }
 
     @Override
@@ -43,9 +74,16 @@ public final class FrameDecoder extends ByteToMessageDecoder {
             decodeFrames(in, out);
         } catch (MalformedFrameException e) {
             state = State.FAILED;
+            giveBack();
             in.skipBytes(in.readableBytes());
             throw e;
         }
+    }
+
+    @Override
+    protected void handlerRemoved0(ChannelHandlerContext ctx) {
+        // The connection closed part-way through an admitted frame: nobody will answer it.
+        giveBack();
     }
 
     private void decodeFrames(ByteBuf in, List<Object> out) {
@@ -64,13 +102,36 @@ public final class FrameDecoder extends ByteToMessageDecoder {
                         throw new MalformedFrameException("frame length " + frameLength + " exceeds the maximum "
                                 + maxFrameLength);
                     }
-                    state = State.READ_FRAME;
+                    state = State.ADMIT;
                 }
-                case READ_FRAME -> {
-                    if (in.readableBytes() < frameLength) {
+                case ADMIT -> {
+                    if (!admit(LENGTH_FIELD_SIZE + frameLength)) {
                         return;
                     }
-                    out.add(decodeFrame(in, frameLength));
+                    state = State.READ_HEADER;
+                }
+                case READ_HEADER -> {
+                    if (!readHeader(in, out)) {
+                        return;
+                    }
+                }
+                case READ_BODY -> {
+                    int n = Math.min(in.readableBytes(), body.length - bodyFilled);
+                    in.readBytes(body, bodyFilled, n);
+                    bodyFilled += n;
+                    if (bodyFilled < body.length) {
+                        return;
+                    }
+                    command.withBody(body);
+                    emit(out);
+                }
+                case SKIP_BODY -> {
+                    int n = Math.min(in.readableBytes(), skipRemaining);
+                    in.skipBytes(n);
+                    skipRemaining -= n;
+                    if (skipRemaining > 0) {
+                        return;
+                    }
                     state = State.READ_LENGTH;
                 }
                 case FAILED -> {
@@ -81,32 +142,91 @@ public final class FrameDecoder extends ByteToMessageDecoder {
         }
     }
 
-    /** Decodes one frame whose length word has been consumed; {@code in} holds at least the frame. */
-    static RemotingCommand decodeFrame(ByteBuf in, int frameLength) {
-        int frameEnd = in.readerIndex() + frameLength;
-        int headerWord = in.readInt();
-        SerializeType type = SerializeType.ofCode((headerWord >>> 24) & 0xFF);
-        int headerLength = headerWord & HEADER_LENGTH_MASK;
-        if (type == null) {
-            in.readerIndex(frameEnd);
-            throw new MalformedFrameException("unknown serialize type " + ((headerWord >>> 24) & 0xFF));
+    /** False while the connection's backlog keeps the frame out (reads are paused then). */
+    private boolean admit(int frameBytes) {
+        if (gate != null && !gate.admit(frameBytes)) {
+            return false;
         }
+        if (budget.tryReserve(frameBytes)) {
+            reserved = frameBytes;
+        } else {
+            if (gate != null) {
+                gate.release(frameBytes);
+            }
+            reserved = 0;
+        }
+        return true;
+    }
+
+    /** False until the header word and header are buffered; then decodes them and picks the body state. */
+    private boolean readHeader(ByteBuf in, List<Object> out) {
+        if (in.readableBytes() < HEADER_WORD_SIZE) {
+            return false;
+        }
+        int headerWord = in.getInt(in.readerIndex());
+        int headerLength = headerWord & HEADER_LENGTH_MASK;
         if (headerLength > frameLength - HEADER_WORD_SIZE) {
-            in.readerIndex(frameEnd);
             throw new MalformedFrameException("header length " + headerLength + " exceeds the frame length "
                     + frameLength);
         }
+        if (reserved == 0 && headerLength > InboundBudget.SMALL_FRAME_BYTES) {
+            throw new MalformedFrameException("frame of " + frameLength + " bytes with a " + headerLength
+                    + "-byte header arrived while the inbound budget is exhausted");
+        }
+        if (in.readableBytes() < HEADER_WORD_SIZE + headerLength) {
+            return false;
+        }
+        in.skipBytes(HEADER_WORD_SIZE);
+        command = decodeHeader(in, headerWord);
+        int bodyLength = frameLength - HEADER_WORD_SIZE - headerLength;
+        if (reserved == 0) {
+            out.add(new Shed(command));
+            command = null;
+            skipRemaining = bodyLength;
+            state = State.SKIP_BODY;
+        } else if (bodyLength > 0) {
+            body = new byte[bodyLength];
+            bodyFilled = 0;
+            state = State.READ_BODY;
+        } else {
+            emit(out);
+        }
+        return true;
+    }
+
+    private void emit(List<Object> out) {
+        command.admitted(reserved);
+        out.add(command);
+        command = null;
+        body = null;
+        reserved = 0;
+        state = State.READ_LENGTH;
+    }
+
+    /** Returns the reservation of a frame that will never reach a processor. */
+    private void giveBack() {
+        if (reserved > 0) {
+            budget.release(reserved);
+            if (gate != null) {
+                gate.release(reserved);
+            }
+        }
+        reserved = 0;
+        body = null;
+        command = null;
+    }
+
+    /** Decodes the header whose word has been consumed; {@code in} holds at least the header. */
+    private static RemotingCommand decodeHeader(ByteBuf in, int headerWord) {
+        SerializeType type = SerializeType.ofCode((headerWord >>> 24) & 0xFF);
+        int headerLength = headerWord & HEADER_LENGTH_MASK;
+        if (type == null) {
+            throw new MalformedFrameException("unknown serialize type " + ((headerWord >>> 24) & 0xFF));
+        }
         byte[] header = new byte[headerLength];
         in.readBytes(header);
-        RemotingCommand command = type == SerializeType.JSON
+        return type == SerializeType.JSON
                 ? JsonHeaderCodec.decode(header, 0, headerLength)
                 : BinaryHeaderCodec.decode(header, 0, headerLength);
-        int bodyLength = frameEnd - in.readerIndex();
-        if (bodyLength > 0) {
-            byte[] body = new byte[bodyLength];
-            in.readBytes(body);
-            command.withBody(body);
-        }
-        return command;
     }
 }

@@ -33,6 +33,8 @@ public final class RemotingCommand {
     private byte[] body;
     private ByteBuf bodyBuffer;
     private SerializeType serializeType = SerializeType.JSON;
+    /** Inbound budget bytes this request holds until it is answered; see {@link InboundBudget}. */
+    private int admittedBytes;
 
     private RemotingCommand() {
     }
@@ -196,6 +198,17 @@ public final class RemotingCommand {
     public RemotingCommand withVersion(int newVersion) {
         this.version = newVersion;
         return this;
+    }
+
+    void admitted(int bytes) {
+        this.admittedBytes = bytes;
+    }
+
+    /** The admitted bytes, once: the second call returns 0, so a request cannot be released twice. */
+    int takeAdmittedBytes() {
+        int bytes = admittedBytes;
+        admittedBytes = 0;
+        return bytes;
     }
 
     @Override

@@ -27,7 +27,9 @@ import org.slf4j.LoggerFactory;
  * requests this side sends over a channel, whichever side opened it (a broker also calls its clients).
  *
  * <p>Backpressure: when a peer stops reading, its channel turns unwritable and we stop reading its requests
- * until it drains, so one slow connection cannot make us buffer without bound or slow the others.
+ * until it drains, so one slow connection cannot make us buffer without bound or slow the others. Inbound,
+ * the bytes of accepted but unanswered requests are bounded per connection (reads pause, {@link ReadGate})
+ * and in total (frames beyond it are answered SYSTEM_BUSY unread, {@link InboundBudget}).
  */
 public abstract class RemotingEndpoint implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RemotingEndpoint.class);
@@ -43,9 +45,18 @@ public abstract class RemotingEndpoint implements AutoCloseable {
     private final Semaphore asyncPermits;
     private final Semaphore onewayPermits;
     private final InboundHandler inboundHandler = new InboundHandler();
+    private final InboundBudget inboundBudget;
 
     protected RemotingEndpoint(ProcessorRegistry processors, RemotingObserver observer, int maxFrameLength,
                                Duration idleTimeout, int maxInFlightAsync, int maxInFlightOneway, String name) {
+        this(processors, observer, maxFrameLength, idleTimeout, maxInFlightAsync, maxInFlightOneway, name,
+                InboundBudget.unlimited());
+    }
+
+    protected RemotingEndpoint(ProcessorRegistry processors, RemotingObserver observer, int maxFrameLength,
+                               Duration idleTimeout, int maxInFlightAsync, int maxInFlightOneway, String name,
+                               InboundBudget inboundBudget) {
+        this.inboundBudget = inboundBudget;
         this.processors = processors;
         this.observer = observer;
         this.maxFrameLength = maxFrameLength;
@@ -61,11 +72,13 @@ public abstract class RemotingEndpoint implements AutoCloseable {
     }
 
     protected final void initPipeline(ChannelPipeline pipeline) {
+        ReadGate gate = new ReadGate(inboundBudget.perConnectionLimit());
+        pipeline.addLast("gate", gate);
         pipeline.addLast("flush", new FlushConsolidationHandler(FLUSH_CONSOLIDATION_LIMIT, true));
         if (!idleTimeout.isZero()) {
             pipeline.addLast("idle", new IdleStateHandler(0, 0, idleTimeout.toMillis(), TimeUnit.MILLISECONDS));
         }
-        pipeline.addLast("decoder", new FrameDecoder(maxFrameLength));
+        pipeline.addLast("decoder", new FrameDecoder(maxFrameLength, inboundBudget, gate));
         pipeline.addLast("encoder", FrameEncoder.INSTANCE);
         pipeline.addLast("handler", inboundHandler);
     }
@@ -128,6 +141,11 @@ public abstract class RemotingEndpoint implements AutoCloseable {
                 : new RemotingException(String.valueOf(cause), cause);
     }
 
+    /** Bytes of inbound requests accepted and not yet answered, over all connections. */
+    public long queuedRequestBytes() {
+        return inboundBudget.queuedBytes();
+    }
+
     /** Requests awaiting a response, for tests and metrics. */
     public int inFlightCount() {
         return inFlight.size();
@@ -188,6 +206,7 @@ public abstract class RemotingEndpoint implements AutoCloseable {
     }
 
     private void answer(Channel channel, RemotingCommand request, RemotingCommand response, long started) {
+        releaseAdmission(channel, request);
         observer.requestHandled(request.code(), response == null ? ResponseCode.SUCCESS : response.code(),
                 System.nanoTime() - started);
         if (response == null) {
@@ -202,6 +221,34 @@ public abstract class RemotingEndpoint implements AutoCloseable {
         channel.writeAndFlush(response).addListener(ChannelFutureListener.FIRE_EXCEPTION_ON_FAILURE);
     }
 
+    /** The request no longer holds its frame's bytes against the connection and the endpoint. */
+    private void releaseAdmission(Channel channel, RemotingCommand command) {
+        int bytes = command.takeAdmittedBytes();
+        if (bytes == 0) {
+            return;
+        }
+        inboundBudget.release(bytes);
+        ReadGate gate = ReadGate.of(channel);
+        if (gate != null) {
+            gate.release(bytes);
+        }
+    }
+
+    /** RocketMQ's remark when it rejects a request before processing it; the client backs off and retries. */
+    private void shed(Channel channel, RemotingCommand request) {
+        observer.requestHandled(request.code(), ResponseCode.SYSTEM_BUSY, 0);
+        if (request.isResponse()) {
+            LOG.debug("dropping response {} from {}: inbound budget exhausted", request.opaque(),
+                    channel.remoteAddress());
+            return;
+        }
+        if (!request.isOneway()) {
+            channel.writeAndFlush(request.response(ResponseCode.SYSTEM_BUSY,
+                    "[REJECTREQUEST]system busy, start flow control for a while"))
+                    .addListener(ChannelFutureListener.FIRE_EXCEPTION_ON_FAILURE);
+        }
+    }
+
     @ChannelHandler.Sharable
     private final class InboundHandler extends ChannelInboundHandlerAdapter {
         @Override
@@ -212,8 +259,13 @@ public abstract class RemotingEndpoint implements AutoCloseable {
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof FrameDecoder.Shed shed) {
+                shed(ctx.channel(), shed.command());
+                return;
+            }
             RemotingCommand command = (RemotingCommand) msg;
             if (command.isResponse()) {
+                releaseAdmission(ctx.channel(), command);
                 if (!inFlight.complete(command)) {
                     LOG.debug("response with opaque {} from {} matches no pending request", command.opaque(),
                             ctx.channel().remoteAddress());
@@ -225,7 +277,10 @@ public abstract class RemotingEndpoint implements AutoCloseable {
 
         @Override
         public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
-            ctx.channel().config().setAutoRead(ctx.channel().isWritable());
+            ReadGate gate = ReadGate.of(ctx.channel());
+            if (gate != null) {
+                gate.writabilityChanged(ctx.channel().isWritable());
+            }
             super.channelWritabilityChanged(ctx);
         }
 

@@ -28,7 +28,8 @@ public final class RemotingServer extends RemotingEndpoint {
 
     public RemotingServer(RemotingServerConfig config, ProcessorRegistry processors, RemotingObserver observer) {
         super(processors, observer, config.maxFrameLength(), config.idleTimeout(), config.maxInFlightAsync(),
-                config.maxInFlightOneway(), "remoting-server");
+                config.maxInFlightOneway(), "remoting-server",
+                new InboundBudget(config.maxQueuedRequestBytes(), config.maxQueuedRequestBytesPerConnection()));
         this.config = config;
         this.transport = NettyTransport.select(config.preferEpoll());
     }

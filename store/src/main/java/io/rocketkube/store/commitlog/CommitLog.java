@@ -196,14 +196,35 @@ public final class CommitLog {
      *                              append overwrites whatever part reached the file
      */
     public AppendResult append(EncodedBatch batch) {
+        return append(batch, true);
+    }
+
+    /**
+     * Like {@link #append}, but only if it cannot block, for callers on an event loop: null, with nothing
+     * written, when another thread holds the append lock, when the record does not fit the current segment
+     * (rolling creates a file), or on the {@link WritePath#CHANNEL} path (a {@code pwrite} may wait for the
+     * disk under writeback). The caller then hands the batch to a thread that may block.
+     */
+    public AppendResult tryAppend(EncodedBatch batch) {
+        return writePath == WritePath.CHANNEL ? null : append(batch, false);
+    }
+
+    private AppendResult append(EncodedBatch batch, boolean mayBlock) {
         ByteBuffer buf = batch.buffer();
         int total = buf.limit();
         int n = batch.count();
         long[] phys = new long[n];
         long[] queues = new long[n];
-        appendLock.lock();
+        if (mayBlock) {
+            appendLock.lock();
+        } else if (!appendLock.tryLock()) {
+            return null;
+        }
         try {
-            SegmentFile segment = segmentForAppend(total);
+            SegmentFile segment = mayBlock ? segmentForAppend(total) : segmentWithRoom(total);
+            if (segment == null) {
+                return null;
+            }
             long base = writePosition;
             long now = Math.max(clock.millis(), lastStoreTimestamp);
             MessageRecordRequest first = batch.requests().get(0);
@@ -412,6 +433,13 @@ public final class CommitLog {
         writePosition = segment.end();
         writtenOffset = writePosition;
         return segments.getOrCreate(writePosition);
+    }
+
+    /** The existing segment at the write position if the record and a blank filler fit it, else null. */
+    private SegmentFile segmentWithRoom(int total) {
+        SegmentFile segment = segments.find(writePosition);
+        return segment != null && total + StoredMessageLayout.BLANK_LENGTH <= segment.end() - writePosition
+                ? segment : null;
     }
 
     private void write(SegmentFile segment, ByteBuffer src, long physicalOffset) {

@@ -180,4 +180,63 @@ class CommitLogTest {
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() ->
                 Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().equals("store-prefault " + mappedDir) && t.isAlive()));
     }
+
+    /** The event-loop append never waits: not for the lock, not for a new segment, not for a pwrite. */
+    @Test
+    void tryAppendRefusesWhenItWouldBlockAndWritesNothing() throws Exception {
+        Path mappedDir = dir.resolve("try");
+        java.util.concurrent.CountDownLatch inside = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch leave = new java.util.concurrent.CountDownLatch(1);
+        // onAppend runs under the append lock: the seam to hold it from another thread.
+        CommitLog mapped = new CommitLog(mappedDir, SEGMENT, Clock.systemUTC(), r -> {
+            if ("HOLD".equals(r.topic())) {
+                inside.countDown();
+                try {
+                    leave.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }, WritePath.MAPPING);
+        mapped.recoverTo(0, Map.of());
+        try {
+            assertThat(mapped.tryAppend(encoder.encode(List.of(TestMessages.message("T", 0, "a")))))
+                    .as("the first segment does not exist yet: creating it is file I/O").isNull();
+            assertThat(mapped.segments().count()).isZero();
+            long first = mapped.append(encoder.encode(List.of(TestMessages.message("T", 0, "a")))).end();
+
+            AppendResult inline = mapped.tryAppend(encoder.encode(List.of(TestMessages.message("T", 0, "b"))));
+            assertThat(inline).isNotNull();
+            assertThat(inline.physicalOffsets()[0]).isEqualTo(first);
+
+            EncodedBatch held = encoder.encode(List.of(TestMessages.message("HOLD", 0, "c")));
+            Thread holder = new Thread(() -> mapped.append(held));
+            holder.start();
+            assertThat(inside.await(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            long before = mapped.writtenOffset();
+            long started = System.nanoTime();
+            assertThat(mapped.tryAppend(encoder.encode(List.of(TestMessages.message("T", 0, "d"))))).as("lock held").isNull();
+            assertThat(System.nanoTime() - started).isLessThan(java.util.concurrent.TimeUnit.SECONDS.toNanos(1));
+            leave.countDown();
+            holder.join(5000);
+            assertThat(mapped.writtenOffset()).isGreaterThan(before);
+
+            int room = (int) (mapped.segments().last().end() - mapped.writtenOffset());
+            int bigBody = room;
+            assertThat(mapped.tryAppend(encoder.encode(List.of(TestMessages.message("T", 0, "e".repeat(bigBody))))))
+                    .as("does not fit the current segment: rolling creates a file").isNull();
+            assertThat(mapped.segments().count()).isEqualTo(1);
+            long written = mapped.writtenOffset();
+            assertThat(mapped.append(encoder.encode(List.of(TestMessages.message("T", 0, "e".repeat(bigBody))))).end())
+                    .isGreaterThan(written);
+            assertThat(mapped.segments().count()).isEqualTo(2);
+        } finally {
+            leave.countDown();
+            mapped.close();
+        }
+        // The pwrite path never appends inline.
+        assertThat(log.tryAppend(encoder.encode(List.of(TestMessages.message("T", 0, "f"))))).isNull();
+        append("T", 0, 10);
+        assertThat(log.tryAppend(encoder.encode(List.of(TestMessages.message("T", 0, "g"))))).isNull();
+    }
 }
