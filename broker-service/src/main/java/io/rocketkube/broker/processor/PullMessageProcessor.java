@@ -83,7 +83,10 @@ public final class PullMessageProcessor implements RequestProcessor {
 
     @Override
     public CompletableFuture<RemotingCommand> process(Channel channel, RemotingCommand request) {
-        return execute(request, Pull.parse(request), true);
+        Pull pull = Pull.parse(request);
+        Responses.legalGroup(pull.group());
+        Responses.legalTopic(pull.topic());
+        return execute(request, pull, true);
     }
 
     private CompletableFuture<RemotingCommand> execute(RemotingCommand request, Pull pull, boolean firstRun) {

@@ -54,7 +54,8 @@ public final class SendBackProcessor implements RequestProcessor {
     public CompletableFuture<RemotingCommand> process(Channel channel, RemotingCommand request) {
         HeaderFields h = HeaderFields.of(request);
         long offset = h.longValue("offset");
-        String groupName = h.string("group");
+        String groupName = Responses.legalGroup(h.string("group"));
+        Responses.legalTopicIfPresent(h.optionalString("originTopic"));
         int delayLevel = h.intValue("delayLevel");
         Integer maxReconsume = h.optionalInt("maxReconsumeTimes");
         if (!settings.isMaster()) {

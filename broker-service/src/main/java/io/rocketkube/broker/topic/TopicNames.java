@@ -3,7 +3,15 @@ package io.rocketkube.broker.topic;
 import java.util.Set;
 import java.util.regex.Pattern;
 
-/** Topic name rules and the reserved names of remoting-protocol.md §5.2.4 and §9.2. */
+/**
+ * Topic and group name rules and the reserved names of remoting-protocol.md §5.2.4 and §9.2.
+ *
+ * <p>The rules are the reference's ({@code TopicValidator}, the client's {@code Validators.checkGroup}):
+ * only {@code %|a-zA-Z0-9_-}, at most 127 characters for a topic and 255 for a group. They are also what
+ * keeps names from being paths: a topic names ConsumeQueue directories and a group names its retry and
+ * dead-letter topics, so a {@code /} or {@code .} that got through would walk out of the store directory.
+ * Every request carrying a name checks it here before anything is looked up, created or deleted.
+ */
 public final class TopicNames {
     public static final String AUTO_CREATE_TOPIC_KEY = "TBW102";
     public static final String SELF_TEST_TOPIC = "SELF_TEST_TOPIC";
@@ -15,6 +23,7 @@ public final class TopicNames {
     public static final String RETRY_PREFIX = "%RETRY%";
     public static final String DLQ_PREFIX = "%DLQ%";
     public static final int MAX_LENGTH = 127;
+    public static final int GROUP_MAX_LENGTH = 255;
 
     private static final Pattern LEGAL = Pattern.compile("^[%|a-zA-Z0-9_-]+$");
     /** Topics clients may never send to directly. */
@@ -34,6 +43,20 @@ public final class TopicNames {
         }
         if (!LEGAL.matcher(topic).matches()) {
             return "the specified topic[" + topic + "] contains illegal characters, allowing only ^[%|a-zA-Z0-9_-]+$";
+        }
+        return null;
+    }
+
+    /** Why {@code group} is not a legal group name, or null if it is. */
+    public static String groupProblem(String group) {
+        if (group == null || group.isBlank()) {
+            return "the specified group is blank";
+        }
+        if (group.length() > GROUP_MAX_LENGTH) {
+            return "the specified group is longer than group max length " + GROUP_MAX_LENGTH;
+        }
+        if (!LEGAL.matcher(group).matches()) {
+            return "the specified group[" + group + "] contains illegal characters, allowing only ^[%|a-zA-Z0-9_-]+$";
         }
         return null;
     }
