@@ -29,6 +29,11 @@ import java.util.concurrent.ThreadLocalRandom;
  * CONSUMER_SEND_MSG_BACK (§5.6): a message the consumer failed goes to the group's retry topic, or to its
  * dead-letter topic once its retries are exhausted (or the client asked for it with delay level -1).
  *
+ * <p>The retry is stored with WAIT=true, unlike the reference (which acknowledges it before it is durable):
+ * the consumer treats the answer as the message being safe and moves its offset past the original, so under
+ * SYNC_FLUSH the answer waits for the flush exactly as a send does, and a flush that times out is answered
+ * FLUSH_DISK_TIMEOUT (the consumer then retries the send-back, or consumes again locally).
+ *
  * <p>Delay levels are recorded in the {@code DELAY} property but not waited for: this broker has no
  * schedule service yet, so a retry is redelivered on the consumer's next pull.
  */
@@ -101,9 +106,11 @@ public final class SendBackProcessor implements RequestProcessor {
                 .reconsumeTimes(original.reconsumeTimes() + 1)
                 .tagsCode(SendMessageProcessor.tagsCode(tags))
                 .uniqKey(properties.get(MessageProperties.UNIQ_CLIENT_MESSAGE_ID_KEYIDX))
-                .waitStoreMsgOk(false).build();
-        return store.put(retry).thenApply(result -> result.status().isStored()
-                ? request.response(ResponseCode.SUCCESS)
-                : request.response(ResponseCode.SYSTEM_ERROR, result.status().name()));
+                .waitStoreMsgOk(true).build();
+        return store.put(retry).thenApply(result -> {
+            int code = SendMessageProcessor.responseCode(result);
+            return code == ResponseCode.SUCCESS ? request.response(code)
+                    : request.response(code, SendMessageProcessor.refusalRemark(result));
+        });
     }
 }

@@ -197,19 +197,28 @@ public final class SendMessageProcessor implements RequestProcessor {
                 ? inet : new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0);
     }
 
-    private RemotingCommand response(RemotingCommand request, PutResult result, int queueId) {
-        int code = switch (result.status()) {
+    /** The response code for a put's outcome; FLUSH_DISK_TIMEOUT is stored but not yet durable. */
+    static int responseCode(PutResult result) {
+        return switch (result.status()) {
             case PUT_OK -> ResponseCode.SUCCESS;
             case FLUSH_DISK_TIMEOUT -> ResponseCode.FLUSH_DISK_TIMEOUT;
             case MESSAGE_ILLEGAL, PROPERTIES_SIZE_EXCEEDED -> ResponseCode.MESSAGE_ILLEGAL;
             case SERVICE_NOT_AVAILABLE -> ResponseCode.SERVICE_NOT_AVAILABLE;
             case OS_PAGECACHE_BUSY, CREATE_MAPPED_FILE_FAILED, UNKNOWN_ERROR -> ResponseCode.SYSTEM_ERROR;
         };
+    }
+
+    /** The remark of a refused put's answer. */
+    static String refusalRemark(PutResult result) {
+        return result.status() == io.rocketkube.store.PutStatus.OS_PAGECACHE_BUSY
+                ? "[PC_SYNCHRONIZED]broker busy, start flow control for a while"
+                : result.status() + (result.errorMessage() == null ? "" : ": " + result.errorMessage());
+    }
+
+    private RemotingCommand response(RemotingCommand request, PutResult result, int queueId) {
+        int code = responseCode(result);
         if (!result.status().isStored()) {
-            String remark = result.status() == io.rocketkube.store.PutStatus.OS_PAGECACHE_BUSY
-                    ? "[PC_SYNCHRONIZED]broker busy, start flow control for a while"
-                    : result.status() + (result.errorMessage() == null ? "" : ": " + result.errorMessage());
-            return request.response(code, remark);
+            return request.response(code, refusalRemark(result));
         }
         StringBuilder msgIds = new StringBuilder();
         for (int i = 0; i < result.messageCount(); i++) {
