@@ -1,5 +1,6 @@
 package io.rocketkube.broker;
 
+import io.rocketkube.broker.processor.PullTransferCaps;
 import io.rocketkube.store.FlushMode;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,6 +16,7 @@ import java.util.Objects;
  * @param defaultTopicQueueNums queues of TBW102, the template for auto-created topics
  * @param registerInterval     how often the broker re-registers with every NameServer
  * @param clientIdleTimeout    a client channel without heartbeat for this long is dropped
+ * @param pullCaps           messages and bytes one pull answer may carry, in memory and from disk
  * @param sendOnIoThread       plain sends to an existing topic are stored and answered on the connection's
  *                             I/O thread instead of the send pool (see {@code SendMessageProcessor})
  * @param diskMaxUsedSpaceRatio sends are refused (SERVICE_NOT_AVAILABLE, "disk is full") once the store's
@@ -44,7 +46,7 @@ public record BrokerSettings(
         Duration clientIdleTimeout,
         Duration shutdownGrace,
         int ioThreads,
-        int maxPullBytes,
+        PullTransferCaps pullCaps,
         boolean sendOnIoThread,
         int diskMaxUsedSpaceRatio,
         FlowLimits flowLimits) {
@@ -77,56 +79,63 @@ public record BrokerSettings(
         return new BrokerSettings("DefaultCluster", "broker-a", 0, BrokerRole.ASYNC_MASTER, FlushMode.ASYNC_FLUSH,
                 storePath, host, 0, 0, namesrvAddr, host, true, true, 8, 4 * 1024 * 1024, 72, 64 * 1024 * 1024,
                 Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ofSeconds(120), Duration.ofSeconds(5), 2,
-                256 * 1024, true, 75, FlowLimits.defaults());
+                PullTransferCaps.defaults(), true, 75, FlowLimits.defaults());
     }
 
     public BrokerSettings withPort(int newPort) {
         return new BrokerSettings(clusterName, brokerName, brokerId, role, flushMode, storePath, host, newPort, haPort,
                 namesrvAddr, advertisedHost, autoCreateTopic, autoCreateSubscriptionGroup, defaultTopicQueueNums,
                 maxMessageSize, fileReservedHours, commitLogSegmentSize, registerInterval, offsetPersistInterval,
-                clientIdleTimeout, shutdownGrace, ioThreads, maxPullBytes, sendOnIoThread, diskMaxUsedSpaceRatio, flowLimits);
+                clientIdleTimeout, shutdownGrace, ioThreads, pullCaps, sendOnIoThread, diskMaxUsedSpaceRatio, flowLimits);
     }
 
     public BrokerSettings withFlushMode(FlushMode mode) {
         return new BrokerSettings(clusterName, brokerName, brokerId, role, mode, storePath, host, port, haPort,
                 namesrvAddr, advertisedHost, autoCreateTopic, autoCreateSubscriptionGroup, defaultTopicQueueNums,
                 maxMessageSize, fileReservedHours, commitLogSegmentSize, registerInterval, offsetPersistInterval,
-                clientIdleTimeout, shutdownGrace, ioThreads, maxPullBytes, sendOnIoThread, diskMaxUsedSpaceRatio, flowLimits);
+                clientIdleTimeout, shutdownGrace, ioThreads, pullCaps, sendOnIoThread, diskMaxUsedSpaceRatio, flowLimits);
     }
 
     public BrokerSettings withAutoCreate(boolean topics, boolean groups) {
         return new BrokerSettings(clusterName, brokerName, brokerId, role, flushMode, storePath, host, port, haPort,
                 namesrvAddr, advertisedHost, topics, groups, defaultTopicQueueNums,
                 maxMessageSize, fileReservedHours, commitLogSegmentSize, registerInterval, offsetPersistInterval,
-                clientIdleTimeout, shutdownGrace, ioThreads, maxPullBytes, sendOnIoThread, diskMaxUsedSpaceRatio, flowLimits);
+                clientIdleTimeout, shutdownGrace, ioThreads, pullCaps, sendOnIoThread, diskMaxUsedSpaceRatio, flowLimits);
     }
 
     public BrokerSettings withMaxMessageSize(int bytes) {
         return new BrokerSettings(clusterName, brokerName, brokerId, role, flushMode, storePath, host, port, haPort,
                 namesrvAddr, advertisedHost, autoCreateTopic, autoCreateSubscriptionGroup, defaultTopicQueueNums,
                 bytes, fileReservedHours, commitLogSegmentSize, registerInterval, offsetPersistInterval,
-                clientIdleTimeout, shutdownGrace, ioThreads, maxPullBytes, sendOnIoThread, diskMaxUsedSpaceRatio, flowLimits);
+                clientIdleTimeout, shutdownGrace, ioThreads, pullCaps, sendOnIoThread, diskMaxUsedSpaceRatio, flowLimits);
     }
 
     public BrokerSettings withSendOnIoThread(boolean inline) {
         return new BrokerSettings(clusterName, brokerName, brokerId, role, flushMode, storePath, host, port, haPort,
                 namesrvAddr, advertisedHost, autoCreateTopic, autoCreateSubscriptionGroup, defaultTopicQueueNums,
                 maxMessageSize, fileReservedHours, commitLogSegmentSize, registerInterval, offsetPersistInterval,
-                clientIdleTimeout, shutdownGrace, ioThreads, maxPullBytes, inline, diskMaxUsedSpaceRatio, flowLimits);
+                clientIdleTimeout, shutdownGrace, ioThreads, pullCaps, inline, diskMaxUsedSpaceRatio, flowLimits);
     }
 
     public BrokerSettings withDiskMaxUsedSpaceRatio(int percent) {
         return new BrokerSettings(clusterName, brokerName, brokerId, role, flushMode, storePath, host, port, haPort,
                 namesrvAddr, advertisedHost, autoCreateTopic, autoCreateSubscriptionGroup, defaultTopicQueueNums,
                 maxMessageSize, fileReservedHours, commitLogSegmentSize, registerInterval, offsetPersistInterval,
-                clientIdleTimeout, shutdownGrace, ioThreads, maxPullBytes, sendOnIoThread, percent, flowLimits);
+                clientIdleTimeout, shutdownGrace, ioThreads, pullCaps, sendOnIoThread, percent, flowLimits);
     }
 
     public BrokerSettings withFlowLimits(FlowLimits limits) {
         return new BrokerSettings(clusterName, brokerName, brokerId, role, flushMode, storePath, host, port, haPort,
                 namesrvAddr, advertisedHost, autoCreateTopic, autoCreateSubscriptionGroup, defaultTopicQueueNums,
                 maxMessageSize, fileReservedHours, commitLogSegmentSize, registerInterval, offsetPersistInterval,
-                clientIdleTimeout, shutdownGrace, ioThreads, maxPullBytes, sendOnIoThread, diskMaxUsedSpaceRatio, limits);
+                clientIdleTimeout, shutdownGrace, ioThreads, pullCaps, sendOnIoThread, diskMaxUsedSpaceRatio, limits);
+    }
+
+    public BrokerSettings withPullCaps(PullTransferCaps caps) {
+        return new BrokerSettings(clusterName, brokerName, brokerId, role, flushMode, storePath, host, port, haPort,
+                namesrvAddr, advertisedHost, autoCreateTopic, autoCreateSubscriptionGroup, defaultTopicQueueNums,
+                maxMessageSize, fileReservedHours, commitLogSegmentSize, registerInterval, offsetPersistInterval,
+                clientIdleTimeout, shutdownGrace, ioThreads, caps, sendOnIoThread, diskMaxUsedSpaceRatio, flowLimits);
     }
 
     public boolean isMaster() {

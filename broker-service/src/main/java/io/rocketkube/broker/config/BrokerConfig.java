@@ -101,9 +101,31 @@ public interface BrokerConfig {
     @WithDefault("2")
     int ioThreads();
 
-    /** Upper bound of one pull response's message bytes. */
+    /** Messages one pull answer carries at most while they are in memory (RocketMQ's default). */
+    @WithDefault("32")
+    int maxTransferCountOnMessageInMemory();
+
+    /** Message bytes one pull answer carries at most while they are in memory (at least one message). */
     @WithDefault("262144")
-    int maxPullBytes();
+    int maxTransferBytesOnMessageInMemory();
+
+    /** Messages one pull answer carries at most once they are likely only on disk. */
+    @WithDefault("8")
+    int maxTransferCountOnMessageInDisk();
+
+    /** Message bytes one pull answer carries at most once they are likely only on disk. */
+    @WithDefault("65536")
+    int maxTransferBytesOnMessageInDisk();
+
+    /**
+     * A message counts as on disk once more than this percentage of physical memory has been written to
+     * the CommitLog after it.
+     */
+    @WithDefault("40")
+    int accessMessageInMemoryMaxRatio();
+
+    /** Unset: the total memory the JVM sees (the container's limit in a pod). */
+    OptionalLong physicalMemoryBytes();
 
     /**
      * Bytes of accepted, unanswered requests over all connections; frames beyond it are answered SYSTEM_BUSY

@@ -3,6 +3,7 @@ package io.rocketkube.broker.config;
 import io.rocketkube.broker.BrokerRole;
 import io.rocketkube.broker.BrokerSettings;
 import io.rocketkube.broker.FlowLimits;
+import io.rocketkube.broker.processor.PullTransferCaps;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
@@ -32,10 +33,17 @@ public final class SettingsFactory {
                 Path.of(c.storePath()), c.host(), c.port(), c.haPort(), c.namesrvAddr(), advertised,
                 c.autoCreateTopic(), c.autoCreateSubscriptionGroup(), c.defaultTopicQueueNums(), c.maxMessageSize(),
                 c.fileReservedHours(), c.commitLogSegmentSize(), c.registerInterval(), c.offsetPersistInterval(),
-                c.clientIdleTimeout(), c.shutdownGrace(), c.ioThreads(), c.maxPullBytes(), c.sendOnIoThread(),
+                c.clientIdleTimeout(), c.shutdownGrace(), c.ioThreads(), pullCaps(c), c.sendOnIoThread(),
                 c.diskMaxUsedSpaceRatio(),
                 new FlowLimits(c.maxQueuedRequestBytes(), c.maxQueuedRequestBytesPerConnection(), c.maxHeldPulls(),
                         c.maxHeldPullsPerConnection()));
+    }
+
+    static PullTransferCaps pullCaps(BrokerConfig c) {
+        return new PullTransferCaps(c.maxTransferCountOnMessageInMemory(), c.maxTransferBytesOnMessageInMemory(),
+                c.maxTransferCountOnMessageInDisk(), c.maxTransferBytesOnMessageInDisk(),
+                c.accessMessageInMemoryMaxRatio(),
+                c.physicalMemoryBytes().orElseGet(PullTransferCaps::totalPhysicalMemory));
     }
 
     /** The explicit id, else the pod ordinal ({@code broker-a-1} → 1), else 0. */

@@ -16,6 +16,7 @@ import io.rocketkube.client.protocol.ProducerData;
 import io.rocketkube.client.protocol.RemotingJson;
 import io.rocketkube.client.protocol.RequestCode;
 import io.rocketkube.client.protocol.ResponseCode;
+import io.rocketkube.client.protocol.SubscriptionData;
 import io.rocketkube.client.protocol.SubscriptionGroupConfig;
 import io.rocketkube.client.remoting.RemotingCommand;
 import io.rocketkube.client.remoting.RequestProcessor;
@@ -63,11 +64,7 @@ public final class ClientManageProcessor implements RequestProcessor {
         }
         ClientChannel client = new ClientChannel(channel, data.clientID(), request.language().name(),
                 request.version(), clock.millis());
-        for (ConsumerData consumer : data.consumerDataSet()) {
-            if (consumer.groupName() == null || consumer.groupName().isEmpty()) {
-                throw Responses.reject(ResponseCode.SYSTEM_ERROR, "heartbeat consumer data without groupName");
-            }
-        }
+        checkNames(data);
         for (ConsumerData consumer : data.consumerDataSet()) {
             Optional<SubscriptionGroupConfig> group = groups.findOrCreate(consumer.groupName());
             if (group.isPresent() && group.get().retryQueueNums() > 0) {
@@ -84,11 +81,27 @@ public final class ClientManageProcessor implements RequestProcessor {
         return Responses.ok(request);
     }
 
+    /** Every name in the heartbeat, before any of it is applied: a bad one refuses the whole heartbeat. */
+    private static void checkNames(HeartbeatData data) {
+        for (ConsumerData consumer : data.consumerDataSet()) {
+            if (consumer.groupName() == null || consumer.groupName().isEmpty()) {
+                throw Responses.reject(ResponseCode.SYSTEM_ERROR, "heartbeat consumer data without groupName");
+            }
+            Responses.legalGroup(consumer.groupName());
+            for (SubscriptionData subscription : consumer.subscriptionDataSet()) {
+                Responses.legalTopic(subscription.topic());
+            }
+        }
+        for (ProducerData producer : data.producerDataSet()) {
+            Responses.legalGroupIfPresent(producer.groupName());
+        }
+    }
+
     private CompletableFuture<RemotingCommand> unregister(Channel channel, RemotingCommand request) {
         HeaderFields h = HeaderFields.of(request);
         h.string("clientID");
-        String producerGroup = h.optionalString("producerGroup");
-        String consumerGroup = h.optionalString("consumerGroup");
+        String producerGroup = Responses.legalGroupIfPresent(h.optionalString("producerGroup"));
+        String consumerGroup = Responses.legalGroupIfPresent(h.optionalString("consumerGroup"));
         if (producerGroup != null) {
             producers.unregister(producerGroup, channel);
         }
@@ -99,7 +112,7 @@ public final class ClientManageProcessor implements RequestProcessor {
     }
 
     private CompletableFuture<RemotingCommand> consumerList(RemotingCommand request) {
-        String group = HeaderFields.of(request).string("consumerGroup");
+        String group = Responses.legalGroup(HeaderFields.of(request).string("consumerGroup"));
         List<String> ids = consumers.clientIds(group);
         if (ids.isEmpty()) {
             return Responses.error(request, ResponseCode.SYSTEM_ERROR, "no consumer for this group, " + group);

@@ -37,13 +37,13 @@ public final class ConnectionAdminProcessor implements RequestProcessor {
         HeaderFields h = HeaderFields.of(request);
         switch (request.code()) {
             case RequestCode.GET_CONSUMER_CONNECTION_LIST -> {
-                String group = h.string("consumerGroup");
+                String group = Responses.legalGroup(h.string("consumerGroup"));
                 return consumers.connection(group).map(c -> Responses.json(request, c))
                         .orElseGet(() -> Responses.error(request, ResponseCode.CONSUMER_NOT_ONLINE,
                                 "the consumer group[" + group + "] not online"));
             }
             case RequestCode.GET_PRODUCER_CONNECTION_LIST -> {
-                String group = h.string("producerGroup");
+                String group = Responses.legalGroup(h.string("producerGroup"));
                 List<Connection> connections = producers.connections(group);
                 if (connections.isEmpty()) {
                     return Responses.error(request, ResponseCode.SYSTEM_ERROR, "the producer group[" + group
@@ -52,7 +52,7 @@ public final class ConnectionAdminProcessor implements RequestProcessor {
                 return Responses.json(request, new ProducerConnection(connections));
             }
             default -> {
-                String topic = h.string("topic");
+                String topic = Responses.legalTopic(h.string("topic"));
                 Set<String> groups = new TreeSet<>(consumers.groupsSubscribing(topic));
                 groups.addAll(offsets.groupsOf(topic));
                 return Responses.json(request, new GroupList(groups));

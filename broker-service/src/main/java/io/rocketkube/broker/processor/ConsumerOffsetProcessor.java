@@ -33,8 +33,8 @@ public final class ConsumerOffsetProcessor implements RequestProcessor {
     @Override
     public CompletableFuture<RemotingCommand> process(Channel channel, RemotingCommand request) {
         HeaderFields h = HeaderFields.of(request);
-        String group = h.string("consumerGroup");
-        String topic = h.string("topic");
+        String group = Responses.legalGroup(h.string("consumerGroup"));
+        String topic = Responses.legalTopic(h.string("topic"));
         int queueId = h.intValue("queueId");
         if (request.code() == RequestCode.UPDATE_CONSUMER_OFFSET) {
             long offset = h.longValue("commitOffset");

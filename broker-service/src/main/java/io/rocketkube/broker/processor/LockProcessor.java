@@ -40,6 +40,8 @@ public final class LockProcessor implements RequestProcessor {
         if (body.consumerGroup() == null || body.clientId() == null) {
             throw Responses.reject(ResponseCode.SYSTEM_ERROR, "lock body needs consumerGroup and clientId");
         }
+        Responses.legalGroup(body.consumerGroup());
+        body.mqSet().forEach(mq -> Responses.legalTopic(mq.topic()));
         Map<MessageQueue, Lock> group = locks.computeIfAbsent(body.consumerGroup(), g -> new ConcurrentHashMap<>());
         if (request.code() == RequestCode.UNLOCK_BATCH_MQ) {
             body.mqSet().forEach(mq -> group.computeIfPresent(mq,

@@ -37,7 +37,7 @@ public final class MessageQueryProcessor implements RequestProcessor {
             }
             return CompletableFuture.completedFuture(request.response(ResponseCode.SUCCESS).withBody(found.get().toBytes()));
         }
-        String topic = h.string("topic");
+        String topic = Responses.legalTopic(h.string("topic"));
         String key = h.string("key");
         int maxNum = h.intValue("maxNum");
         long begin = h.longValue("beginTimestamp");

@@ -84,7 +84,10 @@ public final class PullMessageProcessor implements RequestProcessor {
 
     @Override
     public CompletableFuture<RemotingCommand> process(Channel channel, RemotingCommand request) {
-        return execute(channel, request, Pull.parse(request), true);
+        Pull pull = Pull.parse(request);
+        Responses.legalGroup(pull.group());
+        Responses.legalTopic(pull.topic());
+        return execute(channel, request, pull, true);
     }
 
     private CompletableFuture<RemotingCommand> execute(Channel channel, RemotingCommand request, Pull pull,
@@ -104,9 +107,7 @@ public final class PullMessageProcessor implements RequestProcessor {
                     + pull.topic() + "] topicConfig.readQueueNums:[" + topic.readQueueNums() + "]");
         }
         MessageFilter filter = filterFor(pull, group);
-        int maxMessages = Math.max(1, Math.min(pull.maxMsgNums(), MAX_MESSAGES_PER_PULL));
-        GetResult result = store.get(pull.topic(), pull.queueId(), pull.queueOffset(), maxMessages,
-                settings.maxPullBytes(), filter);
+        GetResult result = read(pull, filter);
         if (firstRun && pull.has(FLAG_COMMIT_OFFSET) && settings.isMaster()) {
             offsets.commit(pull.group(), pull.topic(), pull.queueId(), pull.commitOffset());
         }
@@ -127,6 +128,25 @@ public final class PullMessageProcessor implements RequestProcessor {
             result.close();
         }
         return CompletableFuture.completedFuture(response);
+    }
+
+    /**
+     * Reads under the in-memory caps; if the answer starts on disk and is more than the on-disk caps allow,
+     * reads again under those (the first read only mapped slices, nothing was copied).
+     */
+    private GetResult read(Pull pull, MessageFilter filter) {
+        PullTransferCaps caps = settings.pullCaps();
+        int wanted = Math.max(1, Math.min(pull.maxMsgNums(), MAX_MESSAGES_PER_PULL));
+        GetResult result = store.get(pull.topic(), pull.queueId(), pull.queueOffset(),
+                Math.min(wanted, caps.maxCountInMemory()), caps.maxBytesInMemory(), filter);
+        if (result.messageCount() == 0
+                || !caps.onDisk(store.maxPhysicalOffset(), result.messages().get(0).physicalOffset())
+                || (result.messageCount() <= caps.maxCountOnDisk() && result.totalBytes() <= caps.maxBytesOnDisk())) {
+            return result;
+        }
+        result.close();
+        return store.get(pull.topic(), pull.queueId(), pull.queueOffset(), Math.min(wanted, caps.maxCountOnDisk()),
+                caps.maxBytesOnDisk(), filter);
     }
 
     /**

@@ -23,7 +23,7 @@ public final class QueueOffsetProcessor implements RequestProcessor {
     @Override
     public CompletableFuture<RemotingCommand> process(Channel channel, RemotingCommand request) {
         HeaderFields h = HeaderFields.of(request);
-        String topic = h.string("topic");
+        String topic = Responses.legalTopic(h.string("topic"));
         int queueId = h.intValue("queueId");
         RemotingCommand response = request.response(ResponseCode.SUCCESS);
         switch (request.code()) {

@@ -1,5 +1,6 @@
 package io.rocketkube.broker.processor;
 
+import io.rocketkube.broker.topic.TopicNames;
 import io.rocketkube.client.protocol.RemotingJson;
 import io.rocketkube.client.protocol.ResponseCode;
 import io.rocketkube.client.remoting.RemotingCommand;
@@ -25,5 +26,36 @@ final class Responses {
 
     static RequestRejectedException reject(int code, String remark) {
         return new RequestRejectedException(code, remark);
+    }
+
+    /**
+     * {@code topic}, if it is a legal topic name; otherwise the request is refused with SYSTEM_ERROR, the
+     * code the reference answers for an illegal name, before anything is touched.
+     */
+    static String legalTopic(String topic) {
+        String problem = TopicNames.problem(topic);
+        if (problem != null) {
+            throw reject(ResponseCode.SYSTEM_ERROR, problem);
+        }
+        return topic;
+    }
+
+    /** {@code group}, if it is a legal group name; otherwise the request is refused with SYSTEM_ERROR. */
+    static String legalGroup(String group) {
+        String problem = TopicNames.groupProblem(group);
+        if (problem != null) {
+            throw reject(ResponseCode.SYSTEM_ERROR, problem);
+        }
+        return group;
+    }
+
+    /** Like {@link #legalTopic} for an optional field: null or empty passes. */
+    static String legalTopicIfPresent(String topic) {
+        return topic == null || topic.isEmpty() ? topic : legalTopic(topic);
+    }
+
+    /** Like {@link #legalGroup} for an optional field: null or empty passes. */
+    static String legalGroupIfPresent(String group) {
+        return group == null || group.isEmpty() ? group : legalGroup(group);
     }
 }

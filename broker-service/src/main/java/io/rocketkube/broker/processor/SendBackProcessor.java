@@ -29,6 +29,11 @@ import java.util.concurrent.ThreadLocalRandom;
  * CONSUMER_SEND_MSG_BACK (§5.6): a message the consumer failed goes to the group's retry topic, or to its
  * dead-letter topic once its retries are exhausted (or the client asked for it with delay level -1).
  *
+ * <p>The retry is stored with WAIT=true, unlike the reference (which acknowledges it before it is durable):
+ * the consumer treats the answer as the message being safe and moves its offset past the original, so under
+ * SYNC_FLUSH the answer waits for the flush exactly as a send does, and a flush that times out is answered
+ * FLUSH_DISK_TIMEOUT (the consumer then retries the send-back, or consumes again locally).
+ *
  * <p>Delay levels are recorded in the {@code DELAY} property but not waited for: this broker has no
  * schedule service yet, so a retry is redelivered on the consumer's next pull.
  */
@@ -54,7 +59,8 @@ public final class SendBackProcessor implements RequestProcessor {
     public CompletableFuture<RemotingCommand> process(Channel channel, RemotingCommand request) {
         HeaderFields h = HeaderFields.of(request);
         long offset = h.longValue("offset");
-        String groupName = h.string("group");
+        String groupName = Responses.legalGroup(h.string("group"));
+        Responses.legalTopicIfPresent(h.optionalString("originTopic"));
         int delayLevel = h.intValue("delayLevel");
         Integer maxReconsume = h.optionalInt("maxReconsumeTimes");
         if (!settings.isMaster()) {
@@ -100,11 +106,15 @@ public final class SendBackProcessor implements RequestProcessor {
                 .reconsumeTimes(original.reconsumeTimes() + 1)
                 .tagsCode(SendMessageProcessor.tagsCode(tags))
                 .uniqKey(properties.get(MessageProperties.UNIQ_CLIENT_MESSAGE_ID_KEYIDX))
-                .waitStoreMsgOk(false).build();
-        return store.put(retry).thenApply(result -> result.status().isStored()
-                ? request.response(ResponseCode.SUCCESS)
-                // SYSTEM_ERROR as the reference broker answers a failed send-back (the client then resends
-                // the message itself); the remark says why, e.g. that the disk is full.
-                : request.response(ResponseCode.SYSTEM_ERROR, SendMessageProcessor.refusalRemark(result)));
+                .waitStoreMsgOk(true).build();
+        return store.put(retry).thenApply(result -> switch (result.status()) {
+            case PUT_OK -> request.response(ResponseCode.SUCCESS);
+            // Stored but not yet durable: said as such, like a send.
+            case FLUSH_DISK_TIMEOUT -> request.response(ResponseCode.FLUSH_DISK_TIMEOUT,
+                    SendMessageProcessor.refusalRemark(result));
+            // SYSTEM_ERROR as the reference broker answers a failed send-back (the client then resends
+            // the message itself); the remark says why, e.g. that the disk is full.
+            default -> request.response(ResponseCode.SYSTEM_ERROR, SendMessageProcessor.refusalRemark(result));
+        });
     }
 }

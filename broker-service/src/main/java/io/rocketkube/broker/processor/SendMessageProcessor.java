@@ -240,14 +240,19 @@ public final class SendMessageProcessor implements RequestProcessor {
         };
     }
 
-    private RemotingCommand response(RemotingCommand request, PutResult result, int queueId) {
-        int code = switch (result.status()) {
+    /** The response code for a put's outcome; FLUSH_DISK_TIMEOUT is stored but not yet durable. */
+    static int responseCode(PutResult result) {
+        return switch (result.status()) {
             case PUT_OK -> ResponseCode.SUCCESS;
             case FLUSH_DISK_TIMEOUT -> ResponseCode.FLUSH_DISK_TIMEOUT;
             case MESSAGE_ILLEGAL, PROPERTIES_SIZE_EXCEEDED -> ResponseCode.MESSAGE_ILLEGAL;
             case SERVICE_NOT_AVAILABLE, DISK_FULL -> ResponseCode.SERVICE_NOT_AVAILABLE;
             case OS_PAGECACHE_BUSY, CREATE_MAPPED_FILE_FAILED, UNKNOWN_ERROR -> ResponseCode.SYSTEM_ERROR;
         };
+    }
+
+    private RemotingCommand response(RemotingCommand request, PutResult result, int queueId) {
+        int code = responseCode(result);
         if (!result.status().isStored()) {
             return request.response(code, refusalRemark(result));
         }

@@ -42,10 +42,9 @@ final class SendTarget {
     }
 
     Resolved resolve(SendRequestHeader header, int requestVersion) {
-        String problem = TopicNames.problem(header.topic());
-        if (problem != null) {
-            throw Responses.reject(ResponseCode.SYSTEM_ERROR, problem);
-        }
+        Responses.legalTopic(header.topic());
+        Responses.legalTopicIfPresent(header.defaultTopic());
+        Responses.legalGroupIfPresent(header.producerGroup());
         if (!TopicNames.isWritableByClients(header.topic())) {
             throw Responses.reject(ResponseCode.NO_PERMISSION, "sending message to topic[" + header.topic()
                     + "] is forbidden");

@@ -48,7 +48,7 @@ public final class StatsAdminProcessor implements RequestProcessor {
     }
 
     private CompletableFuture<RemotingCommand> topicStats(RemotingCommand request) {
-        String topic = HeaderFields.of(request).string("topic");
+        String topic = Responses.legalTopic(HeaderFields.of(request).string("topic"));
         Optional<TopicConfig> config = topics.find(topic);
         if (config.isEmpty()) {
             return Responses.error(request, ResponseCode.TOPIC_NOT_EXIST, "topic[" + topic + "] not exist");
@@ -64,8 +64,8 @@ public final class StatsAdminProcessor implements RequestProcessor {
 
     private CompletableFuture<RemotingCommand> consumeStats(RemotingCommand request) {
         HeaderFields h = HeaderFields.of(request);
-        String group = h.string("consumerGroup");
-        String onlyTopic = h.optionalString("topic");
+        String group = Responses.legalGroup(h.string("consumerGroup"));
+        String onlyTopic = Responses.legalTopicIfPresent(h.optionalString("topic"));
         Set<String> wanted = new LinkedHashSet<>();
         if (onlyTopic != null && !onlyTopic.isEmpty()) {
             wanted.add(onlyTopic);

@@ -37,6 +37,7 @@ public final class SubscriptionGroupAdminProcessor implements RequestProcessor {
                 if (config.groupName() == null || config.groupName().isBlank()) {
                     throw Responses.reject(ResponseCode.SYSTEM_ERROR, "subscription group config without groupName");
                 }
+                Responses.legalGroup(config.groupName());
                 groups.upsert(config);
                 return Responses.ok(request);
             }
@@ -45,7 +46,7 @@ public final class SubscriptionGroupAdminProcessor implements RequestProcessor {
             }
             case RequestCode.DELETE_SUBSCRIPTIONGROUP -> {
                 HeaderFields h = HeaderFields.of(request);
-                String group = h.string("groupName");
+                String group = Responses.legalGroup(h.string("groupName"));
                 groups.delete(group);
                 if (h.booleanValue("removeOffset", false) || h.booleanValue("cleanOffset", false)) {
                     offsets.removeGroup(group);
@@ -53,7 +54,7 @@ public final class SubscriptionGroupAdminProcessor implements RequestProcessor {
                 return Responses.ok(request);
             }
             default -> {
-                String group = HeaderFields.of(request).string("group");
+                String group = Responses.legalGroup(HeaderFields.of(request).string("group"));
                 return groups.find(group).map(config -> Responses.json(request, config))
                         .orElseGet(() -> Responses.error(request, ResponseCode.SUBSCRIPTION_GROUP_NOT_EXIST,
                                 "subscription group [" + group + "] does not exist"));

@@ -48,10 +48,7 @@ public final class TopicAdminProcessor implements RequestProcessor {
         String filterType = h.string("topicFilterType");
         int sysFlag = h.intValue("topicSysFlag", 0);
         boolean order = h.booleanValue("order", false);
-        String problem = TopicNames.problem(topic);
-        if (problem != null) {
-            throw Responses.reject(ResponseCode.SYSTEM_ERROR, problem);
-        }
+        Responses.legalTopic(topic);
         if (topic.equals(TopicNames.AUTO_CREATE_TOPIC_KEY) || !TopicNames.isWritableByClients(topic)) {
             throw Responses.reject(ResponseCode.SYSTEM_ERROR, "the topic[" + topic + "] is conflict with system topic");
         }
@@ -70,7 +67,7 @@ public final class TopicAdminProcessor implements RequestProcessor {
     }
 
     private CompletableFuture<RemotingCommand> delete(RemotingCommand request) {
-        String topic = HeaderFields.of(request).string("topic");
+        String topic = Responses.legalTopic(HeaderFields.of(request).string("topic"));
         if (!TopicNames.isWritableByClients(topic) || topic.equals(TopicNames.AUTO_CREATE_TOPIC_KEY)) {
             throw Responses.reject(ResponseCode.SYSTEM_ERROR, "the topic[" + topic + "] is a system topic");
         }
@@ -81,7 +78,7 @@ public final class TopicAdminProcessor implements RequestProcessor {
     }
 
     private CompletableFuture<RemotingCommand> getOne(RemotingCommand request) {
-        String topic = HeaderFields.of(request).string("topic");
+        String topic = Responses.legalTopic(HeaderFields.of(request).string("topic"));
         return topics.find(topic)
                 .map(config -> Responses.json(request, config))
                 .orElseGet(() -> Responses.error(request, ResponseCode.TOPIC_NOT_EXIST, "No topic in this broker. topic: " + topic));

@@ -1,9 +1,16 @@
 package io.rocketkube.broker.topic;
 
 import java.util.Set;
-import java.util.regex.Pattern;
 
-/** Topic name rules and the reserved names of remoting-protocol.md §5.2.4 and §9.2. */
+/**
+ * Topic and group name rules and the reserved names of remoting-protocol.md §5.2.4 and §9.2.
+ *
+ * <p>The rules are the reference's ({@code TopicValidator}, the client's {@code Validators.checkGroup}):
+ * only {@code %|a-zA-Z0-9_-}, at most 127 characters for a topic and 255 for a group. They are also what
+ * keeps names from being paths: a topic names ConsumeQueue directories and a group names its retry and
+ * dead-letter topics, so a {@code /} or {@code .} that got through would walk out of the store directory.
+ * Every request carrying a name checks it here before anything is looked up, created or deleted.
+ */
 public final class TopicNames {
     public static final String AUTO_CREATE_TOPIC_KEY = "TBW102";
     public static final String SELF_TEST_TOPIC = "SELF_TEST_TOPIC";
@@ -15,8 +22,8 @@ public final class TopicNames {
     public static final String RETRY_PREFIX = "%RETRY%";
     public static final String DLQ_PREFIX = "%DLQ%";
     public static final int MAX_LENGTH = 127;
+    public static final int GROUP_MAX_LENGTH = 255;
 
-    private static final Pattern LEGAL = Pattern.compile("^[%|a-zA-Z0-9_-]+$");
     /** Topics clients may never send to directly. */
     private static final Set<String> NOT_WRITABLE_BY_CLIENTS = Set.of(SCHEDULE_TOPIC, TRANS_HALF_TOPIC,
             TRANS_OP_HALF_TOPIC, TRANS_CHECK_MAX_TIME_TOPIC, SELF_TEST_TOPIC, OFFSET_MOVED_EVENT);
@@ -32,10 +39,37 @@ public final class TopicNames {
         if (topic.length() > MAX_LENGTH) {
             return "the specified topic is longer than topic max length " + MAX_LENGTH;
         }
-        if (!LEGAL.matcher(topic).matches()) {
+        if (!hasLegalCharacters(topic)) {
             return "the specified topic[" + topic + "] contains illegal characters, allowing only ^[%|a-zA-Z0-9_-]+$";
         }
         return null;
+    }
+
+    /** Why {@code group} is not a legal group name, or null if it is. */
+    public static String groupProblem(String group) {
+        if (group == null || group.isBlank()) {
+            return "the specified group is blank";
+        }
+        if (group.length() > GROUP_MAX_LENGTH) {
+            return "the specified group is longer than group max length " + GROUP_MAX_LENGTH;
+        }
+        if (!hasLegalCharacters(group)) {
+            return "the specified group[" + group + "] contains illegal characters, allowing only ^[%|a-zA-Z0-9_-]+$";
+        }
+        return null;
+    }
+
+    /** {@code ^[%|a-zA-Z0-9_-]+$} without a regex: this runs for every send, some on the I/O thread. */
+    private static boolean hasLegalCharacters(String name) {
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            boolean legal = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || c == '%' || c == '|' || c == '_' || c == '-';
+            if (!legal) {
+                return false;
+            }
+        }
+        return true;
     }
 
     public static boolean isWritableByClients(String topic) {

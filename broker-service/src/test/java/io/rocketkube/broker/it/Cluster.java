@@ -3,6 +3,7 @@ package io.rocketkube.broker.it;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.rocketkube.broker.Broker;
 import io.rocketkube.broker.BrokerSettings;
+import io.rocketkube.broker.StoreOpener;
 import io.rocketkube.namesrv.NameServer;
 import io.rocketkube.namesrv.NameServerSettings;
 import io.rocketkube.store.DefaultMessageStore;
@@ -35,6 +36,7 @@ final class Cluster implements AutoCloseable {
     private final NameServer nameServer;
     private final UnaryOperator<BrokerSettings> customise;
     private final Clock brokerClock;
+    private final StoreOpener storeOpener;
     private final Path brokerDir;
     private Broker broker;
 
@@ -43,13 +45,24 @@ final class Cluster implements AutoCloseable {
     }
 
     Cluster(Path dir, UnaryOperator<BrokerSettings> customise) throws Exception {
-        this(dir, customise, Clock.systemUTC());
+        this(dir, customise, Clock.systemUTC(), DefaultMessageStore::open);
     }
 
     /** With the broker on {@code brokerClock} (the NameServer keeps the system clock). */
     Cluster(Path dir, UnaryOperator<BrokerSettings> customise, Clock brokerClock) throws Exception {
+        this(dir, customise, brokerClock, DefaultMessageStore::open);
+    }
+
+    /** With a store of the test's own, e.g. one that wraps the real store to hold its flushes. */
+    Cluster(Path dir, UnaryOperator<BrokerSettings> customise, StoreOpener storeOpener) throws Exception {
+        this(dir, customise, Clock.systemUTC(), storeOpener);
+    }
+
+    private Cluster(Path dir, UnaryOperator<BrokerSettings> customise, Clock brokerClock, StoreOpener storeOpener)
+            throws Exception {
         this.customise = customise;
         this.brokerClock = brokerClock;
+        this.storeOpener = storeOpener;
         this.brokerDir = dir.resolve("broker");
         nameServer = new NameServer(NameServerSettings.forTest(HOST, dir.resolve("namesrv")), Clock.systemUTC());
         nameServer.start();
@@ -59,7 +72,7 @@ final class Cluster implements AutoCloseable {
     private Broker startBroker(int port) throws Exception {
         BrokerSettings settings = customise.apply(BrokerSettings.forTest(HOST, brokerDir, nameServer.address()))
                 .withPort(port);
-        Broker started = new Broker(settings, brokerClock, DefaultMessageStore::open, new SimpleMeterRegistry());
+        Broker started = new Broker(settings, brokerClock, storeOpener, new SimpleMeterRegistry());
         started.start();
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> started.lastRegistrationMillis() >= 0);
         return started;

@@ -79,8 +79,8 @@ final class JsonHeaderCodec {
                     case "version" -> version = intValue(json, value, name);
                     case "opaque" -> opaque = intValue(json, value, name);
                     case "flag" -> flag = intValue(json, value, name);
-                    case "remark" -> remark = value == JsonToken.VALUE_NULL ? null : json.getValueAsString();
-                    case "language" -> language = LanguageCode.ofName(json.getValueAsString());
+                    case "remark" -> remark = stringValue(json, value, name);
+                    case "language" -> language = LanguageCode.ofName(stringValue(json, value, name));
                     case "extFields" -> extFields = readExtFields(json, value);
                     default -> json.skipChildren();
                 }
@@ -112,6 +112,20 @@ final class JsonHeaderCodec {
             }
         }
         throw new MalformedFrameException("JSON header field " + name + " is not an integer");
+    }
+
+    /**
+     * A scalar as text, null for null. An object or array is refused here: read as a string it would be
+     * null, and the parser would go on to take its members for the header's own fields.
+     */
+    private static String stringValue(JsonParser json, JsonToken token, String name) throws IOException {
+        if (token == JsonToken.VALUE_NULL) {
+            return null;
+        }
+        if (!token.isScalarValue()) {
+            throw new MalformedFrameException("JSON header field " + name + " is not a string");
+        }
+        return json.getText();
     }
 
     private static Map<String, String> readExtFields(JsonParser json, JsonToken start) throws IOException {
