@@ -230,6 +230,16 @@ public final class DefaultMessageStore implements MessageStore {
 
     @Override
     public CompletableFuture<PutResult> putBatch(List<MessageRecordRequest> requests) {
+        return admitAndAppend(requests, true);
+    }
+
+    @Override
+    public CompletableFuture<PutResult> tryPutBatchWithoutBlocking(List<MessageRecordRequest> requests) {
+        return admitAndAppend(requests, false);
+    }
+
+    /** Every append passes the same gates (closed, a latched sync failure, the disk-use ratio) first. */
+    private CompletableFuture<PutResult> admitAndAppend(List<MessageRecordRequest> requests, boolean mayBlock) {
         inFlight.incrementAndGet();
         try {
             if (closed) {
@@ -243,27 +253,10 @@ public final class DefaultMessageStore implements MessageStore {
             if (diskGate.isFull()) {
                 return CompletableFuture.completedFuture(PutResult.refused(PutStatus.DISK_FULL, diskGate.refusal()));
             }
-            return append(requests);
+            return append(requests, mayBlock);
         } finally {
             inFlight.decrementAndGet();
         }
-    }
-
-    @Override
-    public CompletableFuture<PutResult> tryPutBatchWithoutBlocking(List<MessageRecordRequest> requests) {
-        inFlight.incrementAndGet();
-        try {
-            if (closed) {
-                return CompletableFuture.completedFuture(PutResult.refused(PutStatus.SERVICE_NOT_AVAILABLE, "store is closed"));
-            }
-            return append(requests, false);
-        } finally {
-            inFlight.decrementAndGet();
-        }
-    }
-
-    private CompletableFuture<PutResult> append(List<MessageRecordRequest> requests) {
-        return append(requests, true);
     }
 
     /** Null only when {@code mayBlock} is false and the append would have to wait. */
