@@ -37,9 +37,6 @@ public final class SegmentFile {
     private final int size;
     private final FileChannel channel;
     private final MappedByteBuffer mapped;
-    /** Zeros written by {@link #allocate}: 1 MiB chunks keep the syscall count low (1024 per GiB). */
-    private static final int ALLOCATE_CHUNK = 1 << 20;
-    private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(ALLOCATE_CHUNK).asReadOnlyBuffer();
 
     private final FileSync sync;
     private final AtomicInteger refs = new AtomicInteger(1);
@@ -100,7 +97,7 @@ public final class SegmentFile {
                 ch = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
             }
             if (created && allocateIfCreated) {
-                writeZeros(ch, 0, size);
+                BlockAllocator.allocate(path, ch, 0, size);
             }
             if (ch.size() != size) {
                 if (ch.size() > size) {
@@ -131,8 +128,7 @@ public final class SegmentFile {
     }
 
     /**
-     * Allocates disk blocks for {@code [max(from, allocated end), upTo)} by writing zeros through the
-     * channel, so a later mapped write there cannot fault on a full disk. {@code from} must be at or
+     * Allocates disk blocks for {@code [max(from, allocated end), upTo)} ({@link BlockAllocator}), so a later mapped write there cannot fault on a full disk. {@code from} must be at or
      * past every byte of data in the file (the write position): zeros are never written below it.
      *
      * @throws IOException on a full disk (nothing below the old allocated end is touched)
@@ -143,26 +139,13 @@ public final class SegmentFile {
         if (at >= to) {
             return;
         }
-        writeZeros(channel, at, to);
+        BlockAllocator.allocate(path, channel, at, to);
         allocatedTo = to;
     }
 
     /** Whether {@code [position, position + length)} is known to be allocated by {@link #allocate}. */
     public boolean isAllocated(int position, int length) {
         return (long) position + length <= allocatedTo;
-    }
-
-    /**
-     * Writes zeros over {@code [from, to)} of {@code ch} in 1 MiB chunks: allocates the blocks, so a full
-     * disk shows as an {@code IOException} here rather than a fault on a later mapped write.
-     */
-    public static void writeZeros(FileChannel ch, long from, long to) throws IOException {
-        long pos = from;
-        while (pos < to) {
-            ByteBuffer z = ZEROS.duplicate();
-            z.limit((int) Math.min(z.capacity(), to - pos));
-            pos += ch.write(z, pos);
-        }
     }
 
     public Path path() { return path; }

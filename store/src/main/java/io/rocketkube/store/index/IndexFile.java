@@ -1,5 +1,6 @@
 package io.rocketkube.store.index;
 
+import io.rocketkube.store.file.BlockAllocator;
 import io.rocketkube.store.file.FileSync;
 import io.rocketkube.store.file.SegmentFile;
 import java.io.IOException;
@@ -48,7 +49,7 @@ import java.util.zip.CRC32;
  * <p><b>Allocation.</b> Everything is written through the mapping, where a full disk would fault
  * (SIGBUS) instead of failing; so a new file has its header and slot table allocated before it is
  * mapped, and entries are allocated {@link #ALLOCATE_AHEAD} at a time before they are written
- * ({@link SegmentFile#writeZeros}); a full disk is then an exception from {@link #put} with nothing
+ * ({@link BlockAllocator}); a full disk is then an exception from {@link #put} with nothing
  * written. (Allocating a default 420 MB file whole would write that much per file for nothing.)
  *
  * <p><b>Threading.</b> One writer (the dispatcher) and concurrent readers; all methods synchronize on the
@@ -212,7 +213,7 @@ public final class IndexFile {
             long allocated = 0;
             if (create) {
                 allocated = HEADER_SIZE + (long) slots * SLOT_SIZE;
-                SegmentFile.writeZeros(ch, 0, allocated);
+                BlockAllocator.allocate(path, ch, 0, allocated);
                 try (var raf = new java.io.RandomAccessFile(path.toFile(), "rw")) {
                     raf.setLength(size);
                 }
@@ -286,7 +287,7 @@ public final class IndexFile {
         }
         long to = Math.min(fileSize(slots, maxEntries), upTo + ALLOCATE_AHEAD);
         try {
-            SegmentFile.writeZeros(channel, Math.max(allocatedTo, upTo - ENTRY_SIZE), to);
+            BlockAllocator.allocate(path, channel, Math.max(allocatedTo, upTo - ENTRY_SIZE), to);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot allocate index file " + path + " (disk full?)", e);
         }

@@ -35,7 +35,7 @@ public final class ConsumeQueue {
     public static final int SIZE_OFFSET = COMMITLOG_OFFSET_OFFSET + 8;
     public static final int TAGS_CODE_OFFSET = SIZE_OFFSET + 4;
     public static final int UNIT_SIZE = TAGS_CODE_OFFSET + 8;
-    /** Bytes allocated at a time past the last entry: 64 KiB, one zero write per 3276 entries. */
+    /** Bytes allocated at a time past the last entry: 64 KiB, one allocation per 3276 entries. */
     static final int ALLOCATE_AHEAD = 64 * 1024;
 
     private final String topic;
