@@ -29,11 +29,15 @@ public class BrokerGroupStatus {
   @JsonPropertyDescription("Running, or Draining while a scale-in waits for the group's consumers.")
   private String phase;
 
-  @JsonPropertyDescription("When draining started (RFC 3339), for the drain timeout.")
+  @JsonPropertyDescription("When draining started (RFC 3339). After drainTimeoutSeconds the group still stays; the ScaleDownBlocked condition says so.")
   private String drainStartedAt;
 
   @JsonPropertyDescription("Unconsumed messages left on a draining group.")
   private Long remainingMessages;
+
+  @JsonPropertyDescription("When writes to a draining group were stopped at its broker and every"
+      + " NameServer (RFC 3339); the group is judged empty only one producer route refresh later.")
+  private String writesStoppedAt;
 
   public String getName() {
     return name;
@@ -97,6 +101,14 @@ public class BrokerGroupStatus {
 
   public void setDrainStartedAt(String drainStartedAt) {
     this.drainStartedAt = drainStartedAt;
+  }
+
+  public String getWritesStoppedAt() {
+    return writesStoppedAt;
+  }
+
+  public void setWritesStoppedAt(String writesStoppedAt) {
+    this.writesStoppedAt = writesStoppedAt;
   }
 
   public Long getRemainingMessages() {

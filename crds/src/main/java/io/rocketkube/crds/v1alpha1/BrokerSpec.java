@@ -70,8 +70,10 @@ public class BrokerSpec {
 
   @Min(0)
   @Default("600")
-  @JsonPropertyDescription("On scale-in, how long to wait for the consumers of a leaving group to"
-      + " consume its remaining messages before the group is deleted anyway. Default 600.")
+  @JsonPropertyDescription("On scale-in, how long the consumers of a leaving group normally take to"
+      + " consume its remaining messages. Past it the group is NOT deleted: ScaleDownBlocked says"
+      + " that the drain is overdue; only the rocketkube.io/force-scale-down annotation deletes a"
+      + " group with messages. Default 600.")
   private int drainTimeoutSeconds = 600;
 
   public int getGroups() {

@@ -38,4 +38,13 @@ public interface OperatorConfig {
    */
   @WithDefault("15m")
   Duration brokerStartupTimeout();
+
+  /**
+   * How long producers keep using a cached route: after a leaving group's writes are stopped, the
+   * drain waits this long before judging the group empty, so that no send in flight on an old
+   * route lands after the judgement. RocketMQ clients refresh every 30 s
+   * ({@code pollNameServerInterval}); raise it if your producers poll more slowly.
+   */
+  @WithDefault("30s")
+  Duration routeRefreshPeriod();
 }

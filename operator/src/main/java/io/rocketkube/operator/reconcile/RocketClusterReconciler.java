@@ -78,7 +78,8 @@ public class RocketClusterReconciler implements Reconciler<RocketCluster> {
     this.clock = clock;
     this.events = new EventRecorder(clock);
     this.brokers = new BrokerObserver(admin);
-    this.drainer = new GroupDrainer(admin, events, new GroupRemover(), clock);
+    this.drainer = new GroupDrainer(admin, events, new GroupRemover(), clock,
+        settings.routeRefreshPeriod());
   }
 
   @Override
