@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.rocketkube.crds.v1alpha1.BrokerConfigKeys;
+import io.rocketkube.crds.v1alpha1.BrokerSettings;
 import io.rocketkube.crds.v1alpha1.BrokerSpec;
 import io.rocketkube.crds.v1alpha1.RocketCluster;
 import io.rocketkube.crds.v1alpha1.RocketClusterSpec;
@@ -65,7 +66,11 @@ public final class SpecValidator {
     if (broker.getDrainTimeoutSeconds() < 0) {
       errors.add("spec.broker.drainTimeoutSeconds must not be negative");
     }
+    if (broker.getRole() == null || broker.getFlushMode() == null) {
+      errors.add("spec.broker.role and spec.broker.flushMode must be one of the listed values");
+    }
     storage(broker.getStorage(), existingGroups, errors);
+    settings(broker.getSettings(), errors);
     config(broker, errors);
     return errors;
   }
@@ -82,6 +87,10 @@ public final class SpecValidator {
     if (storage.getSize() != null && !SIZE.matcher(storage.getSize()).matches()) {
       errors.add("spec.broker.storage.size must be a quantity such as 50Gi, not '"
           + storage.getSize() + "'");
+    }
+    if (storage.getSize() != null && SIZE.matcher(storage.getSize()).matches()
+        && Quantity.getAmountInBytes(new Quantity(storage.getSize())).signum() <= 0) {
+      errors.add("spec.broker.storage.size must be larger than zero");
     }
     for (StatefulSet sts : existing) {
       List<PersistentVolumeClaim> claims = sts.getSpec().getVolumeClaimTemplates();
@@ -107,6 +116,25 @@ public final class SpecValidator {
           return;
         }
       }
+    }
+  }
+
+  /** The @Min/@Max bounds of BrokerSettings: outside them the broker refuses to start. */
+  private static void settings(BrokerSettings settings, List<String> errors) {
+    if (settings == null) {
+      return;
+    }
+    bound("defaultTopicQueueNums", settings.getDefaultTopicQueueNums(), 1, 1024, errors);
+    bound("maxMessageSize", settings.getMaxMessageSize(), 1024, 134217728, errors);
+    bound("fileReservedHours", settings.getFileReservedHours(), 1, Long.MAX_VALUE, errors);
+    bound("commitLogSegmentSize", settings.getCommitLogSegmentSize(), 1048576, Long.MAX_VALUE,
+        errors);
+  }
+
+  private static void bound(String field, Number value, long min, long max, List<String> errors) {
+    if (value != null && (value.longValue() < min || value.longValue() > max)) {
+      errors.add("spec.broker.settings." + field + " must be " + (max == Long.MAX_VALUE
+          ? "at least " + min : "between " + min + " and " + max) + ", not " + value);
     }
   }
 

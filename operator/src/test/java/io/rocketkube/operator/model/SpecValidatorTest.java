@@ -70,4 +70,36 @@ class SpecValidatorTest {
     assertThat(SpecValidator.validate(cluster, List.of()))
         .containsExactly("storage.size is required when storage.type is persistent-claim");
   }
+
+  @Test
+  void typedSettingsAreBoundedAsInTheCrd() {
+    cluster.getSpec().getBroker().getSettings().setDefaultTopicQueueNums(0);
+    cluster.getSpec().getBroker().getSettings().setMaxMessageSize(10);
+    cluster.getSpec().getBroker().getSettings().setFileReservedHours(0);
+    cluster.getSpec().getBroker().getSettings().setCommitLogSegmentSize(1024L);
+    assertThat(SpecValidator.validate(cluster, List.of())).containsExactly(
+        "spec.broker.settings.defaultTopicQueueNums must be between 1 and 1024, not 0",
+        "spec.broker.settings.maxMessageSize must be between 1024 and 134217728, not 10",
+        "spec.broker.settings.fileReservedHours must be at least 1, not 0",
+        "spec.broker.settings.commitLogSegmentSize must be at least 1048576, not 1024");
+    cluster.getSpec().getBroker().getSettings().setDefaultTopicQueueNums(1024);
+    cluster.getSpec().getBroker().getSettings().setMaxMessageSize(1024);
+    cluster.getSpec().getBroker().getSettings().setFileReservedHours(1);
+    cluster.getSpec().getBroker().getSettings().setCommitLogSegmentSize(1048576L);
+    assertThat(SpecValidator.validate(cluster, List.of())).isEmpty();
+  }
+
+  @Test
+  void aZeroSizeClaimIsRefused() {
+    cluster.getSpec().getBroker().getStorage().setSize("0Gi");
+    assertThat(SpecValidator.validate(cluster, List.of()))
+        .containsExactly("spec.broker.storage.size must be larger than zero");
+  }
+
+  @Test
+  void anUnknownEnumValueReadAsNullIsRefused() {
+    cluster.getSpec().getBroker().setRole(null);
+    assertThat(SpecValidator.validate(cluster, List.of())).containsExactly(
+        "spec.broker.role and spec.broker.flushMode must be one of the listed values");
+  }
 }

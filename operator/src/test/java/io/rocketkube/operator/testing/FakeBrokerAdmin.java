@@ -27,6 +27,7 @@ public class FakeBrokerAdmin implements BrokerAdmin {
   private final Set<String> backlogUnknown = ConcurrentHashMap.newKeySet();
   private final List<String> calls = new CopyOnWriteArrayList<>();
   private volatile boolean down;
+  private volatile RuntimeException bug;
 
   /** Called by the simulator when a master pod is ready. */
   public void masterReady(String brokerName) {
@@ -68,6 +69,11 @@ public class FakeBrokerAdmin implements BrokerAdmin {
     } else {
       backlogUnknown.remove(brokerName);
     }
+  }
+
+  /** Every call throws this unchecked exception, as a bug in the admin path would. */
+  public void setBug(RuntimeException bug) {
+    this.bug = bug;
   }
 
   public void setDown(boolean down) {
@@ -149,6 +155,9 @@ public class FakeBrokerAdmin implements BrokerAdmin {
   }
 
   private void check() throws BrokerAdminException {
+    if (bug != null) {
+      throw bug;
+    }
     if (down) {
       throw new BrokerAdminException("fake admin is down");
     }
