@@ -1,5 +1,6 @@
 package io.rocketkube.operator.config;
 
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.rocketkube.client.remoting.RemotingClient;
 import io.rocketkube.client.remoting.RemotingClientConfig;
 import io.rocketkube.operator.admin.BrokerAdmin;
@@ -18,6 +19,18 @@ public class OperatorBeans {
   @Singleton
   OperatorSettings settings(OperatorConfig config) {
     return OperatorSettings.from(config);
+  }
+
+  /**
+   * QOSDK uses this bean when leader election is active (quarkus.operator-sdk
+   * .activate-leader-election-for-profiles, prod by default): only the Lease holder starts its
+   * controllers, so two replicas never reconcile at once.
+   */
+  @Produces
+  @Singleton
+  LeaderElectionConfiguration leaderElection(OperatorConfig config) {
+    return new LeaderElectionConfiguration(config.leaseName(),
+        config.leaseNamespace().orElse(null));
   }
 
   @Produces

@@ -47,4 +47,17 @@ public interface OperatorConfig {
    */
   @WithDefault("30s")
   Duration routeRefreshPeriod();
+
+  /**
+   * Name of the coordination.k8s.io Lease that elects the one replica that reconciles (JOSDK's
+   * Lease-based leader election, active in the prod profile). The others wait, ready to take over.
+   */
+  @WithDefault("rocketkube-operator")
+  String leaseName();
+
+  /**
+   * Namespace of the Lease. Empty: the operator's own namespace (in a pod, from its service
+   * account; out of a cluster set this or KUBERNETES_NAMESPACE).
+   */
+  java.util.Optional<String> leaseNamespace();
 }

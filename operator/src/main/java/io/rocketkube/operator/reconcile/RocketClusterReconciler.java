@@ -60,6 +60,8 @@ import java.util.Set;
 @RBACRule(apiGroups = "", resources = "persistentvolumeclaims",
     verbs = {"get", "list", "watch", "patch", "delete", "deletecollection"})
 @RBACRule(apiGroups = "", resources = "events", verbs = {"create", "patch"})
+@RBACRule(apiGroups = "coordination.k8s.io", resources = "leases",
+    verbs = {"get", "create", "update"})
 @ControllerConfiguration(name = RocketClusterReconciler.NAME,
     generationAwareEventProcessing = false)
 public class RocketClusterReconciler implements Reconciler<RocketCluster> {

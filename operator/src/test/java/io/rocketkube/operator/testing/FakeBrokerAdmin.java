@@ -27,7 +27,14 @@ public class FakeBrokerAdmin implements BrokerAdmin {
   private final Set<String> backlogUnknown = ConcurrentHashMap.newKeySet();
   private final List<String> calls = new CopyOnWriteArrayList<>();
   private volatile boolean down;
+  private final java.util.concurrent.atomic.AtomicInteger observations =
+      new java.util.concurrent.atomic.AtomicInteger();
   private volatile RuntimeException bug;
+
+  /** How often a reconciler asked which masters are registered: once per pass. */
+  public int observations() {
+    return observations.get();
+  }
 
   /** Called by the simulator when a master pod is ready. */
   public void masterReady(String brokerName) {
@@ -91,6 +98,7 @@ public class FakeBrokerAdmin implements BrokerAdmin {
   @Override
   public Set<String> registeredMasters(List<String> nameServers, String clusterName)
       throws BrokerAdminException {
+    observations.incrementAndGet();
     check();
     Set<String> mine = new HashSet<>();
     for (String name : registered) {
