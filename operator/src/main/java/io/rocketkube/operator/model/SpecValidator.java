@@ -151,6 +151,10 @@ public final class SpecValidator {
       } else if (BrokerConfigKeys.TYPED.contains(BrokerConfigKeys.toKebab(key))) {
         errors.add("spec.broker.config key '" + key + "' has a typed field: use"
             + " spec.broker.settings." + camel(BrokerConfigKeys.toKebab(key)));
+      } else if (!BrokerConfigKeys.TUNABLE.contains(BrokerConfigKeys.toKebab(key))) {
+        // The broker would refuse to start on it (or, worse, ignore a misspelling).
+        errors.add("spec.broker.config key '" + key + "' is not a broker setting; known keys: "
+            + String.join(", ", BrokerConfigKeys.TUNABLE));
       }
     }
   }

@@ -41,8 +41,12 @@ class SpecValidatorTest {
     cluster.getSpec().getBroker().getConfig().put("namesrv-addr", "x");
     cluster.getSpec().getBroker().getConfig().put("autoCreateTopic", "true");
     cluster.getSpec().getBroker().getConfig().put("Bad_Key", "1");
+    cluster.getSpec().getBroker().getConfig().put("ioThreads", "4");
+    cluster.getSpec().getBroker().getConfig().put("max-pull-bytes", "65536");
     cluster.getSpec().getBroker().getConfig().put("sendThreadPoolNums", "8");
     assertThat(SpecValidator.validate(cluster, List.of())).containsExactlyInAnyOrder(
+        "spec.broker.config key 'sendThreadPoolNums' is not a broker setting; known keys: "
+            + String.join(", ", io.rocketkube.crds.v1alpha1.BrokerConfigKeys.TUNABLE),
         "spec.broker.config key 'brokerName' is set by the operator and cannot be overridden",
         "spec.broker.config key 'namesrv-addr' is set by the operator and cannot be overridden",
         "spec.broker.config key 'autoCreateTopic' has a typed field: use"
