@@ -1,10 +1,14 @@
 package io.rocketkube.crds.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
 /** The observed state of one broker group. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+// A field this model does not know (a newer CRD, a server that does not prune) must not fail the
+// parse: that would stop the watch of every RocketCluster.
+@JsonIgnoreProperties(ignoreUnknown = true)
 public class BrokerGroupStatus {
 
   @JsonPropertyDescription("Broker name of the group, <cluster>-broker-<ordinal>.")

@@ -1,5 +1,7 @@
 package io.rocketkube.crds.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
@@ -15,6 +17,9 @@ import java.util.Map;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(value = "self.role != 'SYNC_MASTER' || self.replicasPerGroup >= 2",
     message = "role SYNC_MASTER needs at least one slave: set replicasPerGroup to 2 or more")
+// A field this model does not know (a newer CRD, a server that does not prune) must not fail the
+// parse: that would stop the watch of every RocketCluster.
+@JsonIgnoreProperties(ignoreUnknown = true)
 public class BrokerSpec {
 
   @SpecReplicas
@@ -170,18 +175,36 @@ public class BrokerSpec {
   /** The master's replication mode; slaves are always SLAVE. */
   public enum BrokerRole {
     ASYNC_MASTER,
-    SYNC_MASTER
+    SYNC_MASTER;
+
+    /** Unknown values read as null; see {@link LenientEnums}. */
+    @JsonCreator
+    public static BrokerRole of(String value) {
+      return LenientEnums.parse(BrokerRole.class, value);
+    }
   }
 
   /** The broker's CommitLog flush mode. */
   public enum FlushMode {
     ASYNC_FLUSH,
-    SYNC_FLUSH
+    SYNC_FLUSH;
+
+    /** Unknown values read as null; see {@link LenientEnums}. */
+    @JsonCreator
+    public static FlushMode of(String value) {
+      return LenientEnums.parse(FlushMode.class, value);
+    }
   }
 
   /** Strength of the master/slave anti-affinity. */
   public enum AntiAffinity {
     preferred,
-    required
+    required;
+
+    /** Unknown values read as null; see {@link LenientEnums}. */
+    @JsonCreator
+    public static AntiAffinity of(String value) {
+      return LenientEnums.parse(AntiAffinity.class, value);
+    }
   }
 }

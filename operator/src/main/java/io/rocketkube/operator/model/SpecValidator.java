@@ -66,8 +66,13 @@ public final class SpecValidator {
     if (broker.getDrainTimeoutSeconds() < 0) {
       errors.add("spec.broker.drainTimeoutSeconds must not be negative");
     }
-    if (broker.getRole() == null || broker.getFlushMode() == null) {
-      errors.add("spec.broker.role and spec.broker.flushMode must be one of the listed values");
+    // Unknown enum values are read as null (LenientEnums), so that one bad object is reported
+    // here instead of failing the watch of all of them.
+    if (broker.getRole() == null || broker.getFlushMode() == null
+        || broker.getAntiAffinity() == null) {
+      errors.add("spec.broker.role, flushMode and antiAffinity must be one of the listed values"
+          + " (role ASYNC_MASTER or SYNC_MASTER, flushMode ASYNC_FLUSH or SYNC_FLUSH,"
+          + " antiAffinity preferred or required)");
     }
     storage(broker.getStorage(), existingGroups, errors);
     settings(broker.getSettings(), errors);

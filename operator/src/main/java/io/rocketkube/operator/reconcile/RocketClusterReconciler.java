@@ -125,7 +125,9 @@ public class RocketClusterReconciler implements Reconciler<RocketCluster> {
 
   /**
    * A reconcile that threw: the user sees it in the status (no stale Ready=True) and as an Event
-   * (once per distinct message, not once per retry). JOSDK keeps retrying with back-off.
+   * (once per distinct message, not once per retry). Retried every busy interval for as long as
+   * it fails: JOSDK's own retry gives up after a few attempts and would then leave the cluster
+   * unreconciled until something else changes.
    */
   @Override
   public ErrorStatusUpdateControl<RocketCluster> updateErrorStatus(RocketCluster cluster,
@@ -147,7 +149,8 @@ public class RocketClusterReconciler implements Reconciler<RocketCluster> {
         generation, clock.instant());
     status.setConditions(next);
     cluster.setStatus(status);
-    return ErrorStatusUpdateControl.patchStatus(cluster);
+    return ErrorStatusUpdateControl.patchStatus(cluster).withNoRetry()
+        .rescheduleAfter(settings.busyInterval());
   }
 
   /** NameServer Deployment, Services and budget; true when every NameServer runs the current template. */

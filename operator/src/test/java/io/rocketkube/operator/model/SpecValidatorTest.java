@@ -101,9 +101,20 @@ class SpecValidatorTest {
   }
 
   @Test
-  void anUnknownEnumValueReadAsNullIsRefused() {
-    cluster.getSpec().getBroker().setRole(null);
-    assertThat(SpecValidator.validate(cluster, List.of())).containsExactly(
-        "spec.broker.role and spec.broker.flushMode must be one of the listed values");
+  void unknownEnumValuesAndFieldsParseAndTheEnumsAreReportedAsInvalid() {
+    // As the watch reads it: an enum value and a field that this operator's model does not know.
+    RocketCluster parsed = new io.fabric8.kubernetes.client.utils.KubernetesSerialization()
+        .unmarshal("{\"apiVersion\":\"rocketkube.io/v1alpha1\",\"kind\":\"RocketCluster\","
+            + "\"metadata\":{\"name\":\"x\",\"namespace\":\"n\"},\"spec\":{\"version\":\"0.1.0\","
+            + "\"futureField\":{\"a\":1},\"broker\":{\"role\":\"DLEDGER\","
+            + "\"antiAffinity\":\"strict\",\"storage\":{\"type\":\"persistent-claim\","
+            + "\"size\":\"1Gi\"}}}}", RocketCluster.class);
+    assertThat(parsed.getSpec().getBroker().getRole()).isNull();
+    assertThat(parsed.getSpec().getBroker().getStorage().getType())
+        .isEqualTo(StorageSpec.StorageType.PERSISTENT_CLAIM);
+    assertThat(SpecValidator.validate(parsed, List.of())).containsExactly(
+        "spec.broker.role, flushMode and antiAffinity must be one of the listed values"
+            + " (role ASYNC_MASTER or SYNC_MASTER, flushMode ASYNC_FLUSH or SYNC_FLUSH,"
+            + " antiAffinity preferred or required)");
   }
 }
