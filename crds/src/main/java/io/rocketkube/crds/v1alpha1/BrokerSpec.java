@@ -57,11 +57,9 @@ public class BrokerSpec {
   @ValidationRule(value = BrokerConfigKeys.CEL_DENY_LIST, message = BrokerConfigKeys.DENY_MESSAGE)
   @JsonPropertyDescription("Further broker settings, written to the broker's"
       + " config/application.properties as rocketkube.broker.<key> (keys in kebab-case or"
-      + " camelCase, for example io-threads: \"4\"). Only the broker's own settings are accepted:"
-      + " send-on-io-thread, register-interval, offset-persist-interval, client-idle-timeout,"
-      + " shutdown-grace, io-threads, max-pull-bytes. Keys the operator owns (names, ids, role,"
-      + " ports, paths, addresses), keys with a typed field in settings, and unknown keys are"
-      + " rejected.")
+      + " camelCase, for example io-threads: \"4\"). Only the broker's own settings are accepted"
+      + " (the operator's README lists them). Keys the operator owns (names, ids, role, ports,"
+      + " paths, addresses), keys with a typed field in settings, and unknown keys are rejected.")
   private Map<String, String> config = new LinkedHashMap<>();
 
   @JsonPropertyDescription("CPU and memory requests and limits of the broker container.")

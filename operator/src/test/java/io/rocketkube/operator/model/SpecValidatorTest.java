@@ -42,7 +42,7 @@ class SpecValidatorTest {
     cluster.getSpec().getBroker().getConfig().put("autoCreateTopic", "true");
     cluster.getSpec().getBroker().getConfig().put("Bad_Key", "1");
     cluster.getSpec().getBroker().getConfig().put("ioThreads", "4");
-    cluster.getSpec().getBroker().getConfig().put("max-pull-bytes", "65536");
+    cluster.getSpec().getBroker().getConfig().put("client-idle-timeout", "90s");
     cluster.getSpec().getBroker().getConfig().put("sendThreadPoolNums", "8");
     assertThat(SpecValidator.validate(cluster, List.of())).containsExactlyInAnyOrder(
         "spec.broker.config key 'sendThreadPoolNums' is not a broker setting; known keys: "
