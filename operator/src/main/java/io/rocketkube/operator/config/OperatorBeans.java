@@ -6,6 +6,7 @@ import io.rocketkube.client.remoting.RemotingClientConfig;
 import io.rocketkube.operator.admin.BrokerAdmin;
 import io.rocketkube.operator.admin.RemotingBrokerAdmin;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Dependent;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
@@ -27,10 +28,11 @@ public class OperatorBeans {
    * controllers, so two replicas never reconcile at once.
    */
   @Produces
-  @Singleton
+  @Dependent
   LeaderElectionConfiguration leaderElection(OperatorConfig config) {
-    return new LeaderElectionConfiguration(config.leaseName(),
-        config.leaseNamespace().orElse(null));
+    // Null (allowed for a dependent bean) leaves JOSDK without leader election.
+    return config.leaderElection() ? new LeaderElectionConfiguration(config.leaseName(),
+        config.leaseNamespace().orElse(null)) : null;
   }
 
   @Produces

@@ -56,6 +56,14 @@ public interface OperatorConfig {
   String leaseName();
 
   /**
+   * Whether to elect a leader (prod profile only). Off only for a single operator outside a
+   * cluster, e.g. against fabric8's mock API server, which cannot answer JOSDK's permission check
+   * (SelfSubjectRulesReview) for Leases.
+   */
+  @WithDefault("true")
+  boolean leaderElection();
+
+  /**
    * Namespace of the Lease. Empty: the operator's own namespace (in a pod, from its service
    * account; out of a cluster set this or KUBERNETES_NAMESPACE).
    */
