@@ -19,9 +19,18 @@ public final class BrokerConfigKeys {
       "auto-create-topic", "auto-create-subscription-group", "default-topic-queue-nums",
       "max-message-size", "file-reserved-hours", "commit-log-segment-size");
 
+  /**
+   * The broker's other settings (its BrokerConfig mapping less OWNED and TYPED): the only keys
+   * broker.config may set. The operator's contract test keeps the three lists equal to the
+   * broker's mapping, so a misspelt or removed key fails the build rather than the broker.
+   */
+  public static final List<String> TUNABLE = List.of(
+      "send-on-io-thread", "register-interval", "offset-persist-interval", "client-idle-timeout",
+      "shutdown-grace", "io-threads", "max-pull-bytes");
+
   static final String CEL_KEY_SHAPE = "self.all(k, k.matches('^[a-z][a-zA-Z0-9-]*$'))";
   static final String KEY_SHAPE_MESSAGE =
-      "broker.config keys are kebab-case or camelCase names such as send-thread-pool-nums";
+      "broker.config keys are kebab-case or camelCase names such as io-threads";
 
   // Both spellings of every key, because CEL cannot convert camelCase to kebab-case.
   static final String CEL_DENY_LIST = "self.all(k, !(k in ["

@@ -1,10 +1,14 @@
 package io.rocketkube.crds.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
 /** The observed state of one broker group. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+// A field this model does not know (a newer CRD, a server that does not prune) must not fail the
+// parse: that would stop the watch of every RocketCluster.
+@JsonIgnoreProperties(ignoreUnknown = true)
 public class BrokerGroupStatus {
 
   @JsonPropertyDescription("Broker name of the group, <cluster>-broker-<ordinal>.")
@@ -29,11 +33,15 @@ public class BrokerGroupStatus {
   @JsonPropertyDescription("Running, or Draining while a scale-in waits for the group's consumers.")
   private String phase;
 
-  @JsonPropertyDescription("When draining started (RFC 3339), for the drain timeout.")
+  @JsonPropertyDescription("When draining started (RFC 3339). After drainTimeoutSeconds the group still stays; the ScaleDownBlocked condition says so.")
   private String drainStartedAt;
 
   @JsonPropertyDescription("Unconsumed messages left on a draining group.")
   private Long remainingMessages;
+
+  @JsonPropertyDescription("When writes to a draining group were stopped at its broker and every"
+      + " NameServer (RFC 3339); the group is judged empty only one producer route refresh later.")
+  private String writesStoppedAt;
 
   public String getName() {
     return name;
@@ -97,6 +105,14 @@ public class BrokerGroupStatus {
 
   public void setDrainStartedAt(String drainStartedAt) {
     this.drainStartedAt = drainStartedAt;
+  }
+
+  public String getWritesStoppedAt() {
+    return writesStoppedAt;
+  }
+
+  public void setWritesStoppedAt(String writesStoppedAt) {
+    this.writesStoppedAt = writesStoppedAt;
   }
 
   public Long getRemainingMessages() {

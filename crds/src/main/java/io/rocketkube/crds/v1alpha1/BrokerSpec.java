@@ -1,5 +1,7 @@
 package io.rocketkube.crds.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
@@ -15,6 +17,9 @@ import java.util.Map;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(value = "self.role != 'SYNC_MASTER' || self.replicasPerGroup >= 2",
     message = "role SYNC_MASTER needs at least one slave: set replicasPerGroup to 2 or more")
+// A field this model does not know (a newer CRD, a server that does not prune) must not fail the
+// parse: that would stop the watch of every RocketCluster.
+@JsonIgnoreProperties(ignoreUnknown = true)
 public class BrokerSpec {
 
   @SpecReplicas
@@ -52,8 +57,9 @@ public class BrokerSpec {
   @ValidationRule(value = BrokerConfigKeys.CEL_DENY_LIST, message = BrokerConfigKeys.DENY_MESSAGE)
   @JsonPropertyDescription("Further broker settings, written to the broker's"
       + " config/application.properties as rocketkube.broker.<key> (keys in kebab-case or"
-      + " camelCase, for example send-thread-pool-nums: \"8\"). Keys the operator owns (names, ids,"
-      + " role, ports, paths, addresses) and keys with a typed field in settings are rejected.")
+      + " camelCase, for example io-threads: \"4\"). Only the broker's own settings are accepted"
+      + " (the operator's README lists them). Keys the operator owns (names, ids, role, ports,"
+      + " paths, addresses), keys with a typed field in settings, and unknown keys are rejected.")
   private Map<String, String> config = new LinkedHashMap<>();
 
   @JsonPropertyDescription("CPU and memory requests and limits of the broker container.")
@@ -70,8 +76,10 @@ public class BrokerSpec {
 
   @Min(0)
   @Default("600")
-  @JsonPropertyDescription("On scale-in, how long to wait for the consumers of a leaving group to"
-      + " consume its remaining messages before the group is deleted anyway. Default 600.")
+  @JsonPropertyDescription("On scale-in, how long the consumers of a leaving group normally take to"
+      + " consume its remaining messages. Past it the group is NOT deleted: ScaleDownBlocked says"
+      + " that the drain is overdue; only the rocketkube.io/force-scale-down annotation deletes a"
+      + " group with messages. Default 600.")
   private int drainTimeoutSeconds = 600;
 
   public int getGroups() {
@@ -165,18 +173,36 @@ public class BrokerSpec {
   /** The master's replication mode; slaves are always SLAVE. */
   public enum BrokerRole {
     ASYNC_MASTER,
-    SYNC_MASTER
+    SYNC_MASTER;
+
+    /** Unknown values read as null; see {@link LenientEnums}. */
+    @JsonCreator
+    public static BrokerRole of(String value) {
+      return LenientEnums.parse(BrokerRole.class, value);
+    }
   }
 
   /** The broker's CommitLog flush mode. */
   public enum FlushMode {
     ASYNC_FLUSH,
-    SYNC_FLUSH
+    SYNC_FLUSH;
+
+    /** Unknown values read as null; see {@link LenientEnums}. */
+    @JsonCreator
+    public static FlushMode of(String value) {
+      return LenientEnums.parse(FlushMode.class, value);
+    }
   }
 
   /** Strength of the master/slave anti-affinity. */
   public enum AntiAffinity {
     preferred,
-    required
+    required;
+
+    /** Unknown values read as null; see {@link LenientEnums}. */
+    @JsonCreator
+    public static AntiAffinity of(String value) {
+      return LenientEnums.parse(AntiAffinity.class, value);
+    }
   }
 }

@@ -1,5 +1,7 @@
 package io.rocketkube.crds.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
@@ -9,6 +11,9 @@ import java.util.List;
 
 /** Image coordinates shared by the NameServer and broker images. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+// A field this model does not know (a newer CRD, a server that does not prune) must not fail the
+// parse: that would stop the watch of every RocketCluster.
+@JsonIgnoreProperties(ignoreUnknown = true)
 public class ImageSpec {
 
   @Pattern("^[a-z0-9][a-z0-9._:/-]*[a-z0-9]$")
@@ -53,6 +58,12 @@ public class ImageSpec {
   public enum PullPolicy {
     Always,
     IfNotPresent,
-    Never
+    Never;
+
+    /** Unknown values read as null; see {@link LenientEnums}. */
+    @JsonCreator
+    public static PullPolicy of(String value) {
+      return LenientEnums.parse(PullPolicy.class, value);
+    }
   }
 }

@@ -1,5 +1,6 @@
 package io.rocketkube.crds.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
@@ -9,6 +10,9 @@ import io.fabric8.kubernetes.api.model.ResourceRequirements;
 
 /** The NameServer Deployment. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+// A field this model does not know (a newer CRD, a server that does not prune) must not fail the
+// parse: that would stop the watch of every RocketCluster.
+@JsonIgnoreProperties(ignoreUnknown = true)
 public class NameServerSpec {
 
   @Min(1)

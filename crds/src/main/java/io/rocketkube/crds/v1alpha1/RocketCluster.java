@@ -13,8 +13,9 @@ import io.fabric8.kubernetes.model.annotation.Version;
 /**
  * A RocketKube cluster: NameServers plus broker groups of one master and its slaves.
  *
- * <p>The {@code scale} subresource maps {@code kubectl scale} onto {@code spec.broker.groups};
- * scaling in drains the leaving groups first (see {@link BrokerSpec#getDrainTimeoutSeconds()}).
+ * <p>The {@code scale} subresource maps {@code kubectl scale} onto {@code spec.broker.groups} and
+ * {@code status.groups} (broker groups, not pods), without a label selector; scaling in drains
+ * the leaving groups first and never deletes one with messages unless forced.
  */
 @Group(RocketCluster.GROUP)
 @Version(RocketCluster.VERSION)

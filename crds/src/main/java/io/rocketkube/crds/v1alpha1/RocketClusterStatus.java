@@ -1,15 +1,18 @@
 package io.rocketkube.crds.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.model.annotation.LabelSelector;
 import io.fabric8.kubernetes.model.annotation.StatusReplicas;
 import java.util.ArrayList;
 import java.util.List;
 
 /** What the operator observed at its last reconciliation. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+// A field this model does not know (a newer CRD, a server that does not prune) must not fail the
+// parse: that would stop the watch of every RocketCluster.
+@JsonIgnoreProperties(ignoreUnknown = true)
 public class RocketClusterStatus {
 
   /** Condition types, in the order they are reported. */
@@ -40,8 +43,10 @@ public class RocketClusterStatus {
   @JsonPropertyDescription("Broker groups that exist, including groups still draining.")
   private Integer groups;
 
-  @LabelSelector
-  @JsonPropertyDescription("Label selector of the broker pods, for the scale subresource.")
+  // Deliberately not the scale subresource's @LabelSelector: it selects every broker pod (groups x
+  // replicasPerGroup) while the scale's replicas count groups, so an HPA would divide wrongly.
+  @JsonPropertyDescription("Label selector of all broker pods (every group, masters and slaves)."
+      + " Not the scale subresource's selector: its replicas count broker groups, not pods.")
   private String brokerSelector;
 
   @JsonPropertyDescription("One entry per broker group, by ordinal.")

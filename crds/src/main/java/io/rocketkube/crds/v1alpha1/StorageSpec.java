@@ -1,5 +1,7 @@
 package io.rocketkube.crds.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
@@ -18,6 +20,9 @@ import io.fabric8.generator.annotation.ValidationRule;
     + " == (has(oldSelf.storageClass) ? oldSelf.storageClass : '')",
     message = "storage.size and storage.storageClass cannot change: StatefulSet volume claim"
         + " templates are immutable")
+// A field this model does not know (a newer CRD, a server that does not prune) must not fail the
+// parse: that would stop the watch of every RocketCluster.
+@JsonIgnoreProperties(ignoreUnknown = true)
 public class StorageSpec {
 
   @Default("persistent-claim")
@@ -77,6 +82,12 @@ public class StorageSpec {
     @JsonProperty("persistent-claim")
     PERSISTENT_CLAIM,
     @JsonProperty("ephemeral")
-    EPHEMERAL
+    EPHEMERAL;
+
+    /** Unknown values read as null; see {@link LenientEnums}. */
+    @JsonCreator
+    public static StorageType of(String value) {
+      return LenientEnums.parse(StorageType.class, value);
+    }
   }
 }

@@ -25,10 +25,20 @@ public interface BrokerAdmin {
   Map<String, Long> replicationLagBytes(GroupEndpoints group) throws BrokerAdminException;
 
   /**
-   * Messages stored on the group's master that its consumer groups have not consumed yet, summed
-   * over every consumer group and queue.
+   * Every topic on the group's master with its queues' offset ranges and each consumer group's
+   * committed offsets, for {@code DrainJudge}. Fails rather than return a partial answer.
    */
-  long unconsumedMessages(GroupEndpoints group) throws BrokerAdminException;
+  List<TopicBacklog> backlog(GroupEndpoints group) throws BrokerAdminException;
+
+  /**
+   * Makes the broker itself refuse sends (brokerPermission read-only, persisted by the broker), so
+   * that neither a stale producer route nor a NameServer that relearns the group from its next
+   * registration can bring writes back.
+   */
+  void stopBrokerWrites(String brokerAddress) throws BrokerAdminException;
+
+  /** Undoes {@link #stopBrokerWrites} (brokerPermission read-write). */
+  void restoreBrokerWrites(String brokerAddress) throws BrokerAdminException;
 
   /** Tells every NameServer to route no more sends to the group; reads continue. */
   void wipeWritePermission(List<String> nameServers, String brokerName) throws BrokerAdminException;

@@ -7,6 +7,8 @@ import io.rocketkube.client.protocol.KVTable;
 import io.rocketkube.client.protocol.RemotingJson;
 import io.rocketkube.client.protocol.RequestCode;
 import io.rocketkube.client.protocol.ResponseCode;
+import io.rocketkube.client.protocol.TopicConfig;
+import io.rocketkube.client.protocol.TopicConfigSerializeWrapper;
 import io.rocketkube.client.remoting.RemotingClient;
 import io.rocketkube.client.remoting.RemotingCommand;
 import io.rocketkube.client.remoting.RemotingException;
@@ -19,12 +21,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * {@link BrokerAdmin} over the remoting protocol, with the requests mqadmin uses
  * (remoting-protocol.md §5.1, §5.11): GET_BROKER_CLUSTER_INFO for registration,
- * GET_BROKER_RUNTIME_INFO for CommitLog offsets, GET_ALL_CONSUMER_OFFSET with GET_MAX_OFFSET for
- * consumer lag, and WIPE/ADD_WRITE_PERM_OF_BROKER at each NameServer.
+ * GET_BROKER_RUNTIME_INFO for CommitLog offsets, GET_ALL_TOPIC_CONFIG, GET_ALL_CONSUMER_OFFSET,
+ * GET_MAX_OFFSET and GET_MIN_OFFSET (and GET_ALL_DELAY_OFFSET) for a draining group's backlog,
+ * UPDATE_BROKER_CONFIG {@code brokerPermission} at the broker, and WIPE/ADD_WRITE_PERM_OF_BROKER
+ * at each NameServer.
  *
  * <p>Thread-safe: the remoting client multiplexes calls from all reconciler threads over one
  * connection per address.
@@ -32,7 +37,16 @@ import java.util.Set;
 public final class RemotingBrokerAdmin implements BrokerAdmin, AutoCloseable {
 
   static final String COMMIT_LOG_MAX_OFFSET = "commitLogMaxOffset";
+  static final String SCHEDULE_TOPIC = "SCHEDULE_TOPIC_XXXX";
+  /** The pseudo consumer group standing for the broker's delivery of delayed messages. */
+  public static final String SCHEDULED_DELIVERY = "(scheduled delivery)";
+  static final String BROKER_PERMISSION = "brokerPermission";
+  /** PermName: 4 = readable, 2 = writeable. */
+  static final int PERM_READ = 4;
+  static final int PERM_READ_WRITE = 6;
   private static final TypeReference<Map<String, Map<String, Map<String, Long>>>> OFFSETS =
+      new TypeReference<>() { };
+  private static final TypeReference<Map<String, Map<String, Long>>> DELAY_OFFSETS =
       new TypeReference<>() { };
 
   private final RemotingClient client;
@@ -88,35 +102,87 @@ public final class RemotingBrokerAdmin implements BrokerAdmin, AutoCloseable {
   }
 
   @Override
-  public long unconsumedMessages(GroupEndpoints group) throws BrokerAdminException {
+  public List<TopicBacklog> backlog(GroupEndpoints group) throws BrokerAdminException {
     String master = group.masterAddress();
     if (master == null) {
       throw new BrokerAdminException("master of " + group.brokerName() + " has no address");
     }
-    RemotingCommand response = call(master,
-        RemotingCommand.request(RequestCode.GET_ALL_CONSUMER_OFFSET));
-    Map<String, Map<String, Map<String, Long>>> body = decode(response, OFFSETS, master);
-    Map<String, Map<String, Long>> table = body.getOrDefault("offsetTable", Map.of());
-    Map<String, Long> maxOffsets = new HashMap<>();
-    long remaining = 0;
-    for (Map.Entry<String, Map<String, Long>> entry : table.entrySet()) {
-      int at = entry.getKey().lastIndexOf('@');
-      if (at <= 0) {
+    TopicConfigSerializeWrapper topics = decode(call(master,
+        RemotingCommand.request(RequestCode.GET_ALL_TOPIC_CONFIG)),
+        TopicConfigSerializeWrapper.class, master);
+    Map<String, Map<String, Map<Integer, Long>>> committed = committedOffsets(master);
+    List<TopicBacklog> result = new ArrayList<>();
+    for (TopicConfig topic : topics.topicConfigTable().values()) {
+      String name = topic.topicName();
+      Map<Integer, TopicBacklog.QueueRange> queues = new TreeMap<>();
+      int count = Math.max(topic.readQueueNums(), topic.writeQueueNums());
+      boolean stores = false;
+      for (int queue = 0; queue < count; queue++) {
+        long max = queueOffset(master, RequestCode.GET_MAX_OFFSET, name, queue);
+        // An empty queue needs no second call: nothing was ever written to it.
+        long min = max == 0 ? 0 : queueOffset(master, RequestCode.GET_MIN_OFFSET, name, queue);
+        queues.put(queue, new TopicBacklog.QueueRange(min, max));
+        stores |= max > min;
+      }
+      Map<String, Map<Integer, Long>> groups = committed.getOrDefault(name, Map.of());
+      if (SCHEDULE_TOPIC.equals(name) && stores) {
+        groups = scheduledDelivery(master);
+      }
+      result.add(new TopicBacklog(name, queues, groups));
+    }
+    return result;
+  }
+
+  @Override
+  public void stopBrokerWrites(String brokerAddress) throws BrokerAdminException {
+    call(brokerAddress, RemotingCommand.request(RequestCode.UPDATE_BROKER_CONFIG)
+        .withBody(BROKER_PERMISSION + "=" + PERM_READ + "\n"));
+  }
+
+  @Override
+  public void restoreBrokerWrites(String brokerAddress) throws BrokerAdminException {
+    call(brokerAddress, RemotingCommand.request(RequestCode.UPDATE_BROKER_CONFIG)
+        .withBody(BROKER_PERMISSION + "=" + PERM_READ_WRITE + "\n"));
+  }
+
+  /** GET_ALL_CONSUMER_OFFSET's {@code topic@group} table, regrouped by topic then group. */
+  private Map<String, Map<String, Map<Integer, Long>>> committedOffsets(String broker)
+      throws BrokerAdminException {
+    Map<String, Map<String, Map<String, Long>>> body = decode(call(broker,
+        RemotingCommand.request(RequestCode.GET_ALL_CONSUMER_OFFSET)), OFFSETS, broker);
+    Map<String, Map<String, Map<Integer, Long>>> byTopic = new HashMap<>();
+    for (Map.Entry<String, Map<String, Long>> entry
+        : body.getOrDefault("offsetTable", Map.of()).entrySet()) {
+      // Topic names may not hold '@' but group names are checked less strictly: split at the first.
+      int at = entry.getKey().indexOf('@');
+      if (at <= 0 || entry.getValue() == null) {
         continue;
       }
-      String topic = entry.getKey().substring(0, at);
-      for (Map.Entry<String, Long> queue : entry.getValue().entrySet()) {
-        // Several consumer groups read the same queue; ask for its max offset once.
-        String key = topic + "#" + queue.getKey();
-        Long max = maxOffsets.get(key);
-        if (max == null) {
-          max = maxOffset(master, topic, queue.getKey());
-          maxOffsets.put(key, max);
-        }
-        remaining += Math.max(0, max - queue.getValue());
-      }
+      Map<Integer, Long> queues = new TreeMap<>();
+      entry.getValue().forEach((queue, offset) -> queues.put(Integer.valueOf(queue), offset));
+      byTopic.computeIfAbsent(entry.getKey().substring(0, at), t -> new HashMap<>())
+          .put(entry.getKey().substring(at + 1), queues);
     }
-    return remaining;
+    return byTopic;
+  }
+
+  /**
+   * Delayed messages are "consumed" by the broker's own delivery, one queue per delay level, and its
+   * progress is GET_ALL_DELAY_OFFSET's {@code level -> offset} (queue id = level - 1). A broker that
+   * does not serve it leaves the schedule topic without a consumer, which blocks the drain: its
+   * undelivered messages would be lost.
+   */
+  private Map<String, Map<Integer, Long>> scheduledDelivery(String broker) {
+    try {
+      Map<String, Map<String, Long>> body = decode(call(broker,
+          RemotingCommand.request(RequestCode.GET_ALL_DELAY_OFFSET)), DELAY_OFFSETS, broker);
+      Map<Integer, Long> queues = new TreeMap<>();
+      body.getOrDefault("offsetTable", Map.of())
+          .forEach((level, offset) -> queues.put(Integer.parseInt(level) - 1, offset));
+      return Map.of(SCHEDULED_DELIVERY, queues);
+    } catch (BrokerAdminException | NumberFormatException e) {
+      return Map.of();
+    }
   }
 
   @Override
@@ -166,15 +232,17 @@ public final class RemotingBrokerAdmin implements BrokerAdmin, AutoCloseable {
     }
   }
 
-  private long maxOffset(String broker, String topic, String queueId) throws BrokerAdminException {
-    RemotingCommand response = call(broker, RemotingCommand.request(RequestCode.GET_MAX_OFFSET)
-        .withExtField("topic", topic).withExtField("queueId", queueId));
+  private long queueOffset(String broker, int code, String topic, int queueId)
+      throws BrokerAdminException {
+    RemotingCommand response = call(broker, RemotingCommand.request(code)
+        .withExtField("topic", topic).withExtField("queueId", Integer.toString(queueId)));
     String offset = response.extField("offset");
-    if (offset == null) {
-      throw new BrokerAdminException(broker + " answered GET_MAX_OFFSET for " + topic + ":"
-          + queueId + " without an offset");
+    try {
+      return Long.parseLong(offset);
+    } catch (NumberFormatException e) {
+      throw new BrokerAdminException(broker + " answered request " + code + " for " + topic + ":"
+          + queueId + " without a numeric offset (" + offset + ")");
     }
-    return Long.parseLong(offset);
   }
 
   private RemotingCommand call(String address, RemotingCommand request)

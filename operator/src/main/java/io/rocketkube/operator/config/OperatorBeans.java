@@ -1,10 +1,12 @@
 package io.rocketkube.operator.config;
 
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.rocketkube.client.remoting.RemotingClient;
 import io.rocketkube.client.remoting.RemotingClientConfig;
 import io.rocketkube.operator.admin.BrokerAdmin;
 import io.rocketkube.operator.admin.RemotingBrokerAdmin;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Dependent;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
@@ -18,6 +20,19 @@ public class OperatorBeans {
   @Singleton
   OperatorSettings settings(OperatorConfig config) {
     return OperatorSettings.from(config);
+  }
+
+  /**
+   * QOSDK uses this bean when leader election is active (quarkus.operator-sdk
+   * .activate-leader-election-for-profiles, prod by default): only the Lease holder starts its
+   * controllers, so two replicas never reconcile at once.
+   */
+  @Produces
+  @Dependent
+  LeaderElectionConfiguration leaderElection(OperatorConfig config) {
+    // Null (allowed for a dependent bean) leaves JOSDK without leader election.
+    return config.leaderElection() ? new LeaderElectionConfiguration(config.leaseName(),
+        config.leaseNamespace().orElse(null)) : null;
   }
 
   @Produces

@@ -38,4 +38,34 @@ public interface OperatorConfig {
    */
   @WithDefault("15m")
   Duration brokerStartupTimeout();
+
+  /**
+   * How long producers keep using a cached route: after a leaving group's writes are stopped, the
+   * drain waits this long before judging the group empty, so that no send in flight on an old
+   * route lands after the judgement. RocketMQ clients refresh every 30 s
+   * ({@code pollNameServerInterval}); raise it if your producers poll more slowly.
+   */
+  @WithDefault("30s")
+  Duration routeRefreshPeriod();
+
+  /**
+   * Name of the coordination.k8s.io Lease that elects the one replica that reconciles (JOSDK's
+   * Lease-based leader election, active in the prod profile). The others wait, ready to take over.
+   */
+  @WithDefault("rocketkube-operator")
+  String leaseName();
+
+  /**
+   * Whether to elect a leader (prod profile only). Off only for a single operator outside a
+   * cluster, e.g. against fabric8's mock API server, which cannot answer JOSDK's permission check
+   * (SelfSubjectRulesReview) for Leases.
+   */
+  @WithDefault("true")
+  boolean leaderElection();
+
+  /**
+   * Namespace of the Lease. Empty: the operator's own namespace (in a pod, from its service
+   * account; out of a cluster set this or KUBERNETES_NAMESPACE).
+   */
+  java.util.Optional<String> leaseNamespace();
 }

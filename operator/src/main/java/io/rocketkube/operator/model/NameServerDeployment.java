@@ -28,6 +28,8 @@ public final class NameServerDeployment {
 
   static final String CONTAINER = "namesrv";
   static final String DATA_DIR = "/var/lib/rocketkube/namesrv";
+  /** One broker register interval (the broker's 30 s default) plus a margin for a slow send. */
+  static final int MIN_READY_SECONDS = 35;
 
   private NameServerDeployment() {
   }
@@ -40,6 +42,9 @@ public final class NameServerDeployment {
         .withMetadata(Metadata.owned(cluster, Names.nameServer(cluster), selector))
         .withNewSpec()
           .withReplicas(spec.getReplicas())
+          // A new NameServer knows no broker until each has re-registered (every 30 s); counting
+          // it available earlier would let the roll remove the old one while routes are empty.
+          .withMinReadySeconds(MIN_READY_SECONDS)
           .withNewSelector().withMatchLabels(selector).endSelector()
           .withNewStrategy()
             .withType("RollingUpdate")

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.rocketkube.crds.v1alpha1.BrokerConfigKeys;
+import io.rocketkube.crds.v1alpha1.BrokerSettings;
 import io.rocketkube.crds.v1alpha1.BrokerSpec;
 import io.rocketkube.crds.v1alpha1.RocketCluster;
 import io.rocketkube.crds.v1alpha1.RocketClusterSpec;
@@ -65,7 +66,16 @@ public final class SpecValidator {
     if (broker.getDrainTimeoutSeconds() < 0) {
       errors.add("spec.broker.drainTimeoutSeconds must not be negative");
     }
+    // Unknown enum values are read as null (LenientEnums), so that one bad object is reported
+    // here instead of failing the watch of all of them.
+    if (broker.getRole() == null || broker.getFlushMode() == null
+        || broker.getAntiAffinity() == null) {
+      errors.add("spec.broker.role, flushMode and antiAffinity must be one of the listed values"
+          + " (role ASYNC_MASTER or SYNC_MASTER, flushMode ASYNC_FLUSH or SYNC_FLUSH,"
+          + " antiAffinity preferred or required)");
+    }
     storage(broker.getStorage(), existingGroups, errors);
+    settings(broker.getSettings(), errors);
     config(broker, errors);
     return errors;
   }
@@ -82,6 +92,10 @@ public final class SpecValidator {
     if (storage.getSize() != null && !SIZE.matcher(storage.getSize()).matches()) {
       errors.add("spec.broker.storage.size must be a quantity such as 50Gi, not '"
           + storage.getSize() + "'");
+    }
+    if (storage.getSize() != null && SIZE.matcher(storage.getSize()).matches()
+        && Quantity.getAmountInBytes(new Quantity(storage.getSize())).signum() <= 0) {
+      errors.add("spec.broker.storage.size must be larger than zero");
     }
     for (StatefulSet sts : existing) {
       List<PersistentVolumeClaim> claims = sts.getSpec().getVolumeClaimTemplates();
@@ -110,6 +124,25 @@ public final class SpecValidator {
     }
   }
 
+  /** The @Min/@Max bounds of BrokerSettings: outside them the broker refuses to start. */
+  private static void settings(BrokerSettings settings, List<String> errors) {
+    if (settings == null) {
+      return;
+    }
+    bound("defaultTopicQueueNums", settings.getDefaultTopicQueueNums(), 1, 1024, errors);
+    bound("maxMessageSize", settings.getMaxMessageSize(), 1024, 134217728, errors);
+    bound("fileReservedHours", settings.getFileReservedHours(), 1, Long.MAX_VALUE, errors);
+    bound("commitLogSegmentSize", settings.getCommitLogSegmentSize(), 1048576, Long.MAX_VALUE,
+        errors);
+  }
+
+  private static void bound(String field, Number value, long min, long max, List<String> errors) {
+    if (value != null && (value.longValue() < min || value.longValue() > max)) {
+      errors.add("spec.broker.settings." + field + " must be " + (max == Long.MAX_VALUE
+          ? "at least " + min : "between " + min + " and " + max) + ", not " + value);
+    }
+  }
+
   private static void config(BrokerSpec broker, List<String> errors) {
     if (broker.getConfig() == null) {
       return;
@@ -123,6 +156,10 @@ public final class SpecValidator {
       } else if (BrokerConfigKeys.TYPED.contains(BrokerConfigKeys.toKebab(key))) {
         errors.add("spec.broker.config key '" + key + "' has a typed field: use"
             + " spec.broker.settings." + camel(BrokerConfigKeys.toKebab(key)));
+      } else if (!BrokerConfigKeys.TUNABLE.contains(BrokerConfigKeys.toKebab(key))) {
+        // The broker would refuse to start on it (or, worse, ignore a misspelling).
+        errors.add("spec.broker.config key '" + key + "' is not a broker setting; known keys: "
+            + String.join(", ", BrokerConfigKeys.TUNABLE));
       }
     }
   }

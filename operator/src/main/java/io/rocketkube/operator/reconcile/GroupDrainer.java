@@ -1,10 +1,15 @@
 package io.rocketkube.operator.reconcile;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.rocketkube.crds.v1alpha1.BrokerGroupStatus;
 import io.rocketkube.crds.v1alpha1.RocketCluster;
 import io.rocketkube.operator.admin.BrokerAdmin;
 import io.rocketkube.operator.admin.BrokerAdminException;
+import io.rocketkube.operator.admin.GroupEndpoints;
+import io.rocketkube.operator.admin.TopicBacklog;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,12 +19,22 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Scale-in of broker groups, safely: a leaving group first loses its write permission at every
- * NameServer (producers move to the other groups), then is kept until its consumers have consumed
- * everything or the drain timeout passes, and only then deleted.
+ * Scale-in of broker groups without losing a message. A leaving group goes through:
  *
- * <p>The drain's start time lives in the RocketCluster's status, so a restarted operator carries
- * on where it was, and nothing is kept in memory between reconciliations.
+ * <pre>
+ *   stop writes ──► wait one route refresh ──► judge the backlog ──► delete when drained
+ *   (broker perm     (producers' cached          (DrainJudge: every       otherwise stay,
+ *    read-only, and   routes expire; a send       topic, every consumer    ScaleDownBlocked
+ *    wiped at every   still in flight lands       group, retry topics      says why, with
+ *    NameServer)      before we look)             included)                the numbers
+ * </pre>
+ *
+ * <p>Nothing deletes a group with messages on a timeout: past {@code drainTimeoutSeconds} the
+ * condition says the drain is overdue, and only the force annotation deletes. The annotation is
+ * consumed (removed from the cluster) once acted on, so a later scale-in drains again.
+ *
+ * <p>The drain's timestamps live in the RocketCluster's status, so a restarted operator carries on
+ * where it was, and nothing is kept in memory between reconciliations.
  */
 public final class GroupDrainer {
 
@@ -30,12 +45,15 @@ public final class GroupDrainer {
   private final EventRecorder events;
   private final GroupRemover remover;
   private final Clock clock;
+  private final Duration routeRefresh;
 
-  public GroupDrainer(BrokerAdmin admin, EventRecorder events, GroupRemover remover, Clock clock) {
+  public GroupDrainer(BrokerAdmin admin, EventRecorder events, GroupRemover remover, Clock clock,
+      Duration routeRefresh) {
     this.admin = admin;
     this.events = events;
     this.remover = remover;
     this.clock = clock;
+    this.routeRefresh = routeRefresh;
   }
 
   /**
@@ -52,6 +70,14 @@ public final class GroupDrainer {
     }
   }
 
+  /** One leaving group after this pass: its status entry (null once deleted) and why it stays. */
+  private record Step(BrokerGroupStatus entry, String reason, String message, boolean forced) {
+
+    static Step deleted(boolean forced) {
+      return new Step(null, null, null, forced);
+    }
+  }
+
   public Outcome drain(KubernetesClient client, RocketCluster cluster,
       BrokerObserver.Result observed, ClusterObservation seen) {
     int wanted = cluster.getSpec().getBroker().getGroups();
@@ -60,83 +86,124 @@ public final class GroupDrainer {
     List<BrokerGroupStatus> draining = new ArrayList<>();
     List<String> blocked = new ArrayList<>();
     String reason = null;
+    boolean forceUsed = false;
     for (GroupState group : observed.groups().values()) {
       if (group.ordinal() < wanted || !seen.groups().containsKey(group.ordinal())) {
         continue;
       }
-      BrokerGroupStatus entry = drainStep(client, cluster, group, observed, errors);
-      if (entry != null) {
-        draining.add(entry);
-        reason = entry.getRemainingMessages() == null ? "LagUnknown" : "MessagesRemaining";
-        blocked.add(entry.getRemainingMessages() == null
-            ? group.name() + ": unconsumed messages unknown (" + lastError(errors) + ")"
-            : group.name() + " still holds " + entry.getRemainingMessages()
-                + " unconsumed messages");
+      Step step = drainStep(client, cluster, group, observed, errors);
+      forceUsed |= step.forced();
+      if (step.entry() != null) {
+        draining.add(step.entry());
+        reason = reason == null ? step.reason() : reason;
+        blocked.add(step.message());
       }
     }
+    if (forceUsed) {
+      consumeForceAnnotation(client, cluster);
+    }
     String message = blocked.isEmpty() ? null : String.join("; ", blocked)
-        + "; waiting for its consumers until the drain timeout of "
-        + cluster.getSpec().getBroker().getDrainTimeoutSeconds() + " s, or annotate the cluster "
-        + RocketCluster.FORCE_SCALE_DOWN_ANNOTATION + "=true to delete now";
+        + "; annotate the cluster " + RocketCluster.FORCE_SCALE_DOWN_ANNOTATION
+        + "=true to delete now, with its messages";
     return new Outcome(draining, reason, message, errors);
   }
 
-  /** One leaving group: the entry to keep in status while it drains, or null once deleted. */
-  private BrokerGroupStatus drainStep(KubernetesClient client, RocketCluster cluster,
-      GroupState group, BrokerObserver.Result observed, List<String> errors) {
+  private Step drainStep(KubernetesClient client, RocketCluster cluster, GroupState group,
+      BrokerObserver.Result observed, List<String> errors) {
     Instant now = clock.instant();
     Optional<BrokerGroupStatus> previous = previous(cluster, group.name())
         .filter(s -> DRAINING.equals(s.getPhase()) && s.getDrainStartedAt() != null);
     Instant started = previous.map(s -> Instant.parse(s.getDrainStartedAt())).orElse(now);
-    // Wiped again on every pass: a restarted NameServer learns the group's routes afresh, with
-    // write permission, from the group's next registration.
-    try {
-      admin.wipeWritePermission(observed.nameServers(), group.name());
-    } catch (BrokerAdminException e) {
-      errors.add(e.getMessage());
-    }
     if (previous.isEmpty()) {
       events.record(client, cluster, EventRecorder.NORMAL, "ScaleInDraining",
-          "Wiped the write permission of " + group.name() + " at the NameServers; waiting for"
-              + " its consumers before deleting it");
+          "Stopping writes to " + group.name() + " at its broker and the NameServers; it is"
+              + " deleted once its consumers have consumed every message");
     }
-    Long remaining = remaining(group, errors);
-    boolean forced = "true".equals(annotation(cluster, RocketCluster.FORCE_SCALE_DOWN_ANNOTATION));
-    boolean timedOut = !now.isBefore(started.plus(
-        Duration.ofSeconds(cluster.getSpec().getBroker().getDrainTimeoutSeconds())));
-    if (remaining != null && remaining == 0) {
+    // Stopped again on every pass: a restarted NameServer relearns the group's routes from its
+    // next registration, and a restarted master rereads its permission from its own config.
+    String notStopped = stopWrites(observed, group, errors);
+    Instant stoppedAt = previous.map(BrokerGroupStatus::getWritesStoppedAt).map(Instant::parse)
+        .orElse(notStopped == null ? now : null);
+
+    if (isForced(cluster)) {
       remover.remove(client, cluster, group.name());
-      events.record(client, cluster, EventRecorder.NORMAL, "ScaleInCompleted",
-          "Deleted group " + group.name() + ": its consumers have consumed every message");
-      return null;
+      events.record(client, cluster, EventRecorder.WARNING, "ScaleInForced",
+          "Deleted group " + group.name() + " without waiting for its consumers (annotation "
+              + RocketCluster.FORCE_SCALE_DOWN_ANNOTATION + ", now removed)");
+      return Step.deleted(true);
     }
-    if (forced || timedOut) {
-      remover.remove(client, cluster, group.name());
-      events.record(client, cluster, EventRecorder.WARNING,
-          forced ? "ScaleInForced" : "ScaleInTimedOut",
-          "Deleted group " + group.name() + " with " + (remaining == null ? "an unknown number of"
-              : remaining) + " unconsumed messages" + (forced ? " (forced by annotation)"
-                  : " after the drain timeout"));
-      return null;
-    }
+
     BrokerGroupStatus entry = StatusComposer.groupStatus(group);
     entry.setPhase(DRAINING);
     entry.setDrainStartedAt(started.toString());
-    entry.setRemainingMessages(remaining);
-    return entry;
+    entry.setWritesStoppedAt(stoppedAt == null ? null : stoppedAt.toString());
+    String overdue = overdue(cluster, started, now);
+    if (notStopped != null) {
+      return new Step(entry, "WritesNotStopped", group.name() + ": writes could not be stopped ("
+          + notStopped + ")" + overdue, false);
+    }
+    Instant judgeAt = stoppedAt.plus(routeRefresh);
+    if (now.isBefore(judgeAt)) {
+      return new Step(entry, "WaitingForRouteRefresh", group.name() + ": writes stopped at "
+          + stoppedAt + "; producers may send on cached routes until " + judgeAt, false);
+    }
+    List<TopicBacklog> backlog = backlog(group, errors);
+    if (backlog == null) {
+      return new Step(entry, "LagUnknown", group.name() + ": unconsumed messages unknown ("
+          + lastError(errors) + ")" + overdue, false);
+    }
+    DrainJudge.Verdict verdict = DrainJudge.judge(backlog);
+    if (verdict.drained()) {
+      remover.remove(client, cluster, group.name());
+      events.record(client, cluster, EventRecorder.NORMAL, "ScaleInCompleted",
+          "Deleted group " + group.name() + ": its consumers have consumed every message");
+      return Step.deleted(false);
+    }
+    entry.setRemainingMessages(verdict.remaining());
+    return new Step(entry, verdict.reason(), verdict.describe(group.name()) + overdue, false);
   }
 
-  private Long remaining(GroupState group, List<String> errors) {
+  /** Read-only at the broker and wiped at every NameServer; the failure, or null when both held. */
+  private String stopWrites(BrokerObserver.Result observed, GroupState group,
+      List<String> errors) {
+    List<String> failures = new ArrayList<>();
+    try {
+      admin.wipeWritePermission(observed.nameServers(), group.name());
+    } catch (BrokerAdminException e) {
+      failures.add(e.getMessage());
+    }
+    GroupEndpoints endpoints = BrokerObserver.endpoints(group);
+    if (endpoints.masterAddress() == null) {
+      failures.add("master of " + group.name() + " has no address");
+    } else {
+      try {
+        admin.stopBrokerWrites(endpoints.masterAddress());
+      } catch (BrokerAdminException e) {
+        failures.add(e.getMessage());
+      }
+    }
+    errors.addAll(failures);
+    return failures.isEmpty() ? null : String.join("; ", failures);
+  }
+
+  private List<TopicBacklog> backlog(GroupState group, List<String> errors) {
     if (!group.masterReady()) {
       errors.add("master of " + group.name() + " is not ready, so its consumer lag is unknown");
       return null;
     }
     try {
-      return admin.unconsumedMessages(BrokerObserver.endpoints(group));
+      return admin.backlog(BrokerObserver.endpoints(group));
     } catch (BrokerAdminException e) {
       errors.add(e.getMessage());
       return null;
     }
+  }
+
+  private static String overdue(RocketCluster cluster, Instant started, Instant now) {
+    Duration timeout = Duration.ofSeconds(cluster.getSpec().getBroker().getDrainTimeoutSeconds());
+    return now.isBefore(started.plus(timeout)) ? ""
+        : " (overdue: the drain timeout of " + timeout.toSeconds() + " s passed at "
+            + started.plus(timeout) + "; the group stays until drained)";
   }
 
   /** A group that was draining and is wanted again gets its write permission back. */
@@ -150,6 +217,11 @@ public final class GroupDrainer {
           .filter(g -> g.name().equals(entry.getName())).findFirst().orElse(null);
       if (group != null && group.ordinal() < wanted && DRAINING.equals(entry.getPhase())) {
         try {
+          String master = BrokerObserver.endpoints(group).masterAddress();
+          if (master == null) {
+            throw new BrokerAdminException("master of " + group.name() + " has no address");
+          }
+          admin.restoreBrokerWrites(master);
           admin.addWritePermission(observed.nameServers(), group.name());
           events.record(client, cluster, EventRecorder.NORMAL, "ScaleInCancelled",
               "Group " + group.name() + " is wanted again; restored its write permission");
@@ -160,17 +232,39 @@ public final class GroupDrainer {
     }
   }
 
+  /**
+   * Removes the force annotation after it was acted on, so that it forces one scale-in only. A
+   * JSON patch of the metadata alone: it cannot conflict with the status written after it, and
+   * unlike a merge patch with null it removes the key on fabric8's mock too.
+   */
+  private void consumeForceAnnotation(KubernetesClient client, RocketCluster cluster) {
+    try {
+      client.resources(RocketCluster.class).inNamespace(cluster.getMetadata().getNamespace())
+          .withName(cluster.getMetadata().getName())
+          .patch(PatchContext.of(PatchType.JSON), "[{\"op\":\"remove\",\"path\":"
+              + "\"/metadata/annotations/"
+              + RocketCluster.FORCE_SCALE_DOWN_ANNOTATION.replace("~", "~0").replace("/", "~1")
+              + "\"}]");
+    } catch (KubernetesClientException e) {
+      // Already gone (someone removed it first): nothing left to consume.
+      events.record(client, cluster, EventRecorder.WARNING, "ForceAnnotationNotRemoved",
+          "Could not remove " + RocketCluster.FORCE_SCALE_DOWN_ANNOTATION + ": " + e.getMessage()
+              + "; remove it by hand, or the next scale-in is forced too");
+    }
+  }
+
+  private static boolean isForced(RocketCluster cluster) {
+    Map<String, String> annotations = cluster.getMetadata().getAnnotations();
+    return annotations != null
+        && "true".equals(annotations.get(RocketCluster.FORCE_SCALE_DOWN_ANNOTATION));
+  }
+
   private static Optional<BrokerGroupStatus> previous(RocketCluster cluster, String name) {
     if (cluster.getStatus() == null) {
       return Optional.empty();
     }
     return cluster.getStatus().getBrokerGroups().stream()
         .filter(s -> name.equals(s.getName())).findFirst();
-  }
-
-  private static String annotation(RocketCluster cluster, String key) {
-    Map<String, String> annotations = cluster.getMetadata().getAnnotations();
-    return annotations == null ? null : annotations.get(key);
   }
 
   private static String lastError(List<String> errors) {

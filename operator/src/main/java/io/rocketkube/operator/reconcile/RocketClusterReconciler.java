@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
@@ -59,11 +60,14 @@ import java.util.Set;
 @RBACRule(apiGroups = "", resources = "persistentvolumeclaims",
     verbs = {"get", "list", "watch", "patch", "delete", "deletecollection"})
 @RBACRule(apiGroups = "", resources = "events", verbs = {"create", "patch"})
+@RBACRule(apiGroups = "coordination.k8s.io", resources = "leases",
+    verbs = {"get", "create", "update"})
 @ControllerConfiguration(name = RocketClusterReconciler.NAME,
     generationAwareEventProcessing = false)
 public class RocketClusterReconciler implements Reconciler<RocketCluster> {
 
   public static final String NAME = "rocketcluster";
+  static final String RECONCILE_FAILED = "ReconcileFailed";
 
   private final OperatorSettings settings;
   private final Clock clock;
@@ -78,7 +82,8 @@ public class RocketClusterReconciler implements Reconciler<RocketCluster> {
     this.clock = clock;
     this.events = new EventRecorder(clock);
     this.brokers = new BrokerObserver(admin);
-    this.drainer = new GroupDrainer(admin, events, new GroupRemover(), clock);
+    this.drainer = new GroupDrainer(admin, events, new GroupRemover(), clock,
+        settings.routeRefreshPeriod());
   }
 
   @Override
@@ -116,6 +121,36 @@ public class RocketClusterReconciler implements Reconciler<RocketCluster> {
     RollStep roll = rollBrokers(client, cluster, observed, nameServersRolledOut);
     GroupDrainer.Outcome drain = drainer.drain(client, cluster, observed, seen);
     return reportStatus(cluster, seen, observed, nameServersRolledOut, roll, drain);
+  }
+
+  /**
+   * A reconcile that threw: the user sees it in the status (no stale Ready=True) and as an Event
+   * (once per distinct message, not once per retry). Retried every busy interval for as long as
+   * it fails: JOSDK's own retry gives up after a few attempts and would then leave the cluster
+   * unreconciled until something else changes.
+   */
+  @Override
+  public ErrorStatusUpdateControl<RocketCluster> updateErrorStatus(RocketCluster cluster,
+      Context<RocketCluster> context, Exception e) {
+    String message = "reconcile failed: " + e.getClass().getSimpleName()
+        + (e.getMessage() == null ? "" : ": " + e.getMessage());
+    List<Condition> current = conditions(cluster);
+    boolean alreadyReported = Conditions.find(current, RocketClusterStatus.DEGRADED)
+        .map(c -> message.equals(c.getMessage())).orElse(false);
+    if (!alreadyReported) {
+      events.record(context.getClient(), cluster, EventRecorder.WARNING, RECONCILE_FAILED,
+          message);
+    }
+    Long generation = cluster.getMetadata().getGeneration();
+    RocketClusterStatus status = copyStatus(cluster);
+    var next = Conditions.set(current, RocketClusterStatus.READY, false, RECONCILE_FAILED,
+        message, generation, clock.instant());
+    next = Conditions.set(next, RocketClusterStatus.DEGRADED, true, RECONCILE_FAILED, message,
+        generation, clock.instant());
+    status.setConditions(next);
+    cluster.setStatus(status);
+    return ErrorStatusUpdateControl.patchStatus(cluster).withNoRetry()
+        .rescheduleAfter(settings.busyInterval());
   }
 
   /** NameServer Deployment, Services and budget; true when every NameServer runs the current template. */

@@ -111,31 +111,126 @@ class RemotingBrokerAdminTest {
         .containsExactly(Map.entry(slave1, 1000L), Map.entry(slave2, 0L));
   }
 
-  @Test
-  void unconsumedMessagesSumEveryGroupsQueuesAgainstTheMaxOffsets() throws Exception {
-    Map<String, String> maxOffsets = new ConcurrentHashMap<>(Map.of("T1#0", "10", "T1#1", "7",
-        "%RETRY%CG#0", "3"));
-    // GET_MAX_OFFSET is answered per topic and queue.
+  /**
+   * A broker answering the drain's requests with the reference's bodies: GET_ALL_TOPIC_CONFIG's
+   * TopicConfigSerializeWrapper, GET_ALL_CONSUMER_OFFSET's ConsumerOffsetSerializeWrapper (with
+   * the unquoted queue ids older brokers write), GET_ALL_DELAY_OFFSET's level table, and
+   * GET_MAX_OFFSET / GET_MIN_OFFSET per queue from the given ranges ("topic#queue" to "min,max").
+   */
+  private String backlogBroker(String topics, String offsets, String delayOffsets,
+      Map<String, String> ranges) throws Exception {
     ProcessorRegistry registry = new ProcessorRegistry()
+        .register(RequestCode.GET_ALL_TOPIC_CONFIG, (ch, req) -> RequestProcessor.respond(
+            req.response(ResponseCode.SUCCESS).withBody(topics)), executor)
         .register(RequestCode.GET_ALL_CONSUMER_OFFSET, (ch, req) -> RequestProcessor.respond(
-            req.response(ResponseCode.SUCCESS).withBody("{\"offsetTable\":{"
-                + "\"T1@CG\":{\"0\":6,\"1\":7},\"T1@OTHER\":{0:10},\"%RETRY%CG@CG\":{\"0\":1}}}")),
-            executor)
-        .register(RequestCode.GET_MAX_OFFSET, (ch, req) -> {
-          requests.add("max:" + req.extField("topic") + "#" + req.extField("queueId"));
-          return RequestProcessor.respond(req.response(ResponseCode.SUCCESS).withExtField("offset",
-              maxOffsets.get(req.extField("topic") + "#" + req.extField("queueId"))));
+            req.response(ResponseCode.SUCCESS).withBody(offsets)), executor)
+        .register(RequestCode.GET_ALL_DELAY_OFFSET, (ch, req) -> RequestProcessor.respond(
+            delayOffsets == null ? req.response(ResponseCode.REQUEST_CODE_NOT_SUPPORTED, "no")
+                : req.response(ResponseCode.SUCCESS).withBody(delayOffsets)), executor);
+    for (int code : new int[] {RequestCode.GET_MAX_OFFSET, RequestCode.GET_MIN_OFFSET}) {
+      registry.register(code, (ch, req) -> {
+        String key = req.extField("topic") + "#" + req.extField("queueId");
+        requests.add(req.code() + ":" + key);
+        String[] range = ranges.getOrDefault(key, "0,0").split(",");
+        return RequestProcessor.respond(req.response(ResponseCode.SUCCESS).withExtField("offset",
+            range[req.code() == RequestCode.GET_MAX_OFFSET ? 1 : 0]));
+      }, executor);
+    }
+    RemotingServer server = new RemotingServer(RemotingServerConfig.of("127.0.0.1", 0), registry,
+        RemotingObserver.NONE);
+    server.start();
+    servers.add(server);
+    return "127.0.0.1:" + server.localAddress().getPort();
+  }
+
+  private static String topicConfig(String name, int queues) {
+    return "\"" + name + "\":{\"order\":false,\"perm\":6,\"readQueueNums\":" + queues
+        + ",\"topicFilterType\":\"SINGLE_TAG\",\"topicName\":\"" + name
+        + "\",\"topicSysFlag\":0,\"writeQueueNums\":" + queues + "}";
+  }
+
+  @Test
+  void backlogReadsEveryTopicsQueuesAndEachGroupsCommittedOffsets() throws Exception {
+    String master = backlogBroker("{\"dataVersion\":{\"counter\":3,\"timestamp\":1},"
+            + "\"topicConfigTable\":{" + topicConfig("T1", 2) + "," + topicConfig("%RETRY%CG", 1)
+            + "," + topicConfig("EMPTY", 1) + "}}",
+        "{\"offsetTable\":{\"T1@CG\":{\"0\":6,\"1\":7},\"T1@OTHER\":{0:10},"
+            + "\"%RETRY%CG@CG\":{\"0\":1}}}",
+        null, Map.of("T1#0", "2,10", "T1#1", "0,7", "%RETRY%CG#0", "0,3"));
+
+    List<TopicBacklog> backlog = admin.backlog(new GroupEndpoints("g", master, List.of()));
+
+    assertThat(backlog).containsExactlyInAnyOrder(
+        new TopicBacklog("T1", Map.of(0, new TopicBacklog.QueueRange(2, 10),
+            1, new TopicBacklog.QueueRange(0, 7)),
+            Map.of("CG", Map.of(0, 6L, 1, 7L), "OTHER", Map.of(0, 10L))),
+        new TopicBacklog("%RETRY%CG", Map.of(0, new TopicBacklog.QueueRange(0, 3)),
+            Map.of("CG", Map.of(0, 1L))),
+        new TopicBacklog("EMPTY", Map.of(0, new TopicBacklog.QueueRange(0, 0)), Map.of()));
+    assertThat(requests).as("an empty queue needs no GET_MIN_OFFSET")
+        .doesNotContain(RequestCode.GET_MIN_OFFSET + ":EMPTY#0")
+        .contains(RequestCode.GET_MIN_OFFSET + ":T1#0", RequestCode.GET_MAX_OFFSET + ":EMPTY#0");
+  }
+
+  @Test
+  void delayedMessagesAreConsumedByTheBrokersScheduledDeliveryWhenItReportsIt() throws Exception {
+    String topics = "{\"topicConfigTable\":{" + topicConfig("SCHEDULE_TOPIC_XXXX", 3) + "}}";
+    Map<String, String> ranges = Map.of("SCHEDULE_TOPIC_XXXX#1", "0,4");
+    String reporting = backlogBroker(topics, "{\"offsetTable\":{}}", "{\"offsetTable\":{2:3}}",
+        ranges);
+    assertThat(admin.backlog(new GroupEndpoints("g", reporting, List.of())))
+        .singleElement().satisfies(t -> assertThat(t.committed())
+            .containsExactly(Map.entry(RemotingBrokerAdmin.SCHEDULED_DELIVERY, Map.of(1, 3L))));
+
+    String silent = backlogBroker(topics, "{\"offsetTable\":{}}", null, ranges);
+    assertThat(admin.backlog(new GroupEndpoints("g", silent, List.of())))
+        .as("without GET_ALL_DELAY_OFFSET the schedule topic has no consumer, so it blocks")
+        .singleElement().satisfies(t -> assertThat(t.committed()).isEmpty());
+  }
+
+  @Test
+  void aFailingOffsetRequestFailsTheWholeBacklogRatherThanReportLess() throws Exception {
+    String master = server("m", Map.of(RequestCode.GET_ALL_TOPIC_CONFIG,
+        ok("{\"topicConfigTable\":{" + topicConfig("T1", 1) + "}}"),
+        RequestCode.GET_ALL_CONSUMER_OFFSET,
+        RemotingCommand.request(0).response(ResponseCode.REQUEST_CODE_NOT_SUPPORTED,
+            "request type 43 not supported")));
+    assertThatThrownBy(() -> admin.backlog(new GroupEndpoints("g", master, List.of())))
+        .isInstanceOf(BrokerAdminException.class).hasMessageContaining("43")
+        .hasMessageContaining("not supported");
+  }
+
+  @Test
+  void brokerWritesStopAndRestartWithUpdateBrokerConfigsPermission() throws Exception {
+    List<String> bodies = new CopyOnWriteArrayList<>();
+    ProcessorRegistry registry = new ProcessorRegistry().register(RequestCode.UPDATE_BROKER_CONFIG,
+        (ch, req) -> {
+          bodies.add(new String(req.body(), java.nio.charset.StandardCharsets.UTF_8));
+          return RequestProcessor.respond(req.response(ResponseCode.SUCCESS));
         }, executor);
     RemotingServer server = new RemotingServer(RemotingServerConfig.of("127.0.0.1", 0), registry,
         RemotingObserver.NONE);
     server.start();
     servers.add(server);
-    String master = "127.0.0.1:" + server.localAddress().getPort();
+    String broker = "127.0.0.1:" + server.localAddress().getPort();
 
-    // CG: (10-6) + (7-7) on T1, (3-1) on its retry topic; OTHER: 10-10.
-    assertThat(admin.unconsumedMessages(new GroupEndpoints("g", master, List.of()))).isEqualTo(6);
-    assertThat(requests).filteredOn(r -> r.startsWith("max:"))
-        .as("each queue's max offset is asked once").hasSize(3);
+    admin.stopBrokerWrites(broker);
+    admin.restoreBrokerWrites(broker);
+
+    // Properties text, as mqadmin updateBrokerConfig sends it: 4 = read only, 6 = read and write.
+    assertThat(bodies).containsExactly("brokerPermission=4\n", "brokerPermission=6\n");
+    java.util.Properties parsed = new java.util.Properties();
+    parsed.load(new java.io.StringReader(bodies.get(0)));
+    assertThat(parsed).containsExactly(Map.entry("brokerPermission", "4"));
+  }
+
+  @Test
+  void aBrokerRefusingThePermissionChangeIsAnError() throws Exception {
+    String broker = server("b", Map.of(RequestCode.UPDATE_BROKER_CONFIG, RemotingCommand
+        .request(0).response(ResponseCode.SYSTEM_ERROR, "update broker config failed")));
+    assertThatThrownBy(() -> admin.stopBrokerWrites(broker))
+        .isInstanceOf(BrokerAdminException.class).hasMessageContaining("25")
+        .hasMessageContaining("update broker config failed");
   }
 
   @Test

@@ -50,6 +50,8 @@ class PackagedOperatorRssBenchmark {
           "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=0",
           "-Dquarkus.kubernetes-client.api-server-url=" + client.getMasterUrl(),
           "-Dquarkus.kubernetes-client.trust-certs=true",
+          // One operator, and the mock cannot answer JOSDK's Lease permission check.
+          "-Drocketkube.operator.leader-election=false",
           "-jar", jar.toString());
       pb.redirectErrorStream(true).redirectOutput(log.toFile());
       operator = pb.start();

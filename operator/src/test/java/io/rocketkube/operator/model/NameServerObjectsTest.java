@@ -54,6 +54,12 @@ class NameServerObjectsTest {
   }
 
   @Test
+  void aNewNameServerCountsAsAvailableOnlyAfterOneBrokerRegisterInterval() {
+    Deployment deployment = NameServerDeployment.desired(cluster, OperatorSettings.defaults());
+    assertThat(deployment.getSpec().getMinReadySeconds()).isGreaterThanOrEqualTo(30);
+  }
+
+  @Test
   void podsRunAsNonRootWithAReadOnlyRootAndAWritableTmp() {
     PodSpec pod = NameServerDeployment.desired(cluster, OperatorSettings.defaults()).getSpec()
         .getTemplate().getSpec();

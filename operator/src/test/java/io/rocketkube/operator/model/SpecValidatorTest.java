@@ -41,8 +41,12 @@ class SpecValidatorTest {
     cluster.getSpec().getBroker().getConfig().put("namesrv-addr", "x");
     cluster.getSpec().getBroker().getConfig().put("autoCreateTopic", "true");
     cluster.getSpec().getBroker().getConfig().put("Bad_Key", "1");
+    cluster.getSpec().getBroker().getConfig().put("ioThreads", "4");
+    cluster.getSpec().getBroker().getConfig().put("client-idle-timeout", "90s");
     cluster.getSpec().getBroker().getConfig().put("sendThreadPoolNums", "8");
     assertThat(SpecValidator.validate(cluster, List.of())).containsExactlyInAnyOrder(
+        "spec.broker.config key 'sendThreadPoolNums' is not a broker setting; known keys: "
+            + String.join(", ", io.rocketkube.crds.v1alpha1.BrokerConfigKeys.TUNABLE),
         "spec.broker.config key 'brokerName' is set by the operator and cannot be overridden",
         "spec.broker.config key 'namesrv-addr' is set by the operator and cannot be overridden",
         "spec.broker.config key 'autoCreateTopic' has a typed field: use"
@@ -69,5 +73,48 @@ class SpecValidatorTest {
     cluster.getSpec().getBroker().getStorage().setSize(null);
     assertThat(SpecValidator.validate(cluster, List.of()))
         .containsExactly("storage.size is required when storage.type is persistent-claim");
+  }
+
+  @Test
+  void typedSettingsAreBoundedAsInTheCrd() {
+    cluster.getSpec().getBroker().getSettings().setDefaultTopicQueueNums(0);
+    cluster.getSpec().getBroker().getSettings().setMaxMessageSize(10);
+    cluster.getSpec().getBroker().getSettings().setFileReservedHours(0);
+    cluster.getSpec().getBroker().getSettings().setCommitLogSegmentSize(1024L);
+    assertThat(SpecValidator.validate(cluster, List.of())).containsExactly(
+        "spec.broker.settings.defaultTopicQueueNums must be between 1 and 1024, not 0",
+        "spec.broker.settings.maxMessageSize must be between 1024 and 134217728, not 10",
+        "spec.broker.settings.fileReservedHours must be at least 1, not 0",
+        "spec.broker.settings.commitLogSegmentSize must be at least 1048576, not 1024");
+    cluster.getSpec().getBroker().getSettings().setDefaultTopicQueueNums(1024);
+    cluster.getSpec().getBroker().getSettings().setMaxMessageSize(1024);
+    cluster.getSpec().getBroker().getSettings().setFileReservedHours(1);
+    cluster.getSpec().getBroker().getSettings().setCommitLogSegmentSize(1048576L);
+    assertThat(SpecValidator.validate(cluster, List.of())).isEmpty();
+  }
+
+  @Test
+  void aZeroSizeClaimIsRefused() {
+    cluster.getSpec().getBroker().getStorage().setSize("0Gi");
+    assertThat(SpecValidator.validate(cluster, List.of()))
+        .containsExactly("spec.broker.storage.size must be larger than zero");
+  }
+
+  @Test
+  void unknownEnumValuesAndFieldsParseAndTheEnumsAreReportedAsInvalid() {
+    // As the watch reads it: an enum value and a field that this operator's model does not know.
+    RocketCluster parsed = new io.fabric8.kubernetes.client.utils.KubernetesSerialization()
+        .unmarshal("{\"apiVersion\":\"rocketkube.io/v1alpha1\",\"kind\":\"RocketCluster\","
+            + "\"metadata\":{\"name\":\"x\",\"namespace\":\"n\"},\"spec\":{\"version\":\"0.1.0\","
+            + "\"futureField\":{\"a\":1},\"broker\":{\"role\":\"DLEDGER\","
+            + "\"antiAffinity\":\"strict\",\"storage\":{\"type\":\"persistent-claim\","
+            + "\"size\":\"1Gi\"}}}}", RocketCluster.class);
+    assertThat(parsed.getSpec().getBroker().getRole()).isNull();
+    assertThat(parsed.getSpec().getBroker().getStorage().getType())
+        .isEqualTo(StorageSpec.StorageType.PERSISTENT_CLAIM);
+    assertThat(SpecValidator.validate(parsed, List.of())).containsExactly(
+        "spec.broker.role, flushMode and antiAffinity must be one of the listed values"
+            + " (role ASYNC_MASTER or SYNC_MASTER, flushMode ASYNC_FLUSH or SYNC_FLUSH,"
+            + " antiAffinity preferred or required)");
   }
 }

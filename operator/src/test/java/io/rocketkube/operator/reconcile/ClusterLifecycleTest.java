@@ -1,6 +1,7 @@
 package io.rocketkube.operator.reconcile;
 
 import static io.rocketkube.operator.testing.ClusterAssertions.assertCondition;
+import static io.rocketkube.operator.testing.ClusterAssertions.condition;
 import static io.rocketkube.operator.testing.ClusterAssertions.eventReasons;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -191,6 +192,31 @@ class ClusterLifecycleTest {
     await().atMost(WAIT).until(() -> harness.get("ns3", "keep") == null);
     assertThat(owned("ns3", "keep")).isNotEmpty().allSatisfy(o ->
         assertThat(o.getMetadata().getOwnerReferences()).anyMatch(r -> r.getUid().equals(uid)));
+  }
+
+  @Test
+  void anExceptionDuringAReconcileIsDegradedWithAnEventNotAStaleReady() {
+    harness.create(OperatorHarness.cluster("ns5", "buggy", 1));
+    WorkloadSimulator sim = harness.simulator("ns5");
+    await().atMost(WAIT).untilAsserted(() -> {
+      sim.settle();
+      assertCondition(harness.get("ns5", "buggy"), "Ready", "True", "ClusterReady");
+    });
+    harness.admin.setBug(new IllegalStateException("boom in the admin path"));
+    await().atMost(WAIT).untilAsserted(() -> {
+      RocketCluster seen = harness.get("ns5", "buggy");
+      assertCondition(seen, "Ready", "False", "ReconcileFailed");
+      assertCondition(seen, "Degraded", "True", "ReconcileFailed");
+      assertThat(condition(seen, "Degraded").getMessage())
+          .isEqualTo("reconcile failed: IllegalStateException: boom in the admin path");
+      assertThat(eventReasons(client, seen)).contains("ReconcileFailed");
+    });
+    harness.admin.setBug(null);
+    await().atMost(WAIT).untilAsserted(() -> {
+      sim.settle();
+      assertCondition(harness.get("ns5", "buggy"), "Ready", "True", "ClusterReady");
+      assertCondition(harness.get("ns5", "buggy"), "Degraded", "False", "AsExpected");
+    });
   }
 
   @Test

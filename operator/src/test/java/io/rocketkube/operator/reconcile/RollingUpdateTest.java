@@ -89,7 +89,7 @@ class RollingUpdateTest {
   void aRestartedSlaveMustBeReadyBeforeTheRollGoesOn() {
     sim.holdNotReady("alpha-broker-0-1");
     edit(c -> {
-      c.getSpec().getBroker().getConfig().put("sendThreadPoolNums", "16");
+      c.getSpec().getBroker().getConfig().put("registerInterval", "20s");
       return c;
     });
     await().atMost(WAIT).untilAsserted(() -> {
@@ -99,7 +99,7 @@ class RollingUpdateTest {
           .contains("waiting for every pod of alpha-broker-0 to be ready (1/2)");
     });
     assertThat(client.configMaps().inNamespace(NS).withName("alpha-broker-config").get().getData()
-        .get("application.properties")).contains("rocketkube.broker.send-thread-pool-nums=16");
+        .get("application.properties")).contains("rocketkube.broker.register-interval=20s");
     sim.makeReady("alpha-broker-0-1");
     await().atMost(WAIT).untilAsserted(() -> {
       sim.settle();

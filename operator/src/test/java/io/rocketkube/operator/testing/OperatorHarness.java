@@ -3,6 +3,7 @@ package io.rocketkube.operator.testing;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.rocketkube.crds.v1alpha1.RocketCluster;
 import io.rocketkube.crds.v1alpha1.RocketClusterSpec;
 import io.rocketkube.operator.config.OperatorSettings;
@@ -29,14 +30,24 @@ public final class OperatorHarness implements AutoCloseable {
   }
 
   public OperatorHarness(KubernetesClient client, OperatorSettings settings) {
+    this(client, settings, null);
+  }
+
+  /** With {@code election} set, this operator reconciles only while it holds the Lease. */
+  public OperatorHarness(KubernetesClient client, OperatorSettings settings,
+      LeaderElectionConfiguration election) {
     this.client = client;
     installCrd(client);
-    operator = new Operator(o -> o
-        .withKubernetesClient(client)
-        .withSSABasedCreateUpdateMatchForDependentResources(false)
-        .withUseSSAToPatchPrimaryResource(false)
-        .withCloseClientOnStop(false)
-        .withConcurrentReconciliationThreads(4));
+    operator = new Operator(o -> {
+      o.withKubernetesClient(client)
+          .withSSABasedCreateUpdateMatchForDependentResources(false)
+          .withUseSSAToPatchPrimaryResource(false)
+          .withCloseClientOnStop(false)
+          .withConcurrentReconciliationThreads(4);
+      if (election != null) {
+        o.withLeaderElectionConfiguration(election);
+      }
+    });
     operator.register(new RocketClusterReconciler(settings, admin, clock));
     operator.start();
   }
