@@ -26,7 +26,11 @@ public final class BrokerConfigKeys {
    */
   public static final List<String> TUNABLE = List.of(
       "send-on-io-thread", "register-interval", "offset-persist-interval", "client-idle-timeout",
-      "shutdown-grace", "io-threads", "max-pull-bytes");
+      "shutdown-grace", "io-threads", "disk-max-used-space-ratio",
+      "max-transfer-count-on-message-in-memory", "max-transfer-bytes-on-message-in-memory",
+      "max-transfer-count-on-message-in-disk", "max-transfer-bytes-on-message-in-disk",
+      "access-message-in-memory-max-ratio", "physical-memory-bytes", "max-queued-request-bytes",
+      "max-queued-request-bytes-per-connection", "max-held-pulls", "max-held-pulls-per-connection");
 
   static final String CEL_KEY_SHAPE = "self.all(k, k.matches('^[a-z][a-zA-Z0-9-]*$'))";
   static final String KEY_SHAPE_MESSAGE =
