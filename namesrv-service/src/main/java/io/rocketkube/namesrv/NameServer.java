@@ -4,6 +4,7 @@ import io.rocketkube.client.remoting.ProcessorRegistry;
 import io.rocketkube.client.remoting.RemotingObserver;
 import io.rocketkube.client.remoting.RemotingServer;
 import io.rocketkube.namesrv.kv.KvConfigStore;
+import io.rocketkube.namesrv.kv.KvSeed;
 import io.rocketkube.namesrv.processor.BrokerRegistrationProcessor;
 import io.rocketkube.namesrv.processor.KvConfigProcessor;
 import io.rocketkube.namesrv.processor.RouteQueryProcessor;
@@ -64,9 +65,15 @@ public final class NameServer implements AutoCloseable {
         this.server = new RemotingServer(settings.remoting(), registry, housekeeping);
     }
 
-    /** Loads KV config, binds the port and schedules the expiry scan; returns once the port accepts. */
+    /**
+     * Loads KV config, puts the declared seed over it, binds the port and schedules the expiry scan; returns
+     * once the port accepts. A malformed seed fails here, before anything is applied or served.
+     */
     public void start() throws IOException, InterruptedException {
         kvConfig.load();
+        if (settings.kvSeedFile().isPresent()) {
+            kvConfig.putAll(KvSeed.read(settings.kvSeedFile().get()));
+        }
         server.start();
         long scanMillis = settings.scanInterval().toMillis();
         scanner.scheduleAtFixedRate(this::scanSafely, scanMillis, scanMillis, TimeUnit.MILLISECONDS);

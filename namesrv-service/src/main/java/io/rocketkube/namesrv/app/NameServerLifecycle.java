@@ -24,7 +24,7 @@ public class NameServerLifecycle {
                 .withIdleTimeout(config.channelIdleTimeout())
                 .withIoThreads(config.ioThreads());
         NameServerSettings settings = new NameServerSettings(remoting, config.dataDir(), config.brokerExpiry(),
-                config.scanInterval(), config.processorThreads(), config.orderMessageEnable());
+                config.scanInterval(), config.processorThreads(), config.orderMessageEnable(), config.kvSeedFile());
         this.nameServer = new NameServer(settings, clock, metrics);
         metrics.bind(nameServer);
     }

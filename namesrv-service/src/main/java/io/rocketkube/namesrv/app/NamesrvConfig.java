@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * The NameServer's configuration. Each key is also an environment variable: {@code rocketkube.namesrv.port}
@@ -22,6 +23,13 @@ public interface NamesrvConfig {
     /** Directory of the KV config file. */
     @WithDefault("${user.home}/rocketkube/namesrv")
     Path dataDir();
+
+    /**
+     * Declared KV config ({@code {namespace: {key: value}}} JSON), put over {@code kv-config.dat} at every
+     * start; the operator mounts {@code spec.nameServers.kvConfig} here. Unset: none. A malformed file fails
+     * the start.
+     */
+    Optional<Path> kvSeedFile();
 
     /** A broker silent this long is dropped (the reference's 120 s). */
     @WithDefault("120s")

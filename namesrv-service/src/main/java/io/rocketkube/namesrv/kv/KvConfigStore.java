@@ -53,6 +53,18 @@ public final class KvConfigStore {
         mutate(copy -> copy.computeIfAbsent(namespace, n -> new HashMap<>()).put(key, value));
     }
 
+    /**
+     * Puts every entry of {@code entries} with one write: either all of them are stored or, if the write
+     * fails, none. Existing keys are overwritten, keys not named are kept.
+     */
+    public void putAll(Map<String, Map<String, String>> entries) {
+        mutate(copy -> entries.forEach((namespace, values) -> {
+            if (!values.isEmpty()) {
+                copy.computeIfAbsent(namespace, n -> new HashMap<>()).putAll(values);
+            }
+        }));
+    }
+
     public void delete(String namespace, String key) {
         mutate(copy -> {
             Map<String, String> entries = copy.get(namespace);
