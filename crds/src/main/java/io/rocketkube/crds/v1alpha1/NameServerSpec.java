@@ -7,6 +7,8 @@ import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /** The NameServer Deployment. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -28,6 +30,13 @@ public class NameServerSpec {
   @JsonPropertyDescription("Scheduling and metadata overrides for the NameServer pods.")
   private PodOverrides pod = new PodOverrides();
 
+  @JsonPropertyDescription("Declared KV config of the NameServers, namespace to key to value, for"
+      + " example ORDER_TOPIC_CONFIG: {TopicA: \"broker-a:4\"}. Put over each NameServer's stored KV"
+      + " config at every start, so it survives restarts; a declared key always has its declared"
+      + " value after a restart, keys not declared here (mqadmin updateKvConfig) are lost when a"
+      + " NameServer pod is replaced. Changing it rolls the NameServers one at a time.")
+  private Map<String, Map<String, String>> kvConfig = new LinkedHashMap<>();
+
   public int getReplicas() {
     return replicas;
   }
@@ -42,6 +51,14 @@ public class NameServerSpec {
 
   public void setResources(ResourceRequirements resources) {
     this.resources = resources;
+  }
+
+  public Map<String, Map<String, String>> getKvConfig() {
+    return kvConfig;
+  }
+
+  public void setKvConfig(Map<String, Map<String, String>> kvConfig) {
+    this.kvConfig = kvConfig;
   }
 
   public PodOverrides getPod() {

@@ -104,6 +104,18 @@ class GeneratedCrdTest {
   }
 
   @Test
+  void nameServerKvConfigIsAMapOfNamespacesToMapsOfStrings() throws IOException {
+    JSONSchemaProps kv = version().getSchema().getOpenAPIV3Schema().getProperties().get("spec")
+        .getProperties().get("nameServer").getProperties().get("kvConfig");
+    assertThat(kv).as("spec.nameServer.kvConfig").isNotNull();
+    assertThat(kv.getType()).isEqualTo("object");
+    JSONSchemaProps namespace = kv.getAdditionalProperties().getSchema();
+    assertThat(namespace.getType()).isEqualTo("object");
+    assertThat(namespace.getAdditionalProperties().getSchema().getType()).isEqualTo("string");
+    assertThat(kv.getDescription()).contains("ORDER_TOPIC_CONFIG").contains("rolls the NameServers");
+  }
+
+  @Test
   void theDenyListRuleNamesEveryDeniedKeyInBothSpellings() {
     for (String key : concat(BrokerConfigKeys.OWNED, BrokerConfigKeys.TYPED)) {
       assertThat(BrokerConfigKeys.CEL_DENY_LIST).contains("'" + key + "'");
