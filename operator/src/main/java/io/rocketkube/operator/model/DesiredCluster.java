@@ -14,10 +14,11 @@ import java.util.Map;
  * Every object a valid RocketCluster asks for, built with no access to the cluster.
  *
  * @param groups the objects of each wanted group, by group ordinal
+ * @param nameServerKv the NameServers' declared KV config, mounted as their seed file
  */
 public record DesiredCluster(Deployment nameServers, Service nameServerHeadless,
     Service nameServerClient, PodDisruptionBudget nameServerBudget, ConfigMap brokerConfig,
-    Map<Integer, Group> groups) {
+    Map<Integer, Group> groups, ConfigMap nameServerKv) {
 
   /** One broker group's objects. */
   public record Group(String name, StatefulSet statefulSet, Service service,
@@ -45,7 +46,8 @@ public record DesiredCluster(Deployment nameServers, Service nameServerHeadless,
         NameServerServices.client(cluster),
         DisruptionBudgets.nameServers(cluster),
         brokerConfig,
-        groups);
+        groups,
+        NameServerKvConfigMap.desired(cluster));
   }
 
   public String nameServerHash() {

@@ -1,5 +1,6 @@
 package io.rocketkube.operator.model;
 
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -37,7 +38,8 @@ public final class NameServerDeployment {
   public static Deployment desired(RocketCluster cluster, OperatorSettings settings) {
     NameServerSpec spec = cluster.getSpec().getNameServer();
     Map<String, String> selector = Labels.nameServerSelector(cluster);
-    PodTemplateSpec template = template(cluster, settings, spec, selector);
+    PodTemplateSpec template = template(cluster, settings, spec, selector,
+        NameServerKvConfigMap.desired(cluster));
     return new DeploymentBuilder()
         .withMetadata(Metadata.owned(cluster, Names.nameServer(cluster), selector))
         .withNewSpec()
@@ -59,7 +61,7 @@ public final class NameServerDeployment {
   }
 
   private static PodTemplateSpec template(RocketCluster cluster, OperatorSettings settings,
-      NameServerSpec spec, Map<String, String> selector) {
+      NameServerSpec spec, Map<String, String> selector, ConfigMap kvConfig) {
     PodSpecBuilder pod = new PodSpecBuilder()
         .withAutomountServiceAccountToken(false)
         .withSecurityContext(PodSecurity.pod())
@@ -82,11 +84,15 @@ public final class NameServerDeployment {
             .withSecurityContext(PodSecurity.container())
             .withVolumeMounts(
                 new VolumeMountBuilder().withName("tmp").withMountPath("/tmp").build(),
-                new VolumeMountBuilder().withName("data").withMountPath(DATA_DIR).build())
+                new VolumeMountBuilder().withName("data").withMountPath(DATA_DIR).build(),
+                new VolumeMountBuilder().withName("kv-config")
+                    .withMountPath(NameServerKvConfigMap.MOUNT_PATH).withReadOnly(true).build())
             .build())
         .withVolumes(
             new VolumeBuilder().withName("tmp").withNewEmptyDir().endEmptyDir().build(),
-            new VolumeBuilder().withName("data").withNewEmptyDir().endEmptyDir().build());
+            new VolumeBuilder().withName("data").withNewEmptyDir().endEmptyDir().build(),
+            new VolumeBuilder().withName("kv-config").withNewConfigMap()
+                .withName(kvConfig.getMetadata().getName()).endConfigMap().build());
     PodOverlay.scheduling(pod, spec.getPod());
     PodOverlay.pullSecrets(pod, cluster);
     PodSpec podSpec = pod.build();
@@ -94,7 +100,8 @@ public final class NameServerDeployment {
         .withNewMetadata()
           .withLabels(PodOverlay.labels(spec.getPod(), Labels.managed(selector)))
           .withAnnotations(PodOverlay.annotations(spec.getPod()))
-          .addToAnnotations(ConfigHash.ANNOTATION, ConfigHash.of(podSpec))
+          // The seed is read at start only: its content must change the hash to roll the pods.
+          .addToAnnotations(ConfigHash.ANNOTATION, ConfigHash.of(podSpec, kvConfig.getData()))
         .endMetadata()
         .withSpec(podSpec)
         .build();
@@ -105,6 +112,7 @@ public final class NameServerDeployment {
         env("ROCKETKUBE_NAMESRV_HOST", "0.0.0.0"),
         env("ROCKETKUBE_NAMESRV_PORT", String.valueOf(Names.NAMESRV_PORT)),
         env("ROCKETKUBE_NAMESRV_DATA_DIR", DATA_DIR),
+        env("ROCKETKUBE_NAMESRV_KV_SEED_FILE", NameServerKvConfigMap.seedFile()),
         env("QUARKUS_HTTP_HOST", "0.0.0.0"),
         env("QUARKUS_HTTP_PORT", String.valueOf(Names.HTTP_PORT)));
   }

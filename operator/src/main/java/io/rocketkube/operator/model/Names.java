@@ -38,6 +38,11 @@ public final class Names {
     return cluster.getMetadata().getName() + "-broker-config";
   }
 
+  /** The ConfigMap of the NameServers' declared KV config. */
+  public static String nameServerKv(RocketCluster cluster) {
+    return nameServer(cluster) + "-kv";
+  }
+
   public static String brokerPod(String group, int ordinal) {
     return group + "-" + ordinal;
   }

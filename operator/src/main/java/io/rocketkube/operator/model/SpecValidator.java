@@ -12,6 +12,7 @@ import io.rocketkube.crds.v1alpha1.StorageSpec;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -25,6 +26,8 @@ public final class SpecValidator {
   private static final Pattern VERSION = Pattern.compile("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$");
   private static final Pattern SIZE =
       Pattern.compile("^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$");
+  /** A ConfigMap holds at most 1 MiB; leave room for its metadata. */
+  private static final int MAX_KV_SEED_CHARS = 1_000_000;
   private static final Pattern CONFIG_KEY = Pattern.compile("^[a-z][a-zA-Z0-9-]*$");
 
   private SpecValidator() {
@@ -48,6 +51,9 @@ public final class SpecValidator {
     if (spec.getNameServer() == null || spec.getNameServer().getReplicas() < 1
         || spec.getNameServer().getReplicas() > 9) {
       errors.add("spec.nameServer.replicas must be between 1 and 9");
+    }
+    if (spec.getNameServer() != null) {
+      kvConfig(spec.getNameServer().getKvConfig(), errors);
     }
     BrokerSpec broker = spec.getBroker();
     if (broker == null) {
@@ -161,6 +167,36 @@ public final class SpecValidator {
         errors.add("spec.broker.config key '" + key + "' is not a broker setting; known keys: "
             + String.join(", ", BrokerConfigKeys.TUNABLE));
       }
+    }
+  }
+
+  /**
+   * What the NameServer would refuse at start (and so crash-loop on): empty names, null values; and
+   * a seed larger than a ConfigMap can hold.
+   */
+  private static void kvConfig(Map<String, Map<String, String>> kvConfig, List<String> errors) {
+    if (kvConfig == null) {
+      return;
+    }
+    kvConfig.forEach((namespace, entries) -> {
+      if (namespace == null || namespace.isBlank()) {
+        errors.add("spec.nameServer.kvConfig has an empty namespace name");
+      } else if (entries == null) {
+        errors.add("spec.nameServer.kvConfig namespace '" + namespace + "' must be a map of strings");
+      } else {
+        entries.forEach((key, value) -> {
+          if (key == null || key.isBlank()) {
+            errors.add("spec.nameServer.kvConfig namespace '" + namespace + "' has an empty key");
+          } else if (value == null) {
+            errors.add("spec.nameServer.kvConfig " + namespace + "/" + key + " has no value");
+          }
+        });
+      }
+    });
+    if (errors.stream().noneMatch(e -> e.startsWith("spec.nameServer.kvConfig"))
+        && NameServerKvConfigMap.json(kvConfig).length() > MAX_KV_SEED_CHARS) {
+      errors.add("spec.nameServer.kvConfig is larger than a ConfigMap can hold ("
+          + MAX_KV_SEED_CHARS + " characters as JSON)");
     }
   }
 

@@ -28,7 +28,7 @@ import java.util.stream.Collectors;
 public record ClusterObservation(Optional<Deployment> nameServers, Map<String, Service> services,
     Map<String, PodDisruptionBudget> budgets, Optional<ConfigMap> brokerConfig,
     Map<Integer, StatefulSet> groups, List<Pod> nameServerPods, Map<String, List<Pod>> brokerPods,
-    List<PersistentVolumeClaim> claims) {
+    List<PersistentVolumeClaim> claims, Optional<ConfigMap> nameServerKv) {
 
   public static ClusterObservation of(RocketCluster cluster, Context<RocketCluster> context) {
     Map<Integer, StatefulSet> groups = new TreeMap<>();
@@ -54,7 +54,9 @@ public record ClusterObservation(Optional<Deployment> nameServers, Map<String, S
         context.getSecondaryResources(ConfigMap.class).stream()
             .filter(c -> c.getMetadata().getName().equals(Names.brokerConfig(cluster))).findFirst(),
         groups, nameServerPods, brokerPods,
-        List.copyOf(context.getSecondaryResources(PersistentVolumeClaim.class)));
+        List.copyOf(context.getSecondaryResources(PersistentVolumeClaim.class)),
+        context.getSecondaryResources(ConfigMap.class).stream()
+            .filter(c -> c.getMetadata().getName().equals(Names.nameServerKv(cluster))).findFirst());
   }
 
   public List<Pod> podsOf(String group) {

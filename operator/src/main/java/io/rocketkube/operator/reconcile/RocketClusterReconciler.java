@@ -153,9 +153,11 @@ public class RocketClusterReconciler implements Reconciler<RocketCluster> {
         .rescheduleAfter(settings.busyInterval());
   }
 
-  /** NameServer Deployment, Services and budget; true when every NameServer runs the current template. */
+  /** NameServer KV ConfigMap, Deployment, Services and budget; true when every NameServer runs the current template. */
   private boolean applyNameServers(KubernetesClient client, RocketCluster cluster,
       DesiredCluster desired, ClusterObservation seen) {
+    // Before the Deployment: its pods mount the seed and read it at start.
+    ResourceApplier.apply(client, desired.nameServerKv(), seen.nameServerKv().orElse(null));
     Deployment current = seen.nameServers().orElse(null);
     String currentHash = current == null ? null : current.getSpec().getTemplate().getMetadata()
         .getAnnotations().get(ConfigHash.ANNOTATION);

@@ -11,6 +11,7 @@ import io.rocketkube.crds.v1alpha1.BrokerConfigKeys;
 import io.rocketkube.crds.v1alpha1.BrokerSpec;
 import io.rocketkube.crds.v1alpha1.RocketCluster;
 import io.rocketkube.namesrv.app.NamesrvConfig;
+import io.rocketkube.namesrv.kv.KvSeed;
 import io.rocketkube.operator.config.OperatorSettings;
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.PropertiesConfigSource;
@@ -32,6 +33,7 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The contract between the operator and the servers it runs: what the operator renders (pod
@@ -72,6 +74,8 @@ class ConfigContractTest {
     Map<String, String> config = new HashMap<>();
     BrokerConfigKeys.TUNABLE.forEach(key -> config.put(key, sample(key)));
     broker.getConfig().putAll(config);
+    cluster.getSpec().getNameServer().getKvConfig().put("ORDER_TOPIC_CONFIG",
+        Map.of("orders-topic", "orders-broker-0:4;orders-broker-1:4"));
     return cluster;
   }
 
@@ -188,6 +192,22 @@ class ConfigContractTest {
     }
     assertThat(broker.advertisedHost()).contains("10.1.2.3");
     assertThat(broker.storePath()).isEqualTo(BrokerEnvironment.STORE_PATH);
+  }
+
+  /** The NameServer finds the seed where the ConfigMap is mounted, and its parser takes it whole. */
+  @Test
+  void theKvConfigReachesTheNameServerAsASeedItAccepts(@TempDir Path mount) throws IOException {
+    RocketCluster cluster = everyField();
+    NamesrvConfig namesrv = loadNameServer(cluster);
+    assertThat(namesrv.kvSeedFile()).contains(
+        Path.of(NameServerKvConfigMap.MOUNT_PATH, NameServerKvConfigMap.FILE));
+    Path seed = Files.writeString(mount.resolve(namesrv.kvSeedFile().orElseThrow().getFileName()
+        .toString()), NameServerKvConfigMap.desired(cluster).getData().get(NameServerKvConfigMap.FILE));
+    assertThat(KvSeed.read(seed)).isEqualTo(Map.of("ORDER_TOPIC_CONFIG",
+        Map.of("orders-topic", "orders-broker-0:4;orders-broker-1:4")));
+    Path empty = Files.writeString(mount.resolve("empty.json"),
+        NameServerKvConfigMap.desired(example()).getData().get(NameServerKvConfigMap.FILE));
+    assertThat(KvSeed.read(empty)).isEmpty();
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.rocketkube.operator.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.PodSpec;
@@ -72,7 +73,64 @@ class NameServerObjectsTest {
     assertThat(c.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
     assertThat(c.getVolumeMounts()).extracting(m -> m.getName() + "=" + m.getMountPath())
         .contains("tmp=/tmp", "data=/var/lib/rocketkube/namesrv");
-    assertThat(pod.getVolumes()).allSatisfy(v -> assertThat(v.getEmptyDir()).isNotNull());
+    assertThat(pod.getVolumes()).filteredOn(v -> !v.getName().equals("kv-config"))
+        .allSatisfy(v -> assertThat(v.getEmptyDir()).isNotNull());
+  }
+
+  @Test
+  void kvConfigIsAnOwnedConfigMapMountedReadOnlyAsTheSeedFile() {
+    cluster.getSpec().getNameServer().getKvConfig().put("ORDER_TOPIC_CONFIG",
+        new java.util.LinkedHashMap<>(Map.of("T2", "orders-broker-1:4", "T1", "orders-broker-0:4")));
+    ConfigMap kv = NameServerKvConfigMap.desired(cluster);
+    assertThat(kv.getMetadata().getName()).isEqualTo("orders-namesrv-kv");
+    assertThat(kv.getMetadata().getNamespace()).isEqualTo("prod");
+    assertThat(kv.getMetadata().getLabels()).containsAllEntriesOf(Labels.nameServerSelector(cluster))
+        .containsEntry("app.kubernetes.io/managed-by", "rocketkube-operator");
+    assertThat(kv.getMetadata().getOwnerReferences()).singleElement()
+        .satisfies(o -> assertThat(o.getUid()).isEqualTo("uid-orders"));
+    assertThat(kv.getData()).containsOnlyKeys("kv-seed.json");
+    assertThat(kv.getData().get("kv-seed.json"))
+        .isEqualTo("{\"ORDER_TOPIC_CONFIG\":{\"T1\":\"orders-broker-0:4\",\"T2\":\"orders-broker-1:4\"}}");
+
+    PodSpec pod = NameServerDeployment.desired(cluster, OperatorSettings.defaults()).getSpec()
+        .getTemplate().getSpec();
+    Container c = pod.getContainers().get(0);
+    assertThat(env(c)).containsEntry("ROCKETKUBE_NAMESRV_KV_SEED_FILE",
+        "/etc/rocketkube/namesrv-kv/kv-seed.json");
+    assertThat(c.getVolumeMounts()).filteredOn(m -> m.getName().equals("kv-config")).singleElement()
+        .satisfies(m -> {
+          assertThat(m.getMountPath()).isEqualTo("/etc/rocketkube/namesrv-kv");
+          assertThat(m.getReadOnly()).isTrue();
+        });
+    assertThat(pod.getVolumes()).filteredOn(v -> v.getName().equals("kv-config")).singleElement()
+        .satisfies(v -> assertThat(v.getConfigMap().getName()).isEqualTo("orders-namesrv-kv"));
+    assertThat(DesiredCluster.of(cluster, OperatorSettings.defaults()).nameServerKv().getData())
+        .isEqualTo(kv.getData());
+  }
+
+  @Test
+  void anEmptyKvConfigIsAnEmptySeed() {
+    assertThat(NameServerKvConfigMap.desired(cluster).getData()).containsEntry("kv-seed.json", "{}");
+  }
+
+  @Test
+  void changingKvConfigRollsTheNameServersAndOnlyAChangeDoes() {
+    String before = hash();
+    assertThat(hash()).isEqualTo(before);
+    cluster.getSpec().getNameServer().getKvConfig().put("ORDER_TOPIC_CONFIG",
+        new java.util.LinkedHashMap<>(Map.of("T1", "orders-broker-0:4")));
+    String declared = hash();
+    assertThat(declared).isNotEqualTo(before);
+    cluster.getSpec().getNameServer().getKvConfig().get("ORDER_TOPIC_CONFIG")
+        .put("T1", "orders-broker-0:8");
+    assertThat(hash()).isNotEqualTo(declared).isNotEqualTo(before);
+    assertThat(DesiredCluster.of(cluster, OperatorSettings.defaults()).nameServerHash())
+        .isEqualTo(hash());
+  }
+
+  private String hash() {
+    return NameServerDeployment.desired(cluster, OperatorSettings.defaults()).getSpec()
+        .getTemplate().getMetadata().getAnnotations().get(ConfigHash.ANNOTATION);
   }
 
   @Test

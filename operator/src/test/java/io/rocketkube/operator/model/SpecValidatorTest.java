@@ -8,6 +8,7 @@ import io.rocketkube.crds.v1alpha1.RocketCluster;
 import io.rocketkube.crds.v1alpha1.StorageSpec;
 import io.rocketkube.operator.config.OperatorSettings;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class SpecValidatorTest {
@@ -116,5 +117,29 @@ class SpecValidatorTest {
         "spec.broker.role, flushMode and antiAffinity must be one of the listed values"
             + " (role ASYNC_MASTER or SYNC_MASTER, flushMode ASYNC_FLUSH or SYNC_FLUSH,"
             + " antiAffinity preferred or required)");
+  }
+
+  @Test
+  void kvConfigNamesAndValuesTheNameServerWouldRefuseAreReported() {
+    Map<String, Map<String, String>> kv = cluster.getSpec().getNameServer().getKvConfig();
+    kv.put("ORDER_TOPIC_CONFIG", new java.util.HashMap<>(Map.of("T1", "broker-a:4")));
+    assertThat(SpecValidator.validate(cluster, List.of())).isEmpty();
+    kv.put(" ", new java.util.HashMap<>());
+    java.util.Map<String, String> withNull = new java.util.HashMap<>();
+    withNull.put("T2", null);
+    withNull.put("", "x");
+    kv.put("OTHER", withNull);
+    assertThat(SpecValidator.validate(cluster, List.of())).containsExactlyInAnyOrder(
+        "spec.nameServer.kvConfig has an empty namespace name",
+        "spec.nameServer.kvConfig OTHER/T2 has no value",
+        "spec.nameServer.kvConfig namespace 'OTHER' has an empty key");
+  }
+
+  @Test
+  void aKvConfigLargerThanAConfigMapIsRefused() {
+    cluster.getSpec().getNameServer().getKvConfig().put("BIG",
+        new java.util.HashMap<>(Map.of("k", "x".repeat(1_100_000))));
+    assertThat(SpecValidator.validate(cluster, List.of())).singleElement().asString()
+        .startsWith("spec.nameServer.kvConfig is larger than a ConfigMap can hold");
   }
 }
