@@ -51,7 +51,7 @@ class ClusterLifecycleTest {
           .containsExactlyInAnyOrder(
               "Deployment/alpha-namesrv", "Service/alpha-namesrv-headless",
               "Service/alpha-namesrv", "PodDisruptionBudget/alpha-namesrv",
-              "ConfigMap/alpha-broker-config",
+              "ConfigMap/alpha-broker-config", "ConfigMap/alpha-namesrv-kv",
               "StatefulSet/alpha-broker-0", "Service/alpha-broker-0",
               "PodDisruptionBudget/alpha-broker-0",
               "StatefulSet/alpha-broker-1", "Service/alpha-broker-1",
@@ -119,7 +119,7 @@ class ClusterLifecycleTest {
     assertThat(versions(owned("shared", "beta"))).isEqualTo(betaVersions);
     assertThat(client.getKubernetesSerialization().asJson(harness.get("shared", "beta").getStatus()))
         .isEqualTo(betaStatus);
-    assertThat(owned("other", "alpha")).hasSize(8);
+    assertThat(owned("other", "alpha")).hasSize(9);
     assertThat(client.apps().deployments().inNamespace("other").withName("alpha-namesrv").get()
         .getSpec().getReplicas()).isEqualTo(2);
   }

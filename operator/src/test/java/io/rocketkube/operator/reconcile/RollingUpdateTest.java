@@ -125,6 +125,34 @@ class RollingUpdateTest {
     assertThat(brokerRestarts()).isEmpty();
   }
 
+  @Test
+  void declaringKvConfigRewritesTheSeedAndRollsOnlyTheNameServers() {
+    String brokers = brokerHash();
+    String nameServers = nameServerHash();
+    assertThat(client.configMaps().inNamespace(NS).withName("alpha-namesrv-kv").get().getData())
+        .containsEntry("kv-seed.json", "{}");
+    edit(c -> {
+      c.getSpec().getNameServer().getKvConfig().put("ORDER_TOPIC_CONFIG",
+          new java.util.HashMap<>(java.util.Map.of("T1", "alpha-broker-0:4")));
+      return c;
+    });
+    await().atMost(WAIT).untilAsserted(() -> {
+      sim.settle();
+      assertThat(client.configMaps().inNamespace(NS).withName("alpha-namesrv-kv").get().getData())
+          .containsEntry("kv-seed.json", "{\"ORDER_TOPIC_CONFIG\":{\"T1\":\"alpha-broker-0:4\"}}");
+      assertThat(nameServerHash()).isNotEqualTo(nameServers);
+      assertCondition(harness.get(NS, "alpha"), "Ready", "True", "ClusterReady");
+    });
+    assertThat(eventReasons(client, harness.get(NS, "alpha"))).contains("RollingNameServers");
+    assertThat(brokerHash()).isEqualTo(brokers);
+    assertThat(brokerRestarts()).isEmpty();
+  }
+
+  private String nameServerHash() {
+    return client.apps().deployments().inNamespace(NS).withName("alpha-namesrv").get().getSpec()
+        .getTemplate().getMetadata().getAnnotations().get(ConfigHash.ANNOTATION);
+  }
+
   private void edit(UnaryOperator<RocketCluster> change) {
     harness.edit(NS, "alpha", change);
   }
