@@ -1,5 +1,6 @@
 package io.rocketkube.operator.reconcile;
 
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.rocketkube.crds.v1alpha1.RocketCluster;
 import io.rocketkube.operator.admin.BrokerAdmin;
@@ -52,7 +53,8 @@ public final class BrokerObserver {
       String hash = wanted != null ? wanted.configHash() : templateHash(existing);
       int replicas = wanted != null ? wanted.statefulSet().getSpec().getReplicas()
           : existing.getSpec().getReplicas();
-      List<PodState> pods = seen.podsOf(name).stream().map(PodState::of)
+      List<PersistentVolumeClaim> claims = seen.claimsOf(name);
+      List<PodState> pods = seen.podsOf(name).stream().map(p -> PodState.of(p, claims))
           .filter(p -> p.ordinal() >= 0 && p.ordinal() < replicas).toList();
       GroupState group = new GroupState(ordinal, name, hash, replicas, pods,
           registered.contains(name), null);

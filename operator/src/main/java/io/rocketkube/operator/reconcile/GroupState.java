@@ -44,6 +44,13 @@ public record GroupState(int ordinal, String name, String desiredHash, int repli
     return allPodsReady() && registered;
   }
 
+  /** Why the group's pods are not ready, joined, or null when no pod reports a reason. */
+  public String trouble() {
+    List<String> troubles = pods.stream().map(PodState::trouble)
+        .filter(java.util.Objects::nonNull).toList();
+    return troubles.isEmpty() ? null : String.join("; ", troubles);
+  }
+
   public boolean isStale(PodState pod) {
     return desiredHash != null && !desiredHash.equals(pod.configHash());
   }

@@ -1,8 +1,10 @@
 package io.rocketkube.operator.reconcile;
 
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.rocketkube.operator.model.ConfigHash;
 import io.rocketkube.operator.model.Names;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -11,8 +13,21 @@ import java.util.Map;
  * @param ordinal StatefulSet ordinal; 0 is the master
  * @param configHash the configuration the pod was created from
  * @param ip pod IP, or null before it has one
+ * @param trouble why the pod is not ready ({@link PodTrouble}), or null when nothing is known
  */
-public record PodState(String name, int ordinal, String configHash, boolean ready, String ip) {
+public record PodState(String name, int ordinal, String configHash, boolean ready, String ip,
+    String trouble) {
+
+  public PodState(String name, int ordinal, String configHash, boolean ready, String ip) {
+    this(name, ordinal, configHash, ready, ip, null);
+  }
+
+  /** The pod with the reason it is not ready, read from the pod and its group's claims. */
+  public static PodState of(Pod pod, List<PersistentVolumeClaim> claims) {
+    PodState state = of(pod);
+    return state.ready() ? state : new PodState(state.name(), state.ordinal(), state.configHash(),
+        false, state.ip(), PodTrouble.of(pod, claims).orElse(null));
+  }
 
   public static PodState of(Pod pod) {
     Map<String, String> annotations = pod.getMetadata().getAnnotations();

@@ -95,7 +95,7 @@ public final class StatusComposer {
     String readyMessage = ready ? "every NameServer and broker group is ready"
         : !nameServersReady ? in.nameServersReady() + " of " + wantedNameServers
             + " NameServers are ready"
-        : "not ready or not registered: " + String.join(", ", notReady);
+        : "not ready or not registered: " + explained(in, notReady);
     List<Condition> next = Conditions.set(current, RocketClusterStatus.READY, ready, readyReason,
         readyMessage, generation, in.now());
 
@@ -140,9 +140,16 @@ public final class StatusComposer {
         .toList();
     if (!coming.isEmpty()) {
       return new String[] {created ? "Creating" : "ScalingOut",
-          "waiting for groups to be ready and registered: " + String.join(", ", coming)};
+          "waiting for groups to be ready and registered: " + explained(in, coming)};
     }
     return null;
+  }
+
+  /** Group names, each followed by why its pods are not ready when a pod says so. */
+  private static String explained(Inputs in, List<String> names) {
+    return String.join(", ", names.stream().map(name -> in.groups().stream()
+        .filter(g -> g.name().equals(name) && g.trouble() != null).findFirst()
+        .map(g -> name + " [" + g.trouble() + "]").orElse(name)).toList());
   }
 
   /** Until the cluster is first reconciled, Progressing says Creating rather than what waits. */
