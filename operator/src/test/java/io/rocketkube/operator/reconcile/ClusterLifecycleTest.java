@@ -203,6 +203,12 @@ class ClusterLifecycleTest {
       assertCondition(harness.get("ns5", "buggy"), "Ready", "True", "ClusterReady");
     });
     harness.admin.setBug(new IllegalStateException("boom in the admin path"));
+    // A spec change makes the next reconcile come now; a settled cluster would wait for its resync
+    // interval (30 s), as long as this test's whole wait.
+    harness.edit("ns5", "buggy", c -> {
+      c.getSpec().getNameServer().setReplicas(3);
+      return c;
+    });
     await().atMost(WAIT).untilAsserted(() -> {
       RocketCluster seen = harness.get("ns5", "buggy");
       assertCondition(seen, "Ready", "False", "ReconcileFailed");
