@@ -107,12 +107,32 @@ class NameValidationTest {
         Awaitility.await().until(() -> maxOffset() == before + 1);
     }
 
-    /** Every path under the temporary directory, with the bytes of every file outside the CommitLog. */
+    /**
+     * Every path under the temporary directory, with the bytes of every file outside the CommitLog. The
+     * periodic offset persistence writes a {@code .tmp} sibling and renames it over its file, so such
+     * siblings, and files that vanish between the listing and the read, are not part of the picture.
+     */
     static Map<String, String> tree() {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return walkTree();
+            } catch (UncheckedIOException e) {
+                // A .tmp sibling renamed away while the walk looked at it; the next walk does not see it.
+                if (!(e.getCause() instanceof java.nio.file.NoSuchFileException) || attempt == 3) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static Map<String, String> walkTree() {
         Map<String, String> out = new TreeMap<>();
         try (Stream<Path> paths = Files.walk(dir)) {
             paths.forEach(p -> {
                 String key = dir.relativize(p).toString();
+                if (key.endsWith(".tmp")) {
+                    return;
+                }
                 try {
                     if (Files.isDirectory(p)) {
                         out.put(key, "dir");
@@ -122,6 +142,8 @@ class NameValidationTest {
                     } else {
                         out.put(key, java.util.Arrays.toString(Files.readAllBytes(p)));
                     }
+                } catch (java.nio.file.NoSuchFileException e) {
+                    // replaced or removed while we walked; the next picture has it again if it belongs
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
