@@ -27,6 +27,7 @@ import io.rocketkube.broker.processor.StatsAdminProcessor;
 import io.rocketkube.broker.processor.SubscriptionGroupAdminProcessor;
 import io.rocketkube.broker.processor.TopicAdminProcessor;
 import io.rocketkube.broker.registration.NameServerAddresses;
+import io.rocketkube.broker.registration.MasterAddress;
 import io.rocketkube.broker.registration.NameServerRegistrar;
 import io.rocketkube.broker.runtime.RuntimeConfig;
 import io.rocketkube.broker.stats.BrokerStats;
@@ -77,6 +78,8 @@ public final class Broker implements AutoCloseable {
     private final StoreOpener storeOpener;
     private final MeterRegistry meters;
     private final SendGate sendGate = new SendGate();
+    /** A slave's way to its master, learned from the NameServers' register answers. */
+    private final MasterAddress masterAddress = MasterAddress.unconfigured();
     private BrokerExecutors executors;
     private MessageStore store;
     private TopicConfigManager topics;
@@ -129,6 +132,7 @@ public final class Broker implements AutoCloseable {
         registrar = new NameServerRegistrar(settings, brokerAddr, settings.advertisedHost() + ":" + settings.haPort(),
                 NameServerAddresses.of(settings.namesrvAddr()), topics, namesrvClient, executors.scheduler, clock, meters);
         registrar.brokerPermission(runtimeConfig::brokerPermission);
+        registrar.masterAddress(masterAddress);
         topics.addListener(registrar);
         registrar.start();
 

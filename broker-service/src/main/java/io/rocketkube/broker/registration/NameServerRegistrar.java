@@ -55,6 +55,7 @@ public final class NameServerRegistrar implements TopicConfigManager.ChangeListe
     private final SafeTask periodic;
     private final SafeTask round;
     private volatile IntSupplier brokerPermission = () -> PermName.READ_WRITE;
+    private volatile MasterAddress masterAddress = MasterAddress.unconfigured();
 
     public NameServerRegistrar(BrokerSettings settings, String brokerAddr, String haServerAddr,
                                NameServerAddresses addresses, TopicConfigManager topics, RemotingClient client,
@@ -86,6 +87,11 @@ public final class NameServerRegistrar implements TopicConfigManager.ChangeListe
      */
     public void brokerPermission(IntSupplier permission) {
         this.brokerPermission = permission;
+    }
+
+    /** Where each successful answer's masterAddr and haServerAddr are recorded (a slave's way to its master). */
+    public void masterAddress(MasterAddress target) {
+        this.masterAddress = target;
     }
 
     public void start() {
@@ -142,6 +148,7 @@ public final class NameServerRegistrar implements TopicConfigManager.ChangeListe
                     LOG.warn("NameServer {} refused registration: {} {}", target, response.code(), response.remark());
                 } else {
                     lastSuccessMillis = clock.millis();
+                    masterAddress.learned(response.extField("masterAddr"), response.extField("haServerAddr"));
                 }
             });
         }
