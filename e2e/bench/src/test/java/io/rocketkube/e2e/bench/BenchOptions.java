@@ -8,14 +8,14 @@ import java.util.Map;
 /**
  * Command line of {@link Benchmark}: {@code <namesrv|broker|all> [--runs=3] [--warmup=10]
  * [--duration=20] [--threads=4] [--sides=apache,ours] [--our-heap=1g] [--flush=ASYNC_FLUSH,SYNC_FLUSH]
- * [--our-jvm=-XX:opt,-XX:opt]} (times in seconds). Immutable.
+ * [--our-jvm=-XX:opt,-XX:opt] [--roles=SYNC_MASTER,ASYNC_MASTER]} (times in seconds). Immutable.
  *
  * <p>{@code --our-heap} sizes our broker's heap; the Apache broker always gets the 1 GiB the peer
  * reference runs it with, so the default compares like with like and a smaller value shows what ours needs.
  * {@code --our-jvm} adds JVM options (comma-separated) to our broker only, for experiments.
  */
 record BenchOptions(String what, int runs, Duration warmup, Duration duration, int threads, List<String> sides,
-    String ourHeap, List<String> flushModes, List<String> ourJvmOptions) {
+    String ourHeap, List<String> flushModes, List<String> ourJvmOptions, List<String> roles) {
 
   static BenchOptions parse(String... args) {
     if (args.length == 0) {
@@ -38,26 +38,32 @@ record BenchOptions(String what, int runs, Duration warmup, Duration duration, i
         List.of(options.getOrDefault("sides", "apache,ours").split(",")),
         options.getOrDefault("our-heap", "1g"),
         List.of(options.getOrDefault("flush", "ASYNC_FLUSH,SYNC_FLUSH").split(",")),
-        options.containsKey("our-jvm") ? List.of(options.get("our-jvm").split(",")) : List.of());
+        options.containsKey("our-jvm") ? List.of(options.get("our-jvm").split(",")) : List.of(),
+        List.of(options.getOrDefault("roles", "SYNC_MASTER,ASYNC_MASTER").split(",")));
     options.keySet().stream()
-        .filter(key -> !List.of("runs", "warmup", "duration", "threads", "sides", "our-heap", "flush", "our-jvm").contains(key))
+        .filter(key -> !List.of("runs", "warmup", "duration", "threads", "sides", "our-heap", "flush", "our-jvm", "roles")
+            .contains(key))
         .findFirst()
         .ifPresent(key -> {
           throw new IllegalArgumentException("unknown option --" + key + "; " + usage());
         });
-    if (!List.of("namesrv", "broker", "all").contains(parsed.what())) {
+    if (!List.of("namesrv", "broker", "replication", "all").contains(parsed.what())) {
       throw new IllegalArgumentException(usage());
     }
     parsed.flushModes().stream().filter(mode -> !List.of("ASYNC_FLUSH", "SYNC_FLUSH").contains(mode)).findFirst()
         .ifPresent(mode -> {
           throw new IllegalArgumentException("unknown flush mode " + mode + "; " + usage());
         });
+    parsed.roles().stream().filter(role -> !List.of("SYNC_MASTER", "ASYNC_MASTER").contains(role)).findFirst()
+        .ifPresent(role -> {
+          throw new IllegalArgumentException("unknown master role " + role + "; " + usage());
+        });
     return parsed;
   }
 
   static String usage() {
-    return "usage: Benchmark <namesrv|broker|all> [--runs=3] [--warmup=10] [--duration=20]"
+    return "usage: Benchmark <namesrv|broker|replication|all> [--runs=3] [--warmup=10] [--duration=20]"
         + " [--threads=4] [--sides=apache,ours] [--our-heap=1g] [--flush=ASYNC_FLUSH,SYNC_FLUSH]"
-        + " [--our-jvm=-XX:opt,...]";
+        + " [--our-jvm=-XX:opt,...] [--roles=SYNC_MASTER,ASYNC_MASTER]";
   }
 }

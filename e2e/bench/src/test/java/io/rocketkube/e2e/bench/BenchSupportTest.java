@@ -64,5 +64,8 @@ class BenchSupportTest {
     assertThat(options.sides()).containsExactly("ours");
     assertThatThrownBy(() -> BenchOptions.parse("namesrv", "--bogus=1")).hasMessageContaining("--bogus");
     assertThatThrownBy(() -> BenchOptions.parse("disk")).hasMessageContaining("usage");
+    assertThat(BenchOptions.parse("replication").roles()).containsExactly("SYNC_MASTER", "ASYNC_MASTER");
+    assertThat(BenchOptions.parse("replication", "--roles=ASYNC_MASTER").roles()).containsExactly("ASYNC_MASTER");
+    assertThatThrownBy(() -> BenchOptions.parse("replication", "--roles=SLAVE")).hasMessageContaining("SLAVE");
   }
 }
