@@ -30,6 +30,8 @@ import io.rocketkube.broker.registration.MasterAddress;
 import io.rocketkube.broker.registration.NameServerAddresses;
 import io.rocketkube.broker.registration.NameServerRegistrar;
 import io.rocketkube.broker.runtime.RuntimeConfig;
+import io.rocketkube.broker.slave.DelayOffsetTarget;
+import io.rocketkube.broker.slave.SlaveSynchronizer;
 import io.rocketkube.broker.stats.BrokerStats;
 import io.rocketkube.broker.stats.ConsumerLagGauges;
 import io.rocketkube.broker.topic.TopicConfigManager;
@@ -79,7 +81,7 @@ public final class Broker implements AutoCloseable {
     private final MeterRegistry meters;
     private final SendGate sendGate = new SendGate();
     /** A slave's way to its master, learned from the NameServers' register answers. */
-    private final MasterAddress masterAddress = MasterAddress.unconfigured();
+    private final MasterAddress masterAddress;
     private BrokerExecutors executors;
     private MessageStore store;
     private TopicConfigManager topics;
@@ -92,6 +94,7 @@ public final class Broker implements AutoCloseable {
     private RemotingClient namesrvClient;
     private RuntimeConfig runtimeConfig;
     private NameServerRegistrar registrar;
+    private SlaveSynchronizer slaveSync;
     private int port;
     private volatile boolean started;
 
@@ -100,6 +103,7 @@ public final class Broker implements AutoCloseable {
         this.clock = clock;
         this.storeOpener = storeOpener;
         this.meters = meters;
+        this.masterAddress = new MasterAddress(settings.slave().masterAddress(), Optional.empty());
     }
 
     public synchronized void start() throws IOException, InterruptedException {
@@ -135,6 +139,9 @@ public final class Broker implements AutoCloseable {
         registrar.masterAddress(masterAddress);
         topics.addListener(registrar);
         registrar.start();
+        if (!settings.isMaster()) {
+            startSlaveSync(brokerAddr);
+        }
 
         long persistMillis = settings.offsetPersistInterval().toMillis();
         SafeTask.scheduleWithFixedDelay(executors.scheduler, "persist-offsets", this::persistOffsets, meters,
@@ -149,6 +156,13 @@ public final class Broker implements AutoCloseable {
         LOG.info("broker {}/{} id {} ({}, {}) serving on {}, registering as {} with [{}]", settings.clusterName(),
                 settings.brokerName(), settings.brokerId(), settings.role(), settings.flushMode(), port, brokerAddr,
                 settings.namesrvAddr());
+    }
+
+    /** A slave copies its master's topics, groups and offsets (RocketMQ's SlaveSynchronize, every 10 s). */
+    private void startSlaveSync(String brokerAddr) {
+        slaveSync = new SlaveSynchronizer(masterAddress, brokerAddr, namesrvClient, topics, groups, offsets,
+                DelayOffsetTarget.NONE);
+        slaveSync.start(settings.slave().syncInterval(), meters);
     }
 
     private ProcessorRegistry registry(InetSocketAddress storeHost, BrokerStats stats) {
@@ -341,6 +355,9 @@ public final class Broker implements AutoCloseable {
         } catch (RuntimeException e) {
             // A store that failed a sync cannot flush; shut the rest down anyway (recovery runs at the next start).
             LOG.error("store flush at shutdown failed", e);
+        }
+        if (slaveSync != null) {
+            slaveSync.close();
         }
         registrar.close();
         holds.close();
