@@ -31,6 +31,7 @@ import io.rocketkube.broker.registration.NameServerAddresses;
 import io.rocketkube.broker.registration.NameServerRegistrar;
 import io.rocketkube.broker.runtime.RuntimeConfig;
 import io.rocketkube.broker.slave.DelayOffsetTarget;
+import io.rocketkube.broker.slave.PullRedirect;
 import io.rocketkube.broker.slave.SlaveSynchronizer;
 import io.rocketkube.broker.stats.BrokerStats;
 import io.rocketkube.broker.stats.ConsumerLagGauges;
@@ -174,7 +175,8 @@ public final class Broker implements AutoCloseable {
         registry.register(RequestCode.CONSUMER_SEND_MSG_BACK,
                 writable(new SendBackProcessor(settings, store, topics, groups, storeHost)), executors.send);
         registry.register(new int[] {RequestCode.PULL_MESSAGE, RequestCode.LITE_PULL_MESSAGE},
-                readable(new PullMessageProcessor(settings, store, topics, groups, consumers, offsets, holds, stats, executors.pull)),
+                readable(new PullMessageProcessor(settings, store, topics, groups, consumers, offsets, holds, stats, executors.pull,
+                        new PullRedirect(settings.brokerId(), settings.slave().slaveReadEnable(), masterAddress::masterOnline))),
                 executors.pull);
         registry.register(ClientManageProcessor.CODES,
                 new ClientManageProcessor(consumers, producers, groups, topics, clock), executors.client);
