@@ -179,7 +179,11 @@ class SlaveBrokerTest {
         pair.stopMaster();
 
         // Query by key: once its route lost the master, the client asks the only broker of the group left.
-        await().atMost(Duration.ofSeconds(20)).ignoreExceptions().untilAsserted(() -> {
+        await().atMost(Duration.ofSeconds(10)).until(() -> route().brokerDatas().get(0).brokerAddrs().keySet()
+                .equals(Set.of(1L)));
+        // A query still routed to the stopped master blocks for the client's 15 s query timeout: allow for one.
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
+                .untilAsserted(() -> {
             QueryResult byKey = producer.queryMessage(TOPIC, "key-7", 32, 0, Long.MAX_VALUE);
             assertThat(byKey.getMessageList()).extracting(Messages::seq).containsExactly(7);
         });
