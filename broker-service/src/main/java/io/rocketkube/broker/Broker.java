@@ -30,6 +30,9 @@ import io.rocketkube.broker.registration.MasterAddress;
 import io.rocketkube.broker.registration.NameServerAddresses;
 import io.rocketkube.broker.registration.NameServerRegistrar;
 import io.rocketkube.broker.runtime.RuntimeConfig;
+import io.rocketkube.broker.slave.DelayOffsetTarget;
+import io.rocketkube.broker.slave.PullRedirect;
+import io.rocketkube.broker.slave.SlaveSynchronizer;
 import io.rocketkube.broker.stats.BrokerStats;
 import io.rocketkube.broker.stats.ConsumerLagGauges;
 import io.rocketkube.broker.topic.TopicConfigManager;
@@ -79,7 +82,7 @@ public final class Broker implements AutoCloseable {
     private final MeterRegistry meters;
     private final SendGate sendGate = new SendGate();
     /** A slave's way to its master, learned from the NameServers' register answers. */
-    private final MasterAddress masterAddress = MasterAddress.unconfigured();
+    private final MasterAddress masterAddress;
     private BrokerExecutors executors;
     private MessageStore store;
     private TopicConfigManager topics;
@@ -92,6 +95,7 @@ public final class Broker implements AutoCloseable {
     private RemotingClient namesrvClient;
     private RuntimeConfig runtimeConfig;
     private NameServerRegistrar registrar;
+    private SlaveSynchronizer slaveSync;
     private int port;
     private volatile boolean started;
 
@@ -100,6 +104,7 @@ public final class Broker implements AutoCloseable {
         this.clock = clock;
         this.storeOpener = storeOpener;
         this.meters = meters;
+        this.masterAddress = new MasterAddress(settings.slave().masterAddress(), Optional.empty());
     }
 
     public synchronized void start() throws IOException, InterruptedException {
@@ -135,6 +140,9 @@ public final class Broker implements AutoCloseable {
         registrar.masterAddress(masterAddress);
         topics.addListener(registrar);
         registrar.start();
+        if (!settings.isMaster()) {
+            startSlaveSync(brokerAddr);
+        }
 
         long persistMillis = settings.offsetPersistInterval().toMillis();
         SafeTask.scheduleWithFixedDelay(executors.scheduler, "persist-offsets", this::persistOffsets, meters,
@@ -151,6 +159,13 @@ public final class Broker implements AutoCloseable {
                 settings.namesrvAddr());
     }
 
+    /** A slave copies its master's topics, groups and offsets (RocketMQ's SlaveSynchronize, every 10 s). */
+    private void startSlaveSync(String brokerAddr) {
+        slaveSync = new SlaveSynchronizer(masterAddress, brokerAddr, namesrvClient, topics, groups, offsets,
+                DelayOffsetTarget.NONE);
+        slaveSync.start(settings.slave().syncInterval(), meters);
+    }
+
     private ProcessorRegistry registry(InetSocketAddress storeHost, BrokerStats stats) {
         ProcessorRegistry registry = new ProcessorRegistry();
         SendMessageProcessor send = SendMessageProcessor.create(settings, store, topics, groups, sendGate, stats, storeHost,
@@ -160,7 +175,8 @@ public final class Broker implements AutoCloseable {
         registry.register(RequestCode.CONSUMER_SEND_MSG_BACK,
                 writable(new SendBackProcessor(settings, store, topics, groups, storeHost)), executors.send);
         registry.register(new int[] {RequestCode.PULL_MESSAGE, RequestCode.LITE_PULL_MESSAGE},
-                readable(new PullMessageProcessor(settings, store, topics, groups, consumers, offsets, holds, stats, executors.pull)),
+                readable(new PullMessageProcessor(settings, store, topics, groups, consumers, offsets, holds, stats, executors.pull,
+                        new PullRedirect(settings.brokerId(), settings.slave().slaveReadEnable(), masterAddress::masterOnline))),
                 executors.pull);
         registry.register(ClientManageProcessor.CODES,
                 new ClientManageProcessor(consumers, producers, groups, topics, clock), executors.client);
@@ -341,6 +357,9 @@ public final class Broker implements AutoCloseable {
         } catch (RuntimeException e) {
             // A store that failed a sync cannot flush; shut the rest down anyway (recovery runs at the next start).
             LOG.error("store flush at shutdown failed", e);
+        }
+        if (slaveSync != null) {
+            slaveSync.close();
         }
         registrar.close();
         holds.close();

@@ -1,6 +1,7 @@
 package io.rocketkube.broker;
 
 import io.rocketkube.broker.processor.PullTransferCaps;
+import io.rocketkube.broker.slave.SlaveSettings;
 import io.rocketkube.store.FlushMode;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,6 +23,7 @@ import java.util.Objects;
  * @param diskMaxUsedSpaceRatio sends are refused (SERVICE_NOT_AVAILABLE, "disk is full") once the store's
  *                             file system is more than this percent used (1..100)
  * @param flowLimits           caps on queued request bytes and held pulls
+ * @param slave                master address override, slave reads and metadata sync ({@link SlaveSettings})
  */
 public record BrokerSettings(
         String clusterName,
@@ -49,7 +51,8 @@ public record BrokerSettings(
         PullTransferCaps pullCaps,
         boolean sendOnIoThread,
         int diskMaxUsedSpaceRatio,
-        FlowLimits flowLimits) {
+        FlowLimits flowLimits,
+        SlaveSettings slave) {
 
     public BrokerSettings {
         Objects.requireNonNull(clusterName, "clusterName");
@@ -59,6 +62,7 @@ public record BrokerSettings(
         Objects.requireNonNull(storePath, "storePath");
         Objects.requireNonNull(advertisedHost, "advertisedHost");
         Objects.requireNonNull(flowLimits, "flowLimits");
+        slave = slave == null ? SlaveSettings.defaults() : slave;
         namesrvAddr = namesrvAddr == null ? "" : namesrvAddr.trim();
         if (brokerId < 0) {
             throw new IllegalArgumentException("broker-id must be >= 0, was " + brokerId);
@@ -74,68 +78,108 @@ public record BrokerSettings(
         }
     }
 
+    /** Without slave settings (RocketMQ's defaults), as before they existed. */
+    public BrokerSettings(String clusterName, String brokerName, long brokerId, BrokerRole role, FlushMode flushMode,
+                          Path storePath, String host, int port, int haPort, String namesrvAddr, String advertisedHost,
+                          boolean autoCreateTopic, boolean autoCreateSubscriptionGroup, int defaultTopicQueueNums,
+                          int maxMessageSize, int fileReservedHours, int commitLogSegmentSize,
+                          Duration registerInterval, Duration offsetPersistInterval, Duration clientIdleTimeout,
+                          Duration shutdownGrace, int ioThreads, PullTransferCaps pullCaps, boolean sendOnIoThread,
+                          int diskMaxUsedSpaceRatio, FlowLimits flowLimits) {
+        this(clusterName, brokerName, brokerId, role, flushMode, storePath, host, port, haPort, namesrvAddr,
+                advertisedHost, autoCreateTopic, autoCreateSubscriptionGroup, defaultTopicQueueNums, maxMessageSize,
+                fileReservedHours, commitLogSegmentSize, registerInterval, offsetPersistInterval, clientIdleTimeout,
+                shutdownGrace, ioThreads, pullCaps, sendOnIoThread, diskMaxUsedSpaceRatio, flowLimits,
+                SlaveSettings.defaults());
+    }
+
     /** A master on loopback with an ephemeral port and small store files, for tests. */
     public static BrokerSettings forTest(String host, Path storePath, String namesrvAddr) {
         return new BrokerSettings("DefaultCluster", "broker-a", 0, BrokerRole.ASYNC_MASTER, FlushMode.ASYNC_FLUSH,
                 storePath, host, 0, 0, namesrvAddr, host, true, true, 8, 4 * 1024 * 1024, 72, 64 * 1024 * 1024,
                 Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ofSeconds(120), Duration.ofSeconds(5), 2,
-                PullTransferCaps.defaults(), true, 75, FlowLimits.defaults());
+                PullTransferCaps.defaults(), true, 75, FlowLimits.defaults(), SlaveSettings.defaults());
     }
 
     public BrokerSettings withPort(int newPort) {
         return new BrokerSettings(clusterName, brokerName, brokerId, role, flushMode, storePath, host, newPort, haPort,
                 namesrvAddr, advertisedHost, autoCreateTopic, autoCreateSubscriptionGroup, defaultTopicQueueNums,
                 maxMessageSize, fileReservedHours, commitLogSegmentSize, registerInterval, offsetPersistInterval,
-                clientIdleTimeout, shutdownGrace, ioThreads, pullCaps, sendOnIoThread, diskMaxUsedSpaceRatio, flowLimits);
+                clientIdleTimeout, shutdownGrace, ioThreads, pullCaps, sendOnIoThread, diskMaxUsedSpaceRatio,
+                flowLimits, slave);
     }
 
     public BrokerSettings withFlushMode(FlushMode mode) {
         return new BrokerSettings(clusterName, brokerName, brokerId, role, mode, storePath, host, port, haPort,
                 namesrvAddr, advertisedHost, autoCreateTopic, autoCreateSubscriptionGroup, defaultTopicQueueNums,
                 maxMessageSize, fileReservedHours, commitLogSegmentSize, registerInterval, offsetPersistInterval,
-                clientIdleTimeout, shutdownGrace, ioThreads, pullCaps, sendOnIoThread, diskMaxUsedSpaceRatio, flowLimits);
+                clientIdleTimeout, shutdownGrace, ioThreads, pullCaps, sendOnIoThread, diskMaxUsedSpaceRatio,
+                flowLimits, slave);
     }
 
     public BrokerSettings withAutoCreate(boolean topics, boolean groups) {
         return new BrokerSettings(clusterName, brokerName, brokerId, role, flushMode, storePath, host, port, haPort,
                 namesrvAddr, advertisedHost, topics, groups, defaultTopicQueueNums,
                 maxMessageSize, fileReservedHours, commitLogSegmentSize, registerInterval, offsetPersistInterval,
-                clientIdleTimeout, shutdownGrace, ioThreads, pullCaps, sendOnIoThread, diskMaxUsedSpaceRatio, flowLimits);
+                clientIdleTimeout, shutdownGrace, ioThreads, pullCaps, sendOnIoThread, diskMaxUsedSpaceRatio,
+                flowLimits, slave);
     }
 
     public BrokerSettings withMaxMessageSize(int bytes) {
         return new BrokerSettings(clusterName, brokerName, brokerId, role, flushMode, storePath, host, port, haPort,
                 namesrvAddr, advertisedHost, autoCreateTopic, autoCreateSubscriptionGroup, defaultTopicQueueNums,
                 bytes, fileReservedHours, commitLogSegmentSize, registerInterval, offsetPersistInterval,
-                clientIdleTimeout, shutdownGrace, ioThreads, pullCaps, sendOnIoThread, diskMaxUsedSpaceRatio, flowLimits);
+                clientIdleTimeout, shutdownGrace, ioThreads, pullCaps, sendOnIoThread, diskMaxUsedSpaceRatio,
+                flowLimits, slave);
     }
 
     public BrokerSettings withSendOnIoThread(boolean inline) {
         return new BrokerSettings(clusterName, brokerName, brokerId, role, flushMode, storePath, host, port, haPort,
                 namesrvAddr, advertisedHost, autoCreateTopic, autoCreateSubscriptionGroup, defaultTopicQueueNums,
                 maxMessageSize, fileReservedHours, commitLogSegmentSize, registerInterval, offsetPersistInterval,
-                clientIdleTimeout, shutdownGrace, ioThreads, pullCaps, inline, diskMaxUsedSpaceRatio, flowLimits);
+                clientIdleTimeout, shutdownGrace, ioThreads, pullCaps, inline, diskMaxUsedSpaceRatio,
+                flowLimits, slave);
     }
 
     public BrokerSettings withDiskMaxUsedSpaceRatio(int percent) {
         return new BrokerSettings(clusterName, brokerName, brokerId, role, flushMode, storePath, host, port, haPort,
                 namesrvAddr, advertisedHost, autoCreateTopic, autoCreateSubscriptionGroup, defaultTopicQueueNums,
                 maxMessageSize, fileReservedHours, commitLogSegmentSize, registerInterval, offsetPersistInterval,
-                clientIdleTimeout, shutdownGrace, ioThreads, pullCaps, sendOnIoThread, percent, flowLimits);
+                clientIdleTimeout, shutdownGrace, ioThreads, pullCaps, sendOnIoThread, percent,
+                flowLimits, slave);
     }
 
     public BrokerSettings withFlowLimits(FlowLimits limits) {
         return new BrokerSettings(clusterName, brokerName, brokerId, role, flushMode, storePath, host, port, haPort,
                 namesrvAddr, advertisedHost, autoCreateTopic, autoCreateSubscriptionGroup, defaultTopicQueueNums,
                 maxMessageSize, fileReservedHours, commitLogSegmentSize, registerInterval, offsetPersistInterval,
-                clientIdleTimeout, shutdownGrace, ioThreads, pullCaps, sendOnIoThread, diskMaxUsedSpaceRatio, limits);
+                clientIdleTimeout, shutdownGrace, ioThreads, pullCaps, sendOnIoThread, diskMaxUsedSpaceRatio,
+                limits, slave);
     }
 
     public BrokerSettings withPullCaps(PullTransferCaps caps) {
         return new BrokerSettings(clusterName, brokerName, brokerId, role, flushMode, storePath, host, port, haPort,
                 namesrvAddr, advertisedHost, autoCreateTopic, autoCreateSubscriptionGroup, defaultTopicQueueNums,
                 maxMessageSize, fileReservedHours, commitLogSegmentSize, registerInterval, offsetPersistInterval,
-                clientIdleTimeout, shutdownGrace, ioThreads, caps, sendOnIoThread, diskMaxUsedSpaceRatio, flowLimits);
+                clientIdleTimeout, shutdownGrace, ioThreads, caps, sendOnIoThread, diskMaxUsedSpaceRatio,
+                flowLimits, slave);
+    }
+
+    /** The same broker as slave {@code id} (≥ 1) of its group, with {@code newHaPort}. */
+    public BrokerSettings asSlave(long id, int newHaPort) {
+        return new BrokerSettings(clusterName, brokerName, id, BrokerRole.SLAVE, flushMode, storePath, host, port,
+                newHaPort, namesrvAddr, advertisedHost, autoCreateTopic, autoCreateSubscriptionGroup,
+                defaultTopicQueueNums, maxMessageSize, fileReservedHours, commitLogSegmentSize, registerInterval,
+                offsetPersistInterval, clientIdleTimeout, shutdownGrace, ioThreads, pullCaps, sendOnIoThread,
+                diskMaxUsedSpaceRatio, flowLimits, slave);
+    }
+
+    public BrokerSettings withSlave(SlaveSettings newSlave) {
+        return new BrokerSettings(clusterName, brokerName, brokerId, role, flushMode, storePath, host, port, haPort,
+                namesrvAddr, advertisedHost, autoCreateTopic, autoCreateSubscriptionGroup, defaultTopicQueueNums,
+                maxMessageSize, fileReservedHours, commitLogSegmentSize, registerInterval, offsetPersistInterval,
+                clientIdleTimeout, shutdownGrace, ioThreads, pullCaps, sendOnIoThread, diskMaxUsedSpaceRatio, flowLimits,
+                newSlave);
     }
 
     public boolean isMaster() {

@@ -145,4 +145,21 @@ public interface BrokerConfig {
     /** Long-poll pulls one connection may have parked. */
     @WithDefault("1024")
     int maxHeldPullsPerConnection();
+
+    /**
+     * A slave's master ("host:port" of its remoting port). Unset: learned from the NameServers' register
+     * answers, which follow the master to a new address; set it only for brokers run without NameServers.
+     */
+    Optional<String> masterAddress();
+
+    /**
+     * RocketMQ's {@code slaveReadEnable}: a master sends a consumer that is far behind (its next message is on
+     * disk) to a slave, and a slave keeps its consumers instead of sending them back to the master.
+     */
+    @WithDefault("false")
+    boolean slaveReadEnable();
+
+    /** How often a slave copies topics, groups and consumer offsets from its master (RocketMQ: 10 s). */
+    @WithDefault("10s")
+    Duration slaveSyncInterval();
 }

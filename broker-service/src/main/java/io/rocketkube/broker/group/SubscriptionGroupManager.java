@@ -106,6 +106,30 @@ public final class SubscriptionGroupManager {
         return new SubscriptionGroupWrapper(new TreeMap<>(groups), dataVersion);
     }
 
+    /**
+     * A slave's copy of its master's groups (metadata sync): applied, with the master's version, when that
+     * version differs from ours; on disk before it is visible, and groups the master kept never absent in between.
+     *
+     * @return whether anything was applied
+     */
+    public synchronized boolean replaceWith(SubscriptionGroupWrapper master) {
+        Map<String, SubscriptionGroupConfig> table = master.subscriptionGroupTable() == null ? Map.of()
+                : master.subscriptionGroupTable();
+        DataVersion version = master.dataVersion() == null ? DataVersion.EMPTY : master.dataVersion();
+        if (version.equals(dataVersion)) {
+            return false;
+        }
+        try {
+            file.write(RemotingJson.encode(new SubscriptionGroupWrapper(new TreeMap<>(table), version)));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot persist subscription groups to " + file.path(), e);
+        }
+        groups.keySet().retainAll(table.keySet());
+        groups.putAll(table);
+        dataVersion = version;
+        return true;
+    }
+
     private void commitOrRollback(String group, SubscriptionGroupConfig previous) {
         try {
             commit();

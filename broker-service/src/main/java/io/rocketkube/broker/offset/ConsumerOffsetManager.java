@@ -47,6 +47,37 @@ public final class ConsumerOffsetManager {
         offsets.computeIfAbsent(topic + SEPARATOR + group, k -> new ConcurrentHashMap<>()).put(queueId, offset);
     }
 
+    /**
+     * A slave's merge of its master's offsets (metadata sync): per queue the larger of ours and the master's.
+     * RocketMQ 4.9 lets the master's value win, which throws away what consumers committed here while the
+     * master was down, once a master that came back with older offsets is synced before they commit again.
+     * Keeping the larger only costs a reset to an earlier offset made on the master: the slave keeps the later
+     * one (a consumer that fails over then skips what the reset asked to consume again, nothing acknowledged
+     * is lost from the store). Entries only the slave has are kept.
+     *
+     * @return how many queue offsets changed
+     */
+    public int mergeLarger(Map<String, Map<Integer, Long>> master) {
+        int changed = 0;
+        for (Map.Entry<String, Map<Integer, Long>> entry : master.entrySet()) {
+            if (entry.getKey().indexOf(SEPARATOR) < 0 || entry.getValue() == null) {
+                continue;
+            }
+            Map<Integer, Long> queues = offsets.computeIfAbsent(entry.getKey(), k -> new ConcurrentHashMap<>());
+            for (Map.Entry<Integer, Long> queue : entry.getValue().entrySet()) {
+                if (queue.getKey() == null || queue.getValue() == null) {
+                    continue;
+                }
+                Long mine = queues.get(queue.getKey());
+                if (mine == null || mine < queue.getValue()) {
+                    queues.merge(queue.getKey(), queue.getValue(), Math::max);
+                    changed++;
+                }
+            }
+        }
+        return changed;
+    }
+
     public OptionalLong query(String group, String topic, int queueId) {
         Map<Integer, Long> queues = offsets.get(topic + SEPARATOR + group);
         Long offset = queues == null ? null : queues.get(queueId);

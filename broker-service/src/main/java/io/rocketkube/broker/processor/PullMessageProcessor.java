@@ -6,6 +6,7 @@ import io.rocketkube.broker.client.ConsumerManager;
 import io.rocketkube.broker.group.SubscriptionGroupManager;
 import io.rocketkube.broker.longpoll.PullRequestHoldService;
 import io.rocketkube.broker.offset.ConsumerOffsetManager;
+import io.rocketkube.broker.slave.PullRedirect;
 import io.rocketkube.broker.stats.BrokerStats;
 import io.rocketkube.broker.topic.TopicConfigManager;
 import io.rocketkube.client.protocol.ConsumerData;
@@ -50,11 +51,21 @@ public final class PullMessageProcessor implements RequestProcessor {
     private final PullRequestHoldService holds;
     private final BrokerStats stats;
     private final Executor executor;
+    private final PullRedirect redirect;
 
     public PullMessageProcessor(BrokerSettings settings, MessageStore store, TopicConfigManager topics,
                                 SubscriptionGroupManager groups, ConsumerManager consumers,
                                 ConsumerOffsetManager offsets, PullRequestHoldService holds, BrokerStats stats,
                                 Executor executor) {
+        this(settings, store, topics, groups, consumers, offsets, holds, stats, executor, PullRedirect.masterOnly());
+    }
+
+    /** @param redirect which broker each answer suggests the consumer pulls from next */
+    public PullMessageProcessor(BrokerSettings settings, MessageStore store, TopicConfigManager topics,
+                                SubscriptionGroupManager groups, ConsumerManager consumers,
+                                ConsumerOffsetManager offsets, PullRequestHoldService holds, BrokerStats stats,
+                                Executor executor, PullRedirect redirect) {
+        this.redirect = redirect;
         this.settings = settings;
         this.store = store;
         this.topics = topics;
@@ -112,12 +123,16 @@ public final class PullMessageProcessor implements RequestProcessor {
             offsets.commit(pull.group(), pull.topic(), pull.queueId(), pull.commitOffset());
         }
         int code = responseCode(result, pull.queueOffset());
+        PullRedirect.Advice advice = redirect.advise(group, slow(result));
+        if (advice.retryElsewhereIfNotFound() && code != ResponseCode.SUCCESS) {
+            code = ResponseCode.PULL_RETRY_IMMEDIATELY;
+        }
         if (code == ResponseCode.PULL_NOT_FOUND && firstRun && pull.has(FLAG_SUSPEND)) {
             result.close();
             return suspend(channel, request, pull, filter);
         }
         RemotingCommand response = request.response(code, result.status().name())
-                .withExtField("suggestWhichBrokerId", 0)
+                .withExtField("suggestWhichBrokerId", advice.suggestWhichBrokerId())
                 .withExtField("nextBeginOffset", result.nextBeginOffset())
                 .withExtField("minOffset", result.minOffset())
                 .withExtField("maxOffset", result.maxOffset());
@@ -147,6 +162,13 @@ public final class PullMessageProcessor implements RequestProcessor {
         result.close();
         return store.get(pull.topic(), pull.queueId(), pull.queueOffset(), Math.min(wanted, caps.maxCountOnDisk()),
                 caps.maxBytesOnDisk(), filter);
+    }
+
+    /** RocketMQ's {@code suggestPullingFromSlave}: the answer's last message is likely only on disk. */
+    private boolean slow(GetResult result) {
+        int count = result.messageCount();
+        return count > 0 && settings.pullCaps().onDisk(store.maxPhysicalOffset(),
+                result.messages().get(count - 1).physicalOffset());
     }
 
     /**

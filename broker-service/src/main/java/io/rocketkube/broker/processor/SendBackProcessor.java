@@ -64,7 +64,9 @@ public final class SendBackProcessor implements RequestProcessor {
         int delayLevel = h.intValue("delayLevel");
         Integer maxReconsume = h.optionalInt("maxReconsumeTimes");
         if (!settings.isMaster()) {
-            throw Responses.reject(ResponseCode.NO_PERMISSION, "the broker[" + settings.brokerName() + "] is a slave");
+            // The reference's slave store refuses the put and the send-back answers its status by name.
+            throw Responses.reject(ResponseCode.SYSTEM_ERROR, "SERVICE_NOT_AVAILABLE: the broker["
+                    + settings.brokerName() + "] is a slave and does not take messages");
         }
         SubscriptionGroupConfig group = groups.findOrCreate(groupName).orElseThrow(() -> Responses.reject(
                 ResponseCode.SUBSCRIPTION_GROUP_NOT_EXIST, "subscription group not exist, " + groupName));

@@ -18,6 +18,7 @@ public final class MasterAddress {
     private final Optional<String> configuredHa;
     private volatile String learnedMaster;
     private volatile String learnedHa;
+    private volatile boolean lastAnswerNamedMaster;
 
     public MasterAddress(Optional<String> configuredMaster, Optional<String> configuredHa) {
         this.configuredMaster = configuredMaster.filter(s -> !s.isBlank());
@@ -30,6 +31,7 @@ public final class MasterAddress {
 
     /** Records a REGISTER_BROKER answer; blank values are ignored. */
     public void learned(String masterAddr, String haServerAddr) {
+        lastAnswerNamedMaster = masterAddr != null && !masterAddr.isBlank();
         if (masterAddr != null && !masterAddr.isBlank()) {
             learnedMaster = masterAddr;
         }
@@ -41,6 +43,15 @@ public final class MasterAddress {
     /** The master's remoting address ("host:port"), configured first, else last learned. */
     public Optional<String> master() {
         return configuredMaster.isPresent() ? configuredMaster : Optional.ofNullable(learnedMaster);
+    }
+
+    /**
+     * Whether the master is registered now, as far as the last register answer tells (a NameServer names the
+     * master only while it is registered); false before any answer. Unlike {@link #master()} this forgets: a
+     * slave stops sending consumers to a master that is gone.
+     */
+    public boolean masterOnline() {
+        return lastAnswerNamedMaster;
     }
 
     /** The master's HA address ("host:port"), configured first, else last learned. */

@@ -162,6 +162,32 @@ public final class TopicConfigManager {
         }
     }
 
+    /**
+     * A slave's copy of its master's table (metadata sync): when the master's version differs from ours, the
+     * table becomes the master's, with the master's version, on disk before it is visible. Topics the master
+     * kept are never absent in between (a pull racing the sync must not see TOPIC_NOT_EXIST).
+     *
+     * @return whether anything was applied
+     */
+    public synchronized boolean replaceWith(TopicConfigSerializeWrapper master) {
+        if (master.dataVersion().equals(dataVersion)) {
+            return false;
+        }
+        try {
+            file.write(RemotingJson.encode(new TopicConfigSerializeWrapper(new TreeMap<>(master.topicConfigTable()),
+                    master.dataVersion())));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot persist topic table to " + file.path(), e);
+        }
+        topics.keySet().retainAll(master.topicConfigTable().keySet());
+        topics.putAll(master.topicConfigTable());
+        dataVersion = master.dataVersion();
+        for (ChangeListener listener : listeners) {
+            listener.topicsChanged();
+        }
+        return true;
+    }
+
     private void commitOrRollback(String topic, TopicConfig previous) {
         try {
             commit();

@@ -33,6 +33,10 @@ final class Cluster implements AutoCloseable {
         }
     }
 
+    /** Runs the static set-up above (the official client's log and offset directories) for other harnesses. */
+    static void clientProperties() {
+    }
+
     private final NameServer nameServer;
     private final UnaryOperator<BrokerSettings> customise;
     private final Clock brokerClock;

@@ -1,0 +1,157 @@
+package io.rocketkube.operator.admin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.rocketkube.broker.Broker;
+import io.rocketkube.broker.BrokerSettings;
+import io.rocketkube.client.remoting.RemotingClient;
+import io.rocketkube.client.remoting.RemotingClientConfig;
+import io.rocketkube.namesrv.NameServer;
+import io.rocketkube.namesrv.NameServerSettings;
+import io.rocketkube.operator.config.OperatorSettings;
+import io.rocketkube.operator.reconcile.GroupState;
+import io.rocketkube.operator.reconcile.PodState;
+import io.rocketkube.operator.reconcile.RollPlanner;
+import io.rocketkube.operator.reconcile.RollStep;
+import io.rocketkube.store.DefaultMessageStore;
+import io.rocketkube.store.MessageStore;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.rocketmq.client.producer.DefaultMQProducer;
+import org.apache.rocketmq.client.producer.SendStatus;
+import org.apache.rocketmq.common.message.Message;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The roll gate against a real master and a real slave of one group (issue 18): the admin reads the lag from
+ * the keys our brokers serve (GET_BROKER_RUNTIME_INFO's {@code commitLogMaxOffset}, the slave's being the end
+ * of what it replicated), the planner holds the master's restart while its slave trails it by more than
+ * 4 MiB, and lets it go once the slave holds the master's whole CommitLog. The slave is filled by copying the
+ * master's CommitLog bytes (the HA channel's job, built separately).
+ */
+@Timeout(90)
+class RealReplicationLagTest {
+  static final String HOST = "127.0.0.1";
+  static final String GROUP = "c-broker-0";
+
+  static {
+    System.setProperty("rocketmq.client.logRoot", "target/rocketmqlogs");
+    System.setProperty("rocketmq.client.logLevel", "WARN");
+    try {
+      System.setProperty("rocketmq.client.localOffsetStoreDir",
+          Files.createTempDirectory("rocketmq_offsets").toString());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  @TempDir
+  Path dir;
+  NameServer nameServer;
+  Broker master;
+  Broker slave;
+  final AtomicReference<MessageStore> masterStore = new AtomicReference<>();
+  final AtomicReference<MessageStore> slaveStore = new AtomicReference<>();
+  RemotingBrokerAdmin admin;
+  DefaultMQProducer producer;
+
+  @BeforeEach
+  void start() throws Exception {
+    nameServer = new NameServer(NameServerSettings.forTest(HOST, dir.resolve("namesrv")),
+        Clock.systemUTC());
+    nameServer.start();
+    BrokerSettings base = BrokerSettings.forTest(HOST, dir.resolve("master"), nameServer.address());
+    master = start(base, masterStore);
+    slave = start(BrokerSettings.forTest(HOST, dir.resolve("slave"), nameServer.address())
+        .asSlave(1, 0), slaveStore);
+    admin = new RemotingBrokerAdmin(new RemotingClient(RemotingClientConfig.defaults()),
+        Duration.ofSeconds(5));
+    producer = new DefaultMQProducer("PG_LAG");
+    producer.setNamesrvAddr(nameServer.address());
+    producer.setInstanceName("real-lag-producer");
+    producer.start();
+  }
+
+  private static Broker start(BrokerSettings settings, AtomicReference<MessageStore> store)
+      throws Exception {
+    Broker broker = new Broker(settings, Clock.systemUTC(), config -> {
+      MessageStore opened = DefaultMessageStore.open(config);
+      store.set(opened);
+      return opened;
+    }, new SimpleMeterRegistry());
+    broker.start();
+    await().atMost(Duration.ofSeconds(10)).until(() -> broker.lastRegistrationMillis() >= 0);
+    return broker;
+  }
+
+  @AfterEach
+  void stop() {
+    if (producer != null) {
+      producer.shutdown();
+    }
+    if (admin != null) {
+      admin.close();
+    }
+    slave.close();
+    master.close();
+    nameServer.close();
+  }
+
+  /** Copies every CommitLog byte the slave lacks from the master, as the HA channel does. */
+  private void replicate() {
+    long offset = slaveStore.get().maxPhysicalOffset();
+    while (true) {
+      ByteBuffer bytes = masterStore.get().readCommitLog(offset, 1 << 20);
+      if (!bytes.hasRemaining()) {
+        return;
+      }
+      offset = slaveStore.get().appendReplicated(offset, bytes);
+    }
+  }
+
+  private GroupState group(Long lag) {
+    // The slave already runs the new configuration, the master does not: the master's turn.
+    return new GroupState(0, GROUP, "new", 2, List.of(
+        new PodState(GROUP + "-0", 0, "old", true, HOST),
+        new PodState(GROUP + "-1", 1, "new", true, HOST)), true, lag);
+  }
+
+  @Test
+  void theMastersRestartWaitsUntilTheRealSlaveHoldsItsWholeCommitLog() throws Exception {
+    Random random = new Random(18);
+    for (int i = 0; i < 5; i++) {
+      byte[] body = new byte[1024 * 1024];
+      random.nextBytes(body);
+      assertThat(producer.send(new Message("T_LAG", body)).getSendStatus())
+          .isEqualTo(SendStatus.SEND_OK);
+    }
+    GroupEndpoints endpoints = new GroupEndpoints(GROUP, master.address(), List.of(slave.address()));
+    long limit = OperatorSettings.defaults().maxReplicationLagBytes();
+
+    Map<String, Long> behind = admin.replicationLagBytes(endpoints);
+    assertThat(behind.get(slave.address())).isGreaterThan(5L * 1024 * 1024).isGreaterThan(limit);
+    RollStep held = RollPlanner.next(List.of(group(behind.get(slave.address()))), true, limit);
+    assertThat(held).isInstanceOf(RollStep.Wait.class);
+    assertThat(held.toString()).contains("catch up");
+
+    replicate();
+    Map<String, Long> caughtUp = admin.replicationLagBytes(endpoints);
+    assertThat(caughtUp).containsEntry(slave.address(), 0L);
+    RollStep go = RollPlanner.next(List.of(group(caughtUp.get(slave.address()))), true, limit);
+    assertThat(go).isInstanceOf(RollStep.Restart.class);
+    assertThat(((RollStep.Restart) go).pod()).isEqualTo(GROUP + "-0");
+  }
+}
