@@ -30,6 +30,12 @@ import io.rocketkube.broker.registration.MasterAddress;
 import io.rocketkube.broker.registration.NameServerAddresses;
 import io.rocketkube.broker.registration.NameServerRegistrar;
 import io.rocketkube.broker.runtime.RuntimeConfig;
+import io.rocketkube.broker.schedule.DelayOffsetProcessor;
+import io.rocketkube.broker.schedule.DelayOffsetTable;
+import io.rocketkube.broker.schedule.ScheduleDeliveryService;
+import io.rocketkube.broker.schedule.ScheduleRouter;
+import io.rocketkube.broker.schedule.ScheduleRuntimeInfo;
+import io.rocketkube.broker.schedule.ScheduleTopicGuard;
 import io.rocketkube.broker.stats.BrokerStats;
 import io.rocketkube.broker.stats.ConsumerLagGauges;
 import io.rocketkube.broker.topic.TopicConfigManager;
@@ -67,6 +73,8 @@ public final class Broker implements AutoCloseable {
     private static final int RECORD_OVERHEAD = 64 * 1024;
     private static final long CLIENT_SCAN_SECONDS = 10;
     private static final long STATS_SAMPLE_SECONDS = 10;
+    /** How often moved delay-level positions are written: bounds what a crash delivers twice. */
+    private static final long DELAY_OFFSET_PERSIST_MILLIS = 200;
     /**
      * A critical store thread silent for longer than this makes the broker not live. Far above its
      * slowest legitimate iteration (an fsync on a busy disk, a retention pass deleting a segment).
@@ -92,6 +100,8 @@ public final class Broker implements AutoCloseable {
     private RemotingClient namesrvClient;
     private RuntimeConfig runtimeConfig;
     private NameServerRegistrar registrar;
+    private DelayOffsetTable delayOffsets;
+    private ScheduleDeliveryService scheduleDelivery;
     private int port;
     private volatile boolean started;
 
@@ -121,6 +131,8 @@ public final class Broker implements AutoCloseable {
                 settings.flowLimits().maxHeldPulls());
         store.addArrivalListener(holds);
         BrokerStats stats = new BrokerStats(meters, clock, () -> store.stats().getMissCount());
+        delayOffsets = DelayOffsetTable.load(settings.storePath(), settings.delayLevels().maxLevel());
+        scheduleDelivery = new ScheduleDeliveryService(store, settings.delayLevels(), delayOffsets, clock, meters);
         ConsumerLagGauges lag = new ConsumerLagGauges(meters, topics, offsets, store);
 
         ProcessorRegistry registry = registry(storeHost, stats);
@@ -139,6 +151,11 @@ public final class Broker implements AutoCloseable {
         long persistMillis = settings.offsetPersistInterval().toMillis();
         SafeTask.scheduleWithFixedDelay(executors.scheduler, "persist-offsets", this::persistOffsets, meters,
                 persistMillis, persistMillis, TimeUnit.MILLISECONDS);
+        if (settings.isMaster()) {
+            scheduleDelivery.start();
+        }
+        SafeTask.scheduleWithFixedDelay(executors.scheduler, "persist-delay-offsets", this::persistDelayOffsets, meters,
+                DELAY_OFFSET_PERSIST_MILLIS, DELAY_OFFSET_PERSIST_MILLIS, TimeUnit.MILLISECONDS);
         SafeTask.scheduleWithFixedDelay(executors.scheduler, "expire-idle-clients", this::expireIdleClients, meters,
                 CLIENT_SCAN_SECONDS, CLIENT_SCAN_SECONDS, TimeUnit.SECONDS);
         SafeTask.scheduleWithFixedDelay(executors.scheduler, "consumer-lag", lag::refresh, meters,
@@ -153,14 +170,16 @@ public final class Broker implements AutoCloseable {
 
     private ProcessorRegistry registry(InetSocketAddress storeHost, BrokerStats stats) {
         ProcessorRegistry registry = new ProcessorRegistry();
+        ScheduleRouter schedule = new ScheduleRouter(settings.delayLevels());
         SendMessageProcessor send = SendMessageProcessor.create(settings, store, topics, groups, sendGate, stats, storeHost,
-                executors.send);
+                executors.send, schedule);
         registry.register(new int[] {RequestCode.SEND_MESSAGE, RequestCode.SEND_MESSAGE_V2, RequestCode.SEND_BATCH_MESSAGE},
                 writable(send), executors.send);
         registry.register(RequestCode.CONSUMER_SEND_MSG_BACK,
-                writable(new SendBackProcessor(settings, store, topics, groups, storeHost)), executors.send);
+                writable(new SendBackProcessor(settings, store, topics, groups, storeHost, schedule)), executors.send);
         registry.register(new int[] {RequestCode.PULL_MESSAGE, RequestCode.LITE_PULL_MESSAGE},
-                readable(new PullMessageProcessor(settings, store, topics, groups, consumers, offsets, holds, stats, executors.pull)),
+                readable(new ScheduleTopicGuard(
+                        new PullMessageProcessor(settings, store, topics, groups, consumers, offsets, holds, stats, executors.pull))),
                 executors.pull);
         registry.register(ClientManageProcessor.CODES,
                 new ClientManageProcessor(consumers, producers, groups, topics, clock), executors.client);
@@ -175,10 +194,12 @@ public final class Broker implements AutoCloseable {
                 new StatsAdminProcessor(settings.brokerName(), topics, offsets, consumers, store), executors.admin);
         registry.register(ConnectionAdminProcessor.CODES, new ConnectionAdminProcessor(consumers, producers, offsets),
                 executors.admin);
-        registry.register(BrokerInfoProcessor.CODES, new BrokerInfoProcessor(settings, store, stats, executors, clock),
+        registry.register(BrokerInfoProcessor.CODES, new BrokerInfoProcessor(settings, store, stats, executors, clock,
+                        new ScheduleRuntimeInfo(store, delayOffsets, settings.delayLevels().maxLevel())),
                 executors.admin);
         registry.register(MessageQueryProcessor.CODES, new MessageQueryProcessor(store), executors.admin);
         registry.register(OffsetTableProcessor.CODES, new OffsetTableProcessor(offsets), executors.admin);
+        registry.register(DelayOffsetProcessor.CODES, new DelayOffsetProcessor(delayOffsets), executors.admin);
         registry.register(BrokerConfigProcessor.CODES, new BrokerConfigProcessor(settings, runtimeConfig, topics),
                 executors.admin);
         return registry;
@@ -234,6 +255,14 @@ public final class Broker implements AutoCloseable {
             offsets.persist();
         } catch (IOException | RuntimeException e) {
             LOG.error("cannot persist consumer offsets", e);
+        }
+    }
+
+    private void persistDelayOffsets() {
+        try {
+            delayOffsets.persistIfChanged();
+        } catch (IOException | RuntimeException e) {
+            LOG.error("cannot persist delay offsets", e);
         }
     }
 
@@ -328,6 +357,8 @@ public final class Broker implements AutoCloseable {
             return;
         }
         started = false;
+        // First, so no delayed message is put back while the store is drained and closed.
+        scheduleDelivery.close();
         long graceMillis = settings.shutdownGrace().toMillis();
         try {
             if (!sendGate.closeAndDrain(graceMillis)) {
@@ -348,6 +379,7 @@ public final class Broker implements AutoCloseable {
         namesrvClient.close();
         executors.close();
         persistOffsets();
+        persistDelayOffsets();
         store.close();
         LOG.info("broker {} stopped", settings.brokerName());
     }
