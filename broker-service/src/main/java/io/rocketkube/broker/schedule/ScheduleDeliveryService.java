@@ -73,6 +73,8 @@ public final class ScheduleDeliveryService implements AutoCloseable {
     private final Counter failures;
     private final Timer lateness;
     private volatile boolean running;
+    /** Set by {@link #close}: a pass in progress stops between levels. */
+    private volatile boolean closed;
     private volatile Thread thread;
 
     public ScheduleDeliveryService(MessageStore store, DelayLevels levels, DelayOffsetTable table, Clock clock,
@@ -137,7 +139,7 @@ public final class ScheduleDeliveryService implements AutoCloseable {
      */
     long deliverOnce() {
         long earliest = NONE;
-        for (int level = 1; level <= levels.maxLevel() && running; level++) {
+        for (int level = 1; level <= levels.maxLevel() && !closed; level++) {
             earliest = Math.min(earliest, deliverLevel(level));
         }
         return earliest;
@@ -263,6 +265,7 @@ public final class ScheduleDeliveryService implements AutoCloseable {
     /** Stops the thread; the caller persists the table afterwards. */
     @Override
     public synchronized void close() {
+        closed = true;
         running = false;
         Thread t = thread;
         if (t != null) {
