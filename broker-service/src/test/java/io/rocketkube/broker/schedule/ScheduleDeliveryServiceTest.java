@@ -68,7 +68,9 @@ class ScheduleDeliveryServiceTest {
         put(2, 2, 0);
         await().until(() -> store.maxOffset(TopicNames.SCHEDULE_TOPIC, 1) == 1);
         DelayOffsetTable table = DelayOffsetTable.load(dir, LEVELS.maxLevel());
-        ScheduleDeliveryService service = service(table);
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        ScheduleDeliveryService service = new ScheduleDeliveryService(store, LEVELS, table, clock, meters);
+        assertThat(meters.get("rocketkube.broker.schedule.backlog").tag("level", "1").gauge().value()).isEqualTo(2.0);
 
         service.deliverOnce();
         assertThat(delivered()).isEmpty();
@@ -82,6 +84,9 @@ class ScheduleDeliveryServiceTest {
         assertThat(delivered()).containsExactly("m0", "m1");
         assertThat(table.offset(1)).isEqualTo(2);
         assertThat(table.offset(2)).isZero();
+        assertThat(meters.get("rocketkube.broker.schedule.backlog").tag("level", "1").gauge().value()).isZero();
+        assertThat(meters.get("rocketkube.broker.schedule.backlog").tag("level", "2").gauge().value()).isEqualTo(1.0);
+        assertThat(meters.get("rocketkube.broker.schedule.delivered").counter().count()).isEqualTo(2.0);
 
         clock.advance(Duration.ofMinutes(1));
         service.deliverOnce();
