@@ -30,7 +30,12 @@ import io.rocketkube.broker.registration.MasterAddress;
 import io.rocketkube.broker.registration.NameServerAddresses;
 import io.rocketkube.broker.registration.NameServerRegistrar;
 import io.rocketkube.broker.runtime.RuntimeConfig;
-import io.rocketkube.broker.slave.DelayOffsetTarget;
+import io.rocketkube.broker.schedule.DelayOffsetProcessor;
+import io.rocketkube.broker.schedule.DelayOffsetTable;
+import io.rocketkube.broker.schedule.ScheduleDeliveryService;
+import io.rocketkube.broker.schedule.ScheduleRouter;
+import io.rocketkube.broker.schedule.ScheduleRuntimeInfo;
+import io.rocketkube.broker.schedule.ScheduleTopicGuard;
 import io.rocketkube.broker.slave.PullRedirect;
 import io.rocketkube.broker.slave.SlaveSynchronizer;
 import io.rocketkube.broker.stats.BrokerStats;
@@ -70,6 +75,8 @@ public final class Broker implements AutoCloseable {
     private static final int RECORD_OVERHEAD = 64 * 1024;
     private static final long CLIENT_SCAN_SECONDS = 10;
     private static final long STATS_SAMPLE_SECONDS = 10;
+    /** How often moved delay-level positions are written: bounds what a crash delivers twice. */
+    private static final long DELAY_OFFSET_PERSIST_MILLIS = 200;
     /**
      * A critical store thread silent for longer than this makes the broker not live. Far above its
      * slowest legitimate iteration (an fsync on a busy disk, a retention pass deleting a segment).
@@ -96,6 +103,8 @@ public final class Broker implements AutoCloseable {
     private RuntimeConfig runtimeConfig;
     private NameServerRegistrar registrar;
     private SlaveSynchronizer slaveSync;
+    private DelayOffsetTable delayOffsets;
+    private ScheduleDeliveryService scheduleDelivery;
     private int port;
     private volatile boolean started;
 
@@ -126,6 +135,8 @@ public final class Broker implements AutoCloseable {
                 settings.flowLimits().maxHeldPulls());
         store.addArrivalListener(holds);
         BrokerStats stats = new BrokerStats(meters, clock, () -> store.stats().getMissCount());
+        delayOffsets = DelayOffsetTable.load(settings.storePath(), settings.delayLevels().maxLevel());
+        scheduleDelivery = new ScheduleDeliveryService(store, settings.delayLevels(), delayOffsets, clock, meters);
         ConsumerLagGauges lag = new ConsumerLagGauges(meters, topics, offsets, store);
 
         ProcessorRegistry registry = registry(storeHost, stats);
@@ -147,6 +158,11 @@ public final class Broker implements AutoCloseable {
         long persistMillis = settings.offsetPersistInterval().toMillis();
         SafeTask.scheduleWithFixedDelay(executors.scheduler, "persist-offsets", this::persistOffsets, meters,
                 persistMillis, persistMillis, TimeUnit.MILLISECONDS);
+        if (settings.isMaster()) {
+            scheduleDelivery.start();
+        }
+        SafeTask.scheduleWithFixedDelay(executors.scheduler, "persist-delay-offsets", this::persistDelayOffsets, meters,
+                DELAY_OFFSET_PERSIST_MILLIS, DELAY_OFFSET_PERSIST_MILLIS, TimeUnit.MILLISECONDS);
         SafeTask.scheduleWithFixedDelay(executors.scheduler, "expire-idle-clients", this::expireIdleClients, meters,
                 CLIENT_SCAN_SECONDS, CLIENT_SCAN_SECONDS, TimeUnit.SECONDS);
         SafeTask.scheduleWithFixedDelay(executors.scheduler, "consumer-lag", lag::refresh, meters,
@@ -162,21 +178,23 @@ public final class Broker implements AutoCloseable {
     /** A slave copies its master's topics, groups and offsets (RocketMQ's SlaveSynchronize, every 10 s). */
     private void startSlaveSync(String brokerAddr) {
         slaveSync = new SlaveSynchronizer(masterAddress, brokerAddr, namesrvClient, topics, groups, offsets,
-                DelayOffsetTarget.NONE);
+                delayOffsets::applyFromMaster);
         slaveSync.start(settings.slave().syncInterval(), meters);
     }
 
     private ProcessorRegistry registry(InetSocketAddress storeHost, BrokerStats stats) {
         ProcessorRegistry registry = new ProcessorRegistry();
+        ScheduleRouter schedule = new ScheduleRouter(settings.delayLevels());
         SendMessageProcessor send = SendMessageProcessor.create(settings, store, topics, groups, sendGate, stats, storeHost,
-                executors.send);
+                executors.send, schedule);
         registry.register(new int[] {RequestCode.SEND_MESSAGE, RequestCode.SEND_MESSAGE_V2, RequestCode.SEND_BATCH_MESSAGE},
                 writable(send), executors.send);
         registry.register(RequestCode.CONSUMER_SEND_MSG_BACK,
-                writable(new SendBackProcessor(settings, store, topics, groups, storeHost)), executors.send);
+                writable(new SendBackProcessor(settings, store, topics, groups, storeHost, schedule)), executors.send);
         registry.register(new int[] {RequestCode.PULL_MESSAGE, RequestCode.LITE_PULL_MESSAGE},
-                readable(new PullMessageProcessor(settings, store, topics, groups, consumers, offsets, holds, stats, executors.pull,
-                        new PullRedirect(settings.brokerId(), settings.slave().slaveReadEnable(), masterAddress::masterOnline))),
+                readable(new ScheduleTopicGuard(
+                        new PullMessageProcessor(settings, store, topics, groups, consumers, offsets, holds, stats, executors.pull,
+                        new PullRedirect(settings.brokerId(), settings.slave().slaveReadEnable(), masterAddress::masterOnline)))),
                 executors.pull);
         registry.register(ClientManageProcessor.CODES,
                 new ClientManageProcessor(consumers, producers, groups, topics, clock), executors.client);
@@ -191,10 +209,12 @@ public final class Broker implements AutoCloseable {
                 new StatsAdminProcessor(settings.brokerName(), topics, offsets, consumers, store), executors.admin);
         registry.register(ConnectionAdminProcessor.CODES, new ConnectionAdminProcessor(consumers, producers, offsets),
                 executors.admin);
-        registry.register(BrokerInfoProcessor.CODES, new BrokerInfoProcessor(settings, store, stats, executors, clock),
+        registry.register(BrokerInfoProcessor.CODES, new BrokerInfoProcessor(settings, store, stats, executors, clock,
+                        new ScheduleRuntimeInfo(store, delayOffsets, settings.delayLevels().maxLevel())),
                 executors.admin);
         registry.register(MessageQueryProcessor.CODES, new MessageQueryProcessor(store), executors.admin);
         registry.register(OffsetTableProcessor.CODES, new OffsetTableProcessor(offsets), executors.admin);
+        registry.register(DelayOffsetProcessor.CODES, new DelayOffsetProcessor(delayOffsets), executors.admin);
         registry.register(BrokerConfigProcessor.CODES, new BrokerConfigProcessor(settings, runtimeConfig, topics),
                 executors.admin);
         return registry;
@@ -250,6 +270,14 @@ public final class Broker implements AutoCloseable {
             offsets.persist();
         } catch (IOException | RuntimeException e) {
             LOG.error("cannot persist consumer offsets", e);
+        }
+    }
+
+    private void persistDelayOffsets() {
+        try {
+            delayOffsets.persistIfChanged();
+        } catch (IOException | RuntimeException e) {
+            LOG.error("cannot persist delay offsets", e);
         }
     }
 
@@ -344,6 +372,8 @@ public final class Broker implements AutoCloseable {
             return;
         }
         started = false;
+        // First, so no delayed message is put back while the store is drained and closed.
+        scheduleDelivery.close();
         long graceMillis = settings.shutdownGrace().toMillis();
         try {
             if (!sendGate.closeAndDrain(graceMillis)) {
@@ -367,6 +397,7 @@ public final class Broker implements AutoCloseable {
         namesrvClient.close();
         executors.close();
         persistOffsets();
+        persistDelayOffsets();
         store.close();
         LOG.info("broker {} stopped", settings.brokerName());
     }

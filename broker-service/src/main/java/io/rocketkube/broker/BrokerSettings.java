@@ -1,6 +1,7 @@
 package io.rocketkube.broker;
 
 import io.rocketkube.broker.processor.PullTransferCaps;
+import io.rocketkube.broker.schedule.DelayLevels;
 import io.rocketkube.broker.slave.SlaveSettings;
 import io.rocketkube.store.FlushMode;
 import java.nio.file.Path;
@@ -10,6 +11,10 @@ import java.util.Objects;
 /**
  * Everything the broker is told from outside, as plain values: built from the Quarkus configuration by
  * {@code config.SettingsFactory}, or directly by tests. Immutable.
+ *
+ * <p>The components after {@code flowLimits} are features' own settings records; a null one means that
+ * feature's defaults. The withers go through {@link Copy}, so a new component costs one line there
+ * instead of one in every wither.
  *
  * @param namesrvAddr          semicolon-separated {@code host:port} list; each host is re-resolved to all of
  *                             its addresses before every registration round
@@ -24,6 +29,7 @@ import java.util.Objects;
  *                             file system is more than this percent used (1..100)
  * @param flowLimits           caps on queued request bytes and held pulls
  * @param slave                master address override, slave reads and metadata sync ({@link SlaveSettings})
+ * @param delayLevels          the delay of each message delay level (RocketMQ's {@code messageDelayLevel})
  */
 public record BrokerSettings(
         String clusterName,
@@ -52,7 +58,8 @@ public record BrokerSettings(
         boolean sendOnIoThread,
         int diskMaxUsedSpaceRatio,
         FlowLimits flowLimits,
-        SlaveSettings slave) {
+        SlaveSettings slave,
+        DelayLevels delayLevels) {
 
     public BrokerSettings {
         Objects.requireNonNull(clusterName, "clusterName");
@@ -63,6 +70,7 @@ public record BrokerSettings(
         Objects.requireNonNull(advertisedHost, "advertisedHost");
         Objects.requireNonNull(flowLimits, "flowLimits");
         slave = slave == null ? SlaveSettings.defaults() : slave;
+        delayLevels = delayLevels == null ? DelayLevels.parse(DelayLevels.DEFAULT) : delayLevels;
         namesrvAddr = namesrvAddr == null ? "" : namesrvAddr.trim();
         if (brokerId < 0) {
             throw new IllegalArgumentException("broker-id must be >= 0, was " + brokerId);
@@ -78,7 +86,7 @@ public record BrokerSettings(
         }
     }
 
-    /** Without slave settings (RocketMQ's defaults), as before they existed. */
+    /** Every feature at its defaults, as before the feature settings existed. */
     public BrokerSettings(String clusterName, String brokerName, long brokerId, BrokerRole role, FlushMode flushMode,
                           Path storePath, String host, int port, int haPort, String namesrvAddr, String advertisedHost,
                           boolean autoCreateTopic, boolean autoCreateSubscriptionGroup, int defaultTopicQueueNums,
@@ -90,7 +98,7 @@ public record BrokerSettings(
                 advertisedHost, autoCreateTopic, autoCreateSubscriptionGroup, defaultTopicQueueNums, maxMessageSize,
                 fileReservedHours, commitLogSegmentSize, registerInterval, offsetPersistInterval, clientIdleTimeout,
                 shutdownGrace, ioThreads, pullCaps, sendOnIoThread, diskMaxUsedSpaceRatio, flowLimits,
-                SlaveSettings.defaults());
+                null, null);
     }
 
     /** A master on loopback with an ephemeral port and small store files, for tests. */
@@ -98,88 +106,136 @@ public record BrokerSettings(
         return new BrokerSettings("DefaultCluster", "broker-a", 0, BrokerRole.ASYNC_MASTER, FlushMode.ASYNC_FLUSH,
                 storePath, host, 0, 0, namesrvAddr, host, true, true, 8, 4 * 1024 * 1024, 72, 64 * 1024 * 1024,
                 Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ofSeconds(120), Duration.ofSeconds(5), 2,
-                PullTransferCaps.defaults(), true, 75, FlowLimits.defaults(), SlaveSettings.defaults());
+                PullTransferCaps.defaults(), true, 75, FlowLimits.defaults());
     }
 
     public BrokerSettings withPort(int newPort) {
-        return new BrokerSettings(clusterName, brokerName, brokerId, role, flushMode, storePath, host, newPort, haPort,
-                namesrvAddr, advertisedHost, autoCreateTopic, autoCreateSubscriptionGroup, defaultTopicQueueNums,
-                maxMessageSize, fileReservedHours, commitLogSegmentSize, registerInterval, offsetPersistInterval,
-                clientIdleTimeout, shutdownGrace, ioThreads, pullCaps, sendOnIoThread, diskMaxUsedSpaceRatio,
-                flowLimits, slave);
+        return edit(c -> c.port = newPort);
     }
 
     public BrokerSettings withFlushMode(FlushMode mode) {
-        return new BrokerSettings(clusterName, brokerName, brokerId, role, mode, storePath, host, port, haPort,
-                namesrvAddr, advertisedHost, autoCreateTopic, autoCreateSubscriptionGroup, defaultTopicQueueNums,
-                maxMessageSize, fileReservedHours, commitLogSegmentSize, registerInterval, offsetPersistInterval,
-                clientIdleTimeout, shutdownGrace, ioThreads, pullCaps, sendOnIoThread, diskMaxUsedSpaceRatio,
-                flowLimits, slave);
+        return edit(c -> c.flushMode = mode);
     }
 
     public BrokerSettings withAutoCreate(boolean topics, boolean groups) {
-        return new BrokerSettings(clusterName, brokerName, brokerId, role, flushMode, storePath, host, port, haPort,
-                namesrvAddr, advertisedHost, topics, groups, defaultTopicQueueNums,
-                maxMessageSize, fileReservedHours, commitLogSegmentSize, registerInterval, offsetPersistInterval,
-                clientIdleTimeout, shutdownGrace, ioThreads, pullCaps, sendOnIoThread, diskMaxUsedSpaceRatio,
-                flowLimits, slave);
+        return edit(c -> {
+            c.autoCreateTopic = topics;
+            c.autoCreateSubscriptionGroup = groups;
+        });
     }
 
     public BrokerSettings withMaxMessageSize(int bytes) {
-        return new BrokerSettings(clusterName, brokerName, brokerId, role, flushMode, storePath, host, port, haPort,
-                namesrvAddr, advertisedHost, autoCreateTopic, autoCreateSubscriptionGroup, defaultTopicQueueNums,
-                bytes, fileReservedHours, commitLogSegmentSize, registerInterval, offsetPersistInterval,
-                clientIdleTimeout, shutdownGrace, ioThreads, pullCaps, sendOnIoThread, diskMaxUsedSpaceRatio,
-                flowLimits, slave);
+        return edit(c -> c.maxMessageSize = bytes);
     }
 
     public BrokerSettings withSendOnIoThread(boolean inline) {
-        return new BrokerSettings(clusterName, brokerName, brokerId, role, flushMode, storePath, host, port, haPort,
-                namesrvAddr, advertisedHost, autoCreateTopic, autoCreateSubscriptionGroup, defaultTopicQueueNums,
-                maxMessageSize, fileReservedHours, commitLogSegmentSize, registerInterval, offsetPersistInterval,
-                clientIdleTimeout, shutdownGrace, ioThreads, pullCaps, inline, diskMaxUsedSpaceRatio,
-                flowLimits, slave);
+        return edit(c -> c.sendOnIoThread = inline);
     }
 
     public BrokerSettings withDiskMaxUsedSpaceRatio(int percent) {
-        return new BrokerSettings(clusterName, brokerName, brokerId, role, flushMode, storePath, host, port, haPort,
-                namesrvAddr, advertisedHost, autoCreateTopic, autoCreateSubscriptionGroup, defaultTopicQueueNums,
-                maxMessageSize, fileReservedHours, commitLogSegmentSize, registerInterval, offsetPersistInterval,
-                clientIdleTimeout, shutdownGrace, ioThreads, pullCaps, sendOnIoThread, percent,
-                flowLimits, slave);
+        return edit(c -> c.diskMaxUsedSpaceRatio = percent);
     }
 
     public BrokerSettings withFlowLimits(FlowLimits limits) {
-        return new BrokerSettings(clusterName, brokerName, brokerId, role, flushMode, storePath, host, port, haPort,
-                namesrvAddr, advertisedHost, autoCreateTopic, autoCreateSubscriptionGroup, defaultTopicQueueNums,
-                maxMessageSize, fileReservedHours, commitLogSegmentSize, registerInterval, offsetPersistInterval,
-                clientIdleTimeout, shutdownGrace, ioThreads, pullCaps, sendOnIoThread, diskMaxUsedSpaceRatio,
-                limits, slave);
+        return edit(c -> c.flowLimits = limits);
     }
 
     public BrokerSettings withPullCaps(PullTransferCaps caps) {
-        return new BrokerSettings(clusterName, brokerName, brokerId, role, flushMode, storePath, host, port, haPort,
-                namesrvAddr, advertisedHost, autoCreateTopic, autoCreateSubscriptionGroup, defaultTopicQueueNums,
-                maxMessageSize, fileReservedHours, commitLogSegmentSize, registerInterval, offsetPersistInterval,
-                clientIdleTimeout, shutdownGrace, ioThreads, caps, sendOnIoThread, diskMaxUsedSpaceRatio,
-                flowLimits, slave);
+        return edit(c -> c.pullCaps = caps);
     }
 
     /** The same broker as slave {@code id} (≥ 1) of its group, with {@code newHaPort}. */
     public BrokerSettings asSlave(long id, int newHaPort) {
-        return new BrokerSettings(clusterName, brokerName, id, BrokerRole.SLAVE, flushMode, storePath, host, port,
-                newHaPort, namesrvAddr, advertisedHost, autoCreateTopic, autoCreateSubscriptionGroup,
-                defaultTopicQueueNums, maxMessageSize, fileReservedHours, commitLogSegmentSize, registerInterval,
-                offsetPersistInterval, clientIdleTimeout, shutdownGrace, ioThreads, pullCaps, sendOnIoThread,
-                diskMaxUsedSpaceRatio, flowLimits, slave);
+        return edit(c -> {
+            c.brokerId = id;
+            c.role = BrokerRole.SLAVE;
+            c.haPort = newHaPort;
+        });
     }
 
     public BrokerSettings withSlave(SlaveSettings newSlave) {
-        return new BrokerSettings(clusterName, brokerName, brokerId, role, flushMode, storePath, host, port, haPort,
-                namesrvAddr, advertisedHost, autoCreateTopic, autoCreateSubscriptionGroup, defaultTopicQueueNums,
-                maxMessageSize, fileReservedHours, commitLogSegmentSize, registerInterval, offsetPersistInterval,
-                clientIdleTimeout, shutdownGrace, ioThreads, pullCaps, sendOnIoThread, diskMaxUsedSpaceRatio, flowLimits,
-                newSlave);
+        return edit(c -> c.slave = newSlave);
+    }
+
+    public BrokerSettings withDelayLevels(DelayLevels levels) {
+        return edit(c -> c.delayLevels = levels);
+    }
+
+    private BrokerSettings edit(java.util.function.Consumer<Copy> change) {
+        Copy copy = new Copy(this);
+        change.accept(copy);
+        return copy.build();
+    }
+
+    /** A mutable copy for the withers; the record's constructor checks the result. */
+    private static final class Copy {
+        String clusterName;
+        String brokerName;
+        long brokerId;
+        BrokerRole role;
+        FlushMode flushMode;
+        Path storePath;
+        String host;
+        int port;
+        int haPort;
+        String namesrvAddr;
+        String advertisedHost;
+        boolean autoCreateTopic;
+        boolean autoCreateSubscriptionGroup;
+        int defaultTopicQueueNums;
+        int maxMessageSize;
+        int fileReservedHours;
+        int commitLogSegmentSize;
+        Duration registerInterval;
+        Duration offsetPersistInterval;
+        Duration clientIdleTimeout;
+        Duration shutdownGrace;
+        int ioThreads;
+        PullTransferCaps pullCaps;
+        boolean sendOnIoThread;
+        int diskMaxUsedSpaceRatio;
+        FlowLimits flowLimits;
+        SlaveSettings slave;
+        DelayLevels delayLevels;
+
+        Copy(BrokerSettings s) {
+            clusterName = s.clusterName;
+            brokerName = s.brokerName;
+            brokerId = s.brokerId;
+            role = s.role;
+            flushMode = s.flushMode;
+            storePath = s.storePath;
+            host = s.host;
+            port = s.port;
+            haPort = s.haPort;
+            namesrvAddr = s.namesrvAddr;
+            advertisedHost = s.advertisedHost;
+            autoCreateTopic = s.autoCreateTopic;
+            autoCreateSubscriptionGroup = s.autoCreateSubscriptionGroup;
+            defaultTopicQueueNums = s.defaultTopicQueueNums;
+            maxMessageSize = s.maxMessageSize;
+            fileReservedHours = s.fileReservedHours;
+            commitLogSegmentSize = s.commitLogSegmentSize;
+            registerInterval = s.registerInterval;
+            offsetPersistInterval = s.offsetPersistInterval;
+            clientIdleTimeout = s.clientIdleTimeout;
+            shutdownGrace = s.shutdownGrace;
+            ioThreads = s.ioThreads;
+            pullCaps = s.pullCaps;
+            sendOnIoThread = s.sendOnIoThread;
+            diskMaxUsedSpaceRatio = s.diskMaxUsedSpaceRatio;
+            flowLimits = s.flowLimits;
+            slave = s.slave;
+            delayLevels = s.delayLevels;
+        }
+
+        BrokerSettings build() {
+            return new BrokerSettings(clusterName, brokerName, brokerId, role, flushMode, storePath, host, port, haPort,
+                    namesrvAddr, advertisedHost, autoCreateTopic, autoCreateSubscriptionGroup, defaultTopicQueueNums,
+                    maxMessageSize, fileReservedHours, commitLogSegmentSize, registerInterval, offsetPersistInterval,
+                    clientIdleTimeout, shutdownGrace, ioThreads, pullCaps, sendOnIoThread, diskMaxUsedSpaceRatio,
+                    flowLimits, slave, delayLevels);
+        }
     }
 
     public boolean isMaster() {

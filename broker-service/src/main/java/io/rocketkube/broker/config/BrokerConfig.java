@@ -162,4 +162,11 @@ public interface BrokerConfig {
     /** How often a slave copies topics, groups and consumer offsets from its master (RocketMQ: 10 s). */
     @WithDefault("10s")
     Duration slaveSyncInterval();
+
+    /**
+     * The delay of each message delay level, level 1 first: RocketMQ's {@code messageDelayLevel} format
+     * (a number and a unit s, m, h or d per level, space-separated). A level above the last is clamped to it.
+     */
+    @WithDefault("1s 5s 10s 30s 1m 2m 3m 4m 5m 6m 7m 8m 9m 10m 20m 30m 1h 2h")
+    String messageDelayLevel();
 }

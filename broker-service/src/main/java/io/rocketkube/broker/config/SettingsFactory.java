@@ -4,6 +4,7 @@ import io.rocketkube.broker.BrokerRole;
 import io.rocketkube.broker.BrokerSettings;
 import io.rocketkube.broker.FlowLimits;
 import io.rocketkube.broker.processor.PullTransferCaps;
+import io.rocketkube.broker.schedule.DelayLevels;
 import io.rocketkube.broker.slave.SlaveSettings;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -38,7 +39,8 @@ public final class SettingsFactory {
                 c.diskMaxUsedSpaceRatio(),
                 new FlowLimits(c.maxQueuedRequestBytes(), c.maxQueuedRequestBytesPerConnection(), c.maxHeldPulls(),
                         c.maxHeldPullsPerConnection()),
-                new SlaveSettings(c.masterAddress(), c.slaveReadEnable(), c.slaveSyncInterval()));
+                new SlaveSettings(c.masterAddress(), c.slaveReadEnable(), c.slaveSyncInterval()),
+                DelayLevels.parse(c.messageDelayLevel()));
     }
 
     static PullTransferCaps pullCaps(BrokerConfig c) {

@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 
 /**
  * GET_BROKER_RUNTIME_INFO (§5.11): the keys mqadmin clusterList and brokerStatus read. GET_BROKER_CONFIG is
@@ -30,9 +31,17 @@ public final class BrokerInfoProcessor implements RequestProcessor {
     private final RequestQueues queues;
     private final Clock clock;
     private final long bootTimestamp;
+    /** Keys other parts of the broker add (the schedule's offsets). */
+    private final Supplier<Map<String, String>> extra;
 
     public BrokerInfoProcessor(BrokerSettings settings, MessageStore store, BrokerStats stats,
                                RequestQueues queues, Clock clock) {
+        this(settings, store, stats, queues, clock, Map::of);
+    }
+
+    public BrokerInfoProcessor(BrokerSettings settings, MessageStore store, BrokerStats stats,
+                               RequestQueues queues, Clock clock, Supplier<Map<String, String>> extra) {
+        this.extra = extra;
         this.settings = settings;
         this.store = store;
         this.stats = stats;
@@ -79,6 +88,7 @@ public final class BrokerInfoProcessor implements RequestProcessor {
         t.put("msgGetTotalTodayNow", String.valueOf(stats.getTotal()));
         t.put("brokerRole", settings.role().name());
         t.put("flushMode", settings.flushMode().name());
+        t.putAll(extra.get());
         return t;
     }
 

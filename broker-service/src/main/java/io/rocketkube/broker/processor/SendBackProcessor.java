@@ -24,6 +24,7 @@ import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.UnaryOperator;
 
 /**
  * CONSUMER_SEND_MSG_BACK (§5.6): a message the consumer failed goes to the group's retry topic, or to its
@@ -34,8 +35,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * SYNC_FLUSH the answer waits for the flush exactly as a send does, and a flush that times out is answered
  * FLUSH_DISK_TIMEOUT (the consumer then retries the send-back, or consumes again locally).
  *
- * <p>Delay levels are recorded in the {@code DELAY} property but not waited for: this broker has no
- * schedule service yet, so a retry is redelivered on the consumer's next pull.
+ * <p>A retry carries the delay level {@code 3 + reconsumeTimes} (or the level the client asked for) in its
+ * {@code DELAY} property, and {@code route} (the schedule router) stores it in SCHEDULE_TOPIC_XXXX, so it
+ * reaches the retry topic only when due: the back-off RocketMQ consumers rely on (10 s, 30 s, 1 m, ...).
  */
 public final class SendBackProcessor implements RequestProcessor {
     private static final int VERSION_HONOURING_MAX_RECONSUME = 121;
@@ -45,9 +47,18 @@ public final class SendBackProcessor implements RequestProcessor {
     private final TopicConfigManager topics;
     private final SubscriptionGroupManager groups;
     private final InetSocketAddress storeHost;
+    /** Sends the delayed retry through the schedule topic; identity by default. */
+    private final UnaryOperator<MessageRecordRequest> route;
 
     public SendBackProcessor(BrokerSettings settings, MessageStore store, TopicConfigManager topics,
                              SubscriptionGroupManager groups, InetSocketAddress storeHost) {
+        this(settings, store, topics, groups, storeHost, UnaryOperator.identity());
+    }
+
+    public SendBackProcessor(BrokerSettings settings, MessageStore store, TopicConfigManager topics,
+                             SubscriptionGroupManager groups, InetSocketAddress storeHost,
+                             UnaryOperator<MessageRecordRequest> route) {
+        this.route = route;
         this.settings = settings;
         this.store = store;
         this.topics = topics;
@@ -109,7 +120,7 @@ public final class SendBackProcessor implements RequestProcessor {
                 .tagsCode(SendMessageProcessor.tagsCode(tags))
                 .uniqKey(properties.get(MessageProperties.UNIQ_CLIENT_MESSAGE_ID_KEYIDX))
                 .waitStoreMsgOk(true).build();
-        return store.put(retry).thenApply(result -> switch (result.status()) {
+        return store.put(route.apply(retry)).thenApply(result -> switch (result.status()) {
             case PUT_OK -> request.response(ResponseCode.SUCCESS);
             // Stored but not yet durable: said as such, like a send.
             case FLUSH_DISK_TIMEOUT -> request.response(ResponseCode.FLUSH_DISK_TIMEOUT,

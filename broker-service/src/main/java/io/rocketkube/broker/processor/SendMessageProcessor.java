@@ -2,6 +2,7 @@ package io.rocketkube.broker.processor;
 
 import io.netty.channel.Channel;
 import io.rocketkube.broker.BrokerSettings;
+import io.rocketkube.broker.schedule.ScheduleRouter;
 import io.rocketkube.broker.stats.BrokerStats;
 import io.rocketkube.client.message.BatchBodyDecoder;
 import io.rocketkube.client.message.MessageProperties;
@@ -26,6 +27,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.UnaryOperator;
 
 /**
  * SEND_MESSAGE, SEND_MESSAGE_V2 and SEND_BATCH_MESSAGE (remoting-protocol.md §5.2). Validates everything
@@ -42,9 +44,18 @@ public final class SendMessageProcessor implements RequestProcessor {
     private final BrokerStats stats;
     private final InetSocketAddress storeHost;
     private final Executor sendPool;
+    /** Reroutes a record before it is stored (delayed messages to the schedule topic); identity by default. */
+    private final UnaryOperator<MessageRecordRequest> route;
 
     SendMessageProcessor(BrokerSettings settings, MessageStore store, SendTarget target, SendGate gate,
                          BrokerStats stats, InetSocketAddress storeHost, Executor sendPool) {
+        this(settings, store, target, gate, stats, storeHost, sendPool, UnaryOperator.identity());
+    }
+
+    SendMessageProcessor(BrokerSettings settings, MessageStore store, SendTarget target, SendGate gate,
+                         BrokerStats stats, InetSocketAddress storeHost, Executor sendPool,
+                         UnaryOperator<MessageRecordRequest> route) {
+        this.route = route;
         this.sendPool = sendPool;
         this.settings = settings;
         this.store = store;
@@ -61,6 +72,16 @@ public final class SendMessageProcessor implements RequestProcessor {
                                               Executor sendPool) {
         return new SendMessageProcessor(settings, store, new SendTarget(topics, groups, settings.autoCreateTopic()),
                 gate, stats, storeHost, sendPool);
+    }
+
+    /** As {@link #create}, with every single message passed through {@code route} before it is stored. */
+    public static SendMessageProcessor create(BrokerSettings settings, MessageStore store,
+                                              io.rocketkube.broker.topic.TopicConfigManager topics,
+                                              io.rocketkube.broker.group.SubscriptionGroupManager groups,
+                                              SendGate gate, BrokerStats stats, InetSocketAddress storeHost,
+                                              Executor sendPool, UnaryOperator<MessageRecordRequest> route) {
+        return new SendMessageProcessor(settings, store, new SendTarget(topics, groups, settings.autoCreateTopic()),
+                gate, stats, storeHost, sendPool, route);
     }
 
     /**
@@ -111,7 +132,7 @@ public final class SendMessageProcessor implements RequestProcessor {
                 if (result.status().isStored()) {
                     stats.recordPut(result.messageCount(), bodyBytes, System.nanoTime() - started);
                 }
-                return response(request, result, records.get(0).queueId());
+                return response(request, result, ScheduleRouter.requestedQueueId(records.get(0)));
             });
         } catch (RuntimeException e) {
             gate.leave();
@@ -149,13 +170,13 @@ public final class SendMessageProcessor implements RequestProcessor {
         boolean wait = !"false".equals(properties.remove(MessageProperties.WAIT_STORE_MSG_OK));
         properties.put(MessageProperties.CLUSTER, settings.clusterName());
         String encoded = encodeProperties(properties);
-        return MessageRecordRequest.builder(where.topic(), where.queueId(), ByteBuffer.wrap(body))
+        return route.apply(MessageRecordRequest.builder(where.topic(), where.queueId(), ByteBuffer.wrap(body))
                 .flag(header.flag()).sysFlag(header.sysFlag()).bornTimestamp(header.bornTimestamp()).bornHost(bornHost)
                 .properties(encoded).reconsumeTimes(header.reconsumeTimes())
                 .tagsCode(tagsCode(properties.get(MessageProperties.TAGS)))
                 .keys(keys(properties.get(MessageProperties.KEYS)))
                 .uniqKey(properties.get(MessageProperties.UNIQ_CLIENT_MESSAGE_ID_KEYIDX))
-                .waitStoreMsgOk(wait).build();
+                .waitStoreMsgOk(wait).build());
     }
 
     private List<MessageRecordRequest> batchRecords(SendRequestHeader header, byte[] body, InetSocketAddress bornHost,
@@ -164,6 +185,7 @@ public final class SendMessageProcessor implements RequestProcessor {
             throw Responses.reject(ResponseCode.MESSAGE_ILLEGAL, "batch request does not support retry group "
                     + header.topic());
         }
+        ScheduleRouter.checkBatchProperties(header.properties());
         BatchBodyDecoder.Result decoded = BatchBodyDecoder.decode(ByteBuffer.wrap(body));
         if (decoded instanceof BatchBodyDecoder.Result.Malformed malformed) {
             throw Responses.reject(ResponseCode.MESSAGE_ILLEGAL, "malformed batch body: " + malformed.reason());

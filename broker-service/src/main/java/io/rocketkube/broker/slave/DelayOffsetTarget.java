@@ -2,8 +2,8 @@ package io.rocketkube.broker.slave;
 
 /**
  * Where a slave puts its master's delay-level offsets (GET_ALL_DELAY_OFFSET's body, the reference's
- * {@code delayOffset.json}: {@code {"offsetTable":{1:0,2:17}}}). The schedule service that owns them is not
- * part of this broker yet; until it is, {@link #NONE} drops them.
+ * {@code delayOffset.json}: {@code {"offsetTable":{1:0,2:17}}}). A broker hands them to
+ * the delay-level positions table ({@code schedule.DelayOffsetTable::applyFromMaster}); {@link #NONE} drops them.
  */
 @FunctionalInterface
 public interface DelayOffsetTarget {

@@ -121,7 +121,10 @@ class SendBackDurabilityTest {
         await("no answer while the flush is held").during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2))
                 .until(() -> !answer.isDone());
         Held retry = held.poll(10, TimeUnit.SECONDS);
-        assertThat(retry.request().topic()).isEqualTo("%RETRY%CG_SENDBACK");
+        // The retry waits out its delay level in the schedule topic, bound for the retry topic.
+        assertThat(retry.request().topic()).isEqualTo("SCHEDULE_TOPIC_XXXX");
+        assertThat(io.rocketkube.client.message.PropertiesCodec.find(retry.request().properties(), "REAL_TOPIC"))
+                .isEqualTo("%RETRY%CG_SENDBACK");
         retry.stored().thenAccept(retry.answer()::complete);
         RemotingCommand response = answer.get(10, TimeUnit.SECONDS);
         assertThat(response.code()).isEqualTo(ResponseCode.SUCCESS);
