@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import io.rocketkube.broker.client.ConsumerIdsChangedNotifier;
 import io.rocketkube.broker.client.ConsumerManager;
 import io.rocketkube.broker.client.ProducerManager;
+import io.rocketkube.broker.filter.ConsumerFilters;
 import io.rocketkube.broker.group.SubscriptionGroupManager;
 import io.rocketkube.broker.longpoll.PullRequestHoldService;
 import io.rocketkube.broker.offset.ConsumerOffsetManager;
@@ -12,6 +13,7 @@ import io.rocketkube.broker.persist.BrokerFiles;
 import io.rocketkube.broker.processor.BrokerConfigProcessor;
 import io.rocketkube.broker.processor.BrokerInfoProcessor;
 import io.rocketkube.broker.processor.BrokerPermissionCheck;
+import io.rocketkube.broker.processor.ClientConfigCheckProcessor;
 import io.rocketkube.broker.processor.ClientManageProcessor;
 import io.rocketkube.broker.processor.ConnectionAdminProcessor;
 import io.rocketkube.broker.processor.ConsumerOffsetProcessor;
@@ -153,6 +155,7 @@ public final class Broker implements AutoCloseable {
 
     private ProcessorRegistry registry(InetSocketAddress storeHost, BrokerStats stats) {
         ProcessorRegistry registry = new ProcessorRegistry();
+        ConsumerFilters filters = new ConsumerFilters(settings.enablePropertyFilter());
         SendMessageProcessor send = SendMessageProcessor.create(settings, store, topics, groups, sendGate, stats, storeHost,
                 executors.send);
         registry.register(new int[] {RequestCode.SEND_MESSAGE, RequestCode.SEND_MESSAGE_V2, RequestCode.SEND_BATCH_MESSAGE},
@@ -160,10 +163,12 @@ public final class Broker implements AutoCloseable {
         registry.register(RequestCode.CONSUMER_SEND_MSG_BACK,
                 writable(new SendBackProcessor(settings, store, topics, groups, storeHost)), executors.send);
         registry.register(new int[] {RequestCode.PULL_MESSAGE, RequestCode.LITE_PULL_MESSAGE},
-                readable(new PullMessageProcessor(settings, store, topics, groups, consumers, offsets, holds, stats, executors.pull)),
+                readable(new PullMessageProcessor(settings, store, topics, groups, consumers, offsets, holds, stats, executors.pull,
+                        filters)),
                 executors.pull);
         registry.register(ClientManageProcessor.CODES,
-                new ClientManageProcessor(consumers, producers, groups, topics, clock), executors.client);
+                new ClientManageProcessor(consumers, producers, groups, topics, clock, filters), executors.client);
+        registry.register(ClientConfigCheckProcessor.CODES, new ClientConfigCheckProcessor(filters), executors.client);
         registry.register(ConsumerOffsetProcessor.CODES, new ConsumerOffsetProcessor(offsets, topics, store),
                 executors.client);
         registry.register(QueueOffsetProcessor.CODES, new QueueOffsetProcessor(store), executors.client);

@@ -22,6 +22,7 @@ import java.util.Objects;
  * @param diskMaxUsedSpaceRatio sends are refused (SERVICE_NOT_AVAILABLE, "disk is full") once the store's
  *                             file system is more than this percent used (1..100)
  * @param flowLimits           caps on queued request bytes and held pulls
+ * @param enablePropertyFilter whether SQL92 subscriptions are served (RocketMQ's {@code enablePropertyFilter})
  */
 public record BrokerSettings(
         String clusterName,
@@ -49,7 +50,8 @@ public record BrokerSettings(
         PullTransferCaps pullCaps,
         boolean sendOnIoThread,
         int diskMaxUsedSpaceRatio,
-        FlowLimits flowLimits) {
+        FlowLimits flowLimits,
+        boolean enablePropertyFilter) {
 
     public BrokerSettings {
         Objects.requireNonNull(clusterName, "clusterName");
@@ -79,63 +81,71 @@ public record BrokerSettings(
         return new BrokerSettings("DefaultCluster", "broker-a", 0, BrokerRole.ASYNC_MASTER, FlushMode.ASYNC_FLUSH,
                 storePath, host, 0, 0, namesrvAddr, host, true, true, 8, 4 * 1024 * 1024, 72, 64 * 1024 * 1024,
                 Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ofSeconds(120), Duration.ofSeconds(5), 2,
-                PullTransferCaps.defaults(), true, 75, FlowLimits.defaults());
+                PullTransferCaps.defaults(), true, 75, FlowLimits.defaults(), true);
     }
 
     public BrokerSettings withPort(int newPort) {
         return new BrokerSettings(clusterName, brokerName, brokerId, role, flushMode, storePath, host, newPort, haPort,
                 namesrvAddr, advertisedHost, autoCreateTopic, autoCreateSubscriptionGroup, defaultTopicQueueNums,
                 maxMessageSize, fileReservedHours, commitLogSegmentSize, registerInterval, offsetPersistInterval,
-                clientIdleTimeout, shutdownGrace, ioThreads, pullCaps, sendOnIoThread, diskMaxUsedSpaceRatio, flowLimits);
+                clientIdleTimeout, shutdownGrace, ioThreads, pullCaps, sendOnIoThread, diskMaxUsedSpaceRatio, flowLimits, enablePropertyFilter);
     }
 
     public BrokerSettings withFlushMode(FlushMode mode) {
         return new BrokerSettings(clusterName, brokerName, brokerId, role, mode, storePath, host, port, haPort,
                 namesrvAddr, advertisedHost, autoCreateTopic, autoCreateSubscriptionGroup, defaultTopicQueueNums,
                 maxMessageSize, fileReservedHours, commitLogSegmentSize, registerInterval, offsetPersistInterval,
-                clientIdleTimeout, shutdownGrace, ioThreads, pullCaps, sendOnIoThread, diskMaxUsedSpaceRatio, flowLimits);
+                clientIdleTimeout, shutdownGrace, ioThreads, pullCaps, sendOnIoThread, diskMaxUsedSpaceRatio, flowLimits, enablePropertyFilter);
     }
 
     public BrokerSettings withAutoCreate(boolean topics, boolean groups) {
         return new BrokerSettings(clusterName, brokerName, brokerId, role, flushMode, storePath, host, port, haPort,
                 namesrvAddr, advertisedHost, topics, groups, defaultTopicQueueNums,
                 maxMessageSize, fileReservedHours, commitLogSegmentSize, registerInterval, offsetPersistInterval,
-                clientIdleTimeout, shutdownGrace, ioThreads, pullCaps, sendOnIoThread, diskMaxUsedSpaceRatio, flowLimits);
+                clientIdleTimeout, shutdownGrace, ioThreads, pullCaps, sendOnIoThread, diskMaxUsedSpaceRatio, flowLimits, enablePropertyFilter);
     }
 
     public BrokerSettings withMaxMessageSize(int bytes) {
         return new BrokerSettings(clusterName, brokerName, brokerId, role, flushMode, storePath, host, port, haPort,
                 namesrvAddr, advertisedHost, autoCreateTopic, autoCreateSubscriptionGroup, defaultTopicQueueNums,
                 bytes, fileReservedHours, commitLogSegmentSize, registerInterval, offsetPersistInterval,
-                clientIdleTimeout, shutdownGrace, ioThreads, pullCaps, sendOnIoThread, diskMaxUsedSpaceRatio, flowLimits);
+                clientIdleTimeout, shutdownGrace, ioThreads, pullCaps, sendOnIoThread, diskMaxUsedSpaceRatio, flowLimits, enablePropertyFilter);
     }
 
     public BrokerSettings withSendOnIoThread(boolean inline) {
         return new BrokerSettings(clusterName, brokerName, brokerId, role, flushMode, storePath, host, port, haPort,
                 namesrvAddr, advertisedHost, autoCreateTopic, autoCreateSubscriptionGroup, defaultTopicQueueNums,
                 maxMessageSize, fileReservedHours, commitLogSegmentSize, registerInterval, offsetPersistInterval,
-                clientIdleTimeout, shutdownGrace, ioThreads, pullCaps, inline, diskMaxUsedSpaceRatio, flowLimits);
+                clientIdleTimeout, shutdownGrace, ioThreads, pullCaps, inline, diskMaxUsedSpaceRatio, flowLimits, enablePropertyFilter);
     }
 
     public BrokerSettings withDiskMaxUsedSpaceRatio(int percent) {
         return new BrokerSettings(clusterName, brokerName, brokerId, role, flushMode, storePath, host, port, haPort,
                 namesrvAddr, advertisedHost, autoCreateTopic, autoCreateSubscriptionGroup, defaultTopicQueueNums,
                 maxMessageSize, fileReservedHours, commitLogSegmentSize, registerInterval, offsetPersistInterval,
-                clientIdleTimeout, shutdownGrace, ioThreads, pullCaps, sendOnIoThread, percent, flowLimits);
+                clientIdleTimeout, shutdownGrace, ioThreads, pullCaps, sendOnIoThread, percent, flowLimits, enablePropertyFilter);
     }
 
     public BrokerSettings withFlowLimits(FlowLimits limits) {
         return new BrokerSettings(clusterName, brokerName, brokerId, role, flushMode, storePath, host, port, haPort,
                 namesrvAddr, advertisedHost, autoCreateTopic, autoCreateSubscriptionGroup, defaultTopicQueueNums,
                 maxMessageSize, fileReservedHours, commitLogSegmentSize, registerInterval, offsetPersistInterval,
-                clientIdleTimeout, shutdownGrace, ioThreads, pullCaps, sendOnIoThread, diskMaxUsedSpaceRatio, limits);
+                clientIdleTimeout, shutdownGrace, ioThreads, pullCaps, sendOnIoThread, diskMaxUsedSpaceRatio, limits, enablePropertyFilter);
     }
 
     public BrokerSettings withPullCaps(PullTransferCaps caps) {
         return new BrokerSettings(clusterName, brokerName, brokerId, role, flushMode, storePath, host, port, haPort,
                 namesrvAddr, advertisedHost, autoCreateTopic, autoCreateSubscriptionGroup, defaultTopicQueueNums,
                 maxMessageSize, fileReservedHours, commitLogSegmentSize, registerInterval, offsetPersistInterval,
-                clientIdleTimeout, shutdownGrace, ioThreads, caps, sendOnIoThread, diskMaxUsedSpaceRatio, flowLimits);
+                clientIdleTimeout, shutdownGrace, ioThreads, caps, sendOnIoThread, diskMaxUsedSpaceRatio, flowLimits, enablePropertyFilter);
+    }
+
+    public BrokerSettings withEnablePropertyFilter(boolean enabled) {
+        return new BrokerSettings(clusterName, brokerName, brokerId, role, flushMode, storePath, host, port, haPort,
+                namesrvAddr, advertisedHost, autoCreateTopic, autoCreateSubscriptionGroup, defaultTopicQueueNums,
+                maxMessageSize, fileReservedHours, commitLogSegmentSize, registerInterval, offsetPersistInterval,
+                clientIdleTimeout, shutdownGrace, ioThreads, pullCaps, sendOnIoThread, diskMaxUsedSpaceRatio, flowLimits,
+                enabled);
     }
 
     public boolean isMaster() {

@@ -145,4 +145,11 @@ public interface BrokerConfig {
     /** Long-poll pulls one connection may have parked. */
     @WithDefault("1024")
     int maxHeldPullsPerConnection();
+
+    /**
+     * Whether SQL92 subscriptions are served (RocketMQ's {@code enablePropertyFilter}); off, CHECK_CLIENT_CONFIG
+     * and their pulls answer SYSTEM_ERROR as RocketMQ does.
+     */
+    @WithDefault("true")
+    boolean enablePropertyFilter();
 }

@@ -36,7 +36,8 @@ public final class SettingsFactory {
                 c.clientIdleTimeout(), c.shutdownGrace(), c.ioThreads(), pullCaps(c), c.sendOnIoThread(),
                 c.diskMaxUsedSpaceRatio(),
                 new FlowLimits(c.maxQueuedRequestBytes(), c.maxQueuedRequestBytesPerConnection(), c.maxHeldPulls(),
-                        c.maxHeldPullsPerConnection()));
+                        c.maxHeldPullsPerConnection()),
+                c.enablePropertyFilter());
     }
 
     static PullTransferCaps pullCaps(BrokerConfig c) {

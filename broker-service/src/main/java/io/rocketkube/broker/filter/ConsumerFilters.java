@@ -108,7 +108,7 @@ public final class ConsumerFilters {
         if (!compiled.ok()) {
             if (fromRequest) {
                 throw new RequestRejectedException(ResponseCode.SUBSCRIPTION_PARSE_FAILED,
-                        "parse the consumer's subscription[" + expression + "] failed, group: " + group + ": "
+                        "parse the consumer's subscription[" + abbreviated(expression) + "] failed, group: " + group + ": "
                                 + compiled.error());
             }
             throw new RequestRejectedException(ResponseCode.FILTER_DATA_NOT_EXIST,
@@ -120,5 +120,13 @@ public final class ConsumerFilters {
                     "The broker does not support consumer to filter message by " + EXPRESSION_SQL92);
         }
         return compiled.filter();
+    }
+
+    /** An expression short enough to echo in a remark: a hostile one may be as long as a frame. */
+    static String abbreviated(String expression) {
+        if (expression == null || expression.length() <= 120) {
+            return expression;
+        }
+        return expression.substring(0, 120) + "...(" + expression.length() + " chars)";
     }
 }
