@@ -22,6 +22,7 @@ import io.rocketkube.broker.processor.MessageQueryProcessor;
 import io.rocketkube.broker.processor.OffsetTableProcessor;
 import io.rocketkube.broker.processor.PullMessageProcessor;
 import io.rocketkube.broker.processor.QueueOffsetProcessor;
+import io.rocketkube.broker.processor.ReplyMessageProcessor;
 import io.rocketkube.broker.processor.SendBackProcessor;
 import io.rocketkube.broker.processor.SendGate;
 import io.rocketkube.broker.processor.SendMessageProcessor;
@@ -29,6 +30,7 @@ import io.rocketkube.broker.processor.StatsAdminProcessor;
 import io.rocketkube.broker.processor.SubscriptionGroupAdminProcessor;
 import io.rocketkube.broker.processor.TopicAdminProcessor;
 import io.rocketkube.broker.registration.MasterAddress;
+import io.rocketkube.broker.reply.ReplyPusher;
 import io.rocketkube.broker.registration.NameServerAddresses;
 import io.rocketkube.broker.registration.NameServerRegistrar;
 import io.rocketkube.broker.runtime.RuntimeConfig;
@@ -162,6 +164,10 @@ public final class Broker implements AutoCloseable {
                 writable(send), executors.send);
         registry.register(RequestCode.CONSUMER_SEND_MSG_BACK,
                 writable(new SendBackProcessor(settings, store, topics, groups, storeHost)), executors.send);
+        ReplyPusher replies = new ReplyPusher(producers, (channel, push, timeout) -> server.invokeAsync(channel, push, timeout),
+                storeHost, clock);
+        registry.register(ReplyMessageProcessor.CODES, writable(new ReplyMessageProcessor(settings, store, topics, groups,
+                replies, storeHost)), executors.send);
         registry.register(new int[] {RequestCode.PULL_MESSAGE, RequestCode.LITE_PULL_MESSAGE},
                 readable(new PullMessageProcessor(settings, store, topics, groups, consumers, offsets, holds, stats, executors.pull,
                         filters)),
