@@ -48,7 +48,7 @@ class SqlFilterPullBenchmark {
             while (store.maxOffset(TOPIC, 0) < MESSAGES) {
                 Thread.onSpinWait();
             }
-            for (int round = 0; round < 3; round++) {
+            for (int round = 0; round < Integer.getInteger("bench.rounds", 3); round++) {
                 run(store, "no filter", MessageFilter.ALL);
                 run(store, "a >= 0 (all)", sql("a >= 0"));
                 run(store, "a > 4 AND b = 'x' (half of half)", sql("a > 4 AND b = 'x'"));
