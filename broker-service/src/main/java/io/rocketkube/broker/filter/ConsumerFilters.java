@@ -57,13 +57,21 @@ public final class ConsumerFilters {
         return enabled;
     }
 
-    /** Compiles the SQL92 subscriptions of a heartbeat's consumer group; a bad one is logged, not thrown. */
+    /**
+     * Compiles the SQL92 subscriptions of a heartbeat's consumer group that changed since the last one; a bad
+     * one is logged (once per change, not every 30 s heartbeat), not thrown.
+     */
     public void register(String group, Collection<SubscriptionData> subscriptions) {
         for (SubscriptionData subscription : subscriptions) {
             if (!isSql92(subscription.expressionType())) {
                 continue;
             }
-            Compiled compiled = compiled(group, subscription.topic(), subscription.subString());
+            String expression = subscription.subString() == null ? "" : subscription.subString();
+            Compiled known = table.get(new Key(group, subscription.topic()));
+            if (known != null && known.expression().equals(expression)) {
+                continue;
+            }
+            Compiled compiled = compiled(group, subscription.topic(), expression);
             if (!compiled.ok()) {
                 LOG.warn("consumer group {} subscribes topic {} with a SQL92 selector that does not compile, its "
                         + "pulls will be refused: {}", group, subscription.topic(), compiled.error());
@@ -72,7 +80,8 @@ public final class ConsumerFilters {
     }
 
     /** The compiled form of {@code expression} for (group, topic), from the table when it is the same text. */
-    public Compiled compiled(String group, String topic, String expression) {
+    public Compiled compiled(String group, String topic, String rawExpression) {
+        String expression = rawExpression == null ? "" : rawExpression;
         Key key = new Key(group, topic);
         Compiled known = table.get(key);
         if (known != null && known.expression().equals(expression)) {
