@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import io.rocketkube.broker.client.ConsumerIdsChangedNotifier;
 import io.rocketkube.broker.client.ConsumerManager;
 import io.rocketkube.broker.client.ProducerManager;
+import io.rocketkube.broker.filter.ConsumerFilters;
 import io.rocketkube.broker.group.SubscriptionGroupManager;
 import io.rocketkube.broker.longpoll.PullRequestHoldService;
 import io.rocketkube.broker.offset.ConsumerOffsetManager;
@@ -12,6 +13,7 @@ import io.rocketkube.broker.persist.BrokerFiles;
 import io.rocketkube.broker.processor.BrokerConfigProcessor;
 import io.rocketkube.broker.processor.BrokerInfoProcessor;
 import io.rocketkube.broker.processor.BrokerPermissionCheck;
+import io.rocketkube.broker.processor.ClientConfigCheckProcessor;
 import io.rocketkube.broker.processor.ClientManageProcessor;
 import io.rocketkube.broker.processor.ConnectionAdminProcessor;
 import io.rocketkube.broker.processor.ConsumerOffsetProcessor;
@@ -20,6 +22,7 @@ import io.rocketkube.broker.processor.MessageQueryProcessor;
 import io.rocketkube.broker.processor.OffsetTableProcessor;
 import io.rocketkube.broker.processor.PullMessageProcessor;
 import io.rocketkube.broker.processor.QueueOffsetProcessor;
+import io.rocketkube.broker.processor.ReplyMessageProcessor;
 import io.rocketkube.broker.processor.SendBackProcessor;
 import io.rocketkube.broker.processor.SendGate;
 import io.rocketkube.broker.processor.SendMessageProcessor;
@@ -27,6 +30,7 @@ import io.rocketkube.broker.processor.StatsAdminProcessor;
 import io.rocketkube.broker.processor.SubscriptionGroupAdminProcessor;
 import io.rocketkube.broker.processor.TopicAdminProcessor;
 import io.rocketkube.broker.registration.MasterAddress;
+import io.rocketkube.broker.reply.ReplyPusher;
 import io.rocketkube.broker.registration.NameServerAddresses;
 import io.rocketkube.broker.registration.NameServerRegistrar;
 import io.rocketkube.broker.runtime.RuntimeConfig;
@@ -185,19 +189,26 @@ public final class Broker implements AutoCloseable {
     private ProcessorRegistry registry(InetSocketAddress storeHost, BrokerStats stats) {
         ProcessorRegistry registry = new ProcessorRegistry();
         ScheduleRouter schedule = new ScheduleRouter(settings.delayLevels());
+        ConsumerFilters filters = new ConsumerFilters(settings.enablePropertyFilter());
         SendMessageProcessor send = SendMessageProcessor.create(settings, store, topics, groups, sendGate, stats, storeHost,
                 executors.send, schedule);
         registry.register(new int[] {RequestCode.SEND_MESSAGE, RequestCode.SEND_MESSAGE_V2, RequestCode.SEND_BATCH_MESSAGE},
                 writable(send), executors.send);
         registry.register(RequestCode.CONSUMER_SEND_MSG_BACK,
                 writable(new SendBackProcessor(settings, store, topics, groups, storeHost, schedule)), executors.send);
+        ReplyPusher replies = new ReplyPusher(producers, (channel, push, timeout) -> server.invokeAsync(channel, push, timeout),
+                storeHost, clock);
+        registry.register(ReplyMessageProcessor.CODES, writable(new ReplyMessageProcessor(settings, store, topics, groups,
+                replies, storeHost)), executors.send);
         registry.register(new int[] {RequestCode.PULL_MESSAGE, RequestCode.LITE_PULL_MESSAGE},
                 readable(new ScheduleTopicGuard(
                         new PullMessageProcessor(settings, store, topics, groups, consumers, offsets, holds, stats, executors.pull,
-                        new PullRedirect(settings.brokerId(), settings.slave().slaveReadEnable(), masterAddress::masterOnline)))),
+                        new PullRedirect(settings.brokerId(), settings.slave().slaveReadEnable(), masterAddress::masterOnline),
+                        filters))),
                 executors.pull);
         registry.register(ClientManageProcessor.CODES,
-                new ClientManageProcessor(consumers, producers, groups, topics, clock), executors.client);
+                new ClientManageProcessor(consumers, producers, groups, topics, clock, filters), executors.client);
+        registry.register(ClientConfigCheckProcessor.CODES, new ClientConfigCheckProcessor(filters), executors.client);
         registry.register(ConsumerOffsetProcessor.CODES, new ConsumerOffsetProcessor(offsets, topics, store),
                 executors.client);
         registry.register(QueueOffsetProcessor.CODES, new QueueOffsetProcessor(store), executors.client);

@@ -30,6 +30,7 @@ import java.util.Objects;
  * @param flowLimits           caps on queued request bytes and held pulls
  * @param slave                master address override, slave reads and metadata sync ({@link SlaveSettings})
  * @param delayLevels          the delay of each message delay level (RocketMQ's {@code messageDelayLevel})
+ * @param enablePropertyFilter whether SQL92 subscriptions are served (RocketMQ's {@code enablePropertyFilter})
  */
 public record BrokerSettings(
         String clusterName,
@@ -59,7 +60,8 @@ public record BrokerSettings(
         int diskMaxUsedSpaceRatio,
         FlowLimits flowLimits,
         SlaveSettings slave,
-        DelayLevels delayLevels) {
+        DelayLevels delayLevels,
+        boolean enablePropertyFilter) {
 
     public BrokerSettings {
         Objects.requireNonNull(clusterName, "clusterName");
@@ -98,7 +100,7 @@ public record BrokerSettings(
                 advertisedHost, autoCreateTopic, autoCreateSubscriptionGroup, defaultTopicQueueNums, maxMessageSize,
                 fileReservedHours, commitLogSegmentSize, registerInterval, offsetPersistInterval, clientIdleTimeout,
                 shutdownGrace, ioThreads, pullCaps, sendOnIoThread, diskMaxUsedSpaceRatio, flowLimits,
-                null, null);
+                null, null, true);
     }
 
     /** A master on loopback with an ephemeral port and small store files, for tests. */
@@ -161,6 +163,10 @@ public record BrokerSettings(
         return edit(c -> c.delayLevels = levels);
     }
 
+    public BrokerSettings withEnablePropertyFilter(boolean value) {
+        return edit(c -> c.enablePropertyFilter = value);
+    }
+
     private BrokerSettings edit(java.util.function.Consumer<Copy> change) {
         Copy copy = new Copy(this);
         change.accept(copy);
@@ -197,6 +203,7 @@ public record BrokerSettings(
         FlowLimits flowLimits;
         SlaveSettings slave;
         DelayLevels delayLevels;
+        boolean enablePropertyFilter;
 
         Copy(BrokerSettings s) {
             clusterName = s.clusterName;
@@ -227,6 +234,7 @@ public record BrokerSettings(
             flowLimits = s.flowLimits;
             slave = s.slave;
             delayLevels = s.delayLevels;
+            enablePropertyFilter = s.enablePropertyFilter;
         }
 
         BrokerSettings build() {
@@ -234,7 +242,7 @@ public record BrokerSettings(
                     namesrvAddr, advertisedHost, autoCreateTopic, autoCreateSubscriptionGroup, defaultTopicQueueNums,
                     maxMessageSize, fileReservedHours, commitLogSegmentSize, registerInterval, offsetPersistInterval,
                     clientIdleTimeout, shutdownGrace, ioThreads, pullCaps, sendOnIoThread, diskMaxUsedSpaceRatio,
-                    flowLimits, slave, delayLevels);
+                    flowLimits, slave, delayLevels, enablePropertyFilter);
         }
     }
 

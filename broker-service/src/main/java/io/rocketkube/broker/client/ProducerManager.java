@@ -45,4 +45,16 @@ public final class ProducerManager {
         return members.values().stream()
                 .map(c -> new Connection(c.clientId(), c.remoteAddress(), c.language(), c.version())).toList();
     }
+
+    /** A live channel of the client {@code clientId} in any producer group (request-reply pushes to it). */
+    public java.util.Optional<Channel> findChannel(String clientId) {
+        for (Map<Channel, ClientChannel> members : groups.values()) {
+            for (ClientChannel c : members.values()) {
+                if (c.clientId().equals(clientId) && c.channel().isActive()) {
+                    return java.util.Optional.of(c.channel());
+                }
+            }
+        }
+        return java.util.Optional.empty();
+    }
 }

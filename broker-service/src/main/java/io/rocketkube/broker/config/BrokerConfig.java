@@ -169,4 +169,11 @@ public interface BrokerConfig {
      */
     @WithDefault("1s 5s 10s 30s 1m 2m 3m 4m 5m 6m 7m 8m 9m 10m 20m 30m 1h 2h")
     String messageDelayLevel();
+
+    /**
+     * Whether SQL92 subscriptions are served (RocketMQ's {@code enablePropertyFilter}); off, CHECK_CLIENT_CONFIG
+     * and their pulls answer SYSTEM_ERROR as RocketMQ does.
+     */
+    @WithDefault("true")
+    boolean enablePropertyFilter();
 }

@@ -40,7 +40,8 @@ public final class SettingsFactory {
                 new FlowLimits(c.maxQueuedRequestBytes(), c.maxQueuedRequestBytesPerConnection(), c.maxHeldPulls(),
                         c.maxHeldPullsPerConnection()),
                 new SlaveSettings(c.masterAddress(), c.slaveReadEnable(), c.slaveSyncInterval()),
-                DelayLevels.parse(c.messageDelayLevel()));
+                DelayLevels.parse(c.messageDelayLevel()),
+                c.enablePropertyFilter());
     }
 
     static PullTransferCaps pullCaps(BrokerConfig c) {

@@ -4,6 +4,7 @@ import io.netty.channel.Channel;
 import io.rocketkube.broker.client.ClientChannel;
 import io.rocketkube.broker.client.ConsumerManager;
 import io.rocketkube.broker.client.ProducerManager;
+import io.rocketkube.broker.filter.ConsumerFilters;
 import io.rocketkube.broker.group.SubscriptionGroupManager;
 import io.rocketkube.broker.topic.TopicConfigManager;
 import io.rocketkube.broker.topic.TopicNames;
@@ -38,9 +39,11 @@ public final class ClientManageProcessor implements RequestProcessor {
     private final SubscriptionGroupManager groups;
     private final TopicConfigManager topics;
     private final Clock clock;
+    private final ConsumerFilters filters;
 
     public ClientManageProcessor(ConsumerManager consumers, ProducerManager producers, SubscriptionGroupManager groups,
-                                 TopicConfigManager topics, Clock clock) {
+                                 TopicConfigManager topics, Clock clock, ConsumerFilters filters) {
+        this.filters = filters;
         this.consumers = consumers;
         this.producers = producers;
         this.groups = groups;
@@ -72,6 +75,7 @@ public final class ClientManageProcessor implements RequestProcessor {
                         PermName.READ_WRITE);
             }
             consumers.register(client, consumer);
+            filters.register(consumer.groupName(), consumer.subscriptionDataSet());
         }
         for (ProducerData producer : data.producerDataSet()) {
             if (producer.groupName() != null) {

@@ -3,6 +3,7 @@ package io.rocketkube.broker.processor;
 import io.netty.channel.Channel;
 import io.rocketkube.broker.BrokerSettings;
 import io.rocketkube.broker.client.ConsumerManager;
+import io.rocketkube.broker.filter.ConsumerFilters;
 import io.rocketkube.broker.group.SubscriptionGroupManager;
 import io.rocketkube.broker.longpoll.PullRequestHoldService;
 import io.rocketkube.broker.offset.ConsumerOffsetManager;
@@ -28,8 +29,9 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
- * PULL_MESSAGE and LITE_PULL_MESSAGE (remoting-protocol.md §5.4): checks in the reference's order, tag
- * filtering from the heartbeat's subscription (or the request's, with the SUBSCRIPTION flag), long polling
+ * PULL_MESSAGE and LITE_PULL_MESSAGE (remoting-protocol.md §5.4): checks in the reference's order, tag or
+ * SQL92 ({@link ConsumerFilters}) filtering from the heartbeat's subscription (or the request's, with the
+ * SUBSCRIPTION flag), long polling
  * through {@link PullRequestHoldService}, and a zero-copy body over the store's slices. Every answer carries
  * the four header fields the client unboxes.
  */
@@ -52,20 +54,42 @@ public final class PullMessageProcessor implements RequestProcessor {
     private final BrokerStats stats;
     private final Executor executor;
     private final PullRedirect redirect;
+    private final ConsumerFilters filters;
 
     public PullMessageProcessor(BrokerSettings settings, MessageStore store, TopicConfigManager topics,
                                 SubscriptionGroupManager groups, ConsumerManager consumers,
                                 ConsumerOffsetManager offsets, PullRequestHoldService holds, BrokerStats stats,
                                 Executor executor) {
-        this(settings, store, topics, groups, consumers, offsets, holds, stats, executor, PullRedirect.masterOnly());
+        this(settings, store, topics, groups, consumers, offsets, holds, stats, executor, PullRedirect.masterOnly(),
+                new ConsumerFilters(settings.enablePropertyFilter()));
     }
 
-    /** @param redirect which broker each answer suggests the consumer pulls from next */
     public PullMessageProcessor(BrokerSettings settings, MessageStore store, TopicConfigManager topics,
                                 SubscriptionGroupManager groups, ConsumerManager consumers,
                                 ConsumerOffsetManager offsets, PullRequestHoldService holds, BrokerStats stats,
                                 Executor executor, PullRedirect redirect) {
+        this(settings, store, topics, groups, consumers, offsets, holds, stats, executor, redirect,
+                new ConsumerFilters(settings.enablePropertyFilter()));
+    }
+
+    public PullMessageProcessor(BrokerSettings settings, MessageStore store, TopicConfigManager topics,
+                                SubscriptionGroupManager groups, ConsumerManager consumers,
+                                ConsumerOffsetManager offsets, PullRequestHoldService holds, BrokerStats stats,
+                                Executor executor, ConsumerFilters filters) {
+        this(settings, store, topics, groups, consumers, offsets, holds, stats, executor, PullRedirect.masterOnly(),
+                filters);
+    }
+
+    /**
+     * @param redirect which broker each answer suggests the consumer pulls from next
+     * @param filters  the compiled SQL92/tag filters of each group's subscriptions
+     */
+    public PullMessageProcessor(BrokerSettings settings, MessageStore store, TopicConfigManager topics,
+                                SubscriptionGroupManager groups, ConsumerManager consumers,
+                                ConsumerOffsetManager offsets, PullRequestHoldService holds, BrokerStats stats,
+                                Executor executor, PullRedirect redirect, ConsumerFilters filters) {
         this.redirect = redirect;
+        this.filters = filters;
         this.settings = settings;
         this.store = store;
         this.topics = topics;
@@ -213,9 +237,12 @@ public final class PullMessageProcessor implements RequestProcessor {
     private MessageFilter filterFor(Pull pull, SubscriptionGroupConfig group) {
         SubscriptionData subscription;
         if (pull.has(FLAG_SUBSCRIPTION)) {
+            if (ConsumerFilters.isSql92(pull.expressionType())) {
+                return filters.forPull(pull.group(), pull.topic(), pull.subscription(), true);
+            }
             if (pull.expressionType() != null && !SubscriptionData.EXPRESSION_TAG.equals(pull.expressionType())) {
                 throw Responses.reject(ResponseCode.SUBSCRIPTION_PARSE_FAILED, "expression type "
-                        + pull.expressionType() + " is not supported by this broker, only TAG");
+                        + pull.expressionType() + " is not supported by this broker, only TAG and SQL92");
             }
             try {
                 subscription = SubscriptionData.ofTags(pull.topic(), pull.subscription(), pull.subVersion());
@@ -236,9 +263,12 @@ public final class PullMessageProcessor implements RequestProcessor {
             if (subscription.subVersion() < pull.subVersion()) {
                 throw Responses.reject(ResponseCode.SUBSCRIPTION_NOT_LATEST, "the consumer's subscription not latest");
             }
+            if (ConsumerFilters.isSql92(subscription.expressionType())) {
+                return filters.forPull(pull.group(), pull.topic(), subscription.subString(), false);
+            }
             if (!SubscriptionData.EXPRESSION_TAG.equals(subscription.expressionType())) {
                 throw Responses.reject(ResponseCode.SUBSCRIPTION_PARSE_FAILED, "expression type "
-                        + subscription.expressionType() + " is not supported by this broker, only TAG");
+                        + subscription.expressionType() + " is not supported by this broker, only TAG and SQL92");
             }
         }
         if (subscription.matchesAll()) {

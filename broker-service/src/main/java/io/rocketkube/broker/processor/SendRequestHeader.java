@@ -6,7 +6,8 @@ import io.rocketkube.client.remoting.RemotingCommand;
 
 /**
  * The send header in one shape, whichever spelling the request used: SEND_MESSAGE's long names or
- * SEND_MESSAGE_V2's / SEND_BATCH_MESSAGE's single letters (remoting-protocol.md §5.2.1, §5.2.2).
+ * SEND_MESSAGE_V2's / SEND_BATCH_MESSAGE's single letters (remoting-protocol.md §5.2.1, §5.2.2); the reply
+ * sends (324, 325) spell theirs the same way.
  */
 record SendRequestHeader(String producerGroup, String topic, String defaultTopic, int defaultTopicQueueNums,
                          int queueId, int sysFlag, long bornTimestamp, int flag, String properties,
@@ -14,7 +15,7 @@ record SendRequestHeader(String producerGroup, String topic, String defaultTopic
 
     static SendRequestHeader parse(RemotingCommand request) {
         HeaderFields h = HeaderFields.of(request);
-        if (request.code() == RequestCode.SEND_MESSAGE) {
+        if (request.code() == RequestCode.SEND_MESSAGE || request.code() == RequestCode.SEND_REPLY_MESSAGE) {
             return new SendRequestHeader(h.string("producerGroup"), h.string("topic"), h.string("defaultTopic"),
                     h.intValue("defaultTopicQueueNums"), h.intValue("queueId"), h.intValue("sysFlag"),
                     h.longValue("bornTimestamp"), h.intValue("flag"), h.optionalString("properties"),

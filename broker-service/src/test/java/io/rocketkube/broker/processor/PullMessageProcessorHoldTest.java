@@ -59,7 +59,8 @@ class PullMessageProcessorHoldTest {
                 SubscriptionGroupManager.load(BrokerFiles.subscriptionGroups(dir), Clock.systemUTC(), true),
                 new ConsumerManager(new ConsumerIdsChangedNotifier()),
                 ConsumerOffsetManager.load(BrokerFiles.consumerOffsets(dir)), holds,
-                new BrokerStats(new SimpleMeterRegistry(), Clock.systemUTC(), () -> 0), pullPool);
+                new BrokerStats(new SimpleMeterRegistry(), Clock.systemUTC(), () -> 0), pullPool,
+                new io.rocketkube.broker.filter.ConsumerFilters(true));
     }
 
     /** A long-polling pull of the empty queue, subscription in the request (no heartbeat needed). */

@@ -59,6 +59,9 @@ public final class RequestCode {
     public static final int GET_NAMESRV_CONFIG = 319;
     public static final int SEND_BATCH_MESSAGE = 320;
     public static final int QUERY_DATA_VERSION = 322;
+    public static final int SEND_REPLY_MESSAGE = 324;
+    public static final int SEND_REPLY_MESSAGE_V2 = 325;
+    public static final int PUSH_REPLY_MESSAGE_TO_CLIENT = 326;
     public static final int ADD_WRITE_PERM_OF_BROKER = 327;
     public static final int GET_TOPIC_CONFIG = 351;
     public static final int LITE_PULL_MESSAGE = 361;
