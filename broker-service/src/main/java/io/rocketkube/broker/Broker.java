@@ -33,6 +33,8 @@ import io.rocketkube.broker.runtime.RuntimeConfig;
 import io.rocketkube.broker.stats.BrokerStats;
 import io.rocketkube.broker.stats.ConsumerLagGauges;
 import io.rocketkube.broker.topic.TopicConfigManager;
+import io.rocketkube.broker.transaction.EndTransactionProcessor;
+import io.rocketkube.broker.transaction.Transactions;
 import io.rocketkube.client.protocol.PermName;
 import io.rocketkube.client.protocol.RequestCode;
 import io.rocketkube.client.remoting.ProcessorRegistry;
@@ -88,6 +90,7 @@ public final class Broker implements AutoCloseable {
     private ConsumerManager consumers;
     private ProducerManager producers;
     private PullRequestHoldService holds;
+    private Transactions transactions;
     private RemotingServer server;
     private RemotingClient namesrvClient;
     private RuntimeConfig runtimeConfig;
@@ -120,6 +123,7 @@ public final class Broker implements AutoCloseable {
         holds = new PullRequestHoldService(executors.scheduler, settings.flowLimits().maxHeldPullsPerConnection(),
                 settings.flowLimits().maxHeldPulls());
         store.addArrivalListener(holds);
+        transactions = Transactions.start(settings, store, topics, producers, meters, clock, storeHost);
         BrokerStats stats = new BrokerStats(meters, clock, () -> store.stats().getMissCount());
         ConsumerLagGauges lag = new ConsumerLagGauges(meters, topics, offsets, store);
 
@@ -162,6 +166,7 @@ public final class Broker implements AutoCloseable {
         registry.register(new int[] {RequestCode.PULL_MESSAGE, RequestCode.LITE_PULL_MESSAGE},
                 readable(new PullMessageProcessor(settings, store, topics, groups, consumers, offsets, holds, stats, executors.pull)),
                 executors.pull);
+        registry.register(EndTransactionProcessor.CODES, writable(transactions.endTransactionProcessor()), executors.send);
         registry.register(ClientManageProcessor.CODES,
                 new ClientManageProcessor(consumers, producers, groups, topics, clock), executors.client);
         registry.register(ConsumerOffsetProcessor.CODES, new ConsumerOffsetProcessor(offsets, topics, store),
@@ -336,6 +341,7 @@ public final class Broker implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        transactions.close();
         try {
             store.flush();
         } catch (RuntimeException e) {

@@ -4,6 +4,7 @@ import io.rocketkube.broker.BrokerRole;
 import io.rocketkube.broker.BrokerSettings;
 import io.rocketkube.broker.FlowLimits;
 import io.rocketkube.broker.processor.PullTransferCaps;
+import io.rocketkube.broker.transaction.TransactionSettings;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
@@ -36,7 +37,8 @@ public final class SettingsFactory {
                 c.clientIdleTimeout(), c.shutdownGrace(), c.ioThreads(), pullCaps(c), c.sendOnIoThread(),
                 c.diskMaxUsedSpaceRatio(),
                 new FlowLimits(c.maxQueuedRequestBytes(), c.maxQueuedRequestBytesPerConnection(), c.maxHeldPulls(),
-                        c.maxHeldPullsPerConnection()));
+                        c.maxHeldPullsPerConnection()),
+                new TransactionSettings(c.transactionTimeout(), c.transactionCheckInterval(), c.transactionCheckMax()));
     }
 
     static PullTransferCaps pullCaps(BrokerConfig c) {

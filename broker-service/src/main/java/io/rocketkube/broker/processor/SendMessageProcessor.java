@@ -3,6 +3,7 @@ package io.rocketkube.broker.processor;
 import io.netty.channel.Channel;
 import io.rocketkube.broker.BrokerSettings;
 import io.rocketkube.broker.stats.BrokerStats;
+import io.rocketkube.broker.transaction.HalfMessage;
 import io.rocketkube.client.message.BatchBodyDecoder;
 import io.rocketkube.client.message.MessageProperties;
 import io.rocketkube.client.message.OffsetMsgId;
@@ -111,7 +112,7 @@ public final class SendMessageProcessor implements RequestProcessor {
                 if (result.status().isStored()) {
                     stats.recordPut(result.messageCount(), bodyBytes, System.nanoTime() - started);
                 }
-                return response(request, result, records.get(0).queueId());
+                return response(request, result, HalfMessage.answeredQueueId(records.get(0)));
             });
         } catch (RuntimeException e) {
             gate.leave();
@@ -142,15 +143,12 @@ public final class SendMessageProcessor implements RequestProcessor {
         checkBodySize(body.length);
         SendTarget.Resolved where = target.resolve(header, version);
         Map<String, String> properties = PropertiesCodec.decode(header.properties());
-        if ("true".equals(properties.get(MessageProperties.TRANSACTION_PREPARED))) {
-            throw Responses.reject(ResponseCode.NO_PERMISSION, "the broker[" + settings.brokerName()
-                    + "] does not take transaction messages");
-        }
+        HalfMessage.Destination to = HalfMessage.destination(properties, where.topic(), where.queueId(), header.sysFlag());
         boolean wait = !"false".equals(properties.remove(MessageProperties.WAIT_STORE_MSG_OK));
         properties.put(MessageProperties.CLUSTER, settings.clusterName());
         String encoded = encodeProperties(properties);
-        return MessageRecordRequest.builder(where.topic(), where.queueId(), ByteBuffer.wrap(body))
-                .flag(header.flag()).sysFlag(header.sysFlag()).bornTimestamp(header.bornTimestamp()).bornHost(bornHost)
+        return MessageRecordRequest.builder(to.topic(), to.queueId(), ByteBuffer.wrap(body))
+                .flag(header.flag()).sysFlag(to.sysFlag()).bornTimestamp(header.bornTimestamp()).bornHost(bornHost)
                 .properties(encoded).reconsumeTimes(header.reconsumeTimes())
                 .tagsCode(tagsCode(properties.get(MessageProperties.TAGS)))
                 .keys(keys(properties.get(MessageProperties.KEYS)))
