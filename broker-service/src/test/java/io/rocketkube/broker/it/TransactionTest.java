@@ -172,6 +172,76 @@ class TransactionTest {
         }
     }
 
+    @Test
+    void aCommitThatCrossesACheckBackIsWrittenOnceAndTheCheckAnswerIsRefused() throws Exception {
+        String topic = "T_TX_CROSS";
+        try (Cluster cluster = new Cluster(dir, s -> s.withTransaction(FAST));
+             io.rocketkube.client.remoting.RemotingClient raw = new io.rocketkube.client.remoting.RemotingClient(
+                     io.rocketkube.client.remoting.RemotingClientConfig.defaults())) {
+            DefaultMQAdminExt admin = admin(cluster, "tx-admin-5");
+            createTopic(admin, cluster, topic);
+            Map<Integer, AtomicInteger> checks = new ConcurrentHashMap<>();
+            Map<Integer, MessageExt> checked = new ConcurrentHashMap<>();
+            TransactionMQProducer producer = producer(cluster, "PG_TX_CROSS", seq -> LocalTransactionState.UNKNOW,
+                    seq -> LocalTransactionState.UNKNOW, checks, checked);
+            Map<Integer, AtomicInteger> delivered = new ConcurrentHashMap<>();
+            DefaultMQPushConsumer consumer = consumer(cluster, "CG_TX_CROSS", topic, delivered);
+            try {
+                // The half's offset msgId, as the client's own END_TRANSACTION decodes it (TransactionSendResult drops it).
+                Map<String, String> offsetMsgIds = new ConcurrentHashMap<>();
+                producer.getDefaultMQProducerImpl().registerSendMessageHook(new org.apache.rocketmq.client.hook.SendMessageHook() {
+                    @Override
+                    public String hookName() {
+                        return "offset-msg-id";
+                    }
+
+                    @Override
+                    public void sendMessageBefore(org.apache.rocketmq.client.hook.SendMessageContext context) {
+                    }
+
+                    @Override
+                    public void sendMessageAfter(org.apache.rocketmq.client.hook.SendMessageContext context) {
+                        if (context.getSendResult() != null) {
+                            offsetMsgIds.put("half", context.getSendResult().getOffsetMsgId());
+                        }
+                    }
+                });
+                TransactionSendResult sent = producer.sendMessageInTransaction(message(topic, 1), null);
+                await().atMost(Duration.ofSeconds(20)).until(() -> checked.containsKey(1));
+                MessageExt copy = checked.get(1);
+                assertThat(copy.getQueueOffset()).as("the check names the re-appended copy")
+                        .isGreaterThan(sent.getQueueOffset());
+                // The producer's own (late) commit of the original half, then the answer to the check.
+                long original = io.rocketkube.client.message.OffsetMsgId.decode(offsetMsgIds.get("half")).physicalOffset();
+                io.rocketkube.client.remoting.RemotingCommand first = raw.invokeSync(cluster.brokerAddr(),
+                        endTransaction("PG_TX_CROSS", sent.getQueueOffset(), original), 5000);
+                assertThat(first.code()).isEqualTo(0);
+                io.rocketkube.client.remoting.RemotingCommand second = raw.invokeSync(cluster.brokerAddr(),
+                        endTransaction("PG_TX_CROSS", copy.getQueueOffset(), copy.getCommitLogOffset()), 5000);
+                assertThat(second.code()).isEqualTo(io.rocketkube.client.protocol.ResponseCode.SYSTEM_ERROR);
+                assertThat(second.remark()).contains("already committed");
+                await().atMost(Duration.ofSeconds(20)).until(() -> delivered.size() == 1);
+                int checksSoFar = checks.get(1).get();
+                await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
+                        .until(() -> delivered.get(1).get() == 1 && checks.get(1).get() == checksSoFar);
+                assertThat(messagesIn(admin, topic)).isEqualTo(1);
+            } finally {
+                consumer.shutdown();
+                producer.shutdown();
+                admin.shutdown();
+            }
+        }
+    }
+
+    static io.rocketkube.client.remoting.RemotingCommand endTransaction(String group, long queueOffset,
+                                                                        long commitLogOffset) {
+        return io.rocketkube.client.remoting.RemotingCommand.request(
+                io.rocketkube.client.protocol.RequestCode.END_TRANSACTION).withExtFields(Map.of(
+                "producerGroup", group, "tranStateTableOffset", String.valueOf(queueOffset),
+                "commitLogOffset", String.valueOf(commitLogOffset), "commitOrRollback", "8",
+                "fromTransactionCheck", "true", "msgId", "x"));
+    }
+
     static Message message(String topic, int seq) {
         Message m = new Message(topic, "TagTx", "tx-" + seq, ("tx-body-" + seq).getBytes(StandardCharsets.UTF_8));
         m.putUserProperty(Messages.SEQ, String.valueOf(seq));
@@ -182,6 +252,14 @@ class TransactionTest {
                                           Function<Integer, LocalTransactionState> local,
                                           Function<Integer, LocalTransactionState> check,
                                           Map<Integer, AtomicInteger> checks) throws Exception {
+        return producer(cluster, group, local, check, checks, new ConcurrentHashMap<>());
+    }
+
+    static TransactionMQProducer producer(Cluster cluster, String group,
+                                          Function<Integer, LocalTransactionState> local,
+                                          Function<Integer, LocalTransactionState> check,
+                                          Map<Integer, AtomicInteger> checks,
+                                          Map<Integer, MessageExt> checked) throws Exception {
         TransactionMQProducer producer = new TransactionMQProducer(group);
         producer.setNamesrvAddr(cluster.namesrvAddr());
         producer.setInstanceName(group + "-instance");
@@ -196,6 +274,7 @@ class TransactionTest {
             @Override
             public LocalTransactionState checkLocalTransaction(MessageExt msg) {
                 int seq = Integer.parseInt(msg.getUserProperty(Messages.SEQ));
+                checked.putIfAbsent(seq, msg);
                 checks.computeIfAbsent(seq, k -> new AtomicInteger()).incrementAndGet();
                 return check.apply(seq);
             }
