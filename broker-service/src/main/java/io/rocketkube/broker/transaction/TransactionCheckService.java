@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Per half, in queue order:
  * <ul>
- *   <li>its chain is settled ({@link TransactionLedger}) → passed;</li>
+ *   <li>its chain is settled ({@link TransactionLedger}) → passed; being settled right now → the round stops
+ *       here and comes back next round (a failed settlement reopens the chain);</li>
  *   <li>never checked and younger (since the producer made it) than {@code transactionTimeOut}, or than its
  *       {@code CHECK_IMMUNITY_TIME_IN_SECONDS} → the round stops here (later halves are younger); a half only
  *       held back by a longer immunity is re-appended unchanged instead, so it does not hold up the queue;</li>
@@ -148,6 +149,10 @@ final class TransactionCheckService {
 
     private boolean examine(MessageRecord half, long now) {
         long origin = HalfMessage.origin(half);
+        if (ledger.isPending(origin)) {
+            // Being settled now; if that write fails the chain is open again and must not be left behind.
+            return false;
+        }
         if (!ledger.isOpen(origin)) {
             return true;
         }

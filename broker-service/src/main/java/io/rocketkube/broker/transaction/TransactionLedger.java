@@ -70,6 +70,11 @@ final class TransactionLedger {
         return origin >= floor && !outcomes.containsKey(origin);
     }
 
+    /** Whether the chain is being settled right now (its outcome is not known yet). */
+    boolean isPending(long origin) {
+        return outcomes.get(origin) == Outcome.PENDING;
+    }
+
     /** The check service re-appended a chain at {@code copyOffset}. */
     void copied(long origin, long copyOffset) {
         liveCopies.put(origin, copyOffset);
