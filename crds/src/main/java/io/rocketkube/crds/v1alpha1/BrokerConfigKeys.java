@@ -30,7 +30,8 @@ public final class BrokerConfigKeys {
       "max-transfer-count-on-message-in-memory", "max-transfer-bytes-on-message-in-memory",
       "max-transfer-count-on-message-in-disk", "max-transfer-bytes-on-message-in-disk",
       "access-message-in-memory-max-ratio", "physical-memory-bytes", "max-queued-request-bytes",
-      "max-queued-request-bytes-per-connection", "max-held-pulls", "max-held-pulls-per-connection");
+      "max-queued-request-bytes-per-connection", "max-held-pulls", "max-held-pulls-per-connection",
+      "transaction-timeout", "transaction-check-interval", "transaction-check-max");
 
   static final String CEL_KEY_SHAPE = "self.all(k, k.matches('^[a-z][a-zA-Z0-9-]*$'))";
   static final String KEY_SHAPE_MESSAGE =
