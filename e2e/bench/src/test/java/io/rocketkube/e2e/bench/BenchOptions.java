@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Command line of {@link Benchmark}: {@code <namesrv|broker|all> [--runs=3] [--warmup=10]
+ * Command line of {@link Benchmark}: {@code <namesrv|broker|transaction|all> [--runs=3] [--warmup=10]
  * [--duration=20] [--threads=4] [--sides=apache,ours] [--our-heap=1g] [--flush=ASYNC_FLUSH,SYNC_FLUSH]
  * [--our-jvm=-XX:opt,-XX:opt]} (times in seconds). Immutable.
  *
@@ -45,7 +45,7 @@ record BenchOptions(String what, int runs, Duration warmup, Duration duration, i
         .ifPresent(key -> {
           throw new IllegalArgumentException("unknown option --" + key + "; " + usage());
         });
-    if (!List.of("namesrv", "broker", "all").contains(parsed.what())) {
+    if (!List.of("namesrv", "broker", "transaction", "all").contains(parsed.what())) {
       throw new IllegalArgumentException(usage());
     }
     parsed.flushModes().stream().filter(mode -> !List.of("ASYNC_FLUSH", "SYNC_FLUSH").contains(mode)).findFirst()
@@ -56,7 +56,7 @@ record BenchOptions(String what, int runs, Duration warmup, Duration duration, i
   }
 
   static String usage() {
-    return "usage: Benchmark <namesrv|broker|all> [--runs=3] [--warmup=10] [--duration=20]"
+    return "usage: Benchmark <namesrv|broker|transaction|all> [--runs=3] [--warmup=10] [--duration=20]"
         + " [--threads=4] [--sides=apache,ours] [--our-heap=1g] [--flush=ASYNC_FLUSH,SYNC_FLUSH]"
         + " [--our-jvm=-XX:opt,...]";
   }

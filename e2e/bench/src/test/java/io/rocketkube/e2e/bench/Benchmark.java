@@ -11,6 +11,7 @@ import org.apache.rocketmq.remoting.protocol.RemotingCommand;
  * <pre>
  *   Benchmark namesrv [--runs=3] [--warmup=10] [--duration=20] [--threads=4] [--sides=apache,ours]
  *   Benchmark broker  [--runs=1] [--warmup=5] [--duration=15] [--sides=apache,ours]
+ *   Benchmark transaction [--runs=1] [--warmup=5] [--duration=15] [--threads=4] [--flush=ASYNC_FLUSH]
  * </pre>
  */
 public final class Benchmark {
@@ -38,6 +39,9 @@ public final class Benchmark {
     }
     if (options.what().equals("broker") || options.what().equals("all")) {
       report.append(BrokerBenchmark.run(options)).append('\n');
+    }
+    if (options.what().equals("transaction")) {
+      report.append(TransactionBenchmark.run(options)).append('\n');
     }
     System.out.println();
     System.out.println(report);
