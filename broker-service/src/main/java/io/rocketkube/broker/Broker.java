@@ -45,6 +45,8 @@ import io.rocketkube.broker.slave.SlaveSynchronizer;
 import io.rocketkube.broker.stats.BrokerStats;
 import io.rocketkube.broker.stats.ConsumerLagGauges;
 import io.rocketkube.broker.topic.TopicConfigManager;
+import io.rocketkube.broker.transaction.EndTransactionProcessor;
+import io.rocketkube.broker.transaction.Transactions;
 import io.rocketkube.client.protocol.PermName;
 import io.rocketkube.client.protocol.RequestCode;
 import io.rocketkube.client.remoting.ProcessorRegistry;
@@ -102,6 +104,7 @@ public final class Broker implements AutoCloseable {
     private ConsumerManager consumers;
     private ProducerManager producers;
     private PullRequestHoldService holds;
+    private Transactions transactions;
     private RemotingServer server;
     private RemotingClient namesrvClient;
     private RuntimeConfig runtimeConfig;
@@ -138,6 +141,7 @@ public final class Broker implements AutoCloseable {
         holds = new PullRequestHoldService(executors.scheduler, settings.flowLimits().maxHeldPullsPerConnection(),
                 settings.flowLimits().maxHeldPulls());
         store.addArrivalListener(holds);
+        transactions = Transactions.start(settings, store, topics, producers, meters, clock, storeHost);
         BrokerStats stats = new BrokerStats(meters, clock, () -> store.stats().getMissCount());
         delayOffsets = DelayOffsetTable.load(settings.storePath(), settings.delayLevels().maxLevel());
         scheduleDelivery = new ScheduleDeliveryService(store, settings.delayLevels(), delayOffsets, clock, meters);
@@ -206,6 +210,7 @@ public final class Broker implements AutoCloseable {
                         new PullRedirect(settings.brokerId(), settings.slave().slaveReadEnable(), masterAddress::masterOnline),
                         filters))),
                 executors.pull);
+        registry.register(EndTransactionProcessor.CODES, writable(transactions.endTransactionProcessor()), executors.send);
         registry.register(ClientManageProcessor.CODES,
                 new ClientManageProcessor(consumers, producers, groups, topics, clock, filters), executors.client);
         registry.register(ClientConfigCheckProcessor.CODES, new ClientConfigCheckProcessor(filters), executors.client);
@@ -393,6 +398,7 @@ public final class Broker implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        transactions.close();
         try {
             store.flush();
         } catch (RuntimeException e) {

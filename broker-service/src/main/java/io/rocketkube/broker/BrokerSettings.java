@@ -3,6 +3,7 @@ package io.rocketkube.broker;
 import io.rocketkube.broker.processor.PullTransferCaps;
 import io.rocketkube.broker.schedule.DelayLevels;
 import io.rocketkube.broker.slave.SlaveSettings;
+import io.rocketkube.broker.transaction.TransactionSettings;
 import io.rocketkube.store.FlushMode;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,6 +32,7 @@ import java.util.Objects;
  * @param slave                master address override, slave reads and metadata sync ({@link SlaveSettings})
  * @param delayLevels          the delay of each message delay level (RocketMQ's {@code messageDelayLevel})
  * @param enablePropertyFilter whether SQL92 subscriptions are served (RocketMQ's {@code enablePropertyFilter})
+ * @param transaction          check-back timing of transactional half messages
  */
 public record BrokerSettings(
         String clusterName,
@@ -61,7 +63,8 @@ public record BrokerSettings(
         FlowLimits flowLimits,
         SlaveSettings slave,
         DelayLevels delayLevels,
-        boolean enablePropertyFilter) {
+        boolean enablePropertyFilter,
+        TransactionSettings transaction) {
 
     public BrokerSettings {
         Objects.requireNonNull(clusterName, "clusterName");
@@ -73,6 +76,7 @@ public record BrokerSettings(
         Objects.requireNonNull(flowLimits, "flowLimits");
         slave = slave == null ? SlaveSettings.defaults() : slave;
         delayLevels = delayLevels == null ? DelayLevels.parse(DelayLevels.DEFAULT) : delayLevels;
+        transaction = transaction == null ? TransactionSettings.defaults() : transaction;
         namesrvAddr = namesrvAddr == null ? "" : namesrvAddr.trim();
         if (brokerId < 0) {
             throw new IllegalArgumentException("broker-id must be >= 0, was " + brokerId);
@@ -100,7 +104,7 @@ public record BrokerSettings(
                 advertisedHost, autoCreateTopic, autoCreateSubscriptionGroup, defaultTopicQueueNums, maxMessageSize,
                 fileReservedHours, commitLogSegmentSize, registerInterval, offsetPersistInterval, clientIdleTimeout,
                 shutdownGrace, ioThreads, pullCaps, sendOnIoThread, diskMaxUsedSpaceRatio, flowLimits,
-                null, null, true);
+                null, null, true, null);
     }
 
     /** A master on loopback with an ephemeral port and small store files, for tests. */
@@ -167,6 +171,10 @@ public record BrokerSettings(
         return edit(c -> c.enablePropertyFilter = value);
     }
 
+    public BrokerSettings withTransaction(TransactionSettings value) {
+        return edit(c -> c.transaction = value);
+    }
+
     private BrokerSettings edit(java.util.function.Consumer<Copy> change) {
         Copy copy = new Copy(this);
         change.accept(copy);
@@ -204,6 +212,7 @@ public record BrokerSettings(
         SlaveSettings slave;
         DelayLevels delayLevels;
         boolean enablePropertyFilter;
+        TransactionSettings transaction;
 
         Copy(BrokerSettings s) {
             clusterName = s.clusterName;
@@ -235,6 +244,7 @@ public record BrokerSettings(
             slave = s.slave;
             delayLevels = s.delayLevels;
             enablePropertyFilter = s.enablePropertyFilter;
+            transaction = s.transaction;
         }
 
         BrokerSettings build() {
@@ -242,7 +252,7 @@ public record BrokerSettings(
                     namesrvAddr, advertisedHost, autoCreateTopic, autoCreateSubscriptionGroup, defaultTopicQueueNums,
                     maxMessageSize, fileReservedHours, commitLogSegmentSize, registerInterval, offsetPersistInterval,
                     clientIdleTimeout, shutdownGrace, ioThreads, pullCaps, sendOnIoThread, diskMaxUsedSpaceRatio,
-                    flowLimits, slave, delayLevels, enablePropertyFilter);
+                    flowLimits, slave, delayLevels, enablePropertyFilter, transaction);
         }
     }
 

@@ -7,7 +7,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Producer groups and their live channels (from HEART_BEAT), for GET_PRODUCER_CONNECTION_LIST.
+ * Producer groups and their live channels (from HEART_BEAT), for GET_PRODUCER_CONNECTION_LIST and the
+ * transaction check-backs.
  *
  * <p>Thread-safe.
  */
@@ -35,6 +36,12 @@ public final class ProducerManager {
     public void expireIdle(long deadline) {
         groups.values().forEach(members -> members.values().removeIf(c -> c.lastHeartbeat() < deadline));
         groups.entrySet().removeIf(e -> e.getValue().isEmpty());
+    }
+
+    /** The live channels of a producer group, for transaction check-backs. */
+    public List<Channel> channels(String group) {
+        Map<Channel, ClientChannel> members = groups.get(group);
+        return members == null ? List.of() : List.copyOf(members.keySet());
     }
 
     public List<Connection> connections(String group) {

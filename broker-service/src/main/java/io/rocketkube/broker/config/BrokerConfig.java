@@ -176,4 +176,16 @@ public interface BrokerConfig {
      */
     @WithDefault("true")
     boolean enablePropertyFilter();
+
+    /** A transactional half message is checked back once it is this old (RocketMQ's {@code transactionTimeOut}). */
+    @WithDefault("6s")
+    Duration transactionTimeout();
+
+    /** How often open half messages are checked back (RocketMQ's {@code transactionCheckInterval}). */
+    @WithDefault("60s")
+    Duration transactionCheckInterval();
+
+    /** Check-backs of one half message before it is discarded (RocketMQ's {@code transactionCheckMax}). */
+    @WithDefault("15")
+    int transactionCheckMax();
 }

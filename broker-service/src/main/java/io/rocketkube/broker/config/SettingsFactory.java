@@ -6,6 +6,7 @@ import io.rocketkube.broker.FlowLimits;
 import io.rocketkube.broker.processor.PullTransferCaps;
 import io.rocketkube.broker.schedule.DelayLevels;
 import io.rocketkube.broker.slave.SlaveSettings;
+import io.rocketkube.broker.transaction.TransactionSettings;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
@@ -41,7 +42,8 @@ public final class SettingsFactory {
                         c.maxHeldPullsPerConnection()),
                 new SlaveSettings(c.masterAddress(), c.slaveReadEnable(), c.slaveSyncInterval()),
                 DelayLevels.parse(c.messageDelayLevel()),
-                c.enablePropertyFilter());
+                c.enablePropertyFilter(),
+                new TransactionSettings(c.transactionTimeout(), c.transactionCheckInterval(), c.transactionCheckMax()));
     }
 
     static PullTransferCaps pullCaps(BrokerConfig c) {

@@ -4,6 +4,8 @@ import io.netty.channel.Channel;
 import io.rocketkube.broker.BrokerSettings;
 import io.rocketkube.broker.schedule.ScheduleRouter;
 import io.rocketkube.broker.stats.BrokerStats;
+import io.rocketkube.broker.topic.TopicNames;
+import io.rocketkube.broker.transaction.HalfMessage;
 import io.rocketkube.client.message.BatchBodyDecoder;
 import io.rocketkube.client.message.MessageProperties;
 import io.rocketkube.client.message.OffsetMsgId;
@@ -132,7 +134,7 @@ public final class SendMessageProcessor implements RequestProcessor {
                 if (result.status().isStored()) {
                     stats.recordPut(result.messageCount(), bodyBytes, System.nanoTime() - started);
                 }
-                return response(request, result, ScheduleRouter.requestedQueueId(records.get(0)));
+                return response(request, result, answeredQueueId(records.get(0)));
             });
         } catch (RuntimeException e) {
             gate.leave();
@@ -163,20 +165,23 @@ public final class SendMessageProcessor implements RequestProcessor {
         checkBodySize(body.length);
         SendTarget.Resolved where = target.resolve(header, version);
         Map<String, String> properties = PropertiesCodec.decode(header.properties());
-        if ("true".equals(properties.get(MessageProperties.TRANSACTION_PREPARED))) {
-            throw Responses.reject(ResponseCode.NO_PERMISSION, "the broker[" + settings.brokerName()
-                    + "] does not take transaction messages");
-        }
+        HalfMessage.Destination to = HalfMessage.destination(properties, where.topic(), where.queueId(), header.sysFlag());
         boolean wait = !"false".equals(properties.remove(MessageProperties.WAIT_STORE_MSG_OK));
         properties.put(MessageProperties.CLUSTER, settings.clusterName());
         String encoded = encodeProperties(properties);
-        return route.apply(MessageRecordRequest.builder(where.topic(), where.queueId(), ByteBuffer.wrap(body))
-                .flag(header.flag()).sysFlag(header.sysFlag()).bornTimestamp(header.bornTimestamp()).bornHost(bornHost)
+        return route.apply(MessageRecordRequest.builder(to.topic(), to.queueId(), ByteBuffer.wrap(body))
+                .flag(header.flag()).sysFlag(to.sysFlag()).bornTimestamp(header.bornTimestamp()).bornHost(bornHost)
                 .properties(encoded).reconsumeTimes(header.reconsumeTimes())
                 .tagsCode(tagsCode(properties.get(MessageProperties.TAGS)))
                 .keys(keys(properties.get(MessageProperties.KEYS)))
                 .uniqKey(properties.get(MessageProperties.UNIQ_CLIENT_MESSAGE_ID_KEYIDX))
                 .waitStoreMsgOk(wait).build());
+    }
+
+    /** The queue the sender asked for, also when the record was put aside (delayed, or a transaction's half). */
+    private static int answeredQueueId(MessageRecordRequest stored) {
+        return TopicNames.SCHEDULE_TOPIC.equals(stored.topic()) ? ScheduleRouter.requestedQueueId(stored)
+                : HalfMessage.answeredQueueId(stored);
     }
 
     private List<MessageRecordRequest> batchRecords(SendRequestHeader header, byte[] body, InetSocketAddress bornHost,

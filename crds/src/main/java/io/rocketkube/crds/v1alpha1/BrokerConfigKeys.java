@@ -32,7 +32,8 @@ public final class BrokerConfigKeys {
       "access-message-in-memory-max-ratio", "physical-memory-bytes", "max-queued-request-bytes",
       "max-queued-request-bytes-per-connection", "max-held-pulls", "max-held-pulls-per-connection",
       "master-address", "slave-read-enable", "slave-sync-interval",
-      "message-delay-level", "enable-property-filter");
+      "message-delay-level", "enable-property-filter",
+      "transaction-timeout", "transaction-check-interval", "transaction-check-max");
 
   static final String CEL_KEY_SHAPE = "self.all(k, k.matches('^[a-z][a-zA-Z0-9-]*$'))";
   static final String KEY_SHAPE_MESSAGE =

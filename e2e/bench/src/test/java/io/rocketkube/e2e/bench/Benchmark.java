@@ -12,6 +12,7 @@ import org.apache.rocketmq.remoting.protocol.RemotingCommand;
  *   Benchmark namesrv [--runs=3] [--warmup=10] [--duration=20] [--threads=4] [--sides=apache,ours]
  *   Benchmark broker  [--runs=1] [--warmup=5] [--duration=15] [--sides=apache,ours]
  *   Benchmark replication [--runs=1] [--warmup=5] [--duration=10] [--roles=SYNC_MASTER,ASYNC_MASTER]
+ *   Benchmark transaction [--runs=1] [--warmup=5] [--duration=15] [--threads=4] [--flush=ASYNC_FLUSH]
  * </pre>
  */
 public final class Benchmark {
@@ -42,6 +43,9 @@ public final class Benchmark {
     }
     if (options.what().equals("replication") || options.what().equals("all")) {
       report.append(ReplicationBenchmark.run(options)).append('\n');
+    }
+    if (options.what().equals("transaction")) {
+      report.append(TransactionBenchmark.run(options)).append('\n');
     }
     System.out.println();
     System.out.println(report);
