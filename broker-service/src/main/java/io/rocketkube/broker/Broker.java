@@ -6,6 +6,7 @@ import io.rocketkube.broker.client.ConsumerIdsChangedNotifier;
 import io.rocketkube.broker.client.ConsumerManager;
 import io.rocketkube.broker.client.ProducerManager;
 import io.rocketkube.broker.group.SubscriptionGroupManager;
+import io.rocketkube.broker.ha.HaService;
 import io.rocketkube.broker.longpoll.PullRequestHoldService;
 import io.rocketkube.broker.offset.ConsumerOffsetManager;
 import io.rocketkube.broker.persist.BrokerFiles;
@@ -79,7 +80,8 @@ public final class Broker implements AutoCloseable {
     private final MeterRegistry meters;
     private final SendGate sendGate = new SendGate();
     /** A slave's way to its master, learned from the NameServers' register answers. */
-    private final MasterAddress masterAddress = MasterAddress.unconfigured();
+    private final MasterAddress masterAddress;
+    private HaService ha;
     private BrokerExecutors executors;
     private MessageStore store;
     private TopicConfigManager topics;
@@ -93,6 +95,7 @@ public final class Broker implements AutoCloseable {
     private RuntimeConfig runtimeConfig;
     private NameServerRegistrar registrar;
     private int port;
+    private int haPort;
     private volatile boolean started;
 
     public Broker(BrokerSettings settings, Clock clock, StoreOpener storeOpener, MeterRegistry meters) {
@@ -100,6 +103,7 @@ public final class Broker implements AutoCloseable {
         this.clock = clock;
         this.storeOpener = storeOpener;
         this.meters = meters;
+        this.masterAddress = new MasterAddress(Optional.empty(), settings.ha().masterHaAddress());
     }
 
     public synchronized void start() throws IOException, InterruptedException {
@@ -123,13 +127,17 @@ public final class Broker implements AutoCloseable {
         BrokerStats stats = new BrokerStats(meters, clock, () -> store.stats().getMissCount());
         ConsumerLagGauges lag = new ConsumerLagGauges(meters, topics, offsets, store);
 
+        ha = new HaService(settings.role(), store, settings.ha(), masterAddress, clock);
         ProcessorRegistry registry = registry(storeHost, stats);
         server = new RemotingServer(remotingConfig(), registry, new ChannelCleanup());
         server.start();
 
         namesrvClient = new RemotingClient(RemotingClientConfig.defaults());
+        int haBound = ha.start(settings.host(), settings.haPort(), settings.commitLogSegmentSize(), executors.scheduler,
+                namesrvClient, meters);
+        haPort = haBound >= 0 ? haBound : settings.haPort();
         String brokerAddr = settings.advertisedHost() + ":" + port;
-        registrar = new NameServerRegistrar(settings, brokerAddr, settings.advertisedHost() + ":" + settings.haPort(),
+        registrar = new NameServerRegistrar(settings, brokerAddr, settings.advertisedHost() + ":" + haPort,
                 NameServerAddresses.of(settings.namesrvAddr()), topics, namesrvClient, executors.scheduler, clock, meters);
         registrar.brokerPermission(runtimeConfig::brokerPermission);
         registrar.masterAddress(masterAddress);
@@ -154,7 +162,7 @@ public final class Broker implements AutoCloseable {
     private ProcessorRegistry registry(InetSocketAddress storeHost, BrokerStats stats) {
         ProcessorRegistry registry = new ProcessorRegistry();
         SendMessageProcessor send = SendMessageProcessor.create(settings, store, topics, groups, sendGate, stats, storeHost,
-                executors.send);
+                executors.send).replicatedBy(ha.syncReplication());
         registry.register(new int[] {RequestCode.SEND_MESSAGE, RequestCode.SEND_MESSAGE_V2, RequestCode.SEND_BATCH_MESSAGE},
                 writable(send), executors.send);
         registry.register(RequestCode.CONSUMER_SEND_MSG_BACK,
@@ -175,7 +183,7 @@ public final class Broker implements AutoCloseable {
                 new StatsAdminProcessor(settings.brokerName(), topics, offsets, consumers, store), executors.admin);
         registry.register(ConnectionAdminProcessor.CODES, new ConnectionAdminProcessor(consumers, producers, offsets),
                 executors.admin);
-        registry.register(BrokerInfoProcessor.CODES, new BrokerInfoProcessor(settings, store, stats, executors, clock),
+        registry.register(BrokerInfoProcessor.CODES, new BrokerInfoProcessor(settings, store, stats, executors, clock).withExtraInfo(ha::runtimeInfo),
                 executors.admin);
         registry.register(MessageQueryProcessor.CODES, new MessageQueryProcessor(store), executors.admin);
         registry.register(OffsetTableProcessor.CODES, new OffsetTableProcessor(offsets), executors.admin);
@@ -252,6 +260,16 @@ public final class Broker implements AutoCloseable {
         return settings.advertisedHost() + ":" + port;
     }
 
+    /** The HA port this broker listens on (a master) or registers (a slave). */
+    public int haPort() {
+        return haPort;
+    }
+
+    /** Replication: lag, the slaves' acks, the slave's state. */
+    public HaService ha() {
+        return ha;
+    }
+
     /** Bytes of client requests accepted and not yet answered (bounded by the flow limits). */
     public long queuedRequestBytes() {
         return server.queuedRequestBytes();
@@ -272,7 +290,7 @@ public final class Broker implements AutoCloseable {
             return false;
         }
         long last = registrar.lastSuccessMillis();
-        return last >= 0 && clock.millis() - last <= withinMillis;
+        return last >= 0 && clock.millis() - last <= withinMillis && ha.notReadyReason().isEmpty();
     }
 
     /**
@@ -343,6 +361,7 @@ public final class Broker implements AutoCloseable {
             LOG.error("store flush at shutdown failed", e);
         }
         registrar.close();
+        ha.close();
         holds.close();
         server.stop(java.time.Duration.ofMillis(Math.min(graceMillis, 2000)));
         namesrvClient.close();

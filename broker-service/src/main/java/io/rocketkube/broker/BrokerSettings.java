@@ -1,5 +1,6 @@
 package io.rocketkube.broker;
 
+import io.rocketkube.broker.ha.HaSettings;
 import io.rocketkube.broker.processor.PullTransferCaps;
 import io.rocketkube.store.FlushMode;
 import java.nio.file.Path;
@@ -22,6 +23,7 @@ import java.util.Objects;
  * @param diskMaxUsedSpaceRatio sends are refused (SERVICE_NOT_AVAILABLE, "disk is full") once the store's
  *                             file system is more than this percent used (1..100)
  * @param flowLimits           caps on queued request bytes and held pulls
+ * @param ha                   replication (HA channel, SYNC_MASTER waits, slave readiness)
  */
 public record BrokerSettings(
         String clusterName,
@@ -49,7 +51,8 @@ public record BrokerSettings(
         PullTransferCaps pullCaps,
         boolean sendOnIoThread,
         int diskMaxUsedSpaceRatio,
-        FlowLimits flowLimits) {
+        FlowLimits flowLimits,
+        HaSettings ha) {
 
     public BrokerSettings {
         Objects.requireNonNull(clusterName, "clusterName");
@@ -59,6 +62,7 @@ public record BrokerSettings(
         Objects.requireNonNull(storePath, "storePath");
         Objects.requireNonNull(advertisedHost, "advertisedHost");
         Objects.requireNonNull(flowLimits, "flowLimits");
+        Objects.requireNonNull(ha, "ha");
         namesrvAddr = namesrvAddr == null ? "" : namesrvAddr.trim();
         if (brokerId < 0) {
             throw new IllegalArgumentException("broker-id must be >= 0, was " + brokerId);
@@ -79,63 +83,88 @@ public record BrokerSettings(
         return new BrokerSettings("DefaultCluster", "broker-a", 0, BrokerRole.ASYNC_MASTER, FlushMode.ASYNC_FLUSH,
                 storePath, host, 0, 0, namesrvAddr, host, true, true, 8, 4 * 1024 * 1024, 72, 64 * 1024 * 1024,
                 Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ofSeconds(120), Duration.ofSeconds(5), 2,
-                PullTransferCaps.defaults(), true, 75, FlowLimits.defaults());
+                PullTransferCaps.defaults(), true, 75, FlowLimits.defaults(), HaSettings.defaults());
     }
 
     public BrokerSettings withPort(int newPort) {
         return new BrokerSettings(clusterName, brokerName, brokerId, role, flushMode, storePath, host, newPort, haPort,
                 namesrvAddr, advertisedHost, autoCreateTopic, autoCreateSubscriptionGroup, defaultTopicQueueNums,
                 maxMessageSize, fileReservedHours, commitLogSegmentSize, registerInterval, offsetPersistInterval,
-                clientIdleTimeout, shutdownGrace, ioThreads, pullCaps, sendOnIoThread, diskMaxUsedSpaceRatio, flowLimits);
+                clientIdleTimeout, shutdownGrace, ioThreads, pullCaps, sendOnIoThread, diskMaxUsedSpaceRatio, flowLimits, ha);
     }
 
     public BrokerSettings withFlushMode(FlushMode mode) {
         return new BrokerSettings(clusterName, brokerName, brokerId, role, mode, storePath, host, port, haPort,
                 namesrvAddr, advertisedHost, autoCreateTopic, autoCreateSubscriptionGroup, defaultTopicQueueNums,
                 maxMessageSize, fileReservedHours, commitLogSegmentSize, registerInterval, offsetPersistInterval,
-                clientIdleTimeout, shutdownGrace, ioThreads, pullCaps, sendOnIoThread, diskMaxUsedSpaceRatio, flowLimits);
+                clientIdleTimeout, shutdownGrace, ioThreads, pullCaps, sendOnIoThread, diskMaxUsedSpaceRatio, flowLimits, ha);
     }
 
     public BrokerSettings withAutoCreate(boolean topics, boolean groups) {
         return new BrokerSettings(clusterName, brokerName, brokerId, role, flushMode, storePath, host, port, haPort,
                 namesrvAddr, advertisedHost, topics, groups, defaultTopicQueueNums,
                 maxMessageSize, fileReservedHours, commitLogSegmentSize, registerInterval, offsetPersistInterval,
-                clientIdleTimeout, shutdownGrace, ioThreads, pullCaps, sendOnIoThread, diskMaxUsedSpaceRatio, flowLimits);
+                clientIdleTimeout, shutdownGrace, ioThreads, pullCaps, sendOnIoThread, diskMaxUsedSpaceRatio, flowLimits, ha);
     }
 
     public BrokerSettings withMaxMessageSize(int bytes) {
         return new BrokerSettings(clusterName, brokerName, brokerId, role, flushMode, storePath, host, port, haPort,
                 namesrvAddr, advertisedHost, autoCreateTopic, autoCreateSubscriptionGroup, defaultTopicQueueNums,
                 bytes, fileReservedHours, commitLogSegmentSize, registerInterval, offsetPersistInterval,
-                clientIdleTimeout, shutdownGrace, ioThreads, pullCaps, sendOnIoThread, diskMaxUsedSpaceRatio, flowLimits);
+                clientIdleTimeout, shutdownGrace, ioThreads, pullCaps, sendOnIoThread, diskMaxUsedSpaceRatio, flowLimits, ha);
     }
 
     public BrokerSettings withSendOnIoThread(boolean inline) {
         return new BrokerSettings(clusterName, brokerName, brokerId, role, flushMode, storePath, host, port, haPort,
                 namesrvAddr, advertisedHost, autoCreateTopic, autoCreateSubscriptionGroup, defaultTopicQueueNums,
                 maxMessageSize, fileReservedHours, commitLogSegmentSize, registerInterval, offsetPersistInterval,
-                clientIdleTimeout, shutdownGrace, ioThreads, pullCaps, inline, diskMaxUsedSpaceRatio, flowLimits);
+                clientIdleTimeout, shutdownGrace, ioThreads, pullCaps, inline, diskMaxUsedSpaceRatio, flowLimits, ha);
     }
 
     public BrokerSettings withDiskMaxUsedSpaceRatio(int percent) {
         return new BrokerSettings(clusterName, brokerName, brokerId, role, flushMode, storePath, host, port, haPort,
                 namesrvAddr, advertisedHost, autoCreateTopic, autoCreateSubscriptionGroup, defaultTopicQueueNums,
                 maxMessageSize, fileReservedHours, commitLogSegmentSize, registerInterval, offsetPersistInterval,
-                clientIdleTimeout, shutdownGrace, ioThreads, pullCaps, sendOnIoThread, percent, flowLimits);
+                clientIdleTimeout, shutdownGrace, ioThreads, pullCaps, sendOnIoThread, percent, flowLimits, ha);
     }
 
     public BrokerSettings withFlowLimits(FlowLimits limits) {
         return new BrokerSettings(clusterName, brokerName, brokerId, role, flushMode, storePath, host, port, haPort,
                 namesrvAddr, advertisedHost, autoCreateTopic, autoCreateSubscriptionGroup, defaultTopicQueueNums,
                 maxMessageSize, fileReservedHours, commitLogSegmentSize, registerInterval, offsetPersistInterval,
-                clientIdleTimeout, shutdownGrace, ioThreads, pullCaps, sendOnIoThread, diskMaxUsedSpaceRatio, limits);
+                clientIdleTimeout, shutdownGrace, ioThreads, pullCaps, sendOnIoThread, diskMaxUsedSpaceRatio, limits, ha);
     }
 
     public BrokerSettings withPullCaps(PullTransferCaps caps) {
         return new BrokerSettings(clusterName, brokerName, brokerId, role, flushMode, storePath, host, port, haPort,
                 namesrvAddr, advertisedHost, autoCreateTopic, autoCreateSubscriptionGroup, defaultTopicQueueNums,
                 maxMessageSize, fileReservedHours, commitLogSegmentSize, registerInterval, offsetPersistInterval,
-                clientIdleTimeout, shutdownGrace, ioThreads, caps, sendOnIoThread, diskMaxUsedSpaceRatio, flowLimits);
+                clientIdleTimeout, shutdownGrace, ioThreads, caps, sendOnIoThread, diskMaxUsedSpaceRatio, flowLimits, ha);
+    }
+
+    public BrokerSettings withHa(HaSettings newHa) {
+        return new BrokerSettings(clusterName, brokerName, brokerId, role, flushMode, storePath, host, port, haPort,
+                namesrvAddr, advertisedHost, autoCreateTopic, autoCreateSubscriptionGroup, defaultTopicQueueNums,
+                maxMessageSize, fileReservedHours, commitLogSegmentSize, registerInterval, offsetPersistInterval,
+                clientIdleTimeout, shutdownGrace, ioThreads, pullCaps, sendOnIoThread, diskMaxUsedSpaceRatio, flowLimits,
+                newHa);
+    }
+
+    /** The same broker as a slave ({@code id} >= 1) or master ({@code id} 0) of {@code newRole}. */
+    public BrokerSettings withRole(long id, BrokerRole newRole) {
+        return new BrokerSettings(clusterName, brokerName, id, newRole, flushMode, storePath, host, port, haPort,
+                namesrvAddr, advertisedHost, autoCreateTopic, autoCreateSubscriptionGroup, defaultTopicQueueNums,
+                maxMessageSize, fileReservedHours, commitLogSegmentSize, registerInterval, offsetPersistInterval,
+                clientIdleTimeout, shutdownGrace, ioThreads, pullCaps, sendOnIoThread, diskMaxUsedSpaceRatio, flowLimits,
+                ha);
+    }
+
+    public BrokerSettings withHaPort(int newHaPort) {
+        return new BrokerSettings(clusterName, brokerName, brokerId, role, flushMode, storePath, host, port, newHaPort,
+                namesrvAddr, advertisedHost, autoCreateTopic, autoCreateSubscriptionGroup, defaultTopicQueueNums,
+                maxMessageSize, fileReservedHours, commitLogSegmentSize, registerInterval, offsetPersistInterval,
+                clientIdleTimeout, shutdownGrace, ioThreads, pullCaps, sendOnIoThread, diskMaxUsedSpaceRatio, flowLimits,
+                ha);
     }
 
     public boolean isMaster() {

@@ -3,6 +3,7 @@ package io.rocketkube.broker.config;
 import io.rocketkube.broker.BrokerRole;
 import io.rocketkube.broker.BrokerSettings;
 import io.rocketkube.broker.FlowLimits;
+import io.rocketkube.broker.ha.HaSettings;
 import io.rocketkube.broker.processor.PullTransferCaps;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -36,7 +37,10 @@ public final class SettingsFactory {
                 c.clientIdleTimeout(), c.shutdownGrace(), c.ioThreads(), pullCaps(c), c.sendOnIoThread(),
                 c.diskMaxUsedSpaceRatio(),
                 new FlowLimits(c.maxQueuedRequestBytes(), c.maxQueuedRequestBytesPerConnection(), c.maxHeldPulls(),
-                        c.maxHeldPullsPerConnection()));
+                        c.maxHeldPullsPerConnection()),
+                new HaSettings(c.masterHaAddress(), c.slaveTimeout(), c.haMaxGapNotInSync(), c.haHousekeepingInterval(),
+                        c.haHeartbeatInterval(), c.haTransferBatchSize(), c.haMaxPendingBytesPerSlave(),
+                        c.slaveReadyMaxLagBytes()));
     }
 
     static PullTransferCaps pullCaps(BrokerConfig c) {

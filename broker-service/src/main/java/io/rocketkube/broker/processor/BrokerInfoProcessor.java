@@ -30,6 +30,7 @@ public final class BrokerInfoProcessor implements RequestProcessor {
     private final RequestQueues queues;
     private final Clock clock;
     private final long bootTimestamp;
+    private java.util.function.Supplier<Map<String, String>> extraInfo = Map::of;
 
     public BrokerInfoProcessor(BrokerSettings settings, MessageStore store, BrokerStats stats,
                                RequestQueues queues, Clock clock) {
@@ -39,6 +40,12 @@ public final class BrokerInfoProcessor implements RequestProcessor {
         this.queues = queues;
         this.clock = clock;
         this.bootTimestamp = clock.millis();
+    }
+
+    /** More keys (replication's), asked for at each request. */
+    public BrokerInfoProcessor withExtraInfo(java.util.function.Supplier<Map<String, String>> extra) {
+        this.extraInfo = extra;
+        return this;
     }
 
     @Override
@@ -79,6 +86,7 @@ public final class BrokerInfoProcessor implements RequestProcessor {
         t.put("msgGetTotalTodayNow", String.valueOf(stats.getTotal()));
         t.put("brokerRole", settings.role().name());
         t.put("flushMode", settings.flushMode().name());
+        t.putAll(extraInfo.get());
         return t;
     }
 

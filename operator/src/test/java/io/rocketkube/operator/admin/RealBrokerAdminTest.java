@@ -257,7 +257,7 @@ class RealBrokerAdminTest {
         t.advertisedHost(), false, true, t.defaultTopicQueueNums(), t.maxMessageSize(),
         t.fileReservedHours(), t.commitLogSegmentSize(), Duration.ofSeconds(1),
         Duration.ofSeconds(1), t.clientIdleTimeout(), t.shutdownGrace(), t.ioThreads(),
-        t.pullCaps(), t.sendOnIoThread(), t.diskMaxUsedSpaceRatio(), t.flowLimits());
+        t.pullCaps(), t.sendOnIoThread(), t.diskMaxUsedSpaceRatio(), t.flowLimits(), t.ha());
     Broker started = new Broker(settings, Clock.systemUTC(), DefaultMessageStore::open,
         new SimpleMeterRegistry());
     started.start();
