@@ -265,6 +265,11 @@ public final class Broker implements AutoCloseable {
         return haPort;
     }
 
+    /** The store (tests compare a slave's queues with its master's). */
+    public MessageStore store() {
+        return store;
+    }
+
     /** Replication: lag, the slaves' acks, the slave's state. */
     public HaService ha() {
         return ha;
