@@ -105,7 +105,7 @@ class ReplicationTest {
             assertThat(replica.health().fatalReason()).isEmpty();
             // The intact bytes are accepted afterwards; only valid records are ever served.
             replica.appendReplicated(before, next);
-            await().atMost(Duration.ofSeconds(10)).until(() -> replica.maxOffset("RT", 0) == 7);
+            await().atMost(Duration.ofSeconds(10)).until(() -> replica.maxOffset("RT", 0) == 7 && master.maxOffset("RT", 0) == 7);
             assertThat(bodies(replica, "RT", 0)).isEqualTo(bodies(master, "RT", 0));
         }
     }
@@ -143,6 +143,7 @@ class ReplicationTest {
                 master.put(message("RT", i % 2, "kept-" + i, "tag", "kept" + i, null)).join();
             }
             long masterEnd = master.maxPhysicalOffset();
+            await().atMost(Duration.ofSeconds(10)).until(() -> master.maxOffset("RT", 0) == 5 && master.maxOffset("RT", 1) == 5);
             copy(master, replica, 1 << 20);
             // The replica got records from a master history that is then lost (older copy restored).
             try (DefaultMessageStore lost = DefaultMessageStore.open(smallConfig(dir.resolve("lost")).build())) {
@@ -170,7 +171,8 @@ class ReplicationTest {
                 master.put(message("RT", i % 2, "after-" + i)).join();
             }
             copy(master, replica, 333);
-            await().atMost(Duration.ofSeconds(10)).until(() -> replica.maxOffset("RT", 0) == 7 && replica.maxOffset("RT", 1) == 7);
+            await().atMost(Duration.ofSeconds(10)).until(() -> replica.maxOffset("RT", 0) == 7 && replica.maxOffset("RT", 1) == 7
+                    && master.maxOffset("RT", 0) == 7 && master.maxOffset("RT", 1) == 7);
             assertThat(bodies(replica, "RT", 0)).isEqualTo(bodies(master, "RT", 0));
             assertThat(bodies(replica, "RT", 1)).isEqualTo(bodies(master, "RT", 1));
         }
@@ -195,7 +197,8 @@ class ReplicationTest {
             replica.appendReplicated(lastSegmentStart, master.readCommitLog(lastSegmentStart, 1 << 20));
             copy(master, replica, 1 << 20);
             assertThat(replica.minPhysicalOffset()).isEqualTo(lastSegmentStart);
-            long masterCount = master.maxOffset("RT", 0);
+            long masterCount = i;
+            await().atMost(Duration.ofSeconds(10)).until(() -> master.maxOffset("RT", 0) == masterCount);
             await().atMost(Duration.ofSeconds(10)).until(() -> replica.maxOffset("RT", 0) == masterCount);
             List<String> tail = bodies(master, "RT", 0);
             assertThat(bodies(replica, "RT", 0)).isEqualTo(tail.subList(tail.size() - bodies(replica, "RT", 0).size(), tail.size()));
