@@ -161,6 +161,23 @@ class ReplicationTest {
         Broker s0 = slave;
         await().atMost(Duration.ofSeconds(10)).until(() -> m0.ha().lagBytes() == 0);
         await().atMost(Duration.ofSeconds(10)).until(() -> s0.isReady(120_000) && s0.ha().lagBytes() == 0);
+        org.apache.rocketmq.tools.admin.DefaultMQAdminExt admin = new org.apache.rocketmq.tools.admin.DefaultMQAdminExt();
+        admin.setNamesrvAddr(nameServer.address());
+        admin.setInstanceName("ha-admin");
+        admin.start();
+        try {
+            java.util.Map<String, String> m = admin.fetchBrokerRuntimeStats(master.address()).getTable();
+            assertThat(m).containsEntry("slaveFallBehindMuch", "0").containsEntry("haConnectionCount", "1")
+                    .containsEntry("haPush2SlaveMaxOffset", String.valueOf(master.store().maxPhysicalOffset()));
+            assertThat(m.get("haSlaveAckOffsets")).endsWith("=" + master.store().maxPhysicalOffset());
+            java.util.Map<String, String> sl = admin.fetchBrokerRuntimeStats(slave.address()).getTable();
+            assertThat(sl).containsEntry("masterAddr", master.address()).containsEntry("haClientState", "REPLICATING")
+                    .containsEntry("haMasterAddress", HOST + ":" + haPort).containsEntry("haReplicationLagBytes", "0")
+                    .containsEntry("commitLogMaxOffset", String.valueOf(master.store().maxPhysicalOffset()))
+                    .containsEntry("slaveReady", "true");
+        } finally {
+            admin.shutdown();
+        }
 
         slave.close();
         open.remove(slave);
@@ -207,6 +224,9 @@ class ReplicationTest {
             long t0 = System.nanoTime();
             assertThat(send(p, 22, 1).get(0).getSendStatus()).isEqualTo(SendStatus.FLUSH_SLAVE_TIMEOUT);
             assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThanOrEqualTo(Duration.ofMillis(1400));
+            // The unacknowledged bytes show as lag, in bytes and in age.
+            assertThat(master.ha().lagBytes()).isPositive();
+            await().atMost(Duration.ofSeconds(10)).until(() -> master.ha().lagMillis() >= 1000);
         }
         assertThat(master.store().maxOffset(TOPIC, 0) + master.store().maxOffset(TOPIC, 1)
                 + master.store().maxOffset(TOPIC, 2) + master.store().maxOffset(TOPIC, 3)).isEqualTo(23);
