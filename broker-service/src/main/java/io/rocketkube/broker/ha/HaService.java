@@ -3,6 +3,7 @@ package io.rocketkube.broker.ha;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.rocketkube.broker.BrokerRole;
+import io.rocketkube.broker.SafeTask;
 import io.rocketkube.broker.registration.MasterAddress;
 import io.rocketkube.client.protocol.KVTable;
 import io.rocketkube.client.protocol.RemotingJson;
@@ -70,12 +71,13 @@ public final class HaService implements AutoCloseable {
             client.start();
             probeClient = remoting;
             long every = settings.heartbeatInterval().toMillis();
-            scheduler.scheduleWithFixedDelay(this::probeMaster, 0, every, TimeUnit.MILLISECONDS);
+            SafeTask.scheduleWithFixedDelay(scheduler, "ha-probe-master", this::probeMaster, meters, 0, every,
+                    TimeUnit.MILLISECONDS);
         } else {
             server = new HaServer(store, progress, settings, segmentSize, clock);
             bound = server.start(host, port);
-            scheduler.scheduleWithFixedDelay(() -> timeline.sample(store.maxPhysicalOffset(), clock.millis()),
-                    0, 1, TimeUnit.SECONDS);
+            SafeTask.scheduleWithFixedDelay(scheduler, "ha-write-timeline",
+                    () -> timeline.sample(store.maxPhysicalOffset(), clock.millis()), meters, 0, 1, TimeUnit.SECONDS);
         }
         Gauge.builder("rocketkube.broker.ha.lag.bytes", this, HaService::lagBytes)
                 .description("replication lag: on a master, bytes no slave acknowledged; on a slave, bytes behind "
