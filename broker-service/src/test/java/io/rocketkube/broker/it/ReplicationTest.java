@@ -202,7 +202,9 @@ class ReplicationTest {
         // No slave attached: stored, but SLAVE_NOT_AVAILABLE (code 11).
         SendResult alone = send(p, 0, 1).get(0);
         assertThat(alone.getSendStatus()).isEqualTo(SendStatus.SLAVE_NOT_AVAILABLE);
-        assertThat(master.store().maxOffset(TOPIC, alone.getMessageQueue().getQueueId())).isPositive();
+        // ... and served: it reaches its ConsumeQueue (dispatched asynchronously).
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> master.store().maxOffset(TOPIC, alone.getMessageQueue().getQueueId()) > 0);
 
         Broker slave = start("slave", BrokerRole.SLAVE, 0, 0, s -> s);
         await().atMost(Duration.ofSeconds(10)).until(() -> master.ha().progress().slaveCount() == 1);
@@ -228,8 +230,8 @@ class ReplicationTest {
             assertThat(master.ha().lagBytes()).isPositive();
             await().atMost(Duration.ofSeconds(10)).until(() -> master.ha().lagMillis() >= 1000);
         }
-        assertThat(master.store().maxOffset(TOPIC, 0) + master.store().maxOffset(TOPIC, 1)
-                + master.store().maxOffset(TOPIC, 2) + master.store().maxOffset(TOPIC, 3)).isEqualTo(23);
+        await().atMost(Duration.ofSeconds(10)).until(() -> master.store().maxOffset(TOPIC, 0) + master.store().maxOffset(TOPIC, 1)
+                + master.store().maxOffset(TOPIC, 2) + master.store().maxOffset(TOPIC, 3) == 23);
     }
 
     @Test
