@@ -7,6 +7,7 @@ import io.rocketkube.broker.client.ConsumerManager;
 import io.rocketkube.broker.client.ProducerManager;
 import io.rocketkube.broker.filter.ConsumerFilters;
 import io.rocketkube.broker.group.SubscriptionGroupManager;
+import io.rocketkube.broker.ha.HaService;
 import io.rocketkube.broker.longpoll.PullRequestHoldService;
 import io.rocketkube.broker.offset.ConsumerOffsetManager;
 import io.rocketkube.broker.persist.BrokerFiles;
@@ -96,6 +97,7 @@ public final class Broker implements AutoCloseable {
     private final SendGate sendGate = new SendGate();
     /** A slave's way to its master, learned from the NameServers' register answers. */
     private final MasterAddress masterAddress;
+    private HaService ha;
     private BrokerExecutors executors;
     private MessageStore store;
     private TopicConfigManager topics;
@@ -113,6 +115,7 @@ public final class Broker implements AutoCloseable {
     private DelayOffsetTable delayOffsets;
     private ScheduleDeliveryService scheduleDelivery;
     private int port;
+    private int haPort;
     private volatile boolean started;
 
     public Broker(BrokerSettings settings, Clock clock, StoreOpener storeOpener, MeterRegistry meters) {
@@ -120,7 +123,7 @@ public final class Broker implements AutoCloseable {
         this.clock = clock;
         this.storeOpener = storeOpener;
         this.meters = meters;
-        this.masterAddress = new MasterAddress(settings.slave().masterAddress(), Optional.empty());
+        this.masterAddress = new MasterAddress(settings.slave().masterAddress(), settings.ha().masterHaAddress());
     }
 
     public synchronized void start() throws IOException, InterruptedException {
@@ -147,13 +150,17 @@ public final class Broker implements AutoCloseable {
         scheduleDelivery = new ScheduleDeliveryService(store, settings.delayLevels(), delayOffsets, clock, meters);
         ConsumerLagGauges lag = new ConsumerLagGauges(meters, topics, offsets, store);
 
+        ha = new HaService(settings.role(), store, settings.ha(), masterAddress, clock);
         ProcessorRegistry registry = registry(storeHost, stats);
         server = new RemotingServer(remotingConfig(), registry, new ChannelCleanup());
         server.start();
 
         namesrvClient = new RemotingClient(RemotingClientConfig.defaults());
+        int haBound = ha.start(settings.host(), settings.haPort(), settings.commitLogSegmentSize(), executors.scheduler,
+                namesrvClient, meters);
+        haPort = haBound >= 0 ? haBound : settings.haPort();
         String brokerAddr = settings.advertisedHost() + ":" + port;
-        registrar = new NameServerRegistrar(settings, brokerAddr, settings.advertisedHost() + ":" + settings.haPort(),
+        registrar = new NameServerRegistrar(settings, brokerAddr, settings.advertisedHost() + ":" + haPort,
                 NameServerAddresses.of(settings.namesrvAddr()), topics, namesrvClient, executors.scheduler, clock, meters);
         registrar.brokerPermission(runtimeConfig::brokerPermission);
         registrar.masterAddress(masterAddress);
@@ -195,7 +202,7 @@ public final class Broker implements AutoCloseable {
         ScheduleRouter schedule = new ScheduleRouter(settings.delayLevels());
         ConsumerFilters filters = new ConsumerFilters(settings.enablePropertyFilter());
         SendMessageProcessor send = SendMessageProcessor.create(settings, store, topics, groups, sendGate, stats, storeHost,
-                executors.send, schedule);
+                executors.send, schedule).replicatedBy(ha.syncReplication());
         registry.register(new int[] {RequestCode.SEND_MESSAGE, RequestCode.SEND_MESSAGE_V2, RequestCode.SEND_BATCH_MESSAGE},
                 writable(send), executors.send);
         registry.register(RequestCode.CONSUMER_SEND_MSG_BACK,
@@ -225,8 +232,9 @@ public final class Broker implements AutoCloseable {
                 new StatsAdminProcessor(settings.brokerName(), topics, offsets, consumers, store), executors.admin);
         registry.register(ConnectionAdminProcessor.CODES, new ConnectionAdminProcessor(consumers, producers, offsets),
                 executors.admin);
+        ScheduleRuntimeInfo scheduleInfo = new ScheduleRuntimeInfo(store, delayOffsets, settings.delayLevels().maxLevel());
         registry.register(BrokerInfoProcessor.CODES, new BrokerInfoProcessor(settings, store, stats, executors, clock,
-                        new ScheduleRuntimeInfo(store, delayOffsets, settings.delayLevels().maxLevel())),
+                        scheduleInfo).withExtraInfo(ha::runtimeInfo),
                 executors.admin);
         registry.register(MessageQueryProcessor.CODES, new MessageQueryProcessor(store), executors.admin);
         registry.register(OffsetTableProcessor.CODES, new OffsetTableProcessor(offsets), executors.admin);
@@ -312,6 +320,21 @@ public final class Broker implements AutoCloseable {
         return settings.advertisedHost() + ":" + port;
     }
 
+    /** The HA port this broker listens on (a master) or registers (a slave). */
+    public int haPort() {
+        return haPort;
+    }
+
+    /** The store (tests compare a slave's queues with its master's). */
+    public MessageStore store() {
+        return store;
+    }
+
+    /** Replication: lag, the slaves' acks, the slave's state. */
+    public HaService ha() {
+        return ha;
+    }
+
     /** Bytes of client requests accepted and not yet answered (bounded by the flow limits). */
     public long queuedRequestBytes() {
         return server.queuedRequestBytes();
@@ -332,7 +355,7 @@ public final class Broker implements AutoCloseable {
             return false;
         }
         long last = registrar.lastSuccessMillis();
-        return last >= 0 && clock.millis() - last <= withinMillis;
+        return last >= 0 && clock.millis() - last <= withinMillis && ha.notReadyReason().isEmpty();
     }
 
     /**
@@ -409,6 +432,7 @@ public final class Broker implements AutoCloseable {
             slaveSync.close();
         }
         registrar.close();
+        ha.close();
         holds.close();
         server.stop(java.time.Duration.ofMillis(Math.min(graceMillis, 2000)));
         namesrvClient.close();

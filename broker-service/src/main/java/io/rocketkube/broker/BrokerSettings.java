@@ -1,5 +1,6 @@
 package io.rocketkube.broker;
 
+import io.rocketkube.broker.ha.HaSettings;
 import io.rocketkube.broker.processor.PullTransferCaps;
 import io.rocketkube.broker.schedule.DelayLevels;
 import io.rocketkube.broker.slave.SlaveSettings;
@@ -33,6 +34,7 @@ import java.util.Objects;
  * @param delayLevels          the delay of each message delay level (RocketMQ's {@code messageDelayLevel})
  * @param enablePropertyFilter whether SQL92 subscriptions are served (RocketMQ's {@code enablePropertyFilter})
  * @param transaction          check-back timing of transactional half messages
+ * @param ha                   replication (HA channel, SYNC_MASTER waits, slave readiness)
  */
 public record BrokerSettings(
         String clusterName,
@@ -64,7 +66,8 @@ public record BrokerSettings(
         SlaveSettings slave,
         DelayLevels delayLevels,
         boolean enablePropertyFilter,
-        TransactionSettings transaction) {
+        TransactionSettings transaction,
+        HaSettings ha) {
 
     public BrokerSettings {
         Objects.requireNonNull(clusterName, "clusterName");
@@ -77,6 +80,7 @@ public record BrokerSettings(
         slave = slave == null ? SlaveSettings.defaults() : slave;
         delayLevels = delayLevels == null ? DelayLevels.parse(DelayLevels.DEFAULT) : delayLevels;
         transaction = transaction == null ? TransactionSettings.defaults() : transaction;
+        ha = ha == null ? HaSettings.defaults() : ha;
         namesrvAddr = namesrvAddr == null ? "" : namesrvAddr.trim();
         if (brokerId < 0) {
             throw new IllegalArgumentException("broker-id must be >= 0, was " + brokerId);
@@ -104,7 +108,7 @@ public record BrokerSettings(
                 advertisedHost, autoCreateTopic, autoCreateSubscriptionGroup, defaultTopicQueueNums, maxMessageSize,
                 fileReservedHours, commitLogSegmentSize, registerInterval, offsetPersistInterval, clientIdleTimeout,
                 shutdownGrace, ioThreads, pullCaps, sendOnIoThread, diskMaxUsedSpaceRatio, flowLimits,
-                null, null, true, null);
+                null, null, true, null, null);
     }
 
     /** A master on loopback with an ephemeral port and small store files, for tests. */
@@ -175,6 +179,22 @@ public record BrokerSettings(
         return edit(c -> c.transaction = value);
     }
 
+    public BrokerSettings withHa(HaSettings value) {
+        return edit(c -> c.ha = value);
+    }
+
+    /** The same broker as a slave ({@code id} >= 1) or master ({@code id} 0) of {@code newRole}. */
+    public BrokerSettings withRole(long id, BrokerRole newRole) {
+        return edit(c -> {
+            c.brokerId = id;
+            c.role = newRole;
+        });
+    }
+
+    public BrokerSettings withHaPort(int newHaPort) {
+        return edit(c -> c.haPort = newHaPort);
+    }
+
     private BrokerSettings edit(java.util.function.Consumer<Copy> change) {
         Copy copy = new Copy(this);
         change.accept(copy);
@@ -213,6 +233,7 @@ public record BrokerSettings(
         DelayLevels delayLevels;
         boolean enablePropertyFilter;
         TransactionSettings transaction;
+        HaSettings ha;
 
         Copy(BrokerSettings s) {
             clusterName = s.clusterName;
@@ -245,6 +266,7 @@ public record BrokerSettings(
             delayLevels = s.delayLevels;
             enablePropertyFilter = s.enablePropertyFilter;
             transaction = s.transaction;
+            ha = s.ha;
         }
 
         BrokerSettings build() {
@@ -252,7 +274,7 @@ public record BrokerSettings(
                     namesrvAddr, advertisedHost, autoCreateTopic, autoCreateSubscriptionGroup, defaultTopicQueueNums,
                     maxMessageSize, fileReservedHours, commitLogSegmentSize, registerInterval, offsetPersistInterval,
                     clientIdleTimeout, shutdownGrace, ioThreads, pullCaps, sendOnIoThread, diskMaxUsedSpaceRatio,
-                    flowLimits, slave, delayLevels, enablePropertyFilter, transaction);
+                    flowLimits, slave, delayLevels, enablePropertyFilter, transaction, ha);
         }
     }
 

@@ -92,6 +92,7 @@ public final class DefaultMessageStore implements MessageStore {
     private final LoopMonitor checkpointMonitor;
     private final LoopMonitor retentionMonitor;
     private final DiskSpaceGate diskGate;
+    private final ReplicaLog replicaLog;
     /** Why an index or checkpoint sync failed (fatal, like a CommitLog sync); null while healthy. */
     private volatile String indexFatalReason;
     private final LongAdder putCount = new LongAdder();
@@ -159,6 +160,8 @@ public final class DefaultMessageStore implements MessageStore {
             recovery.quarantined().ifPresent(q -> health.reportProblem("recovery moved commit log data past offset "
                     + recovery.end() + " to " + q + "; inspect it (see REASON there)"));
             hook.reach(CrashPoint.OPEN_AFTER_RECOVERY);
+            this.replicaLog = new ReplicaLog(commitLog, queues, index, dispatcher, checkpoint, config.clock(), this,
+                    config.maxMessageSize());
             dispatcher.start();
             flushService.start();
             if (config.prefaultLeadBytes() > 0) {
@@ -409,7 +412,20 @@ public final class DefaultMessageStore implements MessageStore {
             fatalReason().ifPresent(reason -> {
                 throw new IllegalStateException("store failed, no longer accepting writes: " + reason);
             });
-            return commitLog.appendRaw(physicalOffset, data);
+            return replicaLog.append(physicalOffset, data);
+        } finally {
+            inFlight.decrementAndGet();
+        }
+    }
+
+    @Override
+    public long truncateReplicated(long end) {
+        inFlight.incrementAndGet();
+        try {
+            if (closed) {
+                throw new IllegalStateException("store is closed");
+            }
+            return replicaLog.truncate(end, this::writeCheckpoint);
         } finally {
             inFlight.decrementAndGet();
         }

@@ -123,10 +123,27 @@ public interface MessageStore extends AutoCloseable {
      * bytes may end in the middle of a record; records are dispatched once complete.
      *
      * @return the new {@link #maxPhysicalOffset()}
+     * Every complete record is checked (magic, size, body CRC, its own PHYSICALOFFSET field, segment fit)
+     * before anything is written; an empty replica starts at {@code physicalOffset} if it is a segment start.
+     *
      * @throws IllegalArgumentException if {@code physicalOffset != maxPhysicalOffset()} (the replica must
      *                                  reconnect from its own max offset)
+     * @throws io.rocketkube.store.commitlog.InvalidReplicatedDataException if a record is invalid; nothing
+     *                                  of {@code data} was written
      */
     long appendReplicated(long physicalOffset, ByteBuffer data);
+
+    /**
+     * Replication, replica side: drops every byte at and after {@code end} from the CommitLog, the
+     * ConsumeQueues and the index, because the master no longer has them (it came back from an older copy of
+     * its data). Readers never see those records again; replication then continues from {@code end}.
+     *
+     * @return bytes dropped (0 if the log ends at or before {@code end})
+     * @throws IllegalArgumentException if {@code end} is below {@link #minPhysicalOffset()}
+     */
+    default long truncateReplicated(long end) {
+        throw new UnsupportedOperationException("this store cannot be cut back");
+    }
 
     /** Makes everything appended so far durable, with the indexes and the checkpoint. */
     void flush();

@@ -9,6 +9,10 @@ public enum PutStatus {
     PUT_OK(true),
     /** Stored, but not made durable within the sync flush timeout. */
     FLUSH_DISK_TIMEOUT(true),
+    /** Stored on the master (SYNC_MASTER), but no slave acknowledged it within the slave timeout. */
+    FLUSH_SLAVE_TIMEOUT(true),
+    /** Stored on the master (SYNC_MASTER), but no slave is attached or it lags too far to wait for. */
+    SLAVE_NOT_AVAILABLE(true),
     /** Refused: too large, bad topic, or malformed fields. Nothing was written. */
     MESSAGE_ILLEGAL(false),
     /** Refused: properties longer than 32767 bytes. Nothing was written. */

@@ -3,6 +3,7 @@ package io.rocketkube.store;
 import static io.rocketkube.store.TestMessages.message;
 import static io.rocketkube.store.TestMessages.smallConfig;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.ByteBuffer;
@@ -132,7 +133,11 @@ class StoreLoopHealthTest {
             int at = indexOf(bytes, "flipped");
             assertThat(at).isGreaterThan((int) second);
             bytes.put(at, (byte) (bytes.get(at) ^ 0x40));
-            replica.appendReplicated(0, bytes);
+            // The replica append now refuses such bytes outright (ReplicationTest); to reach the dispatcher's own
+            // guard, the bytes go into the CommitLog unchecked, as a disk could corrupt them.
+            assertThatThrownBy(() -> replica.appendReplicated(0, bytes))
+                    .isInstanceOf(io.rocketkube.store.commitlog.InvalidReplicatedDataException.class);
+            writeUnchecked(replica, bytes);
 
             await().atMost(WAIT).until(() -> !replica.health().fatal().isEmpty());
             assertThat(replica.maxOffset("H", 0)).isEqualTo(1);
@@ -167,5 +172,15 @@ class StoreLoopHealthTest {
                 .hasValueSatisfying(r -> assertThat(r).isEqualTo("store thread store-dispatcher is dead"));
         state.latchFatal("fsync failed");
         assertThat(state.snapshot().notLiveReason(System.currentTimeMillis(), STUCK_MILLIS)).hasValue("store fatal: fsync failed");
+    }
+
+    private static void writeUnchecked(DefaultMessageStore store, ByteBuffer bytes) {
+        try {
+            java.lang.reflect.Field f = DefaultMessageStore.class.getDeclaredField("commitLog");
+            f.setAccessible(true);
+            ((io.rocketkube.store.commitlog.CommitLog) f.get(store)).appendRaw(0, bytes);
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError(e);
+        }
     }
 }

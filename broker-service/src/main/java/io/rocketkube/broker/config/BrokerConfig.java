@@ -188,4 +188,35 @@ public interface BrokerConfig {
     /** Check-backs of one half message before it is discarded (RocketMQ's {@code transactionCheckMax}). */
     @WithDefault("15")
     int transactionCheckMax();
+
+    /** A slave's master HA address ({@code host:port}); unset: the one the NameServers answer to registration. */
+    Optional<String> masterHaAddress();
+
+    /** How long a SYNC_MASTER send waits for a slave before FLUSH_SLAVE_TIMEOUT (RocketMQ's slaveTimeout). */
+    @WithDefault("3s")
+    Duration slaveTimeout();
+
+    /** A slave further behind makes SYNC_MASTER answer SLAVE_NOT_AVAILABLE (RocketMQ's haSlaveFallbehindMax). */
+    @WithDefault("268435456")
+    long haMaxGapNotInSync();
+
+    /** An HA connection silent (or, master side, not reading) this long is dropped (haHousekeepingInterval). */
+    @WithDefault("20s")
+    Duration haHousekeepingInterval();
+
+    /** Slave report / idle master heartbeat period (haSendHeartbeatInterval). */
+    @WithDefault("5s")
+    Duration haHeartbeatInterval();
+
+    /** CommitLog bytes per HA frame at most (haTransferBatchSize). */
+    @WithDefault("32768")
+    int haTransferBatchSize();
+
+    /** Bytes queued for one slave at most; a slave that does not read is dropped after the housekeeping interval. */
+    @WithDefault("1048576")
+    int haMaxPendingBytesPerSlave();
+
+    /** A slave is ready only while at most this many bytes behind its master. */
+    @WithDefault("8388608")
+    long slaveReadyMaxLagBytes();
 }

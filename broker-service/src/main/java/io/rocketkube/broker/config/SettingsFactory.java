@@ -3,6 +3,7 @@ package io.rocketkube.broker.config;
 import io.rocketkube.broker.BrokerRole;
 import io.rocketkube.broker.BrokerSettings;
 import io.rocketkube.broker.FlowLimits;
+import io.rocketkube.broker.ha.HaSettings;
 import io.rocketkube.broker.processor.PullTransferCaps;
 import io.rocketkube.broker.schedule.DelayLevels;
 import io.rocketkube.broker.slave.SlaveSettings;
@@ -43,7 +44,10 @@ public final class SettingsFactory {
                 new SlaveSettings(c.masterAddress(), c.slaveReadEnable(), c.slaveSyncInterval()),
                 DelayLevels.parse(c.messageDelayLevel()),
                 c.enablePropertyFilter(),
-                new TransactionSettings(c.transactionTimeout(), c.transactionCheckInterval(), c.transactionCheckMax()));
+                new TransactionSettings(c.transactionTimeout(), c.transactionCheckInterval(), c.transactionCheckMax()),
+                new HaSettings(c.masterHaAddress(), c.slaveTimeout(), c.haMaxGapNotInSync(), c.haHousekeepingInterval(),
+                        c.haHeartbeatInterval(), c.haTransferBatchSize(), c.haMaxPendingBytesPerSlave(),
+                        c.slaveReadyMaxLagBytes()));
     }
 
     static PullTransferCaps pullCaps(BrokerConfig c) {

@@ -33,6 +33,7 @@ public final class BrokerInfoProcessor implements RequestProcessor {
     private final long bootTimestamp;
     /** Keys other parts of the broker add (the schedule's offsets). */
     private final Supplier<Map<String, String>> extra;
+    private java.util.function.Supplier<Map<String, String>> extraInfo = Map::of;
 
     public BrokerInfoProcessor(BrokerSettings settings, MessageStore store, BrokerStats stats,
                                RequestQueues queues, Clock clock) {
@@ -48,6 +49,12 @@ public final class BrokerInfoProcessor implements RequestProcessor {
         this.queues = queues;
         this.clock = clock;
         this.bootTimestamp = clock.millis();
+    }
+
+    /** More keys (replication's), asked for at each request. */
+    public BrokerInfoProcessor withExtraInfo(java.util.function.Supplier<Map<String, String>> extra) {
+        this.extraInfo = extra;
+        return this;
     }
 
     @Override
@@ -89,6 +96,7 @@ public final class BrokerInfoProcessor implements RequestProcessor {
         t.put("brokerRole", settings.role().name());
         t.put("flushMode", settings.flushMode().name());
         t.putAll(extra.get());
+        t.putAll(extraInfo.get());
         return t;
     }
 

@@ -2,6 +2,7 @@ package io.rocketkube.broker.processor;
 
 import io.netty.channel.Channel;
 import io.rocketkube.broker.BrokerSettings;
+import io.rocketkube.broker.ha.SyncMasterReplication;
 import io.rocketkube.broker.schedule.ScheduleRouter;
 import io.rocketkube.broker.stats.BrokerStats;
 import io.rocketkube.broker.topic.TopicNames;
@@ -48,6 +49,8 @@ public final class SendMessageProcessor implements RequestProcessor {
     private final Executor sendPool;
     /** Reroutes a record before it is stored (delayed messages to the schedule topic); identity by default. */
     private final UnaryOperator<MessageRecordRequest> route;
+    /** SYNC_MASTER: answers wait for a slave (set once at wiring, before the first request). */
+    private SyncMasterReplication replication = SyncMasterReplication.none();
 
     SendMessageProcessor(BrokerSettings settings, MessageStore store, SendTarget target, SendGate gate,
                          BrokerStats stats, InetSocketAddress storeHost, Executor sendPool) {
@@ -84,6 +87,12 @@ public final class SendMessageProcessor implements RequestProcessor {
                                               Executor sendPool, UnaryOperator<MessageRecordRequest> route) {
         return new SendMessageProcessor(settings, store, new SendTarget(topics, groups, settings.autoCreateTopic()),
                 gate, stats, storeHost, sendPool, route);
+    }
+
+    /** Under SYNC_MASTER, sends are answered once a slave has them ({@link SyncMasterReplication}). */
+    public SendMessageProcessor replicatedBy(SyncMasterReplication sync) {
+        this.replication = sync;
+        return this;
     }
 
     /**
@@ -129,7 +138,8 @@ public final class SendMessageProcessor implements RequestProcessor {
             List<MessageRecordRequest> records = batch ? batchRecords(header, body, bornHost, request.version())
                     : List.of(singleRecord(header, body, bornHost, request.version()));
             long bodyBytes = records.stream().mapToLong(r -> r.body().remaining()).sum();
-            CompletableFuture<PutResult> put = append(channel, records, batch);
+            CompletableFuture<PutResult> put = replication.afterStored(append(channel, records, batch),
+                    records.get(0).waitStoreMsgOk());
             answer = put.thenApply(result -> {
                 if (result.status().isStored()) {
                     stats.recordPut(result.messageCount(), bodyBytes, System.nanoTime() - started);
@@ -272,6 +282,8 @@ public final class SendMessageProcessor implements RequestProcessor {
         return switch (result.status()) {
             case PUT_OK -> ResponseCode.SUCCESS;
             case FLUSH_DISK_TIMEOUT -> ResponseCode.FLUSH_DISK_TIMEOUT;
+            case FLUSH_SLAVE_TIMEOUT -> ResponseCode.FLUSH_SLAVE_TIMEOUT;
+            case SLAVE_NOT_AVAILABLE -> ResponseCode.SLAVE_NOT_AVAILABLE;
             case MESSAGE_ILLEGAL, PROPERTIES_SIZE_EXCEEDED -> ResponseCode.MESSAGE_ILLEGAL;
             case SERVICE_NOT_AVAILABLE, DISK_FULL -> ResponseCode.SERVICE_NOT_AVAILABLE;
             case OS_PAGECACHE_BUSY, CREATE_MAPPED_FILE_FAILED, UNKNOWN_ERROR -> ResponseCode.SYSTEM_ERROR;

@@ -269,21 +269,77 @@ public final class CommitLog {
             if (physicalOffset != writePosition) {
                 throw new IllegalArgumentException("replicated data at " + physicalOffset + " does not continue the log at " + writePosition);
             }
-            ByteBuffer src = data.duplicate();
-            while (src.hasRemaining()) {
-                SegmentFile segment = segments.getOrCreate(segments.segmentStartOf(writePosition));
-                int room = (int) (segment.end() - writePosition);
-                int chunk = Math.min(room, src.remaining());
-                ByteBuffer part = src.duplicate().limit(src.position() + chunk);
-                write(segment, part, writePosition);
-                src.position(src.position() + chunk);
-                writePosition += chunk;
-                writtenOffset = writePosition;
-            }
-            return writePosition;
+            return writeRaw(data);
         } finally {
             appendLock.unlock();
         }
+    }
+
+    /**
+     * {@link #appendRaw}, but only if {@code check} finds every complete record in the bytes valid
+     * ({@link ReplicaAppendCheck}); otherwise nothing is written.
+     *
+     * @throws IllegalArgumentException      if {@code physicalOffset} is not the current end
+     * @throws InvalidReplicatedDataException if a record is invalid
+     */
+    public long appendRaw(long physicalOffset, ByteBuffer data, ReplicaAppendCheck check) {
+        appendLock.lock();
+        try {
+            if (physicalOffset != writePosition) {
+                throw new IllegalArgumentException("replicated data at " + physicalOffset + " does not continue the log at " + writePosition);
+            }
+            long from = check.checkedEnd();
+            ByteBuffer pending = from < writePosition ? copy(from, (int) (writePosition - from)) : ByteBuffer.allocate(0);
+            if (pending.remaining() != Math.max(0, writePosition - from)) {
+                throw new InvalidReplicatedDataException(from, "the partial record before " + writePosition + " is not readable");
+            }
+            ReplicaAppendCheck.Verdict verdict = check.check(pending, physicalOffset, data);
+            if (verdict instanceof ReplicaAppendCheck.Verdict.Invalid bad) {
+                throw new InvalidReplicatedDataException(bad.at(), bad.reason());
+            }
+            long end = writeRaw(data);
+            check.accept((ReplicaAppendCheck.Verdict.Valid) verdict);
+            return end;
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
+    /**
+     * A fresh replica of a master whose log no longer starts at 0 begins where the master's stream does,
+     * at a segment start (RocketMQ's master starts an empty slave at its last segment).
+     *
+     * @throws IllegalStateException if the log is not empty or {@code offset} is not a segment start
+     */
+    public void startEmptyAt(long offset) {
+        appendLock.lock();
+        try {
+            if (writePosition != 0 || !segments.isEmpty() || offset % segmentSize != 0) {
+                throw new IllegalStateException("cannot start the log at " + offset + ": it holds data up to "
+                        + writePosition + " or the offset is not a segment start");
+            }
+            writePosition = offset;
+            writtenOffset = offset;
+            flushedOffset = offset;
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
+    /** Guarded by appendLock. */
+    private long writeRaw(ByteBuffer data) {
+        ByteBuffer src = data.duplicate();
+        while (src.hasRemaining()) {
+            SegmentFile segment = segments.getOrCreate(segments.segmentStartOf(writePosition));
+            int room = (int) (segment.end() - writePosition);
+            int chunk = Math.min(room, src.remaining());
+            ByteBuffer part = src.duplicate().limit(src.position() + chunk);
+            write(segment, part, writePosition);
+            src.position(src.position() + chunk);
+            writePosition += chunk;
+            writtenOffset = writePosition;
+        }
+        return writePosition;
     }
 
     /** Raises a queue's next offset to at least {@code next} (records that arrived without a put). */

@@ -161,6 +161,22 @@ public final class Dispatcher {
         hints.clear();
     }
 
+    /**
+     * Replica truncation, or a fresh replica's first offset: runs {@code action} (which may cut the
+     * CommitLog, the ConsumeQueues and the index) while no record is being applied, then moves the position
+     * to {@code newPosition} of the current one and drops the hints. Any thread.
+     */
+    public void reposition(Runnable action, java.util.function.LongUnaryOperator newPosition) {
+        applyLock.lock();
+        try {
+            action.run();
+            dispatchedOffset = newPosition.applyAsLong(dispatchedOffset);
+            hints.clear();
+        } finally {
+            applyLock.unlock();
+        }
+    }
+
     public void start() {
         running = true;
         Thread t = new Thread(this::run, "store-dispatcher");
@@ -206,12 +222,13 @@ public final class Dispatcher {
             long end;
             boolean progressed;
             try {
-                end = visibleEnd.getAsLong();
                 applyLock.lock();
                 try {
                     if (fenced) {
                         return;
                     }
+                    // Read under the lock: a replica truncation (reposition) may lower the end meanwhile.
+                    end = visibleEnd.getAsLong();
                     progressed = dispatchedOffset < end && step(end);
                 } finally {
                     applyLock.unlock();

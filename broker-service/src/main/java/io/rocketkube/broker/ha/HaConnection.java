@@ -1,0 +1,227 @@
+package io.rocketkube.broker.ha;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.rocketkube.store.MessageStore;
+import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One slave's HA connection on the master ({@link HaFrame} for the bytes). Everything runs on the connection's
+ * event loop: reports are parsed as they arrive, and a 1 ms tick streams the CommitLog to the slave, sends
+ * heartbeats, and does the housekeeping.
+ *
+ * <p>Where a slave starts: at its first report; a report of 0 (an empty slave) starts at the beginning of the
+ * master's last CommitLog segment, as RocketMQ 4.9's master does, so an Apache slave replicates from us as it would
+ * from its own master. Nothing is sent before the first report.
+ *
+ * <p>The connection is closed, with the reason logged, when the slave
+ * <ul>
+ *   <li>reports a negative offset, an offset below its previous report, or an acknowledgement beyond what was
+ *   sent to it on this connection (garbage: it would make a SYNC_MASTER send count as replicated when it is
+ *   not);</li>
+ *   <li>reports an offset beyond the master's end: the slave holds bytes this master does not have (the master
+ *   came back from an older copy of its data). The master first sends an empty frame carrying its own end, so
+ *   that our slave can cut its log back to it ({@code HaClient}); an Apache slave ignores it and reconnects;</li>
+ *   <li>starts below the master's first stored offset (retention deleted what it needs);</li>
+ *   <li>is silent (no report) for the housekeeping interval;</li>
+ *   <li>does not read: its outbound buffer stays above the high-water mark ({@code maxPendingBytesPerSlave}) for
+ *   the housekeeping interval. The log is read for a slave only while its channel is writable, so a stalled
+ *   reader costs at most that buffer and one batch of heap, and slows nobody else.</li>
+ * </ul>
+ * A partial report is buffered until its 8 bytes are complete.
+ */
+final class HaConnection extends ChannelInboundHandlerAdapter {
+    private static final Logger LOG = LoggerFactory.getLogger(HaConnection.class);
+    private static final long TICK_MILLIS = 1;
+    /** Frames written per tick at most, so one slave's catch-up cannot hog the event loop. */
+    private static final int MAX_FRAMES_PER_TICK = 64;
+
+    private final MessageStore store;
+    private final ReplicationProgress progress;
+    private final HaSettings settings;
+    private final int segmentSize;
+    private final Clock clock;
+    private final ByteBuf reportBytes = Unpooled.buffer(16);
+    private ChannelHandlerContext ctx;
+    private String slave;
+    private ScheduledFuture<?> tick;
+    /** Last reported offset; -1 before the first report. */
+    private long reported = -1;
+    /** Next CommitLog offset to send; -1 before the first report. */
+    private long nextTransfer = -1;
+    private long lastReportMillis;
+    private long lastWriteMillis;
+    private long unwritableSinceMillis = -1;
+    private boolean closing;
+
+    HaConnection(MessageStore store, ReplicationProgress progress, HaSettings settings, int segmentSize, Clock clock) {
+        this.store = store;
+        this.progress = progress;
+        this.settings = settings;
+        this.segmentSize = segmentSize;
+        this.clock = clock;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext context) {
+        this.ctx = context;
+        this.slave = String.valueOf(context.channel().remoteAddress()).replaceFirst("^/", "");
+        lastReportMillis = clock.millis();
+        lastWriteMillis = lastReportMillis;
+        tick = context.executor().scheduleAtFixedRate(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
+        LOG.info("HA connection from slave {}", slave);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext context) {
+        if (tick != null) {
+            tick.cancel(false);
+        }
+        progress.detached(slave);
+        reportBytes.release();
+        if (!closing) {
+            LOG.info("HA connection from slave {} closed by the slave (acknowledged {})", slave, reported);
+        }
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext context, Object msg) {
+        ByteBuf in = (ByteBuf) msg;
+        try {
+            reportBytes.writeBytes(in);
+        } finally {
+            in.release();
+        }
+        while (!closing && reportBytes.readableBytes() >= HaFrame.REPORT_SIZE) {
+            onReport(reportBytes.readLong());
+        }
+        reportBytes.discardReadBytes();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext context) {
+        if (context.channel().isWritable()) {
+            unwritableSinceMillis = -1;
+            transfer();
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext context, Throwable cause) {
+        close("I/O error: " + cause);
+    }
+
+    private void onReport(long offset) {
+        lastReportMillis = clock.millis();
+        long masterEnd = store.maxPhysicalOffset();
+        if (offset < 0) {
+            close("garbage: reported negative offset " + offset);
+        } else if (offset > masterEnd) {
+            ByteBuf end = ctx.alloc().buffer(HaFrame.HEADER_SIZE).writeLong(masterEnd).writeInt(0);
+            closing = true;
+            LOG.warn("HA connection from slave {} closed: it reports offset {} beyond this master's end {}; the slave "
+                    + "holds bytes this master does not have (diverged)", slave, offset, masterEnd);
+            ctx.writeAndFlush(end).addListener(ChannelFutureListener.CLOSE);
+        } else if (reported < 0) {
+            start(offset);
+        } else if (offset < reported) {
+            close("garbage: reported offset " + offset + " below its previous report " + reported);
+        } else if (offset > nextTransfer) {
+            close("garbage: acknowledged offset " + offset + " but was sent only up to " + nextTransfer);
+        } else {
+            reported = offset;
+            progress.acked(slave, offset);
+        }
+    }
+
+    private void start(long offset) {
+        long from = offset;
+        if (offset == 0) {
+            long end = store.maxPhysicalOffset();
+            from = Math.max(end - end % segmentSize, 0);
+        }
+        if (from < store.minPhysicalOffset()) {
+            close("it starts at " + from + ", below this master's first stored offset " + store.minPhysicalOffset());
+            return;
+        }
+        reported = offset;
+        nextTransfer = from;
+        progress.attached(slave, offset);
+        progress.acked(slave, offset);
+        LOG.info("HA slave {} reported {}; streaming from {}", slave, offset, from);
+        transfer();
+    }
+
+    private void tick() {
+        if (closing) {
+            return;
+        }
+        long now = clock.millis();
+        long silence = settings.housekeepingInterval().toMillis();
+        if (now - lastReportMillis > silence) {
+            close("silent for " + (now - lastReportMillis) + " ms (housekeeping interval " + silence + " ms)");
+            return;
+        }
+        if (!ctx.channel().isWritable()) {
+            if (unwritableSinceMillis < 0) {
+                unwritableSinceMillis = now;
+            } else if (now - unwritableSinceMillis > silence) {
+                close("does not read: " + ctx.channel().unsafe().outboundBuffer().totalPendingWriteBytes()
+                        + " bytes pending for " + (now - unwritableSinceMillis) + " ms");
+            }
+            return;
+        }
+        unwritableSinceMillis = -1;
+        transfer();
+    }
+
+    /** Streams what the slave lacks while its channel is writable; a heartbeat when there is nothing to send. */
+    private void transfer() {
+        if (closing || nextTransfer < 0) {
+            return;
+        }
+        boolean wrote = false;
+        for (int i = 0; i < MAX_FRAMES_PER_TICK && ctx.channel().isWritable(); i++) {
+            ByteBuffer body;
+            try {
+                body = store.readCommitLog(nextTransfer, settings.transferBatchSize());
+            } catch (IllegalArgumentException e) {
+                close("cannot read the log at " + nextTransfer + " for it: " + e.getMessage());
+                return;
+            }
+            if (!body.hasRemaining()) {
+                // A segment's end is reached through the blank filler, so an empty read means "nothing yet".
+                break;
+            }
+            ByteBuf header = ctx.alloc().buffer(HaFrame.HEADER_SIZE).writeLong(nextTransfer).writeInt(body.remaining());
+            nextTransfer += body.remaining();
+            ctx.write(Unpooled.wrappedBuffer(header, Unpooled.wrappedBuffer(body)));
+            wrote = true;
+        }
+        long now = clock.millis();
+        if (wrote) {
+            lastWriteMillis = now;
+            ctx.flush();
+        } else if (now - lastWriteMillis >= settings.heartbeatInterval().toMillis() && ctx.channel().isWritable()) {
+            lastWriteMillis = now;
+            ctx.writeAndFlush(ctx.alloc().buffer(HaFrame.HEADER_SIZE).writeLong(nextTransfer).writeInt(0));
+        }
+    }
+
+    private void close(String reason) {
+        if (closing) {
+            return;
+        }
+        closing = true;
+        LOG.warn("HA connection from slave {} closed: {}", slave, reason);
+        ctx.close();
+    }
+}
