@@ -18,8 +18,8 @@ import org.awaitility.Awaitility;
 
 /**
  * Our NameServer, a master (broker-a, id 0) and its slave (broker-a, id 1), in-process on loopback, each on its
- * own store. Nothing replicates by itself here: {@link #replicate()} copies the master's CommitLog bytes the
- * slave lacks, as the HA channel would. Either broker can be stopped and started again on its store and port.
+ * own store. The slave replicates over the HA channel; {@link #replicate()} waits until it holds everything
+ * the master had when called. Either broker can be stopped and started again on its store and port.
  */
 final class MasterSlave implements AutoCloseable {
     static final String HOST = Cluster.HOST;
@@ -89,18 +89,14 @@ final class MasterSlave implements AutoCloseable {
         slave = null;
     }
 
-    /** Copies every CommitLog byte the slave lacks from the master (what the HA channel does); returns the end. */
+    /** Waits until the slave holds every CommitLog byte the master holds now; returns the slave's end. */
     long replicate() {
         MessageStore from = masterStore.get();
         MessageStore to = slaveStore.get();
-        long offset = to.maxPhysicalOffset();
-        while (true) {
-            ByteBuffer bytes = from.readCommitLog(offset, 1 << 20);
-            if (!bytes.hasRemaining()) {
-                return offset;
-            }
-            offset = to.appendReplicated(offset, bytes);
-        }
+        long target = from.maxPhysicalOffset();
+        org.awaitility.Awaitility.await("slave replicated to " + target).atMost(java.time.Duration.ofSeconds(30))
+                .until(() -> to.maxPhysicalOffset() >= target);
+        return to.maxPhysicalOffset();
     }
 
     MessageStore masterStore() {

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.rocketkube.broker.Broker;
 import io.rocketkube.broker.BrokerSettings;
+import io.rocketkube.broker.ha.HaSettings;
 import io.rocketkube.client.remoting.RemotingClient;
 import io.rocketkube.client.remoting.RemotingClientConfig;
 import io.rocketkube.namesrv.NameServer;
@@ -17,7 +18,6 @@ import io.rocketkube.operator.reconcile.RollPlanner;
 import io.rocketkube.operator.reconcile.RollStep;
 import io.rocketkube.store.DefaultMessageStore;
 import io.rocketkube.store.MessageStore;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -39,8 +39,9 @@ import org.junit.jupiter.api.io.TempDir;
  * The roll gate against a real master and a real slave of one group (issue 18): the admin reads the lag from
  * the keys our brokers serve (GET_BROKER_RUNTIME_INFO's {@code commitLogMaxOffset}, the slave's being the end
  * of what it replicated), the planner holds the master's restart while its slave trails it by more than
- * 4 MiB, and lets it go once the slave holds the master's whole CommitLog. The slave is filled by copying the
- * master's CommitLog bytes (the HA channel's job, built separately).
+ * 4 MiB, and lets it go once the slave holds the master's whole CommitLog. The slave first runs pointed at an
+ * HA address where nothing listens, so the lag is real and stays; restarted on the same store with the HA
+ * address the NameServers answer, it catches up over the HA channel.
  */
 @Timeout(90)
 class RealReplicationLagTest {
@@ -75,8 +76,7 @@ class RealReplicationLagTest {
     nameServer.start();
     BrokerSettings base = BrokerSettings.forTest(HOST, dir.resolve("master"), nameServer.address());
     master = start(base, masterStore);
-    slave = start(BrokerSettings.forTest(HOST, dir.resolve("slave"), nameServer.address())
-        .asSlave(1, 0), slaveStore);
+    slave = start(slaveSettings().withHa(HaSettings.defaults().withMasterHaAddress(HOST + ":1")), slaveStore);
     admin = new RemotingBrokerAdmin(new RemotingClient(RemotingClientConfig.defaults()),
         Duration.ofSeconds(5));
     producer = new DefaultMQProducer("PG_LAG");
@@ -110,16 +110,17 @@ class RealReplicationLagTest {
     nameServer.close();
   }
 
-  /** Copies every CommitLog byte the slave lacks from the master, as the HA channel does. */
-  private void replicate() {
-    long offset = slaveStore.get().maxPhysicalOffset();
-    while (true) {
-      ByteBuffer bytes = masterStore.get().readCommitLog(offset, 1 << 20);
-      if (!bytes.hasRemaining()) {
-        return;
-      }
-      offset = slaveStore.get().appendReplicated(offset, bytes);
-    }
+  private BrokerSettings slaveSettings() {
+    return BrokerSettings.forTest(HOST, dir.resolve("slave"), nameServer.address()).asSlave(1, 0);
+  }
+
+  /** Restarts the slave on its store with the master's HA address from the NameServers, and waits for it. */
+  private void replicate() throws Exception {
+    int port = slave.port();
+    slave.close();
+    slave = start(slaveSettings().withPort(port), slaveStore);
+    long target = masterStore.get().maxPhysicalOffset();
+    await().atMost(Duration.ofSeconds(30)).until(() -> slaveStore.get().maxPhysicalOffset() >= target);
   }
 
   private GroupState group(Long lag) {
