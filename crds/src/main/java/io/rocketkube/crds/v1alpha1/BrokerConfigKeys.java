@@ -33,7 +33,10 @@ public final class BrokerConfigKeys {
       "max-queued-request-bytes-per-connection", "max-held-pulls", "max-held-pulls-per-connection",
       "master-address", "slave-read-enable", "slave-sync-interval",
       "message-delay-level", "enable-property-filter",
-      "transaction-timeout", "transaction-check-interval", "transaction-check-max");
+      "transaction-timeout", "transaction-check-interval", "transaction-check-max",
+      "master-ha-address", "slave-timeout", "ha-max-gap-not-in-sync", "ha-housekeeping-interval",
+      "ha-heartbeat-interval", "ha-transfer-batch-size", "ha-max-pending-bytes-per-slave",
+      "slave-ready-max-lag-bytes");
 
   static final String CEL_KEY_SHAPE = "self.all(k, k.matches('^[a-z][a-zA-Z0-9-]*$'))";
   static final String KEY_SHAPE_MESSAGE =
