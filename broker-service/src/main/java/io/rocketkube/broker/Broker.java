@@ -108,6 +108,7 @@ public final class Broker implements AutoCloseable {
     private PullRequestHoldService holds;
     private Transactions transactions;
     private RemotingServer server;
+    private RemotingServer vipServer;
     private RemotingClient namesrvClient;
     private RuntimeConfig runtimeConfig;
     private NameServerRegistrar registrar;
@@ -152,8 +153,9 @@ public final class Broker implements AutoCloseable {
 
         ha = new HaService(settings.role(), store, settings.ha(), masterAddress, clock);
         ProcessorRegistry registry = registry(storeHost, stats);
-        server = new RemotingServer(remotingConfig(), registry, new ChannelCleanup());
+        server = new RemotingServer(remotingConfig(port), registry, new ChannelCleanup());
         server.start();
+        startVipChannel(registry);
 
         namesrvClient = new RemotingClient(RemotingClientConfig.defaults());
         int haBound = ha.start(settings.host(), settings.haPort(), settings.commitLogSegmentSize(), executors.scheduler,
@@ -266,8 +268,31 @@ public final class Broker implements AutoCloseable {
                 .build();
     }
 
-    private RemotingServerConfig remotingConfig() {
-        return RemotingServerConfig.of(settings.host(), port)
+    /**
+     * Apache RocketMQ 4.x brokers also listen on port − 2 (the "VIP channel"), and an Apache slave reads its
+     * master's topics, offsets and groups only there (its BrokerOuterAPI always addresses port − 2). Serving
+     * the same requests on it lets an Apache slave follow our master. It is a convenience for mixed groups,
+     * so a port that cannot be bound is logged, not fatal.
+     */
+    private void startVipChannel(ProcessorRegistry registry) throws InterruptedException {
+        if (port <= 2) {
+            return;
+        }
+        RemotingServer vip = new RemotingServer(remotingConfig(port - 2).withIoThreads(1), registry,
+                new ChannelCleanup());
+        try {
+            vip.start();
+            vipServer = vip;
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) { // Netty rethrows the bind failure unchecked-ly
+            LOG.warn("VIP channel port {} not served (Apache slaves of this master cannot sync metadata): {}",
+                    port - 2, e.toString());
+        }
+    }
+
+    private RemotingServerConfig remotingConfig(int listenPort) {
+        return RemotingServerConfig.of(settings.host(), listenPort)
                 .withIoThreads(settings.ioThreads())
                 .withIdleTimeout(settings.clientIdleTimeout())
                 .withMaxQueuedRequestBytes(settings.flowLimits().maxQueuedRequestBytes(),
@@ -435,6 +460,9 @@ public final class Broker implements AutoCloseable {
         ha.close();
         holds.close();
         server.stop(java.time.Duration.ofMillis(Math.min(graceMillis, 2000)));
+        if (vipServer != null) {
+            vipServer.stop(java.time.Duration.ofMillis(Math.min(graceMillis, 2000)));
+        }
         namesrvClient.close();
         executors.close();
         persistOffsets();

@@ -128,7 +128,8 @@ class ReplicationInteropTest {
     header.setQueueId(queue);
     header.setQueueOffset(0L);
     header.setMaxMsgNums(MESSAGES);
-    header.setSysFlag(0);
+    // The subscription travels with the pull (PullSysFlag 0x4), so no heartbeat has to register the group first.
+    header.setSysFlag(0x4);
     header.setCommitOffset(0L);
     header.setSuspendTimeoutMillis(0L);
     header.setSubscription("*");
