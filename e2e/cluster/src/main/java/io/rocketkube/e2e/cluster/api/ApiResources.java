@@ -47,6 +47,9 @@ final class ApiResources {
         cluster("customresourcedefinitions", "CustomResourceDefinition", true, "crd", "crds"));
     add("coordination.k8s.io/v1", ns("leases", "Lease", false, false));
     add("policy/v1", ns("poddisruptionbudgets", "PodDisruptionBudget", true, false, "pdb"));
+    add("authorization.k8s.io/v1",
+        cluster("selfsubjectrulesreviews", "SelfSubjectRulesReview", false),
+        cluster("selfsubjectaccessreviews", "SelfSubjectAccessReview", false));
     add("events.k8s.io/v1", ns("events", "Event", false, false, "ev"));
   }
 

@@ -48,6 +48,10 @@ final class DiscoveryDispatcher extends Dispatcher {
     if (contentType != null && contentType.contains("protobuf")) {
       return status(415, "UnsupportedMediaType", "protobuf bodies are not supported; use JSON");
     }
+    if ("POST".equals(request.getMethod())
+        && path.startsWith("/apis/authorization.k8s.io/v1/")) {
+      return review(path, request);
+    }
     if ("GET".equals(request.getMethod())) {
       MockResponse discovery = discovery(path);
       if (discovery != null) {
@@ -59,6 +63,32 @@ final class DiscoveryDispatcher extends Dispatcher {
           request.getHeaders(), request.getBody());
     }
     return crud.dispatch(request);
+  }
+
+  /**
+   * The stand-in does no authorization (neither does the mock): a SelfSubjectRulesReview lists
+   * every verb on everything, an access review answers allowed. JOSDK's leader election asks
+   * before it starts.
+   */
+  private MockResponse review(String path, RecordedRequest request) {
+    try {
+      com.fasterxml.jackson.databind.node.ObjectNode body = (com.fasterxml.jackson.databind.node.ObjectNode)
+          json.readTree(request.getBody().getBytes());
+      if (path.endsWith("selfsubjectrulesreviews")) {
+        body.set("status", json.valueToTree(Map.of("incomplete", false,
+            "resourceRules", List.of(Map.of("verbs", List.of("*"), "apiGroups", List.of("*"),
+                "resources", List.of("*"))),
+            "nonResourceRules", List.of(Map.of("verbs", List.of("*"),
+                "nonResourceURLs", List.of("*"))))));
+      } else {
+        body.set("status", json.valueToTree(Map.of("allowed", true)));
+      }
+      return new MockResponse().setResponseCode(201)
+          .setHeader("Content-Type", "application/json")
+          .setBody(json.writeValueAsString(body));
+    } catch (java.io.IOException | ClassCastException e) {
+      return status(400, "BadRequest", "cannot read the review: " + e.getMessage());
+    }
   }
 
   private MockResponse discovery(String path) {
