@@ -74,6 +74,9 @@ public final class PodRunner implements AutoCloseable {
     try {
       syncOnce();
     } catch (RuntimeException e) {
+      if (Thread.currentThread().isInterrupted()) {
+        return;
+      }
       LOG.log(Level.WARNING, "sync failed; retrying", e);
     }
   }

@@ -15,7 +15,8 @@ import java.time.Duration;
  * One declared probe of one container, run against the pod's own address as the kubelet would:
  * HTTP GET succeeds on 200–399, TCP on an accepted connection; both within timeoutSeconds. Keeps
  * the consecutive success and failure counts and when it is next due. exec and gRPC probes are not
- * supported and count as success (none of our manifests declares one). Not thread-safe: one pod's
+ * supported and count as success (none of our manifests declares one). With a period cap the
+ * failure threshold grows so that period x threshold stays as declared. Not thread-safe: one pod's
  * probes run on that pod's tick only.
  */
 final class ProbeCheck {
@@ -27,6 +28,7 @@ final class ProbeCheck {
   private long nextDueNanos;
   private int failures;
   private int successes;
+  private final int failureThreshold;
 
   ProbeCheck(Probe probe, Container container, String host, Duration periodCap, long startNanos) {
     this.probe = probe;
@@ -34,6 +36,11 @@ final class ProbeCheck {
     this.host = host;
     Duration declared = Duration.ofSeconds(value(probe.getPeriodSeconds(), 10));
     this.period = periodCap != null && periodCap.compareTo(declared) < 0 ? periodCap : declared;
+    // A capped period keeps the declared time budget (period x failureThreshold): a startup probe
+    // polled every second still allows the minute its manifest allows.
+    int declaredThreshold = value(probe.getFailureThreshold(), 3);
+    this.failureThreshold = (int) Math.max(declaredThreshold,
+        (declared.toMillis() * declaredThreshold + period.toMillis() - 1) / period.toMillis());
     long initial = Duration.ofSeconds(value(probe.getInitialDelaySeconds(), 0)).toNanos();
     this.nextDueNanos = startNanos + Math.min(initial, periodCap == null ? initial
         : Math.max(initial / 10, periodCap.toNanos()));
@@ -58,7 +65,7 @@ final class ProbeCheck {
   }
 
   boolean failedPastThreshold() {
-    return failures >= value(probe.getFailureThreshold(), 3);
+    return failures >= failureThreshold;
   }
 
   boolean succeededPastThreshold() {
