@@ -114,7 +114,7 @@ final class Kubelet implements AutoCloseable {
     }
     for (String uid : Set.copyOf(running.keySet())) {
       if (!present.contains(uid)) {
-        stop(uid);
+        stop(uid, true);
       }
     }
     unmapped.retainAll(present);
@@ -165,7 +165,7 @@ final class Kubelet implements AutoCloseable {
     }
   }
 
-  private void stop(String uid) {
+  private void stop(String uid, boolean deleteDir) {
     PodProcess process = running.remove(uid);
     ScheduledFuture<?> tick = ticks.remove(uid);
     if (tick != null) {
@@ -175,7 +175,9 @@ final class Kubelet implements AutoCloseable {
     stopper.submit(() -> {
       try {
         process.terminate();
-        deleteRecursively(process.podDir());
+        if (deleteDir) {
+          deleteRecursively(process.podDir());
+        }
       } finally {
         terminating.remove(process.key());
       }
@@ -193,11 +195,14 @@ final class Kubelet implements AutoCloseable {
     }
   }
 
-  /** Stops every pod (SIGTERM, grace, SIGKILL), all at once, and waits for them. */
+  /**
+   * Stops every pod (SIGTERM, grace, SIGKILL), all at once, and waits for them. Their directories
+   * (logs, emptyDirs) stay for a look after a failed run.
+   */
   @Override
   public void close() {
     for (String uid : Set.copyOf(running.keySet())) {
-      stop(uid);
+      stop(uid, false);
     }
     probes.shutdownNow();
     stopper.shutdown();

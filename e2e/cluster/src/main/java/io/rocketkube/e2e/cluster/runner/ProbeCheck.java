@@ -16,7 +16,7 @@ import java.time.Duration;
  * HTTP GET succeeds on 200–399, TCP on an accepted connection; both within timeoutSeconds. Keeps
  * the consecutive success and failure counts and when it is next due. exec and gRPC probes are not
  * supported and count as success (none of our manifests declares one). With a period cap the
- * failure threshold grows so that period x threshold stays as declared. Not thread-safe: one pod's
+ * declared time to failure is kept (see the constructor). Not thread-safe: one pod's
  * probes run on that pod's tick only.
  */
 final class ProbeCheck {
@@ -29,6 +29,9 @@ final class ProbeCheck {
   private int failures;
   private int successes;
   private final int failureThreshold;
+  private final long failureBudgetNanos;
+  private long firstFailureNanos;
+  private long lastRunNanos;
 
   ProbeCheck(Probe probe, Container container, String host, Duration periodCap, long startNanos) {
     this.probe = probe;
@@ -36,11 +39,12 @@ final class ProbeCheck {
     this.host = host;
     Duration declared = Duration.ofSeconds(value(probe.getPeriodSeconds(), 10));
     this.period = periodCap != null && periodCap.compareTo(declared) < 0 ? periodCap : declared;
-    // A capped period keeps the declared time budget (period x failureThreshold): a startup probe
-    // polled every second still allows the minute its manifest allows.
-    int declaredThreshold = value(probe.getFailureThreshold(), 3);
-    this.failureThreshold = (int) Math.max(declaredThreshold,
-        (declared.toMillis() * declaredThreshold + period.toMillis() - 1) / period.toMillis());
+    // A capped period keeps the declared time budget: failure needs failureThreshold consecutive
+    // failures AND (failureThreshold - 1) declared periods since the first of them, so a startup
+    // probe polled every second still allows the minute its manifest allows, and a probe that
+    // times out is not given more time than declared.
+    this.failureThreshold = value(probe.getFailureThreshold(), 3);
+    this.failureBudgetNanos = declared.toNanos() * (failureThreshold - 1);
     long initial = Duration.ofSeconds(value(probe.getInitialDelaySeconds(), 0)).toNanos();
     this.nextDueNanos = startNanos + Math.min(initial, periodCap == null ? initial
         : Math.max(initial / 10, periodCap.toNanos()));
@@ -54,10 +58,14 @@ final class ProbeCheck {
   boolean run(long nowNanos) {
     nextDueNanos = nowNanos + period.toNanos();
     boolean ok = check();
+    lastRunNanos = System.nanoTime();
     if (ok) {
       successes++;
       failures = 0;
     } else {
+      if (failures == 0) {
+        firstFailureNanos = nowNanos;
+      }
       failures++;
       successes = 0;
     }
@@ -65,7 +73,7 @@ final class ProbeCheck {
   }
 
   boolean failedPastThreshold() {
-    return failures >= failureThreshold;
+    return failures >= failureThreshold && lastRunNanos - firstFailureNanos >= failureBudgetNanos;
   }
 
   boolean succeededPastThreshold() {
