@@ -135,11 +135,66 @@ final class PodProcess {
         : new ProbeCheck(declared, container, ip, options.probePeriodCap(), now);
   }
 
-  /** One kubelet step: notice an exit, run the probes that are due, restart if they say so. */
+  /**
+   * One kubelet step: notice an exit, run the probes that are due, restart if they say so. The
+   * probes (network calls of up to timeoutSeconds) run outside the monitor, so status() and
+   * isReady() never wait behind a hung probe; their results are applied only if the container is
+   * still the one probed.
+   */
   void tick() {
-    ChildProcess toRestart;
+    ChildProcess probed;
+    ProbeCheck startupDue = null;
+    ProbeCheck readinessDue = null;
+    ProbeCheck livenessDue = null;
+    long now = System.nanoTime();
     synchronized (this) {
-      toRestart = step(System.nanoTime());
+      if (terminating || process == null || handleExit(now)) {
+        return;
+      }
+      probed = process;
+      if (!started) {
+        startupDue = startup.due(now) ? startup : null;
+      } else {
+        readinessDue = readiness != null && readiness.due(now) ? readiness : null;
+        livenessDue = liveness != null && liveness.due(now) ? liveness : null;
+        if (readiness == null) {
+          setReady(true);
+        }
+      }
+    }
+    boolean startupOk = startupDue != null && startupDue.run(now);
+    boolean readyOk = readinessDue != null && readinessDue.run(now);
+    boolean liveOk = livenessDue != null && livenessDue.run(now);
+    ChildProcess toRestart = null;
+    synchronized (this) {
+      if (terminating || process != probed) {
+        return;
+      }
+      if (startupDue != null) {
+        if (startupOk && startup.succeededPastThreshold()) {
+          started = true;
+          if (liveness != null) {
+            liveness.reset(now);
+          }
+          if (readiness != null) {
+            readiness.reset(now);
+          }
+        } else if (!startupOk && startup.failedPastThreshold()) {
+          LOG.warning(() -> key() + " failed its startup probe; restarting the container");
+          toRestart = process;
+        }
+      }
+      if (readinessDue != null) {
+        if (readyOk && readiness.succeededPastThreshold()) {
+          setReady(true);
+        } else if (!readyOk && readiness.failedPastThreshold()) {
+          setReady(false);
+        }
+      }
+      if (livenessDue != null && !liveOk && liveness.failedPastThreshold()) {
+        LOG.warning(() -> key() + " failed its liveness probe; restarting the container");
+        toRestart = process;
+      }
       if (toRestart != null) {
         setReady(false);
       }
@@ -149,61 +204,23 @@ final class PodProcess {
     }
   }
 
-  /** Returns the process to restart because a probe failed, or null. Holds the monitor. */
-  private ChildProcess step(long now) {
-    if (terminating || process == null) {
-      return null;
+  /** An exited container: back off, then start it again. Returns true if it had exited. */
+  private boolean handleExit(long now) {
+    if (process.isAlive()) {
+      return false;
     }
-    if (!process.isAlive()) {
-      if (lastExitCode == null) {
-        lastExitCode = process.stop(Duration.ZERO);
-        setReady(false);
-        restartNotBeforeNanos = now + backoff().toNanos();
-        LOG.warning(() -> key() + " exited with " + lastExitCode + "; restarting in " + backoff());
-      }
-      if (now - restartNotBeforeNanos >= 0) {
-        restartCount++;
-        lastExitCode = null;
-        startContainer();
-      }
-      return null;
+    if (lastExitCode == null) {
+      lastExitCode = process.stop(Duration.ZERO);
+      setReady(false);
+      restartNotBeforeNanos = now + backoff().toNanos();
+      LOG.warning(() -> key() + " exited with " + lastExitCode + "; restarting in " + backoff());
     }
-    if (!started) {
-      if (!startup.due(now)) {
-        return null;
-      }
-      if (startup.run(now) && startup.succeededPastThreshold()) {
-        started = true;
-        if (liveness != null) {
-          liveness.reset(now);
-        }
-        if (readiness != null) {
-          readiness.reset(now);
-        }
-      } else {
-        if (startup.failedPastThreshold()) {
-          LOG.warning(() -> key() + " failed its startup probe; restarting the container");
-          return process;
-        }
-        return null;
-      }
+    if (now - restartNotBeforeNanos >= 0) {
+      restartCount++;
+      lastExitCode = null;
+      startContainer();
     }
-    if (readiness == null) {
-      setReady(true);
-    } else if (readiness.due(now)) {
-      boolean ok = readiness.run(now);
-      if (ok && readiness.succeededPastThreshold()) {
-        setReady(true);
-      } else if (!ok && readiness.failedPastThreshold()) {
-        setReady(false);
-      }
-    }
-    if (liveness != null && liveness.due(now) && !liveness.run(now)
-        && liveness.failedPastThreshold()) {
-      LOG.warning(() -> key() + " failed its liveness probe; restarting the container");
-      return process;
-    }
-    return null;
+    return true;
   }
 
   private void restart(ChildProcess old) {
