@@ -1,7 +1,7 @@
 package io.rocketkube.store;
 
 /**
- * Outcome of {@link MessageStore#get}, as RocketMQ's GetMessageStatus (remoting-protocol.md §5.4 table).
+ * Outcome of {@link MessageStore#get}, as RocketMQ's GetMessageStatus (docs/protocol.md §5.4 table).
  */
 public enum GetStatus {
     /** At least one message returned. nextBeginOffset = offset + entries scanned. */

@@ -68,7 +68,7 @@ public interface MessageStore extends AutoCloseable {
     /** The record starting at {@code physicalOffset} (a heap copy), if one is stored there. */
     Optional<MessageSlice> lookMessageByPhysicalOffset(long physicalOffset);
 
-    /** The record named by an offset msgId (remoting-protocol.md §4.6); empty if malformed or absent. */
+    /** The record named by an offset msgId (docs/protocol.md §4.6); empty if malformed or absent. */
     Optional<MessageSlice> lookMessageByOffsetMsgId(String offsetMsgId);
 
     /**

@@ -2,7 +2,7 @@ package io.rocketkube.store;
 
 /**
  * Outcome of an append, as RocketMQ's PutMessageStatus; the broker maps these to response codes
- * (remoting-protocol.md §5.2.4 step 9).
+ * (docs/protocol.md §5.2.4 step 9).
  */
 public enum PutStatus {
     /** Stored (and, under SYNC_FLUSH with WAIT, durable). */

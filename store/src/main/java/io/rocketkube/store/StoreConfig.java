@@ -9,7 +9,7 @@ import java.util.Objects;
 
 /**
  * Everything the store is told from outside, fixed at open time. Build with {@link #builder(Path)}; the
- * defaults are the reference broker's (remoting-protocol.md §7).
+ * defaults are the reference broker's (docs/protocol.md §7).
  *
  * @param dataDir                   root directory; the store owns everything under it
  * @param commitLogSegmentSize      bytes per CommitLog segment file (1 GiB)

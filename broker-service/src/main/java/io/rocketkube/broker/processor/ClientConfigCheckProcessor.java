@@ -11,7 +11,7 @@ import io.rocketkube.client.remoting.RequestProcessor;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * CHECK_CLIENT_CONFIG (46, remoting-protocol.md §5.3), which the official client sends at consumer start for
+ * CHECK_CLIENT_CONFIG (46, docs/protocol.md §5.3), which the official client sends at consumer start for
  * each non-TAG subscription and whose refusal fails the start. Answers as RocketMQ 4.9 does: TAG (or no
  * subscription) → SUCCESS; SQL92 while property filtering is off → SYSTEM_ERROR; a selector that does not
  * compile → SUBSCRIPTION_PARSE_FAILED with the reason; else SUCCESS. Other expression types are refused as

@@ -27,7 +27,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * HEART_BEAT, UNREGISTER_CLIENT and GET_CONSUMER_LIST_BY_GROUP (remoting-protocol.md §5.3, §5.5): who is
+ * HEART_BEAT, UNREGISTER_CLIENT and GET_CONSUMER_LIST_BY_GROUP (docs/protocol.md §5.3, §5.5): who is
  * connected, in which groups, subscribed to what.
  */
 public final class ClientManageProcessor implements RequestProcessor {

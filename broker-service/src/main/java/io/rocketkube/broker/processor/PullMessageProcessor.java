@@ -29,7 +29,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
- * PULL_MESSAGE and LITE_PULL_MESSAGE (remoting-protocol.md §5.4): checks in the reference's order, tag or
+ * PULL_MESSAGE and LITE_PULL_MESSAGE (docs/protocol.md §5.4): checks in the reference's order, tag or
  * SQL92 ({@link ConsumerFilters}) filtering from the heartbeat's subscription (or the request's, with the
  * SUBSCRIPTION flag), long polling
  * through {@link PullRequestHoldService}, and a zero-copy body over the store's slices. Every answer carries

@@ -33,7 +33,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.function.UnaryOperator;
 
 /**
- * SEND_MESSAGE, SEND_MESSAGE_V2 and SEND_BATCH_MESSAGE (remoting-protocol.md §5.2). Validates everything
+ * SEND_MESSAGE, SEND_MESSAGE_V2 and SEND_BATCH_MESSAGE (docs/protocol.md §5.2). Validates everything
  * before anything is stored (a batch is stored whole or not at all), then answers when the store's future
  * completes: at once under ASYNC_FLUSH, once durable under SYNC_FLUSH.
  */

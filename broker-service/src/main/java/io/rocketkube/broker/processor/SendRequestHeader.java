@@ -6,7 +6,7 @@ import io.rocketkube.client.remoting.RemotingCommand;
 
 /**
  * The send header in one shape, whichever spelling the request used: SEND_MESSAGE's long names or
- * SEND_MESSAGE_V2's / SEND_BATCH_MESSAGE's single letters (remoting-protocol.md §5.2.1, §5.2.2); the reply
+ * SEND_MESSAGE_V2's / SEND_BATCH_MESSAGE's single letters (docs/protocol.md §5.2.1, §5.2.2); the reply
  * sends (324, 325) spell theirs the same way.
  */
 record SendRequestHeader(String producerGroup, String topic, String defaultTopic, int defaultTopicQueueNums,

@@ -11,7 +11,7 @@ import io.rocketkube.client.protocol.TopicConfig;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Where a send goes: steps 2–5 of remoting-protocol.md §5.2.4. Validates the topic, finds it or creates it
+ * Where a send goes: steps 2–5 of docs/protocol.md §5.2.4. Validates the topic, finds it or creates it
  * (from the template, or as a retry topic), checks permission and queue id, and for retry topics decides
  * whether the message has exhausted its retries and goes to the group's dead-letter topic instead.
  */

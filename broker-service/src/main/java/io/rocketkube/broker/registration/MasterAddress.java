@@ -4,7 +4,7 @@ import java.util.Optional;
 
 /**
  * Where a slave finds its master: the remoting address ({@code masterAddr}) and the HA address
- * ({@code haServerAddr}) that the NameServers answer to REGISTER_BROKER (remoting-protocol.md §5.1),
+ * ({@code haServerAddr}) that the NameServers answer to REGISTER_BROKER (docs/protocol.md §5.1),
  * unless configuration pins them. The answer is the only source that follows a master's pod to a new
  * address, so a configured value is meant for tests and for brokers run without NameServers.
  *

@@ -30,7 +30,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps the broker registered with every NameServer (remoting-protocol.md §5.1): a full REGISTER_BROKER
+ * Keeps the broker registered with every NameServer (docs/protocol.md §5.1): a full REGISTER_BROKER
  * round every {@code registerInterval} to every currently resolved target, another at once after any topic
  * change (coalesced: changes during a round trigger exactly one more), and UNREGISTER_BROKER at shutdown.
  *

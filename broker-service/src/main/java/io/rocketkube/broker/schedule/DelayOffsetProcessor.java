@@ -12,7 +12,7 @@ import java.util.concurrent.CompletableFuture;
 /**
  * GET_ALL_DELAY_OFFSET (45): every delay level's delivery position, as the reference's
  * {@code DelayOffsetSerializeWrapper}: {@code {"offsetTable":{"1":0,"2":5}}}. Levels are quoted keys
- * (standard JSON); fastjson reads them back as Integer keys (remoting-protocol.md §3.1), which is what
+ * (standard JSON); fastjson reads them back as Integer keys (docs/protocol.md §3.1), which is what
  * mqadmin and an Apache slave parse.
  */
 public final class DelayOffsetProcessor implements RequestProcessor {

@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.function.UnaryOperator;
 
 /**
- * Sends a delayed message the long way round (remoting-protocol.md §5.7): a message whose {@code DELAY}
+ * Sends a delayed message the long way round (docs/protocol.md §5.7): a message whose {@code DELAY}
  * property names a level above 0 is stored in {@code SCHEDULE_TOPIC_XXXX}, queue level − 1, with its real
  * topic and queue kept in {@code REAL_TOPIC} and {@code REAL_QID}; {@link ScheduleDeliveryService} puts it
  * back when due. The send and send-back paths call {@link #apply} on the record they are about to store, so

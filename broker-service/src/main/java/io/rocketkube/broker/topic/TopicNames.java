@@ -3,7 +3,7 @@ package io.rocketkube.broker.topic;
 import java.util.Set;
 
 /**
- * Topic and group name rules and the reserved names of remoting-protocol.md §5.2.4 and §9.2.
+ * Topic and group name rules and the reserved names of docs/protocol.md §5.2.4 and §9.2.
  *
  * <p>The rules are the reference's ({@code TopicValidator}, the client's {@code Validators.checkGroup}):
  * only {@code %|a-zA-Z0-9_-}, at most 127 characters for a topic and 255 for a group. They are also what

@@ -15,7 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends CHECK_TRANSACTION_STATE (39), oneway, to one live producer channel of the half's group (remoting-protocol.md
+ * Sends CHECK_TRANSACTION_STATE (39), oneway, to one live producer channel of the half's group (docs/protocol.md
  * §5.9 step 3, §6). The header names the check-back copy just written (its queue offset, CommitLog offset and
  * offset msgId), so the producer's answer settles against it; the body is that copy encoded as a stored record
  * with its real topic and queue, which is what the 4.9/5.x client decodes and hands to

@@ -22,7 +22,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * END_TRANSACTION (37), remoting-protocol.md §5.9 step 2. Oneway from the producer (the answer is dropped);
+ * END_TRANSACTION (37), docs/protocol.md §5.9 step 2. Oneway from the producer (the answer is dropped);
  * answered when asked, e.g. by a tool.
  *
  * <p>Everything is validated before anything is written: the header; that {@code commitLogOffset} names a

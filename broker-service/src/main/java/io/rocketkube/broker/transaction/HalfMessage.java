@@ -9,7 +9,7 @@ import io.rocketkube.store.MessageRecordRequest;
 import java.util.Map;
 
 /**
- * How a transactional half message is parked and read back (remoting-protocol.md §5.9). A send with
+ * How a transactional half message is parked and read back (docs/protocol.md §5.9). A send with
  * {@code TRAN_MSG=true} is stored in {@code RMQ_SYS_TRANS_HALF_TOPIC} queue 0 with its real topic and queue in
  * {@code REAL_TOPIC}/{@code REAL_QID} and its transaction type reset to NOT, so the half queue gets a
  * ConsumeQueue entry (the check-back scans it) while no consumer of the real topic can see it: exactly what

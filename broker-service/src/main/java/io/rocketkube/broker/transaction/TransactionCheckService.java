@@ -16,7 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The check-back (remoting-protocol.md §5.9 step 3): one round every {@code transactionCheckInterval} walks the
+ * The check-back (docs/protocol.md §5.9 step 3): one round every {@code transactionCheckInterval} walks the
  * half queue from its persisted progress ({@link CheckProgress}) to the end it had when the round began.
  *
  * <p>Per half, in queue order:

@@ -37,7 +37,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** What mqadmin does, through the 4.9.8 rocketmq-tools API (remoting-protocol.md §10(g)). */
+/** What mqadmin does, through the 4.9.8 rocketmq-tools API (docs/protocol.md §10(g)). */
 @Timeout(120)
 class AdminToolTest {
     @TempDir

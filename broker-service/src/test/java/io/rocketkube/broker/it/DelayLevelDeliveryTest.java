@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Delay levels with the official 4.9.8 client (remoting-protocol.md §5.7): a message sent with a level
+ * Delay levels with the official 4.9.8 client (docs/protocol.md §5.7): a message sent with a level
  * arrives in its real topic no earlier than the level's delay after it was sent and within a second after
  * that, with REAL_TOPIC/REAL_QID set and DELAY cleared, on the queue it was sent to.
  */

@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The unmodified 4.9.8 producer and consumers against our NameServer and broker (remoting-protocol.md §10). */
+/** The unmodified 4.9.8 producer and consumers against our NameServer and broker (docs/protocol.md §10). */
 @Timeout(120)
 class OfficialProducerConsumerTest {
     @TempDir

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Retry back-off (remoting-protocol.md §5.6) with the official 4.9.8 push consumer: a message the listener
+ * Retry back-off (docs/protocol.md §5.6) with the official 4.9.8 push consumer: a message the listener
  * answers RECONSUME_LATER comes back through the schedule (level 3 + reconsumeTimes), not at once, and after
  * maxReconsumeTimes it lands in the group's dead-letter topic, where a DLQ consumer reads it intact.
  */

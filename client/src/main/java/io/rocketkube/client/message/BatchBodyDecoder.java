@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Splits a SEND_BATCH_MESSAGE body (remoting-protocol.md §4.7) into its messages. Each entry:
+ * Splits a SEND_BATCH_MESSAGE body (docs/protocol.md §4.7) into its messages. Each entry:
  * <pre>
  * 0      4  TOTALSIZE        = 20 + B + 2 + P
  * 4      4  MAGICCODE        ignored (clients send 0)

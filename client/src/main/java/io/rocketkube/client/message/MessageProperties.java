@@ -1,7 +1,7 @@
 package io.rocketkube.client.message;
 
 /**
- * Property keys of the message properties string (remoting-protocol.md §4.3), as the official
+ * Property keys of the message properties string (docs/protocol.md §4.3), as the official
  * clients and brokers spell them.
  */
 public final class MessageProperties {

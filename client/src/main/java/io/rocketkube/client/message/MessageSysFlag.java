@@ -1,7 +1,7 @@
 package io.rocketkube.client.message;
 
 /**
- * The {@code SYSFLAG} bits of a stored or sent message (remoting-protocol.md §4.2).
+ * The {@code SYSFLAG} bits of a stored or sent message (docs/protocol.md §4.2).
  *
  * <p>Stateless constants and bit helpers; thread-safe.
  */
@@ -46,7 +46,7 @@ public final class MessageSysFlag {
 
     /**
      * Whether a record with this flag goes to a consume queue: PREPARED and ROLLBACK records do not
-     * (remoting-protocol.md §4.2), NOT and COMMIT do.
+     * (docs/protocol.md §4.2), NOT and COMMIT do.
      */
     public static boolean isDispatchedToConsumeQueue(int sysFlag) {
         int type = transactionType(sysFlag);

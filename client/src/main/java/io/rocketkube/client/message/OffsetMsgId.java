@@ -8,7 +8,7 @@ import java.util.HexFormat;
 import java.util.Objects;
 
 /**
- * The offset message id (remoting-protocol.md §4.6), upper-case hex of:
+ * The offset message id (docs/protocol.md §4.6), upper-case hex of:
  * <pre>
  * 0      4|16  storeHost address (IPv4 | IPv6)
  * 4|16   4     storeHost port

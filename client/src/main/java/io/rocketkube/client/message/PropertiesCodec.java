@@ -4,7 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The message properties string (remoting-protocol.md §4.3):
+ * The message properties string (docs/protocol.md §4.3):
  * <pre>
  *   key \u0001 value \u0002 key \u0001 value ...
  * </pre>
@@ -95,7 +95,7 @@ public final class PropertiesCodec {
 
     /**
      * Joins two encoded strings, inserting a separator only where the first does not already end with
-     * one (remoting-protocol.md §4.7: inner properties + batch-level properties).
+     * one (docs/protocol.md §4.7: inner properties + batch-level properties).
      */
     public static String concat(String first, String second) {
         if (first == null || first.isEmpty()) {

@@ -4,7 +4,7 @@ import java.nio.ByteBuffer;
 
 /**
  * Byte layout of one stored message record: the reference CommitLog record, which is also what a
- * PULL_MESSAGE, QUERY_MESSAGE or VIEW_MESSAGE_BY_ID body carries (remoting-protocol.md §4.1).
+ * PULL_MESSAGE, QUERY_MESSAGE or VIEW_MESSAGE_BY_ID body carries (docs/protocol.md §4.1).
  * All integers are big-endian.
  *
  * <pre>

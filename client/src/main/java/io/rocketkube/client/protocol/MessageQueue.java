@@ -10,7 +10,7 @@ import java.util.Comparator;
 
 /**
  * One queue of one topic on one broker. As a map key (ConsumeStats, TopicStatsTable) it is written as a
- * string holding its own JSON, which fastjson parses back into a MessageQueue key (remoting-protocol.md §3.1);
+ * string holding its own JSON, which fastjson parses back into a MessageQueue key (docs/protocol.md §3.1);
  * {@link KeySerializer} and {@link KeyParser} do that for Jackson.
  */
 public record MessageQueue(String topic, String brokerName, int queueId) implements Comparable<MessageQueue> {

@@ -1,6 +1,6 @@
 package io.rocketkube.client.protocol;
 
-/** Topic and broker permission bits (remoting-protocol.md §3.3). */
+/** Topic and broker permission bits (docs/protocol.md §3.3). */
 public final class PermName {
     public static final int PERM_PRIORITY = 8;
     public static final int PERM_READ = 4;

@@ -11,7 +11,7 @@ import io.rocketkube.client.remoting.RequestRejectedException;
 import java.io.IOException;
 
 /**
- * JSON bodies as the fastjson peers write and read them (remoting-protocol.md §3.1): keys sorted, nulls
+ * JSON bodies as the fastjson peers write and read them (docs/protocol.md §3.1): keys sorted, nulls
  * omitted, unknown properties ignored, map keys always quoted (fastjson parses {@code {"0":..}} into a Long
  * key), and unquoted field names accepted for bodies that old peers write.
  */

@@ -1,6 +1,6 @@
 package io.rocketkube.client.protocol;
 
-/** Request codes of the remoting protocol (remoting-protocol.md §2.2). */
+/** Request codes of the remoting protocol (docs/protocol.md §2.2). */
 public final class RequestCode {
     public static final int SEND_MESSAGE = 10;
     public static final int PULL_MESSAGE = 11;

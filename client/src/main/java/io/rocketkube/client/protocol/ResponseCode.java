@@ -1,6 +1,6 @@
 package io.rocketkube.client.protocol;
 
-/** Response codes of the remoting protocol (remoting-protocol.md §2.1). */
+/** Response codes of the remoting protocol (docs/protocol.md §2.1). */
 public final class ResponseCode {
     public static final int SUCCESS = 0;
     public static final int SYSTEM_ERROR = 1;

@@ -3,7 +3,7 @@ package io.rocketkube.client.protocol;
 import java.util.Set;
 
 /**
- * One topic subscription of a consumer group, as HEART_BEAT carries it (remoting-protocol.md §3.9).
+ * One topic subscription of a consumer group, as HEART_BEAT carries it (docs/protocol.md §3.9).
  * {@code codeSet} holds {@code String.hashCode()} of each tag: the value stored as the consume-queue tags code.
  */
 public record SubscriptionData(String topic, String subString, Set<String> tagsSet, Set<Integer> codeSet,

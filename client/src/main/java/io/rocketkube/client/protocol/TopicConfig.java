@@ -3,7 +3,7 @@ package io.rocketkube.client.protocol;
 import java.util.Map;
 
 /**
- * A topic as a broker holds it (remoting-protocol.md §3.5). {@code attributes} is 5.x's and omitted when
+ * A topic as a broker holds it (docs/protocol.md §3.5). {@code attributes} is 5.x's and omitted when
  * null. Also has the space-separated text form used in compressed registrations.
  */
 public record TopicConfig(String topicName, int readQueueNums, int writeQueueNums, int perm, String topicFilterType,

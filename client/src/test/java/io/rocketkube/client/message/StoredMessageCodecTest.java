@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 class StoredMessageCodecTest {
 
-    /** The real record of remoting-protocol.md §4.1. */
+    /** The real record of docs/protocol.md §4.1. */
     private static final String GOLDEN = "00000065daa320a73610a6860000000100000000000000000000000500000000000000a000000000"
             + "0000018bcfe56800c0a800020000d4310000018bcfe568050a00000100002a9f000000000000000000000000"
             + "0000000568656c6c6f0254310003610162";

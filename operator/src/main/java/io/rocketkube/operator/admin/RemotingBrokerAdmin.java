@@ -25,7 +25,7 @@ import java.util.TreeMap;
 
 /**
  * {@link BrokerAdmin} over the remoting protocol, with the requests mqadmin uses
- * (remoting-protocol.md §5.1, §5.11): GET_BROKER_CLUSTER_INFO for registration,
+ * (docs/protocol.md §5.1, §5.11): GET_BROKER_CLUSTER_INFO for registration,
  * GET_BROKER_RUNTIME_INFO for CommitLog offsets, GET_ALL_TOPIC_CONFIG, GET_ALL_CONSUMER_OFFSET,
  * GET_MAX_OFFSET and GET_MIN_OFFSET (and GET_ALL_DELAY_OFFSET) for a draining group's backlog,
  * UPDATE_BROKER_CONFIG {@code brokerPermission} at the broker, and WIPE/ADD_WRITE_PERM_OF_BROKER

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The real admin client against loopback remoting servers that answer like a NameServer and
- * brokers, with the bodies of remoting-protocol.md §3.4, §3.8 and §5.11.
+ * brokers, with the bodies of docs/protocol.md §3.4, §3.8 and §5.11.
  */
 @Timeout(60)
 class RemotingBrokerAdminTest {

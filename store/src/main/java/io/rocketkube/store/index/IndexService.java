@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * named {@code <20-digit physical offset of their first entry>.idx}, so names sort in log order.
  *
  * <p>Per message it indexes {@code topic#key} for each business key and {@code topic#uniqKey}
- * (remoting-protocol.md §7.4); ROLLBACK records are not indexed.
+ * (docs/protocol.md §7.4); ROLLBACK records are not indexed.
  *
  * <p>Threading: {@link #dispatch} from the dispatcher only; queries from any thread.
  */

@@ -8,7 +8,7 @@ import java.nio.file.Path;
 
 /**
  * The ConsumeQueue of one topic and queue: a dense array of 20-byte units, one per logical offset,
- * exactly as RocketMQ stores them (remoting-protocol.md §7.3):
+ * exactly as RocketMQ stores them (docs/protocol.md §7.3):
  * <pre>
  * 0   8  COMMITLOG_OFFSET  physical offset of the record
  * 8   4  SIZE              record size; 0 marks a hole (never written)

@@ -24,7 +24,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The read side of the store: queue reads (the PULL_MESSAGE semantics of remoting-protocol.md §5.4),
+ * The read side of the store: queue reads (the PULL_MESSAGE semantics of docs/protocol.md §5.4),
  * time lookups, and lookups by physical offset and by key.
  *
  * <p>Thread-safe: reads retain the segments they slice, so retention cannot unmap them underneath.

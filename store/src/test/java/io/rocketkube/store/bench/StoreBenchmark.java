@@ -45,7 +45,7 @@ public final class StoreBenchmark {
     static final int QUEUES = 8;
     private static final String TOPIC = "BenchTopic";
     private static final long RECOVERY_BYTES = 1L << 30;
-    /** Stands in for the producer's ip/pid/classloader part of a UNIQ_KEY (remoting-protocol.md §4.4). */
+    /** Stands in for the producer's ip/pid/classloader part of a UNIQ_KEY (docs/protocol.md §4.4). */
     private static final String UNIQ_PREFIX = "7F0000010F2A1B2C3D4E";
 
     private final Path root;
