@@ -10,13 +10,15 @@ import io.rocketkube.store.MessageStore;
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One slave's HA connection on the master ({@link HaFrame} for the bytes). Everything runs on the connection's
  * event loop: reports are parsed as they arrive, and a 1 ms tick streams the CommitLog to the slave, sends
- * heartbeats, and does the housekeeping.
+ * heartbeats, and does the housekeeping. A SYNC_MASTER send does not wait for the tick: it {@link #wake wakes}
+ * the connection, which streams the new bytes at once.
  *
  * <p>Where a slave starts: at its first report; a report of 0 (an empty slave) starts at the beginning of the
  * master's last CommitLog segment, as RocketMQ 4.9's master does, so an Apache slave replicates from us as it would
@@ -50,7 +52,8 @@ final class HaConnection extends ChannelInboundHandlerAdapter {
     private final int segmentSize;
     private final Clock clock;
     private final ByteBuf reportBytes = Unpooled.buffer(16);
-    private ChannelHandlerContext ctx;
+    /** Set once on the event loop; read by {@link #wake} from send threads. */
+    private volatile ChannelHandlerContext ctx;
     private String slave;
     private ScheduledFuture<?> tick;
     /** Last reported offset; -1 before the first report. */
@@ -61,6 +64,8 @@ final class HaConnection extends ChannelInboundHandlerAdapter {
     private long lastWriteMillis;
     private long unwritableSinceMillis = -1;
     private boolean closing;
+    /** A {@link #wake} is queued on the event loop and not yet run: later wakes fold into it. */
+    private final AtomicBoolean wakeQueued = new AtomicBoolean();
 
     HaConnection(MessageStore store, ReplicationProgress progress, HaSettings settings, int segmentSize, Clock clock) {
         this.store = store;
@@ -104,6 +109,22 @@ final class HaConnection extends ChannelInboundHandlerAdapter {
             onReport(reportBytes.readLong());
         }
         reportBytes.discardReadBytes();
+    }
+
+    /**
+     * New bytes are in the log: stream them now instead of at the next tick. A SYNC_MASTER send waits for the
+     * slave's acknowledgement, so the tick's delay (up to a millisecond, more where the event loop's timed wait is
+     * coarse) would be added to every such send. Callable from any thread; wakes that arrive while one is queued
+     * cost nothing more.
+     */
+    void wake() {
+        ChannelHandlerContext context = ctx;
+        if (context != null && wakeQueued.compareAndSet(false, true)) {
+            context.executor().execute(() -> {
+                wakeQueued.set(false);
+                transfer();
+            });
+        }
     }
 
     @Override

@@ -76,6 +76,16 @@ public final class HaServer implements AutoCloseable {
         return bound;
     }
 
+    /** Asks every slave's connection to stream what is new now ({@link HaConnection#wake}). */
+    public void wakeTransfers() {
+        for (Channel channel : channels) {
+            HaConnection connection = channel.pipeline().get(HaConnection.class);
+            if (connection != null) {
+                connection.wake();
+            }
+        }
+    }
+
     public ReplicationProgress progress() {
         return progress;
     }

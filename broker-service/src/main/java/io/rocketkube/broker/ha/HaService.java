@@ -41,7 +41,7 @@ public final class HaService implements AutoCloseable {
     private final WriteTimeline timeline = new WriteTimeline();
     private final MasterAddress masterAddress;
     private final GroupTransferWaiters waiters;
-    private HaServer server;
+    private volatile HaServer server;
     private HaClient client;
     private RemotingClient probeClient;
     private volatile long masterMaxOffset = -1;
@@ -93,8 +93,16 @@ public final class HaService implements AutoCloseable {
     /** The send path's hook: SYNC_MASTER waits for a slave, every other role passes through. */
     public SyncMasterReplication syncReplication() {
         return role == BrokerRole.SYNC_MASTER
-                ? new SyncMasterReplication(role, progress, waiters, settings.slaveTimeout(), settings.maxGapNotInSync())
+                ? new SyncMasterReplication(role, progress, waiters, settings.slaveTimeout(), settings.maxGapNotInSync(),
+                        this::wakeTransfers)
                 : SyncMasterReplication.none();
+    }
+
+    private void wakeTransfers() {
+        HaServer running = server;
+        if (running != null) {
+            running.wakeTransfers();
+        }
     }
 
     public ReplicationProgress progress() {

@@ -24,19 +24,25 @@ public final class SyncMasterReplication {
     private final GroupTransferWaiters waiters;
     private final Duration slaveTimeout;
     private final long maxGap;
+    private final Runnable wakeTransfers;
 
+    /**
+     * @param wakeTransfers starts streaming the new bytes to the slaves at once, so a waiting send does not also
+     *     wait for the HA connection's next tick
+     */
     public SyncMasterReplication(BrokerRole role, ReplicationProgress progress, GroupTransferWaiters waiters,
-                                 Duration slaveTimeout, long maxGap) {
+                                 Duration slaveTimeout, long maxGap, Runnable wakeTransfers) {
         this.syncMaster = role == BrokerRole.SYNC_MASTER;
         this.progress = progress;
         this.waiters = waiters;
         this.slaveTimeout = slaveTimeout;
         this.maxGap = maxGap;
+        this.wakeTransfers = wakeTransfers;
     }
 
     /** For brokers that are not SYNC_MASTER. */
     public static SyncMasterReplication none() {
-        return new SyncMasterReplication(BrokerRole.ASYNC_MASTER, null, null, Duration.ZERO, 0);
+        return new SyncMasterReplication(BrokerRole.ASYNC_MASTER, null, null, Duration.ZERO, 0, () -> { });
     }
 
     /** The put's result once replication allows the answer. */
@@ -55,7 +61,11 @@ public final class SyncMasterReplication {
         if (!progress.slaveOk(end, maxGap)) {
             return CompletableFuture.completedFuture(result.withStatus(PutStatus.SLAVE_NOT_AVAILABLE));
         }
-        return waiters.await(end, slaveTimeout)
+        CompletableFuture<Boolean> replicated = waiters.await(end, slaveTimeout);
+        if (!replicated.isDone()) {
+            wakeTransfers.run();
+        }
+        return replicated
                 .thenApply(ok -> ok ? result : result.withStatus(PutStatus.FLUSH_SLAVE_TIMEOUT));
     }
 }
