@@ -8,7 +8,6 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.rocketkube.crds.v1alpha1.RocketCluster;
 import io.rocketkube.operator.admin.BrokerAdmin;
 import io.rocketkube.operator.admin.BrokerAdminException;
-import io.rocketkube.operator.admin.GroupEndpoints;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,15 +18,15 @@ import java.util.Optional;
 
 /**
  * A master restarted in a roll first stops taking writes, so that no send is in flight to it when
- * it goes: without this, every send a producer has under way to the master fails while it
- * restarts. The steps, one per reconciliation:
+ * it goes: without this, sends under way to it fail when it stops, and producers keep choosing it
+ * until their routes refresh. The steps, one per reconciliation:
  *
  * <pre>
- *   stop writes ──► wait one route refresh ──► delete the pod ──► master back, ready and on the
- *   (broker perm     (producers' cached         (the roll's         current configuration:
- *    read-only, and   routes expire; they        restart)            give writes back (broker perm
- *    wiped at every   send to other groups)                          read-write, added at every
- *    NameServer)                                                     NameServer)
+ *   stop writes ──────► wait one route ──► delete the ──► master back, ready, on the current
+ *   (broker perm         refresh             pod (the      configuration: give writes back
+ *    read-only, wiped    (cached routes      restart)      (broker perm read-write, added
+ *    at every            expire; sends                     at every NameServer)
+ *    NameServer)         go elsewhere)
  * </pre>
  *
  * <p>The same stop as the scale-in drain ({@link GroupDrainer}): the broker persists its
@@ -72,8 +71,8 @@ final class MasterWriteStop {
         admin.stopBrokerWrites(BrokerObserver.endpoints(group).masterAddress());
         admin.wipeWritePermission(nameServers, group.name());
       } catch (BrokerAdminException e) {
-        return Optional.of("writes of master " + master + " could not be stopped before its restart ("
-            + e.getMessage() + ")");
+        return Optional.of("writes of master " + master
+            + " could not be stopped before its restart (" + e.getMessage() + ")");
       }
       annotate(client, claim.get(), now.toString());
       events.record(client, cluster, EventRecorder.NORMAL, "StoppedMasterWrites",
@@ -101,7 +100,7 @@ final class MasterWriteStop {
       }
       Optional<PersistentVolumeClaim> claim = claimOf(master.get().name(),
           seen.claimsOf(group.name()));
-      if (claim.isEmpty() || stoppedAt(claim.get()).isEmpty() || group.isStale(master.get())
+      if (claim.isEmpty() || annotation(claim.get()) == null || group.isStale(master.get())
           || !master.get().ready()) {
         continue;
       }
@@ -131,9 +130,13 @@ final class MasterWriteStop {
     return claims.stream().filter(c -> c.getMetadata().getName().endsWith("-" + pod)).findFirst();
   }
 
-  private static Optional<Instant> stoppedAt(PersistentVolumeClaim claim) {
+  private static String annotation(PersistentVolumeClaim claim) {
     Map<String, String> annotations = claim.getMetadata().getAnnotations();
-    String value = annotations == null ? null : annotations.get(ANNOTATION);
+    return annotations == null ? null : annotations.get(ANNOTATION);
+  }
+
+  private static Optional<Instant> stoppedAt(PersistentVolumeClaim claim) {
+    String value = annotation(claim);
     try {
       return value == null ? Optional.empty() : Optional.of(Instant.parse(value));
     } catch (DateTimeParseException e) {
