@@ -38,6 +38,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -74,6 +75,7 @@ public class RocketClusterReconciler implements Reconciler<RocketCluster> {
   private final EventRecorder events;
   private final BrokerObserver brokers;
   private final GroupDrainer drainer;
+  private final MasterWriteStop masterWrites;
   private final ClaimOwnership claims = new ClaimOwnership();
 
   @Inject
@@ -84,6 +86,7 @@ public class RocketClusterReconciler implements Reconciler<RocketCluster> {
     this.brokers = new BrokerObserver(admin);
     this.drainer = new GroupDrainer(admin, events, new GroupRemover(), clock,
         settings.routeRefreshPeriod());
+    this.masterWrites = new MasterWriteStop(admin, events, clock, settings.routeRefreshPeriod());
   }
 
   @Override
@@ -118,9 +121,11 @@ public class RocketClusterReconciler implements Reconciler<RocketCluster> {
     applyBrokerGroups(client, cluster, desired, seen);
     claims.align(client, cluster, seen.claims());
     BrokerObserver.Result observed = brokers.observe(cluster, seen, desired);
-    RollStep roll = rollBrokers(client, cluster, observed, nameServersRolledOut);
+    List<String> rollErrors = new ArrayList<>();
+    RollStep roll = rollBrokers(client, cluster, observed, seen, nameServersRolledOut,
+        rollErrors);
     GroupDrainer.Outcome drain = drainer.drain(client, cluster, observed, seen);
-    return reportStatus(cluster, seen, observed, nameServersRolledOut, roll, drain);
+    return reportStatus(cluster, seen, observed, nameServersRolledOut, roll, drain, rollErrors);
   }
 
   /**
@@ -192,14 +197,28 @@ public class RocketClusterReconciler implements Reconciler<RocketCluster> {
     });
   }
 
-  /** At most one broker pod restart per reconciliation, in the planner's order. */
+  /**
+   * At most one broker pod restart per reconciliation, in the planner's order; a master only once
+   * its writes have been stopped for one route refresh ({@link MasterWriteStop}).
+   */
   private RollStep rollBrokers(KubernetesClient client, RocketCluster cluster,
-      BrokerObserver.Result observed, boolean nameServersRolledOut) {
+      BrokerObserver.Result observed, ClusterObservation seen, boolean nameServersRolledOut,
+      List<String> errors) {
     int wanted = cluster.getSpec().getBroker().getGroups();
     List<GroupState> groups = observed.groups().values().stream()
         .filter(g -> g.ordinal() < wanted).toList();
+    masterWrites.restoreRestarted(client, cluster, groups, observed.nameServers(), seen, errors);
     RollStep step = RollPlanner.next(groups, nameServersRolledOut,
         settings.maxReplicationLagBytes());
+    if (step instanceof RollStep.Restart restart && restart.master()) {
+      GroupState group = groups.stream().filter(g -> g.name().equals(restart.group()))
+          .findFirst().orElseThrow();
+      Optional<String> wait = masterWrites.beforeRestart(client, cluster, group,
+          observed.nameServers(), seen.claimsOf(group.name()));
+      if (wait.isPresent()) {
+        return new RollStep.Wait(group.name(), wait.get());
+      }
+    }
     if (step instanceof RollStep.Restart restart) {
       client.pods().inNamespace(cluster.getMetadata().getNamespace()).withName(restart.pod())
           .delete();
@@ -211,8 +230,9 @@ public class RocketClusterReconciler implements Reconciler<RocketCluster> {
 
   private UpdateControl<RocketCluster> reportStatus(RocketCluster cluster, ClusterObservation seen,
       BrokerObserver.Result observed, boolean nameServersRolledOut, RollStep roll,
-      GroupDrainer.Outcome drain) {
+      GroupDrainer.Outcome drain, List<String> rollErrors) {
     List<String> adminErrors = new ArrayList<>(observed.adminErrors());
+    adminErrors.addAll(rollErrors);
     adminErrors.addAll(drain.adminErrors());
     RocketClusterStatus status = StatusComposer.compose(new StatusComposer.Inputs(cluster,
         StatusComposer.readyReplicas(seen.nameServers()), nameServersRolledOut,

@@ -70,6 +70,7 @@ class RollingUpdateTest {
 
     harness.admin.setLag("alpha-broker-0", 0);
     await().atMost(WAIT).untilAsserted(() -> {
+      passRouteRefresh();
       sim.settle();
       assertThat(brokerRestarts()).containsExactly(
           "alpha-broker-0-1", "alpha-broker-0-0", "alpha-broker-1-1", "alpha-broker-1-0");
@@ -83,6 +84,38 @@ class RollingUpdateTest {
     assertThat(eventReasons(client, harness.get(NS, "alpha"))).containsSubsequence(
         "RollingNameServers", "RestartingSlave", "RestartingMaster", "RestartingSlave",
         "RestartingMaster");
+  }
+
+  @Test
+  void aMasterStopsTakingWritesForOneRouteRefreshBeforeItsRestartAndGetsThemBackAfter() {
+    edit(c -> {
+      c.getSpec().getBroker().getConfig().put("registerInterval", "20s");
+      return c;
+    });
+    // The slave restarts; the master's writes are stopped and it waits for one route refresh.
+    await().atMost(WAIT).untilAsserted(() -> {
+      sim.settle();
+      assertThat(brokerRestarts()).containsExactly("alpha-broker-0-1");
+      assertThat(harness.admin.calls()).anyMatch(c -> c.startsWith("stop:"))
+          .contains("wipe:alpha-broker-0");
+      assertThat(condition(harness.get(NS, "alpha"), "Progressing").getMessage())
+          .contains("writes of master alpha-broker-0-0 stopped at");
+      assertThat(writesStoppedAnnotation("alpha-broker-0-0")).isNotNull();
+    });
+    sim.settle();
+    assertThat(brokerRestarts()).containsExactly("alpha-broker-0-1");
+    assertThat(harness.admin.calls()).noneMatch(c -> c.startsWith("restore:"));
+
+    harness.clock.advance(Duration.ofSeconds(31));
+    await().atMost(WAIT).untilAsserted(() -> {
+      sim.settle();
+      assertThat(brokerRestarts()).startsWith("alpha-broker-0-1", "alpha-broker-0-0");
+      assertThat(harness.admin.calls()).anyMatch(c -> c.startsWith("restore:"))
+          .contains("add:alpha-broker-0");
+      assertThat(writesStoppedAnnotation("alpha-broker-0-0")).isNull();
+    });
+    assertThat(eventReasons(client, harness.get(NS, "alpha"))).containsSubsequence(
+        "RestartingSlave", "StoppedMasterWrites", "RestartingMaster", "RestoredMasterWrites");
   }
 
   @Test
@@ -102,6 +135,7 @@ class RollingUpdateTest {
         .get("application.properties")).contains("rocketkube.broker.register-interval=20s");
     sim.makeReady("alpha-broker-0-1");
     await().atMost(WAIT).untilAsserted(() -> {
+      passRouteRefresh();
       sim.settle();
       assertThat(brokerRestarts()).hasSize(4);
       assertCondition(harness.get(NS, "alpha"), "Ready", "True", "ClusterReady");
@@ -146,6 +180,17 @@ class RollingUpdateTest {
     assertThat(eventReasons(client, harness.get(NS, "alpha"))).contains("RollingNameServers");
     assertThat(brokerHash()).isEqualTo(brokers);
     assertThat(brokerRestarts()).isEmpty();
+  }
+
+  /** Lets any master whose writes were stopped restart: one route refresh passes. */
+  private void passRouteRefresh() {
+    harness.clock.advance(Duration.ofSeconds(31));
+  }
+
+  private String writesStoppedAnnotation(String pod) {
+    return client.persistentVolumeClaims().inNamespace(NS).list().getItems().stream()
+        .filter(c -> c.getMetadata().getName().endsWith("-" + pod)).findFirst().orElseThrow()
+        .getMetadata().getAnnotations().getOrDefault(MasterWriteStop.ANNOTATION, null);
   }
 
   private String nameServerHash() {

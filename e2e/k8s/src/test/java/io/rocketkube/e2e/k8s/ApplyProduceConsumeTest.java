@@ -17,54 +17,43 @@ import org.apache.rocketmq.client.producer.SendStatus;
 import org.apache.rocketmq.common.consumer.ConsumeFromWhere;
 import org.apache.rocketmq.common.message.Message;
 import org.apache.rocketmq.common.message.MessageExt;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The fast core of issue 20: {@code kubectl apply -f deploy/examples/rocketcluster.yaml} (2
  * NameServers, 2 groups of master + slave) on the stand-in, the operator renders it, the pod runner
  * runs every pod as a process, the RocketCluster reaches Ready, and the official 4.9.8 client
  * produces and consumes through the NameServer Service name from the cluster's status
- * ({@code orders-namesrv.mq.svc:9876}, resolved by the stand-in's hosts file).
+ * ({@code orders-namesrv.mq.svc:9876}, resolved by the stand-in's hosts file), and so does the
+ * official 5.3.3 client ({@link V5Client}, a child JVM).
  */
 class ApplyProduceConsumeTest {
 
-  private static ClusterStandIn cluster;
-
-  @BeforeAll
-  static void start() {
-    cluster = StandInCluster.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (cluster != null) {
-      cluster.close();
-    }
-  }
+  @RegisterExtension
+  static final StandInExtension STAND_IN = new StandInExtension();
 
   @Test
   void appliedExampleBecomesReadyAndCarriesMessagesThroughTheServiceName() throws Exception {
     long applied = System.nanoTime();
-    cluster.kubectl().run("apply", "-n", "mq", "-f",
+    cluster().kubectl().run("apply", "-n", "mq", "-f",
         io.rocketkube.e2e.testkit.E2eLayout.root().resolve("deploy/examples/rocketcluster.yaml")
             .toString()).orThrow();
     await("RocketCluster orders Ready").atMost(Duration.ofMinutes(4))
         .pollInterval(Duration.ofMillis(500))
-        .until(() -> "True".equals(cluster.kubectl().run("get", "rkc", "orders", "-n", "mq", "-o",
+        .until(() -> "True".equals(cluster().kubectl().run("get", "rkc", "orders", "-n", "mq", "-o",
             "jsonpath={.status.conditions[?(@.type==\"Ready\")].status}").output().trim()));
     Duration toReady = Duration.ofNanos(System.nanoTime() - applied);
     System.out.println("kubectl apply to Ready: " + toReady.toMillis() + " ms");
 
-    String groups = cluster.kubectl().run("get", "rkc", "orders", "-n", "mq", "-o",
+    String groups = cluster().kubectl().run("get", "rkc", "orders", "-n", "mq", "-o",
         "jsonpath={.status.groupsReady} {.status.nameServers}").orThrow().output().trim();
     assertThat(groups).isEqualTo("2/2 2/2");
-    String pods = cluster.kubectl().run("get", "pods", "-n", "mq", "-o",
+    String pods = cluster().kubectl().run("get", "pods", "-n", "mq", "-o",
         "jsonpath={.items[*].metadata.name}").orThrow().output();
     assertThat(pods.split(" ")).contains("orders-broker-0-0", "orders-broker-0-1",
         "orders-broker-1-0", "orders-broker-1-1").hasSize(6);
-    String namesrvAddr = cluster.kubectl().run("get", "rkc", "orders", "-n", "mq", "-o",
+    String namesrvAddr = cluster().kubectl().run("get", "rkc", "orders", "-n", "mq", "-o",
         "jsonpath={.status.nameServerAddress}").orThrow().output().trim();
     assertThat(namesrvAddr).isEqualTo("orders-namesrv.mq.svc:9876");
 
@@ -102,6 +91,14 @@ class ApplyProduceConsumeTest {
           .until(() -> received.containsAll(expected(count)));
       System.out.println("sent to broker groups " + brokers);
       assertThat(brokers).isNotEmpty().allMatch(b -> b.startsWith("orders-broker-"));
+
+      // The official 5.x remoting client, through the same Service name.
+      long v5Start = System.nanoTime();
+      V5Client.Result v5 = V5Client.produceConsume(namesrvAddr, "k8s-e2e-v5", 100, 90);
+      System.out.println("5.3.3 client: " + v5.output().trim() + " in "
+          + Duration.ofNanos(System.nanoTime() - v5Start).toMillis() + " ms");
+      assertThat(v5.exitCode()).as(v5.output()).isZero();
+      assertThat(v5.output()).contains("sent 100 consumed 100");
     } finally {
       consumer.shutdown();
       producer.shutdown();
@@ -118,5 +115,9 @@ class ApplyProduceConsumeTest {
       bodies.add("body-" + i);
     }
     return bodies;
+  }
+
+  private static ClusterStandIn cluster() {
+    return STAND_IN.cluster();
   }
 }

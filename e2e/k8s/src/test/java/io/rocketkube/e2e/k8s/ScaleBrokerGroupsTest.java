@@ -21,10 +21,9 @@ import org.apache.rocketmq.common.message.Message;
 import org.apache.rocketmq.common.message.MessageExt;
 import org.apache.rocketmq.common.protocol.body.ClusterInfo;
 import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Scale broker groups 2 → 3 → 2 with kubectl (a merge patch of spec.broker.groups: the mock cannot
@@ -35,28 +34,17 @@ import org.junit.jupiter.api.Test;
 @Tag("slow")
 class ScaleBrokerGroupsTest {
 
-  private static ClusterStandIn cluster;
-
-  @BeforeAll
-  static void start() {
-    cluster = StandInCluster.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (cluster != null) {
-      cluster.close();
-    }
-  }
+  @RegisterExtension
+  static final StandInExtension STAND_IN = new StandInExtension();
 
   @Test
   void aThirdGroupJoinsTakesTrafficAndLeavesAfterItsDrain() throws Exception {
-    cluster.kubectl().run("apply", "-n", "mq", "-f",
+    cluster().kubectl().run("apply", "-n", "mq", "-f",
         E2eLayout.root().resolve("deploy/examples/rocketcluster.yaml").toString()).orThrow();
     awaitReadyWith("2/2");
 
     long scaled = System.nanoTime();
-    cluster.kubectl().run("patch", "rkc", "orders", "-n", "mq", "--type", "merge", "-p",
+    cluster().kubectl().run("patch", "rkc", "orders", "-n", "mq", "--type", "merge", "-p",
         "{\"spec\":{\"broker\":{\"groups\":3}}}").orThrow();
     awaitReadyWith("3/3");
     System.out.println("groups 2 -> 3 Ready in "
@@ -111,11 +99,11 @@ class ScaleBrokerGroupsTest {
           .until(() -> received.containsAll(acked));
 
       long shrink = System.nanoTime();
-      cluster.kubectl().run("patch", "rkc", "orders", "-n", "mq", "--type", "merge", "-p",
+      cluster().kubectl().run("patch", "rkc", "orders", "-n", "mq", "--type", "merge", "-p",
           "{\"spec\":{\"broker\":{\"groups\":2}}}").orThrow();
       await("orders-broker-2 removed").atMost(Duration.ofMinutes(4))
           .pollInterval(Duration.ofSeconds(1))
-          .until(() -> cluster.client().apps().statefulSets().inNamespace("mq")
+          .until(() -> cluster().client().apps().statefulSets().inNamespace("mq")
               .withName("orders-broker-2").get() == null);
       awaitReadyWith("2/2");
       System.out.println("groups 3 -> 2 done in "
@@ -131,8 +119,12 @@ class ScaleBrokerGroupsTest {
   private static void awaitReadyWith(String groups) {
     await("RocketCluster orders Ready with groups " + groups).atMost(Duration.ofMinutes(4))
         .pollInterval(Duration.ofSeconds(1))
-        .until(() -> cluster.kubectl().run("get", "rkc", "orders", "-n", "mq", "-o",
+        .until(() -> cluster().kubectl().run("get", "rkc", "orders", "-n", "mq", "-o",
             "jsonpath={.status.conditions[?(@.type==\"Ready\")].status} {.status.groupsReady}")
             .output().trim().equals("True " + groups));
+  }
+
+  private static ClusterStandIn cluster() {
+    return STAND_IN.cluster();
   }
 }

@@ -14,10 +14,9 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.rocketmq.common.protocol.body.ClusterInfo;
 import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Scale the NameServers 2 → 3 with kubectl: no broker restarts (same PIDs, restartCount 0), and
@@ -28,34 +27,23 @@ import org.junit.jupiter.api.Test;
 @Tag("slow")
 class ScaleNameServersTest {
 
-  private static ClusterStandIn cluster;
-
-  @BeforeAll
-  static void start() {
-    cluster = StandInCluster.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (cluster != null) {
-      cluster.close();
-    }
-  }
+  @RegisterExtension
+  static final StandInExtension STAND_IN = new StandInExtension();
 
   @Test
   void everyBrokerRegistersWithTheNewNameServerWithoutRestarting() throws Exception {
-    cluster.kubectl().run("apply", "-n", "mq", "-f",
+    cluster().kubectl().run("apply", "-n", "mq", "-f",
         E2eLayout.root().resolve("deploy/examples/rocketcluster.yaml").toString()).orThrow();
     await("Ready").atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(1))
         .until(() -> ready().equals("True 2/2"));
     Map<String, Long> brokerPids = new HashMap<>();
     for (String pod : List.of("orders-broker-0-0", "orders-broker-0-1", "orders-broker-1-0",
         "orders-broker-1-1")) {
-      brokerPids.put(pod, cluster.runner().pid("mq", pod));
+      brokerPids.put(pod, cluster().runner().pid("mq", pod));
     }
     Set<String> before = nameServerPods();
 
-    cluster.kubectl().run("patch", "rkc", "orders", "-n", "mq", "--type", "merge", "-p",
+    cluster().kubectl().run("patch", "rkc", "orders", "-n", "mq", "--type", "merge", "-p",
         "{\"spec\":{\"nameServer\":{\"replicas\":3}}}").orThrow();
     await("a third NameServer pod Ready").atMost(Duration.ofMinutes(3))
         .pollInterval(Duration.ofMillis(500)).until(() -> nameServerPods().size() == 3
@@ -63,7 +51,7 @@ class ScaleNameServersTest {
     long readyAt = System.nanoTime();
     String newPod = nameServerPods().stream().filter(p -> !before.contains(p)).findFirst()
         .orElseThrow();
-    String address = cluster.runner().podIp("mq", newPod) + ":9876";
+    String address = cluster().runner().podIp("mq", newPod) + ":9876";
 
     DefaultMQAdminExt admin = new DefaultMQAdminExt();
     admin.setNamesrvAddr(address);
@@ -82,32 +70,36 @@ class ScaleNameServersTest {
       admin.shutdown();
     }
     for (Map.Entry<String, Long> broker : brokerPids.entrySet()) {
-      assertThat(cluster.runner().pid("mq", broker.getKey())).as(broker.getKey())
+      assertThat(cluster().runner().pid("mq", broker.getKey())).as(broker.getKey())
           .isEqualTo(broker.getValue());
-      Pod pod = cluster.client().pods().inNamespace("mq").withName(broker.getKey()).get();
+      Pod pod = cluster().client().pods().inNamespace("mq").withName(broker.getKey()).get();
       assertThat(pod.getStatus().getContainerStatuses().get(0).getRestartCount())
           .as(broker.getKey()).isZero();
     }
   }
 
   private static String ready() {
-    return cluster.kubectl().run("get", "rkc", "orders", "-n", "mq", "-o",
+    return cluster().kubectl().run("get", "rkc", "orders", "-n", "mq", "-o",
         "jsonpath={.status.conditions[?(@.type==\"Ready\")].status} {.status.groupsReady}")
         .output().trim();
   }
 
   private static Set<String> nameServerPods() {
-    return cluster.client().pods().inNamespace("mq").list().getItems().stream()
+    return cluster().client().pods().inNamespace("mq").list().getItems().stream()
         .map(p -> p.getMetadata().getName()).filter(n -> n.startsWith("orders-namesrv-"))
         .collect(Collectors.toSet());
   }
 
   private static boolean newPodReady(Set<String> before) {
-    return cluster.client().pods().inNamespace("mq").list().getItems().stream()
+    return cluster().client().pods().inNamespace("mq").list().getItems().stream()
         .filter(p -> p.getMetadata().getName().startsWith("orders-namesrv-")
             && !before.contains(p.getMetadata().getName()))
         .anyMatch(p -> p.getStatus() != null && p.getStatus().getConditions() != null
             && p.getStatus().getConditions().stream()
                 .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus())));
+  }
+
+  private static ClusterStandIn cluster() {
+    return STAND_IN.cluster();
   }
 }

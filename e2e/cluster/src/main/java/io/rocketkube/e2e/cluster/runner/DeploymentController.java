@@ -7,8 +7,6 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Duration;
 import java.time.Instant;
@@ -143,10 +141,8 @@ final class DeploymentController {
               : "ReplicaSetUpdated").endCondition()
         .build();
     if (!status.equals(deployment.getStatus())) {
-      client.apps().deployments().inNamespace(namespace)
-          .withName(deployment.getMetadata().getName())
-          .patch(PatchContext.of(PatchType.JSON_MERGE),
-              "{\"status\":" + Serialization.asJson(status) + "}");
+      StatusPatch.replace(client.apps().deployments().inNamespace(namespace)
+          .withName(deployment.getMetadata().getName()), status);
     }
   }
 

@@ -4,9 +4,6 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import io.rocketkube.e2e.testkit.Loopback;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -186,10 +183,8 @@ final class Kubelet implements AutoCloseable {
 
   private void patchStatus(Pod pod, PodStatus status) {
     try {
-      client.pods().inNamespace(pod.getMetadata().getNamespace())
-          .withName(pod.getMetadata().getName())
-          .patch(PatchContext.of(PatchType.JSON_MERGE),
-              "{\"status\":" + Serialization.asJson(status) + "}");
+      StatusPatch.replace(client.pods().inNamespace(pod.getMetadata().getNamespace())
+          .withName(pod.getMetadata().getName()), status);
     } catch (RuntimeException e) {
       LOG.fine(() -> "status of " + pod.getMetadata().getName() + " not written: " + e);
     }

@@ -10,8 +10,6 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetStatus;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -219,10 +217,8 @@ final class StatefulSetController {
         .withCollisionCount(0)
         .build();
     if (!status.equals(old)) {
-      client.apps().statefulSets().inNamespace(sts.getMetadata().getNamespace())
-          .withName(sts.getMetadata().getName())
-          .patch(PatchContext.of(PatchType.JSON_MERGE),
-              "{\"status\":" + Serialization.asJson(status) + "}");
+      StatusPatch.replace(client.apps().statefulSets().inNamespace(
+          sts.getMetadata().getNamespace()).withName(sts.getMetadata().getName()), status);
     }
   }
 
