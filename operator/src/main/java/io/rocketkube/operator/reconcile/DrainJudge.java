@@ -15,8 +15,18 @@ import java.util.TreeMap;
  * committed on counts as unread from its min offset. A topic that stores messages and has no
  * consumer group at all is not drained: nobody has read those messages, and deleting the group
  * would lose them.
+ *
+ * <p>Dead letters are the exception. A {@code %DLQ%} topic that no consumer group reads holds
+ * messages every retry already failed on; nobody is going to consume them, so waiting for them
+ * would block the scale-in forever and make the force annotation (which drops every message, not
+ * only those) the only way out. They are reported ({@link Verdict#deadLetters}: in the status while
+ * the group drains, and as a Warning Event when it is deleted) but do not block. A DLQ that some
+ * consumer group reads is an ordinary topic: its unconsumed messages block like any other.
  */
 public final class DrainJudge {
+
+  /** RocketMQ's dead-letter topics: {@code %DLQ%} followed by the consumer group. */
+  public static final String DLQ_PREFIX = "%DLQ%";
 
   private DrainJudge() {
   }
@@ -27,8 +37,11 @@ public final class DrainJudge {
    * @param unconsumed by topic, the messages some consumer group has not consumed yet (summed over
    *     the groups and queues)
    * @param unread by topic, stored messages of topics that no consumer group consumes
+   * @param deadLetters by {@code %DLQ%} topic that no consumer group reads, its stored messages;
+   *     reported, not blocking
    */
-  public record Verdict(Map<String, Long> unconsumed, Map<String, Long> unread) {
+  public record Verdict(Map<String, Long> unconsumed, Map<String, Long> unread,
+      Map<String, Long> deadLetters) {
 
     public boolean drained() {
       return unconsumed.isEmpty() && unread.isEmpty();
@@ -55,6 +68,10 @@ public final class DrainJudge {
       if (!unread.isEmpty()) {
         parts.add(group + " has topics with messages and no consumer group " + unread);
       }
+      if (!deadLetters.isEmpty()) {
+        parts.add(group + " holds dead letters nobody consumes, dropped with the group "
+            + deadLetters);
+      }
       return String.join("; ", parts);
     }
   }
@@ -62,12 +79,13 @@ public final class DrainJudge {
   public static Verdict judge(List<TopicBacklog> topics) {
     Map<String, Long> unconsumed = new TreeMap<>();
     Map<String, Long> unread = new TreeMap<>();
+    Map<String, Long> deadLetters = new TreeMap<>();
     for (TopicBacklog topic : topics) {
       long stored = topic.queues().values().stream()
           .mapToLong(TopicBacklog.QueueRange::stored).sum();
       if (topic.committed().isEmpty()) {
         if (stored > 0) {
-          unread.put(topic.topic(), stored);
+          (topic.topic().startsWith(DLQ_PREFIX) ? deadLetters : unread).put(topic.topic(), stored);
         }
         continue;
       }
@@ -83,6 +101,6 @@ public final class DrainJudge {
         unconsumed.put(topic.topic(), left);
       }
     }
-    return new Verdict(unconsumed, unread);
+    return new Verdict(unconsumed, unread, deadLetters);
   }
 }

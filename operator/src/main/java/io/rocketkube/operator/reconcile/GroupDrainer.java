@@ -157,6 +157,11 @@ public final class GroupDrainer {
       remover.remove(client, cluster, group.name());
       events.record(client, cluster, EventRecorder.NORMAL, "ScaleInCompleted",
           "Deleted group " + group.name() + ": its consumers have consumed every message");
+      if (!verdict.deadLetters().isEmpty()) {
+        events.record(client, cluster, EventRecorder.WARNING, "DeadLettersDropped",
+            "Group " + group.name() + " was deleted with dead letters nobody consumed "
+                + verdict.deadLetters());
+      }
       return Step.deleted(false);
     }
     entry.setRemainingMessages(verdict.remaining());

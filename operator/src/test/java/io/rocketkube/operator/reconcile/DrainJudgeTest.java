@@ -63,4 +63,24 @@ class DrainJudgeTest {
     assertThat(verdict.describe("g"))
         .isEqualTo("g has topics with messages and no consumer group {ORPHAN=7}");
   }
+
+  @Test
+  void deadLettersNobodyReadsAreReportedButDoNotBlock() {
+    var verdict = DrainJudge.judge(List.of(
+        new TopicBacklog("T1", Map.of(0, new QueueRange(0, 10)), Map.of("A", Map.of(0, 10L))),
+        new TopicBacklog("%DLQ%A", Map.of(0, new QueueRange(0, 3)), Map.of())));
+    assertThat(verdict.drained()).isTrue();
+    assertThat(verdict.deadLetters()).containsExactly(Map.entry("%DLQ%A", 3L));
+    assertThat(verdict.describe("g")).contains("dead letters", "%DLQ%A=3");
+  }
+
+  @Test
+  void aDeadLetterTopicSomeoneConsumesBlocksLikeAnyOther() {
+    var verdict = DrainJudge.judge(List.of(
+        new TopicBacklog("%DLQ%A", Map.of(0, new QueueRange(0, 3)),
+            Map.of("DLQ_READER", Map.of(0, 1L)))));
+    assertThat(verdict.drained()).isFalse();
+    assertThat(verdict.unconsumed()).containsExactly(Map.entry("%DLQ%A", 2L));
+    assertThat(verdict.deadLetters()).isEmpty();
+  }
 }
