@@ -40,6 +40,9 @@ class OperatorAppTest {
   @TestHTTPResource("/q/health/ready")
   URL ready;
 
+  @TestHTTPResource("/q/health/live")
+  URL live;
+
   @Test
   void operatorReconcilesAClusterAndReportsHealthy() throws Exception {
     client.resources(RocketCluster.class).inNamespace("app").resource(
@@ -56,5 +59,10 @@ class OperatorAppTest {
         HttpRequest.newBuilder(URI.create(ready.toString())).build(),
         HttpResponse.BodyHandlers.ofString());
     assertThat(health.statusCode()).as(health.body()).isEqualTo(200);
+    HttpResponse<String> liveness = HttpClient.newHttpClient().send(
+        HttpRequest.newBuilder(URI.create(live.toString())).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(liveness.statusCode()).as(liveness.body()).isEqualTo(200);
+    assertThat(liveness.body()).contains("RocketKube operator informers");
   }
 }

@@ -3,6 +3,8 @@ package io.rocketkube.crds.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 
@@ -30,6 +32,14 @@ public class RocketClusterSpec {
   @JsonPropertyDescription("The brokers: groups of one master and its slaves, each group a"
       + " StatefulSet.")
   private BrokerSpec broker = new BrokerSpec();
+
+  @Min(1)
+  @Default("600")
+  @JsonPropertyDescription("Like a Deployment's: how long a broker group or the NameServers may"
+      + " stay not ready while being created, scaled out or rolled (NameServers) before Progressing"
+      + " turns False with reason ProgressDeadlineExceeded (and Degraded True), naming why the pods"
+      + " are not ready. Nothing is undone; the condition clears once they are ready. Default 600.")
+  private int progressDeadlineSeconds = 600;
 
   public String getVersion() {
     return version;
@@ -61,5 +71,13 @@ public class RocketClusterSpec {
 
   public void setBroker(BrokerSpec broker) {
     this.broker = broker;
+  }
+
+  public int getProgressDeadlineSeconds() {
+    return progressDeadlineSeconds;
+  }
+
+  public void setProgressDeadlineSeconds(int progressDeadlineSeconds) {
+    this.progressDeadlineSeconds = progressDeadlineSeconds;
   }
 }

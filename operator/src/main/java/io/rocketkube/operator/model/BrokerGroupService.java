@@ -20,6 +20,8 @@ public final class BrokerGroupService {
     return new ServiceBuilder()
         .withMetadata(Metadata.owned(cluster, group, Labels.groupSelector(cluster, group)))
         .withNewSpec()
+          // Set although it is the default, so that a hand edit of the type is seen as drift.
+          .withType("ClusterIP")
           .withClusterIP("None")
           .withPublishNotReadyAddresses(true)
           .withSelector(Labels.groupSelector(cluster, group))

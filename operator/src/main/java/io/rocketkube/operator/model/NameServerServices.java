@@ -22,6 +22,8 @@ public final class NameServerServices {
         .withMetadata(Metadata.owned(cluster, Names.nameServerHeadless(cluster),
             Labels.nameServerSelector(cluster)))
         .withNewSpec()
+          // Set although it is the default, so that a hand edit of the type is seen as drift.
+          .withType("ClusterIP")
           .withClusterIP("None")
           .withPublishNotReadyAddresses(false)
           .withSelector(Labels.nameServerSelector(cluster))

@@ -48,6 +48,9 @@ public final class SpecValidator {
     if (spec.getVersion() == null || !VERSION.matcher(spec.getVersion()).matches()) {
       errors.add("spec.version is required and must be an image tag, for example 0.1.0");
     }
+    if (spec.getProgressDeadlineSeconds() < 1) {
+      errors.add("spec.progressDeadlineSeconds must be at least 1");
+    }
     if (spec.getNameServer() == null || spec.getNameServer().getReplicas() < 1
         || spec.getNameServer().getReplicas() > 9) {
       errors.add("spec.nameServer.replicas must be between 1 and 9");

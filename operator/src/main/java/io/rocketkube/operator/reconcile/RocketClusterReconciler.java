@@ -77,6 +77,8 @@ public class RocketClusterReconciler implements Reconciler<RocketCluster> {
   private final GroupDrainer drainer;
   private final MasterWriteStop masterWrites;
   private final ClaimOwnership claims = new ClaimOwnership();
+  /** By cluster uid, when its progress deadline was last reported as passed. */
+  private final Map<String, String> deadlinesWarned = new java.util.concurrent.ConcurrentHashMap<>();
 
   @Inject
   public RocketClusterReconciler(OperatorSettings settings, BrokerAdmin admin, Clock clock) {
@@ -125,7 +127,7 @@ public class RocketClusterReconciler implements Reconciler<RocketCluster> {
     RollStep roll = rollBrokers(client, cluster, observed, seen, nameServersRolledOut,
         rollErrors);
     GroupDrainer.Outcome drain = drainer.drain(client, cluster, observed, seen);
-    return reportStatus(cluster, seen, observed, nameServersRolledOut, roll, drain, rollErrors);
+    return reportStatus(client, cluster, seen, observed, nameServersRolledOut, roll, drain, rollErrors);
   }
 
   /**
@@ -161,23 +163,25 @@ public class RocketClusterReconciler implements Reconciler<RocketCluster> {
   /** NameServer KV ConfigMap, Deployment, Services and budget; true when every NameServer runs the current template. */
   private boolean applyNameServers(KubernetesClient client, RocketCluster cluster,
       DesiredCluster desired, ClusterObservation seen) {
+    ResourceApplier.DriftListener drift = driftReporter(client, cluster);
     // Before the Deployment: its pods mount the seed and read it at start.
-    ResourceApplier.apply(client, desired.nameServerKv(), seen.nameServerKv().orElse(null));
+    ResourceApplier.apply(client, desired.nameServerKv(), seen.nameServerKv().orElse(null),
+        drift);
     Deployment current = seen.nameServers().orElse(null);
     String currentHash = current == null ? null : current.getSpec().getTemplate().getMetadata()
         .getAnnotations().get(ConfigHash.ANNOTATION);
-    if (ResourceApplier.apply(client, desired.nameServers(), current) && current != null
+    if (ResourceApplier.apply(client, desired.nameServers(), current, drift) && current != null
         && !desired.nameServerHash().equals(currentHash)) {
       events.record(client, cluster, EventRecorder.NORMAL, "RollingNameServers",
           "Replacing the NameServers one at a time with configuration "
               + desired.nameServerHash());
     }
     ResourceApplier.apply(client, desired.nameServerHeadless(),
-        seen.services().get(desired.nameServerHeadless().getMetadata().getName()));
+        seen.services().get(desired.nameServerHeadless().getMetadata().getName()), drift);
     ResourceApplier.apply(client, desired.nameServerClient(),
-        seen.services().get(desired.nameServerClient().getMetadata().getName()));
+        seen.services().get(desired.nameServerClient().getMetadata().getName()), drift);
     ResourceApplier.apply(client, desired.nameServerBudget(),
-        seen.budgets().get(desired.nameServerBudget().getMetadata().getName()));
+        seen.budgets().get(desired.nameServerBudget().getMetadata().getName()), drift);
     return current != null && desired.nameServerHash().equals(currentHash)
         && NameServerRollout.complete(current);
   }
@@ -185,16 +189,26 @@ public class RocketClusterReconciler implements Reconciler<RocketCluster> {
   /** The broker ConfigMap, then each wanted group's StatefulSet, Service and budget. */
   private void applyBrokerGroups(KubernetesClient client, RocketCluster cluster,
       DesiredCluster desired, ClusterObservation seen) {
-    ResourceApplier.apply(client, desired.brokerConfig(), seen.brokerConfig().orElse(null));
+    ResourceApplier.DriftListener drift = driftReporter(client, cluster);
+    ResourceApplier.apply(client, desired.brokerConfig(), seen.brokerConfig().orElse(null), drift);
     desired.groups().forEach((ordinal, group) -> {
       StatefulSet existing = seen.groups().get(ordinal);
-      if (ResourceApplier.apply(client, group.statefulSet(), existing) && existing == null) {
+      if (ResourceApplier.apply(client, group.statefulSet(), existing, drift)
+          && existing == null) {
         events.record(client, cluster, EventRecorder.NORMAL, "GroupCreated",
             "Created broker group " + group.name());
       }
-      ResourceApplier.apply(client, group.service(), seen.services().get(group.name()));
-      ResourceApplier.apply(client, group.budget(), seen.budgets().get(group.name()));
+      ResourceApplier.apply(client, group.service(), seen.services().get(group.name()), drift);
+      ResourceApplier.apply(client, group.budget(), seen.budgets().get(group.name()), drift);
     });
+  }
+
+  /** A Warning Event for each hand edit of an owned object that the operator put back. */
+  private ResourceApplier.DriftListener driftReporter(KubernetesClient client,
+      RocketCluster cluster) {
+    return (object, path) -> events.record(client, cluster, EventRecorder.WARNING, "DriftReverted",
+        object.getKind() + " " + object.getMetadata().getName() + " was edited by hand (" + path
+            + " differs from the spec); restored it");
   }
 
   /**
@@ -228,18 +242,37 @@ public class RocketClusterReconciler implements Reconciler<RocketCluster> {
     return step;
   }
 
-  private UpdateControl<RocketCluster> reportStatus(RocketCluster cluster, ClusterObservation seen,
-      BrokerObserver.Result observed, boolean nameServersRolledOut, RollStep roll,
-      GroupDrainer.Outcome drain, List<String> rollErrors) {
+  private UpdateControl<RocketCluster> reportStatus(KubernetesClient client,
+      RocketCluster cluster, ClusterObservation seen, BrokerObserver.Result observed,
+      boolean nameServersRolledOut, RollStep roll, GroupDrainer.Outcome drain,
+      List<String> rollErrors) {
     List<String> adminErrors = new ArrayList<>(observed.adminErrors());
     adminErrors.addAll(rollErrors);
     adminErrors.addAll(drain.adminErrors());
     RocketClusterStatus status = StatusComposer.compose(new StatusComposer.Inputs(cluster,
         StatusComposer.readyReplicas(seen.nameServers()), nameServersRolledOut,
         List.copyOf(observed.groups().values()), roll, drain, adminErrors, clock.instant()));
+    warnWhenProgressDeadlinePasses(client, cluster, status);
     boolean busy = !(roll instanceof RollStep.Idle) || drain.inProgress()
         || Conditions.isTrue(status.getConditions(), RocketClusterStatus.PROGRESSING);
     return withStatus(cluster, status, busy ? settings.busyInterval() : settings.resyncInterval());
+  }
+
+  /** One Warning Event when Progressing turns ProgressDeadlineExceeded, not one per pass. */
+  private void warnWhenProgressDeadlinePasses(KubernetesClient client, RocketCluster cluster,
+      RocketClusterStatus status) {
+    var now = Conditions.find(status.getConditions(), RocketClusterStatus.PROGRESSING);
+    boolean exceeded = now.map(c -> ProgressDeadline.EXCEEDED.equals(c.getReason()))
+        .orElse(false);
+    boolean wasExceeded = Conditions.find(conditions(cluster), RocketClusterStatus.PROGRESSING)
+        .map(c -> ProgressDeadline.EXCEEDED.equals(c.getReason())).orElse(false);
+    // The informer may hand the next pass the cluster from before this status was written; the
+    // transition time tells that pass it is the same deadline.
+    if (exceeded && !wasExceeded && !now.get().getLastTransitionTime().equals(
+        deadlinesWarned.put(cluster.getMetadata().getUid(), now.get().getLastTransitionTime()))) {
+      events.record(client, cluster, EventRecorder.WARNING, ProgressDeadline.EXCEEDED,
+          now.get().getMessage());
+    }
   }
 
   private UpdateControl<RocketCluster> rejectSpec(KubernetesClient client, RocketCluster cluster,

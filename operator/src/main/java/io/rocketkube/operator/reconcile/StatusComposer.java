@@ -8,6 +8,7 @@ import io.rocketkube.crds.v1alpha1.RocketClusterStatus;
 import io.rocketkube.operator.model.Labels;
 import io.rocketkube.operator.model.Names;
 import io.rocketkube.operator.status.Conditions;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -100,15 +101,28 @@ public final class StatusComposer {
         readyMessage, generation, in.now());
 
     String[] progress = progress(in, notReady);
-    next = Conditions.set(next, RocketClusterStatus.PROGRESSING, progress != null,
-        progress == null ? "Reconciled" : progress[0],
-        progress == null ? "the cluster matches its spec" : progress[1], generation, in.now());
+    Optional<Condition> previous = Conditions.find(current, RocketClusterStatus.PROGRESSING);
+    int deadline = cluster.getSpec().getProgressDeadlineSeconds();
+    boolean overdue = progress != null && ProgressDeadline.exceeded(previous, progress[0],
+        generation, Duration.ofSeconds(deadline), in.now());
+    String overdueMessage = overdue ? "not done within the progress deadline of " + deadline
+        + " s (spec.progressDeadlineSeconds): " + progress[1] : null;
+    if (overdue) {
+      next = Conditions.set(next, RocketClusterStatus.PROGRESSING, false,
+          ProgressDeadline.EXCEEDED, overdueMessage, generation, in.now());
+    } else {
+      next = Conditions.set(next, RocketClusterStatus.PROGRESSING, progress != null,
+          progress == null ? "Reconciled" : progress[0],
+          progress == null ? "the cluster matches its spec" : progress[1], generation, in.now(),
+          progress != null && ProgressDeadline.newPhase(previous, progress[0]));
+    }
 
     boolean adminDown = !in.adminErrors().isEmpty();
     boolean stuck = !ready && progress == null;
-    next = Conditions.set(next, RocketClusterStatus.DEGRADED, adminDown || stuck,
-        adminDown ? "BrokerAdminUnavailable" : stuck ? "ReplicasNotReady" : "AsExpected",
-        adminDown ? String.join("; ", in.adminErrors())
+    next = Conditions.set(next, RocketClusterStatus.DEGRADED, adminDown || stuck || overdue,
+        adminDown ? "BrokerAdminUnavailable" : overdue ? ProgressDeadline.EXCEEDED
+            : stuck ? "ReplicasNotReady" : "AsExpected",
+        adminDown ? String.join("; ", in.adminErrors()) : overdue ? overdueMessage
             : stuck ? readyMessage : "no problem found", generation, in.now());
 
     boolean blocked = in.drain().blockedReason() != null;

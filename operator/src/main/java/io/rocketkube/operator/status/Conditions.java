@@ -18,13 +18,23 @@ public final class Conditions {
   /** The list with {@code type} set; the other conditions are kept as they are. */
   public static List<Condition> set(List<Condition> current, String type, boolean status,
       String reason, String message, Long generation, Instant now) {
+    return set(current, type, status, reason, message, generation, now, false);
+  }
+
+  /**
+   * As {@link #set}, but with {@code restart} the lastTransitionTime is {@code now} even when the
+   * status stays: for a condition whose age is measured per phase (Progressing's deadline).
+   */
+  public static List<Condition> set(List<Condition> current, String type, boolean status,
+      String reason, String message, Long generation, Instant now, boolean restart) {
     List<Condition> next = new ArrayList<>();
     String value = status ? "True" : "False";
     boolean found = false;
     for (Condition c : current == null ? List.<Condition>of() : current) {
       if (c.getType().equals(type)) {
         found = true;
-        String since = Objects.equals(c.getStatus(), value) && c.getLastTransitionTime() != null
+        String since = !restart && Objects.equals(c.getStatus(), value)
+            && c.getLastTransitionTime() != null
             ? c.getLastTransitionTime() : format(now);
         next.add(condition(type, value, reason, message, generation, since));
       } else {

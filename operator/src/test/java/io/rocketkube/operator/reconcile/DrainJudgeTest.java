@@ -63,4 +63,27 @@ class DrainJudgeTest {
     assertThat(verdict.describe("g"))
         .isEqualTo("g has topics with messages and no consumer group {ORPHAN=7}");
   }
+
+  @Test
+  void deadLettersNobodyReadsBlockWithAReasonOfTheirOwn() {
+    var verdict = DrainJudge.judge(List.of(
+        new TopicBacklog("T1", Map.of(0, new QueueRange(0, 10)), Map.of("A", Map.of(0, 10L))),
+        new TopicBacklog("%DLQ%A", Map.of(0, new QueueRange(0, 3)), Map.of())));
+    assertThat(verdict.drained()).isFalse();
+    assertThat(verdict.reason()).isEqualTo("DeadLettersRemaining");
+    assertThat(verdict.remaining()).isEqualTo(3);
+    assertThat(verdict.deadLetters()).containsExactly(Map.entry("%DLQ%A", 3L));
+    assertThat(verdict.unread()).isEmpty();
+    assertThat(verdict.describe("g")).contains("dead letters", "%DLQ%A=3", "force");
+  }
+
+  @Test
+  void aDeadLetterTopicSomeoneConsumesBlocksLikeAnyOther() {
+    var verdict = DrainJudge.judge(List.of(
+        new TopicBacklog("%DLQ%A", Map.of(0, new QueueRange(0, 3)),
+            Map.of("DLQ_READER", Map.of(0, 1L)))));
+    assertThat(verdict.drained()).isFalse();
+    assertThat(verdict.unconsumed()).containsExactly(Map.entry("%DLQ%A", 2L));
+    assertThat(verdict.deadLetters()).isEmpty();
+  }
 }

@@ -110,6 +110,11 @@ public final class OperatorHarness implements AutoCloseable {
     });
   }
 
+  /** The running JOSDK operator, for health checks. */
+  public Operator operator() {
+    return operator;
+  }
+
   @Override
   public void close() {
     operator.stop();
