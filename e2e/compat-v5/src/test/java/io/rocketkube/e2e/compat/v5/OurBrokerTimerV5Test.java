@@ -112,6 +112,10 @@ class OurBrokerTimerV5Test {
         if (e.getKey().equals("deliver")) {
           assertThat(lateness).as("absolute time never early").isNotNegative();
         }
+        // The broker's own stamps, free of the consumer's latency: taken out no earlier than due.
+        long out = Long.parseLong(a.message().getProperty("TIMER_OUT_MS"));
+        assertThat(Long.parseLong(a.message().getProperty("TIMER_DEQUEUE_MS"))).as("%s dequeued", e.getKey())
+            .isBetween(out, out + PRECISION_MILLIS + MARGIN_MILLIS);
         assertThat(a.message().getTopic()).isEqualTo(topic);
         assertThat(a.message().getMsgId()).isEqualTo(sent.get(e.getKey()).getMsgId());
         assertThat(a.message().getQueueId()).isEqualTo(sent.get(e.getKey()).getMessageQueue().getQueueId());
