@@ -44,6 +44,9 @@ import io.rocketkube.broker.schedule.ScheduleTopicGuard;
 import io.rocketkube.broker.slave.PullRedirect;
 import io.rocketkube.broker.slave.SlaveSynchronizer;
 import io.rocketkube.broker.stats.BrokerStats;
+import io.rocketkube.broker.timer.TimerMessageService;
+import io.rocketkube.broker.timer.TimerRouter;
+import io.rocketkube.broker.timer.TimerRuntimeInfo;
 import io.rocketkube.broker.stats.ConsumerLagGauges;
 import io.rocketkube.broker.topic.TopicConfigManager;
 import io.rocketkube.broker.transaction.EndTransactionProcessor;
@@ -115,6 +118,8 @@ public final class Broker implements AutoCloseable {
     private SlaveSynchronizer slaveSync;
     private DelayOffsetTable delayOffsets;
     private ScheduleDeliveryService scheduleDelivery;
+    /** Null on a slave: only the master delivers timers. */
+    private TimerMessageService timers;
     private int port;
     private int haPort;
     private volatile boolean started;
@@ -149,6 +154,9 @@ public final class Broker implements AutoCloseable {
         BrokerStats stats = new BrokerStats(meters, clock, () -> store.stats().getMissCount());
         delayOffsets = DelayOffsetTable.load(settings.storePath(), settings.delayLevels().maxLevel());
         scheduleDelivery = new ScheduleDeliveryService(store, settings.delayLevels(), delayOffsets, clock, meters);
+        if (settings.isMaster()) {
+            timers = TimerMessageService.open(settings.storePath().resolve("timer"), settings.timer(), store, clock, meters);
+        }
         ConsumerLagGauges lag = new ConsumerLagGauges(meters, topics, offsets, store);
 
         ha = new HaService(settings.role(), store, settings.ha(), masterAddress, clock);
@@ -177,6 +185,7 @@ public final class Broker implements AutoCloseable {
                 persistMillis, persistMillis, TimeUnit.MILLISECONDS);
         if (settings.isMaster()) {
             scheduleDelivery.start();
+            timers.start();
         }
         SafeTask.scheduleWithFixedDelay(executors.scheduler, "persist-delay-offsets", this::persistDelayOffsets, meters,
                 DELAY_OFFSET_PERSIST_MILLIS, DELAY_OFFSET_PERSIST_MILLIS, TimeUnit.MILLISECONDS);
@@ -201,7 +210,10 @@ public final class Broker implements AutoCloseable {
 
     private ProcessorRegistry registry(InetSocketAddress storeHost, BrokerStats stats) {
         ProcessorRegistry registry = new ProcessorRegistry();
-        ScheduleRouter schedule = new ScheduleRouter(settings.delayLevels());
+        ScheduleRouter delay = new ScheduleRouter(settings.delayLevels());
+        TimerRouter timer = new TimerRouter(settings.timer(), clock);
+        java.util.function.UnaryOperator<io.rocketkube.store.MessageRecordRequest> schedule =
+                r -> timer.apply(delay.apply(r));
         ConsumerFilters filters = new ConsumerFilters(settings.enablePropertyFilter());
         SendMessageProcessor send = SendMessageProcessor.create(settings, store, topics, groups, sendGate, stats, storeHost,
                 executors.send, schedule).replicatedBy(ha.syncReplication());
@@ -235,8 +247,13 @@ public final class Broker implements AutoCloseable {
         registry.register(ConnectionAdminProcessor.CODES, new ConnectionAdminProcessor(consumers, producers, offsets),
                 executors.admin);
         ScheduleRuntimeInfo scheduleInfo = new ScheduleRuntimeInfo(store, delayOffsets, settings.delayLevels().maxLevel());
+        TimerRuntimeInfo timerInfo = new TimerRuntimeInfo(() -> timers);
         registry.register(BrokerInfoProcessor.CODES, new BrokerInfoProcessor(settings, store, stats, executors, clock,
-                        scheduleInfo).withExtraInfo(ha::runtimeInfo),
+                        scheduleInfo).withExtraInfo(() -> {
+                            java.util.Map<String, String> extra = new java.util.TreeMap<>(ha.runtimeInfo());
+                            extra.putAll(timerInfo.get());
+                            return extra;
+                        }),
                 executors.admin);
         registry.register(MessageQueryProcessor.CODES, new MessageQueryProcessor(store), executors.admin);
         registry.register(OffsetTableProcessor.CODES, new OffsetTableProcessor(offsets), executors.admin);
@@ -438,6 +455,9 @@ public final class Broker implements AutoCloseable {
         started = false;
         // First, so no delayed message is put back while the store is drained and closed.
         scheduleDelivery.close();
+        if (timers != null) {
+            timers.close();
+        }
         long graceMillis = settings.shutdownGrace().toMillis();
         try {
             if (!sendGate.closeAndDrain(graceMillis)) {

@@ -4,6 +4,7 @@ import io.rocketkube.broker.ha.HaSettings;
 import io.rocketkube.broker.processor.PullTransferCaps;
 import io.rocketkube.broker.schedule.DelayLevels;
 import io.rocketkube.broker.slave.SlaveSettings;
+import io.rocketkube.broker.timer.TimerSettings;
 import io.rocketkube.broker.transaction.TransactionSettings;
 import io.rocketkube.store.FlushMode;
 import java.nio.file.Path;
@@ -35,6 +36,7 @@ import java.util.Objects;
  * @param enablePropertyFilter whether SQL92 subscriptions are served (RocketMQ's {@code enablePropertyFilter})
  * @param transaction          check-back timing of transactional half messages
  * @param ha                   replication (HA channel, SYNC_MASTER waits, slave readiness)
+ * @param timer                5.x timer messages (precision, maximum delay)
  */
 public record BrokerSettings(
         String clusterName,
@@ -67,7 +69,8 @@ public record BrokerSettings(
         DelayLevels delayLevels,
         boolean enablePropertyFilter,
         TransactionSettings transaction,
-        HaSettings ha) {
+        HaSettings ha,
+        TimerSettings timer) {
 
     public BrokerSettings {
         Objects.requireNonNull(clusterName, "clusterName");
@@ -81,6 +84,7 @@ public record BrokerSettings(
         delayLevels = delayLevels == null ? DelayLevels.parse(DelayLevels.DEFAULT) : delayLevels;
         transaction = transaction == null ? TransactionSettings.defaults() : transaction;
         ha = ha == null ? HaSettings.defaults() : ha;
+        timer = timer == null ? TimerSettings.defaults() : timer;
         namesrvAddr = namesrvAddr == null ? "" : namesrvAddr.trim();
         if (brokerId < 0) {
             throw new IllegalArgumentException("broker-id must be >= 0, was " + brokerId);
@@ -108,7 +112,7 @@ public record BrokerSettings(
                 advertisedHost, autoCreateTopic, autoCreateSubscriptionGroup, defaultTopicQueueNums, maxMessageSize,
                 fileReservedHours, commitLogSegmentSize, registerInterval, offsetPersistInterval, clientIdleTimeout,
                 shutdownGrace, ioThreads, pullCaps, sendOnIoThread, diskMaxUsedSpaceRatio, flowLimits,
-                null, null, true, null, null);
+                null, null, true, null, null, null);
     }
 
     /** A master on loopback with an ephemeral port and small store files, for tests. */
@@ -183,6 +187,10 @@ public record BrokerSettings(
         return edit(c -> c.ha = value);
     }
 
+    public BrokerSettings withTimer(TimerSettings value) {
+        return edit(c -> c.timer = value);
+    }
+
     /** The same broker as a slave ({@code id} >= 1) or master ({@code id} 0) of {@code newRole}. */
     public BrokerSettings withRole(long id, BrokerRole newRole) {
         return edit(c -> {
@@ -234,6 +242,7 @@ public record BrokerSettings(
         boolean enablePropertyFilter;
         TransactionSettings transaction;
         HaSettings ha;
+        TimerSettings timer;
 
         Copy(BrokerSettings s) {
             clusterName = s.clusterName;
@@ -267,6 +276,7 @@ public record BrokerSettings(
             enablePropertyFilter = s.enablePropertyFilter;
             transaction = s.transaction;
             ha = s.ha;
+            timer = s.timer;
         }
 
         BrokerSettings build() {
@@ -274,7 +284,7 @@ public record BrokerSettings(
                     namesrvAddr, advertisedHost, autoCreateTopic, autoCreateSubscriptionGroup, defaultTopicQueueNums,
                     maxMessageSize, fileReservedHours, commitLogSegmentSize, registerInterval, offsetPersistInterval,
                     clientIdleTimeout, shutdownGrace, ioThreads, pullCaps, sendOnIoThread, diskMaxUsedSpaceRatio,
-                    flowLimits, slave, delayLevels, enablePropertyFilter, transaction, ha);
+                    flowLimits, slave, delayLevels, enablePropertyFilter, transaction, ha, timer);
         }
     }
 

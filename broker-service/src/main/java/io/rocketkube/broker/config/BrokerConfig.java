@@ -219,4 +219,16 @@ public interface BrokerConfig {
     /** A slave is ready only while at most this many bytes behind its master. */
     @WithDefault("8388608")
     long slaveReadyMaxLagBytes();
+
+    /** 5.x timer messages are scheduled (RocketMQ's {@code timerWheelEnable}); off, they are refused. */
+    @WithDefault("true")
+    boolean timerWheelEnable();
+
+    /** Width of one timing-wheel slot: how late after its time a timer may arrive (RocketMQ's timerPrecisionMs). */
+    @WithDefault("1000")
+    long timerPrecisionMs();
+
+    /** A timer message further ahead is refused with MESSAGE_ILLEGAL (RocketMQ's timerMaxDelaySec, 3 days). */
+    @WithDefault("259200")
+    long timerMaxDelaySec();
 }

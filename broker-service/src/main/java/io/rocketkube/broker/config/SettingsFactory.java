@@ -7,6 +7,7 @@ import io.rocketkube.broker.ha.HaSettings;
 import io.rocketkube.broker.processor.PullTransferCaps;
 import io.rocketkube.broker.schedule.DelayLevels;
 import io.rocketkube.broker.slave.SlaveSettings;
+import io.rocketkube.broker.timer.TimerSettings;
 import io.rocketkube.broker.transaction.TransactionSettings;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -47,7 +48,8 @@ public final class SettingsFactory {
                 new TransactionSettings(c.transactionTimeout(), c.transactionCheckInterval(), c.transactionCheckMax()),
                 new HaSettings(c.masterHaAddress(), c.slaveTimeout(), c.haMaxGapNotInSync(), c.haHousekeepingInterval(),
                         c.haHeartbeatInterval(), c.haTransferBatchSize(), c.haMaxPendingBytesPerSlave(),
-                        c.slaveReadyMaxLagBytes()));
+                        c.slaveReadyMaxLagBytes()),
+                new TimerSettings(c.timerWheelEnable(), c.timerPrecisionMs(), c.timerMaxDelaySec()));
     }
 
     static PullTransferCaps pullCaps(BrokerConfig c) {

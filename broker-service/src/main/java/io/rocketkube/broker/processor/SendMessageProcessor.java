@@ -190,7 +190,8 @@ public final class SendMessageProcessor implements RequestProcessor {
 
     /** The queue the sender asked for, also when the record was put aside (delayed, or a transaction's half). */
     private static int answeredQueueId(MessageRecordRequest stored) {
-        return TopicNames.SCHEDULE_TOPIC.equals(stored.topic()) ? ScheduleRouter.requestedQueueId(stored)
+        return TopicNames.SCHEDULE_TOPIC.equals(stored.topic()) || TopicNames.TIMER_TOPIC.equals(stored.topic())
+                ? ScheduleRouter.requestedQueueId(stored)
                 : HalfMessage.answeredQueueId(stored);
     }
 

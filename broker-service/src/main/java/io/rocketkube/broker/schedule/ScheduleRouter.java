@@ -54,11 +54,11 @@ public final class ScheduleRouter implements UnaryOperator<MessageRecordRequest>
     }
 
     /**
-     * The queue the sender asked for: a SEND answer names it even for a delayed message (the reference
-     * does), not the schedule queue the record went to.
+     * The queue the sender asked for: a SEND answer names it even for a delayed or timer message (the
+     * reference does), not the schedule or timer queue the record went to.
      */
     public static int requestedQueueId(MessageRecordRequest r) {
-        if (!TopicNames.SCHEDULE_TOPIC.equals(r.topic())) {
+        if (!TopicNames.SCHEDULE_TOPIC.equals(r.topic()) && !TopicNames.TIMER_TOPIC.equals(r.topic())) {
             return r.queueId();
         }
         String real = PropertiesCodec.find(r.properties(), MessageProperties.REAL_QUEUE_ID);

@@ -9,7 +9,7 @@ import io.rocketkube.client.remoting.RequestProcessor;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Keeps clients from consuming SCHEDULE_TOPIC_XXXX: its messages are not due yet, and a consumer reading
+ * Keeps clients from consuming SCHEDULE_TOPIC_XXXX (and the timer topic, for the same reason): its messages are not due yet, and a consumer reading
  * them would get every delayed message at once under the wrong topic. The topic stays in the topic table
  * (the reference keeps it there, with 18 queues, and mqadmin lists it), so the pull family is wrapped: a
  * pull of it is answered NO_PERMISSION before the pull processor sees it.
@@ -23,9 +23,10 @@ public final class ScheduleTopicGuard implements RequestProcessor {
 
     @Override
     public CompletableFuture<RemotingCommand> process(Channel channel, RemotingCommand request) throws Exception {
-        if (TopicNames.SCHEDULE_TOPIC.equals(topicOf(request))) {
+        String topic = topicOf(request);
+        if (TopicNames.SCHEDULE_TOPIC.equals(topic) || TopicNames.TIMER_TOPIC.equals(topic)) {
             return RequestProcessor.respond(request.response(ResponseCode.NO_PERMISSION,
-                    "the topic[" + TopicNames.SCHEDULE_TOPIC + "] pulling message is forbidden"));
+                    "the topic[" + topic + "] pulling message is forbidden"));
         }
         return pulls.process(channel, request);
     }

@@ -19,13 +19,19 @@ import java.util.Optional;
  * <p>The re-put itself is asked to wait for durability under SYNC_FLUSH (the store request's flag, not the
  * property): the level's position only moves past a message once its copy is as safe as a send would be.
  */
-final class TimeUp {
+public final class TimeUp {
     private TimeUp() {
     }
 
     /** The re-put for {@code scheduled}, or empty if it names no valid real topic and queue. */
-    static Optional<MessageRecordRequest> of(MessageRecord scheduled) {
+    public static Optional<MessageRecordRequest> of(MessageRecord scheduled) {
+        return of(scheduled, Map.of());
+    }
+
+    /** As {@link #of(MessageRecord)}, with {@code extra} properties set on the copy (the timer's stamps). */
+    public static Optional<MessageRecordRequest> of(MessageRecord scheduled, Map<String, String> extra) {
         Map<String, String> properties = PropertiesCodec.decode(scheduled.properties());
+        properties.putAll(extra);
         String topic = properties.get(MessageProperties.REAL_TOPIC);
         String queue = properties.get(MessageProperties.REAL_QUEUE_ID);
         if (topic == null || topic.isEmpty() || queue == null) {
@@ -41,9 +47,18 @@ final class TimeUp {
             return Optional.empty();
         }
         properties.remove(MessageProperties.DELAY_TIME_LEVEL);
+        return Optional.of(copy(scheduled, topic, queueId, properties));
+    }
+
+    /**
+     * {@code scheduled} as a record of {@code topic}/{@code queueId} with {@code properties} (the timer
+     * service's re-put too); {@code WAIT} false, durable under SYNC_FLUSH as explained above.
+     */
+    public static MessageRecordRequest copy(MessageRecord scheduled, String topic, int queueId,
+                                            Map<String, String> properties) {
         properties.put(MessageProperties.WAIT_STORE_MSG_OK, "false");
         String tags = properties.get(MessageProperties.TAGS);
-        return Optional.of(MessageRecordRequest.builder(topic, queueId, scheduled.body())
+        return MessageRecordRequest.builder(topic, queueId, scheduled.body())
                 .flag(scheduled.flag()).sysFlag(scheduled.sysFlag()).bornTimestamp(scheduled.bornTimestamp())
                 .bornHost(scheduled.bornHost()).properties(PropertiesCodec.encode(properties))
                 .reconsumeTimes(scheduled.reconsumeTimes())
@@ -51,7 +66,7 @@ final class TimeUp {
                 .tagsCode(tags == null || tags.isEmpty() ? 0L : tags.hashCode())
                 .keys(keys(properties.get(MessageProperties.KEYS)))
                 .uniqKey(properties.get(MessageProperties.UNIQ_CLIENT_MESSAGE_ID_KEYIDX))
-                .waitStoreMsgOk(true).build());
+                .waitStoreMsgOk(true).build();
     }
 
     private static List<String> keys(String keys) {

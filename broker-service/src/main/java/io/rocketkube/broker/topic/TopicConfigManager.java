@@ -71,6 +71,7 @@ public final class TopicConfigManager {
         changed |= putIfAbsent(TopicConfig.of(settings.brokerName(), 1, PermName.READ_WRITE | PermName.PERM_INHERIT));
         changed |= putIfAbsent(TopicConfig.of(TopicNames.OFFSET_MOVED_EVENT, 1, PermName.READ_WRITE));
         changed |= putIfAbsent(TopicConfig.of(TopicNames.SCHEDULE_TOPIC, 18, PermName.READ_WRITE));
+        changed |= putIfAbsent(TopicConfig.of(TopicNames.TIMER_TOPIC, 1, PermName.READ_WRITE));
         changed |= putIfAbsent(TopicConfig.of(settings.clusterName() + "_REPLY_TOPIC", 1, PermName.READ_WRITE));
         if (changed) {
             commit();

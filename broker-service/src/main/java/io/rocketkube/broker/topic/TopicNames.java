@@ -16,6 +16,8 @@ public final class TopicNames {
     public static final String SELF_TEST_TOPIC = "SELF_TEST_TOPIC";
     public static final String OFFSET_MOVED_EVENT = "OFFSET_MOVED_EVENT";
     public static final String SCHEDULE_TOPIC = "SCHEDULE_TOPIC_XXXX";
+    /** 5.x timer messages wait here (RocketMQ 5's {@code TimerMessageStore.TIMER_TOPIC}). */
+    public static final String TIMER_TOPIC = "rmq_sys_wheel_timer";
     public static final String TRANS_HALF_TOPIC = "RMQ_SYS_TRANS_HALF_TOPIC";
     public static final String TRANS_OP_HALF_TOPIC = "RMQ_SYS_TRANS_OP_HALF_TOPIC";
     public static final String TRANS_CHECK_MAX_TIME_TOPIC = "TRANS_CHECK_MAX_TIME_TOPIC";
@@ -25,7 +27,7 @@ public final class TopicNames {
     public static final int GROUP_MAX_LENGTH = 255;
 
     /** Topics clients may never send to directly. */
-    private static final Set<String> NOT_WRITABLE_BY_CLIENTS = Set.of(SCHEDULE_TOPIC, TRANS_HALF_TOPIC,
+    private static final Set<String> NOT_WRITABLE_BY_CLIENTS = Set.of(SCHEDULE_TOPIC, TIMER_TOPIC, TRANS_HALF_TOPIC,
             TRANS_OP_HALF_TOPIC, TRANS_CHECK_MAX_TIME_TOPIC, SELF_TEST_TOPIC, OFFSET_MOVED_EVENT);
 
     private TopicNames() {

@@ -36,7 +36,7 @@ public final class BrokerConfigKeys {
       "transaction-timeout", "transaction-check-interval", "transaction-check-max",
       "master-ha-address", "slave-timeout", "ha-max-gap-not-in-sync", "ha-housekeeping-interval",
       "ha-heartbeat-interval", "ha-transfer-batch-size", "ha-max-pending-bytes-per-slave",
-      "slave-ready-max-lag-bytes");
+      "slave-ready-max-lag-bytes", "timer-wheel-enable", "timer-precision-ms", "timer-max-delay-sec");
 
   static final String CEL_KEY_SHAPE = "self.all(k, k.matches('^[a-z][a-zA-Z0-9-]*$'))";
   static final String KEY_SHAPE_MESSAGE =

@@ -1,0 +1,261 @@
+package io.rocketkube.broker.timer;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import java.util.zip.CRC32C;
+
+/**
+ * The timer log: one fixed-size record per timer that entered the wheel, appended in enqueue order, never
+ * rewritten except a record's {@code prev} when the wheel is rebuilt. A record links to the previous record
+ * of the same wheel slot, so a slot is a chain walked back from its head ({@link TimingWheel}). The
+ * message itself stays in the CommitLog; the record only points at it.
+ *
+ * <pre>
+ * offset  size  field
+ * 0       8     deliverMs     when the timer is due (epoch ms, TIMER_OUT_MS)
+ * 8       8     slotTick      the wheel tick it was linked into (its due tick, or the horizon's last for a roll)
+ * 16      8     queueOffset   its offset in rmq_sys_wheel_timer queue 0 (recovery resumes after the highest)
+ * 24      8     commitLogOffset
+ * 32      4     size          of the CommitLog record
+ * 36      8     prev          log position of the slot's previous record, -1 for none
+ * 44      4     crc           CRC32C of bytes 0..43
+ * 48            end
+ * </pre>
+ *
+ * Big-endian. Positions are global (segment start + offset in it); segments are files of
+ * {@code recordsPerSegment} records named by their 20-digit start position, so a segment whose every record
+ * was delivered is deleted whole ({@link #deleteDelivered}). Bounds: 48 bytes of disk per pending timer
+ * (10 million pending: 480 MB) and no heap per timer; the heap holds one long per segment (its highest slot
+ * tick, found by one sequential read of the segments at start).
+ *
+ * <p>Writes are positional and not forced: after a process crash the page cache still has them; the
+ * service forces the log before it records a checkpoint, and a record past the checkpoint that fails its CRC
+ * (a machine crash) cuts the log there ({@link #recoverTail}).
+ *
+ * <p>Not thread-safe: the timer thread is its only user.
+ */
+final class TimerLog implements AutoCloseable {
+    static final int DELIVER_MS = 0;
+    static final int SLOT_TICK = 8;
+    static final int QUEUE_OFFSET = 16;
+    static final int COMMIT_LOG_OFFSET = 24;
+    static final int SIZE = 32;
+    static final int PREV = 36;
+    static final int CRC = 44;
+    static final int RECORD_SIZE = 48;
+    static final int DEFAULT_RECORDS_PER_SEGMENT = 1 << 20;
+
+    /** A record as read back. */
+    record Entry(long position, long deliverMs, long slotTick, long queueOffset, long commitLogOffset, int size,
+                 long prev) {
+    }
+
+    private final Path dir;
+    private final long segmentBytes;
+    /** Segment start → channel; the last one is appended to. */
+    private final TreeMap<Long, FileChannel> segments = new TreeMap<>();
+    /** Segment start → the highest slot tick of its records. */
+    private final TreeMap<Long, Long> maxTick = new TreeMap<>();
+    private final ByteBuffer buffer = ByteBuffer.allocate(RECORD_SIZE);
+    private final CRC32C crc = new CRC32C();
+    private long end;
+
+    TimerLog(Path dir, int recordsPerSegment) throws IOException {
+        this.dir = dir;
+        this.segmentBytes = (long) recordsPerSegment * RECORD_SIZE;
+        Files.createDirectories(dir);
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path file : files.toList()) {
+                String name = file.getFileName().toString();
+                if (name.matches("\\d{20}")) {
+                    segments.put(Long.parseLong(name), FileChannel.open(file, StandardOpenOption.READ,
+                            StandardOpenOption.WRITE));
+                }
+            }
+        }
+        if (segments.isEmpty()) {
+            end = 0;
+        } else {
+            Map.Entry<Long, FileChannel> last = segments.lastEntry();
+            long size = last.getValue().size();
+            end = last.getKey() + Math.min(segmentBytes, size - size % RECORD_SIZE);
+        }
+    }
+
+    long end() {
+        return end;
+    }
+
+    /** The first position still on disk. */
+    long start() {
+        return segments.isEmpty() ? end : segments.firstKey();
+    }
+
+    /** Appends a record; returns its position. */
+    long append(long deliverMs, long slotTick, long queueOffset, long commitLogOffset, int size, long prev)
+            throws IOException {
+        long position = end;
+        FileChannel segment = segmentFor(position, true);
+        fill(deliverMs, slotTick, queueOffset, commitLogOffset, size, prev);
+        writeFully(segment, position - segments.floorKey(position));
+        maxTick.merge(segments.floorKey(position), slotTick, Math::max);
+        end = position + RECORD_SIZE;
+        return position;
+    }
+
+    /** Rewrites the {@code prev} of the record at {@code position} (wheel rebuild). */
+    void relink(Entry e, long prev) throws IOException {
+        fill(e.deliverMs(), e.slotTick(), e.queueOffset(), e.commitLogOffset(), e.size(), prev);
+        writeFully(segmentFor(e.position(), false), e.position() - segments.floorKey(e.position()));
+    }
+
+    /** The record at {@code position}, or null if it is outside the log or fails its CRC. */
+    Entry read(long position) throws IOException {
+        if (position < start() || position + RECORD_SIZE > end || position % RECORD_SIZE != 0) {
+            return null;
+        }
+        FileChannel segment = segmentFor(position, false);
+        if (segment == null) {
+            return null;
+        }
+        buffer.clear();
+        long at = position - segments.floorKey(position);
+        while (buffer.hasRemaining()) {
+            if (segment.read(buffer, at + buffer.position()) < 0) {
+                return null;
+            }
+        }
+        crc.reset();
+        crc.update(buffer.array(), 0, CRC);
+        if ((int) crc.getValue() != buffer.getInt(CRC)) {
+            return null;
+        }
+        return new Entry(position, buffer.getLong(DELIVER_MS), buffer.getLong(SLOT_TICK), buffer.getLong(QUEUE_OFFSET),
+                buffer.getLong(COMMIT_LOG_OFFSET), buffer.getInt(SIZE), buffer.getLong(PREV));
+    }
+
+    /**
+     * Reads the records from {@code from} to the end; at the first that fails its CRC the log is cut there
+     * (it and everything after it was never forced, so never counted in a checkpoint). Returns the valid ones.
+     */
+    List<Entry> recoverTail(long from) throws IOException {
+        List<Entry> valid = new ArrayList<>();
+        for (long p = Math.max(from, start()); p < end; p += RECORD_SIZE) {
+            Entry e = read(p);
+            if (e == null) {
+                truncate(p);
+                break;
+            }
+            valid.add(e);
+        }
+        return valid;
+    }
+
+    /** Visits every record still on disk, oldest first (rebuild, and the per-segment maxima at start). */
+    void forEach(EntryVisitor visitor) throws IOException {
+        for (long p = start(); p < end; p += RECORD_SIZE) {
+            Entry e = read(p);
+            if (e != null) {
+                visitor.visit(e);
+            }
+        }
+    }
+
+    /** Learns each segment's highest slot tick (one sequential read of the log). */
+    void scanMaxima() throws IOException {
+        maxTick.clear();
+        forEach(e -> maxTick.merge(segments.floorKey(e.position()), e.slotTick(), Math::max));
+    }
+
+    interface EntryVisitor {
+        void visit(Entry e) throws IOException;
+    }
+
+    /** Deletes the segments, except the one appended to, whose every record's tick is before {@code tick}. */
+    void deleteDelivered(long tick) throws IOException {
+        while (segments.size() > 1) {
+            long first = segments.firstKey();
+            Long max = maxTick.get(first);
+            if (max != null && max >= tick) {
+                return;
+            }
+            segments.remove(first).close();
+            maxTick.remove(first);
+            Files.deleteIfExists(dir.resolve(name(first)));
+        }
+    }
+
+    void truncate(long newEnd) throws IOException {
+        while (!segments.isEmpty() && segments.lastKey() >= newEnd && segments.lastKey() > 0) {
+            long last = segments.lastKey();
+            segments.remove(last).close();
+            maxTick.remove(last);
+            Files.deleteIfExists(dir.resolve(name(last)));
+        }
+        if (!segments.isEmpty()) {
+            segments.lastEntry().getValue().truncate(newEnd - segments.lastKey());
+        }
+        end = Math.min(end, newEnd);
+    }
+
+    void force() throws IOException {
+        if (!segments.isEmpty()) {
+            segments.lastEntry().getValue().force(false);
+        }
+    }
+
+    int segmentCount() {
+        return segments.size();
+    }
+
+    private FileChannel segmentFor(long position, boolean create) throws IOException {
+        long start = position - position % segmentBytes;
+        FileChannel channel = segments.get(start);
+        if (channel == null && create) {
+            if (!segments.isEmpty()) {
+                segments.lastEntry().getValue().force(false);
+            }
+            channel = FileChannel.open(dir.resolve(name(start)), StandardOpenOption.CREATE, StandardOpenOption.READ,
+                    StandardOpenOption.WRITE);
+            segments.put(start, channel);
+        }
+        return channel;
+    }
+
+    private void fill(long deliverMs, long slotTick, long queueOffset, long commitLogOffset, int size, long prev) {
+        buffer.clear();
+        buffer.putLong(DELIVER_MS, deliverMs).putLong(SLOT_TICK, slotTick).putLong(QUEUE_OFFSET, queueOffset)
+                .putLong(COMMIT_LOG_OFFSET, commitLogOffset).putInt(SIZE, size).putLong(PREV, prev);
+        crc.reset();
+        crc.update(buffer.array(), 0, CRC);
+        buffer.putInt(CRC, (int) crc.getValue());
+    }
+
+    private void writeFully(FileChannel segment, long at) throws IOException {
+        buffer.clear();
+        while (buffer.hasRemaining()) {
+            segment.write(buffer, at + buffer.position());
+        }
+    }
+
+    private static String name(long start) {
+        return String.format("%020d", start);
+    }
+
+    @Override
+    public void close() throws IOException {
+        for (FileChannel c : segments.values()) {
+            c.close();
+        }
+        segments.clear();
+    }
+}

@@ -1,0 +1,408 @@
+package io.rocketkube.broker.timer;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.rocketkube.broker.schedule.TimeUp;
+import io.rocketkube.broker.topic.TopicNames;
+import io.rocketkube.client.message.MessageRecord;
+import io.rocketkube.client.message.PropertiesCodec;
+import io.rocketkube.client.message.RecordDecodeResult;
+import io.rocketkube.client.message.StoredMessageDecoder;
+import io.rocketkube.store.GetResult;
+import io.rocketkube.store.MessageFilter;
+import io.rocketkube.store.MessageRecordRequest;
+import io.rocketkube.store.MessageSlice;
+import io.rocketkube.store.MessageStore;
+import io.rocketkube.store.PutResult;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs 5.x timer messages (docs/scheduled-delivery.md): one thread that (1) enqueues, reading the timer
+ * topic's ConsumeQueue from where it stopped and linking each timer into the {@link TimerWheelStore} by its
+ * {@code TIMER_OUT_MS}, and (2) delivers, taking each tick whose time has come and re-putting its timers to
+ * their real topic and queue (with TIMER_ENQUEUE_MS and TIMER_DEQUEUE_MS), or, for a timer beyond the wheel's
+ * horizon, to the timer topic again (TIMER_ROLL_TIMES + 1). The thread sleeps until the next tick, at most
+ * {@link #MAX_IDLE_MILLIS}, so a timer arrives no earlier than its time and within about the precision after.
+ *
+ * <p>A tick is done once all its re-puts completed (stored; durable under SYNC_FLUSH); the store then writes
+ * a checkpoint, so after a crash only the tick in flight is delivered again. A refused re-put (a full disk)
+ * stops delivery and is retried after {@link #RETRY_MILLIS}, skipping the re-puts of the tick that did
+ * complete. The master only runs this; a slave receives the re-puts by replication.
+ *
+ * <p>Threading: {@link #start} and {@link #close} from the broker's lifecycle; the gauges read volatile
+ * positions; everything else on the timer thread.
+ */
+public final class TimerMessageService implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(TimerMessageService.class);
+    static final long MAX_IDLE_MILLIS = 50;
+    static final long RETRY_MILLIS = 1_000;
+    /** Moved positions without a delivered tick are checkpointed this often. */
+    static final long CHECKPOINT_MILLIS = 200;
+    private static final int ENQUEUE_BATCH = 256;
+    private static final int ENQUEUE_BATCH_BYTES = 4 * 1024 * 1024;
+    /** Re-puts in flight at once while a tick is delivered. */
+    private static final int PUT_WINDOW = 512;
+    /** Ticks looked at per pass, so a long outage's empty ticks do not hold enqueue up. */
+    private static final int TICKS_PER_PASS = 1_000;
+    private static final long PUT_TIMEOUT_SECONDS = 30;
+
+    private final MessageStore store;
+    private final TimerWheelStore wheel;
+    private final Clock clock;
+    private final Counter enqueued;
+    private final Counter delivered;
+    private final Counter rolled;
+    private final Counter failures;
+    private final Timer lateness;
+    private final TimerThroughput enqueueTps = new TimerThroughput();
+    private final TimerThroughput dequeueTps = new TimerThroughput();
+    /** Re-puts of the tick being delivered that completed before a failure: skipped when it is retried. */
+    private long doneTick = -1;
+    private int doneInTick;
+    private long retryAt;
+    private long lastCheckpoint;
+    private long checkpointedQueueOffset = -1;
+    private volatile boolean running;
+    private volatile Thread thread;
+
+    /**
+     * Opens (recovering) the schedule under {@code dir} ({@code <storePath>/timer}) for {@code settings}.
+     *
+     * @throws IOException if the files cannot be read or do not belong together
+     */
+    public static TimerMessageService open(Path dir, TimerSettings settings, MessageStore store, Clock clock,
+                                           MeterRegistry meters) throws IOException {
+        TimerWheelStore wheel = TimerWheelStore.open(dir, settings.precisionMs(),
+                TimerWheelStore.slotCount(settings.precisionMs(), settings.maxDelayMs()), clock.millis(),
+                TimerLog.DEFAULT_RECORDS_PER_SEGMENT);
+        return new TimerMessageService(store, wheel, clock, meters);
+    }
+
+    TimerMessageService(MessageStore store, TimerWheelStore wheel, Clock clock, MeterRegistry meters) {
+        this.store = store;
+        this.wheel = wheel;
+        this.clock = clock;
+        this.enqueued = Counter.builder("rocketkube.broker.timer.enqueued")
+                .description("timer messages linked into the wheel").register(meters);
+        this.delivered = Counter.builder("rocketkube.broker.timer.delivered")
+                .description("timer messages put back to their real topic").register(meters);
+        this.rolled = Counter.builder("rocketkube.broker.timer.rolled")
+                .description("timer messages beyond the wheel's horizon sent round again").register(meters);
+        this.failures = Counter.builder("rocketkube.broker.timer.failures")
+                .description("timer passes that failed (a re-put refused, an I/O error); retried").register(meters);
+        this.lateness = Timer.builder("rocketkube.broker.timer.lateness")
+                .description("how long after its time a timer message was put back").register(meters);
+        Gauge.builder("rocketkube.broker.timer.pending", wheel, TimerWheelStore::pending)
+                .description("timer messages in the wheel, not yet delivered").register(meters);
+        Gauge.builder("rocketkube.broker.timer.enqueue.behind", this, TimerMessageService::offsetBehind)
+                .description("timer-topic messages not yet linked into the wheel").register(meters);
+        Gauge.builder("rocketkube.broker.timer.deliver.behind.ms", this, TimerMessageService::deliverBehindMillis)
+                .description("how far the next tick to deliver is behind the clock").register(meters);
+    }
+
+    /** Timer-topic messages stored but not yet in the wheel (RocketMQ's {@code timerOffsetBehind}). */
+    public long offsetBehind() {
+        return Math.max(0, store.maxOffset(TopicNames.TIMER_TOPIC, 0) - wheel.queueOffset());
+    }
+
+    /** Milliseconds the delivery is behind the clock (0 when it keeps up within one tick). */
+    public long deliverBehindMillis() {
+        return Math.max(0, clock.millis() - wheel.deliverTick() - wheel.precisionMs());
+    }
+
+    /** Timers due (their tick has come) and not yet delivered (RocketMQ's {@code timerCongestNum}). */
+    public long dueNotDelivered() {
+        long now = clock.millis();
+        long n = 0;
+        for (long t = wheel.deliverTick(), i = 0; t <= now && i < TICKS_PER_PASS; t += wheel.precisionMs(), i++) {
+            n += wheel.count(t);
+        }
+        return n;
+    }
+
+    public long pending() {
+        return wheel.pending();
+    }
+
+    public double enqueueTps() {
+        return enqueueTps.perSecond(clock.millis());
+    }
+
+    public double dequeueTps() {
+        return dequeueTps.perSecond(clock.millis());
+    }
+
+    public synchronized void start() {
+        if (running) {
+            return;
+        }
+        running = true;
+        Thread t = new Thread(this::run, "timer-delivery");
+        t.setDaemon(true);
+        thread = t;
+        t.start();
+    }
+
+    private void run() {
+        while (running) {
+            long sleepMillis;
+            try {
+                boolean busy = passOnce();
+                long nextTick = Math.max(wheel.deliverTick(), retryAt);
+                sleepMillis = busy ? 0 : Math.min(MAX_IDLE_MILLIS, Math.max(1, nextTick - clock.millis()));
+            } catch (IOException | RuntimeException e) {
+                failures.increment();
+                LOG.error("timer pass failed; retrying in {} ms", RETRY_MILLIS, e);
+                retryAt = clock.millis() + RETRY_MILLIS;
+                sleepMillis = RETRY_MILLIS;
+            }
+            if (sleepMillis > 0 && running) {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(sleepMillis));
+            }
+        }
+    }
+
+    /** One enqueue batch and the due ticks; true if more work is waiting now. */
+    boolean passOnce() throws IOException {
+        boolean more = enqueue();
+        long now = clock.millis();
+        if (retryAt <= now) {
+            more |= deliverDue(now);
+        }
+        if (now - lastCheckpoint >= CHECKPOINT_MILLIS && wheel.queueOffset() != checkpointedQueueOffset) {
+            checkpoint(now);
+        }
+        return more;
+    }
+
+    private void checkpoint(long now) throws IOException {
+        wheel.checkpoint();
+        lastCheckpoint = now;
+        checkpointedQueueOffset = wheel.queueOffset();
+    }
+
+    /** Links the next batch of the timer topic into the wheel; true if a full batch was read. */
+    private boolean enqueue() throws IOException {
+        long offset = wheel.queueOffset();
+        long max = store.maxOffset(TopicNames.TIMER_TOPIC, 0);
+        if (offset >= max) {
+            return false;
+        }
+        long min = store.minOffset(TopicNames.TIMER_TOPIC, 0);
+        if (offset < min) {
+            LOG.warn("timer topic offsets {}..{} were deleted by retention before they were enqueued", offset, min - 1);
+            wheel.skip(min - 1);
+            return true;
+        }
+        int read = 0;
+        try (GetResult got = store.get(TopicNames.TIMER_TOPIC, 0, offset, ENQUEUE_BATCH, ENQUEUE_BATCH_BYTES,
+                MessageFilter.ALL)) {
+            if (got.messages().isEmpty()) {
+                if (got.nextBeginOffset() > offset) {
+                    wheel.skip(got.nextBeginOffset() - 1);
+                    return true;
+                }
+                return false;
+            }
+            for (MessageSlice slice : got.messages()) {
+                Optional<MessageRecord> record = decode(slice);
+                long deliverMs = record.map(TimerMessageService::outMs).orElse(-1L);
+                if (deliverMs < 0) {
+                    long at = record.map(MessageRecord::queueOffset).orElse(wheel.queueOffset());
+                    LOG.error("timer topic record at physical offset {} has no valid {}; skipped",
+                            slice.physicalOffset(), TimerProperties.OUT_MS);
+                    wheel.skip(at);
+                    continue;
+                }
+                wheel.add(deliverMs, record.get().queueOffset(), slice.physicalOffset(), slice.size());
+                read++;
+            }
+        }
+        enqueued.increment(read);
+        enqueueTps.add(read, clock.millis());
+        return read >= ENQUEUE_BATCH;
+    }
+
+    private static long outMs(MessageRecord record) {
+        String out = PropertiesCodec.find(record.properties(), TimerProperties.OUT_MS);
+        try {
+            return out == null ? -1 : Math.max(0, Long.parseLong(out.trim()));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /** Delivers the ticks whose time has come; true if some are still due after this pass. */
+    private boolean deliverDue(long now) throws IOException {
+        for (int i = 0; i < TICKS_PER_PASS && running; i++) {
+            long tick = wheel.deliverTick();
+            if (tick > now) {
+                return false;
+            }
+            if (wheel.count(tick) > 0) {
+                if (!deliverTick(tick)) {
+                    retryAt = clock.millis() + RETRY_MILLIS;
+                    return false;
+                }
+                wheel.delivered();
+                checkpoint(now);
+            } else {
+                wheel.delivered();
+            }
+        }
+        return wheel.deliverTick() <= now;
+    }
+
+    /** Re-puts every timer of {@code tick}; false if one was refused (the tick is tried again later). */
+    private boolean deliverTick(long tick) throws IOException {
+        int skip = doneTick == tick ? doneInTick : 0;
+        int walked = 0;
+        List<Put> window = new ArrayList<>();
+        for (long position = wheel.head(tick); position >= 0; ) {
+            TimerLog.Entry e = wheel.read(position);
+            if (e == null) {
+                LOG.error("timer tick {}: log record at {} is gone or damaged; the rest of its chain is lost", tick,
+                        position);
+                break;
+            }
+            position = e.prev();
+            if (walked++ < skip) {
+                continue;
+            }
+            window.add(new Put(e, reput(e, tick)));
+            if (window.size() >= PUT_WINDOW && !awaitWindow(tick, window)) {
+                return false;
+            }
+        }
+        return awaitWindow(tick, window);
+    }
+
+    private record Put(TimerLog.Entry entry, CompletableFuture<PutResult> result) {
+    }
+
+    /** The re-put of one timer, or null if its message cannot be delivered (logged, stepped over). */
+    private CompletableFuture<PutResult> reput(TimerLog.Entry e, long tick) {
+        Optional<MessageRecord> record = store.lookMessageByPhysicalOffset(e.commitLogOffset()).flatMap(this::decode);
+        if (record.isEmpty()) {
+            LOG.error("timer at physical offset {} is no longer readable (deleted by retention?); skipped",
+                    e.commitLogOffset());
+            return null;
+        }
+        MessageRecord m = record.get();
+        String now = String.valueOf(clock.millis());
+        if (e.deliverMs() > tick) {
+            Map<String, String> properties = PropertiesCodec.decode(m.properties());
+            properties.merge(TimerProperties.ROLL_TIMES, "1", (old, one) -> String.valueOf(parseOr0(old) + 1));
+            properties.put(TimerProperties.DEQUEUE_MS, now);
+            return store.put(TimeUp.copy(m, TopicNames.TIMER_TOPIC, 0, properties));
+        }
+        Optional<MessageRecordRequest> timeUp = TimeUp.of(m, Map.of(TimerProperties.ENQUEUE_MS,
+                String.valueOf(m.storeTimestamp()), TimerProperties.DEQUEUE_MS, now));
+        if (timeUp.isEmpty()) {
+            LOG.error("timer at physical offset {} names no real topic/queue; skipped", e.commitLogOffset());
+            return null;
+        }
+        return store.put(timeUp.get());
+    }
+
+    private static int parseOr0(String s) {
+        try {
+            return Integer.parseInt(s.trim());
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    /** Awaits the window in order; counts what completed so a retry of the tick skips it. */
+    private boolean awaitWindow(long tick, List<Put> window) {
+        if (doneTick != tick) {
+            doneTick = tick;
+            doneInTick = 0;
+        }
+        for (Put put : window) {
+            if (put.result() != null) {
+                PutResult result = await(put.result());
+                if (result == null || !result.status().isStored()) {
+                    failures.increment();
+                    LOG.warn("timer tick {}: re-put failed ({}); retrying in {} ms", tick,
+                            result == null ? "timed out" : result.status(), RETRY_MILLIS);
+                    window.clear();
+                    return false;
+                }
+                long now = clock.millis();
+                if (put.entry().deliverMs() > tick) {
+                    rolled.increment();
+                } else {
+                    delivered.increment();
+                    dequeueTps.add(1, now);
+                    lateness.record(Math.max(0, now - put.entry().deliverMs()), TimeUnit.MILLISECONDS);
+                }
+            }
+            doneInTick++;
+        }
+        window.clear();
+        return true;
+    }
+
+    private static PutResult await(CompletableFuture<PutResult> put) {
+        try {
+            return put.get(PUT_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    private Optional<MessageRecord> decode(MessageSlice slice) {
+        RecordDecodeResult decoded = StoredMessageDecoder.decode(slice.view(), slice.view().position(),
+                slice.view().limit(), Integer.MAX_VALUE, false);
+        return decoded instanceof RecordDecodeResult.Decoded ok ? Optional.of(ok.record()) : Optional.empty();
+    }
+
+    /** Stops the thread, writes a last checkpoint and closes the files. */
+    @Override
+    public synchronized void close() {
+        stop();
+        try {
+            wheel.checkpoint();
+        } catch (IOException e) {
+            LOG.error("cannot write the last timer checkpoint (the next start re-reads from the previous one)", e);
+        }
+        try {
+            wheel.close();
+        } catch (IOException e) {
+            LOG.warn("cannot close the timer files", e);
+        }
+    }
+
+    private void stop() {
+        running = false;
+        Thread t = thread;
+        if (t != null) {
+            LockSupport.unpark(t);
+            try {
+                t.join(TimeUnit.SECONDS.toMillis(PUT_TIMEOUT_SECONDS + 5));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            thread = null;
+        }
+    }
+}

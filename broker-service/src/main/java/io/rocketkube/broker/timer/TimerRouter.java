@@ -1,0 +1,114 @@
+package io.rocketkube.broker.timer;
+
+import io.rocketkube.broker.topic.TopicNames;
+import io.rocketkube.client.message.MessageProperties;
+import io.rocketkube.client.message.MessageSysFlag;
+import io.rocketkube.client.message.PropertiesCodec;
+import io.rocketkube.client.protocol.ResponseCode;
+import io.rocketkube.client.remoting.RequestRejectedException;
+import io.rocketkube.store.MessageRecordRequest;
+import java.time.Clock;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+/**
+ * Puts a 5.x timer message aside (docs/scheduled-delivery.md): a message carrying {@code TIMER_DELAY_SEC},
+ * {@code TIMER_DELAY_MS} or {@code TIMER_DELIVER_MS} (looked at in that order, as the reference does) whose
+ * time is in the future is stored in {@code rmq_sys_wheel_timer} queue 0 with {@code TIMER_OUT_MS} (its
+ * delivery time, epoch ms), {@code REAL_TOPIC} and {@code REAL_QID}; {@link TimerMessageService} puts it
+ * back when due. Runs after the delay-level router: a message that also has a delay level goes by the level,
+ * and its timer properties are dropped (the reference does the same).
+ *
+ * <p>As the reference: a time not in the future stores the message as it is (delivered at once); a value
+ * that is not a number, or a time more than {@code timerMaxDelaySec} ahead, is refused MESSAGE_ILLEGAL with
+ * the reference's remark before anything is stored; with timers disabled, SYSTEM_ERROR. Only plain and
+ * committed records are timed; a record already bearing {@code TIMER_OUT_MS} (a delivered timer forwarded
+ * again) is not timed twice.
+ *
+ * <p>Unlike the reference, the time is not rounded down to the precision (which can deliver up to one
+ * precision early); the wheel rounds it up, so a timer never arrives before its time.
+ */
+public final class TimerRouter implements UnaryOperator<MessageRecordRequest> {
+    private final TimerSettings settings;
+    private final Clock clock;
+
+    public TimerRouter(TimerSettings settings, Clock clock) {
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    @Override
+    public MessageRecordRequest apply(MessageRecordRequest r) {
+        String props = r.properties();
+        if (props == null || !props.contains("TIMER_") || !MessageSysFlag.isDispatchedToConsumeQueue(r.sysFlag())
+                || TopicNames.TIMER_TOPIC.equals(r.topic())) {
+            return r;
+        }
+        Map<String, String> properties = PropertiesCodec.decode(props);
+        if (TopicNames.SCHEDULE_TOPIC.equals(r.topic())) {
+            return withoutTimer(r, properties);
+        }
+        if (properties.containsKey(TimerProperties.OUT_MS) || !isTimer(properties)) {
+            return r;
+        }
+        if (!settings.enabled()) {
+            throw new RequestRejectedException(ResponseCode.SYSTEM_ERROR,
+                    "accurate timer message is not enabled, timerWheelEnable is false");
+        }
+        long now = clock.millis();
+        long deliverMs = deliverMs(properties, now);
+        if (deliverMs <= now) {
+            return r;
+        }
+        if (deliverMs - now > settings.maxDelayMs()) {
+            throw illegal();
+        }
+        properties.put(TimerProperties.OUT_MS, String.valueOf(deliverMs));
+        properties.put(MessageProperties.REAL_TOPIC, r.topic());
+        properties.put(MessageProperties.REAL_QUEUE_ID, String.valueOf(r.queueId()));
+        return copy(r, TopicNames.TIMER_TOPIC, 0, properties);
+    }
+
+    private static boolean isTimer(Map<String, String> p) {
+        return p.containsKey(TimerProperties.DELIVER_MS) || p.containsKey(TimerProperties.DELAY_SEC)
+                || p.containsKey(TimerProperties.DELAY_MS);
+    }
+
+    private long deliverMs(Map<String, String> p, long now) {
+        try {
+            String sec = p.get(TimerProperties.DELAY_SEC);
+            if (sec != null) {
+                return Math.addExact(now, Math.multiplyExact(Long.parseLong(sec.trim()), 1000L));
+            }
+            String ms = p.get(TimerProperties.DELAY_MS);
+            if (ms != null) {
+                return Math.addExact(now, Long.parseLong(ms.trim()));
+            }
+            return Long.parseLong(p.get(TimerProperties.DELIVER_MS).trim());
+        } catch (NumberFormatException | ArithmeticException e) {
+            throw illegal();
+        }
+    }
+
+    /** The reference's answer to WHEEL_TIMER_MSG_ILLEGAL, word for word (clients and operators grep for it). */
+    private RequestRejectedException illegal() {
+        return new RequestRejectedException(ResponseCode.MESSAGE_ILLEGAL, String.format(
+                "timer message illegal, the delay time should not be bigger than the max delay %dms; or if set del msg,"
+                        + " the delay time should be bigger than the current time", settings.maxDelayMs()));
+    }
+
+    private static MessageRecordRequest withoutTimer(MessageRecordRequest r, Map<String, String> properties) {
+        boolean removed = properties.remove(TimerProperties.DELIVER_MS) != null;
+        removed |= properties.remove(TimerProperties.DELAY_SEC) != null;
+        removed |= properties.remove(TimerProperties.DELAY_MS) != null;
+        return removed ? copy(r, r.topic(), r.queueId(), properties) : r;
+    }
+
+    private static MessageRecordRequest copy(MessageRecordRequest r, String topic, int queueId, Map<String, String> p) {
+        return MessageRecordRequest.builder(topic, queueId, r.body())
+                .flag(r.flag()).sysFlag(r.sysFlag()).bornTimestamp(r.bornTimestamp()).bornHost(r.bornHost())
+                .properties(PropertiesCodec.encode(p)).reconsumeTimes(r.reconsumeTimes())
+                .preparedTransactionOffset(r.preparedTransactionOffset()).tagsCode(r.tagsCode())
+                .keys(r.keys()).uniqKey(r.uniqKey()).waitStoreMsgOk(r.waitStoreMsgOk()).build();
+    }
+}

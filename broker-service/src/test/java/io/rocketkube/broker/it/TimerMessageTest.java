@@ -1,0 +1,263 @@
+package io.rocketkube.broker.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.rocketkube.broker.it.DelayLevelDeliveryTest.Arrival;
+import io.rocketkube.broker.timer.TimerSettings;
+import io.rocketkube.client.protocol.RequestCode;
+import io.rocketkube.client.protocol.ResponseCode;
+import io.rocketkube.client.remoting.RemotingClient;
+import io.rocketkube.client.remoting.RemotingClientConfig;
+import io.rocketkube.client.remoting.RemotingCommand;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
+import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyStatus;
+import org.apache.rocketmq.client.consumer.listener.MessageListenerConcurrently;
+import org.apache.rocketmq.client.producer.DefaultMQProducer;
+import org.apache.rocketmq.client.producer.SendResult;
+import org.apache.rocketmq.client.producer.SendStatus;
+import org.apache.rocketmq.common.consumer.ConsumeFromWhere;
+import org.apache.rocketmq.common.message.Message;
+import org.apache.rocketmq.common.message.MessageAccessor;
+import org.apache.rocketmq.common.message.MessageExt;
+import org.apache.rocketmq.common.message.MessageQueue;
+import org.apache.rocketmq.common.protocol.body.KVTable;
+import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * 5.x timer messages (docs/scheduled-delivery.md) against our NameServer and broker, sent by the official
+ * 4.9.8 client with the timer properties set as the 5.x client sets them: each arrives in its real topic and
+ * queue no earlier than its time and within the precision after it (plus a margin for a loaded machine);
+ * pending timers survive a restart and arrive once; bad input is refused as RocketMQ 5 refuses it, with
+ * nothing stored.
+ */
+@Timeout(120)
+class TimerMessageTest {
+    /** Scheduling, the consumer's long poll and a busy 2-core machine, on top of the precision. */
+    private static final long MARGIN_MILLIS = 500;
+    private static final long PRECISION = 500;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void timersArriveNoEarlierThanTheirTimeAndWithinThePrecision() throws Exception {
+        try (Cluster cluster = new Cluster(dir, s -> s.withTimer(new TimerSettings(true, PRECISION, 3600)))) {
+            String topic = "T_TIMER";
+            DefaultMQProducer producer = DelayLevelDeliveryTest.producer(cluster, "PG_TIMER", "timer-producer");
+            Map<String, Arrival> arrivals = new ConcurrentHashMap<>();
+            DefaultMQPushConsumer consumer = DelayLevelDeliveryTest.subscribedConsumer(cluster, producer, topic,
+                    "CG_TIMER", arrivals);
+            try {
+                long[] due = new long[3];
+                SendResult[] results = new SendResult[3];
+                MessageQueue queue = new MessageQueue(topic, cluster.broker().settings().brokerName(), 2);
+                for (int i = 0; i < 3; i++) {
+                    Message m = Messages.message(topic, i, "TagT");
+                    long now = System.currentTimeMillis();
+                    switch (i) {
+                        case 0 -> {
+                            due[i] = now + 7_000;
+                            MessageAccessor.putProperty(m, "TIMER_DELIVER_MS", String.valueOf(due[i]));
+                        }
+                        case 1 -> {
+                            due[i] = now + 3_000;
+                            MessageAccessor.putProperty(m, "TIMER_DELAY_SEC", "3");
+                        }
+                        default -> {
+                            due[i] = now + 4_321;
+                            MessageAccessor.putProperty(m, "TIMER_DELAY_MS", "4321");
+                        }
+                    }
+                    results[i] = producer.send(m, queue);
+                    assertThat(results[i].getSendStatus()).isEqualTo(SendStatus.SEND_OK);
+                    assertThat(results[i].getMessageQueue().getQueueId()).isEqualTo(2);
+                }
+                await().atMost(Duration.ofSeconds(20)).until(() -> arrivals.keySet().containsAll(
+                        java.util.List.of("0", "1", "2")));
+                for (int i = 0; i < 3; i++) {
+                    Arrival a = arrivals.get(String.valueOf(i));
+                    assertThat(a.atMillis() - due[i]).as("timer %d lateness", i)
+                            .isBetween(0L, PRECISION + MARGIN_MILLIS);
+                    MessageExt m = a.message();
+                    assertThat(m.getTopic()).isEqualTo(topic);
+                    assertThat(m.getQueueId()).isEqualTo(2);
+                    assertThat(m.getBody()).isEqualTo(Messages.message(topic, i, "TagT").getBody());
+                    assertThat(m.getTags()).isEqualTo("TagT");
+                    assertThat(m.getUserProperty("colour")).isEqualTo(i % 2 == 0 ? "red" : "blue");
+                    assertThat(m.getMsgId()).isEqualTo(results[i].getMsgId());
+                    assertThat(m.getProperty("REAL_TOPIC")).isEqualTo(topic);
+                    assertThat(Long.parseLong(m.getProperty("TIMER_OUT_MS"))).isBetween(due[i] - 200, due[i] + 200);
+                    // The broker's own stamps, free of the consumer's latency: taken out no earlier than due.
+                    assertThat(Long.parseLong(m.getProperty("TIMER_DEQUEUE_MS"))).as("timer %d dequeued", i)
+                            .isBetween(Long.parseLong(m.getProperty("TIMER_OUT_MS")),
+                                    Long.parseLong(m.getProperty("TIMER_OUT_MS")) + PRECISION + MARGIN_MILLIS);
+                    assertThat(m.getProperty("TIMER_ENQUEUE_MS")).isNotNull();
+                }
+            } finally {
+                consumer.shutdown();
+                producer.shutdown();
+            }
+        }
+    }
+
+    @Test
+    void pendingTimersSurviveARestartAndArriveOnceOnTime() throws Exception {
+        try (Cluster cluster = new Cluster(dir)) {
+            String topic = "T_TIMER_RESTART";
+            DefaultMQProducer producer = DelayLevelDeliveryTest.producer(cluster, "PG_TR", "tr-producer");
+            Map<Integer, AtomicInteger> counts = new ConcurrentHashMap<>();
+            Map<Integer, Long> firstAt = new ConcurrentHashMap<>();
+            long[] due = new long[10];
+            DefaultMQPushConsumer consumer = new DefaultMQPushConsumer("CG_TR");
+            try {
+                for (int i = 0; i < 10; i++) {
+                    Message m = Messages.message(topic, i, "TagR");
+                    due[i] = System.currentTimeMillis() + 4_000 + i * 300;
+                    MessageAccessor.putProperty(m, "TIMER_DELIVER_MS", String.valueOf(due[i]));
+                    assertThat(producer.send(m).getSendStatus()).isEqualTo(SendStatus.SEND_OK);
+                }
+                await().atMost(Duration.ofSeconds(5)).until(() -> "10".equals(runtimeInfo(cluster).get("timerPendingNum")));
+                cluster.restartBroker();
+                consumer.setNamesrvAddr(cluster.namesrvAddr());
+                consumer.setInstanceName("tr-consumer");
+                consumer.setConsumeFromWhere(ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET);
+                consumer.subscribe(topic, "*");
+                consumer.registerMessageListener((MessageListenerConcurrently) (msgs, ctx) -> {
+                    long now = System.currentTimeMillis();
+                    for (MessageExt m : msgs) {
+                        counts.computeIfAbsent(Messages.seq(m), k -> new AtomicInteger()).incrementAndGet();
+                        firstAt.putIfAbsent(Messages.seq(m), now);
+                    }
+                    return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
+                });
+                consumer.start();
+                await().atMost(Duration.ofSeconds(40)).until(() -> counts.size() == 10);
+                for (int i = 0; i < 10; i++) {
+                    assertThat(firstAt.get(i)).as("timer %d not early", i).isGreaterThanOrEqualTo(due[i]);
+                }
+                Map<String, String> info = runtimeInfo(cluster);
+                assertThat(info).containsEntry("timerPendingNum", "0").containsEntry("timerOffsetBehind", "0")
+                        .containsKeys("timerReadBehind", "timerCongestNum", "timerEnqueueTps", "timerDequeueTps");
+                assertThat(totalMessages(cluster, topic)).as("none delivered twice across the restart").isEqualTo(10);
+                assertThat(counts.values()).allMatch(c -> c.get() == 1);
+            } finally {
+                consumer.shutdown();
+                producer.shutdown();
+            }
+        }
+    }
+
+    @Test
+    void badTimerInputIsRefusedAsRocketMq5DoesWithNothingStored() throws Exception {
+        try (Cluster cluster = new Cluster(dir, s -> s.withTimer(new TimerSettings(true, 1000, 60)));
+             RemotingClient client = new RemotingClient(RemotingClientConfig.defaults())) {
+            String topic = "T_TIMER_BAD";
+            RemotingCommand create = RemotingCommand.request(RequestCode.UPDATE_AND_CREATE_TOPIC)
+                    .withExtFields(Map.of("topic", topic, "defaultTopic", "TBW102", "readQueueNums", "1",
+                            "writeQueueNums", "1", "perm", "6", "topicFilterType", "SINGLE_TAG", "order", "false"));
+            assertThat(client.invokeSync(cluster.brokerAddr(), create, 5000).code()).isEqualTo(ResponseCode.SUCCESS);
+
+            long now = System.currentTimeMillis();
+            for (String bad : new String[] {"TIMER_DELIVER_MS\u0001" + (now + 61_000), "TIMER_DELAY_SEC\u000161",
+                    "TIMER_DELAY_MS\u000161000", "TIMER_DELAY_SEC\u0001soon", "TIMER_DELIVER_MS\u0001 ",
+                    "TIMER_DELAY_SEC\u00019223372036854775807"}) {
+                RemotingCommand r = send(client, cluster, topic, bad);
+                assertThat(r.code()).as(bad).isEqualTo(ResponseCode.MESSAGE_ILLEGAL);
+                assertThat(r.remark()).as(bad).startsWith("timer message illegal, the delay time should not be bigger"
+                        + " than the max delay 60000ms");
+            }
+            assertThat(maxOffset(client, cluster, topic)).isZero();
+            assertThat(maxOffset(client, cluster, "rmq_sys_wheel_timer")).isZero();
+
+            // In the past: stored as it is, delivered at once (RocketMQ 5 does the same).
+            RemotingCommand past = send(client, cluster, topic, "TIMER_DELIVER_MS\u0001" + (now - 10_000));
+            assertThat(past.code()).isEqualTo(ResponseCode.SUCCESS);
+            await().atMost(Duration.ofSeconds(5)).until(() -> maxOffset(client, cluster, topic) == 1);
+            // Within the maximum: put aside in the timer topic, the answer names the queue asked for.
+            RemotingCommand ok = send(client, cluster, topic, "TIMER_DELAY_SEC\u000159");
+            assertThat(ok.code()).isEqualTo(ResponseCode.SUCCESS);
+            assertThat(ok.extField("queueId")).isEqualTo("0");
+            await().atMost(Duration.ofSeconds(5)).until(() -> maxOffset(client, cluster, "rmq_sys_wheel_timer") == 1);
+            assertThat(maxOffset(client, cluster, topic)).isEqualTo(1);
+
+            RemotingCommand pull = client.invokeSync(cluster.brokerAddr(), RemotingCommand.request(RequestCode.PULL_MESSAGE)
+                    .withExtFields(Map.of("consumerGroup", "CG_PEEK", "topic", "rmq_sys_wheel_timer", "queueId", "0",
+                            "queueOffset", "0", "maxMsgNums", "32", "sysFlag", "0", "commitOffset", "0",
+                            "suspendTimeoutMillis", "0", "subVersion", "0")), 5000);
+            assertThat(pull.code()).isEqualTo(ResponseCode.NO_PERMISSION);
+            RemotingCommand direct = send(client, cluster, "rmq_sys_wheel_timer", "TAGS\u0001A");
+            assertThat(direct.code()).isEqualTo(ResponseCode.NO_PERMISSION);
+        }
+    }
+
+    @Test
+    void timersDisabledAreRefusedWithRocketMqsAnswer() throws Exception {
+        try (Cluster cluster = new Cluster(dir, s -> s.withTimer(new TimerSettings(false, 1000, 60)));
+             RemotingClient client = new RemotingClient(RemotingClientConfig.defaults())) {
+            RemotingCommand r = send(client, cluster, "T_TIMER_OFF", "TIMER_DELAY_SEC\u00015");
+            assertThat(r.code()).isEqualTo(ResponseCode.SYSTEM_ERROR);
+            assertThat(r.remark()).isEqualTo("accurate timer message is not enabled, timerWheelEnable is false");
+        }
+    }
+
+    private static RemotingCommand send(RemotingClient client, Cluster cluster, String topic, String properties)
+            throws Exception {
+        Map<String, String> h = new LinkedHashMap<>();
+        h.put("a", "PG_BAD");
+        h.put("b", topic);
+        h.put("c", "TBW102");
+        h.put("d", "4");
+        h.put("e", "0");
+        h.put("f", "0");
+        h.put("g", "1700000000000");
+        h.put("h", "0");
+        h.put("i", properties);
+        return client.invokeSync(cluster.brokerAddr(),
+                RemotingCommand.request(RequestCode.SEND_MESSAGE_V2).withExtFields(h).withBody(new byte[] {1}), 5000);
+    }
+
+    private static long maxOffset(RemotingClient client, Cluster cluster, String topic) throws Exception {
+        RemotingCommand r = client.invokeSync(cluster.brokerAddr(), RemotingCommand.request(RequestCode.GET_MAX_OFFSET)
+                .withExtFields(Map.of("topic", topic, "queueId", "0")), 5000);
+        assertThat(r.code()).isEqualTo(ResponseCode.SUCCESS);
+        return Long.parseLong(r.extField("offset"));
+    }
+
+    private static Map<String, String> runtimeInfo(Cluster cluster) throws Exception {
+        DefaultMQAdminExt admin = admin(cluster);
+        try {
+            KVTable runtime = admin.fetchBrokerRuntimeStats(cluster.brokerAddr());
+            return runtime.getTable();
+        } finally {
+            admin.shutdown();
+        }
+    }
+
+    private static long totalMessages(Cluster cluster, String topic) throws Exception {
+        DefaultMQAdminExt admin = admin(cluster);
+        try {
+            return admin.examineTopicStats(topic).getOffsetTable().values().stream()
+                    .mapToLong(o -> o.getMaxOffset() - o.getMinOffset()).sum();
+        } finally {
+            admin.shutdown();
+        }
+    }
+
+    private static DefaultMQAdminExt admin(Cluster cluster) throws Exception {
+        DefaultMQAdminExt admin = new DefaultMQAdminExt();
+        admin.setNamesrvAddr(cluster.namesrvAddr());
+        admin.setInstanceName("timer-admin-" + System.nanoTime());
+        admin.start();
+        return admin;
+    }
+}

@@ -1,0 +1,121 @@
+package io.rocketkube.e2e.compat.v4;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.rocketkube.e2e.testkit.NameServerNode;
+import io.rocketkube.e2e.testkit.NamesrvKind;
+import io.rocketkube.e2e.testkit.OurBroker;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
+import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyStatus;
+import org.apache.rocketmq.client.consumer.listener.MessageListenerConcurrently;
+import org.apache.rocketmq.client.producer.DefaultMQProducer;
+import org.apache.rocketmq.client.producer.SendStatus;
+import org.apache.rocketmq.common.consumer.ConsumeFromWhere;
+import org.apache.rocketmq.common.message.Message;
+import org.apache.rocketmq.common.message.MessageAccessor;
+import org.apache.rocketmq.common.message.MessageExt;
+import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Issue 21: our packaged broker killed with SIGKILL while timer messages (TIMER_DELIVER_MS, as the 5.x client
+ * sets it) and delay-level messages are waiting, then started again on the same store: each is written to its
+ * topic exactly once and arrives no earlier than its time. Official 4.9.8 producer and push consumer.
+ */
+@Timeout(180)
+class TimerKillTest {
+  private static final int EACH = 10;
+
+  @Test
+  void pendingTimersAndDelayedMessagesSurviveKillNineAndArriveOnceOnTime() throws Exception {
+    NameServerNode namesrv = NamesrvKind.OURS.start("namesrv-timer");
+    OurBroker broker = OurBroker.builder("broker-timer").clusterName("RkTimerCluster")
+        .brokerName(OfficialClients.unique("rk-timer")).namesrvAddrs(namesrv.address())
+        .property("rocketkube.broker.message-delay-level", "9s 10s")
+        .build();
+    DefaultMQAdminExt admin = null;
+    DefaultMQProducer producer = null;
+    DefaultMQPushConsumer consumer = null;
+    try {
+      broker.start();
+      admin = OfficialClients.startAdmin(namesrv.address());
+      OfficialClients.awaitBrokerRegistered(admin, broker);
+      String topic = OfficialClients.unique("T_TIMER_KILL");
+      OfficialClients.createTopic(admin, broker, topic, 2);
+
+      producer = new DefaultMQProducer(OfficialClients.unique("PG_TIMER_KILL"));
+      producer.setNamesrvAddr(namesrv.address());
+      producer.setInstanceName(OfficialClients.unique("timer-producer"));
+      producer.setSendMsgTimeout(10_000);
+      producer.start();
+      Map<Integer, Long> due = new ConcurrentHashMap<>();
+      for (int i = 0; i < 2 * EACH; i++) {
+        Message m = new Message(topic, "TagK", "k-" + i, ("timer-" + i).getBytes(StandardCharsets.UTF_8));
+        m.putUserProperty("seq", Integer.toString(i));
+        long now = System.currentTimeMillis();
+        if (i < EACH) {
+          due.put(i, now + 9_000 + i * 200);
+          MessageAccessor.putProperty(m, "TIMER_DELIVER_MS", String.valueOf(due.get(i)));
+        } else {
+          m.setDelayTimeLevel(i % 2 + 1);
+          due.put(i, now + (i % 2 == 0 ? 9_000 : 10_000));
+        }
+        assertThat(producer.send(m).getSendStatus()).isEqualTo(SendStatus.SEND_OK);
+      }
+      String brokerAddr = broker.address();
+      DefaultMQAdminExt info = admin;
+      await().atMost(Duration.ofSeconds(5)).ignoreExceptions().until(() -> String.valueOf(EACH)
+          .equals(info.fetchBrokerRuntimeStats(brokerAddr).getTable().get("timerPendingNum")));
+
+      broker.process().kill();
+      broker.start();
+
+      Map<Integer, Long> firstAt = new ConcurrentHashMap<>();
+      consumer = new DefaultMQPushConsumer(OfficialClients.unique("CG_TIMER_KILL"));
+      consumer.setNamesrvAddr(namesrv.address());
+      consumer.setInstanceName(OfficialClients.unique("timer-consumer"));
+      consumer.setConsumeFromWhere(ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET);
+      consumer.subscribe(topic, "*");
+      consumer.registerMessageListener((MessageListenerConcurrently) (msgs, ctx) -> {
+        long now = System.currentTimeMillis();
+        for (MessageExt m : msgs) {
+          firstAt.putIfAbsent(Integer.parseInt(m.getUserProperty("seq")), now);
+        }
+        return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
+      });
+      consumer.start();
+
+      await().atMost(Duration.ofSeconds(60)).until(() -> firstAt.size() == 2 * EACH);
+      for (int i = 0; i < 2 * EACH; i++) {
+        assertThat(firstAt.get(i)).as("message %d not early", i).isGreaterThanOrEqualTo(due.get(i));
+      }
+      // Written once: the topic holds exactly the messages sent, none re-delivered by the recovery.
+      await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).ignoreExceptions()
+          .until(() -> messagesIn(info, topic) == 2 * EACH);
+      assertThat(info.fetchBrokerRuntimeStats(broker.address()).getTable()).containsEntry("timerPendingNum", "0");
+    } finally {
+      if (consumer != null) {
+        consumer.shutdown();
+      }
+      if (producer != null) {
+        producer.shutdown();
+      }
+      if (admin != null) {
+        admin.shutdown();
+      }
+      broker.stop();
+      namesrv.stop();
+    }
+  }
+
+  private static long messagesIn(DefaultMQAdminExt admin, String topic) throws Exception {
+    return admin.examineTopicStats(topic).getOffsetTable().values().stream()
+        .mapToLong(org.apache.rocketmq.common.admin.TopicOffset::getMaxOffset).sum();
+  }
+}
