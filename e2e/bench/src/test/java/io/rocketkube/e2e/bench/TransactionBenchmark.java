@@ -26,15 +26,15 @@ import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
  * Transactional send + commit throughput, ours vs Apache RocketMQ 4.9.7: a fresh broker per side, flush mode and
  * thread count on an Apache 4.9.7 NameServer, then closed-loop {@code sendMessageInTransaction} of 1 KiB messages
  * from 1 and from {@code --threads} threads sharing one official 4.9.8 TransactionMQProducer whose local
- * transaction commits at once. One operation = the half send (synchronous) plus the client's oneway END_TRANSACTION commit. Ends by
- * checking that the topic holds as many committed messages as were counted (the commits are oneway, so they are
- * awaited before counting). Then the check-back throughput ({@link CheckBackRun}).
+ * transaction commits at once. One operation = the half send (synchronous) plus the client's oneway
+ * END_TRANSACTION commit. Ends by checking that the topic holds as many committed messages as were counted (the
+ * commits are oneway, so they are awaited before counting). Then the check-back throughput ({@link CheckBackRun}).
  */
 final class TransactionBenchmark {
   static final String TOPIC = "BenchTxTopic";
 
-  record Phase(String side, String flush, int threads, double perSecond, double avgMillis, double p99Millis, long errors,
-      long committed, long sent) {
+  record Phase(String side, String flush, int threads, double perSecond, double avgMillis, double p99Millis,
+      long errors, long committed, long sent) {
   }
 
   private TransactionBenchmark() {

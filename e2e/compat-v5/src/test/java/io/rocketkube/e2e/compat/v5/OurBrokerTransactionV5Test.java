@@ -38,9 +38,9 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Issue 22 with the official 5.3.3 TransactionMQProducer against our packaged NameServer and broker: commit,
  * rollback, unknown settled by the check-back, a producer that never answers discarded after
- * {@code transaction-check-max} checks, the 5.x {@code TRANSACTION_CHECK_TIMES} / {@code CHECK_IMMUNITY_TIME_IN_SECONDS}
- * properties, and halves left open across a broker restart. The check-back runs every second on halves older
- * than one second, so the whole class takes well under a minute.
+ * {@code transaction-check-max} checks, the 5.x {@code TRANSACTION_CHECK_TIMES} /
+ * {@code CHECK_IMMUNITY_TIME_IN_SECONDS} properties, and halves left open across a broker restart. The check-back
+ * runs every second on halves older than one second, so the whole class takes well under a minute.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(180)
@@ -157,7 +157,8 @@ class OurBrokerTransactionV5Test {
           .isGreaterThanOrEqualTo(4000);
       assertThat(checks.firstAtMillis.get(1) - sentAt).as("a preset check count does not skip the timeout")
           .isGreaterThanOrEqualTo(1000);
-      assertThat(checks.firstAtMillis.get(0)).as("the immunity is the half's own").isLessThan(checks.firstAtMillis.get(2));
+      assertThat(checks.firstAtMillis.get(0)).as("the immunity is the half's own")
+          .isLessThan(checks.firstAtMillis.get(2));
       assertThat(delivered.keySet()).containsExactly(2);
       assertThat(messagesIn(topic)).isEqualTo(1);
     } finally {
