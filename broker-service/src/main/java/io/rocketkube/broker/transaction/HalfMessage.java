@@ -98,14 +98,15 @@ public final class HalfMessage {
 
     /**
      * How old (since the producer made it) a half must be before its first check: the producer's
-     * {@code CHECK_IMMUNITY_TIME_IN_SECONDS} when set and longer than the broker's timeout, else the timeout.
+     * {@code CHECK_IMMUNITY_TIME_IN_SECONDS} when set, shorter or longer than the broker's timeout (RocketMQ
+     * lets it replace the timeout either way), else the timeout. Zero or less (RocketMQ's -1) means the timeout.
      */
     static long firstCheckAgeMillis(MessageRecord half, long timeoutMillis) {
         Long seconds = parseLong(half.property(MessageProperties.CHECK_IMMUNITY_TIME_IN_SECONDS));
         if (seconds == null || seconds <= 0 || seconds > Integer.MAX_VALUE) {
             return timeoutMillis;
         }
-        return Math.max(timeoutMillis, seconds * 1000);
+        return seconds * 1000;
     }
 
     private static Long parseLong(String value) {

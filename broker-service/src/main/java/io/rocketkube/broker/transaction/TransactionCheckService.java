@@ -23,9 +23,10 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>its chain is settled ({@link TransactionLedger}) → passed; being settled right now → the round stops
  *       here and comes back next round (a failed settlement reopens the chain);</li>
- *   <li>never checked and younger (since the producer made it) than {@code transactionTimeOut}, or than its
+ *   <li>younger (since the producer made it) than {@code transactionTimeOut}, or than its
  *       {@code CHECK_IMMUNITY_TIME_IN_SECONDS} → the round stops here (later halves are younger); a half only
- *       held back by a longer immunity is re-appended unchanged instead, so it does not hold up the queue;</li>
+ *       held back by a longer immunity is re-appended unchanged instead, so it does not hold up the queue (a
+ *       shorter immunity makes it due sooner, as in RocketMQ);</li>
  *   <li>checked {@code transactionCheckMax} times → discarded to {@code TRANS_CHECK_MAX_TIME_TOPIC} and settled
  *       with an op record;</li>
  *   <li>otherwise → re-appended with {@code TRANSACTION_CHECK_TIMES} + 1 and CHECK_TRANSACTION_STATE sent for the
@@ -162,14 +163,14 @@ final class TransactionCheckService {
             return true;
         }
         int checks = HalfMessage.checkTimes(half);
-        if (checks == 0) {
-            long age = now - half.bornTimestamp();
-            long timeout = settings.timeout().toMillis();
-            long due = HalfMessage.firstCheckAgeMillis(half, timeout);
-            if (age < due) {
-                // Held only by its own longer immunity: park it again further on so the queue moves.
-                return age >= timeout && append(HalfRecords.copy(half, origin, 0), origin) != null;
-            }
+        // Copies keep the born timestamp, so only a producer's own TRANSACTION_CHECK_TIMES can bring a young half
+        // here with checks > 0: it still waits out its timeout, the producer may not have decided yet.
+        long age = now - half.bornTimestamp();
+        long timeout = settings.timeout().toMillis();
+        long due = HalfMessage.firstCheckAgeMillis(half, timeout);
+        if (age < due) {
+            // Held only by its own longer immunity: park it again further on so the queue moves.
+            return age >= timeout && append(HalfRecords.copy(half, origin, checks), origin) != null;
         }
         if (checks >= settings.checkMax()) {
             return discard(half, origin);

@@ -7,7 +7,7 @@ import java.util.Objects;
  * The check-back knobs of transactional messages (RocketMQ's names in brackets).
  *
  * @param timeout       a half message younger than this is not checked yet ({@code transactionTimeOut}); a
- *                      half's own {@code CHECK_IMMUNITY_TIME_IN_SECONDS} replaces it when longer
+ *                      half's own {@code CHECK_IMMUNITY_TIME_IN_SECONDS} replaces it, shorter or longer
  * @param checkInterval how often the half queue is scanned; a half checked in one round is checked again in
  *                      the next ({@code transactionCheckInterval})
  * @param checkMax      checks sent for one half before it is discarded to {@code TRANS_CHECK_MAX_TIME_TOPIC}

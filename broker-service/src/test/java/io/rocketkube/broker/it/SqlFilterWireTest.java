@@ -28,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
  * SQL92 on the wire, frame by frame: CHECK_CLIENT_CONFIG's answers, the pull refusals RocketMQ gives (23 for a
  * selector in the pull, 27 for a registered one that does not compile, SYSTEM_ERROR when property filtering
  * is off), a queue of only non-matching messages that a pull skips past, and hostile selectors (1 MiB,
- * 10,000 deep) that are refused while another connection is served as usual.
+ * 10,000 deep) at CHECK_CLIENT_CONFIG, HEART_BEAT and PULL_MESSAGE that are refused while another connection is
+ * served as usual.
  */
 @Timeout(60)
 class SqlFilterWireTest {
@@ -122,18 +123,7 @@ class SqlFilterWireTest {
     }
 
     static void send(Cluster c, String properties) throws Exception {
-        Map<String, String> h = new LinkedHashMap<>();
-        h.put("a", "PG_WIRE");
-        h.put("b", TOPIC);
-        h.put("c", "TBW102");
-        h.put("d", "1");
-        h.put("e", "0");
-        h.put("f", "0");
-        h.put("g", "1700000000000");
-        h.put("h", "0");
-        h.put("i", properties);
-        RemotingCommand r = call(c, RemotingCommand.request(RequestCode.SEND_MESSAGE_V2).withExtFields(h)
-                .withBody("body".getBytes(StandardCharsets.UTF_8)));
+        RemotingCommand r = call(c, sendRequest(properties));
         assertThat(r.code()).isEqualTo(ResponseCode.SUCCESS);
         // The consume queue is written after the answer: wait until a pull can see the message.
         long stored = Long.parseLong(r.extField("queueOffset"));
@@ -219,6 +209,66 @@ class SqlFilterWireTest {
         }
         // The broker still answers the hostile connection too.
         assertThat(call(cluster, check("SQL92", "a = 1")).code()).isEqualTo(ResponseCode.SUCCESS);
+    }
+
+    /**
+     * The same hostile selectors where a consumer registers them (HEART_BEAT) and in a pull: the heartbeat is
+     * accepted as RocketMQ accepts a bad selector there, and that group's pulls are refused with the reason;
+     * the pulls carrying them are refused at once. Meanwhile sends on another connection keep their latency.
+     */
+    @Test
+    void hostileSelectorsAtHeartbeatAndPullAreRefusedWhileSendsOnAnotherConnectionAreServed() throws Exception {
+        String huge = "a = '" + "x".repeat(1024 * 1024) + "'";
+        String deep = "(".repeat(10_000) + "a = 1" + ")".repeat(10_000);
+        String deepNots = "NOT ".repeat(10_000) + "a = 1";
+        List<CompletableFuture<RemotingCommand>> heartbeats = new ArrayList<>();
+        List<CompletableFuture<RemotingCommand>> pulls = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            heartbeats.add(client.invokeAsync(cluster.brokerAddr(), heartbeat("CG_HUGE_HB", huge), 10_000));
+            heartbeats.add(client.invokeAsync(cluster.brokerAddr(), heartbeat("CG_DEEP_HB", deep), 10_000));
+            pulls.add(client.invokeAsync(cluster.brokerAddr(), pull("CG_HOSTILE_PULL", 0, huge), 10_000));
+            pulls.add(client.invokeAsync(cluster.brokerAddr(), pull("CG_HOSTILE_PULL", 0, deep), 10_000));
+            pulls.add(client.invokeAsync(cluster.brokerAddr(), pull("CG_HOSTILE_PULL", 0, deepNots), 10_000));
+        }
+        try (RemotingClient other = new RemotingClient(RemotingClientConfig.defaults())) {
+            for (int i = 0; i < 5; i++) {
+                long started = System.nanoTime();
+                RemotingCommand sent = other.invokeSync(cluster.brokerAddr(), sendRequest("a\u00019"), 5000);
+                assertThat(sent.code()).isEqualTo(ResponseCode.SUCCESS);
+                assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)).isLessThan(2000);
+            }
+        }
+        for (CompletableFuture<RemotingCommand> f : heartbeats) {
+            assertThat(f.get(10, TimeUnit.SECONDS).code()).isEqualTo(ResponseCode.SUCCESS);
+        }
+        for (CompletableFuture<RemotingCommand> f : pulls) {
+            RemotingCommand r = f.get(10, TimeUnit.SECONDS);
+            assertThat(r.code()).isEqualTo(ResponseCode.SUBSCRIPTION_PARSE_FAILED);
+            // The selector is echoed abbreviated: the answer to a 1 MiB selector is short.
+            assertThat(r.remark()).contains("Invalid MessageSelector. ").containsAnyOf("chars long", "deeper than")
+                    .hasSizeLessThan(1000);
+        }
+        for (String group : List.of("CG_HUGE_HB", "CG_DEEP_HB")) {
+            RemotingCommand registered = call(cluster, pull(group, 0, null));
+            assertThat(registered.code()).isEqualTo(ResponseCode.FILTER_DATA_NOT_EXIST);
+            assertThat(registered.remark()).contains("Invalid MessageSelector")
+                    .containsAnyOf("chars long", "deeper than").hasSizeLessThan(1000);
+        }
+    }
+
+    static RemotingCommand sendRequest(String properties) {
+        Map<String, String> h = new LinkedHashMap<>();
+        h.put("a", "PG_WIRE");
+        h.put("b", TOPIC);
+        h.put("c", "TBW102");
+        h.put("d", "1");
+        h.put("e", "0");
+        h.put("f", "0");
+        h.put("g", "1700000000000");
+        h.put("h", "0");
+        h.put("i", properties);
+        return RemotingCommand.request(RequestCode.SEND_MESSAGE_V2).withExtFields(h)
+                .withBody("body".getBytes(StandardCharsets.UTF_8));
     }
 
     static long maxOffset() throws Exception {

@@ -19,8 +19,12 @@ import io.rocketkube.store.DefaultMessageStore;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -128,10 +132,63 @@ class TransactionWireTest {
         assertThat(half.queueId).as("the answer names the queue the producer chose").isEqualTo(0);
     }
 
+    /**
+     * A burst of the three bad END_TRANSACTIONs (unknown offset, the settled half again, a forged commit of an
+     * ordinary message) on one connection: every one is refused with its own opaque, nothing is written, and
+     * sends on another connection are answered as promptly as before.
+     */
+    @Test
+    void aBurstOfBadEndTransactionsStallsNoOtherConnection() throws Exception {
+        Sent half = send(true, "UNIQ-HALF-B");
+        Sent plain = send(false, "UNIQ-PLAIN-B");
+        assertThat(call(end(GROUP, half.queueOffset, half.commitLogOffset, 8)).code()).isEqualTo(ResponseCode.SUCCESS);
+        awaitMax(TOPIC, 2);
+        List<RemotingCommand> bad = new ArrayList<>();
+        List<CompletableFuture<RemotingCommand>> answers = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            RemotingCommand request = switch (i % 3) {
+                case 0 -> end(GROUP, i, (1L << 40) + i, 8);
+                case 1 -> end(GROUP, half.queueOffset, half.commitLogOffset, i % 2 == 0 ? 8 : 12);
+                default -> end(GROUP, plain.queueOffset, plain.commitLogOffset, 8);
+            };
+            bad.add(request);
+            answers.add(client.invokeAsync(broker.address(), request, 10_000));
+        }
+        try (RemotingClient other = new RemotingClient(RemotingClientConfig.defaults())) {
+            for (int i = 0; i < 5; i++) {
+                long started = System.nanoTime();
+                RemotingCommand r = other.invokeSync(broker.address(), sendRequest(false, "UNIQ-OTHER-" + i), 5000);
+                assertThat(r.code()).isEqualTo(ResponseCode.SUCCESS);
+                assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)).isLessThan(2000);
+            }
+        }
+        for (int i = 0; i < answers.size(); i++) {
+            RemotingCommand r = answers.get(i).get(10, TimeUnit.SECONDS);
+            assertThat(r.opaque()).isEqualTo(bad.get(i).opaque());
+            assertThat(r.code()).isEqualTo(ResponseCode.SYSTEM_ERROR);
+            assertThat(r.remark()).contains(switch (i % 3) {
+                case 0 -> "no message starts at commitLogOffset";
+                case 1 -> "is already committed";
+                default -> "is not a transactional half message";
+            });
+        }
+        // The commit, the plain message and the five other sends; one op record.
+        awaitMax(TOPIC, 7);
+        awaitMax("RMQ_SYS_TRANS_OP_HALF_TOPIC", 1);
+        assertThat(meters.get("rocketkube.broker.transaction.commits").counter().count()).isEqualTo(1);
+    }
+
     private record Sent(long queueOffset, long commitLogOffset, int queueId) {
     }
 
     private Sent send(boolean half, String uniqKey) throws Exception {
+        RemotingCommand r = call(sendRequest(half, uniqKey));
+        assertThat(r.code()).isEqualTo(ResponseCode.SUCCESS);
+        return new Sent(Long.parseLong(r.extField("queueOffset")),
+                OffsetMsgId.decode(r.extField("msgId")).physicalOffset(), Integer.parseInt(r.extField("queueId")));
+    }
+
+    private static RemotingCommand sendRequest(boolean half, String uniqKey) {
         Map<String, String> h = new LinkedHashMap<>();
         h.put("a", GROUP);
         h.put("b", TOPIC);
@@ -143,11 +200,7 @@ class TransactionWireTest {
         h.put("h", "0");
         h.put("i", "TAGS\u0001TagA\u0002UNIQ_KEY\u0001" + uniqKey
                 + (half ? "\u0002TRAN_MSG\u0001true\u0002PGROUP\u0001" + GROUP : ""));
-        RemotingCommand r = call(RemotingCommand.request(RequestCode.SEND_MESSAGE_V2).withExtFields(h)
-                .withBody(new byte[] {1, 2, 3}));
-        assertThat(r.code()).isEqualTo(ResponseCode.SUCCESS);
-        return new Sent(Long.parseLong(r.extField("queueOffset")),
-                OffsetMsgId.decode(r.extField("msgId")).physicalOffset(), Integer.parseInt(r.extField("queueId")));
+        return RemotingCommand.request(RequestCode.SEND_MESSAGE_V2).withExtFields(h).withBody(new byte[] {1, 2, 3});
     }
 
     private static RemotingCommand end(String group, long tranStateTableOffset, long commitLogOffset, int type) {

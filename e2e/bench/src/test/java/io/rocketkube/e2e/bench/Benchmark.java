@@ -13,6 +13,7 @@ import org.apache.rocketmq.remoting.protocol.RemotingCommand;
  *   Benchmark broker  [--runs=1] [--warmup=5] [--duration=15] [--sides=apache,ours]
  *   Benchmark replication [--runs=1] [--warmup=5] [--duration=10] [--roles=SYNC_MASTER,ASYNC_MASTER]
  *   Benchmark transaction [--runs=1] [--warmup=5] [--duration=15] [--threads=4] [--flush=ASYNC_FLUSH]
+ *   Benchmark sql92 [--runs=1] [--threads=4] [--flush=ASYNC_FLUSH]
  * </pre>
  */
 public final class Benchmark {
@@ -46,6 +47,9 @@ public final class Benchmark {
     }
     if (options.what().equals("transaction")) {
       report.append(TransactionBenchmark.run(options)).append('\n');
+    }
+    if (options.what().equals("sql92")) {
+      report.append(SqlFilterBenchmark.run(options)).append('\n');
     }
     System.out.println();
     System.out.println(report);

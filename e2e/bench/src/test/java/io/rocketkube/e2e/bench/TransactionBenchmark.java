@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.rocketmq.client.producer.LocalTransactionState;
@@ -22,59 +23,88 @@ import org.apache.rocketmq.common.message.MessageExt;
 import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
 
 /**
- * Transactional send + commit throughput, ours vs Apache RocketMQ 4.9.7: a fresh broker per side and flush mode
- * on an Apache 4.9.7 NameServer, then closed-loop {@code sendMessageInTransaction} of 1 KiB messages from
- * {@code --threads} threads sharing one official 4.9.8 TransactionMQProducer whose local transaction commits at
- * once. One operation = the half send (synchronous) plus the client's oneway END_TRANSACTION commit. Ends by
- * checking that the topic holds as many committed messages as were counted (the commits are oneway, so they are
- * awaited before counting).
+ * Transactional send + commit throughput, ours vs Apache RocketMQ 4.9.7: a fresh broker per side, flush mode and
+ * thread count on an Apache 4.9.7 NameServer, then closed-loop {@code sendMessageInTransaction} of 1 KiB messages
+ * from 1 and from {@code --threads} threads sharing one official 4.9.8 TransactionMQProducer whose local
+ * transaction commits at once. One operation = the half send (synchronous) plus the client's oneway
+ * END_TRANSACTION commit. Ends by checking that the topic holds as many committed messages as were counted (the
+ * commits are oneway, so they are awaited before counting). Then the check-back throughput ({@link CheckBackRun}).
  */
 final class TransactionBenchmark {
   static final String TOPIC = "BenchTxTopic";
 
-  record Phase(String side, String flush, double perSecond, double avgMillis, double p99Millis, long errors,
-      long committed, long sent) {
+  record Phase(String side, String flush, int threads, double perSecond, double avgMillis, double p99Millis,
+      long errors, long committed, long sent) {
   }
 
   private TransactionBenchmark() {
   }
 
   static String run(BenchOptions options) throws Exception {
+    List<Integer> threadCounts = options.threads() == 1 ? List.of(1) : List.of(1, options.threads());
     List<Phase> phases = new ArrayList<>();
     for (int run = 1; run <= options.runs(); run++) {
       for (String flush : options.flushModes()) {
-        for (String side : options.sides()) {
-          phases.add(once(side, flush, options));
+        for (int threads : threadCounts) {
+          for (String side : options.sides()) {
+            phases.add(once(side, flush, threads, options));
+          }
         }
       }
     }
-    Table table = new Table("flush (median of " + options.runs() + "), " + options.threads() + " threads", "broker",
-        "tx msg/s", "avg ms", "p99 ms", "errors", "committed/sent");
+    Table table = new Table("flush (median of " + options.runs() + ")", "threads", "broker", "tx msg/s", "avg ms",
+        "p99 ms", "errors", "committed/sent");
     for (String flush : options.flushModes()) {
-      for (String side : options.sides()) {
-        List<Phase> mine = phases.stream().filter(p -> p.side().equals(side) && p.flush().equals(flush)).toList();
-        table.row(flush, side.equals("ours") ? "ours" : "Apache 4.9.7",
-            String.format(Locale.ROOT, "%.0f", Table.median(mine.stream().map(Phase::perSecond).toList())),
-            String.format(Locale.ROOT, "%.2f", Table.median(mine.stream().map(Phase::avgMillis).toList())),
-            String.format(Locale.ROOT, "%.2f", Table.median(mine.stream().map(Phase::p99Millis).toList())),
-            Long.toString(mine.stream().mapToLong(Phase::errors).sum()),
-            mine.stream().map(p -> p.committed() + "/" + p.sent()).reduce((a, b) -> a + " " + b).orElse("-"));
+      for (int threads : threadCounts) {
+        for (String side : options.sides()) {
+          List<Phase> mine = phases.stream()
+              .filter(p -> p.side().equals(side) && p.flush().equals(flush) && p.threads() == threads).toList();
+          table.row(flush, threads, sideName(side),
+              String.format(Locale.ROOT, "%.0f", Table.median(mine.stream().map(Phase::perSecond).toList())),
+              String.format(Locale.ROOT, "%.2f", Table.median(mine.stream().map(Phase::avgMillis).toList())),
+              String.format(Locale.ROOT, "%.2f", Table.median(mine.stream().map(Phase::p99Millis).toList())),
+              Long.toString(mine.stream().mapToLong(Phase::errors).sum()),
+              mine.stream().map(p -> p.committed() + "/" + p.sent()).reduce((a, b) -> a + " " + b).orElse("-"));
+        }
       }
     }
-    return table.render();
+    List<CheckBackRun.Result> checks = new ArrayList<>();
+    for (int run = 1; run <= options.runs(); run++) {
+      for (String side : options.sides()) {
+        checks.add(CheckBackRun.once(side, options.flushModes().get(0), options));
+      }
+    }
+    return table.render() + "\n" + CheckBackRun.table(checks, options);
   }
 
-  private static Phase once(String side, String flush, BenchOptions options) throws Exception {
+  static String sideName(String side) {
+    return side.equals("ours") ? "ours" : "Apache 4.9.7";
+  }
+
+  /** A fresh broker of one side on {@code namesrv}, with extra broker settings per side. */
+  static BrokerNode broker(String side, String name, String flush, BenchOptions options, String namesrv,
+      Map<String, String> apacheConf, Map<String, String> ourProperties) {
+    return switch (side) {
+      case "apache" -> {
+        ApacheBroker.Builder b = ApacheBroker.builder(name + "-apache").brokerName(name + "-apache")
+            .namesrvAddrs(namesrv).flushDiskType(flush);
+        apacheConf.forEach(b::property);
+        yield b.build();
+      }
+      case "ours" -> {
+        OurBroker.Builder b = OurBroker.builder(name + "-ours").brokerName(name + "-ours").namesrvAddrs(namesrv)
+            .flushMode(flush).heap(options.ourHeap()).jvmOptions(options.ourJvmOptions());
+        ourProperties.forEach(b::property);
+        yield b.build();
+      }
+      default -> throw new IllegalArgumentException("unknown side " + side + " (apache, ours)");
+    };
+  }
+
+  private static Phase once(String side, String flush, int threads, BenchOptions options) throws Exception {
     ApacheNamesrv namesrv = ApacheNamesrv.builder("bench-tx-namesrv").build();
     namesrv.start();
-    BrokerNode broker = switch (side) {
-      case "apache" -> ApacheBroker.builder("bench-tx-apache").brokerName("bench-tx-apache")
-          .namesrvAddrs(namesrv.address()).flushDiskType(flush).build();
-      case "ours" -> OurBroker.builder("bench-tx-ours").brokerName("bench-tx-ours")
-          .namesrvAddrs(namesrv.address()).flushMode(flush).heap(options.ourHeap())
-          .jvmOptions(options.ourJvmOptions()).build();
-      default -> throw new IllegalArgumentException("unknown side " + side + " (transaction: apache, ours)");
-    };
+    BrokerNode broker = broker(side, "bench-tx", flush, options, namesrv.address(), Map.of(), Map.of());
     DefaultMQAdminExt admin = new DefaultMQAdminExt(10_000);
     TransactionMQProducer producer = new TransactionMQProducer("bench_tx_producer_" + side);
     try {
@@ -99,7 +129,7 @@ final class TransactionBenchmark {
         }
       });
       producer.start();
-      Load load = load(producer, options.threads(), options.warmup(), options.duration());
+      Load load = load(producer, threads, options.warmup(), options.duration());
       // END_TRANSACTION is oneway: wait until the commits stop arriving before counting them.
       long[] last = {-1};
       await("commits settle").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
@@ -109,10 +139,10 @@ final class TransactionBenchmark {
             last[0] = now;
             return stable;
           });
-      Phase phase = new Phase(side, flush, load.sends / (options.duration().toNanos() / 1e9),
+      Phase phase = new Phase(side, flush, threads, load.sends / (options.duration().toNanos() / 1e9),
           load.latencies.meanMillis(), load.latencies.percentileMillis(99), load.errors, last[0], load.allSends);
       System.out.printf(Locale.ROOT, "transaction %-6s %-11s %d thread(s): %.0f tx/s, avg %.2f ms, p99 %.2f ms,"
-              + " %d errors, %d committed of %d sent%n", side, flush, options.threads(), phase.perSecond(),
+              + " %d errors, %d committed of %d sent%n", side, flush, threads, phase.perSecond(),
           phase.avgMillis(), phase.p99Millis(), phase.errors(), phase.committed(), phase.sent());
       return phase;
     } finally {
@@ -123,8 +153,12 @@ final class TransactionBenchmark {
     }
   }
 
-  private static long committed(DefaultMQAdminExt admin) throws Exception {
-    return admin.examineTopicStats(TOPIC).getOffsetTable().values().stream()
+  static long committed(DefaultMQAdminExt admin) throws Exception {
+    return committed(admin, TOPIC);
+  }
+
+  static long committed(DefaultMQAdminExt admin, String topic) throws Exception {
+    return admin.examineTopicStats(topic).getOffsetTable().values().stream()
         .mapToLong(o -> o.getMaxOffset() - o.getMinOffset()).sum();
   }
 
