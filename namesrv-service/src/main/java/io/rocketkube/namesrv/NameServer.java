@@ -63,7 +63,8 @@ public final class NameServer implements AutoCloseable {
                 .register(KvConfigProcessor.CODES, new KvConfigProcessor(kvConfig), processorExecutor)
                 .register(TopicAdminProcessor.CODES, new TopicAdminProcessor(routes), processorExecutor)
                 .register(NamesrvConfigProcessor.CODES, new NamesrvConfigProcessor(settings.remoting().host(),
-                        settings.remoting().port(), settings.dataDir(), settings.scanInterval(), options), processorExecutor);
+                        settings.remoting().port(), settings.dataDir(), settings.scanInterval(), options),
+                        processorExecutor);
         this.server = new RemotingServer(settings.remoting(), registry, housekeeping);
     }
 
