@@ -2,6 +2,7 @@ package io.rocketkube.namesrv;
 
 import io.netty.channel.Channel;
 import io.rocketkube.client.remoting.RemotingObserver;
+import io.rocketkube.namesrv.processor.RuntimeOptions;
 import io.rocketkube.namesrv.route.ExpiredBroker;
 import io.rocketkube.namesrv.route.RouteTable;
 import java.util.List;

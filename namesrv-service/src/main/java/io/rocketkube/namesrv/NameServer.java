@@ -7,7 +7,9 @@ import io.rocketkube.namesrv.kv.KvConfigStore;
 import io.rocketkube.namesrv.kv.KvSeed;
 import io.rocketkube.namesrv.processor.BrokerRegistrationProcessor;
 import io.rocketkube.namesrv.processor.KvConfigProcessor;
+import io.rocketkube.namesrv.processor.NamesrvConfigProcessor;
 import io.rocketkube.namesrv.processor.RouteQueryProcessor;
+import io.rocketkube.namesrv.processor.RuntimeOptions;
 import io.rocketkube.namesrv.processor.TopicAdminProcessor;
 import io.rocketkube.namesrv.route.ExpiredBroker;
 import io.rocketkube.namesrv.route.RouteTable;
@@ -60,7 +62,8 @@ public final class NameServer implements AutoCloseable {
                         processorExecutor)
                 .register(KvConfigProcessor.CODES, new KvConfigProcessor(kvConfig), processorExecutor)
                 .register(TopicAdminProcessor.CODES, new TopicAdminProcessor(routes), processorExecutor)
-                .register(NamesrvConfigProcessor.CODES, new NamesrvConfigProcessor(settings, options),
+                .register(NamesrvConfigProcessor.CODES, new NamesrvConfigProcessor(settings.remoting().host(),
+                        settings.remoting().port(), settings.dataDir(), settings.scanInterval(), options),
                         processorExecutor);
         this.server = new RemotingServer(settings.remoting(), registry, housekeeping);
     }

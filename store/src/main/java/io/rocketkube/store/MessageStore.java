@@ -8,7 +8,7 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * The broker's view of the store: append, read by queue, look up, and the two replication hooks.
- * Open one with {@code DefaultMessageStore.open(StoreConfig)}.
+ * Open one with {@code engine.DefaultMessageStore.open(StoreConfig)}.
  *
  * <p>All methods are thread-safe. Offsets: a <em>physical</em> offset is a byte position in the
  * CommitLog; a <em>queue</em> (logical) offset is the index of an entry in one topic/queue's

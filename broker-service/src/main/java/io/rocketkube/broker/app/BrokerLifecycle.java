@@ -6,7 +6,7 @@ import io.quarkus.runtime.StartupEvent;
 import io.rocketkube.broker.Broker;
 import io.rocketkube.broker.config.BrokerConfig;
 import io.rocketkube.broker.config.SettingsFactory;
-import io.rocketkube.store.DefaultMessageStore;
+import io.rocketkube.store.engine.DefaultMessageStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Clock;

@@ -9,7 +9,7 @@ import io.rocketkube.broker.BrokerSettings;
 import io.rocketkube.broker.MovableClock;
 import io.rocketkube.namesrv.NameServer;
 import io.rocketkube.namesrv.NameServerSettings;
-import io.rocketkube.store.DefaultMessageStore;
+import io.rocketkube.store.engine.DefaultMessageStore;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;

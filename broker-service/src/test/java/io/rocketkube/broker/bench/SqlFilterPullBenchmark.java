@@ -2,7 +2,7 @@ package io.rocketkube.broker.bench;
 
 import io.rocketkube.broker.filter.SqlMessageFilter;
 import io.rocketkube.broker.filter.SqlSelector;
-import io.rocketkube.store.DefaultMessageStore;
+import io.rocketkube.store.engine.DefaultMessageStore;
 import io.rocketkube.store.GetResult;
 import io.rocketkube.store.MessageFilter;
 import io.rocketkube.store.MessageRecordRequest;

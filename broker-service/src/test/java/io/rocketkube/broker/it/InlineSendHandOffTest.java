@@ -12,7 +12,7 @@ import io.rocketkube.client.remoting.RemotingClientConfig;
 import io.rocketkube.client.remoting.RemotingCommand;
 import io.rocketkube.namesrv.NameServer;
 import io.rocketkube.namesrv.NameServerSettings;
-import io.rocketkube.store.DefaultMessageStore;
+import io.rocketkube.store.engine.DefaultMessageStore;
 import io.rocketkube.store.FlushMode;
 import io.rocketkube.store.MessageStore;
 import java.lang.reflect.InvocationTargetException;

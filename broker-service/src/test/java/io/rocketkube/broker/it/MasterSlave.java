@@ -6,7 +6,7 @@ import io.rocketkube.broker.BrokerSettings;
 import io.rocketkube.broker.slave.SlaveSettings;
 import io.rocketkube.namesrv.NameServer;
 import io.rocketkube.namesrv.NameServerSettings;
-import io.rocketkube.store.DefaultMessageStore;
+import io.rocketkube.store.engine.DefaultMessageStore;
 import io.rocketkube.store.MessageStore;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;

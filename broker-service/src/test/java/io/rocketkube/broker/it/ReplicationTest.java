@@ -9,7 +9,7 @@ import io.rocketkube.broker.BrokerRole;
 import io.rocketkube.broker.BrokerSettings;
 import io.rocketkube.namesrv.NameServer;
 import io.rocketkube.namesrv.NameServerSettings;
-import io.rocketkube.store.DefaultMessageStore;
+import io.rocketkube.store.engine.DefaultMessageStore;
 import io.rocketkube.store.GetResult;
 import io.rocketkube.store.MessageFilter;
 import io.rocketkube.store.MessageSlice;

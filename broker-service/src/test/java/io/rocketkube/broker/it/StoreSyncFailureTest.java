@@ -9,7 +9,7 @@ import io.rocketkube.broker.BrokerSettings;
 import io.rocketkube.client.protocol.ResponseCode;
 import io.rocketkube.namesrv.NameServer;
 import io.rocketkube.namesrv.NameServerSettings;
-import io.rocketkube.store.DefaultMessageStore;
+import io.rocketkube.store.engine.DefaultMessageStore;
 import io.rocketkube.store.FlushMode;
 import io.rocketkube.store.file.FileSync;
 import java.io.IOException;

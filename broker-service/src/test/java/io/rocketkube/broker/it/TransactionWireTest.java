@@ -15,7 +15,7 @@ import io.rocketkube.client.remoting.RemotingClientConfig;
 import io.rocketkube.client.remoting.RemotingCommand;
 import io.rocketkube.namesrv.NameServer;
 import io.rocketkube.namesrv.NameServerSettings;
-import io.rocketkube.store.DefaultMessageStore;
+import io.rocketkube.store.engine.DefaultMessageStore;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;

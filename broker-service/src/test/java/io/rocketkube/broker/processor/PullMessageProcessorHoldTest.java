@@ -18,7 +18,7 @@ import io.rocketkube.client.protocol.RequestCode;
 import io.rocketkube.client.protocol.ResponseCode;
 import io.rocketkube.client.protocol.TopicConfig;
 import io.rocketkube.client.remoting.RemotingCommand;
-import io.rocketkube.store.DefaultMessageStore;
+import io.rocketkube.store.engine.DefaultMessageStore;
 import io.rocketkube.store.StoreConfig;
 import java.nio.file.Path;
 import java.time.Clock;

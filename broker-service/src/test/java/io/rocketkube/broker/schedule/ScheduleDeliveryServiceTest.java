@@ -12,7 +12,7 @@ import io.rocketkube.client.message.MessageRecord;
 import io.rocketkube.client.message.PropertiesCodec;
 import io.rocketkube.client.message.RecordDecodeResult;
 import io.rocketkube.client.message.StoredMessageDecoder;
-import io.rocketkube.store.DefaultMessageStore;
+import io.rocketkube.store.engine.DefaultMessageStore;
 import io.rocketkube.store.GetResult;
 import io.rocketkube.store.MessageFilter;
 import io.rocketkube.store.MessageRecordRequest;

@@ -1,11 +1,13 @@
 package io.rocketkube.client.protocol;
 
+import io.rocketkube.client.remoting.TransportCodes;
+
 /** Response codes of the remoting protocol (docs/protocol.md §2.1). */
 public final class ResponseCode {
-    public static final int SUCCESS = 0;
-    public static final int SYSTEM_ERROR = 1;
-    public static final int SYSTEM_BUSY = 2;
-    public static final int REQUEST_CODE_NOT_SUPPORTED = 3;
+    public static final int SUCCESS = TransportCodes.SUCCESS;
+    public static final int SYSTEM_ERROR = TransportCodes.SYSTEM_ERROR;
+    public static final int SYSTEM_BUSY = TransportCodes.SYSTEM_BUSY;
+    public static final int REQUEST_CODE_NOT_SUPPORTED = TransportCodes.REQUEST_CODE_NOT_SUPPORTED;
     public static final int TRANSACTION_FAILED = 4;
     public static final int FLUSH_DISK_TIMEOUT = 10;
     public static final int SLAVE_NOT_AVAILABLE = 11;

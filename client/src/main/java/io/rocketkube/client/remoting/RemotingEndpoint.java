@@ -11,7 +11,6 @@ import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.HashedWheelTimer;
-import io.rocketkube.client.protocol.ResponseCode;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -159,7 +158,7 @@ public abstract class RemotingEndpoint implements AutoCloseable {
     private void dispatch(Channel channel, RemotingCommand request) {
         ProcessorRegistry.Registration registration = processors.lookup(request.code());
         if (registration == null) {
-            answer(channel, request, request.response(ResponseCode.REQUEST_CODE_NOT_SUPPORTED,
+            answer(channel, request, request.response(TransportCodes.REQUEST_CODE_NOT_SUPPORTED,
                     " request type " + request.code() + " not supported"), System.nanoTime());
             return;
         }
@@ -171,7 +170,7 @@ public abstract class RemotingEndpoint implements AutoCloseable {
         try {
             registration.executor().execute(() -> runProcessor(registration.processor(), channel, request, started));
         } catch (RejectedExecutionException e) {
-            answer(channel, request, request.response(ResponseCode.SYSTEM_BUSY,
+            answer(channel, request, request.response(TransportCodes.SYSTEM_BUSY,
                     "[OVERLOAD]system busy, start flow control for a while"), started);
         }
     }
@@ -202,12 +201,12 @@ public abstract class RemotingEndpoint implements AutoCloseable {
             return request.response(rejected.responseCode(), rejected.getMessage());
         }
         LOG.warn("processor for request code {} failed", request.code(), e);
-        return request.response(ResponseCode.SYSTEM_ERROR, e.toString());
+        return request.response(TransportCodes.SYSTEM_ERROR, e.toString());
     }
 
     private void answer(Channel channel, RemotingCommand request, RemotingCommand response, long started) {
         releaseAdmission(channel, request);
-        observer.requestHandled(request.code(), response == null ? ResponseCode.SUCCESS : response.code(),
+        observer.requestHandled(request.code(), response == null ? TransportCodes.SUCCESS : response.code(),
                 System.nanoTime() - started);
         if (response == null) {
             return;
@@ -236,14 +235,14 @@ public abstract class RemotingEndpoint implements AutoCloseable {
 
     /** RocketMQ's remark when it rejects a request before processing it; the client backs off and retries. */
     private void shed(Channel channel, RemotingCommand request) {
-        observer.requestHandled(request.code(), ResponseCode.SYSTEM_BUSY, 0);
+        observer.requestHandled(request.code(), TransportCodes.SYSTEM_BUSY, 0);
         if (request.isResponse()) {
             LOG.debug("dropping response {} from {}: inbound budget exhausted", request.opaque(),
                     channel.remoteAddress());
             return;
         }
         if (!request.isOneway()) {
-            channel.writeAndFlush(request.response(ResponseCode.SYSTEM_BUSY,
+            channel.writeAndFlush(request.response(TransportCodes.SYSTEM_BUSY,
                     "[REJECTREQUEST]system busy, start flow control for a while"))
                     .addListener(ChannelFutureListener.FIRE_EXCEPTION_ON_FAILURE);
         }

@@ -3,7 +3,6 @@ package io.rocketkube.client.remoting;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.rocketkube.client.protocol.ResponseCode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,11 +27,11 @@ class InboundBudgetTest {
 
     private void start(long total, long perConnection) throws Exception {
         ProcessorRegistry registry = new ProcessorRegistry()
-                .register(ECHO, (ch, req) -> RequestProcessor.respond(req.response(ResponseCode.SUCCESS)), executor)
+                .register(ECHO, (ch, req) -> RequestProcessor.respond(req.response(TransportCodes.SUCCESS)), executor)
                 .register(HOLD, (ch, req) -> {
                     CompletableFuture<Void> release = new CompletableFuture<>();
                     held.add(release);
-                    return release.thenApply(ignored -> req.response(ResponseCode.SUCCESS));
+                    return release.thenApply(ignored -> req.response(TransportCodes.SUCCESS));
                 }, executor);
         server = new RemotingServer(RemotingServerConfig.of("127.0.0.1", 0)
                 .withMaxQueuedRequestBytes(total, perConnection), registry, RemotingObserver.NONE);
@@ -71,7 +70,7 @@ class InboundBudgetTest {
         RemotingClient third = newClient();
         RemotingCommand over = hold(200 * KIB);
         RemotingCommand busy = third.invokeSync(address, over, 5000);
-        assertThat(busy.code()).isEqualTo(ResponseCode.SYSTEM_BUSY);
+        assertThat(busy.code()).isEqualTo(TransportCodes.SYSTEM_BUSY);
         assertThat(busy.opaque()).isEqualTo(over.opaque());
         assertThat(busy.remark()).contains("[REJECTREQUEST]system busy");
         assertThat(held).hasSize(2);

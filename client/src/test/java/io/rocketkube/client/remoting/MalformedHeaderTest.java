@@ -3,7 +3,6 @@ package io.rocketkube.client.remoting;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.rocketkube.client.protocol.ResponseCode;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -36,7 +35,7 @@ class MalformedHeaderTest {
     @BeforeEach
     void start() throws Exception {
         ProcessorRegistry registry = new ProcessorRegistry().register(ECHO,
-                (ch, req) -> RequestProcessor.respond(req.response(ResponseCode.SUCCESS)), executor);
+                (ch, req) -> RequestProcessor.respond(req.response(TransportCodes.SUCCESS)), executor);
         RemotingObserver observer = new RemotingObserver() {
             @Override
             public void protocolError(io.netty.channel.Channel channel, String reason) {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.rocketkube.client.protocol.ResponseCode;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -35,7 +34,7 @@ class RemotingServerTest {
     @BeforeEach
     void start() throws Exception {
         ProcessorRegistry registry = new ProcessorRegistry()
-                .register(ECHO, (ch, req) -> RequestProcessor.respond(req.response(ResponseCode.SUCCESS)
+                .register(ECHO, (ch, req) -> RequestProcessor.respond(req.response(TransportCodes.SUCCESS)
                         .withExtFields(req.extFields()).withBody(req.body())), executor)
                 .register(FAILS, (ch, req) -> {
                     throw new IllegalStateException("processor blew up");
@@ -43,7 +42,7 @@ class RemotingServerTest {
                 .register(NEVER_ANSWERS, (ch, req) -> new CompletableFuture<>(), executor)
                 .register(ONEWAY_SINK, (ch, req) -> {
                     onewayCount.incrementAndGet();
-                    return RequestProcessor.respond(req.response(ResponseCode.SUCCESS));
+                    return RequestProcessor.respond(req.response(TransportCodes.SUCCESS));
                 }, executor);
         RemotingObserver observer = new RemotingObserver() {
             @Override
@@ -70,7 +69,7 @@ class RemotingServerTest {
         for (SerializeType type : SerializeType.values()) {
             RemotingCommand response = client.invokeSync(address, RemotingCommand.request(ECHO)
                     .withSerializeType(type).withExtField("k", "v").withBody("hi"), 3000);
-            assertThat(response.code()).isEqualTo(ResponseCode.SUCCESS);
+            assertThat(response.code()).isEqualTo(TransportCodes.SUCCESS);
             assertThat(response.serializeType()).isEqualTo(type);
             assertThat(response.extFields()).containsEntry("k", "v");
             assertThat(new String(response.body())).isEqualTo("hi");
@@ -88,7 +87,7 @@ class RemotingServerTest {
     void unknownCodeGetsRequestCodeNotSupportedWithItsOpaque() throws Exception {
         RemotingCommand request = RemotingCommand.request(4242);
         RemotingCommand response = client.invokeSync(address, request, 3000);
-        assertThat(response.code()).isEqualTo(ResponseCode.REQUEST_CODE_NOT_SUPPORTED);
+        assertThat(response.code()).isEqualTo(TransportCodes.REQUEST_CODE_NOT_SUPPORTED);
         assertThat(response.opaque()).isEqualTo(request.opaque());
         assertThat(response.remark()).contains("4242");
     }
@@ -97,7 +96,7 @@ class RemotingServerTest {
     void processorFailureIsAnsweredWithSystemError() throws Exception {
         RemotingCommand request = RemotingCommand.request(FAILS);
         RemotingCommand response = client.invokeSync(address, request, 3000);
-        assertThat(response.code()).isEqualTo(ResponseCode.SYSTEM_ERROR);
+        assertThat(response.code()).isEqualTo(TransportCodes.SYSTEM_ERROR);
         assertThat(response.opaque()).isEqualTo(request.opaque());
         assertThat(response.remark()).contains("processor blew up");
     }
@@ -155,7 +154,7 @@ class RemotingServerTest {
             assertThat(response.getExtFields()).containsEntry("k", "v");
             org.apache.rocketmq.remoting.protocol.RemotingCommand unknown = official.invokeSync(address,
                     org.apache.rocketmq.remoting.protocol.RemotingCommand.createRequestCommand(4343, null), 3000);
-            assertThat(unknown.getCode()).isEqualTo(ResponseCode.REQUEST_CODE_NOT_SUPPORTED);
+            assertThat(unknown.getCode()).isEqualTo(TransportCodes.REQUEST_CODE_NOT_SUPPORTED);
         } finally {
             official.shutdown();
         }

@@ -9,7 +9,6 @@ import io.rocketkube.client.protocol.TopicList;
 import io.rocketkube.client.protocol.TopicRouteData;
 import io.rocketkube.client.remoting.RemotingCommand;
 import io.rocketkube.client.remoting.RequestProcessor;
-import io.rocketkube.namesrv.RuntimeOptions;
 import io.rocketkube.namesrv.kv.KvConfigStore;
 import io.rocketkube.namesrv.route.RouteTable;
 import java.util.Optional;

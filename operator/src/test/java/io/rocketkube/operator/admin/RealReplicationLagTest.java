@@ -16,7 +16,7 @@ import io.rocketkube.operator.reconcile.GroupState;
 import io.rocketkube.operator.reconcile.PodState;
 import io.rocketkube.operator.reconcile.RollPlanner;
 import io.rocketkube.operator.reconcile.RollStep;
-import io.rocketkube.store.DefaultMessageStore;
+import io.rocketkube.store.engine.DefaultMessageStore;
 import io.rocketkube.store.MessageStore;
 import java.nio.file.Files;
 import java.nio.file.Path;

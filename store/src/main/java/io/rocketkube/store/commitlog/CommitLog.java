@@ -3,7 +3,6 @@ package io.rocketkube.store.commitlog;
 import io.rocketkube.client.message.MessageSysFlag;
 import io.rocketkube.client.message.StoredMessageLayout;
 import io.rocketkube.store.MessageRecordRequest;
-import io.rocketkube.store.dispatch.DispatchRequest;
 import io.rocketkube.store.file.FileSync;
 import io.rocketkube.store.file.SegmentFile;
 import io.rocketkube.store.file.SegmentList;

@@ -8,6 +8,7 @@ import io.rocketkube.client.message.StoredMessageDecoder;
 import io.rocketkube.store.MessageArrivalListener;
 import io.rocketkube.store.TagsCodeResolver;
 import io.rocketkube.store.commitlog.CommitLog;
+import io.rocketkube.store.commitlog.DispatchRequest;
 import io.rocketkube.store.commitlog.TopicQueue;
 import io.rocketkube.store.file.SegmentFile;
 import io.rocketkube.store.health.HealthState;

@@ -2,7 +2,6 @@ package io.rocketkube.store.index;
 
 import io.rocketkube.store.file.BlockAllocator;
 import io.rocketkube.store.file.FileSync;
-import io.rocketkube.store.file.SegmentFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;

@@ -1,7 +1,7 @@
 package io.rocketkube.store.index;
 
 import io.rocketkube.client.message.MessageSysFlag;
-import io.rocketkube.store.dispatch.DispatchRequest;
+import io.rocketkube.store.commitlog.DispatchRequest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

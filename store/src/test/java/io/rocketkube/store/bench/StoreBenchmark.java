@@ -2,7 +2,7 @@ package io.rocketkube.store.bench;
 
 import io.rocketkube.client.message.MessageProperties;
 import io.rocketkube.client.message.PropertiesCodec;
-import io.rocketkube.store.DefaultMessageStore;
+import io.rocketkube.store.engine.DefaultMessageStore;
 import io.rocketkube.store.FlushMode;
 import io.rocketkube.store.GetResult;
 import io.rocketkube.store.MessageFilter;

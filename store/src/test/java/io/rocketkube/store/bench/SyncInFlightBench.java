@@ -1,6 +1,6 @@
 package io.rocketkube.store.bench;
 
-import io.rocketkube.store.DefaultMessageStore;
+import io.rocketkube.store.engine.DefaultMessageStore;
 import io.rocketkube.store.FlushMode;
 import io.rocketkube.store.PutStatus;
 import java.nio.ByteBuffer;

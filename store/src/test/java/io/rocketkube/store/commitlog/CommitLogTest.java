@@ -9,7 +9,6 @@ import io.rocketkube.client.message.StoredMessageLayout;
 import io.rocketkube.store.MessageRecordRequest;
 import io.rocketkube.store.PutStatus;
 import io.rocketkube.store.TestMessages;
-import io.rocketkube.store.dispatch.DispatchRequest;
 import io.rocketkube.store.file.SegmentFile;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package io.rocketkube.namesrv;
+package io.rocketkube.namesrv.processor;
 
 import java.time.Duration;
 

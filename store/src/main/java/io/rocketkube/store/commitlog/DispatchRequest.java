@@ -1,4 +1,4 @@
-package io.rocketkube.store.dispatch;
+package io.rocketkube.store.commitlog;
 
 import java.util.List;
 

@@ -1,10 +1,17 @@
-package io.rocketkube.store;
+package io.rocketkube.store.engine;
 
 import static io.rocketkube.store.TestMessages.message;
 import static io.rocketkube.store.TestMessages.smallConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.rocketkube.store.FlushMode;
+import io.rocketkube.store.MessageRecordRequest;
+import io.rocketkube.store.PutResult;
+import io.rocketkube.store.PutStatus;
+import io.rocketkube.store.StoreConfig;
+import io.rocketkube.store.StoreHealth;
+import io.rocketkube.store.TestMessages;
 import io.rocketkube.store.file.FileSync;
 import java.io.IOException;
 import java.nio.channels.FileChannel;

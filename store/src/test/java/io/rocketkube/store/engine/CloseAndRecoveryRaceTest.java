@@ -1,10 +1,15 @@
-package io.rocketkube.store;
+package io.rocketkube.store.engine;
 
 import static io.rocketkube.store.TestMessages.message;
 import static io.rocketkube.store.TestMessages.smallConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.rocketkube.store.GetResult;
+import io.rocketkube.store.MessageArrivalListener;
+import io.rocketkube.store.MessageFilter;
+import io.rocketkube.store.MessageStore;
+import io.rocketkube.store.TestMessages;
 import io.rocketkube.store.recovery.CrashPoint;
 import java.io.IOException;
 import java.io.RandomAccessFile;

@@ -1,4 +1,4 @@
-package io.rocketkube.store;
+package io.rocketkube.store.engine;
 
 import static io.rocketkube.store.TestMessages.bodyOf;
 import static io.rocketkube.store.TestMessages.message;
@@ -6,6 +6,14 @@ import static io.rocketkube.store.TestMessages.smallConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.rocketkube.store.FlushMode;
+import io.rocketkube.store.GetResult;
+import io.rocketkube.store.GetStatus;
+import io.rocketkube.store.MessageFilter;
+import io.rocketkube.store.MessageStore;
+import io.rocketkube.store.PutResult;
+import io.rocketkube.store.PutStatus;
+import io.rocketkube.store.StoreConfig;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.FileStore;
@@ -13,11 +21,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;

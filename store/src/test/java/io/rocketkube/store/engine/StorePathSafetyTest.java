@@ -1,10 +1,12 @@
-package io.rocketkube.store;
+package io.rocketkube.store.engine;
 
 import static io.rocketkube.store.TestMessages.message;
 import static io.rocketkube.store.TestMessages.smallConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.rocketkube.store.PutResult;
+import io.rocketkube.store.PutStatus;
 import io.rocketkube.store.file.SegmentFile;
 import io.rocketkube.store.queue.ConsumeQueueSet;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package io.rocketkube.store;
+package io.rocketkube.store.engine;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,4 +1,4 @@
-package io.rocketkube.store;
+package io.rocketkube.store.engine;
 
 import static io.rocketkube.store.TestMessages.message;
 import static io.rocketkube.store.TestMessages.smallConfig;

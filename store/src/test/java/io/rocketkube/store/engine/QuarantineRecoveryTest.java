@@ -1,9 +1,13 @@
-package io.rocketkube.store;
+package io.rocketkube.store.engine;
 
 import static io.rocketkube.store.TestMessages.message;
 import static io.rocketkube.store.TestMessages.smallConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.rocketkube.store.GetResult;
+import io.rocketkube.store.MessageFilter;
+import io.rocketkube.store.PutResult;
+import io.rocketkube.store.TestMessages;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;

@@ -1,9 +1,14 @@
-package io.rocketkube.store;
+package io.rocketkube.store.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.rocketkube.client.message.MessageRecord;
+import io.rocketkube.store.GetResult;
+import io.rocketkube.store.GetStatus;
+import io.rocketkube.store.MessageFilter;
+import io.rocketkube.store.MessageSlice;
+import io.rocketkube.store.TestMessages;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

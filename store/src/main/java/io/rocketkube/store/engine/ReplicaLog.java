@@ -1,4 +1,4 @@
-package io.rocketkube.store;
+package io.rocketkube.store.engine;
 
 import io.rocketkube.client.message.RecordDecodeResult;
 import io.rocketkube.client.message.StoredMessageDecoder;

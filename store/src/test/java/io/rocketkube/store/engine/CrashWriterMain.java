@@ -1,5 +1,11 @@
-package io.rocketkube.store;
+package io.rocketkube.store.engine;
 
+import io.rocketkube.store.FlushMode;
+import io.rocketkube.store.MessageRecordRequest;
+import io.rocketkube.store.PutResult;
+import io.rocketkube.store.PutStatus;
+import io.rocketkube.store.StoreConfig;
+import io.rocketkube.store.TestMessages;
 import java.io.PrintStream;
 import java.io.FileOutputStream;
 import java.io.FileDescriptor;

@@ -1,4 +1,4 @@
-package io.rocketkube.store;
+package io.rocketkube.store.engine;
 
 import static io.rocketkube.store.TestMessages.message;
 import static io.rocketkube.store.TestMessages.smallConfig;
@@ -6,6 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.rocketkube.store.GetResult;
+import io.rocketkube.store.MessageFilter;
+import io.rocketkube.store.MessageStore;
+import io.rocketkube.store.TestMessages;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;

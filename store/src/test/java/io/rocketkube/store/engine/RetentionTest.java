@@ -1,10 +1,16 @@
-package io.rocketkube.store;
+package io.rocketkube.store.engine;
 
 import static io.rocketkube.store.TestMessages.message;
 import static io.rocketkube.store.TestMessages.smallConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.rocketkube.store.GetResult;
+import io.rocketkube.store.GetStatus;
+import io.rocketkube.store.MessageFilter;
+import io.rocketkube.store.MutableClock;
+import io.rocketkube.store.StoreConfig;
+import io.rocketkube.store.TagsCodeResolver;
 import io.rocketkube.store.commitlog.CommitLog;
 import io.rocketkube.store.dispatch.Dispatcher;
 import io.rocketkube.store.index.IndexService;

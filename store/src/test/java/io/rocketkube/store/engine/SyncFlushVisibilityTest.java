@@ -1,10 +1,18 @@
-package io.rocketkube.store;
+package io.rocketkube.store.engine;
 
 import static io.rocketkube.store.TestMessages.message;
 import static io.rocketkube.store.TestMessages.smallConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.rocketkube.store.FlushMode;
+import io.rocketkube.store.GetResult;
+import io.rocketkube.store.MessageFilter;
+import io.rocketkube.store.MessageRecordRequest;
+import io.rocketkube.store.PutResult;
+import io.rocketkube.store.PutStatus;
+import io.rocketkube.store.StoreConfig;
+import io.rocketkube.store.TestMessages;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.io.TempDir;

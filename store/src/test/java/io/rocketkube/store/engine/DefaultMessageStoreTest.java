@@ -1,4 +1,4 @@
-package io.rocketkube.store;
+package io.rocketkube.store.engine;
 
 import static io.rocketkube.store.TestMessages.bodyOf;
 import static io.rocketkube.store.TestMessages.decode;
@@ -10,6 +10,17 @@ import static org.awaitility.Awaitility.await;
 
 import io.rocketkube.client.message.MessageRecord;
 import io.rocketkube.client.message.OffsetMsgId;
+import io.rocketkube.store.FlushMode;
+import io.rocketkube.store.GetResult;
+import io.rocketkube.store.GetStatus;
+import io.rocketkube.store.MessageFilter;
+import io.rocketkube.store.MessageRecordRequest;
+import io.rocketkube.store.MessageSlice;
+import io.rocketkube.store.MessageStore;
+import io.rocketkube.store.PutResult;
+import io.rocketkube.store.PutStatus;
+import io.rocketkube.store.StoreConfig;
+import io.rocketkube.store.TestMessages;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package io.rocketkube.namesrv;
+package io.rocketkube.namesrv.processor;
 
 import io.netty.channel.Channel;
 import io.rocketkube.client.protocol.RequestCode;
@@ -10,6 +10,8 @@ import java.io.IOException;
 import java.io.StringReader;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -21,17 +23,25 @@ import java.util.concurrent.CompletableFuture;
  * GET_NAMESRV_CONFIG and UPDATE_NAMESRV_CONFIG, as properties text. An update naming any key outside the safe
  * set, or any invalid value, is refused whole: nothing of it is applied.
  */
-final class NamesrvConfigProcessor implements RequestProcessor {
-    static final int[] CODES = {RequestCode.GET_NAMESRV_CONFIG, RequestCode.UPDATE_NAMESRV_CONFIG};
+public final class NamesrvConfigProcessor implements RequestProcessor {
+    public static final int[] CODES = {RequestCode.GET_NAMESRV_CONFIG, RequestCode.UPDATE_NAMESRV_CONFIG};
     static final String ORDER_MESSAGE_ENABLE = "orderMessageEnable";
     static final String BROKER_EXPIRY_MILLIS = "brokerExpiryMillis";
     private static final Set<String> UPDATABLE = Set.of(ORDER_MESSAGE_ENABLE, BROKER_EXPIRY_MILLIS);
 
-    private final NameServerSettings settings;
+    private final String listenHost;
+    private final int listenPort;
+    private final Path dataDir;
+    private final Duration scanInterval;
     private final RuntimeOptions options;
 
-    NamesrvConfigProcessor(NameServerSettings settings, RuntimeOptions options) {
-        this.settings = settings;
+    /** The first four are fixed at start and only reported; {@code options} is what an update changes. */
+    public NamesrvConfigProcessor(String listenHost, int listenPort, Path dataDir, Duration scanInterval,
+            RuntimeOptions options) {
+        this.listenHost = listenHost;
+        this.listenPort = listenPort;
+        this.dataDir = dataDir;
+        this.scanInterval = scanInterval;
         this.options = options;
     }
 
@@ -83,10 +93,10 @@ final class NamesrvConfigProcessor implements RequestProcessor {
 
     private String currentConfig() throws IOException {
         Properties current = new Properties();
-        current.setProperty("listenHost", settings.remoting().host());
-        current.setProperty("listenPort", String.valueOf(settings.remoting().port()));
-        current.setProperty("dataDir", settings.dataDir().toString());
-        current.setProperty("scanIntervalMillis", String.valueOf(settings.scanInterval().toMillis()));
+        current.setProperty("listenHost", listenHost);
+        current.setProperty("listenPort", String.valueOf(listenPort));
+        current.setProperty("dataDir", dataDir.toString());
+        current.setProperty("scanIntervalMillis", String.valueOf(scanInterval.toMillis()));
         current.setProperty(BROKER_EXPIRY_MILLIS, String.valueOf(options.brokerExpiryMillis()));
         current.setProperty(ORDER_MESSAGE_ENABLE, String.valueOf(options.orderMessageEnable()));
         StringWriter text = new StringWriter();
