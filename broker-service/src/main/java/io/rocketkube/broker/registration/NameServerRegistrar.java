@@ -34,6 +34,11 @@ import org.slf4j.LoggerFactory;
  * round every {@code registerInterval} to every currently resolved target, another at once after any topic
  * change (coalesced: changes during a round trigger exactly one more), and UNREGISTER_BROKER at shutdown.
  *
+ * <p>Until a first NameServer has acknowledged a registration, a round that reached none (the NameServer
+ * name does not resolve yet, as a headless Service's does not before its pods are ready, or every target
+ * refused) is retried after 1 s, doubling up to {@code registerInterval}: the broker is not ready before
+ * that acknowledgement, so waiting a whole interval would keep it out of service that long for nothing.
+ *
  * <p>Thread-safe. Rounds run on the shared scheduler; the RPCs are asynchronous.
  */
 public final class NameServerRegistrar implements TopicConfigManager.ChangeListener, AutoCloseable {
@@ -48,7 +53,11 @@ public final class NameServerRegistrar implements TopicConfigManager.ChangeListe
     private final RemotingClient client;
     private final ScheduledExecutorService scheduler;
     private final Clock clock;
+    private static final long FIRST_RETRY_MILLIS = 1000;
+
     private final AtomicBoolean roundPending = new AtomicBoolean();
+    private final AtomicBoolean retryScheduled = new AtomicBoolean();
+    private volatile long nextRetryMillis = FIRST_RETRY_MILLIS;
     private volatile long lastSuccessMillis = -1;
     private volatile Set<String> lastTargets = Set.of();
     private volatile boolean closed;
@@ -128,6 +137,7 @@ public final class NameServerRegistrar implements TopicConfigManager.ChangeListe
         Set<String> targets = addresses.resolve();
         lastTargets = Set.copyOf(targets);
         if (targets.isEmpty()) {
+            retryUntilFirstSuccess();
             return;
         }
         byte[] body = RegisterBrokerBodyCodec.encode(new RegisterBrokerBody(registeredTopics(), List.of()), false);
@@ -144,14 +154,31 @@ public final class NameServerRegistrar implements TopicConfigManager.ChangeListe
             client.invokeAsync(target, request, RPC_TIMEOUT_MILLIS).whenComplete((response, failure) -> {
                 if (failure != null) {
                     LOG.warn("register with NameServer {} failed: {}", target, failure.toString());
+                    retryUntilFirstSuccess();
                 } else if (response.code() != ResponseCode.SUCCESS) {
                     LOG.warn("NameServer {} refused registration: {} {}", target, response.code(), response.remark());
+                    retryUntilFirstSuccess();
                 } else {
                     lastSuccessMillis = clock.millis();
                     masterAddress.learned(response.extField("masterAddr"), response.extField("haServerAddr"));
                 }
             });
         }
+    }
+
+    /** Schedules one more round soon, with a doubling delay, while no NameServer ever acknowledged us. */
+    private void retryUntilFirstSuccess() {
+        if (closed || lastSuccessMillis >= 0 || !retryScheduled.compareAndSet(false, true)) {
+            return;
+        }
+        long delay = nextRetryMillis;
+        nextRetryMillis = Math.min(delay * 2, settings.registerInterval().toMillis());
+        scheduler.schedule(() -> {
+            retryScheduled.set(false);
+            if (lastSuccessMillis < 0) {
+                registerNow();
+            }
+        }, delay, TimeUnit.MILLISECONDS);
     }
 
     /**

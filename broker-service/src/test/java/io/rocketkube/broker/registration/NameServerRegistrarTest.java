@@ -78,4 +78,41 @@ class NameServerRegistrarTest {
             scheduler.shutdownNow();
         }
     }
+
+    @Test
+    void aNameServerNameThatDoesNotResolveYetIsRetriedWithinSecondsNotAfterAWholeInterval() throws Exception {
+        int port;
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.2"))) {
+            port = probe.getLocalPort();
+        }
+        // A headless Service name resolves only once its pods are ready: the first three lookups fail.
+        java.util.concurrent.atomic.AtomicInteger lookups = new java.util.concurrent.atomic.AtomicInteger();
+        NameServerAddresses addresses = new NameServerAddresses("namesrv.svc:" + port, host -> {
+            if (lookups.incrementAndGet() <= 3) {
+                throw new java.net.UnknownHostException(host);
+            }
+            return new InetAddress[] {InetAddress.getByName("127.0.0.2")};
+        });
+        BrokerSettings settings = BrokerSettings.forTest("127.0.0.1", dir.resolve("broker"), "namesrv.svc:" + port);
+        assertThat(settings.registerInterval()).isGreaterThanOrEqualTo(Duration.ofSeconds(30));
+        TopicConfigManager topics = TopicConfigManager.load(BrokerFiles.topics(dir.resolve("broker")), settings,
+                Clock.systemUTC());
+        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+        try (NameServer nameServer = nameServer("127.0.0.2", port, dir.resolve("ns"));
+             RemotingClient client = new RemotingClient(RemotingClientConfig.defaults())) {
+            NameServerRegistrar registrar = new NameServerRegistrar(settings, "127.0.0.1:10911", "127.0.0.1:10912",
+                    addresses, topics, client, scheduler, Clock.systemUTC());
+            registrar.start();
+            // Retries after 1 s, 2 s and 4 s: registered within about 7 s, not at the 30 s interval.
+            await().atMost(Duration.ofSeconds(15)).until(() -> registrar.lastSuccessMillis() >= 0);
+            assertThat(nameServer.routes().dataVersionOf("127.0.0.1:10911")).isNotNull();
+            int lookupsWhenRegistered = lookups.get();
+            // Once acknowledged, the broker goes back to the interval: no more retries.
+            await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5))
+                    .until(() -> lookups.get() == lookupsWhenRegistered);
+            registrar.close();
+        } finally {
+            scheduler.shutdownNow();
+        }
+    }
 }
