@@ -2,6 +2,7 @@ package io.rocketkube.e2e.compat.v4;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.rocketkube.e2e.compat.OfficialClients;
 import io.rocketkube.e2e.testkit.ApacheBroker;
 import io.rocketkube.e2e.testkit.BrokerNode;
 import io.rocketkube.e2e.testkit.NameServerNode;

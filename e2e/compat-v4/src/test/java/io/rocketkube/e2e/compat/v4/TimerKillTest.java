@@ -3,6 +3,7 @@ package io.rocketkube.e2e.compat.v4;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.rocketkube.e2e.compat.OfficialClients;
 import io.rocketkube.e2e.testkit.NameServerNode;
 import io.rocketkube.e2e.testkit.NamesrvKind;
 import io.rocketkube.e2e.testkit.OurBroker;

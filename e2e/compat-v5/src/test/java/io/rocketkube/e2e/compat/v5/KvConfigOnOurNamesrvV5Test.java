@@ -1,10 +1,11 @@
 package io.rocketkube.e2e.compat.v5;
 
+import io.rocketkube.e2e.compat.KvConfigScenario;
 import io.rocketkube.e2e.testkit.NamesrvKind;
 
 class KvConfigOnOurNamesrvV5Test extends KvConfigScenario {
   @Override
-  NamesrvKind namesrvKind() {
+  protected NamesrvKind namesrvKind() {
     return NamesrvKind.OURS;
   }
 }

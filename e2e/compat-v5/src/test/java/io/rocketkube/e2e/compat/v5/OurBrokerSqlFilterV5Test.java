@@ -1,12 +1,13 @@
 package io.rocketkube.e2e.compat.v5;
 
-import static io.rocketkube.e2e.compat.v5.OfficialClients.awaitBrokerRegistered;
-import static io.rocketkube.e2e.compat.v5.OfficialClients.createTopic;
-import static io.rocketkube.e2e.compat.v5.OfficialClients.unique;
+import static io.rocketkube.e2e.compat.OfficialClients.awaitBrokerRegistered;
+import static io.rocketkube.e2e.compat.OfficialClients.createTopic;
+import static io.rocketkube.e2e.compat.OfficialClients.unique;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.rocketkube.e2e.compat.OfficialClients;
 import io.rocketkube.e2e.testkit.BrokerNode;
 import io.rocketkube.e2e.testkit.NameServerNode;
 import io.rocketkube.e2e.testkit.NamesrvKind;

@@ -1,9 +1,9 @@
-package io.rocketkube.e2e.compat.v4;
+package io.rocketkube.e2e.compat;
 
-import static io.rocketkube.e2e.compat.v4.OfficialClients.awaitBrokerRegistered;
-import static io.rocketkube.e2e.compat.v4.OfficialClients.awaitRoute;
-import static io.rocketkube.e2e.compat.v4.OfficialClients.createTopic;
-import static io.rocketkube.e2e.compat.v4.OfficialClients.unique;
+import static io.rocketkube.e2e.compat.OfficialClients.awaitBrokerRegistered;
+import static io.rocketkube.e2e.compat.OfficialClients.awaitRoute;
+import static io.rocketkube.e2e.compat.OfficialClients.createTopic;
+import static io.rocketkube.e2e.compat.OfficialClients.unique;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -20,11 +20,6 @@ import org.apache.rocketmq.client.producer.DefaultMQProducer;
 import org.apache.rocketmq.client.producer.SendStatus;
 import org.apache.rocketmq.common.constant.PermName;
 import org.apache.rocketmq.common.message.Message;
-import org.apache.rocketmq.common.protocol.ResponseCode;
-import org.apache.rocketmq.common.protocol.body.ClusterInfo;
-import org.apache.rocketmq.common.protocol.route.BrokerData;
-import org.apache.rocketmq.common.protocol.route.QueueData;
-import org.apache.rocketmq.common.protocol.route.TopicRouteData;
 import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -36,8 +31,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The official Apache 4.9.7 broker registers with a NameServer; the official 4.9.8 producer, push
- * consumer and admin API work through it. Subclasses pick the NameServer.
+ * The official Apache 4.9.7 broker registers with a NameServer; the official producer, push
+ * consumer and admin API of the module's client line ({@link ClientLine}) work through it.
+ * Subclasses pick the NameServer (and may pick the broker).
  *
  * <p>One NameServer and one broker for the whole class. The methods run in order because the
  * last ones (perm changes, deletions) change the NameServer's view of the broker; each method
@@ -46,7 +42,7 @@ import org.junit.jupiter.api.Timeout;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(180)
-abstract class BrokerOnNamesrvScenario {
+public abstract class BrokerOnNamesrvScenario {
 
   private static final String CLUSTER = "RkE2eCluster";
 
@@ -54,10 +50,10 @@ abstract class BrokerOnNamesrvScenario {
   private BrokerNode broker;
   private DefaultMQAdminExt admin;
 
-  abstract NamesrvKind namesrvKind();
+  protected abstract NamesrvKind namesrvKind();
 
   /** The broker under the NameServer: the official 4.9.7 one unless a subclass says otherwise. */
-  BrokerNode newBroker(String cluster, String brokerName, String namesrvAddr) {
+  protected BrokerNode newBroker(String cluster, String brokerName, String namesrvAddr) {
     return ApacheBroker.builder("broker")
         .clusterName(cluster)
         .brokerName(brokerName)
@@ -91,12 +87,12 @@ abstract class BrokerOnNamesrvScenario {
   @Test
   @Order(1)
   void clusterInfoShowsTheRegisteredBroker() throws Exception {
-    ClusterInfo info = admin.examineBrokerClusterInfo();
+    var info = admin.examineBrokerClusterInfo();
 
     assertThat(info.getClusterAddrTable()).containsOnlyKeys(CLUSTER);
     assertThat(info.getClusterAddrTable().get(CLUSTER)).containsExactly(broker.brokerName());
     assertThat(info.getBrokerAddrTable()).containsOnlyKeys(broker.brokerName());
-    BrokerData data = info.getBrokerAddrTable().get(broker.brokerName());
+    var data = info.getBrokerAddrTable().get(broker.brokerName());
     assertThat(data.getCluster()).isEqualTo(CLUSTER);
     assertThat(data.getBrokerName()).isEqualTo(broker.brokerName());
     assertThat(data.getBrokerAddrs()).containsExactly(Map.entry(0L, broker.address()));
@@ -106,7 +102,8 @@ abstract class BrokerOnNamesrvScenario {
   @Order(2)
   void aTopicCreatedOnTheBrokerIsListedAndRouted() throws Exception {
     String topic = unique("RkRouteTopic");
-    TopicRouteData route = createTopic(admin, broker, topic, 6);
+    createTopic(admin, broker, topic, 6);
+    var route = admin.examineTopicRouteInfo(topic);
 
     assertThat(route.getBrokerDatas()).singleElement().satisfies(data -> {
       assertThat(data.getCluster()).isEqualTo(CLUSTER);
@@ -119,7 +116,7 @@ abstract class BrokerOnNamesrvScenario {
       assertThat(queues.getWriteQueueNums()).isEqualTo(6);
       assertThat(queues.getPerm()).isEqualTo(PermName.PERM_READ | PermName.PERM_WRITE);
     });
-    // The broker's own topics (4.9.7 defaults) come with every registration.
+    // The broker's own topics (4.9.7 broker defaults) come with every registration.
     assertThat(admin.fetchAllTopicList().getTopicList())
         .contains(topic, "TBW102", "SELF_TEST_TOPIC", CLUSTER, broker.brokerName());
     assertThat(admin.examineTopicRouteInfo("TBW102").getQueueDatas()).singleElement()
@@ -156,7 +153,8 @@ abstract class BrokerOnNamesrvScenario {
     } finally {
       producer.shutdown();
     }
-    TopicRouteData route = awaitRoute(admin, topic);
+    awaitRoute(admin, topic);
+    var route = admin.examineTopicRouteInfo(topic);
     assertThat(route.getQueueDatas()).singleElement().satisfies(queues -> {
       assertThat(queues.getBrokerName()).isEqualTo(broker.brokerName());
       assertThat(queues.getWriteQueueNums()).isEqualTo(4);
@@ -171,14 +169,13 @@ abstract class BrokerOnNamesrvScenario {
     createTopic(admin, broker, byCluster, 2);
     createTopic(admin, broker, everywhere, 2);
 
-    // 4.9.8 argument order: (addrs, topic, clusterName); a null cluster deletes the topic outright.
-    admin.deleteTopicInNameServer(Set.of(namesrv.address()), byCluster, CLUSTER);
-    admin.deleteTopicInNameServer(Set.of(namesrv.address()), everywhere, null);
+    ClientLine.deleteTopicInNameServer(admin, Set.of(namesrv.address()), byCluster, CLUSTER);
+    ClientLine.deleteTopicInNameServer(admin, Set.of(namesrv.address()), everywhere, null);
 
     for (String topic : new String[] {byCluster, everywhere}) {
       assertThatThrownBy(() -> admin.examineTopicRouteInfo(topic)).as("route of %s", topic)
           .isInstanceOfSatisfying(MQClientException.class,
-              e -> assertThat(e.getResponseCode()).isEqualTo(ResponseCode.TOPIC_NOT_EXIST));
+              e -> assertThat(e.getResponseCode()).isEqualTo(ClientLine.TOPIC_NOT_EXIST));
     }
     assertThat(admin.fetchAllTopicList().getTopicList()).doesNotContain(byCluster, everywhere)
         .contains("TBW102");
@@ -219,7 +216,7 @@ abstract class BrokerOnNamesrvScenario {
   }
 
   private int permOf(String topic) throws Exception {
-    QueueData queues = admin.examineTopicRouteInfo(topic).getQueueDatas().get(0);
+    var queues = admin.examineTopicRouteInfo(topic).getQueueDatas().get(0);
     return queues.getPerm();
   }
 }

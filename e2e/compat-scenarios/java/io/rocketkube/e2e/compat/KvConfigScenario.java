@@ -1,4 +1,4 @@
-package io.rocketkube.e2e.compat.v5;
+package io.rocketkube.e2e.compat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -7,7 +7,6 @@ import io.rocketkube.e2e.testkit.NameServerNode;
 import io.rocketkube.e2e.testkit.NamesrvKind;
 import java.util.Map;
 import org.apache.rocketmq.client.exception.MQClientException;
-import org.apache.rocketmq.remoting.protocol.ResponseCode;
 import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -15,15 +14,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * KV config through the official 5.3.3 admin API (PUT/GET/DELETE_KV_CONFIG,
+ * KV config through the official admin API of the module's client line (PUT/GET/DELETE_KV_CONFIG,
  * GET_KVLIST_BY_NAMESPACE), and that it survives a restart of the NameServer on the same data dir.
  */
 @Timeout(120)
-abstract class KvConfigScenario {
+public abstract class KvConfigScenario {
 
   private NameServerNode namesrv;
 
-  abstract NamesrvKind namesrvKind();
+  protected abstract NamesrvKind namesrvKind();
 
   @BeforeEach
   void startNamesrv() {
@@ -56,7 +55,7 @@ abstract class KvConfigScenario {
           .isEqualTo(Map.of("alpha", "1-updated", "beta", "two;2:b"));
       assertThatThrownBy(() -> admin.getKVListByNamespace(OfficialClients.unique("RK_EMPTY")))
           .isInstanceOfSatisfying(MQClientException.class,
-              e -> assertThat(e.getResponseCode()).isEqualTo(ResponseCode.QUERY_NOT_FOUND));
+              e -> assertThat(e.getResponseCode()).isEqualTo(ClientLine.QUERY_NOT_FOUND));
     } finally {
       admin.shutdown();
     }
@@ -81,6 +80,6 @@ abstract class KvConfigScenario {
   private static void assertNotFound(DefaultMQAdminExt admin, String ns, String key) {
     assertThatThrownBy(() -> admin.getKVConfig(ns, key))
         .isInstanceOfSatisfying(MQClientException.class,
-            e -> assertThat(e.getResponseCode()).isEqualTo(ResponseCode.QUERY_NOT_FOUND));
+            e -> assertThat(e.getResponseCode()).isEqualTo(ClientLine.QUERY_NOT_FOUND));
   }
 }

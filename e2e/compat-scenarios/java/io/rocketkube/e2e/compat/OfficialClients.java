@@ -1,4 +1,4 @@
-package io.rocketkube.e2e.compat.v5;
+package io.rocketkube.e2e.compat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -21,27 +21,28 @@ import org.apache.rocketmq.common.TopicConfig;
 import org.apache.rocketmq.common.consumer.ConsumeFromWhere;
 import org.apache.rocketmq.common.message.Message;
 import org.apache.rocketmq.common.message.MessageExt;
-import org.apache.rocketmq.remoting.protocol.route.TopicRouteData;
 import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
 
 /**
- * The official 5.3.3 client and admin API as the tests use them. Every client gets an instance
- * name of its own: clients in one JVM with the same name share one MQClientInstance (and so the
- * NameServer list of whichever started first).
+ * The official client and admin API as the tests use them, compiled into compat-v4 (4.9.8) and
+ * compat-v5 (5.3.3): only calls both lines spell alike, and no class whose package moved between
+ * them ({@link ClientLine} has those). Every client gets an instance name of its own: clients in
+ * one JVM with the same name share one MQClientInstance (and so the NameServer list of whichever
+ * started first).
  */
-final class OfficialClients {
+public final class OfficialClients {
 
-  static final Duration ROUTE_TIMEOUT = Duration.ofSeconds(30);
+  public static final Duration ROUTE_TIMEOUT = Duration.ofSeconds(30);
   private static final AtomicInteger SEQUENCE = new AtomicInteger();
 
   private OfficialClients() {
   }
 
-  static String unique(String prefix) {
+  public static String unique(String prefix) {
     return prefix + "-" + ProcessHandle.current().pid() + "-" + SEQUENCE.incrementAndGet();
   }
 
-  static DefaultMQAdminExt startAdmin(String namesrvAddr) throws MQClientException {
+  public static DefaultMQAdminExt startAdmin(String namesrvAddr) throws MQClientException {
     DefaultMQAdminExt admin = new DefaultMQAdminExt(10_000);
     admin.setNamesrvAddr(namesrvAddr);
     admin.setInstanceName(unique("admin"));
@@ -50,7 +51,7 @@ final class OfficialClients {
     return admin;
   }
 
-  static DefaultMQProducer startProducer(String namesrvAddr) throws MQClientException {
+  public static DefaultMQProducer startProducer(String namesrvAddr) throws MQClientException {
     DefaultMQProducer producer = new DefaultMQProducer(unique("pg"));
     producer.setNamesrvAddr(namesrvAddr);
     producer.setInstanceName(unique("producer"));
@@ -60,7 +61,7 @@ final class OfficialClients {
   }
 
   /** Waits until the NameServer lists the broker in its cluster with its master address. */
-  static void awaitBrokerRegistered(DefaultMQAdminExt admin, BrokerNode broker) {
+  public static void awaitBrokerRegistered(DefaultMQAdminExt admin, BrokerNode broker) {
     await("broker " + broker + " registered").atMost(ROUTE_TIMEOUT).ignoreExceptions()
         .pollInterval(Duration.ofMillis(200))
         .until(() -> {
@@ -71,27 +72,31 @@ final class OfficialClients {
   }
 
   /** Creates the topic on the broker (UPDATE_AND_CREATE_TOPIC) and waits for its route. */
-  static TopicRouteData createTopic(DefaultMQAdminExt admin, BrokerNode broker, String topic, int queues)
+  public static void createTopic(DefaultMQAdminExt admin, BrokerNode broker, String topic, int queues)
       throws Exception {
     TopicConfig config = new TopicConfig(topic, queues, queues, 6);
     admin.createAndUpdateTopicConfig(broker.address(), config);
-    return awaitRoute(admin, topic);
+    awaitRoute(admin, topic);
   }
 
-  static TopicRouteData awaitRoute(DefaultMQAdminExt admin, String topic) {
-    return await("route of " + topic).atMost(ROUTE_TIMEOUT).ignoreExceptions()
+  /**
+   * Waits until the topic has queues in its route; read the route with
+   * {@code admin.examineTopicRouteInfo} afterwards (its class is in a different package per line).
+   */
+  public static void awaitRoute(DefaultMQAdminExt admin, String topic) {
+    await("route of " + topic).atMost(ROUTE_TIMEOUT).ignoreExceptions()
         .pollInterval(Duration.ofMillis(200))
-        .until(() -> admin.examineTopicRouteInfo(topic), route -> !route.getQueueDatas().isEmpty());
+        .until(() -> !admin.examineTopicRouteInfo(topic).getQueueDatas().isEmpty());
   }
 
   /** The message the tests send as number {@code i}: key, tag and a body of varying length. */
-  static Message message(String topic, int i) {
+  public static Message message(String topic, int i) {
     String body = "rocketkube e2e " + topic + " #" + i + " " + "x".repeat(i % 97) + " ü€";
     return new Message(topic, "tag" + (i % 4), "key-" + i, body.getBytes(StandardCharsets.UTF_8));
   }
 
   /** Sends {@code count} messages synchronously; returns key → expected (tag, body). */
-  static Map<String, Received> sendAll(DefaultMQProducer producer, String topic, int count) throws Exception {
+  public static Map<String, Received> sendAll(DefaultMQProducer producer, String topic, int count) throws Exception {
     Map<String, Received> expected = new LinkedHashMap<>();
     for (int i = 0; i < count; i++) {
       Message message = message(topic, i);
@@ -104,7 +109,7 @@ final class OfficialClients {
   }
 
   /** What a consumer saw of one message. */
-  record Received(String tags, String body) {
+  public record Received(String tags, String body) {
     static Received of(MessageExt message) {
       return new Received(message.getTags(), new String(message.getBody(), StandardCharsets.UTF_8));
     }
@@ -114,7 +119,7 @@ final class OfficialClients {
    * Consumes the topic from the first offset with a clustering push consumer until {@code expected}
    * keys arrived, and checks every delivery (duplicates included) against what was sent.
    */
-  static void consumeExactly(String namesrvAddr, String topic, Map<String, Received> expected)
+  public static void consumeExactly(String namesrvAddr, String topic, Map<String, Received> expected)
       throws Exception {
     Map<String, Received> received = new ConcurrentHashMap<>();
     Map<String, Received> mismatched = new ConcurrentHashMap<>();

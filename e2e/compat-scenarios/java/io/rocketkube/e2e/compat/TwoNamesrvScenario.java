@@ -1,8 +1,8 @@
-package io.rocketkube.e2e.compat.v4;
+package io.rocketkube.e2e.compat;
 
-import static io.rocketkube.e2e.compat.v4.OfficialClients.awaitBrokerRegistered;
-import static io.rocketkube.e2e.compat.v4.OfficialClients.awaitRoute;
-import static io.rocketkube.e2e.compat.v4.OfficialClients.unique;
+import static io.rocketkube.e2e.compat.OfficialClients.awaitBrokerRegistered;
+import static io.rocketkube.e2e.compat.OfficialClients.awaitRoute;
+import static io.rocketkube.e2e.compat.OfficialClients.unique;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rocketkube.e2e.testkit.ApacheBroker;
@@ -21,13 +21,13 @@ import org.junit.jupiter.api.Timeout;
  * fresh clients listing both still find routes and send.
  */
 @Timeout(180)
-abstract class TwoNamesrvScenario {
+public abstract class TwoNamesrvScenario {
 
   private NameServerNode first;
   private NameServerNode second;
   private ApacheBroker broker;
 
-  abstract NamesrvKind namesrvKind();
+  protected abstract NamesrvKind namesrvKind();
 
   @AfterEach
   void stopAll() {
@@ -65,7 +65,8 @@ abstract class TwoNamesrvScenario {
       DefaultMQAdminExt single = OfficialClients.startAdmin(namesrv.address());
       try {
         awaitBrokerRegistered(single, broker);
-        assertThat(awaitRoute(single, topic).getQueueDatas()).singleElement()
+        awaitRoute(single, topic);
+        assertThat(single.examineTopicRouteInfo(topic).getQueueDatas()).singleElement()
             .satisfies(queues -> assertThat(queues.getWriteQueueNums()).isEqualTo(4));
       } finally {
         single.shutdown();
@@ -79,7 +80,8 @@ abstract class TwoNamesrvScenario {
     for (int round = 0; round < 4; round++) {
       DefaultMQProducer producer = OfficialClients.startProducer(both);
       try {
-        for (int i = 0; i < 5; i++) {
+        ClientLine.firstSendWithADeadNamesrvListed(producer, OfficialClients.message(topic, 0), round);
+        for (int i = 1; i < 5; i++) {
           assertThat(producer.send(OfficialClients.message(topic, i)).getSendStatus())
               .isEqualTo(SendStatus.SEND_OK);
         }
@@ -89,7 +91,8 @@ abstract class TwoNamesrvScenario {
     }
     DefaultMQAdminExt survivorView = OfficialClients.startAdmin(both);
     try {
-      assertThat(awaitRoute(survivorView, topic).getBrokerDatas()).singleElement()
+      awaitRoute(survivorView, topic);
+      assertThat(survivorView.examineTopicRouteInfo(topic).getBrokerDatas()).singleElement()
           .satisfies(data -> assertThat(data.getBrokerAddrs()).containsValue(broker.address()));
     } finally {
       survivorView.shutdown();
