@@ -14,7 +14,7 @@ public final class BrokerConfigKeys {
       "cluster-name", "broker-name", "broker-id", "pod-name", "role", "flush-mode", "store-path",
       "host", "port", "ha-port", "namesrv-addr", "advertised-host");
 
-  /** Keys that have a typed field in {@link BrokerSettings}. */
+  /** Keys that have a typed field in {@link BrokerSettingsSpec}. */
   public static final List<String> TYPED = List.of(
       "auto-create-topic", "auto-create-subscription-group", "default-topic-queue-nums",
       "max-message-size", "file-reserved-hours", "commit-log-segment-size");

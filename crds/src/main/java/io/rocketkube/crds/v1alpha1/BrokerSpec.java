@@ -51,7 +51,7 @@ public class BrokerSpec {
   private StorageSpec storage = new StorageSpec();
 
   @JsonPropertyDescription("Typed broker settings; unset fields keep the broker's defaults.")
-  private BrokerSettings settings = new BrokerSettings();
+  private BrokerSettingsSpec settings = new BrokerSettingsSpec();
 
   @ValidationRule(value = BrokerConfigKeys.CEL_KEY_SHAPE, message = BrokerConfigKeys.KEY_SHAPE_MESSAGE)
   @ValidationRule(value = BrokerConfigKeys.CEL_DENY_LIST, message = BrokerConfigKeys.DENY_MESSAGE)
@@ -122,11 +122,11 @@ public class BrokerSpec {
     this.storage = storage;
   }
 
-  public BrokerSettings getSettings() {
+  public BrokerSettingsSpec getSettings() {
     return settings;
   }
 
-  public void setSettings(BrokerSettings settings) {
+  public void setSettings(BrokerSettingsSpec settings) {
     this.settings = settings;
   }
 

@@ -2,7 +2,7 @@ package io.rocketkube.operator.model;
 
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
-import io.rocketkube.crds.v1alpha1.BrokerSettings;
+import io.rocketkube.crds.v1alpha1.BrokerSettingsSpec;
 import io.rocketkube.crds.v1alpha1.BrokerSpec;
 import io.rocketkube.crds.v1alpha1.RocketCluster;
 import java.util.ArrayList;
@@ -42,7 +42,7 @@ public final class BrokerEnvironment {
     return env;
   }
 
-  private static void typed(List<EnvVar> env, BrokerSettings settings) {
+  private static void typed(List<EnvVar> env, BrokerSettingsSpec settings) {
     if (settings == null) {
       return;
     }

@@ -4,7 +4,7 @@ import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.rocketkube.crds.v1alpha1.BrokerConfigKeys;
-import io.rocketkube.crds.v1alpha1.BrokerSettings;
+import io.rocketkube.crds.v1alpha1.BrokerSettingsSpec;
 import io.rocketkube.crds.v1alpha1.BrokerSpec;
 import io.rocketkube.crds.v1alpha1.RocketCluster;
 import io.rocketkube.crds.v1alpha1.RocketClusterSpec;
@@ -133,8 +133,8 @@ public final class SpecValidator {
     }
   }
 
-  /** The @Min/@Max bounds of BrokerSettings: outside them the broker refuses to start. */
-  private static void settings(BrokerSettings settings, List<String> errors) {
+  /** The @Min/@Max bounds of BrokerSettingsSpec: outside them the broker refuses to start. */
+  private static void settings(BrokerSettingsSpec settings, List<String> errors) {
     if (settings == null) {
       return;
     }

@@ -6,12 +6,16 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 
-/** Broker settings with a type; each becomes a ROCKETKUBE_BROKER_&lt;KEY&gt; variable when set. */
+/**
+ * The typed part of a RocketCluster's {@code spec.broker.settings} (CRD model; the broker app's own
+ * configuration is {@code io.rocketkube.broker.BrokerSettings}). Each field becomes a
+ * ROCKETKUBE_BROKER_&lt;KEY&gt; variable when set.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 // A field this model does not know (a newer CRD, a server that does not prune) must not fail the
 // parse: that would stop the watch of every RocketCluster.
 @JsonIgnoreProperties(ignoreUnknown = true)
-public class BrokerSettings {
+public class BrokerSettingsSpec {
 
   @JsonPropertyDescription("Create a topic on its first send (AUTO_CREATE_TOPIC).")
   private Boolean autoCreateTopic;
