@@ -13,6 +13,7 @@ import io.rocketkube.client.remoting.RequestProcessor;
 import io.rocketkube.store.MessageRecordRequest;
 import io.rocketkube.store.MessageStore;
 import io.rocketkube.store.PutResult;
+import io.rocketkube.store.TagsCodeResolver;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.Map;
@@ -83,7 +84,7 @@ public final class ReplyMessageProcessor implements RequestProcessor {
         return MessageRecordRequest.builder(where.topic(), where.queueId(), ByteBuffer.wrap(body))
                 .flag(header.flag()).sysFlag(header.sysFlag()).bornTimestamp(header.bornTimestamp()).bornHost(bornHost)
                 .properties(PropertiesCodec.encode(stored)).reconsumeTimes(header.reconsumeTimes())
-                .tagsCode(SendMessageProcessor.tagsCode(tags))
+                .tagsCode(TagsCodeResolver.ofTags(tags))
                 .uniqKey(stored.get(MessageProperties.UNIQ_CLIENT_MESSAGE_ID_KEYIDX))
                 .waitStoreMsgOk(false).build();
     }

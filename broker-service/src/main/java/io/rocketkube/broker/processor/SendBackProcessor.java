@@ -20,6 +20,7 @@ import io.rocketkube.client.remoting.RequestProcessor;
 import io.rocketkube.store.MessageRecordRequest;
 import io.rocketkube.store.MessageSlice;
 import io.rocketkube.store.MessageStore;
+import io.rocketkube.store.TagsCodeResolver;
 import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -117,7 +118,7 @@ public final class SendBackProcessor implements RequestProcessor {
                 .flag(original.flag()).sysFlag(original.sysFlag()).bornTimestamp(original.bornTimestamp())
                 .bornHost(original.bornHost()).properties(PropertiesCodec.encode(properties))
                 .reconsumeTimes(original.reconsumeTimes() + 1)
-                .tagsCode(SendMessageProcessor.tagsCode(tags))
+                .tagsCode(TagsCodeResolver.ofTags(tags))
                 .uniqKey(properties.get(MessageProperties.UNIQ_CLIENT_MESSAGE_ID_KEYIDX))
                 .waitStoreMsgOk(true).build();
         return store.put(route.apply(retry)).thenApply(result -> switch (result.status()) {

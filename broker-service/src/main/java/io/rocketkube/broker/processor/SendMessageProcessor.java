@@ -20,6 +20,7 @@ import io.rocketkube.store.FlushMode;
 import io.rocketkube.store.MessageRecordRequest;
 import io.rocketkube.store.MessageStore;
 import io.rocketkube.store.PutResult;
+import io.rocketkube.store.TagsCodeResolver;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -182,7 +183,7 @@ public final class SendMessageProcessor implements RequestProcessor {
         return route.apply(MessageRecordRequest.builder(to.topic(), to.queueId(), ByteBuffer.wrap(body))
                 .flag(header.flag()).sysFlag(to.sysFlag()).bornTimestamp(header.bornTimestamp()).bornHost(bornHost)
                 .properties(encoded).reconsumeTimes(header.reconsumeTimes())
-                .tagsCode(tagsCode(properties.get(MessageProperties.TAGS)))
+                .tagsCode(TagsCodeResolver.ofTags(properties.get(MessageProperties.TAGS)))
                 .keys(keys(properties.get(MessageProperties.KEYS)))
                 .uniqKey(properties.get(MessageProperties.UNIQ_CLIENT_MESSAGE_ID_KEYIDX))
                 .waitStoreMsgOk(wait).build());
@@ -221,7 +222,7 @@ public final class SendMessageProcessor implements RequestProcessor {
             records.add(MessageRecordRequest.builder(where.topic(), where.queueId(), entry.body())
                     .flag(entry.flag()).sysFlag(header.sysFlag()).bornTimestamp(header.bornTimestamp())
                     .bornHost(bornHost).properties(properties).reconsumeTimes(header.reconsumeTimes())
-                    .tagsCode(tagsCode(PropertiesCodec.find(entry.properties(), MessageProperties.TAGS)))
+                    .tagsCode(TagsCodeResolver.ofTags(PropertiesCodec.find(entry.properties(), MessageProperties.TAGS)))
                     .keys(keys(PropertiesCodec.find(entry.properties(), MessageProperties.KEYS)))
                     .uniqKey(PropertiesCodec.find(entry.properties(), MessageProperties.UNIQ_CLIENT_MESSAGE_ID_KEYIDX))
                     .waitStoreMsgOk(wait).build());
@@ -247,10 +248,6 @@ public final class SendMessageProcessor implements RequestProcessor {
             throw Responses.reject(ResponseCode.MESSAGE_ILLEGAL, "the message properties length is longer than "
                     + StoredMessageLayout.MAX_PROPERTIES_LENGTH);
         }
-    }
-
-    static long tagsCode(String tags) {
-        return tags == null || tags.isEmpty() ? 0L : tags.hashCode();
     }
 
     private static List<String> keys(String keys) {

@@ -4,6 +4,7 @@ import io.rocketkube.client.message.MessageProperties;
 import io.rocketkube.client.message.MessageRecord;
 import io.rocketkube.client.message.PropertiesCodec;
 import io.rocketkube.store.MessageRecordRequest;
+import io.rocketkube.store.TagsCodeResolver;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -63,7 +64,7 @@ public final class TimeUp {
                 .bornHost(scheduled.bornHost()).properties(PropertiesCodec.encode(properties))
                 .reconsumeTimes(scheduled.reconsumeTimes())
                 .preparedTransactionOffset(scheduled.preparedTransactionOffset())
-                .tagsCode(tags == null || tags.isEmpty() ? 0L : tags.hashCode())
+                .tagsCode(TagsCodeResolver.ofTags(tags))
                 .keys(keys(properties.get(MessageProperties.KEYS)))
                 .uniqKey(properties.get(MessageProperties.UNIQ_CLIENT_MESSAGE_ID_KEYIDX))
                 .waitStoreMsgOk(true).build();

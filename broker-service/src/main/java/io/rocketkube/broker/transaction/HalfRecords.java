@@ -6,6 +6,7 @@ import io.rocketkube.client.message.MessageRecord;
 import io.rocketkube.client.message.MessageSysFlag;
 import io.rocketkube.client.message.PropertiesCodec;
 import io.rocketkube.store.MessageRecordRequest;
+import io.rocketkube.store.TagsCodeResolver;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -80,7 +81,7 @@ final class HalfRecords {
         return MessageRecordRequest.builder(topic, queueId, java.nio.ByteBuffer.wrap(half.bodyBytes()))
                 .flag(half.flag()).sysFlag(sysFlag).bornTimestamp(half.bornTimestamp()).bornHost(half.bornHost())
                 .properties(PropertiesCodec.encode(properties)).reconsumeTimes(half.reconsumeTimes())
-                .tagsCode(tags == null || tags.isEmpty() ? 0L : tags.hashCode())
+                .tagsCode(TagsCodeResolver.ofTags(tags))
                 .keys(keys(properties.get(MessageProperties.KEYS)))
                 .uniqKey(properties.get(MessageProperties.UNIQ_CLIENT_MESSAGE_ID_KEYIDX))
                 .waitStoreMsgOk(true);
