@@ -5,7 +5,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.rocketkube.broker.BrokerSettings;
 import io.rocketkube.broker.SafeTask;
 import io.rocketkube.broker.topic.TopicConfigManager;
-import io.rocketkube.client.protocol.Crc32;
+import io.rocketkube.client.util.MaskedCrc32;
 import io.rocketkube.client.protocol.PermName;
 import io.rocketkube.client.protocol.RegisterBrokerBody;
 import io.rocketkube.client.protocol.RegisterBrokerBodyCodec;
@@ -149,7 +149,7 @@ public final class NameServerRegistrar implements TopicConfigManager.ChangeListe
                     .withExtField("haServerAddr", haServerAddr)
                     .withExtField("brokerId", settings.brokerId())
                     .withExtField("compressed", false)
-                    .withExtField("bodyCrc32", Crc32.masked(body))
+                    .withExtField("bodyCrc32", MaskedCrc32.of(body))
                     .withBody(body);
             client.invokeAsync(target, request, RPC_TIMEOUT_MILLIS).whenComplete((response, failure) -> {
                 if (failure != null) {

@@ -13,6 +13,7 @@ import static io.rocketkube.client.message.StoredMessageLayout.QUEUE_OFFSET_OFFS
 import static io.rocketkube.client.message.StoredMessageLayout.SYS_FLAG_OFFSET;
 import static io.rocketkube.client.message.StoredMessageLayout.TOTAL_SIZE_OFFSET;
 
+import io.rocketkube.client.util.MaskedCrc32;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -110,7 +111,7 @@ public final class StoredMessageDecoder {
         ByteBuffer body = buf.duplicate().limit(bodyAt + bodyLength).position(bodyAt).slice();
         int storedCrc = buf.getInt(offset + BODY_CRC_OFFSET);
         if (checkCrc) {
-            int actual = BodyCrc.of(body);
+            int actual = MaskedCrc32.of(body);
             if (actual != storedCrc) {
                 return new RecordDecodeResult.Corrupt("body CRC " + actual + " != stored " + storedCrc);
             }

@@ -1,5 +1,6 @@
 package io.rocketkube.client.message;
 
+import io.rocketkube.client.util.MaskedCrc32;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.BufferOverflowException;
@@ -81,7 +82,7 @@ public final class StoredMessageEncoder {
         ByteBuffer body = r.body().duplicate();
         dst.putInt(p.size());
         dst.putInt(StoredMessageLayout.MAGIC_V1);
-        dst.putInt(BodyCrc.of(body));
+        dst.putInt(MaskedCrc32.of(body));
         dst.putInt(r.queueId());
         dst.putInt(r.flag());
         dst.putLong(r.queueOffset());

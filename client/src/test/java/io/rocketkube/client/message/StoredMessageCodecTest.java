@@ -2,6 +2,7 @@ package io.rocketkube.client.message;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.rocketkube.client.util.MaskedCrc32;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -74,7 +75,7 @@ class StoredMessageCodecTest {
         assertThat(ext.getBody()).containsExactly(1, 2, 3);
         assertThat(ext.getKeys()).isEqualTo("k1 k2");
         assertThat(ext.getTags()).isEqualTo("t");
-        assertThat(ext.getBodyCRC()).isEqualTo(BodyCrc.of(new byte[]{1, 2, 3}));
+        assertThat(ext.getBodyCRC()).isEqualTo(MaskedCrc32.of(new byte[]{1, 2, 3}));
         assertThat(((InetSocketAddress) ext.getStoreHost()).getPort()).isEqualTo(10911);
         assertThat(((InetSocketAddress) ext.getBornHost()).getAddress()).isEqualTo(InetAddress.getByName("::1"));
         RecordDecodeResult ours = StoredMessageDecoder.decode(buf, 0, buf.limit(), 1 << 20, true);
@@ -95,7 +96,7 @@ class StoredMessageCodecTest {
         ext.setQueueOffset(8);
         ext.setCommitLogOffset(640);
         ext.putUserProperty("u", "v");
-        ext.setBodyCRC(BodyCrc.of("payload".getBytes(StandardCharsets.UTF_8)));
+        ext.setBodyCRC(MaskedCrc32.of("payload".getBytes(StandardCharsets.UTF_8)));
         byte[] bytes = MessageDecoder.encode(ext, false);
         RecordDecodeResult r = StoredMessageDecoder.decode(ByteBuffer.wrap(bytes), 0, bytes.length, 1 << 20, true);
         assertThat(r).isInstanceOf(RecordDecodeResult.Decoded.class);

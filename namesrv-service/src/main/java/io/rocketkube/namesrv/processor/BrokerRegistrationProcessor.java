@@ -1,7 +1,7 @@
 package io.rocketkube.namesrv.processor;
 
 import io.netty.channel.Channel;
-import io.rocketkube.client.protocol.Crc32;
+import io.rocketkube.client.util.MaskedCrc32;
 import io.rocketkube.client.protocol.DataVersion;
 import io.rocketkube.client.protocol.HeaderFields;
 import io.rocketkube.client.protocol.KVTable;
@@ -52,7 +52,7 @@ public final class BrokerRegistrationProcessor implements RequestProcessor {
         boolean compressed = header.booleanValue("compressed", false);
         int bodyCrc = header.intValue("bodyCrc32", 0);
         byte[] body = request.body();
-        if (bodyCrc != 0 && body != null && Crc32.masked(body) != bodyCrc) {
+        if (bodyCrc != 0 && body != null && MaskedCrc32.of(body) != bodyCrc) {
             throw new RequestRejectedException(ResponseCode.SYSTEM_ERROR, "crc32 not match");
         }
         RegisterBrokerBody decoded = RegisterBrokerBodyCodec.decode(body, compressed, request.version());
