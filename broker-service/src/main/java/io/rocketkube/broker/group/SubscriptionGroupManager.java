@@ -4,7 +4,7 @@ import io.rocketkube.client.protocol.DataVersion;
 import io.rocketkube.client.protocol.RemotingJson;
 import io.rocketkube.client.protocol.SubscriptionGroupConfig;
 import io.rocketkube.client.protocol.SubscriptionGroupWrapper;
-import io.rocketkube.client.util.ChecksummedFile;
+import io.rocketkube.store.file.ChecksummedFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;

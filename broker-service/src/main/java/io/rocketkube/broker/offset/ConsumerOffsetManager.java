@@ -2,7 +2,7 @@ package io.rocketkube.broker.offset;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.rocketkube.client.protocol.RemotingJson;
-import io.rocketkube.client.util.ChecksummedFile;
+import io.rocketkube.store.file.ChecksummedFile;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashSet;

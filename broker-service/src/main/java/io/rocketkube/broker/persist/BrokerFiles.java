@@ -1,6 +1,6 @@
 package io.rocketkube.broker.persist;
 
-import io.rocketkube.client.util.ChecksummedFile;
+import io.rocketkube.store.file.ChecksummedFile;
 import java.nio.file.Path;
 
 /**

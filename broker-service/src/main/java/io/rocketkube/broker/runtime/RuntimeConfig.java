@@ -3,7 +3,7 @@ package io.rocketkube.broker.runtime;
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.rocketkube.client.protocol.PermName;
 import io.rocketkube.client.protocol.RemotingJson;
-import io.rocketkube.client.util.ChecksummedFile;
+import io.rocketkube.store.file.ChecksummedFile;
 import java.io.IOException;
 import java.util.Map;
 import java.util.Optional;

@@ -1,6 +1,6 @@
 package io.rocketkube.broker.schedule;
 
-import io.rocketkube.client.util.ChecksummedFile;
+import io.rocketkube.store.file.ChecksummedFile;
 import java.io.IOException;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;

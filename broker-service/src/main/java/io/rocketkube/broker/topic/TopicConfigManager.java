@@ -7,7 +7,7 @@ import io.rocketkube.client.protocol.PermName;
 import io.rocketkube.client.protocol.RemotingJson;
 import io.rocketkube.client.protocol.TopicConfig;
 import io.rocketkube.client.protocol.TopicConfigSerializeWrapper;
-import io.rocketkube.client.util.ChecksummedFile;
+import io.rocketkube.store.file.ChecksummedFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;

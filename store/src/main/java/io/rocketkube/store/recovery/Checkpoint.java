@@ -1,14 +1,12 @@
 package io.rocketkube.store.recovery;
 
+import io.rocketkube.store.file.ChecksummedFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.zip.CRC32;
 
 /**
@@ -22,8 +20,9 @@ import java.util.zip.CRC32;
  * 24  8  WRITTEN_AT       store clock, ms
  * 32  4  CRC              CRC32 of bytes [0, 32)
  * </pre>
- * Written to a temporary file, forced, then renamed over the old one, so a crash leaves either the old
- * or the new checkpoint, never a torn one (a torn or foreign file still fails the CRC and is reported).
+ * Replaced whole through {@link ChecksummedFile#replaceDurably}, so a crash leaves either the old or the
+ * new checkpoint, never a torn one (a torn or foreign file still fails the CRC and is reported). Not a
+ * {@link ChecksummedFile} itself: this fixed layout predates it and stays readable.
  */
 public final class Checkpoint {
 
@@ -93,16 +92,8 @@ public final class Checkpoint {
         b.putLong(COMMITLOG_MIN_OFFSET, v.commitLogMinOffset());
         b.putLong(WRITTEN_AT_OFFSET, v.writtenAt());
         b.putInt(CRC_OFFSET, crc(b.array()));
-        Path tmp = path.resolveSibling(path.getFileName() + ".tmp");
         try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                while (b.hasRemaining()) {
-                    ch.write(b);
-                }
-                ch.force(true);
-            }
-            Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            Durability.forceDirectory(path.getParent());
+            ChecksummedFile.replaceDurably(path, b);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write checkpoint " + path, e);
         }

@@ -1,4 +1,4 @@
-package io.rocketkube.client.util;
+package io.rocketkube.store.file;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -25,8 +25,9 @@ import java.util.zip.CRC32C;
  * 16      N     payload
  * </pre>
  *
- * Writes go to a temporary sibling that is forced, renamed over the target and followed by a force of the
- * directory, so a crash leaves either the old or the new content, never a torn file.
+ * Writes go through {@link #replaceDurably}, so a crash leaves either the old or the new content, never a
+ * torn file. Lives in the store's bottom layer because it is server-side persistence: the NameServer's KV
+ * config and the broker's tables use it too.
  */
 public final class ChecksummedFile {
     static final int MAGIC_OFFSET = 0;
@@ -91,14 +92,23 @@ public final class ChecksummedFile {
                 .putInt(magic).putShort(formatVersion).putShort((short) 0)
                 .putInt(payload.length).putInt((int) crc.getValue());
         header.flip();
+        replaceDurably(path, header, ByteBuffer.wrap(payload));
+    }
+
+    /**
+     * Replaces {@code path} with the remaining bytes of {@code content}: written to a temporary sibling that
+     * is forced, renamed over the target, then the directory forced so the rename itself survives a crash.
+     * The one atomic replace of our own files, also for those with a fixed layout of their own (the store's
+     * checkpoint).
+     */
+    public static void replaceDurably(Path path, ByteBuffer... content) throws IOException {
         Path dir = path.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Path temp = dir.resolve(path.getFileName() + ".tmp");
         try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
-            ByteBuffer body = ByteBuffer.wrap(payload);
-            while (header.hasRemaining() || body.hasRemaining()) {
-                out.write(new ByteBuffer[] {header, body});
+            while (hasRemaining(content)) {
+                out.write(content);
             }
             out.force(true);
         }
@@ -110,5 +120,14 @@ public final class ChecksummedFile {
         try (FileChannel directory = FileChannel.open(dir, StandardOpenOption.READ)) {
             directory.force(true);
         }
+    }
+
+    private static boolean hasRemaining(ByteBuffer[] buffers) {
+        for (ByteBuffer b : buffers) {
+            if (b.hasRemaining()) {
+                return true;
+            }
+        }
+        return false;
     }
 }
