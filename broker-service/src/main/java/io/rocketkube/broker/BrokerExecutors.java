@@ -2,14 +2,13 @@ package io.rocketkube.broker;
 
 import io.rocketkube.broker.stats.QueueSnapshot;
 import io.rocketkube.broker.stats.RequestQueues;
+import io.rocketkube.client.util.DaemonThreads;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The broker's threads, one bounded pool per request family (a slow family such as sends waiting on the disk
@@ -21,13 +20,13 @@ final class BrokerExecutors implements AutoCloseable, RequestQueues {
     final RequestPool pull;
     final RequestPool client;
     final RequestPool admin;
-    final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, factory("broker-scheduler"));
+    final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, DaemonThreads.numbered("broker-scheduler"));
 
     BrokerExecutors(Clock clock) {
-        send = new RequestPool(2, 10_000, clock, factory("broker-send"));
-        pull = new RequestPool(2, 10_000, clock, factory("broker-pull"));
-        client = new RequestPool(1, 10_000, clock, factory("broker-client"));
-        admin = new RequestPool(1, 1_000, clock, factory("broker-admin"));
+        send = new RequestPool(2, 10_000, clock, DaemonThreads.numbered("broker-send"));
+        pull = new RequestPool(2, 10_000, clock, DaemonThreads.numbered("broker-pull"));
+        client = new RequestPool(1, 10_000, clock, DaemonThreads.numbered("broker-client"));
+        admin = new RequestPool(1, 1_000, clock, DaemonThreads.numbered("broker-admin"));
     }
 
     @Override
@@ -44,15 +43,6 @@ final class BrokerExecutors implements AutoCloseable, RequestQueues {
     @Override
     public QueueSnapshot query() {
         return admin.snapshot();
-    }
-
-    private static ThreadFactory factory(String name) {
-        AtomicInteger n = new AtomicInteger();
-        return runnable -> {
-            Thread thread = new Thread(runnable, name + "-" + n.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 
     List<ExecutorService> all() {

@@ -3,6 +3,7 @@ package io.rocketkube.namesrv;
 import io.rocketkube.client.remoting.ProcessorRegistry;
 import io.rocketkube.client.remoting.RemotingObserver;
 import io.rocketkube.client.remoting.RemotingServer;
+import io.rocketkube.client.util.DaemonThreads;
 import io.rocketkube.namesrv.kv.KvConfigStore;
 import io.rocketkube.namesrv.kv.KvSeed;
 import io.rocketkube.namesrv.processor.BrokerRegistrationProcessor;
@@ -22,7 +23,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The NameServer's composition root: wires the route table, KV config, processors, the remoting server and
@@ -53,8 +53,8 @@ public final class NameServer implements AutoCloseable {
         this.options = new RuntimeOptions(settings.orderMessageEnable(), settings.brokerExpiry());
         this.housekeeping = new BrokerHousekeeping(routes, options, observer);
         this.processorExecutor = new ThreadPoolExecutor(settings.processorThreads(), settings.processorThreads(),
-                60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(PROCESSOR_QUEUE_CAPACITY), daemon("namesrv-processor"));
-        this.scanner = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(daemon("namesrv-expiry"));
+                60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(PROCESSOR_QUEUE_CAPACITY), DaemonThreads.numbered("namesrv-processor"));
+        this.scanner = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(DaemonThreads.numbered("namesrv-expiry"));
         ProcessorRegistry registry = new ProcessorRegistry()
                 .register(BrokerRegistrationProcessor.CODES, new BrokerRegistrationProcessor(routes, kvConfig),
                         processorExecutor)
@@ -126,14 +126,5 @@ public final class NameServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    private static java.util.concurrent.ThreadFactory daemon(String prefix) {
-        AtomicInteger counter = new AtomicInteger();
-        return runnable -> {
-            Thread thread = new Thread(runnable, prefix + "-" + counter.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 }

@@ -8,6 +8,7 @@ import io.rocketkube.broker.topic.TopicNames;
 import io.rocketkube.client.message.MessageRecord;
 import io.rocketkube.client.message.RecordDecodeResult;
 import io.rocketkube.client.message.StoredMessageDecoder;
+import io.rocketkube.client.util.DaemonThreads;
 import io.rocketkube.store.GetResult;
 import io.rocketkube.store.MessageFilter;
 import io.rocketkube.store.MessageRecordRequest;
@@ -110,8 +111,7 @@ public final class ScheduleDeliveryService implements AutoCloseable {
             return;
         }
         running = true;
-        Thread t = new Thread(this::run, "schedule-delivery");
-        t.setDaemon(true);
+        Thread t = DaemonThreads.newThread("schedule-delivery", this::run);
         thread = t;
         t.start();
     }

@@ -13,6 +13,7 @@ import io.rocketkube.client.remoting.RemotingClient;
 import io.rocketkube.client.remoting.RemotingCommand;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.rocketkube.broker.SafeTask;
+import io.rocketkube.client.util.DaemonThreads;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.Executors;
@@ -78,11 +79,7 @@ public final class SlaveSynchronizer implements Runnable, AutoCloseable {
 
     /** Runs every {@code every}, the first time after {@code min(3 s, every)} (the reference's 3 s). */
     public synchronized void start(Duration every, MeterRegistry meters) {
-        thread = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "slave-sync");
-            t.setDaemon(true);
-            return t;
-        });
+        thread = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("slave-sync"));
         long millis = every.toMillis();
         SafeTask.scheduleWithFixedDelay(thread, "slave-sync", this, meters, Math.min(3000, millis), millis,
                 TimeUnit.MILLISECONDS);

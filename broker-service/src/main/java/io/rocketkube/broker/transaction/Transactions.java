@@ -6,6 +6,7 @@ import io.rocketkube.broker.SafeTask;
 import io.rocketkube.broker.client.ProducerManager;
 import io.rocketkube.broker.topic.TopicConfigManager;
 import io.rocketkube.client.remoting.RequestProcessor;
+import io.rocketkube.client.util.DaemonThreads;
 import io.rocketkube.store.MessageStore;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -60,11 +61,8 @@ public final class Transactions implements AutoCloseable {
         if (!settings.isMaster()) {
             return new Transactions(processor, null, check);
         }
-        ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "transaction-check");
-            t.setDaemon(true);
-            return t;
-        });
+        ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(
+                DaemonThreads.named("transaction-check"));
         long interval = settings.transaction().checkInterval().toMillis();
         SafeTask.scheduleWithFixedDelay(thread, "transaction-check", check::round, meters, interval, interval,
                 TimeUnit.MILLISECONDS);

@@ -11,6 +11,7 @@ import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.HashedWheelTimer;
+import io.rocketkube.client.util.DaemonThreads;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -60,11 +61,7 @@ public abstract class RemotingEndpoint implements AutoCloseable {
         this.observer = observer;
         this.maxFrameLength = maxFrameLength;
         this.idleTimeout = idleTimeout;
-        this.timer = new HashedWheelTimer(runnable -> {
-            Thread thread = new Thread(runnable, name + "-request-timer");
-            thread.setDaemon(true);
-            return thread;
-        }, 10, TimeUnit.MILLISECONDS);
+        this.timer = new HashedWheelTimer(DaemonThreads.named(name + "-request-timer"), 10, TimeUnit.MILLISECONDS);
         this.inFlight = new InFlightRequests(timer);
         this.asyncPermits = new Semaphore(maxInFlightAsync);
         this.onewayPermits = new Semaphore(maxInFlightOneway);

@@ -151,9 +151,7 @@ public final class CommitLog {
             return;
         }
         prefaulter = new MappingPrefaulter(this, leadBytes, 1_000_000L, monitor);
-        Thread t = new Thread(prefaulter, "store-prefault " + segments.dir());
-        t.setDaemon(true);
-        t.start();
+        prefaulter.start("store-prefault " + segments.dir());
     }
 
     public SegmentList segments() { return segments; }

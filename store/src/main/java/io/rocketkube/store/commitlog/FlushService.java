@@ -4,6 +4,7 @@ import io.rocketkube.store.FlushMode;
 import io.rocketkube.store.PutResult;
 import io.rocketkube.store.PutStatus;
 import io.rocketkube.store.health.LoopMonitor;
+import io.rocketkube.store.health.ServiceThread;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,7 +35,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threading: {@link #awaitDurable} from any thread; the rest on the flush thread.
  */
-public final class FlushService {
+public final class FlushService extends ServiceThread {
 
     private static final Logger LOG = LoggerFactory.getLogger(FlushService.class);
     private static final int PAGE_SIZE = 4096;
@@ -50,9 +51,6 @@ public final class FlushService {
     private final long syncTimeoutMillis;
     private final Clock clock;
     private final ConcurrentLinkedQueue<Waiter> waiters = new ConcurrentLinkedQueue<>();
-    private volatile boolean parked;
-    private volatile boolean running;
-    private volatile Thread thread;
     private long lastFlushMillis;
     private LoopMonitor monitor;
 
@@ -73,6 +71,11 @@ public final class FlushService {
         this.monitor = m;
     }
 
+    @Override
+    protected LoopMonitor monitor() {
+        return monitor;
+    }
+
     /**
      * The future completes with {@code stored} once {@code end} is durable, or with its
      * FLUSH_DISK_TIMEOUT twin after the sync flush timeout.
@@ -90,38 +93,21 @@ public final class FlushService {
             failWaiters(new ArrayList<>());
             return f;
         }
-        Thread t = thread;
-        if (parked && t != null) {
-            LockSupport.unpark(t);
-        }
-        if (!running) {
+        wakeUp();
+        if (!running()) {
             drainQuietly();
         }
         return f;
     }
 
     public void start() {
-        running = true;
         lastFlushMillis = clock.millis();
-        Thread t = new Thread(this::run, "store-flush");
-        t.setDaemon(true);
-        thread = t;
-        monitor.attach(t);
-        t.start();
+        startThread("store-flush");
     }
 
     /** Stops the thread after a last flush; later waiters are flushed by their callers' thread. */
     public void stop() {
-        running = false;
-        Thread t = thread;
-        if (t != null) {
-            LockSupport.unpark(t);
-            try {
-                t.join(TimeUnit.SECONDS.toMillis(30));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        stopAndJoin(Duration.ofSeconds(30));
         drainQuietly();
     }
 
@@ -137,18 +123,15 @@ public final class FlushService {
         }
     }
 
-    private void run() {
-        while (running) {
+    @Override
+    protected void loop() {
+        while (running()) {
             try {
                 if (!waiters.isEmpty()) {
                     drainAndFlush();
                     continue;
                 }
-                parked = true;
-                if (waiters.isEmpty()) {
-                    LockSupport.parkNanos(this, intervalNanos);
-                }
-                parked = false;
+                parkUnless(() -> !waiters.isEmpty(), intervalNanos);
                 if (waiters.isEmpty()) {
                     intervalFlush();
                 }
@@ -158,7 +141,7 @@ public final class FlushService {
                     failWaiters(new ArrayList<>());
                     LOG.error("commit log flush failed; the store no longer acknowledges durable writes", e);
                     // Nothing to retry: a later sync cannot vouch for pages the failed one may have dropped.
-                    while (running && commitLog.fatalReason().isPresent()) {
+                    while (running() && commitLog.fatalReason().isPresent()) {
                         failWaiters(new ArrayList<>());
                         LockSupport.parkNanos(this, intervalNanos);
                     }

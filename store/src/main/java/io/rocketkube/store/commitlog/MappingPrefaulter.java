@@ -2,6 +2,7 @@ package io.rocketkube.store.commitlog;
 
 import io.rocketkube.store.file.SegmentFile;
 import io.rocketkube.store.health.LoopMonitor;
+import io.rocketkube.store.health.ServiceThread;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,7 +21,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>It only reads, never past the current segment, and keeps no state a crash could leave behind.
  */
-final class MappingPrefaulter implements Runnable {
+final class MappingPrefaulter extends ServiceThread {
 
     private static final Logger LOG = LoggerFactory.getLogger(MappingPrefaulter.class);
     private static final int PAGE = 4096;
@@ -30,7 +31,6 @@ final class MappingPrefaulter implements Runnable {
     private final long leadBytes;
     private final long idleNanos;
     private final LoopMonitor monitor;
-    private volatile boolean running = true;
     /** Touched up to here; only this thread writes it. */
     private long touchedTo;
     /** Keeps the reads from being optimized away. */
@@ -44,14 +44,23 @@ final class MappingPrefaulter implements Runnable {
         this.monitor = monitor;
     }
 
+    void start(String threadName) {
+        startThread(threadName);
+    }
+
+    /** Does not wait: the thread only reads, and ends within one idle park. */
     void stop() {
-        running = false;
+        requestStop();
     }
 
     @Override
-    public void run() {
-        monitor.attach(Thread.currentThread());
-        while (running) {
+    protected LoopMonitor monitor() {
+        return monitor;
+    }
+
+    @Override
+    protected void loop() {
+        while (running()) {
             try {
                 if (!touchAhead()) {
                     LockSupport.parkNanos(this, idleNanos);

@@ -13,6 +13,7 @@ import io.rocketkube.store.commitlog.TopicQueue;
 import io.rocketkube.store.file.SegmentFile;
 import io.rocketkube.store.health.HealthState;
 import io.rocketkube.store.health.LoopMonitor;
+import io.rocketkube.store.health.ServiceThread;
 import io.rocketkube.store.index.IndexService;
 import io.rocketkube.store.queue.ConsumeQueue;
 import io.rocketkube.store.queue.ConsumeQueueSet;
@@ -55,9 +56,12 @@ import org.slf4j.LoggerFactory;
  * stuck, say in a slow listener, can never write into the queues and index the store closes next.
  *
  * <p>Threading: {@link #offer} and {@link #wakeUp} from any thread; everything else on the dispatcher
- * thread, or from recovery before {@link #start}.
+ * thread, or from recovery before {@link #start}. The append path does not call {@link #wakeUp}: waking
+ * the dispatcher per message costs a futex wake and a context switch each (measured: it capped
+ * ASYNC_FLUSH appends near 60k msg/s on 2 cores), while polling every {@link #IDLE_PARK_NANOS} costs
+ * nothing measurable and bounds dispatch latency, as the reference broker's 1 ms reput loop does.
  */
-public final class Dispatcher {
+public final class Dispatcher extends ServiceThread {
 
     private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
     private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
@@ -80,9 +84,6 @@ public final class Dispatcher {
     /** The record the last step applied, for the listeners (told outside the lock); dispatcher thread only. */
     private DispatchRequest applied;
     private volatile long dispatchedOffset;
-    private volatile boolean parked;
-    private volatile boolean running;
-    private volatile Thread thread;
     private String stalledReason;
 
     /**
@@ -115,6 +116,7 @@ public final class Dispatcher {
     }
 
     /** The loop's health record (errors, heartbeat). */
+    @Override
     public LoopMonitor monitor() {
         return monitor;
     }
@@ -126,19 +128,6 @@ public final class Dispatcher {
 
     public void addListener(MessageArrivalListener l) {
         listeners.add(l);
-    }
-
-    /**
-     * Wakes the thread now instead of at its next poll. The append path does not call this: waking the
-     * dispatcher per message costs a futex wake and a context switch each (measured: it capped
-     * ASYNC_FLUSH appends near 60k msg/s on 2 cores), while polling every {@link #IDLE_PARK_NANOS}
-     * costs nothing measurable and bounds dispatch latency, as the reference broker's 1 ms reput loop does.
-     */
-    public void wakeUp() {
-        Thread t = thread;
-        if (parked && t != null) {
-            LockSupport.unpark(t);
-        }
     }
 
     /**
@@ -179,12 +168,7 @@ public final class Dispatcher {
     }
 
     public void start() {
-        running = true;
-        Thread t = new Thread(this::run, "store-dispatcher");
-        t.setDaemon(true);
-        thread = t;
-        monitor.attach(t);
-        t.start();
+        startThread("store-dispatcher");
     }
 
     /**
@@ -194,20 +178,9 @@ public final class Dispatcher {
      * @return true if the thread ended within the timeout
      */
     public boolean stop() {
-        running = false;
-        Thread t = thread;
-        boolean stopped = true;
-        if (t != null) {
-            LockSupport.unpark(t);
-            try {
-                t.join(stopTimeout.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            stopped = !t.isAlive();
-            if (!stopped) {
-                LOG.warn("dispatcher did not stop within {}; fencing it off at offset {}", stopTimeout, dispatchedOffset);
-            }
+        boolean stopped = stopAndJoin(stopTimeout);
+        if (!stopped) {
+            LOG.warn("dispatcher did not stop within {}; fencing it off at offset {}", stopTimeout, dispatchedOffset);
         }
         applyLock.lock();
         try {
@@ -218,7 +191,8 @@ public final class Dispatcher {
         return stopped;
     }
 
-    private void run() {
+    @Override
+    protected void loop() {
         while (true) {
             long end;
             boolean progressed;
@@ -239,10 +213,10 @@ public final class Dispatcher {
             } catch (Throwable e) {
                 long backoff = monitor.failed(e);
                 LOG.error("dispatch of the record at {} failed; retrying in {} ms", dispatchedOffset, backoff, e);
-                if (running) {
+                if (running()) {
                     LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(backoff));
                 }
-                if (!running) {
+                if (!running()) {
                     return;
                 }
                 continue;
@@ -250,14 +224,10 @@ public final class Dispatcher {
             if (progressed) {
                 continue;
             }
-            if (!running) {
+            if (!running()) {
                 return;
             }
-            parked = true;
-            if (visibleEnd.getAsLong() == end) {
-                LockSupport.parkNanos(this, IDLE_PARK_NANOS);
-            }
-            parked = false;
+            parkUnless(() -> visibleEnd.getAsLong() != end, IDLE_PARK_NANOS);
         }
     }
 
@@ -306,7 +276,7 @@ public final class Dispatcher {
             if (r instanceof RecordDecodeResult.Corrupt c) {
                 if (stalledReason == null) {
                     LOG.error("dispatch stalled: invalid record at {}: {}", p, c.reason());
-                    if (running) {
+                    if (running()) {
                         health.latchFatal("dispatcher cannot get past the invalid record at " + p + ": " + c.reason());
                     }
                 }

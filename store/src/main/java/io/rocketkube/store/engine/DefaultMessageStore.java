@@ -1,6 +1,7 @@
 package io.rocketkube.store.engine;
 
 import io.rocketkube.client.message.OffsetMsgId;
+import io.rocketkube.client.util.DaemonThreads;
 import io.rocketkube.store.FlushMode;
 import io.rocketkube.store.GetResult;
 import io.rocketkube.store.MessageArrivalListener;
@@ -181,11 +182,7 @@ public final class DefaultMessageStore implements MessageStore {
             if (config.prefaultLeadBytes() > 0) {
                 commitLog.startPrefault(config.prefaultLeadBytes(), health.loop("store-prefault", false));
             }
-            this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "store-scheduler");
-                t.setDaemon(true);
-                return t;
-            });
+            this.scheduler = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("store-scheduler"));
         } catch (RuntimeException | Error e) {
             // A failed open must not keep the directory locked: the caller (or a test simulating a
             // crash here) has to be able to open it again in this process.
