@@ -3,7 +3,7 @@ package io.rocketkube.namesrv;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.rocketkube.client.protocol.Crc32;
+import io.rocketkube.client.util.MaskedCrc32;
 import io.rocketkube.client.protocol.DataVersion;
 import io.rocketkube.client.protocol.PermName;
 import io.rocketkube.client.protocol.RegisterBrokerBody;
@@ -16,6 +16,7 @@ import io.rocketkube.client.remoting.RemotingClient;
 import io.rocketkube.client.remoting.RemotingClientConfig;
 import io.rocketkube.client.remoting.RemotingCommand;
 import io.rocketkube.client.remoting.SerializeType;
+import io.rocketkube.client.util.testing.MutableClock;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -84,7 +85,7 @@ class NameServerWireTest {
     @Test
     void crcMismatchIsRefusedAndNothingIsRegistered() throws Exception {
         RemotingCommand request = register("broker-a", 0, "127.0.0.1:10911", false, "T1");
-        request.withExtField("bodyCrc32", Crc32.masked(request.body()) ^ 1);
+        request.withExtField("bodyCrc32", MaskedCrc32.of(request.body()) ^ 1);
         RemotingCommand response = client.invokeSync(nameServer.address(), request, 3000);
         assertThat(response.code()).isEqualTo(ResponseCode.SYSTEM_ERROR);
         assertThat(response.remark()).isEqualTo("crc32 not match");
@@ -238,6 +239,6 @@ class NameServerWireTest {
                 .withExtField("clusterName", "DefaultCluster")
                 .withExtField("haServerAddr", addr.replace(":10911", ":10912"))
                 .withExtField("brokerId", brokerId).withExtField("compressed", compressed)
-                .withExtField("bodyCrc32", Crc32.masked(body)).withBody(body);
+                .withExtField("bodyCrc32", MaskedCrc32.of(body)).withBody(body);
     }
 }

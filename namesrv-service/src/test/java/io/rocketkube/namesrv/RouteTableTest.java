@@ -7,6 +7,7 @@ import io.rocketkube.client.protocol.PermName;
 import io.rocketkube.client.protocol.TopicConfig;
 import io.rocketkube.client.protocol.TopicConfigSerializeWrapper;
 import io.rocketkube.client.protocol.TopicRouteData;
+import io.rocketkube.client.util.testing.MutableClock;
 import io.rocketkube.namesrv.route.BrokerRegistration;
 import io.rocketkube.namesrv.route.ExpiredBroker;
 import io.rocketkube.namesrv.route.RegisterResult;

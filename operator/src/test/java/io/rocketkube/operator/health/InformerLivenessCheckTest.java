@@ -13,7 +13,7 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.rocketkube.operator.config.OperatorSettings;
 import io.rocketkube.operator.reconcile.RocketClusterReconciler;
 import io.rocketkube.operator.testing.FakeBrokerAdmin;
-import io.rocketkube.operator.testing.MutableClock;
+import io.rocketkube.client.util.testing.MutableClock;
 import io.rocketkube.operator.testing.OperatorHarness;
 import java.time.Duration;
 import java.time.Instant;

@@ -8,7 +8,7 @@ import static org.awaitility.Awaitility.await;
 import io.rocketkube.store.GetResult;
 import io.rocketkube.store.GetStatus;
 import io.rocketkube.store.MessageFilter;
-import io.rocketkube.store.MutableClock;
+import io.rocketkube.client.util.testing.MutableClock;
 import io.rocketkube.store.StoreConfig;
 import io.rocketkube.store.TagsCodeResolver;
 import io.rocketkube.store.commitlog.CommitLog;

@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.rocketkube.store.MessageStore;
-import io.rocketkube.store.MutableClock;
+import io.rocketkube.client.util.testing.MutableClock;
 import io.rocketkube.store.StoreHealth;
 import io.rocketkube.store.TagsCodeResolver;
 import java.nio.ByteBuffer;
