@@ -46,14 +46,15 @@ import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
  *
  * <pre>
  *   TimerBenchmark timer [--pending=1000000] [--batch=20000] [--threads=4] [--body=128] [--sides=apache,ours]
- *                        [--our-heap=1g]
+ *                        [--our-heap=1g] [--our-jvm=-XX:opt,...]   (JVM options for our broker only, e.g. JFR)
  * </pre>
  */
 public final class TimerBenchmark {
   static final String PENDING_TOPIC = "BenchTimerPending";
   static final String DUE_TOPIC = "BenchTimerDue";
 
-  record Options(int pending, int batch, int threads, int body, List<String> sides, String ourHeap) {
+  record Options(int pending, int batch, int threads, int body, List<String> sides, String ourHeap,
+      List<String> ourJvm) {
     static Options parse(String... args) {
       Map<String, String> o = new LinkedHashMap<>();
       for (int i = 1; i < args.length; i++) {
@@ -66,8 +67,10 @@ public final class TimerBenchmark {
       Options parsed = new Options(Integer.parseInt(o.getOrDefault("pending", "1000000")),
           Integer.parseInt(o.getOrDefault("batch", "20000")), Integer.parseInt(o.getOrDefault("threads", "4")),
           Integer.parseInt(o.getOrDefault("body", "128")), List.of(o.getOrDefault("sides", "apache,ours").split(",")),
-          o.getOrDefault("our-heap", "1g"));
-      o.keySet().stream().filter(k -> !List.of("pending", "batch", "threads", "body", "sides", "our-heap").contains(k))
+          o.getOrDefault("our-heap", "1g"),
+          o.containsKey("our-jvm") ? List.of(o.get("our-jvm").split(",")) : List.of());
+      o.keySet().stream()
+          .filter(k -> !List.of("pending", "batch", "threads", "body", "sides", "our-heap", "our-jvm").contains(k))
           .findFirst().ifPresent(k -> {
             throw new IllegalArgumentException("unknown option --" + k);
           });
@@ -125,7 +128,8 @@ public final class TimerBenchmark {
           .property("timerWheelEnable", "true").property("bindAddress", "127.0.0.1")
           .mappedFileSizeCommitLog(256L << 20).build();
       case "ours" -> OurBroker.builder("bench-timer-ours").brokerName("bench-timer-ours").namesrvAddrs(namesrv)
-          .flushMode("ASYNC_FLUSH").heap(options.ourHeap()).commitLogSegmentSize(256L << 20).build();
+          .flushMode("ASYNC_FLUSH").heap(options.ourHeap()).jvmOptions(options.ourJvm())
+          .commitLogSegmentSize(256L << 20).build();
       default -> throw new IllegalArgumentException("unknown side " + side + " (apache, ours)");
     };
   }
