@@ -32,7 +32,27 @@ import java.util.zip.CRC32C;
  * </pre>
  *
  * Big-endian. Positions are global (segment start + offset in it); segments are files of
- * {@code recordsPerSegment} records named by their 20-digit start position, so a segment whose every record
+ * {@code recordsPerSegment} records named by their 20-digit start position, each file beginning with a header
+ * (the record at position p of a segment starting at s is at file offset {@code HEADER_SIZE + p - s}):
+ *
+ * <pre>
+ * offset  size  field
+ * 0       4     magic              "RKTL", so no other file is read as a timer log
+ * 4       4     formatVersion      1; a version this broker does not know is refused
+ * 8       8     segmentStart       must match the file name (a renamed or copied file is refused)
+ * 16      4     recordSize         48
+ * 20      4     recordsPerSegment  must match the broker's, or positions would map to the wrong file
+ * 24      4     crc                CRC32C of bytes 0..23
+ * 28      4     reserved           0
+ * 32            first record
+ * </pre>
+ *
+ * A header that fails any check stops the broker at start with the file's name ({@link TimerLogFormatException}):
+ * reading the records of a foreign or damaged file would deliver wrong messages or lose due ones. A last
+ * segment shorter than the header was being created when the process died (it holds no record) and is
+ * written again. The header is forced when the segment is created, before any record goes into it.
+ *
+ * <p>A segment whose every record
  * was delivered is deleted whole ({@link #deleteDelivered}). Bounds: 48 bytes of disk per pending timer
  * (10 million pending: 480 MB) and no heap per timer; the heap holds one long per segment (its highest slot
  * tick, found by one sequential read of the segments at start).
@@ -54,12 +74,23 @@ final class TimerLog implements AutoCloseable {
     static final int RECORD_SIZE = 48;
     static final int DEFAULT_RECORDS_PER_SEGMENT = 1 << 20;
 
+    static final int MAGIC = 0x524B544C; // "RKTL"
+    static final int FORMAT_VERSION = 1;
+    static final int H_MAGIC = 0;
+    static final int H_VERSION = 4;
+    static final int H_SEGMENT_START = 8;
+    static final int H_RECORD_SIZE = 16;
+    static final int H_RECORDS_PER_SEGMENT = 20;
+    static final int H_CRC = 24;
+    static final int HEADER_SIZE = 32;
+
     /** A record as read back. */
     record Entry(long position, long deliverMs, long slotTick, long queueOffset, long commitLogOffset, int size,
                  long prev) {
     }
 
     private final Path dir;
+    private final int recordsPerSegment;
     private final long segmentBytes;
     /** Segment start → channel; the last one is appended to. */
     private final TreeMap<Long, FileChannel> segments = new TreeMap<>();
@@ -71,6 +102,7 @@ final class TimerLog implements AutoCloseable {
 
     TimerLog(Path dir, int recordsPerSegment) throws IOException {
         this.dir = dir;
+        this.recordsPerSegment = recordsPerSegment;
         this.segmentBytes = (long) recordsPerSegment * RECORD_SIZE;
         Files.createDirectories(dir);
         try (Stream<Path> files = Files.list(dir)) {
@@ -82,13 +114,79 @@ final class TimerLog implements AutoCloseable {
                 }
             }
         }
+        try {
+            for (Map.Entry<Long, FileChannel> segment : segments.entrySet()) {
+                boolean last = segment.getKey().equals(segments.lastKey());
+                if (last && segment.getValue().size() < HEADER_SIZE) {
+                    writeHeader(segment.getValue(), segment.getKey());
+                } else {
+                    checkHeader(segment.getValue(), segment.getKey());
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            close();
+            throw e;
+        }
         if (segments.isEmpty()) {
             end = 0;
         } else {
             Map.Entry<Long, FileChannel> last = segments.lastEntry();
-            long size = last.getValue().size();
+            long size = last.getValue().size() - HEADER_SIZE;
             end = last.getKey() + Math.min(segmentBytes, size - size % RECORD_SIZE);
         }
+    }
+
+    /** Thrown at open when a segment's header is not one this broker wrote. */
+    static final class TimerLogFormatException extends IOException {
+        TimerLogFormatException(Path file, String problem) {
+            super("timer log segment " + file + ": " + problem + "; refusing to read it (move the timer directory"
+                    + " away to rebuild the schedule from the timer topic)");
+        }
+    }
+
+    private void checkHeader(FileChannel channel, long start) throws IOException {
+        Path file = dir.resolve(name(start));
+        ByteBuffer header = ByteBuffer.allocate(HEADER_SIZE);
+        while (header.hasRemaining()) {
+            if (channel.read(header, header.position()) < 0) {
+                throw new TimerLogFormatException(file, "shorter than its " + HEADER_SIZE + "-byte header");
+            }
+        }
+        if (header.getInt(H_MAGIC) != MAGIC) {
+            throw new TimerLogFormatException(file, String.format("bad magic 0x%08x (expected 0x%08x \"RKTL\")",
+                    header.getInt(H_MAGIC), MAGIC));
+        }
+        CRC32C check = new CRC32C();
+        check.update(header.array(), 0, H_CRC);
+        if ((int) check.getValue() != header.getInt(H_CRC)) {
+            throw new TimerLogFormatException(file, "header CRC mismatch");
+        }
+        if (header.getInt(H_VERSION) != FORMAT_VERSION) {
+            throw new TimerLogFormatException(file, "unknown format version " + header.getInt(H_VERSION)
+                    + " (this broker reads " + FORMAT_VERSION + ")");
+        }
+        if (header.getLong(H_SEGMENT_START) != start) {
+            throw new TimerLogFormatException(file, "header says it starts at " + header.getLong(H_SEGMENT_START));
+        }
+        if (header.getInt(H_RECORD_SIZE) != RECORD_SIZE
+                || header.getInt(H_RECORDS_PER_SEGMENT) != recordsPerSegment) {
+            throw new TimerLogFormatException(file, "written with " + header.getInt(H_RECORDS_PER_SEGMENT)
+                    + " records of " + header.getInt(H_RECORD_SIZE) + " bytes per segment, this broker uses "
+                    + recordsPerSegment + " of " + RECORD_SIZE);
+        }
+    }
+
+    private void writeHeader(FileChannel channel, long start) throws IOException {
+        ByteBuffer header = ByteBuffer.allocate(HEADER_SIZE);
+        header.putInt(H_MAGIC, MAGIC).putInt(H_VERSION, FORMAT_VERSION).putLong(H_SEGMENT_START, start)
+                .putInt(H_RECORD_SIZE, RECORD_SIZE).putInt(H_RECORDS_PER_SEGMENT, recordsPerSegment);
+        CRC32C check = new CRC32C();
+        check.update(header.array(), 0, H_CRC);
+        header.putInt(H_CRC, (int) check.getValue());
+        while (header.hasRemaining()) {
+            channel.write(header, header.position());
+        }
+        channel.force(false);
     }
 
     long end() {
@@ -128,7 +226,7 @@ final class TimerLog implements AutoCloseable {
             return null;
         }
         buffer.clear();
-        long at = position - segments.floorKey(position);
+        long at = HEADER_SIZE + position - segments.floorKey(position);
         while (buffer.hasRemaining()) {
             if (segment.read(buffer, at + buffer.position()) < 0) {
                 return null;
@@ -202,7 +300,7 @@ final class TimerLog implements AutoCloseable {
             Files.deleteIfExists(dir.resolve(name(last)));
         }
         if (!segments.isEmpty()) {
-            segments.lastEntry().getValue().truncate(newEnd - segments.lastKey());
+            segments.lastEntry().getValue().truncate(HEADER_SIZE + newEnd - segments.lastKey());
         }
         end = Math.min(end, newEnd);
     }
@@ -226,6 +324,7 @@ final class TimerLog implements AutoCloseable {
             }
             channel = FileChannel.open(dir.resolve(name(start)), StandardOpenOption.CREATE, StandardOpenOption.READ,
                     StandardOpenOption.WRITE);
+            writeHeader(channel, start);
             segments.put(start, channel);
         }
         return channel;
@@ -240,7 +339,9 @@ final class TimerLog implements AutoCloseable {
         buffer.putInt(CRC, (int) crc.getValue());
     }
 
+    /** Writes the record in {@code buffer} at {@code at}, an offset among the segment's records. */
     private void writeFully(FileChannel segment, long at) throws IOException {
+        at += HEADER_SIZE;
         buffer.clear();
         while (buffer.hasRemaining()) {
             segment.write(buffer, at + buffer.position());

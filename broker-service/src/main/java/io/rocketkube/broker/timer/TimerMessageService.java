@@ -19,8 +19,7 @@ import io.rocketkube.store.PutResult;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -55,7 +54,10 @@ public final class TimerMessageService implements AutoCloseable {
     static final long CHECKPOINT_MILLIS = 200;
     private static final int ENQUEUE_BATCH = 256;
     private static final int ENQUEUE_BATCH_BYTES = 4 * 1024 * 1024;
-    /** Re-puts in flight at once while a tick is delivered. */
+    /**
+     * Re-puts in flight at most while a tick is delivered. A full window is drained only down to half, so the
+     * timer thread prepares the next re-puts while the store is still writing the previous ones.
+     */
     private static final int PUT_WINDOW = 512;
     /** Ticks looked at per pass, so a long outage's empty ticks do not hold enqueue up. */
     private static final int TICKS_PER_PASS = 1_000;
@@ -272,7 +274,7 @@ public final class TimerMessageService implements AutoCloseable {
     private boolean deliverTick(long tick) throws IOException {
         int skip = doneTick == tick ? doneInTick : 0;
         int walked = 0;
-        List<Put> window = new ArrayList<>();
+        ArrayDeque<Put> window = new ArrayDeque<>();
         for (long position = wheel.head(tick); position >= 0; ) {
             TimerLog.Entry e = wheel.read(position);
             if (e == null) {
@@ -285,11 +287,11 @@ public final class TimerMessageService implements AutoCloseable {
                 continue;
             }
             window.add(new Put(e, reput(e, tick)));
-            if (window.size() >= PUT_WINDOW && !awaitWindow(tick, window)) {
+            if (window.size() >= PUT_WINDOW && !awaitWindow(tick, window, PUT_WINDOW / 2)) {
                 return false;
             }
         }
-        return awaitWindow(tick, window);
+        return awaitWindow(tick, window, 0);
     }
 
     private record Put(TimerLog.Entry entry, CompletableFuture<PutResult> result) {
@@ -328,13 +330,17 @@ public final class TimerMessageService implements AutoCloseable {
         }
     }
 
-    /** Awaits the window in order; counts what completed so a retry of the tick skips it. */
-    private boolean awaitWindow(long tick, List<Put> window) {
+    /**
+     * Awaits the oldest re-puts in order until {@code keep} are left in flight; counts what completed so a retry
+     * of the tick skips it.
+     */
+    private boolean awaitWindow(long tick, ArrayDeque<Put> window, int keep) {
         if (doneTick != tick) {
             doneTick = tick;
             doneInTick = 0;
         }
-        for (Put put : window) {
+        while (window.size() > keep) {
+            Put put = window.removeFirst();
             if (put.result() != null) {
                 PutResult result = await(put.result());
                 if (result == null || !result.status().isStored()) {
@@ -355,7 +361,6 @@ public final class TimerMessageService implements AutoCloseable {
             }
             doneInTick++;
         }
-        window.clear();
         return true;
     }
 

@@ -48,7 +48,16 @@ public final class TimerRouter implements UnaryOperator<MessageRecordRequest> {
         if (TopicNames.SCHEDULE_TOPIC.equals(r.topic())) {
             return withoutTimer(r, properties);
         }
-        if (properties.containsKey(TimerProperties.OUT_MS) || !isTimer(properties)) {
+        if (properties.containsKey(TimerProperties.OUT_MS)) {
+            return r;
+        }
+        if (properties.containsKey(TimerProperties.DEL_UNIQKEY)) {
+            // Stored as a timer, a cancel would reach consumers as a message of its own at the timer's time and
+            // cancel nothing; refusing tells the producer instead.
+            throw new RequestRejectedException(ResponseCode.MESSAGE_ILLEGAL,
+                    "deleting a timer message (TIMER_DEL_UNIQKEY) is not supported by this broker; nothing stored");
+        }
+        if (!isTimer(properties)) {
             return r;
         }
         if (!settings.enabled()) {

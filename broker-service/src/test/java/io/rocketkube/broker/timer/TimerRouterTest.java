@@ -58,6 +58,15 @@ class TimerRouterTest {
         }
     }
 
+    @Test
+    void aTimerCancelIsRefusedNotStoredAsAMessage() {
+        assertThatThrownBy(() -> router.apply(record("T", 0, "TIMER_DELIVER_MS\u0001" + (NOW + 5000)
+                + "\u0002TIMER_DEL_UNIQKEY\u0001T_AC1100010001")))
+                .isInstanceOfSatisfying(RequestRejectedException.class,
+                        e -> assertThat(e.responseCode()).isEqualTo(ResponseCode.MESSAGE_ILLEGAL))
+                .hasMessageContaining("TIMER_DEL_UNIQKEY");
+    }
+
     private static MessageRecordRequest record(String topic, int queueId, String properties) {
         return MessageRecordRequest.builder(topic, queueId, ByteBuffer.wrap(new byte[] {1})).properties(properties)
                 .build();

@@ -117,7 +117,7 @@ class TimerWheelStoreTest {
         Path segment = dir.resolve("timerlog").resolve(String.format("%020d", 0));
         try (FileChannel log = FileChannel.open(segment, StandardOpenOption.WRITE)) {
             // What a machine crash can leave: the second record's page never reached the disk.
-            log.write(ByteBuffer.wrap(new byte[TimerLog.RECORD_SIZE]), TimerLog.RECORD_SIZE);
+            log.write(ByteBuffer.wrap(new byte[TimerLog.RECORD_SIZE]), TimerLog.HEADER_SIZE + TimerLog.RECORD_SIZE);
         }
         try (TimerWheelStore s = TimerWheelStore.open(dir, P, 100, T0, 16)) {
             assertThat(s.queueOffset()).isEqualTo(1);

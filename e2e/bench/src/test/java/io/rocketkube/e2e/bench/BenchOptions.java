@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Command line of {@link Benchmark}: {@code <namesrv|broker|replication|transaction|sql92|all> [--runs=3] [--warmup=10]
+ * Command line of {@link Benchmark}: {@code <namesrv|broker|replication|transaction|sql92|delay|all> [--runs=3] [--warmup=10]
  * [--duration=20] [--threads=4] [--sides=apache,ours] [--our-heap=1g] [--flush=ASYNC_FLUSH,SYNC_FLUSH]
  * [--our-jvm=-XX:opt,-XX:opt] [--roles=SYNC_MASTER,ASYNC_MASTER]} (times in seconds). Immutable.
  *
@@ -47,7 +47,7 @@ record BenchOptions(String what, int runs, Duration warmup, Duration duration, i
         .ifPresent(key -> {
           throw new IllegalArgumentException("unknown option --" + key + "; " + usage());
         });
-    if (!List.of("namesrv", "broker", "replication", "transaction", "sql92", "all").contains(parsed.what())) {
+    if (!List.of("namesrv", "broker", "replication", "transaction", "sql92", "delay", "all").contains(parsed.what())) {
       throw new IllegalArgumentException(usage());
     }
     parsed.flushModes().stream().filter(mode -> !List.of("ASYNC_FLUSH", "SYNC_FLUSH").contains(mode)).findFirst()
@@ -62,7 +62,7 @@ record BenchOptions(String what, int runs, Duration warmup, Duration duration, i
   }
 
   static String usage() {
-    return "usage: Benchmark <namesrv|broker|replication|transaction|sql92|all> [--runs=3] [--warmup=10] [--duration=20]"
+    return "usage: Benchmark <namesrv|broker|replication|transaction|sql92|delay|all> [--runs=3] [--warmup=10] [--duration=20]"
         + " [--threads=4] [--sides=apache,ours] [--our-heap=1g] [--flush=ASYNC_FLUSH,SYNC_FLUSH]"
         + " [--our-jvm=-XX:opt,...] [--roles=SYNC_MASTER,ASYNC_MASTER]";
   }

@@ -14,6 +14,7 @@ import org.apache.rocketmq.remoting.protocol.RemotingCommand;
  *   Benchmark replication [--runs=1] [--warmup=5] [--duration=10] [--roles=SYNC_MASTER,ASYNC_MASTER]
  *   Benchmark transaction [--runs=1] [--warmup=5] [--duration=15] [--threads=4] [--flush=ASYNC_FLUSH]
  *   Benchmark sql92 [--runs=1] [--threads=4] [--flush=ASYNC_FLUSH]
+ *   Benchmark delay [--runs=1] [--warmup=2] [--duration=10] [--threads=4] [--flush=ASYNC_FLUSH]
  * </pre>
  */
 public final class Benchmark {
@@ -47,6 +48,9 @@ public final class Benchmark {
     }
     if (options.what().equals("transaction")) {
       report.append(TransactionBenchmark.run(options)).append('\n');
+    }
+    if (options.what().equals("delay")) {
+      report.append(DelayBenchmark.run(options)).append('\n');
     }
     if (options.what().equals("sql92")) {
       report.append(SqlFilterBenchmark.run(options)).append('\n');

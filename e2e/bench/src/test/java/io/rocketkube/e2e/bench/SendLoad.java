@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.apache.rocketmq.client.producer.DefaultMQProducer;
 import org.apache.rocketmq.client.producer.SendStatus;
 import org.apache.rocketmq.common.message.Message;
@@ -32,6 +33,12 @@ final class SendLoad {
       throws InterruptedException {
     byte[] body = new byte[BODY_BYTES];
     ThreadLocalRandom.current().nextBytes(body);
+    return run(producer, () -> new Message(topic, body), threads, warmup, duration);
+  }
+
+  /** The same with each message from {@code messages} (e.g. one with a delay level). */
+  static Result run(DefaultMQProducer producer, Supplier<Message> messages, int threads, Duration warmup,
+      Duration duration) throws InterruptedException {
     AtomicLong errors = new AtomicLong();
     AtomicLong allSends = new AtomicLong();
     long measureFrom = System.nanoTime() + warmup.toNanos();
@@ -47,7 +54,7 @@ final class SendLoad {
         for (long start = System.nanoTime(); start < measureTo; start = System.nanoTime()) {
           boolean ok;
           try {
-            ok = producer.send(new Message(topic, body)).getSendStatus() == SendStatus.SEND_OK;
+            ok = producer.send(messages.get()).getSendStatus() == SendStatus.SEND_OK;
           } catch (Exception e) {
             ok = false;
           }

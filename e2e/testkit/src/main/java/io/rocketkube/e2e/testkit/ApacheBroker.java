@@ -28,6 +28,8 @@ public final class ApacheBroker extends ChildServer implements BrokerNode {
   private final Map<String, String> conf;
   private final String heap;
   private final Duration readyTimeout;
+  private final String serverClasspath;
+  private final String kind;
 
   private ApacheBroker(Builder builder) {
     super(Duration.ofSeconds(20));
@@ -41,6 +43,8 @@ public final class ApacheBroker extends ChildServer implements BrokerNode {
     this.brokerName = builder.brokerName;
     this.heap = builder.heap;
     this.readyTimeout = builder.readyTimeout;
+    this.serverClasspath = builder.serverClasspath;
+    this.kind = builder.kind;
 
     Map<String, String> values = new LinkedHashMap<>();
     values.put("brokerClusterName", clusterName);
@@ -99,7 +103,8 @@ public final class ApacheBroker extends ChildServer implements BrokerNode {
     Path confFile = dir.resolve("broker.conf");
     ApacheHome.writeProperties(confFile, values);
 
-    JavaCommand command = JavaCommand.mainClass(E2eLayout.apachePeerClasspath(), MAIN_CLASS)
+    JavaCommand command = JavaCommand.mainClass(
+        serverClasspath != null ? serverClasspath : E2eLayout.apachePeerClasspath(), MAIN_CLASS)
         .jvmOptions("-Xms" + heap, "-Xmx" + heap, "-XX:+UseG1GC")
         .jvmOptions(ApacheHome.JDK17_FLAGS.toArray(String[]::new))
         .systemProperty("rocketmq.home.dir", home)
@@ -111,7 +116,7 @@ public final class ApacheBroker extends ChildServer implements BrokerNode {
 
   @Override
   public String kind() {
-    return "apache-4.9.7";
+    return kind;
   }
 
   @Override
@@ -131,6 +136,8 @@ public final class ApacheBroker extends ChildServer implements BrokerNode {
     private boolean autoCreateTopicEnable = true;
     private String heap = "1g";
     private Duration readyTimeout = Duration.ofSeconds(90);
+    private String serverClasspath;
+    private String kind = "apache-4.9.7";
 
     private Builder(String name) {
       this.name = name;
@@ -187,6 +194,16 @@ public final class ApacheBroker extends ChildServer implements BrokerNode {
 
     public Builder readyTimeout(Duration timeout) {
       this.readyTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * Another Apache broker release with the same main class and broker.conf keys (the timer benchmark runs
+     * 5.5.0 this way); {@code kind} names it in logs. The 4.9.7 peer classpath by default.
+     */
+    public Builder serverClasspath(String classpath, String kind) {
+      this.serverClasspath = classpath;
+      this.kind = kind;
       return this;
     }
 
