@@ -1,8 +1,8 @@
 package io.rocketkube.broker.ha;
 
 import io.micrometer.core.instrument.Gauge;
-import io.netty.channel.EventLoop;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.channel.EventLoop;
 import io.rocketkube.broker.BrokerRole;
 import io.rocketkube.broker.SafeTask;
 import io.rocketkube.broker.registration.MasterAddress;
