@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * <p><b>Following the senders' loop.</b> A SYNC_MASTER send is answered after four steps: its frame goes out on
  * this connection, the slave appends it, its report comes back here, and the answer goes out on the client's
  * connection. With this connection on a loop of its own, the first and the last are hand-overs between threads,
- * each a wake-up of a sleeping thread, which on two cores costs about as much as the slave's whole step. So when
+ * each a wake-up of a sleeping thread that waits for a core on a busy two-core machine. So when
  * the wakes come from one client I/O loop ({@value #FOLLOW_AFTER_WAKES} in a row, at most once per second),
  * the connection moves its channel to that loop (deregister, register there): from then on the send's loop
  * queues the transfer as a task of its own (sends read in the same round share one frame), reads the report,
