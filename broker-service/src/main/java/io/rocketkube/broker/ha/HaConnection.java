@@ -2,9 +2,12 @@ package io.rocketkube.broker.ha;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.rocketkube.store.MessageStore;
 import java.nio.ByteBuffer;
@@ -19,6 +22,16 @@ import org.slf4j.LoggerFactory;
  * event loop: reports are parsed as they arrive, and a 1 ms tick streams the CommitLog to the slave, sends
  * heartbeats, and does the housekeeping. A SYNC_MASTER send does not wait for the tick: it {@link #wake wakes}
  * the connection, which streams the new bytes at once.
+ *
+ * <p><b>Following the senders' loop.</b> A SYNC_MASTER send is answered after four steps: its frame goes out on
+ * this connection, the slave appends it, its report comes back here, and the answer goes out on the client's
+ * connection. With this connection on a loop of its own, the first and the last are hand-overs between threads,
+ * each a wake-up of a sleeping thread that waits for a core on a busy two-core machine. So when
+ * the wakes come from one client I/O loop ({@value #FOLLOW_AFTER_WAKES} in a row, at most once per second),
+ * the connection moves its channel to that loop (deregister, register there): from then on the send's loop
+ * queues the transfer as a task of its own (sends read in the same round share one frame), reads the report,
+ * and writes the answer, with no hand-over. Wakes from elsewhere still hand over, as before. ASYNC_MASTER never
+ * wakes, so its connections stay apart from client traffic.
  *
  * <p>Where a slave starts: at its first report; a report of 0 (an empty slave) starts at the beginning of the
  * master's last CommitLog segment, as RocketMQ 4.9's master does, so an Apache slave replicates from us as it would
@@ -43,8 +56,11 @@ import org.slf4j.LoggerFactory;
 final class HaConnection extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(HaConnection.class);
     private static final long TICK_MILLIS = 1;
-    /** Frames written per tick at most, so one slave's catch-up cannot hog the event loop. */
-    private static final int MAX_FRAMES_PER_TICK = 64;
+    /** Frames written per tick at most, so one slave's catch-up cannot hog the event loop (a client's, maybe). */
+    private static final int MAX_FRAMES_PER_TICK = 16;
+    /** Consecutive wakes from one other loop after which the connection moves there. */
+    static final int FOLLOW_AFTER_WAKES = 64;
+    private static final long MIN_MILLIS_BETWEEN_MOVES = 1000;
 
     private final MessageStore store;
     private final ReplicationProgress progress;
@@ -55,7 +71,7 @@ final class HaConnection extends ChannelInboundHandlerAdapter {
     /** Set once on the event loop; read by {@link #wake} from send threads. */
     private volatile ChannelHandlerContext ctx;
     private String slave;
-    private ScheduledFuture<?> tick;
+    private volatile ScheduledFuture<?> tick;
     /** Last reported offset; -1 before the first report. */
     private long reported = -1;
     /** Next CommitLog offset to send; -1 before the first report. */
@@ -66,6 +82,13 @@ final class HaConnection extends ChannelInboundHandlerAdapter {
     private boolean closing;
     /** A {@link #wake} is queued on the event loop and not yet run: later wakes fold into it. */
     private final AtomicBoolean wakeQueued = new AtomicBoolean();
+    /** Between leaving one loop and joining the next: nothing is read from the log or written. */
+    private volatile boolean moving;
+    /** The loop the last wakes came from, and how many in a row (on the connection's loop only). */
+    private EventLoop wakesFrom;
+    private int wakesInARow;
+    private long lastMoveMillis;
+    private volatile String thread = "";
 
     HaConnection(MessageStore store, ReplicationProgress progress, HaSettings settings, int segmentSize, Clock clock) {
         this.store = store;
@@ -78,6 +101,7 @@ final class HaConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext context) {
         this.ctx = context;
+        this.thread = Thread.currentThread().getName();
         this.slave = String.valueOf(context.channel().remoteAddress()).replaceFirst("^/", "");
         lastReportMillis = clock.millis();
         lastWriteMillis = lastReportMillis;
@@ -117,14 +141,77 @@ final class HaConnection extends ChannelInboundHandlerAdapter {
      * coarse) would be added to every such send. Callable from any thread; wakes that arrive while one is queued
      * cost nothing more.
      */
-    void wake() {
+    void wake(EventLoop senderLoop) {
         ChannelHandlerContext context = ctx;
-        if (context != null && wakeQueued.compareAndSet(false, true)) {
-            context.executor().execute(() -> {
-                wakeQueued.set(false);
+        if (context == null) {
+            return;
+        }
+        EventExecutor loop = context.executor();
+        boolean local = loop.inEventLoop();
+        if (wakeQueued.compareAndSet(false, true)) {
+            // On the own loop this queues behind the I/O round in progress, without waking anything.
+            loop.execute(() -> woken(local ? null : senderLoop));
+        }
+    }
+
+    private void woken(EventLoop senderLoop) {
+        EventLoop current = ctx.channel().eventLoop();
+        if (!current.inEventLoop()) {
+            // Queued on the loop this connection has since left.
+            current.execute(() -> woken(senderLoop));
+            return;
+        }
+        wakeQueued.set(false);
+        follow(senderLoop);
+        transfer();
+    }
+
+    /** Counts where wakes come from and moves to a loop that sends them all (see the class comment). */
+    private void follow(EventLoop senderLoop) {
+        if (senderLoop == null || moving || closing) {
+            wakesInARow = 0;
+            return;
+        }
+        if (senderLoop != wakesFrom) {
+            wakesFrom = senderLoop;
+            wakesInARow = 0;
+        }
+        Channel channel = ctx.channel();
+        long now = clock.millis();
+        if (++wakesInARow >= FOLLOW_AFTER_WAKES && now - lastMoveMillis >= MIN_MILLIS_BETWEEN_MOVES
+                && senderLoop.getClass() == channel.eventLoop().getClass()) {
+            moveTo(senderLoop, now);
+        }
+    }
+
+    private void moveTo(EventLoop target, long now) {
+        Channel channel = ctx.channel();
+        moving = true;
+        wakesInARow = 0;
+        lastMoveMillis = now;
+        tick.cancel(false);
+        channel.deregister().addListener(left -> {
+            if (!left.isSuccess()) {
+                close("cannot leave its I/O loop: " + left.cause());
+                return;
+            }
+            target.register(channel).addListener(joined -> {
+                if (!joined.isSuccess()) {
+                    close("cannot join the senders' I/O loop: " + joined.cause());
+                    return;
+                }
+                moving = false;
+                thread = Thread.currentThread().getName();
+                tick = target.scheduleAtFixedRate(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
+                LOG.info("HA connection from slave {} moved to the I/O loop its SYNC_MASTER sends come from", slave);
                 transfer();
             });
-        }
+        });
+    }
+
+    /** The thread of the loop this connection runs on. */
+    String thread() {
+        return thread;
     }
 
     @Override
@@ -182,7 +269,7 @@ final class HaConnection extends ChannelInboundHandlerAdapter {
     }
 
     private void tick() {
-        if (closing) {
+        if (closing || moving) {
             return;
         }
         long now = clock.millis();
@@ -206,7 +293,7 @@ final class HaConnection extends ChannelInboundHandlerAdapter {
 
     /** Streams what the slave lacks while its channel is writable; a heartbeat when there is nothing to send. */
     private void transfer() {
-        if (closing || nextTransfer < 0) {
+        if (closing || moving || nextTransfer < 0) {
             return;
         }
         boolean wrote = false;

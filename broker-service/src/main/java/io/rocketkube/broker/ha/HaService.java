@@ -2,6 +2,7 @@ package io.rocketkube.broker.ha;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.channel.EventLoop;
 import io.rocketkube.broker.BrokerRole;
 import io.rocketkube.broker.SafeTask;
 import io.rocketkube.broker.registration.MasterAddress;
@@ -14,6 +15,7 @@ import io.rocketkube.client.remoting.RemotingCommand;
 import io.rocketkube.store.MessageStore;
 import java.time.Clock;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
@@ -98,11 +100,17 @@ public final class HaService implements AutoCloseable {
                 : SyncMasterReplication.none();
     }
 
-    private void wakeTransfers() {
+    private void wakeTransfers(EventLoop senderLoop) {
         HaServer running = server;
         if (running != null) {
-            running.wakeTransfers();
+            running.wakeTransfers(senderLoop);
         }
+    }
+
+    /** The threads a master's HA connections run on (empty on a slave), for diagnostics and tests. */
+    public List<String> connectionThreads() {
+        HaServer running = server;
+        return running == null ? List.of() : running.connectionThreads();
     }
 
     public ReplicationProgress progress() {

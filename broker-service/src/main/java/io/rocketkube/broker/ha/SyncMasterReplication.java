@@ -1,10 +1,12 @@
 package io.rocketkube.broker.ha;
 
+import io.netty.channel.EventLoop;
 import io.rocketkube.broker.BrokerRole;
 import io.rocketkube.store.PutResult;
 import io.rocketkube.store.PutStatus;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /**
  * What a SYNC_MASTER adds to a send (RocketMQ 4.9's {@code CommitLog.submitReplicaRequest}): a message sent with
@@ -24,14 +26,14 @@ public final class SyncMasterReplication {
     private final GroupTransferWaiters waiters;
     private final Duration slaveTimeout;
     private final long maxGap;
-    private final Runnable wakeTransfers;
+    private final Consumer<EventLoop> wakeTransfers;
 
     /**
      * @param wakeTransfers starts streaming the new bytes to the slaves at once, so a waiting send does not also
-     *     wait for the HA connection's next tick
+     *     wait for the HA connection's next tick; given the I/O loop the send runs on (null: another thread)
      */
     public SyncMasterReplication(BrokerRole role, ReplicationProgress progress, GroupTransferWaiters waiters,
-                                 Duration slaveTimeout, long maxGap, Runnable wakeTransfers) {
+                                 Duration slaveTimeout, long maxGap, Consumer<EventLoop> wakeTransfers) {
         this.syncMaster = role == BrokerRole.SYNC_MASTER;
         this.progress = progress;
         this.waiters = waiters;
@@ -42,18 +44,25 @@ public final class SyncMasterReplication {
 
     /** For brokers that are not SYNC_MASTER. */
     public static SyncMasterReplication none() {
-        return new SyncMasterReplication(BrokerRole.ASYNC_MASTER, null, null, Duration.ZERO, 0, () -> { });
+        return new SyncMasterReplication(BrokerRole.ASYNC_MASTER, null, null, Duration.ZERO, 0, loop -> { });
     }
 
-    /** The put's result once replication allows the answer. */
-    public CompletableFuture<PutResult> afterStored(CompletableFuture<PutResult> put, boolean waitStoreMsgOk) {
+    /**
+     * The put's result once replication allows the answer.
+     *
+     * @param senderLoop the I/O loop of the sender's connection (null if none); a wait that starts on it lets
+     *     the HA connection move there ({@code HaConnection}), so that the frame, the slave's report and the
+     *     answer need no hand-over between threads
+     */
+    public CompletableFuture<PutResult> afterStored(CompletableFuture<PutResult> put, boolean waitStoreMsgOk,
+                                                    EventLoop senderLoop) {
         if (!syncMaster || !waitStoreMsgOk) {
             return put;
         }
-        return put.thenCompose(this::replicate);
+        return put.thenCompose(result -> replicate(result, senderLoop));
     }
 
-    private CompletableFuture<PutResult> replicate(PutResult result) {
+    private CompletableFuture<PutResult> replicate(PutResult result, EventLoop senderLoop) {
         if (!result.status().isStored()) {
             return CompletableFuture.completedFuture(result);
         }
@@ -63,7 +72,7 @@ public final class SyncMasterReplication {
         }
         CompletableFuture<Boolean> replicated = waiters.await(end, slaveTimeout);
         if (!replicated.isDone()) {
-            wakeTransfers.run();
+            wakeTransfers.accept(senderLoop != null && senderLoop.inEventLoop() ? senderLoop : null);
         }
         return replicated
                 .thenApply(ok -> ok ? result : result.withStatus(PutStatus.FLUSH_SLAVE_TIMEOUT));

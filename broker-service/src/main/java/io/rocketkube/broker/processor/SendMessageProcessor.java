@@ -140,7 +140,7 @@ public final class SendMessageProcessor implements RequestProcessor {
                     : List.of(singleRecord(header, body, bornHost, request.version()));
             long bodyBytes = records.stream().mapToLong(r -> r.body().remaining()).sum();
             CompletableFuture<PutResult> put = replication.afterStored(append(channel, records, batch),
-                    records.get(0).waitStoreMsgOk());
+                    records.get(0).waitStoreMsgOk(), channel == null ? null : channel.eventLoop());
             answer = put.thenApply(result -> {
                 if (result.status().isStored()) {
                     stats.recordPut(result.messageCount(), bodyBytes, System.nanoTime() - started);

@@ -31,6 +31,9 @@ import org.slf4j.LoggerFactory;
  * is still open. Refusals are SYSTEM_ERROR with a remark saying which check failed, as 4.9 answers them.
  *
  * <p>Commit writes the message to its real topic and queue, then the op record; rollback only the op record.
+ * Neither waits for a slave under SYNC_MASTER, as in 4.9 (whose commit is stored with {@code WAIT} false): the
+ * half was held when it was sent, and every official client sends this oneway, so a held answer would tell
+ * no one anything (docs/replication.md).
  * The chain is claimed in the {@link TransactionLedger} first, so a second END_TRANSACTION (a duplicate, or the
  * answer to a check-back that crossed the first) is refused and the message is delivered once.
  *

@@ -46,10 +46,13 @@ final class HalfRecords {
      * stored properties (4.9 clears it only from its in-memory map and stores it anyway): a consumer that
      * re-sends the message it got must not make it a half again. {@code TRAN_PREPARED_QUEUE_OFFSET} names the
      * chain, which lets a restart tell that a commit was already written (see EndTransactionProcessor).
+     * {@code WAIT} is false, as 4.9 stores it: a SYNC_MASTER does not hold the commit for a slave
+     * (docs/replication.md, "Puts the broker makes itself").
      */
     static MessageRecordRequest commit(MessageRecord half, RealDestination real, long origin) {
         Map<String, String> properties = PropertiesCodec.decode(half.properties());
         properties.remove(MessageProperties.TRANSACTION_PREPARED);
+        properties.put(MessageProperties.WAIT_STORE_MSG_OK, "false");
         properties.put(MessageProperties.TRANSACTION_PREPARED_QUEUE_OFFSET, Long.toString(origin));
         return rebuilt(half, real.topic(), real.queueId(), properties,
                 MessageSysFlag.withTransactionType(half.sysFlag(), MessageSysFlag.TRANSACTION_COMMIT_TYPE))

@@ -3,10 +3,12 @@ package io.rocketkube.broker.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.rocketkube.broker.Broker;
 import io.rocketkube.broker.BrokerRole;
 import io.rocketkube.broker.BrokerSettings;
+import io.rocketkube.broker.schedule.DelayLevels;
 import io.rocketkube.namesrv.NameServer;
 import io.rocketkube.namesrv.NameServerSettings;
 import io.rocketkube.store.engine.DefaultMessageStore;
@@ -26,11 +28,21 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import org.apache.rocketmq.client.producer.DefaultMQProducer;
 import org.apache.rocketmq.client.producer.SendResult;
 import org.apache.rocketmq.client.producer.SendStatus;
 import org.apache.rocketmq.common.message.Message;
+import org.apache.rocketmq.common.message.MessageAccessor;
+import org.apache.rocketmq.common.message.MessageConst;
+import org.apache.rocketmq.common.message.MessageDecoder;
+import org.apache.rocketmq.common.message.MessageExt;
+import org.apache.rocketmq.common.protocol.RequestCode;
+import org.apache.rocketmq.common.protocol.ResponseCode;
+import org.apache.rocketmq.common.protocol.header.EndTransactionRequestHeader;
+import org.apache.rocketmq.common.sysflag.MessageSysFlag;
+import org.apache.rocketmq.remoting.protocol.RemotingCommand;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -66,10 +78,15 @@ class ReplicationTest {
 
     private Broker start(String name, BrokerRole role, int port, int haPort, UnaryOperator<BrokerSettings> more)
             throws Exception {
+        return start(name, role, port, haPort, more, new SimpleMeterRegistry());
+    }
+
+    private Broker start(String name, BrokerRole role, int port, int haPort, UnaryOperator<BrokerSettings> more,
+                         MeterRegistry meters) throws Exception {
         BrokerSettings s = BrokerSettings.forTest(HOST, dir.resolve(name), nameServer.address())
                 .withRole(role == BrokerRole.SLAVE ? 1 : 0, role).withPort(port).withHaPort(haPort);
         s = s.withHa(s.ha().withIntervals(Duration.ofSeconds(4), Duration.ofMillis(500)));
-        Broker b = new Broker(more.apply(s), Clock.systemUTC(), DefaultMessageStore::open, new SimpleMeterRegistry());
+        Broker b = new Broker(more.apply(s), Clock.systemUTC(), DefaultMessageStore::open, meters);
         b.start();
         await().atMost(Duration.ofSeconds(10)).until(() -> b.lastRegistrationMillis() >= 0);
         return b;
@@ -232,6 +249,105 @@ class ReplicationTest {
         }
         await().atMost(Duration.ofSeconds(10)).until(() -> master.store().maxOffset(TOPIC, 0) + master.store().maxOffset(TOPIC, 1)
                 + master.store().maxOffset(TOPIC, 2) + master.store().maxOffset(TOPIC, 3) == 23);
+    }
+
+    /**
+     * The HA connection follows the client I/O loop its SYNC_MASTER sends come from (HaConnection), and
+     * replication and acknowledgements go on as before once it has moved.
+     */
+    @Test
+    void syncMasterMovesTheHaConnectionToTheSendersLoopAndKeepsReplicating() throws Exception {
+        Broker master = start("master", BrokerRole.SYNC_MASTER, 0, 0, s -> s);
+        open.add(master);
+        Broker slave = start("slave", BrokerRole.SLAVE, 0, 0, s -> s);
+        open.add(slave);
+        await().atMost(Duration.ofSeconds(10)).until(() -> master.ha().progress().slaveCount() == 1);
+        assertThat(master.ha().connectionThreads()).singleElement().asString().startsWith("ha-io");
+        DefaultMQProducer p = producer("PG_HA6");
+        int sent = 0;
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!master.ha().connectionThreads().get(0).startsWith("remoting-io") && System.nanoTime() < deadline) {
+            assertThat(send(p, sent++, 1).get(0).getSendStatus()).isEqualTo(SendStatus.SEND_OK);
+        }
+        assertThat(master.ha().connectionThreads()).singleElement().asString().startsWith("remoting-io");
+        for (SendResult r : send(p, sent, 50)) {
+            assertThat(r.getSendStatus()).isEqualTo(SendStatus.SEND_OK);
+            long start = io.rocketkube.client.message.OffsetMsgId.decode(r.getOffsetMsgId()).physicalOffset();
+            assertThat(slave.store().maxPhysicalOffset()).isGreaterThan(start);
+        }
+        awaitSameQueues(master, slave);
+    }
+
+    /**
+     * docs/replication.md, "Puts the broker makes itself": as in 4.9.7, a transaction's commit and a delayed
+     * message's re-put are stored with WAIT=false and not held for the slave, while the half and the delayed put
+     * that the producer was answered for were.
+     */
+    @Test
+    void syncMasterHoldsNeitherATransactionCommitNorADelayedRePutForTheSlave() throws Exception {
+        Duration slaveTimeout = Duration.ofSeconds(4);
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        Broker master = start("master", BrokerRole.SYNC_MASTER, 0, 0,
+                s -> s.withHa(s.ha().withSlaveTimeout(slaveTimeout)).withDelayLevels(DelayLevels.parse("1s 5s")), meters);
+        open.add(master);
+        Broker slave = start("slave", BrokerRole.SLAVE, 0, 0, s -> s);
+        await().atMost(Duration.ofSeconds(10)).until(() -> master.ha().progress().slaveCount() == 1);
+        DefaultMQProducer p = producer("PG_HA5");
+        Message half = new Message(TOPIC, "TagA", "tx-1", "committed body".getBytes());
+        MessageAccessor.putProperty(half, MessageConst.PROPERTY_TRANSACTION_PREPARED, "true");
+        MessageAccessor.putProperty(half, MessageConst.PROPERTY_PRODUCER_GROUP, "PG_HA5");
+        SendResult halfSent = p.send(half);
+        Message delayed = new Message(TOPIC, "TagA", "delayed-1", "delayed body".getBytes());
+        delayed.setDelayTimeLevel(2);
+        SendResult delayedSent = p.send(delayed);
+        assertThat(List.of(halfSent.getSendStatus(), delayedSent.getSendStatus()))
+                .containsOnly(SendStatus.SEND_OK);
+
+        // The slave goes, and one attaches that never acknowledges: a held put would now wait slaveTimeout.
+        slave.close();
+        await().atMost(Duration.ofSeconds(10)).until(() -> master.ha().progress().slaveCount() == 0);
+        try (Socket stalled = new Socket()) {
+            stalled.connect(new InetSocketAddress(HOST, master.haPort()));
+            new DataOutputStream(stalled.getOutputStream()).writeLong(master.store().maxPhysicalOffset());
+            await().atMost(Duration.ofSeconds(10)).until(() -> master.ha().progress().slaveCount() == 1);
+
+            EndTransactionRequestHeader h = new EndTransactionRequestHeader();
+            h.setProducerGroup("PG_HA5");
+            h.setTranStateTableOffset(halfSent.getQueueOffset());
+            h.setCommitLogOffset(MessageDecoder.decodeMessageId(halfSent.getOffsetMsgId()).getOffset());
+            h.setCommitOrRollback(MessageSysFlag.TRANSACTION_COMMIT_TYPE);
+            h.setFromTransactionCheck(false);
+            h.setMsgId(halfSent.getMsgId());
+            h.setTransactionId(halfSent.getTransactionId());
+            long t0 = System.nanoTime();
+            RemotingCommand answer = p.getDefaultMQProducerImpl().getMqClientFactory().getMQClientAPIImpl()
+                    .getRemotingClient().invokeSync(master.address(),
+                            RemotingCommand.createRequestCommand(RequestCode.END_TRANSACTION, h), 10_000);
+            Duration took = Duration.ofNanos(System.nanoTime() - t0);
+            assertThat(answer.getCode()).as(answer.getRemark()).isEqualTo(ResponseCode.SUCCESS);
+            assertThat(took).isLessThan(slaveTimeout.dividedBy(2));
+
+            // The commit and, once due, the re-put are in the real topic with WAIT=false, as 4.9.7 stores them.
+            await().atMost(Duration.ofSeconds(20)).until(() -> stored(master.store()).size() == 2);
+            assertThat(stored(master.store())).extracting(m -> m.getKeys() + " WAIT=" + m.getProperty("WAIT"))
+                    .containsExactlyInAnyOrder("tx-1 WAIT=false", "delayed-1 WAIT=false");
+            // The schedule moved past the re-put without waiting for the stalled slave.
+            await().atMost(Duration.ofSeconds(10)).until(() ->
+                    meters.get("rocketkube.broker.schedule.delivered").counter().count() == 1);
+            assertThat(meters.get("rocketkube.broker.schedule.lateness").timer().max(TimeUnit.MILLISECONDS))
+                    .isLessThan(slaveTimeout.dividedBy(2).toMillis());
+            assertThat(meters.get("rocketkube.broker.schedule.failures").counter().count()).isZero();
+        }
+    }
+
+    /** The messages of {@link #TOPIC} in the store, decoded by the official client. */
+    private static List<MessageExt> stored(MessageStore store) {
+        List<MessageExt> out = new ArrayList<>();
+        for (String q : queues(store)) {
+            byte[] bytes = java.util.HexFormat.of().parseHex(q.substring(q.lastIndexOf(':') + 1));
+            out.add(MessageDecoder.decode(java.nio.ByteBuffer.wrap(bytes)));
+        }
+        return out;
     }
 
     @Test
