@@ -117,7 +117,7 @@ public class RocketClusterReconciler implements Reconciler<RocketCluster> {
       return reportPaused(cluster);
     }
     ClusterObservation seen = ClusterObservation.of(cluster, context);
-    List<String> errors = SpecValidator.validate(cluster);
+    List<String> errors = SpecValidator.validate(asParsed(cluster, context));
     if (!errors.isEmpty()) {
       return rejectSpec(client, cluster, errors);
     }
@@ -336,6 +336,17 @@ public class RocketClusterReconciler implements Reconciler<RocketCluster> {
   private static List<Condition> conditions(
       RocketCluster cluster) {
     return cluster.getStatus() == null ? List.of() : cluster.getStatus().getConditions();
+  }
+
+  /**
+   * The informer's own object when it is the same version: JOSDK hands reconcile a serialized
+   * copy, which drops the unknown fields the model collected (SpecObject) for validation.
+   */
+  private static RocketCluster asParsed(RocketCluster cluster, Context<RocketCluster> context) {
+    return context.getPrimaryCache().get(ResourceID.fromResource(cluster))
+        .filter(cached -> Objects.equals(cached.getMetadata().getResourceVersion(),
+            cluster.getMetadata().getResourceVersion()))
+        .orElse(cluster);
   }
 
   private static boolean isPaused(RocketCluster cluster) {
