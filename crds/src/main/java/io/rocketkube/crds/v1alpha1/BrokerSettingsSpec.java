@@ -1,6 +1,5 @@
 package io.rocketkube.crds.v1alpha1;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Max;
@@ -12,10 +11,8 @@ import io.fabric8.generator.annotation.Min;
  * ROCKETKUBE_BROKER_&lt;KEY&gt; variable when set.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-// A field this model does not know (a newer CRD, a server that does not prune) must not fail the
-// parse: that would stop the watch of every RocketCluster.
-@JsonIgnoreProperties(ignoreUnknown = true)
-public class BrokerSettingsSpec {
+// Unknown fields are collected, not fatal: see SpecObject.
+public class BrokerSettingsSpec extends SpecObject {
 
   @JsonPropertyDescription("Create a topic on its first send (AUTO_CREATE_TOPIC).")
   private Boolean autoCreateTopic;

@@ -1,6 +1,5 @@
 package io.rocketkube.crds.v1alpha1;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
@@ -17,10 +16,8 @@ import java.util.Map;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(value = "self.role != 'SYNC_MASTER' || self.replicasPerGroup >= 2",
     message = "role SYNC_MASTER needs at least one slave: set replicasPerGroup to 2 or more")
-// A field this model does not know (a newer CRD, a server that does not prune) must not fail the
-// parse: that would stop the watch of every RocketCluster.
-@JsonIgnoreProperties(ignoreUnknown = true)
-public class BrokerSpec {
+// Unknown fields are collected, not fatal: see SpecObject.
+public class BrokerSpec extends SpecObject {
 
   @SpecReplicas
   @Min(1)

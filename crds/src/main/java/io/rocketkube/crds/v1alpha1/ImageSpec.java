@@ -1,6 +1,5 @@
 package io.rocketkube.crds.v1alpha1;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
@@ -11,10 +10,8 @@ import java.util.List;
 
 /** Image coordinates shared by the NameServer and broker images. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-// A field this model does not know (a newer CRD, a server that does not prune) must not fail the
-// parse: that would stop the watch of every RocketCluster.
-@JsonIgnoreProperties(ignoreUnknown = true)
-public class ImageSpec {
+// Unknown fields are collected, not fatal: see SpecObject.
+public class ImageSpec extends SpecObject {
 
   @Pattern("^[a-z0-9][a-z0-9._:/-]*[a-z0-9]$")
   @JsonPropertyDescription("Image repository prefix. The NameServer image is"

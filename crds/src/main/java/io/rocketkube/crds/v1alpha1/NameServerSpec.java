@@ -1,6 +1,5 @@
 package io.rocketkube.crds.v1alpha1;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
@@ -12,10 +11,8 @@ import java.util.Map;
 
 /** The NameServer Deployment. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-// A field this model does not know (a newer CRD, a server that does not prune) must not fail the
-// parse: that would stop the watch of every RocketCluster.
-@JsonIgnoreProperties(ignoreUnknown = true)
-public class NameServerSpec {
+// Unknown fields are collected, not fatal: see SpecObject.
+public class NameServerSpec extends SpecObject {
 
   @Min(1)
   @Max(9)

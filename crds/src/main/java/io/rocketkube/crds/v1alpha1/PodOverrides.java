@@ -1,6 +1,5 @@
 package io.rocketkube.crds.v1alpha1;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.kubernetes.api.model.Affinity;
@@ -13,10 +12,8 @@ import java.util.Map;
 
 /** What users may change on the pods the operator builds; everything else the operator owns. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-// A field this model does not know (a newer CRD, a server that does not prune) must not fail the
-// parse: that would stop the watch of every RocketCluster.
-@JsonIgnoreProperties(ignoreUnknown = true)
-public class PodOverrides {
+// Unknown fields are collected, not fatal: see SpecObject.
+public class PodOverrides extends SpecObject {
 
   @JsonPropertyDescription("Extra pod labels. Labels under the app.kubernetes.io/ and"
       + " rocketkube.io/ prefixes are the operator's and are ignored here.")

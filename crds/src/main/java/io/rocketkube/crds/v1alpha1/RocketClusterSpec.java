@@ -1,6 +1,5 @@
 package io.rocketkube.crds.v1alpha1;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
@@ -10,10 +9,8 @@ import io.fabric8.generator.annotation.Required;
 
 /** What the user asks for: one RocketKube release, its NameServers and its broker groups. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-// A field this model does not know (a newer CRD, a server that does not prune) must not fail the
-// parse: that would stop the watch of every RocketCluster.
-@JsonIgnoreProperties(ignoreUnknown = true)
-public class RocketClusterSpec {
+// Unknown fields are collected, not fatal: see SpecObject.
+public class RocketClusterSpec extends SpecObject {
 
   @Required
   @Pattern("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")

@@ -20,13 +20,15 @@ public class RocketClusterStatus {
   public static final String PROGRESSING = "Progressing";
   public static final String DEGRADED = "Degraded";
   public static final String SCALE_DOWN_BLOCKED = "ScaleDownBlocked";
+  public static final String STORAGE_CHANGE_REFUSED = "StorageChangeRefused";
 
   @JsonPropertyDescription("The metadata.generation this status describes.")
   private Long observedGeneration;
 
   @JsonPropertyDescription("Ready (clients can use every group), Progressing (creating, rolling or"
       + " scaling), Degraded (something needs attention, see its reason) and ScaleDownBlocked"
-      + " (a leaving group still holds unconsumed messages).")
+      + " (a leaving group still holds unconsumed messages); StorageChangeRefused once a change of"
+      + " spec.broker.storage could not be applied (the groups keep status.appliedStorage).")
   private List<Condition> conditions = new ArrayList<>();
 
   @JsonPropertyDescription("The NameServer address for clients, as host:port; set it as the"
@@ -51,6 +53,18 @@ public class RocketClusterStatus {
 
   @JsonPropertyDescription("One entry per broker group, by ordinal.")
   private List<BrokerGroupStatus> brokerGroups = new ArrayList<>();
+
+  @JsonPropertyDescription("The broker storage the groups run with: the last accepted"
+      + " spec.broker.storage (a refused change leaves it as it was).")
+  private AppliedStorage appliedStorage;
+
+  public AppliedStorage getAppliedStorage() {
+    return appliedStorage;
+  }
+
+  public void setAppliedStorage(AppliedStorage appliedStorage) {
+    this.appliedStorage = appliedStorage;
+  }
 
   public Long getObservedGeneration() {
     return observedGeneration;

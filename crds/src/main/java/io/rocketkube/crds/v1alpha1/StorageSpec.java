@@ -1,6 +1,5 @@
 package io.rocketkube.crds.v1alpha1;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -15,15 +14,14 @@ import io.fabric8.generator.annotation.ValidationRule;
     message = "storage.size is required when storage.type is persistent-claim")
 @ValidationRule(value = "self.type == oldSelf.type",
     message = "storage.type cannot change on an existing cluster")
-@ValidationRule(value = "(has(self.size) ? self.size : '') == (has(oldSelf.size) ? oldSelf.size : '')"
-    + " && (has(self.storageClass) ? self.storageClass : '')"
+// The size may change: the operator expands the claims where their storage class allows it and
+// refuses a decrease with the StorageChangeRefused condition (CEL cannot compare quantities on
+// every supported server). The class is immutable in a claim.
+@ValidationRule(value = "(has(self.storageClass) ? self.storageClass : '')"
     + " == (has(oldSelf.storageClass) ? oldSelf.storageClass : '')",
-    message = "storage.size and storage.storageClass cannot change: StatefulSet volume claim"
-        + " templates are immutable")
-// A field this model does not know (a newer CRD, a server that does not prune) must not fail the
-// parse: that would stop the watch of every RocketCluster.
-@JsonIgnoreProperties(ignoreUnknown = true)
-public class StorageSpec {
+    message = "storage.storageClass cannot change: a claim's storage class is immutable")
+// Unknown fields are collected, not fatal: see SpecObject.
+public class StorageSpec extends SpecObject {
 
   @Default("persistent-claim")
   @JsonPropertyDescription("persistent-claim gives every broker its own PersistentVolumeClaim;"
@@ -34,7 +32,9 @@ public class StorageSpec {
   @Pattern("^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$")
   @Default("10Gi")
   @JsonPropertyDescription("Size of each broker's volume, for example 50Gi. For ephemeral storage"
-      + " it is the emptyDir's size limit. Default 10Gi.")
+      + " it is the emptyDir's size limit. Default 10Gi. On an existing cluster it may only grow,"
+      + " and only where the storage class allows volume expansion: the operator then expands"
+      + " every broker claim; any other change is refused (condition StorageChangeRefused).")
   private String size = "10Gi";
 
   @JsonPropertyDescription("Storage class of the claims; the cluster's default class when omitted.")

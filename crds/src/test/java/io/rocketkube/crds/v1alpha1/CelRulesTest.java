@@ -87,18 +87,19 @@ class CelRulesTest {
   }
 
   @Test
-  void storageNeedsASizeAndCannotChangeInPlace() throws Exception {
+  void storageNeedsASizeAndOnlyItsSizeMayChange() throws Exception {
     JSONSchemaProps storage = broker().getProperties().get("storage");
     assertThat(violations(storage, Map.of("type", "persistent-claim"), null))
         .containsExactly("storage.size is required when storage.type is persistent-claim");
     assertThat(violations(storage, Map.of("type", "ephemeral"), null)).isEmpty();
     Map<String, Object> old = Map.of("type", "persistent-claim", "size", "10Gi");
     assertThat(violations(storage, old, old)).isEmpty();
+    // The operator judges a size change (expansion or refusal), not the API server.
     assertThat(violations(storage, Map.of("type", "persistent-claim", "size", "20Gi"), old))
-        .containsExactly("storage.size and storage.storageClass cannot change: StatefulSet volume"
-            + " claim templates are immutable");
+        .isEmpty();
     assertThat(violations(storage, Map.of("type", "persistent-claim", "size", "10Gi",
-        "storageClass", "fast"), old)).hasSize(1);
+        "storageClass", "fast"), old))
+        .containsExactly("storage.storageClass cannot change: a claim's storage class is immutable");
     assertThat(violations(storage, Map.of("type", "ephemeral", "size", "10Gi"), old))
         .containsExactly("storage.type cannot change on an existing cluster");
   }

@@ -1,19 +1,19 @@
 package io.rocketkube.operator.model;
 
-import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Quantity;
-import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.rocketkube.crds.v1alpha1.BrokerConfigKeys;
 import io.rocketkube.crds.v1alpha1.BrokerSettingsSpec;
 import io.rocketkube.crds.v1alpha1.BrokerSpec;
 import io.rocketkube.crds.v1alpha1.RocketCluster;
 import io.rocketkube.crds.v1alpha1.RocketClusterSpec;
+import io.rocketkube.crds.v1alpha1.SpecObject;
 import io.rocketkube.crds.v1alpha1.StorageSpec;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
@@ -34,17 +34,18 @@ public final class SpecValidator {
   }
 
   /**
-   * Every problem with the spec, each naming its field; empty when the spec is valid.
-   *
-   * @param existingGroups the cluster's StatefulSets, to refuse storage changes they cannot take
+   * Every problem with the spec, each naming its field; empty when the spec is valid. A change of
+   * storage on an existing cluster is not judged here: a refused one is not an invalid spec (see
+   * the reconciler's StorageChange).
    */
-  public static List<String> validate(RocketCluster cluster, Collection<StatefulSet> existingGroups) {
+  public static List<String> validate(RocketCluster cluster) {
     List<String> errors = new ArrayList<>();
     RocketClusterSpec spec = cluster.getSpec();
     if (spec == null) {
       errors.add("spec is required");
       return errors;
     }
+    unknownFields(spec, errors);
     if (spec.getVersion() == null || !VERSION.matcher(spec.getVersion()).matches()) {
       errors.add("spec.version is required and must be an image tag, for example 0.1.0");
     }
@@ -83,14 +84,46 @@ public final class SpecValidator {
           + " (role ASYNC_MASTER or SYNC_MASTER, flushMode ASYNC_FLUSH or SYNC_FLUSH,"
           + " antiAffinity preferred or required)");
     }
-    storage(broker.getStorage(), existingGroups, errors);
+    storage(broker.getStorage(), errors);
     settings(broker.getSettings(), errors);
     config(broker, errors);
     return errors;
   }
 
-  private static void storage(StorageSpec storage, Collection<StatefulSet> existing,
-      List<String> errors) {
+  /**
+   * Fields the model collected instead of failing the parse ({@link SpecObject}), by path. A
+   * misspelt field would otherwise run with its default, silently.
+   */
+  private static void unknownFields(RocketClusterSpec spec, List<String> errors) {
+    Map<String, Object> objects = new LinkedHashMap<>();
+    objects.put("spec", spec);
+    objects.put("spec.image", spec.getImage());
+    if (spec.getNameServer() != null) {
+      objects.put("spec.nameServer", spec.getNameServer());
+      objects.put("spec.nameServer.pod", spec.getNameServer().getPod());
+      objects.put("spec.nameServer.resources", spec.getNameServer().getResources());
+    }
+    BrokerSpec broker = spec.getBroker();
+    if (broker != null) {
+      objects.put("spec.broker", broker);
+      objects.put("spec.broker.storage", broker.getStorage());
+      objects.put("spec.broker.settings", broker.getSettings());
+      objects.put("spec.broker.pod", broker.getPod());
+      objects.put("spec.broker.resources", broker.getResources());
+    }
+    objects.forEach((path, object) -> {
+      Collection<String> unknown = object instanceof SpecObject known ? known.unknownFields()
+          : object instanceof ResourceRequirements resources
+              && resources.getAdditionalProperties() != null
+              ? resources.getAdditionalProperties().keySet() : List.of();
+      for (String name : unknown) {
+        errors.add(path + "." + name + " is not a field of RocketCluster "
+            + RocketCluster.VERSION + " (misspelt, or from a newer CRD than this operator)");
+      }
+    });
+  }
+
+  private static void storage(StorageSpec storage, List<String> errors) {
     if (storage == null || storage.getType() == null) {
       errors.add("spec.broker.storage.type must be persistent-claim or ephemeral");
       return;
@@ -105,31 +138,6 @@ public final class SpecValidator {
     if (storage.getSize() != null && SIZE.matcher(storage.getSize()).matches()
         && Quantity.getAmountInBytes(new Quantity(storage.getSize())).signum() <= 0) {
       errors.add("spec.broker.storage.size must be larger than zero");
-    }
-    for (StatefulSet sts : existing) {
-      List<PersistentVolumeClaim> claims = sts.getSpec().getVolumeClaimTemplates();
-      boolean hasClaim = claims != null && !claims.isEmpty();
-      boolean wantsClaim = storage.getType() == StorageSpec.StorageType.PERSISTENT_CLAIM;
-      if (hasClaim != wantsClaim) {
-        errors.add("storage.type cannot change on an existing cluster (group "
-            + sts.getMetadata().getName() + " uses " + (hasClaim ? "persistent-claim" : "ephemeral")
-            + ")");
-        return;
-      }
-      if (hasClaim) {
-        PersistentVolumeClaim claim = claims.get(0);
-        Quantity size = claim.getSpec().getResources().getRequests().get("storage");
-        boolean sameSize = size != null && storage.getSize() != null
-            && size.equals(new Quantity(storage.getSize()));
-        if (!sameSize || !Objects.equals(claim.getSpec().getStorageClassName(),
-            storage.getStorageClass())) {
-          errors.add("storage.size and storage.storageClass cannot change: StatefulSet volume"
-              + " claim templates are immutable (group " + sts.getMetadata().getName() + " has "
-              + size + (claim.getSpec().getStorageClassName() == null ? ""
-                  : " of class " + claim.getSpec().getStorageClassName()) + ")");
-          return;
-        }
-      }
     }
   }
 

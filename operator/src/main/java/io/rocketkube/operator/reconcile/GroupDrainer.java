@@ -9,7 +9,6 @@ import io.rocketkube.crds.v1alpha1.RocketCluster;
 import io.rocketkube.operator.admin.BrokerAdmin;
 import io.rocketkube.operator.admin.BrokerAdminException;
 import io.rocketkube.operator.admin.GroupEndpoints;
-import io.rocketkube.operator.admin.TopicBacklog;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -147,12 +146,15 @@ public final class GroupDrainer {
       return new Step(entry, "WaitingForRouteRefresh", group.name() + ": writes stopped at "
           + stoppedAt + "; producers may send on cached routes until " + judgeAt, false);
     }
-    List<TopicBacklog> backlog = backlog(group, errors);
+    BacklogReader.Reading backlog = backlog(group, errors);
     if (backlog == null) {
       return new Step(entry, "LagUnknown", group.name() + ": unconsumed messages unknown ("
           + lastError(errors) + ")" + overdue, false);
     }
-    DrainJudge.Verdict verdict = DrainJudge.judge(backlog);
+    DrainJudge.Verdict verdict = DrainJudge.judge(backlog.topics());
+    if (backlog.fromSlave()) {
+      return readFromSlave(entry, group, backlog, verdict, overdue);
+    }
     if (verdict.drained()) {
       remover.remove(client, cluster, group.name());
       events.record(client, cluster, EventRecorder.NORMAL, "ScaleInCompleted",
@@ -186,13 +188,33 @@ public final class GroupDrainer {
     return failures.isEmpty() ? null : String.join("; ", failures);
   }
 
-  private List<TopicBacklog> backlog(GroupState group, List<String> errors) {
-    if (!group.masterReady()) {
-      errors.add("master of " + group.name() + " is not ready, so its consumer lag is unknown");
-      return null;
+  /**
+   * A backlog read from a slave because the master does not answer: the numbers are reported, but
+   * "drained" does not delete, since messages the master stored and never replicated are not on
+   * the slave. The group goes once its master answers again (and agrees), or when forced.
+   */
+  private static Step readFromSlave(BrokerGroupStatus entry, GroupState group,
+      BacklogReader.Reading backlog, DrainJudge.Verdict verdict, String overdue) {
+    String source = " (read from slave " + backlog.source() + ": the master does not answer: "
+        + backlog.masterFailure() + ")";
+    if (verdict.drained()) {
+      return new Step(entry, "MasterUnreachable", group.name() + ": slave " + backlog.source()
+          + " reports every message consumed, but messages its master had not replicated cannot"
+          + " be seen there; the group is removed once the master answers again, or with the"
+          + " force annotation (master: " + backlog.masterFailure() + ")" + overdue, false);
     }
+    entry.setRemainingMessages(verdict.remaining());
+    return new Step(entry, verdict.reason(), verdict.describe(group.name()) + source + overdue,
+        false);
+  }
+
+  private BacklogReader.Reading backlog(GroupState group, List<String> errors) {
     try {
-      return admin.backlog(BrokerObserver.endpoints(group));
+      BacklogReader.Reading reading = BacklogReader.read(admin, BrokerObserver.endpoints(group));
+      if (reading.fromSlave()) {
+        errors.add(reading.masterFailure());
+      }
+      return reading;
     } catch (BrokerAdminException e) {
       errors.add(e.getMessage());
       return null;

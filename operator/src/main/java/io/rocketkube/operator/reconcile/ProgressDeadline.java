@@ -9,20 +9,22 @@ import java.util.Set;
 
 /**
  * Like a Deployment's {@code progressDeadlineSeconds}: a phase that waits for pods to become ready
- * (creating the cluster, scaling out, rolling the NameServers) and lasts longer than the deadline
- * turns Progressing False with reason {@value #EXCEEDED}. Pure.
+ * (creating the cluster, scaling out, rolling the NameServers or the brokers) and lasts longer
+ * than the deadline turns Progressing False with reason {@value #EXCEEDED}. Pure.
  *
  * <p>The phase's start is the Progressing condition's lastTransitionTime, so nothing is held in
  * memory: the composer restarts that time whenever Progressing moves to another phase. Once
  * exceeded, it stays so until the pods are ready or the spec changes (a new generation starts a
- * new deadline, as a new rollout does for a Deployment). Drains and broker rolls are not covered:
- * a drain has its own timeout, and a roll makes progress one pod at a time.
+ * new deadline, as a new rollout does for a Deployment). A broker roll makes progress one pod
+ * at a time: each restart it makes starts the clock again (as a Deployment's new ready replica
+ * does), so the deadline bounds the wait for one restarted pod (or for the slaves to catch up),
+ * not the whole roll. Drains are not covered: they have their own timeout.
  */
 public final class ProgressDeadline {
 
   public static final String EXCEEDED = "ProgressDeadlineExceeded";
   private static final Set<String> WAITING_ON_PODS =
-      Set.of("Creating", "ScalingOut", "RollingNameServers");
+      Set.of("Creating", "ScalingOut", "RollingNameServers", "RollingBrokers");
 
   private ProgressDeadline() {
   }

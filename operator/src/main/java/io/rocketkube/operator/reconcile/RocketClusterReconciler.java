@@ -61,6 +61,7 @@ import java.util.Set;
 @RBACRule(apiGroups = "", resources = "persistentvolumeclaims",
     verbs = {"get", "list", "watch", "patch", "delete", "deletecollection"})
 @RBACRule(apiGroups = "", resources = "events", verbs = {"create", "patch"})
+@RBACRule(apiGroups = "storage.k8s.io", resources = "storageclasses", verbs = {"get", "list"})
 @RBACRule(apiGroups = "coordination.k8s.io", resources = "leases",
     verbs = {"get", "create", "update"})
 @ControllerConfiguration(name = RocketClusterReconciler.NAME,
@@ -77,6 +78,7 @@ public class RocketClusterReconciler implements Reconciler<RocketCluster> {
   private final GroupDrainer drainer;
   private final MasterWriteStop masterWrites;
   private final ClaimOwnership claims = new ClaimOwnership();
+  private final BrokerStorage storage;
   /** By cluster uid, when its progress deadline was last reported as passed. */
   private final Map<String, String> deadlinesWarned = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -89,6 +91,7 @@ public class RocketClusterReconciler implements Reconciler<RocketCluster> {
     this.drainer = new GroupDrainer(admin, events, new GroupRemover(), clock,
         settings.routeRefreshPeriod());
     this.masterWrites = new MasterWriteStop(admin, events, clock, settings.routeRefreshPeriod());
+    this.storage = new BrokerStorage(events);
   }
 
   @Override
@@ -114,20 +117,25 @@ public class RocketClusterReconciler implements Reconciler<RocketCluster> {
       return reportPaused(cluster);
     }
     ClusterObservation seen = ClusterObservation.of(cluster, context);
-    List<String> errors = SpecValidator.validate(cluster, seen.groups().values());
+    List<String> errors = SpecValidator.validate(asParsed(cluster, context));
     if (!errors.isEmpty()) {
       return rejectSpec(client, cluster, errors);
     }
-    DesiredCluster desired = DesiredCluster.of(cluster, settings);
+    // A refused storage change keeps the groups' storage; everything else in the spec applies.
+    StorageChange.Decision storageChange = storage.decide(client, cluster, seen);
+    DesiredCluster desired = DesiredCluster.of(BrokerStorage.withApplied(cluster, storageChange),
+        settings);
     boolean nameServersRolledOut = applyNameServers(client, cluster, desired, seen);
     applyBrokerGroups(client, cluster, desired, seen);
     claims.align(client, cluster, seen.claims());
+    storage.expandClaims(client, cluster, storageChange, seen.claims());
     BrokerObserver.Result observed = brokers.observe(cluster, seen, desired);
     List<String> rollErrors = new ArrayList<>();
     RollStep roll = rollBrokers(client, cluster, observed, seen, nameServersRolledOut,
         rollErrors);
     GroupDrainer.Outcome drain = drainer.drain(client, cluster, observed, seen);
-    return reportStatus(client, cluster, seen, observed, nameServersRolledOut, roll, drain, rollErrors);
+    return reportStatus(client, cluster, seen, observed, nameServersRolledOut, roll, drain,
+        rollErrors, storageChange);
   }
 
   /**
@@ -193,6 +201,7 @@ public class RocketClusterReconciler implements Reconciler<RocketCluster> {
     ResourceApplier.apply(client, desired.brokerConfig(), seen.brokerConfig().orElse(null), drift);
     desired.groups().forEach((ordinal, group) -> {
       StatefulSet existing = seen.groups().get(ordinal);
+      BrokerStorage.keepClaimTemplates(group.statefulSet(), existing);
       if (ResourceApplier.apply(client, group.statefulSet(), existing, drift)
           && existing == null) {
         events.record(client, cluster, EventRecorder.NORMAL, "GroupCreated",
@@ -245,13 +254,14 @@ public class RocketClusterReconciler implements Reconciler<RocketCluster> {
   private UpdateControl<RocketCluster> reportStatus(KubernetesClient client,
       RocketCluster cluster, ClusterObservation seen, BrokerObserver.Result observed,
       boolean nameServersRolledOut, RollStep roll, GroupDrainer.Outcome drain,
-      List<String> rollErrors) {
+      List<String> rollErrors, StorageChange.Decision storageChange) {
     List<String> adminErrors = new ArrayList<>(observed.adminErrors());
     adminErrors.addAll(rollErrors);
     adminErrors.addAll(drain.adminErrors());
     RocketClusterStatus status = StatusComposer.compose(new StatusComposer.Inputs(cluster,
         StatusComposer.readyReplicas(seen.nameServers()), nameServersRolledOut,
         List.copyOf(observed.groups().values()), roll, drain, adminErrors, clock.instant()));
+    storage.report(client, cluster, status, storageChange, clock.instant());
     warnWhenProgressDeadlinePasses(client, cluster, status);
     boolean busy = !(roll instanceof RollStep.Idle) || drain.inProgress()
         || Conditions.isTrue(status.getConditions(), RocketClusterStatus.PROGRESSING);
@@ -326,6 +336,17 @@ public class RocketClusterReconciler implements Reconciler<RocketCluster> {
   private static List<Condition> conditions(
       RocketCluster cluster) {
     return cluster.getStatus() == null ? List.of() : cluster.getStatus().getConditions();
+  }
+
+  /**
+   * The informer's own object when it is the same version: JOSDK hands reconcile a serialized
+   * copy, which drops the unknown fields the model collected (SpecObject) for validation.
+   */
+  private static RocketCluster asParsed(RocketCluster cluster, Context<RocketCluster> context) {
+    return context.getPrimaryCache().get(ResourceID.fromResource(cluster))
+        .filter(cached -> Objects.equals(cached.getMetadata().getResourceVersion(),
+            cluster.getMetadata().getResourceVersion()))
+        .orElse(cluster);
   }
 
   private static boolean isPaused(RocketCluster cluster) {

@@ -103,8 +103,10 @@ public final class StatusComposer {
     String[] progress = progress(in, notReady);
     Optional<Condition> previous = Conditions.find(current, RocketClusterStatus.PROGRESSING);
     int deadline = cluster.getSpec().getProgressDeadlineSeconds();
-    boolean overdue = progress != null && ProgressDeadline.exceeded(previous, progress[0],
-        generation, Duration.ofSeconds(deadline), in.now());
+    // A restart in a broker roll is progress: it clears an exceeded deadline and starts the clock.
+    boolean madeProgress = in.roll() instanceof RollStep.Restart;
+    boolean overdue = progress != null && !madeProgress && ProgressDeadline.exceeded(previous,
+        progress[0], generation, Duration.ofSeconds(deadline), in.now());
     String overdueMessage = overdue ? "not done within the progress deadline of " + deadline
         + " s (spec.progressDeadlineSeconds): " + progress[1] : null;
     if (overdue) {
@@ -114,7 +116,7 @@ public final class StatusComposer {
       next = Conditions.set(next, RocketClusterStatus.PROGRESSING, progress != null,
           progress == null ? "Reconciled" : progress[0],
           progress == null ? "the cluster matches its spec" : progress[1], generation, in.now(),
-          progress != null && ProgressDeadline.newPhase(previous, progress[0]));
+          progress != null && (madeProgress || ProgressDeadline.newPhase(previous, progress[0])));
     }
 
     boolean adminDown = !in.adminErrors().isEmpty();
@@ -148,7 +150,7 @@ public final class StatusComposer {
       return new String[] {"RollingBrokers", restart.reason()};
     }
     if (in.roll() instanceof RollStep.Wait wait) {
-      return new String[] {"RollingBrokers", wait.reason()};
+      return new String[] {"RollingBrokers", wait.reason() + troubleOf(in, wait.group())};
     }
     List<String> coming = notReady.stream().filter(name -> !wasRegistered(in.cluster(), name))
         .toList();
@@ -157,6 +159,12 @@ public final class StatusComposer {
           "waiting for groups to be ready and registered: " + explained(in, coming)};
     }
     return null;
+  }
+
+  /** " [why the group's pods are not ready]", or nothing when no pod says. */
+  private static String troubleOf(Inputs in, String group) {
+    return in.groups().stream().filter(g -> g.name().equals(group) && g.trouble() != null)
+        .findFirst().map(g -> " [" + g.trouble() + "]").orElse("");
   }
 
   /** Group names, each followed by why its pods are not ready when a pod says so. */

@@ -21,7 +21,6 @@ import io.rocketkube.namesrv.NameServerSettings;
 import io.rocketkube.operator.reconcile.DrainJudge;
 import io.rocketkube.store.engine.DefaultMessageStore;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -70,14 +69,7 @@ class RealBrokerAdminTest {
   static final String RETRY = "%RETRY%" + CONSUMER_GROUP;
 
   static {
-    System.setProperty("rocketmq.client.logRoot", "target/rocketmqlogs");
-    System.setProperty("rocketmq.client.logLevel", "WARN");
-    try {
-      System.setProperty("rocketmq.client.localOffsetStoreDir",
-          Files.createTempDirectory("rocketmq_offsets").toString());
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
+    LoopbackBrokers.quietApacheClient();
   }
 
   @TempDir

@@ -3,7 +3,6 @@ package io.rocketkube.operator.admin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.rocketkube.broker.Broker;
 import io.rocketkube.broker.BrokerSettings;
 import io.rocketkube.broker.ha.HaSettings;
@@ -16,9 +15,7 @@ import io.rocketkube.operator.reconcile.GroupState;
 import io.rocketkube.operator.reconcile.PodState;
 import io.rocketkube.operator.reconcile.RollPlanner;
 import io.rocketkube.operator.reconcile.RollStep;
-import io.rocketkube.store.engine.DefaultMessageStore;
 import io.rocketkube.store.MessageStore;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -49,14 +46,7 @@ class RealReplicationLagTest {
   static final String GROUP = "c-broker-0";
 
   static {
-    System.setProperty("rocketmq.client.logRoot", "target/rocketmqlogs");
-    System.setProperty("rocketmq.client.logLevel", "WARN");
-    try {
-      System.setProperty("rocketmq.client.localOffsetStoreDir",
-          Files.createTempDirectory("rocketmq_offsets").toString());
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
+    LoopbackBrokers.quietApacheClient();
   }
 
   @TempDir
@@ -75,26 +65,14 @@ class RealReplicationLagTest {
         Clock.systemUTC());
     nameServer.start();
     BrokerSettings base = BrokerSettings.forTest(HOST, dir.resolve("master"), nameServer.address());
-    master = start(base, masterStore);
-    slave = start(slaveSettings().withHa(HaSettings.defaults().withMasterHaAddress(HOST + ":1")), slaveStore);
+    master = LoopbackBrokers.start(base, masterStore);
+    slave = LoopbackBrokers.start(slaveSettings().withHa(HaSettings.defaults().withMasterHaAddress(HOST + ":1")), slaveStore);
     admin = new RemotingBrokerAdmin(new RemotingClient(RemotingClientConfig.defaults()),
         Duration.ofSeconds(5));
     producer = new DefaultMQProducer("PG_LAG");
     producer.setNamesrvAddr(nameServer.address());
     producer.setInstanceName("real-lag-producer");
     producer.start();
-  }
-
-  private static Broker start(BrokerSettings settings, AtomicReference<MessageStore> store)
-      throws Exception {
-    Broker broker = new Broker(settings, Clock.systemUTC(), config -> {
-      MessageStore opened = DefaultMessageStore.open(config);
-      store.set(opened);
-      return opened;
-    }, new SimpleMeterRegistry());
-    broker.start();
-    await().atMost(Duration.ofSeconds(10)).until(() -> broker.lastRegistrationMillis() >= 0);
-    return broker;
   }
 
   @AfterEach
@@ -118,7 +96,7 @@ class RealReplicationLagTest {
   private void replicate() throws Exception {
     int port = slave.port();
     slave.close();
-    slave = start(slaveSettings().withPort(port), slaveStore);
+    slave = LoopbackBrokers.start(slaveSettings().withPort(port), slaveStore);
     long target = masterStore.get().maxPhysicalOffset();
     await().atMost(Duration.ofSeconds(30)).until(() -> slaveStore.get().maxPhysicalOffset() >= target);
   }

@@ -159,7 +159,7 @@ class ConfigContractTest {
   @Test
   void theShippedExampleIsValidAndLoadsIntoTheBrokerAndNameServer() throws IOException {
     RocketCluster cluster = example();
-    assertThat(SpecValidator.validate(cluster, List.of())).isEmpty();
+    assertThat(SpecValidator.validate(cluster)).isEmpty();
     BrokerConfig broker = loadBroker(cluster);
     assertThat(broker.clusterName()).isEqualTo("orders");
     assertThat(broker.brokerName()).isEqualTo("orders-broker-0");
@@ -173,7 +173,7 @@ class ConfigContractTest {
   @Test
   void aClusterThatSetsEveryFieldLoadsWithEveryValueArriving() throws Exception {
     RocketCluster cluster = everyField();
-    assertThat(SpecValidator.validate(cluster, List.of())).isEmpty();
+    assertThat(SpecValidator.validate(cluster)).isEmpty();
     BrokerConfig broker = loadBroker(cluster);
     assertThat(broker.role()).map(Enum::name).contains("SYNC_MASTER");
     assertThat(broker.flushMode().name()).isEqualTo("SYNC_FLUSH");
@@ -215,7 +215,7 @@ class ConfigContractTest {
   void aMisspeltKeyFailsTheBrokersMappingAndTheOperatorsValidation() {
     RocketCluster cluster = everyField();
     cluster.getSpec().getBroker().getConfig().put("send-thread-pool-nums", "8");
-    assertThat(SpecValidator.validate(cluster, List.of())).singleElement().asString()
+    assertThat(SpecValidator.validate(cluster)).singleElement().asString()
         .startsWith("spec.broker.config key 'send-thread-pool-nums' is not a broker setting");
     assertThatThrownBy(() -> loadBroker(cluster))
         .hasMessageContaining("rocketkube.broker.send-thread-pool-nums");

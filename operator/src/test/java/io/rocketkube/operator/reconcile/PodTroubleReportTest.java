@@ -6,16 +6,12 @@ import static io.rocketkube.operator.testing.ClusterAssertions.eventReasons;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.rocketkube.crds.v1alpha1.RocketCluster;
 import io.rocketkube.operator.testing.OperatorHarness;
 import io.rocketkube.operator.testing.WorkloadSimulator;
 import java.time.Duration;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -53,7 +49,7 @@ class PodTroubleReportTest {
       assertThat(client.pods().inNamespace("ns1").withName("alpha-broker-0-0").get()).isNotNull();
     });
 
-    crashLoop("ns1", "alpha-broker-0-0");
+    sim.crashLoop("alpha-broker-0-0", 4);
 
     await().atMost(WAIT).untilAsserted(() -> {
       sim.settle();
@@ -74,7 +70,7 @@ class PodTroubleReportTest {
       sim.settle();
       assertThat(client.pods().inNamespace("ns2").withName("beta-broker-0-0").get()).isNotNull();
     });
-    crashLoop("ns2", "beta-broker-0-0");
+    sim.crashLoop("beta-broker-0-0", 4);
     await().atMost(WAIT).untilAsserted(() -> {
       sim.settle();
       assertCondition(harness.get("ns2", "beta"), "Progressing", "True", "Creating");
@@ -115,16 +111,6 @@ class PodTroubleReportTest {
       assertCondition(cluster, "Progressing", "False", "Reconciled");
       assertCondition(cluster, "Degraded", "False", "AsExpected");
     });
-  }
-
-  /** The kubelet's report of a container that keeps dying. */
-  private void crashLoop(String namespace, String pod) {
-    client.pods().inNamespace(namespace).withName(pod).patch(
-        PatchContext.of(PatchType.JSON_MERGE),
-        client.getKubernetesSerialization().asJson(Map.of("status", new PodStatusBuilder()
-            .addNewContainerStatus().withName("broker").withRestartCount(4).withNewState()
-            .withNewWaiting().withReason("CrashLoopBackOff").endWaiting().endState()
-            .endContainerStatus().build())));
   }
 
   /** Any change of the cluster makes the operator look again (generation-aware filtering off). */

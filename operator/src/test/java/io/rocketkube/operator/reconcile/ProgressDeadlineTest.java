@@ -32,11 +32,13 @@ class ProgressDeadlineTest {
   }
 
   @Test
-  void drainsAndBrokerRollsHaveNoProgressDeadline() {
+  void drainsHaveNoProgressDeadlineButBrokerRollsDo() {
     assertThat(ProgressDeadline.exceeded(progressing("True", "ScalingIn", 1), "ScalingIn", 1L,
         DEADLINE, T0.plusSeconds(10_000))).isFalse();
     assertThat(ProgressDeadline.exceeded(progressing("True", "RollingBrokers", 1),
-        "RollingBrokers", 1L, DEADLINE, T0.plusSeconds(10_000))).isFalse();
+        "RollingBrokers", 1L, DEADLINE, T0.plusSeconds(599))).isFalse();
+    assertThat(ProgressDeadline.exceeded(progressing("True", "RollingBrokers", 1),
+        "RollingBrokers", 1L, DEADLINE, T0.plusSeconds(600))).isTrue();
   }
 
   @Test

@@ -87,6 +87,55 @@ class RollingUpdateTest {
   }
 
   @Test
+  void aRestartedPodThatNeverGetsReadyEndsTheRollPastItsProgressDeadlineUntilItIsReady() {
+    edit(c -> {
+      // A broker-only setting: the NameServers do not roll.
+      c.getSpec().getBroker().getConfig().put("clientIdleTimeout", "90s");
+      return c;
+    });
+    // The operator deletes the first slave; its replacement then crash-loops.
+    await().atMost(WAIT).until(() ->
+        client.pods().inNamespace(NS).withName("alpha-broker-0-1").get() == null);
+    sim.holdNotReady("alpha-broker-0-1");
+    await().atMost(WAIT).untilAsserted(() -> {
+      sim.settle();
+      assertThat(client.pods().inNamespace(NS).withName("alpha-broker-0-1").get()).isNotNull();
+    });
+    sim.crashLoop("alpha-broker-0-1", 3);
+    await().atMost(WAIT).untilAsserted(() -> {
+      RocketCluster cluster = harness.get(NS, "alpha");
+      assertCondition(cluster, "Progressing", "True", "RollingBrokers");
+      assertThat(condition(cluster, "Progressing").getMessage())
+          .contains("waiting for every pod of alpha-broker-0 to be ready (1/2)")
+          .contains("CrashLoopBackOff");
+    });
+
+    harness.clock.advance(Duration.ofSeconds(601));
+    await().atMost(WAIT).untilAsserted(() -> {
+      RocketCluster cluster = harness.get(NS, "alpha");
+      assertCondition(cluster, "Progressing", "False", "ProgressDeadlineExceeded");
+      assertThat(condition(cluster, "Progressing").getMessage())
+          .contains("progress deadline of 600 s")
+          .contains("alpha-broker-0-1: container broker CrashLoopBackOff, 3 restarts");
+      assertCondition(cluster, "Degraded", "True", "ProgressDeadlineExceeded");
+      assertThat(eventReasons(client, cluster)).containsOnlyOnce("ProgressDeadlineExceeded");
+    });
+    assertThat(brokerRestarts()).containsExactly("alpha-broker-0-1");
+
+    // The pod recovers: the roll goes on, and the deadline clears.
+    sim.makeReady("alpha-broker-0-1");
+    await().atMost(WAIT).untilAsserted(() -> {
+      passRouteRefresh();
+      sim.settle();
+      RocketCluster cluster = harness.get(NS, "alpha");
+      assertThat(brokerRestarts()).hasSize(4);
+      assertCondition(cluster, "Ready", "True", "ClusterReady");
+      assertCondition(cluster, "Progressing", "False", "Reconciled");
+      assertCondition(cluster, "Degraded", "False", "AsExpected");
+    });
+  }
+
+  @Test
   void aMasterStopsTakingWritesForOneRouteRefreshBeforeItsRestartAndGetsThemBackAfter() {
     edit(c -> {
       c.getSpec().getBroker().getConfig().put("registerInterval", "20s");

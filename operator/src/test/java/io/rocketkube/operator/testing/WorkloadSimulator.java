@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
@@ -13,6 +14,8 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.rocketkube.operator.model.ConfigHash;
 import io.rocketkube.operator.model.Labels;
 import io.rocketkube.operator.model.Names;
@@ -54,6 +57,16 @@ public final class WorkloadSimulator {
 
   public void makeReady(String pod) {
     notReady.remove(pod);
+  }
+
+  /** The kubelet's report of a broker container that keeps dying. */
+  public void crashLoop(String pod, int restarts) {
+    client.pods().inNamespace(namespace).withName(pod).patch(
+        PatchContext.of(PatchType.JSON_MERGE),
+        client.getKubernetesSerialization().asJson(Map.of("status", new PodStatusBuilder()
+            .addNewContainerStatus().withName("broker").withRestartCount(restarts).withNewState()
+            .withNewWaiting().withReason("CrashLoopBackOff").endWaiting().endState()
+            .endContainerStatus().build())));
   }
 
   /**
