@@ -62,6 +62,7 @@ final class Timeline {
     if (timestamp == null) {
       return "-";
     }
-    return "+" + Duration.between(applied, Instant.parse(timestamp)).toMillis() + " ms";
+    long millis = Duration.between(applied, Instant.parse(timestamp)).toMillis();
+    return String.format("%+d ms", millis);
   }
 }
