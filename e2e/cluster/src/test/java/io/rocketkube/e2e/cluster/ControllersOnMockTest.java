@@ -96,6 +96,17 @@ class ControllersOnMockTest {
         "jsonpath={.spec.broker.groups}").orThrow().output()).isEqualTo("3");
   }
 
+  /** kubectl sends this one as protobuf; the front turns it into JSON for the mock. */
+  @Test
+  void kubectlCreatesANamespace() {
+    kubectl.run("create", "namespace", "made-by-kubectl").orThrow();
+    assertThat(kubectl.run("get", "namespace", "made-by-kubectl", "-o",
+        "jsonpath={.metadata.name}").orThrow().output()).isEqualTo("made-by-kubectl");
+    assertThat(client.namespaces().withName("made-by-kubectl").get()).isNotNull();
+    // A second create is refused as on a real API server.
+    assertThat(kubectl.run("create", "namespace", "made-by-kubectl").exitCode()).isNotZero();
+  }
+
   @Test
   void parallelStatefulSetGetsOrdinalPodsAndClaimsAndScalesInFromTheTop() throws Exception {
     Path manifest = dir.resolve("parallel.yaml");

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.rocketkube.e2e.cluster.ClusterStandIn;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
@@ -36,6 +37,7 @@ class ApplyProduceConsumeTest {
   @Test
   void appliedExampleBecomesReadyAndCarriesMessagesThroughTheServiceName() throws Exception {
     long applied = System.nanoTime();
+    Instant appliedAt = Instant.now();
     cluster().kubectl().run("apply", "-n", "mq", "-f",
         io.rocketkube.e2e.testkit.E2eLayout.root().resolve("deploy/examples/rocketcluster.yaml")
             .toString()).orThrow();
@@ -44,7 +46,8 @@ class ApplyProduceConsumeTest {
         .until(() -> "True".equals(cluster().kubectl().run("get", "rkc", "orders", "-n", "mq", "-o",
             "jsonpath={.status.conditions[?(@.type==\"Ready\")].status}").output().trim()));
     Duration toReady = Duration.ofNanos(System.nanoTime() - applied);
-    System.out.println("kubectl apply to Ready: " + toReady.toMillis() + " ms");
+    System.out.println("kubectl apply to Ready: " + toReady.toMillis() + " ms\n"
+        + Timeline.of(cluster(), "mq", appliedAt));
 
     String groups = cluster().kubectl().run("get", "rkc", "orders", "-n", "mq", "-o",
         "jsonpath={.status.groupsReady} {.status.nameServers}").orThrow().output().trim();

@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
 import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyStatus;
 import org.apache.rocketmq.client.consumer.listener.MessageListenerConcurrently;
@@ -31,6 +32,8 @@ import org.apache.rocketmq.common.message.MessageExt;
  * (duplicates allowed). Clients poll routes every second, so a route change reaches them at once.
  */
 final class Traffic implements AutoCloseable {
+
+  private static final long FAILED_SEND_PAUSE_NANOS = Duration.ofMillis(100).toNanos();
 
   private final DefaultMQProducer producer;
   private final String nameServer;
@@ -103,9 +106,15 @@ final class Traffic implements AutoCloseable {
   private void sendLoop() {
     while (sending.get()) {
       try {
-        send();
+        if (send() != SendStatus.SEND_OK) {
+          // SLAVE_NOT_AVAILABLE comes back at once while a slave restarts: pause as below.
+          LockSupport.parkNanos(FAILED_SEND_PAUSE_NANOS);
+        }
       } catch (Exception e) {
         failed.incrementAndGet();
+        // With no writable queue (a one-group cluster whose master is stopped) the client throws
+        // at once; pause so the loop does not take a core from the servers under test.
+        LockSupport.parkNanos(FAILED_SEND_PAUSE_NANOS);
       }
     }
   }

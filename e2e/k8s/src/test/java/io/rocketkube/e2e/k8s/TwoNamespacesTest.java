@@ -35,9 +35,9 @@ class TwoNamespacesTest {
 
   @Test
   void twoClustersOfTheSameNameInTwoNamespacesAreIsolated() throws Exception {
-    // No "kubectl create namespace": kubectl sends that one as protobuf, which the mock refuses,
-    // and the mock needs no Namespace object.
     for (String ns : new String[] {"east", "west"}) {
+      // As a user would (kubectl posts it as protobuf; the stand-in's front reads it).
+      cluster().kubectl().run("create", "namespace", ns).orThrow();
       StandInCluster.applyExample(cluster(), ns, yaml -> yaml
           .replace("replicas: 2", "replicas: 1")
           .replace("groups: 2", "groups: 1")

@@ -3,6 +3,7 @@ package io.rocketkube.e2e.cluster.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.mockwebserver.http.Buffer;
 import io.fabric8.mockwebserver.http.Dispatcher;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
@@ -19,7 +20,8 @@ import java.util.regex.Pattern;
  * {@code /apis/<group>/<version>}) listing the built-in types of {@link ApiResources} plus every
  * CustomResourceDefinition in the store, {@code /openapi/*} answering 404 (kubectl then skips
  * validation and typed printing), and protobuf request bodies refused with 415 (the mock cannot
- * decode them and would hang the client).
+ * decode them and would hang the client), but for {@code kubectl create namespace}'s, which
+ * {@link ProtobufNamespace} turns into JSON.
  *
  * <p>It also drops the query string of a {@code .../status} request: the mock routes
  * {@code /status?fieldManager=kubectl} to the main resource and silently loses the status.
@@ -46,7 +48,15 @@ final class DiscoveryDispatcher extends Dispatcher {
     String path = query < 0 ? fullPath : fullPath.substring(0, query);
     String contentType = request.getHeader("Content-Type");
     if (contentType != null && contentType.contains("protobuf")) {
-      return status(415, "UnsupportedMediaType", "protobuf bodies are not supported; use JSON");
+      MockResponse refused = status(415, "UnsupportedMediaType",
+          "protobuf bodies are not supported (but a Namespace's); use JSON");
+      if (!"POST".equals(request.getMethod()) || !path.equals("/api/v1/namespaces")) {
+        return refused;
+      }
+      RecordedRequest asJson = namespaceAsJson(request);
+      // Without a Content-Type of its own the answer would be read as the request's protobuf.
+      return asJson == null ? refused
+          : crud.dispatch(asJson).setHeader("Content-Type", "application/json");
     }
     if ("POST".equals(request.getMethod())
         && path.startsWith("/apis/authorization.k8s.io/v1/")) {
@@ -63,6 +73,36 @@ final class DiscoveryDispatcher extends Dispatcher {
           request.getHeaders(), request.getBody());
     }
     return crud.dispatch(request);
+  }
+
+  /** {@code kubectl create namespace}'s protobuf body as JSON (see {@link ProtobufNamespace}). */
+  private RecordedRequest namespaceAsJson(RecordedRequest request) {
+    return ProtobufNamespace.read(request.getBody().getBytes()).map(meta -> {
+      Map<String, Object> metadata = new LinkedHashMap<>();
+      if (meta.name() != null) {
+        metadata.put("name", meta.name());
+      }
+      if (meta.generateName() != null) {
+        metadata.put("generateName", meta.generateName());
+      }
+      if (!meta.labels().isEmpty()) {
+        metadata.put("labels", meta.labels());
+      }
+      if (!meta.annotations().isEmpty()) {
+        metadata.put("annotations", meta.annotations());
+      }
+      byte[] body;
+      try {
+        body = json.writeValueAsBytes(Map.of("apiVersion", "v1", "kind", "Namespace",
+            "metadata", metadata));
+      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        throw new IllegalStateException(e);
+      }
+      return new RecordedRequest(request.getHttpVersion(), request.method(), request.getPath(),
+          request.getHeaders().newBuilder().set("Content-Type", "application/json")
+              .set("Content-Length", Integer.toString(body.length)).build(),
+          new Buffer(body));
+    }).orElse(null);
   }
 
   /**
