@@ -74,7 +74,7 @@ import org.slf4j.LoggerFactory;
  * lock                                        held (flock) while open, so one process owns the directory
  * </pre>
  *
- * <p><b>Why this class is large</b> (about 560 lines): the order of open (lock, abort marker, files,
+ * <p><b>Why this class is large</b> (about 600 lines): the order of open (lock, abort marker, files,
  * recovery, threads), of close (drain appends, flush, fence the dispatcher, checkpoint, marker) and the
  * gates every append passes (closed, latched sync failure, disk ratio) are what makes a crash at any
  * point recoverable; they are kept side by side so that the order can be read and checked in one place.
