@@ -31,9 +31,9 @@ import io.rocketkube.broker.processor.StatsAdminProcessor;
 import io.rocketkube.broker.processor.SubscriptionGroupAdminProcessor;
 import io.rocketkube.broker.processor.TopicAdminProcessor;
 import io.rocketkube.broker.registration.MasterAddress;
-import io.rocketkube.broker.reply.ReplyPusher;
 import io.rocketkube.broker.registration.NameServerAddresses;
 import io.rocketkube.broker.registration.NameServerRegistrar;
+import io.rocketkube.broker.reply.ReplyPusher;
 import io.rocketkube.broker.runtime.RuntimeConfig;
 import io.rocketkube.broker.schedule.DelayOffsetProcessor;
 import io.rocketkube.broker.schedule.DelayOffsetTable;
@@ -44,10 +44,10 @@ import io.rocketkube.broker.schedule.ScheduleTopicGuard;
 import io.rocketkube.broker.slave.PullRedirect;
 import io.rocketkube.broker.slave.SlaveSynchronizer;
 import io.rocketkube.broker.stats.BrokerStats;
+import io.rocketkube.broker.stats.ConsumerLagGauges;
 import io.rocketkube.broker.timer.TimerMessageService;
 import io.rocketkube.broker.timer.TimerRouter;
 import io.rocketkube.broker.timer.TimerRuntimeInfo;
-import io.rocketkube.broker.stats.ConsumerLagGauges;
 import io.rocketkube.broker.topic.TopicConfigManager;
 import io.rocketkube.broker.transaction.EndTransactionProcessor;
 import io.rocketkube.broker.transaction.Transactions;
@@ -83,6 +83,7 @@ public final class Broker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Broker.class);
     /** Bytes a stored record may have beyond its body: fixed fields, topic and properties. */
     private static final int RECORD_OVERHEAD = 64 * 1024;
+
     private static final long CLIENT_SCAN_SECONDS = 10;
     private static final long STATS_SAMPLE_SECONDS = 10;
     /** How often moved delay-level positions are written: bounds what a crash delivers twice. */
@@ -100,6 +101,7 @@ public final class Broker implements AutoCloseable {
     private final SendGate sendGate = new SendGate();
     /** A slave's way to its master, learned from the NameServers' register answers. */
     private final MasterAddress masterAddress;
+
     private HaService ha;
     private BrokerExecutors executors;
     private MessageStore store;
@@ -120,6 +122,7 @@ public final class Broker implements AutoCloseable {
     private ScheduleDeliveryService scheduleDelivery;
     /** Null on a slave: only the master delivers timers. */
     private TimerMessageService timers;
+
     private int port;
     private int haPort;
     private volatile boolean started;
@@ -129,7 +132,8 @@ public final class Broker implements AutoCloseable {
         this.clock = clock;
         this.storeOpener = storeOpener;
         this.meters = meters;
-        this.masterAddress = new MasterAddress(settings.slave().masterAddress(), settings.ha().masterHaAddress());
+        this.masterAddress = new MasterAddress(
+                settings.slave().masterAddress(), settings.ha().masterHaAddress());
     }
 
     public synchronized void start() throws IOException, InterruptedException {
@@ -141,21 +145,25 @@ public final class Broker implements AutoCloseable {
         executors = new BrokerExecutors(clock);
         store = storeOpener.open(storeConfig(storeHost));
         topics = TopicConfigManager.load(BrokerFiles.topics(settings.storePath()), settings, clock);
-        groups = SubscriptionGroupManager.load(BrokerFiles.subscriptionGroups(settings.storePath()), clock,
-                settings.autoCreateSubscriptionGroup());
+        groups = SubscriptionGroupManager.load(
+                BrokerFiles.subscriptionGroups(settings.storePath()), clock, settings.autoCreateSubscriptionGroup());
         offsets = ConsumerOffsetManager.load(BrokerFiles.consumerOffsets(settings.storePath()));
         runtimeConfig = RuntimeConfig.load(BrokerFiles.runtimeConfig(settings.storePath()), PermName.READ_WRITE);
         consumers = new ConsumerManager(new ConsumerIdsChangedNotifier());
         producers = new ProducerManager();
-        holds = new PullRequestHoldService(executors.scheduler, settings.flowLimits().maxHeldPullsPerConnection(),
+        holds = new PullRequestHoldService(
+                executors.scheduler,
+                settings.flowLimits().maxHeldPullsPerConnection(),
                 settings.flowLimits().maxHeldPulls());
         store.addArrivalListener(holds);
         transactions = Transactions.start(settings, store, topics, producers, meters, clock, storeHost);
         BrokerStats stats = new BrokerStats(meters, clock, () -> store.stats().getMissCount());
-        delayOffsets = DelayOffsetTable.load(settings.storePath(), settings.delayLevels().maxLevel());
+        delayOffsets = DelayOffsetTable.load(
+                settings.storePath(), settings.delayLevels().maxLevel());
         scheduleDelivery = new ScheduleDeliveryService(store, settings.delayLevels(), delayOffsets, clock, meters);
         if (settings.isMaster()) {
-            timers = TimerMessageService.open(settings.storePath().resolve("timer"), settings.timer(), store, clock, meters);
+            timers = TimerMessageService.open(
+                    settings.storePath().resolve("timer"), settings.timer(), store, clock, meters);
         }
         ConsumerLagGauges lag = new ConsumerLagGauges(meters, topics, offsets, store);
 
@@ -166,12 +174,25 @@ public final class Broker implements AutoCloseable {
         startVipChannel(registry);
 
         namesrvClient = new RemotingClient(RemotingClientConfig.defaults());
-        int haBound = ha.start(settings.host(), settings.haPort(), settings.commitLogSegmentSize(), executors.scheduler,
-                namesrvClient, meters);
+        int haBound = ha.start(
+                settings.host(),
+                settings.haPort(),
+                settings.commitLogSegmentSize(),
+                executors.scheduler,
+                namesrvClient,
+                meters);
         haPort = haBound >= 0 ? haBound : settings.haPort();
         String brokerAddr = settings.advertisedHost() + ":" + port;
-        registrar = new NameServerRegistrar(settings, brokerAddr, settings.advertisedHost() + ":" + haPort,
-                NameServerAddresses.of(settings.namesrvAddr()), topics, namesrvClient, executors.scheduler, clock, meters);
+        registrar = new NameServerRegistrar(
+                settings,
+                brokerAddr,
+                settings.advertisedHost() + ":" + haPort,
+                NameServerAddresses.of(settings.namesrvAddr()),
+                topics,
+                namesrvClient,
+                executors.scheduler,
+                clock,
+                meters);
         registrar.brokerPermission(runtimeConfig::brokerPermission);
         registrar.masterAddress(masterAddress);
         topics.addListener(registrar);
@@ -181,30 +202,67 @@ public final class Broker implements AutoCloseable {
         }
 
         long persistMillis = settings.offsetPersistInterval().toMillis();
-        SafeTask.scheduleWithFixedDelay(executors.scheduler, "persist-offsets", this::persistOffsets, meters,
-                persistMillis, persistMillis, TimeUnit.MILLISECONDS);
+        SafeTask.scheduleWithFixedDelay(
+                executors.scheduler,
+                "persist-offsets",
+                this::persistOffsets,
+                meters,
+                persistMillis,
+                persistMillis,
+                TimeUnit.MILLISECONDS);
         if (settings.isMaster()) {
             scheduleDelivery.start();
             timers.start();
         }
-        SafeTask.scheduleWithFixedDelay(executors.scheduler, "persist-delay-offsets", this::persistDelayOffsets, meters,
-                DELAY_OFFSET_PERSIST_MILLIS, DELAY_OFFSET_PERSIST_MILLIS, TimeUnit.MILLISECONDS);
-        SafeTask.scheduleWithFixedDelay(executors.scheduler, "expire-idle-clients", this::expireIdleClients, meters,
-                CLIENT_SCAN_SECONDS, CLIENT_SCAN_SECONDS, TimeUnit.SECONDS);
-        SafeTask.scheduleWithFixedDelay(executors.scheduler, "consumer-lag", lag::refresh, meters,
-                STATS_SAMPLE_SECONDS, STATS_SAMPLE_SECONDS, TimeUnit.SECONDS);
-        SafeTask.scheduleWithFixedDelay(executors.scheduler, "stats-sample", stats::sample, meters,
-                STATS_SAMPLE_SECONDS, STATS_SAMPLE_SECONDS, TimeUnit.SECONDS);
+        SafeTask.scheduleWithFixedDelay(
+                executors.scheduler,
+                "persist-delay-offsets",
+                this::persistDelayOffsets,
+                meters,
+                DELAY_OFFSET_PERSIST_MILLIS,
+                DELAY_OFFSET_PERSIST_MILLIS,
+                TimeUnit.MILLISECONDS);
+        SafeTask.scheduleWithFixedDelay(
+                executors.scheduler,
+                "expire-idle-clients",
+                this::expireIdleClients,
+                meters,
+                CLIENT_SCAN_SECONDS,
+                CLIENT_SCAN_SECONDS,
+                TimeUnit.SECONDS);
+        SafeTask.scheduleWithFixedDelay(
+                executors.scheduler,
+                "consumer-lag",
+                lag::refresh,
+                meters,
+                STATS_SAMPLE_SECONDS,
+                STATS_SAMPLE_SECONDS,
+                TimeUnit.SECONDS);
+        SafeTask.scheduleWithFixedDelay(
+                executors.scheduler,
+                "stats-sample",
+                stats::sample,
+                meters,
+                STATS_SAMPLE_SECONDS,
+                STATS_SAMPLE_SECONDS,
+                TimeUnit.SECONDS);
         started = true;
-        LOG.info("broker {}/{} id {} ({}, {}) serving on {}, registering as {} with [{}]", settings.clusterName(),
-                settings.brokerName(), settings.brokerId(), settings.role(), settings.flushMode(), port, brokerAddr,
+        LOG.info(
+                "broker {}/{} id {} ({}, {}) serving on {}, registering as {} with [{}]",
+                settings.clusterName(),
+                settings.brokerName(),
+                settings.brokerId(),
+                settings.role(),
+                settings.flushMode(),
+                port,
+                brokerAddr,
                 settings.namesrvAddr());
     }
 
     /** A slave copies its master's topics, groups and offsets (RocketMQ's SlaveSynchronize, every 10 s). */
     private void startSlaveSync(String brokerAddr) {
-        slaveSync = new SlaveSynchronizer(masterAddress, brokerAddr, namesrvClient, topics, groups, offsets,
-                delayOffsets::applyFromMaster);
+        slaveSync = new SlaveSynchronizer(
+                masterAddress, brokerAddr, namesrvClient, topics, groups, offsets, delayOffsets::applyFromMaster);
         slaveSync.start(settings.slave().syncInterval(), meters);
     }
 
@@ -215,50 +273,80 @@ public final class Broker implements AutoCloseable {
         java.util.function.UnaryOperator<io.rocketkube.store.MessageRecordRequest> schedule =
                 r -> timer.apply(delay.apply(r));
         ConsumerFilters filters = new ConsumerFilters(settings.enablePropertyFilter());
-        SendMessageProcessor send = SendMessageProcessor.create(settings, store, topics, groups, sendGate, stats, storeHost,
-                executors.send, schedule).replicatedBy(ha.syncReplication());
-        registry.register(new int[] {RequestCode.SEND_MESSAGE, RequestCode.SEND_MESSAGE_V2, RequestCode.SEND_BATCH_MESSAGE},
-                writable(send), executors.send);
-        registry.register(RequestCode.CONSUMER_SEND_MSG_BACK,
-                writable(new SendBackProcessor(settings, store, topics, groups, storeHost, schedule)), executors.send);
-        ReplyPusher replies = new ReplyPusher(producers, (channel, push, timeout) -> server.invokeAsync(channel, push, timeout),
-                storeHost, clock);
-        registry.register(ReplyMessageProcessor.CODES, writable(new ReplyMessageProcessor(settings, store, topics, groups,
-                replies, storeHost)), executors.send);
-        registry.register(new int[] {RequestCode.PULL_MESSAGE, RequestCode.LITE_PULL_MESSAGE},
-                readable(new ScheduleTopicGuard(
-                        new PullMessageProcessor(settings, store, topics, groups, consumers, offsets, holds, stats, executors.pull,
-                        new PullRedirect(settings.brokerId(), settings.slave().slaveReadEnable(), masterAddress::masterOnline),
+        SendMessageProcessor send = SendMessageProcessor.create(
+                        settings, store, topics, groups, sendGate, stats, storeHost, executors.send, schedule)
+                .replicatedBy(ha.syncReplication());
+        registry.register(
+                new int[] {RequestCode.SEND_MESSAGE, RequestCode.SEND_MESSAGE_V2, RequestCode.SEND_BATCH_MESSAGE},
+                writable(send),
+                executors.send);
+        registry.register(
+                RequestCode.CONSUMER_SEND_MSG_BACK,
+                writable(new SendBackProcessor(settings, store, topics, groups, storeHost, schedule)),
+                executors.send);
+        ReplyPusher replies = new ReplyPusher(
+                producers, (channel, push, timeout) -> server.invokeAsync(channel, push, timeout), storeHost, clock);
+        registry.register(
+                ReplyMessageProcessor.CODES,
+                writable(new ReplyMessageProcessor(settings, store, topics, groups, replies, storeHost)),
+                executors.send);
+        registry.register(
+                new int[] {RequestCode.PULL_MESSAGE, RequestCode.LITE_PULL_MESSAGE},
+                readable(new ScheduleTopicGuard(new PullMessageProcessor(
+                        settings,
+                        store,
+                        topics,
+                        groups,
+                        consumers,
+                        offsets,
+                        holds,
+                        stats,
+                        executors.pull,
+                        new PullRedirect(
+                                settings.brokerId(), settings.slave().slaveReadEnable(), masterAddress::masterOnline),
                         filters))),
                 executors.pull);
-        registry.register(EndTransactionProcessor.CODES, writable(transactions.endTransactionProcessor()), executors.send);
-        registry.register(ClientManageProcessor.CODES,
-                new ClientManageProcessor(consumers, producers, groups, topics, clock, filters), executors.client);
-        registry.register(ClientConfigCheckProcessor.CODES, new ClientConfigCheckProcessor(filters), executors.client);
-        registry.register(ConsumerOffsetProcessor.CODES, new ConsumerOffsetProcessor(offsets, topics, store),
+        registry.register(
+                EndTransactionProcessor.CODES, writable(transactions.endTransactionProcessor()), executors.send);
+        registry.register(
+                ClientManageProcessor.CODES,
+                new ClientManageProcessor(consumers, producers, groups, topics, clock, filters),
                 executors.client);
+        registry.register(ClientConfigCheckProcessor.CODES, new ClientConfigCheckProcessor(filters), executors.client);
+        registry.register(
+                ConsumerOffsetProcessor.CODES, new ConsumerOffsetProcessor(offsets, topics, store), executors.client);
         registry.register(QueueOffsetProcessor.CODES, new QueueOffsetProcessor(store), executors.client);
         registry.register(LockProcessor.CODES, new LockProcessor(clock), executors.client);
         registry.register(TopicAdminProcessor.CODES, new TopicAdminProcessor(topics, offsets, store), executors.admin);
-        registry.register(SubscriptionGroupAdminProcessor.CODES, new SubscriptionGroupAdminProcessor(groups, offsets),
+        registry.register(
+                SubscriptionGroupAdminProcessor.CODES,
+                new SubscriptionGroupAdminProcessor(groups, offsets),
                 executors.admin);
-        registry.register(StatsAdminProcessor.CODES,
-                new StatsAdminProcessor(settings.brokerName(), topics, offsets, consumers, store), executors.admin);
-        registry.register(ConnectionAdminProcessor.CODES, new ConnectionAdminProcessor(consumers, producers, offsets),
+        registry.register(
+                StatsAdminProcessor.CODES,
+                new StatsAdminProcessor(settings.brokerName(), topics, offsets, consumers, store),
                 executors.admin);
-        ScheduleRuntimeInfo scheduleInfo = new ScheduleRuntimeInfo(store, delayOffsets, settings.delayLevels().maxLevel());
+        registry.register(
+                ConnectionAdminProcessor.CODES,
+                new ConnectionAdminProcessor(consumers, producers, offsets),
+                executors.admin);
+        ScheduleRuntimeInfo scheduleInfo = new ScheduleRuntimeInfo(
+                store, delayOffsets, settings.delayLevels().maxLevel());
         TimerRuntimeInfo timerInfo = new TimerRuntimeInfo(() -> timers);
-        registry.register(BrokerInfoProcessor.CODES, new BrokerInfoProcessor(settings, store, stats, executors, clock,
-                        scheduleInfo).withExtraInfo(() -> {
-                            java.util.Map<String, String> extra = new java.util.TreeMap<>(ha.runtimeInfo());
-                            extra.putAll(timerInfo.get());
-                            return extra;
-                        }),
+        registry.register(
+                BrokerInfoProcessor.CODES,
+                new BrokerInfoProcessor(settings, store, stats, executors, clock, scheduleInfo).withExtraInfo(() -> {
+                    java.util.Map<String, String> extra = new java.util.TreeMap<>(ha.runtimeInfo());
+                    extra.putAll(timerInfo.get());
+                    return extra;
+                }),
                 executors.admin);
         registry.register(MessageQueryProcessor.CODES, new MessageQueryProcessor(store), executors.admin);
         registry.register(OffsetTableProcessor.CODES, new OffsetTableProcessor(offsets), executors.admin);
         registry.register(DelayOffsetProcessor.CODES, new DelayOffsetProcessor(delayOffsets), executors.admin);
-        registry.register(BrokerConfigProcessor.CODES, new BrokerConfigProcessor(settings, runtimeConfig, topics),
+        registry.register(
+                BrokerConfigProcessor.CODES,
+                new BrokerConfigProcessor(settings, runtimeConfig, topics),
                 executors.admin);
         return registry;
     }
@@ -295,16 +383,18 @@ public final class Broker implements AutoCloseable {
         if (port <= 2) {
             return;
         }
-        RemotingServer vip = new RemotingServer(remotingConfig(port - 2).withIoThreads(1), registry,
-                new ChannelCleanup());
+        RemotingServer vip =
+                new RemotingServer(remotingConfig(port - 2).withIoThreads(1), registry, new ChannelCleanup());
         try {
             vip.start();
             vipServer = vip;
         } catch (InterruptedException e) {
             throw e;
         } catch (Exception e) { // Netty rethrows the bind failure unchecked-ly
-            LOG.warn("VIP channel port {} not served (Apache slaves of this master cannot sync metadata): {}",
-                    port - 2, e.toString());
+            LOG.warn(
+                    "VIP channel port {} not served (Apache slaves of this master cannot sync metadata): {}",
+                    port - 2,
+                    e.toString());
         }
     }
 
@@ -312,7 +402,8 @@ public final class Broker implements AutoCloseable {
         return RemotingServerConfig.of(settings.host(), listenPort)
                 .withIoThreads(settings.ioThreads())
                 .withIdleTimeout(settings.clientIdleTimeout())
-                .withMaxQueuedRequestBytes(settings.flowLimits().maxQueuedRequestBytes(),
+                .withMaxQueuedRequestBytes(
+                        settings.flowLimits().maxQueuedRequestBytes(),
                         settings.flowLimits().maxQueuedRequestBytesPerConnection());
     }
 
@@ -397,7 +488,9 @@ public final class Broker implements AutoCloseable {
             return false;
         }
         long last = registrar.lastSuccessMillis();
-        return last >= 0 && clock.millis() - last <= withinMillis && ha.notReadyReason().isEmpty();
+        return last >= 0
+                && clock.millis() - last <= withinMillis
+                && ha.notReadyReason().isEmpty();
     }
 
     /**

@@ -20,7 +20,8 @@ final class BrokerExecutors implements AutoCloseable, RequestQueues {
     final RequestPool pull;
     final RequestPool client;
     final RequestPool admin;
-    final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, DaemonThreads.numbered("broker-scheduler"));
+    final ScheduledExecutorService scheduler =
+            Executors.newScheduledThreadPool(2, DaemonThreads.numbered("broker-scheduler"));
 
     BrokerExecutors(Clock clock) {
         send = new RequestPool(2, 10_000, clock, DaemonThreads.numbered("broker-send"));
@@ -59,7 +60,7 @@ final class BrokerExecutors implements AutoCloseable, RequestQueues {
             return false;
         }
         try {
-            scheduler.submit(() -> { }).get(timeoutMillis, TimeUnit.MILLISECONDS);
+            scheduler.submit(() -> {}).get(timeoutMillis, TimeUnit.MILLISECONDS);
             return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -93,7 +93,8 @@ public record BrokerSettings(
             throw new IllegalArgumentException("broker id 0 is the master; a SLAVE needs a non-zero broker-id");
         }
         if (diskMaxUsedSpaceRatio < 1 || diskMaxUsedSpaceRatio > 100) {
-            throw new IllegalArgumentException("disk-max-used-space-ratio must be 1..100, was " + diskMaxUsedSpaceRatio);
+            throw new IllegalArgumentException(
+                    "disk-max-used-space-ratio must be 1..100, was " + diskMaxUsedSpaceRatio);
         }
         if (maxMessageSize < 1024 || defaultTopicQueueNums < 1) {
             throw new IllegalArgumentException("max-message-size must be >= 1024 and default-topic-queue-nums >= 1");
@@ -101,26 +102,97 @@ public record BrokerSettings(
     }
 
     /** Every feature at its defaults, as before the feature settings existed. */
-    public BrokerSettings(String clusterName, String brokerName, long brokerId, BrokerRole role, FlushMode flushMode,
-                          Path storePath, String host, int port, int haPort, String namesrvAddr, String advertisedHost,
-                          boolean autoCreateTopic, boolean autoCreateSubscriptionGroup, int defaultTopicQueueNums,
-                          int maxMessageSize, int fileReservedHours, int commitLogSegmentSize,
-                          Duration registerInterval, Duration offsetPersistInterval, Duration clientIdleTimeout,
-                          Duration shutdownGrace, int ioThreads, PullTransferCaps pullCaps, boolean sendOnIoThread,
-                          int diskMaxUsedSpaceRatio, FlowLimits flowLimits) {
-        this(clusterName, brokerName, brokerId, role, flushMode, storePath, host, port, haPort, namesrvAddr,
-                advertisedHost, autoCreateTopic, autoCreateSubscriptionGroup, defaultTopicQueueNums, maxMessageSize,
-                fileReservedHours, commitLogSegmentSize, registerInterval, offsetPersistInterval, clientIdleTimeout,
-                shutdownGrace, ioThreads, pullCaps, sendOnIoThread, diskMaxUsedSpaceRatio, flowLimits,
-                null, null, true, null, null, null);
+    public BrokerSettings(
+            String clusterName,
+            String brokerName,
+            long brokerId,
+            BrokerRole role,
+            FlushMode flushMode,
+            Path storePath,
+            String host,
+            int port,
+            int haPort,
+            String namesrvAddr,
+            String advertisedHost,
+            boolean autoCreateTopic,
+            boolean autoCreateSubscriptionGroup,
+            int defaultTopicQueueNums,
+            int maxMessageSize,
+            int fileReservedHours,
+            int commitLogSegmentSize,
+            Duration registerInterval,
+            Duration offsetPersistInterval,
+            Duration clientIdleTimeout,
+            Duration shutdownGrace,
+            int ioThreads,
+            PullTransferCaps pullCaps,
+            boolean sendOnIoThread,
+            int diskMaxUsedSpaceRatio,
+            FlowLimits flowLimits) {
+        this(
+                clusterName,
+                brokerName,
+                brokerId,
+                role,
+                flushMode,
+                storePath,
+                host,
+                port,
+                haPort,
+                namesrvAddr,
+                advertisedHost,
+                autoCreateTopic,
+                autoCreateSubscriptionGroup,
+                defaultTopicQueueNums,
+                maxMessageSize,
+                fileReservedHours,
+                commitLogSegmentSize,
+                registerInterval,
+                offsetPersistInterval,
+                clientIdleTimeout,
+                shutdownGrace,
+                ioThreads,
+                pullCaps,
+                sendOnIoThread,
+                diskMaxUsedSpaceRatio,
+                flowLimits,
+                null,
+                null,
+                true,
+                null,
+                null,
+                null);
     }
 
     /** A master on loopback with an ephemeral port and small store files, for tests. */
     public static BrokerSettings forTest(String host, Path storePath, String namesrvAddr) {
-        return new BrokerSettings("DefaultCluster", "broker-a", 0, BrokerRole.ASYNC_MASTER, FlushMode.ASYNC_FLUSH,
-                storePath, host, 0, 0, namesrvAddr, host, true, true, 8, 4 * 1024 * 1024, 72, 64 * 1024 * 1024,
-                Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ofSeconds(120), Duration.ofSeconds(5), 2,
-                PullTransferCaps.defaults(), true, 75, FlowLimits.defaults());
+        return new BrokerSettings(
+                "DefaultCluster",
+                "broker-a",
+                0,
+                BrokerRole.ASYNC_MASTER,
+                FlushMode.ASYNC_FLUSH,
+                storePath,
+                host,
+                0,
+                0,
+                namesrvAddr,
+                host,
+                true,
+                true,
+                8,
+                4 * 1024 * 1024,
+                72,
+                64 * 1024 * 1024,
+                Duration.ofSeconds(30),
+                Duration.ofSeconds(5),
+                Duration.ofSeconds(120),
+                Duration.ofSeconds(5),
+                2,
+                PullTransferCaps.defaults(),
+                true,
+                75,
+                FlowLimits.defaults());
     }
 
     public BrokerSettings withPort(int newPort) {
@@ -280,11 +352,39 @@ public record BrokerSettings(
         }
 
         BrokerSettings build() {
-            return new BrokerSettings(clusterName, brokerName, brokerId, role, flushMode, storePath, host, port, haPort,
-                    namesrvAddr, advertisedHost, autoCreateTopic, autoCreateSubscriptionGroup, defaultTopicQueueNums,
-                    maxMessageSize, fileReservedHours, commitLogSegmentSize, registerInterval, offsetPersistInterval,
-                    clientIdleTimeout, shutdownGrace, ioThreads, pullCaps, sendOnIoThread, diskMaxUsedSpaceRatio,
-                    flowLimits, slave, delayLevels, enablePropertyFilter, transaction, ha, timer);
+            return new BrokerSettings(
+                    clusterName,
+                    brokerName,
+                    brokerId,
+                    role,
+                    flushMode,
+                    storePath,
+                    host,
+                    port,
+                    haPort,
+                    namesrvAddr,
+                    advertisedHost,
+                    autoCreateTopic,
+                    autoCreateSubscriptionGroup,
+                    defaultTopicQueueNums,
+                    maxMessageSize,
+                    fileReservedHours,
+                    commitLogSegmentSize,
+                    registerInterval,
+                    offsetPersistInterval,
+                    clientIdleTimeout,
+                    shutdownGrace,
+                    ioThreads,
+                    pullCaps,
+                    sendOnIoThread,
+                    diskMaxUsedSpaceRatio,
+                    flowLimits,
+                    slave,
+                    delayLevels,
+                    enablePropertyFilter,
+                    transaction,
+                    ha,
+                    timer);
         }
     }
 

@@ -8,10 +8,15 @@ import io.rocketkube.client.remoting.RemotingServerConfig;
  * exhaust it: bytes of accepted, unanswered requests (in total and per connection) and parked long-poll pulls
  * (in total and per connection). Defaults are sized for the 128-256 MiB heaps the broker runs with.
  */
-public record FlowLimits(long maxQueuedRequestBytes, long maxQueuedRequestBytesPerConnection, int maxHeldPulls,
-                         int maxHeldPullsPerConnection) {
+public record FlowLimits(
+        long maxQueuedRequestBytes,
+        long maxQueuedRequestBytesPerConnection,
+        int maxHeldPulls,
+        int maxHeldPullsPerConnection) {
     public FlowLimits {
-        if (maxQueuedRequestBytes <= 0 || maxQueuedRequestBytesPerConnection <= 0 || maxHeldPulls < 0
+        if (maxQueuedRequestBytes <= 0
+                || maxQueuedRequestBytesPerConnection <= 0
+                || maxHeldPulls < 0
                 || maxHeldPullsPerConnection < 0) {
             throw new IllegalArgumentException("invalid flow limits: " + maxQueuedRequestBytes + " / "
                     + maxQueuedRequestBytesPerConnection + " queued bytes, " + maxHeldPulls + " / "
@@ -20,8 +25,10 @@ public record FlowLimits(long maxQueuedRequestBytes, long maxQueuedRequestBytesP
     }
 
     public static FlowLimits defaults() {
-        return new FlowLimits(RemotingServerConfig.DEFAULT_MAX_QUEUED_REQUEST_BYTES,
+        return new FlowLimits(
+                RemotingServerConfig.DEFAULT_MAX_QUEUED_REQUEST_BYTES,
                 RemotingServerConfig.DEFAULT_MAX_QUEUED_REQUEST_BYTES_PER_CONNECTION,
-                PullRequestHoldService.DEFAULT_MAX_HELD, PullRequestHoldService.DEFAULT_MAX_HELD_PER_CONNECTION);
+                PullRequestHoldService.DEFAULT_MAX_HELD,
+                PullRequestHoldService.DEFAULT_MAX_HELD_PER_CONNECTION);
     }
 }

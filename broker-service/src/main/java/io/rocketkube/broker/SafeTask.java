@@ -25,13 +25,21 @@ public final class SafeTask implements Runnable {
     public SafeTask(String name, Runnable task, MeterRegistry meters) {
         this.name = name;
         this.task = task;
-        this.failures = Counter.builder("rocketkube.broker.task.failures").tag("task", name)
-                .description("runs of a periodic broker task that threw; the task stays scheduled").register(meters);
+        this.failures = Counter.builder("rocketkube.broker.task.failures")
+                .tag("task", name)
+                .description("runs of a periodic broker task that threw; the task stays scheduled")
+                .register(meters);
     }
 
     /** Schedules {@code task} with a fixed delay, wrapped. */
-    public static ScheduledFuture<?> scheduleWithFixedDelay(ScheduledExecutorService scheduler, String name, Runnable task,
-                                                            MeterRegistry meters, long initialDelay, long delay, TimeUnit unit) {
+    public static ScheduledFuture<?> scheduleWithFixedDelay(
+            ScheduledExecutorService scheduler,
+            String name,
+            Runnable task,
+            MeterRegistry meters,
+            long initialDelay,
+            long delay,
+            TimeUnit unit) {
         return scheduler.scheduleWithFixedDelay(new SafeTask(name, task, meters), initialDelay, delay, unit);
     }
 
@@ -41,7 +49,11 @@ public final class SafeTask implements Runnable {
             task.run();
         } catch (Throwable e) {
             failures.increment();
-            LOG.error("periodic task {} failed ({} failures so far); it stays scheduled", name, (long) failures.count(), e);
+            LOG.error(
+                    "periodic task {} failed ({} failures so far); it stays scheduled",
+                    name,
+                    (long) failures.count(),
+                    e);
         }
     }
 

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.rocketkube.store.engine.DefaultMessageStore;
 import io.rocketkube.store.MessageRecordRequest;
 import io.rocketkube.store.PutStatus;
+import io.rocketkube.store.engine.DefaultMessageStore;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -82,15 +82,18 @@ class BrokerStoreLivenessTest {
         try {
             assertThat(broker.notLiveReason(RESPOND_MILLIS)).isEmpty();
 
-            MessageRecordRequest blocking = MessageRecordRequest.builder("BLOCK", 0,
-                    ByteBuffer.wrap("holds the dispatcher".getBytes(StandardCharsets.UTF_8)))
-                    .bornHost(new InetSocketAddress(InetAddress.getLoopbackAddress(), 40000)).build();
+            MessageRecordRequest blocking = MessageRecordRequest.builder(
+                            "BLOCK", 0, ByteBuffer.wrap("holds the dispatcher".getBytes(StandardCharsets.UTF_8)))
+                    .bornHost(new InetSocketAddress(InetAddress.getLoopbackAddress(), 40000))
+                    .build();
             assertThat(opened.get().put(blocking).join().status()).isEqualTo(PutStatus.PUT_OK);
             assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
 
             clock.millis.addAndGet(Broker.STORE_STUCK_MILLIS + 5_000);
-            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(broker.notLiveReason(RESPOND_MILLIS))
-                    .hasValueSatisfying(r -> assertThat(r).startsWith("store thread store-dispatcher made no progress")));
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> assertThat(broker.notLiveReason(RESPOND_MILLIS))
+                            .hasValueSatisfying(
+                                    r -> assertThat(r).startsWith("store thread store-dispatcher made no progress")));
             assertThat(broker.isLive(RESPOND_MILLIS)).isFalse();
 
             release.countDown();

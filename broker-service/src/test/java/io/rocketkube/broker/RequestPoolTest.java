@@ -31,10 +31,10 @@ class RequestPoolTest {
             running.await();
             assertThat(pool.snapshot()).isEqualTo(new QueueSnapshot(0, 10, 0));
 
-            pool.execute(() -> { });
+            pool.execute(() -> {});
             clock.advance(Duration.ofSeconds(3));
-            pool.submit(() -> { });
-            pool.execute(() -> { });
+            pool.submit(() -> {});
+            pool.execute(() -> {});
             clock.advance(Duration.ofSeconds(2));
 
             QueueSnapshot queued = pool.snapshot();

@@ -38,10 +38,15 @@ class SafeTaskTest {
     void aTaskThatThrowsKeepsItsScheduleAndIsCounted() {
         AtomicInteger runs = new AtomicInteger();
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        SafeTask.scheduleWithFixedDelay(scheduler, "persist-offsets", failingTwice(runs), meters, 0, 10, TimeUnit.MILLISECONDS);
+        SafeTask.scheduleWithFixedDelay(
+                scheduler, "persist-offsets", failingTwice(runs), meters, 0, 10, TimeUnit.MILLISECONDS);
 
         await().atMost(Duration.ofSeconds(5)).until(() -> runs.get() >= 4);
-        assertThat(meters.get("rocketkube.broker.task.failures").tag("task", "persist-offsets").counter().count()).isEqualTo(2);
+        assertThat(meters.get("rocketkube.broker.task.failures")
+                        .tag("task", "persist-offsets")
+                        .counter()
+                        .count())
+                .isEqualTo(2);
     }
 
     @Test

@@ -32,121 +32,130 @@ import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
  */
 public final class OfficialClients {
 
-  public static final Duration ROUTE_TIMEOUT = Duration.ofSeconds(30);
-  private static final AtomicInteger SEQUENCE = new AtomicInteger();
+    public static final Duration ROUTE_TIMEOUT = Duration.ofSeconds(30);
+    private static final AtomicInteger SEQUENCE = new AtomicInteger();
 
-  private OfficialClients() {
-  }
+    private OfficialClients() {}
 
-  public static String unique(String prefix) {
-    return prefix + "-" + ProcessHandle.current().pid() + "-" + SEQUENCE.incrementAndGet();
-  }
-
-  public static DefaultMQAdminExt startAdmin(String namesrvAddr) throws MQClientException {
-    DefaultMQAdminExt admin = new DefaultMQAdminExt(10_000);
-    admin.setNamesrvAddr(namesrvAddr);
-    admin.setInstanceName(unique("admin"));
-    admin.setAdminExtGroup(unique("admin_group"));
-    admin.start();
-    return admin;
-  }
-
-  public static DefaultMQProducer startProducer(String namesrvAddr) throws MQClientException {
-    DefaultMQProducer producer = new DefaultMQProducer(unique("pg"));
-    producer.setNamesrvAddr(namesrvAddr);
-    producer.setInstanceName(unique("producer"));
-    producer.setSendMsgTimeout(10_000);
-    producer.start();
-    return producer;
-  }
-
-  /** Waits until the NameServer lists the broker in its cluster with its master address. */
-  public static void awaitBrokerRegistered(DefaultMQAdminExt admin, BrokerNode broker) {
-    await("broker " + broker + " registered").atMost(ROUTE_TIMEOUT).ignoreExceptions()
-        .pollInterval(Duration.ofMillis(200))
-        .until(() -> {
-          var info = admin.examineBrokerClusterInfo();
-          var brokerData = info.getBrokerAddrTable().get(broker.brokerName());
-          return brokerData != null && broker.address().equals(brokerData.getBrokerAddrs().get(0L));
-        });
-  }
-
-  /** Creates the topic on the broker (UPDATE_AND_CREATE_TOPIC) and waits for its route. */
-  public static void createTopic(DefaultMQAdminExt admin, BrokerNode broker, String topic, int queues)
-      throws Exception {
-    TopicConfig config = new TopicConfig(topic, queues, queues, 6);
-    admin.createAndUpdateTopicConfig(broker.address(), config);
-    awaitRoute(admin, topic);
-  }
-
-  /**
-   * Waits until the topic has queues in its route; read the route with
-   * {@code admin.examineTopicRouteInfo} afterwards (its class is in a different package per line).
-   */
-  public static void awaitRoute(DefaultMQAdminExt admin, String topic) {
-    await("route of " + topic).atMost(ROUTE_TIMEOUT).ignoreExceptions()
-        .pollInterval(Duration.ofMillis(200))
-        .until(() -> !admin.examineTopicRouteInfo(topic).getQueueDatas().isEmpty());
-  }
-
-  /** The message the tests send as number {@code i}: key, tag and a body of varying length. */
-  public static Message message(String topic, int i) {
-    String body = "rocketkube e2e " + topic + " #" + i + " " + "x".repeat(i % 97) + " ü€";
-    return new Message(topic, "tag" + (i % 4), "key-" + i, body.getBytes(StandardCharsets.UTF_8));
-  }
-
-  /** Sends {@code count} messages synchronously; returns key → expected (tag, body). */
-  public static Map<String, Received> sendAll(DefaultMQProducer producer, String topic, int count) throws Exception {
-    Map<String, Received> expected = new LinkedHashMap<>();
-    for (int i = 0; i < count; i++) {
-      Message message = message(topic, i);
-      SendResult result = producer.send(message);
-      assertThat(result.getSendStatus()).as("send #%d", i).isEqualTo(SendStatus.SEND_OK);
-      expected.put(message.getKeys(), new Received(message.getTags(), new String(message.getBody(),
-          StandardCharsets.UTF_8)));
+    public static String unique(String prefix) {
+        return prefix + "-" + ProcessHandle.current().pid() + "-" + SEQUENCE.incrementAndGet();
     }
-    return expected;
-  }
 
-  /** What a consumer saw of one message. */
-  public record Received(String tags, String body) {
-    static Received of(MessageExt message) {
-      return new Received(message.getTags(), new String(message.getBody(), StandardCharsets.UTF_8));
+    public static DefaultMQAdminExt startAdmin(String namesrvAddr) throws MQClientException {
+        DefaultMQAdminExt admin = new DefaultMQAdminExt(10_000);
+        admin.setNamesrvAddr(namesrvAddr);
+        admin.setInstanceName(unique("admin"));
+        admin.setAdminExtGroup(unique("admin_group"));
+        admin.start();
+        return admin;
     }
-  }
 
-  /**
-   * Consumes the topic from the first offset with a clustering push consumer until {@code expected}
-   * keys arrived, and checks every delivery (duplicates included) against what was sent.
-   */
-  public static void consumeExactly(String namesrvAddr, String topic, Map<String, Received> expected)
-      throws Exception {
-    Map<String, Received> received = new ConcurrentHashMap<>();
-    Map<String, Received> mismatched = new ConcurrentHashMap<>();
-    DefaultMQPushConsumer consumer = new DefaultMQPushConsumer(unique("cg"));
-    consumer.setNamesrvAddr(namesrvAddr);
-    consumer.setInstanceName(unique("consumer"));
-    consumer.setConsumeFromWhere(ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET);
-    consumer.subscribe(topic, "*");
-    consumer.registerMessageListener((MessageListenerConcurrently) (messages, context) -> {
-      for (MessageExt message : messages) {
-        Received got = Received.of(message);
-        Received before = received.putIfAbsent(message.getKeys(), got);
-        if (!got.equals(expected.get(message.getKeys())) || (before != null && !before.equals(got))) {
-          mismatched.put(message.getKeys(), got);
+    public static DefaultMQProducer startProducer(String namesrvAddr) throws MQClientException {
+        DefaultMQProducer producer = new DefaultMQProducer(unique("pg"));
+        producer.setNamesrvAddr(namesrvAddr);
+        producer.setInstanceName(unique("producer"));
+        producer.setSendMsgTimeout(10_000);
+        producer.start();
+        return producer;
+    }
+
+    /** Waits until the NameServer lists the broker in its cluster with its master address. */
+    public static void awaitBrokerRegistered(DefaultMQAdminExt admin, BrokerNode broker) {
+        await("broker " + broker + " registered")
+                .atMost(ROUTE_TIMEOUT)
+                .ignoreExceptions()
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> {
+                    var info = admin.examineBrokerClusterInfo();
+                    var brokerData = info.getBrokerAddrTable().get(broker.brokerName());
+                    return brokerData != null
+                            && broker.address()
+                                    .equals(brokerData.getBrokerAddrs().get(0L));
+                });
+    }
+
+    /** Creates the topic on the broker (UPDATE_AND_CREATE_TOPIC) and waits for its route. */
+    public static void createTopic(DefaultMQAdminExt admin, BrokerNode broker, String topic, int queues)
+            throws Exception {
+        TopicConfig config = new TopicConfig(topic, queues, queues, 6);
+        admin.createAndUpdateTopicConfig(broker.address(), config);
+        awaitRoute(admin, topic);
+    }
+
+    /**
+     * Waits until the topic has queues in its route; read the route with
+     * {@code admin.examineTopicRouteInfo} afterwards (its class is in a different package per line).
+     */
+    public static void awaitRoute(DefaultMQAdminExt admin, String topic) {
+        await("route of " + topic)
+                .atMost(ROUTE_TIMEOUT)
+                .ignoreExceptions()
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> !admin.examineTopicRouteInfo(topic).getQueueDatas().isEmpty());
+    }
+
+    /** The message the tests send as number {@code i}: key, tag and a body of varying length. */
+    public static Message message(String topic, int i) {
+        String body = "rocketkube e2e " + topic + " #" + i + " " + "x".repeat(i % 97) + " ü€";
+        return new Message(topic, "tag" + (i % 4), "key-" + i, body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Sends {@code count} messages synchronously; returns key → expected (tag, body). */
+    public static Map<String, Received> sendAll(DefaultMQProducer producer, String topic, int count) throws Exception {
+        Map<String, Received> expected = new LinkedHashMap<>();
+        for (int i = 0; i < count; i++) {
+            Message message = message(topic, i);
+            SendResult result = producer.send(message);
+            assertThat(result.getSendStatus()).as("send #%d", i).isEqualTo(SendStatus.SEND_OK);
+            expected.put(
+                    message.getKeys(),
+                    new Received(message.getTags(), new String(message.getBody(), StandardCharsets.UTF_8)));
         }
-      }
-      return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
-    });
-    consumer.start();
-    try {
-      await("consumed " + expected.size() + " messages of " + topic).atMost(Duration.ofSeconds(90))
-          .pollInterval(Duration.ofMillis(100))
-          .until(() -> received.size() >= expected.size());
-      assertThat(mismatched).as("deliveries that differ from what was sent").isEmpty();
-      assertThat(received).isEqualTo(expected);
-    } finally {
-      consumer.shutdown();
+        return expected;
     }
-  }
+
+    /** What a consumer saw of one message. */
+    public record Received(String tags, String body) {
+        static Received of(MessageExt message) {
+            return new Received(message.getTags(), new String(message.getBody(), StandardCharsets.UTF_8));
+        }
+    }
+
+    /**
+     * Consumes the topic from the first offset with a clustering push consumer until {@code expected}
+     * keys arrived, and checks every delivery (duplicates included) against what was sent.
+     */
+    public static void consumeExactly(String namesrvAddr, String topic, Map<String, Received> expected)
+            throws Exception {
+        Map<String, Received> received = new ConcurrentHashMap<>();
+        Map<String, Received> mismatched = new ConcurrentHashMap<>();
+        DefaultMQPushConsumer consumer = new DefaultMQPushConsumer(unique("cg"));
+        consumer.setNamesrvAddr(namesrvAddr);
+        consumer.setInstanceName(unique("consumer"));
+        consumer.setConsumeFromWhere(ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET);
+        consumer.subscribe(topic, "*");
+        consumer.registerMessageListener((MessageListenerConcurrently) (messages, context) -> {
+            for (MessageExt message : messages) {
+                Received got = Received.of(message);
+                Received before = received.putIfAbsent(message.getKeys(), got);
+                if (!got.equals(expected.get(message.getKeys())) || (before != null && !before.equals(got))) {
+                    mismatched.put(message.getKeys(), got);
+                }
+            }
+            return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
+        });
+        consumer.start();
+        try {
+            await("consumed " + expected.size() + " messages of " + topic)
+                    .atMost(Duration.ofSeconds(90))
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(() -> received.size() >= expected.size());
+            assertThat(mismatched)
+                    .as("deliveries that differ from what was sent")
+                    .isEmpty();
+            assertThat(received).isEqualTo(expected);
+        } finally {
+            consumer.shutdown();
+        }
+    }
 }

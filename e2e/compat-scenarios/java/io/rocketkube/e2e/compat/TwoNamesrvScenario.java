@@ -23,79 +23,82 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(180)
 public abstract class TwoNamesrvScenario {
 
-  private NameServerNode first;
-  private NameServerNode second;
-  private ApacheBroker broker;
+    private NameServerNode first;
+    private NameServerNode second;
+    private ApacheBroker broker;
 
-  protected abstract NamesrvKind namesrvKind();
+    protected abstract NamesrvKind namesrvKind();
 
-  @AfterEach
-  void stopAll() {
-    for (AutoCloseable node : new AutoCloseable[] {broker, second, first}) {
-      if (node != null) {
+    @AfterEach
+    void stopAll() {
+        for (AutoCloseable node : new AutoCloseable[] {broker, second, first}) {
+            if (node != null) {
+                try {
+                    node.close();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+    }
+
+    @Test
+    void clientsFailOverToTheSurvivingNamesrv() throws Exception {
+        first = namesrvKind().start("namesrv-1");
+        second = namesrvKind().start("namesrv-2");
+        String both = first.address() + ";" + second.address();
+        broker = ApacheBroker.builder("broker-2ns")
+                .brokerName(unique("rk-broker-2ns"))
+                .namesrvAddrs(first.address(), second.address())
+                .build();
+        broker.start();
+
+        String topic = unique("RkTwoNamesrvTopic");
+        DefaultMQAdminExt admin = OfficialClients.startAdmin(both);
         try {
-          node.close();
-        } catch (Exception e) {
-          throw new IllegalStateException(e);
+            awaitBrokerRegistered(admin, broker);
+            admin.createAndUpdateTopicConfig(broker.address(), new TopicConfig(topic, 4, 4, 6));
+        } finally {
+            admin.shutdown();
         }
-      }
-    }
-  }
-
-  @Test
-  void clientsFailOverToTheSurvivingNamesrv() throws Exception {
-    first = namesrvKind().start("namesrv-1");
-    second = namesrvKind().start("namesrv-2");
-    String both = first.address() + ";" + second.address();
-    broker = ApacheBroker.builder("broker-2ns")
-        .brokerName(unique("rk-broker-2ns"))
-        .namesrvAddrs(first.address(), second.address())
-        .build();
-    broker.start();
-
-    String topic = unique("RkTwoNamesrvTopic");
-    DefaultMQAdminExt admin = OfficialClients.startAdmin(both);
-    try {
-      awaitBrokerRegistered(admin, broker);
-      admin.createAndUpdateTopicConfig(broker.address(), new TopicConfig(topic, 4, 4, 6));
-    } finally {
-      admin.shutdown();
-    }
-    for (NameServerNode namesrv : new NameServerNode[] {first, second}) {
-      DefaultMQAdminExt single = OfficialClients.startAdmin(namesrv.address());
-      try {
-        awaitBrokerRegistered(single, broker);
-        awaitRoute(single, topic);
-        assertThat(single.examineTopicRouteInfo(topic).getQueueDatas()).singleElement()
-            .satisfies(queues -> assertThat(queues.getWriteQueueNums()).isEqualTo(4));
-      } finally {
-        single.shutdown();
-      }
-    }
-
-    first.stop();
-    assertThat(first.process().isAlive()).isFalse();
-
-    // Several fresh clients: each picks its first NameServer at random, so some start on the dead one.
-    for (int round = 0; round < 4; round++) {
-      DefaultMQProducer producer = OfficialClients.startProducer(both);
-      try {
-        ClientLine.firstSendWithADeadNamesrvListed(producer, OfficialClients.message(topic, 0), round);
-        for (int i = 1; i < 5; i++) {
-          assertThat(producer.send(OfficialClients.message(topic, i)).getSendStatus())
-              .isEqualTo(SendStatus.SEND_OK);
+        for (NameServerNode namesrv : new NameServerNode[] {first, second}) {
+            DefaultMQAdminExt single = OfficialClients.startAdmin(namesrv.address());
+            try {
+                awaitBrokerRegistered(single, broker);
+                awaitRoute(single, topic);
+                assertThat(single.examineTopicRouteInfo(topic).getQueueDatas())
+                        .singleElement()
+                        .satisfies(
+                                queues -> assertThat(queues.getWriteQueueNums()).isEqualTo(4));
+            } finally {
+                single.shutdown();
+            }
         }
-      } finally {
-        producer.shutdown();
-      }
+
+        first.stop();
+        assertThat(first.process().isAlive()).isFalse();
+
+        // Several fresh clients: each picks its first NameServer at random, so some start on the dead one.
+        for (int round = 0; round < 4; round++) {
+            DefaultMQProducer producer = OfficialClients.startProducer(both);
+            try {
+                ClientLine.firstSendWithADeadNamesrvListed(producer, OfficialClients.message(topic, 0), round);
+                for (int i = 1; i < 5; i++) {
+                    assertThat(producer.send(OfficialClients.message(topic, i)).getSendStatus())
+                            .isEqualTo(SendStatus.SEND_OK);
+                }
+            } finally {
+                producer.shutdown();
+            }
+        }
+        DefaultMQAdminExt survivorView = OfficialClients.startAdmin(both);
+        try {
+            awaitRoute(survivorView, topic);
+            assertThat(survivorView.examineTopicRouteInfo(topic).getBrokerDatas())
+                    .singleElement()
+                    .satisfies(data -> assertThat(data.getBrokerAddrs()).containsValue(broker.address()));
+        } finally {
+            survivorView.shutdown();
+        }
     }
-    DefaultMQAdminExt survivorView = OfficialClients.startAdmin(both);
-    try {
-      awaitRoute(survivorView, topic);
-      assertThat(survivorView.examineTopicRouteInfo(topic).getBrokerDatas()).singleElement()
-          .satisfies(data -> assertThat(data.getBrokerAddrs()).containsValue(broker.address()));
-    } finally {
-      survivorView.shutdown();
-    }
-  }
 }

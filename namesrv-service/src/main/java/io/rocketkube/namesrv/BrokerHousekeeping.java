@@ -31,8 +31,11 @@ final class BrokerHousekeeping implements RemotingObserver {
     List<ExpiredBroker> scan() {
         List<ExpiredBroker> expired = routes.expire(options.brokerExpiryMillis());
         for (ExpiredBroker broker : expired) {
-            LOG.warn("dropping broker {}: silent for {} ms (expiry {} ms)", broker.brokerAddr(),
-                    broker.silentMillis(), options.brokerExpiryMillis());
+            LOG.warn(
+                    "dropping broker {}: silent for {} ms (expiry {} ms)",
+                    broker.brokerAddr(),
+                    broker.silentMillis(),
+                    options.brokerExpiryMillis());
             if (broker.connection() instanceof Channel channel) {
                 channel.close();
             }

@@ -52,18 +52,34 @@ public final class NameServer implements AutoCloseable {
         this.kvConfig = new KvConfigStore(settings.dataDir());
         this.options = new RuntimeOptions(settings.orderMessageEnable(), settings.brokerExpiry());
         this.housekeeping = new BrokerHousekeeping(routes, options, observer);
-        this.processorExecutor = new ThreadPoolExecutor(settings.processorThreads(), settings.processorThreads(),
-                60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(PROCESSOR_QUEUE_CAPACITY), DaemonThreads.numbered("namesrv-processor"));
-        this.scanner = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(DaemonThreads.numbered("namesrv-expiry"));
+        this.processorExecutor = new ThreadPoolExecutor(
+                settings.processorThreads(),
+                settings.processorThreads(),
+                60,
+                TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(PROCESSOR_QUEUE_CAPACITY),
+                DaemonThreads.numbered("namesrv-processor"));
+        this.scanner = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+                DaemonThreads.numbered("namesrv-expiry"));
         ProcessorRegistry registry = new ProcessorRegistry()
-                .register(BrokerRegistrationProcessor.CODES, new BrokerRegistrationProcessor(routes, kvConfig),
+                .register(
+                        BrokerRegistrationProcessor.CODES,
+                        new BrokerRegistrationProcessor(routes, kvConfig),
                         processorExecutor)
-                .register(RouteQueryProcessor.CODES, new RouteQueryProcessor(routes, kvConfig, options),
+                .register(
+                        RouteQueryProcessor.CODES,
+                        new RouteQueryProcessor(routes, kvConfig, options),
                         processorExecutor)
                 .register(KvConfigProcessor.CODES, new KvConfigProcessor(kvConfig), processorExecutor)
                 .register(TopicAdminProcessor.CODES, new TopicAdminProcessor(routes), processorExecutor)
-                .register(NamesrvConfigProcessor.CODES, new NamesrvConfigProcessor(settings.remoting().host(),
-                        settings.remoting().port(), settings.dataDir(), settings.scanInterval(), options),
+                .register(
+                        NamesrvConfigProcessor.CODES,
+                        new NamesrvConfigProcessor(
+                                settings.remoting().host(),
+                                settings.remoting().port(),
+                                settings.dataDir(),
+                                settings.scanInterval(),
+                                options),
                         processorExecutor);
         this.server = new RemotingServer(settings.remoting(), registry, housekeeping);
     }

@@ -18,14 +18,19 @@ import java.util.Optional;
  * @param orderMessageEnable whether routes carry orderTopicConf from the ORDER_TOPIC_CONFIG namespace
  * @param kvSeedFile       declared KV config put over the stored one at every start (see {@code KvSeed})
  */
-public record NameServerSettings(RemotingServerConfig remoting, Path dataDir, Duration brokerExpiry,
-                                 Duration scanInterval, int processorThreads, boolean orderMessageEnable,
-                                 Optional<Path> kvSeedFile) {
+public record NameServerSettings(
+        RemotingServerConfig remoting,
+        Path dataDir,
+        Duration brokerExpiry,
+        Duration scanInterval,
+        int processorThreads,
+        boolean orderMessageEnable,
+        Optional<Path> kvSeedFile) {
     public NameServerSettings {
         Objects.requireNonNull(kvSeedFile, "kvSeedFile");
         if (brokerExpiry.isNegative() || brokerExpiry.isZero() || scanInterval.isNegative() || scanInterval.isZero()) {
-            throw new IllegalArgumentException("broker expiry and scan interval must be positive, got "
-                    + brokerExpiry + " and " + scanInterval);
+            throw new IllegalArgumentException(
+                    "broker expiry and scan interval must be positive, got " + brokerExpiry + " and " + scanInterval);
         }
         if (processorThreads <= 0) {
             throw new IllegalArgumentException("processor threads must be positive, got " + processorThreads);
@@ -33,20 +38,25 @@ public record NameServerSettings(RemotingServerConfig remoting, Path dataDir, Du
     }
 
     /** Settings without a KV seed file. */
-    public NameServerSettings(RemotingServerConfig remoting, Path dataDir, Duration brokerExpiry,
-                              Duration scanInterval, int processorThreads, boolean orderMessageEnable) {
+    public NameServerSettings(
+            RemotingServerConfig remoting,
+            Path dataDir,
+            Duration brokerExpiry,
+            Duration scanInterval,
+            int processorThreads,
+            boolean orderMessageEnable) {
         this(remoting, dataDir, brokerExpiry, scanInterval, processorThreads, orderMessageEnable, Optional.empty());
     }
 
     /** The same settings, started with the KV seed {@code file}. */
     public NameServerSettings withKvSeedFile(Path file) {
-        return new NameServerSettings(remoting, dataDir, brokerExpiry, scanInterval, processorThreads,
-                orderMessageEnable, Optional.of(file));
+        return new NameServerSettings(
+                remoting, dataDir, brokerExpiry, scanInterval, processorThreads, orderMessageEnable, Optional.of(file));
     }
 
     /** An ephemeral port on {@code host}, reference timings. */
     public static NameServerSettings forTest(String host, Path dataDir) {
-        return new NameServerSettings(RemotingServerConfig.of(host, 0), dataDir, Duration.ofSeconds(120),
-                Duration.ofSeconds(10), 4, false);
+        return new NameServerSettings(
+                RemotingServerConfig.of(host, 0), dataDir, Duration.ofSeconds(120), Duration.ofSeconds(10), 4, false);
     }
 }

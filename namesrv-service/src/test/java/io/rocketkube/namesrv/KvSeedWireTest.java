@@ -23,8 +23,10 @@ class KvSeedWireTest {
 
     @TempDir
     Path dataDir;
+
     @TempDir
     Path seedDir;
+
     private final MutableClock clock = new MutableClock();
     private final RemotingClient client = new RemotingClient(RemotingClientConfig.defaults());
     private NameServer nameServer;
@@ -77,17 +79,20 @@ class KvSeedWireTest {
             "{\"ORDER_TOPIC_CONFIG\": {\"T1\": \"broker-a:4\"",
         };
         for (String text : malformed) {
-            NameServer refused = new NameServer(NameServerSettings.forTest("127.0.0.1", dataDir)
-                    .withKvSeedFile(seed(text)), clock);
+            NameServer refused = new NameServer(
+                    NameServerSettings.forTest("127.0.0.1", dataDir).withKvSeedFile(seed(text)), clock);
             try {
-                assertThatThrownBy(refused::start).as(text).isInstanceOf(IOException.class)
-                        .hasMessageContaining("KV seed file").hasMessageContaining(seedDir.toString());
+                assertThatThrownBy(refused::start)
+                        .as(text)
+                        .isInstanceOf(IOException.class)
+                        .hasMessageContaining("KV seed file")
+                        .hasMessageContaining(seedDir.toString());
             } finally {
                 refused.close();
             }
         }
-        NameServer missing = new NameServer(NameServerSettings.forTest("127.0.0.1", dataDir)
-                .withKvSeedFile(seedDir.resolve("absent.json")), clock);
+        NameServer missing = new NameServer(
+                NameServerSettings.forTest("127.0.0.1", dataDir).withKvSeedFile(seedDir.resolve("absent.json")), clock);
         try {
             assertThatThrownBy(missing::start).isInstanceOf(IOException.class).hasMessageContaining("does not exist");
         } finally {
@@ -109,19 +114,27 @@ class KvSeedWireTest {
     }
 
     private void put(String namespace, String key, String value) throws Exception {
-        RemotingCommand put = RemotingCommand.request(RequestCode.PUT_KV_CONFIG).withExtField("namespace", namespace)
-                .withExtField("key", key).withExtField("value", value);
+        RemotingCommand put = RemotingCommand.request(RequestCode.PUT_KV_CONFIG)
+                .withExtField("namespace", namespace)
+                .withExtField("key", key)
+                .withExtField("value", value);
         assertThat(client.invokeSync(nameServer.address(), put, 3000).code()).isEqualTo(ResponseCode.SUCCESS);
     }
 
     private RemotingCommand get(String namespace, String key) throws Exception {
-        return client.invokeSync(nameServer.address(), RemotingCommand.request(RequestCode.GET_KV_CONFIG)
-                .withExtField("namespace", namespace).withExtField("key", key), 3000);
+        return client.invokeSync(
+                nameServer.address(),
+                RemotingCommand.request(RequestCode.GET_KV_CONFIG)
+                        .withExtField("namespace", namespace)
+                        .withExtField("key", key),
+                3000);
     }
 
     private String list(String namespace) throws Exception {
-        RemotingCommand list = client.invokeSync(nameServer.address(),
-                RemotingCommand.request(RequestCode.GET_KVLIST_BY_NAMESPACE).withExtField("namespace", namespace), 3000);
+        RemotingCommand list = client.invokeSync(
+                nameServer.address(),
+                RemotingCommand.request(RequestCode.GET_KVLIST_BY_NAMESPACE).withExtField("namespace", namespace),
+                3000);
         assertThat(list.code()).isEqualTo(ResponseCode.SUCCESS);
         return new String(list.body(), StandardCharsets.UTF_8);
     }

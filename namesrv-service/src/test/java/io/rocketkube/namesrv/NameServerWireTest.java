@@ -3,7 +3,6 @@ package io.rocketkube.namesrv;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.rocketkube.client.util.MaskedCrc32;
 import io.rocketkube.client.protocol.DataVersion;
 import io.rocketkube.client.protocol.PermName;
 import io.rocketkube.client.protocol.RegisterBrokerBody;
@@ -16,6 +15,7 @@ import io.rocketkube.client.remoting.RemotingClient;
 import io.rocketkube.client.remoting.RemotingClientConfig;
 import io.rocketkube.client.remoting.RemotingCommand;
 import io.rocketkube.client.remoting.SerializeType;
+import io.rocketkube.client.util.MaskedCrc32;
 import io.rocketkube.client.util.testing.MutableClock;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -36,6 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
 class NameServerWireTest {
     @TempDir
     Path dataDir;
+
     private final MutableClock clock = new MutableClock();
     private NameServer nameServer;
     private RemotingClient client;
@@ -56,19 +57,25 @@ class NameServerWireTest {
     @Test
     void registeredTopicRoutesWithQuotedBrokerIds() throws Exception {
         for (boolean compressed : new boolean[] {false, true}) {
-            RemotingCommand response = client.invokeSync(nameServer.address(),
-                    register("broker-a", 0, "127.0.0.1:10911", compressed, "T1"), 3000);
+            RemotingCommand response = client.invokeSync(
+                    nameServer.address(), register("broker-a", 0, "127.0.0.1:10911", compressed, "T1"), 3000);
             assertThat(response.code()).isEqualTo(ResponseCode.SUCCESS);
         }
-        RemotingCommand route = client.invokeSync(nameServer.address(),
-                RemotingCommand.request(RequestCode.GET_ROUTEINFO_BY_TOPIC).withExtField("topic", "T1"), 3000);
+        RemotingCommand route = client.invokeSync(
+                nameServer.address(),
+                RemotingCommand.request(RequestCode.GET_ROUTEINFO_BY_TOPIC).withExtField("topic", "T1"),
+                3000);
         assertThat(route.code()).isEqualTo(ResponseCode.SUCCESS);
         String json = new String(route.body(), StandardCharsets.UTF_8);
-        assertThat(json).contains("\"brokerAddrs\":{\"0\":\"127.0.0.1:10911\"}").contains("\"filterServerTable\":{}")
+        assertThat(json)
+                .contains("\"brokerAddrs\":{\"0\":\"127.0.0.1:10911\"}")
+                .contains("\"filterServerTable\":{}")
                 .contains("\"perm\":6");
 
-        RemotingCommand missing = client.invokeSync(nameServer.address(),
-                RemotingCommand.request(RequestCode.GET_ROUTEINFO_BY_TOPIC).withExtField("topic", "nope"), 3000);
+        RemotingCommand missing = client.invokeSync(
+                nameServer.address(),
+                RemotingCommand.request(RequestCode.GET_ROUTEINFO_BY_TOPIC).withExtField("topic", "nope"),
+                3000);
         assertThat(missing.code()).isEqualTo(ResponseCode.TOPIC_NOT_EXIST);
         assertThat(missing.remark()).contains("nope");
     }
@@ -76,9 +83,10 @@ class NameServerWireTest {
     @Test
     void slaveRegistrationReturnsMasterAndHaAddress() throws Exception {
         client.invokeSync(nameServer.address(), register("broker-a", 0, "127.0.0.1:10911", false, "T1"), 3000);
-        RemotingCommand slave = client.invokeSync(nameServer.address(),
-                register("broker-a", 1, "127.0.0.2:10911", false, "T1"), 3000);
-        assertThat(slave.extFields()).containsEntry("masterAddr", "127.0.0.1:10911")
+        RemotingCommand slave =
+                client.invokeSync(nameServer.address(), register("broker-a", 1, "127.0.0.2:10911", false, "T1"), 3000);
+        assertThat(slave.extFields())
+                .containsEntry("masterAddr", "127.0.0.1:10911")
                 .containsEntry("haServerAddr", "127.0.0.1:10912");
     }
 
@@ -118,24 +126,39 @@ class NameServerWireTest {
     @Test
     void kvConfigSurvivesARestart() throws Exception {
         RemotingCommand put = RemotingCommand.request(RequestCode.PUT_KV_CONFIG)
-                .withExtField("namespace", "ORDER_TOPIC_CONFIG").withExtField("key", "T1")
+                .withExtField("namespace", "ORDER_TOPIC_CONFIG")
+                .withExtField("key", "T1")
                 .withExtField("value", "broker-a:4");
         assertThat(client.invokeSync(nameServer.address(), put, 3000).code()).isZero();
         nameServer.close();
         nameServer = new NameServer(NameServerSettings.forTest("127.0.0.1", dataDir), clock);
         nameServer.start();
 
-        RemotingCommand get = client.invokeSync(nameServer.address(), RemotingCommand.request(RequestCode.GET_KV_CONFIG)
-                .withExtField("namespace", "ORDER_TOPIC_CONFIG").withExtField("key", "T1"), 3000);
+        RemotingCommand get = client.invokeSync(
+                nameServer.address(),
+                RemotingCommand.request(RequestCode.GET_KV_CONFIG)
+                        .withExtField("namespace", "ORDER_TOPIC_CONFIG")
+                        .withExtField("key", "T1"),
+                3000);
         assertThat(get.extFields()).containsEntry("value", "broker-a:4");
-        RemotingCommand list = client.invokeSync(nameServer.address(),
-                RemotingCommand.request(RequestCode.GET_KVLIST_BY_NAMESPACE).withExtField("namespace", "ORDER_TOPIC_CONFIG"),
+        RemotingCommand list = client.invokeSync(
+                nameServer.address(),
+                RemotingCommand.request(RequestCode.GET_KVLIST_BY_NAMESPACE)
+                        .withExtField("namespace", "ORDER_TOPIC_CONFIG"),
                 3000);
         assertThat(new String(list.body(), StandardCharsets.UTF_8)).isEqualTo("{\"table\":{\"T1\":\"broker-a:4\"}}");
-        client.invokeSync(nameServer.address(), RemotingCommand.request(RequestCode.DELETE_KV_CONFIG)
-                .withExtField("namespace", "ORDER_TOPIC_CONFIG").withExtField("key", "T1"), 3000);
-        RemotingCommand gone = client.invokeSync(nameServer.address(), RemotingCommand.request(RequestCode.GET_KV_CONFIG)
-                .withExtField("namespace", "ORDER_TOPIC_CONFIG").withExtField("key", "T1"), 3000);
+        client.invokeSync(
+                nameServer.address(),
+                RemotingCommand.request(RequestCode.DELETE_KV_CONFIG)
+                        .withExtField("namespace", "ORDER_TOPIC_CONFIG")
+                        .withExtField("key", "T1"),
+                3000);
+        RemotingCommand gone = client.invokeSync(
+                nameServer.address(),
+                RemotingCommand.request(RequestCode.GET_KV_CONFIG)
+                        .withExtField("namespace", "ORDER_TOPIC_CONFIG")
+                        .withExtField("key", "T1"),
+                3000);
         assertThat(gone.code()).isEqualTo(ResponseCode.QUERY_NOT_FOUND);
     }
 
@@ -145,38 +168,50 @@ class NameServerWireTest {
                 .withBody("orderMessageEnable=true\ndataDir=/etc\n");
         RemotingCommand refused = client.invokeSync(nameServer.address(), update, 3000);
         assertThat(refused.code()).isEqualTo(ResponseCode.NO_PERMISSION);
-        RemotingCommand config = client.invokeSync(nameServer.address(),
-                RemotingCommand.request(RequestCode.GET_NAMESRV_CONFIG), 3000);
+        RemotingCommand config =
+                client.invokeSync(nameServer.address(), RemotingCommand.request(RequestCode.GET_NAMESRV_CONFIG), 3000);
         assertThat(new String(config.body(), StandardCharsets.UTF_8)).contains("orderMessageEnable=false");
 
-        RemotingCommand accepted = client.invokeSync(nameServer.address(), RemotingCommand.request(
-                RequestCode.UPDATE_NAMESRV_CONFIG).withBody("orderMessageEnable=true"), 3000);
+        RemotingCommand accepted = client.invokeSync(
+                nameServer.address(),
+                RemotingCommand.request(RequestCode.UPDATE_NAMESRV_CONFIG).withBody("orderMessageEnable=true"),
+                3000);
         assertThat(accepted.code()).isZero();
     }
 
     @Test
     void missingMandatoryFieldsAndBadNumbersGetErrorsOnAUsableConnection() throws Exception {
-        RemotingCommand noTopic = client.invokeSync(nameServer.address(),
-                RemotingCommand.request(RequestCode.GET_ROUTEINFO_BY_TOPIC), 3000);
+        RemotingCommand noTopic = client.invokeSync(
+                nameServer.address(), RemotingCommand.request(RequestCode.GET_ROUTEINFO_BY_TOPIC), 3000);
         assertThat(noTopic.code()).isEqualTo(ResponseCode.SYSTEM_ERROR);
         assertThat(noTopic.remark()).contains("<topic> is null");
 
-        RemotingCommand badId = register("broker-a", 0, "127.0.0.1:10911", false, "T1").withExtField("brokerId", "zero");
+        RemotingCommand badId =
+                register("broker-a", 0, "127.0.0.1:10911", false, "T1").withExtField("brokerId", "zero");
         RemotingCommand badIdResponse = client.invokeSync(nameServer.address(), badId, 3000);
         assertThat(badIdResponse.code()).isEqualTo(ResponseCode.SYSTEM_ERROR);
         assertThat(badIdResponse.opaque()).isEqualTo(badId.opaque());
         assertThat(nameServer.routes().liveBrokerCount()).isZero();
 
         RemotingCommand badBody = RemotingCommand.request(RequestCode.REGISTER_BROKER)
-                .withExtField("brokerName", "b").withExtField("brokerAddr", "127.0.0.1:1").withExtField("clusterName", "c")
-                .withExtField("haServerAddr", "x").withExtField("brokerId", 0).withExtField("compressed", true)
+                .withExtField("brokerName", "b")
+                .withExtField("brokerAddr", "127.0.0.1:1")
+                .withExtField("clusterName", "c")
+                .withExtField("haServerAddr", "x")
+                .withExtField("brokerId", 0)
+                .withExtField("compressed", true)
                 .withBody("not zlib at all");
-        assertThat(client.invokeSync(nameServer.address(), badBody, 3000).code()).isEqualTo(ResponseCode.SYSTEM_ERROR);
+        assertThat(client.invokeSync(nameServer.address(), badBody, 3000).code())
+                .isEqualTo(ResponseCode.SYSTEM_ERROR);
 
         RemotingCommand unknown = client.invokeSync(nameServer.address(), RemotingCommand.request(9999), 3000);
         assertThat(unknown.code()).isEqualTo(ResponseCode.REQUEST_CODE_NOT_SUPPORTED);
-        assertThat(client.invokeSync(nameServer.address(),
-                RemotingCommand.request(RequestCode.GET_BROKER_CLUSTER_INFO), 3000).code()).isZero();
+        assertThat(client.invokeSync(
+                                nameServer.address(),
+                                RemotingCommand.request(RequestCode.GET_BROKER_CLUSTER_INFO),
+                                3000)
+                        .code())
+                .isZero();
     }
 
     @Test
@@ -198,17 +233,26 @@ class NameServerWireTest {
                 OutputStream out = socket.getOutputStream();
                 out.write(attack);
                 out.flush();
-                assertThat(readUntilClosed(socket.getInputStream())).as("server closes the connection").isTrue();
+                assertThat(readUntilClosed(socket.getInputStream()))
+                        .as("server closes the connection")
+                        .isTrue();
             }
-            assertThat(client.invokeSync(nameServer.address(),
-                    RemotingCommand.request(RequestCode.GET_BROKER_CLUSTER_INFO), 3000).code()).isZero();
+            assertThat(client.invokeSync(
+                                    nameServer.address(),
+                                    RemotingCommand.request(RequestCode.GET_BROKER_CLUSTER_INFO),
+                                    3000)
+                            .code())
+                    .isZero();
         }
     }
 
     @Test
     void answersInTheSerializeTypeOfTheRequest() throws Exception {
-        RemotingCommand response = client.invokeSync(nameServer.address(), RemotingCommand.request(
-                RequestCode.GET_ALL_TOPIC_LIST_FROM_NAMESERVER).withSerializeType(SerializeType.ROCKETMQ), 3000);
+        RemotingCommand response = client.invokeSync(
+                nameServer.address(),
+                RemotingCommand.request(RequestCode.GET_ALL_TOPIC_LIST_FROM_NAMESERVER)
+                        .withSerializeType(SerializeType.ROCKETMQ),
+                3000);
         assertThat(response.serializeType()).isEqualTo(SerializeType.ROCKETMQ);
         assertThat(new String(response.body(), StandardCharsets.UTF_8)).isEqualTo("{\"topicList\":[]}");
     }
@@ -224,21 +268,31 @@ class NameServerWireTest {
 
     /** A frame whose header word is given raw, so tests can lie about lengths and types. */
     private static byte[] frame(int headerWord, byte[] header) {
-        return ByteBuffer.allocate(8 + header.length).putInt(4 + header.length).putInt(headerWord).put(header).array();
+        return ByteBuffer.allocate(8 + header.length)
+                .putInt(4 + header.length)
+                .putInt(headerWord)
+                .put(header)
+                .array();
     }
 
-    static RemotingCommand register(String brokerName, long brokerId, String addr, boolean compressed, String... topics) {
+    static RemotingCommand register(
+            String brokerName, long brokerId, String addr, boolean compressed, String... topics) {
         Map<String, TopicConfig> table = new java.util.LinkedHashMap<>();
         for (String topic : topics) {
             table.put(topic, TopicConfig.of(topic, 4, PermName.READ_WRITE));
         }
-        byte[] body = RegisterBrokerBodyCodec.encode(new RegisterBrokerBody(
-                new TopicConfigSerializeWrapper(table, new DataVersion(1, 1700000000000L, null)), List.of()), compressed);
+        byte[] body = RegisterBrokerBodyCodec.encode(
+                new RegisterBrokerBody(
+                        new TopicConfigSerializeWrapper(table, new DataVersion(1, 1700000000000L, null)), List.of()),
+                compressed);
         return RemotingCommand.request(RequestCode.REGISTER_BROKER)
-                .withExtField("brokerName", brokerName).withExtField("brokerAddr", addr)
+                .withExtField("brokerName", brokerName)
+                .withExtField("brokerAddr", addr)
                 .withExtField("clusterName", "DefaultCluster")
                 .withExtField("haServerAddr", addr.replace(":10911", ":10912"))
-                .withExtField("brokerId", brokerId).withExtField("compressed", compressed)
-                .withExtField("bodyCrc32", MaskedCrc32.of(body)).withBody(body);
+                .withExtField("brokerId", brokerId)
+                .withExtField("compressed", compressed)
+                .withExtField("bodyCrc32", MaskedCrc32.of(body))
+                .withBody(body);
     }
 }

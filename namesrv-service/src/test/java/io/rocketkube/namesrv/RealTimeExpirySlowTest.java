@@ -27,15 +27,19 @@ class RealTimeExpirySlowTest {
     @Test
     @Timeout(value = 200, unit = TimeUnit.SECONDS)
     void silentBrokerIsDroppedAfterTheRealExpiry() throws Exception {
-        try (NameServer nameServer = new NameServer(NameServerSettings.forTest("127.0.0.1", dataDir), Clock.systemUTC());
-             RemotingClient broker = new RemotingClient(new RemotingClientConfig(1, Duration.ofSeconds(3),
-                     1 << 24, Duration.ZERO, true, 16, 16))) {
+        try (NameServer nameServer =
+                        new NameServer(NameServerSettings.forTest("127.0.0.1", dataDir), Clock.systemUTC());
+                RemotingClient broker = new RemotingClient(
+                        new RemotingClientConfig(1, Duration.ofSeconds(3), 1 << 24, Duration.ZERO, true, 16, 16))) {
             nameServer.start();
-            broker.invokeSync(nameServer.address(),
-                    NameServerWireTest.register("broker-a", 0, "127.0.0.1:10911", false, "T1"), 3000);
+            broker.invokeSync(
+                    nameServer.address(),
+                    NameServerWireTest.register("broker-a", 0, "127.0.0.1:10911", false, "T1"),
+                    3000);
             long registered = System.nanoTime();
 
-            await().atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofSeconds(1))
+            await().atMost(Duration.ofSeconds(150))
+                    .pollInterval(Duration.ofSeconds(1))
                     .until(() -> nameServer.routes().liveBrokerCount() == 0);
 
             long silentSeconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - registered);

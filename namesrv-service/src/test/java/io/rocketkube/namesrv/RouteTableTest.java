@@ -37,8 +37,10 @@ class RouteTableTest {
             assertThat(q.writeQueueNums()).isEqualTo(4);
             assertThat(q.perm()).isEqualTo(PermName.READ_WRITE);
         });
-        assertThat(route.brokerDatas()).singleElement().satisfies(b ->
-                assertThat(b.brokerAddrs()).isEqualTo(Map.of(0L, "10.0.0.1:10911", 1L, "10.0.0.2:10911")));
+        assertThat(route.brokerDatas())
+                .singleElement()
+                .satisfies(
+                        b -> assertThat(b.brokerAddrs()).isEqualTo(Map.of(0L, "10.0.0.1:10911", 1L, "10.0.0.2:10911")));
         assertThat(routes.route("nope", null)).isEmpty();
         assertThat(routes.clusterInfo().clusterAddrTable()).containsEntry("c1", java.util.Set.of("broker-a"));
     }
@@ -56,7 +58,8 @@ class RouteTableTest {
         assertThat(expired).extracting(ExpiredBroker::brokerAddr).containsExactly("10.0.0.1:10911");
         assertThat(expired.get(0).connection()).isSameAs(masterConnection);
         assertThat(routes.route("T1", null).orElseThrow().brokerDatas())
-                .extracting(b -> b.brokerName()).containsExactly("broker-b");
+                .extracting(b -> b.brokerName())
+                .containsExactly("broker-b");
         assertThat(routes.liveBrokerCount()).isEqualTo(1);
     }
 
@@ -74,13 +77,16 @@ class RouteTableTest {
         routes.register(registration("broker-a", 0, "10.0.0.1:10911", masterConnection, 1, "T1"));
         assertThat(routes.wipeWritePermission("broker-a")).isEqualTo(1);
         routes.register(registration("broker-a", 0, "10.0.0.1:10911", masterConnection, 1, "T1"));
-        assertThat(routes.route("T1", null).orElseThrow().queueDatas().get(0).perm()).isEqualTo(PermName.PERM_READ);
+        assertThat(routes.route("T1", null).orElseThrow().queueDatas().get(0).perm())
+                .isEqualTo(PermName.PERM_READ);
 
         routes.register(registration("broker-a", 0, "10.0.0.1:10911", masterConnection, 2, "T1"));
-        assertThat(routes.route("T1", null).orElseThrow().queueDatas().get(0).perm()).isEqualTo(PermName.READ_WRITE);
+        assertThat(routes.route("T1", null).orElseThrow().queueDatas().get(0).perm())
+                .isEqualTo(PermName.READ_WRITE);
         assertThat(routes.wipeWritePermission("broker-a")).isEqualTo(1);
         assertThat(routes.addWritePermission("broker-a")).isEqualTo(1);
-        assertThat(routes.route("T1", null).orElseThrow().queueDatas().get(0).perm()).isEqualTo(PermName.READ_WRITE);
+        assertThat(routes.route("T1", null).orElseThrow().queueDatas().get(0).perm())
+                .isEqualTo(PermName.READ_WRITE);
     }
 
     @Test
@@ -103,14 +109,21 @@ class RouteTableTest {
         assertThat(routes.systemTopics()).containsExactly("broker-a", "c1");
     }
 
-    private static BrokerRegistration registration(String brokerName, long id, String addr, Object connection,
-                                                   long version, String... topics) {
+    private static BrokerRegistration registration(
+            String brokerName, long id, String addr, Object connection, long version, String... topics) {
         Map<String, TopicConfig> table = new java.util.LinkedHashMap<>();
         for (String topic : topics) {
             table.put(topic, TopicConfig.of(topic, 4, PermName.READ_WRITE));
         }
         String haAddr = addr.replace(":10911", ":10912");
-        return new BrokerRegistration("c1", addr, brokerName, id, haAddr,
-                new TopicConfigSerializeWrapper(table, new DataVersion(version, 1, null)), List.of(), connection);
+        return new BrokerRegistration(
+                "c1",
+                addr,
+                brokerName,
+                id,
+                haAddr,
+                new TopicConfigSerializeWrapper(table, new DataVersion(version, 1, null)),
+                List.of(),
+                connection);
     }
 }

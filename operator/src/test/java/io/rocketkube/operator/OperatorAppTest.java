@@ -31,38 +31,44 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(180)
 class OperatorAppTest {
 
-  @Inject
-  KubernetesClient client;
+    @Inject
+    KubernetesClient client;
 
-  @Inject
-  CdiFakeBrokerAdmin admin;
+    @Inject
+    CdiFakeBrokerAdmin admin;
 
-  @TestHTTPResource("/q/health/ready")
-  URL ready;
+    @TestHTTPResource("/q/health/ready")
+    URL ready;
 
-  @TestHTTPResource("/q/health/live")
-  URL live;
+    @TestHTTPResource("/q/health/live")
+    URL live;
 
-  @Test
-  void operatorReconcilesAClusterAndReportsHealthy() throws Exception {
-    client.resources(RocketCluster.class).inNamespace("app").resource(
-        OperatorHarness.cluster("app", "quarkus", 2)).create();
-    WorkloadSimulator sim = new WorkloadSimulator(client, "app", admin);
-    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-      sim.settle();
-      RocketCluster cluster = client.resources(RocketCluster.class).inNamespace("app")
-          .withName("quarkus").get();
-      assertCondition(cluster, "Ready", "True", "ClusterReady");
-      assertThat(cluster.getStatus().getGroupsReady()).isEqualTo("2/2");
-    });
-    HttpResponse<String> health = HttpClient.newHttpClient().send(
-        HttpRequest.newBuilder(URI.create(ready.toString())).build(),
-        HttpResponse.BodyHandlers.ofString());
-    assertThat(health.statusCode()).as(health.body()).isEqualTo(200);
-    HttpResponse<String> liveness = HttpClient.newHttpClient().send(
-        HttpRequest.newBuilder(URI.create(live.toString())).build(),
-        HttpResponse.BodyHandlers.ofString());
-    assertThat(liveness.statusCode()).as(liveness.body()).isEqualTo(200);
-    assertThat(liveness.body()).contains("RocketKube operator informers");
-  }
+    @Test
+    void operatorReconcilesAClusterAndReportsHealthy() throws Exception {
+        client.resources(RocketCluster.class)
+                .inNamespace("app")
+                .resource(OperatorHarness.cluster("app", "quarkus", 2))
+                .create();
+        WorkloadSimulator sim = new WorkloadSimulator(client, "app", admin);
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            sim.settle();
+            RocketCluster cluster = client.resources(RocketCluster.class)
+                    .inNamespace("app")
+                    .withName("quarkus")
+                    .get();
+            assertCondition(cluster, "Ready", "True", "ClusterReady");
+            assertThat(cluster.getStatus().getGroupsReady()).isEqualTo("2/2");
+        });
+        HttpResponse<String> health = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(ready.toString())).build(),
+                        HttpResponse.BodyHandlers.ofString());
+        assertThat(health.statusCode()).as(health.body()).isEqualTo(200);
+        HttpResponse<String> liveness = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(live.toString())).build(),
+                        HttpResponse.BodyHandlers.ofString());
+        assertThat(liveness.statusCode()).as(liveness.body()).isEqualTo(200);
+        assertThat(liveness.body()).contains("RocketKube operator informers");
+    }
 }

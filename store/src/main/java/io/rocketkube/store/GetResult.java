@@ -22,8 +22,13 @@ public final class GetResult implements AutoCloseable {
     private final Runnable release;
     private boolean closed;
 
-    public GetResult(GetStatus status, long nextBeginOffset, long minOffset, long maxOffset,
-                     List<MessageSlice> messages, Runnable release) {
+    public GetResult(
+            GetStatus status,
+            long nextBeginOffset,
+            long minOffset,
+            long maxOffset,
+            List<MessageSlice> messages,
+            Runnable release) {
         this.status = status;
         this.nextBeginOffset = nextBeginOffset;
         this.minOffset = minOffset;
@@ -39,19 +44,36 @@ public final class GetResult implements AutoCloseable {
 
     /** A result without messages. */
     public static GetResult empty(GetStatus status, long nextBeginOffset, long minOffset, long maxOffset) {
-        return new GetResult(status, nextBeginOffset, minOffset, maxOffset, List.of(), () -> { });
+        return new GetResult(status, nextBeginOffset, minOffset, maxOffset, List.of(), () -> {});
     }
 
-    public GetStatus status() { return status; }
+    public GetStatus status() {
+        return status;
+    }
     /** The queue offset the consumer should ask for next. */
-    public long nextBeginOffset() { return nextBeginOffset; }
+    public long nextBeginOffset() {
+        return nextBeginOffset;
+    }
     /** The queue's min offset when the read was made. */
-    public long minOffset() { return minOffset; }
+    public long minOffset() {
+        return minOffset;
+    }
     /** The queue's max offset (next offset to be written) when the read was made. */
-    public long maxOffset() { return maxOffset; }
-    public List<MessageSlice> messages() { return messages; }
-    public int messageCount() { return messages.size(); }
-    public int totalBytes() { return totalBytes; }
+    public long maxOffset() {
+        return maxOffset;
+    }
+
+    public List<MessageSlice> messages() {
+        return messages;
+    }
+
+    public int messageCount() {
+        return messages.size();
+    }
+
+    public int totalBytes() {
+        return totalBytes;
+    }
 
     /** Lets retention unmap the segments the slices point into. */
     @Override

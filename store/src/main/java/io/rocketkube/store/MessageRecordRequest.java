@@ -70,21 +70,77 @@ public record MessageRecordRequest(
             this.body = body;
         }
 
-        public Builder flag(int v) { flag = v; return this; }
-        public Builder sysFlag(int v) { sysFlag = v; return this; }
-        public Builder bornTimestamp(long v) { bornTimestamp = v; return this; }
-        public Builder bornHost(InetSocketAddress v) { bornHost = v; return this; }
-        public Builder properties(String v) { properties = v; return this; }
-        public Builder reconsumeTimes(int v) { reconsumeTimes = v; return this; }
-        public Builder preparedTransactionOffset(long v) { preparedTransactionOffset = v; return this; }
-        public Builder tagsCode(long v) { tagsCode = v; return this; }
-        public Builder keys(List<String> v) { keys = v; return this; }
-        public Builder uniqKey(String v) { uniqKey = v; return this; }
-        public Builder waitStoreMsgOk(boolean v) { waitStoreMsgOk = v; return this; }
+        public Builder flag(int v) {
+            flag = v;
+            return this;
+        }
+
+        public Builder sysFlag(int v) {
+            sysFlag = v;
+            return this;
+        }
+
+        public Builder bornTimestamp(long v) {
+            bornTimestamp = v;
+            return this;
+        }
+
+        public Builder bornHost(InetSocketAddress v) {
+            bornHost = v;
+            return this;
+        }
+
+        public Builder properties(String v) {
+            properties = v;
+            return this;
+        }
+
+        public Builder reconsumeTimes(int v) {
+            reconsumeTimes = v;
+            return this;
+        }
+
+        public Builder preparedTransactionOffset(long v) {
+            preparedTransactionOffset = v;
+            return this;
+        }
+
+        public Builder tagsCode(long v) {
+            tagsCode = v;
+            return this;
+        }
+
+        public Builder keys(List<String> v) {
+            keys = v;
+            return this;
+        }
+
+        public Builder uniqKey(String v) {
+            uniqKey = v;
+            return this;
+        }
+
+        public Builder waitStoreMsgOk(boolean v) {
+            waitStoreMsgOk = v;
+            return this;
+        }
 
         public MessageRecordRequest build() {
-            return new MessageRecordRequest(topic, queueId, flag, sysFlag, bornTimestamp, bornHost, body, properties,
-                    reconsumeTimes, preparedTransactionOffset, tagsCode, keys, uniqKey, waitStoreMsgOk);
+            return new MessageRecordRequest(
+                    topic,
+                    queueId,
+                    flag,
+                    sysFlag,
+                    bornTimestamp,
+                    bornHost,
+                    body,
+                    properties,
+                    reconsumeTimes,
+                    preparedTransactionOffset,
+                    tagsCode,
+                    keys,
+                    uniqKey,
+                    waitStoreMsgOk);
         }
     }
 }

@@ -17,8 +17,13 @@ public final class PutResult {
     private final long storeTimestamp;
     private final String errorMessage;
 
-    private PutResult(PutStatus status, long[] physicalOffsets, long[] queueOffsets, int wroteBytes,
-                      long storeTimestamp, String errorMessage) {
+    private PutResult(
+            PutStatus status,
+            long[] physicalOffsets,
+            long[] queueOffsets,
+            int wroteBytes,
+            long storeTimestamp,
+            String errorMessage) {
         this.status = status;
         this.physicalOffsets = physicalOffsets;
         this.queueOffsets = queueOffsets;
@@ -28,7 +33,8 @@ public final class PutResult {
     }
 
     /** A stored result; the arrays hold one entry per message, in request order. */
-    public static PutResult stored(PutStatus status, long[] physicalOffsets, long[] queueOffsets, int wroteBytes, long storeTimestamp) {
+    public static PutResult stored(
+            PutStatus status, long[] physicalOffsets, long[] queueOffsets, int wroteBytes, long storeTimestamp) {
         if (!status.isStored()) {
             throw new IllegalArgumentException(status + " is not a stored status");
         }
@@ -51,22 +57,53 @@ public final class PutResult {
         return stored(newStatus, physicalOffsets, queueOffsets, wroteBytes, storeTimestamp);
     }
 
-    public PutStatus status() { return status; }
-    public boolean isOk() { return status == PutStatus.PUT_OK; }
-    public int messageCount() { return physicalOffsets.length; }
+    public PutStatus status() {
+        return status;
+    }
+
+    public boolean isOk() {
+        return status == PutStatus.PUT_OK;
+    }
+
+    public int messageCount() {
+        return physicalOffsets.length;
+    }
     /** Physical offset of message {@code i} of the request. */
-    public long physicalOffset(int i) { return physicalOffsets[i]; }
+    public long physicalOffset(int i) {
+        return physicalOffsets[i];
+    }
     /** Queue offset of message {@code i} of the request (0 for PREPARED/ROLLBACK transaction records). */
-    public long queueOffset(int i) { return queueOffsets[i]; }
-    public long firstPhysicalOffset() { return physicalOffsets[0]; }
-    public long firstQueueOffset() { return queueOffsets[0]; }
-    public long[] physicalOffsets() { return physicalOffsets.clone(); }
-    public long[] queueOffsets() { return queueOffsets.clone(); }
+    public long queueOffset(int i) {
+        return queueOffsets[i];
+    }
+
+    public long firstPhysicalOffset() {
+        return physicalOffsets[0];
+    }
+
+    public long firstQueueOffset() {
+        return queueOffsets[0];
+    }
+
+    public long[] physicalOffsets() {
+        return physicalOffsets.clone();
+    }
+
+    public long[] queueOffsets() {
+        return queueOffsets.clone();
+    }
     /** Total record bytes appended. */
-    public int wroteBytes() { return wroteBytes; }
-    public long storeTimestamp() { return storeTimestamp; }
+    public int wroteBytes() {
+        return wroteBytes;
+    }
+
+    public long storeTimestamp() {
+        return storeTimestamp;
+    }
     /** Why a refused put was refused; null when stored. */
-    public String errorMessage() { return errorMessage; }
+    public String errorMessage() {
+        return errorMessage;
+    }
 
     @Override
     public String toString() {

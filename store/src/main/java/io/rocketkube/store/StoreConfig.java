@@ -80,7 +80,8 @@ public record StoreConfig(
         }
         require(maxMessageSize >= 256, "maxMessageSize must be at least 256");
         require(commitLogSegmentSize >= 4096, "commitLogSegmentSize must be at least 4096");
-        require(commitLogSegmentSize >= maxMessageSize + 8L,
+        require(
+                commitLogSegmentSize >= maxMessageSize + 8L,
                 "commitLogSegmentSize must hold the largest message plus a blank filler");
         require(flushLeastPages >= 0, "flushLeastPages must be >= 0");
         require(prefaultLeadBytes >= 0, "prefaultLeadBytes must be >= 0");
@@ -90,7 +91,9 @@ public record StoreConfig(
         require(fileReservedHours >= 0, "fileReservedHours must be >= 0");
         require(deleteWhenHour >= 0 && deleteWhenHour <= 23, "deleteWhenHour must be 0..23");
         require(diskMaxUsedSpaceRatio >= 1 && diskMaxUsedSpaceRatio <= 100, "diskMaxUsedSpaceRatio must be 1..100");
-        require(diskUsageThresholdPercent >= 1 && diskUsageThresholdPercent <= 100, "diskUsageThresholdPercent must be 1..100");
+        require(
+                diskUsageThresholdPercent >= 1 && diskUsageThresholdPercent <= 100,
+                "diskUsageThresholdPercent must be 1..100");
         requirePositive(flushInterval, "flushInterval");
         requirePositive(flushThoroughInterval, "flushThoroughInterval");
         requirePositive(syncFlushTimeout, "syncFlushTimeout");
@@ -166,32 +169,129 @@ public record StoreConfig(
             this.dataDir = dataDir;
         }
 
-        public Builder commitLogSegmentSize(int v) { commitLogSegmentSize = v; return this; }
-        public Builder flushMode(FlushMode v) { flushMode = v; return this; }
-        public Builder flushInterval(Duration v) { flushInterval = v; return this; }
-        public Builder flushLeastPages(int v) { flushLeastPages = v; return this; }
-        public Builder flushThoroughInterval(Duration v) { flushThoroughInterval = v; return this; }
-        public Builder syncFlushTimeout(Duration v) { syncFlushTimeout = v; return this; }
-        public Builder consumeQueueEntriesPerFile(int v) { consumeQueueEntriesPerFile = v; return this; }
-        public Builder checkpointInterval(Duration v) { checkpointInterval = v; return this; }
-        public Builder indexSlots(int v) { indexSlots = v; return this; }
-        public Builder indexMaxEntries(int v) { indexMaxEntries = v; return this; }
-        public Builder fileReservedHours(int v) { fileReservedHours = v; return this; }
-        public Builder deleteWhenHour(int v) { deleteWhenHour = v; return this; }
-        public Builder diskUsageThresholdPercent(int v) { diskUsageThresholdPercent = v; return this; }
-        public Builder retentionCheckInterval(Duration v) { retentionCheckInterval = v; return this; }
-        public Builder maxMessageSize(int v) { maxMessageSize = v; return this; }
-        public Builder prefaultLeadBytes(long v) { prefaultLeadBytes = v; return this; }
-        public Builder storeHost(InetSocketAddress v) { storeHost = v; return this; }
-        public Builder clock(Clock v) { clock = v; return this; }
-        public Builder diskMaxUsedSpaceRatio(int v) { diskMaxUsedSpaceRatio = v; return this; }
-        public Builder fileSync(FileSync v) { fileSync = v; return this; }
+        public Builder commitLogSegmentSize(int v) {
+            commitLogSegmentSize = v;
+            return this;
+        }
+
+        public Builder flushMode(FlushMode v) {
+            flushMode = v;
+            return this;
+        }
+
+        public Builder flushInterval(Duration v) {
+            flushInterval = v;
+            return this;
+        }
+
+        public Builder flushLeastPages(int v) {
+            flushLeastPages = v;
+            return this;
+        }
+
+        public Builder flushThoroughInterval(Duration v) {
+            flushThoroughInterval = v;
+            return this;
+        }
+
+        public Builder syncFlushTimeout(Duration v) {
+            syncFlushTimeout = v;
+            return this;
+        }
+
+        public Builder consumeQueueEntriesPerFile(int v) {
+            consumeQueueEntriesPerFile = v;
+            return this;
+        }
+
+        public Builder checkpointInterval(Duration v) {
+            checkpointInterval = v;
+            return this;
+        }
+
+        public Builder indexSlots(int v) {
+            indexSlots = v;
+            return this;
+        }
+
+        public Builder indexMaxEntries(int v) {
+            indexMaxEntries = v;
+            return this;
+        }
+
+        public Builder fileReservedHours(int v) {
+            fileReservedHours = v;
+            return this;
+        }
+
+        public Builder deleteWhenHour(int v) {
+            deleteWhenHour = v;
+            return this;
+        }
+
+        public Builder diskUsageThresholdPercent(int v) {
+            diskUsageThresholdPercent = v;
+            return this;
+        }
+
+        public Builder retentionCheckInterval(Duration v) {
+            retentionCheckInterval = v;
+            return this;
+        }
+
+        public Builder maxMessageSize(int v) {
+            maxMessageSize = v;
+            return this;
+        }
+
+        public Builder prefaultLeadBytes(long v) {
+            prefaultLeadBytes = v;
+            return this;
+        }
+
+        public Builder storeHost(InetSocketAddress v) {
+            storeHost = v;
+            return this;
+        }
+
+        public Builder clock(Clock v) {
+            clock = v;
+            return this;
+        }
+
+        public Builder diskMaxUsedSpaceRatio(int v) {
+            diskMaxUsedSpaceRatio = v;
+            return this;
+        }
+
+        public Builder fileSync(FileSync v) {
+            fileSync = v;
+            return this;
+        }
 
         public StoreConfig build() {
-            return new StoreConfig(dataDir, commitLogSegmentSize, flushMode, flushInterval, flushLeastPages,
-                    flushThoroughInterval, syncFlushTimeout, consumeQueueEntriesPerFile, checkpointInterval,
-                    indexSlots, indexMaxEntries, fileReservedHours, deleteWhenHour, diskUsageThresholdPercent,
-                    retentionCheckInterval, maxMessageSize, prefaultLeadBytes, storeHost, clock, diskMaxUsedSpaceRatio, fileSync);
+            return new StoreConfig(
+                    dataDir,
+                    commitLogSegmentSize,
+                    flushMode,
+                    flushInterval,
+                    flushLeastPages,
+                    flushThoroughInterval,
+                    syncFlushTimeout,
+                    consumeQueueEntriesPerFile,
+                    checkpointInterval,
+                    indexSlots,
+                    indexMaxEntries,
+                    fileReservedHours,
+                    deleteWhenHour,
+                    diskUsageThresholdPercent,
+                    retentionCheckInterval,
+                    maxMessageSize,
+                    prefaultLeadBytes,
+                    storeHost,
+                    clock,
+                    diskMaxUsedSpaceRatio,
+                    fileSync);
         }
     }
 }

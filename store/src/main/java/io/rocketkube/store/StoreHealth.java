@@ -27,8 +27,13 @@ import java.util.Optional;
  * @param diskFull      the disk-use write gate is closed
  * @param diskUsedRatio fraction 0..1 of the data directory's file system in use, as last measured
  */
-public record StoreHealth(boolean open, List<ThreadHealth> threads, List<String> fatal, List<String> problems,
-                          boolean diskFull, double diskUsedRatio) {
+public record StoreHealth(
+        boolean open,
+        List<ThreadHealth> threads,
+        List<String> fatal,
+        List<String> problems,
+        boolean diskFull,
+        double diskUsedRatio) {
 
     public StoreHealth {
         threads = List.copyOf(threads);
@@ -47,9 +52,14 @@ public record StoreHealth(boolean open, List<ThreadHealth> threads, List<String>
      * @param consecutiveErrors iterations that failed since the last one that succeeded
      * @param lastError         the last failure, null if none
      */
-    public record ThreadHealth(String name, boolean critical, boolean alive, long lastBeatMillis, long errors,
-                               long consecutiveErrors, String lastError) {
-    }
+    public record ThreadHealth(
+            String name,
+            boolean critical,
+            boolean alive,
+            long lastBeatMillis,
+            long errors,
+            long consecutiveErrors,
+            String lastError) {}
 
     /**
      * Why the store must not be considered live: closed, a fatal reason is latched, or a critical
@@ -71,7 +81,8 @@ public record StoreHealth(boolean open, List<ThreadHealth> threads, List<String>
             }
             long silent = nowMillis - t.lastBeatMillis();
             if (silent > stuckAfterMillis) {
-                return Optional.of("store thread " + t.name() + " made no progress for " + silent + " ms" + lastErrorOf(t));
+                return Optional.of(
+                        "store thread " + t.name() + " made no progress for " + silent + " ms" + lastErrorOf(t));
             }
         }
         return Optional.empty();
@@ -98,6 +109,8 @@ public record StoreHealth(boolean open, List<ThreadHealth> threads, List<String>
     }
 
     private static String lastErrorOf(ThreadHealth t) {
-        return t.lastError() == null ? "" : " (" + t.consecutiveErrors() + " consecutive errors, last: " + t.lastError() + ")";
+        return t.lastError() == null
+                ? ""
+                : " (" + t.consecutiveErrors() + " consecutive errors, last: " + t.lastError() + ")";
     }
 }

@@ -22,5 +22,4 @@ public record StoreStats(
         long commitLogMinOffset,
         long commitLogMaxOffset,
         long flushedOffset,
-        long earliestMessageTime) {
-}
+        long earliestMessageTime) {}

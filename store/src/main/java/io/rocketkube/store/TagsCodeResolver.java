@@ -8,8 +8,8 @@ package io.rocketkube.store;
 public interface TagsCodeResolver {
 
     /** The reference rule for ordinary topics, applied to the record's TAGS property ({@link #ofTags}). */
-    TagsCodeResolver TAGS_HASH = (topic, properties) -> ofTags(
-            io.rocketkube.client.message.PropertiesCodec.find(properties, io.rocketkube.client.message.MessageProperties.TAGS));
+    TagsCodeResolver TAGS_HASH = (topic, properties) -> ofTags(io.rocketkube.client.message.PropertiesCodec.find(
+            properties, io.rocketkube.client.message.MessageProperties.TAGS));
 
     /**
      * The tags code of an ordinary message: {@code TAGS.hashCode()}, or 0 without a tag. The broker's send

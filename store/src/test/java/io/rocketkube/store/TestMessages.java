@@ -21,8 +21,7 @@ public final class TestMessages {
     public static final InetSocketAddress BORN = new InetSocketAddress(addr("127.0.0.2"), 40000);
     public static final InetSocketAddress STORE = new InetSocketAddress(addr("127.0.0.3"), 10911);
 
-    private TestMessages() {
-    }
+    private TestMessages() {}
 
     public static InetAddress addr(String ip) {
         try {
@@ -49,7 +48,8 @@ public final class TestMessages {
         return topic + "/" + queueId + "/" + n;
     }
 
-    public static MessageRecordRequest message(String topic, int queueId, String body, String tag, String keys, String uniq) {
+    public static MessageRecordRequest message(
+            String topic, int queueId, String body, String tag, String keys, String uniq) {
         Map<String, String> props = new LinkedHashMap<>();
         if (tag != null) {
             props.put(MessageProperties.TAGS, tag);

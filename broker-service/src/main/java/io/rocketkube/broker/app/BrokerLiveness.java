@@ -28,7 +28,10 @@ public class BrokerLiveness implements HealthCheck {
             return HealthCheckResponse.named("broker").up().build();
         }
         return broker.notLiveReason(RESPOND_MILLIS)
-                .map(reason -> HealthCheckResponse.named("broker").down().withData("reason", reason).build())
+                .map(reason -> HealthCheckResponse.named("broker")
+                        .down()
+                        .withData("reason", reason)
+                        .build())
                 .orElseGet(() -> HealthCheckResponse.named("broker").up().build());
     }
 }

@@ -21,7 +21,9 @@ public class BrokerReadiness implements HealthCheck {
     public HealthCheckResponse call() {
         Broker broker = lifecycle.broker();
         boolean ready = broker != null && broker.isReady(REGISTRATION_WINDOW_MILLIS);
-        return HealthCheckResponse.named("broker").status(ready)
-                .withData("lastRegistrationMillis", broker == null ? -1 : broker.lastRegistrationMillis()).build();
+        return HealthCheckResponse.named("broker")
+                .status(ready)
+                .withData("lastRegistrationMillis", broker == null ? -1 : broker.lastRegistrationMillis())
+                .build();
     }
 }

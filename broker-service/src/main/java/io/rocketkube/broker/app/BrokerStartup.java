@@ -22,6 +22,8 @@ public class BrokerStartup implements HealthCheck {
     @Override
     public HealthCheckResponse call() {
         Broker broker = lifecycle.broker();
-        return HealthCheckResponse.named("broker").status(broker != null && broker.isStarted()).build();
+        return HealthCheckResponse.named("broker")
+                .status(broker != null && broker.isStarted())
+                .build();
     }
 }

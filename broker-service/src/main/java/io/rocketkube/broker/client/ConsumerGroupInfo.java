@@ -63,7 +63,8 @@ final class ConsumerGroupInfo {
             return false;
         }
         for (Map.Entry<String, SubscriptionData> e : a.entrySet()) {
-            if (!java.util.Objects.equals(e.getValue().subString(), b.get(e.getKey()).subString())) {
+            if (!java.util.Objects.equals(
+                    e.getValue().subString(), b.get(e.getKey()).subString())) {
                 return false;
             }
         }
@@ -76,7 +77,9 @@ final class ConsumerGroupInfo {
 
     /** Drops members whose last heartbeat is older than {@code deadline}; returns them. */
     synchronized List<ClientChannel> expire(long deadline) {
-        List<ClientChannel> expired = channels.values().stream().filter(c -> c.lastHeartbeat() < deadline).toList();
+        List<ClientChannel> expired = channels.values().stream()
+                .filter(c -> c.lastHeartbeat() < deadline)
+                .toList();
         expired.forEach(c -> channels.remove(c.channel()));
         return expired;
     }

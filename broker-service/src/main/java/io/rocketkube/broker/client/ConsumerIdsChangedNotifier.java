@@ -23,7 +23,8 @@ public final class ConsumerIdsChangedNotifier implements ConsumerManager.Members
                 continue;
             }
             RemotingCommand notice = RemotingCommand.request(RequestCode.NOTIFY_CONSUMER_IDS_CHANGED)
-                    .withExtField("consumerGroup", group).markOneway();
+                    .withExtField("consumerGroup", group)
+                    .markOneway();
             channel.writeAndFlush(notice).addListener(f -> {
                 if (!f.isSuccess()) {
                     LOG.debug("cannot notify {} of group {} change", member.clientId(), group, f.cause());

@@ -1,9 +1,9 @@
 package io.rocketkube.broker.client;
 
 import io.netty.channel.Channel;
+import io.rocketkube.client.protocol.Connection;
 import io.rocketkube.client.protocol.ConsumerConnection;
 import io.rocketkube.client.protocol.ConsumerData;
-import io.rocketkube.client.protocol.Connection;
 import io.rocketkube.client.protocol.SubscriptionData;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -128,9 +128,14 @@ public final class ConsumerManager {
             return Optional.empty();
         }
         List<Connection> connections = info.members().stream()
-                .map(c -> new Connection(c.clientId(), c.remoteAddress(), c.language(), c.version())).toList();
-        return Optional.of(new ConsumerConnection(connections, new HashMap<>(info.subscriptions()),
-                info.consumeType(), info.messageModel(), info.consumeFromWhere()));
+                .map(c -> new Connection(c.clientId(), c.remoteAddress(), c.language(), c.version()))
+                .toList();
+        return Optional.of(new ConsumerConnection(
+                connections,
+                new HashMap<>(info.subscriptions()),
+                info.consumeType(),
+                info.messageModel(),
+                info.consumeFromWhere()));
     }
 
     public Set<String> groupNames() {

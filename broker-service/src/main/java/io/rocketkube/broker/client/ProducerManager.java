@@ -50,7 +50,8 @@ public final class ProducerManager {
             return List.of();
         }
         return members.values().stream()
-                .map(c -> new Connection(c.clientId(), c.remoteAddress(), c.language(), c.version())).toList();
+                .map(c -> new Connection(c.clientId(), c.remoteAddress(), c.language(), c.version()))
+                .toList();
     }
 
     /** A live channel of the client {@code clientId} in any producer group (request-reply pushes to it). */

@@ -23,8 +23,7 @@ import java.util.regex.Pattern;
 public final class SettingsFactory {
     private static final Pattern ORDINAL = Pattern.compile(".*-(\\d+)$");
 
-    private SettingsFactory() {
-    }
+    private SettingsFactory() {}
 
     public static BrokerSettings from(BrokerConfig c) {
         long brokerId = brokerId(c.brokerId(), c.podName().orElse(null));
@@ -34,27 +33,59 @@ public final class SettingsFactory {
             role = BrokerRole.SLAVE;
         }
         String advertised = c.advertisedHost().filter(h -> !h.isBlank()).orElseGet(() -> advertisedHost(c.host()));
-        return new BrokerSettings(c.clusterName(), c.brokerName(), brokerId, role, c.flushMode(),
-                Path.of(c.storePath()), c.host(), c.port(), c.haPort(), c.namesrvAddr(), advertised,
-                c.autoCreateTopic(), c.autoCreateSubscriptionGroup(), c.defaultTopicQueueNums(), c.maxMessageSize(),
-                c.fileReservedHours(), c.commitLogSegmentSize(), c.registerInterval(), c.offsetPersistInterval(),
-                c.clientIdleTimeout(), c.shutdownGrace(), c.ioThreads(), pullCaps(c), c.sendOnIoThread(),
+        return new BrokerSettings(
+                c.clusterName(),
+                c.brokerName(),
+                brokerId,
+                role,
+                c.flushMode(),
+                Path.of(c.storePath()),
+                c.host(),
+                c.port(),
+                c.haPort(),
+                c.namesrvAddr(),
+                advertised,
+                c.autoCreateTopic(),
+                c.autoCreateSubscriptionGroup(),
+                c.defaultTopicQueueNums(),
+                c.maxMessageSize(),
+                c.fileReservedHours(),
+                c.commitLogSegmentSize(),
+                c.registerInterval(),
+                c.offsetPersistInterval(),
+                c.clientIdleTimeout(),
+                c.shutdownGrace(),
+                c.ioThreads(),
+                pullCaps(c),
+                c.sendOnIoThread(),
                 c.diskMaxUsedSpaceRatio(),
-                new FlowLimits(c.maxQueuedRequestBytes(), c.maxQueuedRequestBytesPerConnection(), c.maxHeldPulls(),
+                new FlowLimits(
+                        c.maxQueuedRequestBytes(),
+                        c.maxQueuedRequestBytesPerConnection(),
+                        c.maxHeldPulls(),
                         c.maxHeldPullsPerConnection()),
                 new SlaveSettings(c.masterAddress(), c.slaveReadEnable(), c.slaveSyncInterval()),
                 DelayLevels.parse(c.messageDelayLevel()),
                 c.enablePropertyFilter(),
                 new TransactionSettings(c.transactionTimeout(), c.transactionCheckInterval(), c.transactionCheckMax()),
-                new HaSettings(c.masterHaAddress(), c.slaveTimeout(), c.haMaxGapNotInSync(), c.haHousekeepingInterval(),
-                        c.haHeartbeatInterval(), c.haTransferBatchSize(), c.haMaxPendingBytesPerSlave(),
+                new HaSettings(
+                        c.masterHaAddress(),
+                        c.slaveTimeout(),
+                        c.haMaxGapNotInSync(),
+                        c.haHousekeepingInterval(),
+                        c.haHeartbeatInterval(),
+                        c.haTransferBatchSize(),
+                        c.haMaxPendingBytesPerSlave(),
                         c.slaveReadyMaxLagBytes()),
                 new TimerSettings(c.timerWheelEnable(), c.timerPrecisionMs(), c.timerMaxDelaySec()));
     }
 
     static PullTransferCaps pullCaps(BrokerConfig c) {
-        return new PullTransferCaps(c.maxTransferCountOnMessageInMemory(), c.maxTransferBytesOnMessageInMemory(),
-                c.maxTransferCountOnMessageInDisk(), c.maxTransferBytesOnMessageInDisk(),
+        return new PullTransferCaps(
+                c.maxTransferCountOnMessageInMemory(),
+                c.maxTransferBytesOnMessageInMemory(),
+                c.maxTransferCountOnMessageInDisk(),
+                c.maxTransferBytesOnMessageInDisk(),
                 c.accessMessageInMemoryMaxRatio(),
                 c.physicalMemoryBytes().orElseGet(PullTransferCaps::totalPhysicalMemory));
     }
@@ -84,7 +115,9 @@ public final class SettingsFactory {
                     continue;
                 }
                 for (InetAddress address : Collections.list(nic.getInetAddresses())) {
-                    if (address instanceof Inet4Address && !address.isLoopbackAddress() && !address.isLinkLocalAddress()) {
+                    if (address instanceof Inet4Address
+                            && !address.isLoopbackAddress()
+                            && !address.isLinkLocalAddress()) {
                         return address.getHostAddress();
                     }
                 }

@@ -39,8 +39,7 @@ public final class ConsumerFilters {
         this.enabled = enabled;
     }
 
-    private record Key(String group, String topic) {
-    }
+    private record Key(String group, String topic) {}
 
     /** One expression's compilation: a filter, or why there is none. */
     public record Compiled(String expression, SqlMessageFilter filter, String error) {
@@ -73,8 +72,12 @@ public final class ConsumerFilters {
             }
             Compiled compiled = compiled(group, subscription.topic(), expression);
             if (!compiled.ok()) {
-                LOG.warn("consumer group {} subscribes topic {} with a SQL92 selector that does not compile, its "
-                        + "pulls will be refused: {}", group, subscription.topic(), compiled.error());
+                LOG.warn(
+                        "consumer group {} subscribes topic {} with a SQL92 selector that does not compile, its "
+                                + "pulls will be refused: {}",
+                        group,
+                        subscription.topic(),
+                        compiled.error());
             }
         }
     }
@@ -116,16 +119,19 @@ public final class ConsumerFilters {
         Compiled compiled = compiled(group, topic, expression);
         if (!compiled.ok()) {
             if (fromRequest) {
-                throw new RequestRejectedException(ResponseCode.SUBSCRIPTION_PARSE_FAILED,
-                        "parse the consumer's subscription[" + abbreviated(expression) + "] failed, group: " + group + ": "
-                                + compiled.error());
+                throw new RequestRejectedException(
+                        ResponseCode.SUBSCRIPTION_PARSE_FAILED,
+                        "parse the consumer's subscription[" + abbreviated(expression) + "] failed, group: " + group
+                                + ": " + compiled.error());
             }
-            throw new RequestRejectedException(ResponseCode.FILTER_DATA_NOT_EXIST,
+            throw new RequestRejectedException(
+                    ResponseCode.FILTER_DATA_NOT_EXIST,
                     "The broker's consumer filter data is not exist!Your expression may be wrong! group: " + group
                             + ", topic: " + topic + ": " + compiled.error());
         }
         if (!enabled) {
-            throw new RequestRejectedException(ResponseCode.SYSTEM_ERROR,
+            throw new RequestRejectedException(
+                    ResponseCode.SYSTEM_ERROR,
                     "The broker does not support consumer to filter message by " + EXPRESSION_SQL92);
         }
         return compiled.filter();

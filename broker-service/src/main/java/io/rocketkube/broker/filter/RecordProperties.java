@@ -57,7 +57,8 @@ final class RecordProperties {
             return false;
         }
         long topicLengthAt = (long) start + StoredMessageLayout.bodyOffset(sysFlag) + record.getInt(bodyLengthAt);
-        int topicLengthSize = v2 ? StoredMessageLayout.TOPIC_LENGTH_LENGTH_V2 : StoredMessageLayout.TOPIC_LENGTH_LENGTH_V1;
+        int topicLengthSize =
+                v2 ? StoredMessageLayout.TOPIC_LENGTH_LENGTH_V2 : StoredMessageLayout.TOPIC_LENGTH_LENGTH_V1;
         if (topicLengthAt < start || topicLengthAt + topicLengthSize > end) {
             return false;
         }

@@ -24,16 +24,53 @@ package io.rocketkube.broker.filter;
  */
 final class SqlLexer {
     enum Kind {
-        NOT, AND, OR, BETWEEN, IN, TRUE, FALSE, NULL, IS, CONTAINS, STARTSWITH, ENDSWITH,
-        DECIMAL, FLOAT, STRING, ID, EQ, NE, GT, GE, LT, LE, LPAREN, RPAREN, COMMA, PLUS, MINUS, EOF
+        NOT,
+        AND,
+        OR,
+        BETWEEN,
+        IN,
+        TRUE,
+        FALSE,
+        NULL,
+        IS,
+        CONTAINS,
+        STARTSWITH,
+        ENDSWITH,
+        DECIMAL,
+        FLOAT,
+        STRING,
+        ID,
+        EQ,
+        NE,
+        GT,
+        GE,
+        LT,
+        LE,
+        LPAREN,
+        RPAREN,
+        COMMA,
+        PLUS,
+        MINUS,
+        EOF
     }
 
     /** One token; {@code text} is the literal's value for STRING (quotes removed, '' undone), else its image. */
-    record Token(Kind kind, String text, int position) {
-    }
+    record Token(Kind kind, String text, int position) {}
 
-    private static final Kind[] KEYWORDS = {Kind.NOT, Kind.AND, Kind.OR, Kind.BETWEEN, Kind.IN, Kind.TRUE,
-        Kind.FALSE, Kind.NULL, Kind.IS, Kind.CONTAINS, Kind.STARTSWITH, Kind.ENDSWITH};
+    private static final Kind[] KEYWORDS = {
+        Kind.NOT,
+        Kind.AND,
+        Kind.OR,
+        Kind.BETWEEN,
+        Kind.IN,
+        Kind.TRUE,
+        Kind.FALSE,
+        Kind.NULL,
+        Kind.IS,
+        Kind.CONTAINS,
+        Kind.STARTSWITH,
+        Kind.ENDSWITH
+    };
 
     private final String in;
     private int pos;

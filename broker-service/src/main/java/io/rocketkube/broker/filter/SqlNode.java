@@ -53,7 +53,9 @@ sealed interface SqlNode {
             if (value == null) {
                 return "NULL";
             }
-            return value instanceof String s ? "'" + s.replace("'", "''") + "'" : String.valueOf(value).toUpperCase();
+            return value instanceof String s
+                    ? "'" + s.replace("'", "''") + "'"
+                    : String.valueOf(value).toUpperCase();
         }
     }
 
@@ -170,7 +172,12 @@ sealed interface SqlNode {
         }
     }
 
-    enum Op { GT, GE, LT, LE }
+    enum Op {
+        GT,
+        GE,
+        LT,
+        LE
+    }
 
     /** {@code > >= < <=}: unknown if either side is missing; two strings compare as doubles or fail. */
     record Ordering(Op op, SqlNode left, SqlNode right) implements SqlNode {
@@ -185,7 +192,8 @@ sealed interface SqlNode {
                 return null;
             }
             int c = lv instanceof String ls && rv instanceof String rs
-                    ? SqlValues.compareAsDoubles(ls, rs) : SqlValues.compare(lv, rv);
+                    ? SqlValues.compareAsDoubles(ls, rs)
+                    : SqlValues.compare(lv, rv);
             boolean result = switch (op) {
                 case GT -> c > 0;
                 case GE -> c >= 0;
@@ -208,7 +216,11 @@ sealed interface SqlNode {
         }
     }
 
-    enum TextOp { CONTAINS, STARTSWITH, ENDSWITH }
+    enum TextOp {
+        CONTAINS,
+        STARTSWITH,
+        ENDSWITH
+    }
 
     /**
      * 5.x's {@code [NOT] CONTAINS|STARTSWITH|ENDSWITH 'x'}: FALSE (not unknown) when the value is missing or

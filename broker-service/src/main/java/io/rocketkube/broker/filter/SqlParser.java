@@ -63,6 +63,7 @@ final class SqlParser {
     private final Map<String, Integer> slots = new LinkedHashMap<>();
     /** Depth of every inner node built so far (leaves are 1); identity, since equal records may differ in depth. */
     private final Map<SqlNode, Integer> depths = new IdentityHashMap<>();
+
     private Token current;
     private Token lookahead;
     private int nesting;
@@ -72,16 +73,15 @@ final class SqlParser {
     }
 
     /** The compiled root and the properties it reads, in slot order. */
-    record Parsed(SqlNode root, List<String> properties) {
-    }
+    record Parsed(SqlNode root, List<String> properties) {}
 
     static Parsed parse(String text) throws SqlSyntaxException {
         if (text == null || text.isBlank()) {
             throw new SqlSyntaxException("the selector is empty");
         }
         if (text.length() > MAX_LENGTH) {
-            throw new SqlSyntaxException("the selector is " + text.length() + " chars long, more than the "
-                    + MAX_LENGTH + " accepted");
+            throw new SqlSyntaxException(
+                    "the selector is " + text.length() + " chars long, more than the " + MAX_LENGTH + " accepted");
         }
         SqlParser parser = new SqlParser(text);
         SqlNode root = parser.asBoolean(parser.or(), "the selector");
@@ -175,8 +175,11 @@ final class SqlParser {
                         case BETWEEN -> left = between(left, true, what);
                         case IN -> left = in(left, true, what);
                         case CONTAINS, STARTSWITH, ENDSWITH -> left = textMatch(what.kind(), left, true);
-                        default -> throw error("NOT after an operand must be followed by BETWEEN, IN, CONTAINS, "
-                                + "STARTSWITH or ENDSWITH", what);
+                        default ->
+                            throw error(
+                                    "NOT after an operand must be followed by BETWEEN, IN, CONTAINS, "
+                                            + "STARTSWITH or ENDSWITH",
+                                    what);
                     }
                 }
                 default -> {
@@ -254,7 +257,9 @@ final class SqlParser {
                 throw error("NULL cannot be compared with '" + at.text() + "', use IS NULL", at);
             }
         }
-        if (left instanceof SqlNode.Constant l && right instanceof SqlNode.Constant r && l.booleanLiteral()
+        if (left instanceof SqlNode.Constant l
+                && right instanceof SqlNode.Constant r
+                && l.booleanLiteral()
                 && !r.booleanLiteral()) {
             throw error("'" + l + "' cannot be compared with '" + r + "'", at);
         }
@@ -281,8 +286,8 @@ final class SqlParser {
         expect(Kind.AND, "AND in BETWEEN");
         SqlNode high = unary();
         if (not) {
-            List<SqlNode> outside = List.of(ordering(SqlNode.Op.LT, value, low, at),
-                    ordering(SqlNode.Op.GT, value, high, at));
+            List<SqlNode> outside =
+                    List.of(ordering(SqlNode.Op.LT, value, low, at), ordering(SqlNode.Op.GT, value, high, at));
             return built(new SqlNode.Or(outside), outside);
         }
         if (low instanceof SqlNode.Constant l && high instanceof SqlNode.Constant h) {
@@ -299,8 +304,8 @@ final class SqlParser {
                 throw error("BETWEEN low value " + l + " must be less than or equal to high value " + h, at);
             }
         }
-        List<SqlNode> inside = List.of(ordering(SqlNode.Op.GE, value, low, at),
-                ordering(SqlNode.Op.LE, value, high, at));
+        List<SqlNode> inside =
+                List.of(ordering(SqlNode.Op.GE, value, low, at), ordering(SqlNode.Op.LE, value, high, at));
         return built(new SqlNode.And(inside), inside);
     }
 

@@ -20,8 +20,7 @@ package io.rocketkube.broker.filter;
  * RocketMQ's filter treats an exception.
  */
 final class SqlValues {
-    private SqlValues() {
-    }
+    private SqlValues() {}
 
     static int compare(Object lv, Object rv) {
         if (lv.getClass() != rv.getClass()) {

@@ -7,7 +7,6 @@ import io.rocketkube.client.protocol.SubscriptionGroupWrapper;
 import io.rocketkube.store.file.ChecksummedFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -23,8 +22,14 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class SubscriptionGroupManager {
     /** Groups the reference broker creates at start (§9.2). */
-    private static final List<String> BUILT_IN = List.of("TOOLS_CONSUMER", "FILTERSRV_CONSUMER", "SELF_TEST_C_GROUP",
-            "CID_ONS-HTTP-PROXY", "CID_ONSAPI_PULL", "CID_ONSAPI_PERMISSION", "CID_ONSAPI_OWNER");
+    private static final List<String> BUILT_IN = List.of(
+            "TOOLS_CONSUMER",
+            "FILTERSRV_CONSUMER",
+            "SELF_TEST_C_GROUP",
+            "CID_ONS-HTTP-PROXY",
+            "CID_ONSAPI_PULL",
+            "CID_ONSAPI_PERMISSION",
+            "CID_ONSAPI_OWNER");
 
     private final Map<String, SubscriptionGroupConfig> groups = new ConcurrentHashMap<>();
     private final ChecksummedFile file;
@@ -39,11 +44,13 @@ public final class SubscriptionGroupManager {
         this.dataVersion = new DataVersion(0, clock.millis(), null);
     }
 
-    public static SubscriptionGroupManager load(ChecksummedFile file, Clock clock, boolean autoCreate) throws IOException {
+    public static SubscriptionGroupManager load(ChecksummedFile file, Clock clock, boolean autoCreate)
+            throws IOException {
         SubscriptionGroupManager manager = new SubscriptionGroupManager(file, clock, autoCreate);
         Optional<byte[]> stored = file.read();
         if (stored.isPresent()) {
-            SubscriptionGroupWrapper wrapper = RemotingJson.mapper().readValue(stored.get(), SubscriptionGroupWrapper.class);
+            SubscriptionGroupWrapper wrapper =
+                    RemotingJson.mapper().readValue(stored.get(), SubscriptionGroupWrapper.class);
             if (wrapper.subscriptionGroupTable() != null) {
                 manager.groups.putAll(wrapper.subscriptionGroupTable());
             }
@@ -62,7 +69,6 @@ public final class SubscriptionGroupManager {
         }
         return manager;
     }
-
 
     public Optional<SubscriptionGroupConfig> find(String group) {
         return Optional.ofNullable(groups.get(group));
@@ -113,8 +119,8 @@ public final class SubscriptionGroupManager {
      * @return whether anything was applied
      */
     public synchronized boolean replaceWith(SubscriptionGroupWrapper master) {
-        Map<String, SubscriptionGroupConfig> table = master.subscriptionGroupTable() == null ? Map.of()
-                : master.subscriptionGroupTable();
+        Map<String, SubscriptionGroupConfig> table =
+                master.subscriptionGroupTable() == null ? Map.of() : master.subscriptionGroupTable();
         DataVersion version = master.dataVersion() == null ? DataVersion.EMPTY : master.dataVersion();
         if (version.equals(dataVersion)) {
             return false;

@@ -22,8 +22,7 @@ import java.util.function.LongSupplier;
  */
 public final class GroupTransferWaiters implements AutoCloseable {
 
-    private record Waiter(long offset, long seq, CompletableFuture<Boolean> done) {
-    }
+    private record Waiter(long offset, long seq, CompletableFuture<Boolean> done) {}
 
     private final LongSupplier acked;
     private final HashedWheelTimer timer;
@@ -34,11 +33,14 @@ public final class GroupTransferWaiters implements AutoCloseable {
 
     public GroupTransferWaiters(LongSupplier acked) {
         this.acked = acked;
-        this.timer = new HashedWheelTimer(r -> {
-            Thread t = new Thread(r, "ha-sync-timeouts");
-            t.setDaemon(true);
-            return t;
-        }, 10, TimeUnit.MILLISECONDS);
+        this.timer = new HashedWheelTimer(
+                r -> {
+                    Thread t = new Thread(r, "ha-sync-timeouts");
+                    t.setDaemon(true);
+                    return t;
+                },
+                10,
+                TimeUnit.MILLISECONDS);
     }
 
     /** Completes with true once the acknowledged offset reaches {@code offset}, with false after {@code timeout}. */

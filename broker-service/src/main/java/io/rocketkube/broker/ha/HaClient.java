@@ -45,11 +45,15 @@ public final class HaClient implements AutoCloseable {
     private static final int MAX_BODY = 16 * 1024 * 1024;
 
     /** What the client is doing. */
-    public enum State { NO_MASTER, CONNECTING, REPLICATING, STOPPED }
+    public enum State {
+        NO_MASTER,
+        CONNECTING,
+        REPLICATING,
+        STOPPED
+    }
 
     /** A snapshot for runtime info, metrics and readiness. */
-    public record Status(State state, String master, long lastContactMillis, long masterOffsetSeen, String reason) {
-    }
+    public record Status(State state, String master, long lastContactMillis, long masterOffsetSeen, String reason) {}
 
     private final MessageStore store;
     private final Supplier<Optional<String>> haAddress;
@@ -162,7 +166,10 @@ public final class HaClient implements AutoCloseable {
     }
 
     private void cutBackTo(long masterEnd, long own) {
-        LOG.warn("HA: this slave holds {} bytes beyond its master's end {}; cutting them off", own - masterEnd, masterEnd);
+        LOG.warn(
+                "HA: this slave holds {} bytes beyond its master's end {}; cutting them off",
+                own - masterEnd,
+                masterEnd);
         try {
             store.truncateReplicated(masterEnd);
             masterOffsetSeen = masterEnd;

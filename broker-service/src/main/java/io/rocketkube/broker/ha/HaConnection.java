@@ -60,6 +60,7 @@ final class HaConnection extends ChannelInboundHandlerAdapter {
     private static final int MAX_FRAMES_PER_TICK = 16;
     /** Consecutive wakes from one other loop after which the connection moves there. */
     static final int FOLLOW_AFTER_WAKES = 64;
+
     private static final long MIN_MILLIS_BETWEEN_MOVES = 1000;
 
     private final MessageStore store;
@@ -70,12 +71,14 @@ final class HaConnection extends ChannelInboundHandlerAdapter {
     private final ByteBuf reportBytes = Unpooled.buffer(16);
     /** Set once on the event loop; read by {@link #wake} from send threads. */
     private volatile ChannelHandlerContext ctx;
+
     private String slave;
     private volatile ScheduledFuture<?> tick;
     /** Last reported offset; -1 before the first report. */
     private long reported = -1;
     /** Next CommitLog offset to send; -1 before the first report. */
     private long nextTransfer = -1;
+
     private long lastReportMillis;
     private long lastWriteMillis;
     private long unwritableSinceMillis = -1;
@@ -86,6 +89,7 @@ final class HaConnection extends ChannelInboundHandlerAdapter {
     private volatile boolean moving;
     /** The loop the last wakes came from, and how many in a row (on the connection's loop only). */
     private EventLoop wakesFrom;
+
     private int wakesInARow;
     private long lastMoveMillis;
     private volatile String thread = "";
@@ -178,7 +182,8 @@ final class HaConnection extends ChannelInboundHandlerAdapter {
         }
         Channel channel = ctx.channel();
         long now = clock.millis();
-        if (++wakesInARow >= FOLLOW_AFTER_WAKES && now - lastMoveMillis >= MIN_MILLIS_BETWEEN_MOVES
+        if (++wakesInARow >= FOLLOW_AFTER_WAKES
+                && now - lastMoveMillis >= MIN_MILLIS_BETWEEN_MOVES
                 && senderLoop.getClass() == channel.eventLoop().getClass()) {
             moveTo(senderLoop, now);
         }
@@ -233,10 +238,15 @@ final class HaConnection extends ChannelInboundHandlerAdapter {
         if (offset < 0) {
             close("garbage: reported negative offset " + offset);
         } else if (offset > masterEnd) {
-            ByteBuf end = ctx.alloc().buffer(HaFrame.HEADER_SIZE).writeLong(masterEnd).writeInt(0);
+            ByteBuf end =
+                    ctx.alloc().buffer(HaFrame.HEADER_SIZE).writeLong(masterEnd).writeInt(0);
             closing = true;
-            LOG.warn("HA connection from slave {} closed: it reports offset {} beyond this master's end {}; the slave "
-                    + "holds bytes this master does not have (diverged)", slave, offset, masterEnd);
+            LOG.warn(
+                    "HA connection from slave {} closed: it reports offset {} beyond this master's end {}; the slave "
+                            + "holds bytes this master does not have (diverged)",
+                    slave,
+                    offset,
+                    masterEnd);
             ctx.writeAndFlush(end).addListener(ChannelFutureListener.CLOSE);
         } else if (reported < 0) {
             start(offset);
@@ -282,8 +292,9 @@ final class HaConnection extends ChannelInboundHandlerAdapter {
             if (unwritableSinceMillis < 0) {
                 unwritableSinceMillis = now;
             } else if (now - unwritableSinceMillis > silence) {
-                close("does not read: " + ctx.channel().unsafe().outboundBuffer().totalPendingWriteBytes()
-                        + " bytes pending for " + (now - unwritableSinceMillis) + " ms");
+                close("does not read: "
+                        + ctx.channel().unsafe().outboundBuffer().totalPendingWriteBytes() + " bytes pending for "
+                        + (now - unwritableSinceMillis) + " ms");
             }
             return;
         }
@@ -309,7 +320,10 @@ final class HaConnection extends ChannelInboundHandlerAdapter {
                 // A segment's end is reached through the blank filler, so an empty read means "nothing yet".
                 break;
             }
-            ByteBuf header = ctx.alloc().buffer(HaFrame.HEADER_SIZE).writeLong(nextTransfer).writeInt(body.remaining());
+            ByteBuf header = ctx.alloc()
+                    .buffer(HaFrame.HEADER_SIZE)
+                    .writeLong(nextTransfer)
+                    .writeInt(body.remaining());
             nextTransfer += body.remaining();
             ctx.write(Unpooled.wrappedBuffer(header, Unpooled.wrappedBuffer(body)));
             wrote = true;
@@ -318,9 +332,13 @@ final class HaConnection extends ChannelInboundHandlerAdapter {
         if (wrote) {
             lastWriteMillis = now;
             ctx.flush();
-        } else if (now - lastWriteMillis >= settings.heartbeatInterval().toMillis() && ctx.channel().isWritable()) {
+        } else if (now - lastWriteMillis >= settings.heartbeatInterval().toMillis()
+                && ctx.channel().isWritable()) {
             lastWriteMillis = now;
-            ctx.writeAndFlush(ctx.alloc().buffer(HaFrame.HEADER_SIZE).writeLong(nextTransfer).writeInt(0));
+            ctx.writeAndFlush(ctx.alloc()
+                    .buffer(HaFrame.HEADER_SIZE)
+                    .writeLong(nextTransfer)
+                    .writeInt(0));
         }
     }
 

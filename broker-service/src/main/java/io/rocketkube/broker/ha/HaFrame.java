@@ -18,6 +18,5 @@ final class HaFrame {
     static final int BODY_SIZE_OFFSET = PHY_OFFSET_OFFSET + 8;
     static final int HEADER_SIZE = BODY_SIZE_OFFSET + 4;
 
-    private HaFrame() {
-    }
+    private HaFrame() {}
 }

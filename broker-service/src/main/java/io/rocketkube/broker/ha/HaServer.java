@@ -47,7 +47,8 @@ public final class HaServer implements AutoCloseable {
     private EventLoopGroup ioGroup;
     private Channel listener;
 
-    public HaServer(MessageStore store, ReplicationProgress progress, HaSettings settings, int segmentSize, Clock clock) {
+    public HaServer(
+            MessageStore store, ReplicationProgress progress, HaSettings settings, int segmentSize, Clock clock) {
         this.store = store;
         this.progress = progress;
         this.settings = settings;

@@ -48,7 +48,8 @@ public final class HaService implements AutoCloseable {
     private RemotingClient probeClient;
     private volatile long masterMaxOffset = -1;
 
-    public HaService(BrokerRole role, MessageStore store, HaSettings settings, MasterAddress masterAddress, Clock clock) {
+    public HaService(
+            BrokerRole role, MessageStore store, HaSettings settings, MasterAddress masterAddress, Clock clock) {
         this.role = role;
         this.store = store;
         this.settings = settings;
@@ -65,37 +66,57 @@ public final class HaService implements AutoCloseable {
      *
      * @param scheduler the broker's scheduler, for the one-second samples and the slave's master probe
      */
-    public int start(String host, int port, int segmentSize, ScheduledExecutorService scheduler, RemotingClient remoting,
-                     MeterRegistry meters) throws InterruptedException {
+    public int start(
+            String host,
+            int port,
+            int segmentSize,
+            ScheduledExecutorService scheduler,
+            RemotingClient remoting,
+            MeterRegistry meters)
+            throws InterruptedException {
         int bound = -1;
         if (role == BrokerRole.SLAVE) {
             client = new HaClient(store, masterAddress::haServer, settings, clock);
             client.start();
             probeClient = remoting;
             long every = settings.heartbeatInterval().toMillis();
-            SafeTask.scheduleWithFixedDelay(scheduler, "ha-probe-master", this::probeMaster, meters, 0, every,
-                    TimeUnit.MILLISECONDS);
+            SafeTask.scheduleWithFixedDelay(
+                    scheduler, "ha-probe-master", this::probeMaster, meters, 0, every, TimeUnit.MILLISECONDS);
         } else {
             server = new HaServer(store, progress, settings, segmentSize, clock);
             bound = server.start(host, port);
-            SafeTask.scheduleWithFixedDelay(scheduler, "ha-write-timeline",
-                    () -> timeline.sample(store.maxPhysicalOffset(), clock.millis()), meters, 0, 1, TimeUnit.SECONDS);
+            SafeTask.scheduleWithFixedDelay(
+                    scheduler,
+                    "ha-write-timeline",
+                    () -> timeline.sample(store.maxPhysicalOffset(), clock.millis()),
+                    meters,
+                    0,
+                    1,
+                    TimeUnit.SECONDS);
         }
         Gauge.builder("rocketkube.broker.ha.lag.bytes", this, HaService::lagBytes)
                 .description("replication lag: on a master, bytes no slave acknowledged; on a slave, bytes behind "
-                        + "its master").register(meters);
+                        + "its master")
+                .register(meters);
         Gauge.builder("rocketkube.broker.ha.lag.millis", this, HaService::lagMillis)
                 .description("replication lag in time: on a master, age of the oldest byte no slave acknowledged; "
-                        + "on a slave, time since it last heard its master").register(meters);
+                        + "on a slave, time since it last heard its master")
+                .register(meters);
         Gauge.builder("rocketkube.broker.ha.slaves", progress, ReplicationProgress::slaveCount)
-                .description("slaves attached to this master's HA port").register(meters);
+                .description("slaves attached to this master's HA port")
+                .register(meters);
         return bound;
     }
 
     /** The send path's hook: SYNC_MASTER waits for a slave, every other role passes through. */
     public SyncMasterReplication syncReplication() {
         return role == BrokerRole.SYNC_MASTER
-                ? new SyncMasterReplication(role, progress, waiters, settings.slaveTimeout(), settings.maxGapNotInSync(),
+                ? new SyncMasterReplication(
+                        role,
+                        progress,
+                        waiters,
+                        settings.slaveTimeout(),
+                        settings.maxGapNotInSync(),
                         this::wakeTransfers)
                 : SyncMasterReplication.none();
     }
@@ -179,10 +200,16 @@ public final class HaService implements AutoCloseable {
             t.put("slaveFallBehindMuch", String.valueOf(lagBytes()));
             t.put("haConnectionCount", String.valueOf(progress.slaveCount()));
             t.put("haPush2SlaveMaxOffset", String.valueOf(progress.maxAcked()));
-            t.put("haSlaveAckOffsets", progress.acks().entrySet().stream()
-                    .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(";")));
-            t.put("haInSyncSlaveNums", String.valueOf(progress.acks().values().stream()
-                    .filter(a -> store.maxPhysicalOffset() - a < settings.maxGapNotInSync()).count()));
+            t.put(
+                    "haSlaveAckOffsets",
+                    progress.acks().entrySet().stream()
+                            .map(e -> e.getKey() + "=" + e.getValue())
+                            .collect(Collectors.joining(";")));
+            t.put(
+                    "haInSyncSlaveNums",
+                    String.valueOf(progress.acks().values().stream()
+                            .filter(a -> store.maxPhysicalOffset() - a < settings.maxGapNotInSync())
+                            .count()));
         }
         return t;
     }
@@ -192,10 +219,16 @@ public final class HaService implements AutoCloseable {
         if (master.isEmpty()) {
             return;
         }
-        probeClient.invokeAsync(master.get(), RemotingCommand.request(RequestCode.GET_BROKER_RUNTIME_INFO),
-                settings.heartbeatInterval().toMillis()).thenAccept(r -> {
+        probeClient
+                .invokeAsync(
+                        master.get(),
+                        RemotingCommand.request(RequestCode.GET_BROKER_RUNTIME_INFO),
+                        settings.heartbeatInterval().toMillis())
+                .thenAccept(r -> {
                     if (r.code() == ResponseCode.SUCCESS && r.body() != null) {
-                        String max = RemotingJson.decode(r.body(), KVTable.class).table().get("commitLogMaxOffset");
+                        String max = RemotingJson.decode(r.body(), KVTable.class)
+                                .table()
+                                .get("commitLogMaxOffset");
                         if (max != null) {
                             masterMaxOffset = Long.parseLong(max);
                         }

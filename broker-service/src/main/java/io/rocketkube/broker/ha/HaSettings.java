@@ -45,27 +45,62 @@ public record HaSettings(
     }
 
     public static HaSettings defaults() {
-        return new HaSettings(Optional.empty(), Duration.ofSeconds(3), 256L * 1024 * 1024, Duration.ofSeconds(20),
-                Duration.ofSeconds(5), 32 * 1024, 1024 * 1024, 8L * 1024 * 1024);
+        return new HaSettings(
+                Optional.empty(),
+                Duration.ofSeconds(3),
+                256L * 1024 * 1024,
+                Duration.ofSeconds(20),
+                Duration.ofSeconds(5),
+                32 * 1024,
+                1024 * 1024,
+                8L * 1024 * 1024);
     }
 
     public HaSettings withMasterHaAddress(String address) {
-        return new HaSettings(Optional.ofNullable(address), slaveTimeout, maxGapNotInSync, housekeepingInterval,
-                heartbeatInterval, transferBatchSize, maxPendingBytesPerSlave, slaveReadyMaxLagBytes);
+        return new HaSettings(
+                Optional.ofNullable(address),
+                slaveTimeout,
+                maxGapNotInSync,
+                housekeepingInterval,
+                heartbeatInterval,
+                transferBatchSize,
+                maxPendingBytesPerSlave,
+                slaveReadyMaxLagBytes);
     }
 
     public HaSettings withSlaveTimeout(Duration timeout) {
-        return new HaSettings(masterHaAddress, timeout, maxGapNotInSync, housekeepingInterval, heartbeatInterval,
-                transferBatchSize, maxPendingBytesPerSlave, slaveReadyMaxLagBytes);
+        return new HaSettings(
+                masterHaAddress,
+                timeout,
+                maxGapNotInSync,
+                housekeepingInterval,
+                heartbeatInterval,
+                transferBatchSize,
+                maxPendingBytesPerSlave,
+                slaveReadyMaxLagBytes);
     }
 
     public HaSettings withIntervals(Duration housekeeping, Duration heartbeat) {
-        return new HaSettings(masterHaAddress, slaveTimeout, maxGapNotInSync, housekeeping, heartbeat,
-                transferBatchSize, maxPendingBytesPerSlave, slaveReadyMaxLagBytes);
+        return new HaSettings(
+                masterHaAddress,
+                slaveTimeout,
+                maxGapNotInSync,
+                housekeeping,
+                heartbeat,
+                transferBatchSize,
+                maxPendingBytesPerSlave,
+                slaveReadyMaxLagBytes);
     }
 
     public HaSettings withMaxGapNotInSync(long bytes) {
-        return new HaSettings(masterHaAddress, slaveTimeout, bytes, housekeepingInterval, heartbeatInterval,
-                transferBatchSize, maxPendingBytesPerSlave, slaveReadyMaxLagBytes);
+        return new HaSettings(
+                masterHaAddress,
+                slaveTimeout,
+                bytes,
+                housekeepingInterval,
+                heartbeatInterval,
+                transferBatchSize,
+                maxPendingBytesPerSlave,
+                slaveReadyMaxLagBytes);
     }
 }

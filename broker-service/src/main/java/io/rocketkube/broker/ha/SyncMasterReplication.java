@@ -32,8 +32,13 @@ public final class SyncMasterReplication {
      * @param wakeTransfers starts streaming the new bytes to the slaves at once, so a waiting send does not also
      *     wait for the HA connection's next tick; given the I/O loop the send runs on (null: another thread)
      */
-    public SyncMasterReplication(BrokerRole role, ReplicationProgress progress, GroupTransferWaiters waiters,
-                                 Duration slaveTimeout, long maxGap, Consumer<EventLoop> wakeTransfers) {
+    public SyncMasterReplication(
+            BrokerRole role,
+            ReplicationProgress progress,
+            GroupTransferWaiters waiters,
+            Duration slaveTimeout,
+            long maxGap,
+            Consumer<EventLoop> wakeTransfers) {
         this.syncMaster = role == BrokerRole.SYNC_MASTER;
         this.progress = progress;
         this.waiters = waiters;
@@ -44,7 +49,7 @@ public final class SyncMasterReplication {
 
     /** For brokers that are not SYNC_MASTER. */
     public static SyncMasterReplication none() {
-        return new SyncMasterReplication(BrokerRole.ASYNC_MASTER, null, null, Duration.ZERO, 0, loop -> { });
+        return new SyncMasterReplication(BrokerRole.ASYNC_MASTER, null, null, Duration.ZERO, 0, loop -> {});
     }
 
     /**
@@ -54,8 +59,8 @@ public final class SyncMasterReplication {
      *     the HA connection move there ({@code HaConnection}), so that the frame, the slave's report and the
      *     answer need no hand-over between threads
      */
-    public CompletableFuture<PutResult> afterStored(CompletableFuture<PutResult> put, boolean waitStoreMsgOk,
-                                                    EventLoop senderLoop) {
+    public CompletableFuture<PutResult> afterStored(
+            CompletableFuture<PutResult> put, boolean waitStoreMsgOk, EventLoop senderLoop) {
         if (!syncMaster || !waitStoreMsgOk) {
             return put;
         }
@@ -74,7 +79,6 @@ public final class SyncMasterReplication {
         if (!replicated.isDone()) {
             wakeTransfers.accept(senderLoop != null && senderLoop.inEventLoop() ? senderLoop : null);
         }
-        return replicated
-                .thenApply(ok -> ok ? result : result.withStatus(PutStatus.FLUSH_SLAVE_TIMEOUT));
+        return replicated.thenApply(ok -> ok ? result : result.withStatus(PutStatus.FLUSH_SLAVE_TIMEOUT));
     }
 }

@@ -13,8 +13,7 @@ import java.util.ArrayDeque;
 final class WriteTimeline {
     private static final int MAX_SAMPLES = 3600;
 
-    private record Sample(long offset, long millis) {
-    }
+    private record Sample(long offset, long millis) {}
 
     private final ArrayDeque<Sample> samples = new ArrayDeque<>();
 

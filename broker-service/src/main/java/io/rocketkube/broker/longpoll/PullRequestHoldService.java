@@ -43,8 +43,8 @@ public final class PullRequestHoldService implements MessageArrivalListener {
 
     public PullRequestHoldService(ScheduledExecutorService timer, int maxHeldPerConnection, int maxHeld) {
         if (maxHeldPerConnection < 0 || maxHeld < 0) {
-            throw new IllegalArgumentException("held pull caps must be >= 0, were " + maxHeldPerConnection + "/"
-                    + maxHeld);
+            throw new IllegalArgumentException(
+                    "held pull caps must be >= 0, were " + maxHeldPerConnection + "/" + maxHeld);
         }
         this.timer = timer;
         this.maxHeldPerConnection = maxHeldPerConnection;
@@ -73,8 +73,14 @@ public final class PullRequestHoldService implements MessageArrivalListener {
      * Parks a pull for queue offset {@code offset}. {@code currentMaxOffset} is read by the caller after its
      * empty read; if a message arrived in between, the pull resumes at once rather than waiting.
      */
-    public void hold(String topic, int queueId, long offset, MessageFilter filter, long timeoutMillis,
-                     Runnable resume, java.util.function.LongSupplier currentMaxOffset) {
+    public void hold(
+            String topic,
+            int queueId,
+            long offset,
+            MessageFilter filter,
+            long timeoutMillis,
+            Runnable resume,
+            java.util.function.LongSupplier currentMaxOffset) {
         if (!tryHold(null, topic, queueId, offset, filter, timeoutMillis, resume, currentMaxOffset)) {
             resume.run();
         }
@@ -84,8 +90,15 @@ public final class PullRequestHoldService implements MessageArrivalListener {
      * Like {@link #hold}, counted against {@code connection} (any identity, the client's channel); false, with
      * nothing held and {@code resume} not run, when the connection or the broker already holds its cap.
      */
-    public boolean tryHold(Object connection, String topic, int queueId, long offset, MessageFilter filter,
-                           long timeoutMillis, Runnable resume, java.util.function.LongSupplier currentMaxOffset) {
+    public boolean tryHold(
+            Object connection,
+            String topic,
+            int queueId,
+            long offset,
+            MessageFilter filter,
+            long timeoutMillis,
+            Runnable resume,
+            java.util.function.LongSupplier currentMaxOffset) {
         String key = key(topic, queueId);
         HeldPull pull = new HeldPull(connection, key, offset, filter, resume);
         if (closed) {

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import io.rocketkube.client.protocol.RemotingJson;
 import io.rocketkube.store.file.ChecksummedFile;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
@@ -35,16 +34,16 @@ public final class ConsumerOffsetManager {
         ConsumerOffsetManager manager = new ConsumerOffsetManager(file);
         Optional<byte[]> stored = file.read();
         if (stored.isPresent()) {
-            Map<String, Map<Integer, Long>> table = RemotingJson.mapper().readValue(stored.get(),
-                    new TypeReference<Map<String, Map<Integer, Long>>>() { });
+            Map<String, Map<Integer, Long>> table = RemotingJson.mapper()
+                    .readValue(stored.get(), new TypeReference<Map<String, Map<Integer, Long>>>() {});
             table.forEach((key, queues) -> manager.offsets.put(key, new ConcurrentHashMap<>(queues)));
         }
         return manager;
     }
 
-
     public void commit(String group, String topic, int queueId, long offset) {
-        offsets.computeIfAbsent(topic + SEPARATOR + group, k -> new ConcurrentHashMap<>()).put(queueId, offset);
+        offsets.computeIfAbsent(topic + SEPARATOR + group, k -> new ConcurrentHashMap<>())
+                .put(queueId, offset);
     }
 
     /**
@@ -109,11 +108,13 @@ public final class ConsumerOffsetManager {
     }
 
     public void removeTopic(String topic) {
-        offsets.keySet().removeIf(key -> key.substring(0, key.indexOf(SEPARATOR)).equals(topic));
+        offsets.keySet()
+                .removeIf(key -> key.substring(0, key.indexOf(SEPARATOR)).equals(topic));
     }
 
     public void removeGroup(String group) {
-        offsets.keySet().removeIf(key -> key.substring(key.indexOf(SEPARATOR) + 1).equals(group));
+        offsets.keySet()
+                .removeIf(key -> key.substring(key.indexOf(SEPARATOR) + 1).equals(group));
     }
 
     /** A sorted copy of the whole table, {@code topic@group} to queue id to offset. */

@@ -16,10 +16,10 @@ public final class BrokerFiles {
     static final int OFFSETS_MAGIC = 0x524B434F;
     /** "RKRC". */
     static final int RUNTIME_CONFIG_MAGIC = 0x524B5243;
+
     static final int FORMAT_VERSION = 1;
 
-    private BrokerFiles() {
-    }
+    private BrokerFiles() {}
 
     public static ChecksummedFile topics(Path storePath) {
         return new ChecksummedFile(config(storePath).resolve("topics.rkc"), TOPICS_MAGIC, FORMAT_VERSION);
@@ -35,7 +35,8 @@ public final class BrokerFiles {
 
     /** The overrides mqadmin updateBrokerConfig made at runtime; they win over the static configuration. */
     public static ChecksummedFile runtimeConfig(Path storePath) {
-        return new ChecksummedFile(config(storePath).resolve("runtimeConfig.rkc"), RUNTIME_CONFIG_MAGIC, FORMAT_VERSION);
+        return new ChecksummedFile(
+                config(storePath).resolve("runtimeConfig.rkc"), RUNTIME_CONFIG_MAGIC, FORMAT_VERSION);
     }
 
     private static Path config(Path storePath) {

@@ -87,8 +87,8 @@ public final class BrokerConfigProcessor implements RequestProcessor {
     }
 
     /** The NameServers could not be told: undo, so that the broker never refuses what its routes offer. */
-    private CompletableFuture<RemotingCommand> rollBack(RemotingCommand request, Map<String, String> previous,
-                                                        UncheckedIOException cause) {
+    private CompletableFuture<RemotingCommand> rollBack(
+            RemotingCommand request, Map<String, String> previous, UncheckedIOException cause) {
         try {
             runtime.restore(previous);
         } catch (IOException e) {

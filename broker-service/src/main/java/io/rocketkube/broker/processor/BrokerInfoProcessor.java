@@ -33,15 +33,21 @@ public final class BrokerInfoProcessor implements RequestProcessor {
     private final long bootTimestamp;
     /** Keys other parts of the broker add (the schedule's offsets). */
     private final Supplier<Map<String, String>> extra;
+
     private java.util.function.Supplier<Map<String, String>> extraInfo = Map::of;
 
-    public BrokerInfoProcessor(BrokerSettings settings, MessageStore store, BrokerStats stats,
-                               RequestQueues queues, Clock clock) {
+    public BrokerInfoProcessor(
+            BrokerSettings settings, MessageStore store, BrokerStats stats, RequestQueues queues, Clock clock) {
         this(settings, store, stats, queues, clock, Map::of);
     }
 
-    public BrokerInfoProcessor(BrokerSettings settings, MessageStore store, BrokerStats stats,
-                               RequestQueues queues, Clock clock, Supplier<Map<String, String>> extra) {
+    public BrokerInfoProcessor(
+            BrokerSettings settings,
+            MessageStore store,
+            BrokerStats stats,
+            RequestQueues queues,
+            Clock clock,
+            Supplier<Map<String, String>> extra) {
         this.extra = extra;
         this.settings = settings;
         this.store = store;

@@ -20,8 +20,8 @@ public final class BrokerPermissionCheck implements RequestProcessor {
     private final String refusal;
     private final RequestProcessor delegate;
 
-    private BrokerPermissionCheck(IntSupplier brokerPermission, int requiredBit, String refusal,
-                                  RequestProcessor delegate) {
+    private BrokerPermissionCheck(
+            IntSupplier brokerPermission, int requiredBit, String refusal, RequestProcessor delegate) {
         this.brokerPermission = brokerPermission;
         this.requiredBit = requiredBit;
         this.refusal = refusal;
@@ -29,13 +29,19 @@ public final class BrokerPermissionCheck implements RequestProcessor {
     }
 
     public static RequestProcessor writes(IntSupplier brokerPermission, String brokerIp, RequestProcessor delegate) {
-        return new BrokerPermissionCheck(brokerPermission, PermName.PERM_WRITE,
-                "the broker[" + brokerIp + "] sending message is forbidden", delegate);
+        return new BrokerPermissionCheck(
+                brokerPermission,
+                PermName.PERM_WRITE,
+                "the broker[" + brokerIp + "] sending message is forbidden",
+                delegate);
     }
 
     public static RequestProcessor reads(IntSupplier brokerPermission, String brokerIp, RequestProcessor delegate) {
-        return new BrokerPermissionCheck(brokerPermission, PermName.PERM_READ,
-                "the broker[" + brokerIp + "] pulling message is forbidden", delegate);
+        return new BrokerPermissionCheck(
+                brokerPermission,
+                PermName.PERM_READ,
+                "the broker[" + brokerIp + "] pulling message is forbidden",
+                delegate);
     }
 
     @Override

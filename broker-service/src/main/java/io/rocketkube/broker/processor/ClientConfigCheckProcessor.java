@@ -27,12 +27,12 @@ public final class ClientConfigCheckProcessor implements RequestProcessor {
     }
 
     /** Body of CHECK_CLIENT_CONFIG, as the client writes it. */
-    public record CheckClientRequestBody(String clientId, String group, SubscriptionData subscriptionData) {
-    }
+    public record CheckClientRequestBody(String clientId, String group, SubscriptionData subscriptionData) {}
 
     @Override
     public CompletableFuture<RemotingCommand> process(Channel channel, RemotingCommand request) {
-        CheckClientRequestBody body = request.body() == null || request.body().length == 0 ? null
+        CheckClientRequestBody body = request.body() == null || request.body().length == 0
+                ? null
                 : RemotingJson.decode(request.body(), CheckClientRequestBody.class);
         if (body == null || body.subscriptionData() == null) {
             return Responses.ok(request);
@@ -43,11 +43,15 @@ public final class ClientConfigCheckProcessor implements RequestProcessor {
             return Responses.ok(request);
         }
         if (!filters.enabled()) {
-            return Responses.error(request, ResponseCode.SYSTEM_ERROR,
+            return Responses.error(
+                    request,
+                    ResponseCode.SYSTEM_ERROR,
                     "The broker does not support consumer to filter message by " + type);
         }
         if (!ConsumerFilters.isSql92(type)) {
-            return Responses.error(request, ResponseCode.SUBSCRIPTION_PARSE_FAILED,
+            return Responses.error(
+                    request,
+                    ResponseCode.SUBSCRIPTION_PARSE_FAILED,
                     "expression type " + type + " is not supported, only TAG and SQL92");
         }
         ConsumerFilters.Compiled compiled = ConsumerFilters.compile(subscription.subString());

@@ -31,8 +31,9 @@ import java.util.concurrent.CompletableFuture;
  * connected, in which groups, subscribed to what.
  */
 public final class ClientManageProcessor implements RequestProcessor {
-    public static final int[] CODES = {RequestCode.HEART_BEAT, RequestCode.UNREGISTER_CLIENT,
-        RequestCode.GET_CONSUMER_LIST_BY_GROUP};
+    public static final int[] CODES = {
+        RequestCode.HEART_BEAT, RequestCode.UNREGISTER_CLIENT, RequestCode.GET_CONSUMER_LIST_BY_GROUP
+    };
 
     private final ConsumerManager consumers;
     private final ProducerManager producers;
@@ -41,8 +42,13 @@ public final class ClientManageProcessor implements RequestProcessor {
     private final Clock clock;
     private final ConsumerFilters filters;
 
-    public ClientManageProcessor(ConsumerManager consumers, ProducerManager producers, SubscriptionGroupManager groups,
-                                 TopicConfigManager topics, Clock clock, ConsumerFilters filters) {
+    public ClientManageProcessor(
+            ConsumerManager consumers,
+            ProducerManager producers,
+            SubscriptionGroupManager groups,
+            TopicConfigManager topics,
+            Clock clock,
+            ConsumerFilters filters) {
         this.filters = filters;
         this.consumers = consumers;
         this.producers = producers;
@@ -65,14 +71,14 @@ public final class ClientManageProcessor implements RequestProcessor {
         if (data.clientID() == null || data.clientID().isEmpty()) {
             throw Responses.reject(ResponseCode.SYSTEM_ERROR, "heartbeat without clientID");
         }
-        ClientChannel client = new ClientChannel(channel, data.clientID(), request.language().name(),
-                request.version(), clock.millis());
+        ClientChannel client = new ClientChannel(
+                channel, data.clientID(), request.language().name(), request.version(), clock.millis());
         checkNames(data);
         for (ConsumerData consumer : data.consumerDataSet()) {
             Optional<SubscriptionGroupConfig> group = groups.findOrCreate(consumer.groupName());
             if (group.isPresent() && group.get().retryQueueNums() > 0) {
-                topics.createIfAbsent(TopicNames.retryTopic(consumer.groupName()), group.get().retryQueueNums(),
-                        PermName.READ_WRITE);
+                topics.createIfAbsent(
+                        TopicNames.retryTopic(consumer.groupName()), group.get().retryQueueNums(), PermName.READ_WRITE);
             }
             consumers.register(client, consumer);
             filters.register(consumer.groupName(), consumer.subscriptionDataSet());

@@ -19,14 +19,18 @@ import java.util.concurrent.CompletableFuture;
 
 /** GET_CONSUMER_CONNECTION_LIST, GET_PRODUCER_CONNECTION_LIST and QUERY_TOPIC_CONSUME_BY_WHO (§5.11). */
 public final class ConnectionAdminProcessor implements RequestProcessor {
-    public static final int[] CODES = {RequestCode.GET_CONSUMER_CONNECTION_LIST,
-        RequestCode.GET_PRODUCER_CONNECTION_LIST, RequestCode.QUERY_TOPIC_CONSUME_BY_WHO};
+    public static final int[] CODES = {
+        RequestCode.GET_CONSUMER_CONNECTION_LIST,
+        RequestCode.GET_PRODUCER_CONNECTION_LIST,
+        RequestCode.QUERY_TOPIC_CONSUME_BY_WHO
+    };
 
     private final ConsumerManager consumers;
     private final ProducerManager producers;
     private final ConsumerOffsetManager offsets;
 
-    public ConnectionAdminProcessor(ConsumerManager consumers, ProducerManager producers, ConsumerOffsetManager offsets) {
+    public ConnectionAdminProcessor(
+            ConsumerManager consumers, ProducerManager producers, ConsumerOffsetManager offsets) {
         this.consumers = consumers;
         this.producers = producers;
         this.offsets = offsets;
@@ -38,16 +42,20 @@ public final class ConnectionAdminProcessor implements RequestProcessor {
         switch (request.code()) {
             case RequestCode.GET_CONSUMER_CONNECTION_LIST -> {
                 String group = Responses.legalGroup(h.string("consumerGroup"));
-                return consumers.connection(group).map(c -> Responses.json(request, c))
-                        .orElseGet(() -> Responses.error(request, ResponseCode.CONSUMER_NOT_ONLINE,
+                return consumers
+                        .connection(group)
+                        .map(c -> Responses.json(request, c))
+                        .orElseGet(() -> Responses.error(
+                                request,
+                                ResponseCode.CONSUMER_NOT_ONLINE,
                                 "the consumer group[" + group + "] not online"));
             }
             case RequestCode.GET_PRODUCER_CONNECTION_LIST -> {
                 String group = Responses.legalGroup(h.string("producerGroup"));
                 List<Connection> connections = producers.connections(group);
                 if (connections.isEmpty()) {
-                    return Responses.error(request, ResponseCode.SYSTEM_ERROR, "the producer group[" + group
-                            + "] not exist");
+                    return Responses.error(
+                            request, ResponseCode.SYSTEM_ERROR, "the producer group[" + group + "] not exist");
                 }
                 return Responses.json(request, new ProducerConnection(connections));
             }

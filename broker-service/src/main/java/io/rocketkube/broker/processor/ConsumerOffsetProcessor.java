@@ -46,13 +46,17 @@ public final class ConsumerOffsetProcessor implements RequestProcessor {
         }
         OptionalLong committed = offsets.query(group, topic, queueId);
         if (committed.isPresent()) {
-            return CompletableFuture.completedFuture(request.response(ResponseCode.SUCCESS)
-                    .withExtField("offset", committed.getAsLong()));
+            return CompletableFuture.completedFuture(
+                    request.response(ResponseCode.SUCCESS).withExtField("offset", committed.getAsLong()));
         }
         boolean zeroIfNotFound = h.booleanValue("setZeroIfNotFound", true);
         if (zeroIfNotFound && store.minOffset(topic, queueId) <= 0) {
-            return CompletableFuture.completedFuture(request.response(ResponseCode.SUCCESS).withExtField("offset", 0));
+            return CompletableFuture.completedFuture(
+                    request.response(ResponseCode.SUCCESS).withExtField("offset", 0));
         }
-        return Responses.error(request, ResponseCode.QUERY_NOT_FOUND, "Not found, V3_0_6_SNAPSHOT maybe this group consumer boot first");
+        return Responses.error(
+                request,
+                ResponseCode.QUERY_NOT_FOUND,
+                "Not found, V3_0_6_SNAPSHOT maybe this group consumer boot first");
     }
 }

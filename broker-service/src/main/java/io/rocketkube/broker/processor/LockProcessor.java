@@ -24,8 +24,7 @@ public final class LockProcessor implements RequestProcessor {
     public static final int[] CODES = {RequestCode.LOCK_BATCH_MQ, RequestCode.UNLOCK_BATCH_MQ};
     static final long LOCK_MAX_LIVE_MILLIS = 60_000;
 
-    private record Lock(String clientId, long lastRenewed) {
-    }
+    private record Lock(String clientId, long lastRenewed) {}
 
     private final Map<String, Map<MessageQueue, Lock>> locks = new ConcurrentHashMap<>();
     private final Clock clock;
@@ -44,15 +43,21 @@ public final class LockProcessor implements RequestProcessor {
         body.mqSet().forEach(mq -> Responses.legalTopic(mq.topic()));
         Map<MessageQueue, Lock> group = locks.computeIfAbsent(body.consumerGroup(), g -> new ConcurrentHashMap<>());
         if (request.code() == RequestCode.UNLOCK_BATCH_MQ) {
-            body.mqSet().forEach(mq -> group.computeIfPresent(mq,
-                    (k, lock) -> lock.clientId().equals(body.clientId()) ? null : lock));
+            body.mqSet()
+                    .forEach(mq -> group.computeIfPresent(
+                            mq, (k, lock) -> lock.clientId().equals(body.clientId()) ? null : lock));
             return Responses.ok(request);
         }
         long now = clock.millis();
         Set<MessageQueue> granted = new HashSet<>();
         for (MessageQueue mq : body.mqSet()) {
-            Lock result = group.compute(mq, (k, lock) -> lock == null || lock.clientId().equals(body.clientId())
-                    || now - lock.lastRenewed() > LOCK_MAX_LIVE_MILLIS ? new Lock(body.clientId(), now) : lock);
+            Lock result = group.compute(
+                    mq,
+                    (k, lock) -> lock == null
+                                    || lock.clientId().equals(body.clientId())
+                                    || now - lock.lastRenewed() > LOCK_MAX_LIVE_MILLIS
+                            ? new Lock(body.clientId(), now)
+                            : lock);
             if (result.clientId().equals(body.clientId())) {
                 granted.add(mq);
             }

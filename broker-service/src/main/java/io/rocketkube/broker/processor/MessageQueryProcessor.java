@@ -33,9 +33,11 @@ public final class MessageQueryProcessor implements RequestProcessor {
             long offset = h.longValue("offset");
             Optional<MessageSlice> found = store.lookMessageByPhysicalOffset(offset);
             if (found.isEmpty()) {
-                return Responses.error(request, ResponseCode.SYSTEM_ERROR, "can not find message by the offset, " + offset);
+                return Responses.error(
+                        request, ResponseCode.SYSTEM_ERROR, "can not find message by the offset, " + offset);
             }
-            return CompletableFuture.completedFuture(request.response(ResponseCode.SUCCESS).withBody(found.get().toBytes()));
+            return CompletableFuture.completedFuture(
+                    request.response(ResponseCode.SUCCESS).withBody(found.get().toBytes()));
         }
         String topic = Responses.legalTopic(h.string("topic"));
         String key = h.string("key");
@@ -46,7 +48,8 @@ public final class MessageQueryProcessor implements RequestProcessor {
         int limit = unique ? UNIQUE_KEY_MAX_NUM : Math.max(1, Math.min(maxNum, MAX_NUM));
         QueryResult result = store.queryByKey(topic, key, limit, begin, end);
         if (result.messages().isEmpty()) {
-            return Responses.error(request, ResponseCode.QUERY_NOT_FOUND, "can not find message, maybe time range not correct");
+            return Responses.error(
+                    request, ResponseCode.QUERY_NOT_FOUND, "can not find message, maybe time range not correct");
         }
         ByteBuffer[] parts = result.messages().stream().map(MessageSlice::view).toArray(ByteBuffer[]::new);
         return CompletableFuture.completedFuture(request.response(ResponseCode.SUCCESS)

@@ -30,6 +30,5 @@ public final class OffsetTableProcessor implements RequestProcessor {
     }
 
     /** The wire shape; one property, named as the reference names it. */
-    record OffsetTable(Map<String, Map<Integer, Long>> offsetTable) {
-    }
+    record OffsetTable(Map<String, Map<Integer, Long>> offsetTable) {}
 }

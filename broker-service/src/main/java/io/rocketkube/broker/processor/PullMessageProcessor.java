@@ -56,27 +56,77 @@ public final class PullMessageProcessor implements RequestProcessor {
     private final PullRedirect redirect;
     private final ConsumerFilters filters;
 
-    public PullMessageProcessor(BrokerSettings settings, MessageStore store, TopicConfigManager topics,
-                                SubscriptionGroupManager groups, ConsumerManager consumers,
-                                ConsumerOffsetManager offsets, PullRequestHoldService holds, BrokerStats stats,
-                                Executor executor) {
-        this(settings, store, topics, groups, consumers, offsets, holds, stats, executor, PullRedirect.masterOnly(),
+    public PullMessageProcessor(
+            BrokerSettings settings,
+            MessageStore store,
+            TopicConfigManager topics,
+            SubscriptionGroupManager groups,
+            ConsumerManager consumers,
+            ConsumerOffsetManager offsets,
+            PullRequestHoldService holds,
+            BrokerStats stats,
+            Executor executor) {
+        this(
+                settings,
+                store,
+                topics,
+                groups,
+                consumers,
+                offsets,
+                holds,
+                stats,
+                executor,
+                PullRedirect.masterOnly(),
                 new ConsumerFilters(settings.enablePropertyFilter()));
     }
 
-    public PullMessageProcessor(BrokerSettings settings, MessageStore store, TopicConfigManager topics,
-                                SubscriptionGroupManager groups, ConsumerManager consumers,
-                                ConsumerOffsetManager offsets, PullRequestHoldService holds, BrokerStats stats,
-                                Executor executor, PullRedirect redirect) {
-        this(settings, store, topics, groups, consumers, offsets, holds, stats, executor, redirect,
+    public PullMessageProcessor(
+            BrokerSettings settings,
+            MessageStore store,
+            TopicConfigManager topics,
+            SubscriptionGroupManager groups,
+            ConsumerManager consumers,
+            ConsumerOffsetManager offsets,
+            PullRequestHoldService holds,
+            BrokerStats stats,
+            Executor executor,
+            PullRedirect redirect) {
+        this(
+                settings,
+                store,
+                topics,
+                groups,
+                consumers,
+                offsets,
+                holds,
+                stats,
+                executor,
+                redirect,
                 new ConsumerFilters(settings.enablePropertyFilter()));
     }
 
-    public PullMessageProcessor(BrokerSettings settings, MessageStore store, TopicConfigManager topics,
-                                SubscriptionGroupManager groups, ConsumerManager consumers,
-                                ConsumerOffsetManager offsets, PullRequestHoldService holds, BrokerStats stats,
-                                Executor executor, ConsumerFilters filters) {
-        this(settings, store, topics, groups, consumers, offsets, holds, stats, executor, PullRedirect.masterOnly(),
+    public PullMessageProcessor(
+            BrokerSettings settings,
+            MessageStore store,
+            TopicConfigManager topics,
+            SubscriptionGroupManager groups,
+            ConsumerManager consumers,
+            ConsumerOffsetManager offsets,
+            PullRequestHoldService holds,
+            BrokerStats stats,
+            Executor executor,
+            ConsumerFilters filters) {
+        this(
+                settings,
+                store,
+                topics,
+                groups,
+                consumers,
+                offsets,
+                holds,
+                stats,
+                executor,
+                PullRedirect.masterOnly(),
                 filters);
     }
 
@@ -84,10 +134,18 @@ public final class PullMessageProcessor implements RequestProcessor {
      * @param redirect which broker each answer suggests the consumer pulls from next
      * @param filters  the compiled SQL92/tag filters of each group's subscriptions
      */
-    public PullMessageProcessor(BrokerSettings settings, MessageStore store, TopicConfigManager topics,
-                                SubscriptionGroupManager groups, ConsumerManager consumers,
-                                ConsumerOffsetManager offsets, PullRequestHoldService holds, BrokerStats stats,
-                                Executor executor, PullRedirect redirect, ConsumerFilters filters) {
+    public PullMessageProcessor(
+            BrokerSettings settings,
+            MessageStore store,
+            TopicConfigManager topics,
+            SubscriptionGroupManager groups,
+            ConsumerManager consumers,
+            ConsumerOffsetManager offsets,
+            PullRequestHoldService holds,
+            BrokerStats stats,
+            Executor executor,
+            PullRedirect redirect,
+            ConsumerFilters filters) {
         this.redirect = redirect;
         this.filters = filters;
         this.settings = settings;
@@ -101,15 +159,32 @@ public final class PullMessageProcessor implements RequestProcessor {
         this.executor = executor;
     }
 
-    private record Pull(String group, String topic, int queueId, long queueOffset, int maxMsgNums, int sysFlag,
-                        long commitOffset, long suspendTimeoutMillis, String subscription, long subVersion,
-                        String expressionType) {
+    private record Pull(
+            String group,
+            String topic,
+            int queueId,
+            long queueOffset,
+            int maxMsgNums,
+            int sysFlag,
+            long commitOffset,
+            long suspendTimeoutMillis,
+            String subscription,
+            long subVersion,
+            String expressionType) {
         static Pull parse(RemotingCommand request) {
             HeaderFields h = HeaderFields.of(request);
-            return new Pull(h.string("consumerGroup"), h.string("topic"), h.intValue("queueId"),
-                    h.longValue("queueOffset"), h.intValue("maxMsgNums"), h.intValue("sysFlag"),
-                    h.longValue("commitOffset"), h.longValue("suspendTimeoutMillis"), h.optionalString("subscription"),
-                    h.longValue("subVersion"), h.optionalString("expressionType"));
+            return new Pull(
+                    h.string("consumerGroup"),
+                    h.string("topic"),
+                    h.intValue("queueId"),
+                    h.longValue("queueOffset"),
+                    h.intValue("maxMsgNums"),
+                    h.intValue("sysFlag"),
+                    h.longValue("commitOffset"),
+                    h.longValue("suspendTimeoutMillis"),
+                    h.optionalString("subscription"),
+                    h.longValue("subVersion"),
+                    h.optionalString("expressionType"));
         }
 
         boolean has(int flag) {
@@ -125,21 +200,27 @@ public final class PullMessageProcessor implements RequestProcessor {
         return execute(channel, request, pull, true);
     }
 
-    private CompletableFuture<RemotingCommand> execute(Channel channel, RemotingCommand request, Pull pull,
-                                                       boolean firstRun) {
-        SubscriptionGroupConfig group = groups.findOrCreate(pull.group()).orElseThrow(() -> Responses.reject(
-                ResponseCode.SUBSCRIPTION_GROUP_NOT_EXIST, "subscription group [" + pull.group() + "] does not exist"));
+    private CompletableFuture<RemotingCommand> execute(
+            Channel channel, RemotingCommand request, Pull pull, boolean firstRun) {
+        SubscriptionGroupConfig group = groups.findOrCreate(pull.group())
+                .orElseThrow(() -> Responses.reject(
+                        ResponseCode.SUBSCRIPTION_GROUP_NOT_EXIST,
+                        "subscription group [" + pull.group() + "] does not exist"));
         if (!group.consumeEnable()) {
             throw Responses.reject(ResponseCode.NO_PERMISSION, "subscription group no permission, " + pull.group());
         }
-        TopicConfig topic = topics.find(pull.topic()).orElseThrow(() -> Responses.reject(ResponseCode.TOPIC_NOT_EXIST,
-                "topic[" + pull.topic() + "] not exist, apply first please!"));
+        TopicConfig topic = topics.find(pull.topic())
+                .orElseThrow(() -> Responses.reject(
+                        ResponseCode.TOPIC_NOT_EXIST, "topic[" + pull.topic() + "] not exist, apply first please!"));
         if (!PermName.isReadable(topic.perm())) {
-            throw Responses.reject(ResponseCode.NO_PERMISSION, "the topic[" + pull.topic() + "] pulling message is forbidden");
+            throw Responses.reject(
+                    ResponseCode.NO_PERMISSION, "the topic[" + pull.topic() + "] pulling message is forbidden");
         }
         if (pull.queueId() < 0 || pull.queueId() >= topic.readQueueNums()) {
-            throw Responses.reject(ResponseCode.SYSTEM_ERROR, "queueId[" + pull.queueId() + "] is illegal, topic:["
-                    + pull.topic() + "] topicConfig.readQueueNums:[" + topic.readQueueNums() + "]");
+            throw Responses.reject(
+                    ResponseCode.SYSTEM_ERROR,
+                    "queueId[" + pull.queueId() + "] is illegal, topic:[" + pull.topic()
+                            + "] topicConfig.readQueueNums:[" + topic.readQueueNums() + "]");
         }
         MessageFilter filter = filterFor(pull, group);
         GetResult result = read(pull, filter);
@@ -176,23 +257,37 @@ public final class PullMessageProcessor implements RequestProcessor {
     private GetResult read(Pull pull, MessageFilter filter) {
         PullTransferCaps caps = settings.pullCaps();
         int wanted = Math.max(1, Math.min(pull.maxMsgNums(), MAX_MESSAGES_PER_PULL));
-        GetResult result = store.get(pull.topic(), pull.queueId(), pull.queueOffset(),
-                Math.min(wanted, caps.maxCountInMemory()), caps.maxBytesInMemory(), filter);
+        GetResult result = store.get(
+                pull.topic(),
+                pull.queueId(),
+                pull.queueOffset(),
+                Math.min(wanted, caps.maxCountInMemory()),
+                caps.maxBytesInMemory(),
+                filter);
         if (result.messageCount() == 0
-                || !caps.onDisk(store.maxPhysicalOffset(), result.messages().get(0).physicalOffset())
+                || !caps.onDisk(
+                        store.maxPhysicalOffset(), result.messages().get(0).physicalOffset())
                 || (result.messageCount() <= caps.maxCountOnDisk() && result.totalBytes() <= caps.maxBytesOnDisk())) {
             return result;
         }
         result.close();
-        return store.get(pull.topic(), pull.queueId(), pull.queueOffset(), Math.min(wanted, caps.maxCountOnDisk()),
-                caps.maxBytesOnDisk(), filter);
+        return store.get(
+                pull.topic(),
+                pull.queueId(),
+                pull.queueOffset(),
+                Math.min(wanted, caps.maxCountOnDisk()),
+                caps.maxBytesOnDisk(),
+                filter);
     }
 
     /** RocketMQ's {@code suggestPullingFromSlave}: the answer's last message is likely only on disk. */
     private boolean slow(GetResult result) {
         int count = result.messageCount();
-        return count > 0 && settings.pullCaps().onDisk(store.maxPhysicalOffset(),
-                result.messages().get(count - 1).physicalOffset());
+        return count > 0
+                && settings.pullCaps()
+                        .onDisk(
+                                store.maxPhysicalOffset(),
+                                result.messages().get(count - 1).physicalOffset());
     }
 
     /**
@@ -201,19 +296,26 @@ public final class PullMessageProcessor implements RequestProcessor {
      * full, it is answered SYSTEM_BUSY (the client pulls again after its back-off) rather than dropped, which
      * would leave the client waiting for its 30 s RPC timeout.
      */
-    private CompletableFuture<RemotingCommand> suspend(Channel channel, RemotingCommand request, Pull pull,
-                                                       MessageFilter filter) {
+    private CompletableFuture<RemotingCommand> suspend(
+            Channel channel, RemotingCommand request, Pull pull, MessageFilter filter) {
         CompletableFuture<RemotingCommand> answer = new CompletableFuture<>();
         long timeout = Math.min(Math.max(pull.suspendTimeoutMillis(), 0), MAX_SUSPEND_MILLIS);
         Runnable resume = () -> {
             try {
                 executor.execute(() -> rerun(channel, request, pull, answer));
             } catch (RejectedExecutionException e) {
-                answer.complete(request.response(ResponseCode.SYSTEM_BUSY,
-                        "[OVERLOAD]system busy, start flow control for a while"));
+                answer.complete(request.response(
+                        ResponseCode.SYSTEM_BUSY, "[OVERLOAD]system busy, start flow control for a while"));
             }
         };
-        if (!holds.tryHold(channel, pull.topic(), pull.queueId(), pull.queueOffset(), filter, timeout, resume,
+        if (!holds.tryHold(
+                channel,
+                pull.topic(),
+                pull.queueId(),
+                pull.queueOffset(),
+                filter,
+                timeout,
+                resume,
                 () -> store.maxOffset(pull.topic(), pull.queueId()))) {
             return execute(channel, request, pull, false);
         }
@@ -241,25 +343,36 @@ public final class PullMessageProcessor implements RequestProcessor {
                 return filters.forPull(pull.group(), pull.topic(), pull.subscription(), true);
             }
             if (pull.expressionType() != null && !SubscriptionData.EXPRESSION_TAG.equals(pull.expressionType())) {
-                throw Responses.reject(ResponseCode.SUBSCRIPTION_PARSE_FAILED, "expression type "
-                        + pull.expressionType() + " is not supported by this broker, only TAG and SQL92");
+                throw Responses.reject(
+                        ResponseCode.SUBSCRIPTION_PARSE_FAILED,
+                        "expression type " + pull.expressionType()
+                                + " is not supported by this broker, only TAG and SQL92");
             }
             try {
                 subscription = SubscriptionData.ofTags(pull.topic(), pull.subscription(), pull.subVersion());
             } catch (IllegalArgumentException e) {
-                throw Responses.reject(ResponseCode.SUBSCRIPTION_PARSE_FAILED, "parse the consumer's subscription["
-                        + pull.subscription() + "] failed, group: " + pull.group() + ": " + e.getMessage());
+                throw Responses.reject(
+                        ResponseCode.SUBSCRIPTION_PARSE_FAILED,
+                        "parse the consumer's subscription[" + pull.subscription() + "] failed, group: " + pull.group()
+                                + ": " + e.getMessage());
             }
         } else {
-            String model = consumers.messageModel(pull.group()).orElseThrow(() -> Responses.reject(
-                    ResponseCode.SUBSCRIPTION_NOT_EXIST, "the consumer's group info not exist, group: " + pull.group()));
+            String model = consumers
+                    .messageModel(pull.group())
+                    .orElseThrow(() -> Responses.reject(
+                            ResponseCode.SUBSCRIPTION_NOT_EXIST,
+                            "the consumer's group info not exist, group: " + pull.group()));
             if (ConsumerData.BROADCASTING.equals(model) && !group.consumeBroadcastEnable()) {
-                throw Responses.reject(ResponseCode.NO_PERMISSION, "the consumer group[" + pull.group()
-                        + "] can not consume by broadcast way");
+                throw Responses.reject(
+                        ResponseCode.NO_PERMISSION,
+                        "the consumer group[" + pull.group() + "] can not consume by broadcast way");
             }
-            subscription = consumers.subscription(pull.group(), pull.topic()).orElseThrow(() -> Responses.reject(
-                    ResponseCode.SUBSCRIPTION_NOT_EXIST, "the consumer's subscription not exist, group: "
-                            + pull.group() + ", topic: " + pull.topic()));
+            subscription = consumers
+                    .subscription(pull.group(), pull.topic())
+                    .orElseThrow(() -> Responses.reject(
+                            ResponseCode.SUBSCRIPTION_NOT_EXIST,
+                            "the consumer's subscription not exist, group: " + pull.group() + ", topic: "
+                                    + pull.topic()));
             if (subscription.subVersion() < pull.subVersion()) {
                 throw Responses.reject(ResponseCode.SUBSCRIPTION_NOT_LATEST, "the consumer's subscription not latest");
             }
@@ -267,8 +380,10 @@ public final class PullMessageProcessor implements RequestProcessor {
                 return filters.forPull(pull.group(), pull.topic(), subscription.subString(), false);
             }
             if (!SubscriptionData.EXPRESSION_TAG.equals(subscription.expressionType())) {
-                throw Responses.reject(ResponseCode.SUBSCRIPTION_PARSE_FAILED, "expression type "
-                        + subscription.expressionType() + " is not supported by this broker, only TAG and SQL92");
+                throw Responses.reject(
+                        ResponseCode.SUBSCRIPTION_PARSE_FAILED,
+                        "expression type " + subscription.expressionType()
+                                + " is not supported by this broker, only TAG and SQL92");
             }
         }
         if (subscription.matchesAll()) {
@@ -287,7 +402,7 @@ public final class PullMessageProcessor implements RequestProcessor {
             case OFFSET_FOUND_NULL, OFFSET_OVERFLOW_ONE -> ResponseCode.PULL_NOT_FOUND;
             case OFFSET_OVERFLOW_BADLY, OFFSET_TOO_SMALL -> ResponseCode.PULL_OFFSET_MOVED;
             case NO_MATCHED_LOGIC_QUEUE, NO_MESSAGE_IN_QUEUE ->
-                    requestedOffset != 0 ? ResponseCode.PULL_OFFSET_MOVED : ResponseCode.PULL_NOT_FOUND;
+                requestedOffset != 0 ? ResponseCode.PULL_OFFSET_MOVED : ResponseCode.PULL_NOT_FOUND;
         };
     }
 }

@@ -16,8 +16,13 @@ import java.lang.management.ManagementFactory;
  * @param physicalMemoryBytes the memory the ratio is taken of: the machine's (its container's) by default,
  *                            configurable for tests and for pods whose page cache is smaller
  */
-public record PullTransferCaps(int maxCountInMemory, int maxBytesInMemory, int maxCountOnDisk, int maxBytesOnDisk,
-                               int inMemoryMaxRatioPercent, long physicalMemoryBytes) {
+public record PullTransferCaps(
+        int maxCountInMemory,
+        int maxBytesInMemory,
+        int maxCountOnDisk,
+        int maxBytesOnDisk,
+        int inMemoryMaxRatioPercent,
+        long physicalMemoryBytes) {
     public static final int DEFAULT_MAX_COUNT_IN_MEMORY = 32;
     public static final int DEFAULT_MAX_BYTES_IN_MEMORY = 256 * 1024;
     public static final int DEFAULT_MAX_COUNT_ON_DISK = 8;
@@ -35,13 +40,18 @@ public record PullTransferCaps(int maxCountInMemory, int maxBytesInMemory, int m
 
     /** RocketMQ's defaults, over the machine's physical memory. */
     public static PullTransferCaps defaults() {
-        return new PullTransferCaps(DEFAULT_MAX_COUNT_IN_MEMORY, DEFAULT_MAX_BYTES_IN_MEMORY, DEFAULT_MAX_COUNT_ON_DISK,
-                DEFAULT_MAX_BYTES_ON_DISK, DEFAULT_IN_MEMORY_MAX_RATIO_PERCENT, totalPhysicalMemory());
+        return new PullTransferCaps(
+                DEFAULT_MAX_COUNT_IN_MEMORY,
+                DEFAULT_MAX_BYTES_IN_MEMORY,
+                DEFAULT_MAX_COUNT_ON_DISK,
+                DEFAULT_MAX_BYTES_ON_DISK,
+                DEFAULT_IN_MEMORY_MAX_RATIO_PERCENT,
+                totalPhysicalMemory());
     }
 
     public PullTransferCaps withPhysicalMemoryBytes(long bytes) {
-        return new PullTransferCaps(maxCountInMemory, maxBytesInMemory, maxCountOnDisk, maxBytesOnDisk,
-                inMemoryMaxRatioPercent, bytes);
+        return new PullTransferCaps(
+                maxCountInMemory, maxBytesInMemory, maxCountOnDisk, maxBytesOnDisk, inMemoryMaxRatioPercent, bytes);
     }
 
     /** Whether the record at {@code physicalOffset} is likely no longer in memory. */

@@ -11,8 +11,12 @@ import java.util.concurrent.CompletableFuture;
 
 /** GET_MAX_OFFSET, GET_MIN_OFFSET, SEARCH_OFFSET_BY_TIMESTAMP and GET_EARLIEST_MSG_STORETIME (§5.5). */
 public final class QueueOffsetProcessor implements RequestProcessor {
-    public static final int[] CODES = {RequestCode.GET_MAX_OFFSET, RequestCode.GET_MIN_OFFSET,
-        RequestCode.SEARCH_OFFSET_BY_TIMESTAMP, RequestCode.GET_EARLIEST_MSG_STORETIME};
+    public static final int[] CODES = {
+        RequestCode.GET_MAX_OFFSET,
+        RequestCode.GET_MIN_OFFSET,
+        RequestCode.SEARCH_OFFSET_BY_TIMESTAMP,
+        RequestCode.GET_EARLIEST_MSG_STORETIME
+    };
 
     private final MessageStore store;
 
@@ -29,8 +33,8 @@ public final class QueueOffsetProcessor implements RequestProcessor {
         switch (request.code()) {
             case RequestCode.GET_MAX_OFFSET -> response.withExtField("offset", store.maxOffset(topic, queueId));
             case RequestCode.GET_MIN_OFFSET -> response.withExtField("offset", store.minOffset(topic, queueId));
-            case RequestCode.SEARCH_OFFSET_BY_TIMESTAMP -> response.withExtField("offset",
-                    store.offsetByTimestamp(topic, queueId, h.longValue("timestamp")));
+            case RequestCode.SEARCH_OFFSET_BY_TIMESTAMP ->
+                response.withExtField("offset", store.offsetByTimestamp(topic, queueId, h.longValue("timestamp")));
             default -> response.withExtField("timestamp", store.earliestMessageStoreTime(topic, queueId));
         }
         return CompletableFuture.completedFuture(response);

@@ -40,10 +40,13 @@ public final class ReplyMessageProcessor implements RequestProcessor {
     private final ReplyPusher pusher;
     private final InetSocketAddress storeHost;
 
-    public ReplyMessageProcessor(BrokerSettings settings, MessageStore store,
-                                 io.rocketkube.broker.topic.TopicConfigManager topics,
-                                 io.rocketkube.broker.group.SubscriptionGroupManager groups, ReplyPusher pusher,
-                                 InetSocketAddress storeHost) {
+    public ReplyMessageProcessor(
+            BrokerSettings settings,
+            MessageStore store,
+            io.rocketkube.broker.topic.TopicConfigManager topics,
+            io.rocketkube.broker.group.SubscriptionGroupManager groups,
+            ReplyPusher pusher,
+            InetSocketAddress storeHost) {
         this.settings = settings;
         this.store = store;
         this.target = new SendTarget(topics, groups, settings.autoCreateTopic());
@@ -54,39 +57,62 @@ public final class ReplyMessageProcessor implements RequestProcessor {
     @Override
     public CompletableFuture<RemotingCommand> process(Channel channel, RemotingCommand request) {
         if (!settings.isMaster()) {
-            return Responses.error(request, ResponseCode.SERVICE_NOT_AVAILABLE,
+            return Responses.error(
+                    request,
+                    ResponseCode.SERVICE_NOT_AVAILABLE,
                     "the broker[" + settings.brokerName() + "] is a slave and does not take messages");
         }
         SendRequestHeader header = SendRequestHeader.parse(request);
         byte[] body = request.body() == null ? new byte[0] : request.body();
         if (body.length > settings.maxMessageSize()) {
-            throw Responses.reject(ResponseCode.MESSAGE_ILLEGAL, "the message body size over max value, MAX: "
-                    + settings.maxMessageSize());
+            throw Responses.reject(
+                    ResponseCode.MESSAGE_ILLEGAL,
+                    "the message body size over max value, MAX: " + settings.maxMessageSize());
         }
         SendTarget.Resolved where = target.resolve(header, request.version());
         Map<String, String> properties = PropertiesCodec.decode(header.properties());
         InetSocketAddress bornHost = channel != null && channel.remoteAddress() instanceof InetSocketAddress inet
-                ? inet : new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0);
-        ReplyPusher.Reply reply = new ReplyPusher.Reply(header.producerGroup(), where.topic(), header.defaultTopic(),
-                header.defaultTopicQueueNums(), where.queueId(), header.sysFlag(), header.bornTimestamp(),
-                header.flag(), properties, header.reconsumeTimes(), body, bornHost);
+                ? inet
+                : new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0);
+        ReplyPusher.Reply reply = new ReplyPusher.Reply(
+                header.producerGroup(),
+                where.topic(),
+                header.defaultTopic(),
+                header.defaultTopicQueueNums(),
+                where.queueId(),
+                header.sysFlag(),
+                header.bornTimestamp(),
+                header.flag(),
+                properties,
+                header.reconsumeTimes(),
+                body,
+                bornHost);
         CompletableFuture<ReplyPusher.Outcome> pushed = pusher.push(reply);
         CompletableFuture<PutResult> stored = store.put(record(header, body, where, properties, bornHost));
         return pushed.thenCombine(stored, (outcome, put) -> answer(request, outcome, put, where.queueId()));
     }
 
-    private MessageRecordRequest record(SendRequestHeader header, byte[] body, SendTarget.Resolved where,
-                                        Map<String, String> properties, InetSocketAddress bornHost) {
+    private MessageRecordRequest record(
+            SendRequestHeader header,
+            byte[] body,
+            SendTarget.Resolved where,
+            Map<String, String> properties,
+            InetSocketAddress bornHost) {
         Map<String, String> stored = new java.util.LinkedHashMap<>(properties);
         stored.remove(MessageProperties.WAIT_STORE_MSG_OK);
         stored.put(MessageProperties.CLUSTER, settings.clusterName());
         String tags = stored.get(MessageProperties.TAGS);
         return MessageRecordRequest.builder(where.topic(), where.queueId(), ByteBuffer.wrap(body))
-                .flag(header.flag()).sysFlag(header.sysFlag()).bornTimestamp(header.bornTimestamp()).bornHost(bornHost)
-                .properties(PropertiesCodec.encode(stored)).reconsumeTimes(header.reconsumeTimes())
+                .flag(header.flag())
+                .sysFlag(header.sysFlag())
+                .bornTimestamp(header.bornTimestamp())
+                .bornHost(bornHost)
+                .properties(PropertiesCodec.encode(stored))
+                .reconsumeTimes(header.reconsumeTimes())
                 .tagsCode(TagsCodeResolver.ofTags(tags))
                 .uniqKey(stored.get(MessageProperties.UNIQ_CLIENT_MESSAGE_ID_KEYIDX))
-                .waitStoreMsgOk(false).build();
+                .waitStoreMsgOk(false)
+                .build();
     }
 
     private RemotingCommand answer(RemotingCommand request, ReplyPusher.Outcome outcome, PutResult put, int queueId) {

@@ -9,15 +9,15 @@ import java.util.concurrent.CompletableFuture;
 
 /** Small helpers every processor uses to answer. */
 final class Responses {
-    private Responses() {
-    }
+    private Responses() {}
 
     static CompletableFuture<RemotingCommand> ok(RemotingCommand request) {
         return CompletableFuture.completedFuture(request.response(ResponseCode.SUCCESS));
     }
 
     static CompletableFuture<RemotingCommand> json(RemotingCommand request, Object body) {
-        return CompletableFuture.completedFuture(request.response(ResponseCode.SUCCESS).withBody(RemotingJson.encode(body)));
+        return CompletableFuture.completedFuture(
+                request.response(ResponseCode.SUCCESS).withBody(RemotingJson.encode(body)));
     }
 
     static CompletableFuture<RemotingCommand> error(RemotingCommand request, int code, String remark) {

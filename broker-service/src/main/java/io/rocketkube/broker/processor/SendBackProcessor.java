@@ -51,14 +51,22 @@ public final class SendBackProcessor implements RequestProcessor {
     /** Sends the delayed retry through the schedule topic; identity by default. */
     private final UnaryOperator<MessageRecordRequest> route;
 
-    public SendBackProcessor(BrokerSettings settings, MessageStore store, TopicConfigManager topics,
-                             SubscriptionGroupManager groups, InetSocketAddress storeHost) {
+    public SendBackProcessor(
+            BrokerSettings settings,
+            MessageStore store,
+            TopicConfigManager topics,
+            SubscriptionGroupManager groups,
+            InetSocketAddress storeHost) {
         this(settings, store, topics, groups, storeHost, UnaryOperator.identity());
     }
 
-    public SendBackProcessor(BrokerSettings settings, MessageStore store, TopicConfigManager topics,
-                             SubscriptionGroupManager groups, InetSocketAddress storeHost,
-                             UnaryOperator<MessageRecordRequest> route) {
+    public SendBackProcessor(
+            BrokerSettings settings,
+            MessageStore store,
+            TopicConfigManager topics,
+            SubscriptionGroupManager groups,
+            InetSocketAddress storeHost,
+            UnaryOperator<MessageRecordRequest> route) {
         this.route = route;
         this.settings = settings;
         this.store = store;
@@ -77,29 +85,35 @@ public final class SendBackProcessor implements RequestProcessor {
         Integer maxReconsume = h.optionalInt("maxReconsumeTimes");
         if (!settings.isMaster()) {
             // The reference's slave store refuses the put and the send-back answers its status by name.
-            throw Responses.reject(ResponseCode.SYSTEM_ERROR, "SERVICE_NOT_AVAILABLE: the broker["
-                    + settings.brokerName() + "] is a slave and does not take messages");
+            throw Responses.reject(
+                    ResponseCode.SYSTEM_ERROR,
+                    "SERVICE_NOT_AVAILABLE: the broker[" + settings.brokerName()
+                            + "] is a slave and does not take messages");
         }
-        SubscriptionGroupConfig group = groups.findOrCreate(groupName).orElseThrow(() -> Responses.reject(
-                ResponseCode.SUBSCRIPTION_GROUP_NOT_EXIST, "subscription group not exist, " + groupName));
+        SubscriptionGroupConfig group = groups.findOrCreate(groupName)
+                .orElseThrow(() -> Responses.reject(
+                        ResponseCode.SUBSCRIPTION_GROUP_NOT_EXIST, "subscription group not exist, " + groupName));
         if (group.retryQueueNums() <= 0) {
             return Responses.ok(request);
         }
-        MessageSlice slice = store.lookMessageByPhysicalOffset(offset).orElseThrow(() -> Responses.reject(
-                ResponseCode.SYSTEM_ERROR, "look message by offset failed, " + offset));
-        RecordDecodeResult decoded = StoredMessageDecoder.decode(slice.view(), slice.view().position(),
-                slice.view().limit(), Integer.MAX_VALUE, false);
+        MessageSlice slice = store.lookMessageByPhysicalOffset(offset)
+                .orElseThrow(
+                        () -> Responses.reject(ResponseCode.SYSTEM_ERROR, "look message by offset failed, " + offset));
+        RecordDecodeResult decoded = StoredMessageDecoder.decode(
+                slice.view(), slice.view().position(), slice.view().limit(), Integer.MAX_VALUE, false);
         if (!(decoded instanceof RecordDecodeResult.Decoded ok)) {
             throw Responses.reject(ResponseCode.SYSTEM_ERROR, "look message by offset failed, " + offset);
         }
         MessageRecord original = ok.record();
         int max = request.version() >= VERSION_HONOURING_MAX_RECONSUME && maxReconsume != null
-                ? maxReconsume : group.retryMaxTimes();
+                ? maxReconsume
+                : group.retryMaxTimes();
         String topic;
         int queueId;
         Map<String, String> properties = PropertiesCodec.decode(original.properties());
         properties.putIfAbsent(MessageProperties.RETRY_TOPIC, original.topic());
-        properties.putIfAbsent(MessageProperties.ORIGIN_MESSAGE_ID, OffsetMsgId.encode(storeHost, original.physicalOffset()));
+        properties.putIfAbsent(
+                MessageProperties.ORIGIN_MESSAGE_ID, OffsetMsgId.encode(storeHost, original.physicalOffset()));
         properties.put(MessageProperties.WAIT_STORE_MSG_OK, "false");
         if (original.reconsumeTimes() >= max || delayLevel < 0) {
             topic = TopicNames.dlqTopic(groupName);
@@ -108,24 +122,30 @@ public final class SendBackProcessor implements RequestProcessor {
             properties.remove(MessageProperties.DELAY_TIME_LEVEL);
         } else {
             topic = TopicNames.retryTopic(groupName);
-            int queues = topics.createIfAbsent(topic, group.retryQueueNums(), PermName.READ_WRITE).writeQueueNums();
+            int queues = topics.createIfAbsent(topic, group.retryQueueNums(), PermName.READ_WRITE)
+                    .writeQueueNums();
             queueId = ThreadLocalRandom.current().nextInt(Math.max(1, queues));
-            properties.put(MessageProperties.DELAY_TIME_LEVEL,
+            properties.put(
+                    MessageProperties.DELAY_TIME_LEVEL,
                     String.valueOf(delayLevel == 0 ? 3 + original.reconsumeTimes() : delayLevel));
         }
         String tags = properties.get(MessageProperties.TAGS);
         MessageRecordRequest retry = MessageRecordRequest.builder(topic, queueId, original.body())
-                .flag(original.flag()).sysFlag(original.sysFlag()).bornTimestamp(original.bornTimestamp())
-                .bornHost(original.bornHost()).properties(PropertiesCodec.encode(properties))
+                .flag(original.flag())
+                .sysFlag(original.sysFlag())
+                .bornTimestamp(original.bornTimestamp())
+                .bornHost(original.bornHost())
+                .properties(PropertiesCodec.encode(properties))
                 .reconsumeTimes(original.reconsumeTimes() + 1)
                 .tagsCode(TagsCodeResolver.ofTags(tags))
                 .uniqKey(properties.get(MessageProperties.UNIQ_CLIENT_MESSAGE_ID_KEYIDX))
-                .waitStoreMsgOk(true).build();
+                .waitStoreMsgOk(true)
+                .build();
         return store.put(route.apply(retry)).thenApply(result -> switch (result.status()) {
             case PUT_OK -> request.response(ResponseCode.SUCCESS);
             // Stored but not yet durable: said as such, like a send.
-            case FLUSH_DISK_TIMEOUT -> request.response(ResponseCode.FLUSH_DISK_TIMEOUT,
-                    SendMessageProcessor.refusalRemark(result));
+            case FLUSH_DISK_TIMEOUT ->
+                request.response(ResponseCode.FLUSH_DISK_TIMEOUT, SendMessageProcessor.refusalRemark(result));
             // SYSTEM_ERROR as the reference broker answers a failed send-back (the client then resends
             // the message itself); the remark says why, e.g. that the disk is full.
             default -> request.response(ResponseCode.SYSTEM_ERROR, SendMessageProcessor.refusalRemark(result));

@@ -53,14 +53,26 @@ public final class SendMessageProcessor implements RequestProcessor {
     /** SYNC_MASTER: answers wait for a slave (set once at wiring, before the first request). */
     private SyncMasterReplication replication = SyncMasterReplication.none();
 
-    SendMessageProcessor(BrokerSettings settings, MessageStore store, SendTarget target, SendGate gate,
-                         BrokerStats stats, InetSocketAddress storeHost, Executor sendPool) {
+    SendMessageProcessor(
+            BrokerSettings settings,
+            MessageStore store,
+            SendTarget target,
+            SendGate gate,
+            BrokerStats stats,
+            InetSocketAddress storeHost,
+            Executor sendPool) {
         this(settings, store, target, gate, stats, storeHost, sendPool, UnaryOperator.identity());
     }
 
-    SendMessageProcessor(BrokerSettings settings, MessageStore store, SendTarget target, SendGate gate,
-                         BrokerStats stats, InetSocketAddress storeHost, Executor sendPool,
-                         UnaryOperator<MessageRecordRequest> route) {
+    SendMessageProcessor(
+            BrokerSettings settings,
+            MessageStore store,
+            SendTarget target,
+            SendGate gate,
+            BrokerStats stats,
+            InetSocketAddress storeHost,
+            Executor sendPool,
+            UnaryOperator<MessageRecordRequest> route) {
         this.route = route;
         this.sendPool = sendPool;
         this.settings = settings;
@@ -71,23 +83,45 @@ public final class SendMessageProcessor implements RequestProcessor {
         this.storeHost = storeHost;
     }
 
-    public static SendMessageProcessor create(BrokerSettings settings, MessageStore store,
-                                              io.rocketkube.broker.topic.TopicConfigManager topics,
-                                              io.rocketkube.broker.group.SubscriptionGroupManager groups,
-                                              SendGate gate, BrokerStats stats, InetSocketAddress storeHost,
-                                              Executor sendPool) {
-        return new SendMessageProcessor(settings, store, new SendTarget(topics, groups, settings.autoCreateTopic()),
-                gate, stats, storeHost, sendPool);
+    public static SendMessageProcessor create(
+            BrokerSettings settings,
+            MessageStore store,
+            io.rocketkube.broker.topic.TopicConfigManager topics,
+            io.rocketkube.broker.group.SubscriptionGroupManager groups,
+            SendGate gate,
+            BrokerStats stats,
+            InetSocketAddress storeHost,
+            Executor sendPool) {
+        return new SendMessageProcessor(
+                settings,
+                store,
+                new SendTarget(topics, groups, settings.autoCreateTopic()),
+                gate,
+                stats,
+                storeHost,
+                sendPool);
     }
 
     /** As {@link #create}, with every single message passed through {@code route} before it is stored. */
-    public static SendMessageProcessor create(BrokerSettings settings, MessageStore store,
-                                              io.rocketkube.broker.topic.TopicConfigManager topics,
-                                              io.rocketkube.broker.group.SubscriptionGroupManager groups,
-                                              SendGate gate, BrokerStats stats, InetSocketAddress storeHost,
-                                              Executor sendPool, UnaryOperator<MessageRecordRequest> route) {
-        return new SendMessageProcessor(settings, store, new SendTarget(topics, groups, settings.autoCreateTopic()),
-                gate, stats, storeHost, sendPool, route);
+    public static SendMessageProcessor create(
+            BrokerSettings settings,
+            MessageStore store,
+            io.rocketkube.broker.topic.TopicConfigManager topics,
+            io.rocketkube.broker.group.SubscriptionGroupManager groups,
+            SendGate gate,
+            BrokerStats stats,
+            InetSocketAddress storeHost,
+            Executor sendPool,
+            UnaryOperator<MessageRecordRequest> route) {
+        return new SendMessageProcessor(
+                settings,
+                store,
+                new SendTarget(topics, groups, settings.autoCreateTopic()),
+                gate,
+                stats,
+                storeHost,
+                sendPool,
+                route);
     }
 
     /** Under SYNC_MASTER, sends are answered once a slave has them ({@link SyncMasterReplication}). */
@@ -123,7 +157,9 @@ public final class SendMessageProcessor implements RequestProcessor {
     @Override
     public CompletableFuture<RemotingCommand> process(Channel channel, RemotingCommand request) {
         if (!settings.isMaster()) {
-            return Responses.error(request, ResponseCode.SERVICE_NOT_AVAILABLE,
+            return Responses.error(
+                    request,
+                    ResponseCode.SERVICE_NOT_AVAILABLE,
                     "the broker[" + settings.brokerName() + "] is a slave and does not take messages");
         }
         if (!gate.enter()) {
@@ -136,11 +172,15 @@ public final class SendMessageProcessor implements RequestProcessor {
             byte[] body = request.body() == null ? new byte[0] : request.body();
             InetSocketAddress bornHost = bornHost(channel);
             boolean batch = request.code() == RequestCode.SEND_BATCH_MESSAGE;
-            List<MessageRecordRequest> records = batch ? batchRecords(header, body, bornHost, request.version())
+            List<MessageRecordRequest> records = batch
+                    ? batchRecords(header, body, bornHost, request.version())
                     : List.of(singleRecord(header, body, bornHost, request.version()));
-            long bodyBytes = records.stream().mapToLong(r -> r.body().remaining()).sum();
-            CompletableFuture<PutResult> put = replication.afterStored(append(channel, records, batch),
-                    records.get(0).waitStoreMsgOk(), channel == null ? null : channel.eventLoop());
+            long bodyBytes =
+                    records.stream().mapToLong(r -> r.body().remaining()).sum();
+            CompletableFuture<PutResult> put = replication.afterStored(
+                    append(channel, records, batch),
+                    records.get(0).waitStoreMsgOk(),
+                    channel == null ? null : channel.eventLoop());
             answer = put.thenApply(result -> {
                 if (result.status().isStored()) {
                     stats.recordPut(result.messageCount(), bodyBytes, System.nanoTime() - started);
@@ -164,29 +204,36 @@ public final class SendMessageProcessor implements RequestProcessor {
             return inline;
         }
         try {
-            return CompletableFuture.supplyAsync(() -> batch ? store.putBatch(records) : store.put(records.get(0)),
-                    sendPool).thenCompose(put -> put);
+            return CompletableFuture.supplyAsync(
+                            () -> batch ? store.putBatch(records) : store.put(records.get(0)), sendPool)
+                    .thenCompose(put -> put);
         } catch (RejectedExecutionException e) {
             throw Responses.reject(ResponseCode.SYSTEM_BUSY, "[OVERLOAD]system busy, start flow control for a while");
         }
     }
 
-    private MessageRecordRequest singleRecord(SendRequestHeader header, byte[] body, InetSocketAddress bornHost,
-                                              int version) {
+    private MessageRecordRequest singleRecord(
+            SendRequestHeader header, byte[] body, InetSocketAddress bornHost, int version) {
         checkBodySize(body.length);
         SendTarget.Resolved where = target.resolve(header, version);
         Map<String, String> properties = PropertiesCodec.decode(header.properties());
-        HalfMessage.Destination to = HalfMessage.destination(properties, where.topic(), where.queueId(), header.sysFlag());
+        HalfMessage.Destination to =
+                HalfMessage.destination(properties, where.topic(), where.queueId(), header.sysFlag());
         boolean wait = !"false".equals(properties.remove(MessageProperties.WAIT_STORE_MSG_OK));
         properties.put(MessageProperties.CLUSTER, settings.clusterName());
         String encoded = encodeProperties(properties);
         return route.apply(MessageRecordRequest.builder(to.topic(), to.queueId(), ByteBuffer.wrap(body))
-                .flag(header.flag()).sysFlag(to.sysFlag()).bornTimestamp(header.bornTimestamp()).bornHost(bornHost)
-                .properties(encoded).reconsumeTimes(header.reconsumeTimes())
+                .flag(header.flag())
+                .sysFlag(to.sysFlag())
+                .bornTimestamp(header.bornTimestamp())
+                .bornHost(bornHost)
+                .properties(encoded)
+                .reconsumeTimes(header.reconsumeTimes())
                 .tagsCode(TagsCodeResolver.ofTags(properties.get(MessageProperties.TAGS)))
                 .keys(keys(properties.get(MessageProperties.KEYS)))
                 .uniqKey(properties.get(MessageProperties.UNIQ_CLIENT_MESSAGE_ID_KEYIDX))
-                .waitStoreMsgOk(wait).build());
+                .waitStoreMsgOk(wait)
+                .build());
     }
 
     /** The queue the sender asked for, also when the record was put aside (delayed, or a transaction's half). */
@@ -196,11 +243,11 @@ public final class SendMessageProcessor implements RequestProcessor {
                 : HalfMessage.answeredQueueId(stored);
     }
 
-    private List<MessageRecordRequest> batchRecords(SendRequestHeader header, byte[] body, InetSocketAddress bornHost,
-                                                    int version) {
+    private List<MessageRecordRequest> batchRecords(
+            SendRequestHeader header, byte[] body, InetSocketAddress bornHost, int version) {
         if (header.topic() != null && header.topic().startsWith(io.rocketkube.broker.topic.TopicNames.RETRY_PREFIX)) {
-            throw Responses.reject(ResponseCode.MESSAGE_ILLEGAL, "batch request does not support retry group "
-                    + header.topic());
+            throw Responses.reject(
+                    ResponseCode.MESSAGE_ILLEGAL, "batch request does not support retry group " + header.topic());
         }
         ScheduleRouter.checkBatchProperties(header.properties());
         BatchBodyDecoder.Result decoded = BatchBodyDecoder.decode(ByteBuffer.wrap(body));
@@ -212,7 +259,8 @@ public final class SendMessageProcessor implements RequestProcessor {
             checkBodySize(entry.body().remaining());
         }
         SendTarget.Resolved where = target.resolve(header, version);
-        String batchProperties = PropertiesCodec.concat(header.properties(),
+        String batchProperties = PropertiesCodec.concat(
+                header.properties(),
                 MessageProperties.CLUSTER + PropertiesCodec.NAME_VALUE_SEPARATOR + settings.clusterName());
         boolean wait = !"false".equals(PropertiesCodec.find(header.properties(), MessageProperties.WAIT_STORE_MSG_OK));
         List<MessageRecordRequest> records = new ArrayList<>(entries.size());
@@ -220,20 +268,26 @@ public final class SendMessageProcessor implements RequestProcessor {
             String properties = PropertiesCodec.concat(entry.properties(), batchProperties);
             checkPropertiesSize(properties);
             records.add(MessageRecordRequest.builder(where.topic(), where.queueId(), entry.body())
-                    .flag(entry.flag()).sysFlag(header.sysFlag()).bornTimestamp(header.bornTimestamp())
-                    .bornHost(bornHost).properties(properties).reconsumeTimes(header.reconsumeTimes())
+                    .flag(entry.flag())
+                    .sysFlag(header.sysFlag())
+                    .bornTimestamp(header.bornTimestamp())
+                    .bornHost(bornHost)
+                    .properties(properties)
+                    .reconsumeTimes(header.reconsumeTimes())
                     .tagsCode(TagsCodeResolver.ofTags(PropertiesCodec.find(entry.properties(), MessageProperties.TAGS)))
                     .keys(keys(PropertiesCodec.find(entry.properties(), MessageProperties.KEYS)))
                     .uniqKey(PropertiesCodec.find(entry.properties(), MessageProperties.UNIQ_CLIENT_MESSAGE_ID_KEYIDX))
-                    .waitStoreMsgOk(wait).build());
+                    .waitStoreMsgOk(wait)
+                    .build());
         }
         return records;
     }
 
     private void checkBodySize(int length) {
         if (length > settings.maxMessageSize()) {
-            throw Responses.reject(ResponseCode.MESSAGE_ILLEGAL, "the message body size over max value, MAX: "
-                    + settings.maxMessageSize());
+            throw Responses.reject(
+                    ResponseCode.MESSAGE_ILLEGAL,
+                    "the message body size over max value, MAX: " + settings.maxMessageSize());
         }
     }
 
@@ -245,8 +299,9 @@ public final class SendMessageProcessor implements RequestProcessor {
 
     private static void checkPropertiesSize(String properties) {
         if (properties.getBytes(StandardCharsets.UTF_8).length > StoredMessageLayout.MAX_PROPERTIES_LENGTH) {
-            throw Responses.reject(ResponseCode.MESSAGE_ILLEGAL, "the message properties length is longer than "
-                    + StoredMessageLayout.MAX_PROPERTIES_LENGTH);
+            throw Responses.reject(
+                    ResponseCode.MESSAGE_ILLEGAL,
+                    "the message properties length is longer than " + StoredMessageLayout.MAX_PROPERTIES_LENGTH);
         }
     }
 
@@ -254,12 +309,15 @@ public final class SendMessageProcessor implements RequestProcessor {
         if (keys == null || keys.isBlank()) {
             return List.of();
         }
-        return Arrays.stream(keys.split(MessageProperties.KEY_SEPARATOR)).filter(k -> !k.isEmpty()).toList();
+        return Arrays.stream(keys.split(MessageProperties.KEY_SEPARATOR))
+                .filter(k -> !k.isEmpty())
+                .toList();
     }
 
     private static InetSocketAddress bornHost(Channel channel) {
         return channel.remoteAddress() instanceof InetSocketAddress inet && inet.getAddress() != null
-                ? inet : new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0);
+                ? inet
+                : new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0);
     }
 
     /**

@@ -30,8 +30,7 @@ final class SendTarget {
     }
 
     /** The resolved topic and queue. */
-    record Resolved(String topic, int queueId) {
-    }
+    record Resolved(String topic, int queueId) {}
 
     /**
      * Whether a send to {@code topic} resolves without creating anything: the topic exists and is not a
@@ -46,19 +45,21 @@ final class SendTarget {
         Responses.legalTopicIfPresent(header.defaultTopic());
         Responses.legalGroupIfPresent(header.producerGroup());
         if (!TopicNames.isWritableByClients(header.topic())) {
-            throw Responses.reject(ResponseCode.NO_PERMISSION, "sending message to topic[" + header.topic()
-                    + "] is forbidden");
+            throw Responses.reject(
+                    ResponseCode.NO_PERMISSION, "sending message to topic[" + header.topic() + "] is forbidden");
         }
         TopicConfig topic = findOrCreate(header);
         if (!PermName.isWriteable(topic.perm())) {
-            throw Responses.reject(ResponseCode.NO_PERMISSION, "the topic[" + header.topic()
-                    + "] sending message is forbidden");
+            throw Responses.reject(
+                    ResponseCode.NO_PERMISSION, "the topic[" + header.topic() + "] sending message is forbidden");
         }
         int queueId = header.queueId();
         int queues = Math.max(topic.writeQueueNums(), topic.readQueueNums());
         if (queueId >= queues) {
-            throw Responses.reject(ResponseCode.SYSTEM_ERROR, "request queueId[" + queueId + "] is illegal, "
-                    + RemotingJson.mapper().valueToTree(topic) + " Producer: " + header.producerGroup());
+            throw Responses.reject(
+                    ResponseCode.SYSTEM_ERROR,
+                    "request queueId[" + queueId + "] is illegal, "
+                            + RemotingJson.mapper().valueToTree(topic) + " Producer: " + header.producerGroup());
         }
         if (queueId < 0) {
             queueId = ThreadLocalRandom.current().nextInt(Math.max(1, topic.writeQueueNums()));
@@ -72,21 +73,25 @@ final class SendTarget {
     private TopicConfig findOrCreate(SendRequestHeader header) {
         return topics.find(header.topic())
                 .or(() -> TopicNames.isRetry(header.topic())
-                        ? java.util.Optional.of(topics.createIfAbsent(header.topic(), RETRY_QUEUE_NUMS, PermName.READ_WRITE))
+                        ? java.util.Optional.of(
+                                topics.createIfAbsent(header.topic(), RETRY_QUEUE_NUMS, PermName.READ_WRITE))
                         : java.util.Optional.empty())
                 .or(() -> autoCreateTopic
-                        ? topics.createFromTemplate(header.topic(), header.defaultTopic(), header.defaultTopicQueueNums())
+                        ? topics.createFromTemplate(
+                                header.topic(), header.defaultTopic(), header.defaultTopicQueueNums())
                         : java.util.Optional.empty())
-                .orElseThrow(() -> Responses.reject(ResponseCode.TOPIC_NOT_EXIST, "topic[" + header.topic()
-                        + "] not exist, apply first please!"));
+                .orElseThrow(() -> Responses.reject(
+                        ResponseCode.TOPIC_NOT_EXIST, "topic[" + header.topic() + "] not exist, apply first please!"));
     }
 
     private Resolved retryOrDeadLetter(SendRequestHeader header, int queueId, int requestVersion) {
         String group = header.topic().substring(TopicNames.RETRY_PREFIX.length());
-        SubscriptionGroupConfig config = groups.findOrCreate(group).orElseThrow(() -> Responses.reject(
-                ResponseCode.SUBSCRIPTION_GROUP_NOT_EXIST, "subscription group not exist, " + group));
+        SubscriptionGroupConfig config = groups.findOrCreate(group)
+                .orElseThrow(() -> Responses.reject(
+                        ResponseCode.SUBSCRIPTION_GROUP_NOT_EXIST, "subscription group not exist, " + group));
         int max = requestVersion >= VERSION_HONOURING_MAX_RECONSUME && header.maxReconsumeTimes() != null
-                ? header.maxReconsumeTimes() : config.retryMaxTimes();
+                ? header.maxReconsumeTimes()
+                : config.retryMaxTimes();
         if (header.reconsumeTimes() >= max) {
             String dlq = TopicNames.dlqTopic(group);
             topics.createIfAbsent(dlq, 1, PermName.READ_WRITE);

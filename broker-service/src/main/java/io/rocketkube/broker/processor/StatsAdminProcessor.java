@@ -33,8 +33,12 @@ public final class StatsAdminProcessor implements RequestProcessor {
     private final ConsumerManager consumers;
     private final MessageStore store;
 
-    public StatsAdminProcessor(String brokerName, TopicConfigManager topics, ConsumerOffsetManager offsets,
-                               ConsumerManager consumers, MessageStore store) {
+    public StatsAdminProcessor(
+            String brokerName,
+            TopicConfigManager topics,
+            ConsumerOffsetManager offsets,
+            ConsumerManager consumers,
+            MessageStore store) {
         this.brokerName = brokerName;
         this.topics = topics;
         this.offsets = offsets;
@@ -83,7 +87,8 @@ public final class StatsAdminProcessor implements RequestProcessor {
                 long brokerOffset = store.maxOffset(topic, q);
                 long consumerOffset = Math.max(0, offsets.query(group, topic, q).orElse(0));
                 long last = consumerOffset > 0 ? Math.max(0, store.storeTimeOf(topic, q, consumerOffset - 1)) : 0;
-                table.put(new MessageQueue(topic, brokerName, q), new OffsetWrapper(brokerOffset, consumerOffset, last));
+                table.put(
+                        new MessageQueue(topic, brokerName, q), new OffsetWrapper(brokerOffset, consumerOffset, last));
             }
         }
         return Responses.json(request, new ConsumeStats(table, 0.0));

@@ -18,8 +18,12 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class SubscriptionGroupAdminProcessor implements RequestProcessor {
     public static final int GET_SUBSCRIPTIONGROUP_CONFIG = 352;
-    public static final int[] CODES = {RequestCode.UPDATE_AND_CREATE_SUBSCRIPTIONGROUP,
-        RequestCode.GET_ALL_SUBSCRIPTIONGROUP_CONFIG, RequestCode.DELETE_SUBSCRIPTIONGROUP, GET_SUBSCRIPTIONGROUP_CONFIG};
+    public static final int[] CODES = {
+        RequestCode.UPDATE_AND_CREATE_SUBSCRIPTIONGROUP,
+        RequestCode.GET_ALL_SUBSCRIPTIONGROUP_CONFIG,
+        RequestCode.DELETE_SUBSCRIPTIONGROUP,
+        GET_SUBSCRIPTIONGROUP_CONFIG
+    };
 
     private final SubscriptionGroupManager groups;
     private final ConsumerOffsetManager offsets;
@@ -55,8 +59,11 @@ public final class SubscriptionGroupAdminProcessor implements RequestProcessor {
             }
             default -> {
                 String group = Responses.legalGroup(HeaderFields.of(request).string("group"));
-                return groups.find(group).map(config -> Responses.json(request, config))
-                        .orElseGet(() -> Responses.error(request, ResponseCode.SUBSCRIPTION_GROUP_NOT_EXIST,
+                return groups.find(group)
+                        .map(config -> Responses.json(request, config))
+                        .orElseGet(() -> Responses.error(
+                                request,
+                                ResponseCode.SUBSCRIPTION_GROUP_NOT_EXIST,
                                 "subscription group [" + group + "] does not exist"));
             }
         }

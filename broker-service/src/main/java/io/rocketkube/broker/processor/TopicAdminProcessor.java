@@ -15,8 +15,12 @@ import java.util.concurrent.CompletableFuture;
 
 /** UPDATE_AND_CREATE_TOPIC, DELETE_TOPIC_IN_BROKER, GET_ALL_TOPIC_CONFIG and GET_TOPIC_CONFIG (§5.11). */
 public final class TopicAdminProcessor implements RequestProcessor {
-    public static final int[] CODES = {RequestCode.UPDATE_AND_CREATE_TOPIC, RequestCode.DELETE_TOPIC_IN_BROKER,
-        RequestCode.GET_ALL_TOPIC_CONFIG, RequestCode.GET_TOPIC_CONFIG};
+    public static final int[] CODES = {
+        RequestCode.UPDATE_AND_CREATE_TOPIC,
+        RequestCode.DELETE_TOPIC_IN_BROKER,
+        RequestCode.GET_ALL_TOPIC_CONFIG,
+        RequestCode.GET_TOPIC_CONFIG
+    };
     private static final int MAX_QUEUES = 1024;
 
     private final TopicConfigManager topics;
@@ -53,8 +57,9 @@ public final class TopicAdminProcessor implements RequestProcessor {
             throw Responses.reject(ResponseCode.SYSTEM_ERROR, "the topic[" + topic + "] is conflict with system topic");
         }
         if (read < 1 || write < 1 || read > MAX_QUEUES || write > MAX_QUEUES) {
-            throw Responses.reject(ResponseCode.SYSTEM_ERROR, "queue numbers must be within [1, " + MAX_QUEUES
-                    + "], got read " + read + " write " + write);
+            throw Responses.reject(
+                    ResponseCode.SYSTEM_ERROR,
+                    "queue numbers must be within [1, " + MAX_QUEUES + "], got read " + read + " write " + write);
         }
         if (perm < 0 || perm > 7) {
             throw Responses.reject(ResponseCode.SYSTEM_ERROR, "perm must be within [0, 7], got " + perm);
@@ -81,6 +86,7 @@ public final class TopicAdminProcessor implements RequestProcessor {
         String topic = Responses.legalTopic(HeaderFields.of(request).string("topic"));
         return topics.find(topic)
                 .map(config -> Responses.json(request, config))
-                .orElseGet(() -> Responses.error(request, ResponseCode.TOPIC_NOT_EXIST, "No topic in this broker. topic: " + topic));
+                .orElseGet(() -> Responses.error(
+                        request, ResponseCode.TOPIC_NOT_EXIST, "No topic in this broker. topic: " + topic));
     }
 }

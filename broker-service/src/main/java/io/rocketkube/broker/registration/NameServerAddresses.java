@@ -21,8 +21,7 @@ public final class NameServerAddresses {
         InetAddress[] resolve(String host) throws UnknownHostException;
     }
 
-    private record Entry(String host, int port) {
-    }
+    private record Entry(String host, int port) {}
 
     private final List<Entry> entries;
     private final Resolver resolver;

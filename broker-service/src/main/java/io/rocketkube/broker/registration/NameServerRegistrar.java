@@ -5,7 +5,6 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.rocketkube.broker.BrokerSettings;
 import io.rocketkube.broker.SafeTask;
 import io.rocketkube.broker.topic.TopicConfigManager;
-import io.rocketkube.client.util.MaskedCrc32;
 import io.rocketkube.client.protocol.PermName;
 import io.rocketkube.client.protocol.RegisterBrokerBody;
 import io.rocketkube.client.protocol.RegisterBrokerBodyCodec;
@@ -15,6 +14,7 @@ import io.rocketkube.client.protocol.TopicConfig;
 import io.rocketkube.client.protocol.TopicConfigSerializeWrapper;
 import io.rocketkube.client.remoting.RemotingClient;
 import io.rocketkube.client.remoting.RemotingCommand;
+import io.rocketkube.client.util.MaskedCrc32;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,16 +66,38 @@ public final class NameServerRegistrar implements TopicConfigManager.ChangeListe
     private volatile IntSupplier brokerPermission = () -> PermName.READ_WRITE;
     private volatile MasterAddress masterAddress = MasterAddress.unconfigured();
 
-    public NameServerRegistrar(BrokerSettings settings, String brokerAddr, String haServerAddr,
-                               NameServerAddresses addresses, TopicConfigManager topics, RemotingClient client,
-                               ScheduledExecutorService scheduler, Clock clock) {
-        this(settings, brokerAddr, haServerAddr, addresses, topics, client, scheduler, clock, new SimpleMeterRegistry());
+    public NameServerRegistrar(
+            BrokerSettings settings,
+            String brokerAddr,
+            String haServerAddr,
+            NameServerAddresses addresses,
+            TopicConfigManager topics,
+            RemotingClient client,
+            ScheduledExecutorService scheduler,
+            Clock clock) {
+        this(
+                settings,
+                brokerAddr,
+                haServerAddr,
+                addresses,
+                topics,
+                client,
+                scheduler,
+                clock,
+                new SimpleMeterRegistry());
     }
 
     /** @param meters where failed rounds are counted ({@link SafeTask}) */
-    public NameServerRegistrar(BrokerSettings settings, String brokerAddr, String haServerAddr,
-                               NameServerAddresses addresses, TopicConfigManager topics, RemotingClient client,
-                               ScheduledExecutorService scheduler, Clock clock, MeterRegistry meters) {
+    public NameServerRegistrar(
+            BrokerSettings settings,
+            String brokerAddr,
+            String haServerAddr,
+            NameServerAddresses addresses,
+            TopicConfigManager topics,
+            RemotingClient client,
+            ScheduledExecutorService scheduler,
+            Clock clock,
+            MeterRegistry meters) {
         // Both wrapped: a throwing periodic task is cancelled by the scheduler, and a throwing round
         // submitted with execute() would vanish into its future unlogged.
         this.periodic = new SafeTask("register-broker", this::registerNow, meters);
@@ -173,12 +195,15 @@ public final class NameServerRegistrar implements TopicConfigManager.ChangeListe
         }
         long delay = nextRetryMillis;
         nextRetryMillis = Math.min(delay * 2, settings.registerInterval().toMillis());
-        scheduler.schedule(() -> {
-            retryScheduled.set(false);
-            if (lastSuccessMillis < 0) {
-                registerNow();
-            }
-        }, delay, TimeUnit.MILLISECONDS);
+        scheduler.schedule(
+                () -> {
+                    retryScheduled.set(false);
+                    if (lastSuccessMillis < 0) {
+                        registerNow();
+                    }
+                },
+                delay,
+                TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -194,8 +219,12 @@ public final class NameServerRegistrar implements TopicConfigManager.ChangeListe
             return snapshot;
         }
         Map<String, TopicConfig> announced = new TreeMap<>();
-        snapshot.topicConfigTable().forEach((name, config) -> announced.put(name, settings.isMaster()
-                ? config.withPerm(config.perm() & permission) : config.withPerm(PermName.PERM_READ & permission)));
+        snapshot.topicConfigTable()
+                .forEach((name, config) -> announced.put(
+                        name,
+                        settings.isMaster()
+                                ? config.withPerm(config.perm() & permission)
+                                : config.withPerm(PermName.PERM_READ & permission)));
         return new TopicConfigSerializeWrapper(announced, snapshot.dataVersion());
     }
 
@@ -213,8 +242,8 @@ public final class NameServerRegistrar implements TopicConfigManager.ChangeListe
             pending.add(client.invokeAsync(target, request, RPC_TIMEOUT_MILLIS));
         }
         try {
-            CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).get(RPC_TIMEOUT_MILLIS + 500,
-                    TimeUnit.MILLISECONDS);
+            CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new))
+                    .get(RPC_TIMEOUT_MILLIS + 500, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {

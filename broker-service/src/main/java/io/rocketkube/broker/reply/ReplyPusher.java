@@ -29,6 +29,7 @@ import org.slf4j.LoggerFactory;
 public final class ReplyPusher {
     /** RocketMQ's broker-to-client call timeout. */
     static final long PUSH_TIMEOUT_MILLIS = 3_000;
+
     private static final Logger LOG = LoggerFactory.getLogger(ReplyPusher.class);
 
     /** Sends a request on a client's channel and completes with its answer (the remoting server's invokeAsync). */
@@ -38,14 +39,22 @@ public final class ReplyPusher {
     }
 
     /** The reply as the send header described it. */
-    public record Reply(String producerGroup, String topic, String defaultTopic, int defaultTopicQueueNums,
-                        int queueId, int sysFlag, long bornTimestamp, int flag, Map<String, String> properties,
-                        int reconsumeTimes, byte[] body, InetSocketAddress bornHost) {
-    }
+    public record Reply(
+            String producerGroup,
+            String topic,
+            String defaultTopic,
+            int defaultTopicQueueNums,
+            int queueId,
+            int sysFlag,
+            long bornTimestamp,
+            int flag,
+            Map<String, String> properties,
+            int reconsumeTimes,
+            byte[] body,
+            InetSocketAddress bornHost) {}
 
     /** The outcome: pushed, or why not. */
-    public record Outcome(boolean pushed, String remark) {
-    }
+    public record Outcome(boolean pushed, String remark) {}
 
     private final ProducerManager producers;
     private final ClientCaller caller;

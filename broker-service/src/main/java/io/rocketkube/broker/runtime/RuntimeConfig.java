@@ -44,7 +44,8 @@ public final class RuntimeConfig {
         Optional<byte[]> stored = file.read();
         Map<String, String> overrides = new TreeMap<>();
         if (stored.isPresent()) {
-            overrides.putAll(RemotingJson.mapper().readValue(stored.get(), new TypeReference<Map<String, String>>() { }));
+            overrides.putAll(
+                    RemotingJson.mapper().readValue(stored.get(), new TypeReference<Map<String, String>>() {}));
             for (Map.Entry<String, String> e : overrides.entrySet()) {
                 String problem = validate(e.getKey(), e.getValue());
                 if (problem != null) {
@@ -120,12 +121,12 @@ public final class RuntimeConfig {
         try {
             permission = Integer.parseInt(value == null ? "" : value.trim());
         } catch (NumberFormatException e) {
-            return BROKER_PERMISSION + " must be an integer of permission bits (2 write, 4 read, 6 both), was ["
-                    + value + "]";
+            return BROKER_PERMISSION + " must be an integer of permission bits (2 write, 4 read, 6 both), was [" + value
+                    + "]";
         }
         if ((permission & ~VALID_PERMISSION_BITS) != 0 || permission < 0) {
-            return BROKER_PERMISSION + " must combine only the bits 4 (read), 2 (write) and 1 (inherit), was ["
-                    + value + "]";
+            return BROKER_PERMISSION + " must combine only the bits 4 (read), 2 (write) and 1 (inherit), was [" + value
+                    + "]";
         }
         return null;
     }

@@ -47,14 +47,16 @@ public final class DelayLevels {
             case 'm' -> 60_000L;
             case 'h' -> 3_600_000L;
             case 'd' -> 86_400_000L;
-            default -> throw new IllegalArgumentException("message-delay-level entry \"" + entry
-                    + "\" has no unit (s, m, h or d)");
+            default ->
+                throw new IllegalArgumentException(
+                        "message-delay-level entry \"" + entry + "\" has no unit (s, m, h or d)");
         };
         long amount;
         try {
             amount = Long.parseLong(lower.substring(0, lower.length() - 1));
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("message-delay-level entry \"" + entry + "\" is not a number and a unit");
+            throw new IllegalArgumentException(
+                    "message-delay-level entry \"" + entry + "\" is not a number and a unit");
         }
         if (amount <= 0 || amount > Long.MAX_VALUE / unitMillis) {
             throw new IllegalArgumentException("message-delay-level entry \"" + entry + "\" must be positive");

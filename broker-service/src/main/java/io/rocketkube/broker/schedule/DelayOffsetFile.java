@@ -29,6 +29,7 @@ import java.util.Optional;
 final class DelayOffsetFile {
     /** "RKDO". Never change: it is on disk. */
     static final int MAGIC = 0x524B444F;
+
     static final int FORMAT_VERSION = 1;
     static final int COUNT_OFFSET = 0;
     static final int ENTRIES_OFFSET = COUNT_OFFSET + Integer.BYTES;

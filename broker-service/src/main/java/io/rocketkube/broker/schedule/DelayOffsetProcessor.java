@@ -26,11 +26,10 @@ public final class DelayOffsetProcessor implements RequestProcessor {
 
     @Override
     public CompletableFuture<RemotingCommand> process(Channel channel, RemotingCommand request) {
-        return RequestProcessor.respond(request.response(ResponseCode.SUCCESS)
-                .withBody(RemotingJson.encode(new Wrapper(table.snapshot()))));
+        return RequestProcessor.respond(
+                request.response(ResponseCode.SUCCESS).withBody(RemotingJson.encode(new Wrapper(table.snapshot()))));
     }
 
     /** The wire shape; one property, named as the reference names it. */
-    record Wrapper(Map<Integer, Long> offsetTable) {
-    }
+    record Wrapper(Map<Integer, Long> offsetTable) {}
 }

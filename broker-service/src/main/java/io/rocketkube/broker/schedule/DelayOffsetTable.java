@@ -85,8 +85,7 @@ public final class DelayOffsetTable {
         });
     }
 
-    private record MasterTable(Map<Integer, Long> offsetTable) {
-    }
+    private record MasterTable(Map<Integer, Long> offsetTable) {}
 
     /** Writes the file if a position moved since the last write. */
     public void persistIfChanged() throws IOException {

@@ -57,6 +57,7 @@ public final class ScheduleDeliveryService implements AutoCloseable {
     static final long RETRY_MILLIS = 1_000;
     /** Messages read per level per pass: bounds the time one busy level holds up the others. */
     private static final int BATCH = 64;
+
     private static final int BATCH_BYTES = 4 * 1024 * 1024;
     private static final long PUT_TIMEOUT_SECONDS = 30;
     private static final long NONE = Long.MAX_VALUE;
@@ -67,19 +68,22 @@ public final class ScheduleDeliveryService implements AutoCloseable {
     private final Clock clock;
     /** Per level: the schedule-queue offset whose due time is cached in {@link #headDue}, -1 if none. */
     private final long[] headOffset;
+
     private final long[] headDue;
     /** Per level: no delivery attempt before this time (after a failed re-put). */
     private final long[] retryAt;
+
     private final Counter delivered;
     private final Counter failures;
     private final Timer lateness;
     private volatile boolean running;
     /** Set by {@link #close}: a pass in progress stops between levels. */
     private volatile boolean closed;
+
     private volatile Thread thread;
 
-    public ScheduleDeliveryService(MessageStore store, DelayLevels levels, DelayOffsetTable table, Clock clock,
-                                   MeterRegistry meters) {
+    public ScheduleDeliveryService(
+            MessageStore store, DelayLevels levels, DelayOffsetTable table, Clock clock, MeterRegistry meters) {
         this.store = store;
         this.levels = levels;
         this.table = table;
@@ -89,21 +93,27 @@ public final class ScheduleDeliveryService implements AutoCloseable {
         this.retryAt = new long[levels.maxLevel() + 1];
         java.util.Arrays.fill(headOffset, -1);
         this.delivered = Counter.builder("rocketkube.broker.schedule.delivered")
-                .description("delayed messages put back to their real topic").register(meters);
+                .description("delayed messages put back to their real topic")
+                .register(meters);
         this.failures = Counter.builder("rocketkube.broker.schedule.failures")
-                .description("delivery passes that failed (a re-put refused, an error); retried").register(meters);
+                .description("delivery passes that failed (a re-put refused, an error); retried")
+                .register(meters);
         this.lateness = Timer.builder("rocketkube.broker.schedule.lateness")
-                .description("how long after its due time a delayed message was put back").register(meters);
+                .description("how long after its due time a delayed message was put back")
+                .register(meters);
         for (int level = 1; level <= levels.maxLevel(); level++) {
             int l = level;
-            Gauge.builder("rocketkube.broker.schedule.backlog", this, s -> s.backlog(l)).tag("level", String.valueOf(l))
-                    .description("delayed messages of the level not yet delivered").register(meters);
+            Gauge.builder("rocketkube.broker.schedule.backlog", this, s -> s.backlog(l))
+                    .tag("level", String.valueOf(l))
+                    .description("delayed messages of the level not yet delivered")
+                    .register(meters);
         }
     }
 
     /** Messages of {@code level} stored but not yet delivered. */
     public long backlog(int level) {
-        return Math.max(0, store.maxOffset(TopicNames.SCHEDULE_TOPIC, DelayLevels.queueId(level)) - table.offset(level));
+        return Math.max(
+                0, store.maxOffset(TopicNames.SCHEDULE_TOPIC, DelayLevels.queueId(level)) - table.offset(level));
     }
 
     public synchronized void start() {
@@ -162,11 +172,13 @@ public final class ScheduleDeliveryService implements AutoCloseable {
         }
         long min = store.minOffset(TopicNames.SCHEDULE_TOPIC, queueId);
         if (offset < min) {
-            LOG.warn("delay level {}: offsets {}..{} were deleted by retention before delivery", level, offset, min - 1);
+            LOG.warn(
+                    "delay level {}: offsets {}..{} were deleted by retention before delivery", level, offset, min - 1);
             table.advance(level, min);
             return 0;
         }
-        try (GetResult read = store.get(TopicNames.SCHEDULE_TOPIC, queueId, offset, BATCH, BATCH_BYTES, MessageFilter.ALL)) {
+        try (GetResult read =
+                store.get(TopicNames.SCHEDULE_TOPIC, queueId, offset, BATCH, BATCH_BYTES, MessageFilter.ALL)) {
             if (read.messages().isEmpty()) {
                 if (read.nextBeginOffset() > offset) {
                     table.advance(level, read.nextBeginOffset());
@@ -179,8 +191,7 @@ public final class ScheduleDeliveryService implements AutoCloseable {
     }
 
     /** One step of a batch: the position after it, and its re-put (null for a record stepped over). */
-    private record Step(long next, CompletableFuture<PutResult> put, long due) {
-    }
+    private record Step(long next, CompletableFuture<PutResult> put, long due) {}
 
     private long deliverBatch(int level, long offset, GetResult read, long now) {
         long delay = levels.delayMillis(level);
@@ -188,11 +199,14 @@ public final class ScheduleDeliveryService implements AutoCloseable {
         long waitFor = NONE;
         long position = offset;
         for (MessageSlice slice : read.messages()) {
-            RecordDecodeResult decoded = StoredMessageDecoder.decode(slice.view(), slice.view().position(),
-                    slice.view().limit(), Integer.MAX_VALUE, false);
+            RecordDecodeResult decoded = StoredMessageDecoder.decode(
+                    slice.view(), slice.view().position(), slice.view().limit(), Integer.MAX_VALUE, false);
             if (!(decoded instanceof RecordDecodeResult.Decoded ok)) {
-                LOG.error("delay level {}: record at physical offset {} cannot be decoded ({}); skipped", level,
-                        slice.physicalOffset(), decoded);
+                LOG.error(
+                        "delay level {}: record at physical offset {} cannot be decoded ({}); skipped",
+                        level,
+                        slice.physicalOffset(),
+                        decoded);
                 position++;
                 steps.add(new Step(position, null, 0));
                 continue;
@@ -208,7 +222,9 @@ public final class ScheduleDeliveryService implements AutoCloseable {
             position = record.queueOffset() + 1;
             Optional<MessageRecordRequest> timeUp = TimeUp.of(record);
             if (timeUp.isEmpty()) {
-                LOG.error("delay level {}: message at queue offset {} names no real topic/queue; skipped", level,
+                LOG.error(
+                        "delay level {}: message at queue offset {} names no real topic/queue; skipped",
+                        level,
                         record.queueOffset());
                 steps.add(new Step(position, null, 0));
                 continue;
@@ -234,8 +250,11 @@ public final class ScheduleDeliveryService implements AutoCloseable {
                 PutResult result = await(step.put());
                 if (result == null || !result.status().isStored()) {
                     failures.increment();
-                    LOG.warn("delay level {}: re-put failed ({}); retrying in {} ms", level,
-                            result == null ? "timed out" : result.status(), RETRY_MILLIS);
+                    LOG.warn(
+                            "delay level {}: re-put failed ({}); retrying in {} ms",
+                            level,
+                            result == null ? "timed out" : result.status(),
+                            RETRY_MILLIS);
                     retryAt[level] = clock.millis() + RETRY_MILLIS;
                     ok = false;
                     break;

@@ -37,8 +37,10 @@ public final class ScheduleRouter implements UnaryOperator<MessageRecordRequest>
             return r;
         }
         int level = parseLevel(delay);
-        if (level <= 0 || !MessageSysFlag.isDispatchedToConsumeQueue(r.sysFlag())
-                || r.topic().startsWith(TopicNames.DLQ_PREFIX) || r.topic().equals(TopicNames.SCHEDULE_TOPIC)) {
+        if (level <= 0
+                || !MessageSysFlag.isDispatchedToConsumeQueue(r.sysFlag())
+                || r.topic().startsWith(TopicNames.DLQ_PREFIX)
+                || r.topic().equals(TopicNames.SCHEDULE_TOPIC)) {
             return r;
         }
         int clamped = levels.clamp(level);
@@ -47,10 +49,18 @@ public final class ScheduleRouter implements UnaryOperator<MessageRecordRequest>
         properties.put(MessageProperties.REAL_QUEUE_ID, String.valueOf(r.queueId()));
         properties.put(MessageProperties.DELAY_TIME_LEVEL, String.valueOf(clamped));
         return MessageRecordRequest.builder(TopicNames.SCHEDULE_TOPIC, DelayLevels.queueId(clamped), r.body())
-                .flag(r.flag()).sysFlag(r.sysFlag()).bornTimestamp(r.bornTimestamp()).bornHost(r.bornHost())
-                .properties(PropertiesCodec.encode(properties)).reconsumeTimes(r.reconsumeTimes())
-                .preparedTransactionOffset(r.preparedTransactionOffset()).tagsCode(r.tagsCode())
-                .keys(r.keys()).uniqKey(r.uniqKey()).waitStoreMsgOk(r.waitStoreMsgOk()).build();
+                .flag(r.flag())
+                .sysFlag(r.sysFlag())
+                .bornTimestamp(r.bornTimestamp())
+                .bornHost(r.bornHost())
+                .properties(PropertiesCodec.encode(properties))
+                .reconsumeTimes(r.reconsumeTimes())
+                .preparedTransactionOffset(r.preparedTransactionOffset())
+                .tagsCode(r.tagsCode())
+                .keys(r.keys())
+                .uniqKey(r.uniqKey())
+                .waitStoreMsgOk(r.waitStoreMsgOk())
+                .build();
     }
 
     /**
@@ -76,8 +86,8 @@ public final class ScheduleRouter implements UnaryOperator<MessageRecordRequest>
     public static void checkBatchProperties(String batchProperties) {
         String delay = PropertiesCodec.find(batchProperties, MessageProperties.DELAY_TIME_LEVEL);
         if (delay != null && parseLevel(delay) > 0) {
-            throw new RequestRejectedException(ResponseCode.MESSAGE_ILLEGAL,
-                    "TimeDelayLevel is not supported for batched messages");
+            throw new RequestRejectedException(
+                    ResponseCode.MESSAGE_ILLEGAL, "TimeDelayLevel is not supported for batched messages");
         }
     }
 
@@ -85,8 +95,10 @@ public final class ScheduleRouter implements UnaryOperator<MessageRecordRequest>
         try {
             return Integer.parseInt(delay.trim());
         } catch (NumberFormatException e) {
-            throw new RequestRejectedException(ResponseCode.MESSAGE_ILLEGAL, "the delay level[" + delay
-                    + "] of property " + MessageProperties.DELAY_TIME_LEVEL + " is not a number");
+            throw new RequestRejectedException(
+                    ResponseCode.MESSAGE_ILLEGAL,
+                    "the delay level[" + delay + "] of property " + MessageProperties.DELAY_TIME_LEVEL
+                            + " is not a number");
         }
     }
 }

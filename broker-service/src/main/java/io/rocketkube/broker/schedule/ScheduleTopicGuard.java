@@ -25,8 +25,8 @@ public final class ScheduleTopicGuard implements RequestProcessor {
     public CompletableFuture<RemotingCommand> process(Channel channel, RemotingCommand request) throws Exception {
         String topic = topicOf(request);
         if (TopicNames.SCHEDULE_TOPIC.equals(topic) || TopicNames.TIMER_TOPIC.equals(topic)) {
-            return RequestProcessor.respond(request.response(ResponseCode.NO_PERMISSION,
-                    "the topic[" + topic + "] pulling message is forbidden"));
+            return RequestProcessor.respond(request.response(
+                    ResponseCode.NO_PERMISSION, "the topic[" + topic + "] pulling message is forbidden"));
         }
         return pulls.process(channel, request);
     }

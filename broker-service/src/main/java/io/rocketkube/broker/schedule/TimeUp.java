@@ -21,8 +21,7 @@ import java.util.Optional;
  * property): the level's position only moves past a message once its copy is as safe as a send would be.
  */
 public final class TimeUp {
-    private TimeUp() {
-    }
+    private TimeUp() {}
 
     /** The re-put for {@code scheduled}, or empty if it names no valid real topic and queue. */
     public static Optional<MessageRecordRequest> of(MessageRecord scheduled) {
@@ -55,25 +54,31 @@ public final class TimeUp {
      * {@code scheduled} as a record of {@code topic}/{@code queueId} with {@code properties} (the timer
      * service's re-put too); {@code WAIT} false, durable under SYNC_FLUSH as explained above.
      */
-    public static MessageRecordRequest copy(MessageRecord scheduled, String topic, int queueId,
-                                            Map<String, String> properties) {
+    public static MessageRecordRequest copy(
+            MessageRecord scheduled, String topic, int queueId, Map<String, String> properties) {
         properties.put(MessageProperties.WAIT_STORE_MSG_OK, "false");
         String tags = properties.get(MessageProperties.TAGS);
         return MessageRecordRequest.builder(topic, queueId, scheduled.body())
-                .flag(scheduled.flag()).sysFlag(scheduled.sysFlag()).bornTimestamp(scheduled.bornTimestamp())
-                .bornHost(scheduled.bornHost()).properties(PropertiesCodec.encode(properties))
+                .flag(scheduled.flag())
+                .sysFlag(scheduled.sysFlag())
+                .bornTimestamp(scheduled.bornTimestamp())
+                .bornHost(scheduled.bornHost())
+                .properties(PropertiesCodec.encode(properties))
                 .reconsumeTimes(scheduled.reconsumeTimes())
                 .preparedTransactionOffset(scheduled.preparedTransactionOffset())
                 .tagsCode(TagsCodeResolver.ofTags(tags))
                 .keys(keys(properties.get(MessageProperties.KEYS)))
                 .uniqKey(properties.get(MessageProperties.UNIQ_CLIENT_MESSAGE_ID_KEYIDX))
-                .waitStoreMsgOk(true).build();
+                .waitStoreMsgOk(true)
+                .build();
     }
 
     private static List<String> keys(String keys) {
         if (keys == null || keys.isBlank()) {
             return List.of();
         }
-        return Arrays.stream(keys.split(MessageProperties.KEY_SEPARATOR)).filter(k -> !k.isEmpty()).toList();
+        return Arrays.stream(keys.split(MessageProperties.KEY_SEPARATOR))
+                .filter(k -> !k.isEmpty())
+                .toList();
     }
 }

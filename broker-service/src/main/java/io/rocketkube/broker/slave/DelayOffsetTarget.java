@@ -7,7 +7,7 @@ package io.rocketkube.broker.slave;
  */
 @FunctionalInterface
 public interface DelayOffsetTarget {
-    DelayOffsetTarget NONE = json -> { };
+    DelayOffsetTarget NONE = json -> {};
 
     /** Applies (and persists) the master's table; called only when it differs from the last one applied. */
     void apply(String json);

@@ -24,8 +24,7 @@ import java.util.function.BooleanSupplier;
  */
 public final class PullRedirect {
     /** The answer's suggested broker id, and whether a pull that found nothing is to be retried elsewhere at once. */
-    public record Advice(long suggestWhichBrokerId, boolean retryElsewhereIfNotFound) {
-    }
+    public record Advice(long suggestWhichBrokerId, boolean retryElsewhereIfNotFound) {}
 
     private static final long MASTER_ID = 0;
 

@@ -1,5 +1,7 @@
 package io.rocketkube.broker.slave;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.rocketkube.broker.SafeTask;
 import io.rocketkube.broker.group.SubscriptionGroupManager;
 import io.rocketkube.broker.offset.ConsumerOffsetManager;
 import io.rocketkube.broker.registration.MasterAddress;
@@ -11,19 +13,17 @@ import io.rocketkube.client.protocol.SubscriptionGroupWrapper;
 import io.rocketkube.client.protocol.TopicConfigSerializeWrapper;
 import io.rocketkube.client.remoting.RemotingClient;
 import io.rocketkube.client.remoting.RemotingCommand;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.rocketkube.broker.SafeTask;
 import io.rocketkube.client.util.DaemonThreads;
 import java.io.IOException;
-import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,13 +61,19 @@ public final class SlaveSynchronizer implements Runnable, AutoCloseable {
     private final DelayOffsetTarget delayOffsets;
     /** Per part, the last outcome logged: "ok" or the failure's text. */
     private final Map<String, String> lastOutcome = new ConcurrentHashMap<>();
+
     private volatile String lastDelayOffsets;
     private volatile long completedRuns;
     private ScheduledExecutorService thread;
 
-    public SlaveSynchronizer(MasterAddress master, String selfAddress, RemotingClient client, TopicConfigManager topics,
-                             SubscriptionGroupManager groups, ConsumerOffsetManager offsets,
-                             DelayOffsetTarget delayOffsets) {
+    public SlaveSynchronizer(
+            MasterAddress master,
+            String selfAddress,
+            RemotingClient client,
+            TopicConfigManager topics,
+            SubscriptionGroupManager groups,
+            ConsumerOffsetManager offsets,
+            DelayOffsetTarget delayOffsets) {
         this.master = master;
         this.selfAddress = selfAddress;
         this.client = client;
@@ -81,8 +87,8 @@ public final class SlaveSynchronizer implements Runnable, AutoCloseable {
     public synchronized void start(Duration every, MeterRegistry meters) {
         thread = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("slave-sync"));
         long millis = every.toMillis();
-        SafeTask.scheduleWithFixedDelay(thread, "slave-sync", this, meters, Math.min(3000, millis), millis,
-                TimeUnit.MILLISECONDS);
+        SafeTask.scheduleWithFixedDelay(
+                thread, "slave-sync", this, meters, Math.min(3000, millis), millis, TimeUnit.MILLISECONDS);
     }
 
     @Override
@@ -144,8 +150,11 @@ public final class SlaveSynchronizer implements Runnable, AutoCloseable {
         byte[] body = fetch(masterAddr, RequestCode.GET_ALL_TOPIC_CONFIG);
         TopicConfigSerializeWrapper wrapper = RemotingJson.mapper().readValue(body, TopicConfigSerializeWrapper.class);
         if (topics.replaceWith(wrapper)) {
-            LOG.info("slave sync: topic table from master {}: {} topics, version {}", masterAddr,
-                    wrapper.topicConfigTable().size(), wrapper.dataVersion());
+            LOG.info(
+                    "slave sync: topic table from master {}: {} topics, version {}",
+                    masterAddr,
+                    wrapper.topicConfigTable().size(),
+                    wrapper.dataVersion());
         }
     }
 
@@ -169,8 +178,12 @@ public final class SlaveSynchronizer implements Runnable, AutoCloseable {
         byte[] body = fetch(masterAddr, RequestCode.GET_ALL_SUBSCRIPTIONGROUP_CONFIG);
         SubscriptionGroupWrapper wrapper = RemotingJson.mapper().readValue(body, SubscriptionGroupWrapper.class);
         if (groups.replaceWith(wrapper)) {
-            LOG.info("slave sync: subscription groups from master {}: {} groups, version {}", masterAddr,
-                    wrapper.subscriptionGroupTable() == null ? 0 : wrapper.subscriptionGroupTable().size(),
+            LOG.info(
+                    "slave sync: subscription groups from master {}: {} groups, version {}",
+                    masterAddr,
+                    wrapper.subscriptionGroupTable() == null
+                            ? 0
+                            : wrapper.subscriptionGroupTable().size(),
                     wrapper.dataVersion());
         }
     }
@@ -187,6 +200,5 @@ public final class SlaveSynchronizer implements Runnable, AutoCloseable {
     }
 
     /** ConsumerOffsetSerializeWrapper; 5.x adds a dataVersion, ignored (the merge does not need it). */
-    private record OffsetTable(Map<String, Map<Integer, Long>> offsetTable) {
-    }
+    private record OffsetTable(Map<String, Map<Integer, Long>> offsetTable) {}
 }

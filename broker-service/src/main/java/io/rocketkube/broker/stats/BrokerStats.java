@@ -52,16 +52,24 @@ public final class BrokerStats {
         this.clock = clock;
         this.pullMisses = pullMisses;
         this.today = LocalDate.ofInstant(clock.instant(), clock.getZone());
-        this.putMessagesCounter = Counter.builder("rocketkube.broker.put.messages").description("messages stored")
+        this.putMessagesCounter = Counter.builder("rocketkube.broker.put.messages")
+                .description("messages stored")
                 .register(registry);
-        this.putBytesCounter = Counter.builder("rocketkube.broker.put.bytes").baseUnit("bytes")
-                .description("message body bytes stored").register(registry);
-        this.getMessagesCounter = Counter.builder("rocketkube.broker.get.messages").description("messages pulled")
+        this.putBytesCounter = Counter.builder("rocketkube.broker.put.bytes")
+                .baseUnit("bytes")
+                .description("message body bytes stored")
                 .register(registry);
-        this.getBytesCounter = Counter.builder("rocketkube.broker.get.bytes").baseUnit("bytes")
-                .description("record bytes pulled").register(registry);
-        this.putLatency = Timer.builder("rocketkube.broker.put.latency").description("send request to store answer")
-                .publishPercentileHistogram().register(registry);
+        this.getMessagesCounter = Counter.builder("rocketkube.broker.get.messages")
+                .description("messages pulled")
+                .register(registry);
+        this.getBytesCounter = Counter.builder("rocketkube.broker.get.bytes")
+                .baseUnit("bytes")
+                .description("record bytes pulled")
+                .register(registry);
+        this.putLatency = Timer.builder("rocketkube.broker.put.latency")
+                .description("send request to store answer")
+                .publishPercentileHistogram()
+                .register(registry);
         sample();
     }
 

@@ -24,10 +24,11 @@ public final class ConsumerLagGauges {
     private final ConsumerOffsetManager offsets;
     private final MessageStore store;
 
-    public ConsumerLagGauges(MeterRegistry registry, TopicConfigManager topics, ConsumerOffsetManager offsets,
-                             MessageStore store) {
+    public ConsumerLagGauges(
+            MeterRegistry registry, TopicConfigManager topics, ConsumerOffsetManager offsets, MessageStore store) {
         this.gauge = MultiGauge.builder("rocketkube.broker.consumer.lag")
-                .description("messages not yet consumed, per group and topic").register(registry);
+                .description("messages not yet consumed, per group and topic")
+                .register(registry);
         this.topics = topics;
         this.offsets = offsets;
         this.store = store;

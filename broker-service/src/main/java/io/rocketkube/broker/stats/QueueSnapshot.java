@@ -7,5 +7,4 @@ package io.rocketkube.broker.stats;
  * @param capacity       tasks the queue holds before the broker answers SYSTEM_BUSY
  * @param headWaitMillis how long the oldest waiting task has waited; 0 when none waits
  */
-public record QueueSnapshot(int size, int capacity, long headWaitMillis) {
-}
+public record QueueSnapshot(int size, int capacity, long headWaitMillis) {}

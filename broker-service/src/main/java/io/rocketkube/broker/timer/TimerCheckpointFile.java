@@ -22,14 +22,14 @@ import java.util.Optional;
 final class TimerCheckpointFile {
     /** "RKTC". Never change: it is on disk. */
     static final int MAGIC = 0x524B5443;
+
     static final int FORMAT_VERSION = 1;
     static final int QUEUE_OFFSET = 0;
     static final int LOG_END = 8;
     static final int DELIVER_TICK = 16;
     static final int SIZE = 24;
 
-    record Checkpoint(long queueOffset, long logEnd, long deliverTick) {
-    }
+    record Checkpoint(long queueOffset, long logEnd, long deliverTick) {}
 
     private final ChecksummedFile file;
 
@@ -55,7 +55,10 @@ final class TimerCheckpointFile {
     }
 
     void write(Checkpoint c) throws IOException {
-        file.write(ByteBuffer.allocate(SIZE).putLong(QUEUE_OFFSET, c.queueOffset()).putLong(LOG_END, c.logEnd())
-                .putLong(DELIVER_TICK, c.deliverTick()).array());
+        file.write(ByteBuffer.allocate(SIZE)
+                .putLong(QUEUE_OFFSET, c.queueOffset())
+                .putLong(LOG_END, c.logEnd())
+                .putLong(DELIVER_TICK, c.deliverTick())
+                .array());
     }
 }

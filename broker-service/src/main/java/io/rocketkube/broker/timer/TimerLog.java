@@ -85,9 +85,14 @@ final class TimerLog implements AutoCloseable {
     static final int HEADER_SIZE = 32;
 
     /** A record as read back. */
-    record Entry(long position, long deliverMs, long slotTick, long queueOffset, long commitLogOffset, int size,
-                 long prev) {
-    }
+    record Entry(
+            long position,
+            long deliverMs,
+            long slotTick,
+            long queueOffset,
+            long commitLogOffset,
+            int size,
+            long prev) {}
 
     private final Path dir;
     private final int recordsPerSegment;
@@ -96,6 +101,7 @@ final class TimerLog implements AutoCloseable {
     private final TreeMap<Long, FileChannel> segments = new TreeMap<>();
     /** Segment start → the highest slot tick of its records. */
     private final TreeMap<Long, Long> maxTick = new TreeMap<>();
+
     private final ByteBuffer buffer = ByteBuffer.allocate(RECORD_SIZE);
     private final CRC32C crc = new CRC32C();
     private long end;
@@ -109,8 +115,9 @@ final class TimerLog implements AutoCloseable {
             for (Path file : files.toList()) {
                 String name = file.getFileName().toString();
                 if (name.matches("\\d{20}")) {
-                    segments.put(Long.parseLong(name), FileChannel.open(file, StandardOpenOption.READ,
-                            StandardOpenOption.WRITE));
+                    segments.put(
+                            Long.parseLong(name),
+                            FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE));
                 }
             }
         }
@@ -153,8 +160,8 @@ final class TimerLog implements AutoCloseable {
             }
         }
         if (header.getInt(H_MAGIC) != MAGIC) {
-            throw new TimerLogFormatException(file, String.format("bad magic 0x%08x (expected 0x%08x \"RKTL\")",
-                    header.getInt(H_MAGIC), MAGIC));
+            throw new TimerLogFormatException(
+                    file, String.format("bad magic 0x%08x (expected 0x%08x \"RKTL\")", header.getInt(H_MAGIC), MAGIC));
         }
         CRC32C check = new CRC32C();
         check.update(header.array(), 0, H_CRC);
@@ -162,24 +169,30 @@ final class TimerLog implements AutoCloseable {
             throw new TimerLogFormatException(file, "header CRC mismatch");
         }
         if (header.getInt(H_VERSION) != FORMAT_VERSION) {
-            throw new TimerLogFormatException(file, "unknown format version " + header.getInt(H_VERSION)
-                    + " (this broker reads " + FORMAT_VERSION + ")");
+            throw new TimerLogFormatException(
+                    file,
+                    "unknown format version " + header.getInt(H_VERSION) + " (this broker reads " + FORMAT_VERSION
+                            + ")");
         }
         if (header.getLong(H_SEGMENT_START) != start) {
             throw new TimerLogFormatException(file, "header says it starts at " + header.getLong(H_SEGMENT_START));
         }
-        if (header.getInt(H_RECORD_SIZE) != RECORD_SIZE
-                || header.getInt(H_RECORDS_PER_SEGMENT) != recordsPerSegment) {
-            throw new TimerLogFormatException(file, "written with " + header.getInt(H_RECORDS_PER_SEGMENT)
-                    + " records of " + header.getInt(H_RECORD_SIZE) + " bytes per segment, this broker uses "
-                    + recordsPerSegment + " of " + RECORD_SIZE);
+        if (header.getInt(H_RECORD_SIZE) != RECORD_SIZE || header.getInt(H_RECORDS_PER_SEGMENT) != recordsPerSegment) {
+            throw new TimerLogFormatException(
+                    file,
+                    "written with " + header.getInt(H_RECORDS_PER_SEGMENT)
+                            + " records of " + header.getInt(H_RECORD_SIZE) + " bytes per segment, this broker uses "
+                            + recordsPerSegment + " of " + RECORD_SIZE);
         }
     }
 
     private void writeHeader(FileChannel channel, long start) throws IOException {
         ByteBuffer header = ByteBuffer.allocate(HEADER_SIZE);
-        header.putInt(H_MAGIC, MAGIC).putInt(H_VERSION, FORMAT_VERSION).putLong(H_SEGMENT_START, start)
-                .putInt(H_RECORD_SIZE, RECORD_SIZE).putInt(H_RECORDS_PER_SEGMENT, recordsPerSegment);
+        header.putInt(H_MAGIC, MAGIC)
+                .putInt(H_VERSION, FORMAT_VERSION)
+                .putLong(H_SEGMENT_START, start)
+                .putInt(H_RECORD_SIZE, RECORD_SIZE)
+                .putInt(H_RECORDS_PER_SEGMENT, recordsPerSegment);
         CRC32C check = new CRC32C();
         check.update(header.array(), 0, H_CRC);
         header.putInt(H_CRC, (int) check.getValue());
@@ -237,8 +250,14 @@ final class TimerLog implements AutoCloseable {
         if ((int) crc.getValue() != buffer.getInt(CRC)) {
             return null;
         }
-        return new Entry(position, buffer.getLong(DELIVER_MS), buffer.getLong(SLOT_TICK), buffer.getLong(QUEUE_OFFSET),
-                buffer.getLong(COMMIT_LOG_OFFSET), buffer.getInt(SIZE), buffer.getLong(PREV));
+        return new Entry(
+                position,
+                buffer.getLong(DELIVER_MS),
+                buffer.getLong(SLOT_TICK),
+                buffer.getLong(QUEUE_OFFSET),
+                buffer.getLong(COMMIT_LOG_OFFSET),
+                buffer.getInt(SIZE),
+                buffer.getLong(PREV));
     }
 
     /**
@@ -322,7 +341,10 @@ final class TimerLog implements AutoCloseable {
             if (!segments.isEmpty()) {
                 segments.lastEntry().getValue().force(false);
             }
-            channel = FileChannel.open(dir.resolve(name(start)), StandardOpenOption.CREATE, StandardOpenOption.READ,
+            channel = FileChannel.open(
+                    dir.resolve(name(start)),
+                    StandardOpenOption.CREATE,
+                    StandardOpenOption.READ,
                     StandardOpenOption.WRITE);
             writeHeader(channel, start);
             segments.put(start, channel);
@@ -332,8 +354,12 @@ final class TimerLog implements AutoCloseable {
 
     private void fill(long deliverMs, long slotTick, long queueOffset, long commitLogOffset, int size, long prev) {
         buffer.clear();
-        buffer.putLong(DELIVER_MS, deliverMs).putLong(SLOT_TICK, slotTick).putLong(QUEUE_OFFSET, queueOffset)
-                .putLong(COMMIT_LOG_OFFSET, commitLogOffset).putInt(SIZE, size).putLong(PREV, prev);
+        buffer.putLong(DELIVER_MS, deliverMs)
+                .putLong(SLOT_TICK, slotTick)
+                .putLong(QUEUE_OFFSET, queueOffset)
+                .putLong(COMMIT_LOG_OFFSET, commitLogOffset)
+                .putInt(SIZE, size)
+                .putLong(PREV, prev);
         crc.reset();
         crc.update(buffer.array(), 0, CRC);
         buffer.putInt(CRC, (int) crc.getValue());

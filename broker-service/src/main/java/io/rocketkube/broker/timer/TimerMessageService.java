@@ -52,6 +52,7 @@ public final class TimerMessageService implements AutoCloseable {
     static final long RETRY_MILLIS = 1_000;
     /** Moved positions without a delivered tick are checkpointed this often. */
     static final long CHECKPOINT_MILLIS = 200;
+
     private static final int ENQUEUE_BATCH = 256;
     private static final int ENQUEUE_BATCH_BYTES = 4 * 1024 * 1024;
     /**
@@ -61,6 +62,7 @@ public final class TimerMessageService implements AutoCloseable {
     private static final int PUT_WINDOW = 512;
     /** Ticks looked at per pass, so a long outage's empty ticks do not hold enqueue up. */
     private static final int TICKS_PER_PASS = 1_000;
+
     private static final long PUT_TIMEOUT_SECONDS = 30;
 
     private final MessageStore store;
@@ -75,6 +77,7 @@ public final class TimerMessageService implements AutoCloseable {
     private final TimerThroughput dequeueTps = new TimerThroughput();
     /** Re-puts of the tick being delivered that completed before a failure: skipped when it is retried. */
     private long doneTick = -1;
+
     private int doneInTick;
     private long retryAt;
     private long lastCheckpoint;
@@ -87,10 +90,14 @@ public final class TimerMessageService implements AutoCloseable {
      *
      * @throws IOException if the files cannot be read or do not belong together
      */
-    public static TimerMessageService open(Path dir, TimerSettings settings, MessageStore store, Clock clock,
-                                           MeterRegistry meters) throws IOException {
-        TimerWheelStore wheel = TimerWheelStore.open(dir, settings.precisionMs(),
-                TimerWheelStore.slotCount(settings.precisionMs(), settings.maxDelayMs()), clock.millis(),
+    public static TimerMessageService open(
+            Path dir, TimerSettings settings, MessageStore store, Clock clock, MeterRegistry meters)
+            throws IOException {
+        TimerWheelStore wheel = TimerWheelStore.open(
+                dir,
+                settings.precisionMs(),
+                TimerWheelStore.slotCount(settings.precisionMs(), settings.maxDelayMs()),
+                clock.millis(),
                 TimerLog.DEFAULT_RECORDS_PER_SEGMENT);
         return new TimerMessageService(store, wheel, clock, meters);
     }
@@ -100,21 +107,29 @@ public final class TimerMessageService implements AutoCloseable {
         this.wheel = wheel;
         this.clock = clock;
         this.enqueued = Counter.builder("rocketkube.broker.timer.enqueued")
-                .description("timer messages linked into the wheel").register(meters);
+                .description("timer messages linked into the wheel")
+                .register(meters);
         this.delivered = Counter.builder("rocketkube.broker.timer.delivered")
-                .description("timer messages put back to their real topic").register(meters);
+                .description("timer messages put back to their real topic")
+                .register(meters);
         this.rolled = Counter.builder("rocketkube.broker.timer.rolled")
-                .description("timer messages beyond the wheel's horizon sent round again").register(meters);
+                .description("timer messages beyond the wheel's horizon sent round again")
+                .register(meters);
         this.failures = Counter.builder("rocketkube.broker.timer.failures")
-                .description("timer passes that failed (a re-put refused, an I/O error); retried").register(meters);
+                .description("timer passes that failed (a re-put refused, an I/O error); retried")
+                .register(meters);
         this.lateness = Timer.builder("rocketkube.broker.timer.lateness")
-                .description("how long after its time a timer message was put back").register(meters);
+                .description("how long after its time a timer message was put back")
+                .register(meters);
         Gauge.builder("rocketkube.broker.timer.pending", wheel, TimerWheelStore::pending)
-                .description("timer messages in the wheel, not yet delivered").register(meters);
+                .description("timer messages in the wheel, not yet delivered")
+                .register(meters);
         Gauge.builder("rocketkube.broker.timer.enqueue.behind", this, TimerMessageService::offsetBehind)
-                .description("timer-topic messages not yet linked into the wheel").register(meters);
+                .description("timer-topic messages not yet linked into the wheel")
+                .register(meters);
         Gauge.builder("rocketkube.broker.timer.deliver.behind.ms", this, TimerMessageService::deliverBehindMillis)
-                .description("how far the next tick to deliver is behind the clock").register(meters);
+                .description("how far the next tick to deliver is behind the clock")
+                .register(meters);
     }
 
     /** Timer-topic messages stored but not yet in the wheel (RocketMQ's {@code timerOffsetBehind}). */
@@ -212,8 +227,8 @@ public final class TimerMessageService implements AutoCloseable {
             return true;
         }
         int read = 0;
-        try (GetResult got = store.get(TopicNames.TIMER_TOPIC, 0, offset, ENQUEUE_BATCH, ENQUEUE_BATCH_BYTES,
-                MessageFilter.ALL)) {
+        try (GetResult got =
+                store.get(TopicNames.TIMER_TOPIC, 0, offset, ENQUEUE_BATCH, ENQUEUE_BATCH_BYTES, MessageFilter.ALL)) {
             if (got.messages().isEmpty()) {
                 if (got.nextBeginOffset() > offset) {
                     wheel.skip(got.nextBeginOffset() - 1);
@@ -226,8 +241,10 @@ public final class TimerMessageService implements AutoCloseable {
                 long deliverMs = record.map(TimerMessageService::outMs).orElse(-1L);
                 if (deliverMs < 0) {
                     long at = record.map(MessageRecord::queueOffset).orElse(wheel.queueOffset());
-                    LOG.error("timer topic record at physical offset {} has no valid {}; skipped",
-                            slice.physicalOffset(), TimerProperties.OUT_MS);
+                    LOG.error(
+                            "timer topic record at physical offset {} has no valid {}; skipped",
+                            slice.physicalOffset(),
+                            TimerProperties.OUT_MS);
                     wheel.skip(at);
                     continue;
                 }
@@ -278,7 +295,9 @@ public final class TimerMessageService implements AutoCloseable {
         for (long position = wheel.head(tick); position >= 0; ) {
             TimerLog.Entry e = wheel.read(position);
             if (e == null) {
-                LOG.error("timer tick {}: log record at {} is gone or damaged; the rest of its chain is lost", tick,
+                LOG.error(
+                        "timer tick {}: log record at {} is gone or damaged; the rest of its chain is lost",
+                        tick,
                         position);
                 break;
             }
@@ -294,14 +313,15 @@ public final class TimerMessageService implements AutoCloseable {
         return awaitWindow(tick, window, 0);
     }
 
-    private record Put(TimerLog.Entry entry, CompletableFuture<PutResult> result) {
-    }
+    private record Put(TimerLog.Entry entry, CompletableFuture<PutResult> result) {}
 
     /** The re-put of one timer, or null if its message cannot be delivered (logged, stepped over). */
     private CompletableFuture<PutResult> reput(TimerLog.Entry e, long tick) {
-        Optional<MessageRecord> record = store.lookMessageByPhysicalOffset(e.commitLogOffset()).flatMap(this::decode);
+        Optional<MessageRecord> record =
+                store.lookMessageByPhysicalOffset(e.commitLogOffset()).flatMap(this::decode);
         if (record.isEmpty()) {
-            LOG.error("timer at physical offset {} is no longer readable (deleted by retention?); skipped",
+            LOG.error(
+                    "timer at physical offset {} is no longer readable (deleted by retention?); skipped",
                     e.commitLogOffset());
             return null;
         }
@@ -313,8 +333,13 @@ public final class TimerMessageService implements AutoCloseable {
             properties.put(TimerProperties.DEQUEUE_MS, now);
             return store.put(TimeUp.copy(m, TopicNames.TIMER_TOPIC, 0, properties));
         }
-        Optional<MessageRecordRequest> timeUp = TimeUp.of(m, Map.of(TimerProperties.ENQUEUE_MS,
-                String.valueOf(m.storeTimestamp()), TimerProperties.DEQUEUE_MS, now));
+        Optional<MessageRecordRequest> timeUp = TimeUp.of(
+                m,
+                Map.of(
+                        TimerProperties.ENQUEUE_MS,
+                        String.valueOf(m.storeTimestamp()),
+                        TimerProperties.DEQUEUE_MS,
+                        now));
         if (timeUp.isEmpty()) {
             LOG.error("timer at physical offset {} names no real topic/queue; skipped", e.commitLogOffset());
             return null;
@@ -345,8 +370,11 @@ public final class TimerMessageService implements AutoCloseable {
                 PutResult result = await(put.result());
                 if (result == null || !result.status().isStored()) {
                     failures.increment();
-                    LOG.warn("timer tick {}: re-put failed ({}); retrying in {} ms", tick,
-                            result == null ? "timed out" : result.status(), RETRY_MILLIS);
+                    LOG.warn(
+                            "timer tick {}: re-put failed ({}); retrying in {} ms",
+                            tick,
+                            result == null ? "timed out" : result.status(),
+                            RETRY_MILLIS);
                     window.clear();
                     return false;
                 }
@@ -376,8 +404,8 @@ public final class TimerMessageService implements AutoCloseable {
     }
 
     private Optional<MessageRecord> decode(MessageSlice slice) {
-        RecordDecodeResult decoded = StoredMessageDecoder.decode(slice.view(), slice.view().position(),
-                slice.view().limit(), Integer.MAX_VALUE, false);
+        RecordDecodeResult decoded = StoredMessageDecoder.decode(
+                slice.view(), slice.view().position(), slice.view().limit(), Integer.MAX_VALUE, false);
         return decoded instanceof RecordDecodeResult.Decoded ok ? Optional.of(ok.record()) : Optional.empty();
     }
 

@@ -19,6 +19,5 @@ public final class TimerProperties {
     /** How often a timer beyond the wheel's horizon went round again. */
     public static final String ROLL_TIMES = "TIMER_ROLL_TIMES";
 
-    private TimerProperties() {
-    }
+    private TimerProperties() {}
 }

@@ -40,7 +40,9 @@ public final class TimerRouter implements UnaryOperator<MessageRecordRequest> {
     @Override
     public MessageRecordRequest apply(MessageRecordRequest r) {
         String props = r.properties();
-        if (props == null || !props.contains("TIMER_") || !MessageSysFlag.isDispatchedToConsumeQueue(r.sysFlag())
+        if (props == null
+                || !props.contains("TIMER_")
+                || !MessageSysFlag.isDispatchedToConsumeQueue(r.sysFlag())
                 || TopicNames.TIMER_TOPIC.equals(r.topic())) {
             return r;
         }
@@ -54,15 +56,16 @@ public final class TimerRouter implements UnaryOperator<MessageRecordRequest> {
         if (properties.containsKey(TimerProperties.DEL_UNIQKEY)) {
             // Stored as a timer, a cancel would reach consumers as a message of its own at the timer's time and
             // cancel nothing; refusing tells the producer instead.
-            throw new RequestRejectedException(ResponseCode.MESSAGE_ILLEGAL,
+            throw new RequestRejectedException(
+                    ResponseCode.MESSAGE_ILLEGAL,
                     "deleting a timer message (TIMER_DEL_UNIQKEY) is not supported by this broker; nothing stored");
         }
         if (!isTimer(properties)) {
             return r;
         }
         if (!settings.enabled()) {
-            throw new RequestRejectedException(ResponseCode.SYSTEM_ERROR,
-                    "accurate timer message is not enabled, timerWheelEnable is false");
+            throw new RequestRejectedException(
+                    ResponseCode.SYSTEM_ERROR, "accurate timer message is not enabled, timerWheelEnable is false");
         }
         long now = clock.millis();
         long deliverMs = deliverMs(properties, now);
@@ -79,7 +82,8 @@ public final class TimerRouter implements UnaryOperator<MessageRecordRequest> {
     }
 
     private static boolean isTimer(Map<String, String> p) {
-        return p.containsKey(TimerProperties.DELIVER_MS) || p.containsKey(TimerProperties.DELAY_SEC)
+        return p.containsKey(TimerProperties.DELIVER_MS)
+                || p.containsKey(TimerProperties.DELAY_SEC)
                 || p.containsKey(TimerProperties.DELAY_MS);
     }
 
@@ -101,9 +105,12 @@ public final class TimerRouter implements UnaryOperator<MessageRecordRequest> {
 
     /** The reference's answer to WHEEL_TIMER_MSG_ILLEGAL, word for word (clients and operators grep for it). */
     private RequestRejectedException illegal() {
-        return new RequestRejectedException(ResponseCode.MESSAGE_ILLEGAL, String.format(
-                "timer message illegal, the delay time should not be bigger than the max delay %dms; or if set del msg,"
-                        + " the delay time should be bigger than the current time", settings.maxDelayMs()));
+        return new RequestRejectedException(
+                ResponseCode.MESSAGE_ILLEGAL,
+                String.format(
+                        "timer message illegal, the delay time should not be bigger than the max delay %dms; or if set del msg,"
+                                + " the delay time should be bigger than the current time",
+                        settings.maxDelayMs()));
     }
 
     private static MessageRecordRequest withoutTimer(MessageRecordRequest r, Map<String, String> properties) {
@@ -115,9 +122,17 @@ public final class TimerRouter implements UnaryOperator<MessageRecordRequest> {
 
     private static MessageRecordRequest copy(MessageRecordRequest r, String topic, int queueId, Map<String, String> p) {
         return MessageRecordRequest.builder(topic, queueId, r.body())
-                .flag(r.flag()).sysFlag(r.sysFlag()).bornTimestamp(r.bornTimestamp()).bornHost(r.bornHost())
-                .properties(PropertiesCodec.encode(p)).reconsumeTimes(r.reconsumeTimes())
-                .preparedTransactionOffset(r.preparedTransactionOffset()).tagsCode(r.tagsCode())
-                .keys(r.keys()).uniqKey(r.uniqKey()).waitStoreMsgOk(r.waitStoreMsgOk()).build();
+                .flag(r.flag())
+                .sysFlag(r.sysFlag())
+                .bornTimestamp(r.bornTimestamp())
+                .bornHost(r.bornHost())
+                .properties(PropertiesCodec.encode(p))
+                .reconsumeTimes(r.reconsumeTimes())
+                .preparedTransactionOffset(r.preparedTransactionOffset())
+                .tagsCode(r.tagsCode())
+                .keys(r.keys())
+                .uniqKey(r.uniqKey())
+                .waitStoreMsgOk(r.waitStoreMsgOk())
+                .build();
     }
 }

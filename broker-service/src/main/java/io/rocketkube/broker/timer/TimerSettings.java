@@ -12,8 +12,9 @@ package io.rocketkube.broker.timer;
 public record TimerSettings(boolean enabled, long precisionMs, long maxDelaySec) {
     public TimerSettings {
         if (precisionMs < 10 || precisionMs > 60_000 || maxDelaySec < 1 || maxDelaySec > 400L * 24 * 3600) {
-            throw new IllegalArgumentException("timer-precision-ms must be 10..60000 and timer-max-delay-sec 1..34560000,"
-                    + " were " + precisionMs + " and " + maxDelaySec);
+            throw new IllegalArgumentException(
+                    "timer-precision-ms must be 10..60000 and timer-max-delay-sec 1..34560000," + " were " + precisionMs
+                            + " and " + maxDelaySec);
         }
     }
 

@@ -98,7 +98,8 @@ final class TimerWheelStore implements AutoCloseable {
         }
         queueOffset = next;
         if (rebuild) {
-            LOG.warn("timer wheel {} rebuilt from the timer log (new, reshaped, or damaged by a machine crash)",
+            LOG.warn(
+                    "timer wheel {} rebuilt from the timer log (new, reshaped, or damaged by a machine crash)",
                     wheel.intact() ? "(log cut)" : "");
             rebuild();
         }

@@ -80,8 +80,8 @@ final class TimingWheel implements AutoCloseable {
         Files.createDirectories(file.toAbsolutePath().getParent());
         boolean existed = Files.exists(file);
         long size = HEADER_SIZE + (long) slotCount * SLOT_SIZE;
-        FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE);
+        FileChannel channel =
+                FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
         boolean sameShape = existed && channel.size() == size;
         MappedByteBuffer map = channel.map(FileChannel.MapMode.READ_WRITE, 0, size);
         TimingWheel wheel = new TimingWheel(channel, map, precisionMs, slotCount, false);
@@ -135,15 +135,20 @@ final class TimingWheel implements AutoCloseable {
             crc.update(scratch, 0, SLOT_CRC);
             map.putInt(at + SLOT_CRC, (int) crc.getValue());
         }
-        map.putInt(MAGIC_OFFSET, MAGIC).putShort(VERSION_OFFSET, VERSION).putShort(VERSION_OFFSET + 2, (short) 0)
-                .putLong(PRECISION_OFFSET, precisionMs).putInt(SLOT_COUNT_OFFSET, slotCount);
+        map.putInt(MAGIC_OFFSET, MAGIC)
+                .putShort(VERSION_OFFSET, VERSION)
+                .putShort(VERSION_OFFSET + 2, (short) 0)
+                .putLong(PRECISION_OFFSET, precisionMs)
+                .putInt(SLOT_COUNT_OFFSET, slotCount);
         map.putInt(HEADER_CRC_OFFSET, headerCrc());
         map.force();
     }
 
     private boolean headerMatches() {
-        return map.getInt(MAGIC_OFFSET) == MAGIC && map.getShort(VERSION_OFFSET) == VERSION
-                && map.getLong(PRECISION_OFFSET) == precisionMs && map.getInt(SLOT_COUNT_OFFSET) == slotCount
+        return map.getInt(MAGIC_OFFSET) == MAGIC
+                && map.getShort(VERSION_OFFSET) == VERSION
+                && map.getLong(PRECISION_OFFSET) == precisionMs
+                && map.getInt(SLOT_COUNT_OFFSET) == slotCount
                 && map.getInt(HEADER_CRC_OFFSET) == headerCrc();
     }
 

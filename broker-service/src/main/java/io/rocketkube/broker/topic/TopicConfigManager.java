@@ -45,12 +45,13 @@ public final class TopicConfigManager {
     }
 
     /** Loads the persisted table and adds the system topics the settings call for. */
-    public static TopicConfigManager load(ChecksummedFile file, BrokerSettings settings, Clock clock) throws IOException {
+    public static TopicConfigManager load(ChecksummedFile file, BrokerSettings settings, Clock clock)
+            throws IOException {
         TopicConfigManager manager = new TopicConfigManager(file, clock);
         Optional<byte[]> stored = file.read();
         if (stored.isPresent()) {
-            TopicConfigSerializeWrapper wrapper = RemotingJson.mapper().readValue(stored.get(),
-                    new TypeReference<TopicConfigSerializeWrapper>() { });
+            TopicConfigSerializeWrapper wrapper =
+                    RemotingJson.mapper().readValue(stored.get(), new TypeReference<TopicConfigSerializeWrapper>() {});
             manager.topics.putAll(wrapper.topicConfigTable());
             manager.dataVersion = wrapper.dataVersion();
         }
@@ -62,7 +63,9 @@ public final class TopicConfigManager {
         boolean changed = false;
         changed |= putIfAbsent(TopicConfig.of(TopicNames.SELF_TEST_TOPIC, 1, PermName.READ_WRITE));
         if (settings.autoCreateTopic()) {
-            changed |= putIfAbsent(TopicConfig.of(TopicNames.AUTO_CREATE_TOPIC_KEY, settings.defaultTopicQueueNums(),
+            changed |= putIfAbsent(TopicConfig.of(
+                    TopicNames.AUTO_CREATE_TOPIC_KEY,
+                    settings.defaultTopicQueueNums(),
                     PermName.READ_WRITE | PermName.PERM_INHERIT));
         } else if (topics.remove(TopicNames.AUTO_CREATE_TOPIC_KEY) != null) {
             changed = true;
@@ -112,7 +115,8 @@ public final class TopicConfigManager {
      * inheritance: {@code min(requestedQueues, template.writeQueueNums)} queues, the template's perm minus
      * INHERIT. Empty when the template does not allow it.
      */
-    public synchronized Optional<TopicConfig> createFromTemplate(String topic, String templateTopic, int requestedQueues) {
+    public synchronized Optional<TopicConfig> createFromTemplate(
+            String topic, String templateTopic, int requestedQueues) {
         TopicConfig existing = topics.get(topic);
         if (existing != null) {
             return Optional.of(existing);
@@ -122,8 +126,15 @@ public final class TopicConfigManager {
             return Optional.empty();
         }
         int queues = Math.max(1, Math.min(requestedQueues, template.writeQueueNums()));
-        TopicConfig created = new TopicConfig(topic, queues, queues, template.perm() & ~PermName.PERM_INHERIT,
-                template.topicFilterType(), 0, false, null);
+        TopicConfig created = new TopicConfig(
+                topic,
+                queues,
+                queues,
+                template.perm() & ~PermName.PERM_INHERIT,
+                template.topicFilterType(),
+                0,
+                false,
+                null);
         topics.put(topic, created);
         commitOrRollback(topic, null);
         return Optional.of(created);
@@ -175,8 +186,8 @@ public final class TopicConfigManager {
             return false;
         }
         try {
-            file.write(RemotingJson.encode(new TopicConfigSerializeWrapper(new TreeMap<>(master.topicConfigTable()),
-                    master.dataVersion())));
+            file.write(RemotingJson.encode(
+                    new TopicConfigSerializeWrapper(new TreeMap<>(master.topicConfigTable()), master.dataVersion())));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot persist topic table to " + file.path(), e);
         }
@@ -214,5 +225,4 @@ public final class TopicConfigManager {
     public Map<String, TopicConfig> all() {
         return Map.copyOf(topics);
     }
-
 }

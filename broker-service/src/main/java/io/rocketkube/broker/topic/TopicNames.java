@@ -18,6 +18,7 @@ public final class TopicNames {
     public static final String SCHEDULE_TOPIC = "SCHEDULE_TOPIC_XXXX";
     /** 5.x timer messages wait here (RocketMQ 5's {@code TimerMessageStore.TIMER_TOPIC}). */
     public static final String TIMER_TOPIC = "rmq_sys_wheel_timer";
+
     public static final String TRANS_HALF_TOPIC = "RMQ_SYS_TRANS_HALF_TOPIC";
     public static final String TRANS_OP_HALF_TOPIC = "RMQ_SYS_TRANS_OP_HALF_TOPIC";
     public static final String TRANS_CHECK_MAX_TIME_TOPIC = "TRANS_CHECK_MAX_TIME_TOPIC";
@@ -27,11 +28,16 @@ public final class TopicNames {
     public static final int GROUP_MAX_LENGTH = 255;
 
     /** Topics clients may never send to directly. */
-    private static final Set<String> NOT_WRITABLE_BY_CLIENTS = Set.of(SCHEDULE_TOPIC, TIMER_TOPIC, TRANS_HALF_TOPIC,
-            TRANS_OP_HALF_TOPIC, TRANS_CHECK_MAX_TIME_TOPIC, SELF_TEST_TOPIC, OFFSET_MOVED_EVENT);
+    private static final Set<String> NOT_WRITABLE_BY_CLIENTS = Set.of(
+            SCHEDULE_TOPIC,
+            TIMER_TOPIC,
+            TRANS_HALF_TOPIC,
+            TRANS_OP_HALF_TOPIC,
+            TRANS_CHECK_MAX_TIME_TOPIC,
+            SELF_TEST_TOPIC,
+            OFFSET_MOVED_EVENT);
 
-    private TopicNames() {
-    }
+    private TopicNames() {}
 
     /** Why {@code topic} is not a legal name, or null if it is. */
     public static String problem(String topic) {
@@ -65,8 +71,13 @@ public final class TopicNames {
     private static boolean hasLegalCharacters(String name) {
         for (int i = 0; i < name.length(); i++) {
             char c = name.charAt(i);
-            boolean legal = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                    || c == '%' || c == '|' || c == '_' || c == '-';
+            boolean legal = (c >= 'a' && c <= 'z')
+                    || (c >= 'A' && c <= 'Z')
+                    || (c >= '0' && c <= '9')
+                    || c == '%'
+                    || c == '|'
+                    || c == '_'
+                    || c == '-';
             if (!legal) {
                 return false;
             }

@@ -59,15 +59,28 @@ final class CheckBackSender {
     }
 
     private static Channel pick(List<Channel> channels) {
-        List<Channel> usable = channels.stream().filter(c -> c.isActive() && c.isWritable()).toList();
+        List<Channel> usable =
+                channels.stream().filter(c -> c.isActive() && c.isWritable()).toList();
         return usable.isEmpty() ? null : usable.get(ThreadLocalRandom.current().nextInt(usable.size()));
     }
 
     private static byte[] body(MessageRecord copy, HalfRecords.RealDestination real) {
-        MessageRecord shown = new MessageRecord(real.topic(), real.queueId(), copy.flag(), copy.queueOffset(),
-                copy.physicalOffset(), copy.sysFlag(), copy.bornTimestamp(), copy.bornHost(), copy.storeTimestamp(),
-                copy.storeHost(), copy.reconsumeTimes(), copy.preparedTransactionOffset(), copy.body(),
-                copy.properties(), 0);
+        MessageRecord shown = new MessageRecord(
+                real.topic(),
+                real.queueId(),
+                copy.flag(),
+                copy.queueOffset(),
+                copy.physicalOffset(),
+                copy.sysFlag(),
+                copy.bornTimestamp(),
+                copy.bornHost(),
+                copy.storeTimestamp(),
+                copy.storeHost(),
+                copy.reconsumeTimes(),
+                copy.preparedTransactionOffset(),
+                copy.body(),
+                copy.properties(),
+                0);
         StoredMessageEncoder.Prepared prepared = StoredMessageEncoder.prepare(shown);
         ByteBuffer buffer = ByteBuffer.allocate(prepared.size());
         StoredMessageEncoder.encode(buffer, prepared);

@@ -25,6 +25,7 @@ import java.util.OptionalLong;
 final class CheckProgress {
     /** "RKTX". */
     static final int MAGIC = 0x524B5458;
+
     static final int FORMAT_VERSION = 1;
     static final int HALF_PROGRESS_OFFSET = 0;
     static final int PAYLOAD_SIZE = HALF_PROGRESS_OFFSET + Long.BYTES;
@@ -32,8 +33,8 @@ final class CheckProgress {
     private final ChecksummedFile file;
 
     CheckProgress(Path storePath) {
-        this.file = new ChecksummedFile(storePath.resolve("config").resolve("transactionCheck.rkc"), MAGIC,
-                FORMAT_VERSION);
+        this.file =
+                new ChecksummedFile(storePath.resolve("config").resolve("transactionCheck.rkc"), MAGIC, FORMAT_VERSION);
     }
 
     /** The stored progress; empty before the first round. A damaged file is an error, never "start over". */
@@ -43,12 +44,15 @@ final class CheckProgress {
             return OptionalLong.empty();
         }
         if (payload.length != PAYLOAD_SIZE) {
-            throw new IOException(file.path() + " holds " + payload.length + " payload bytes, expected " + PAYLOAD_SIZE);
+            throw new IOException(
+                    file.path() + " holds " + payload.length + " payload bytes, expected " + PAYLOAD_SIZE);
         }
         return OptionalLong.of(ByteBuffer.wrap(payload).getLong(HALF_PROGRESS_OFFSET));
     }
 
     void write(long halfProgress) throws IOException {
-        file.write(ByteBuffer.allocate(PAYLOAD_SIZE).putLong(HALF_PROGRESS_OFFSET, halfProgress).array());
+        file.write(ByteBuffer.allocate(PAYLOAD_SIZE)
+                .putLong(HALF_PROGRESS_OFFSET, halfProgress)
+                .array());
     }
 }

@@ -56,8 +56,14 @@ public final class EndTransactionProcessor implements RequestProcessor {
     /** Half queue offsets below this were written before this start: their commit may already exist. */
     private final long halfEndAtStart;
 
-    EndTransactionProcessor(BrokerSettings settings, MessageStore store, TransactionLedger ledger, OpLog opLog,
-                            TransactionMetrics metrics, Clock clock, long halfEndAtStart) {
+    EndTransactionProcessor(
+            BrokerSettings settings,
+            MessageStore store,
+            TransactionLedger ledger,
+            OpLog opLog,
+            TransactionMetrics metrics,
+            Clock clock,
+            long halfEndAtStart) {
         this.settings = settings;
         this.store = store;
         this.ledger = ledger;
@@ -68,9 +74,8 @@ public final class EndTransactionProcessor implements RequestProcessor {
     }
 
     /** The request, validated. */
-    private record End(String producerGroup, long tranStateTableOffset, long commitLogOffset, int type,
-                       boolean fromCheck) {
-    }
+    private record End(
+            String producerGroup, long tranStateTableOffset, long commitLogOffset, int type, boolean fromCheck) {}
 
     @Override
     public CompletableFuture<RemotingCommand> process(Channel channel, RemotingCommand request) {
@@ -97,7 +102,8 @@ public final class EndTransactionProcessor implements RequestProcessor {
             }
             try {
                 CompletableFuture<RemotingCommand> done = end.type() == MessageSysFlag.TRANSACTION_COMMIT_TYPE
-                        ? commit(request, half, real, origin) : rollback(request, half, origin);
+                        ? commit(request, half, real, origin)
+                        : rollback(request, half, origin);
                 return done.whenComplete((r, e) -> {
                     if (e != null) {
                         ledger.release(origin);
@@ -110,7 +116,9 @@ public final class EndTransactionProcessor implements RequestProcessor {
         } catch (RequestRejectedException e) {
             metrics.refused.increment();
             if (request.isOneway()) {
-                LOG.warn("END_TRANSACTION from {} refused: {}", channel == null ? "?" : channel.remoteAddress(),
+                LOG.warn(
+                        "END_TRANSACTION from {} refused: {}",
+                        channel == null ? "?" : channel.remoteAddress(),
                         e.getMessage());
             }
             throw e;
@@ -127,15 +135,19 @@ public final class EndTransactionProcessor implements RequestProcessor {
         long tranStateTableOffset = h.longValue("tranStateTableOffset");
         long commitLogOffset = h.longValue("commitLogOffset");
         int type = h.intValue("commitOrRollback");
-        if (type != MessageSysFlag.TRANSACTION_NOT_TYPE && type != MessageSysFlag.TRANSACTION_COMMIT_TYPE
+        if (type != MessageSysFlag.TRANSACTION_NOT_TYPE
+                && type != MessageSysFlag.TRANSACTION_COMMIT_TYPE
                 && type != MessageSysFlag.TRANSACTION_ROLLBACK_TYPE) {
             throw refuse("commitOrRollback " + type + " is none of 0 (unknown), 8 (commit), 12 (rollback)");
         }
-        return new End(group, tranStateTableOffset, commitLogOffset, type, h.booleanValue("fromTransactionCheck", false));
+        return new End(
+                group, tranStateTableOffset, commitLogOffset, type, h.booleanValue("fromTransactionCheck", false));
     }
 
     private MessageRecord findHalf(End end) {
-        MessageRecord half = store.lookMessageByPhysicalOffset(end.commitLogOffset()).map(OpLog::decode).orElse(null);
+        MessageRecord half = store.lookMessageByPhysicalOffset(end.commitLogOffset())
+                .map(OpLog::decode)
+                .orElse(null);
         if (half == null) {
             throw refuse("Find prepared transaction message failed: no message starts at commitLogOffset "
                     + end.commitLogOffset());
@@ -158,18 +170,23 @@ public final class EndTransactionProcessor implements RequestProcessor {
         return half;
     }
 
-    private CompletableFuture<RemotingCommand> commit(RemotingCommand request, MessageRecord half,
-                                                      HalfRecords.RealDestination real, long origin) {
+    private CompletableFuture<RemotingCommand> commit(
+            RemotingCommand request, MessageRecord half, HalfRecords.RealDestination real, long origin) {
         if (origin < halfEndAtStart && committedBefore(half, real, origin)) {
-            LOG.info("half {} of chain {} was committed before the restart; writing its op record only",
-                    half.queueOffset(), origin);
+            LOG.info(
+                    "half {} of chain {} was committed before the restart; writing its op record only",
+                    half.queueOffset(),
+                    origin);
             return settle(request, half, origin, TransactionLedger.Outcome.COMMITTED);
         }
         return store.put(HalfRecords.commit(half, real, origin)).thenCompose(put -> {
             if (!put.status().isStored()) {
                 ledger.release(origin);
-                return answer(request, ResponseCode.SYSTEM_ERROR, "the commit could not be stored: " + put.status()
-                        + (put.errorMessage() == null ? "" : " " + put.errorMessage()));
+                return answer(
+                        request,
+                        ResponseCode.SYSTEM_ERROR,
+                        "the commit could not be stored: " + put.status()
+                                + (put.errorMessage() == null ? "" : " " + put.errorMessage()));
             }
             metrics.commits.increment();
             return settle(request, half, origin, TransactionLedger.Outcome.COMMITTED);
@@ -177,12 +194,13 @@ public final class EndTransactionProcessor implements RequestProcessor {
     }
 
     private CompletableFuture<RemotingCommand> rollback(RemotingCommand request, MessageRecord half, long origin) {
-        return settle(request, half, origin, TransactionLedger.Outcome.ROLLED_BACK).thenApply(answer -> {
-            if (answer.code() == ResponseCode.SUCCESS) {
-                metrics.rollbacks.increment();
-            }
-            return answer;
-        });
+        return settle(request, half, origin, TransactionLedger.Outcome.ROLLED_BACK)
+                .thenApply(answer -> {
+                    if (answer.code() == ResponseCode.SUCCESS) {
+                        metrics.rollbacks.increment();
+                    }
+                    return answer;
+                });
     }
 
     /**
@@ -190,8 +208,8 @@ public final class EndTransactionProcessor implements RequestProcessor {
      * was written); a commit stays settled in memory even then, since its message is stored: the restart
      * check above catches the missing op record.
      */
-    private CompletableFuture<RemotingCommand> settle(RemotingCommand request, MessageRecord half, long origin,
-                                                      TransactionLedger.Outcome outcome) {
+    private CompletableFuture<RemotingCommand> settle(
+            RemotingCommand request, MessageRecord half, long origin, TransactionLedger.Outcome outcome) {
         return opLog.record(half.queueOffset(), origin, clock.millis()).thenApply((PutResult put) -> {
             if (put.status().isStored() || outcome == TransactionLedger.Outcome.COMMITTED) {
                 ledger.settle(origin, outcome);
@@ -200,8 +218,8 @@ public final class EndTransactionProcessor implements RequestProcessor {
             }
             if (!put.status().isStored()) {
                 LOG.warn("op record for half {} ({}) not stored: {}", half.queueOffset(), outcome, put.status());
-                return request.response(ResponseCode.SYSTEM_ERROR, "the transaction outcome could not be recorded: "
-                        + put.status());
+                return request.response(
+                        ResponseCode.SYSTEM_ERROR, "the transaction outcome could not be recorded: " + put.status());
             }
             return request.response(ResponseCode.SUCCESS);
         });
@@ -217,7 +235,8 @@ public final class EndTransactionProcessor implements RequestProcessor {
         String chain = Long.toString(origin);
         for (MessageSlice slice : found.messages()) {
             MessageRecord r = OpLog.decode(slice);
-            if (r != null && MessageSysFlag.transactionType(r.sysFlag()) == MessageSysFlag.TRANSACTION_COMMIT_TYPE
+            if (r != null
+                    && MessageSysFlag.transactionType(r.sysFlag()) == MessageSysFlag.TRANSACTION_COMMIT_TYPE
                     && chain.equals(r.property(MessageProperties.TRANSACTION_PREPARED_QUEUE_OFFSET))) {
                 return true;
             }

@@ -28,12 +28,10 @@ public final class HalfMessage {
     public static final String TOPIC = TopicNames.TRANS_HALF_TOPIC;
     public static final int QUEUE_ID = 0;
 
-    private HalfMessage() {
-    }
+    private HalfMessage() {}
 
     /** Where a single send is stored: its resolved topic and queue, or the half queue for a half message. */
-    public record Destination(String topic, int queueId, int sysFlag) {
-    }
+    public record Destination(String topic, int queueId, int sysFlag) {}
 
     /**
      * Where a send resolved to {@code topic}/{@code queueId} is stored. A half message is parked: its real
@@ -78,7 +76,8 @@ public final class HalfMessage {
 
     /** Whether a stored record is a half of the half queue (not a forged commit target). */
     static boolean isStoredHalf(MessageRecord record) {
-        return TOPIC.equals(record.topic()) && record.queueId() == QUEUE_ID
+        return TOPIC.equals(record.topic())
+                && record.queueId() == QUEUE_ID
                 && "true".equals(record.property(MessageProperties.TRANSACTION_PREPARED))
                 && record.property(MessageProperties.REAL_TOPIC) != null
                 && record.property(MessageProperties.REAL_QUEUE_ID) != null;

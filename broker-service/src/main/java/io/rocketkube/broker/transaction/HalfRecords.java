@@ -19,12 +19,10 @@ import java.util.Map;
  * <p>Stateless; thread-safe.
  */
 final class HalfRecords {
-    private HalfRecords() {
-    }
+    private HalfRecords() {}
 
     /** The real topic and queue of a half, validated (a half we parked always has legal ones). */
-    record RealDestination(String topic, int queueId) {
-    }
+    record RealDestination(String topic, int queueId) {}
 
     static RealDestination realDestination(MessageRecord half) {
         String topic = half.property(MessageProperties.REAL_TOPIC);
@@ -54,9 +52,14 @@ final class HalfRecords {
         properties.remove(MessageProperties.TRANSACTION_PREPARED);
         properties.put(MessageProperties.WAIT_STORE_MSG_OK, "false");
         properties.put(MessageProperties.TRANSACTION_PREPARED_QUEUE_OFFSET, Long.toString(origin));
-        return rebuilt(half, real.topic(), real.queueId(), properties,
-                MessageSysFlag.withTransactionType(half.sysFlag(), MessageSysFlag.TRANSACTION_COMMIT_TYPE))
-                .preparedTransactionOffset(half.physicalOffset()).build();
+        return rebuilt(
+                        half,
+                        real.topic(),
+                        real.queueId(),
+                        properties,
+                        MessageSysFlag.withTransactionType(half.sysFlag(), MessageSysFlag.TRANSACTION_COMMIT_TYPE))
+                .preparedTransactionOffset(half.physicalOffset())
+                .build();
     }
 
     /** A check-back copy: the half again, with its check count and its chain's origin. */
@@ -64,26 +67,36 @@ final class HalfRecords {
         Map<String, String> properties = PropertiesCodec.decode(half.properties());
         properties.put(MessageProperties.TRANSACTION_CHECK_TIMES, Integer.toString(checkTimes));
         properties.put(MessageProperties.TRANSACTION_PREPARED_QUEUE_OFFSET, Long.toString(origin));
-        return rebuilt(half, HalfMessage.TOPIC, HalfMessage.QUEUE_ID, properties, half.sysFlag()).build();
+        return rebuilt(half, HalfMessage.TOPIC, HalfMessage.QUEUE_ID, properties, half.sysFlag())
+                .build();
     }
 
     /** The half as 4.9 discards it: unchanged, in {@code TRANS_CHECK_MAX_TIME_TOPIC} queue 0. */
     static MessageRecordRequest discarded(MessageRecord half) {
-        return rebuilt(half, TopicNames.TRANS_CHECK_MAX_TIME_TOPIC, 0, PropertiesCodec.decode(half.properties()),
-                half.sysFlag()).build();
+        return rebuilt(
+                        half,
+                        TopicNames.TRANS_CHECK_MAX_TIME_TOPIC,
+                        0,
+                        PropertiesCodec.decode(half.properties()),
+                        half.sysFlag())
+                .build();
     }
 
     /**
      * The index fields (tags code, keys, UNIQ_KEY) follow from the properties as the send path derives them,
      * so that a crash's index rebuild agrees with what the put indexed.
      */
-    private static MessageRecordRequest.Builder rebuilt(MessageRecord half, String topic, int queueId,
-                                                        Map<String, String> properties, int sysFlag) {
+    private static MessageRecordRequest.Builder rebuilt(
+            MessageRecord half, String topic, int queueId, Map<String, String> properties, int sysFlag) {
         String tags = properties.get(MessageProperties.TAGS);
         // A copy of the body: the half may sit in a mapping that is released before the put encodes it.
         return MessageRecordRequest.builder(topic, queueId, java.nio.ByteBuffer.wrap(half.bodyBytes()))
-                .flag(half.flag()).sysFlag(sysFlag).bornTimestamp(half.bornTimestamp()).bornHost(half.bornHost())
-                .properties(PropertiesCodec.encode(properties)).reconsumeTimes(half.reconsumeTimes())
+                .flag(half.flag())
+                .sysFlag(sysFlag)
+                .bornTimestamp(half.bornTimestamp())
+                .bornHost(half.bornHost())
+                .properties(PropertiesCodec.encode(properties))
+                .reconsumeTimes(half.reconsumeTimes())
                 .tagsCode(TagsCodeResolver.ofTags(tags))
                 .keys(keys(properties.get(MessageProperties.KEYS)))
                 .uniqKey(properties.get(MessageProperties.UNIQ_CLIENT_MESSAGE_ID_KEYIDX))
@@ -94,6 +107,8 @@ final class HalfRecords {
         if (keys == null || keys.isBlank()) {
             return List.of();
         }
-        return Arrays.stream(keys.split(MessageProperties.KEY_SEPARATOR)).filter(k -> !k.isEmpty()).toList();
+        return Arrays.stream(keys.split(MessageProperties.KEY_SEPARATOR))
+                .filter(k -> !k.isEmpty())
+                .toList();
     }
 }

@@ -53,10 +53,13 @@ final class OpLog {
         String body = halfOffset == origin ? Long.toString(halfOffset) : halfOffset + "," + origin;
         Map<String, String> properties = new LinkedHashMap<>();
         properties.put(MessageProperties.TAGS, REMOVE_TAG);
-        MessageRecordRequest op = MessageRecordRequest.builder(TOPIC, QUEUE_ID,
-                        ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)))
-                .bornTimestamp(now).bornHost(bornHost).properties(PropertiesCodec.encode(properties))
-                .tagsCode(REMOVE_TAG.hashCode()).build();
+        MessageRecordRequest op = MessageRecordRequest.builder(
+                        TOPIC, QUEUE_ID, ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)))
+                .bornTimestamp(now)
+                .bornHost(bornHost)
+                .properties(PropertiesCodec.encode(properties))
+                .tagsCode(REMOVE_TAG.hashCode())
+                .build();
         return store.put(op);
     }
 
@@ -100,7 +103,8 @@ final class OpLog {
 
     static MessageRecord decode(MessageSlice slice) {
         ByteBuffer view = slice.view();
-        RecordDecodeResult r = StoredMessageDecoder.decode(view, view.position(), view.limit(), Integer.MAX_VALUE, false);
+        RecordDecodeResult r =
+                StoredMessageDecoder.decode(view, view.position(), view.limit(), Integer.MAX_VALUE, false);
         return r instanceof RecordDecodeResult.Decoded d ? d.record() : null;
     }
 }

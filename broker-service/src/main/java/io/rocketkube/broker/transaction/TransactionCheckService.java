@@ -56,9 +56,16 @@ final class TransactionCheckService {
     private final Clock clock;
     private volatile long progress;
 
-    TransactionCheckService(TransactionSettings settings, MessageStore store, TransactionLedger ledger, OpLog opLog,
-                            CheckBackSender sender, CheckProgress progressFile, TopicConfigManager topics,
-                            TransactionMetrics metrics, Clock clock) {
+    TransactionCheckService(
+            TransactionSettings settings,
+            MessageStore store,
+            TransactionLedger ledger,
+            OpLog opLog,
+            CheckBackSender sender,
+            CheckProgress progressFile,
+            TopicConfigManager topics,
+            TransactionMetrics metrics,
+            Clock clock) {
         this.settings = settings;
         this.store = store;
         this.ledger = ledger;
@@ -87,8 +94,11 @@ final class TransactionCheckService {
             return true;
         });
         ledger.advanceFloor(progress);
-        LOG.info("transaction check resumes at half offset {} of {}; {} chains with check-back copies open",
-                progress, max, ledger.liveCopies());
+        LOG.info(
+                "transaction check resumes at half offset {} of {}; {} chains with check-back copies open",
+                progress,
+                max,
+                ledger.liveCopies());
     }
 
     /** One round (see the class comment). */
@@ -123,7 +133,8 @@ final class TransactionCheckService {
     private long walk(long from, long end, Visitor visitor) {
         long offset = from;
         while (offset < end) {
-            try (GetResult batch = store.get(HalfMessage.TOPIC, HalfMessage.QUEUE_ID, offset, READ_BATCH, READ_BYTES, null)) {
+            try (GetResult batch =
+                    store.get(HalfMessage.TOPIC, HalfMessage.QUEUE_ID, offset, READ_BATCH, READ_BYTES, null)) {
                 if (batch.messageCount() == 0) {
                     if (batch.nextBeginOffset() <= offset) {
                         return offset;
@@ -134,8 +145,10 @@ final class TransactionCheckService {
                 for (MessageSlice slice : batch.messages()) {
                     MessageRecord half = OpLog.decode(slice);
                     if (half == null) {
-                        LOG.error("undecodable record at {} in the half queue; check stops at offset {}",
-                                slice.physicalOffset(), offset);
+                        LOG.error(
+                                "undecodable record at {} in the half queue; check stops at offset {}",
+                                slice.physicalOffset(),
+                                offset);
                         return offset;
                     }
                     if (half.queueOffset() >= end || !visitor.visit(half)) {
@@ -195,7 +208,9 @@ final class TransactionCheckService {
             return null;
         }
         ledger.copied(origin, put.firstQueueOffset());
-        return store.lookMessageByPhysicalOffset(put.firstPhysicalOffset()).map(OpLog::decode).orElse(null);
+        return store.lookMessageByPhysicalOffset(put.firstPhysicalOffset())
+                .map(OpLog::decode)
+                .orElse(null);
     }
 
     private boolean discard(MessageRecord half, long origin) {
@@ -211,12 +226,19 @@ final class TransactionCheckService {
         }
         PutResult op = opLog.record(half.queueOffset(), origin, clock.millis()).join();
         if (!op.status().isStored()) {
-            LOG.warn("op record of discarded chain {} not stored ({}); a restart discards it again", origin, op.status());
+            LOG.warn(
+                    "op record of discarded chain {} not stored ({}); a restart discards it again",
+                    origin,
+                    op.status());
         }
         ledger.settle(origin, TransactionLedger.Outcome.DISCARDED);
         metrics.discards.increment();
-        LOG.info("half {} (chain {}, producer group {}) discarded after {} checks", half.queueOffset(), origin,
-                half.property(io.rocketkube.client.message.MessageProperties.PRODUCER_GROUP), settings.checkMax());
+        LOG.info(
+                "half {} (chain {}, producer group {}) discarded after {} checks",
+                half.queueOffset(),
+                origin,
+                half.property(io.rocketkube.client.message.MessageProperties.PRODUCER_GROUP),
+                settings.checkMax());
         return true;
     }
 }

@@ -44,6 +44,7 @@ final class TransactionLedger {
     private final Map<Long, Outcome> outcomes = new ConcurrentHashMap<>();
     /** Origin → queue offset of its latest copy, for chains re-appended by a check and not settled. */
     private final ConcurrentSkipListMap<Long, Long> liveCopies = new ConcurrentSkipListMap<>();
+
     private volatile long floor;
 
     /** Claims a chain for settling: null if claimed, else how it already ended (nothing to do then). */

@@ -23,16 +23,21 @@ final class TransactionMetrics {
 
     TransactionMetrics(MeterRegistry meters, MessageStore store, TransactionLedger ledger) {
         Gauge.builder(PREFIX + "half.records", store, s -> s.maxOffset(HalfMessage.TOPIC, HalfMessage.QUEUE_ID))
-                .description("records ever written to the half queue (halves and check-back copies)").register(meters);
+                .description("records ever written to the half queue (halves and check-back copies)")
+                .register(meters);
         Gauge.builder(PREFIX + "op.records", store, s -> s.maxOffset(OpLog.TOPIC, OpLog.QUEUE_ID))
-                .description("op records ever written (settled chains)").register(meters);
+                .description("op records ever written (settled chains)")
+                .register(meters);
         Gauge.builder(PREFIX + "live.copies", ledger, TransactionLedger::liveCopies)
-                .description("open chains that have been checked back at least once").register(meters);
+                .description("open chains that have been checked back at least once")
+                .register(meters);
         commits = counter(meters, "commits", "half messages committed to their real topic");
         rollbacks = counter(meters, "rollbacks", "half messages rolled back");
         discards = counter(meters, "discards", "half messages discarded after transaction-check-max checks");
         checksSent = counter(meters, "checks.sent", "CHECK_TRANSACTION_STATE requests sent to producers");
-        checksWithoutProducer = counter(meters, "checks.no.producer",
+        checksWithoutProducer = counter(
+                meters,
+                "checks.no.producer",
                 "check-backs due while no producer of the group was connected (counted as a check, as 4.9 does)");
         refused = counter(meters, "end.refused", "END_TRANSACTION requests refused (unknown, forged or settled)");
     }

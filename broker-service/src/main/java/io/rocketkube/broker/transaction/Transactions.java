@@ -32,8 +32,10 @@ public final class Transactions implements AutoCloseable {
     private final ScheduledExecutorService checkThread;
     private final TransactionCheckService checkService;
 
-    private Transactions(EndTransactionProcessor endTransaction, ScheduledExecutorService checkThread,
-                         TransactionCheckService checkService) {
+    private Transactions(
+            EndTransactionProcessor endTransaction,
+            ScheduledExecutorService checkThread,
+            TransactionCheckService checkService) {
         this.endTransaction = endTransaction;
         this.checkThread = checkThread;
         this.checkService = checkService;
@@ -44,28 +46,42 @@ public final class Transactions implements AutoCloseable {
      *
      * @param bornHost the broker's own address, written as born host of the op records it makes
      */
-    public static Transactions start(BrokerSettings settings, MessageStore store, TopicConfigManager topics,
-                                     ProducerManager producers, MeterRegistry meters, Clock clock,
-                                     InetSocketAddress bornHost) throws IOException {
+    public static Transactions start(
+            BrokerSettings settings,
+            MessageStore store,
+            TopicConfigManager topics,
+            ProducerManager producers,
+            MeterRegistry meters,
+            Clock clock,
+            InetSocketAddress bornHost)
+            throws IOException {
         TransactionLedger ledger = new TransactionLedger();
         OpLog opLog = new OpLog(store, bornHost);
         TransactionMetrics metrics = new TransactionMetrics(meters, store, ledger);
         long ops = opLog.replayInto(ledger);
         long halfEnd = store.maxOffset(HalfMessage.TOPIC, HalfMessage.QUEUE_ID);
-        TransactionCheckService check = new TransactionCheckService(settings.transaction(), store, ledger, opLog,
-                new CheckBackSender(producers), new CheckProgress(settings.storePath()), topics, metrics, clock);
+        TransactionCheckService check = new TransactionCheckService(
+                settings.transaction(),
+                store,
+                ledger,
+                opLog,
+                new CheckBackSender(producers),
+                new CheckProgress(settings.storePath()),
+                topics,
+                metrics,
+                clock);
         check.recover();
         LOG.info("transactions: {} op records replayed, {} half records", ops, halfEnd);
-        EndTransactionProcessor processor = new EndTransactionProcessor(settings, store, ledger, opLog, metrics, clock,
-                halfEnd);
+        EndTransactionProcessor processor =
+                new EndTransactionProcessor(settings, store, ledger, opLog, metrics, clock, halfEnd);
         if (!settings.isMaster()) {
             return new Transactions(processor, null, check);
         }
-        ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(
-                DaemonThreads.named("transaction-check"));
+        ScheduledExecutorService thread =
+                Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("transaction-check"));
         long interval = settings.transaction().checkInterval().toMillis();
-        SafeTask.scheduleWithFixedDelay(thread, "transaction-check", check::round, meters, interval, interval,
-                TimeUnit.MILLISECONDS);
+        SafeTask.scheduleWithFixedDelay(
+                thread, "transaction-check", check::round, meters, interval, interval, TimeUnit.MILLISECONDS);
         return new Transactions(processor, thread, check);
     }
 

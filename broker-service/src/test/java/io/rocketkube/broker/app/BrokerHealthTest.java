@@ -26,15 +26,19 @@ class BrokerHealthTest {
 
     @Test
     void nameServerOutagePastTheRegistrationWindowKeepsTheBrokerLiveButNotReady() throws Exception {
-        NameServer nameServer = new NameServer(NameServerSettings.forTest("127.0.0.1", dir.resolve("namesrv")),
-                Clock.systemUTC());
+        NameServer nameServer =
+                new NameServer(NameServerSettings.forTest("127.0.0.1", dir.resolve("namesrv")), Clock.systemUTC());
         nameServer.start();
         boolean nameServerUp = true;
         MovableClock clock = new MovableClock(ZoneOffset.UTC);
-        try (Broker broker = new Broker(BrokerSettings.forTest("127.0.0.1", dir.resolve("broker"),
-                nameServer.address()), clock, DefaultMessageStore::open, new SimpleMeterRegistry())) {
+        try (Broker broker = new Broker(
+                BrokerSettings.forTest("127.0.0.1", dir.resolve("broker"), nameServer.address()),
+                clock,
+                DefaultMessageStore::open,
+                new SimpleMeterRegistry())) {
             broker.start();
-            await().atMost(Duration.ofSeconds(10)).until(() -> broker.isReady(BrokerReadiness.REGISTRATION_WINDOW_MILLIS));
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> broker.isReady(BrokerReadiness.REGISTRATION_WINDOW_MILLIS));
             assertThat(broker.isLive(2000)).isTrue();
 
             nameServer.close();
@@ -42,10 +46,12 @@ class BrokerHealthTest {
             broker.registerNow();
             clock.advance(Duration.ofMillis(BrokerReadiness.REGISTRATION_WINDOW_MILLIS + 1000));
 
-            assertThat(broker.isReady(BrokerReadiness.REGISTRATION_WINDOW_MILLIS)).isFalse();
+            assertThat(broker.isReady(BrokerReadiness.REGISTRATION_WINDOW_MILLIS))
+                    .isFalse();
             // The store's loops beat on the same clock; right after the jump their last beats look 121 s old
             // to the stuck-thread check until their next iteration (within a second) stamps the new time.
-            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(broker.notLiveReason(2000)).isEmpty());
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> assertThat(broker.notLiveReason(2000)).isEmpty());
             assertThat(broker.isStarted()).isTrue();
         } finally {
             if (nameServerUp) {

@@ -16,10 +16,14 @@ public class InProcessNameServer implements QuarkusTestResourceLifecycleManager 
     public Map<String, String> start() {
         try {
             Path dir = Files.createTempDirectory("broker-quarkus-test");
-            nameServer = new NameServer(NameServerSettings.forTest("127.0.0.1", dir.resolve("namesrv")), Clock.systemUTC());
+            nameServer =
+                    new NameServer(NameServerSettings.forTest("127.0.0.1", dir.resolve("namesrv")), Clock.systemUTC());
             nameServer.start();
-            return Map.of("rocketkube.broker.namesrv-addr", nameServer.address(),
-                    "rocketkube.broker.store-path", dir.resolve("broker").toString());
+            return Map.of(
+                    "rocketkube.broker.namesrv-addr",
+                    nameServer.address(),
+                    "rocketkube.broker.store-path",
+                    dir.resolve("broker").toString());
         } catch (Exception e) {
             throw new IllegalStateException("cannot start the NameServer", e);
         }

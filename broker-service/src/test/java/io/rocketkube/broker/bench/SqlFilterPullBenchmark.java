@@ -2,12 +2,12 @@ package io.rocketkube.broker.bench;
 
 import io.rocketkube.broker.filter.SqlMessageFilter;
 import io.rocketkube.broker.filter.SqlSelector;
-import io.rocketkube.store.engine.DefaultMessageStore;
 import io.rocketkube.store.GetResult;
 import io.rocketkube.store.MessageFilter;
 import io.rocketkube.store.MessageRecordRequest;
 import io.rocketkube.store.MessageStore;
 import io.rocketkube.store.StoreConfig;
+import io.rocketkube.store.engine.DefaultMessageStore;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -28,21 +28,26 @@ import org.junit.jupiter.api.io.TempDir;
 class SqlFilterPullBenchmark {
     static final int MESSAGES = Integer.getInteger("bench.messages", 200_000);
     static final String TOPIC = "T_SQL_BENCH";
+
     @TempDir
     Path dir;
 
     @Test
     void pullThroughput() throws Exception {
         try (MessageStore store = DefaultMessageStore.open(StoreConfig.builder(dir.resolve("store"))
-                .storeHost(new InetSocketAddress("127.0.0.1", 10911)).build())) {
+                .storeHost(new InetSocketAddress("127.0.0.1", 10911))
+                .build())) {
             byte[] body = new byte[1024];
             List<CompletableFuture<?>> puts = new ArrayList<>();
             for (int i = 0; i < MESSAGES; i++) {
                 String props = "a\u0001" + (i % 10) + "\u0002b\u0001" + (i % 2 == 0 ? "x" : "y")
                         + "\u0002c\u0001v\u0002UNIQ_KEY\u0001K" + i + "\u0002TAGS\u0001TagA";
                 puts.add(store.put(MessageRecordRequest.builder(TOPIC, 0, ByteBuffer.wrap(body))
-                        .bornHost(new InetSocketAddress("127.0.0.1", 1)).properties(props)
-                        .tagsCode("TagA".hashCode()).waitStoreMsgOk(false).build()));
+                        .bornHost(new InetSocketAddress("127.0.0.1", 1))
+                        .properties(props)
+                        .tagsCode("TagA".hashCode())
+                        .waitStoreMsgOk(false)
+                        .build()));
             }
             CompletableFuture.allOf(puts.toArray(CompletableFuture[]::new)).join();
             while (store.maxOffset(TOPIC, 0) < MESSAGES) {
@@ -73,7 +78,7 @@ class SqlFilterPullBenchmark {
             }
         }
         double seconds = (System.nanoTime() - started) / 1e9;
-        System.out.printf("%-34s scanned %d, matched %7d: %8.0f scanned msg/s%n", name, MESSAGES, matched,
-                MESSAGES / seconds);
+        System.out.printf(
+                "%-34s scanned %d, matched %7d: %8.0f scanned msg/s%n", name, MESSAGES, matched, MESSAGES / seconds);
     }
 }

@@ -11,11 +11,17 @@ import org.junit.jupiter.api.Test;
 
 class ConsumerManagerTest {
     private final List<String> notices = new ArrayList<>();
-    private final ConsumerManager consumers = new ConsumerManager((group, members) -> notices.add(group + ":" + members.size()));
+    private final ConsumerManager consumers =
+            new ConsumerManager((group, members) -> notices.add(group + ":" + members.size()));
 
     private static ConsumerData data(String group, String expression) {
-        return new ConsumerData(group, "CONSUME_PASSIVELY", "CLUSTERING", "CONSUME_FROM_LAST_OFFSET",
-                List.of(SubscriptionData.ofTags("T", expression, 1)), false);
+        return new ConsumerData(
+                group,
+                "CONSUME_PASSIVELY",
+                "CLUSTERING",
+                "CONSUME_FROM_LAST_OFFSET",
+                List.of(SubscriptionData.ofTags("T", expression, 1)),
+                false);
     }
 
     @Test
@@ -28,8 +34,8 @@ class ConsumerManagerTest {
         consumers.register(new ClientChannel(b, "10.0.0.2@7", "JAVA", 409, 3), data("G", "TagA || TagB"));
         assertThat(notices).containsExactly("G:1", "G:2", "G:2");
         assertThat(consumers.clientIds("G")).containsExactlyInAnyOrder("10.0.0.1@1", "10.0.0.2@7");
-        assertThat(consumers.subscription("G", "T")).hasValueSatisfying(s -> assertThat(s.tagsSet())
-                .containsExactlyInAnyOrder("TagA", "TagB"));
+        assertThat(consumers.subscription("G", "T"))
+                .hasValueSatisfying(s -> assertThat(s.tagsSet()).containsExactlyInAnyOrder("TagA", "TagB"));
 
         consumers.channelClosed(a);
         assertThat(notices).last().isEqualTo("G:1");

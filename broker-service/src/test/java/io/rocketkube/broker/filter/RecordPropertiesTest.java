@@ -14,9 +14,22 @@ import org.junit.jupiter.api.Test;
 class RecordPropertiesTest {
 
     private static ByteBuffer record(String body, String properties) {
-        MessageRecord r = new MessageRecord("T1", 0, 0, 7, 1234, 0, 1L, new InetSocketAddress("127.0.0.1", 1), 2L,
-                new InetSocketAddress("127.0.0.1", 2), 0, 0, ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)),
-                properties, 0);
+        MessageRecord r = new MessageRecord(
+                "T1",
+                0,
+                0,
+                7,
+                1234,
+                0,
+                1L,
+                new InetSocketAddress("127.0.0.1", 1),
+                2L,
+                new InetSocketAddress("127.0.0.1", 2),
+                0,
+                0,
+                ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)),
+                properties,
+                0);
         ByteBuffer buf = ByteBuffer.allocate(StoredMessageEncoder.size(r) + 16);
         buf.position(16);
         StoredMessageEncoder.encode(buf, r);
@@ -28,8 +41,10 @@ class RecordPropertiesTest {
     void readsOnlyTheNamedValuesWithTheCodecsTolerance() {
         RecordProperties props = new RecordProperties(List.of("a", "TAGS", "missing", "dup", "é"));
         // The body contains separator-like bytes and a fake "a" property: it must not be scanned.
-        ByteBuffer rec = record("a\u0001wrong\u0002", "a\u00015\u0002TAGS\u0001TagA\u0002dup\u00011\u0002x\u0002"
-                + "\u0001bad\u0002dup\u00012\u0002é\u0001ü");
+        ByteBuffer rec = record(
+                "a\u0001wrong\u0002",
+                "a\u00015\u0002TAGS\u0001TagA\u0002dup\u00011\u0002x\u0002"
+                        + "\u0001bad\u0002dup\u00012\u0002é\u0001ü");
         String[] out = new String[props.size()];
         assertThat(props.extract(rec, out)).isTrue();
         assertThat(out).containsExactly("5", "TagA", null, "2", null);
@@ -49,8 +64,10 @@ class RecordPropertiesTest {
     void theStoreFilterMatchesOnTheRecordsProperties() throws Exception {
         SqlMessageFilter filter = new SqlMessageFilter(SqlSelector.compile("a > 4 AND TAGS = 'TagA'"));
         assertThat(filter.matchesTagsCode(42)).isTrue();
-        assertThat(filter.matchesRecord(record("x", "a\u00015\u0002TAGS\u0001TagA"))).isTrue();
-        assertThat(filter.matchesRecord(record("x", "a\u00014\u0002TAGS\u0001TagA"))).isFalse();
+        assertThat(filter.matchesRecord(record("x", "a\u00015\u0002TAGS\u0001TagA")))
+                .isTrue();
+        assertThat(filter.matchesRecord(record("x", "a\u00014\u0002TAGS\u0001TagA")))
+                .isFalse();
         assertThat(filter.matchesRecord(record("x", ""))).isFalse();
     }
 }

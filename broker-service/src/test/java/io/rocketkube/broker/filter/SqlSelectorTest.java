@@ -24,7 +24,9 @@ class SqlSelectorTest {
     }
 
     private static void refused(String sql) {
-        assertThatThrownBy(() -> SqlSelector.compile(sql)).as(sql).isInstanceOf(SqlSyntaxException.class)
+        assertThatThrownBy(() -> SqlSelector.compile(sql))
+                .as(sql)
+                .isInstanceOf(SqlSyntaxException.class)
                 .hasMessageStartingWith("Invalid MessageSelector. ");
     }
 
@@ -135,20 +137,24 @@ class SqlSelectorTest {
     void keywordsAreCaseInsensitiveAndPropertyNamesAreNot() throws Exception {
         assertThat(eval("a > 1 and b Is not NuLL", "a", "2", "b", "x")).isTrue();
         assertThat(eval("A = 'x'", "a", "x")).isFalse();
-        assertThat(eval("notes = 'x' AND $d_1 = 'y'", "notes", "x", "$d_1", "y")).isTrue();
+        assertThat(eval("notes = 'x' AND $d_1 = 'y'", "notes", "x", "$d_1", "y"))
+                .isTrue();
         assertThat(eval("TAGS = 'TagA' OR KEYS = 'k1'", "TAGS", "TagA")).isTrue();
     }
 
     @Test
     void precedenceIsOrThenAndThenEqualityThenComparison() throws Exception {
-        assertThat(eval("a = 1 OR b = 1 AND c = 1", "a", "1", "b", "0", "c", "0")).isTrue();
-        assertThat(eval("(a = 1 OR b = 1) AND c = 1", "a", "1", "b", "0", "c", "0")).isFalse();
+        assertThat(eval("a = 1 OR b = 1 AND c = 1", "a", "1", "b", "0", "c", "0"))
+                .isTrue();
+        assertThat(eval("(a = 1 OR b = 1) AND c = 1", "a", "1", "b", "0", "c", "0"))
+                .isFalse();
         assertThat(eval("a > 1 = TRUE", "a", "2")).isTrue();
     }
 
     @Test
     void commentsAndWhitespace() throws Exception {
-        assertThat(eval("a = 1 /* one */ AND\n\tb = 2 -- two\n", "a", "1", "b", "2")).isTrue();
+        assertThat(eval("a = 1 /* one */ AND\n\tb = 2 -- two\n", "a", "1", "b", "2"))
+                .isTrue();
     }
 
     @Test
@@ -197,16 +203,20 @@ class SqlSelectorTest {
     @Timeout(5)
     void nestingTenThousandDeepIsRefusedNotAStackOverflow() {
         String deepParens = "(".repeat(10_000) + "a = 1" + ")".repeat(10_000);
-        assertThatThrownBy(() -> SqlSelector.compile(deepParens)).isInstanceOf(SqlSyntaxException.class)
+        assertThatThrownBy(() -> SqlSelector.compile(deepParens))
+                .isInstanceOf(SqlSyntaxException.class)
                 .hasMessageContaining("deeper than");
         String deepNots = "NOT ".repeat(7_000) + "a = 1";
-        assertThatThrownBy(() -> SqlSelector.compile(deepNots)).isInstanceOf(SqlSyntaxException.class)
+        assertThatThrownBy(() -> SqlSelector.compile(deepNots))
+                .isInstanceOf(SqlSyntaxException.class)
                 .hasMessageContaining("deeper than");
         String deepMinus = "a > " + "-".repeat(5_000) + "1";
-        assertThatThrownBy(() -> SqlSelector.compile(deepMinus)).isInstanceOf(SqlSyntaxException.class)
+        assertThatThrownBy(() -> SqlSelector.compile(deepMinus))
+                .isInstanceOf(SqlSyntaxException.class)
                 .hasMessageContaining("deeper than");
         String chain = "a" + " = a".repeat(3_000);
-        assertThatThrownBy(() -> SqlSelector.compile(chain)).isInstanceOf(SqlSyntaxException.class)
+        assertThatThrownBy(() -> SqlSelector.compile(chain))
+                .isInstanceOf(SqlSyntaxException.class)
                 .hasMessageContaining("deeper than");
     }
 
@@ -226,13 +236,15 @@ class SqlSelectorTest {
         assertThat(ors.length()).isLessThan(SqlParser.MAX_LENGTH);
         assertThat(eval(ors.toString(), "a", "1999")).isTrue();
         String huge = "a = '" + "x".repeat(1024 * 1024) + "'";
-        assertThatThrownBy(() -> SqlSelector.compile(huge)).isInstanceOf(SqlSyntaxException.class)
+        assertThatThrownBy(() -> SqlSelector.compile(huge))
+                .isInstanceOf(SqlSyntaxException.class)
                 .hasMessageContaining("chars long");
     }
 
     @Test
     void theSelectorListsThePropertiesItReads() throws Exception {
-        assertThat(SqlSelector.compile("a > 1 AND (b = 'x' OR a < 9) AND c IS NULL").properties())
+        assertThat(SqlSelector.compile("a > 1 AND (b = 'x' OR a < 9) AND c IS NULL")
+                        .properties())
                 .containsExactly("a", "b", "c");
     }
 }

@@ -42,6 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
 class AdminToolTest {
     @TempDir
     static Path dir;
+
     static Cluster cluster;
     static DefaultMQAdminExt admin;
     static DefaultMQProducer producer;
@@ -79,9 +80,15 @@ class AdminToolTest {
         String addr = info.getBrokerAddrTable().get("broker-a").getBrokerAddrs().get(0L);
         assertThat(addr).isEqualTo(cluster.brokerAddr());
         KVTable runtime = admin.fetchBrokerRuntimeStats(addr);
-        assertThat(runtime.getTable()).containsEntry("brokerVersion", "409")
-                .containsKeys("putTps", "getTransferedTps", "earliestMessageTimeStamp", "commitLogDiskRatio",
-                        "msgPutTotalTodayNow", "msgGetTotalTodayNow");
+        assertThat(runtime.getTable())
+                .containsEntry("brokerVersion", "409")
+                .containsKeys(
+                        "putTps",
+                        "getTransferedTps",
+                        "earliestMessageTimeStamp",
+                        "commitLogDiskRatio",
+                        "msgPutTotalTodayNow",
+                        "msgGetTotalTodayNow");
         // clusterList parses the first rate token as a double.
         Double.parseDouble(runtime.getTable().get("putTps").split(" ")[0]);
     }
@@ -90,7 +97,8 @@ class AdminToolTest {
     void updateTopicThenTopicListRouteAndStatusThenDeleteTopic() throws Exception {
         String topic = "T_ADMIN_CRUD";
         admin.createAndUpdateTopicConfig(cluster.brokerAddr(), new TopicConfig(topic, 3, 3, 6));
-        await().atMost(Duration.ofSeconds(10)).until(() -> admin.fetchAllTopicList().getTopicList().contains(topic));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> admin.fetchAllTopicList().getTopicList().contains(topic));
         TopicList all = admin.fetchAllTopicList();
         assertThat(all.getTopicList()).contains("TBW102", "DefaultCluster", "broker-a", "SELF_TEST_TOPIC");
 
@@ -105,13 +113,26 @@ class AdminToolTest {
             producer.send(Messages.message(topic, i, "TagA"), new MessageQueue(topic, "broker-a", 2));
         }
         // The consume queue is written by the store's dispatcher just after the send is acknowledged.
-        await().atMost(Duration.ofSeconds(5)).until(() -> admin.examineTopicStats(topic).getOffsetTable()
-                .get(new MessageQueue(topic, "broker-a", 2)).getMaxOffset() == 5);
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> admin.examineTopicStats(topic)
+                                .getOffsetTable()
+                                .get(new MessageQueue(topic, "broker-a", 2))
+                                .getMaxOffset()
+                        == 5);
         TopicStatsTable stats = admin.examineTopicStats(topic);
         assertThat(stats.getOffsetTable()).hasSize(3);
-        assertThat(stats.getOffsetTable().get(new MessageQueue(topic, "broker-a", 2)).getMaxOffset()).isEqualTo(5);
-        assertThat(stats.getOffsetTable().get(new MessageQueue(topic, "broker-a", 2)).getLastUpdateTimestamp()).isPositive();
-        assertThat(stats.getOffsetTable().get(new MessageQueue(topic, "broker-a", 0)).getMaxOffset()).isZero();
+        assertThat(stats.getOffsetTable()
+                        .get(new MessageQueue(topic, "broker-a", 2))
+                        .getMaxOffset())
+                .isEqualTo(5);
+        assertThat(stats.getOffsetTable()
+                        .get(new MessageQueue(topic, "broker-a", 2))
+                        .getLastUpdateTimestamp())
+                .isPositive();
+        assertThat(stats.getOffsetTable()
+                        .get(new MessageQueue(topic, "broker-a", 0))
+                        .getMaxOffset())
+                .isZero();
 
         admin.deleteTopicInBroker(Set.of(cluster.brokerAddr()), topic);
         // As mqadmin deleteTopic calls it: 4.9.8 forwards the two names swapped, so the topic goes second.
@@ -125,7 +146,8 @@ class AdminToolTest {
         String topic = "T_ADMIN_PROGRESS";
         String group = "CG_ADMIN_PROGRESS";
         admin.createAndUpdateTopicConfig(cluster.brokerAddr(), new TopicConfig(topic, 2, 2, 6));
-        await().atMost(Duration.ofSeconds(10)).until(() -> !producer.fetchPublishMessageQueues(topic).isEmpty());
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> !producer.fetchPublishMessageQueues(topic).isEmpty());
         Map<Integer, SendResult> results = new HashMap<>();
         for (int i = 0; i < 10; i++) {
             results.put(i, producer.send(Messages.message(topic, i, "TagA")));
@@ -147,16 +169,22 @@ class AdminToolTest {
             // until the first one the tool refuses an empty table, as it does against the reference.
             await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
                 ConsumeStats stats = admin.examineConsumeStats(group);
-                return stats.getOffsetTable().values().stream().mapToLong(OffsetWrapper::getConsumerOffset).sum() == 10;
+                return stats.getOffsetTable().values().stream()
+                                .mapToLong(OffsetWrapper::getConsumerOffset)
+                                .sum()
+                        == 10;
             });
             ConsumeStats stats = admin.examineConsumeStats(group);
             // Once the consumer has committed on its retry queue, that topic is reported too, as the reference does.
-            assertThat(stats.getOffsetTable().keySet()).filteredOn(mq -> mq.getTopic().equals(topic))
-                    .extracting(MessageQueue::getQueueId).containsExactlyInAnyOrder(0, 1);
+            assertThat(stats.getOffsetTable().keySet())
+                    .filteredOn(mq -> mq.getTopic().equals(topic))
+                    .extracting(MessageQueue::getQueueId)
+                    .containsExactlyInAnyOrder(0, 1);
             assertThat(stats.computeTotalDiff()).isZero();
 
             ConsumerConnection connection = admin.examineConsumerConnectionInfo(group);
-            assertThat(connection.getConnectionSet()).singleElement()
+            assertThat(connection.getConnectionSet())
+                    .singleElement()
                     .satisfies(c -> assertThat(c.getClientId()).endsWith("@admin-progress-consumer"));
             assertThat(connection.getSubscriptionTable()).containsKey(topic);
 

@@ -24,8 +24,10 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(120)
 class BrokerConfigUpdateTest {
     static final String TOPIC = "T_BROKER_PERM";
+
     @TempDir
     Path dir;
+
     Cluster cluster;
     DefaultMQAdminExt admin;
     DefaultMQProducer producer;
@@ -54,7 +56,8 @@ class BrokerConfigUpdateTest {
 
     @Test
     void readOnlyPermissionRefusesSendsLeavesRoutesWithoutWriteAndSurvivesRestart() throws Exception {
-        assertThat(producer.send(Messages.message(TOPIC, 0, "TagA")).getSendStatus()).isEqualTo(SendStatus.SEND_OK);
+        assertThat(producer.send(Messages.message(TOPIC, 0, "TagA")).getSendStatus())
+                .isEqualTo(SendStatus.SEND_OK);
 
         admin.updateBrokerConfig(cluster.brokerAddr(), props("brokerPermission", "4"));
 
@@ -66,23 +69,27 @@ class BrokerConfigUpdateTest {
         });
         // Registered at once with a new data version: the NameServer's route lost write.
         await().atMost(Duration.ofSeconds(10)).until(() -> routePerm() == 4);
-        assertThat(admin.getBrokerConfig(cluster.brokerAddr()).getProperty("brokerPermission")).isEqualTo("4");
+        assertThat(admin.getBrokerConfig(cluster.brokerAddr()).getProperty("brokerPermission"))
+                .isEqualTo("4");
 
         cluster.restartBroker();
-        assertThat(admin.getBrokerConfig(cluster.brokerAddr()).getProperty("brokerPermission")).isEqualTo("4");
+        assertThat(admin.getBrokerConfig(cluster.brokerAddr()).getProperty("brokerPermission"))
+                .isEqualTo("4");
         await().atMost(Duration.ofSeconds(10)).until(() -> routePerm() == 4);
 
         admin.updateBrokerConfig(cluster.brokerAddr(), props("brokerPermission", "6"));
         await().atMost(Duration.ofSeconds(10)).until(() -> routePerm() == 6);
-        await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() ->
-                producer.send(Messages.message(TOPIC, 2, "TagA")).getSendStatus() == SendStatus.SEND_OK);
-        assertThat(admin.getBrokerConfig(cluster.brokerAddr()).getProperty("brokerPermission")).isEqualTo("6");
+        await().atMost(Duration.ofSeconds(20))
+                .ignoreExceptions()
+                .until(() -> producer.send(Messages.message(TOPIC, 2, "TagA")).getSendStatus() == SendStatus.SEND_OK);
+        assertThat(admin.getBrokerConfig(cluster.brokerAddr()).getProperty("brokerPermission"))
+                .isEqualTo("6");
     }
 
     @Test
     void unknownOrStaticKeysAreRefusedAndAMixedRequestChangesNothing() throws Exception {
-        Throwable unknown = catchThrowable(() -> admin.updateBrokerConfig(cluster.brokerAddr(),
-                props("noSuchKey", "1")));
+        Throwable unknown =
+                catchThrowable(() -> admin.updateBrokerConfig(cluster.brokerAddr(), props("noSuchKey", "1")));
         assertThat(unknown).isInstanceOf(MQBrokerException.class);
         assertThat(((MQBrokerException) unknown).getResponseCode()).isEqualTo(ResponseCode.SYSTEM_ERROR);
         assertThat(((MQBrokerException) unknown).getErrorMessage()).contains("noSuchKey");
@@ -93,22 +100,26 @@ class BrokerConfigUpdateTest {
         assertThat(refused).isInstanceOf(MQBrokerException.class);
         assertThat(((MQBrokerException) refused).getErrorMessage()).contains("brokerName");
 
-        Throwable badValue = catchThrowable(() -> admin.updateBrokerConfig(cluster.brokerAddr(),
-                props("brokerPermission", "rw")));
+        Throwable badValue =
+                catchThrowable(() -> admin.updateBrokerConfig(cluster.brokerAddr(), props("brokerPermission", "rw")));
         assertThat(badValue).isInstanceOf(MQBrokerException.class);
 
         Properties config = admin.getBrokerConfig(cluster.brokerAddr());
         assertThat(config.getProperty("brokerPermission")).isEqualTo("6");
         assertThat(config.getProperty("brokerName")).isEqualTo("broker-a");
-        assertThat(producer.send(Messages.message(TOPIC, 3, "TagA")).getSendStatus()).isEqualTo(SendStatus.SEND_OK);
+        assertThat(producer.send(Messages.message(TOPIC, 3, "TagA")).getSendStatus())
+                .isEqualTo(SendStatus.SEND_OK);
         // Nothing was persisted either: a restart still comes up read-write.
         cluster.restartBroker();
-        assertThat(admin.getBrokerConfig(cluster.brokerAddr()).getProperty("brokerPermission")).isEqualTo("6");
+        assertThat(admin.getBrokerConfig(cluster.brokerAddr()).getProperty("brokerPermission"))
+                .isEqualTo("6");
     }
 
     private int routePerm() throws Exception {
-        return admin.examineTopicRouteInfo(TOPIC).getQueueDatas().stream().mapToInt(QueueData::getPerm)
-                .findFirst().orElse(-1);
+        return admin.examineTopicRouteInfo(TOPIC).getQueueDatas().stream()
+                .mapToInt(QueueData::getPerm)
+                .findFirst()
+                .orElse(-1);
     }
 
     private static Properties props(String key, String value) {

@@ -15,8 +15,7 @@ import java.nio.file.Files;
  * {@code STATS queuedRequestBytes heldPulls heapUsedAfterGc nettyDirectBytes}; exits at stdin's end.
  */
 public final class CeilingBrokerMain {
-    private CeilingBrokerMain() {
-    }
+    private CeilingBrokerMain() {}
 
     public static void main(String[] args) throws Exception {
         try (Cluster cluster = new Cluster(Files.createTempDirectory("rk-ceiling"))) {

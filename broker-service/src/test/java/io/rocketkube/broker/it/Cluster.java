@@ -26,7 +26,8 @@ final class Cluster implements AutoCloseable {
         System.setProperty("rocketmq.client.logLevel", "WARN");
         // Fresh per JVM: a broadcasting consumer would otherwise resume from a previous run's local offsets.
         try {
-            System.setProperty("rocketmq.client.localOffsetStoreDir",
+            System.setProperty(
+                    "rocketmq.client.localOffsetStoreDir",
                     java.nio.file.Files.createTempDirectory("rocketmq_offsets").toString());
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
@@ -34,8 +35,7 @@ final class Cluster implements AutoCloseable {
     }
 
     /** Runs the static set-up above (the official client's log and offset directories) for other harnesses. */
-    static void clientProperties() {
-    }
+    static void clientProperties() {}
 
     private final NameServer nameServer;
     private final UnaryOperator<BrokerSettings> customise;
@@ -74,7 +74,8 @@ final class Cluster implements AutoCloseable {
     }
 
     private Broker startBroker(int port) throws Exception {
-        BrokerSettings settings = customise.apply(BrokerSettings.forTest(HOST, brokerDir, nameServer.address()))
+        BrokerSettings settings = customise
+                .apply(BrokerSettings.forTest(HOST, brokerDir, nameServer.address()))
                 .withPort(port);
         Broker started = new Broker(settings, brokerClock, storeOpener, new SimpleMeterRegistry());
         started.start();

@@ -38,6 +38,7 @@ class ConsumerFailoverTest {
 
     @TempDir
     Path dir;
+
     MasterSlave pair;
     RemotingClient raw;
     DefaultMQProducer producer;
@@ -73,24 +74,34 @@ class ConsumerFailoverTest {
 
     void send(int from, int to) throws Exception {
         for (int i = from; i < to; i++) {
-            assertThat(producer.send(Messages.message(TOPIC, i, "TagA")).getSendStatus()).isEqualTo(SendStatus.SEND_OK);
+            assertThat(producer.send(Messages.message(TOPIC, i, "TagA")).getSendStatus())
+                    .isEqualTo(SendStatus.SEND_OK);
         }
     }
 
     /** Copies the master's CommitLog to the slave and waits until the slave's queues serve all of it. */
     void replicate() {
         pair.replicate();
-        await().atMost(Duration.ofSeconds(10)).until(() -> IntStream.range(0, 4).mapToLong(q ->
-                pair.slaveStore().maxOffset(TOPIC, q)).sum() == IntStream.range(0, 4).mapToLong(q ->
-                pair.masterStore().maxOffset(TOPIC, q)).sum());
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> IntStream.range(0, 4)
+                                .mapToLong(q -> pair.slaveStore().maxOffset(TOPIC, q))
+                                .sum()
+                        == IntStream.range(0, 4)
+                                .mapToLong(q -> pair.masterStore().maxOffset(TOPIC, q))
+                                .sum());
     }
 
     long committed(String addr) throws Exception {
         long sum = 0;
         for (int q = 0; q < 4; q++) {
-            RemotingCommand r = raw.invokeSync(addr, RemotingCommand.request(RequestCode.QUERY_CONSUMER_OFFSET)
-                    .withExtField("consumerGroup", GROUP).withExtField("topic", TOPIC).withExtField("queueId", q)
-                    .withExtField("setZeroIfNotFound", false), 5000);
+            RemotingCommand r = raw.invokeSync(
+                    addr,
+                    RemotingCommand.request(RequestCode.QUERY_CONSUMER_OFFSET)
+                            .withExtField("consumerGroup", GROUP)
+                            .withExtField("topic", TOPIC)
+                            .withExtField("queueId", q)
+                            .withExtField("setZeroIfNotFound", false),
+                    5000);
             if (r.code() == ResponseCode.SUCCESS) {
                 sum += Long.parseLong(r.extField("offset"));
             }
@@ -133,9 +144,11 @@ class ConsumerFailoverTest {
         consumer.suspend();
         send(40, 80);
         // (A pull in flight when it paused may still deliver and commit a few of them.)
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(committed(pair.slaveAddr()))
-                .as("slave %s master %s", offsetsOf(pair.slaveAddr()), offsetsOf(pair.masterAddr()))
-                .isEqualTo(committed(pair.masterAddr())).isGreaterThanOrEqualTo(40));
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(committed(pair.slaveAddr()))
+                        .as("slave %s master %s", offsetsOf(pair.slaveAddr()), offsetsOf(pair.masterAddr()))
+                        .isEqualTo(committed(pair.masterAddr()))
+                        .isGreaterThanOrEqualTo(40));
         replicate();
         pair.stopMaster();
         pair.slave().registerNow();

@@ -36,8 +36,7 @@ class DelayLevelDeliveryTest {
     Path dir;
 
     /** What the consumer saw: the message and when it arrived. */
-    record Arrival(MessageExt message, long atMillis) {
-    }
+    record Arrival(MessageExt message, long atMillis) {}
 
     @Test
     void levelsTwoAndThreeOfTheDefaultTableArriveOnTime() throws Exception {
@@ -52,27 +51,34 @@ class DelayLevelDeliveryTest {
                 for (int level = 2; level <= 3; level++) {
                     Message m = Messages.message(topic, level, "TagD");
                     m.setDelayTimeLevel(level);
-                    MessageQueue queue = new MessageQueue(topic, cluster.broker().settings().brokerName(), 1);
+                    MessageQueue queue =
+                            new MessageQueue(topic, cluster.broker().settings().brokerName(), 1);
                     sentAt[level] = System.currentTimeMillis();
                     results[level] = producer.send(m, queue);
                     assertThat(results[level].getSendStatus()).isEqualTo(SendStatus.SEND_OK);
                     assertThat(results[level].getMessageQueue().getQueueId()).isEqualTo(1);
                 }
-                await().atMost(Duration.ofSeconds(20)).until(() -> arrivals.containsKey("2") && arrivals.containsKey("3"));
+                await().atMost(Duration.ofSeconds(20))
+                        .until(() -> arrivals.containsKey("2") && arrivals.containsKey("3"));
                 for (int level = 2; level <= 3; level++) {
                     long delay = level == 2 ? 5_000 : 10_000;
                     Arrival a = arrivals.get(String.valueOf(level));
-                    assertThat(a.atMillis() - sentAt[level]).as("level %d delay", level)
+                    assertThat(a.atMillis() - sentAt[level])
+                            .as("level %d delay", level)
                             .isBetween(delay, delay + 1_000);
                     MessageExt m = a.message();
                     assertThat(m.getTopic()).isEqualTo(topic);
                     assertThat(m.getQueueId()).isEqualTo(1);
                     assertThat(m.getProperty(MessageConst.PROPERTY_REAL_TOPIC)).isEqualTo(topic);
-                    assertThat(m.getProperty(MessageConst.PROPERTY_REAL_QUEUE_ID)).isEqualTo("1");
-                    assertThat(m.getProperty(MessageConst.PROPERTY_DELAY_TIME_LEVEL)).isNull();
-                    assertThat(m.getBody()).isEqualTo(Messages.message(topic, level, "TagD").getBody());
+                    assertThat(m.getProperty(MessageConst.PROPERTY_REAL_QUEUE_ID))
+                            .isEqualTo("1");
+                    assertThat(m.getProperty(MessageConst.PROPERTY_DELAY_TIME_LEVEL))
+                            .isNull();
+                    assertThat(m.getBody())
+                            .isEqualTo(Messages.message(topic, level, "TagD").getBody());
                     assertThat(m.getTags()).isEqualTo("TagD");
-                    assertThat(m.getKeys()).isEqualTo(Messages.message(topic, level, "TagD").getKeys());
+                    assertThat(m.getKeys())
+                            .isEqualTo(Messages.message(topic, level, "TagD").getKeys());
                     assertThat(m.getUserProperty("colour")).isEqualTo(level % 2 == 0 ? "red" : "blue");
                     assertThat(m.getMsgId()).isEqualTo(results[level].getMsgId());
                 }
@@ -101,8 +107,9 @@ class DelayLevelDeliveryTest {
                 assertThat(producer.send(high).getSendStatus()).isEqualTo(SendStatus.SEND_OK);
                 assertThat(producer.send(zero).getSendStatus()).isEqualTo(SendStatus.SEND_OK);
                 assertThat(producer.send(negative).getSendStatus()).isEqualTo(SendStatus.SEND_OK);
-                await().atMost(Duration.ofSeconds(10)).until(() -> arrivals.containsKey("10") && arrivals.containsKey("11")
-                        && arrivals.containsKey("12"));
+                await().atMost(Duration.ofSeconds(10))
+                        .until(() ->
+                                arrivals.containsKey("10") && arrivals.containsKey("11") && arrivals.containsKey("12"));
                 assertThat(arrivals.get("11").atMillis() - sent).isLessThan(1_000);
                 assertThat(arrivals.get("12").atMillis() - sent).isLessThan(1_000);
                 assertThat(arrivals.get("10").atMillis() - sent).isBetween(2_000L, 3_000L);
@@ -125,8 +132,9 @@ class DelayLevelDeliveryTest {
      * A push consumer of {@code topic} that has already received a plain warm-up message, so its rebalance
      * is done and a delayed message's arrival time is the broker's doing alone.
      */
-    static DefaultMQPushConsumer subscribedConsumer(Cluster cluster, DefaultMQProducer producer, String topic,
-                                                    String group, Map<String, Arrival> arrivals) throws Exception {
+    static DefaultMQPushConsumer subscribedConsumer(
+            Cluster cluster, DefaultMQProducer producer, String topic, String group, Map<String, Arrival> arrivals)
+            throws Exception {
         DefaultMQPushConsumer consumer = new DefaultMQPushConsumer(group);
         consumer.setNamesrvAddr(cluster.namesrvAddr());
         consumer.setInstanceName(group + "-consumer");
@@ -139,12 +147,22 @@ class DelayLevelDeliveryTest {
             }
             return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
         });
-        assertThat(producer.send(Messages.message(topic, 999, "warm")).getSendStatus()).isEqualTo(SendStatus.SEND_OK);
+        assertThat(producer.send(Messages.message(topic, 999, "warm")).getSendStatus())
+                .isEqualTo(SendStatus.SEND_OK);
         consumer.start();
         await().atMost(Duration.ofSeconds(30)).until(() -> arrivals.containsKey("999"));
         // Every queue is assigned once the warm-up message came in; the rest of the queues are pulled too.
-        await().atMost(Duration.ofSeconds(10)).until(() -> consumer.getDefaultMQPushConsumerImpl().getRebalanceImpl()
-                .getProcessQueueTable().keySet().stream().filter(q -> q.getTopic().equals(topic)).count() == 4);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() ->
+                        consumer
+                                        .getDefaultMQPushConsumerImpl()
+                                        .getRebalanceImpl()
+                                        .getProcessQueueTable()
+                                        .keySet()
+                                        .stream()
+                                        .filter(q -> q.getTopic().equals(topic))
+                                        .count()
+                                == 4);
         return consumer;
     }
 

@@ -71,7 +71,8 @@ class DiskFullBrokerTest {
             DefaultLitePullConsumer consumer = new DefaultLitePullConsumer("CG_DISK_FULL");
             try {
                 for (int i = 0; i < 20; i++) {
-                    assertThat(producer.send(Messages.message(topic, i, "TagA")).getSendStatus()).isEqualTo(SendStatus.SEND_OK);
+                    assertThat(producer.send(Messages.message(topic, i, "TagA")).getSendStatus())
+                            .isEqualTo(SendStatus.SEND_OK);
                 }
 
                 Path filler = mount.resolve("filler");
@@ -80,15 +81,17 @@ class DiskFullBrokerTest {
                 fill(filler, (long) (fs.getTotalSpace() * 0.85) - used);
 
                 AtomicReference<MQBrokerException> refusal = new AtomicReference<>();
-                await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() -> {
-                    try {
-                        producer.send(Messages.message(topic, 1000, "TagA"));
-                        fail("a send was accepted with the disk above the ratio");
-                    } catch (Exception e) {
-                        refusal.set(brokerCause(e));
-                    }
-                    return refusal.get() != null;
-                });
+                await().atMost(Duration.ofSeconds(10))
+                        .pollInterval(Duration.ofMillis(100))
+                        .until(() -> {
+                            try {
+                                producer.send(Messages.message(topic, 1000, "TagA"));
+                                fail("a send was accepted with the disk above the ratio");
+                            } catch (Exception e) {
+                                refusal.set(brokerCause(e));
+                            }
+                            return refusal.get() != null;
+                        });
                 assertThat(refusal.get().getResponseCode()).isEqualTo(ResponseCode.SERVICE_NOT_AVAILABLE);
                 assertThat(refusal.get().getErrorMessage()).contains("disk is full");
 
@@ -104,14 +107,20 @@ class DiskFullBrokerTest {
                     }
                     return got.size() >= 20;
                 });
-                assertThat(got.keySet()).containsExactlyInAnyOrderElementsOf(java.util.stream.IntStream.range(0, 20).boxed().toList());
+                assertThat(got.keySet())
+                        .containsExactlyInAnyOrderElementsOf(
+                                java.util.stream.IntStream.range(0, 20).boxed().toList());
                 for (MessageExt m : got.values()) {
                     Messages.assertSame(m, Messages.message(topic, Messages.seq(m), "TagA"));
                 }
 
                 Files.delete(filler);
-                await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
-                        .until(() -> producer.send(Messages.message(topic, 2000, "TagA")).getSendStatus() == SendStatus.SEND_OK);
+                await().atMost(Duration.ofSeconds(10))
+                        .pollInterval(Duration.ofMillis(100))
+                        .ignoreExceptions()
+                        .until(() -> producer.send(Messages.message(topic, 2000, "TagA"))
+                                        .getSendStatus()
+                                == SendStatus.SEND_OK);
             } finally {
                 consumer.shutdown();
                 producer.shutdown();

@@ -12,9 +12,9 @@ import io.rocketkube.client.remoting.RemotingClientConfig;
 import io.rocketkube.client.remoting.RemotingCommand;
 import io.rocketkube.namesrv.NameServer;
 import io.rocketkube.namesrv.NameServerSettings;
-import io.rocketkube.store.engine.DefaultMessageStore;
 import io.rocketkube.store.FlushMode;
 import io.rocketkube.store.MessageStore;
+import io.rocketkube.store.engine.DefaultMessageStore;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
@@ -48,6 +48,7 @@ class InlineSendHandOffTest {
 
     @TempDir
     Path dir;
+
     private final List<Call> calls = new CopyOnWriteArrayList<>();
     private NameServer nameServer;
     private Broker broker;
@@ -71,20 +72,36 @@ class InlineSendHandOffTest {
         nameServer.start();
         BrokerSettings settings = BrokerSettings.forTest("127.0.0.1", dir.resolve("broker"), nameServer.address())
                 .withFlushMode(flushMode);
-        broker = new Broker(settings, Clock.systemUTC(), config -> recording(DefaultMessageStore.open(config)),
+        broker = new Broker(
+                settings,
+                Clock.systemUTC(),
+                config -> recording(DefaultMessageStore.open(config)),
                 new SimpleMeterRegistry());
         broker.start();
         client = new RemotingClient(RemotingClientConfig.defaults());
         RemotingCommand create = RemotingCommand.request(RequestCode.UPDATE_AND_CREATE_TOPIC)
-                .withExtFields(Map.of("topic", TOPIC, "defaultTopic", "TBW102", "readQueueNums", "1",
-                        "writeQueueNums", "1", "perm", "6", "topicFilterType", "SINGLE_TAG", "order", "false"));
+                .withExtFields(Map.of(
+                        "topic",
+                        TOPIC,
+                        "defaultTopic",
+                        "TBW102",
+                        "readQueueNums",
+                        "1",
+                        "writeQueueNums",
+                        "1",
+                        "perm",
+                        "6",
+                        "topicFilterType",
+                        "SINGLE_TAG",
+                        "order",
+                        "false"));
         assertThat(client.invokeSync(broker.address(), create, 5000).code()).isEqualTo(ResponseCode.SUCCESS);
         return broker.address();
     }
 
     private MessageStore recording(MessageStore real) {
-        return (MessageStore) Proxy.newProxyInstance(MessageStore.class.getClassLoader(),
-                new Class<?>[] {MessageStore.class}, (proxy, method, args) -> {
+        return (MessageStore) Proxy.newProxyInstance(
+                MessageStore.class.getClassLoader(), new Class<?>[] {MessageStore.class}, (proxy, method, args) -> {
                     Object result;
                     try {
                         result = method.invoke(real, args);
@@ -92,7 +109,8 @@ class InlineSendHandOffTest {
                         throw e.getCause();
                     }
                     if (APPENDS.contains(method.getName())) {
-                        calls.add(new Call(method.getName(), Thread.currentThread().getName(), result != null));
+                        calls.add(new Call(
+                                method.getName(), Thread.currentThread().getName(), result != null));
                     }
                     return result;
                 });
@@ -100,7 +118,8 @@ class InlineSendHandOffTest {
 
     private void send(String address, String body) throws Exception {
         RemotingCommand send = RemotingCommand.request(RequestCode.SEND_MESSAGE_V2)
-                .withExtFields(WireErrorsTest.sendHeader(TOPIC)).withBody(body.getBytes(StandardCharsets.UTF_8));
+                .withExtFields(WireErrorsTest.sendHeader(TOPIC))
+                .withBody(body.getBytes(StandardCharsets.UTF_8));
         assertThat(client.invokeSync(address, send, 5000).code()).isEqualTo(ResponseCode.SUCCESS);
     }
 
@@ -118,8 +137,10 @@ class InlineSendHandOffTest {
         assertThat(first.get(0).appended()).isFalse();
         assertThat(first.get(1).method()).isEqualTo("put");
         assertThat(first.get(1).thread()).startsWith("broker-send");
-        assertThat(calls).as("the second fits the segment: stored on the event loop")
-                .containsExactly(new Call("tryPutBatchWithoutBlocking", calls.get(0).thread(), true));
+        assertThat(calls)
+                .as("the second fits the segment: stored on the event loop")
+                .containsExactly(
+                        new Call("tryPutBatchWithoutBlocking", calls.get(0).thread(), true));
         assertThat(calls.get(0).onEventLoop()).isTrue();
     }
 

@@ -31,6 +31,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class MalformedFrameTest {
     @TempDir
     static Path dir;
+
     static Cluster cluster;
     static RemotingClient client;
 
@@ -52,38 +53,46 @@ class MalformedFrameTest {
 
     static byte[] jsonFrame(String header) {
         byte[] h = header.getBytes(StandardCharsets.UTF_8);
-        return ByteBuffer.allocate(8 + h.length).putInt(4 + h.length).putInt(h.length).put(h).array();
+        return ByteBuffer.allocate(8 + h.length)
+                .putInt(4 + h.length)
+                .putInt(h.length)
+                .put(h)
+                .array();
     }
 
     static int brokerPort() {
-        return Integer.parseInt(cluster.brokerAddr().substring(cluster.brokerAddr().lastIndexOf(':') + 1));
+        return Integer.parseInt(
+                cluster.brokerAddr().substring(cluster.brokerAddr().lastIndexOf(':') + 1));
     }
 
     static final String GET_MAX = ",\"extFields\":{\"topic\":\"T\",\"queueId\":\"0\"}}";
 
     @ParameterizedTest
-    @ValueSource(strings = {
-        "{\"code\":30,\"flag\":\"x\",\"opaque\":7" + GET_MAX,
-        "{\"code\":30,\"flag\":null,\"opaque\":7" + GET_MAX,
-        "{\"code\":30,\"flag\":\"\",\"opaque\":7" + GET_MAX,
-        "{\"code\":30,\"flag\":false,\"opaque\":7" + GET_MAX,
-        "{\"code\":30,\"flag\":2.5,\"opaque\":7" + GET_MAX,
-        "{\"code\":\"thirty\",\"opaque\":7" + GET_MAX,
-        "{\"code\":30,\"opaque\":\"7x\"" + GET_MAX,
-        "{\"code\":30,\"opaque\":7,\"version\":[1]" + GET_MAX,
-        "{\"code\":30,\"opaque\":7,\"language\":{\"code\":30}" + GET_MAX,
-        "{\"code\":30,\"opaque\":7,\"remark\":{\"opaque\":8}" + GET_MAX,
-        "{\"code\":30,\"opaque\":7,\"extFields\":\"topic=T\"}",
-        "{\"code\":30,\"opaque\":7,\"extFields\":{\"topic\":[\"T\"]}}",
-        "DEEP",
-        "not json at all",
-    })
+    @ValueSource(
+            strings = {
+                "{\"code\":30,\"flag\":\"x\",\"opaque\":7" + GET_MAX,
+                "{\"code\":30,\"flag\":null,\"opaque\":7" + GET_MAX,
+                "{\"code\":30,\"flag\":\"\",\"opaque\":7" + GET_MAX,
+                "{\"code\":30,\"flag\":false,\"opaque\":7" + GET_MAX,
+                "{\"code\":30,\"flag\":2.5,\"opaque\":7" + GET_MAX,
+                "{\"code\":\"thirty\",\"opaque\":7" + GET_MAX,
+                "{\"code\":30,\"opaque\":\"7x\"" + GET_MAX,
+                "{\"code\":30,\"opaque\":7,\"version\":[1]" + GET_MAX,
+                "{\"code\":30,\"opaque\":7,\"language\":{\"code\":30}" + GET_MAX,
+                "{\"code\":30,\"opaque\":7,\"remark\":{\"opaque\":8}" + GET_MAX,
+                "{\"code\":30,\"opaque\":7,\"extFields\":\"topic=T\"}",
+                "{\"code\":30,\"opaque\":7,\"extFields\":{\"topic\":[\"T\"]}}",
+                "DEEP",
+                "not json at all",
+            })
     void anUndecodableHeaderClosesItsConnectionAndTheBrokerKeepsServing(String header) throws Exception {
         try (Socket socket = new Socket("127.0.0.1", brokerPort())) {
             socket.setSoTimeout(5000);
             OutputStream out = socket.getOutputStream();
-            out.write(jsonFrame(header.equals("DEEP")
-                    ? "{\"code\":30,\"opaque\":7,\"deep\":" + "[".repeat(5000) + "]".repeat(5000) + "}" : header));
+            out.write(jsonFrame(
+                    header.equals("DEEP")
+                            ? "{\"code\":30,\"opaque\":7,\"deep\":" + "[".repeat(5000) + "]".repeat(5000) + "}"
+                            : header));
             out.flush();
             InputStream in = socket.getInputStream();
             try {
@@ -92,8 +101,10 @@ class MalformedFrameTest {
                 throw new AssertionError("no answer and the connection stayed open for: " + header, e);
             }
         }
-        RemotingCommand r = client.invokeSync(cluster.brokerAddr(), RemotingCommand.request(RequestCode.GET_MAX_OFFSET)
-                .withExtFields(Map.of("topic", "T", "queueId", "0")), 3000);
+        RemotingCommand r = client.invokeSync(
+                cluster.brokerAddr(),
+                RemotingCommand.request(RequestCode.GET_MAX_OFFSET).withExtFields(Map.of("topic", "T", "queueId", "0")),
+                3000);
         assertThat(r.code()).isEqualTo(ResponseCode.SUCCESS);
     }
 

@@ -3,12 +3,10 @@ package io.rocketkube.broker.it;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.rocketkube.broker.Broker;
 import io.rocketkube.broker.BrokerSettings;
-import io.rocketkube.broker.slave.SlaveSettings;
 import io.rocketkube.namesrv.NameServer;
 import io.rocketkube.namesrv.NameServerSettings;
-import io.rocketkube.store.engine.DefaultMessageStore;
 import io.rocketkube.store.MessageStore;
-import java.nio.ByteBuffer;
+import io.rocketkube.store.engine.DefaultMessageStore;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -53,26 +51,31 @@ final class MasterSlave implements AutoCloseable {
     }
 
     void startMaster() throws Exception {
-        BrokerSettings settings = customise.apply(BrokerSettings.forTest(HOST, dir.resolve("master"),
-                nameServer.address())).withPort(masterPort);
+        BrokerSettings settings = customise
+                .apply(BrokerSettings.forTest(HOST, dir.resolve("master"), nameServer.address()))
+                .withPort(masterPort);
         master = start(settings, masterStore);
         masterPort = master.port();
     }
 
     void startSlave() throws Exception {
         BrokerSettings base = customise.apply(BrokerSettings.forTest(HOST, dir.resolve("slave"), nameServer.address()));
-        BrokerSettings settings = base.asSlave(1, 0).withPort(slavePort)
-                .withSlave(base.slave().withSyncInterval(Duration.ofMillis(300)));
+        BrokerSettings settings =
+                base.asSlave(1, 0).withPort(slavePort).withSlave(base.slave().withSyncInterval(Duration.ofMillis(300)));
         slave = start(settings, slaveStore);
         slavePort = slave.port();
     }
 
     private static Broker start(BrokerSettings settings, AtomicReference<MessageStore> storeRef) throws Exception {
-        Broker broker = new Broker(settings, Clock.systemUTC(), config -> {
-            MessageStore store = DefaultMessageStore.open(config);
-            storeRef.set(store);
-            return store;
-        }, new SimpleMeterRegistry());
+        Broker broker = new Broker(
+                settings,
+                Clock.systemUTC(),
+                config -> {
+                    MessageStore store = DefaultMessageStore.open(config);
+                    storeRef.set(store);
+                    return store;
+                },
+                new SimpleMeterRegistry());
         broker.start();
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> broker.lastRegistrationMillis() >= 0);
         return broker;
@@ -94,7 +97,8 @@ final class MasterSlave implements AutoCloseable {
         MessageStore from = masterStore.get();
         MessageStore to = slaveStore.get();
         long target = from.maxPhysicalOffset();
-        org.awaitility.Awaitility.await("slave replicated to " + target).atMost(java.time.Duration.ofSeconds(30))
+        org.awaitility.Awaitility.await("slave replicated to " + target)
+                .atMost(java.time.Duration.ofSeconds(30))
                 .until(() -> to.maxPhysicalOffset() >= target);
         return to.maxPhysicalOffset();
     }

@@ -80,8 +80,8 @@ class MemoryCeilingTest {
         createTopic(address);
         assertProbeAnswered(address);
 
-        InetSocketAddress target = new InetSocketAddress(address.split(":")[0],
-                Integer.parseInt(address.split(":")[1]));
+        InetSocketAddress target =
+                new InetSocketAddress(address.split(":")[0], Integer.parseInt(address.split(":")[1]));
         for (int i = 0; i < CONNECTIONS; i++) {
             SocketChannel socket = SocketChannel.open(target);
             sockets.add(socket);
@@ -106,13 +106,16 @@ class MemoryCeilingTest {
             assertThat(answer.opaque()).isEqualTo(bigOpaques.get(connection));
             assertThat(answer.remark()).contains("[REJECTREQUEST]");
         });
-        assertThat(during[0]).as("queued request bytes").isLessThanOrEqualTo(RemotingServerConfig.DEFAULT_MAX_QUEUED_REQUEST_BYTES);
+        assertThat(during[0])
+                .as("queued request bytes")
+                .isLessThanOrEqualTo(RemotingServerConfig.DEFAULT_MAX_QUEUED_REQUEST_BYTES);
         assertProbeAnswered(address);
 
         // Frames that were admitted, and a few of the shed ones, now send their whole 16 MiB body: the shed
         // bodies (far more than the heap) are skipped, the admitted ones park with their body.
         byte[] body = new byte[bodyLength];
-        List<Integer> shedSenders = shed.keySet().stream().sorted().limit(FULL_BODY_SENDERS).toList();
+        List<Integer> shedSenders =
+                shed.keySet().stream().sorted().limit(FULL_BODY_SENDERS).toList();
         for (int i = 0; i < CONNECTIONS; i++) {
             if (!shed.containsKey(i) || shedSenders.contains(i)) {
                 writeFully(sockets.get(i), body);
@@ -121,39 +124,54 @@ class MemoryCeilingTest {
         assertProbeAnswered(address);
         long[] after = stats();
         assertThat(broker.isAlive()).as("the broker did not run out of memory").isTrue();
-        assertThat(after[0]).as("queued request bytes").isLessThanOrEqualTo(RemotingServerConfig.DEFAULT_MAX_QUEUED_REQUEST_BYTES);
+        assertThat(after[0])
+                .as("queued request bytes")
+                .isLessThanOrEqualTo(RemotingServerConfig.DEFAULT_MAX_QUEUED_REQUEST_BYTES);
         assertThat(after[1]).as("parked pulls").isGreaterThanOrEqualTo(CONNECTIONS);
 
         // A shed connection kept its framing: the next request on it is served.
         int reused = shedSenders.get(0);
         RemotingCommand info = RemotingCommand.request(RequestCode.GET_BROKER_RUNTIME_INFO);
         writeFully(sockets.get(reused), encode(info));
-        assertThat(collectAnswers(Map.of(reused, info.opaque()), Duration.ofSeconds(10), 1).get(reused).code())
+        assertThat(collectAnswers(Map.of(reused, info.opaque()), Duration.ofSeconds(10), 1)
+                        .get(reused)
+                        .code())
                 .isEqualTo(ResponseCode.SUCCESS);
-        System.out.printf("memory ceiling: queued %d then %d bytes, %d parked pulls, heap after GC %d MiB, "
-                + "netty direct %d MiB%n", during[0], after[0], after[1], after[2] >> 20, after[3] >> 20);
+        System.out.printf(
+                "memory ceiling: queued %d then %d bytes, %d parked pulls, heap after GC %d MiB, "
+                        + "netty direct %d MiB%n",
+                during[0], after[0], after[1], after[2] >> 20, after[3] >> 20);
     }
 
     private String startBroker() throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        broker = new ProcessBuilder(java, "-Xms128m", "-Xmx128m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError",
-                "-cp", System.getProperty("java.class.path"), CeilingBrokerMain.class.getName())
+        broker = new ProcessBuilder(
+                        java,
+                        "-Xms128m",
+                        "-Xmx128m",
+                        "-XX:+UseSerialGC",
+                        "-XX:+ExitOnOutOfMemoryError",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        CeilingBrokerMain.class.getName())
                 .redirectError(Path.of("target", "memory-ceiling-broker.log").toFile())
                 .start();
         brokerIn = new PrintWriter(broker.getOutputStream(), true, StandardCharsets.UTF_8);
-        Thread reader = new Thread(() -> {
-            try (BufferedReader out = new BufferedReader(new InputStreamReader(broker.getInputStream(),
-                    StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = out.readLine()) != null) {
-                    if (line.startsWith("ADDR ") || line.startsWith("STATS ")) {
-                        brokerOut.add(line);
+        Thread reader = new Thread(
+                () -> {
+                    try (BufferedReader out = new BufferedReader(
+                            new InputStreamReader(broker.getInputStream(), StandardCharsets.UTF_8))) {
+                        String line;
+                        while ((line = out.readLine()) != null) {
+                            if (line.startsWith("ADDR ") || line.startsWith("STATS ")) {
+                                brokerOut.add(line);
+                            }
+                        }
+                    } catch (IOException e) {
+                        // the broker went away; the test sees it through isAlive and missing lines
                     }
-                }
-            } catch (IOException e) {
-                // the broker went away; the test sees it through isAlive and missing lines
-            }
-        }, "ceiling-broker-stdout");
+                },
+                "ceiling-broker-stdout");
         reader.setDaemon(true);
         reader.start();
         String ready = brokerOut.poll(60, TimeUnit.SECONDS);
@@ -165,23 +183,39 @@ class MemoryCeilingTest {
     private long[] stats() throws InterruptedException {
         brokerIn.println("stats");
         String line = brokerOut.poll(15, TimeUnit.SECONDS);
-        assertThat(line).as("broker answers stats (alive: " + broker.isAlive() + ")").startsWith("STATS ");
+        assertThat(line)
+                .as("broker answers stats (alive: " + broker.isAlive() + ")")
+                .startsWith("STATS ");
         String[] parts = line.split(" ");
-        return new long[] {Long.parseLong(parts[1]), Long.parseLong(parts[2]), Long.parseLong(parts[3]),
-                Long.parseLong(parts[4])};
+        return new long[] {
+            Long.parseLong(parts[1]), Long.parseLong(parts[2]), Long.parseLong(parts[3]), Long.parseLong(parts[4])
+        };
     }
 
     private void createTopic(String address) throws Exception {
         RemotingCommand create = RemotingCommand.request(RequestCode.UPDATE_AND_CREATE_TOPIC)
-                .withExtFields(Map.of("topic", TOPIC, "defaultTopic", "TBW102", "readQueueNums", "1",
-                        "writeQueueNums", "1", "perm", "6", "topicFilterType", "SINGLE_TAG", "order", "false"));
+                .withExtFields(Map.of(
+                        "topic",
+                        TOPIC,
+                        "defaultTopic",
+                        "TBW102",
+                        "readQueueNums",
+                        "1",
+                        "writeQueueNums",
+                        "1",
+                        "perm",
+                        "6",
+                        "topicFilterType",
+                        "SINGLE_TAG",
+                        "order",
+                        "false"));
         assertThat(probe.invokeSync(address, create, 10_000).code()).isEqualTo(ResponseCode.SUCCESS);
     }
 
     private void assertProbeAnswered(String address) throws Exception {
         long started = System.nanoTime();
-        RemotingCommand answer = probe.invokeSync(address,
-                RemotingCommand.request(RequestCode.GET_BROKER_RUNTIME_INFO), 5000);
+        RemotingCommand answer =
+                probe.invokeSync(address, RemotingCommand.request(RequestCode.GET_BROKER_RUNTIME_INFO), 5000);
         assertThat(answer.code()).isEqualTo(ResponseCode.SUCCESS);
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
     }
@@ -189,10 +223,16 @@ class MemoryCeilingTest {
     /** A long-polled pull of the empty queue, subscription in the request (no heartbeat needed). */
     private static RemotingCommand pull() {
         return RemotingCommand.request(RequestCode.PULL_MESSAGE)
-                .withExtField("consumerGroup", "G_CEILING").withExtField("topic", TOPIC).withExtField("queueId", 0)
-                .withExtField("queueOffset", 0).withExtField("maxMsgNums", 32).withExtField("sysFlag", 2 | 4)
-                .withExtField("commitOffset", 0).withExtField("suspendTimeoutMillis", 25_000)
-                .withExtField("subscription", "*").withExtField("subVersion", 0);
+                .withExtField("consumerGroup", "G_CEILING")
+                .withExtField("topic", TOPIC)
+                .withExtField("queueId", 0)
+                .withExtField("queueOffset", 0)
+                .withExtField("maxMsgNums", 32)
+                .withExtField("sysFlag", 2 | 4)
+                .withExtField("commitOffset", 0)
+                .withExtField("suspendTimeoutMillis", 25_000)
+                .withExtField("subscription", "*")
+                .withExtField("subVersion", 0);
     }
 
     /** The frame of {@code command} as if it carried {@code bodyLength} more bytes, which follow later. */

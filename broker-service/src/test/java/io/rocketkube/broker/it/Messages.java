@@ -14,11 +14,13 @@ import org.apache.rocketmq.common.message.MessageExt;
 final class Messages {
     static final String SEQ = "seq";
 
-    private Messages() {
-    }
+    private Messages() {}
 
     static Message message(String topic, int seq, String tag) {
-        Message m = new Message(topic, tag, "key-" + seq + " k2-" + seq,
+        Message m = new Message(
+                topic,
+                tag,
+                "key-" + seq + " k2-" + seq,
                 ("body-" + seq + "-" + "x".repeat(seq % 50)).getBytes(StandardCharsets.UTF_8));
         m.putUserProperty(SEQ, String.valueOf(seq));
         m.putUserProperty("colour", seq % 2 == 0 ? "red" : "blue");
@@ -55,7 +57,9 @@ final class Messages {
         assertThat(received.getKeys()).isEqualTo(sent.getKeys());
         for (Map.Entry<String, String> e : sent.getProperties().entrySet()) {
             if (!e.getKey().equals("WAIT")) {
-                assertThat(received.getProperty(e.getKey())).as("property " + e.getKey()).isEqualTo(e.getValue());
+                assertThat(received.getProperty(e.getKey()))
+                        .as("property " + e.getKey())
+                        .isEqualTo(e.getValue());
             }
         }
     }

@@ -47,8 +47,10 @@ class NameValidationTest {
     static final String GROUP = "CG_NAMES";
     static final String WALKING_GROUP = "x/../../..";
     static final String WALKING_TOPIC = "x/../../..";
+
     @TempDir
     static Path dir;
+
     static Cluster cluster;
     static RemotingClient client;
 
@@ -57,8 +59,21 @@ class NameValidationTest {
         cluster = new Cluster(dir);
         client = new RemotingClient(RemotingClientConfig.defaults());
         RemotingCommand create = RemotingCommand.request(RequestCode.UPDATE_AND_CREATE_TOPIC)
-                .withExtFields(Map.of("topic", TOPIC, "defaultTopic", "TBW102", "readQueueNums", "1",
-                        "writeQueueNums", "1", "perm", "6", "topicFilterType", "SINGLE_TAG", "order", "false"));
+                .withExtFields(Map.of(
+                        "topic",
+                        TOPIC,
+                        "defaultTopic",
+                        "TBW102",
+                        "readQueueNums",
+                        "1",
+                        "writeQueueNums",
+                        "1",
+                        "perm",
+                        "6",
+                        "topicFilterType",
+                        "SINGLE_TAG",
+                        "order",
+                        "false"));
         assertThat(call(create).code()).isEqualTo(ResponseCode.SUCCESS);
         sendOneAndWaitForDispatch();
         // The config files exist from here on, so the attacks have something to aim at.
@@ -101,7 +116,8 @@ class NameValidationTest {
         h.put("g", "1700000000000");
         h.put("h", "0");
         h.put("i", "TAGS\u0001TagA");
-        RemotingCommand r = call(RemotingCommand.request(RequestCode.SEND_MESSAGE_V2).withExtFields(h)
+        RemotingCommand r = call(RemotingCommand.request(RequestCode.SEND_MESSAGE_V2)
+                .withExtFields(h)
                 .withBody(new byte[] {42}));
         assertThat(r.code()).isEqualTo(ResponseCode.SUCCESS);
         Awaitility.await().until(() -> maxOffset() == before + 1);
@@ -136,7 +152,9 @@ class NameValidationTest {
                 try {
                     if (Files.isDirectory(p)) {
                         out.put(key, "dir");
-                    } else if (key.contains("commitlog") || key.contains("consumequeue") || key.contains("index")
+                    } else if (key.contains("commitlog")
+                            || key.contains("consumequeue")
+                            || key.contains("index")
                             || key.contains("checkpoint")) {
                         out.put(key, "file " + Files.size(p));
                     } else {
@@ -170,16 +188,26 @@ class NameValidationTest {
     }
 
     static RemotingCommand sendBack(String group, String originTopic) {
-        return RemotingCommand.request(RequestCode.CONSUMER_SEND_MSG_BACK).withExtFields(Map.of("offset", "0",
-                "group", group, "delayLevel", "0", "originTopic", originTopic, "maxReconsumeTimes", "16"));
+        return RemotingCommand.request(RequestCode.CONSUMER_SEND_MSG_BACK)
+                .withExtFields(Map.of(
+                        "offset",
+                        "0",
+                        "group",
+                        group,
+                        "delayLevel",
+                        "0",
+                        "originTopic",
+                        originTopic,
+                        "maxReconsumeTimes",
+                        "16"));
     }
 
     static byte[] heartbeat(String group, String topic, String producerGroup) {
         SubscriptionData sub = SubscriptionData.ofTags(topic, "*", 1);
-        ConsumerData consumer = new ConsumerData(group, "CONSUME_PASSIVELY", ConsumerData.CLUSTERING,
-                "CONSUME_FROM_LAST_OFFSET", List.of(sub), false);
-        return RemotingJson.encode(new HeartbeatData("client-names", List.of(new ProducerData(producerGroup)),
-                List.of(consumer)));
+        ConsumerData consumer = new ConsumerData(
+                group, "CONSUME_PASSIVELY", ConsumerData.CLUSTERING, "CONSUME_FROM_LAST_OFFSET", List.of(sub), false);
+        return RemotingJson.encode(
+                new HeartbeatData("client-names", List.of(new ProducerData(producerGroup)), List.of(consumer)));
     }
 
     @Test
@@ -189,8 +217,8 @@ class NameValidationTest {
 
     @Test
     void heartbeatWithAWalkingGroupIsRefusedWhole() throws Exception {
-        assertRefusedAndNothingTouched(RemotingCommand.request(RequestCode.HEART_BEAT)
-                .withBody(heartbeat(WALKING_GROUP, TOPIC, "PG_OK")));
+        assertRefusedAndNothingTouched(
+                RemotingCommand.request(RequestCode.HEART_BEAT).withBody(heartbeat(WALKING_GROUP, TOPIC, "PG_OK")));
         // Nothing of it was applied: the good producer group of the same heartbeat is not registered.
         RemotingCommand producers = call(RemotingCommand.request(RequestCode.GET_PRODUCER_CONNECTION_LIST)
                 .withExtFields(Map.of("producerGroup", "PG_OK")));
@@ -199,42 +227,73 @@ class NameValidationTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"../../config/topics.rkc", "../commitlog/00000000000000000000",
-        "../../store/commitlog/00000000000000000000", "../../config", "..", "T_NAMES/0/00000000000000000000"})
+    @ValueSource(
+            strings = {
+                "../../config/topics.rkc",
+                "../commitlog/00000000000000000000",
+                "../../store/commitlog/00000000000000000000",
+                "../../config",
+                "..",
+                "T_NAMES/0/00000000000000000000"
+            })
     void deleteTopicAimedAtAFileIsRefusedAndDeletesNothing(String topic) throws Exception {
         assertThat(Files.exists(dir.resolve("broker/config/topics.rkc"))).isTrue();
-        assertRefusedAndNothingTouched(RemotingCommand.request(RequestCode.DELETE_TOPIC_IN_BROKER)
-                .withExtFields(Map.of("topic", topic)));
+        assertRefusedAndNothingTouched(
+                RemotingCommand.request(RequestCode.DELETE_TOPIC_IN_BROKER).withExtFields(Map.of("topic", topic)));
         assertThat(Files.exists(dir.resolve("broker/config/topics.rkc"))).isTrue();
-        assertThat(Files.exists(dir.resolve("broker/store/commitlog/00000000000000000000"))).isTrue();
+        assertThat(Files.exists(dir.resolve("broker/store/commitlog/00000000000000000000")))
+                .isTrue();
     }
 
     /** One request per covered code, each carrying an illegal name where the code takes one. */
     enum Covered {
         SEND_MESSAGE(RequestCode.SEND_MESSAGE) {
             RemotingCommand request() {
-                return RemotingCommand.request(code).withExtFields(Map.of("producerGroup", "PG", "topic", WALKING_TOPIC,
-                        "defaultTopic", "TBW102", "defaultTopicQueueNums", "4", "queueId", "0", "sysFlag", "0",
-                        "bornTimestamp", "1", "flag", "0")).withBody(new byte[] {1});
+                return RemotingCommand.request(code)
+                        .withExtFields(Map.of(
+                                "producerGroup",
+                                "PG",
+                                "topic",
+                                WALKING_TOPIC,
+                                "defaultTopic",
+                                "TBW102",
+                                "defaultTopicQueueNums",
+                                "4",
+                                "queueId",
+                                "0",
+                                "sysFlag",
+                                "0",
+                                "bornTimestamp",
+                                "1",
+                                "flag",
+                                "0"))
+                        .withBody(new byte[] {1});
             }
         },
         SEND_MESSAGE_V2(RequestCode.SEND_MESSAGE_V2) {
             RemotingCommand request() {
-                return RemotingCommand.request(code).withExtFields(v2(WALKING_TOPIC, "PG")).withBody(new byte[] {1});
+                return RemotingCommand.request(code)
+                        .withExtFields(v2(WALKING_TOPIC, "PG"))
+                        .withBody(new byte[] {1});
             }
         },
         SEND_V2_BAD_PRODUCER_GROUP(RequestCode.SEND_MESSAGE_V2) {
             RemotingCommand request() {
-                return RemotingCommand.request(code).withExtFields(v2(TOPIC, WALKING_GROUP)).withBody(new byte[] {1});
+                return RemotingCommand.request(code)
+                        .withExtFields(v2(TOPIC, WALKING_GROUP))
+                        .withBody(new byte[] {1});
             }
         },
         SEND_BATCH_MESSAGE(RequestCode.SEND_BATCH_MESSAGE) {
             RemotingCommand request() {
                 Map<String, String> h = v2(WALKING_TOPIC, "PG");
                 h.put("m", "true");
-                return RemotingCommand.request(code).withExtFields(h).withBody(io.rocketkube.client.message
-                        .BatchBodyDecoder.encode(List.of(new io.rocketkube.client.message.BatchBodyDecoder.Entry(0,
-                                java.nio.ByteBuffer.wrap(new byte[] {1}), "TAGS\u0001A"))).array());
+                return RemotingCommand.request(code)
+                        .withExtFields(h)
+                        .withBody(io.rocketkube.client.message.BatchBodyDecoder.encode(
+                                        List.of(new io.rocketkube.client.message.BatchBodyDecoder.Entry(
+                                                0, java.nio.ByteBuffer.wrap(new byte[] {1}), "TAGS\u0001A")))
+                                .array());
             }
         },
         SEND_BACK_GROUP(RequestCode.CONSUMER_SEND_MSG_BACK) {
@@ -264,14 +323,14 @@ class NameValidationTest {
         },
         UNREGISTER_CONSUMER(RequestCode.UNREGISTER_CLIENT) {
             RemotingCommand request() {
-                return RemotingCommand.request(code).withExtFields(Map.of("clientID", "c", "consumerGroup",
-                        WALKING_GROUP));
+                return RemotingCommand.request(code)
+                        .withExtFields(Map.of("clientID", "c", "consumerGroup", WALKING_GROUP));
             }
         },
         UNREGISTER_PRODUCER(RequestCode.UNREGISTER_CLIENT) {
             RemotingCommand request() {
-                return RemotingCommand.request(code).withExtFields(Map.of("clientID", "c", "producerGroup",
-                        WALKING_GROUP));
+                return RemotingCommand.request(code)
+                        .withExtFields(Map.of("clientID", "c", "producerGroup", WALKING_GROUP));
             }
         },
         CONSUMER_LIST(RequestCode.GET_CONSUMER_LIST_BY_GROUP) {
@@ -296,14 +355,15 @@ class NameValidationTest {
         },
         QUERY_CONSUMER_OFFSET(RequestCode.QUERY_CONSUMER_OFFSET) {
             RemotingCommand request() {
-                return RemotingCommand.request(code).withExtFields(Map.of("consumerGroup", WALKING_GROUP, "topic",
-                        TOPIC, "queueId", "0"));
+                return RemotingCommand.request(code)
+                        .withExtFields(Map.of("consumerGroup", WALKING_GROUP, "topic", TOPIC, "queueId", "0"));
             }
         },
         UPDATE_CONSUMER_OFFSET(RequestCode.UPDATE_CONSUMER_OFFSET) {
             RemotingCommand request() {
-                return RemotingCommand.request(code).withExtFields(Map.of("consumerGroup", GROUP, "topic",
-                        WALKING_TOPIC, "queueId", "0", "commitOffset", "1"));
+                return RemotingCommand.request(code)
+                        .withExtFields(Map.of(
+                                "consumerGroup", GROUP, "topic", WALKING_TOPIC, "queueId", "0", "commitOffset", "1"));
             }
         },
         SEARCH_OFFSET(RequestCode.SEARCH_OFFSET_BY_TIMESTAMP) {
@@ -343,9 +403,22 @@ class NameValidationTest {
         },
         CREATE_TOPIC(RequestCode.UPDATE_AND_CREATE_TOPIC) {
             RemotingCommand request() {
-                return RemotingCommand.request(code).withExtFields(Map.of("topic", WALKING_TOPIC, "defaultTopic",
-                        "TBW102", "readQueueNums", "1", "writeQueueNums", "1", "perm", "6", "topicFilterType",
-                        "SINGLE_TAG", "order", "false"));
+                return RemotingCommand.request(code)
+                        .withExtFields(Map.of(
+                                "topic",
+                                WALKING_TOPIC,
+                                "defaultTopic",
+                                "TBW102",
+                                "readQueueNums",
+                                "1",
+                                "writeQueueNums",
+                                "1",
+                                "perm",
+                                "6",
+                                "topicFilterType",
+                                "SINGLE_TAG",
+                                "order",
+                                "false"));
             }
         },
         DELETE_TOPIC(RequestCode.DELETE_TOPIC_IN_BROKER) {
@@ -360,14 +433,14 @@ class NameValidationTest {
         },
         CREATE_GROUP(RequestCode.UPDATE_AND_CREATE_SUBSCRIPTIONGROUP) {
             RemotingCommand request() {
-                return RemotingCommand.request(code).withBody(RemotingJson.encode(
-                        SubscriptionGroupConfig.defaults(WALKING_GROUP)));
+                return RemotingCommand.request(code)
+                        .withBody(RemotingJson.encode(SubscriptionGroupConfig.defaults(WALKING_GROUP)));
             }
         },
         DELETE_GROUP(RequestCode.DELETE_SUBSCRIPTIONGROUP) {
             RemotingCommand request() {
-                return RemotingCommand.request(code).withExtFields(Map.of("groupName", WALKING_GROUP,
-                        "removeOffset", "true"));
+                return RemotingCommand.request(code)
+                        .withExtFields(Map.of("groupName", WALKING_GROUP, "removeOffset", "true"));
             }
         },
         GET_GROUP_CONFIG(352) {
@@ -387,8 +460,8 @@ class NameValidationTest {
         },
         CONSUME_STATS_TOPIC(RequestCode.GET_CONSUME_STATS) {
             RemotingCommand request() {
-                return RemotingCommand.request(code).withExtFields(Map.of("consumerGroup", GROUP, "topic",
-                        WALKING_TOPIC));
+                return RemotingCommand.request(code)
+                        .withExtFields(Map.of("consumerGroup", GROUP, "topic", WALKING_TOPIC));
             }
         },
         CONSUMER_CONNECTIONS(RequestCode.GET_CONSUMER_CONNECTION_LIST) {
@@ -408,8 +481,18 @@ class NameValidationTest {
         },
         QUERY_MESSAGE(RequestCode.QUERY_MESSAGE) {
             RemotingCommand request() {
-                return RemotingCommand.request(code).withExtFields(Map.of("topic", WALKING_TOPIC, "key", "k",
-                        "maxNum", "32", "beginTimestamp", "0", "endTimestamp", String.valueOf(Long.MAX_VALUE)));
+                return RemotingCommand.request(code)
+                        .withExtFields(Map.of(
+                                "topic",
+                                WALKING_TOPIC,
+                                "key",
+                                "k",
+                                "maxNum",
+                                "32",
+                                "beginTimestamp",
+                                "0",
+                                "endTimestamp",
+                                String.valueOf(Long.MAX_VALUE)));
             }
         };
 
@@ -436,9 +519,28 @@ class NameValidationTest {
         }
 
         static RemotingCommand pull(int code, String topic, String group) {
-            return RemotingCommand.request(code).withExtFields(Map.of("consumerGroup", group, "topic", topic,
-                    "queueId", "0", "queueOffset", "0", "maxMsgNums", "32", "sysFlag", "4", "commitOffset", "0",
-                    "suspendTimeoutMillis", "0", "subscription", "*", "subVersion", "0"));
+            return RemotingCommand.request(code)
+                    .withExtFields(Map.of(
+                            "consumerGroup",
+                            group,
+                            "topic",
+                            topic,
+                            "queueId",
+                            "0",
+                            "queueOffset",
+                            "0",
+                            "maxMsgNums",
+                            "32",
+                            "sysFlag",
+                            "4",
+                            "commitOffset",
+                            "0",
+                            "suspendTimeoutMillis",
+                            "0",
+                            "subscription",
+                            "*",
+                            "subVersion",
+                            "0"));
         }
 
         static RemotingCommand queueRequest(int code) {
@@ -446,8 +548,9 @@ class NameValidationTest {
         }
 
         static RemotingCommand lock(int code, String group, String topic) {
-            return RemotingCommand.request(code).withBody(RemotingJson.encode(new LockBatchBody(group, "client-names",
-                    Set.of(new MessageQueue(topic, "broker-a", 0)))));
+            return RemotingCommand.request(code)
+                    .withBody(RemotingJson.encode(
+                            new LockBatchBody(group, "client-names", Set.of(new MessageQueue(topic, "broker-a", 0)))));
         }
     }
 

@@ -39,6 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
 class OfficialProducerConsumerTest {
     @TempDir
     static Path dir;
+
     static Cluster cluster;
     static DefaultMQProducer producer;
     static final AtomicInteger INSTANCES = new AtomicInteger();
@@ -116,7 +117,9 @@ class OfficialProducerConsumerTest {
         sent.put(35, compressed);
         assertThat(producer.send(compressed).getSendStatus()).isEqualTo(SendStatus.SEND_OK);
 
-        Map<Integer, MessageExt> received = consumeWithPush("CG_SEND_MODES", topic, "*", sent.size(), MessageModel.CLUSTERING, 1).get(0);
+        Map<Integer, MessageExt> received = consumeWithPush(
+                        "CG_SEND_MODES", topic, "*", sent.size(), MessageModel.CLUSTERING, 1)
+                .get(0);
         assertThat(received.keySet()).isEqualTo(sent.keySet());
         sent.forEach((seq, m) -> Messages.assertSame(received.get(seq), m));
     }
@@ -133,13 +136,16 @@ class OfficialProducerConsumerTest {
                 perConsumer.add(received);
                 consumers.add(pushConsumer("CG_CLUSTER", topic, "*", MessageModel.CLUSTERING, received));
             }
-            await().atMost(Duration.ofSeconds(30)).until(() -> assigned(consumers.get(0)) + assigned(consumers.get(1)) == 4
-                    && assigned(consumers.get(0)) > 0 && assigned(consumers.get(1)) > 0);
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> assigned(consumers.get(0)) + assigned(consumers.get(1)) == 4
+                            && assigned(consumers.get(0)) > 0
+                            && assigned(consumers.get(1)) > 0);
             List<Message> sent = Messages.messages(topic, 40, "TagA");
             for (Message m : sent) {
                 producer.send(m);
             }
-            await().atMost(Duration.ofSeconds(30)).until(() -> union(perConsumer).size() == sent.size());
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> union(perConsumer).size() == sent.size());
             Map<Integer, MessageExt> all = union(perConsumer);
             for (Message m : sent) {
                 Messages.assertSame(all.get(Integer.parseInt(m.getUserProperty(Messages.SEQ))), m);
@@ -155,8 +161,8 @@ class OfficialProducerConsumerTest {
     void broadcastingConsumersEachGetEveryMessage() throws Exception {
         String topic = "T_BROADCAST";
         createTopic(topic, 2);
-        List<Map<Integer, MessageExt>> received = consumeWithPushAfter("CG_BROADCAST", topic, "*",
-                MessageModel.BROADCASTING, 2, 20, () -> {
+        List<Map<Integer, MessageExt>> received =
+                consumeWithPushAfter("CG_BROADCAST", topic, "*", MessageModel.BROADCASTING, 2, 20, () -> {
                     for (Message m : Messages.messages(topic, 20, "TagA")) {
                         producer.send(m);
                     }
@@ -177,8 +183,9 @@ class OfficialProducerConsumerTest {
         for (Message m : sent) {
             producer.send(m);
         }
-        Map<Integer, MessageExt> received = consumeWithPush("CG_TAGS", topic, "TagA || TagB", 20,
-                MessageModel.CLUSTERING, 1).get(0);
+        Map<Integer, MessageExt> received = consumeWithPush(
+                        "CG_TAGS", topic, "TagA || TagB", 20, MessageModel.CLUSTERING, 1)
+                .get(0);
         assertThat(received).hasSize(20);
         assertThat(received.values()).allSatisfy(m -> assertThat(m.getTags()).isIn("TagA", "TagB"));
         for (Message m : sent) {
@@ -221,8 +228,10 @@ class OfficialProducerConsumerTest {
                 }
                 return got.size() >= 15;
             });
-            assertThat(got).extracting(Messages::seq).containsExactlyElementsOf(
-                    java.util.stream.IntStream.range(5, 20).boxed().toList());
+            assertThat(got)
+                    .extracting(Messages::seq)
+                    .containsExactlyElementsOf(
+                            java.util.stream.IntStream.range(5, 20).boxed().toList());
             for (MessageExt m : got) {
                 Messages.assertSame(m, sent.get(Messages.seq(m)));
             }
@@ -243,33 +252,43 @@ class OfficialProducerConsumerTest {
         consumer.setInstanceName("orderly-" + INSTANCES.incrementAndGet());
         consumer.setConsumeFromWhere(ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET);
         consumer.subscribe(topic, "*");
-        consumer.registerMessageListener((org.apache.rocketmq.client.consumer.listener.MessageListenerOrderly) (msgs, ctx) -> {
-            msgs.forEach(m -> perQueue.computeIfAbsent(m.getQueueId(), q -> new CopyOnWriteArrayList<>()).add(Messages.seq(m)));
-            return org.apache.rocketmq.client.consumer.listener.ConsumeOrderlyStatus.SUCCESS;
-        });
+        consumer.registerMessageListener((org.apache.rocketmq.client.consumer.listener.MessageListenerOrderly)
+                (msgs, ctx) -> {
+                    msgs.forEach(m -> perQueue.computeIfAbsent(m.getQueueId(), q -> new CopyOnWriteArrayList<>())
+                            .add(Messages.seq(m)));
+                    return org.apache.rocketmq.client.consumer.listener.ConsumeOrderlyStatus.SUCCESS;
+                });
         consumer.start();
         try {
             for (int i = 0; i < 30; i++) {
                 producer.send(Messages.message(topic, i, "TagA"), new MessageQueue(topic, "broker-a", i % 2));
             }
-            await().atMost(Duration.ofSeconds(30)).until(() -> perQueue.values().stream().mapToInt(List::size).sum() >= 30);
-            assertThat(perQueue.get(0)).containsExactlyElementsOf(
-                    java.util.stream.IntStream.range(0, 30).filter(i -> i % 2 == 0).boxed().toList());
-            assertThat(perQueue.get(1)).containsExactlyElementsOf(
-                    java.util.stream.IntStream.range(0, 30).filter(i -> i % 2 == 1).boxed().toList());
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> perQueue.values().stream().mapToInt(List::size).sum() >= 30);
+            assertThat(perQueue.get(0))
+                    .containsExactlyElementsOf(java.util.stream.IntStream.range(0, 30)
+                            .filter(i -> i % 2 == 0)
+                            .boxed()
+                            .toList());
+            assertThat(perQueue.get(1))
+                    .containsExactlyElementsOf(java.util.stream.IntStream.range(0, 30)
+                            .filter(i -> i % 2 == 1)
+                            .boxed()
+                            .toList());
         } finally {
             consumer.shutdown();
         }
     }
 
     static void createTopic(String topic, int queues) throws Exception {
-        org.apache.rocketmq.tools.admin.DefaultMQAdminExt admin = new org.apache.rocketmq.tools.admin.DefaultMQAdminExt();
+        org.apache.rocketmq.tools.admin.DefaultMQAdminExt admin =
+                new org.apache.rocketmq.tools.admin.DefaultMQAdminExt();
         admin.setNamesrvAddr(cluster.namesrvAddr());
         admin.setInstanceName("admin-" + INSTANCES.incrementAndGet());
         admin.start();
         try {
-            admin.createAndUpdateTopicConfig(cluster.brokerAddr(),
-                    new org.apache.rocketmq.common.TopicConfig(topic, queues, queues, 6));
+            admin.createAndUpdateTopicConfig(
+                    cluster.brokerAddr(), new org.apache.rocketmq.common.TopicConfig(topic, queues, queues, 6));
         } finally {
             admin.shutdown();
         }
@@ -285,8 +304,9 @@ class OfficialProducerConsumerTest {
 
     /** Queues of subscribed (non-retry) topics this consumer currently owns. */
     static int assigned(DefaultMQPushConsumer consumer) {
-        return (int) consumer.getDefaultMQPushConsumerImpl().getRebalanceImpl().getProcessQueueTable().keySet()
-                .stream().filter(mq -> !mq.getTopic().startsWith("%RETRY%")).count();
+        return (int) consumer.getDefaultMQPushConsumerImpl().getRebalanceImpl().getProcessQueueTable().keySet().stream()
+                .filter(mq -> !mq.getTopic().startsWith("%RETRY%"))
+                .count();
     }
 
     static Map<Integer, MessageExt> union(Collection<Map<Integer, MessageExt>> maps) {
@@ -295,8 +315,9 @@ class OfficialProducerConsumerTest {
         return all;
     }
 
-    static DefaultMQPushConsumer pushConsumer(String group, String topic, String expression, MessageModel model,
-                                              Map<Integer, MessageExt> into) throws Exception {
+    static DefaultMQPushConsumer pushConsumer(
+            String group, String topic, String expression, MessageModel model, Map<Integer, MessageExt> into)
+            throws Exception {
         DefaultMQPushConsumer consumer = new DefaultMQPushConsumer(group);
         consumer.setNamesrvAddr(cluster.namesrvAddr());
         consumer.setInstanceName(group + "-" + INSTANCES.incrementAndGet());
@@ -311,18 +332,25 @@ class OfficialProducerConsumerTest {
         return consumer;
     }
 
-    static List<Map<Integer, MessageExt>> consumeWithPush(String group, String topic, String expression, int expected,
-                                                          MessageModel model, int consumerCount) throws Exception {
-        return consumeWithPushAfter(group, topic, expression, model, consumerCount, expected, () -> { });
+    static List<Map<Integer, MessageExt>> consumeWithPush(
+            String group, String topic, String expression, int expected, MessageModel model, int consumerCount)
+            throws Exception {
+        return consumeWithPushAfter(group, topic, expression, model, consumerCount, expected, () -> {});
     }
 
     interface Action {
         void run() throws Exception;
     }
 
-    static List<Map<Integer, MessageExt>> consumeWithPushAfter(String group, String topic, String expression,
-                                                               MessageModel model, int consumerCount, int expected,
-                                                               Action afterStart) throws Exception {
+    static List<Map<Integer, MessageExt>> consumeWithPushAfter(
+            String group,
+            String topic,
+            String expression,
+            MessageModel model,
+            int consumerCount,
+            int expected,
+            Action afterStart)
+            throws Exception {
         List<Map<Integer, MessageExt>> received = new ArrayList<>();
         List<DefaultMQPushConsumer> consumers = new ArrayList<>();
         try {
@@ -331,7 +359,8 @@ class OfficialProducerConsumerTest {
                 received.add(into);
                 consumers.add(pushConsumer(group, topic, expression, model, into));
             }
-            await().atMost(Duration.ofSeconds(30)).until(() -> consumers.stream().allMatch(c -> assigned(c) > 0));
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> consumers.stream().allMatch(c -> assigned(c) > 0));
             afterStart.run();
             await().atMost(Duration.ofSeconds(30)).until(() -> received.stream().allMatch(m -> m.size() >= expected));
             return received;

@@ -25,11 +25,24 @@ class OffsetTableTest {
     @Test
     void allCommittedOffsetsAsConsumerOffsetSerializeWrapper() throws Exception {
         try (Cluster cluster = new Cluster(dir);
-             RemotingClient client = new RemotingClient(RemotingClientConfig.defaults())) {
+                RemotingClient client = new RemotingClient(RemotingClientConfig.defaults())) {
             String addr = cluster.brokerAddr();
             RemotingCommand create = RemotingCommand.request(RequestCode.UPDATE_AND_CREATE_TOPIC)
-                    .withExtFields(Map.of("topic", "T_OFFSETS", "defaultTopic", "TBW102", "readQueueNums", "2",
-                            "writeQueueNums", "2", "perm", "6", "topicFilterType", "SINGLE_TAG", "order", "false"));
+                    .withExtFields(Map.of(
+                            "topic",
+                            "T_OFFSETS",
+                            "defaultTopic",
+                            "TBW102",
+                            "readQueueNums",
+                            "2",
+                            "writeQueueNums",
+                            "2",
+                            "perm",
+                            "6",
+                            "topicFilterType",
+                            "SINGLE_TAG",
+                            "order",
+                            "false"));
             assertThat(client.invokeSync(addr, create, 5000).code()).isEqualTo(ResponseCode.SUCCESS);
             commit(client, addr, "CG_A", 0, 5);
             commit(client, addr, "CG_A", 1, 7);
@@ -44,21 +57,32 @@ class OffsetTableTest {
             ConsumerOffsetSerializeWrapper official =
                     ConsumerOffsetSerializeWrapper.decode(response.body(), ConsumerOffsetSerializeWrapper.class);
             assertThat(official.getOffsetTable()).containsOnlyKeys("T_OFFSETS@CG_A", "T_OFFSETS@CG_B");
-            assertThat(official.getOffsetTable().get("T_OFFSETS@CG_A")).containsEntry(0, 5L).containsEntry(1, 7L);
+            assertThat(official.getOffsetTable().get("T_OFFSETS@CG_A"))
+                    .containsEntry(0, 5L)
+                    .containsEntry(1, 7L);
             assertThat(official.getOffsetTable().get("T_OFFSETS@CG_B")).containsExactly(Map.entry(1, 3L));
 
             // What the operator's RemotingBrokerAdmin.unconsumedMessages parses (same type, same mapper).
-            Map<String, Map<String, Map<String, Long>>> operator = RemotingJson.mapper().readValue(response.body(),
-                    new TypeReference<Map<String, Map<String, Map<String, Long>>>>() { });
-            assertThat(operator.get("offsetTable").get("T_OFFSETS@CG_A")).containsEntry("0", 5L).containsEntry("1", 7L);
+            Map<String, Map<String, Map<String, Long>>> operator = RemotingJson.mapper()
+                    .readValue(response.body(), new TypeReference<Map<String, Map<String, Map<String, Long>>>>() {});
+            assertThat(operator.get("offsetTable").get("T_OFFSETS@CG_A"))
+                    .containsEntry("0", 5L)
+                    .containsEntry("1", 7L);
         }
     }
 
     private static void commit(RemotingClient client, String addr, String group, int queueId, long offset)
             throws Exception {
         RemotingCommand update = RemotingCommand.request(RequestCode.UPDATE_CONSUMER_OFFSET)
-                .withExtFields(Map.of("consumerGroup", group, "topic", "T_OFFSETS", "queueId", String.valueOf(queueId),
-                        "commitOffset", String.valueOf(offset)));
+                .withExtFields(Map.of(
+                        "consumerGroup",
+                        group,
+                        "topic",
+                        "T_OFFSETS",
+                        "queueId",
+                        String.valueOf(queueId),
+                        "commitOffset",
+                        String.valueOf(offset)));
         assertThat(client.invokeSync(addr, update, 5000).code()).isEqualTo(ResponseCode.SUCCESS);
     }
 }

@@ -33,6 +33,7 @@ class PullTransferCapsTest {
 
     @TempDir
     Path dir;
+
     Cluster cluster;
     RemotingClient client;
 
@@ -40,8 +41,21 @@ class PullTransferCapsTest {
         cluster = new Cluster(dir, customise);
         client = new RemotingClient(RemotingClientConfig.defaults());
         RemotingCommand create = RemotingCommand.request(RequestCode.UPDATE_AND_CREATE_TOPIC)
-                .withExtFields(Map.of("topic", TOPIC, "defaultTopic", "TBW102", "readQueueNums", "1",
-                        "writeQueueNums", "1", "perm", "6", "topicFilterType", "SINGLE_TAG", "order", "false"));
+                .withExtFields(Map.of(
+                        "topic",
+                        TOPIC,
+                        "defaultTopic",
+                        "TBW102",
+                        "readQueueNums",
+                        "1",
+                        "writeQueueNums",
+                        "1",
+                        "perm",
+                        "6",
+                        "topicFilterType",
+                        "SINGLE_TAG",
+                        "order",
+                        "false"));
         assertThat(client.invokeSync(cluster.brokerAddr(), create, 5000).code()).isEqualTo(ResponseCode.SUCCESS);
     }
 
@@ -67,26 +81,43 @@ class PullTransferCapsTest {
             h.put("g", "1700000000000");
             h.put("h", "0");
             h.put("i", "TAGS\u0001TagA");
-            RemotingCommand r = client.invokeSync(cluster.brokerAddr(), RemotingCommand
-                    .request(RequestCode.SEND_MESSAGE_V2).withExtFields(h).withBody(new byte[bodyBytes]), 5000);
+            RemotingCommand r = client.invokeSync(
+                    cluster.brokerAddr(),
+                    RemotingCommand.request(RequestCode.SEND_MESSAGE_V2)
+                            .withExtFields(h)
+                            .withBody(new byte[bodyBytes]),
+                    5000);
             assertThat(r.code()).isEqualTo(ResponseCode.SUCCESS);
         }
         Awaitility.await().until(() -> maxOffset() == count);
     }
 
     long maxOffset() throws Exception {
-        return Long.parseLong(client.invokeSync(cluster.brokerAddr(), RemotingCommand.request(RequestCode.GET_MAX_OFFSET)
-                .withExtFields(Map.of("topic", TOPIC, "queueId", "0")), 5000).extField("offset"));
+        return Long.parseLong(client.invokeSync(
+                        cluster.brokerAddr(),
+                        RemotingCommand.request(RequestCode.GET_MAX_OFFSET)
+                                .withExtFields(Map.of("topic", TOPIC, "queueId", "0")),
+                        5000)
+                .extField("offset"));
     }
 
     /** The sizes of the records in one pull answer, which is stored records back to back. */
     List<Integer> pull(int maxMsgNums) throws Exception {
-        RemotingCommand r = client.invokeSync(cluster.brokerAddr(), RemotingCommand.request(RequestCode.PULL_MESSAGE)
-                .withExtFields(Map.ofEntries(Map.entry("consumerGroup", "CG_CAPS"), Map.entry("topic", TOPIC),
-                        Map.entry("queueId", "0"), Map.entry("queueOffset", "0"),
-                        Map.entry("maxMsgNums", String.valueOf(maxMsgNums)), Map.entry("sysFlag", "4"),
-                        Map.entry("commitOffset", "0"), Map.entry("suspendTimeoutMillis", "0"),
-                        Map.entry("subscription", "*"), Map.entry("subVersion", "0"))), 5000);
+        RemotingCommand r = client.invokeSync(
+                cluster.brokerAddr(),
+                RemotingCommand.request(RequestCode.PULL_MESSAGE)
+                        .withExtFields(Map.ofEntries(
+                                Map.entry("consumerGroup", "CG_CAPS"),
+                                Map.entry("topic", TOPIC),
+                                Map.entry("queueId", "0"),
+                                Map.entry("queueOffset", "0"),
+                                Map.entry("maxMsgNums", String.valueOf(maxMsgNums)),
+                                Map.entry("sysFlag", "4"),
+                                Map.entry("commitOffset", "0"),
+                                Map.entry("suspendTimeoutMillis", "0"),
+                                Map.entry("subscription", "*"),
+                                Map.entry("subVersion", "0"))),
+                5000);
         assertThat(r.code()).isEqualTo(ResponseCode.SUCCESS);
         ByteBuffer body = ByteBuffer.wrap(r.body());
         List<Integer> sizes = new ArrayList<>();

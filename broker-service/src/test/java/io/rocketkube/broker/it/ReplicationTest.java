@@ -11,11 +11,11 @@ import io.rocketkube.broker.BrokerSettings;
 import io.rocketkube.broker.schedule.DelayLevels;
 import io.rocketkube.namesrv.NameServer;
 import io.rocketkube.namesrv.NameServerSettings;
-import io.rocketkube.store.engine.DefaultMessageStore;
 import io.rocketkube.store.GetResult;
 import io.rocketkube.store.MessageFilter;
 import io.rocketkube.store.MessageSlice;
 import io.rocketkube.store.MessageStore;
+import io.rocketkube.store.engine.DefaultMessageStore;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -57,6 +57,7 @@ class ReplicationTest {
 
     @TempDir
     Path dir;
+
     private NameServer nameServer;
     private final List<AutoCloseable> open = new ArrayList<>();
 
@@ -81,10 +82,18 @@ class ReplicationTest {
         return start(name, role, port, haPort, more, new SimpleMeterRegistry());
     }
 
-    private Broker start(String name, BrokerRole role, int port, int haPort, UnaryOperator<BrokerSettings> more,
-                         MeterRegistry meters) throws Exception {
+    private Broker start(
+            String name,
+            BrokerRole role,
+            int port,
+            int haPort,
+            UnaryOperator<BrokerSettings> more,
+            MeterRegistry meters)
+            throws Exception {
         BrokerSettings s = BrokerSettings.forTest(HOST, dir.resolve(name), nameServer.address())
-                .withRole(role == BrokerRole.SLAVE ? 1 : 0, role).withPort(port).withHaPort(haPort);
+                .withRole(role == BrokerRole.SLAVE ? 1 : 0, role)
+                .withPort(port)
+                .withHaPort(haPort);
         s = s.withHa(s.ha().withIntervals(Duration.ofSeconds(4), Duration.ofMillis(500)));
         Broker b = new Broker(more.apply(s), Clock.systemUTC(), DefaultMessageStore::open, meters);
         b.start();
@@ -106,7 +115,8 @@ class ReplicationTest {
     private static List<SendResult> send(DefaultMQProducer p, int from, int count) throws Exception {
         List<SendResult> results = new ArrayList<>();
         for (int i = from; i < from + count; i++) {
-            results.add(p.send(new Message(TOPIC, "TagA", "k" + i, ("body-" + i + "-" + "x".repeat(i % 300)).getBytes())));
+            results.add(p.send(
+                    new Message(TOPIC, "TagA", "k" + i, ("body-" + i + "-" + "x".repeat(i % 300)).getBytes())));
         }
         return results;
     }
@@ -119,7 +129,8 @@ class ReplicationTest {
             while (o < store.maxOffset(TOPIC, q)) {
                 try (GetResult g = store.get(TOPIC, q, o, 64, 1 << 20, MessageFilter.ALL)) {
                     for (MessageSlice m : g.messages()) {
-                        out.add(q + ":" + m.physicalOffset() + ":" + java.util.HexFormat.of().formatHex(m.toBytes()));
+                        out.add(q + ":" + m.physicalOffset() + ":"
+                                + java.util.HexFormat.of().formatHex(m.toBytes()));
                     }
                     o = g.nextBeginOffset();
                 }
@@ -129,8 +140,8 @@ class ReplicationTest {
     }
 
     private static void awaitSameQueues(Broker master, Broker slave) {
-        await().atMost(Duration.ofSeconds(20)).until(() ->
-                slave.store().maxPhysicalOffset() == master.store().maxPhysicalOffset()
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> slave.store().maxPhysicalOffset() == master.store().maxPhysicalOffset()
                         && queues(slave.store()).equals(queues(master.store())));
         assertThat(queues(slave.store())).isNotEmpty().isEqualTo(queues(master.store()));
     }
@@ -172,25 +183,40 @@ class ReplicationTest {
         DefaultMQProducer p = producer("PG_HA1");
         send(p, 0, 200);
         awaitSameQueues(master, slave);
-        assertThat(slave.ha().clientStatus()).get().extracting(s -> s.state().name()).isEqualTo("REPLICATING");
+        assertThat(slave.ha().clientStatus())
+                .get()
+                .extracting(s -> s.state().name())
+                .isEqualTo("REPLICATING");
         assertThat(master.ha().progress().slaveCount()).isEqualTo(1);
         Broker m0 = master;
         Broker s0 = slave;
         await().atMost(Duration.ofSeconds(10)).until(() -> m0.ha().lagBytes() == 0);
-        await().atMost(Duration.ofSeconds(10)).until(() -> s0.isReady(120_000) && s0.ha().lagBytes() == 0);
-        org.apache.rocketmq.tools.admin.DefaultMQAdminExt admin = new org.apache.rocketmq.tools.admin.DefaultMQAdminExt();
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> s0.isReady(120_000) && s0.ha().lagBytes() == 0);
+        org.apache.rocketmq.tools.admin.DefaultMQAdminExt admin =
+                new org.apache.rocketmq.tools.admin.DefaultMQAdminExt();
         admin.setNamesrvAddr(nameServer.address());
         admin.setInstanceName("ha-admin");
         admin.start();
         try {
-            java.util.Map<String, String> m = admin.fetchBrokerRuntimeStats(master.address()).getTable();
-            assertThat(m).containsEntry("slaveFallBehindMuch", "0").containsEntry("haConnectionCount", "1")
-                    .containsEntry("haPush2SlaveMaxOffset", String.valueOf(master.store().maxPhysicalOffset()));
+            java.util.Map<String, String> m =
+                    admin.fetchBrokerRuntimeStats(master.address()).getTable();
+            assertThat(m)
+                    .containsEntry("slaveFallBehindMuch", "0")
+                    .containsEntry("haConnectionCount", "1")
+                    .containsEntry(
+                            "haPush2SlaveMaxOffset",
+                            String.valueOf(master.store().maxPhysicalOffset()));
             assertThat(m.get("haSlaveAckOffsets")).endsWith("=" + master.store().maxPhysicalOffset());
-            java.util.Map<String, String> sl = admin.fetchBrokerRuntimeStats(slave.address()).getTable();
-            assertThat(sl).containsEntry("masterAddr", master.address()).containsEntry("haClientState", "REPLICATING")
-                    .containsEntry("haMasterAddress", HOST + ":" + haPort).containsEntry("haReplicationLagBytes", "0")
-                    .containsEntry("commitLogMaxOffset", String.valueOf(master.store().maxPhysicalOffset()))
+            java.util.Map<String, String> sl =
+                    admin.fetchBrokerRuntimeStats(slave.address()).getTable();
+            assertThat(sl)
+                    .containsEntry("masterAddr", master.address())
+                    .containsEntry("haClientState", "REPLICATING")
+                    .containsEntry("haMasterAddress", HOST + ":" + haPort)
+                    .containsEntry("haReplicationLagBytes", "0")
+                    .containsEntry(
+                            "commitLogMaxOffset", String.valueOf(master.store().maxPhysicalOffset()))
                     .containsEntry("slaveReady", "true");
         } finally {
             admin.shutdown();
@@ -212,7 +238,11 @@ class ReplicationTest {
 
     @Test
     void syncMasterAcknowledgesOnlyReplicatedSendsAndSaysWhyOtherwise() throws Exception {
-        Broker master = start("master", BrokerRole.SYNC_MASTER, 0, 0,
+        Broker master = start(
+                "master",
+                BrokerRole.SYNC_MASTER,
+                0,
+                0,
                 s -> s.withHa(s.ha().withSlaveTimeout(Duration.ofMillis(1500))));
         open.add(master);
         DefaultMQProducer p = producer("PG_HA2");
@@ -221,25 +251,33 @@ class ReplicationTest {
         assertThat(alone.getSendStatus()).isEqualTo(SendStatus.SLAVE_NOT_AVAILABLE);
         // ... and served: it reaches its ConsumeQueue (dispatched asynchronously).
         await().atMost(Duration.ofSeconds(10))
-                .until(() -> master.store().maxOffset(TOPIC, alone.getMessageQueue().getQueueId()) > 0);
+                .until(() ->
+                        master.store().maxOffset(TOPIC, alone.getMessageQueue().getQueueId()) > 0);
 
         Broker slave = start("slave", BrokerRole.SLAVE, 0, 0, s -> s);
-        await().atMost(Duration.ofSeconds(10)).until(() -> master.ha().progress().slaveCount() == 1);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> master.ha().progress().slaveCount() == 1);
         for (SendResult r : send(p, 1, 20)) {
             assertThat(r.getSendStatus()).isEqualTo(SendStatus.SEND_OK);
-            long end = r.getOffsetMsgId() == null ? 0 : io.rocketkube.client.message.OffsetMsgId.decode(r.getOffsetMsgId()).physicalOffset();
+            long end = r.getOffsetMsgId() == null
+                    ? 0
+                    : io.rocketkube.client.message.OffsetMsgId.decode(r.getOffsetMsgId())
+                            .physicalOffset();
             // Acknowledged means the slave had it: its end covers the message at the moment of the answer.
             assertThat(slave.store().maxPhysicalOffset()).isGreaterThan(end);
         }
         slave.close();
-        await().atMost(Duration.ofSeconds(10)).until(() -> master.ha().progress().slaveCount() == 0);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> master.ha().progress().slaveCount() == 0);
         assertThat(send(p, 21, 1).get(0).getSendStatus()).isEqualTo(SendStatus.SLAVE_NOT_AVAILABLE);
 
         // A slave that attaches and then never acknowledges: FLUSH_SLAVE_TIMEOUT (code 12) after the slave timeout.
         try (Socket stalled = new Socket()) {
             stalled.connect(new InetSocketAddress(HOST, master.haPort()));
-            new DataOutputStream(stalled.getOutputStream()).writeLong(master.store().maxPhysicalOffset());
-            await().atMost(Duration.ofSeconds(10)).until(() -> master.ha().progress().slaveCount() == 1);
+            new DataOutputStream(stalled.getOutputStream())
+                    .writeLong(master.store().maxPhysicalOffset());
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> master.ha().progress().slaveCount() == 1);
             long t0 = System.nanoTime();
             assertThat(send(p, 22, 1).get(0).getSendStatus()).isEqualTo(SendStatus.FLUSH_SLAVE_TIMEOUT);
             assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThanOrEqualTo(Duration.ofMillis(1400));
@@ -247,8 +285,12 @@ class ReplicationTest {
             assertThat(master.ha().lagBytes()).isPositive();
             await().atMost(Duration.ofSeconds(10)).until(() -> master.ha().lagMillis() >= 1000);
         }
-        await().atMost(Duration.ofSeconds(10)).until(() -> master.store().maxOffset(TOPIC, 0) + master.store().maxOffset(TOPIC, 1)
-                + master.store().maxOffset(TOPIC, 2) + master.store().maxOffset(TOPIC, 3) == 23);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> master.store().maxOffset(TOPIC, 0)
+                                + master.store().maxOffset(TOPIC, 1)
+                                + master.store().maxOffset(TOPIC, 2)
+                                + master.store().maxOffset(TOPIC, 3)
+                        == 23);
     }
 
     /**
@@ -261,7 +303,8 @@ class ReplicationTest {
         open.add(master);
         Broker slave = start("slave", BrokerRole.SLAVE, 0, 0, s -> s);
         open.add(slave);
-        await().atMost(Duration.ofSeconds(10)).until(() -> master.ha().progress().slaveCount() == 1);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> master.ha().progress().slaveCount() == 1);
         assertThat(master.ha().connectionThreads()).singleElement().asString().startsWith("ha-io");
         DefaultMQProducer p = producer("PG_HA6");
         int sent = 0;
@@ -272,7 +315,8 @@ class ReplicationTest {
         assertThat(master.ha().connectionThreads()).singleElement().asString().startsWith("remoting-io");
         for (SendResult r : send(p, sent, 50)) {
             assertThat(r.getSendStatus()).isEqualTo(SendStatus.SEND_OK);
-            long start = io.rocketkube.client.message.OffsetMsgId.decode(r.getOffsetMsgId()).physicalOffset();
+            long start = io.rocketkube.client.message.OffsetMsgId.decode(r.getOffsetMsgId())
+                    .physicalOffset();
             assertThat(slave.store().maxPhysicalOffset()).isGreaterThan(start);
         }
         awaitSameQueues(master, slave);
@@ -287,11 +331,17 @@ class ReplicationTest {
     void syncMasterHoldsNeitherATransactionCommitNorADelayedRePutForTheSlave() throws Exception {
         Duration slaveTimeout = Duration.ofSeconds(4);
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        Broker master = start("master", BrokerRole.SYNC_MASTER, 0, 0,
-                s -> s.withHa(s.ha().withSlaveTimeout(slaveTimeout)).withDelayLevels(DelayLevels.parse("1s 5s")), meters);
+        Broker master = start(
+                "master",
+                BrokerRole.SYNC_MASTER,
+                0,
+                0,
+                s -> s.withHa(s.ha().withSlaveTimeout(slaveTimeout)).withDelayLevels(DelayLevels.parse("1s 5s")),
+                meters);
         open.add(master);
         Broker slave = start("slave", BrokerRole.SLAVE, 0, 0, s -> s);
-        await().atMost(Duration.ofSeconds(10)).until(() -> master.ha().progress().slaveCount() == 1);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> master.ha().progress().slaveCount() == 1);
         DefaultMQProducer p = producer("PG_HA5");
         Message half = new Message(TOPIC, "TagA", "tx-1", "committed body".getBytes());
         MessageAccessor.putProperty(half, MessageConst.PROPERTY_TRANSACTION_PREPARED, "true");
@@ -305,38 +355,55 @@ class ReplicationTest {
 
         // The slave goes, and one attaches that never acknowledges: a held put would now wait slaveTimeout.
         slave.close();
-        await().atMost(Duration.ofSeconds(10)).until(() -> master.ha().progress().slaveCount() == 0);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> master.ha().progress().slaveCount() == 0);
         try (Socket stalled = new Socket()) {
             stalled.connect(new InetSocketAddress(HOST, master.haPort()));
-            new DataOutputStream(stalled.getOutputStream()).writeLong(master.store().maxPhysicalOffset());
-            await().atMost(Duration.ofSeconds(10)).until(() -> master.ha().progress().slaveCount() == 1);
+            new DataOutputStream(stalled.getOutputStream())
+                    .writeLong(master.store().maxPhysicalOffset());
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> master.ha().progress().slaveCount() == 1);
 
             EndTransactionRequestHeader h = new EndTransactionRequestHeader();
             h.setProducerGroup("PG_HA5");
             h.setTranStateTableOffset(halfSent.getQueueOffset());
-            h.setCommitLogOffset(MessageDecoder.decodeMessageId(halfSent.getOffsetMsgId()).getOffset());
+            h.setCommitLogOffset(
+                    MessageDecoder.decodeMessageId(halfSent.getOffsetMsgId()).getOffset());
             h.setCommitOrRollback(MessageSysFlag.TRANSACTION_COMMIT_TYPE);
             h.setFromTransactionCheck(false);
             h.setMsgId(halfSent.getMsgId());
             h.setTransactionId(halfSent.getTransactionId());
             long t0 = System.nanoTime();
-            RemotingCommand answer = p.getDefaultMQProducerImpl().getMqClientFactory().getMQClientAPIImpl()
-                    .getRemotingClient().invokeSync(master.address(),
-                            RemotingCommand.createRequestCommand(RequestCode.END_TRANSACTION, h), 10_000);
+            RemotingCommand answer = p.getDefaultMQProducerImpl()
+                    .getMqClientFactory()
+                    .getMQClientAPIImpl()
+                    .getRemotingClient()
+                    .invokeSync(
+                            master.address(),
+                            RemotingCommand.createRequestCommand(RequestCode.END_TRANSACTION, h),
+                            10_000);
             Duration took = Duration.ofNanos(System.nanoTime() - t0);
             assertThat(answer.getCode()).as(answer.getRemark()).isEqualTo(ResponseCode.SUCCESS);
             assertThat(took).isLessThan(slaveTimeout.dividedBy(2));
 
             // The commit and, once due, the re-put are in the real topic with WAIT=false, as 4.9.7 stores them.
-            await().atMost(Duration.ofSeconds(20)).until(() -> stored(master.store()).size() == 2);
-            assertThat(stored(master.store())).extracting(m -> m.getKeys() + " WAIT=" + m.getProperty("WAIT"))
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> stored(master.store()).size() == 2);
+            assertThat(stored(master.store()))
+                    .extracting(m -> m.getKeys() + " WAIT=" + m.getProperty("WAIT"))
                     .containsExactlyInAnyOrder("tx-1 WAIT=false", "delayed-1 WAIT=false");
             // The schedule moved past the re-put without waiting for the stalled slave.
-            await().atMost(Duration.ofSeconds(10)).until(() ->
-                    meters.get("rocketkube.broker.schedule.delivered").counter().count() == 1);
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> meters.get("rocketkube.broker.schedule.delivered")
+                                    .counter()
+                                    .count()
+                            == 1);
             assertThat(meters.get("rocketkube.broker.schedule.lateness").timer().max(TimeUnit.MILLISECONDS))
                     .isLessThan(slaveTimeout.dividedBy(2).toMillis());
-            assertThat(meters.get("rocketkube.broker.schedule.failures").counter().count()).isZero();
+            assertThat(meters.get("rocketkube.broker.schedule.failures")
+                            .counter()
+                            .count())
+                    .isZero();
         }
     }
 
@@ -356,8 +423,8 @@ class ReplicationTest {
         int haPort = freePort();
         Path masterDir = dir.resolve("master");
         Broker master = start("master", BrokerRole.ASYNC_MASTER, masterPort, haPort, s -> s);
-        Broker slave = start("slave", BrokerRole.SLAVE, 0, 0,
-                s -> s.withHa(s.ha().withMasterHaAddress(HOST + ":" + haPort)));
+        Broker slave =
+                start("slave", BrokerRole.SLAVE, 0, 0, s -> s.withHa(s.ha().withMasterHaAddress(HOST + ":" + haPort)));
         open.add(slave);
         DefaultMQProducer p = producer("PG_HA3");
         send(p, 0, 30);
@@ -389,8 +456,12 @@ class ReplicationTest {
 
     @Test
     void badInputOnTheHaPortClosesThatConnectionOnly() throws Exception {
-        Broker master = start("master", BrokerRole.ASYNC_MASTER, 0, 0, s -> s.withHa(s.ha()
-                .withIntervals(Duration.ofSeconds(2), Duration.ofMillis(500))));
+        Broker master = start(
+                "master",
+                BrokerRole.ASYNC_MASTER,
+                0,
+                0,
+                s -> s.withHa(s.ha().withIntervals(Duration.ofSeconds(2), Duration.ofMillis(500))));
         open.add(master);
         Broker slave = start("slave", BrokerRole.SLAVE, 0, 0, s -> s);
         open.add(slave);
@@ -422,7 +493,8 @@ class ReplicationTest {
             s.connect(ha);
             DataOutputStream out = new DataOutputStream(s.getOutputStream());
             out.writeLong(0);
-            await().atMost(Duration.ofSeconds(10)).until(() -> master.ha().progress().slaveCount() == 2);
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> master.ha().progress().slaveCount() == 2);
             byte[] big = new byte[60_000];
             List<SendResult> during = new ArrayList<>();
             long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();

@@ -34,8 +34,10 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(90)
 class RequestReplyTest {
     static final String TOPIC = "T_REQUEST";
+
     @TempDir
     static Path dir;
+
     static Cluster cluster;
     static DefaultMQProducer requester;
     static DefaultMQProducer replier;
@@ -48,7 +50,9 @@ class RequestReplyTest {
         requester.setNamesrvAddr(cluster.namesrvAddr());
         requester.setInstanceName("requester");
         requester.start();
-        assertThat(requester.send(new Message(TOPIC, "warm-up".getBytes(StandardCharsets.UTF_8))).getSendStatus())
+        assertThat(requester
+                        .send(new Message(TOPIC, "warm-up".getBytes(StandardCharsets.UTF_8)))
+                        .getSendStatus())
                 .isEqualTo(SendStatus.SEND_OK);
         replier = new DefaultMQProducer("PG_REPLIER");
         replier.setNamesrvAddr(cluster.namesrvAddr());
@@ -79,7 +83,8 @@ class RequestReplyTest {
     @AfterAll
     static void stop() {
         for (Runnable r : new Runnable[] {
-            () -> responder.shutdown(), () -> replier.shutdown(), () -> requester.shutdown(), () -> cluster.close()}) {
+            () -> responder.shutdown(), () -> replier.shutdown(), () -> requester.shutdown(), () -> cluster.close()
+        }) {
             try {
                 r.run();
             } catch (RuntimeException e) {
@@ -94,8 +99,8 @@ class RequestReplyTest {
         Message reply = null;
         for (int attempt = 0; attempt < 5 && reply == null; attempt++) {
             try {
-                reply = requester.request(new Message(TOPIC, ("ping-" + attempt).getBytes(StandardCharsets.UTF_8)),
-                        5_000);
+                reply = requester.request(
+                        new Message(TOPIC, ("ping-" + attempt).getBytes(StandardCharsets.UTF_8)), 5_000);
             } catch (org.apache.rocketmq.client.exception.RequestTimeoutException e) {
                 // responder not assigned yet; ask again
             }
@@ -112,15 +117,17 @@ class RequestReplyTest {
     @Test
     void aReplyToAnUnknownClientOrWithoutOneIsAClearErrorAndTheBrokerGoesOn() throws Exception {
         try (RemotingClient client = new RemotingClient(RemotingClientConfig.defaults())) {
-            RemotingCommand unknown = client.invokeSync(cluster.brokerAddr(), reply("REPLY_TO_CLIENT\u0001nobody@1"
-                    + "\u0002CORRELATION_ID\u0001c1\u0002MSG_TYPE\u0001reply"), 5000);
+            RemotingCommand unknown = client.invokeSync(
+                    cluster.brokerAddr(),
+                    reply("REPLY_TO_CLIENT\u0001nobody@1" + "\u0002CORRELATION_ID\u0001c1\u0002MSG_TYPE\u0001reply"),
+                    5000);
             assertThat(unknown.code()).isEqualTo(ResponseCode.SYSTEM_ERROR);
             assertThat(unknown.remark()).contains("channel of <nobody@1> not found");
             RemotingCommand none = client.invokeSync(cluster.brokerAddr(), reply("CORRELATION_ID\u0001c2"), 5000);
             assertThat(none.code()).isEqualTo(ResponseCode.SYSTEM_ERROR);
             assertThat(none.remark()).contains("REPLY_TO_CLIENT");
-            RemotingCommand noTopic = client.invokeSync(cluster.brokerAddr(), reply("REPLY_TO_CLIENT\u0001x")
-                    .withExtField("b", "T NOT LEGAL"), 5000);
+            RemotingCommand noTopic = client.invokeSync(
+                    cluster.brokerAddr(), reply("REPLY_TO_CLIENT\u0001x").withExtField("b", "T NOT LEGAL"), 5000);
             assertThat(noTopic.code()).isEqualTo(ResponseCode.SYSTEM_ERROR);
         }
         // The broker still serves request-reply.
@@ -138,7 +145,8 @@ class RequestReplyTest {
         h.put("g", "1700000000000");
         h.put("h", "0");
         h.put("i", properties);
-        return RemotingCommand.request(RequestCode.SEND_REPLY_MESSAGE_V2).withExtFields(h)
+        return RemotingCommand.request(RequestCode.SEND_REPLY_MESSAGE_V2)
+                .withExtFields(h)
                 .withBody("reply".getBytes(StandardCharsets.UTF_8));
     }
 }

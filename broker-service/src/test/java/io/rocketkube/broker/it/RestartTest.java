@@ -45,18 +45,23 @@ class RestartTest {
                 made.setGroupName("CG_ADMIN_MADE");
                 made.setRetryMaxTimes(5);
                 admin.createAndUpdateSubscriptionGroupConfig(cluster.brokerAddr(), made);
-                await().atMost(Duration.ofSeconds(10)).until(() -> !producer.fetchPublishMessageQueues(topic).isEmpty());
+                await().atMost(Duration.ofSeconds(10))
+                        .until(() -> !producer.fetchPublishMessageQueues(topic).isEmpty());
                 for (int i = 0; i < 20; i++) {
-                    assertThat(producer.send(Messages.message(topic, i, "TagA")).getSendStatus()).isEqualTo(SendStatus.SEND_OK);
+                    assertThat(producer.send(Messages.message(topic, i, "TagA")).getSendStatus())
+                            .isEqualTo(SendStatus.SEND_OK);
                 }
                 Map<Integer, MessageExt> first = new ConcurrentHashMap<>();
                 DefaultMQPushConsumer consumer = consumer(cluster, group, "restart-consumer-1", first);
                 await().atMost(Duration.ofSeconds(30)).until(() -> first.size() == 20);
                 consumer.shutdown();
-                await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> committed(admin, group, topic) == 20);
+                await().atMost(Duration.ofSeconds(10))
+                        .ignoreExceptions()
+                        .until(() -> committed(admin, group, topic) == 20);
 
                 for (int i = 20; i < 30; i++) {
-                    assertThat(producer.send(Messages.message(topic, i, "TagA")).getSendStatus()).isEqualTo(SendStatus.SEND_OK);
+                    assertThat(producer.send(Messages.message(topic, i, "TagA")).getSendStatus())
+                            .isEqualTo(SendStatus.SEND_OK);
                 }
                 admin.shutdown();
 
@@ -64,10 +69,14 @@ class RestartTest {
 
                 DefaultMQAdminExt after = admin(cluster, "restart-admin-2");
                 try {
-                    assertThat(after.examineTopicConfig(cluster.brokerAddr(), topic).getWriteQueueNums()).isEqualTo(2);
-                    assertThat(after.examineSubscriptionGroupConfig(cluster.brokerAddr(), "CG_ADMIN_MADE").getRetryMaxTimes())
+                    assertThat(after.examineTopicConfig(cluster.brokerAddr(), topic)
+                                    .getWriteQueueNums())
+                            .isEqualTo(2);
+                    assertThat(after.examineSubscriptionGroupConfig(cluster.brokerAddr(), "CG_ADMIN_MADE")
+                                    .getRetryMaxTimes())
                             .isEqualTo(5);
-                    assertThat(after.examineSubscriptionGroupConfig(cluster.brokerAddr(), group)).isNotNull();
+                    assertThat(after.examineSubscriptionGroupConfig(cluster.brokerAddr(), group))
+                            .isNotNull();
                     assertThat(committed(after, group, topic)).isEqualTo(20);
                 } finally {
                     after.shutdown();
@@ -77,8 +86,10 @@ class RestartTest {
                 DefaultMQPushConsumer resumed = consumer(cluster, group, "restart-consumer-2", second);
                 try {
                     await().atMost(Duration.ofSeconds(30)).until(() -> second.size() == 10);
-                    assertThat(second.keySet()).containsExactlyInAnyOrderElementsOf(
-                            java.util.stream.IntStream.range(20, 30).boxed().toList());
+                    assertThat(second.keySet())
+                            .containsExactlyInAnyOrderElementsOf(java.util.stream.IntStream.range(20, 30)
+                                    .boxed()
+                                    .toList());
                     for (MessageExt m : second.values()) {
                         Message sent = Messages.message(topic, Messages.seq(m), "TagA");
                         Messages.assertSame(m, sent);
@@ -94,7 +105,8 @@ class RestartTest {
 
     private static long committed(DefaultMQAdminExt admin, String group, String topic) throws Exception {
         return admin.examineConsumeStats(group, topic).getOffsetTable().values().stream()
-                .mapToLong(OffsetWrapper::getConsumerOffset).sum();
+                .mapToLong(OffsetWrapper::getConsumerOffset)
+                .sum();
     }
 
     private static DefaultMQAdminExt admin(Cluster cluster, String instance) throws Exception {
@@ -105,8 +117,8 @@ class RestartTest {
         return admin;
     }
 
-    private static DefaultMQPushConsumer consumer(Cluster cluster, String group, String instance,
-                                                  Map<Integer, MessageExt> into) throws Exception {
+    private static DefaultMQPushConsumer consumer(
+            Cluster cluster, String group, String instance, Map<Integer, MessageExt> into) throws Exception {
         DefaultMQPushConsumer consumer = new DefaultMQPushConsumer(group);
         consumer.setNamesrvAddr(cluster.namesrvAddr());
         consumer.setInstanceName(instance);

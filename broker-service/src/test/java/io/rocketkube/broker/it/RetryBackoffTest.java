@@ -35,8 +35,7 @@ class RetryBackoffTest {
     Path dir;
 
     /** A delivery the listener saw: the message and when. */
-    record Delivery(MessageExt message, long atMillis) {
-    }
+    record Delivery(MessageExt message, long atMillis) {}
 
     @Test
     void theFirstRetryComesBackNoEarlierThanTenSecondsLater() throws Exception {
@@ -47,28 +46,38 @@ class RetryBackoffTest {
             List<Delivery> deliveries = new CopyOnWriteArrayList<>();
             DefaultMQPushConsumer consumer = failingConsumer(cluster, topic, group, 16, deliveries);
             try {
-                assertThat(producer.send(Messages.message(topic, 0, "warm")).getSendStatus()).isEqualTo(SendStatus.SEND_OK);
+                assertThat(producer.send(Messages.message(topic, 0, "warm")).getSendStatus())
+                        .isEqualTo(SendStatus.SEND_OK);
                 consumer.start();
                 await().atMost(Duration.ofSeconds(30)).until(() -> !deliveries.isEmpty());
                 // The retry queue is assigned and pulled already: its arrival time is the broker's delay alone.
-                await().atMost(Duration.ofSeconds(30)).until(() -> consumer.getDefaultMQPushConsumerImpl()
-                        .getRebalanceImpl().getProcessQueueTable().keySet().stream()
-                        .anyMatch(q -> q.getTopic().equals(MixAll.getRetryTopic(group))));
+                await().atMost(Duration.ofSeconds(30))
+                        .until(
+                                () -> consumer
+                                        .getDefaultMQPushConsumerImpl()
+                                        .getRebalanceImpl()
+                                        .getProcessQueueTable()
+                                        .keySet()
+                                        .stream()
+                                        .anyMatch(q -> q.getTopic().equals(MixAll.getRetryTopic(group))));
                 deliveries.clear();
 
                 Message sent = Messages.message(topic, 1, "TagR");
                 assertThat(producer.send(sent).getSendStatus()).isEqualTo(SendStatus.SEND_OK);
-                await().atMost(Duration.ofSeconds(30)).until(() -> seq(deliveries, 1).size() >= 2);
+                await().atMost(Duration.ofSeconds(30))
+                        .until(() -> seq(deliveries, 1).size() >= 2);
                 List<Delivery> ones = seq(deliveries, 1);
                 Delivery first = ones.get(0);
                 Delivery retry = ones.get(1);
                 assertThat(first.message().getReconsumeTimes()).isZero();
                 assertThat(retry.message().getReconsumeTimes()).isEqualTo(1);
-                assertThat(retry.atMillis() - first.atMillis()).as("back-off of the first retry (level 3)")
+                assertThat(retry.atMillis() - first.atMillis())
+                        .as("back-off of the first retry (level 3)")
                         .isBetween(10_000L, 12_000L);
                 assertThat(retry.message().getTopic()).isEqualTo(topic);
                 assertThat(retry.message().getBody()).isEqualTo(sent.getBody());
-                assertThat(retry.message().getProperty(MessageConst.PROPERTY_REAL_TOPIC)).isEqualTo(MixAll.getRetryTopic(group));
+                assertThat(retry.message().getProperty(MessageConst.PROPERTY_REAL_TOPIC))
+                        .isEqualTo(MixAll.getRetryTopic(group));
             } finally {
                 consumer.shutdown();
                 producer.shutdown();
@@ -91,9 +100,12 @@ class RetryBackoffTest {
                 assertThat(producer.send(sent).getSendStatus()).isEqualTo(SendStatus.SEND_OK);
                 consumer.start();
                 // Attempt 0, then retries 1 and 2 (each through the schedule), then the dead-letter topic.
-                await().atMost(Duration.ofSeconds(40)).until(() -> seq(deliveries, 7).size() >= 3);
-                await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> !producer
-                        .fetchPublishMessageQueues(MixAll.getDLQTopic(group)).isEmpty());
+                await().atMost(Duration.ofSeconds(40))
+                        .until(() -> seq(deliveries, 7).size() >= 3);
+                await().atMost(Duration.ofSeconds(20))
+                        .ignoreExceptions()
+                        .until(() -> !producer.fetchPublishMessageQueues(MixAll.getDLQTopic(group))
+                                .isEmpty());
 
                 dlqConsumer.setNamesrvAddr(cluster.namesrvAddr());
                 dlqConsumer.setInstanceName("dlq-reader");
@@ -119,8 +131,10 @@ class RetryBackoffTest {
                     assertThat(attempts.get(i).message().getReconsumeTimes()).isEqualTo(i);
                 }
                 // Each retry waited for its level (1 s here) instead of coming back at once.
-                assertThat(attempts.get(1).atMillis() - attempts.get(0).atMillis()).isGreaterThanOrEqualTo(1_000L);
-                assertThat(attempts.get(2).atMillis() - attempts.get(1).atMillis()).isGreaterThanOrEqualTo(1_000L);
+                assertThat(attempts.get(1).atMillis() - attempts.get(0).atMillis())
+                        .isGreaterThanOrEqualTo(1_000L);
+                assertThat(attempts.get(2).atMillis() - attempts.get(1).atMillis())
+                        .isGreaterThanOrEqualTo(1_000L);
             } finally {
                 dlqConsumer.shutdown();
                 consumer.shutdown();
@@ -130,8 +144,8 @@ class RetryBackoffTest {
     }
 
     /** A consumer that answers RECONSUME_LATER to everything but the warm-up message. */
-    private static DefaultMQPushConsumer failingConsumer(Cluster cluster, String topic, String group, int maxReconsume,
-                                                         List<Delivery> deliveries) throws Exception {
+    private static DefaultMQPushConsumer failingConsumer(
+            Cluster cluster, String topic, String group, int maxReconsume, List<Delivery> deliveries) throws Exception {
         DefaultMQPushConsumer consumer = new DefaultMQPushConsumer(group);
         consumer.setNamesrvAddr(cluster.namesrvAddr());
         consumer.setInstanceName(group + "-consumer");

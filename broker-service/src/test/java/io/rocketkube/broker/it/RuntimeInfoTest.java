@@ -29,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 class RuntimeInfoTest {
     static final ZoneId ZONE = ZoneId.of("Asia/Shanghai");
     static final String TOPIC = "T_RUNTIME_INFO";
+
     @TempDir
     Path dir;
 
@@ -46,9 +47,11 @@ class RuntimeInfoTest {
             producer.setInstanceName("runtime-info-producer");
             producer.start();
             admin.createAndUpdateTopicConfig(cluster.brokerAddr(), new TopicConfig(TOPIC, 1, 1, 6));
-            await().atMost(Duration.ofSeconds(10)).until(() -> !producer.fetchPublishMessageQueues(TOPIC).isEmpty());
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> !producer.fetchPublishMessageQueues(TOPIC).isEmpty());
             for (int i = 0; i < 3; i++) {
-                assertThat(producer.send(Messages.message(TOPIC, i, "TagA")).getSendStatus()).isEqualTo(SendStatus.SEND_OK);
+                assertThat(producer.send(Messages.message(TOPIC, i, "TagA")).getSendStatus())
+                        .isEqualTo(SendStatus.SEND_OK);
             }
             AtomicInteger consumed = new AtomicInteger();
             consumer.setNamesrvAddr(cluster.namesrvAddr());
@@ -63,12 +66,17 @@ class RuntimeInfoTest {
             await().atMost(Duration.ofSeconds(30)).until(() -> consumed.get() == 3);
 
             // Once everything is consumed the consumer's pulls find nothing: the miss rate is no longer 0.
-            await().atMost(Duration.ofSeconds(30)).until(() ->
-                    Double.parseDouble(info(admin, cluster).get("getMissTps").split(" ")[0]) > 0);
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> Double.parseDouble(
+                                    info(admin, cluster).get("getMissTps").split(" ")[0])
+                            > 0);
             consumer.shutdown();
             Map<String, String> day1 = info(admin, cluster);
-            assertThat(day1).containsEntry("msgPutTotalTodayNow", "3").containsEntry("msgGetTotalTodayNow", "3")
-                    .containsEntry("msgPutTotalTodayMorning", "0").containsEntry("msgGetTotalTodayMorning", "0")
+            assertThat(day1)
+                    .containsEntry("msgPutTotalTodayNow", "3")
+                    .containsEntry("msgGetTotalTodayNow", "3")
+                    .containsEntry("msgPutTotalTodayMorning", "0")
+                    .containsEntry("msgGetTotalTodayMorning", "0")
                     .containsEntry("msgPutTotalYesterdayMorning", "0")
                     .containsEntry("sendThreadPoolQueueCapacity", "10000")
                     .containsEntry("pullThreadPoolQueueCapacity", "10000")
@@ -78,21 +86,30 @@ class RuntimeInfoTest {
 
             clock.advanceTo(nextMidnight(clock).plusSeconds(30));
             Map<String, String> day2 = info(admin, cluster);
-            assertThat(day2).containsEntry("msgPutTotalTodayMorning", "3").containsEntry("msgGetTotalTodayMorning", "3")
-                    .containsEntry("msgPutTotalYesterdayMorning", "0").containsEntry("msgGetTotalYesterdayMorning", "0")
+            assertThat(day2)
+                    .containsEntry("msgPutTotalTodayMorning", "3")
+                    .containsEntry("msgGetTotalTodayMorning", "3")
+                    .containsEntry("msgPutTotalYesterdayMorning", "0")
+                    .containsEntry("msgGetTotalYesterdayMorning", "0")
                     .containsEntry("msgPutTotalTodayNow", "3");
             // The broker's idle-client scan may drop the producer's connection after the jump; it reconnects.
             for (int i = 3; i < 5; i++) {
                 int seq = i;
-                await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() ->
-                        producer.send(Messages.message(TOPIC, seq, "TagA")).getSendStatus() == SendStatus.SEND_OK);
+                await().atMost(Duration.ofSeconds(20))
+                        .ignoreExceptions()
+                        .until(() -> producer.send(Messages.message(TOPIC, seq, "TagA"))
+                                        .getSendStatus()
+                                == SendStatus.SEND_OK);
             }
 
             clock.advanceTo(nextMidnight(clock).plusSeconds(30));
             Map<String, String> day3 = info(admin, cluster);
-            assertThat(day3).containsEntry("msgPutTotalYesterdayMorning", "3")
-                    .containsEntry("msgPutTotalTodayMorning", "5").containsEntry("msgPutTotalTodayNow", "5")
-                    .containsEntry("msgGetTotalYesterdayMorning", "3").containsEntry("msgGetTotalTodayMorning", "3");
+            assertThat(day3)
+                    .containsEntry("msgPutTotalYesterdayMorning", "3")
+                    .containsEntry("msgPutTotalTodayMorning", "5")
+                    .containsEntry("msgPutTotalTodayNow", "5")
+                    .containsEntry("msgGetTotalYesterdayMorning", "3")
+                    .containsEntry("msgGetTotalTodayMorning", "3");
         } finally {
             consumer.shutdown();
             producer.shutdown();
@@ -105,6 +122,9 @@ class RuntimeInfoTest {
     }
 
     private static Instant nextMidnight(MovableClock clock) {
-        return LocalDate.ofInstant(clock.instant(), ZONE).plusDays(1).atStartOfDay(ZONE).toInstant();
+        return LocalDate.ofInstant(clock.instant(), ZONE)
+                .plusDays(1)
+                .atStartOfDay(ZONE)
+                .toInstant();
     }
 }

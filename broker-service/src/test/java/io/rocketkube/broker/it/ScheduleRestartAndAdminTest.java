@@ -68,7 +68,8 @@ class ScheduleRestartAndAdminTest {
                 consumer.registerMessageListener((MessageListenerConcurrently) (msgs, ctx) -> {
                     long now = System.currentTimeMillis();
                     for (MessageExt m : msgs) {
-                        counts.computeIfAbsent(Messages.seq(m), k -> new AtomicInteger()).incrementAndGet();
+                        counts.computeIfAbsent(Messages.seq(m), k -> new AtomicInteger())
+                                .incrementAndGet();
                         firstAt.putIfAbsent(Messages.seq(m), now);
                     }
                     return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
@@ -77,7 +78,9 @@ class ScheduleRestartAndAdminTest {
                 await().atMost(Duration.ofSeconds(40)).until(() -> counts.size() == 10);
                 for (int i = 0; i < 10; i++) {
                     long delay = i % 2 == 0 ? 3_000 : 4_000;
-                    assertThat(firstAt.get(i) - sent).as("message %d not early", i).isGreaterThanOrEqualTo(delay);
+                    assertThat(firstAt.get(i) - sent)
+                            .as("message %d not early", i)
+                            .isGreaterThanOrEqualTo(delay);
                 }
                 Map<Integer, Long> delayOffsets = delayOffsets(cluster);
                 assertThat(delayOffsets).containsEntry(1, 5L).containsEntry(2, 5L);
@@ -85,10 +88,12 @@ class ScheduleRestartAndAdminTest {
                 DefaultMQAdminExt admin = admin(cluster);
                 try {
                     long total = admin.examineTopicStats(topic).getOffsetTable().values().stream()
-                            .mapToLong(o -> o.getMaxOffset() - o.getMinOffset()).sum();
+                            .mapToLong(o -> o.getMaxOffset() - o.getMinOffset())
+                            .sum();
                     assertThat(total).isEqualTo(10);
                     KVTable runtime = admin.fetchBrokerRuntimeStats(cluster.brokerAddr());
-                    assertThat(runtime.getTable()).containsEntry("scheduleMessageOffset_1", "5,5")
+                    assertThat(runtime.getTable())
+                            .containsEntry("scheduleMessageOffset_1", "5,5")
                             .containsEntry("scheduleMessageOffset_2", "5,5");
                 } finally {
                     admin.shutdown();
@@ -104,17 +109,35 @@ class ScheduleRestartAndAdminTest {
     @Test
     void badDelayInputIsRefusedWithNothingStoredAndTheScheduleTopicCannotBePulled() throws Exception {
         try (Cluster cluster = new Cluster(dir);
-             RemotingClient client = new RemotingClient(RemotingClientConfig.defaults())) {
+                RemotingClient client = new RemotingClient(RemotingClientConfig.defaults())) {
             String topic = "T_DELAY_BAD";
             RemotingCommand create = RemotingCommand.request(RequestCode.UPDATE_AND_CREATE_TOPIC)
-                    .withExtFields(Map.of("topic", topic, "defaultTopic", "TBW102", "readQueueNums", "1",
-                            "writeQueueNums", "1", "perm", "6", "topicFilterType", "SINGLE_TAG", "order", "false"));
-            assertThat(client.invokeSync(cluster.brokerAddr(), create, 5000).code()).isEqualTo(ResponseCode.SUCCESS);
+                    .withExtFields(Map.of(
+                            "topic",
+                            topic,
+                            "defaultTopic",
+                            "TBW102",
+                            "readQueueNums",
+                            "1",
+                            "writeQueueNums",
+                            "1",
+                            "perm",
+                            "6",
+                            "topicFilterType",
+                            "SINGLE_TAG",
+                            "order",
+                            "false"));
+            assertThat(client.invokeSync(cluster.brokerAddr(), create, 5000).code())
+                    .isEqualTo(ResponseCode.SUCCESS);
             long before = maxOffset(client, cluster, topic, 0) + maxOffset(client, cluster, "SCHEDULE_TOPIC_XXXX", 1);
 
             Map<String, String> h = header(topic, "TAGS\u0001A\u0002DELAY\u0001soon");
-            RemotingCommand bad = client.invokeSync(cluster.brokerAddr(),
-                    RemotingCommand.request(RequestCode.SEND_MESSAGE_V2).withExtFields(h).withBody(new byte[] {1}), 5000);
+            RemotingCommand bad = client.invokeSync(
+                    cluster.brokerAddr(),
+                    RemotingCommand.request(RequestCode.SEND_MESSAGE_V2)
+                            .withExtFields(h)
+                            .withBody(new byte[] {1}),
+                    5000);
             assertThat(bad.code()).isEqualTo(ResponseCode.MESSAGE_ILLEGAL);
             assertThat(bad.remark()).contains("delay level[soon]");
 
@@ -125,30 +148,60 @@ class ScheduleRestartAndAdminTest {
             batchBody.get(body);
             Map<String, String> hb = header(topic, "DELAY\u00012");
             hb.put("m", "true");
-            RemotingCommand batch = client.invokeSync(cluster.brokerAddr(),
-                    RemotingCommand.request(RequestCode.SEND_BATCH_MESSAGE).withExtFields(hb).withBody(body), 5000);
+            RemotingCommand batch = client.invokeSync(
+                    cluster.brokerAddr(),
+                    RemotingCommand.request(RequestCode.SEND_BATCH_MESSAGE)
+                            .withExtFields(hb)
+                            .withBody(body),
+                    5000);
             assertThat(batch.code()).isEqualTo(ResponseCode.MESSAGE_ILLEGAL);
             assertThat(batch.remark()).contains("not supported for batched messages");
             assertThat(maxOffset(client, cluster, topic, 0) + maxOffset(client, cluster, "SCHEDULE_TOPIC_XXXX", 1))
                     .isEqualTo(before);
 
-            RemotingCommand pull = client.invokeSync(cluster.brokerAddr(), RemotingCommand.request(RequestCode.PULL_MESSAGE)
-                    .withExtFields(Map.of("consumerGroup", "CG_PEEK", "topic", "SCHEDULE_TOPIC_XXXX", "queueId", "0",
-                            "queueOffset", "0", "maxMsgNums", "32", "sysFlag", "0", "commitOffset", "0",
-                            "suspendTimeoutMillis", "0", "subVersion", "0")), 5000);
+            RemotingCommand pull = client.invokeSync(
+                    cluster.brokerAddr(),
+                    RemotingCommand.request(RequestCode.PULL_MESSAGE)
+                            .withExtFields(Map.of(
+                                    "consumerGroup",
+                                    "CG_PEEK",
+                                    "topic",
+                                    "SCHEDULE_TOPIC_XXXX",
+                                    "queueId",
+                                    "0",
+                                    "queueOffset",
+                                    "0",
+                                    "maxMsgNums",
+                                    "32",
+                                    "sysFlag",
+                                    "0",
+                                    "commitOffset",
+                                    "0",
+                                    "suspendTimeoutMillis",
+                                    "0",
+                                    "subVersion",
+                                    "0")),
+                    5000);
             assertThat(pull.code()).isEqualTo(ResponseCode.NO_PERMISSION);
 
             Map<String, String> ok = header(topic, "TAGS\u0001A\u0002DELAY\u00011");
-            RemotingCommand delayed = client.invokeSync(cluster.brokerAddr(),
-                    RemotingCommand.request(RequestCode.SEND_MESSAGE_V2).withExtFields(ok).withBody(new byte[] {7}), 5000);
+            RemotingCommand delayed = client.invokeSync(
+                    cluster.brokerAddr(),
+                    RemotingCommand.request(RequestCode.SEND_MESSAGE_V2)
+                            .withExtFields(ok)
+                            .withBody(new byte[] {7}),
+                    5000);
             assertThat(delayed.code()).isEqualTo(ResponseCode.SUCCESS);
             assertThat(delayed.extField("queueId")).isEqualTo("0");
         }
     }
 
     private static long maxOffset(RemotingClient client, Cluster cluster, String topic, int queueId) throws Exception {
-        RemotingCommand r = client.invokeSync(cluster.brokerAddr(), RemotingCommand.request(RequestCode.GET_MAX_OFFSET)
-                .withExtFields(Map.of("topic", topic, "queueId", String.valueOf(queueId))), 5000);
+        RemotingCommand r = client.invokeSync(
+                cluster.brokerAddr(),
+                RemotingCommand.request(RequestCode.GET_MAX_OFFSET)
+                        .withExtFields(Map.of("topic", topic, "queueId", String.valueOf(queueId))),
+                5000);
         assertThat(r.code()).isEqualTo(ResponseCode.SUCCESS);
         return Long.parseLong(r.extField("offset"));
     }
@@ -170,11 +223,12 @@ class ScheduleRestartAndAdminTest {
     /** GET_ALL_DELAY_OFFSET parsed as the reference's DelayOffsetSerializeWrapper is: by fastjson. */
     private static Map<Integer, Long> delayOffsets(Cluster cluster) throws Exception {
         try (RemotingClient client = new RemotingClient(RemotingClientConfig.defaults())) {
-            RemotingCommand r = client.invokeSync(cluster.brokerAddr(),
-                    RemotingCommand.request(RequestCode.GET_ALL_DELAY_OFFSET), 5000);
+            RemotingCommand r = client.invokeSync(
+                    cluster.brokerAddr(), RemotingCommand.request(RequestCode.GET_ALL_DELAY_OFFSET), 5000);
             assertThat(r.code()).isEqualTo(ResponseCode.SUCCESS);
-            Map<String, Map<Integer, Long>> wrapper = JSON.parseObject(new String(r.body(), StandardCharsets.UTF_8),
-                    new TypeReference<Map<String, Map<Integer, Long>>>() { });
+            Map<String, Map<Integer, Long>> wrapper = JSON.parseObject(
+                    new String(r.body(), StandardCharsets.UTF_8),
+                    new TypeReference<Map<String, Map<Integer, Long>>>() {});
             return wrapper.get("offsetTable");
         }
     }

@@ -8,12 +8,12 @@ import io.rocketkube.client.protocol.ResponseCode;
 import io.rocketkube.client.remoting.RemotingClient;
 import io.rocketkube.client.remoting.RemotingClientConfig;
 import io.rocketkube.client.remoting.RemotingCommand;
-import io.rocketkube.store.engine.DefaultMessageStore;
 import io.rocketkube.store.FlushMode;
 import io.rocketkube.store.MessageRecordRequest;
 import io.rocketkube.store.MessageStore;
 import io.rocketkube.store.PutResult;
 import io.rocketkube.store.PutStatus;
+import io.rocketkube.store.engine.DefaultMessageStore;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.nio.file.Path;
@@ -41,13 +41,14 @@ class SendBackDurabilityTest {
 
     @TempDir
     Path dir;
+
     Cluster cluster;
     RemotingClient client;
     volatile boolean holdFlushes;
     final LinkedBlockingQueue<Held> held = new LinkedBlockingQueue<>();
 
-    record Held(MessageRecordRequest request, CompletableFuture<PutResult> stored, CompletableFuture<PutResult> answer) {
-    }
+    record Held(
+            MessageRecordRequest request, CompletableFuture<PutResult> stored, CompletableFuture<PutResult> answer) {}
 
     @BeforeEach
     void start() throws Exception {
@@ -64,8 +65,12 @@ class SendBackDurabilityTest {
         h.put("g", "1700000000000");
         h.put("h", "0");
         h.put("i", "TAGS\u0001TagA");
-        RemotingCommand sent = client.invokeSync(cluster.brokerAddr(),
-                RemotingCommand.request(RequestCode.SEND_MESSAGE_V2).withExtFields(h).withBody(new byte[] {7}), 5000);
+        RemotingCommand sent = client.invokeSync(
+                cluster.brokerAddr(),
+                RemotingCommand.request(RequestCode.SEND_MESSAGE_V2)
+                        .withExtFields(h)
+                        .withBody(new byte[] {7}),
+                5000);
         assertThat(sent.code()).isEqualTo(ResponseCode.SUCCESS);
     }
 
@@ -82,15 +87,16 @@ class SendBackDurabilityTest {
     }
 
     private MessageStore holding(MessageStore real) {
-        return (MessageStore) Proxy.newProxyInstance(MessageStore.class.getClassLoader(),
-                new Class<?>[] {MessageStore.class}, (proxy, method, args) -> {
+        return (MessageStore) Proxy.newProxyInstance(
+                MessageStore.class.getClassLoader(), new Class<?>[] {MessageStore.class}, (proxy, method, args) -> {
                     Object result;
                     try {
                         result = method.invoke(real, args);
                     } catch (InvocationTargetException e) {
                         throw e.getCause();
                     }
-                    if (method.getName().equals("put") && holdFlushes
+                    if (method.getName().equals("put")
+                            && holdFlushes
                             && ((MessageRecordRequest) args[0]).waitStoreMsgOk()) {
                         @SuppressWarnings("unchecked")
                         CompletableFuture<PutResult> stored = (CompletableFuture<PutResult>) result;
@@ -103,11 +109,21 @@ class SendBackDurabilityTest {
     }
 
     private CompletableFuture<RemotingCommand> sendBack() {
-        RemotingCommand request = RemotingCommand.request(RequestCode.CONSUMER_SEND_MSG_BACK).withExtFields(Map.of(
-                "offset", "0", "group", "CG_SENDBACK", "delayLevel", "0", "originTopic", TOPIC,
-                "maxReconsumeTimes", "16"));
-        return cluster.broker() == null ? null : client.invokeAsync(cluster.brokerAddr(), request, 10_000)
-                .thenApply(r -> {
+        RemotingCommand request = RemotingCommand.request(RequestCode.CONSUMER_SEND_MSG_BACK)
+                .withExtFields(Map.of(
+                        "offset",
+                        "0",
+                        "group",
+                        "CG_SENDBACK",
+                        "delayLevel",
+                        "0",
+                        "originTopic",
+                        TOPIC,
+                        "maxReconsumeTimes",
+                        "16"));
+        return cluster.broker() == null
+                ? null
+                : client.invokeAsync(cluster.brokerAddr(), request, 10_000).thenApply(r -> {
                     assertThat(r.opaque()).isEqualTo(request.opaque());
                     return r;
                 });
@@ -118,12 +134,15 @@ class SendBackDurabilityTest {
         holdFlushes = true;
         CompletableFuture<RemotingCommand> answer = sendBack();
         await().atMost(Duration.ofSeconds(10)).until(() -> !held.isEmpty() || answer.isDone());
-        await("no answer while the flush is held").during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2))
+        await("no answer while the flush is held")
+                .during(Duration.ofMillis(500))
+                .atMost(Duration.ofSeconds(2))
                 .until(() -> !answer.isDone());
         Held retry = held.poll(10, TimeUnit.SECONDS);
         // The retry waits out its delay level in the schedule topic, bound for the retry topic.
         assertThat(retry.request().topic()).isEqualTo("SCHEDULE_TOPIC_XXXX");
-        assertThat(io.rocketkube.client.message.PropertiesCodec.find(retry.request().properties(), "REAL_TOPIC"))
+        assertThat(io.rocketkube.client.message.PropertiesCodec.find(
+                        retry.request().properties(), "REAL_TOPIC"))
                 .isEqualTo("%RETRY%CG_SENDBACK");
         retry.stored().thenAccept(retry.answer()::complete);
         RemotingCommand response = answer.get(10, TimeUnit.SECONDS);
@@ -135,7 +154,9 @@ class SendBackDurabilityTest {
         holdFlushes = true;
         CompletableFuture<RemotingCommand> answer = sendBack();
         Held retry = held.poll(10, TimeUnit.SECONDS);
-        assertThat(retry).as("the retry was stored asking to wait for the flush").isNotNull();
+        assertThat(retry)
+                .as("the retry was stored asking to wait for the flush")
+                .isNotNull();
         retry.stored().thenAccept(r -> retry.answer().complete(r.withStatus(PutStatus.FLUSH_DISK_TIMEOUT)));
         RemotingCommand response = answer.get(10, TimeUnit.SECONDS);
         assertThat(response.code()).isEqualTo(ResponseCode.FLUSH_DISK_TIMEOUT);

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.rocketkube.client.message.BatchBodyDecoder;
+import io.rocketkube.client.protocol.RemotingJson;
 import io.rocketkube.client.protocol.RequestCode;
 import io.rocketkube.client.protocol.ResponseCode;
 import io.rocketkube.client.protocol.TopicRouteData;
-import io.rocketkube.client.protocol.RemotingJson;
 import io.rocketkube.client.remoting.RemotingClient;
 import io.rocketkube.client.remoting.RemotingClientConfig;
 import io.rocketkube.client.remoting.RemotingCommand;
@@ -48,6 +48,7 @@ class SlaveBrokerTest {
 
     @TempDir
     Path dir;
+
     MasterSlave pair;
     RemotingClient raw;
     DefaultMQProducer producer;
@@ -96,12 +97,17 @@ class SlaveBrokerTest {
             assertThat(result.getSendStatus()).isEqualTo(SendStatus.SEND_OK);
             sent.put("key-" + i, result);
         }
-        await().atMost(Duration.ofSeconds(10)).until(() -> call(pair.slaveAddr(),
-                RemotingCommand.request(RequestCode.GET_TOPIC_CONFIG).withExtField("topic", TOPIC)).code()
-                == ResponseCode.SUCCESS);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> call(
+                                        pair.slaveAddr(),
+                                        RemotingCommand.request(RequestCode.GET_TOPIC_CONFIG)
+                                                .withExtField("topic", TOPIC))
+                                .code()
+                        == ResponseCode.SUCCESS);
         pair.replicate();
-        await().atMost(Duration.ofSeconds(10)).until(() -> pair.slaveStore().maxPhysicalOffset()
-                == pair.masterStore().maxPhysicalOffset());
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> pair.slaveStore().maxPhysicalOffset()
+                        == pair.masterStore().maxPhysicalOffset());
         return sent;
     }
 
@@ -110,7 +116,8 @@ class SlaveBrokerTest {
         sendAndReplicate();
         TopicRouteData route = route();
         assertThat(route.brokerDatas()).hasSize(1);
-        assertThat(route.brokerDatas().get(0).brokerAddrs()).containsEntry(0L, pair.masterAddr())
+        assertThat(route.brokerDatas().get(0).brokerAddrs())
+                .containsEntry(0L, pair.masterAddr())
                 .containsEntry(1L, pair.slaveAddr());
 
         pair.stopMaster();
@@ -120,8 +127,9 @@ class SlaveBrokerTest {
     }
 
     TopicRouteData route() throws Exception {
-        RemotingCommand r = call(pair.namesrvAddr(), RemotingCommand.request(RequestCode.GET_ROUTEINFO_BY_TOPIC)
-                .withExtField("topic", TOPIC));
+        RemotingCommand r = call(
+                pair.namesrvAddr(),
+                RemotingCommand.request(RequestCode.GET_ROUTEINFO_BY_TOPIC).withExtField("topic", TOPIC));
         assertThat(r.code()).isEqualTo(ResponseCode.SUCCESS);
         return RemotingJson.mapper().readValue(r.body(), TopicRouteData.class);
     }
@@ -131,17 +139,36 @@ class SlaveBrokerTest {
         sendAndReplicate();
         long before = pair.slaveStore().maxPhysicalOffset();
 
-        RemotingCommand v1 = RemotingCommand.request(RequestCode.SEND_MESSAGE).withExtFields(Map.of(
-                "producerGroup", "PG_RAW", "topic", TOPIC, "defaultTopic", "TBW102", "defaultTopicQueueNums", "4",
-                "queueId", "0", "sysFlag", "0", "bornTimestamp", "1700000000000", "flag", "0",
-                "properties", "TAGS\u0001A")).withBody(new byte[] {1});
-        RemotingCommand v2 = RemotingCommand.request(RequestCode.SEND_MESSAGE_V2).withExtFields(v2Header())
+        RemotingCommand v1 = RemotingCommand.request(RequestCode.SEND_MESSAGE)
+                .withExtFields(Map.of(
+                        "producerGroup",
+                        "PG_RAW",
+                        "topic",
+                        TOPIC,
+                        "defaultTopic",
+                        "TBW102",
+                        "defaultTopicQueueNums",
+                        "4",
+                        "queueId",
+                        "0",
+                        "sysFlag",
+                        "0",
+                        "bornTimestamp",
+                        "1700000000000",
+                        "flag",
+                        "0",
+                        "properties",
+                        "TAGS\u0001A"))
                 .withBody(new byte[] {1});
-        ByteBuffer batchBody = BatchBodyDecoder.encode(List.of(
-                new BatchBodyDecoder.Entry(0, ByteBuffer.wrap(new byte[] {1, 2}), "TAGS\u0001A")));
+        RemotingCommand v2 = RemotingCommand.request(RequestCode.SEND_MESSAGE_V2)
+                .withExtFields(v2Header())
+                .withBody(new byte[] {1});
+        ByteBuffer batchBody = BatchBodyDecoder.encode(
+                List.of(new BatchBodyDecoder.Entry(0, ByteBuffer.wrap(new byte[] {1, 2}), "TAGS\u0001A")));
         byte[] batch = new byte[batchBody.remaining()];
         batchBody.get(batch);
-        RemotingCommand batched = RemotingCommand.request(RequestCode.SEND_BATCH_MESSAGE).withExtFields(v2Header())
+        RemotingCommand batched = RemotingCommand.request(RequestCode.SEND_BATCH_MESSAGE)
+                .withExtFields(v2Header())
                 .withBody(batch);
         for (RemotingCommand send : List.of(v1, v2, batched)) {
             RemotingCommand r = call(pair.slaveAddr(), send);
@@ -149,8 +176,16 @@ class SlaveBrokerTest {
             assertThat(r.remark()).contains("slave");
         }
         long firstMessage = pair.slaveStore().minPhysicalOffset();
-        RemotingCommand sendBack = RemotingCommand.request(RequestCode.CONSUMER_SEND_MSG_BACK).withExtFields(Map.of(
-                "offset", String.valueOf(firstMessage), "group", GROUP, "delayLevel", "0", "originTopic", TOPIC));
+        RemotingCommand sendBack = RemotingCommand.request(RequestCode.CONSUMER_SEND_MSG_BACK)
+                .withExtFields(Map.of(
+                        "offset",
+                        String.valueOf(firstMessage),
+                        "group",
+                        GROUP,
+                        "delayLevel",
+                        "0",
+                        "originTopic",
+                        TOPIC));
         RemotingCommand r = call(pair.slaveAddr(), sendBack);
         assertThat(r.code()).isEqualTo(ResponseCode.SYSTEM_ERROR);
         assertThat(r.remark()).startsWith("SERVICE_NOT_AVAILABLE").contains("slave");
@@ -173,34 +208,40 @@ class SlaveBrokerTest {
     }
 
     @Test
-    void withTheMasterDownTheOfficialConsumerConsumesFromTheSlaveAndQueriesAndOffsetsAreServedThere()
-            throws Exception {
+    void withTheMasterDownTheOfficialConsumerConsumesFromTheSlaveAndQueriesAndOffsetsAreServedThere() throws Exception {
         Map<String, SendResult> sent = sendAndReplicate();
         pair.stopMaster();
 
         // Query by key: once its route lost the master, the client asks the only broker of the group left.
-        await().atMost(Duration.ofSeconds(10)).until(() -> route().brokerDatas().get(0).brokerAddrs().keySet()
-                .equals(Set.of(1L)));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> route().brokerDatas().get(0).brokerAddrs().keySet().equals(Set.of(1L)));
         // A query still routed to the stopped master blocks for the client's 15 s query timeout: allow for one.
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofSeconds(1))
+                .ignoreExceptions()
                 .untilAsserted(() -> {
-            QueryResult byKey = producer.queryMessage(TOPIC, "key-7", 32, 0, Long.MAX_VALUE);
-            assertThat(byKey.getMessageList()).extracting(Messages::seq).containsExactly(7);
-        });
+                    QueryResult byKey = producer.queryMessage(TOPIC, "key-7", 32, 0, Long.MAX_VALUE);
+                    assertThat(byKey.getMessageList()).extracting(Messages::seq).containsExactly(7);
+                });
 
         // View by offset msgId: the id names the master's address, so ask the slave with the offset it encodes.
         SendResult third = sent.get("key-3");
         long physical = Long.parseLong(third.getOffsetMsgId().substring(16), 16);
-        RemotingCommand view = call(pair.slaveAddr(), RemotingCommand.request(RequestCode.VIEW_MESSAGE_BY_ID)
-                .withExtField("offset", physical));
+        RemotingCommand view = call(
+                pair.slaveAddr(),
+                RemotingCommand.request(RequestCode.VIEW_MESSAGE_BY_ID).withExtField("offset", physical));
         assertThat(view.code()).isEqualTo(ResponseCode.SUCCESS);
         MessageExt viewed = org.apache.rocketmq.common.message.MessageDecoder.decode(ByteBuffer.wrap(view.body()));
         assertThat(Messages.seq(viewed)).isEqualTo(3);
 
         // Offsets by timestamp: everything was stored after time 0, so the queue's first offset.
         int queue = third.getMessageQueue().getQueueId();
-        RemotingCommand byTime = call(pair.slaveAddr(), RemotingCommand.request(RequestCode.SEARCH_OFFSET_BY_TIMESTAMP)
-                .withExtField("topic", TOPIC).withExtField("queueId", queue).withExtField("timestamp", 0));
+        RemotingCommand byTime = call(
+                pair.slaveAddr(),
+                RemotingCommand.request(RequestCode.SEARCH_OFFSET_BY_TIMESTAMP)
+                        .withExtField("topic", TOPIC)
+                        .withExtField("queueId", queue)
+                        .withExtField("timestamp", 0));
         assertThat(byTime.code()).isEqualTo(ResponseCode.SUCCESS);
         assertThat(byTime.extField("offset")).isEqualTo("0");
 
@@ -226,9 +267,13 @@ class SlaveBrokerTest {
     long committedOnSlave() throws Exception {
         long sum = 0;
         for (int q = 0; q < 4; q++) {
-            RemotingCommand r = call(pair.slaveAddr(), RemotingCommand.request(RequestCode.QUERY_CONSUMER_OFFSET)
-                    .withExtField("consumerGroup", GROUP).withExtField("topic", TOPIC).withExtField("queueId", q)
-                    .withExtField("setZeroIfNotFound", false));
+            RemotingCommand r = call(
+                    pair.slaveAddr(),
+                    RemotingCommand.request(RequestCode.QUERY_CONSUMER_OFFSET)
+                            .withExtField("consumerGroup", GROUP)
+                            .withExtField("topic", TOPIC)
+                            .withExtField("queueId", q)
+                            .withExtField("setZeroIfNotFound", false));
             if (r.code() == ResponseCode.SUCCESS) {
                 sum += Long.parseLong(r.extField("offset"));
             }

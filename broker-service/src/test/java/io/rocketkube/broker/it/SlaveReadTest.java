@@ -36,6 +36,7 @@ class SlaveReadTest {
 
     @TempDir
     Path dir;
+
     MasterSlave pair;
     RemotingClient raw;
     DefaultMQProducer producer;
@@ -43,8 +44,10 @@ class SlaveReadTest {
 
     @BeforeEach
     void start() throws Exception {
-        pair = new MasterSlave(dir, s -> s.withPullCaps(PullTransferCaps.defaults().withPhysicalMemoryBytes(MEMORY))
-                .withSlave(s.slave().withSlaveReadEnable(true)));
+        pair = new MasterSlave(
+                dir,
+                s -> s.withPullCaps(PullTransferCaps.defaults().withPhysicalMemoryBytes(MEMORY))
+                        .withSlave(s.slave().withSlaveReadEnable(true)));
         raw = new RemotingClient(RemotingClientConfig.defaults());
         producer = new DefaultMQProducer("PG_SLAVE_READ");
         producer.setNamesrvAddr(pair.namesrvAddr());
@@ -58,11 +61,17 @@ class SlaveReadTest {
                 assertThat(producer.send(m, queue).getSendStatus()).isEqualTo(SendStatus.SEND_OK);
             }
         }
-        await().atMost(Duration.ofSeconds(10)).until(() -> raw.invokeSync(pair.slaveAddr(),
-                RemotingCommand.request(RequestCode.GET_TOPIC_CONFIG).withExtField("topic", TOPIC), 5000).code()
-                == ResponseCode.SUCCESS);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> raw.invokeSync(
+                                        pair.slaveAddr(),
+                                        RemotingCommand.request(RequestCode.GET_TOPIC_CONFIG)
+                                                .withExtField("topic", TOPIC),
+                                        5000)
+                                .code()
+                        == ResponseCode.SUCCESS);
         pair.replicate();
-        await().atMost(Duration.ofSeconds(10)).until(() -> pair.slaveStore().maxOffset(TOPIC, queue.getQueueId()) == 60);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> pair.slaveStore().maxOffset(TOPIC, queue.getQueueId()) == 60);
     }
 
     @AfterEach
@@ -79,10 +88,28 @@ class SlaveReadTest {
     }
 
     RemotingCommand pull(String addr, long offset) throws Exception {
-        RemotingCommand request = RemotingCommand.request(RequestCode.PULL_MESSAGE).withExtFields(Map.of(
-                "consumerGroup", GROUP, "topic", TOPIC, "queueId", String.valueOf(queue.getQueueId()),
-                "queueOffset", String.valueOf(offset), "maxMsgNums", "1", "sysFlag", "4", "commitOffset", "0",
-                "suspendTimeoutMillis", "0", "subscription", "*", "subVersion", "0"));
+        RemotingCommand request = RemotingCommand.request(RequestCode.PULL_MESSAGE)
+                .withExtFields(Map.of(
+                        "consumerGroup",
+                        GROUP,
+                        "topic",
+                        TOPIC,
+                        "queueId",
+                        String.valueOf(queue.getQueueId()),
+                        "queueOffset",
+                        String.valueOf(offset),
+                        "maxMsgNums",
+                        "1",
+                        "sysFlag",
+                        "4",
+                        "commitOffset",
+                        "0",
+                        "suspendTimeoutMillis",
+                        "0",
+                        "subscription",
+                        "*",
+                        "subVersion",
+                        "0"));
         RemotingCommand response = raw.invokeSync(addr, request, 5000);
         assertThat(response.opaque()).isEqualTo(request.opaque());
         return response;
@@ -115,8 +142,8 @@ class SlaveReadTest {
 
         pair.stopMaster();
         pair.slave().registerNow();
-        await().atMost(Duration.ofSeconds(10)).until(() -> pull(pair.slaveAddr(), 60).code()
-                == ResponseCode.PULL_NOT_FOUND);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> pull(pair.slaveAddr(), 60).code() == ResponseCode.PULL_NOT_FOUND);
         assertThat(pull(pair.slaveAddr(), 59).code()).isEqualTo(ResponseCode.SUCCESS);
     }
 }

@@ -41,6 +41,7 @@ class SlaveSyncTest {
 
     @TempDir
     Path dir;
+
     MasterSlave pair;
     RemotingClient raw;
     DefaultMQAdminExt admin;
@@ -81,28 +82,39 @@ class SlaveSyncTest {
     }
 
     void commit(String addr, int queueId, long offset) throws Exception {
-        RemotingCommand r = raw.invokeSync(addr, RemotingCommand.request(RequestCode.UPDATE_CONSUMER_OFFSET)
-                .withExtField("consumerGroup", GROUP).withExtField("topic", TOPIC).withExtField("queueId", queueId)
-                .withExtField("commitOffset", offset), 5000);
+        RemotingCommand r = raw.invokeSync(
+                addr,
+                RemotingCommand.request(RequestCode.UPDATE_CONSUMER_OFFSET)
+                        .withExtField("consumerGroup", GROUP)
+                        .withExtField("topic", TOPIC)
+                        .withExtField("queueId", queueId)
+                        .withExtField("commitOffset", offset),
+                5000);
         assertThat(r.code()).isEqualTo(ResponseCode.SUCCESS);
     }
 
     OptionalLong committed(String addr, int queueId) throws Exception {
-        RemotingCommand r = raw.invokeSync(addr, RemotingCommand.request(RequestCode.QUERY_CONSUMER_OFFSET)
-                .withExtField("consumerGroup", GROUP).withExtField("topic", TOPIC).withExtField("queueId", queueId)
-                .withExtField("setZeroIfNotFound", false), 5000);
-        return r.code() == ResponseCode.SUCCESS ? OptionalLong.of(Long.parseLong(r.extField("offset")))
+        RemotingCommand r = raw.invokeSync(
+                addr,
+                RemotingCommand.request(RequestCode.QUERY_CONSUMER_OFFSET)
+                        .withExtField("consumerGroup", GROUP)
+                        .withExtField("topic", TOPIC)
+                        .withExtField("queueId", queueId)
+                        .withExtField("setZeroIfNotFound", false),
+                5000);
+        return r.code() == ResponseCode.SUCCESS
+                ? OptionalLong.of(Long.parseLong(r.extField("offset")))
                 : OptionalLong.empty();
     }
 
     TopicConfigSerializeWrapper topicsOf(String addr) throws Exception {
-        return TopicConfigSerializeWrapper.decode(body(addr, RequestCode.GET_ALL_TOPIC_CONFIG),
-                TopicConfigSerializeWrapper.class);
+        return TopicConfigSerializeWrapper.decode(
+                body(addr, RequestCode.GET_ALL_TOPIC_CONFIG), TopicConfigSerializeWrapper.class);
     }
 
     SubscriptionGroupWrapper groupsOf(String addr) throws Exception {
-        return SubscriptionGroupWrapper.decode(body(addr, RequestCode.GET_ALL_SUBSCRIPTIONGROUP_CONFIG),
-                SubscriptionGroupWrapper.class);
+        return SubscriptionGroupWrapper.decode(
+                body(addr, RequestCode.GET_ALL_SUBSCRIPTIONGROUP_CONFIG), SubscriptionGroupWrapper.class);
     }
 
     byte[] body(String addr, int code) throws Exception {
@@ -125,17 +137,27 @@ class SlaveSyncTest {
         });
         TopicConfigSerializeWrapper onSlave = topicsOf(pair.slaveAddr());
         TopicConfigSerializeWrapper onMaster = topicsOf(pair.masterAddr());
-        assertThat(onSlave.getTopicConfigTable().get(TOPIC)).isEqualTo(onMaster.getTopicConfigTable().get(TOPIC));
+        assertThat(onSlave.getTopicConfigTable().get(TOPIC))
+                .isEqualTo(onMaster.getTopicConfigTable().get(TOPIC));
         assertThat(onSlave.getDataVersion()).isEqualTo(onMaster.getDataVersion());
-        assertThat(groupsOf(pair.slaveAddr()).getSubscriptionGroupTable().get(GROUP).getRetryMaxTimes()).isEqualTo(5);
+        assertThat(groupsOf(pair.slaveAddr())
+                        .getSubscriptionGroupTable()
+                        .get(GROUP)
+                        .getRetryMaxTimes())
+                .isEqualTo(5);
         assertThat(committed(pair.slaveAddr(), 0)).hasValue(5);
 
         // Persisted: the slave restarted without its master still has all of it.
         pair.stopMaster();
         pair.stopSlave();
         pair.startSlave();
-        assertThat(topicsOf(pair.slaveAddr()).getTopicConfigTable().get(TOPIC).getReadQueueNums()).isEqualTo(8);
-        assertThat(groupsOf(pair.slaveAddr()).getSubscriptionGroupTable().get(GROUP).getRetryMaxTimes()).isEqualTo(5);
+        assertThat(topicsOf(pair.slaveAddr()).getTopicConfigTable().get(TOPIC).getReadQueueNums())
+                .isEqualTo(8);
+        assertThat(groupsOf(pair.slaveAddr())
+                        .getSubscriptionGroupTable()
+                        .get(GROUP)
+                        .getRetryMaxTimes())
+                .isEqualTo(5);
         assertThat(committed(pair.slaveAddr(), 3)).hasValue(9);
     }
 
@@ -151,9 +173,11 @@ class SlaveSyncTest {
         assertThat(committed(pair.masterAddr(), 0)).hasValue(5);
         // A topic created on the returned master marks a sync run that also saw its older offsets.
         createOnMaster("T_SYNC_MARK", 1);
-        await().atMost(SYNCED).until(() -> topicsOf(pair.slaveAddr()).getTopicConfigTable().containsKey("T_SYNC_MARK"));
+        await().atMost(SYNCED)
+                .until(() -> topicsOf(pair.slaveAddr()).getTopicConfigTable().containsKey("T_SYNC_MARK"));
         createOnMaster("T_SYNC_MARK2", 1);
-        await().atMost(SYNCED).until(() -> topicsOf(pair.slaveAddr()).getTopicConfigTable().containsKey("T_SYNC_MARK2"));
+        await().atMost(SYNCED)
+                .until(() -> topicsOf(pair.slaveAddr()).getTopicConfigTable().containsKey("T_SYNC_MARK2"));
         assertThat(committed(pair.slaveAddr(), 0)).hasValue(12);
 
         // The master moving past it wins again.
@@ -177,12 +201,13 @@ class SlaveSyncTest {
 
         SubscriptionGroupWrapper groups = groupsOf(pair.masterAddr());
         assertThat(groups.getDataVersion().getCounter().get()).isPositive();
-        assertThat(groups.getSubscriptionGroupTable().get(GROUP).getRetryMaxTimes()).isEqualTo(7);
+        assertThat(groups.getSubscriptionGroupTable().get(GROUP).getRetryMaxTimes())
+                .isEqualTo(7);
 
-        String offsets = new String(body(pair.masterAddr(), RequestCode.GET_ALL_CONSUMER_OFFSET),
-                StandardCharsets.UTF_8);
-        Map<String, ConcurrentMap<String, ConcurrentMap<Integer, Long>>> wrapper = JSON.parseObject(offsets,
-                new TypeReference<Map<String, ConcurrentMap<String, ConcurrentMap<Integer, Long>>>>() { });
+        String offsets =
+                new String(body(pair.masterAddr(), RequestCode.GET_ALL_CONSUMER_OFFSET), StandardCharsets.UTF_8);
+        Map<String, ConcurrentMap<String, ConcurrentMap<Integer, Long>>> wrapper = JSON.parseObject(
+                offsets, new TypeReference<Map<String, ConcurrentMap<String, ConcurrentMap<Integer, Long>>>>() {});
         assertThat(wrapper.get("offsetTable").get(TOPIC + "@" + GROUP)).containsEntry(2, 42L);
     }
 }

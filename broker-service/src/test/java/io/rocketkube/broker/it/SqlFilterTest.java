@@ -41,8 +41,10 @@ import org.junit.jupiter.api.io.TempDir;
 class SqlFilterTest {
     static final String TOPIC = "T_SQL92";
     static final int COUNT = 60;
+
     @TempDir
     static Path dir;
+
     static Cluster cluster;
     static DefaultMQProducer producer;
     static final AtomicInteger INSTANCES = new AtomicInteger();
@@ -104,8 +106,7 @@ class SqlFilterTest {
 
     @Test
     void pushConsumersGetExactlyTheMessagesTheirSelectorsMatch() throws Exception {
-        record Case(String sql, Set<Integer> expected) {
-        }
+        record Case(String sql, Set<Integer> expected) {}
         List<Case> cases = List.of(
                 new Case("a > 5 AND b = 'x'", expected(i -> i % 10 > 5 && i % 3 == 0)),
                 new Case("c IS NULL", expected(i -> i % 3 != 0)),
@@ -122,13 +123,15 @@ class SqlFilterTest {
             Case c = cases.get(k);
             assertThat(c.expected()).as(c.sql()).isNotEmpty().hasSizeLessThan(COUNT);
             Set<Integer> got = received.get(k);
-            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(got).as(c.sql())
-                    .isEqualTo(c.expected()));
+            await().atMost(Duration.ofSeconds(30))
+                    .untilAsserted(() -> assertThat(got).as(c.sql()).isEqualTo(c.expected()));
         }
         // Nothing else arrives: the sets stay exact while the consumers keep pulling.
         await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
             for (int k = 0; k < cases.size(); k++) {
-                assertThat(received.get(k)).as(cases.get(k).sql()).isEqualTo(cases.get(k).expected());
+                assertThat(received.get(k))
+                        .as(cases.get(k).sql())
+                        .isEqualTo(cases.get(k).expected());
             }
         });
     }
@@ -157,21 +160,24 @@ class SqlFilterTest {
     void aSelectorThatDoesNotCompileFailsTheConsumersStart() throws Exception {
         DefaultMQPushConsumer consumer = pushConsumer("CG_SQL_BROKEN");
         consumer.subscribe(TOPIC, MessageSelector.bySql("a > AND b = 'x'"));
-        consumer.registerMessageListener((MessageListenerConcurrently) (msgs, ctx) ->
-                ConsumeConcurrentlyStatus.CONSUME_SUCCESS);
+        consumer.registerMessageListener(
+                (MessageListenerConcurrently) (msgs, ctx) -> ConsumeConcurrentlyStatus.CONSUME_SUCCESS);
         try {
-            assertThatThrownBy(consumer::start).isInstanceOf(MQClientException.class)
+            assertThatThrownBy(consumer::start)
+                    .isInstanceOf(MQClientException.class)
                     .hasMessageContaining("Invalid MessageSelector")
-                    .satisfies(e -> assertThat(((MQClientException) e).getResponseCode()).isEqualTo(23));
+                    .satisfies(e -> assertThat(((MQClientException) e).getResponseCode())
+                            .isEqualTo(23));
         } finally {
             consumer.shutdown();
         }
         DefaultMQPushConsumer deep = pushConsumer("CG_SQL_DEEP");
         deep.subscribe(TOPIC, MessageSelector.bySql("(".repeat(10_000) + "a = 1" + ")".repeat(10_000)));
-        deep.registerMessageListener((MessageListenerConcurrently) (msgs, ctx) ->
-                ConsumeConcurrentlyStatus.CONSUME_SUCCESS);
+        deep.registerMessageListener(
+                (MessageListenerConcurrently) (msgs, ctx) -> ConsumeConcurrentlyStatus.CONSUME_SUCCESS);
         try {
-            assertThatThrownBy(deep::start).isInstanceOf(MQClientException.class)
+            assertThatThrownBy(deep::start)
+                    .isInstanceOf(MQClientException.class)
                     .hasMessageContaining("Invalid MessageSelector");
         } finally {
             deep.shutdown();

@@ -35,8 +35,10 @@ import org.junit.jupiter.api.io.TempDir;
 class SqlFilterWireTest {
     static final String TOPIC = "T_SQL_WIRE";
     static final int FLAG_SUBSCRIPTION = 0x4;
+
     @TempDir
     static Path dir;
+
     static Cluster cluster;
     static Cluster disabled;
     static RemotingClient client;
@@ -48,8 +50,21 @@ class SqlFilterWireTest {
         client = new RemotingClient(RemotingClientConfig.defaults());
         for (Cluster c : List.of(cluster, disabled)) {
             RemotingCommand create = RemotingCommand.request(RequestCode.UPDATE_AND_CREATE_TOPIC)
-                    .withExtFields(Map.of("topic", TOPIC, "defaultTopic", "TBW102", "readQueueNums", "1",
-                            "writeQueueNums", "1", "perm", "6", "topicFilterType", "SINGLE_TAG", "order", "false"));
+                    .withExtFields(Map.of(
+                            "topic",
+                            TOPIC,
+                            "defaultTopic",
+                            "TBW102",
+                            "readQueueNums",
+                            "1",
+                            "writeQueueNums",
+                            "1",
+                            "perm",
+                            "6",
+                            "topicFilterType",
+                            "SINGLE_TAG",
+                            "order",
+                            "false"));
             assertThat(call(c, create).code()).isEqualTo(ResponseCode.SUCCESS);
         }
     }
@@ -86,8 +101,9 @@ class SqlFilterWireTest {
     }
 
     static RemotingCommand check(String type, String expression) {
-        return RemotingCommand.request(RequestCode.CHECK_CLIENT_CONFIG).withBody(RemotingJson.encode(
-                Map.of("clientId", "wire@1", "group", "CG_WIRE", "subscriptionData", subscription(type, expression))));
+        return RemotingCommand.request(RequestCode.CHECK_CLIENT_CONFIG)
+                .withBody(RemotingJson.encode(Map.of(
+                        "clientId", "wire@1", "group", "CG_WIRE", "subscriptionData", subscription(type, expression))));
     }
 
     static RemotingCommand heartbeat(String group, String expression) {
@@ -98,8 +114,14 @@ class SqlFilterWireTest {
         consumer.put("consumeFromWhere", "CONSUME_FROM_FIRST_OFFSET");
         consumer.put("unitMode", false);
         consumer.put("subscriptionDataSet", List.of(subscription("SQL92", expression)));
-        return RemotingCommand.request(RequestCode.HEART_BEAT).withBody(RemotingJson.encode(Map.of(
-                "clientID", "wire@" + group, "consumerDataSet", List.of(consumer), "producerDataSet", List.of())));
+        return RemotingCommand.request(RequestCode.HEART_BEAT)
+                .withBody(RemotingJson.encode(Map.of(
+                        "clientID",
+                        "wire@" + group,
+                        "consumerDataSet",
+                        List.of(consumer),
+                        "producerDataSet",
+                        List.of())));
     }
 
     static RemotingCommand pull(String group, long offset, String expressionInPull) {
@@ -137,7 +159,8 @@ class SqlFilterWireTest {
         RemotingCommand bad = call(cluster, check("SQL92", "a > AND b = 'x'"));
         assertThat(bad.code()).isEqualTo(ResponseCode.SUBSCRIPTION_PARSE_FAILED);
         assertThat(bad.remark()).startsWith("Invalid MessageSelector. ").contains("position");
-        assertThat(call(cluster, RemotingCommand.request(RequestCode.CHECK_CLIENT_CONFIG)).code())
+        assertThat(call(cluster, RemotingCommand.request(RequestCode.CHECK_CLIENT_CONFIG))
+                        .code())
                 .isEqualTo(ResponseCode.SUCCESS);
         RemotingCommand off = call(disabled, check("SQL92", "a > 5"));
         assertThat(off.code()).isEqualTo(ResponseCode.SYSTEM_ERROR);
@@ -196,15 +219,21 @@ class SqlFilterWireTest {
         }
         try (RemotingClient other = new RemotingClient(RemotingClientConfig.defaults())) {
             long started = System.nanoTime();
-            RemotingCommand offset = other.invokeSync(cluster.brokerAddr(), RemotingCommand.request(
-                    RequestCode.GET_MAX_OFFSET).withExtFields(Map.of("topic", TOPIC, "queueId", "0")), 5000);
+            RemotingCommand offset = other.invokeSync(
+                    cluster.brokerAddr(),
+                    RemotingCommand.request(RequestCode.GET_MAX_OFFSET)
+                            .withExtFields(Map.of("topic", TOPIC, "queueId", "0")),
+                    5000);
             assertThat(offset.code()).isEqualTo(ResponseCode.SUCCESS);
-            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)).isLessThan(2000);
+            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started))
+                    .isLessThan(2000);
         }
         for (CompletableFuture<RemotingCommand> f : hostile) {
             RemotingCommand r = f.get(10, TimeUnit.SECONDS);
             assertThat(r.code()).isEqualTo(ResponseCode.SUBSCRIPTION_PARSE_FAILED);
-            assertThat(r.remark()).contains("Invalid MessageSelector. ").containsAnyOf("chars long", "deeper than")
+            assertThat(r.remark())
+                    .contains("Invalid MessageSelector. ")
+                    .containsAnyOf("chars long", "deeper than")
                     .hasSizeLessThan(1000);
         }
         // The broker still answers the hostile connection too.
@@ -235,7 +264,8 @@ class SqlFilterWireTest {
                 long started = System.nanoTime();
                 RemotingCommand sent = other.invokeSync(cluster.brokerAddr(), sendRequest("a\u00019"), 5000);
                 assertThat(sent.code()).isEqualTo(ResponseCode.SUCCESS);
-                assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)).isLessThan(2000);
+                assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started))
+                        .isLessThan(2000);
             }
         }
         for (CompletableFuture<RemotingCommand> f : heartbeats) {
@@ -245,14 +275,18 @@ class SqlFilterWireTest {
             RemotingCommand r = f.get(10, TimeUnit.SECONDS);
             assertThat(r.code()).isEqualTo(ResponseCode.SUBSCRIPTION_PARSE_FAILED);
             // The selector is echoed abbreviated: the answer to a 1 MiB selector is short.
-            assertThat(r.remark()).contains("Invalid MessageSelector. ").containsAnyOf("chars long", "deeper than")
+            assertThat(r.remark())
+                    .contains("Invalid MessageSelector. ")
+                    .containsAnyOf("chars long", "deeper than")
                     .hasSizeLessThan(1000);
         }
         for (String group : List.of("CG_HUGE_HB", "CG_DEEP_HB")) {
             RemotingCommand registered = call(cluster, pull(group, 0, null));
             assertThat(registered.code()).isEqualTo(ResponseCode.FILTER_DATA_NOT_EXIST);
-            assertThat(registered.remark()).contains("Invalid MessageSelector")
-                    .containsAnyOf("chars long", "deeper than").hasSizeLessThan(1000);
+            assertThat(registered.remark())
+                    .contains("Invalid MessageSelector")
+                    .containsAnyOf("chars long", "deeper than")
+                    .hasSizeLessThan(1000);
         }
     }
 
@@ -267,7 +301,8 @@ class SqlFilterWireTest {
         h.put("g", "1700000000000");
         h.put("h", "0");
         h.put("i", properties);
-        return RemotingCommand.request(RequestCode.SEND_MESSAGE_V2).withExtFields(h)
+        return RemotingCommand.request(RequestCode.SEND_MESSAGE_V2)
+                .withExtFields(h)
                 .withBody("body".getBytes(StandardCharsets.UTF_8));
     }
 
@@ -276,8 +311,10 @@ class SqlFilterWireTest {
     }
 
     static long maxOffset(Cluster c) throws Exception {
-        RemotingCommand r = call(c, RemotingCommand.request(RequestCode.GET_MAX_OFFSET)
-                .withExtFields(Map.of("topic", TOPIC, "queueId", "0")));
+        RemotingCommand r = call(
+                c,
+                RemotingCommand.request(RequestCode.GET_MAX_OFFSET)
+                        .withExtFields(Map.of("topic", TOPIC, "queueId", "0")));
         return Long.parseLong(r.extField("offset"));
     }
 }

@@ -9,8 +9,8 @@ import io.rocketkube.broker.BrokerSettings;
 import io.rocketkube.client.protocol.ResponseCode;
 import io.rocketkube.namesrv.NameServer;
 import io.rocketkube.namesrv.NameServerSettings;
-import io.rocketkube.store.engine.DefaultMessageStore;
 import io.rocketkube.store.FlushMode;
+import io.rocketkube.store.engine.DefaultMessageStore;
 import io.rocketkube.store.file.FileSync;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -54,12 +54,17 @@ class StoreSyncFailureTest {
                 SYSTEM.forceDirectory(d);
             }
         };
-        NameServer nameServer = new NameServer(NameServerSettings.forTest(Cluster.HOST, dir.resolve("namesrv")), Clock.systemUTC());
+        NameServer nameServer =
+                new NameServer(NameServerSettings.forTest(Cluster.HOST, dir.resolve("namesrv")), Clock.systemUTC());
         nameServer.start();
         BrokerSettings settings = BrokerSettings.forTest(Cluster.HOST, dir.resolve("broker"), nameServer.address())
                 .withFlushMode(FlushMode.SYNC_FLUSH);
-        Broker broker = new Broker(settings, Clock.systemUTC(),
-                config -> DefaultMessageStore.open(config.toBuilder().fileSync(flaky).build()), new SimpleMeterRegistry());
+        Broker broker = new Broker(
+                settings,
+                Clock.systemUTC(),
+                config -> DefaultMessageStore.open(
+                        config.toBuilder().fileSync(flaky).build()),
+                new SimpleMeterRegistry());
         DefaultMQProducer producer = new DefaultMQProducer("PG_SYNC_FAIL");
         try {
             broker.start();
@@ -68,7 +73,8 @@ class StoreSyncFailureTest {
             producer.setInstanceName("sync-fail-producer");
             producer.setRetryTimesWhenSendFailed(0);
             producer.start();
-            assertThat(producer.send(Messages.message("T_SYNC_FAIL", 0, "TagA")).getSendStatus()).isEqualTo(SendStatus.SEND_OK);
+            assertThat(producer.send(Messages.message("T_SYNC_FAIL", 0, "TagA")).getSendStatus())
+                    .isEqualTo(SendStatus.SEND_OK);
             assertThat(broker.isLive(2000)).isTrue();
 
             failNext.set(true);
@@ -82,7 +88,8 @@ class StoreSyncFailureTest {
                         });
             }
             assertThat(broker.isLive(2000)).isFalse();
-            assertThat(broker.storeFatalReason()).hasValueSatisfying(r -> assertThat(r).contains("fdatasync").contains("injected"));
+            assertThat(broker.storeFatalReason())
+                    .hasValueSatisfying(r -> assertThat(r).contains("fdatasync").contains("injected"));
         } finally {
             producer.shutdown();
             broker.close();

@@ -40,7 +40,8 @@ class SyncFlushAndRetryTest {
             DefaultMQPushConsumer consumer = new DefaultMQPushConsumer("CG_RETRY");
             try {
                 for (int i = 0; i < 10; i++) {
-                    assertThat(producer.send(Messages.message("T_SYNC", i, "TagA")).getSendStatus())
+                    assertThat(producer.send(Messages.message("T_SYNC", i, "TagA"))
+                                    .getSendStatus())
                             .isEqualTo(SendStatus.SEND_OK);
                 }
                 consumer.setNamesrvAddr(cluster.namesrvAddr());
@@ -56,10 +57,13 @@ class SyncFlushAndRetryTest {
                     }
                     // Every message fails once, then succeeds.
                     return msgs.stream().allMatch(m -> attempts.get(Messages.seq(m)) > 1)
-                            ? ConsumeConcurrentlyStatus.CONSUME_SUCCESS : ConsumeConcurrentlyStatus.RECONSUME_LATER;
+                            ? ConsumeConcurrentlyStatus.CONSUME_SUCCESS
+                            : ConsumeConcurrentlyStatus.RECONSUME_LATER;
                 });
                 consumer.start();
-                await().atMost(Duration.ofSeconds(60)).until(() -> retried.stream().map(Messages::seq).distinct().count() == 10);
+                await().atMost(Duration.ofSeconds(60))
+                        .until(() ->
+                                retried.stream().map(Messages::seq).distinct().count() == 10);
                 for (MessageExt m : retried) {
                     assertThat(m.getReconsumeTimes()).isPositive();
                     Message sent = Messages.message("T_SYNC", Messages.seq(m), "TagA");

@@ -44,6 +44,7 @@ import org.junit.jupiter.api.io.TempDir;
 class TimerMessageTest {
     /** Scheduling, the consumer's long poll and a busy 2-core machine, on top of the precision. */
     private static final long MARGIN_MILLIS = 500;
+
     private static final long PRECISION = 500;
 
     @TempDir
@@ -55,12 +56,13 @@ class TimerMessageTest {
             String topic = "T_TIMER";
             DefaultMQProducer producer = DelayLevelDeliveryTest.producer(cluster, "PG_TIMER", "timer-producer");
             Map<String, Arrival> arrivals = new ConcurrentHashMap<>();
-            DefaultMQPushConsumer consumer = DelayLevelDeliveryTest.subscribedConsumer(cluster, producer, topic,
-                    "CG_TIMER", arrivals);
+            DefaultMQPushConsumer consumer =
+                    DelayLevelDeliveryTest.subscribedConsumer(cluster, producer, topic, "CG_TIMER", arrivals);
             try {
                 long[] due = new long[3];
                 SendResult[] results = new SendResult[3];
-                MessageQueue queue = new MessageQueue(topic, cluster.broker().settings().brokerName(), 2);
+                MessageQueue queue =
+                        new MessageQueue(topic, cluster.broker().settings().brokerName(), 2);
                 for (int i = 0; i < 3; i++) {
                     Message m = Messages.message(topic, i, "TagT");
                     long now = System.currentTimeMillis();
@@ -82,24 +84,28 @@ class TimerMessageTest {
                     assertThat(results[i].getSendStatus()).isEqualTo(SendStatus.SEND_OK);
                     assertThat(results[i].getMessageQueue().getQueueId()).isEqualTo(2);
                 }
-                await().atMost(Duration.ofSeconds(20)).until(() -> arrivals.keySet().containsAll(
-                        java.util.List.of("0", "1", "2")));
+                await().atMost(Duration.ofSeconds(20))
+                        .until(() -> arrivals.keySet().containsAll(java.util.List.of("0", "1", "2")));
                 for (int i = 0; i < 3; i++) {
                     Arrival a = arrivals.get(String.valueOf(i));
-                    assertThat(a.atMillis() - due[i]).as("timer %d lateness", i)
+                    assertThat(a.atMillis() - due[i])
+                            .as("timer %d lateness", i)
                             .isBetween(0L, PRECISION + MARGIN_MILLIS);
                     MessageExt m = a.message();
                     assertThat(m.getTopic()).isEqualTo(topic);
                     assertThat(m.getQueueId()).isEqualTo(2);
-                    assertThat(m.getBody()).isEqualTo(Messages.message(topic, i, "TagT").getBody());
+                    assertThat(m.getBody())
+                            .isEqualTo(Messages.message(topic, i, "TagT").getBody());
                     assertThat(m.getTags()).isEqualTo("TagT");
                     assertThat(m.getUserProperty("colour")).isEqualTo(i % 2 == 0 ? "red" : "blue");
                     assertThat(m.getMsgId()).isEqualTo(results[i].getMsgId());
                     assertThat(m.getProperty("REAL_TOPIC")).isEqualTo(topic);
                     assertThat(Long.parseLong(m.getProperty("TIMER_OUT_MS"))).isBetween(due[i] - 200, due[i] + 200);
                     // The broker's own stamps, free of the consumer's latency: taken out no earlier than due.
-                    assertThat(Long.parseLong(m.getProperty("TIMER_DEQUEUE_MS"))).as("timer %d dequeued", i)
-                            .isBetween(Long.parseLong(m.getProperty("TIMER_OUT_MS")),
+                    assertThat(Long.parseLong(m.getProperty("TIMER_DEQUEUE_MS")))
+                            .as("timer %d dequeued", i)
+                            .isBetween(
+                                    Long.parseLong(m.getProperty("TIMER_OUT_MS")),
                                     Long.parseLong(m.getProperty("TIMER_OUT_MS")) + PRECISION + MARGIN_MILLIS);
                     assertThat(m.getProperty("TIMER_ENQUEUE_MS")).isNotNull();
                 }
@@ -126,7 +132,8 @@ class TimerMessageTest {
                     MessageAccessor.putProperty(m, "TIMER_DELIVER_MS", String.valueOf(due[i]));
                     assertThat(producer.send(m).getSendStatus()).isEqualTo(SendStatus.SEND_OK);
                 }
-                await().atMost(Duration.ofSeconds(5)).until(() -> "10".equals(runtimeInfo(cluster).get("timerPendingNum")));
+                await().atMost(Duration.ofSeconds(5))
+                        .until(() -> "10".equals(runtimeInfo(cluster).get("timerPendingNum")));
                 cluster.restartBroker();
                 consumer.setNamesrvAddr(cluster.namesrvAddr());
                 consumer.setInstanceName("tr-consumer");
@@ -135,7 +142,8 @@ class TimerMessageTest {
                 consumer.registerMessageListener((MessageListenerConcurrently) (msgs, ctx) -> {
                     long now = System.currentTimeMillis();
                     for (MessageExt m : msgs) {
-                        counts.computeIfAbsent(Messages.seq(m), k -> new AtomicInteger()).incrementAndGet();
+                        counts.computeIfAbsent(Messages.seq(m), k -> new AtomicInteger())
+                                .incrementAndGet();
                         firstAt.putIfAbsent(Messages.seq(m), now);
                     }
                     return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
@@ -146,9 +154,13 @@ class TimerMessageTest {
                     assertThat(firstAt.get(i)).as("timer %d not early", i).isGreaterThanOrEqualTo(due[i]);
                 }
                 Map<String, String> info = runtimeInfo(cluster);
-                assertThat(info).containsEntry("timerPendingNum", "0").containsEntry("timerOffsetBehind", "0")
+                assertThat(info)
+                        .containsEntry("timerPendingNum", "0")
+                        .containsEntry("timerOffsetBehind", "0")
                         .containsKeys("timerReadBehind", "timerCongestNum", "timerEnqueueTps", "timerDequeueTps");
-                assertThat(totalMessages(cluster, topic)).as("none delivered twice across the restart").isEqualTo(10);
+                assertThat(totalMessages(cluster, topic))
+                        .as("none delivered twice across the restart")
+                        .isEqualTo(10);
                 assertThat(counts.values()).allMatch(c -> c.get() == 1);
             } finally {
                 consumer.shutdown();
@@ -160,21 +172,42 @@ class TimerMessageTest {
     @Test
     void badTimerInputIsRefusedAsRocketMq5DoesWithNothingStored() throws Exception {
         try (Cluster cluster = new Cluster(dir, s -> s.withTimer(new TimerSettings(true, 1000, 60)));
-             RemotingClient client = new RemotingClient(RemotingClientConfig.defaults())) {
+                RemotingClient client = new RemotingClient(RemotingClientConfig.defaults())) {
             String topic = "T_TIMER_BAD";
             RemotingCommand create = RemotingCommand.request(RequestCode.UPDATE_AND_CREATE_TOPIC)
-                    .withExtFields(Map.of("topic", topic, "defaultTopic", "TBW102", "readQueueNums", "1",
-                            "writeQueueNums", "1", "perm", "6", "topicFilterType", "SINGLE_TAG", "order", "false"));
-            assertThat(client.invokeSync(cluster.brokerAddr(), create, 5000).code()).isEqualTo(ResponseCode.SUCCESS);
+                    .withExtFields(Map.of(
+                            "topic",
+                            topic,
+                            "defaultTopic",
+                            "TBW102",
+                            "readQueueNums",
+                            "1",
+                            "writeQueueNums",
+                            "1",
+                            "perm",
+                            "6",
+                            "topicFilterType",
+                            "SINGLE_TAG",
+                            "order",
+                            "false"));
+            assertThat(client.invokeSync(cluster.brokerAddr(), create, 5000).code())
+                    .isEqualTo(ResponseCode.SUCCESS);
 
             long now = System.currentTimeMillis();
-            for (String bad : new String[] {"TIMER_DELIVER_MS\u0001" + (now + 61_000), "TIMER_DELAY_SEC\u000161",
-                    "TIMER_DELAY_MS\u000161000", "TIMER_DELAY_SEC\u0001soon", "TIMER_DELIVER_MS\u0001 ",
-                    "TIMER_DELAY_SEC\u00019223372036854775807"}) {
+            for (String bad : new String[] {
+                "TIMER_DELIVER_MS\u0001" + (now + 61_000),
+                "TIMER_DELAY_SEC\u000161",
+                "TIMER_DELAY_MS\u000161000",
+                "TIMER_DELAY_SEC\u0001soon",
+                "TIMER_DELIVER_MS\u0001 ",
+                "TIMER_DELAY_SEC\u00019223372036854775807"
+            }) {
                 RemotingCommand r = send(client, cluster, topic, bad);
                 assertThat(r.code()).as(bad).isEqualTo(ResponseCode.MESSAGE_ILLEGAL);
-                assertThat(r.remark()).as(bad).startsWith("timer message illegal, the delay time should not be bigger"
-                        + " than the max delay 60000ms");
+                assertThat(r.remark())
+                        .as(bad)
+                        .startsWith("timer message illegal, the delay time should not be bigger"
+                                + " than the max delay 60000ms");
             }
             assertThat(maxOffset(client, cluster, topic)).isZero();
             assertThat(maxOffset(client, cluster, "rmq_sys_wheel_timer")).isZero();
@@ -190,10 +223,29 @@ class TimerMessageTest {
             await().atMost(Duration.ofSeconds(5)).until(() -> maxOffset(client, cluster, "rmq_sys_wheel_timer") == 1);
             assertThat(maxOffset(client, cluster, topic)).isEqualTo(1);
 
-            RemotingCommand pull = client.invokeSync(cluster.brokerAddr(), RemotingCommand.request(RequestCode.PULL_MESSAGE)
-                    .withExtFields(Map.of("consumerGroup", "CG_PEEK", "topic", "rmq_sys_wheel_timer", "queueId", "0",
-                            "queueOffset", "0", "maxMsgNums", "32", "sysFlag", "0", "commitOffset", "0",
-                            "suspendTimeoutMillis", "0", "subVersion", "0")), 5000);
+            RemotingCommand pull = client.invokeSync(
+                    cluster.brokerAddr(),
+                    RemotingCommand.request(RequestCode.PULL_MESSAGE)
+                            .withExtFields(Map.of(
+                                    "consumerGroup",
+                                    "CG_PEEK",
+                                    "topic",
+                                    "rmq_sys_wheel_timer",
+                                    "queueId",
+                                    "0",
+                                    "queueOffset",
+                                    "0",
+                                    "maxMsgNums",
+                                    "32",
+                                    "sysFlag",
+                                    "0",
+                                    "commitOffset",
+                                    "0",
+                                    "suspendTimeoutMillis",
+                                    "0",
+                                    "subVersion",
+                                    "0")),
+                    5000);
             assertThat(pull.code()).isEqualTo(ResponseCode.NO_PERMISSION);
             RemotingCommand direct = send(client, cluster, "rmq_sys_wheel_timer", "TAGS\u0001A");
             assertThat(direct.code()).isEqualTo(ResponseCode.NO_PERMISSION);
@@ -203,7 +255,7 @@ class TimerMessageTest {
     @Test
     void timersDisabledAreRefusedWithRocketMqsAnswer() throws Exception {
         try (Cluster cluster = new Cluster(dir, s -> s.withTimer(new TimerSettings(false, 1000, 60)));
-             RemotingClient client = new RemotingClient(RemotingClientConfig.defaults())) {
+                RemotingClient client = new RemotingClient(RemotingClientConfig.defaults())) {
             RemotingCommand r = send(client, cluster, "T_TIMER_OFF", "TIMER_DELAY_SEC\u00015");
             assertThat(r.code()).isEqualTo(ResponseCode.SYSTEM_ERROR);
             assertThat(r.remark()).isEqualTo("accurate timer message is not enabled, timerWheelEnable is false");
@@ -222,13 +274,20 @@ class TimerMessageTest {
         h.put("g", "1700000000000");
         h.put("h", "0");
         h.put("i", properties);
-        return client.invokeSync(cluster.brokerAddr(),
-                RemotingCommand.request(RequestCode.SEND_MESSAGE_V2).withExtFields(h).withBody(new byte[] {1}), 5000);
+        return client.invokeSync(
+                cluster.brokerAddr(),
+                RemotingCommand.request(RequestCode.SEND_MESSAGE_V2)
+                        .withExtFields(h)
+                        .withBody(new byte[] {1}),
+                5000);
     }
 
     private static long maxOffset(RemotingClient client, Cluster cluster, String topic) throws Exception {
-        RemotingCommand r = client.invokeSync(cluster.brokerAddr(), RemotingCommand.request(RequestCode.GET_MAX_OFFSET)
-                .withExtFields(Map.of("topic", topic, "queueId", "0")), 5000);
+        RemotingCommand r = client.invokeSync(
+                cluster.brokerAddr(),
+                RemotingCommand.request(RequestCode.GET_MAX_OFFSET)
+                        .withExtFields(Map.of("topic", topic, "queueId", "0")),
+                5000);
         assertThat(r.code()).isEqualTo(ResponseCode.SUCCESS);
         return Long.parseLong(r.extField("offset"));
     }
@@ -247,7 +306,8 @@ class TimerMessageTest {
         DefaultMQAdminExt admin = admin(cluster);
         try {
             return admin.examineTopicStats(topic).getOffsetTable().values().stream()
-                    .mapToLong(o -> o.getMaxOffset() - o.getMinOffset()).sum();
+                    .mapToLong(o -> o.getMaxOffset() - o.getMinOffset())
+                    .sum();
         } finally {
             admin.shutdown();
         }

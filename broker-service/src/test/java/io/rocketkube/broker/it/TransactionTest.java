@@ -37,7 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(120)
 class TransactionTest {
-    private static final TransactionSettings FAST = new TransactionSettings(Duration.ofSeconds(1), Duration.ofSeconds(1), 3);
+    private static final TransactionSettings FAST =
+            new TransactionSettings(Duration.ofSeconds(1), Duration.ofSeconds(1), 3);
 
     @TempDir
     Path dir;
@@ -49,24 +50,34 @@ class TransactionTest {
             DefaultMQAdminExt admin = admin(cluster, "tx-admin-1");
             createTopic(admin, cluster, topic);
             Map<Integer, AtomicInteger> checks = new ConcurrentHashMap<>();
-            TransactionMQProducer producer = producer(cluster, "PG_TX_COMMIT", seq -> seq % 2 == 0
-                    ? LocalTransactionState.COMMIT_MESSAGE : LocalTransactionState.ROLLBACK_MESSAGE,
-                    seq -> LocalTransactionState.UNKNOW, checks);
+            TransactionMQProducer producer = producer(
+                    cluster,
+                    "PG_TX_COMMIT",
+                    seq -> seq % 2 == 0 ? LocalTransactionState.COMMIT_MESSAGE : LocalTransactionState.ROLLBACK_MESSAGE,
+                    seq -> LocalTransactionState.UNKNOW,
+                    checks);
             Map<Integer, AtomicInteger> delivered = new ConcurrentHashMap<>();
             DefaultMQPushConsumer consumer = consumer(cluster, "CG_TX_COMMIT", topic, delivered);
             try {
                 for (int i = 0; i < 20; i++) {
                     TransactionSendResult sent = producer.sendMessageInTransaction(message(topic, i), null);
                     assertThat(sent.getSendStatus()).isEqualTo(SendStatus.SEND_OK);
-                    assertThat(sent.getLocalTransactionState()).isEqualTo(i % 2 == 0
-                            ? LocalTransactionState.COMMIT_MESSAGE : LocalTransactionState.ROLLBACK_MESSAGE);
+                    assertThat(sent.getLocalTransactionState())
+                            .isEqualTo(
+                                    i % 2 == 0
+                                            ? LocalTransactionState.COMMIT_MESSAGE
+                                            : LocalTransactionState.ROLLBACK_MESSAGE);
                 }
                 await().atMost(Duration.ofSeconds(30)).until(() -> delivered.size() == 10);
                 // Past several check rounds: settled halves are never checked, rolled-back ones never appear.
-                await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
+                await().during(Duration.ofSeconds(3))
+                        .atMost(Duration.ofSeconds(10))
                         .until(() -> delivered.size() == 10 && checks.isEmpty());
-                assertThat(delivered.keySet()).containsExactlyInAnyOrderElementsOf(
-                        java.util.stream.IntStream.range(0, 20).filter(i -> i % 2 == 0).boxed().toList());
+                assertThat(delivered.keySet())
+                        .containsExactlyInAnyOrderElementsOf(java.util.stream.IntStream.range(0, 20)
+                                .filter(i -> i % 2 == 0)
+                                .boxed()
+                                .toList());
                 assertThat(delivered.values()).allMatch(n -> n.get() == 1);
                 assertThat(messagesIn(admin, topic)).isEqualTo(10);
             } finally {
@@ -84,19 +95,25 @@ class TransactionTest {
             DefaultMQAdminExt admin = admin(cluster, "tx-admin-2");
             createTopic(admin, cluster, topic);
             Map<Integer, AtomicInteger> checks = new ConcurrentHashMap<>();
-            TransactionMQProducer producer = producer(cluster, "PG_TX_CHECK", seq -> LocalTransactionState.UNKNOW,
+            TransactionMQProducer producer = producer(
+                    cluster,
+                    "PG_TX_CHECK",
+                    seq -> LocalTransactionState.UNKNOW,
                     seq -> seq % 2 == 0 ? LocalTransactionState.COMMIT_MESSAGE : LocalTransactionState.ROLLBACK_MESSAGE,
                     checks);
             Map<Integer, AtomicInteger> delivered = new ConcurrentHashMap<>();
             DefaultMQPushConsumer consumer = consumer(cluster, "CG_TX_CHECK", topic, delivered);
             try {
                 for (int i = 0; i < 6; i++) {
-                    assertThat(producer.sendMessageInTransaction(message(topic, i), null).getSendStatus())
+                    assertThat(producer.sendMessageInTransaction(message(topic, i), null)
+                                    .getSendStatus())
                             .isEqualTo(SendStatus.SEND_OK);
                 }
                 assertThat(delivered).isEmpty();
                 await().atMost(Duration.ofSeconds(30)).until(() -> delivered.size() == 3);
-                await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(() -> delivered.size() == 3);
+                await().during(Duration.ofSeconds(3))
+                        .atMost(Duration.ofSeconds(10))
+                        .until(() -> delivered.size() == 3);
                 assertThat(delivered.keySet()).containsExactlyInAnyOrder(0, 2, 4);
                 assertThat(delivered.values()).allMatch(n -> n.get() == 1);
                 // Each half was checked exactly once: the answer settled it.
@@ -118,15 +135,22 @@ class TransactionTest {
             DefaultMQAdminExt admin = admin(cluster, "tx-admin-3");
             createTopic(admin, cluster, topic);
             Map<Integer, AtomicInteger> checks = new ConcurrentHashMap<>();
-            TransactionMQProducer producer = producer(cluster, "PG_TX_DISCARD", seq -> LocalTransactionState.UNKNOW,
-                    seq -> LocalTransactionState.UNKNOW, checks);
+            TransactionMQProducer producer = producer(
+                    cluster,
+                    "PG_TX_DISCARD",
+                    seq -> LocalTransactionState.UNKNOW,
+                    seq -> LocalTransactionState.UNKNOW,
+                    checks);
             try {
-                assertThat(producer.sendMessageInTransaction(message(topic, 7), null).getSendStatus())
+                assertThat(producer.sendMessageInTransaction(message(topic, 7), null)
+                                .getSendStatus())
                         .isEqualTo(SendStatus.SEND_OK);
-                await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                await().atMost(Duration.ofSeconds(30))
+                        .ignoreExceptions()
                         .until(() -> messagesIn(admin, "TRANS_CHECK_MAX_TIME_TOPIC") == 1);
                 // Three checks (transaction-check-max), then nothing more.
-                await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
+                await().during(Duration.ofSeconds(3))
+                        .atMost(Duration.ofSeconds(10))
                         .until(() -> checks.get(7).get() == FAST.checkMax());
                 assertThat(messagesIn(admin, topic)).isZero();
             } finally {
@@ -145,21 +169,26 @@ class TransactionTest {
             DefaultMQAdminExt admin = admin(cluster, "tx-admin-4");
             createTopic(admin, cluster, topic);
             Map<Integer, AtomicInteger> checks = new ConcurrentHashMap<>();
-            TransactionMQProducer producer = producer(cluster, "PG_TX_RESTART", seq -> seq == 0
-                            ? LocalTransactionState.COMMIT_MESSAGE : LocalTransactionState.UNKNOW,
+            TransactionMQProducer producer = producer(
+                    cluster,
+                    "PG_TX_RESTART",
+                    seq -> seq == 0 ? LocalTransactionState.COMMIT_MESSAGE : LocalTransactionState.UNKNOW,
                     seq -> seq % 2 == 0 ? LocalTransactionState.COMMIT_MESSAGE : LocalTransactionState.ROLLBACK_MESSAGE,
                     checks);
             Map<Integer, AtomicInteger> delivered = new ConcurrentHashMap<>();
             DefaultMQPushConsumer consumer = consumer(cluster, "CG_TX_RESTART", topic, delivered);
             try {
                 for (int i = 0; i < 6; i++) {
-                    assertThat(producer.sendMessageInTransaction(message(topic, i), null).getSendStatus())
+                    assertThat(producer.sendMessageInTransaction(message(topic, i), null)
+                                    .getSendStatus())
                             .isEqualTo(SendStatus.SEND_OK);
                 }
                 await().atMost(Duration.ofSeconds(20)).until(() -> delivered.size() == 1);
                 cluster.restartBroker();
                 await().atMost(Duration.ofSeconds(40)).until(() -> delivered.size() == 3);
-                await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(10)).until(() -> delivered.size() == 3);
+                await().during(Duration.ofSeconds(4))
+                        .atMost(Duration.ofSeconds(10))
+                        .until(() -> delivered.size() == 3);
                 assertThat(delivered.keySet()).containsExactlyInAnyOrder(0, 2, 4);
                 assertThat(delivered.values()).allMatch(n -> n.get() == 1);
                 assertThat(checks.keySet()).containsExactlyInAnyOrder(1, 2, 3, 4, 5);
@@ -176,54 +205,67 @@ class TransactionTest {
     void aCommitThatCrossesACheckBackIsWrittenOnceAndTheCheckAnswerIsRefused() throws Exception {
         String topic = "T_TX_CROSS";
         try (Cluster cluster = new Cluster(dir, s -> s.withTransaction(FAST));
-             io.rocketkube.client.remoting.RemotingClient raw = new io.rocketkube.client.remoting.RemotingClient(
-                     io.rocketkube.client.remoting.RemotingClientConfig.defaults())) {
+                io.rocketkube.client.remoting.RemotingClient raw = new io.rocketkube.client.remoting.RemotingClient(
+                        io.rocketkube.client.remoting.RemotingClientConfig.defaults())) {
             DefaultMQAdminExt admin = admin(cluster, "tx-admin-5");
             createTopic(admin, cluster, topic);
             Map<Integer, AtomicInteger> checks = new ConcurrentHashMap<>();
             Map<Integer, MessageExt> checked = new ConcurrentHashMap<>();
-            TransactionMQProducer producer = producer(cluster, "PG_TX_CROSS", seq -> LocalTransactionState.UNKNOW,
-                    seq -> LocalTransactionState.UNKNOW, checks, checked);
+            TransactionMQProducer producer = producer(
+                    cluster,
+                    "PG_TX_CROSS",
+                    seq -> LocalTransactionState.UNKNOW,
+                    seq -> LocalTransactionState.UNKNOW,
+                    checks,
+                    checked);
             Map<Integer, AtomicInteger> delivered = new ConcurrentHashMap<>();
             DefaultMQPushConsumer consumer = consumer(cluster, "CG_TX_CROSS", topic, delivered);
             try {
-                // The half's offset msgId, as the client's own END_TRANSACTION decodes it (TransactionSendResult drops it).
+                // The half's offset msgId, as the client's own END_TRANSACTION decodes it (TransactionSendResult drops
+                // it).
                 Map<String, String> offsetMsgIds = new ConcurrentHashMap<>();
-                producer.getDefaultMQProducerImpl().registerSendMessageHook(new org.apache.rocketmq.client.hook.SendMessageHook() {
-                    @Override
-                    public String hookName() {
-                        return "offset-msg-id";
-                    }
+                producer.getDefaultMQProducerImpl()
+                        .registerSendMessageHook(new org.apache.rocketmq.client.hook.SendMessageHook() {
+                            @Override
+                            public String hookName() {
+                                return "offset-msg-id";
+                            }
 
-                    @Override
-                    public void sendMessageBefore(org.apache.rocketmq.client.hook.SendMessageContext context) {
-                    }
+                            @Override
+                            public void sendMessageBefore(org.apache.rocketmq.client.hook.SendMessageContext context) {}
 
-                    @Override
-                    public void sendMessageAfter(org.apache.rocketmq.client.hook.SendMessageContext context) {
-                        if (context.getSendResult() != null) {
-                            offsetMsgIds.put("half", context.getSendResult().getOffsetMsgId());
-                        }
-                    }
-                });
+                            @Override
+                            public void sendMessageAfter(org.apache.rocketmq.client.hook.SendMessageContext context) {
+                                if (context.getSendResult() != null) {
+                                    offsetMsgIds.put(
+                                            "half", context.getSendResult().getOffsetMsgId());
+                                }
+                            }
+                        });
                 TransactionSendResult sent = producer.sendMessageInTransaction(message(topic, 1), null);
                 await().atMost(Duration.ofSeconds(20)).until(() -> checked.containsKey(1));
                 MessageExt copy = checked.get(1);
-                assertThat(copy.getQueueOffset()).as("the check names the re-appended copy")
+                assertThat(copy.getQueueOffset())
+                        .as("the check names the re-appended copy")
                         .isGreaterThan(sent.getQueueOffset());
                 // The producer's own (late) commit of the original half, then the answer to the check.
-                long original = io.rocketkube.client.message.OffsetMsgId.decode(offsetMsgIds.get("half")).physicalOffset();
-                io.rocketkube.client.remoting.RemotingCommand first = raw.invokeSync(cluster.brokerAddr(),
-                        endTransaction("PG_TX_CROSS", sent.getQueueOffset(), original), 5000);
+                long original = io.rocketkube.client.message.OffsetMsgId.decode(offsetMsgIds.get("half"))
+                        .physicalOffset();
+                io.rocketkube.client.remoting.RemotingCommand first = raw.invokeSync(
+                        cluster.brokerAddr(), endTransaction("PG_TX_CROSS", sent.getQueueOffset(), original), 5000);
                 assertThat(first.code()).isEqualTo(0);
-                io.rocketkube.client.remoting.RemotingCommand second = raw.invokeSync(cluster.brokerAddr(),
-                        endTransaction("PG_TX_CROSS", copy.getQueueOffset(), copy.getCommitLogOffset()), 5000);
+                io.rocketkube.client.remoting.RemotingCommand second = raw.invokeSync(
+                        cluster.brokerAddr(),
+                        endTransaction("PG_TX_CROSS", copy.getQueueOffset(), copy.getCommitLogOffset()),
+                        5000);
                 assertThat(second.code()).isEqualTo(io.rocketkube.client.protocol.ResponseCode.SYSTEM_ERROR);
                 assertThat(second.remark()).contains("already committed");
                 await().atMost(Duration.ofSeconds(20)).until(() -> delivered.size() == 1);
                 int checksSoFar = checks.get(1).get();
-                await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
-                        .until(() -> delivered.get(1).get() == 1 && checks.get(1).get() == checksSoFar);
+                await().during(Duration.ofSeconds(3))
+                        .atMost(Duration.ofSeconds(10))
+                        .until(() ->
+                                delivered.get(1).get() == 1 && checks.get(1).get() == checksSoFar);
                 assertThat(messagesIn(admin, topic)).isEqualTo(1);
             } finally {
                 consumer.shutdown();
@@ -233,13 +275,23 @@ class TransactionTest {
         }
     }
 
-    static io.rocketkube.client.remoting.RemotingCommand endTransaction(String group, long queueOffset,
-                                                                        long commitLogOffset) {
+    static io.rocketkube.client.remoting.RemotingCommand endTransaction(
+            String group, long queueOffset, long commitLogOffset) {
         return io.rocketkube.client.remoting.RemotingCommand.request(
-                io.rocketkube.client.protocol.RequestCode.END_TRANSACTION).withExtFields(Map.of(
-                "producerGroup", group, "tranStateTableOffset", String.valueOf(queueOffset),
-                "commitLogOffset", String.valueOf(commitLogOffset), "commitOrRollback", "8",
-                "fromTransactionCheck", "true", "msgId", "x"));
+                        io.rocketkube.client.protocol.RequestCode.END_TRANSACTION)
+                .withExtFields(Map.of(
+                        "producerGroup",
+                        group,
+                        "tranStateTableOffset",
+                        String.valueOf(queueOffset),
+                        "commitLogOffset",
+                        String.valueOf(commitLogOffset),
+                        "commitOrRollback",
+                        "8",
+                        "fromTransactionCheck",
+                        "true",
+                        "msgId",
+                        "x"));
     }
 
     static Message message(String topic, int seq) {
@@ -248,18 +300,24 @@ class TransactionTest {
         return m;
     }
 
-    static TransactionMQProducer producer(Cluster cluster, String group,
-                                          Function<Integer, LocalTransactionState> local,
-                                          Function<Integer, LocalTransactionState> check,
-                                          Map<Integer, AtomicInteger> checks) throws Exception {
+    static TransactionMQProducer producer(
+            Cluster cluster,
+            String group,
+            Function<Integer, LocalTransactionState> local,
+            Function<Integer, LocalTransactionState> check,
+            Map<Integer, AtomicInteger> checks)
+            throws Exception {
         return producer(cluster, group, local, check, checks, new ConcurrentHashMap<>());
     }
 
-    static TransactionMQProducer producer(Cluster cluster, String group,
-                                          Function<Integer, LocalTransactionState> local,
-                                          Function<Integer, LocalTransactionState> check,
-                                          Map<Integer, AtomicInteger> checks,
-                                          Map<Integer, MessageExt> checked) throws Exception {
+    static TransactionMQProducer producer(
+            Cluster cluster,
+            String group,
+            Function<Integer, LocalTransactionState> local,
+            Function<Integer, LocalTransactionState> check,
+            Map<Integer, AtomicInteger> checks,
+            Map<Integer, MessageExt> checked)
+            throws Exception {
         TransactionMQProducer producer = new TransactionMQProducer(group);
         producer.setNamesrvAddr(cluster.namesrvAddr());
         producer.setInstanceName(group + "-instance");
@@ -283,8 +341,8 @@ class TransactionTest {
         return producer;
     }
 
-    static DefaultMQPushConsumer consumer(Cluster cluster, String group, String topic,
-                                          Map<Integer, AtomicInteger> delivered) throws Exception {
+    static DefaultMQPushConsumer consumer(
+            Cluster cluster, String group, String topic, Map<Integer, AtomicInteger> delivered) throws Exception {
         DefaultMQPushConsumer consumer = new DefaultMQPushConsumer(group);
         consumer.setNamesrvAddr(cluster.namesrvAddr());
         consumer.setInstanceName(group + "-instance");
@@ -293,7 +351,9 @@ class TransactionTest {
         consumer.registerMessageListener((MessageListenerConcurrently) (msgs, ctx) -> {
             for (MessageExt m : msgs) {
                 assertThat(m.getTopic()).isEqualTo(topic);
-                delivered.computeIfAbsent(Messages.seq(m), k -> new AtomicInteger()).incrementAndGet();
+                delivered
+                        .computeIfAbsent(Messages.seq(m), k -> new AtomicInteger())
+                        .incrementAndGet();
             }
             return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
         });

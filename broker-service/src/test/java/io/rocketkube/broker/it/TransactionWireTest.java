@@ -44,6 +44,7 @@ class TransactionWireTest {
 
     @TempDir
     Path dir;
+
     private NameServer nameServer;
     private Broker broker;
     private RemotingClient client;
@@ -51,7 +52,8 @@ class TransactionWireTest {
 
     @BeforeEach
     void start() throws Exception {
-        nameServer = new NameServer(NameServerSettings.forTest(Cluster.HOST, dir.resolve("namesrv")), Clock.systemUTC());
+        nameServer =
+                new NameServer(NameServerSettings.forTest(Cluster.HOST, dir.resolve("namesrv")), Clock.systemUTC());
         nameServer.start();
         // No check-back during the test: the halves stay open until the test settles them.
         BrokerSettings settings = BrokerSettings.forTest(Cluster.HOST, dir.resolve("broker"), nameServer.address())
@@ -60,8 +62,21 @@ class TransactionWireTest {
         broker.start();
         client = new RemotingClient(RemotingClientConfig.defaults());
         RemotingCommand create = RemotingCommand.request(RequestCode.UPDATE_AND_CREATE_TOPIC)
-                .withExtFields(Map.of("topic", TOPIC, "defaultTopic", "TBW102", "readQueueNums", "1",
-                        "writeQueueNums", "1", "perm", "6", "topicFilterType", "SINGLE_TAG", "order", "false"));
+                .withExtFields(Map.of(
+                        "topic",
+                        TOPIC,
+                        "defaultTopic",
+                        "TBW102",
+                        "readQueueNums",
+                        "1",
+                        "writeQueueNums",
+                        "1",
+                        "perm",
+                        "6",
+                        "topicFilterType",
+                        "SINGLE_TAG",
+                        "order",
+                        "false"));
         assertThat(call(create).code()).isEqualTo(ResponseCode.SUCCESS);
     }
 
@@ -89,7 +104,8 @@ class TransactionWireTest {
         expectRefused(end(GROUP, half.queueOffset, half.commitLogOffset + 1, 8), "no message starts");
         expectRefused(end(GROUP, plain.queueOffset, plain.commitLogOffset, 8), "is not a transactional half message");
         expectRefused(end("PG_SOMEONE_ELSE", half.queueOffset, half.commitLogOffset, 8), "producer group wrong");
-        expectRefused(end(GROUP, half.queueOffset + 5, half.commitLogOffset, 8), "transaction state table offset wrong");
+        expectRefused(
+                end(GROUP, half.queueOffset + 5, half.commitLogOffset, 8), "transaction state table offset wrong");
         expectRefused(end(GROUP, half.queueOffset, half.commitLogOffset, 5), "commitOrRollback 5");
         RemotingCommand missing = end(GROUP, half.queueOffset, half.commitLogOffset, 8);
         missing.extFields().remove("commitLogOffset");
@@ -110,17 +126,31 @@ class TransactionWireTest {
         awaitMax("RMQ_SYS_TRANS_OP_HALF_TOPIC", 1);
 
         Sent rolledBack = send(true, "UNIQ-HALF-2");
-        assertThat(call(end(GROUP, rolledBack.queueOffset, rolledBack.commitLogOffset, 12)).code())
+        assertThat(call(end(GROUP, rolledBack.queueOffset, rolledBack.commitLogOffset, 12))
+                        .code())
                 .isEqualTo(ResponseCode.SUCCESS);
         expectRefused(end(GROUP, rolledBack.queueOffset, rolledBack.commitLogOffset, 8), "is already rolled back");
         awaitMax(TOPIC, 2);
 
-        assertThat(meters.get("rocketkube.broker.transaction.commits").counter().count()).isEqualTo(1);
-        assertThat(meters.get("rocketkube.broker.transaction.rollbacks").counter().count()).isEqualTo(1);
-        await().atMost(Duration.ofSeconds(5)).until(() ->
-                meters.get("rocketkube.broker.transaction.end.refused").counter().count() == 12);
-        assertThat(meters.get("rocketkube.broker.transaction.half.records").gauge().value()).isEqualTo(2);
-        assertThat(meters.get("rocketkube.broker.transaction.op.records").gauge().value()).isEqualTo(2);
+        assertThat(meters.get("rocketkube.broker.transaction.commits").counter().count())
+                .isEqualTo(1);
+        assertThat(meters.get("rocketkube.broker.transaction.rollbacks")
+                        .counter()
+                        .count())
+                .isEqualTo(1);
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> meters.get("rocketkube.broker.transaction.end.refused")
+                                .counter()
+                                .count()
+                        == 12);
+        assertThat(meters.get("rocketkube.broker.transaction.half.records")
+                        .gauge()
+                        .value())
+                .isEqualTo(2);
+        assertThat(meters.get("rocketkube.broker.transaction.op.records")
+                        .gauge()
+                        .value())
+                .isEqualTo(2);
     }
 
     @Test
@@ -129,7 +159,9 @@ class TransactionWireTest {
         awaitMax(TOPIC, 0);
         awaitMax("RMQ_SYS_TRANS_HALF_TOPIC", 1);
         assertThat(half.queueOffset).isZero();
-        assertThat(half.queueId).as("the answer names the queue the producer chose").isEqualTo(0);
+        assertThat(half.queueId)
+                .as("the answer names the queue the producer chose")
+                .isEqualTo(0);
     }
 
     /**
@@ -141,7 +173,8 @@ class TransactionWireTest {
     void aBurstOfBadEndTransactionsStallsNoOtherConnection() throws Exception {
         Sent half = send(true, "UNIQ-HALF-B");
         Sent plain = send(false, "UNIQ-PLAIN-B");
-        assertThat(call(end(GROUP, half.queueOffset, half.commitLogOffset, 8)).code()).isEqualTo(ResponseCode.SUCCESS);
+        assertThat(call(end(GROUP, half.queueOffset, half.commitLogOffset, 8)).code())
+                .isEqualTo(ResponseCode.SUCCESS);
         awaitMax(TOPIC, 2);
         List<RemotingCommand> bad = new ArrayList<>();
         List<CompletableFuture<RemotingCommand>> answers = new ArrayList<>();
@@ -159,33 +192,38 @@ class TransactionWireTest {
                 long started = System.nanoTime();
                 RemotingCommand r = other.invokeSync(broker.address(), sendRequest(false, "UNIQ-OTHER-" + i), 5000);
                 assertThat(r.code()).isEqualTo(ResponseCode.SUCCESS);
-                assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)).isLessThan(2000);
+                assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started))
+                        .isLessThan(2000);
             }
         }
         for (int i = 0; i < answers.size(); i++) {
             RemotingCommand r = answers.get(i).get(10, TimeUnit.SECONDS);
             assertThat(r.opaque()).isEqualTo(bad.get(i).opaque());
             assertThat(r.code()).isEqualTo(ResponseCode.SYSTEM_ERROR);
-            assertThat(r.remark()).contains(switch (i % 3) {
-                case 0 -> "no message starts at commitLogOffset";
-                case 1 -> "is already committed";
-                default -> "is not a transactional half message";
-            });
+            assertThat(r.remark())
+                    .contains(
+                            switch (i % 3) {
+                                case 0 -> "no message starts at commitLogOffset";
+                                case 1 -> "is already committed";
+                                default -> "is not a transactional half message";
+                            });
         }
         // The commit, the plain message and the five other sends; one op record.
         awaitMax(TOPIC, 7);
         awaitMax("RMQ_SYS_TRANS_OP_HALF_TOPIC", 1);
-        assertThat(meters.get("rocketkube.broker.transaction.commits").counter().count()).isEqualTo(1);
+        assertThat(meters.get("rocketkube.broker.transaction.commits").counter().count())
+                .isEqualTo(1);
     }
 
-    private record Sent(long queueOffset, long commitLogOffset, int queueId) {
-    }
+    private record Sent(long queueOffset, long commitLogOffset, int queueId) {}
 
     private Sent send(boolean half, String uniqKey) throws Exception {
         RemotingCommand r = call(sendRequest(half, uniqKey));
         assertThat(r.code()).isEqualTo(ResponseCode.SUCCESS);
-        return new Sent(Long.parseLong(r.extField("queueOffset")),
-                OffsetMsgId.decode(r.extField("msgId")).physicalOffset(), Integer.parseInt(r.extField("queueId")));
+        return new Sent(
+                Long.parseLong(r.extField("queueOffset")),
+                OffsetMsgId.decode(r.extField("msgId")).physicalOffset(),
+                Integer.parseInt(r.extField("queueId")));
     }
 
     private static RemotingCommand sendRequest(boolean half, String uniqKey) {
@@ -198,9 +236,13 @@ class TransactionWireTest {
         h.put("f", half ? "4" : "0");
         h.put("g", String.valueOf(System.currentTimeMillis()));
         h.put("h", "0");
-        h.put("i", "TAGS\u0001TagA\u0002UNIQ_KEY\u0001" + uniqKey
-                + (half ? "\u0002TRAN_MSG\u0001true\u0002PGROUP\u0001" + GROUP : ""));
-        return RemotingCommand.request(RequestCode.SEND_MESSAGE_V2).withExtFields(h).withBody(new byte[] {1, 2, 3});
+        h.put(
+                "i",
+                "TAGS\u0001TagA\u0002UNIQ_KEY\u0001" + uniqKey
+                        + (half ? "\u0002TRAN_MSG\u0001true\u0002PGROUP\u0001" + GROUP : ""));
+        return RemotingCommand.request(RequestCode.SEND_MESSAGE_V2)
+                .withExtFields(h)
+                .withBody(new byte[] {1, 2, 3});
     }
 
     private static RemotingCommand end(String group, long tranStateTableOffset, long commitLogOffset, int type) {

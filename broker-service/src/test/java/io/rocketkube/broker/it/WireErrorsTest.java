@@ -16,11 +16,11 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Bad input on the wire: each request gets the documented error code with its own opaque, nothing of it is
@@ -29,8 +29,10 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(60)
 class WireErrorsTest {
     static final String TOPIC = "T_WIRE";
+
     @TempDir
     static Path dir;
+
     static Cluster cluster;
     static RemotingClient client;
 
@@ -40,8 +42,21 @@ class WireErrorsTest {
         cluster = new Cluster(dir, s -> s.withAutoCreate(true, false));
         client = new RemotingClient(RemotingClientConfig.defaults());
         RemotingCommand create = RemotingCommand.request(RequestCode.UPDATE_AND_CREATE_TOPIC)
-                .withExtFields(Map.of("topic", TOPIC, "defaultTopic", "TBW102", "readQueueNums", "1",
-                        "writeQueueNums", "1", "perm", "6", "topicFilterType", "SINGLE_TAG", "order", "false"));
+                .withExtFields(Map.of(
+                        "topic",
+                        TOPIC,
+                        "defaultTopic",
+                        "TBW102",
+                        "readQueueNums",
+                        "1",
+                        "writeQueueNums",
+                        "1",
+                        "perm",
+                        "6",
+                        "topicFilterType",
+                        "SINGLE_TAG",
+                        "order",
+                        "false"));
         assertThat(call(create, SerializeType.JSON).code()).isEqualTo(ResponseCode.SUCCESS);
     }
 
@@ -77,8 +92,10 @@ class WireErrorsTest {
     }
 
     static long maxOffset() throws Exception {
-        RemotingCommand r = call(RemotingCommand.request(RequestCode.GET_MAX_OFFSET)
-                .withExtFields(Map.of("topic", TOPIC, "queueId", "0")), SerializeType.JSON);
+        RemotingCommand r = call(
+                RemotingCommand.request(RequestCode.GET_MAX_OFFSET)
+                        .withExtFields(Map.of("topic", TOPIC, "queueId", "0")),
+                SerializeType.JSON);
         assertThat(r.code()).isEqualTo(ResponseCode.SUCCESS);
         return Long.parseLong(r.extField("offset"));
     }
@@ -125,7 +142,9 @@ class WireErrorsTest {
                 good.get(body);
                 Map<String, String> h = sendHeader(TOPIC);
                 h.put("m", "true");
-                return RemotingCommand.request(RequestCode.SEND_BATCH_MESSAGE).withExtFields(h).withBody(body);
+                return RemotingCommand.request(RequestCode.SEND_BATCH_MESSAGE)
+                        .withExtFields(h)
+                        .withBody(body);
             }
         },
         PULL_UNKNOWN_TOPIC(ResponseCode.TOPIC_NOT_EXIST, "not exist") {
@@ -157,8 +176,21 @@ class WireErrorsTest {
         TOPIC_BAD_PERM(ResponseCode.SYSTEM_ERROR, "perm") {
             RemotingCommand request() {
                 return RemotingCommand.request(RequestCode.UPDATE_AND_CREATE_TOPIC)
-                        .withExtFields(Map.of("topic", "T_BAD_PERM", "defaultTopic", "TBW102", "readQueueNums", "1",
-                                "writeQueueNums", "1", "perm", "99", "topicFilterType", "SINGLE_TAG", "order", "false"));
+                        .withExtFields(Map.of(
+                                "topic",
+                                "T_BAD_PERM",
+                                "defaultTopic",
+                                "TBW102",
+                                "readQueueNums",
+                                "1",
+                                "writeQueueNums",
+                                "1",
+                                "perm",
+                                "99",
+                                "topicFilterType",
+                                "SINGLE_TAG",
+                                "order",
+                                "false"));
             }
         },
         UNKNOWN_CODE(ResponseCode.REQUEST_CODE_NOT_SUPPORTED, "not supported") {
@@ -178,13 +210,32 @@ class WireErrorsTest {
         abstract RemotingCommand request();
 
         static RemotingCommand send(Map<String, String> header, byte[] body) {
-            return RemotingCommand.request(RequestCode.SEND_MESSAGE_V2).withExtFields(header).withBody(body);
+            return RemotingCommand.request(RequestCode.SEND_MESSAGE_V2)
+                    .withExtFields(header)
+                    .withBody(body);
         }
 
         static RemotingCommand pull(String topic, String group) {
-            return RemotingCommand.request(RequestCode.PULL_MESSAGE).withExtFields(Map.of("consumerGroup", group,
-                    "topic", topic, "queueId", "0", "queueOffset", "0", "maxMsgNums", "32", "sysFlag", "0",
-                    "commitOffset", "0", "suspendTimeoutMillis", "0", "subVersion", "0"));
+            return RemotingCommand.request(RequestCode.PULL_MESSAGE)
+                    .withExtFields(Map.of(
+                            "consumerGroup",
+                            group,
+                            "topic",
+                            topic,
+                            "queueId",
+                            "0",
+                            "queueOffset",
+                            "0",
+                            "maxMsgNums",
+                            "32",
+                            "sysFlag",
+                            "0",
+                            "commitOffset",
+                            "0",
+                            "suspendTimeoutMillis",
+                            "0",
+                            "subVersion",
+                            "0"));
         }
     }
 

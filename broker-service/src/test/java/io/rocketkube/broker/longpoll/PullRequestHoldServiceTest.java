@@ -66,11 +66,16 @@ class PullRequestHoldServiceTest {
         AtomicInteger resumed = new AtomicInteger();
         Object a = new Object();
         Object b = new Object();
-        assertThat(capped.tryHold(a, "T", 0, 0, MessageFilter.ALL, 60_000, resumed::incrementAndGet, () -> 0)).isTrue();
-        assertThat(capped.tryHold(a, "T", 1, 0, MessageFilter.ALL, 60_000, resumed::incrementAndGet, () -> 0)).isTrue();
-        assertThat(capped.tryHold(a, "T", 2, 0, MessageFilter.ALL, 60_000, resumed::incrementAndGet, () -> 0)).isFalse();
-        assertThat(capped.tryHold(b, "T", 3, 0, MessageFilter.ALL, 60_000, resumed::incrementAndGet, () -> 0)).isTrue();
-        assertThat(capped.tryHold(b, "T", 4, 0, MessageFilter.ALL, 60_000, resumed::incrementAndGet, () -> 0)).isFalse();
+        assertThat(capped.tryHold(a, "T", 0, 0, MessageFilter.ALL, 60_000, resumed::incrementAndGet, () -> 0))
+                .isTrue();
+        assertThat(capped.tryHold(a, "T", 1, 0, MessageFilter.ALL, 60_000, resumed::incrementAndGet, () -> 0))
+                .isTrue();
+        assertThat(capped.tryHold(a, "T", 2, 0, MessageFilter.ALL, 60_000, resumed::incrementAndGet, () -> 0))
+                .isFalse();
+        assertThat(capped.tryHold(b, "T", 3, 0, MessageFilter.ALL, 60_000, resumed::incrementAndGet, () -> 0))
+                .isTrue();
+        assertThat(capped.tryHold(b, "T", 4, 0, MessageFilter.ALL, 60_000, resumed::incrementAndGet, () -> 0))
+                .isFalse();
         assertThat(capped.heldCount()).isEqualTo(3);
         assertThat(capped.heldCount(a)).isEqualTo(2);
         assertThat(resumed).hasValue(0);
@@ -79,7 +84,8 @@ class PullRequestHoldServiceTest {
         capped.onArrival("T", 0, 0, 0, 0);
         assertThat(resumed).hasValue(1);
         assertThat(capped.heldCount(a)).isEqualTo(1);
-        assertThat(capped.tryHold(a, "T", 2, 0, MessageFilter.ALL, 60_000, resumed::incrementAndGet, () -> 0)).isTrue();
+        assertThat(capped.tryHold(a, "T", 2, 0, MessageFilter.ALL, 60_000, resumed::incrementAndGet, () -> 0))
+                .isTrue();
         capped.close();
         assertThat(resumed).hasValue(4);
         assertThat(capped.heldCount(a)).isZero();

@@ -18,8 +18,8 @@ import io.rocketkube.client.protocol.RequestCode;
 import io.rocketkube.client.protocol.ResponseCode;
 import io.rocketkube.client.protocol.TopicConfig;
 import io.rocketkube.client.remoting.RemotingCommand;
-import io.rocketkube.store.engine.DefaultMessageStore;
 import io.rocketkube.store.StoreConfig;
+import io.rocketkube.store.engine.DefaultMessageStore;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -38,6 +38,7 @@ class PullMessageProcessorHoldTest {
 
     @TempDir
     Path dir;
+
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
     private DefaultMessageStore store;
 
@@ -52,25 +53,37 @@ class PullMessageProcessorHoldTest {
     private PullMessageProcessor processor(PullRequestHoldService holds, Executor pullPool) throws Exception {
         BrokerSettings settings = BrokerSettings.forTest("127.0.0.1", dir, "");
         store = DefaultMessageStore.open(StoreConfig.builder(dir.resolve("store"))
-                .commitLogSegmentSize(1024 * 1024).maxMessageSize(64 * 1024).build());
+                .commitLogSegmentSize(1024 * 1024)
+                .maxMessageSize(64 * 1024)
+                .build());
         TopicConfigManager topics = TopicConfigManager.load(BrokerFiles.topics(dir), settings, Clock.systemUTC());
         topics.upsert(TopicConfig.of(TOPIC, 1, 6));
-        return new PullMessageProcessor(settings, store, topics,
+        return new PullMessageProcessor(
+                settings,
+                store,
+                topics,
                 SubscriptionGroupManager.load(BrokerFiles.subscriptionGroups(dir), Clock.systemUTC(), true),
                 new ConsumerManager(new ConsumerIdsChangedNotifier()),
-                ConsumerOffsetManager.load(BrokerFiles.consumerOffsets(dir)), holds,
-                new BrokerStats(new SimpleMeterRegistry(), Clock.systemUTC(), () -> 0), pullPool,
+                ConsumerOffsetManager.load(BrokerFiles.consumerOffsets(dir)),
+                holds,
+                new BrokerStats(new SimpleMeterRegistry(), Clock.systemUTC(), () -> 0),
+                pullPool,
                 new io.rocketkube.broker.filter.ConsumerFilters(true));
     }
 
     /** A long-polling pull of the empty queue, subscription in the request (no heartbeat needed). */
     private static RemotingCommand suspendingPull(long suspendMillis) {
         return RemotingCommand.request(RequestCode.PULL_MESSAGE)
-                .withExtField("consumerGroup", "G_HOLD").withExtField("topic", TOPIC).withExtField("queueId", 0)
-                .withExtField("queueOffset", 0).withExtField("maxMsgNums", 32)
+                .withExtField("consumerGroup", "G_HOLD")
+                .withExtField("topic", TOPIC)
+                .withExtField("queueId", 0)
+                .withExtField("queueOffset", 0)
+                .withExtField("maxMsgNums", 32)
                 .withExtField("sysFlag", PullMessageProcessor.FLAG_SUSPEND | PullMessageProcessor.FLAG_SUBSCRIPTION)
-                .withExtField("commitOffset", 0).withExtField("suspendTimeoutMillis", suspendMillis)
-                .withExtField("subscription", "*").withExtField("subVersion", 0);
+                .withExtField("commitOffset", 0)
+                .withExtField("suspendTimeoutMillis", suspendMillis)
+                .withExtField("subscription", "*")
+                .withExtField("subVersion", 0);
     }
 
     @Test

@@ -19,17 +19,21 @@ class SendTargetTest {
 
     @Test
     void onlyExistingNonRetryTopicsResolveWithoutCreating() throws Exception {
-        TopicConfigManager topics = TopicConfigManager.load(BrokerFiles.topics(dir),
-                BrokerSettings.forTest("127.0.0.1", dir, ""), Clock.systemUTC());
-        SubscriptionGroupManager groups = SubscriptionGroupManager.load(BrokerFiles.subscriptionGroups(dir),
-                Clock.systemUTC(), true);
+        TopicConfigManager topics = TopicConfigManager.load(
+                BrokerFiles.topics(dir), BrokerSettings.forTest("127.0.0.1", dir, ""), Clock.systemUTC());
+        SubscriptionGroupManager groups =
+                SubscriptionGroupManager.load(BrokerFiles.subscriptionGroups(dir), Clock.systemUTC(), true);
         topics.upsert(TopicConfig.of("Existing", 4, 6));
         topics.createIfAbsent("%RETRY%G", 1, 6);
         SendTarget target = new SendTarget(topics, groups, true);
 
         assertThat(target.resolvesWithoutCreating("Existing")).isTrue();
-        assertThat(target.resolvesWithoutCreating("NotYetCreated")).as("auto-create").isFalse();
-        assertThat(target.resolvesWithoutCreating("%RETRY%G")).as("may go to a new DLQ topic").isFalse();
+        assertThat(target.resolvesWithoutCreating("NotYetCreated"))
+                .as("auto-create")
+                .isFalse();
+        assertThat(target.resolvesWithoutCreating("%RETRY%G"))
+                .as("may go to a new DLQ topic")
+                .isFalse();
         assertThat(target.resolvesWithoutCreating(null)).as("header missing").isFalse();
         assertThat(topics.find("NotYetCreated")).as("asking creates nothing").isEmpty();
     }

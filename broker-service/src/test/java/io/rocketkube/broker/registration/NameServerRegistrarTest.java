@@ -35,8 +35,15 @@ class NameServerRegistrarTest {
     Path dir;
 
     private static NameServer nameServer(String ip, int port, Path dir) throws Exception {
-        NameServer ns = new NameServer(new NameServerSettings(RemotingServerConfig.of(ip, port), dir,
-                Duration.ofSeconds(120), Duration.ofSeconds(10), 2, false), Clock.systemUTC());
+        NameServer ns = new NameServer(
+                new NameServerSettings(
+                        RemotingServerConfig.of(ip, port),
+                        dir,
+                        Duration.ofSeconds(120),
+                        Duration.ofSeconds(10),
+                        2,
+                        false),
+                Clock.systemUTC());
         ns.start();
         return ns;
     }
@@ -48,17 +55,24 @@ class NameServerRegistrarTest {
             port = probe.getLocalPort();
         }
         List<InetAddress> pods = new CopyOnWriteArrayList<>(List.of(InetAddress.getByName("127.0.0.2")));
-        NameServerAddresses addresses = new NameServerAddresses("namesrv.svc:" + port,
-                host -> pods.toArray(InetAddress[]::new));
+        NameServerAddresses addresses =
+                new NameServerAddresses("namesrv.svc:" + port, host -> pods.toArray(InetAddress[]::new));
         BrokerSettings settings = BrokerSettings.forTest("127.0.0.1", dir.resolve("broker"), "namesrv.svc:" + port);
-        TopicConfigManager topics = TopicConfigManager.load(BrokerFiles.topics(dir.resolve("broker")), settings,
-                Clock.systemUTC());
+        TopicConfigManager topics =
+                TopicConfigManager.load(BrokerFiles.topics(dir.resolve("broker")), settings, Clock.systemUTC());
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
         try (NameServer first = nameServer("127.0.0.2", port, dir.resolve("ns1"));
-             NameServer second = nameServer("127.0.0.3", port, dir.resolve("ns2"));
-             RemotingClient client = new RemotingClient(RemotingClientConfig.defaults())) {
-            NameServerRegistrar registrar = new NameServerRegistrar(settings, "127.0.0.1:10911", "127.0.0.1:10912",
-                    addresses, topics, client, scheduler, Clock.systemUTC());
+                NameServer second = nameServer("127.0.0.3", port, dir.resolve("ns2"));
+                RemotingClient client = new RemotingClient(RemotingClientConfig.defaults())) {
+            NameServerRegistrar registrar = new NameServerRegistrar(
+                    settings,
+                    "127.0.0.1:10911",
+                    "127.0.0.1:10912",
+                    addresses,
+                    topics,
+                    client,
+                    scheduler,
+                    Clock.systemUTC());
             topics.addListener(registrar);
             registrar.start();
             await().atMost(Duration.ofSeconds(10)).until(() -> first.routes().dataVersionOf("127.0.0.1:10911") != null);
@@ -66,14 +80,15 @@ class NameServerRegistrarTest {
 
             pods.add(InetAddress.getByName("127.0.0.3"));
             topics.upsert(TopicConfig.of("T_NEW", 2, 6));
-            await().atMost(Duration.ofSeconds(10)).until(() ->
-                    topics.dataVersion().equals(first.routes().dataVersionOf("127.0.0.1:10911"))
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> topics.dataVersion().equals(first.routes().dataVersionOf("127.0.0.1:10911"))
                             && topics.dataVersion().equals(second.routes().dataVersionOf("127.0.0.1:10911")));
             assertThat(registrar.lastTargets()).containsExactlyInAnyOrder("127.0.0.2:" + port, "127.0.0.3:" + port);
 
             registrar.close();
-            await().atMost(Duration.ofSeconds(10)).until(() -> first.routes().dataVersionOf("127.0.0.1:10911") == null
-                    && second.routes().dataVersionOf("127.0.0.1:10911") == null);
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> first.routes().dataVersionOf("127.0.0.1:10911") == null
+                            && second.routes().dataVersionOf("127.0.0.1:10911") == null);
         } finally {
             scheduler.shutdownNow();
         }
@@ -95,20 +110,28 @@ class NameServerRegistrarTest {
         });
         BrokerSettings settings = BrokerSettings.forTest("127.0.0.1", dir.resolve("broker"), "namesrv.svc:" + port);
         assertThat(settings.registerInterval()).isGreaterThanOrEqualTo(Duration.ofSeconds(30));
-        TopicConfigManager topics = TopicConfigManager.load(BrokerFiles.topics(dir.resolve("broker")), settings,
-                Clock.systemUTC());
+        TopicConfigManager topics =
+                TopicConfigManager.load(BrokerFiles.topics(dir.resolve("broker")), settings, Clock.systemUTC());
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
         try (NameServer nameServer = nameServer("127.0.0.2", port, dir.resolve("ns"));
-             RemotingClient client = new RemotingClient(RemotingClientConfig.defaults())) {
-            NameServerRegistrar registrar = new NameServerRegistrar(settings, "127.0.0.1:10911", "127.0.0.1:10912",
-                    addresses, topics, client, scheduler, Clock.systemUTC());
+                RemotingClient client = new RemotingClient(RemotingClientConfig.defaults())) {
+            NameServerRegistrar registrar = new NameServerRegistrar(
+                    settings,
+                    "127.0.0.1:10911",
+                    "127.0.0.1:10912",
+                    addresses,
+                    topics,
+                    client,
+                    scheduler,
+                    Clock.systemUTC());
             registrar.start();
             // Retries after 1 s, 2 s and 4 s: registered within about 7 s, not at the 30 s interval.
             await().atMost(Duration.ofSeconds(15)).until(() -> registrar.lastSuccessMillis() >= 0);
             assertThat(nameServer.routes().dataVersionOf("127.0.0.1:10911")).isNotNull();
             int lookupsWhenRegistered = lookups.get();
             // Once acknowledged, the broker goes back to the interval: no more retries.
-            await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5))
+            await().during(Duration.ofSeconds(3))
+                    .atMost(Duration.ofSeconds(5))
                     .until(() -> lookups.get() == lookupsWhenRegistered);
             registrar.close();
         } finally {

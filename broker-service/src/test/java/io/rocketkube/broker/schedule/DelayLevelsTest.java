@@ -22,7 +22,9 @@ class DelayLevelsTest {
     @Test
     void stringsTheReferenceCouldNotUseAreRefused() {
         for (String bad : new String[] {"", "  ", "5", "5x", "s", "-1s", "0m", "1s 2q"}) {
-            assertThatThrownBy(() -> DelayLevels.parse(bad)).as(bad).isInstanceOf(IllegalArgumentException.class)
+            assertThatThrownBy(() -> DelayLevels.parse(bad))
+                    .as(bad)
+                    .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("message-delay-level");
         }
     }

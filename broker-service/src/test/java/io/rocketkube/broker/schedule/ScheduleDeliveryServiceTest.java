@@ -12,7 +12,6 @@ import io.rocketkube.client.message.MessageRecord;
 import io.rocketkube.client.message.PropertiesCodec;
 import io.rocketkube.client.message.RecordDecodeResult;
 import io.rocketkube.client.message.StoredMessageDecoder;
-import io.rocketkube.store.engine.DefaultMessageStore;
 import io.rocketkube.store.GetResult;
 import io.rocketkube.store.MessageFilter;
 import io.rocketkube.store.MessageRecordRequest;
@@ -20,6 +19,7 @@ import io.rocketkube.store.MessageSlice;
 import io.rocketkube.store.MessageStore;
 import io.rocketkube.store.PutStatus;
 import io.rocketkube.store.StoreConfig;
+import io.rocketkube.store.engine.DefaultMessageStore;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -47,13 +47,15 @@ class ScheduleDeliveryServiceTest {
 
     @TempDir
     Path dir;
+
     private final MovableClock clock = new MovableClock(ZoneOffset.UTC);
     private MessageStore store;
     private final ScheduleRouter router = new ScheduleRouter(LEVELS);
 
     @BeforeEach
     void open() {
-        store = DefaultMessageStore.open(StoreConfig.builder(dir.resolve("store")).clock(clock).build());
+        store = DefaultMessageStore.open(
+                StoreConfig.builder(dir.resolve("store")).clock(clock).build());
     }
 
     @AfterEach
@@ -70,7 +72,11 @@ class ScheduleDeliveryServiceTest {
         DelayOffsetTable table = DelayOffsetTable.load(dir, LEVELS.maxLevel());
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         ScheduleDeliveryService service = new ScheduleDeliveryService(store, LEVELS, table, clock, meters);
-        assertThat(meters.get("rocketkube.broker.schedule.backlog").tag("level", "1").gauge().value()).isEqualTo(2.0);
+        assertThat(meters.get("rocketkube.broker.schedule.backlog")
+                        .tag("level", "1")
+                        .gauge()
+                        .value())
+                .isEqualTo(2.0);
 
         service.deliverOnce();
         assertThat(delivered()).isEmpty();
@@ -84,9 +90,18 @@ class ScheduleDeliveryServiceTest {
         assertThat(delivered()).containsExactly("m0", "m1");
         assertThat(table.offset(1)).isEqualTo(2);
         assertThat(table.offset(2)).isZero();
-        assertThat(meters.get("rocketkube.broker.schedule.backlog").tag("level", "1").gauge().value()).isZero();
-        assertThat(meters.get("rocketkube.broker.schedule.backlog").tag("level", "2").gauge().value()).isEqualTo(1.0);
-        assertThat(meters.get("rocketkube.broker.schedule.delivered").counter().count()).isEqualTo(2.0);
+        assertThat(meters.get("rocketkube.broker.schedule.backlog")
+                        .tag("level", "1")
+                        .gauge()
+                        .value())
+                .isZero();
+        assertThat(meters.get("rocketkube.broker.schedule.backlog")
+                        .tag("level", "2")
+                        .gauge()
+                        .value())
+                .isEqualTo(1.0);
+        assertThat(meters.get("rocketkube.broker.schedule.delivered").counter().count())
+                .isEqualTo(2.0);
 
         clock.advance(Duration.ofMinutes(1));
         service.deliverOnce();
@@ -154,7 +169,8 @@ class ScheduleDeliveryServiceTest {
                     }
                     return method.invoke(store, args);
                 });
-        ScheduleDeliveryService service = new ScheduleDeliveryService(refusing, LEVELS, table, clock, new SimpleMeterRegistry());
+        ScheduleDeliveryService service =
+                new ScheduleDeliveryService(refusing, LEVELS, table, clock, new SimpleMeterRegistry());
         clock.advance(Duration.ofSeconds(11));
         service.deliverOnce();
         assertThat(table.offset(1)).isZero();
@@ -175,7 +191,8 @@ class ScheduleDeliveryServiceTest {
         byte[] bytes = Files.readAllBytes(file);
         bytes[bytes.length - 1] ^= 1;
         Files.write(file, bytes);
-        assertThatThrownBy(() -> DelayOffsetTable.load(dir, LEVELS.maxLevel())).isInstanceOf(IOException.class)
+        assertThatThrownBy(() -> DelayOffsetTable.load(dir, LEVELS.maxLevel()))
+                .isInstanceOf(IOException.class)
                 .hasMessageContaining("checksum");
     }
 
@@ -188,9 +205,12 @@ class ScheduleDeliveryServiceTest {
         props.put(MessageProperties.TAGS, "TagA");
         props.put(MessageProperties.DELAY_TIME_LEVEL, String.valueOf(level));
         props.put("u", String.valueOf(n));
-        MessageRecordRequest r = router.apply(MessageRecordRequest.builder(REAL, queueId,
-                        ByteBuffer.wrap(("m" + n).getBytes(StandardCharsets.UTF_8)))
-                .properties(PropertiesCodec.encode(props)).bornTimestamp(1234L).reconsumeTimes(4).build());
+        MessageRecordRequest r = router.apply(
+                MessageRecordRequest.builder(REAL, queueId, ByteBuffer.wrap(("m" + n).getBytes(StandardCharsets.UTF_8)))
+                        .properties(PropertiesCodec.encode(props))
+                        .bornTimestamp(1234L)
+                        .reconsumeTimes(4)
+                        .build());
         assertThat(r.topic()).isEqualTo(TopicNames.SCHEDULE_TOPIC);
         assertThat(store.put(r).get().status()).isEqualTo(PutStatus.PUT_OK);
     }
@@ -210,13 +230,25 @@ class ScheduleDeliveryServiceTest {
         List<MessageRecord> out = new ArrayList<>();
         try (GetResult r = store.get(REAL, queueId, 0, 100, 1 << 20, MessageFilter.ALL)) {
             for (MessageSlice s : r.messages()) {
-                RecordDecodeResult d = StoredMessageDecoder.decode(s.view(), s.view().position(), s.view().limit(),
-                        Integer.MAX_VALUE, false);
+                RecordDecodeResult d = StoredMessageDecoder.decode(
+                        s.view(), s.view().position(), s.view().limit(), Integer.MAX_VALUE, false);
                 MessageRecord m = ((RecordDecodeResult.Decoded) d).record();
                 byte[] body = m.bodyBytes();
-                out.add(new MessageRecord(m.topic(), m.queueId(), m.flag(), m.queueOffset(), m.physicalOffset(),
-                        m.sysFlag(), m.bornTimestamp(), m.bornHost(), m.storeTimestamp(), m.storeHost(),
-                        m.reconsumeTimes(), m.preparedTransactionOffset(), ByteBuffer.wrap(body), m.properties(),
+                out.add(new MessageRecord(
+                        m.topic(),
+                        m.queueId(),
+                        m.flag(),
+                        m.queueOffset(),
+                        m.physicalOffset(),
+                        m.sysFlag(),
+                        m.bornTimestamp(),
+                        m.bornHost(),
+                        m.storeTimestamp(),
+                        m.storeHost(),
+                        m.reconsumeTimes(),
+                        m.preparedTransactionOffset(),
+                        ByteBuffer.wrap(body),
+                        m.properties(),
                         m.bodyCrc()));
             }
         }

@@ -7,8 +7,8 @@ import org.junit.jupiter.api.Test;
 
 class PullRedirectTest {
     static final SubscriptionGroupConfig GROUP = SubscriptionGroupConfig.defaults("CG");
-    static final SubscriptionGroupConfig SLOW_TO_2 = new SubscriptionGroupConfig("CG", true, true, true, 1, 16, 0, 2,
-            true);
+    static final SubscriptionGroupConfig SLOW_TO_2 =
+            new SubscriptionGroupConfig("CG", true, true, true, 1, 16, 0, 2, true);
 
     @Test
     void aMasterWithoutSlaveReadsAlwaysSuggestsItself() {

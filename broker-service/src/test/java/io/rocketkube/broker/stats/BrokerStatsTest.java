@@ -59,6 +59,9 @@ class BrokerStatsTest {
     }
 
     private static Instant nextMidnight(MovableClock clock) {
-        return LocalDate.ofInstant(clock.instant(), ZONE).plusDays(1).atStartOfDay(ZONE).toInstant();
+        return LocalDate.ofInstant(clock.instant(), ZONE)
+                .plusDays(1)
+                .atStartOfDay(ZONE)
+                .toInstant();
     }
 }

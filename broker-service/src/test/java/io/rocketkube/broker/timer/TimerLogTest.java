@@ -42,16 +42,20 @@ class TimerLogTest {
     void aWrongMagicIsRefusedNamingTheFile() throws Exception {
         writeTwoRecords();
         patch(segment(0), TimerLog.H_MAGIC, ByteBuffer.allocate(4).putInt(0, 0x52_4B_54_57)); // "RKTW": the wheel's
-        assertThatThrownBy(() -> new TimerLog(dir, 4)).isInstanceOf(TimerLog.TimerLogFormatException.class)
-                .hasMessageContaining(segment(0).toString()).hasMessageContaining("bad magic");
+        assertThatThrownBy(() -> new TimerLog(dir, 4))
+                .isInstanceOf(TimerLog.TimerLogFormatException.class)
+                .hasMessageContaining(segment(0).toString())
+                .hasMessageContaining("bad magic");
     }
 
     @Test
     void aFlippedHeaderBitFailsTheCrc() throws Exception {
         writeTwoRecords();
         patch(segment(0), TimerLog.H_SEGMENT_START + 7, ByteBuffer.wrap(new byte[] {1}));
-        assertThatThrownBy(() -> new TimerLog(dir, 4)).isInstanceOf(TimerLog.TimerLogFormatException.class)
-                .hasMessageContaining(segment(0).toString()).hasMessageContaining("CRC");
+        assertThatThrownBy(() -> new TimerLog(dir, 4))
+                .isInstanceOf(TimerLog.TimerLogFormatException.class)
+                .hasMessageContaining(segment(0).toString())
+                .hasMessageContaining("CRC");
     }
 
     @Test
@@ -66,17 +70,21 @@ class TimerLogTest {
         crc.update(header.array(), 0, TimerLog.H_CRC);
         header.putInt(TimerLog.H_CRC, (int) crc.getValue());
         patch(segment(0), 0, header.clear());
-        assertThatThrownBy(() -> new TimerLog(dir, 4)).isInstanceOf(TimerLog.TimerLogFormatException.class)
-                .hasMessageContaining(segment(0).toString()).hasMessageContaining("unknown format version 2");
+        assertThatThrownBy(() -> new TimerLog(dir, 4))
+                .isInstanceOf(TimerLog.TimerLogFormatException.class)
+                .hasMessageContaining(segment(0).toString())
+                .hasMessageContaining("unknown format version 2");
     }
 
     @Test
     void anotherSegmentSizeOrARenamedFileIsRefused() throws Exception {
         writeTwoRecords();
-        assertThatThrownBy(() -> new TimerLog(dir, 8)).isInstanceOf(TimerLog.TimerLogFormatException.class)
+        assertThatThrownBy(() -> new TimerLog(dir, 8))
+                .isInstanceOf(TimerLog.TimerLogFormatException.class)
                 .hasMessageContaining("written with 4 records of 48 bytes per segment");
         Files.move(segment(0), segment(8 * TimerLog.RECORD_SIZE));
-        assertThatThrownBy(() -> new TimerLog(dir, 4)).isInstanceOf(TimerLog.TimerLogFormatException.class)
+        assertThatThrownBy(() -> new TimerLog(dir, 4))
+                .isInstanceOf(TimerLog.TimerLogFormatException.class)
                 .hasMessageContaining("header says it starts at 0");
     }
 

@@ -31,13 +31,21 @@ class TimerWheelStoreTest {
             assertThat(s.deliverTick()).isEqualTo(T0);
             assertThat(s.slotTick(T0 + 1)).isEqualTo(T0 + P);
             assertThat(s.slotTick(T0 + P)).isEqualTo(T0 + P);
-            assertThat(s.slotTick(T0 - 5_000)).as("past: the next tick to deliver").isEqualTo(T0);
-            assertThat(s.slotTick(T0 + 60_000)).as("beyond the horizon: its last tick").isEqualTo(T0 + 9 * P);
+            assertThat(s.slotTick(T0 - 5_000))
+                    .as("past: the next tick to deliver")
+                    .isEqualTo(T0);
+            assertThat(s.slotTick(T0 + 60_000))
+                    .as("beyond the horizon: its last tick")
+                    .isEqualTo(T0 + 9 * P);
             s.add(T0 + 1500, 0, 100, 50);
             s.add(T0 + 2000, 1, 150, 50);
             s.add(T0 + 60_000, 2, 200, 50);
-            assertThat(chain(s, T0 + 2 * P)).extracting(TimerLog.Entry::queueOffset).containsExactly(1L, 0L);
-            assertThat(chain(s, T0 + 9 * P)).extracting(TimerLog.Entry::deliverMs).containsExactly(T0 + 60_000);
+            assertThat(chain(s, T0 + 2 * P))
+                    .extracting(TimerLog.Entry::queueOffset)
+                    .containsExactly(1L, 0L);
+            assertThat(chain(s, T0 + 9 * P))
+                    .extracting(TimerLog.Entry::deliverMs)
+                    .containsExactly(T0 + 60_000);
             assertThat(s.pending()).isEqualTo(3);
             s.delivered();
             s.delivered();
@@ -58,8 +66,12 @@ class TimerWheelStoreTest {
         // No checkpoint, no close: what kill -9 leaves in the page cache.
         try (TimerWheelStore s = TimerWheelStore.open(dir, P, 100, T0 + 50, 16)) {
             assertThat(s.queueOffset()).isEqualTo(3);
-            assertThat(chain(s, T0 + 5_000)).extracting(TimerLog.Entry::queueOffset).containsExactly(1L, 0L);
-            assertThat(chain(s, T0 + 7_000)).extracting(TimerLog.Entry::queueOffset).containsExactly(2L);
+            assertThat(chain(s, T0 + 5_000))
+                    .extracting(TimerLog.Entry::queueOffset)
+                    .containsExactly(1L, 0L);
+            assertThat(chain(s, T0 + 7_000))
+                    .extracting(TimerLog.Entry::queueOffset)
+                    .containsExactly(2L);
             assertThat(s.pending()).isEqualTo(3);
         }
         crashed.close();
@@ -121,7 +133,9 @@ class TimerWheelStoreTest {
         }
         try (TimerWheelStore s = TimerWheelStore.open(dir, P, 100, T0, 16)) {
             assertThat(s.queueOffset()).isEqualTo(1);
-            assertThat(chain(s, T0 + 3_000)).extracting(TimerLog.Entry::queueOffset).containsExactly(0L);
+            assertThat(chain(s, T0 + 3_000))
+                    .extracting(TimerLog.Entry::queueOffset)
+                    .containsExactly(0L);
         }
     }
 
@@ -136,7 +150,9 @@ class TimerWheelStoreTest {
             s.delivered();
             s.delivered();
             s.checkpoint();
-            assertThat(s.logSegments()).as("the first segment held only tick T0+1s").isEqualTo(2);
+            assertThat(s.logSegments())
+                    .as("the first segment held only tick T0+1s")
+                    .isEqualTo(2);
             assertThat(Files.list(dir.resolve("timerlog")).count()).isEqualTo(2);
         }
     }

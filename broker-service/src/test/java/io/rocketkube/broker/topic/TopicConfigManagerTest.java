@@ -20,18 +20,22 @@ class TopicConfigManagerTest {
     Path dir;
 
     private TopicConfigManager load() throws IOException {
-        return TopicConfigManager.load(BrokerFiles.topics(dir), BrokerSettings.forTest("127.0.0.1", dir, ""), Clock.systemUTC());
+        return TopicConfigManager.load(
+                BrokerFiles.topics(dir), BrokerSettings.forTest("127.0.0.1", dir, ""), Clock.systemUTC());
     }
 
     @Test
     void systemTopicsExistAndAutoCreationFollowsTheTemplate() throws Exception {
         TopicConfigManager topics = load();
-        assertThat(topics.find("TBW102")).hasValueSatisfying(t -> assertThat(t.perm()).isEqualTo(7));
+        assertThat(topics.find("TBW102"))
+                .hasValueSatisfying(t -> assertThat(t.perm()).isEqualTo(7));
         assertThat(topics.find("SCHEDULE_TOPIC_XXXX")).isPresent();
         TopicConfig created = topics.createFromTemplate("T1", "TBW102", 4).orElseThrow();
         assertThat(created.writeQueueNums()).isEqualTo(4);
         assertThat(created.perm()).isEqualTo(PermName.READ_WRITE);
-        assertThat(topics.createFromTemplate("T2", "T1", 4)).as("T1 does not allow inheritance").isEmpty();
+        assertThat(topics.createFromTemplate("T2", "T1", 4))
+                .as("T1 does not allow inheritance")
+                .isEmpty();
     }
 
     @Test

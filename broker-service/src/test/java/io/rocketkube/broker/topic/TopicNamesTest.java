@@ -15,8 +15,20 @@ class TopicNamesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"x/../../..", "..", ".", "../../config/topics.rkc", "a b", "a\\b", "a:b", "caf\u00e9",
-        "a\u0000b", "a.b", "%RETRY%x/.."})
+    @ValueSource(
+            strings = {
+                "x/../../..",
+                "..",
+                ".",
+                "../../config/topics.rkc",
+                "a b",
+                "a\\b",
+                "a:b",
+                "caf\u00e9",
+                "a\u0000b",
+                "a.b",
+                "%RETRY%x/.."
+            })
     void pathLikeAndOtherIllegalNamesAreRefused(String name) {
         assertThat(TopicNames.problem(name)).contains("illegal characters");
         assertThat(TopicNames.groupProblem(name)).contains("illegal characters");

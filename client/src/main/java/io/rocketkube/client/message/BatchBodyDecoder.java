@@ -33,20 +33,16 @@ public final class BatchBodyDecoder {
     public static final int PROPERTIES_LENGTH_LENGTH = 2;
     public static final int MIN_ENTRY_SIZE = BODY_OFFSET + PROPERTIES_LENGTH_LENGTH;
 
-    private BatchBodyDecoder() {
-    }
+    private BatchBodyDecoder() {}
 
     /** One message of a batch; {@code body} is a read-only view into the batch body. */
-    public record Entry(int flag, ByteBuffer body, String properties) {
-    }
+    public record Entry(int flag, ByteBuffer body, String properties) {}
 
     /** The decoded batch, or why it was refused. */
     public sealed interface Result {
-        record Ok(List<Entry> entries) implements Result {
-        }
+        record Ok(List<Entry> entries) implements Result {}
 
-        record Malformed(String reason) implements Result {
-        }
+        record Malformed(String reason) implements Result {}
     }
 
     /** Decodes the remaining bytes of {@code batch} without moving its position. */
@@ -61,23 +57,31 @@ public final class BatchBodyDecoder {
         while (pos < limit) {
             int index = entries.size();
             if (limit - pos < MIN_ENTRY_SIZE) {
-                return new Result.Malformed("message " + index + ": " + (limit - pos) + " trailing bytes, less than an entry header");
+                return new Result.Malformed(
+                        "message " + index + ": " + (limit - pos) + " trailing bytes, less than an entry header");
             }
             int totalSize = buf.getInt(pos + TOTAL_SIZE_OFFSET);
             int bodyLength = buf.getInt(pos + BODY_LENGTH_OFFSET);
             if (totalSize < MIN_ENTRY_SIZE || totalSize > limit - pos) {
-                return new Result.Malformed("message " + index + ": size " + totalSize + " outside [" + MIN_ENTRY_SIZE + ", " + (limit - pos) + "]");
+                return new Result.Malformed("message " + index + ": size " + totalSize + " outside [" + MIN_ENTRY_SIZE
+                        + ", " + (limit - pos) + "]");
             }
             if (bodyLength < 0 || bodyLength > totalSize - MIN_ENTRY_SIZE) {
-                return new Result.Malformed("message " + index + ": body length " + bodyLength + " does not fit size " + totalSize);
+                return new Result.Malformed(
+                        "message " + index + ": body length " + bodyLength + " does not fit size " + totalSize);
             }
             int propsLenAt = pos + BODY_OFFSET + bodyLength;
             int propsLength = buf.getShort(propsLenAt);
             if (propsLength < 0 || BODY_OFFSET + bodyLength + PROPERTIES_LENGTH_LENGTH + propsLength != totalSize) {
                 return new Result.Malformed("message " + index + ": lengths add up to "
-                        + (BODY_OFFSET + bodyLength + PROPERTIES_LENGTH_LENGTH + propsLength) + ", size is " + totalSize);
+                        + (BODY_OFFSET + bodyLength + PROPERTIES_LENGTH_LENGTH + propsLength) + ", size is "
+                        + totalSize);
             }
-            ByteBuffer body = buf.duplicate().limit(pos + BODY_OFFSET + bodyLength).position(pos + BODY_OFFSET).slice().asReadOnlyBuffer();
+            ByteBuffer body = buf.duplicate()
+                    .limit(pos + BODY_OFFSET + bodyLength)
+                    .position(pos + BODY_OFFSET)
+                    .slice()
+                    .asReadOnlyBuffer();
             byte[] props = new byte[propsLength];
             buf.get(propsLenAt + PROPERTIES_LENGTH_LENGTH, props);
             entries.add(new Entry(buf.getInt(pos + FLAG_OFFSET), body, new String(props, StandardCharsets.UTF_8)));
@@ -99,8 +103,14 @@ public final class BatchBodyDecoder {
         for (int i = 0; i < entries.size(); i++) {
             Entry e = entries.get(i);
             byte[] p = props.get(i);
-            buf.putInt(MIN_ENTRY_SIZE + e.body().remaining() + p.length).putInt(0).putInt(0).putInt(e.flag());
-            buf.putInt(e.body().remaining()).put(e.body().duplicate()).putShort((short) p.length).put(p);
+            buf.putInt(MIN_ENTRY_SIZE + e.body().remaining() + p.length)
+                    .putInt(0)
+                    .putInt(0)
+                    .putInt(e.flag());
+            buf.putInt(e.body().remaining())
+                    .put(e.body().duplicate())
+                    .putShort((short) p.length)
+                    .put(p);
         }
         return buf.flip();
     }

@@ -43,6 +43,5 @@ public final class MessageProperties {
     /** Separates the business keys inside the {@link #KEYS} value. */
     public static final String KEY_SEPARATOR = " ";
 
-    private MessageProperties() {
-    }
+    private MessageProperties() {}
 }

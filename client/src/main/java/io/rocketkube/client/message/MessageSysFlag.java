@@ -13,6 +13,7 @@ public final class MessageSysFlag {
     public static final int MULTI_TAGS_FLAG = 0x2;
     /** Mask of the two transaction-state bits. */
     public static final int TRANSACTION_TYPE_MASK = 0xC;
+
     public static final int TRANSACTION_NOT_TYPE = 0x0;
     public static final int TRANSACTION_PREPARED_TYPE = 0x4;
     public static final int TRANSACTION_COMMIT_TYPE = 0x8;
@@ -27,12 +28,12 @@ public final class MessageSysFlag {
     public static final int INNER_BATCH_FLAG = 0x80;
     /** Mask of the compression algorithm bits (4.9.4+); 0 with {@link #COMPRESSED_FLAG} means zlib. */
     public static final int COMPRESSION_TYPE_MASK = 0x700;
+
     public static final int COMPRESSION_LZ4_TYPE = 0x100;
     public static final int COMPRESSION_ZSTD_TYPE = 0x200;
     public static final int COMPRESSION_ZLIB_TYPE = 0x300;
 
-    private MessageSysFlag() {
-    }
+    private MessageSysFlag() {}
 
     /** The transaction state of {@code sysFlag}: one of the {@code TRANSACTION_*_TYPE} values. */
     public static int transactionType(int sysFlag) {

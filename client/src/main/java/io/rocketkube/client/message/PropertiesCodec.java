@@ -20,8 +20,7 @@ public final class PropertiesCodec {
     public static final char NAME_VALUE_SEPARATOR = '\u0001';
     public static final char PROPERTY_SEPARATOR = '\u0002';
 
-    private PropertiesCodec() {
-    }
+    private PropertiesCodec() {}
 
     /**
      * Encodes {@code properties} in iteration order.
@@ -84,8 +83,11 @@ public final class PropertiesCodec {
                 end = len;
             }
             int sep = properties.indexOf(NAME_VALUE_SEPARATOR, start);
-            if (end - start >= 3 && sep > start && sep < end - 1
-                    && sep - start == key.length() && properties.startsWith(key, start)) {
+            if (end - start >= 3
+                    && sep > start
+                    && sep < end - 1
+                    && sep - start == key.length()
+                    && properties.startsWith(key, start)) {
                 found = properties.substring(sep + 1, end);
             }
             start = end + 1;

@@ -7,18 +7,14 @@ package io.rocketkube.client.message;
 public sealed interface RecordDecodeResult {
 
     /** A valid message record of {@code size} bytes. */
-    record Decoded(MessageRecord record, int size) implements RecordDecodeResult {
-    }
+    record Decoded(MessageRecord record, int size) implements RecordDecodeResult {}
 
     /** The blank end-of-segment filler; {@code size} is the rest of the segment. */
-    record Blank(int size) implements RecordDecodeResult {
-    }
+    record Blank(int size) implements RecordDecodeResult {}
 
     /** {@code available} bytes are not enough; at least {@code required} are needed to decide. */
-    record NeedMore(int available, int required) implements RecordDecodeResult {
-    }
+    record NeedMore(int available, int required) implements RecordDecodeResult {}
 
     /** Not a valid record; {@code reason} says which check failed. */
-    record Corrupt(String reason) implements RecordDecodeResult {
-    }
+    record Corrupt(String reason) implements RecordDecodeResult {}
 }

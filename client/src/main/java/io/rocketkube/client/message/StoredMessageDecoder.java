@@ -30,8 +30,7 @@ import java.nio.charset.StandardCharsets;
  */
 public final class StoredMessageDecoder {
 
-    private StoredMessageDecoder() {
-    }
+    private StoredMessageDecoder() {}
 
     /**
      * Decodes the record at {@code offset}, reading no byte at or past {@code limit}.
@@ -40,7 +39,8 @@ public final class StoredMessageDecoder {
      *                      caller wait for gigabytes)
      * @param checkCrc      whether to recompute the body CRC
      */
-    public static RecordDecodeResult decode(ByteBuffer buf, int offset, int limit, int maxRecordSize, boolean checkCrc) {
+    public static RecordDecodeResult decode(
+            ByteBuffer buf, int offset, int limit, int maxRecordSize, boolean checkCrc) {
         int available = limit - offset;
         if (available < BLANK_LENGTH) {
             return new RecordDecodeResult.NeedMore(Math.max(available, 0), BLANK_LENGTH);
@@ -53,13 +53,15 @@ public final class StoredMessageDecoder {
                     : new RecordDecodeResult.Corrupt("blank filler with size " + totalSize);
         }
         if (magic != StoredMessageLayout.MAGIC_V1 && magic != StoredMessageLayout.MAGIC_V2) {
-            return new RecordDecodeResult.Corrupt(totalSize == 0 && magic == 0
-                    ? "zero bytes (end of written data)"
-                    : "unknown magic 0x" + Integer.toHexString(magic));
+            return new RecordDecodeResult.Corrupt(
+                    totalSize == 0 && magic == 0
+                            ? "zero bytes (end of written data)"
+                            : "unknown magic 0x" + Integer.toHexString(magic));
         }
         int minSize = StoredMessageLayout.FIXED_PART_V1_IPV4;
         if (totalSize < minSize || totalSize > maxRecordSize) {
-            return new RecordDecodeResult.Corrupt("record size " + totalSize + " outside [" + minSize + ", " + maxRecordSize + "]");
+            return new RecordDecodeResult.Corrupt(
+                    "record size " + totalSize + " outside [" + minSize + ", " + maxRecordSize + "]");
         }
         if (available < totalSize) {
             return new RecordDecodeResult.NeedMore(available, totalSize);
@@ -82,7 +84,8 @@ public final class StoredMessageDecoder {
         return records;
     }
 
-    private static RecordDecodeResult decodeComplete(ByteBuffer buf, int offset, int totalSize, boolean v2, boolean checkCrc) {
+    private static RecordDecodeResult decodeComplete(
+            ByteBuffer buf, int offset, int totalSize, boolean v2, boolean checkCrc) {
         int end = offset + totalSize;
         int sysFlag = buf.getInt(offset + SYS_FLAG_OFFSET);
         int bodyLenAt = offset + StoredMessageLayout.bodyLengthOffset(sysFlag);
@@ -105,10 +108,11 @@ public final class StoredMessageDecoder {
         int propsLength = buf.getShort(propsLenAt);
         int propsAt = propsLenAt + PROPERTIES_LENGTH_LENGTH;
         if (propsLength < 0 || propsAt + propsLength != end) {
-            return new RecordDecodeResult.Corrupt("field lengths add up to " + (propsAt + propsLength - offset)
-                    + ", record size is " + totalSize);
+            return new RecordDecodeResult.Corrupt(
+                    "field lengths add up to " + (propsAt + propsLength - offset) + ", record size is " + totalSize);
         }
-        ByteBuffer body = buf.duplicate().limit(bodyAt + bodyLength).position(bodyAt).slice();
+        ByteBuffer body =
+                buf.duplicate().limit(bodyAt + bodyLength).position(bodyAt).slice();
         int storedCrc = buf.getInt(offset + BODY_CRC_OFFSET);
         if (checkCrc) {
             int actual = MaskedCrc32.of(body);
@@ -120,7 +124,8 @@ public final class StoredMessageDecoder {
         InetSocketAddress storeHost;
         try {
             bornHost = host(buf, offset + BORN_HOST_OFFSET, MessageSysFlag.isBornHostV6(sysFlag));
-            storeHost = host(buf, offset + StoredMessageLayout.storeHostOffset(sysFlag), MessageSysFlag.isStoreHostV6(sysFlag));
+            storeHost = host(
+                    buf, offset + StoredMessageLayout.storeHostOffset(sysFlag), MessageSysFlag.isStoreHostV6(sysFlag));
         } catch (IllegalArgumentException e) {
             return new RecordDecodeResult.Corrupt("bad host: " + e.getMessage());
         }

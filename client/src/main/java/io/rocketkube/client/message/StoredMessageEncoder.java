@@ -18,12 +18,10 @@ import java.nio.charset.StandardCharsets;
  */
 public final class StoredMessageEncoder {
 
-    private StoredMessageEncoder() {
-    }
+    private StoredMessageEncoder() {}
 
     /** The pieces of a record, UTF-8 encoded once, so size and writing do not encode twice. */
-    public record Prepared(MessageRecord record, int sysFlag, byte[] topic, byte[] properties, int size) {
-    }
+    public record Prepared(MessageRecord record, int sysFlag, byte[] topic, byte[] properties, int size) {}
 
     /**
      * Validates and UTF-8 encodes a record's strings.
@@ -73,7 +71,8 @@ public final class StoredMessageEncoder {
     /** As {@link #encode(ByteBuffer, MessageRecord)}, with the strings already encoded. */
     public static int encode(ByteBuffer dst, Prepared p) {
         if (p.properties().length > StoredMessageLayout.MAX_PROPERTIES_LENGTH) {
-            throw new IllegalArgumentException("properties must be at most " + StoredMessageLayout.MAX_PROPERTIES_LENGTH + " UTF-8 bytes");
+            throw new IllegalArgumentException(
+                    "properties must be at most " + StoredMessageLayout.MAX_PROPERTIES_LENGTH + " UTF-8 bytes");
         }
         if (dst.remaining() < p.size()) {
             throw new BufferOverflowException();

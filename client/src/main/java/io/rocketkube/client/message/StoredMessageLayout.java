@@ -90,8 +90,7 @@ public final class StoredMessageLayout {
     /** Longest properties string: its length is a signed short. */
     public static final int MAX_PROPERTIES_LENGTH = Short.MAX_VALUE;
 
-    private StoredMessageLayout() {
-    }
+    private StoredMessageLayout() {}
 
     public static int bornHostLength(int sysFlag) {
         return MessageSysFlag.isBornHostV6(sysFlag) ? HOST_V6_LENGTH : HOST_V4_LENGTH;
@@ -127,8 +126,12 @@ public final class StoredMessageLayout {
 
     /** Size of a V1 record with these field lengths (topic and properties in UTF-8 bytes). */
     public static int recordSize(int sysFlag, int bodyLength, int topicLength, int propertiesLength) {
-        return bodyOffset(sysFlag) + bodyLength + TOPIC_LENGTH_LENGTH_V1 + topicLength
-                + PROPERTIES_LENGTH_LENGTH + propertiesLength;
+        return bodyOffset(sysFlag)
+                + bodyLength
+                + TOPIC_LENGTH_LENGTH_V1
+                + topicLength
+                + PROPERTIES_LENGTH_LENGTH
+                + propertiesLength;
     }
 
     /** The record size stored at {@code recordStart}. */

@@ -9,6 +9,7 @@ public record ConsumeStats(
         @JsonSerialize(keyUsing = MessageQueue.KeySerializer.class)
         @JsonDeserialize(keyUsing = MessageQueue.KeyParser.class)
         Map<MessageQueue, OffsetWrapper> offsetTable,
+
         double consumeTps) {
     public ConsumeStats {
         offsetTable = offsetTable == null ? Map.of() : new java.util.TreeMap<>(offsetTable);

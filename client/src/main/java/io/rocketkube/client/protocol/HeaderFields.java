@@ -62,8 +62,8 @@ public final class HeaderFields {
         try {
             return Long.parseLong(value.trim());
         } catch (NumberFormatException e) {
-            throw new RequestRejectedException(ResponseCode.SYSTEM_ERROR,
-                    "the custom field <" + name + "> is not a number: " + value);
+            throw new RequestRejectedException(
+                    ResponseCode.SYSTEM_ERROR, "the custom field <" + name + "> is not a number: " + value);
         }
     }
 
@@ -71,8 +71,8 @@ public final class HeaderFields {
         try {
             return Integer.parseInt(value.trim());
         } catch (NumberFormatException e) {
-            throw new RequestRejectedException(ResponseCode.SYSTEM_ERROR,
-                    "the custom field <" + name + "> is not an integer: " + value);
+            throw new RequestRejectedException(
+                    ResponseCode.SYSTEM_ERROR, "the custom field <" + name + "> is not an integer: " + value);
         }
     }
 }

@@ -15,7 +15,8 @@ import java.util.Comparator;
  */
 public record MessageQueue(String topic, String brokerName, int queueId) implements Comparable<MessageQueue> {
     private static final Comparator<MessageQueue> ORDER = Comparator.comparing(MessageQueue::topic)
-            .thenComparing(MessageQueue::brokerName).thenComparingInt(MessageQueue::queueId);
+            .thenComparing(MessageQueue::brokerName)
+            .thenComparingInt(MessageQueue::queueId);
 
     @Override
     public int compareTo(MessageQueue other) {
@@ -25,7 +26,8 @@ public record MessageQueue(String topic, String brokerName, int queueId) impleme
     /** Writes a MessageQueue map key as its JSON text. */
     public static final class KeySerializer extends JsonSerializer<MessageQueue> {
         @Override
-        public void serialize(MessageQueue value, JsonGenerator gen, SerializerProvider serializers) throws IOException {
+        public void serialize(MessageQueue value, JsonGenerator gen, SerializerProvider serializers)
+                throws IOException {
             gen.writeFieldName(new String(RemotingJson.encode(value), java.nio.charset.StandardCharsets.UTF_8));
         }
     }

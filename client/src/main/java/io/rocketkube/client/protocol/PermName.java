@@ -8,8 +8,7 @@ public final class PermName {
     public static final int PERM_INHERIT = 1;
     public static final int READ_WRITE = PERM_READ | PERM_WRITE;
 
-    private PermName() {
-    }
+    private PermName() {}
 
     public static boolean isReadable(int perm) {
         return (perm & PERM_READ) != 0;

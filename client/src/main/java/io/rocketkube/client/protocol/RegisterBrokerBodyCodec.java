@@ -31,8 +31,7 @@ import java.util.zip.Inflater;
 public final class RegisterBrokerBodyCodec {
     static final int MAX_INFLATED_BYTES = 64 * 1024 * 1024;
 
-    private RegisterBrokerBodyCodec() {
-    }
+    private RegisterBrokerBodyCodec() {}
 
     /**
      * @param version the request's version: below 37 (V3_0_11) the body is a bare topic table
@@ -122,7 +121,7 @@ public final class RegisterBrokerBodyCodec {
                 topics.put(topic.topicName(), topic);
             }
             List<String> filterServers = in.hasRemaining()
-                    ? RemotingJson.mapper().readValue(readChunk(in), new TypeReference<List<String>>() { })
+                    ? RemotingJson.mapper().readValue(readChunk(in), new TypeReference<List<String>>() {})
                     : List.of();
             return new RegisterBrokerBody(new TopicConfigSerializeWrapper(topics, dataVersion), filterServers);
         } catch (BufferUnderflowException e) {

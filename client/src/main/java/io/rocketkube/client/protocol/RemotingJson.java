@@ -26,8 +26,7 @@ public final class RemotingJson {
             .serializationInclusion(JsonInclude.Include.NON_NULL)
             .build();
 
-    private RemotingJson() {
-    }
+    private RemotingJson() {}
 
     public static ObjectMapper mapper() {
         return MAPPER;
@@ -44,14 +43,16 @@ public final class RemotingJson {
     /** Decodes a request body; a body that does not parse is the sender's fault and answered as such. */
     public static <T> T decode(byte[] body, Class<T> type) {
         if (body == null || body.length == 0) {
-            throw new RequestRejectedException(ResponseCode.SYSTEM_ERROR, "request body missing, expected "
-                    + type.getSimpleName());
+            throw new RequestRejectedException(
+                    ResponseCode.SYSTEM_ERROR, "request body missing, expected " + type.getSimpleName());
         }
         try {
             return MAPPER.readValue(body, type);
         } catch (IOException e) {
-            throw new RequestRejectedException(ResponseCode.SYSTEM_ERROR, "request body is not a valid "
-                    + type.getSimpleName() + ": " + (e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()));
+            throw new RequestRejectedException(
+                    ResponseCode.SYSTEM_ERROR,
+                    "request body is not a valid " + type.getSimpleName() + ": "
+                            + (e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()));
         }
     }
 }

@@ -66,6 +66,5 @@ public final class RequestCode {
     public static final int GET_TOPIC_CONFIG = 351;
     public static final int LITE_PULL_MESSAGE = 361;
 
-    private RequestCode() {
-    }
+    private RequestCode() {}
 }

@@ -38,6 +38,5 @@ public final class ResponseCode {
     public static final int NO_MESSAGE = 208;
     public static final int FLOW_CONTROL = 215;
 
-    private ResponseCode() {
-    }
+    private ResponseCode() {}
 }

@@ -6,8 +6,14 @@ import java.util.Set;
  * One topic subscription of a consumer group, as HEART_BEAT carries it (docs/protocol.md §3.9).
  * {@code codeSet} holds {@code String.hashCode()} of each tag: the value stored as the consume-queue tags code.
  */
-public record SubscriptionData(String topic, String subString, Set<String> tagsSet, Set<Integer> codeSet,
-                               long subVersion, String expressionType, boolean classFilterMode) {
+public record SubscriptionData(
+        String topic,
+        String subString,
+        Set<String> tagsSet,
+        Set<Integer> codeSet,
+        long subVersion,
+        String expressionType,
+        boolean classFilterMode) {
     public static final String SUB_ALL = "*";
     public static final String EXPRESSION_TAG = "TAG";
 

@@ -3,6 +3,5 @@ package io.rocketkube.client.protocol;
 import java.util.Map;
 
 /** Body of GET_ALL_SUBSCRIPTIONGROUP_CONFIG: every group config with the table's version. */
-public record SubscriptionGroupWrapper(Map<String, SubscriptionGroupConfig> subscriptionGroupTable,
-                                       DataVersion dataVersion) {
-}
+public record SubscriptionGroupWrapper(
+        Map<String, SubscriptionGroupConfig> subscriptionGroupTable, DataVersion dataVersion) {}

@@ -6,8 +6,15 @@ import java.util.Map;
  * A topic as a broker holds it (docs/protocol.md §3.5). {@code attributes} is 5.x's and omitted when
  * null. Also has the space-separated text form used in compressed registrations.
  */
-public record TopicConfig(String topicName, int readQueueNums, int writeQueueNums, int perm, String topicFilterType,
-                          int topicSysFlag, boolean order, Map<String, String> attributes) {
+public record TopicConfig(
+        String topicName,
+        int readQueueNums,
+        int writeQueueNums,
+        int perm,
+        String topicFilterType,
+        int topicSysFlag,
+        boolean order,
+        Map<String, String> attributes) {
     public static final String SINGLE_TAG = "SINGLE_TAG";
 
     public TopicConfig {
@@ -21,8 +28,8 @@ public record TopicConfig(String topicName, int readQueueNums, int writeQueueNum
     }
 
     public TopicConfig withPerm(int newPerm) {
-        return new TopicConfig(topicName, readQueueNums, writeQueueNums, newPerm, topicFilterType, topicSysFlag, order,
-                attributes);
+        return new TopicConfig(
+                topicName, readQueueNums, writeQueueNums, newPerm, topicFilterType, topicSysFlag, order, attributes);
     }
 
     /** Parses "name read write perm filterType [attributesJson]"; null for a malformed line. */
@@ -32,8 +39,15 @@ public record TopicConfig(String topicName, int readQueueNums, int writeQueueNum
             return null;
         }
         try {
-            return new TopicConfig(parts[0], Integer.parseInt(parts[1]), Integer.parseInt(parts[2]),
-                    Integer.parseInt(parts[3]), parts[4], 0, false, null);
+            return new TopicConfig(
+                    parts[0],
+                    Integer.parseInt(parts[1]),
+                    Integer.parseInt(parts[2]),
+                    Integer.parseInt(parts[3]),
+                    parts[4],
+                    0,
+                    false,
+                    null);
         } catch (NumberFormatException e) {
             return null;
         }

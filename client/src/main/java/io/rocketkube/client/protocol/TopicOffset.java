@@ -1,5 +1,4 @@
 package io.rocketkube.client.protocol;
 
 /** One queue of a TopicStatsTable. */
-public record TopicOffset(long minOffset, long maxOffset, long lastUpdateTimestamp) {
-}
+public record TopicOffset(long minOffset, long maxOffset, long lastUpdateTimestamp) {}

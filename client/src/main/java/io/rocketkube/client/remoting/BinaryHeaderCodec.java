@@ -33,8 +33,7 @@ final class BinaryHeaderCodec {
     /** The fixed part plus the ext length word: the smallest valid header. */
     static final int MIN_HEADER_LENGTH = FIXED_PART_LENGTH + Integer.BYTES;
 
-    private BinaryHeaderCodec() {
-    }
+    private BinaryHeaderCodec() {}
 
     static byte[] encode(RemotingCommand command) {
         byte[] remark = command.remark() == null ? null : command.remark().getBytes(StandardCharsets.UTF_8);
@@ -80,8 +79,8 @@ final class BinaryHeaderCodec {
 
     static RemotingCommand decode(byte[] header, int offset, int length) {
         if (length < MIN_HEADER_LENGTH) {
-            throw new MalformedFrameException("binary header of " + length + " bytes is shorter than "
-                    + MIN_HEADER_LENGTH);
+            throw new MalformedFrameException(
+                    "binary header of " + length + " bytes is shorter than " + MIN_HEADER_LENGTH);
         }
         ByteBuffer in = ByteBuffer.wrap(header, offset, length);
         try {
@@ -93,15 +92,14 @@ final class BinaryHeaderCodec {
             String remark = readString(in, in.getInt(), "remark");
             int extLength = in.getInt();
             if (extLength < 0 || extLength > in.remaining()) {
-                throw new MalformedFrameException("binary header ext length " + extLength + " exceeds the "
-                        + in.remaining() + " bytes left");
+                throw new MalformedFrameException(
+                        "binary header ext length " + extLength + " exceeds the " + in.remaining() + " bytes left");
             }
             Map<String, String> ext = extLength == 0 ? null : readExtFields(in, extLength);
             if (in.hasRemaining()) {
                 throw new MalformedFrameException(in.remaining() + " trailing bytes after the binary header");
             }
-            return RemotingCommand.decoded(code, language, version, opaque, flag, remark, ext,
-                    SerializeType.ROCKETMQ);
+            return RemotingCommand.decoded(code, language, version, opaque, flag, remark, ext, SerializeType.ROCKETMQ);
         } catch (BufferUnderflowException e) {
             throw new MalformedFrameException("binary header is truncated", e);
         }
@@ -125,8 +123,8 @@ final class BinaryHeaderCodec {
 
     private static String readString(ByteBuffer in, int length, String what) {
         if (length < 0 || length > in.remaining()) {
-            throw new MalformedFrameException("binary header " + what + " length " + length + " exceeds the "
-                    + in.remaining() + " bytes left");
+            throw new MalformedFrameException(
+                    "binary header " + what + " length " + length + " exceeds the " + in.remaining() + " bytes left");
         }
         if (length == 0) {
             return null;

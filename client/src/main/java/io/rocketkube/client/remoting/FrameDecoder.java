@@ -39,11 +39,17 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     private static final int HEADER_LENGTH_MASK = 0xFFFFFF;
 
     /** A request that did not fit the inbound budget: header only, to be answered SYSTEM_BUSY. */
-    record Shed(RemotingCommand command) {
-    }
+    record Shed(RemotingCommand command) {}
 
     /** FAILED swallows everything after a decode error, while the handler closes the channel. */
-    private enum State { READ_LENGTH, ADMIT, READ_HEADER, READ_BODY, SKIP_BODY, FAILED }
+    private enum State {
+        READ_LENGTH,
+        ADMIT,
+        READ_HEADER,
+        READ_BODY,
+        SKIP_BODY,
+        FAILED
+    }
 
     private final int maxFrameLength;
     private final InboundBudget budget;
@@ -52,6 +58,7 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     private int frameLength;
     /** Bytes reserved for the frame being read; 0 when it is shed. */
     private int reserved;
+
     private RemotingCommand command;
     private byte[] body;
     private int bodyFilled;
@@ -95,12 +102,12 @@ public final class FrameDecoder extends ByteToMessageDecoder {
                     }
                     frameLength = in.readInt();
                     if (frameLength < HEADER_WORD_SIZE) {
-                        throw new MalformedFrameException("frame length " + frameLength + " is smaller than "
-                                + "its header word");
+                        throw new MalformedFrameException(
+                                "frame length " + frameLength + " is smaller than " + "its header word");
                     }
                     if (frameLength > maxFrameLength) {
-                        throw new MalformedFrameException("frame length " + frameLength + " exceeds the maximum "
-                                + maxFrameLength);
+                        throw new MalformedFrameException(
+                                "frame length " + frameLength + " exceeds the maximum " + maxFrameLength);
                     }
                     state = State.ADMIT;
                 }
@@ -166,8 +173,8 @@ public final class FrameDecoder extends ByteToMessageDecoder {
         int headerWord = in.getInt(in.readerIndex());
         int headerLength = headerWord & HEADER_LENGTH_MASK;
         if (headerLength > frameLength - HEADER_WORD_SIZE) {
-            throw new MalformedFrameException("header length " + headerLength + " exceeds the frame length "
-                    + frameLength);
+            throw new MalformedFrameException(
+                    "header length " + headerLength + " exceeds the frame length " + frameLength);
         }
         if (reserved == 0 && headerLength > InboundBudget.SMALL_FRAME_BYTES) {
             throw new MalformedFrameException("frame of " + frameLength + " bytes with a " + headerLength

@@ -14,8 +14,7 @@ import java.util.List;
 public final class FrameEncoder extends MessageToMessageEncoder<RemotingCommand> {
     public static final FrameEncoder INSTANCE = new FrameEncoder();
 
-    private FrameEncoder() {
-    }
+    private FrameEncoder() {}
 
     @Override
     protected void encode(ChannelHandlerContext ctx, RemotingCommand command, List<Object> out) {

@@ -13,9 +13,8 @@ import java.util.concurrent.TimeUnit;
  * timer on a shared wheel, so timeouts cost nothing while requests succeed and nothing scans the table.
  */
 final class InFlightRequests {
-    private record Pending(CompletableFuture<RemotingCommand> future, Channel channel, Timeout timeout,
-                           Runnable onDone) {
-    }
+    private record Pending(
+            CompletableFuture<RemotingCommand> future, Channel channel, Timeout timeout, Runnable onDone) {}
 
     private final Map<Integer, Pending> byOpaque = new ConcurrentHashMap<>();
     private final HashedWheelTimer timer;
@@ -27,9 +26,13 @@ final class InFlightRequests {
     /** Registers a request; {@code onDone} runs exactly once, however the request ends. */
     CompletableFuture<RemotingCommand> add(int opaque, Channel channel, long timeoutMillis, Runnable onDone) {
         CompletableFuture<RemotingCommand> future = new CompletableFuture<>();
-        Timeout timeout = timer.newTimeout(t -> fail(opaque, new RemotingException.Timeout(
-                "no response from " + channel.remoteAddress() + " within " + timeoutMillis + " ms (opaque "
-                        + opaque + ")")), timeoutMillis, TimeUnit.MILLISECONDS);
+        Timeout timeout = timer.newTimeout(
+                t -> fail(
+                        opaque,
+                        new RemotingException.Timeout("no response from " + channel.remoteAddress() + " within "
+                                + timeoutMillis + " ms (opaque " + opaque + ")")),
+                timeoutMillis,
+                TimeUnit.MILLISECONDS);
         Pending previous = byOpaque.put(opaque, new Pending(future, channel, timeout, onDone));
         if (previous != null) {
             // Opaques wrap after 2^32 requests; an entry that old has long timed out in practice.

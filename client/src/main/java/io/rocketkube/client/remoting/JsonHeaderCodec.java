@@ -22,11 +22,11 @@ import java.util.Map;
 final class JsonHeaderCodec {
     private static final JsonFactory FACTORY = new JsonFactory();
 
-    private JsonHeaderCodec() {
-    }
+    private JsonHeaderCodec() {}
 
     static byte[] encode(RemotingCommand command) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(128 + 32 * command.extFields().size());
+        ByteArrayOutputStream out =
+                new ByteArrayOutputStream(128 + 32 * command.extFields().size());
         try (JsonGenerator json = FACTORY.createGenerator(out)) {
             json.writeStartObject();
             json.writeNumberField("code", command.code());
@@ -92,7 +92,12 @@ final class JsonHeaderCodec {
                 throw new MalformedFrameException("trailing bytes after the JSON header");
             }
         } catch (IOException e) {
-            throw new MalformedFrameException("JSON header does not parse: " + (e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()), e);
+            throw new MalformedFrameException(
+                    "JSON header does not parse: "
+                            + (e instanceof com.fasterxml.jackson.core.JsonProcessingException j
+                                    ? j.getOriginalMessage()
+                                    : e.getMessage()),
+                    e);
         }
         if (!sawCode) {
             throw new MalformedFrameException("JSON header has no code");

@@ -6,7 +6,20 @@ package io.rocketkube.client.remoting;
  * name it does not know to null.
  */
 public enum LanguageCode {
-    JAVA, CPP, DOTNET, PYTHON, DELPHI, ERLANG, RUBY, OTHER, HTTP, GO, PHP, OMS, RUST, NODE_JS;
+    JAVA,
+    CPP,
+    DOTNET,
+    PYTHON,
+    DELPHI,
+    ERLANG,
+    RUBY,
+    OTHER,
+    HTTP,
+    GO,
+    PHP,
+    OMS,
+    RUST,
+    NODE_JS;
 
     private static final LanguageCode[] BY_CODE = values();
 

@@ -10,8 +10,7 @@ import java.util.concurrent.ExecutorService;
  */
 public final class ProcessorRegistry {
     /** A processor bound to its executor. */
-    public record Registration(RequestProcessor processor, ExecutorService executor) {
-    }
+    public record Registration(RequestProcessor processor, ExecutorService executor) {}
 
     private final Map<Integer, Registration> byCode = new ConcurrentHashMap<>();
 

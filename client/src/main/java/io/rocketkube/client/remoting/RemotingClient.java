@@ -27,8 +27,14 @@ public final class RemotingClient extends RemotingEndpoint {
     }
 
     public RemotingClient(RemotingClientConfig config, ProcessorRegistry processors, RemotingObserver observer) {
-        super(processors, observer, config.maxFrameLength(), config.idleTimeout(), config.maxInFlightAsync(),
-                config.maxInFlightOneway(), "remoting-client");
+        super(
+                processors,
+                observer,
+                config.maxFrameLength(),
+                config.idleTimeout(),
+                config.maxInFlightAsync(),
+                config.maxInFlightOneway(),
+                "remoting-client");
         this.config = config;
         NettyTransport transport = NettyTransport.select(config.preferEpoll());
         this.group = transport.newGroup(config.ioThreads(), "remoting-client-io");
@@ -36,7 +42,8 @@ public final class RemotingClient extends RemotingEndpoint {
                 .group(group)
                 .channel(transport.clientChannel())
                 .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.connectTimeout().toMillis())
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int)
+                        config.connectTimeout().toMillis())
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel channel) {
@@ -69,8 +76,12 @@ public final class RemotingClient extends RemotingEndpoint {
 
     /** The open connection to {@code host:port}, connecting (and waiting for it) if there is none. */
     public Channel channel(String address) throws RemotingException, InterruptedException {
-        ChannelFuture connecting = connections.compute(address, (addr, existing) ->
-                existing != null && (!existing.isDone() || existing.channel().isActive()) ? existing : connect(addr));
+        ChannelFuture connecting = connections.compute(
+                address,
+                (addr, existing) -> existing != null
+                                && (!existing.isDone() || existing.channel().isActive())
+                        ? existing
+                        : connect(addr));
         if (!connecting.await(config.connectTimeout().toMillis() + 100, TimeUnit.MILLISECONDS)) {
             throw new RemotingException.ConnectionFailed("connect to " + address + " timed out", null);
         }

@@ -13,10 +13,22 @@ import java.time.Duration;
  * @param maxInFlightAsync  async requests that may await responses at once
  * @param maxInFlightOneway oneway requests that may be unwritten at once
  */
-public record RemotingClientConfig(int ioThreads, Duration connectTimeout, int maxFrameLength, Duration idleTimeout,
-                                   boolean preferEpoll, int maxInFlightAsync, int maxInFlightOneway) {
+public record RemotingClientConfig(
+        int ioThreads,
+        Duration connectTimeout,
+        int maxFrameLength,
+        Duration idleTimeout,
+        boolean preferEpoll,
+        int maxInFlightAsync,
+        int maxInFlightOneway) {
     public static RemotingClientConfig defaults() {
-        return new RemotingClientConfig(1, Duration.ofSeconds(3), RemotingServerConfig.DEFAULT_MAX_FRAME_LENGTH,
-                Duration.ofSeconds(120), true, 65535, 65535);
+        return new RemotingClientConfig(
+                1,
+                Duration.ofSeconds(3),
+                RemotingServerConfig.DEFAULT_MAX_FRAME_LENGTH,
+                Duration.ofSeconds(120),
+                true,
+                65535,
+                65535);
     }
 }

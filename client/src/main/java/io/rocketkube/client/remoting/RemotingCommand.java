@@ -36,8 +36,7 @@ public final class RemotingCommand {
     /** Inbound budget bytes this request holds until it is answered; see {@link InboundBudget}. */
     private int admittedBytes;
 
-    private RemotingCommand() {
-    }
+    private RemotingCommand() {}
 
     public static RemotingCommand request(int code) {
         RemotingCommand command = new RemotingCommand();
@@ -62,8 +61,15 @@ public final class RemotingCommand {
     }
 
     /** Used by decoders, which read every field off the wire. */
-    static RemotingCommand decoded(int code, LanguageCode language, int version, int opaque, int flag,
-                                   String remark, Map<String, String> extFields, SerializeType serializeType) {
+    static RemotingCommand decoded(
+            int code,
+            LanguageCode language,
+            int version,
+            int opaque,
+            int flag,
+            String remark,
+            Map<String, String> extFields,
+            SerializeType serializeType) {
         RemotingCommand command = new RemotingCommand();
         command.code = code;
         command.language = language;

@@ -47,15 +47,34 @@ public abstract class RemotingEndpoint implements AutoCloseable {
     private final InboundHandler inboundHandler = new InboundHandler();
     private final InboundBudget inboundBudget;
 
-    protected RemotingEndpoint(ProcessorRegistry processors, RemotingObserver observer, int maxFrameLength,
-                               Duration idleTimeout, int maxInFlightAsync, int maxInFlightOneway, String name) {
-        this(processors, observer, maxFrameLength, idleTimeout, maxInFlightAsync, maxInFlightOneway, name,
+    protected RemotingEndpoint(
+            ProcessorRegistry processors,
+            RemotingObserver observer,
+            int maxFrameLength,
+            Duration idleTimeout,
+            int maxInFlightAsync,
+            int maxInFlightOneway,
+            String name) {
+        this(
+                processors,
+                observer,
+                maxFrameLength,
+                idleTimeout,
+                maxInFlightAsync,
+                maxInFlightOneway,
+                name,
                 InboundBudget.unlimited());
     }
 
-    protected RemotingEndpoint(ProcessorRegistry processors, RemotingObserver observer, int maxFrameLength,
-                               Duration idleTimeout, int maxInFlightAsync, int maxInFlightOneway, String name,
-                               InboundBudget inboundBudget) {
+    protected RemotingEndpoint(
+            ProcessorRegistry processors,
+            RemotingObserver observer,
+            int maxFrameLength,
+            Duration idleTimeout,
+            int maxInFlightAsync,
+            int maxInFlightOneway,
+            String name,
+            InboundBudget inboundBudget) {
         this.inboundBudget = inboundBudget;
         this.processors = processors;
         this.observer = observer;
@@ -80,8 +99,8 @@ public abstract class RemotingEndpoint implements AutoCloseable {
     }
 
     /** Sends a request and returns its response; bounded by the async in-flight limit. */
-    public CompletableFuture<RemotingCommand> invokeAsync(Channel channel, RemotingCommand request,
-                                                          long timeoutMillis) {
+    public CompletableFuture<RemotingCommand> invokeAsync(
+            Channel channel, RemotingCommand request, long timeoutMillis) {
         if (!asyncPermits.tryAcquire()) {
             return CompletableFuture.failedFuture(new RemotingException.TooManyInFlight(
                     "too many async requests in flight to " + channel.remoteAddress()));
@@ -92,7 +111,7 @@ public abstract class RemotingEndpoint implements AutoCloseable {
     /** Sends a request and waits for its response. */
     public RemotingCommand invokeSync(Channel channel, RemotingCommand request, long timeoutMillis)
             throws RemotingException, InterruptedException {
-        CompletableFuture<RemotingCommand> response = send(channel, request, timeoutMillis, () -> { });
+        CompletableFuture<RemotingCommand> response = send(channel, request, timeoutMillis, () -> {});
         try {
             // The in-flight timer completes the future; the extra margin only guards against a lost timer.
             return response.get(timeoutMillis + 1000, TimeUnit.MILLISECONDS);
@@ -100,16 +119,16 @@ public abstract class RemotingEndpoint implements AutoCloseable {
             throw asRemotingException(e.getCause());
         } catch (TimeoutException e) {
             inFlight.fail(request.opaque(), e);
-            throw new RemotingException.Timeout("no response from " + channel.remoteAddress() + " within "
-                    + timeoutMillis + " ms");
+            throw new RemotingException.Timeout(
+                    "no response from " + channel.remoteAddress() + " within " + timeoutMillis + " ms");
         }
     }
 
     /** Sends a request that gets no response; bounded by the oneway in-flight limit. */
     public void invokeOneway(Channel channel, RemotingCommand request) throws RemotingException {
         if (!onewayPermits.tryAcquire()) {
-            throw new RemotingException.TooManyInFlight("too many oneway requests in flight to "
-                    + channel.remoteAddress());
+            throw new RemotingException.TooManyInFlight(
+                    "too many oneway requests in flight to " + channel.remoteAddress());
         }
         request.markOneway();
         channel.writeAndFlush(request).addListener(f -> {
@@ -120,20 +139,23 @@ public abstract class RemotingEndpoint implements AutoCloseable {
         });
     }
 
-    private CompletableFuture<RemotingCommand> send(Channel channel, RemotingCommand request, long timeoutMillis,
-                                                    Runnable onDone) {
+    private CompletableFuture<RemotingCommand> send(
+            Channel channel, RemotingCommand request, long timeoutMillis, Runnable onDone) {
         CompletableFuture<RemotingCommand> response = inFlight.add(request.opaque(), channel, timeoutMillis, onDone);
         channel.writeAndFlush(request).addListener(f -> {
             if (!f.isSuccess()) {
-                inFlight.fail(request.opaque(), new RemotingException.ConnectionFailed(
-                        "cannot send request to " + channel.remoteAddress(), f.cause()));
+                inFlight.fail(
+                        request.opaque(),
+                        new RemotingException.ConnectionFailed(
+                                "cannot send request to " + channel.remoteAddress(), f.cause()));
             }
         });
         return response;
     }
 
     static RemotingException asRemotingException(Throwable cause) {
-        return cause instanceof RemotingException remoting ? remoting
+        return cause instanceof RemotingException remoting
+                ? remoting
                 : new RemotingException(String.valueOf(cause), cause);
     }
 
@@ -155,8 +177,13 @@ public abstract class RemotingEndpoint implements AutoCloseable {
     private void dispatch(Channel channel, RemotingCommand request) {
         ProcessorRegistry.Registration registration = processors.lookup(request.code());
         if (registration == null) {
-            answer(channel, request, request.response(TransportCodes.REQUEST_CODE_NOT_SUPPORTED,
-                    " request type " + request.code() + " not supported"), System.nanoTime());
+            answer(
+                    channel,
+                    request,
+                    request.response(
+                            TransportCodes.REQUEST_CODE_NOT_SUPPORTED,
+                            " request type " + request.code() + " not supported"),
+                    System.nanoTime());
             return;
         }
         long started = System.nanoTime();
@@ -167,8 +194,12 @@ public abstract class RemotingEndpoint implements AutoCloseable {
         try {
             registration.executor().execute(() -> runProcessor(registration.processor(), channel, request, started));
         } catch (RejectedExecutionException e) {
-            answer(channel, request, request.response(TransportCodes.SYSTEM_BUSY,
-                    "[OVERLOAD]system busy, start flow control for a while"), started);
+            answer(
+                    channel,
+                    request,
+                    request.response(
+                            TransportCodes.SYSTEM_BUSY, "[OVERLOAD]system busy, start flow control for a while"),
+                    started);
         }
     }
 
@@ -184,13 +215,14 @@ public abstract class RemotingEndpoint implements AutoCloseable {
             answer(channel, request, null, started);
             return;
         }
-        pending.whenComplete((response, failure) -> answer(channel, request,
-                failure == null ? response : errorResponse(request, unwrap(failure)), started));
+        pending.whenComplete((response, failure) -> answer(
+                channel, request, failure == null ? response : errorResponse(request, unwrap(failure)), started));
     }
 
     private static Throwable unwrap(Throwable failure) {
         return failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
-                ? failure.getCause() : failure;
+                ? failure.getCause()
+                : failure;
     }
 
     private static RemotingCommand errorResponse(RemotingCommand request, Throwable e) {
@@ -203,7 +235,9 @@ public abstract class RemotingEndpoint implements AutoCloseable {
 
     private void answer(Channel channel, RemotingCommand request, RemotingCommand response, long started) {
         releaseAdmission(channel, request);
-        observer.requestHandled(request.code(), response == null ? TransportCodes.SUCCESS : response.code(),
+        observer.requestHandled(
+                request.code(),
+                response == null ? TransportCodes.SUCCESS : response.code(),
                 System.nanoTime() - started);
         if (response == null) {
             return;
@@ -234,13 +268,15 @@ public abstract class RemotingEndpoint implements AutoCloseable {
     private void shed(Channel channel, RemotingCommand request) {
         observer.requestHandled(request.code(), TransportCodes.SYSTEM_BUSY, 0);
         if (request.isResponse()) {
-            LOG.debug("dropping response {} from {}: inbound budget exhausted", request.opaque(),
+            LOG.debug(
+                    "dropping response {} from {}: inbound budget exhausted",
+                    request.opaque(),
                     channel.remoteAddress());
             return;
         }
         if (!request.isOneway()) {
-            channel.writeAndFlush(request.response(TransportCodes.SYSTEM_BUSY,
-                    "[REJECTREQUEST]system busy, start flow control for a while"))
+            channel.writeAndFlush(request.response(
+                            TransportCodes.SYSTEM_BUSY, "[REJECTREQUEST]system busy, start flow control for a while"))
                     .addListener(ChannelFutureListener.FIRE_EXCEPTION_ON_FAILURE);
         }
     }
@@ -263,7 +299,9 @@ public abstract class RemotingEndpoint implements AutoCloseable {
             if (command.isResponse()) {
                 releaseAdmission(ctx.channel(), command);
                 if (!inFlight.complete(command)) {
-                    LOG.debug("response with opaque {} from {} matches no pending request", command.opaque(),
+                    LOG.debug(
+                            "response with opaque {} from {} matches no pending request",
+                            command.opaque(),
                             ctx.channel().remoteAddress());
                 }
             } else {
@@ -293,8 +331,10 @@ public abstract class RemotingEndpoint implements AutoCloseable {
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-            inFlight.failAll(ctx.channel(), new RemotingException.ConnectionFailed(
-                    "connection to " + ctx.channel().remoteAddress() + " closed", null));
+            inFlight.failAll(
+                    ctx.channel(),
+                    new RemotingException.ConnectionFailed(
+                            "connection to " + ctx.channel().remoteAddress() + " closed", null));
             observer.channelClosed(ctx.channel());
             super.channelInactive(ctx);
         }

@@ -27,8 +27,14 @@ public final class RemotingServer extends RemotingEndpoint {
     private Channel listener;
 
     public RemotingServer(RemotingServerConfig config, ProcessorRegistry processors, RemotingObserver observer) {
-        super(processors, observer, config.maxFrameLength(), config.idleTimeout(), config.maxInFlightAsync(),
-                config.maxInFlightOneway(), "remoting-server",
+        super(
+                processors,
+                observer,
+                config.maxFrameLength(),
+                config.idleTimeout(),
+                config.maxInFlightAsync(),
+                config.maxInFlightOneway(),
+                "remoting-server",
                 new InboundBudget(config.maxQueuedRequestBytes(), config.maxQueuedRequestBytesPerConnection()));
         this.config = config;
         this.transport = NettyTransport.select(config.preferEpoll());
@@ -48,7 +54,8 @@ public final class RemotingServer extends RemotingEndpoint {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, false)
-                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
+                .childOption(
+                        ChannelOption.WRITE_BUFFER_WATER_MARK,
                         new WriteBufferWaterMark(config.writeLowWaterMark(), config.writeHighWaterMark()))
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
@@ -97,7 +104,8 @@ public final class RemotingServer extends RemotingEndpoint {
     private void shutdownGroups(Duration grace) {
         long quietMillis = Math.min(100, grace.toMillis());
         if (bossGroup != null) {
-            bossGroup.shutdownGracefully(quietMillis, grace.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+            bossGroup
+                    .shutdownGracefully(quietMillis, grace.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
                     .awaitUninterruptibly();
         }
         if (ioGroup != null) {

@@ -20,10 +20,19 @@ import java.time.Duration;
  * @param maxQueuedRequestBytesPerConnection a connection is not read once it has this much queued, until half
  *                          of it is answered
  */
-public record RemotingServerConfig(String host, int port, int ioThreads, int maxFrameLength, Duration idleTimeout,
-                                   int writeLowWaterMark, int writeHighWaterMark, boolean preferEpoll,
-                                   int maxInFlightAsync, int maxInFlightOneway, long maxQueuedRequestBytes,
-                                   long maxQueuedRequestBytesPerConnection) {
+public record RemotingServerConfig(
+        String host,
+        int port,
+        int ioThreads,
+        int maxFrameLength,
+        Duration idleTimeout,
+        int writeLowWaterMark,
+        int writeHighWaterMark,
+        boolean preferEpoll,
+        int maxInFlightAsync,
+        int maxInFlightOneway,
+        long maxQueuedRequestBytes,
+        long maxQueuedRequestBytesPerConnection) {
     public static final int DEFAULT_MAX_FRAME_LENGTH = 16 * 1024 * 1024;
     /**
      * Our brokers run in 128-256 MiB heaps (e2e/README.md: 128 MiB SerialGC measured, 256 MiB recommended),
@@ -35,39 +44,93 @@ public record RemotingServerConfig(String host, int port, int ioThreads, int max
     public static final long DEFAULT_MAX_QUEUED_REQUEST_BYTES_PER_CONNECTION = 8L * 1024 * 1024;
 
     public RemotingServerConfig {
-        if (maxFrameLength <= 0 || ioThreads <= 0 || writeLowWaterMark > writeHighWaterMark
-                || maxQueuedRequestBytes <= 0 || maxQueuedRequestBytesPerConnection <= 0) {
+        if (maxFrameLength <= 0
+                || ioThreads <= 0
+                || writeLowWaterMark > writeHighWaterMark
+                || maxQueuedRequestBytes <= 0
+                || maxQueuedRequestBytesPerConnection <= 0) {
             throw new IllegalArgumentException("invalid remoting server config: " + maxFrameLength + " frame, "
                     + ioThreads + " threads, water marks " + writeLowWaterMark + "/" + writeHighWaterMark);
         }
     }
 
     public static RemotingServerConfig of(String host, int port) {
-        return new RemotingServerConfig(host, port, Math.max(2, Runtime.getRuntime().availableProcessors()),
-                DEFAULT_MAX_FRAME_LENGTH, Duration.ofSeconds(120), 32 * 1024, 4 * 1024 * 1024, true, 1024, 1024,
-                DEFAULT_MAX_QUEUED_REQUEST_BYTES, DEFAULT_MAX_QUEUED_REQUEST_BYTES_PER_CONNECTION);
+        return new RemotingServerConfig(
+                host,
+                port,
+                Math.max(2, Runtime.getRuntime().availableProcessors()),
+                DEFAULT_MAX_FRAME_LENGTH,
+                Duration.ofSeconds(120),
+                32 * 1024,
+                4 * 1024 * 1024,
+                true,
+                1024,
+                1024,
+                DEFAULT_MAX_QUEUED_REQUEST_BYTES,
+                DEFAULT_MAX_QUEUED_REQUEST_BYTES_PER_CONNECTION);
     }
 
     public RemotingServerConfig withMaxFrameLength(int newMaxFrameLength) {
-        return new RemotingServerConfig(host, port, ioThreads, newMaxFrameLength, idleTimeout, writeLowWaterMark,
-                writeHighWaterMark, preferEpoll, maxInFlightAsync, maxInFlightOneway, maxQueuedRequestBytes,
+        return new RemotingServerConfig(
+                host,
+                port,
+                ioThreads,
+                newMaxFrameLength,
+                idleTimeout,
+                writeLowWaterMark,
+                writeHighWaterMark,
+                preferEpoll,
+                maxInFlightAsync,
+                maxInFlightOneway,
+                maxQueuedRequestBytes,
                 maxQueuedRequestBytesPerConnection);
     }
 
     public RemotingServerConfig withIdleTimeout(Duration newIdleTimeout) {
-        return new RemotingServerConfig(host, port, ioThreads, maxFrameLength, newIdleTimeout, writeLowWaterMark,
-                writeHighWaterMark, preferEpoll, maxInFlightAsync, maxInFlightOneway, maxQueuedRequestBytes,
+        return new RemotingServerConfig(
+                host,
+                port,
+                ioThreads,
+                maxFrameLength,
+                newIdleTimeout,
+                writeLowWaterMark,
+                writeHighWaterMark,
+                preferEpoll,
+                maxInFlightAsync,
+                maxInFlightOneway,
+                maxQueuedRequestBytes,
                 maxQueuedRequestBytesPerConnection);
     }
 
     public RemotingServerConfig withMaxQueuedRequestBytes(long total, long perConnection) {
-        return new RemotingServerConfig(host, port, ioThreads, maxFrameLength, idleTimeout, writeLowWaterMark,
-                writeHighWaterMark, preferEpoll, maxInFlightAsync, maxInFlightOneway, total, perConnection);
+        return new RemotingServerConfig(
+                host,
+                port,
+                ioThreads,
+                maxFrameLength,
+                idleTimeout,
+                writeLowWaterMark,
+                writeHighWaterMark,
+                preferEpoll,
+                maxInFlightAsync,
+                maxInFlightOneway,
+                total,
+                perConnection);
     }
 
     public RemotingServerConfig withIoThreads(int threads) {
-        return new RemotingServerConfig(host, port, threads, maxFrameLength, idleTimeout, writeLowWaterMark,
-                writeHighWaterMark, preferEpoll, maxInFlightAsync, maxInFlightOneway, maxQueuedRequestBytes,
+        return new RemotingServerConfig(
+                host,
+                port,
+                threads,
+                maxFrameLength,
+                idleTimeout,
+                writeLowWaterMark,
+                writeHighWaterMark,
+                preferEpoll,
+                maxInFlightAsync,
+                maxInFlightOneway,
+                maxQueuedRequestBytes,
                 maxQueuedRequestBytesPerConnection);
     }
 }

@@ -11,6 +11,5 @@ public final class TransportCodes {
     public static final int SYSTEM_BUSY = 2;
     public static final int REQUEST_CODE_NOT_SUPPORTED = 3;
 
-    private TransportCodes() {
-    }
+    private TransportCodes() {}
 }

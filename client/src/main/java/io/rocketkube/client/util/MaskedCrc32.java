@@ -12,8 +12,7 @@ public final class MaskedCrc32 {
 
     private static final long MASK = 0x7FFFFFFFL;
 
-    private MaskedCrc32() {
-    }
+    private MaskedCrc32() {}
 
     /** The masked CRC of the remaining bytes of {@code bytes}; does not move its position. */
     public static int of(ByteBuffer bytes) {

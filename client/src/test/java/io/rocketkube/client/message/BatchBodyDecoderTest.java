@@ -35,14 +35,15 @@ class BatchBodyDecoderTest {
             byte[] body = new byte[e.body().remaining()];
             e.body().duplicate().get(body);
             assertThat(new String(body, StandardCharsets.UTF_8)).isEqualTo("body-" + i);
-            assertThat(PropertiesCodec.decode(e.properties())).isEqualTo(ms.get(i).getProperties());
+            assertThat(PropertiesCodec.decode(e.properties()))
+                    .isEqualTo(ms.get(i).getProperties());
         }
     }
 
     @Test
     void ourEncoderIsReadByTheOfficialDecoder() throws Exception {
         List<BatchBodyDecoder.Entry> entries = List.of(
-                new BatchBodyDecoder.Entry(1, ByteBuffer.wrap(new byte[]{9}), "KEYS\u0001a"),
+                new BatchBodyDecoder.Entry(1, ByteBuffer.wrap(new byte[] {9}), "KEYS\u0001a"),
                 new BatchBodyDecoder.Entry(2, ByteBuffer.wrap(new byte[0]), ""));
         List<Message> decoded = MessageDecoder.decodeMessages(BatchBodyDecoder.encode(entries));
         assertThat(decoded).hasSize(2);
@@ -54,15 +55,21 @@ class BatchBodyDecoderTest {
     void malformedBatchesAreRefusedWithAReason() {
         byte[] good = MessageDecoder.encodeMessages(officialMessages());
         ByteBuffer cut = ByteBuffer.wrap(good, 0, good.length - 3).slice();
-        assertThat(BatchBodyDecoder.decode(cut)).isInstanceOfSatisfying(BatchBodyDecoder.Result.Malformed.class,
-                m -> assertThat(m.reason()).contains("message 2"));
+        assertThat(BatchBodyDecoder.decode(cut))
+                .isInstanceOfSatisfying(
+                        BatchBodyDecoder.Result.Malformed.class,
+                        m -> assertThat(m.reason()).contains("message 2"));
 
         ByteBuffer badLen = ByteBuffer.wrap(good.clone());
         badLen.putInt(BatchBodyDecoder.BODY_LENGTH_OFFSET, 1000);
-        assertThat(BatchBodyDecoder.decode(badLen)).isInstanceOfSatisfying(BatchBodyDecoder.Result.Malformed.class,
-                m -> assertThat(m.reason()).contains("message 0"));
+        assertThat(BatchBodyDecoder.decode(badLen))
+                .isInstanceOfSatisfying(
+                        BatchBodyDecoder.Result.Malformed.class,
+                        m -> assertThat(m.reason()).contains("message 0"));
 
-        assertThat(BatchBodyDecoder.decode(ByteBuffer.allocate(0))).isInstanceOf(BatchBodyDecoder.Result.Malformed.class);
-        assertThat(BatchBodyDecoder.decode(ByteBuffer.allocate(5))).isInstanceOf(BatchBodyDecoder.Result.Malformed.class);
+        assertThat(BatchBodyDecoder.decode(ByteBuffer.allocate(0)))
+                .isInstanceOf(BatchBodyDecoder.Result.Malformed.class);
+        assertThat(BatchBodyDecoder.decode(ByteBuffer.allocate(5)))
+                .isInstanceOf(BatchBodyDecoder.Result.Malformed.class);
     }
 }

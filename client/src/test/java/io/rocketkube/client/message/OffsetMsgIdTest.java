@@ -20,7 +20,7 @@ class OffsetMsgIdTest {
 
     @Test
     void roundTripsAndAgreesWithTheOfficialDecoderForBothFamilies() throws Exception {
-        for (String ip : new String[]{"127.0.0.9", "fd00::1234"}) {
+        for (String ip : new String[] {"127.0.0.9", "fd00::1234"}) {
             InetSocketAddress store = new InetSocketAddress(InetAddress.getByName(ip), 10911);
             String id = OffsetMsgId.encode(store, 123_456_789_012L);
             assertThat(id).isEqualTo(MessageDecoder.createMessageId(store, 123_456_789_012L));
@@ -33,7 +33,10 @@ class OffsetMsgIdTest {
 
     @Test
     void refusesIdsOfTheWrongLength() {
-        assertThatThrownBy(() -> OffsetMsgId.decode("ABCD")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("32 or 56");
-        assertThatThrownBy(() -> OffsetMsgId.decode("ZZ00000100002A9F00000000000000A0")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> OffsetMsgId.decode("ABCD"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("32 or 56");
+        assertThatThrownBy(() -> OffsetMsgId.decode("ZZ00000100002A9F00000000000000A0"))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -30,7 +30,8 @@ class PropertiesCodecTest {
 
     @Test
     void decodeSkipsSegmentsTheReferenceParserSkips() {
-        assertThat(PropertiesCodec.decode("\u0001x\u0002ab\u0002k\u0001\u0002ok\u0001v\u0002\u0002")).containsExactly(Map.entry("ok", "v"));
+        assertThat(PropertiesCodec.decode("\u0001x\u0002ab\u0002k\u0001\u0002ok\u0001v\u0002\u0002"))
+                .containsExactly(Map.entry("ok", "v"));
         assertThat(PropertiesCodec.decode("")).isEmpty();
         assertThat(PropertiesCodec.decode(null)).isEmpty();
     }
@@ -46,7 +47,8 @@ class PropertiesCodecTest {
                 sb.append(alphabet[r.nextInt(alphabet.length)]);
             }
             String s = sb.toString();
-            assertThat(PropertiesCodec.decode(s)).as("decode of %s", s.replace('\u0001', '^').replace('\u0002', '|'))
+            assertThat(PropertiesCodec.decode(s))
+                    .as("decode of %s", s.replace('\u0001', '^').replace('\u0002', '|'))
                     .isEqualTo(MessageDecoder.string2messageProperties(s));
         }
     }
@@ -69,7 +71,9 @@ class PropertiesCodecTest {
 
     @Test
     void encodeRefusesSeparatorsInsideKeysOrValues() {
-        assertThatThrownBy(() -> PropertiesCodec.encode(Map.of("a\u0002", "b"))).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> PropertiesCodec.encode(Map.of("a", "b\u0001"))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> PropertiesCodec.encode(Map.of("a\u0002", "b")))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> PropertiesCodec.encode(Map.of("a", "b\u0001")))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -15,18 +15,32 @@ import org.junit.jupiter.api.Test;
 class StoredMessageCodecTest {
 
     /** The real record of docs/protocol.md §4.1. */
-    private static final String GOLDEN = "00000065daa320a73610a6860000000100000000000000000000000500000000000000a000000000"
-            + "0000018bcfe56800c0a800020000d4310000018bcfe568050a00000100002a9f000000000000000000000000"
-            + "0000000568656c6c6f0254310003610162";
+    private static final String GOLDEN =
+            "00000065daa320a73610a6860000000100000000000000000000000500000000000000a000000000"
+                    + "0000018bcfe56800c0a800020000d4310000018bcfe568050a00000100002a9f000000000000000000000000"
+                    + "0000000568656c6c6f0254310003610162";
 
     private static InetSocketAddress host(String ip, int port) throws Exception {
         return new InetSocketAddress(InetAddress.getByName(ip), port);
     }
 
     private static MessageRecord golden() throws Exception {
-        return new MessageRecord("T1", 1, 0, 5, 160, 0, 0x18bcfe56800L, host("192.168.0.2", 54321),
-                0x18bcfe56805L, host("10.0.0.1", 10911), 0, 0, ByteBuffer.wrap("hello".getBytes(StandardCharsets.UTF_8)),
-                "a\u0001b", 0);
+        return new MessageRecord(
+                "T1",
+                1,
+                0,
+                5,
+                160,
+                0,
+                0x18bcfe56800L,
+                host("192.168.0.2", 54321),
+                0x18bcfe56805L,
+                host("10.0.0.1", 10911),
+                0,
+                0,
+                ByteBuffer.wrap("hello".getBytes(StandardCharsets.UTF_8)),
+                "a\u0001b",
+                0);
     }
 
     private static ByteBuffer encode(MessageRecord r) {
@@ -60,9 +74,22 @@ class StoredMessageCodecTest {
 
     @Test
     void theOfficialDecoderReadsOurRecordsIncludingIpv6Hosts() throws Exception {
-        MessageRecord r = new MessageRecord("TopicV6", 3, 77, 9, 4096, MessageSysFlag.TRANSACTION_COMMIT_TYPE, 1L,
-                host("::1", 1234), 2L, host("fd00::2", 10911), 4, 55, ByteBuffer.wrap(new byte[]{1, 2, 3}),
-                "KEYS\u0001k1 k2\u0002TAGS\u0001t", 0);
+        MessageRecord r = new MessageRecord(
+                "TopicV6",
+                3,
+                77,
+                9,
+                4096,
+                MessageSysFlag.TRANSACTION_COMMIT_TYPE,
+                1L,
+                host("::1", 1234),
+                2L,
+                host("fd00::2", 10911),
+                4,
+                55,
+                ByteBuffer.wrap(new byte[] {1, 2, 3}),
+                "KEYS\u0001k1 k2\u0002TAGS\u0001t",
+                0);
         ByteBuffer buf = encode(r);
         MessageExt ext = MessageDecoder.decode(buf.duplicate(), true, false);
         assertThat(ext.getTopic()).isEqualTo("TopicV6");
@@ -75,12 +102,14 @@ class StoredMessageCodecTest {
         assertThat(ext.getBody()).containsExactly(1, 2, 3);
         assertThat(ext.getKeys()).isEqualTo("k1 k2");
         assertThat(ext.getTags()).isEqualTo("t");
-        assertThat(ext.getBodyCRC()).isEqualTo(MaskedCrc32.of(new byte[]{1, 2, 3}));
+        assertThat(ext.getBodyCRC()).isEqualTo(MaskedCrc32.of(new byte[] {1, 2, 3}));
         assertThat(((InetSocketAddress) ext.getStoreHost()).getPort()).isEqualTo(10911);
         assertThat(((InetSocketAddress) ext.getBornHost()).getAddress()).isEqualTo(InetAddress.getByName("::1"));
         RecordDecodeResult ours = StoredMessageDecoder.decode(buf, 0, buf.limit(), 1 << 20, true);
         assertThat(((RecordDecodeResult.Decoded) ours).record().sysFlag())
-                .isEqualTo(MessageSysFlag.TRANSACTION_COMMIT_TYPE | MessageSysFlag.BORNHOST_V6_FLAG | MessageSysFlag.STOREHOSTADDRESS_V6_FLAG);
+                .isEqualTo(MessageSysFlag.TRANSACTION_COMMIT_TYPE
+                        | MessageSysFlag.BORNHOST_V6_FLAG
+                        | MessageSysFlag.STOREHOSTADDRESS_V6_FLAG);
     }
 
     @Test
@@ -110,8 +139,10 @@ class StoredMessageCodecTest {
     @Test
     void reportsNeedMoreWhileTheRecordIsIncomplete() throws Exception {
         ByteBuffer buf = encode(golden());
-        assertThat(StoredMessageDecoder.decode(buf, 0, 5, 1 << 20, true)).isEqualTo(new RecordDecodeResult.NeedMore(5, 8));
-        assertThat(StoredMessageDecoder.decode(buf, 0, 50, 1 << 20, true)).isEqualTo(new RecordDecodeResult.NeedMore(50, 101));
+        assertThat(StoredMessageDecoder.decode(buf, 0, 5, 1 << 20, true))
+                .isEqualTo(new RecordDecodeResult.NeedMore(5, 8));
+        assertThat(StoredMessageDecoder.decode(buf, 0, 50, 1 << 20, true))
+                .isEqualTo(new RecordDecodeResult.NeedMore(50, 101));
     }
 
     @Test
@@ -119,26 +150,36 @@ class StoredMessageCodecTest {
         ByteBuffer crc = encode(golden());
         crc.put(StoredMessageLayout.bodyOffset(0), (byte) 'j');
         assertThat(StoredMessageDecoder.decode(crc, 0, crc.limit(), 1 << 20, true))
-                .isInstanceOfSatisfying(RecordDecodeResult.Corrupt.class, c -> assertThat(c.reason()).contains("CRC"));
+                .isInstanceOfSatisfying(
+                        RecordDecodeResult.Corrupt.class,
+                        c -> assertThat(c.reason()).contains("CRC"));
 
         ByteBuffer magic = encode(golden());
         magic.putInt(StoredMessageLayout.MAGIC_OFFSET, 0x12345678);
         assertThat(StoredMessageDecoder.decode(magic, 0, magic.limit(), 1 << 20, true))
-                .isInstanceOfSatisfying(RecordDecodeResult.Corrupt.class, c -> assertThat(c.reason()).contains("magic"));
+                .isInstanceOfSatisfying(
+                        RecordDecodeResult.Corrupt.class,
+                        c -> assertThat(c.reason()).contains("magic"));
 
         ByteBuffer size = encode(golden());
         size.putInt(StoredMessageLayout.TOTAL_SIZE_OFFSET, 100);
         assertThat(StoredMessageDecoder.decode(size, 0, size.limit(), 1 << 20, true))
-                .isInstanceOfSatisfying(RecordDecodeResult.Corrupt.class, c -> assertThat(c.reason()).contains("add up"));
+                .isInstanceOfSatisfying(
+                        RecordDecodeResult.Corrupt.class,
+                        c -> assertThat(c.reason()).contains("add up"));
 
         ByteBuffer huge = encode(golden());
         huge.putInt(StoredMessageLayout.TOTAL_SIZE_OFFSET, 1 << 30);
         assertThat(StoredMessageDecoder.decode(huge, 0, huge.limit(), 1 << 20, true))
-                .isInstanceOfSatisfying(RecordDecodeResult.Corrupt.class, c -> assertThat(c.reason()).contains("outside"));
+                .isInstanceOfSatisfying(
+                        RecordDecodeResult.Corrupt.class,
+                        c -> assertThat(c.reason()).contains("outside"));
 
         ByteBuffer zeros = ByteBuffer.allocate(200);
         assertThat(StoredMessageDecoder.decode(zeros, 0, 200, 1 << 20, true))
-                .isInstanceOfSatisfying(RecordDecodeResult.Corrupt.class, c -> assertThat(c.reason()).contains("zero bytes"));
+                .isInstanceOfSatisfying(
+                        RecordDecodeResult.Corrupt.class,
+                        c -> assertThat(c.reason()).contains("zero bytes"));
     }
 
     @Test
@@ -152,7 +193,8 @@ class StoredMessageCodecTest {
     void patchingOffsetsKeepsTheRecordValid() throws Exception {
         ByteBuffer buf = encode(golden());
         StoredMessageLayout.patchOffsets(buf, 0, 77, 1 << 20);
-        MessageRecord m = ((RecordDecodeResult.Decoded) StoredMessageDecoder.decode(buf, 0, buf.limit(), 1 << 20, true)).record();
+        MessageRecord m =
+                ((RecordDecodeResult.Decoded) StoredMessageDecoder.decode(buf, 0, buf.limit(), 1 << 20, true)).record();
         assertThat(m.queueOffset()).isEqualTo(77);
         assertThat(m.physicalOffset()).isEqualTo(1 << 20);
     }

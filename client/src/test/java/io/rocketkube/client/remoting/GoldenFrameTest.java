@@ -49,8 +49,12 @@ class GoldenFrameTest {
         assertThat(ours.language()).isEqualTo(LanguageCode.JAVA);
         assertThat(ours.isResponse()).isFalse();
         assertThat(ours.remark()).isEqualTo("a remark");
-        assertThat(ours.extFields()).containsEntry("a", "PG").containsEntry("b", "T1").containsEntry("d", "4")
-                .containsEntry("g", "1700000000000").containsEntry("k", "false")
+        assertThat(ours.extFields())
+                .containsEntry("a", "PG")
+                .containsEntry("b", "T1")
+                .containsEntry("d", "4")
+                .containsEntry("g", "1700000000000")
+                .containsEntry("k", "false")
                 .containsEntry("i", "KEYS\u0001key1 key2\u0002WAIT\u0001true\u0002TAGS\u0001TagA");
         assertThat(ours.body()).isEqualTo("hello".getBytes());
     }
@@ -96,8 +100,11 @@ class GoldenFrameTest {
     @ParameterizedTest
     @EnumSource(SerializeType.class)
     void ourEncodingRoundTrips(SerializeType type) {
-        RemotingCommand request = RemotingCommand.request(105).withSerializeType(type).withExtField("topic", "T\u00e9")
-                .withRemark("r\u0001").markOneway();
+        RemotingCommand request = RemotingCommand.request(105)
+                .withSerializeType(type)
+                .withExtField("topic", "T\u00e9")
+                .withRemark("r\u0001")
+                .markOneway();
         EmbeddedChannel channel = new EmbeddedChannel(FrameEncoder.INSTANCE);
         channel.writeOutbound(request);
         ByteBuf wire = channel.readOutbound();
@@ -114,16 +121,25 @@ class GoldenFrameTest {
     /** The reference's documented minimal binary response, byte for byte. */
     @org.junit.jupiter.api.Test
     void minimalBinaryResponseMatchesTheReferenceBytes() {
-        RemotingCommand response = RemotingCommand.decoded(0, LanguageCode.JAVA, 409, 9, 1, null, null,
-                SerializeType.ROCKETMQ);
+        RemotingCommand response =
+                RemotingCommand.decoded(0, LanguageCode.JAVA, 409, 9, 1, null, null, SerializeType.ROCKETMQ);
         EmbeddedChannel channel = new EmbeddedChannel(FrameEncoder.INSTANCE);
         channel.writeOutbound(response);
         ByteBuf wire = channel.readOutbound();
         byte[] bytes = new byte[wire.readableBytes()];
         wire.readBytes(bytes);
         assertThat(io.netty.buffer.ByteBufUtil.hexDump(bytes))
-                .isEqualTo(String.join("", "00000019", "01000015", "0000", "00", "0199", "00000009", "00000001",
-                        "00000000", "00000000"));
+                .isEqualTo(String.join(
+                        "",
+                        "00000019",
+                        "01000015",
+                        "0000",
+                        "00",
+                        "0199",
+                        "00000009",
+                        "00000001",
+                        "00000000",
+                        "00000000"));
     }
 
     private static RemotingCommand decodeOne(ByteBuf wire) {
@@ -135,7 +151,8 @@ class GoldenFrameTest {
     }
 
     private static org.apache.rocketmq.remoting.protocol.SerializeType officialType(SerializeType type) {
-        return type == SerializeType.JSON ? org.apache.rocketmq.remoting.protocol.SerializeType.JSON
+        return type == SerializeType.JSON
+                ? org.apache.rocketmq.remoting.protocol.SerializeType.JSON
                 : org.apache.rocketmq.remoting.protocol.SerializeType.ROCKETMQ;
     }
 }

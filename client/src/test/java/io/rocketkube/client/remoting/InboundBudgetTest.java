@@ -28,13 +28,18 @@ class InboundBudgetTest {
     private void start(long total, long perConnection) throws Exception {
         ProcessorRegistry registry = new ProcessorRegistry()
                 .register(ECHO, (ch, req) -> RequestProcessor.respond(req.response(TransportCodes.SUCCESS)), executor)
-                .register(HOLD, (ch, req) -> {
-                    CompletableFuture<Void> release = new CompletableFuture<>();
-                    held.add(release);
-                    return release.thenApply(ignored -> req.response(TransportCodes.SUCCESS));
-                }, executor);
-        server = new RemotingServer(RemotingServerConfig.of("127.0.0.1", 0)
-                .withMaxQueuedRequestBytes(total, perConnection), registry, RemotingObserver.NONE);
+                .register(
+                        HOLD,
+                        (ch, req) -> {
+                            CompletableFuture<Void> release = new CompletableFuture<>();
+                            held.add(release);
+                            return release.thenApply(ignored -> req.response(TransportCodes.SUCCESS));
+                        },
+                        executor);
+        server = new RemotingServer(
+                RemotingServerConfig.of("127.0.0.1", 0).withMaxQueuedRequestBytes(total, perConnection),
+                registry,
+                RemotingObserver.NONE);
         server.start();
         address = "127.0.0.1:" + server.localAddress().getPort();
     }
@@ -76,7 +81,9 @@ class InboundBudgetTest {
         assertThat(held).hasSize(2);
         assertThat(server.queuedRequestBytes()).isEqualTo(queuedBefore).isLessThanOrEqualTo(512 * KIB);
         // The frame was skipped, not half-read: the same connection goes on with a small request.
-        assertThat(third.invokeSync(address, RemotingCommand.request(ECHO), 5000).code()).isZero();
+        assertThat(third.invokeSync(address, RemotingCommand.request(ECHO), 5000)
+                        .code())
+                .isZero();
 
         held.forEach(f -> f.complete(null));
         assertThat(first.get().code()).isZero();
@@ -94,10 +101,13 @@ class InboundBudgetTest {
         RemotingClient busy = newClient();
         CompletableFuture<RemotingCommand> first = busy.invokeAsync(address, hold(200 * KIB), 10_000);
         await().atMost(Duration.ofSeconds(5)).until(() -> held.size() == 1);
-        CompletableFuture<RemotingCommand> queuedBehind = busy.invokeAsync(address,
-                RemotingCommand.request(ECHO).withBody(new byte[200 * KIB]), 10_000);
+        CompletableFuture<RemotingCommand> queuedBehind =
+                busy.invokeAsync(address, RemotingCommand.request(ECHO).withBody(new byte[200 * KIB]), 10_000);
         await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> !queuedBehind.isDone());
-        assertThat(newClient().invokeSync(address, RemotingCommand.request(ECHO), 5000).code()).isZero();
+        assertThat(newClient()
+                        .invokeSync(address, RemotingCommand.request(ECHO), 5000)
+                        .code())
+                .isZero();
 
         held.forEach(f -> f.complete(null));
         assertThat(first.get().code()).isZero();

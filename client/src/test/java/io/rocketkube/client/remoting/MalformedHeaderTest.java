@@ -34,8 +34,8 @@ class MalformedHeaderTest {
 
     @BeforeEach
     void start() throws Exception {
-        ProcessorRegistry registry = new ProcessorRegistry().register(ECHO,
-                (ch, req) -> RequestProcessor.respond(req.response(TransportCodes.SUCCESS)), executor);
+        ProcessorRegistry registry = new ProcessorRegistry()
+                .register(ECHO, (ch, req) -> RequestProcessor.respond(req.response(TransportCodes.SUCCESS)), executor);
         RemotingObserver observer = new RemotingObserver() {
             @Override
             public void protocolError(io.netty.channel.Channel channel, String reason) {
@@ -56,7 +56,11 @@ class MalformedHeaderTest {
 
     static byte[] jsonFrame(String header) {
         byte[] h = header.getBytes(StandardCharsets.UTF_8);
-        return ByteBuffer.allocate(8 + h.length).putInt(4 + h.length).putInt(h.length).put(h).array();
+        return ByteBuffer.allocate(8 + h.length)
+                .putInt(4 + h.length)
+                .putInt(h.length)
+                .put(h)
+                .array();
     }
 
     static String nested(int depth) {
@@ -64,33 +68,36 @@ class MalformedHeaderTest {
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
-        "{\"code\":1000,\"flag\":\"x\",\"opaque\":7}|flag is not an integer",
-        "{\"code\":1000,\"flag\":\"\",\"opaque\":7}|flag is not an integer",
-        "{\"code\":1000,\"flag\":null,\"opaque\":7}|flag is not an integer",
-        "{\"code\":1000,\"flag\":true,\"opaque\":7}|flag is not an integer",
-        "{\"code\":1000,\"flag\":{},\"opaque\":7}|flag is not an integer",
-        "{\"code\":1000,\"flag\":[1],\"opaque\":7}|flag is not an integer",
-        "{\"code\":1000,\"flag\":1.5,\"opaque\":7}|flag is not an integer",
-        "{\"code\":1000,\"flag\":99999999999,\"opaque\":7}|does not parse",
-        "{\"code\":\"abc\",\"opaque\":7}|code is not an integer",
-        "{\"code\":null,\"opaque\":7}|code is not an integer",
-        "{\"code\":1000,\"opaque\":\"seven\"}|opaque is not an integer",
-        "{\"code\":1000,\"opaque\":7,\"version\":\"v1\"}|version is not an integer",
-        "{\"code\":1000,\"opaque\":7,\"version\":{\"a\":1}}|version is not an integer",
-        "{\"code\":1000,\"opaque\":7,\"language\":{\"code\":1000}}|language is not a string",
-        "{\"code\":1000,\"opaque\":7,\"language\":[\"JAVA\"]}|language is not a string",
-        "{\"code\":1000,\"opaque\":7,\"remark\":{\"opaque\":8}}|remark is not a string",
-        "{\"code\":1000,\"opaque\":7,\"extFields\":\"a=b\"}|extFields is not an object",
-        "{\"code\":1000,\"opaque\":7,\"extFields\":[1,2]}|extFields is not an object",
-        "{\"code\":1000,\"opaque\":7,\"extFields\":{\"a\":{\"b\":1}}}|is not a scalar",
-        "[1,2,3]|not an object",
-        "`\"just a string\"`|not an object",
-        "{\"code\":1000,|does not parse",
-        "{\"opaque\":7}|has no code",
-        "{\"code\":1000} trailing|does not parse",
-        "NESTED|does not parse",
-    })
+    @CsvSource(
+            delimiter = '|',
+            quoteCharacter = '`',
+            value = {
+                "{\"code\":1000,\"flag\":\"x\",\"opaque\":7}|flag is not an integer",
+                "{\"code\":1000,\"flag\":\"\",\"opaque\":7}|flag is not an integer",
+                "{\"code\":1000,\"flag\":null,\"opaque\":7}|flag is not an integer",
+                "{\"code\":1000,\"flag\":true,\"opaque\":7}|flag is not an integer",
+                "{\"code\":1000,\"flag\":{},\"opaque\":7}|flag is not an integer",
+                "{\"code\":1000,\"flag\":[1],\"opaque\":7}|flag is not an integer",
+                "{\"code\":1000,\"flag\":1.5,\"opaque\":7}|flag is not an integer",
+                "{\"code\":1000,\"flag\":99999999999,\"opaque\":7}|does not parse",
+                "{\"code\":\"abc\",\"opaque\":7}|code is not an integer",
+                "{\"code\":null,\"opaque\":7}|code is not an integer",
+                "{\"code\":1000,\"opaque\":\"seven\"}|opaque is not an integer",
+                "{\"code\":1000,\"opaque\":7,\"version\":\"v1\"}|version is not an integer",
+                "{\"code\":1000,\"opaque\":7,\"version\":{\"a\":1}}|version is not an integer",
+                "{\"code\":1000,\"opaque\":7,\"language\":{\"code\":1000}}|language is not a string",
+                "{\"code\":1000,\"opaque\":7,\"language\":[\"JAVA\"]}|language is not a string",
+                "{\"code\":1000,\"opaque\":7,\"remark\":{\"opaque\":8}}|remark is not a string",
+                "{\"code\":1000,\"opaque\":7,\"extFields\":\"a=b\"}|extFields is not an object",
+                "{\"code\":1000,\"opaque\":7,\"extFields\":[1,2]}|extFields is not an object",
+                "{\"code\":1000,\"opaque\":7,\"extFields\":{\"a\":{\"b\":1}}}|is not a scalar",
+                "[1,2,3]|not an object",
+                "`\"just a string\"`|not an object",
+                "{\"code\":1000,|does not parse",
+                "{\"opaque\":7}|has no code",
+                "{\"code\":1000} trailing|does not parse",
+                "NESTED|does not parse",
+            })
     void anUndecodableHeaderClosesOnlyItsConnectionWithAReason(String header, String reason) throws Exception {
         byte[] frame = jsonFrame(header.equals("NESTED") ? nested(5000) : header);
         try (Socket socket = new Socket("127.0.0.1", server.localAddress().getPort())) {
@@ -110,6 +117,8 @@ class MalformedHeaderTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> !protocolErrors.isEmpty());
         assertThat(protocolErrors.get(0)).contains(reason);
         String address = "127.0.0.1:" + server.localAddress().getPort();
-        assertThat(client.invokeSync(address, RemotingCommand.request(ECHO), 3000).code()).isZero();
+        assertThat(client.invokeSync(address, RemotingCommand.request(ECHO), 3000)
+                        .code())
+                .isZero();
     }
 }

@@ -34,24 +34,34 @@ class RemotingServerTest {
     @BeforeEach
     void start() throws Exception {
         ProcessorRegistry registry = new ProcessorRegistry()
-                .register(ECHO, (ch, req) -> RequestProcessor.respond(req.response(TransportCodes.SUCCESS)
-                        .withExtFields(req.extFields()).withBody(req.body())), executor)
-                .register(FAILS, (ch, req) -> {
-                    throw new IllegalStateException("processor blew up");
-                }, executor)
+                .register(
+                        ECHO,
+                        (ch, req) -> RequestProcessor.respond(req.response(TransportCodes.SUCCESS)
+                                .withExtFields(req.extFields())
+                                .withBody(req.body())),
+                        executor)
+                .register(
+                        FAILS,
+                        (ch, req) -> {
+                            throw new IllegalStateException("processor blew up");
+                        },
+                        executor)
                 .register(NEVER_ANSWERS, (ch, req) -> new CompletableFuture<>(), executor)
-                .register(ONEWAY_SINK, (ch, req) -> {
-                    onewayCount.incrementAndGet();
-                    return RequestProcessor.respond(req.response(TransportCodes.SUCCESS));
-                }, executor);
+                .register(
+                        ONEWAY_SINK,
+                        (ch, req) -> {
+                            onewayCount.incrementAndGet();
+                            return RequestProcessor.respond(req.response(TransportCodes.SUCCESS));
+                        },
+                        executor);
         RemotingObserver observer = new RemotingObserver() {
             @Override
             public void protocolError(io.netty.channel.Channel channel, String reason) {
                 protocolErrors.add(reason);
             }
         };
-        server = new RemotingServer(RemotingServerConfig.of("127.0.0.1", 0).withMaxFrameLength(64 * 1024),
-                registry, observer);
+        server = new RemotingServer(
+                RemotingServerConfig.of("127.0.0.1", 0).withMaxFrameLength(64 * 1024), registry, observer);
         server.start();
         address = "127.0.0.1:" + server.localAddress().getPort();
         client = new RemotingClient(RemotingClientConfig.defaults());
@@ -67,14 +77,20 @@ class RemotingServerTest {
     @Test
     void syncAsyncAndOnewayRequestsAreServed() throws Exception {
         for (SerializeType type : SerializeType.values()) {
-            RemotingCommand response = client.invokeSync(address, RemotingCommand.request(ECHO)
-                    .withSerializeType(type).withExtField("k", "v").withBody("hi"), 3000);
+            RemotingCommand response = client.invokeSync(
+                    address,
+                    RemotingCommand.request(ECHO)
+                            .withSerializeType(type)
+                            .withExtField("k", "v")
+                            .withBody("hi"),
+                    3000);
             assertThat(response.code()).isEqualTo(TransportCodes.SUCCESS);
             assertThat(response.serializeType()).isEqualTo(type);
             assertThat(response.extFields()).containsEntry("k", "v");
             assertThat(new String(response.body())).isEqualTo("hi");
         }
-        RemotingCommand async = client.invokeAsync(address, RemotingCommand.request(ECHO), 3000).get();
+        RemotingCommand async =
+                client.invokeAsync(address, RemotingCommand.request(ECHO), 3000).get();
         assertThat(async.code()).isZero();
 
         client.invokeOneway(address, RemotingCommand.request(ONEWAY_SINK));
@@ -105,7 +121,8 @@ class RemotingServerTest {
     void eachRequestTimesOutOnItsOwn() {
         assertThatThrownBy(() -> client.invokeSync(address, RemotingCommand.request(NEVER_ANSWERS), 200))
                 .isInstanceOf(RemotingException.Timeout.class);
-        CompletableFuture<RemotingCommand> async = client.invokeAsync(address, RemotingCommand.request(NEVER_ANSWERS), 200);
+        CompletableFuture<RemotingCommand> async =
+                client.invokeAsync(address, RemotingCommand.request(NEVER_ANSWERS), 200);
         await().atMost(Duration.ofSeconds(5)).until(async::isDone);
         assertThat(async).isCompletedExceptionally();
         assertThat(client.inFlightCount()).isZero();
@@ -113,10 +130,12 @@ class RemotingServerTest {
 
     @Test
     void asyncInFlightRequestsAreBounded() throws Exception {
-        try (RemotingClient tight = new RemotingClient(new RemotingClientConfig(1, Duration.ofSeconds(3),
-                1024 * 1024, Duration.ZERO, true, 2, 2))) {
-            CompletableFuture<RemotingCommand> first = tight.invokeAsync(address, RemotingCommand.request(NEVER_ANSWERS), 5000);
-            CompletableFuture<RemotingCommand> second = tight.invokeAsync(address, RemotingCommand.request(NEVER_ANSWERS), 5000);
+        try (RemotingClient tight = new RemotingClient(
+                new RemotingClientConfig(1, Duration.ofSeconds(3), 1024 * 1024, Duration.ZERO, true, 2, 2))) {
+            CompletableFuture<RemotingCommand> first =
+                    tight.invokeAsync(address, RemotingCommand.request(NEVER_ANSWERS), 5000);
+            CompletableFuture<RemotingCommand> second =
+                    tight.invokeAsync(address, RemotingCommand.request(NEVER_ANSWERS), 5000);
             CompletableFuture<RemotingCommand> third = tight.invokeAsync(address, RemotingCommand.request(ECHO), 5000);
             assertThat(third).isCompletedExceptionally();
             assertThatThrownBy(third::join).hasCauseInstanceOf(RemotingException.TooManyInFlight.class);
@@ -136,7 +155,9 @@ class RemotingServerTest {
         }
         await().atMost(Duration.ofSeconds(5)).until(() -> !protocolErrors.isEmpty());
         assertThat(protocolErrors.get(0)).contains("exceeds the maximum");
-        assertThat(client.invokeSync(address, RemotingCommand.request(ECHO), 3000).code()).isZero();
+        assertThat(client.invokeSync(address, RemotingCommand.request(ECHO), 3000)
+                        .code())
+                .isZero();
     }
 
     @Test
@@ -149,11 +170,14 @@ class RemotingServerTest {
             org.apache.rocketmq.remoting.protocol.RemotingCommand request =
                     org.apache.rocketmq.remoting.protocol.RemotingCommand.createRequestCommand(ECHO, null);
             request.addExtField("k", "v");
-            org.apache.rocketmq.remoting.protocol.RemotingCommand response = official.invokeSync(address, request, 3000);
+            org.apache.rocketmq.remoting.protocol.RemotingCommand response =
+                    official.invokeSync(address, request, 3000);
             assertThat(response.getCode()).isZero();
             assertThat(response.getExtFields()).containsEntry("k", "v");
-            org.apache.rocketmq.remoting.protocol.RemotingCommand unknown = official.invokeSync(address,
-                    org.apache.rocketmq.remoting.protocol.RemotingCommand.createRequestCommand(4343, null), 3000);
+            org.apache.rocketmq.remoting.protocol.RemotingCommand unknown = official.invokeSync(
+                    address,
+                    org.apache.rocketmq.remoting.protocol.RemotingCommand.createRequestCommand(4343, null),
+                    3000);
             assertThat(unknown.getCode()).isEqualTo(TransportCodes.REQUEST_CODE_NOT_SUPPORTED);
         } finally {
             official.shutdown();

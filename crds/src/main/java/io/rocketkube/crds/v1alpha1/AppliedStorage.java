@@ -13,45 +13,44 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 @JsonIgnoreProperties(ignoreUnknown = true)
 public class AppliedStorage {
 
-  @JsonPropertyDescription("persistent-claim or ephemeral.")
-  private StorageSpec.StorageType type;
+    @JsonPropertyDescription("persistent-claim or ephemeral.")
+    private StorageSpec.StorageType type;
 
-  @JsonPropertyDescription("Size every broker volume has been created or expanded to.")
-  private String size;
+    @JsonPropertyDescription("Size every broker volume has been created or expanded to.")
+    private String size;
 
-  @JsonPropertyDescription("Storage class of the claims; absent for the cluster's default class.")
-  private String storageClass;
+    @JsonPropertyDescription("Storage class of the claims; absent for the cluster's default class.")
+    private String storageClass;
 
-  public AppliedStorage() {
-  }
+    public AppliedStorage() {}
 
-  public AppliedStorage(StorageSpec.StorageType type, String size, String storageClass) {
-    this.type = type;
-    this.size = size;
-    this.storageClass = storageClass;
-  }
+    public AppliedStorage(StorageSpec.StorageType type, String size, String storageClass) {
+        this.type = type;
+        this.size = size;
+        this.storageClass = storageClass;
+    }
 
-  public StorageSpec.StorageType getType() {
-    return type;
-  }
+    public StorageSpec.StorageType getType() {
+        return type;
+    }
 
-  public void setType(StorageSpec.StorageType type) {
-    this.type = type;
-  }
+    public void setType(StorageSpec.StorageType type) {
+        this.type = type;
+    }
 
-  public String getSize() {
-    return size;
-  }
+    public String getSize() {
+        return size;
+    }
 
-  public void setSize(String size) {
-    this.size = size;
-  }
+    public void setSize(String size) {
+        this.size = size;
+    }
 
-  public String getStorageClass() {
-    return storageClass;
-  }
+    public String getStorageClass() {
+        return storageClass;
+    }
 
-  public void setStorageClass(String storageClass) {
-    this.storageClass = storageClass;
-  }
+    public void setStorageClass(String storageClass) {
+        this.storageClass = storageClass;
+    }
 }

@@ -9,75 +9,111 @@ import java.util.Locale;
  */
 public final class BrokerConfigKeys {
 
-  /** Keys that the operator sets from the cluster's identity, ports and paths. */
-  public static final List<String> OWNED = List.of(
-      "cluster-name", "broker-name", "broker-id", "pod-name", "role", "flush-mode", "store-path",
-      "host", "port", "ha-port", "namesrv-addr", "advertised-host");
+    /** Keys that the operator sets from the cluster's identity, ports and paths. */
+    public static final List<String> OWNED = List.of(
+            "cluster-name",
+            "broker-name",
+            "broker-id",
+            "pod-name",
+            "role",
+            "flush-mode",
+            "store-path",
+            "host",
+            "port",
+            "ha-port",
+            "namesrv-addr",
+            "advertised-host");
 
-  /** Keys that have a typed field in {@link BrokerSettingsSpec}. */
-  public static final List<String> TYPED = List.of(
-      "auto-create-topic", "auto-create-subscription-group", "default-topic-queue-nums",
-      "max-message-size", "file-reserved-hours", "commit-log-segment-size");
+    /** Keys that have a typed field in {@link BrokerSettingsSpec}. */
+    public static final List<String> TYPED = List.of(
+            "auto-create-topic",
+            "auto-create-subscription-group",
+            "default-topic-queue-nums",
+            "max-message-size",
+            "file-reserved-hours",
+            "commit-log-segment-size");
 
-  /**
-   * The broker's other settings (its BrokerConfig mapping less OWNED and TYPED): the only keys
-   * broker.config may set. The operator's contract test keeps the three lists equal to the
-   * broker's mapping, so a misspelt or removed key fails the build rather than the broker.
-   */
-  public static final List<String> TUNABLE = List.of(
-      "send-on-io-thread", "register-interval", "offset-persist-interval", "client-idle-timeout",
-      "shutdown-grace", "io-threads", "disk-max-used-space-ratio",
-      "max-transfer-count-on-message-in-memory", "max-transfer-bytes-on-message-in-memory",
-      "max-transfer-count-on-message-in-disk", "max-transfer-bytes-on-message-in-disk",
-      "access-message-in-memory-max-ratio", "physical-memory-bytes", "max-queued-request-bytes",
-      "max-queued-request-bytes-per-connection", "max-held-pulls", "max-held-pulls-per-connection",
-      "master-address", "slave-read-enable", "slave-sync-interval",
-      "message-delay-level", "enable-property-filter",
-      "transaction-timeout", "transaction-check-interval", "transaction-check-max",
-      "master-ha-address", "slave-timeout", "ha-max-gap-not-in-sync", "ha-housekeeping-interval",
-      "ha-heartbeat-interval", "ha-transfer-batch-size", "ha-max-pending-bytes-per-slave",
-      "slave-ready-max-lag-bytes", "timer-wheel-enable", "timer-precision-ms", "timer-max-delay-sec");
+    /**
+     * The broker's other settings (its BrokerConfig mapping less OWNED and TYPED): the only keys
+     * broker.config may set. The operator's contract test keeps the three lists equal to the
+     * broker's mapping, so a misspelt or removed key fails the build rather than the broker.
+     */
+    public static final List<String> TUNABLE = List.of(
+            "send-on-io-thread",
+            "register-interval",
+            "offset-persist-interval",
+            "client-idle-timeout",
+            "shutdown-grace",
+            "io-threads",
+            "disk-max-used-space-ratio",
+            "max-transfer-count-on-message-in-memory",
+            "max-transfer-bytes-on-message-in-memory",
+            "max-transfer-count-on-message-in-disk",
+            "max-transfer-bytes-on-message-in-disk",
+            "access-message-in-memory-max-ratio",
+            "physical-memory-bytes",
+            "max-queued-request-bytes",
+            "max-queued-request-bytes-per-connection",
+            "max-held-pulls",
+            "max-held-pulls-per-connection",
+            "master-address",
+            "slave-read-enable",
+            "slave-sync-interval",
+            "message-delay-level",
+            "enable-property-filter",
+            "transaction-timeout",
+            "transaction-check-interval",
+            "transaction-check-max",
+            "master-ha-address",
+            "slave-timeout",
+            "ha-max-gap-not-in-sync",
+            "ha-housekeeping-interval",
+            "ha-heartbeat-interval",
+            "ha-transfer-batch-size",
+            "ha-max-pending-bytes-per-slave",
+            "slave-ready-max-lag-bytes",
+            "timer-wheel-enable",
+            "timer-precision-ms",
+            "timer-max-delay-sec");
 
-  static final String CEL_KEY_SHAPE = "self.all(k, k.matches('^[a-z][a-zA-Z0-9-]*$'))";
-  static final String KEY_SHAPE_MESSAGE =
-      "broker.config keys are kebab-case or camelCase names such as io-threads";
+    static final String CEL_KEY_SHAPE = "self.all(k, k.matches('^[a-z][a-zA-Z0-9-]*$'))";
+    static final String KEY_SHAPE_MESSAGE = "broker.config keys are kebab-case or camelCase names such as io-threads";
 
-  // Both spellings of every key, because CEL cannot convert camelCase to kebab-case.
-  static final String CEL_DENY_LIST = "self.all(k, !(k in ["
-      + "'cluster-name','clusterName','broker-name','brokerName','broker-id','brokerId',"
-      + "'pod-name','podName','role','flush-mode','flushMode','store-path','storePath','host',"
-      + "'port','ha-port','haPort','namesrv-addr','namesrvAddr','advertised-host','advertisedHost',"
-      + "'auto-create-topic','autoCreateTopic','auto-create-subscription-group',"
-      + "'autoCreateSubscriptionGroup','default-topic-queue-nums','defaultTopicQueueNums',"
-      + "'max-message-size','maxMessageSize','file-reserved-hours','fileReservedHours',"
-      + "'commit-log-segment-size','commitLogSegmentSize']))";
-  static final String DENY_MESSAGE = "broker.config must not set keys the operator owns (cluster-name,"
-      + " broker-name, broker-id, pod-name, role, flush-mode, store-path, host, port, ha-port,"
-      + " namesrv-addr, advertised-host) or keys with a typed field in broker.settings";
+    // Both spellings of every key, because CEL cannot convert camelCase to kebab-case.
+    static final String CEL_DENY_LIST = "self.all(k, !(k in ["
+            + "'cluster-name','clusterName','broker-name','brokerName','broker-id','brokerId',"
+            + "'pod-name','podName','role','flush-mode','flushMode','store-path','storePath','host',"
+            + "'port','ha-port','haPort','namesrv-addr','namesrvAddr','advertised-host','advertisedHost',"
+            + "'auto-create-topic','autoCreateTopic','auto-create-subscription-group',"
+            + "'autoCreateSubscriptionGroup','default-topic-queue-nums','defaultTopicQueueNums',"
+            + "'max-message-size','maxMessageSize','file-reserved-hours','fileReservedHours',"
+            + "'commit-log-segment-size','commitLogSegmentSize']))";
+    static final String DENY_MESSAGE = "broker.config must not set keys the operator owns (cluster-name,"
+            + " broker-name, broker-id, pod-name, role, flush-mode, store-path, host, port, ha-port,"
+            + " namesrv-addr, advertised-host) or keys with a typed field in broker.settings";
 
-  private BrokerConfigKeys() {
-  }
+    private BrokerConfigKeys() {}
 
-  /** camelCase or kebab-case to kebab-case: {@code sendThreadPoolNums} to {@code send-thread-pool-nums}. */
-  public static String toKebab(String key) {
-    StringBuilder out = new StringBuilder(key.length() + 8);
-    for (int i = 0; i < key.length(); i++) {
-      char c = key.charAt(i);
-      if (Character.isUpperCase(c)) {
-        if (i > 0 && out.charAt(out.length() - 1) != '-') {
-          out.append('-');
+    /** camelCase or kebab-case to kebab-case: {@code sendThreadPoolNums} to {@code send-thread-pool-nums}. */
+    public static String toKebab(String key) {
+        StringBuilder out = new StringBuilder(key.length() + 8);
+        for (int i = 0; i < key.length(); i++) {
+            char c = key.charAt(i);
+            if (Character.isUpperCase(c)) {
+                if (i > 0 && out.charAt(out.length() - 1) != '-') {
+                    out.append('-');
+                }
+                out.append(Character.toLowerCase(c));
+            } else {
+                out.append(c);
+            }
         }
-        out.append(Character.toLowerCase(c));
-      } else {
-        out.append(c);
-      }
+        return out.toString().toLowerCase(Locale.ROOT);
     }
-    return out.toString().toLowerCase(Locale.ROOT);
-  }
 
-  /** Whether the key, in either spelling, may not be set through broker.config. */
-  public static boolean isDenied(String key) {
-    String kebab = toKebab(key);
-    return OWNED.contains(kebab) || TYPED.contains(kebab);
-  }
+    /** Whether the key, in either spelling, may not be set through broker.config. */
+    public static boolean isDenied(String key) {
+        String kebab = toKebab(key);
+        return OWNED.contains(kebab) || TYPED.contains(kebab);
+    }
 }

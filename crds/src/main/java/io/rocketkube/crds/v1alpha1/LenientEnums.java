@@ -11,27 +11,26 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  */
 final class LenientEnums {
 
-  private LenientEnums() {
-  }
+    private LenientEnums() {}
 
-  static <E extends Enum<E>> E parse(Class<E> type, String value) {
-    if (value == null) {
-      return null;
+    static <E extends Enum<E>> E parse(Class<E> type, String value) {
+        if (value == null) {
+            return null;
+        }
+        for (E constant : type.getEnumConstants()) {
+            if (wireName(type, constant).equals(value)) {
+                return constant;
+            }
+        }
+        return null;
     }
-    for (E constant : type.getEnumConstants()) {
-      if (wireName(type, constant).equals(value)) {
-        return constant;
-      }
-    }
-    return null;
-  }
 
-  private static <E extends Enum<E>> String wireName(Class<E> type, E constant) {
-    try {
-      JsonProperty property = type.getField(constant.name()).getAnnotation(JsonProperty.class);
-      return property == null || property.value().isEmpty() ? constant.name() : property.value();
-    } catch (NoSuchFieldException e) {
-      throw new IllegalStateException(e);
+    private static <E extends Enum<E>> String wireName(Class<E> type, E constant) {
+        try {
+            JsonProperty property = type.getField(constant.name()).getAnnotation(JsonProperty.class);
+            return property == null || property.value().isEmpty() ? constant.name() : property.value();
+        } catch (NoSuchFieldException e) {
+            throw new IllegalStateException(e);
+        }
     }
-  }
 }

@@ -15,84 +15,83 @@ import java.util.Map;
 // Unknown fields are collected, not fatal: see SpecObject.
 public class PodOverrides extends SpecObject {
 
-  @JsonPropertyDescription("Extra pod labels. Labels under the app.kubernetes.io/ and"
-      + " rocketkube.io/ prefixes are the operator's and are ignored here.")
-  private Map<String, String> labels = new LinkedHashMap<>();
+    @JsonPropertyDescription("Extra pod labels. Labels under the app.kubernetes.io/ and"
+            + " rocketkube.io/ prefixes are the operator's and are ignored here.")
+    private Map<String, String> labels = new LinkedHashMap<>();
 
-  @JsonPropertyDescription("Extra pod annotations. The rocketkube.io/config-hash annotation is the"
-      + " operator's and is ignored here.")
-  private Map<String, String> annotations = new LinkedHashMap<>();
+    @JsonPropertyDescription("Extra pod annotations. The rocketkube.io/config-hash annotation is the"
+            + " operator's and is ignored here.")
+    private Map<String, String> annotations = new LinkedHashMap<>();
 
-  @JsonPropertyDescription("Node labels the pods must be scheduled on.")
-  private Map<String, String> nodeSelector = new LinkedHashMap<>();
+    @JsonPropertyDescription("Node labels the pods must be scheduled on.")
+    private Map<String, String> nodeSelector = new LinkedHashMap<>();
 
-  @JsonPropertyDescription("Affinity rules. The operator adds its own pod anti-affinity term to"
-      + " podAntiAffinity; everything given here is kept.")
-  private Affinity affinity;
+    @JsonPropertyDescription("Affinity rules. The operator adds its own pod anti-affinity term to"
+            + " podAntiAffinity; everything given here is kept.")
+    private Affinity affinity;
 
-  @JsonPropertyDescription("Tolerations of the pods.")
-  private List<Toleration> tolerations = new ArrayList<>();
+    @JsonPropertyDescription("Tolerations of the pods.")
+    private List<Toleration> tolerations = new ArrayList<>();
 
-  @JsonPropertyDescription("Topology spread constraints of the pods, for example across zones.")
-  private List<TopologySpreadConstraint> topologySpreadConstraints = new ArrayList<>();
+    @JsonPropertyDescription("Topology spread constraints of the pods, for example across zones.")
+    private List<TopologySpreadConstraint> topologySpreadConstraints = new ArrayList<>();
 
-  @JsonPropertyDescription("Priority class of the pods.")
-  private String priorityClassName;
+    @JsonPropertyDescription("Priority class of the pods.")
+    private String priorityClassName;
 
-  public Map<String, String> getLabels() {
-    return labels;
-  }
+    public Map<String, String> getLabels() {
+        return labels;
+    }
 
-  public void setLabels(Map<String, String> labels) {
-    this.labels = labels;
-  }
+    public void setLabels(Map<String, String> labels) {
+        this.labels = labels;
+    }
 
-  public Map<String, String> getAnnotations() {
-    return annotations;
-  }
+    public Map<String, String> getAnnotations() {
+        return annotations;
+    }
 
-  public void setAnnotations(Map<String, String> annotations) {
-    this.annotations = annotations;
-  }
+    public void setAnnotations(Map<String, String> annotations) {
+        this.annotations = annotations;
+    }
 
-  public Map<String, String> getNodeSelector() {
-    return nodeSelector;
-  }
+    public Map<String, String> getNodeSelector() {
+        return nodeSelector;
+    }
 
-  public void setNodeSelector(Map<String, String> nodeSelector) {
-    this.nodeSelector = nodeSelector;
-  }
+    public void setNodeSelector(Map<String, String> nodeSelector) {
+        this.nodeSelector = nodeSelector;
+    }
 
-  public Affinity getAffinity() {
-    return affinity;
-  }
+    public Affinity getAffinity() {
+        return affinity;
+    }
 
-  public void setAffinity(Affinity affinity) {
-    this.affinity = affinity;
-  }
+    public void setAffinity(Affinity affinity) {
+        this.affinity = affinity;
+    }
 
-  public List<Toleration> getTolerations() {
-    return tolerations;
-  }
+    public List<Toleration> getTolerations() {
+        return tolerations;
+    }
 
-  public void setTolerations(List<Toleration> tolerations) {
-    this.tolerations = tolerations;
-  }
+    public void setTolerations(List<Toleration> tolerations) {
+        this.tolerations = tolerations;
+    }
 
-  public List<TopologySpreadConstraint> getTopologySpreadConstraints() {
-    return topologySpreadConstraints;
-  }
+    public List<TopologySpreadConstraint> getTopologySpreadConstraints() {
+        return topologySpreadConstraints;
+    }
 
-  public void setTopologySpreadConstraints(
-      List<TopologySpreadConstraint> topologySpreadConstraints) {
-    this.topologySpreadConstraints = topologySpreadConstraints;
-  }
+    public void setTopologySpreadConstraints(List<TopologySpreadConstraint> topologySpreadConstraints) {
+        this.topologySpreadConstraints = topologySpreadConstraints;
+    }
 
-  public String getPriorityClassName() {
-    return priorityClassName;
-  }
+    public String getPriorityClassName() {
+        return priorityClassName;
+    }
 
-  public void setPriorityClassName(String priorityClassName) {
-    this.priorityClassName = priorityClassName;
-  }
+    public void setPriorityClassName(String priorityClassName) {
+        this.priorityClassName = priorityClassName;
+    }
 }

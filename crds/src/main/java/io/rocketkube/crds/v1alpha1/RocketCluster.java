@@ -23,37 +23,46 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Plural("rocketclusters")
 @Singular("rocketcluster")
 @ShortNames("rkc")
-@AdditionalPrinterColumn(name = "Ready", type = AdditionalPrinterColumn.Type.STRING,
-    jsonPath = ".status.conditions[?(@.type==\"Ready\")].status",
-    getDescription = "Whether every NameServer and broker group is ready")
-@AdditionalPrinterColumn(name = "NameServers", type = AdditionalPrinterColumn.Type.STRING,
-    jsonPath = ".status.nameServers", getDescription = "Ready / desired NameServers")
-@AdditionalPrinterColumn(name = "Groups", type = AdditionalPrinterColumn.Type.STRING,
-    jsonPath = ".status.groupsReady", getDescription = "Ready / desired broker groups")
-@AdditionalPrinterColumn(name = "Age", type = AdditionalPrinterColumn.Type.DATE,
-    jsonPath = ".metadata.creationTimestamp")
-public class RocketCluster extends CustomResource<RocketClusterSpec, RocketClusterStatus>
-    implements Namespaced {
+@AdditionalPrinterColumn(
+        name = "Ready",
+        type = AdditionalPrinterColumn.Type.STRING,
+        jsonPath = ".status.conditions[?(@.type==\"Ready\")].status",
+        getDescription = "Whether every NameServer and broker group is ready")
+@AdditionalPrinterColumn(
+        name = "NameServers",
+        type = AdditionalPrinterColumn.Type.STRING,
+        jsonPath = ".status.nameServers",
+        getDescription = "Ready / desired NameServers")
+@AdditionalPrinterColumn(
+        name = "Groups",
+        type = AdditionalPrinterColumn.Type.STRING,
+        jsonPath = ".status.groupsReady",
+        getDescription = "Ready / desired broker groups")
+@AdditionalPrinterColumn(
+        name = "Age",
+        type = AdditionalPrinterColumn.Type.DATE,
+        jsonPath = ".metadata.creationTimestamp")
+public class RocketCluster extends CustomResource<RocketClusterSpec, RocketClusterStatus> implements Namespaced {
 
-  public static final String GROUP = "rocketkube.io";
-  public static final String VERSION = "v1alpha1";
+    public static final String GROUP = "rocketkube.io";
+    public static final String VERSION = "v1alpha1";
 
-  /** Set to "true" and the operator leaves the cluster's objects alone until it is removed. */
-  public static final String PAUSE_ANNOTATION = "rocketkube.io/paused";
+    /** Set to "true" and the operator leaves the cluster's objects alone until it is removed. */
+    public static final String PAUSE_ANNOTATION = "rocketkube.io/paused";
 
-  /**
-   * Set to "true" and a scale-in deletes the leaving groups without waiting for their consumers
-   * to finish; unconsumed messages on those groups are lost with their volumes.
-   */
-  public static final String FORCE_SCALE_DOWN_ANNOTATION = "rocketkube.io/force-scale-down";
+    /**
+     * Set to "true" and a scale-in deletes the leaving groups without waiting for their consumers
+     * to finish; unconsumed messages on those groups are lost with their volumes.
+     */
+    public static final String FORCE_SCALE_DOWN_ANNOTATION = "rocketkube.io/force-scale-down";
 
-  @Override
-  protected RocketClusterSpec initSpec() {
-    return new RocketClusterSpec();
-  }
+    @Override
+    protected RocketClusterSpec initSpec() {
+        return new RocketClusterSpec();
+    }
 
-  @Override
-  protected RocketClusterStatus initStatus() {
-    return new RocketClusterStatus();
-  }
+    @Override
+    protected RocketClusterStatus initStatus() {
+        return new RocketClusterStatus();
+    }
 }

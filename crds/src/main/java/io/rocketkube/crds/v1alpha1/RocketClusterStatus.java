@@ -15,118 +15,119 @@ import java.util.List;
 @JsonIgnoreProperties(ignoreUnknown = true)
 public class RocketClusterStatus {
 
-  /** Condition types, in the order they are reported. */
-  public static final String READY = "Ready";
-  public static final String PROGRESSING = "Progressing";
-  public static final String DEGRADED = "Degraded";
-  public static final String SCALE_DOWN_BLOCKED = "ScaleDownBlocked";
-  public static final String STORAGE_CHANGE_REFUSED = "StorageChangeRefused";
+    /** Condition types, in the order they are reported. */
+    public static final String READY = "Ready";
 
-  @JsonPropertyDescription("The metadata.generation this status describes.")
-  private Long observedGeneration;
+    public static final String PROGRESSING = "Progressing";
+    public static final String DEGRADED = "Degraded";
+    public static final String SCALE_DOWN_BLOCKED = "ScaleDownBlocked";
+    public static final String STORAGE_CHANGE_REFUSED = "StorageChangeRefused";
 
-  @JsonPropertyDescription("Ready (clients can use every group), Progressing (creating, rolling or"
-      + " scaling), Degraded (something needs attention, see its reason) and ScaleDownBlocked"
-      + " (a leaving group still holds unconsumed messages); StorageChangeRefused once a change of"
-      + " spec.broker.storage could not be applied (the groups keep status.appliedStorage).")
-  private List<Condition> conditions = new ArrayList<>();
+    @JsonPropertyDescription("The metadata.generation this status describes.")
+    private Long observedGeneration;
 
-  @JsonPropertyDescription("The NameServer address for clients, as host:port; set it as the"
-      + " client's namesrvAddr (for example ROCKETMQ_NAMESRV_ADDR).")
-  private String nameServerAddress;
+    @JsonPropertyDescription("Ready (clients can use every group), Progressing (creating, rolling or"
+            + " scaling), Degraded (something needs attention, see its reason) and ScaleDownBlocked"
+            + " (a leaving group still holds unconsumed messages); StorageChangeRefused once a change of"
+            + " spec.broker.storage could not be applied (the groups keep status.appliedStorage).")
+    private List<Condition> conditions = new ArrayList<>();
 
-  @JsonPropertyDescription("Ready NameServers / desired NameServers.")
-  private String nameServers;
+    @JsonPropertyDescription("The NameServer address for clients, as host:port; set it as the"
+            + " client's namesrvAddr (for example ROCKETMQ_NAMESRV_ADDR).")
+    private String nameServerAddress;
 
-  @JsonPropertyDescription("Ready broker groups / desired broker groups.")
-  private String groupsReady;
+    @JsonPropertyDescription("Ready NameServers / desired NameServers.")
+    private String nameServers;
 
-  @StatusReplicas
-  @JsonPropertyDescription("Broker groups that exist, including groups still draining.")
-  private Integer groups;
+    @JsonPropertyDescription("Ready broker groups / desired broker groups.")
+    private String groupsReady;
 
-  // Deliberately not the scale subresource's @LabelSelector: it selects every broker pod (groups x
-  // replicasPerGroup) while the scale's replicas count groups, so an HPA would divide wrongly.
-  @JsonPropertyDescription("Label selector of all broker pods (every group, masters and slaves)."
-      + " Not the scale subresource's selector: its replicas count broker groups, not pods.")
-  private String brokerSelector;
+    @StatusReplicas
+    @JsonPropertyDescription("Broker groups that exist, including groups still draining.")
+    private Integer groups;
 
-  @JsonPropertyDescription("One entry per broker group, by ordinal.")
-  private List<BrokerGroupStatus> brokerGroups = new ArrayList<>();
+    // Deliberately not the scale subresource's @LabelSelector: it selects every broker pod (groups x
+    // replicasPerGroup) while the scale's replicas count groups, so an HPA would divide wrongly.
+    @JsonPropertyDescription("Label selector of all broker pods (every group, masters and slaves)."
+            + " Not the scale subresource's selector: its replicas count broker groups, not pods.")
+    private String brokerSelector;
 
-  @JsonPropertyDescription("The broker storage the groups run with: the last accepted"
-      + " spec.broker.storage (a refused change leaves it as it was).")
-  private AppliedStorage appliedStorage;
+    @JsonPropertyDescription("One entry per broker group, by ordinal.")
+    private List<BrokerGroupStatus> brokerGroups = new ArrayList<>();
 
-  public AppliedStorage getAppliedStorage() {
-    return appliedStorage;
-  }
+    @JsonPropertyDescription("The broker storage the groups run with: the last accepted"
+            + " spec.broker.storage (a refused change leaves it as it was).")
+    private AppliedStorage appliedStorage;
 
-  public void setAppliedStorage(AppliedStorage appliedStorage) {
-    this.appliedStorage = appliedStorage;
-  }
+    public AppliedStorage getAppliedStorage() {
+        return appliedStorage;
+    }
 
-  public Long getObservedGeneration() {
-    return observedGeneration;
-  }
+    public void setAppliedStorage(AppliedStorage appliedStorage) {
+        this.appliedStorage = appliedStorage;
+    }
 
-  public void setObservedGeneration(Long observedGeneration) {
-    this.observedGeneration = observedGeneration;
-  }
+    public Long getObservedGeneration() {
+        return observedGeneration;
+    }
 
-  public List<Condition> getConditions() {
-    return conditions;
-  }
+    public void setObservedGeneration(Long observedGeneration) {
+        this.observedGeneration = observedGeneration;
+    }
 
-  public void setConditions(List<Condition> conditions) {
-    this.conditions = conditions;
-  }
+    public List<Condition> getConditions() {
+        return conditions;
+    }
 
-  public String getNameServerAddress() {
-    return nameServerAddress;
-  }
+    public void setConditions(List<Condition> conditions) {
+        this.conditions = conditions;
+    }
 
-  public void setNameServerAddress(String nameServerAddress) {
-    this.nameServerAddress = nameServerAddress;
-  }
+    public String getNameServerAddress() {
+        return nameServerAddress;
+    }
 
-  public String getNameServers() {
-    return nameServers;
-  }
+    public void setNameServerAddress(String nameServerAddress) {
+        this.nameServerAddress = nameServerAddress;
+    }
 
-  public void setNameServers(String nameServers) {
-    this.nameServers = nameServers;
-  }
+    public String getNameServers() {
+        return nameServers;
+    }
 
-  public String getGroupsReady() {
-    return groupsReady;
-  }
+    public void setNameServers(String nameServers) {
+        this.nameServers = nameServers;
+    }
 
-  public void setGroupsReady(String groupsReady) {
-    this.groupsReady = groupsReady;
-  }
+    public String getGroupsReady() {
+        return groupsReady;
+    }
 
-  public Integer getGroups() {
-    return groups;
-  }
+    public void setGroupsReady(String groupsReady) {
+        this.groupsReady = groupsReady;
+    }
 
-  public void setGroups(Integer groups) {
-    this.groups = groups;
-  }
+    public Integer getGroups() {
+        return groups;
+    }
 
-  public String getBrokerSelector() {
-    return brokerSelector;
-  }
+    public void setGroups(Integer groups) {
+        this.groups = groups;
+    }
 
-  public void setBrokerSelector(String brokerSelector) {
-    this.brokerSelector = brokerSelector;
-  }
+    public String getBrokerSelector() {
+        return brokerSelector;
+    }
 
-  public List<BrokerGroupStatus> getBrokerGroups() {
-    return brokerGroups;
-  }
+    public void setBrokerSelector(String brokerSelector) {
+        this.brokerSelector = brokerSelector;
+    }
 
-  public void setBrokerGroups(List<BrokerGroupStatus> brokerGroups) {
-    this.brokerGroups = brokerGroups;
-  }
+    public List<BrokerGroupStatus> getBrokerGroups() {
+        return brokerGroups;
+    }
+
+    public void setBrokerGroups(List<BrokerGroupStatus> brokerGroups) {
+        this.brokerGroups = brokerGroups;
+    }
 }

@@ -22,17 +22,17 @@ import java.util.TreeSet;
  */
 public abstract class SpecObject {
 
-  @JsonIgnore
-  private final Set<String> unknownFields = new TreeSet<>();
+    @JsonIgnore
+    private final Set<String> unknownFields = new TreeSet<>();
 
-  @JsonAnySetter
-  void unknownField(String name, Object ignored) {
-    unknownFields.add(name);
-  }
+    @JsonAnySetter
+    void unknownField(String name, Object ignored) {
+        unknownFields.add(name);
+    }
 
-  /** The names of the fields the parsed object had and this model does not know, sorted. */
-  @JsonIgnore
-  public Set<String> unknownFields() {
-    return unknownFields;
-  }
+    /** The names of the fields the parsed object had and this model does not know, sorted. */
+    @JsonIgnore
+    public Set<String> unknownFields() {
+        return unknownFields;
+    }
 }

@@ -25,82 +25,98 @@ import org.junit.jupiter.api.Test;
  */
 class CelRulesTest {
 
-  private static final CelCompiler COMPILER = CelCompilerFactory.standardCelCompilerBuilder()
-      .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
-      .addVar("self", SimpleType.DYN).addVar("oldSelf", SimpleType.DYN).build();
-  private static final CelRuntime RUNTIME = CelRuntimeFactory.standardCelRuntimeBuilder().build();
+    private static final CelCompiler COMPILER = CelCompilerFactory.standardCelCompilerBuilder()
+            .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
+            .addVar("self", SimpleType.DYN)
+            .addVar("oldSelf", SimpleType.DYN)
+            .build();
+    private static final CelRuntime RUNTIME =
+            CelRuntimeFactory.standardCelRuntimeBuilder().build();
 
-  private static JSONSchemaProps broker() throws Exception {
-    try (InputStream in = CelRulesTest.class.getClassLoader()
-        .getResourceAsStream("META-INF/fabric8/rocketclusters.rocketkube.io-v1.yml")) {
-      CustomResourceDefinition crd = Serialization.unmarshal(in, CustomResourceDefinition.class);
-      return crd.getSpec().getVersions().get(0).getSchema().getOpenAPIV3Schema().getProperties()
-          .get("spec").getProperties().get("broker");
+    private static JSONSchemaProps broker() throws Exception {
+        try (InputStream in = CelRulesTest.class
+                .getClassLoader()
+                .getResourceAsStream("META-INF/fabric8/rocketclusters.rocketkube.io-v1.yml")) {
+            CustomResourceDefinition crd = Serialization.unmarshal(in, CustomResourceDefinition.class);
+            return crd.getSpec()
+                    .getVersions()
+                    .get(0)
+                    .getSchema()
+                    .getOpenAPIV3Schema()
+                    .getProperties()
+                    .get("spec")
+                    .getProperties()
+                    .get("broker");
+        }
     }
-  }
 
-  /** The messages of the rules of {@code schema} that reject {@code self} (given {@code oldSelf}). */
-  private static List<String> violations(JSONSchemaProps schema, Object self, Object oldSelf)
-      throws Exception {
-    Map<String, Object> vars = new HashMap<>();
-    vars.put("self", self);
-    if (oldSelf != null) {
-      vars.put("oldSelf", oldSelf);
+    /** The messages of the rules of {@code schema} that reject {@code self} (given {@code oldSelf}). */
+    private static List<String> violations(JSONSchemaProps schema, Object self, Object oldSelf) throws Exception {
+        Map<String, Object> vars = new HashMap<>();
+        vars.put("self", self);
+        if (oldSelf != null) {
+            vars.put("oldSelf", oldSelf);
+        }
+        java.util.ArrayList<String> failed = new java.util.ArrayList<>();
+        for (ValidationRule rule : schema.getXKubernetesValidations()) {
+            boolean transition = rule.getRule().contains("oldSelf");
+            if (transition && oldSelf == null) {
+                continue;
+            }
+            Object ok = RUNTIME.createProgram(COMPILER.compile(rule.getRule()).getAst())
+                    .eval(vars);
+            if (!Boolean.TRUE.equals(ok)) {
+                failed.add(rule.getMessage());
+            }
+        }
+        return failed;
     }
-    java.util.ArrayList<String> failed = new java.util.ArrayList<>();
-    for (ValidationRule rule : schema.getXKubernetesValidations()) {
-      boolean transition = rule.getRule().contains("oldSelf");
-      if (transition && oldSelf == null) {
-        continue;
-      }
-      Object ok = RUNTIME.createProgram(COMPILER.compile(rule.getRule()).getAst()).eval(vars);
-      if (!Boolean.TRUE.equals(ok)) {
-        failed.add(rule.getMessage());
-      }
+
+    @Test
+    void syncMasterNeedsASlave() throws Exception {
+        JSONSchemaProps broker = broker();
+        assertThat(violations(broker, Map.of("role", "SYNC_MASTER", "replicasPerGroup", 1L), null))
+                .containsExactly("role SYNC_MASTER needs at least one slave: set replicasPerGroup to 2 or more");
+        assertThat(violations(broker, Map.of("role", "SYNC_MASTER", "replicasPerGroup", 2L), null))
+                .isEmpty();
+        assertThat(violations(broker, Map.of("role", "ASYNC_MASTER", "replicasPerGroup", 1L), null))
+                .isEmpty();
     }
-    return failed;
-  }
 
-  @Test
-  void syncMasterNeedsASlave() throws Exception {
-    JSONSchemaProps broker = broker();
-    assertThat(violations(broker, Map.of("role", "SYNC_MASTER", "replicasPerGroup", 1L), null))
-        .containsExactly("role SYNC_MASTER needs at least one slave: set replicasPerGroup to 2 or more");
-    assertThat(violations(broker, Map.of("role", "SYNC_MASTER", "replicasPerGroup", 2L), null))
-        .isEmpty();
-    assertThat(violations(broker, Map.of("role", "ASYNC_MASTER", "replicasPerGroup", 1L), null))
-        .isEmpty();
-  }
-
-  @Test
-  void configRejectsOwnedAndTypedKeysInBothSpellings() throws Exception {
-    JSONSchemaProps config = broker().getProperties().get("config");
-    assertThat(violations(config, Map.of("send-thread-pool-nums", "8", "flushDiskType", "x"), null))
-        .isEmpty();
-    for (String key : List.of("brokerName", "broker-name", "namesrv-addr", "advertisedHost",
-        "autoCreateTopic", "commit-log-segment-size")) {
-      assertThat(violations(config, Map.of(key, "x"), null)).as(key)
-          .containsExactly(BrokerConfigKeys.DENY_MESSAGE);
+    @Test
+    void configRejectsOwnedAndTypedKeysInBothSpellings() throws Exception {
+        JSONSchemaProps config = broker().getProperties().get("config");
+        assertThat(violations(config, Map.of("send-thread-pool-nums", "8", "flushDiskType", "x"), null))
+                .isEmpty();
+        for (String key : List.of(
+                "brokerName",
+                "broker-name",
+                "namesrv-addr",
+                "advertisedHost",
+                "autoCreateTopic",
+                "commit-log-segment-size")) {
+            assertThat(violations(config, Map.of(key, "x"), null))
+                    .as(key)
+                    .containsExactly(BrokerConfigKeys.DENY_MESSAGE);
+        }
+        assertThat(violations(config, Map.of("Bad_Key", "x"), null))
+                .containsExactly(BrokerConfigKeys.KEY_SHAPE_MESSAGE);
     }
-    assertThat(violations(config, Map.of("Bad_Key", "x"), null))
-        .containsExactly(BrokerConfigKeys.KEY_SHAPE_MESSAGE);
-  }
 
-  @Test
-  void storageNeedsASizeAndOnlyItsSizeMayChange() throws Exception {
-    JSONSchemaProps storage = broker().getProperties().get("storage");
-    assertThat(violations(storage, Map.of("type", "persistent-claim"), null))
-        .containsExactly("storage.size is required when storage.type is persistent-claim");
-    assertThat(violations(storage, Map.of("type", "ephemeral"), null)).isEmpty();
-    Map<String, Object> old = Map.of("type", "persistent-claim", "size", "10Gi");
-    assertThat(violations(storage, old, old)).isEmpty();
-    // The operator judges a size change (expansion or refusal), not the API server.
-    assertThat(violations(storage, Map.of("type", "persistent-claim", "size", "20Gi"), old))
-        .isEmpty();
-    assertThat(violations(storage, Map.of("type", "persistent-claim", "size", "10Gi",
-        "storageClass", "fast"), old))
-        .containsExactly("storage.storageClass cannot change: a claim's storage class is immutable");
-    assertThat(violations(storage, Map.of("type", "ephemeral", "size", "10Gi"), old))
-        .containsExactly("storage.type cannot change on an existing cluster");
-  }
+    @Test
+    void storageNeedsASizeAndOnlyItsSizeMayChange() throws Exception {
+        JSONSchemaProps storage = broker().getProperties().get("storage");
+        assertThat(violations(storage, Map.of("type", "persistent-claim"), null))
+                .containsExactly("storage.size is required when storage.type is persistent-claim");
+        assertThat(violations(storage, Map.of("type", "ephemeral"), null)).isEmpty();
+        Map<String, Object> old = Map.of("type", "persistent-claim", "size", "10Gi");
+        assertThat(violations(storage, old, old)).isEmpty();
+        // The operator judges a size change (expansion or refusal), not the API server.
+        assertThat(violations(storage, Map.of("type", "persistent-claim", "size", "20Gi"), old))
+                .isEmpty();
+        assertThat(violations(storage, Map.of("type", "persistent-claim", "size", "10Gi", "storageClass", "fast"), old))
+                .containsExactly("storage.storageClass cannot change: a claim's storage class is immutable");
+        assertThat(violations(storage, Map.of("type", "ephemeral", "size", "10Gi"), old))
+                .containsExactly("storage.type cannot change on an existing cluster");
+    }
 }

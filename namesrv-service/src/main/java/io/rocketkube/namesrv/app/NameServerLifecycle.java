@@ -23,8 +23,14 @@ public class NameServerLifecycle {
                 .withMaxFrameLength(config.maxFrameLength())
                 .withIdleTimeout(config.channelIdleTimeout())
                 .withIoThreads(config.ioThreads());
-        NameServerSettings settings = new NameServerSettings(remoting, config.dataDir(), config.brokerExpiry(),
-                config.scanInterval(), config.processorThreads(), config.orderMessageEnable(), config.kvSeedFile());
+        NameServerSettings settings = new NameServerSettings(
+                remoting,
+                config.dataDir(),
+                config.brokerExpiry(),
+                config.scanInterval(),
+                config.processorThreads(),
+                config.orderMessageEnable(),
+                config.kvSeedFile());
         this.nameServer = new NameServer(settings, clock, metrics);
         metrics.bind(nameServer);
     }

@@ -24,28 +24,44 @@ public class NamesrvMetrics implements RemotingObserver {
     NamesrvMetrics(MeterRegistry registry) {
         this.registry = registry;
         this.protocolErrors = Counter.builder("rocketkube.namesrv.protocol.errors")
-                .description("Connections closed for breaking the protocol").register(registry);
+                .description("Connections closed for breaking the protocol")
+                .register(registry);
     }
 
     void bind(NameServer nameServer) {
-        Gauge.builder("rocketkube.namesrv.brokers.live", nameServer, n -> n.routes().liveBrokerCount())
-                .description("Broker addresses currently registered").register(registry);
+        Gauge.builder(
+                        "rocketkube.namesrv.brokers.live",
+                        nameServer,
+                        n -> n.routes().liveBrokerCount())
+                .description("Broker addresses currently registered")
+                .register(registry);
         Gauge.builder("rocketkube.namesrv.topics", nameServer, n -> n.routes().topicCount())
-                .description("Topics with route data").register(registry);
+                .description("Topics with route data")
+                .register(registry);
         Gauge.builder("rocketkube.namesrv.connections", nameServer, NameServer::connectionCount)
-                .description("Open remoting connections").register(registry);
+                .description("Open remoting connections")
+                .register(registry);
     }
 
     @Override
     public void requestHandled(int requestCode, int responseCode, long elapsedNanos) {
-        requestTimers.computeIfAbsent(requestCode, code -> Timer.builder("rocketkube.namesrv.requests")
-                .description("Requests handled, by request code")
-                .tag("code", String.valueOf(code)).register(registry))
+        requestTimers
+                .computeIfAbsent(
+                        requestCode,
+                        code -> Timer.builder("rocketkube.namesrv.requests")
+                                .description("Requests handled, by request code")
+                                .tag("code", String.valueOf(code))
+                                .register(registry))
                 .record(elapsedNanos, TimeUnit.NANOSECONDS);
         if (responseCode != ResponseCode.SUCCESS) {
-            errorResponses.computeIfAbsent(responseCode, code -> Counter.builder("rocketkube.namesrv.errors")
-                    .description("Requests answered with an error, by response code")
-                    .tag("response_code", String.valueOf(code)).register(registry)).increment();
+            errorResponses
+                    .computeIfAbsent(
+                            responseCode,
+                            code -> Counter.builder("rocketkube.namesrv.errors")
+                                    .description("Requests answered with an error, by response code")
+                                    .tag("response_code", String.valueOf(code))
+                                    .register(registry))
+                    .increment();
         }
     }
 

@@ -17,6 +17,8 @@ public class RemotingLiveness implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
-        return HealthCheckResponse.named("remoting-listener").status(lifecycle.nameServer().isServing()).build();
+        return HealthCheckResponse.named("remoting-listener")
+                .status(lifecycle.nameServer().isServing())
+                .build();
     }
 }

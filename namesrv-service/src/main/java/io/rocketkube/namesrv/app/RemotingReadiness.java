@@ -18,7 +18,9 @@ public class RemotingReadiness implements HealthCheck {
     @Override
     public HealthCheckResponse call() {
         boolean serving = lifecycle.nameServer().isServing();
-        return HealthCheckResponse.named("remoting").status(serving)
-                .withData("brokers", lifecycle.nameServer().routes().liveBrokerCount()).build();
+        return HealthCheckResponse.named("remoting")
+                .status(serving)
+                .withData("brokers", lifecycle.nameServer().routes().liveBrokerCount())
+                .build();
     }
 }

@@ -38,8 +38,8 @@ public final class KvConfigStore {
     public void load() throws IOException {
         Optional<byte[]> payload = file.read();
         if (payload.isPresent()) {
-            Map<String, Map<String, String>> loaded = RemotingJson.mapper().readValue(payload.get(),
-                    new TypeReference<Map<String, Map<String, String>>>() { });
+            Map<String, Map<String, String>> loaded = RemotingJson.mapper()
+                    .readValue(payload.get(), new TypeReference<Map<String, Map<String, String>>>() {});
             lock.writeLock().lock();
             try {
                 table = deepCopy(loaded);

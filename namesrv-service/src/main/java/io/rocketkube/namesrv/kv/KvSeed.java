@@ -35,8 +35,7 @@ public final class KvSeed {
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
 
-    private KvSeed() {
-    }
+    private KvSeed() {}
 
     /** Reads and validates the seed; the result is {@code namespace -> key -> value} in file order. */
     public static Map<String, Map<String, String>> read(Path file) throws IOException {
@@ -66,8 +65,8 @@ public final class KvSeed {
 
     private static Map<String, String> entries(String namespace, JsonNode node) {
         if (!node.isObject()) {
-            throw new IllegalArgumentException("namespace " + namespace + " must map to an object of strings, got "
-                    + node.getNodeType());
+            throw new IllegalArgumentException(
+                    "namespace " + namespace + " must map to an object of strings, got " + node.getNodeType());
         }
         Map<String, String> entries = new LinkedHashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
@@ -76,7 +75,9 @@ public final class KvSeed {
                 throw new IllegalArgumentException("value of " + namespace + "/" + entry.getKey()
                         + " must be a string, got " + entry.getValue().getNodeType());
             }
-            entries.put(requireName("key in " + namespace, entry.getKey()), entry.getValue().textValue());
+            entries.put(
+                    requireName("key in " + namespace, entry.getKey()),
+                    entry.getValue().textValue());
         }
         return entries;
     }

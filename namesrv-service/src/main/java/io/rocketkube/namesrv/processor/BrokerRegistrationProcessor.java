@@ -1,7 +1,6 @@
 package io.rocketkube.namesrv.processor;
 
 import io.netty.channel.Channel;
-import io.rocketkube.client.util.MaskedCrc32;
 import io.rocketkube.client.protocol.DataVersion;
 import io.rocketkube.client.protocol.HeaderFields;
 import io.rocketkube.client.protocol.KVTable;
@@ -13,6 +12,7 @@ import io.rocketkube.client.protocol.ResponseCode;
 import io.rocketkube.client.remoting.RemotingCommand;
 import io.rocketkube.client.remoting.RequestProcessor;
 import io.rocketkube.client.remoting.RequestRejectedException;
+import io.rocketkube.client.util.MaskedCrc32;
 import io.rocketkube.namesrv.kv.KvConfigStore;
 import io.rocketkube.namesrv.route.BrokerRegistration;
 import io.rocketkube.namesrv.route.RegisterResult;
@@ -21,8 +21,9 @@ import java.util.concurrent.CompletableFuture;
 
 /** REGISTER_BROKER, UNREGISTER_BROKER and QUERY_DATA_VERSION: what brokers tell the NameServer about themselves. */
 public final class BrokerRegistrationProcessor implements RequestProcessor {
-    public static final int[] CODES = {RequestCode.REGISTER_BROKER, RequestCode.UNREGISTER_BROKER,
-            RequestCode.QUERY_DATA_VERSION};
+    public static final int[] CODES = {
+        RequestCode.REGISTER_BROKER, RequestCode.UNREGISTER_BROKER, RequestCode.QUERY_DATA_VERSION
+    };
     static final String ORDER_TOPIC_CONFIG = "ORDER_TOPIC_CONFIG";
 
     private final RouteTable routes;
@@ -35,11 +36,12 @@ public final class BrokerRegistrationProcessor implements RequestProcessor {
 
     @Override
     public CompletableFuture<RemotingCommand> process(Channel channel, RemotingCommand request) {
-        return RequestProcessor.respond(switch (request.code()) {
-            case RequestCode.REGISTER_BROKER -> register(channel, request);
-            case RequestCode.UNREGISTER_BROKER -> unregister(request);
-            default -> queryDataVersion(request);
-        });
+        return RequestProcessor.respond(
+                switch (request.code()) {
+                    case RequestCode.REGISTER_BROKER -> register(channel, request);
+                    case RequestCode.UNREGISTER_BROKER -> unregister(request);
+                    default -> queryDataVersion(request);
+                });
     }
 
     private RemotingCommand register(Channel channel, RemotingCommand request) {
@@ -56,8 +58,15 @@ public final class BrokerRegistrationProcessor implements RequestProcessor {
             throw new RequestRejectedException(ResponseCode.SYSTEM_ERROR, "crc32 not match");
         }
         RegisterBrokerBody decoded = RegisterBrokerBodyCodec.decode(body, compressed, request.version());
-        RegisterResult result = routes.register(new BrokerRegistration(clusterName, brokerAddr, brokerName, brokerId,
-                haServerAddr, decoded.topicConfigSerializeWrapper(), decoded.filterServerList(), channel));
+        RegisterResult result = routes.register(new BrokerRegistration(
+                clusterName,
+                brokerAddr,
+                brokerName,
+                brokerId,
+                haServerAddr,
+                decoded.topicConfigSerializeWrapper(),
+                decoded.filterServerList(),
+                channel));
         RemotingCommand response = request.response(ResponseCode.SUCCESS)
                 .withExtField("masterAddr", result.masterAddr())
                 .withExtField("haServerAddr", result.haServerAddr());
@@ -68,7 +77,10 @@ public final class BrokerRegistrationProcessor implements RequestProcessor {
 
     private RemotingCommand unregister(RemotingCommand request) {
         HeaderFields header = HeaderFields.of(request);
-        routes.unregister(header.string("clusterName"), header.string("brokerAddr"), header.string("brokerName"),
+        routes.unregister(
+                header.string("clusterName"),
+                header.string("brokerAddr"),
+                header.string("brokerName"),
                 header.longValue("brokerId"));
         return request.response(ResponseCode.SUCCESS);
     }

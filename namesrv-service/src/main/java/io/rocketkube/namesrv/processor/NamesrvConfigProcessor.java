@@ -36,8 +36,8 @@ public final class NamesrvConfigProcessor implements RequestProcessor {
     private final RuntimeOptions options;
 
     /** The first four are fixed at start and only reported; {@code options} is what an update changes. */
-    public NamesrvConfigProcessor(String listenHost, int listenPort, Path dataDir, Duration scanInterval,
-            RuntimeOptions options) {
+    public NamesrvConfigProcessor(
+            String listenHost, int listenPort, Path dataDir, Duration scanInterval, RuntimeOptions options) {
         this.listenHost = listenHost;
         this.listenPort = listenPort;
         this.dataDir = dataDir;
@@ -48,7 +48,8 @@ public final class NamesrvConfigProcessor implements RequestProcessor {
     @Override
     public CompletableFuture<RemotingCommand> process(Channel channel, RemotingCommand request) throws IOException {
         if (request.code() == RequestCode.GET_NAMESRV_CONFIG) {
-            return RequestProcessor.respond(request.response(ResponseCode.SUCCESS).withBody(currentConfig()));
+            return RequestProcessor.respond(
+                    request.response(ResponseCode.SUCCESS).withBody(currentConfig()));
         }
         Properties update = new Properties();
         if (request.body() != null) {
@@ -57,15 +58,16 @@ public final class NamesrvConfigProcessor implements RequestProcessor {
         Set<String> refused = new TreeSet<>(update.stringPropertyNames());
         refused.removeAll(UPDATABLE);
         if (!refused.isEmpty()) {
-            throw new RequestRejectedException(ResponseCode.NO_PERMISSION, "cannot update " + refused
-                    + "; only " + new TreeSet<>(UPDATABLE) + " may change at runtime");
+            throw new RequestRejectedException(
+                    ResponseCode.NO_PERMISSION,
+                    "cannot update " + refused + "; only " + new TreeSet<>(UPDATABLE) + " may change at runtime");
         }
         List<Runnable> changes = new ArrayList<>();
         String order = update.getProperty(ORDER_MESSAGE_ENABLE);
         if (order != null) {
             if (!order.trim().equals("true") && !order.trim().equals("false")) {
-                throw new RequestRejectedException(ResponseCode.INVALID_PARAMETER, ORDER_MESSAGE_ENABLE
-                        + " must be true or false, got " + order);
+                throw new RequestRejectedException(
+                        ResponseCode.INVALID_PARAMETER, ORDER_MESSAGE_ENABLE + " must be true or false, got " + order);
             }
             changes.add(() -> options.setOrderMessageEnable(Boolean.parseBoolean(order.trim())));
         }
@@ -87,8 +89,9 @@ public final class NamesrvConfigProcessor implements RequestProcessor {
         } catch (NumberFormatException e) {
             // answered below
         }
-        throw new RequestRejectedException(ResponseCode.INVALID_PARAMETER, BROKER_EXPIRY_MILLIS
-                + " must be a positive number of milliseconds, got " + value);
+        throw new RequestRejectedException(
+                ResponseCode.INVALID_PARAMETER,
+                BROKER_EXPIRY_MILLIS + " must be a positive number of milliseconds, got " + value);
     }
 
     private String currentConfig() throws IOException {

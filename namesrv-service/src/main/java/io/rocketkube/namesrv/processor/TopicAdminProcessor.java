@@ -11,8 +11,9 @@ import java.util.concurrent.CompletableFuture;
 
 /** Admin changes to routes: write permission of a broker group, and topic deletion. */
 public final class TopicAdminProcessor implements RequestProcessor {
-    public static final int[] CODES = {RequestCode.WIPE_WRITE_PERM_OF_BROKER, RequestCode.ADD_WRITE_PERM_OF_BROKER,
-            RequestCode.DELETE_TOPIC_IN_NAMESRV};
+    public static final int[] CODES = {
+        RequestCode.WIPE_WRITE_PERM_OF_BROKER, RequestCode.ADD_WRITE_PERM_OF_BROKER, RequestCode.DELETE_TOPIC_IN_NAMESRV
+    };
 
     private final RouteTable routes;
 
@@ -23,15 +24,19 @@ public final class TopicAdminProcessor implements RequestProcessor {
     @Override
     public CompletableFuture<RemotingCommand> process(Channel channel, RemotingCommand request) {
         HeaderFields header = HeaderFields.of(request);
-        return RequestProcessor.respond(switch (request.code()) {
-            case RequestCode.WIPE_WRITE_PERM_OF_BROKER -> request.response(ResponseCode.SUCCESS)
-                    .withExtField("wipeTopicCount", routes.wipeWritePermission(header.string("brokerName")));
-            case RequestCode.ADD_WRITE_PERM_OF_BROKER -> request.response(ResponseCode.SUCCESS)
-                    .withExtField("addTopicCount", routes.addWritePermission(header.string("brokerName")));
-            default -> {
-                routes.deleteTopic(header.string("topic"), header.optionalString("clusterName"));
-                yield request.response(ResponseCode.SUCCESS);
-            }
-        });
+        return RequestProcessor.respond(
+                switch (request.code()) {
+                    case RequestCode.WIPE_WRITE_PERM_OF_BROKER ->
+                        request.response(ResponseCode.SUCCESS)
+                                .withExtField(
+                                        "wipeTopicCount", routes.wipeWritePermission(header.string("brokerName")));
+                    case RequestCode.ADD_WRITE_PERM_OF_BROKER ->
+                        request.response(ResponseCode.SUCCESS)
+                                .withExtField("addTopicCount", routes.addWritePermission(header.string("brokerName")));
+                    default -> {
+                        routes.deleteTopic(header.string("topic"), header.optionalString("clusterName"));
+                        yield request.response(ResponseCode.SUCCESS);
+                    }
+                });
     }
 }

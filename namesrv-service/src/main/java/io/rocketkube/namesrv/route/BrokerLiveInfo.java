@@ -7,6 +7,4 @@ import io.rocketkube.client.protocol.DataVersion;
  *
  * @param connection the channel the registration came on (opaque here), so a closed channel finds its broker
  */
-public record BrokerLiveInfo(long lastUpdateMillis, DataVersion dataVersion, Object connection,
-                             String haServerAddr) {
-}
+public record BrokerLiveInfo(long lastUpdateMillis, DataVersion dataVersion, Object connection, String haServerAddr) {}

@@ -55,23 +55,36 @@ public final class RouteTable {
         lock.writeLock().lock();
         try {
             String brokerName = registration.brokerName();
-            clusters.computeIfAbsent(registration.clusterName(), c -> new TreeSet<>()).add(brokerName);
-            BrokerGroup group = brokerGroups.computeIfAbsent(brokerName,
-                    n -> new BrokerGroup(registration.clusterName(), n, new TreeMap<>()));
+            clusters.computeIfAbsent(registration.clusterName(), c -> new TreeSet<>())
+                    .add(brokerName);
+            BrokerGroup group = brokerGroups.computeIfAbsent(
+                    brokerName, n -> new BrokerGroup(registration.clusterName(), n, new TreeMap<>()));
             // The same address under another id means a slave was promoted: its old id must go.
-            group.addrs().entrySet().removeIf(e -> e.getValue().equals(registration.brokerAddr())
-                    && e.getKey() != registration.brokerId());
+            group.addrs()
+                    .entrySet()
+                    .removeIf(e ->
+                            e.getValue().equals(registration.brokerAddr()) && e.getKey() != registration.brokerId());
             boolean firstRegistration = group.addrs().put(registration.brokerId(), registration.brokerAddr()) == null;
 
             DataVersion version = registration.topics().dataVersion();
-            BrokerLiveInfo previous = liveBrokers.put(registration.brokerAddr(), new BrokerLiveInfo(
-                    clockMillis.getAsLong(), version, registration.connection(), registration.haServerAddr()));
+            BrokerLiveInfo previous = liveBrokers.put(
+                    registration.brokerAddr(),
+                    new BrokerLiveInfo(
+                            clockMillis.getAsLong(), version, registration.connection(), registration.haServerAddr()));
             boolean versionChanged = previous == null || !previous.dataVersion().equals(version);
             if (registration.brokerId() == 0 && (firstRegistration || versionChanged)) {
-                for (TopicConfig topic : registration.topics().topicConfigTable().values()) {
-                    topicQueues.computeIfAbsent(topic.topicName(), t -> new HashMap<>()).put(brokerName,
-                            new QueueData(brokerName, topic.readQueueNums(), topic.writeQueueNums(), topic.perm(),
-                                    topic.topicSysFlag()));
+                for (TopicConfig topic :
+                        registration.topics().topicConfigTable().values()) {
+                    topicQueues
+                            .computeIfAbsent(topic.topicName(), t -> new HashMap<>())
+                            .put(
+                                    brokerName,
+                                    new QueueData(
+                                            brokerName,
+                                            topic.readQueueNums(),
+                                            topic.writeQueueNums(),
+                                            topic.perm(),
+                                            topic.topicSysFlag()));
                 }
             }
             if (registration.filterServers().isEmpty()) {
@@ -292,8 +305,10 @@ public final class RouteTable {
     public void touch(String brokerAddr) {
         lock.writeLock().lock();
         try {
-            liveBrokers.computeIfPresent(brokerAddr, (addr, info) -> new BrokerLiveInfo(clockMillis.getAsLong(),
-                    info.dataVersion(), info.connection(), info.haServerAddr()));
+            liveBrokers.computeIfPresent(
+                    brokerAddr,
+                    (addr, info) -> new BrokerLiveInfo(
+                            clockMillis.getAsLong(), info.dataVersion(), info.connection(), info.haServerAddr()));
         } finally {
             lock.writeLock().unlock();
         }
@@ -322,7 +337,8 @@ public final class RouteTable {
         liveBrokers.remove(brokerAddr);
         filterServers.remove(brokerAddr);
         for (BrokerGroup group : List.copyOf(brokerGroups.values())) {
-            if (group.addrs().values().removeIf(brokerAddr::equals) && group.addrs().isEmpty()) {
+            if (group.addrs().values().removeIf(brokerAddr::equals)
+                    && group.addrs().isEmpty()) {
                 removeBrokerName(group);
             }
         }

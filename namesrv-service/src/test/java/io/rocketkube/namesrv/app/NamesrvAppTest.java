@@ -21,14 +21,18 @@ class NamesrvAppTest {
     @Test
     void servesRemotingHealthAndMetrics() throws Exception {
         try (RemotingClient client = new RemotingClient(RemotingClientConfig.defaults())) {
-            RemotingCommand response = client.invokeSync(lifecycle.nameServer().address(),
-                    RemotingCommand.request(RequestCode.GET_BROKER_CLUSTER_INFO), 3000);
+            RemotingCommand response = client.invokeSync(
+                    lifecycle.nameServer().address(),
+                    RemotingCommand.request(RequestCode.GET_BROKER_CLUSTER_INFO),
+                    3000);
             assertThat(response.code()).isZero();
             client.invokeSync(lifecycle.nameServer().address(), RemotingCommand.request(4321), 3000);
         }
         given().get("/q/health/ready").then().statusCode(200).body(containsString("remoting"));
         given().get("/q/health/live").then().statusCode(200);
-        given().get("/q/metrics").then().statusCode(200)
+        given().get("/q/metrics")
+                .then()
+                .statusCode(200)
                 .body(containsString("rocketkube_namesrv_brokers_live"))
                 .body(containsString("rocketkube_namesrv_requests_seconds_count{code=\"106\""))
                 .body(containsString("rocketkube_namesrv_errors_total{response_code=\"3\""));

@@ -9,5 +9,4 @@ import java.util.List;
  * @param masterAddress {@code host:port} of broker id 0, or null when the master has no address
  * @param slaveAddresses {@code host:port} of each slave that has an address
  */
-public record GroupEndpoints(String brokerName, String masterAddress, List<String> slaveAddresses) {
-}
+public record GroupEndpoints(String brokerName, String masterAddress, List<String> slaveAddresses) {}

@@ -16,44 +16,51 @@ import java.time.Clock;
 @ApplicationScoped
 public class OperatorBeans {
 
-  @Produces
-  @Singleton
-  OperatorSettings settings(OperatorConfig config) {
-    return OperatorSettings.from(config);
-  }
-
-  /**
-   * QOSDK uses this bean when leader election is active (quarkus.operator-sdk
-   * .activate-leader-election-for-profiles, prod by default): only the Lease holder starts its
-   * controllers, so two replicas never reconcile at once.
-   */
-  @Produces
-  @Dependent
-  LeaderElectionConfiguration leaderElection(OperatorConfig config) {
-    // Null (allowed for a dependent bean) leaves JOSDK without leader election.
-    return config.leaderElection() ? new LeaderElectionConfiguration(config.leaseName(),
-        config.leaseNamespace().orElse(null)) : null;
-  }
-
-  @Produces
-  @Singleton
-  Clock clock() {
-    return Clock.systemUTC();
-  }
-
-  @Produces
-  @Singleton
-  BrokerAdmin brokerAdmin(OperatorSettings settings) {
-    RemotingClientConfig defaults = RemotingClientConfig.defaults();
-    RemotingClientConfig config = new RemotingClientConfig(1, settings.adminTimeout(),
-        defaults.maxFrameLength(), defaults.idleTimeout(), defaults.preferEpoll(),
-        defaults.maxInFlightAsync(), defaults.maxInFlightOneway());
-    return new RemotingBrokerAdmin(new RemotingClient(config), settings.adminTimeout());
-  }
-
-  void closeBrokerAdmin(@Disposes BrokerAdmin admin) {
-    if (admin instanceof RemotingBrokerAdmin remoting) {
-      remoting.close();
+    @Produces
+    @Singleton
+    OperatorSettings settings(OperatorConfig config) {
+        return OperatorSettings.from(config);
     }
-  }
+
+    /**
+     * QOSDK uses this bean when leader election is active (quarkus.operator-sdk
+     * .activate-leader-election-for-profiles, prod by default): only the Lease holder starts its
+     * controllers, so two replicas never reconcile at once.
+     */
+    @Produces
+    @Dependent
+    LeaderElectionConfiguration leaderElection(OperatorConfig config) {
+        // Null (allowed for a dependent bean) leaves JOSDK without leader election.
+        return config.leaderElection()
+                ? new LeaderElectionConfiguration(
+                        config.leaseName(), config.leaseNamespace().orElse(null))
+                : null;
+    }
+
+    @Produces
+    @Singleton
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Produces
+    @Singleton
+    BrokerAdmin brokerAdmin(OperatorSettings settings) {
+        RemotingClientConfig defaults = RemotingClientConfig.defaults();
+        RemotingClientConfig config = new RemotingClientConfig(
+                1,
+                settings.adminTimeout(),
+                defaults.maxFrameLength(),
+                defaults.idleTimeout(),
+                defaults.preferEpoll(),
+                defaults.maxInFlightAsync(),
+                defaults.maxInFlightOneway());
+        return new RemotingBrokerAdmin(new RemotingClient(config), settings.adminTimeout());
+    }
+
+    void closeBrokerAdmin(@Disposes BrokerAdmin admin) {
+        if (admin instanceof RemotingBrokerAdmin remoting) {
+            remoting.close();
+        }
+    }
 }

@@ -30,57 +30,54 @@ import org.eclipse.microprofile.health.Liveness;
 @ApplicationScoped
 public class InformerLivenessCheck implements HealthCheck {
 
-  static final String NAME = "RocketKube operator informers";
+    static final String NAME = "RocketKube operator informers";
 
-  private final Operator operator;
+    private final Operator operator;
 
-  @Inject
-  public InformerLivenessCheck(Operator operator) {
-    this.operator = operator;
-  }
-
-  @Override
-  public HealthCheckResponse call() {
-    return check(operator.getRuntimeInfo());
-  }
-
-  /** The response for the operator's current informers. */
-  public static HealthCheckResponse check(RuntimeInfo runtime) {
-    List<String> stopped = stoppedInformers(runtime);
-    HealthCheckResponseBuilder response = HealthCheckResponse.named(NAME);
-    if (stopped.isEmpty()) {
-      return response.up().build();
+    @Inject
+    public InformerLivenessCheck(Operator operator) {
+        this.operator = operator;
     }
-    return response.down().withData("stopped", String.join(", ", stopped)).build();
-  }
 
-  /** "controller/event source/namespace" of every informer that ran and has stopped. */
-  public static List<String> stoppedInformers(RuntimeInfo runtime) {
-    List<String> stopped = new ArrayList<>();
-    for (RegisteredController<?> controller : runtime.getRegisteredControllers()) {
-      Map<String, InformerWrappingEventSourceHealthIndicator> sources =
-          controller.getControllerHealthInfo().informerEventSourceHealthIndicators();
-      for (Map.Entry<String, InformerWrappingEventSourceHealthIndicator> source
-          : sources.entrySet()) {
-        if (source.getValue() instanceof AbstractEventSource<?, ?> events
-            && !events.isRunning()) {
-          // Not started yet (a standby replica): it has no informers to ask.
-          continue;
+    @Override
+    public HealthCheckResponse call() {
+        return check(operator.getRuntimeInfo());
+    }
+
+    /** The response for the operator's current informers. */
+    public static HealthCheckResponse check(RuntimeInfo runtime) {
+        List<String> stopped = stoppedInformers(runtime);
+        HealthCheckResponseBuilder response = HealthCheckResponse.named(NAME);
+        if (stopped.isEmpty()) {
+            return response.up().build();
         }
-        Map<String, InformerHealthIndicator> informers = source.getValue()
-            .informerHealthIndicators();
-        informers.forEach((namespace, informer) -> {
-          if (hasStopped(informer)) {
-            stopped.add(controller.getConfiguration().getName() + "/" + source.getKey() + "/"
-                + namespace);
-          }
-        });
-      }
+        return response.down().withData("stopped", String.join(", ", stopped)).build();
     }
-    return stopped;
-  }
 
-  static boolean hasStopped(InformerHealthIndicator informer) {
-    return informer.hasSynced() && !informer.isRunning();
-  }
+    /** "controller/event source/namespace" of every informer that ran and has stopped. */
+    public static List<String> stoppedInformers(RuntimeInfo runtime) {
+        List<String> stopped = new ArrayList<>();
+        for (RegisteredController<?> controller : runtime.getRegisteredControllers()) {
+            Map<String, InformerWrappingEventSourceHealthIndicator> sources =
+                    controller.getControllerHealthInfo().informerEventSourceHealthIndicators();
+            for (Map.Entry<String, InformerWrappingEventSourceHealthIndicator> source : sources.entrySet()) {
+                if (source.getValue() instanceof AbstractEventSource<?, ?> events && !events.isRunning()) {
+                    // Not started yet (a standby replica): it has no informers to ask.
+                    continue;
+                }
+                Map<String, InformerHealthIndicator> informers =
+                        source.getValue().informerHealthIndicators();
+                informers.forEach((namespace, informer) -> {
+                    if (hasStopped(informer)) {
+                        stopped.add(controller.getConfiguration().getName() + "/" + source.getKey() + "/" + namespace);
+                    }
+                });
+            }
+        }
+        return stopped;
+    }
+
+    static boolean hasStopped(InformerHealthIndicator informer) {
+        return informer.hasSynced() && !informer.isRunning();
+    }
 }

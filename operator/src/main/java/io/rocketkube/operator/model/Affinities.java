@@ -13,36 +13,38 @@ import java.util.Map;
 /** Spreads pods that must not fail together over nodes, keeping the user's own affinity rules. */
 public final class Affinities {
 
-  static final String HOSTNAME = "kubernetes.io/hostname";
+    static final String HOSTNAME = "kubernetes.io/hostname";
 
-  private Affinities() {
-  }
+    private Affinities() {}
 
-  /**
-   * The user's affinity plus one anti-affinity term over {@code selector}.
-   *
-   * @param required a hard rule (pods stay Pending rather than share a node) instead of a preference
-   */
-  public static Affinity spread(Affinity user, Map<String, String> selector, boolean required) {
-    Affinity merged = user == null ? new Affinity() : copy(user);
-    PodAntiAffinity anti = merged.getPodAntiAffinity() == null
-        ? new PodAntiAffinity() : merged.getPodAntiAffinity();
-    PodAffinityTerm term = new PodAffinityTermBuilder()
-        .withNewLabelSelector().withMatchLabels(selector).endLabelSelector()
-        .withTopologyKey(HOSTNAME)
-        .build();
-    PodAntiAffinityBuilder builder = new PodAntiAffinityBuilder(anti);
-    if (required) {
-      builder.addToRequiredDuringSchedulingIgnoredDuringExecution(term);
-    } else {
-      builder.addToPreferredDuringSchedulingIgnoredDuringExecution(
-          new WeightedPodAffinityTermBuilder().withWeight(100).withPodAffinityTerm(term).build());
+    /**
+     * The user's affinity plus one anti-affinity term over {@code selector}.
+     *
+     * @param required a hard rule (pods stay Pending rather than share a node) instead of a preference
+     */
+    public static Affinity spread(Affinity user, Map<String, String> selector, boolean required) {
+        Affinity merged = user == null ? new Affinity() : copy(user);
+        PodAntiAffinity anti =
+                merged.getPodAntiAffinity() == null ? new PodAntiAffinity() : merged.getPodAntiAffinity();
+        PodAffinityTerm term = new PodAffinityTermBuilder()
+                .withNewLabelSelector()
+                .withMatchLabels(selector)
+                .endLabelSelector()
+                .withTopologyKey(HOSTNAME)
+                .build();
+        PodAntiAffinityBuilder builder = new PodAntiAffinityBuilder(anti);
+        if (required) {
+            builder.addToRequiredDuringSchedulingIgnoredDuringExecution(term);
+        } else {
+            builder.addToPreferredDuringSchedulingIgnoredDuringExecution(new WeightedPodAffinityTermBuilder()
+                    .withWeight(100)
+                    .withPodAffinityTerm(term)
+                    .build());
+        }
+        return new AffinityBuilder(merged).withPodAntiAffinity(builder.build()).build();
     }
-    return new AffinityBuilder(merged).withPodAntiAffinity(builder.build()).build();
-  }
 
-  private static Affinity copy(Affinity affinity) {
-    return Serialization.unmarshal(Serialization.asJson(affinity), Affinity.class);
-  }
-
+    private static Affinity copy(Affinity affinity) {
+        return Serialization.unmarshal(Serialization.asJson(affinity), Affinity.class);
+    }
 }

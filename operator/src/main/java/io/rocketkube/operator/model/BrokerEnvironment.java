@@ -15,59 +15,63 @@ import java.util.List;
  */
 public final class BrokerEnvironment {
 
-  public static final String STORE_PATH = "/var/lib/rocketkube/store";
+    public static final String STORE_PATH = "/var/lib/rocketkube/store";
 
-  private BrokerEnvironment() {
-  }
+    private BrokerEnvironment() {}
 
-  public static List<EnvVar> of(RocketCluster cluster, String group) {
-    BrokerSpec broker = cluster.getSpec().getBroker();
-    List<EnvVar> env = new ArrayList<>();
-    env.add(value("ROCKETKUBE_BROKER_CLUSTER_NAME", cluster.getMetadata().getName()));
-    env.add(value("ROCKETKUBE_BROKER_BROKER_NAME", group));
-    env.add(field("ROCKETKUBE_BROKER_POD_NAME", "metadata.name"));
-    env.add(value("ROCKETKUBE_BROKER_ROLE", broker.getRole().name()));
-    env.add(value("ROCKETKUBE_BROKER_FLUSH_MODE", broker.getFlushMode().name()));
-    env.add(value("ROCKETKUBE_BROKER_STORE_PATH", STORE_PATH));
-    env.add(value("ROCKETKUBE_BROKER_HOST", "0.0.0.0"));
-    env.add(value("ROCKETKUBE_BROKER_PORT", String.valueOf(Names.BROKER_PORT)));
-    env.add(value("ROCKETKUBE_BROKER_HA_PORT", String.valueOf(Names.BROKER_HA_PORT)));
-    env.add(value("ROCKETKUBE_BROKER_NAMESRV_ADDR", Names.nameServerAddressForBrokers(cluster)));
-    // Pod IPs change on restart; the broker re-registers with its new one, and clients follow the
-    // NameServer's routes, so nothing else ever stores this address.
-    env.add(field("ROCKETKUBE_BROKER_ADVERTISED_HOST", "status.podIP"));
-    env.add(value("QUARKUS_HTTP_HOST", "0.0.0.0"));
-    env.add(value("QUARKUS_HTTP_PORT", String.valueOf(Names.HTTP_PORT)));
-    typed(env, broker.getSettings());
-    return env;
-  }
-
-  private static void typed(List<EnvVar> env, BrokerSettingsSpec settings) {
-    if (settings == null) {
-      return;
+    public static List<EnvVar> of(RocketCluster cluster, String group) {
+        BrokerSpec broker = cluster.getSpec().getBroker();
+        List<EnvVar> env = new ArrayList<>();
+        env.add(value("ROCKETKUBE_BROKER_CLUSTER_NAME", cluster.getMetadata().getName()));
+        env.add(value("ROCKETKUBE_BROKER_BROKER_NAME", group));
+        env.add(field("ROCKETKUBE_BROKER_POD_NAME", "metadata.name"));
+        env.add(value("ROCKETKUBE_BROKER_ROLE", broker.getRole().name()));
+        env.add(value("ROCKETKUBE_BROKER_FLUSH_MODE", broker.getFlushMode().name()));
+        env.add(value("ROCKETKUBE_BROKER_STORE_PATH", STORE_PATH));
+        env.add(value("ROCKETKUBE_BROKER_HOST", "0.0.0.0"));
+        env.add(value("ROCKETKUBE_BROKER_PORT", String.valueOf(Names.BROKER_PORT)));
+        env.add(value("ROCKETKUBE_BROKER_HA_PORT", String.valueOf(Names.BROKER_HA_PORT)));
+        env.add(value("ROCKETKUBE_BROKER_NAMESRV_ADDR", Names.nameServerAddressForBrokers(cluster)));
+        // Pod IPs change on restart; the broker re-registers with its new one, and clients follow the
+        // NameServer's routes, so nothing else ever stores this address.
+        env.add(field("ROCKETKUBE_BROKER_ADVERTISED_HOST", "status.podIP"));
+        env.add(value("QUARKUS_HTTP_HOST", "0.0.0.0"));
+        env.add(value("QUARKUS_HTTP_PORT", String.valueOf(Names.HTTP_PORT)));
+        typed(env, broker.getSettings());
+        return env;
     }
-    optional(env, "AUTO_CREATE_TOPIC", settings.getAutoCreateTopic());
-    optional(env, "AUTO_CREATE_SUBSCRIPTION_GROUP", settings.getAutoCreateSubscriptionGroup());
-    optional(env, "DEFAULT_TOPIC_QUEUE_NUMS", settings.getDefaultTopicQueueNums());
-    optional(env, "MAX_MESSAGE_SIZE", settings.getMaxMessageSize());
-    optional(env, "FILE_RESERVED_HOURS", settings.getFileReservedHours());
-    optional(env, "COMMIT_LOG_SEGMENT_SIZE", settings.getCommitLogSegmentSize());
-  }
 
-  private static void optional(List<EnvVar> env, String key, Object value) {
-    if (value != null) {
-      env.add(value("ROCKETKUBE_BROKER_" + key, String.valueOf(value)));
+    private static void typed(List<EnvVar> env, BrokerSettingsSpec settings) {
+        if (settings == null) {
+            return;
+        }
+        optional(env, "AUTO_CREATE_TOPIC", settings.getAutoCreateTopic());
+        optional(env, "AUTO_CREATE_SUBSCRIPTION_GROUP", settings.getAutoCreateSubscriptionGroup());
+        optional(env, "DEFAULT_TOPIC_QUEUE_NUMS", settings.getDefaultTopicQueueNums());
+        optional(env, "MAX_MESSAGE_SIZE", settings.getMaxMessageSize());
+        optional(env, "FILE_RESERVED_HOURS", settings.getFileReservedHours());
+        optional(env, "COMMIT_LOG_SEGMENT_SIZE", settings.getCommitLogSegmentSize());
     }
-  }
 
-  private static EnvVar value(String name, String value) {
-    return new EnvVarBuilder().withName(name).withValue(value).build();
-  }
+    private static void optional(List<EnvVar> env, String key, Object value) {
+        if (value != null) {
+            env.add(value("ROCKETKUBE_BROKER_" + key, String.valueOf(value)));
+        }
+    }
 
-  private static EnvVar field(String name, String path) {
-    return new EnvVarBuilder().withName(name)
-        .withNewValueFrom().withNewFieldRef().withApiVersion("v1").withFieldPath(path)
-        .endFieldRef().endValueFrom()
-        .build();
-  }
+    private static EnvVar value(String name, String value) {
+        return new EnvVarBuilder().withName(name).withValue(value).build();
+    }
+
+    private static EnvVar field(String name, String path) {
+        return new EnvVarBuilder()
+                .withName(name)
+                .withNewValueFrom()
+                .withNewFieldRef()
+                .withApiVersion("v1")
+                .withFieldPath(path)
+                .endFieldRef()
+                .endValueFrom()
+                .build();
+    }
 }

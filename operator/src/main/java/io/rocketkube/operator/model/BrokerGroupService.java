@@ -13,26 +13,37 @@ import io.rocketkube.crds.v1alpha1.RocketCluster;
  */
 public final class BrokerGroupService {
 
-  private BrokerGroupService() {
-  }
+    private BrokerGroupService() {}
 
-  public static Service desired(RocketCluster cluster, String group) {
-    return new ServiceBuilder()
-        .withMetadata(Metadata.owned(cluster, group, Labels.groupSelector(cluster, group)))
-        .withNewSpec()
-          // Set although it is the default, so that a hand edit of the type is seen as drift.
-          .withType("ClusterIP")
-          .withClusterIP("None")
-          .withPublishNotReadyAddresses(true)
-          .withSelector(Labels.groupSelector(cluster, group))
-          .withPorts(
-              new ServicePortBuilder().withName("remoting").withProtocol("TCP")
-                  .withPort(Names.BROKER_PORT).withTargetPort(new IntOrString("remoting")).build(),
-              new ServicePortBuilder().withName("ha").withProtocol("TCP")
-                  .withPort(Names.BROKER_HA_PORT).withTargetPort(new IntOrString("ha")).build(),
-              new ServicePortBuilder().withName("http").withProtocol("TCP")
-                  .withPort(Names.HTTP_PORT).withTargetPort(new IntOrString("http")).build())
-        .endSpec()
-        .build();
-  }
+    public static Service desired(RocketCluster cluster, String group) {
+        return new ServiceBuilder()
+                .withMetadata(Metadata.owned(cluster, group, Labels.groupSelector(cluster, group)))
+                .withNewSpec()
+                // Set although it is the default, so that a hand edit of the type is seen as drift.
+                .withType("ClusterIP")
+                .withClusterIP("None")
+                .withPublishNotReadyAddresses(true)
+                .withSelector(Labels.groupSelector(cluster, group))
+                .withPorts(
+                        new ServicePortBuilder()
+                                .withName("remoting")
+                                .withProtocol("TCP")
+                                .withPort(Names.BROKER_PORT)
+                                .withTargetPort(new IntOrString("remoting"))
+                                .build(),
+                        new ServicePortBuilder()
+                                .withName("ha")
+                                .withProtocol("TCP")
+                                .withPort(Names.BROKER_HA_PORT)
+                                .withTargetPort(new IntOrString("ha"))
+                                .build(),
+                        new ServicePortBuilder()
+                                .withName("http")
+                                .withProtocol("TCP")
+                                .withPort(Names.HTTP_PORT)
+                                .withTargetPort(new IntOrString("http"))
+                                .build())
+                .endSpec()
+                .build();
+    }
 }

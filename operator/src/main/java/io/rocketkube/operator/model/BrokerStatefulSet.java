@@ -30,116 +30,152 @@ import java.util.Map;
  */
 public final class BrokerStatefulSet {
 
-  static final String CONTAINER = "broker";
-  static final String STORE_VOLUME = "store";
+    static final String CONTAINER = "broker";
+    static final String STORE_VOLUME = "store";
 
-  private BrokerStatefulSet() {
-  }
+    private BrokerStatefulSet() {}
 
-  public static StatefulSet desired(RocketCluster cluster, int ordinal, ConfigMap brokerConfig,
-      OperatorSettings settings) {
-    BrokerSpec broker = cluster.getSpec().getBroker();
-    String group = Names.brokerGroup(cluster, ordinal);
-    Map<String, String> selector = Labels.groupSelector(cluster, group);
-    boolean persistent = broker.getStorage().getType() == StorageSpec.StorageType.PERSISTENT_CLAIM;
-    PodSpec podSpec = podSpec(cluster, group, selector, persistent, settings);
-    String retention = broker.getStorage().isDeleteClaim() ? "Delete" : "Retain";
-    StatefulSetBuilder sts = new StatefulSetBuilder()
-        .withMetadata(Metadata.owned(cluster, group, selector))
-        .withNewSpec()
-          .withReplicas(broker.getReplicasPerGroup())
-          .withServiceName(group)
-          .withPodManagementPolicy("Parallel")
-          .withNewUpdateStrategy().withType("OnDelete").endUpdateStrategy()
-          .withNewSelector().withMatchLabels(selector).endSelector()
-          .withNewPersistentVolumeClaimRetentionPolicy()
-            .withWhenDeleted(retention)
-            .withWhenScaled(retention)
-          .endPersistentVolumeClaimRetentionPolicy()
-          .withNewTemplate()
-            .withNewMetadata()
-              .withLabels(PodOverlay.labels(broker.getPod(), Labels.managed(selector)))
-              .withAnnotations(PodOverlay.annotations(broker.getPod()))
-              // The ConfigMap is part of the hash: a config change restarts the brokers in order.
-              .addToAnnotations(ConfigHash.ANNOTATION, ConfigHash.of(podSpec, brokerConfig.getData()))
-            .endMetadata()
-            .withSpec(podSpec)
-          .endTemplate()
-        .endSpec();
-    if (persistent) {
-      sts.editSpec().withVolumeClaimTemplates(claimTemplate(cluster, group, broker.getStorage()))
-          .endSpec();
+    public static StatefulSet desired(
+            RocketCluster cluster, int ordinal, ConfigMap brokerConfig, OperatorSettings settings) {
+        BrokerSpec broker = cluster.getSpec().getBroker();
+        String group = Names.brokerGroup(cluster, ordinal);
+        Map<String, String> selector = Labels.groupSelector(cluster, group);
+        boolean persistent = broker.getStorage().getType() == StorageSpec.StorageType.PERSISTENT_CLAIM;
+        PodSpec podSpec = podSpec(cluster, group, selector, persistent, settings);
+        String retention = broker.getStorage().isDeleteClaim() ? "Delete" : "Retain";
+        StatefulSetBuilder sts = new StatefulSetBuilder()
+                .withMetadata(Metadata.owned(cluster, group, selector))
+                .withNewSpec()
+                .withReplicas(broker.getReplicasPerGroup())
+                .withServiceName(group)
+                .withPodManagementPolicy("Parallel")
+                .withNewUpdateStrategy()
+                .withType("OnDelete")
+                .endUpdateStrategy()
+                .withNewSelector()
+                .withMatchLabels(selector)
+                .endSelector()
+                .withNewPersistentVolumeClaimRetentionPolicy()
+                .withWhenDeleted(retention)
+                .withWhenScaled(retention)
+                .endPersistentVolumeClaimRetentionPolicy()
+                .withNewTemplate()
+                .withNewMetadata()
+                .withLabels(PodOverlay.labels(broker.getPod(), Labels.managed(selector)))
+                .withAnnotations(PodOverlay.annotations(broker.getPod()))
+                // The ConfigMap is part of the hash: a config change restarts the brokers in order.
+                .addToAnnotations(ConfigHash.ANNOTATION, ConfigHash.of(podSpec, brokerConfig.getData()))
+                .endMetadata()
+                .withSpec(podSpec)
+                .endTemplate()
+                .endSpec();
+        if (persistent) {
+            sts.editSpec()
+                    .withVolumeClaimTemplates(claimTemplate(cluster, group, broker.getStorage()))
+                    .endSpec();
+        }
+        return sts.build();
     }
-    return sts.build();
-  }
 
-  private static PodSpec podSpec(RocketCluster cluster, String group, Map<String, String> selector,
-      boolean persistent, OperatorSettings settings) {
-    BrokerSpec broker = cluster.getSpec().getBroker();
-    boolean required = broker.getAntiAffinity() == BrokerSpec.AntiAffinity.required;
-    PodSpecBuilder pod = new PodSpecBuilder()
-        .withAutomountServiceAccountToken(false)
-        .withSecurityContext(PodSecurity.pod())
-        // Time for the broker to unregister and flush the CommitLog on SIGTERM.
-        .withTerminationGracePeriodSeconds(60L)
-        .withAffinity(Affinities.spread(broker.getPod().getAffinity(), selector, required))
-        .withContainers(new ContainerBuilder()
-            .withName(CONTAINER)
-            .withImage(PodOverlay.image(cluster, settings, "broker"))
-            .withImagePullPolicy(PodOverlay.pullPolicy(cluster))
-            .withPorts(
-                new ContainerPortBuilder().withName("remoting").withContainerPort(Names.BROKER_PORT)
-                    .withProtocol("TCP").build(),
-                new ContainerPortBuilder().withName("ha").withContainerPort(Names.BROKER_HA_PORT)
-                    .withProtocol("TCP").build(),
-                new ContainerPortBuilder().withName("http").withContainerPort(Names.HTTP_PORT)
-                    .withProtocol("TCP").build())
-            .withEnv(BrokerEnvironment.of(cluster, group))
-            .withResources(broker.getResources())
-            .withStartupProbe(Probes.brokerStartup(settings.brokerStartupTimeout()))
-            .withReadinessProbe(Probes.brokerReadiness())
-            .withLivenessProbe(Probes.brokerLiveness())
-            .withSecurityContext(PodSecurity.container())
-            .withVolumeMounts(
-                new VolumeMountBuilder().withName(STORE_VOLUME)
-                    .withMountPath(BrokerEnvironment.STORE_PATH).build(),
-                new VolumeMountBuilder().withName("config").withMountPath(BrokerConfigMap.MOUNT_PATH)
-                    .withReadOnly(true).build(),
-                new VolumeMountBuilder().withName("tmp").withMountPath("/tmp").build())
-            .build())
-        .withVolumes(volumes(cluster, broker.getStorage(), persistent));
-    PodOverlay.scheduling(pod, broker.getPod());
-    PodOverlay.pullSecrets(pod, cluster);
-    return pod.build();
-  }
-
-  private static List<Volume> volumes(RocketCluster cluster, StorageSpec storage,
-      boolean persistent) {
-    List<Volume> volumes = new ArrayList<>();
-    if (!persistent) {
-      Quantity limit = storage.getSize() == null ? null : new Quantity(storage.getSize());
-      volumes.add(new VolumeBuilder().withName(STORE_VOLUME)
-          .withNewEmptyDir().withSizeLimit(limit).endEmptyDir().build());
+    private static PodSpec podSpec(
+            RocketCluster cluster,
+            String group,
+            Map<String, String> selector,
+            boolean persistent,
+            OperatorSettings settings) {
+        BrokerSpec broker = cluster.getSpec().getBroker();
+        boolean required = broker.getAntiAffinity() == BrokerSpec.AntiAffinity.required;
+        PodSpecBuilder pod = new PodSpecBuilder()
+                .withAutomountServiceAccountToken(false)
+                .withSecurityContext(PodSecurity.pod())
+                // Time for the broker to unregister and flush the CommitLog on SIGTERM.
+                .withTerminationGracePeriodSeconds(60L)
+                .withAffinity(Affinities.spread(broker.getPod().getAffinity(), selector, required))
+                .withContainers(new ContainerBuilder()
+                        .withName(CONTAINER)
+                        .withImage(PodOverlay.image(cluster, settings, "broker"))
+                        .withImagePullPolicy(PodOverlay.pullPolicy(cluster))
+                        .withPorts(
+                                new ContainerPortBuilder()
+                                        .withName("remoting")
+                                        .withContainerPort(Names.BROKER_PORT)
+                                        .withProtocol("TCP")
+                                        .build(),
+                                new ContainerPortBuilder()
+                                        .withName("ha")
+                                        .withContainerPort(Names.BROKER_HA_PORT)
+                                        .withProtocol("TCP")
+                                        .build(),
+                                new ContainerPortBuilder()
+                                        .withName("http")
+                                        .withContainerPort(Names.HTTP_PORT)
+                                        .withProtocol("TCP")
+                                        .build())
+                        .withEnv(BrokerEnvironment.of(cluster, group))
+                        .withResources(broker.getResources())
+                        .withStartupProbe(Probes.brokerStartup(settings.brokerStartupTimeout()))
+                        .withReadinessProbe(Probes.brokerReadiness())
+                        .withLivenessProbe(Probes.brokerLiveness())
+                        .withSecurityContext(PodSecurity.container())
+                        .withVolumeMounts(
+                                new VolumeMountBuilder()
+                                        .withName(STORE_VOLUME)
+                                        .withMountPath(BrokerEnvironment.STORE_PATH)
+                                        .build(),
+                                new VolumeMountBuilder()
+                                        .withName("config")
+                                        .withMountPath(BrokerConfigMap.MOUNT_PATH)
+                                        .withReadOnly(true)
+                                        .build(),
+                                new VolumeMountBuilder()
+                                        .withName("tmp")
+                                        .withMountPath("/tmp")
+                                        .build())
+                        .build())
+                .withVolumes(volumes(cluster, broker.getStorage(), persistent));
+        PodOverlay.scheduling(pod, broker.getPod());
+        PodOverlay.pullSecrets(pod, cluster);
+        return pod.build();
     }
-    volumes.add(new VolumeBuilder().withName("config")
-        .withNewConfigMap().withName(Names.brokerConfig(cluster)).endConfigMap().build());
-    volumes.add(new VolumeBuilder().withName("tmp").withNewEmptyDir().endEmptyDir().build());
-    return volumes;
-  }
 
-  private static PersistentVolumeClaim claimTemplate(RocketCluster cluster, String group,
-      StorageSpec storage) {
-    return new PersistentVolumeClaimBuilder()
-        .withNewMetadata()
-          .withName(STORE_VOLUME)
-          .withLabels(Labels.managed(Labels.groupSelector(cluster, group)))
-        .endMetadata()
-        .withNewSpec()
-          .withAccessModes("ReadWriteOnce")
-          .withStorageClassName(storage.getStorageClass())
-          .withNewResources().addToRequests("storage", new Quantity(storage.getSize()))
-          .endResources()
-        .endSpec()
-        .build();
-  }
+    private static List<Volume> volumes(RocketCluster cluster, StorageSpec storage, boolean persistent) {
+        List<Volume> volumes = new ArrayList<>();
+        if (!persistent) {
+            Quantity limit = storage.getSize() == null ? null : new Quantity(storage.getSize());
+            volumes.add(new VolumeBuilder()
+                    .withName(STORE_VOLUME)
+                    .withNewEmptyDir()
+                    .withSizeLimit(limit)
+                    .endEmptyDir()
+                    .build());
+        }
+        volumes.add(new VolumeBuilder()
+                .withName("config")
+                .withNewConfigMap()
+                .withName(Names.brokerConfig(cluster))
+                .endConfigMap()
+                .build());
+        volumes.add(new VolumeBuilder()
+                .withName("tmp")
+                .withNewEmptyDir()
+                .endEmptyDir()
+                .build());
+        return volumes;
+    }
+
+    private static PersistentVolumeClaim claimTemplate(RocketCluster cluster, String group, StorageSpec storage) {
+        return new PersistentVolumeClaimBuilder()
+                .withNewMetadata()
+                .withName(STORE_VOLUME)
+                .withLabels(Labels.managed(Labels.groupSelector(cluster, group)))
+                .endMetadata()
+                .withNewSpec()
+                .withAccessModes("ReadWriteOnce")
+                .withStorageClassName(storage.getStorageClass())
+                .withNewResources()
+                .addToRequests("storage", new Quantity(storage.getSize()))
+                .endResources()
+                .endSpec()
+                .build();
+    }
 }

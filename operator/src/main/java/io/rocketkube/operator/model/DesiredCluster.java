@@ -16,42 +16,57 @@ import java.util.Map;
  * @param groups the objects of each wanted group, by group ordinal
  * @param nameServerKv the NameServers' declared KV config, mounted as their seed file
  */
-public record DesiredCluster(Deployment nameServers, Service nameServerHeadless,
-    Service nameServerClient, PodDisruptionBudget nameServerBudget, ConfigMap brokerConfig,
-    Map<Integer, Group> groups, ConfigMap nameServerKv) {
+public record DesiredCluster(
+        Deployment nameServers,
+        Service nameServerHeadless,
+        Service nameServerClient,
+        PodDisruptionBudget nameServerBudget,
+        ConfigMap brokerConfig,
+        Map<Integer, Group> groups,
+        ConfigMap nameServerKv) {
 
-  /** One broker group's objects. */
-  public record Group(String name, StatefulSet statefulSet, Service service,
-      PodDisruptionBudget budget) {
+    /** One broker group's objects. */
+    public record Group(String name, StatefulSet statefulSet, Service service, PodDisruptionBudget budget) {
 
-    public String configHash() {
-      return statefulSet.getSpec().getTemplate().getMetadata().getAnnotations()
-          .get(ConfigHash.ANNOTATION);
+        public String configHash() {
+            return statefulSet
+                    .getSpec()
+                    .getTemplate()
+                    .getMetadata()
+                    .getAnnotations()
+                    .get(ConfigHash.ANNOTATION);
+        }
     }
-  }
 
-  public static DesiredCluster of(RocketCluster cluster, OperatorSettings settings) {
-    ConfigMap brokerConfig = BrokerConfigMap.desired(cluster);
-    Map<Integer, Group> groups = new LinkedHashMap<>();
-    for (int ordinal = 0; ordinal < cluster.getSpec().getBroker().getGroups(); ordinal++) {
-      String name = Names.brokerGroup(cluster, ordinal);
-      groups.put(ordinal, new Group(name,
-          BrokerStatefulSet.desired(cluster, ordinal, brokerConfig, settings),
-          BrokerGroupService.desired(cluster, name),
-          DisruptionBudgets.group(cluster, name)));
+    public static DesiredCluster of(RocketCluster cluster, OperatorSettings settings) {
+        ConfigMap brokerConfig = BrokerConfigMap.desired(cluster);
+        Map<Integer, Group> groups = new LinkedHashMap<>();
+        for (int ordinal = 0; ordinal < cluster.getSpec().getBroker().getGroups(); ordinal++) {
+            String name = Names.brokerGroup(cluster, ordinal);
+            groups.put(
+                    ordinal,
+                    new Group(
+                            name,
+                            BrokerStatefulSet.desired(cluster, ordinal, brokerConfig, settings),
+                            BrokerGroupService.desired(cluster, name),
+                            DisruptionBudgets.group(cluster, name)));
+        }
+        return new DesiredCluster(
+                NameServerDeployment.desired(cluster, settings),
+                NameServerServices.headless(cluster),
+                NameServerServices.client(cluster),
+                DisruptionBudgets.nameServers(cluster),
+                brokerConfig,
+                groups,
+                NameServerKvConfigMap.desired(cluster));
     }
-    return new DesiredCluster(
-        NameServerDeployment.desired(cluster, settings),
-        NameServerServices.headless(cluster),
-        NameServerServices.client(cluster),
-        DisruptionBudgets.nameServers(cluster),
-        brokerConfig,
-        groups,
-        NameServerKvConfigMap.desired(cluster));
-  }
 
-  public String nameServerHash() {
-    return nameServers.getSpec().getTemplate().getMetadata().getAnnotations()
-        .get(ConfigHash.ANNOTATION);
-  }
+    public String nameServerHash() {
+        return nameServers
+                .getSpec()
+                .getTemplate()
+                .getMetadata()
+                .getAnnotations()
+                .get(ConfigHash.ANNOTATION);
+    }
 }

@@ -12,25 +12,25 @@ import java.util.Map;
  */
 public final class DisruptionBudgets {
 
-  private DisruptionBudgets() {
-  }
+    private DisruptionBudgets() {}
 
-  public static PodDisruptionBudget nameServers(RocketCluster cluster) {
-    return budget(cluster, Names.nameServer(cluster), Labels.nameServerSelector(cluster));
-  }
+    public static PodDisruptionBudget nameServers(RocketCluster cluster) {
+        return budget(cluster, Names.nameServer(cluster), Labels.nameServerSelector(cluster));
+    }
 
-  public static PodDisruptionBudget group(RocketCluster cluster, String group) {
-    return budget(cluster, group, Labels.groupSelector(cluster, group));
-  }
+    public static PodDisruptionBudget group(RocketCluster cluster, String group) {
+        return budget(cluster, group, Labels.groupSelector(cluster, group));
+    }
 
-  private static PodDisruptionBudget budget(RocketCluster cluster, String name,
-      Map<String, String> selector) {
-    return new PodDisruptionBudgetBuilder()
-        .withMetadata(Metadata.owned(cluster, name, selector))
-        .withNewSpec()
-          .withMaxUnavailable(new IntOrString(1))
-          .withNewSelector().withMatchLabels(selector).endSelector()
-        .endSpec()
-        .build();
-  }
+    private static PodDisruptionBudget budget(RocketCluster cluster, String name, Map<String, String> selector) {
+        return new PodDisruptionBudgetBuilder()
+                .withMetadata(Metadata.owned(cluster, name, selector))
+                .withNewSpec()
+                .withMaxUnavailable(new IntOrString(1))
+                .withNewSelector()
+                .withMatchLabels(selector)
+                .endSelector()
+                .endSpec()
+                .build();
+    }
 }

@@ -23,38 +23,35 @@ import java.util.TreeMap;
  */
 public final class NameServerKvConfigMap {
 
-  public static final String FILE = "kv-seed.json";
-  public static final String MOUNT_PATH = "/etc/rocketkube/namesrv-kv";
-  /** Sorted, so the same map always gives the same file and the same configuration hash. */
-  private static final ObjectMapper JSON = new ObjectMapper()
-      .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
+    public static final String FILE = "kv-seed.json";
+    public static final String MOUNT_PATH = "/etc/rocketkube/namesrv-kv";
+    /** Sorted, so the same map always gives the same file and the same configuration hash. */
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
 
-  private NameServerKvConfigMap() {
-  }
+    private NameServerKvConfigMap() {}
 
-  public static ConfigMap desired(RocketCluster cluster) {
-    return new ConfigMapBuilder()
-        .withMetadata(Metadata.owned(cluster, Names.nameServerKv(cluster),
-            Labels.nameServerSelector(cluster)))
-        .addToData(FILE, json(cluster.getSpec().getNameServer().getKvConfig()))
-        .build();
-  }
-
-  /** The path the NameServer reads the seed from. */
-  static String seedFile() {
-    return MOUNT_PATH + "/" + FILE;
-  }
-
-  static String json(Map<String, Map<String, String>> kvConfig) {
-    Map<String, Map<String, String>> sorted = new TreeMap<>();
-    if (kvConfig != null) {
-      kvConfig.forEach((namespace, entries) -> sorted.put(namespace,
-          entries == null ? Map.of() : new TreeMap<>(entries)));
+    public static ConfigMap desired(RocketCluster cluster) {
+        return new ConfigMapBuilder()
+                .withMetadata(Metadata.owned(cluster, Names.nameServerKv(cluster), Labels.nameServerSelector(cluster)))
+                .addToData(FILE, json(cluster.getSpec().getNameServer().getKvConfig()))
+                .build();
     }
-    try {
-      return JSON.writeValueAsString(sorted);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("a map of strings always serializes", e);
+
+    /** The path the NameServer reads the seed from. */
+    static String seedFile() {
+        return MOUNT_PATH + "/" + FILE;
     }
-  }
+
+    static String json(Map<String, Map<String, String>> kvConfig) {
+        Map<String, Map<String, String>> sorted = new TreeMap<>();
+        if (kvConfig != null) {
+            kvConfig.forEach(
+                    (namespace, entries) -> sorted.put(namespace, entries == null ? Map.of() : new TreeMap<>(entries)));
+        }
+        try {
+            return JSON.writeValueAsString(sorted);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a map of strings always serializes", e);
+        }
+    }
 }

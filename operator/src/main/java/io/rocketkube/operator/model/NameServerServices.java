@@ -10,44 +10,52 @@ import io.rocketkube.crds.v1alpha1.RocketCluster;
 /** The two NameServer Services: headless for brokers, ClusterIP for clients. */
 public final class NameServerServices {
 
-  private NameServerServices() {
-  }
+    private NameServerServices() {}
 
-  /**
-   * Resolves to every ready NameServer pod. Brokers re-resolve it and register with all of them,
-   * so adding or removing NameServers changes DNS, not the brokers' configuration.
-   */
-  public static Service headless(RocketCluster cluster) {
-    return new ServiceBuilder()
-        .withMetadata(Metadata.owned(cluster, Names.nameServerHeadless(cluster),
-            Labels.nameServerSelector(cluster)))
-        .withNewSpec()
-          // Set although it is the default, so that a hand edit of the type is seen as drift.
-          .withType("ClusterIP")
-          .withClusterIP("None")
-          .withPublishNotReadyAddresses(false)
-          .withSelector(Labels.nameServerSelector(cluster))
-          .withPorts(remoting())
-        .endSpec()
-        .build();
-  }
+    /**
+     * Resolves to every ready NameServer pod. Brokers re-resolve it and register with all of them,
+     * so adding or removing NameServers changes DNS, not the brokers' configuration.
+     */
+    public static Service headless(RocketCluster cluster) {
+        return new ServiceBuilder()
+                .withMetadata(
+                        Metadata.owned(cluster, Names.nameServerHeadless(cluster), Labels.nameServerSelector(cluster)))
+                .withNewSpec()
+                // Set although it is the default, so that a hand edit of the type is seen as drift.
+                .withType("ClusterIP")
+                .withClusterIP("None")
+                .withPublishNotReadyAddresses(false)
+                .withSelector(Labels.nameServerSelector(cluster))
+                .withPorts(remoting())
+                .endSpec()
+                .build();
+    }
 
-  /** One stable virtual IP for clients; they fetch routes from any NameServer. */
-  public static Service client(RocketCluster cluster) {
-    return new ServiceBuilder()
-        .withMetadata(Metadata.owned(cluster, Names.nameServer(cluster),
-            Labels.nameServerSelector(cluster)))
-        .withNewSpec()
-          .withType("ClusterIP")
-          .withSelector(Labels.nameServerSelector(cluster))
-          .withPorts(remoting(), new ServicePortBuilder().withName("http").withProtocol("TCP")
-              .withPort(Names.HTTP_PORT).withTargetPort(new IntOrString("http")).build())
-        .endSpec()
-        .build();
-  }
+    /** One stable virtual IP for clients; they fetch routes from any NameServer. */
+    public static Service client(RocketCluster cluster) {
+        return new ServiceBuilder()
+                .withMetadata(Metadata.owned(cluster, Names.nameServer(cluster), Labels.nameServerSelector(cluster)))
+                .withNewSpec()
+                .withType("ClusterIP")
+                .withSelector(Labels.nameServerSelector(cluster))
+                .withPorts(
+                        remoting(),
+                        new ServicePortBuilder()
+                                .withName("http")
+                                .withProtocol("TCP")
+                                .withPort(Names.HTTP_PORT)
+                                .withTargetPort(new IntOrString("http"))
+                                .build())
+                .endSpec()
+                .build();
+    }
 
-  private static ServicePort remoting() {
-    return new ServicePortBuilder().withName("remoting").withProtocol("TCP")
-        .withPort(Names.NAMESRV_PORT).withTargetPort(new IntOrString("remoting")).build();
-  }
+    private static ServicePort remoting() {
+        return new ServicePortBuilder()
+                .withName("remoting")
+                .withProtocol("TCP")
+                .withPort(Names.NAMESRV_PORT)
+                .withTargetPort(new IntOrString("remoting"))
+                .build();
+    }
 }

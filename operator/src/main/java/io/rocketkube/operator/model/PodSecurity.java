@@ -11,28 +11,31 @@ import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
  */
 public final class PodSecurity {
 
-  public static final long UID = 185;
+    public static final long UID = 185;
 
-  private PodSecurity() {
-  }
+    private PodSecurity() {}
 
-  /** fsGroup makes the broker's volume writable by the non-root user. */
-  public static PodSecurityContext pod() {
-    return new PodSecurityContextBuilder()
-        .withRunAsNonRoot(true)
-        .withRunAsUser(UID)
-        .withRunAsGroup(UID)
-        .withFsGroup(UID)
-        .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
-        .build();
-  }
+    /** fsGroup makes the broker's volume writable by the non-root user. */
+    public static PodSecurityContext pod() {
+        return new PodSecurityContextBuilder()
+                .withRunAsNonRoot(true)
+                .withRunAsUser(UID)
+                .withRunAsGroup(UID)
+                .withFsGroup(UID)
+                .withNewSeccompProfile()
+                .withType("RuntimeDefault")
+                .endSeccompProfile()
+                .build();
+    }
 
-  public static SecurityContext container() {
-    return new SecurityContextBuilder()
-        .withRunAsNonRoot(true)
-        .withReadOnlyRootFilesystem(true)
-        .withAllowPrivilegeEscalation(false)
-        .withNewCapabilities().withDrop("ALL").endCapabilities()
-        .build();
-  }
+    public static SecurityContext container() {
+        return new SecurityContextBuilder()
+                .withRunAsNonRoot(true)
+                .withReadOnlyRootFilesystem(true)
+                .withAllowPrivilegeEscalation(false)
+                .withNewCapabilities()
+                .withDrop("ALL")
+                .endCapabilities()
+                .build();
+    }
 }

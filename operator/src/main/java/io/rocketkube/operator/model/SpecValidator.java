@@ -23,205 +23,204 @@ import java.util.regex.Pattern;
  */
 public final class SpecValidator {
 
-  private static final Pattern VERSION = Pattern.compile("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$");
-  private static final Pattern SIZE =
-      Pattern.compile("^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$");
-  /** A ConfigMap holds at most 1 MiB; leave room for its metadata. */
-  private static final int MAX_KV_SEED_CHARS = 1_000_000;
-  private static final Pattern CONFIG_KEY = Pattern.compile("^[a-z][a-zA-Z0-9-]*$");
+    private static final Pattern VERSION = Pattern.compile("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$");
+    private static final Pattern SIZE = Pattern.compile("^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$");
+    /** A ConfigMap holds at most 1 MiB; leave room for its metadata. */
+    private static final int MAX_KV_SEED_CHARS = 1_000_000;
 
-  private SpecValidator() {
-  }
+    private static final Pattern CONFIG_KEY = Pattern.compile("^[a-z][a-zA-Z0-9-]*$");
 
-  /**
-   * Every problem with the spec, each naming its field; empty when the spec is valid. A change of
-   * storage on an existing cluster is not judged here: a refused one is not an invalid spec (see
-   * the reconciler's StorageChange).
-   */
-  public static List<String> validate(RocketCluster cluster) {
-    List<String> errors = new ArrayList<>();
-    RocketClusterSpec spec = cluster.getSpec();
-    if (spec == null) {
-      errors.add("spec is required");
-      return errors;
-    }
-    unknownFields(spec, errors);
-    if (spec.getVersion() == null || !VERSION.matcher(spec.getVersion()).matches()) {
-      errors.add("spec.version is required and must be an image tag, for example 0.1.0");
-    }
-    if (spec.getProgressDeadlineSeconds() < 1) {
-      errors.add("spec.progressDeadlineSeconds must be at least 1");
-    }
-    if (spec.getNameServer() == null || spec.getNameServer().getReplicas() < 1
-        || spec.getNameServer().getReplicas() > 9) {
-      errors.add("spec.nameServer.replicas must be between 1 and 9");
-    }
-    if (spec.getNameServer() != null) {
-      kvConfig(spec.getNameServer().getKvConfig(), errors);
-    }
-    BrokerSpec broker = spec.getBroker();
-    if (broker == null) {
-      errors.add("spec.broker is required");
-      return errors;
-    }
-    if (broker.getGroups() < 1 || broker.getGroups() > 64) {
-      errors.add("spec.broker.groups must be between 1 and 64");
-    }
-    if (broker.getReplicasPerGroup() < 1 || broker.getReplicasPerGroup() > 8) {
-      errors.add("spec.broker.replicasPerGroup must be between 1 and 8");
-    }
-    if (broker.getRole() == BrokerSpec.BrokerRole.SYNC_MASTER && broker.getReplicasPerGroup() < 2) {
-      errors.add("role SYNC_MASTER needs at least one slave: set replicasPerGroup to 2 or more");
-    }
-    if (broker.getDrainTimeoutSeconds() < 0) {
-      errors.add("spec.broker.drainTimeoutSeconds must not be negative");
-    }
-    // Unknown enum values are read as null (LenientEnums), so that one bad object is reported
-    // here instead of failing the watch of all of them.
-    if (broker.getRole() == null || broker.getFlushMode() == null
-        || broker.getAntiAffinity() == null) {
-      errors.add("spec.broker.role, flushMode and antiAffinity must be one of the listed values"
-          + " (role ASYNC_MASTER or SYNC_MASTER, flushMode ASYNC_FLUSH or SYNC_FLUSH,"
-          + " antiAffinity preferred or required)");
-    }
-    storage(broker.getStorage(), errors);
-    settings(broker.getSettings(), errors);
-    config(broker, errors);
-    return errors;
-  }
+    private SpecValidator() {}
 
-  /**
-   * Fields the model collected instead of failing the parse ({@link SpecObject}), by path. A
-   * misspelt field would otherwise run with its default, silently.
-   */
-  private static void unknownFields(RocketClusterSpec spec, List<String> errors) {
-    Map<String, Object> objects = new LinkedHashMap<>();
-    objects.put("spec", spec);
-    objects.put("spec.image", spec.getImage());
-    if (spec.getNameServer() != null) {
-      objects.put("spec.nameServer", spec.getNameServer());
-      objects.put("spec.nameServer.pod", spec.getNameServer().getPod());
-      objects.put("spec.nameServer.resources", spec.getNameServer().getResources());
+    /**
+     * Every problem with the spec, each naming its field; empty when the spec is valid. A change of
+     * storage on an existing cluster is not judged here: a refused one is not an invalid spec (see
+     * the reconciler's StorageChange).
+     */
+    public static List<String> validate(RocketCluster cluster) {
+        List<String> errors = new ArrayList<>();
+        RocketClusterSpec spec = cluster.getSpec();
+        if (spec == null) {
+            errors.add("spec is required");
+            return errors;
+        }
+        unknownFields(spec, errors);
+        if (spec.getVersion() == null || !VERSION.matcher(spec.getVersion()).matches()) {
+            errors.add("spec.version is required and must be an image tag, for example 0.1.0");
+        }
+        if (spec.getProgressDeadlineSeconds() < 1) {
+            errors.add("spec.progressDeadlineSeconds must be at least 1");
+        }
+        if (spec.getNameServer() == null
+                || spec.getNameServer().getReplicas() < 1
+                || spec.getNameServer().getReplicas() > 9) {
+            errors.add("spec.nameServer.replicas must be between 1 and 9");
+        }
+        if (spec.getNameServer() != null) {
+            kvConfig(spec.getNameServer().getKvConfig(), errors);
+        }
+        BrokerSpec broker = spec.getBroker();
+        if (broker == null) {
+            errors.add("spec.broker is required");
+            return errors;
+        }
+        if (broker.getGroups() < 1 || broker.getGroups() > 64) {
+            errors.add("spec.broker.groups must be between 1 and 64");
+        }
+        if (broker.getReplicasPerGroup() < 1 || broker.getReplicasPerGroup() > 8) {
+            errors.add("spec.broker.replicasPerGroup must be between 1 and 8");
+        }
+        if (broker.getRole() == BrokerSpec.BrokerRole.SYNC_MASTER && broker.getReplicasPerGroup() < 2) {
+            errors.add("role SYNC_MASTER needs at least one slave: set replicasPerGroup to 2 or more");
+        }
+        if (broker.getDrainTimeoutSeconds() < 0) {
+            errors.add("spec.broker.drainTimeoutSeconds must not be negative");
+        }
+        // Unknown enum values are read as null (LenientEnums), so that one bad object is reported
+        // here instead of failing the watch of all of them.
+        if (broker.getRole() == null || broker.getFlushMode() == null || broker.getAntiAffinity() == null) {
+            errors.add("spec.broker.role, flushMode and antiAffinity must be one of the listed values"
+                    + " (role ASYNC_MASTER or SYNC_MASTER, flushMode ASYNC_FLUSH or SYNC_FLUSH,"
+                    + " antiAffinity preferred or required)");
+        }
+        storage(broker.getStorage(), errors);
+        settings(broker.getSettings(), errors);
+        config(broker, errors);
+        return errors;
     }
-    BrokerSpec broker = spec.getBroker();
-    if (broker != null) {
-      objects.put("spec.broker", broker);
-      objects.put("spec.broker.storage", broker.getStorage());
-      objects.put("spec.broker.settings", broker.getSettings());
-      objects.put("spec.broker.pod", broker.getPod());
-      objects.put("spec.broker.resources", broker.getResources());
-    }
-    objects.forEach((path, object) -> {
-      Collection<String> unknown = object instanceof SpecObject known ? known.unknownFields()
-          : object instanceof ResourceRequirements resources
-              && resources.getAdditionalProperties() != null
-              ? resources.getAdditionalProperties().keySet() : List.of();
-      for (String name : unknown) {
-        errors.add(path + "." + name + " is not a field of RocketCluster "
-            + RocketCluster.VERSION + " (misspelt, or from a newer CRD than this operator)");
-      }
-    });
-  }
 
-  private static void storage(StorageSpec storage, List<String> errors) {
-    if (storage == null || storage.getType() == null) {
-      errors.add("spec.broker.storage.type must be persistent-claim or ephemeral");
-      return;
-    }
-    if (storage.getType() == StorageSpec.StorageType.PERSISTENT_CLAIM && storage.getSize() == null) {
-      errors.add("storage.size is required when storage.type is persistent-claim");
-    }
-    if (storage.getSize() != null && !SIZE.matcher(storage.getSize()).matches()) {
-      errors.add("spec.broker.storage.size must be a quantity such as 50Gi, not '"
-          + storage.getSize() + "'");
-    }
-    if (storage.getSize() != null && SIZE.matcher(storage.getSize()).matches()
-        && Quantity.getAmountInBytes(new Quantity(storage.getSize())).signum() <= 0) {
-      errors.add("spec.broker.storage.size must be larger than zero");
-    }
-  }
-
-  /** The @Min/@Max bounds of BrokerSettingsSpec: outside them the broker refuses to start. */
-  private static void settings(BrokerSettingsSpec settings, List<String> errors) {
-    if (settings == null) {
-      return;
-    }
-    bound("defaultTopicQueueNums", settings.getDefaultTopicQueueNums(), 1, 1024, errors);
-    bound("maxMessageSize", settings.getMaxMessageSize(), 1024, 134217728, errors);
-    bound("fileReservedHours", settings.getFileReservedHours(), 1, Long.MAX_VALUE, errors);
-    bound("commitLogSegmentSize", settings.getCommitLogSegmentSize(), 1048576, Long.MAX_VALUE,
-        errors);
-  }
-
-  private static void bound(String field, Number value, long min, long max, List<String> errors) {
-    if (value != null && (value.longValue() < min || value.longValue() > max)) {
-      errors.add("spec.broker.settings." + field + " must be " + (max == Long.MAX_VALUE
-          ? "at least " + min : "between " + min + " and " + max) + ", not " + value);
-    }
-  }
-
-  private static void config(BrokerSpec broker, List<String> errors) {
-    if (broker.getConfig() == null) {
-      return;
-    }
-    for (String key : broker.getConfig().keySet()) {
-      if (!CONFIG_KEY.matcher(key).matches()) {
-        errors.add("spec.broker.config key '" + key + "' is not a kebab-case or camelCase name");
-      } else if (BrokerConfigKeys.OWNED.contains(BrokerConfigKeys.toKebab(key))) {
-        errors.add("spec.broker.config key '" + key + "' is set by the operator and cannot be"
-            + " overridden");
-      } else if (BrokerConfigKeys.TYPED.contains(BrokerConfigKeys.toKebab(key))) {
-        errors.add("spec.broker.config key '" + key + "' has a typed field: use"
-            + " spec.broker.settings." + camel(BrokerConfigKeys.toKebab(key)));
-      } else if (!BrokerConfigKeys.TUNABLE.contains(BrokerConfigKeys.toKebab(key))) {
-        // The broker would refuse to start on it (or, worse, ignore a misspelling).
-        errors.add("spec.broker.config key '" + key + "' is not a broker setting; known keys: "
-            + String.join(", ", BrokerConfigKeys.TUNABLE));
-      }
-    }
-  }
-
-  /**
-   * What the NameServer would refuse at start (and so crash-loop on): empty names, null values; and
-   * a seed larger than a ConfigMap can hold.
-   */
-  private static void kvConfig(Map<String, Map<String, String>> kvConfig, List<String> errors) {
-    if (kvConfig == null) {
-      return;
-    }
-    kvConfig.forEach((namespace, entries) -> {
-      if (namespace == null || namespace.isBlank()) {
-        errors.add("spec.nameServer.kvConfig has an empty namespace name");
-      } else if (entries == null) {
-        errors.add("spec.nameServer.kvConfig namespace '" + namespace + "' must be a map of strings");
-      } else {
-        entries.forEach((key, value) -> {
-          if (key == null || key.isBlank()) {
-            errors.add("spec.nameServer.kvConfig namespace '" + namespace + "' has an empty key");
-          } else if (value == null) {
-            errors.add("spec.nameServer.kvConfig " + namespace + "/" + key + " has no value");
-          }
+    /**
+     * Fields the model collected instead of failing the parse ({@link SpecObject}), by path. A
+     * misspelt field would otherwise run with its default, silently.
+     */
+    private static void unknownFields(RocketClusterSpec spec, List<String> errors) {
+        Map<String, Object> objects = new LinkedHashMap<>();
+        objects.put("spec", spec);
+        objects.put("spec.image", spec.getImage());
+        if (spec.getNameServer() != null) {
+            objects.put("spec.nameServer", spec.getNameServer());
+            objects.put("spec.nameServer.pod", spec.getNameServer().getPod());
+            objects.put("spec.nameServer.resources", spec.getNameServer().getResources());
+        }
+        BrokerSpec broker = spec.getBroker();
+        if (broker != null) {
+            objects.put("spec.broker", broker);
+            objects.put("spec.broker.storage", broker.getStorage());
+            objects.put("spec.broker.settings", broker.getSettings());
+            objects.put("spec.broker.pod", broker.getPod());
+            objects.put("spec.broker.resources", broker.getResources());
+        }
+        objects.forEach((path, object) -> {
+            Collection<String> unknown = object instanceof SpecObject known
+                    ? known.unknownFields()
+                    : object instanceof ResourceRequirements resources && resources.getAdditionalProperties() != null
+                            ? resources.getAdditionalProperties().keySet()
+                            : List.of();
+            for (String name : unknown) {
+                errors.add(path + "." + name + " is not a field of RocketCluster " + RocketCluster.VERSION
+                        + " (misspelt, or from a newer CRD than this operator)");
+            }
         });
-      }
-    });
-    if (errors.stream().noneMatch(e -> e.startsWith("spec.nameServer.kvConfig"))
-        && NameServerKvConfigMap.json(kvConfig).length() > MAX_KV_SEED_CHARS) {
-      errors.add("spec.nameServer.kvConfig is larger than a ConfigMap can hold ("
-          + MAX_KV_SEED_CHARS + " characters as JSON)");
     }
-  }
 
-  private static String camel(String kebab) {
-    StringBuilder out = new StringBuilder();
-    boolean upper = false;
-    for (char c : kebab.toCharArray()) {
-      if (c == '-') {
-        upper = true;
-      } else {
-        out.append(upper ? Character.toUpperCase(c) : c);
-        upper = false;
-      }
+    private static void storage(StorageSpec storage, List<String> errors) {
+        if (storage == null || storage.getType() == null) {
+            errors.add("spec.broker.storage.type must be persistent-claim or ephemeral");
+            return;
+        }
+        if (storage.getType() == StorageSpec.StorageType.PERSISTENT_CLAIM && storage.getSize() == null) {
+            errors.add("storage.size is required when storage.type is persistent-claim");
+        }
+        if (storage.getSize() != null && !SIZE.matcher(storage.getSize()).matches()) {
+            errors.add("spec.broker.storage.size must be a quantity such as 50Gi, not '" + storage.getSize() + "'");
+        }
+        if (storage.getSize() != null
+                && SIZE.matcher(storage.getSize()).matches()
+                && Quantity.getAmountInBytes(new Quantity(storage.getSize())).signum() <= 0) {
+            errors.add("spec.broker.storage.size must be larger than zero");
+        }
     }
-    return out.toString();
-  }
+
+    /** The @Min/@Max bounds of BrokerSettingsSpec: outside them the broker refuses to start. */
+    private static void settings(BrokerSettingsSpec settings, List<String> errors) {
+        if (settings == null) {
+            return;
+        }
+        bound("defaultTopicQueueNums", settings.getDefaultTopicQueueNums(), 1, 1024, errors);
+        bound("maxMessageSize", settings.getMaxMessageSize(), 1024, 134217728, errors);
+        bound("fileReservedHours", settings.getFileReservedHours(), 1, Long.MAX_VALUE, errors);
+        bound("commitLogSegmentSize", settings.getCommitLogSegmentSize(), 1048576, Long.MAX_VALUE, errors);
+    }
+
+    private static void bound(String field, Number value, long min, long max, List<String> errors) {
+        if (value != null && (value.longValue() < min || value.longValue() > max)) {
+            errors.add("spec.broker.settings." + field + " must be "
+                    + (max == Long.MAX_VALUE ? "at least " + min : "between " + min + " and " + max) + ", not "
+                    + value);
+        }
+    }
+
+    private static void config(BrokerSpec broker, List<String> errors) {
+        if (broker.getConfig() == null) {
+            return;
+        }
+        for (String key : broker.getConfig().keySet()) {
+            if (!CONFIG_KEY.matcher(key).matches()) {
+                errors.add("spec.broker.config key '" + key + "' is not a kebab-case or camelCase name");
+            } else if (BrokerConfigKeys.OWNED.contains(BrokerConfigKeys.toKebab(key))) {
+                errors.add("spec.broker.config key '" + key + "' is set by the operator and cannot be" + " overridden");
+            } else if (BrokerConfigKeys.TYPED.contains(BrokerConfigKeys.toKebab(key))) {
+                errors.add("spec.broker.config key '" + key + "' has a typed field: use" + " spec.broker.settings."
+                        + camel(BrokerConfigKeys.toKebab(key)));
+            } else if (!BrokerConfigKeys.TUNABLE.contains(BrokerConfigKeys.toKebab(key))) {
+                // The broker would refuse to start on it (or, worse, ignore a misspelling).
+                errors.add("spec.broker.config key '" + key + "' is not a broker setting; known keys: "
+                        + String.join(", ", BrokerConfigKeys.TUNABLE));
+            }
+        }
+    }
+
+    /**
+     * What the NameServer would refuse at start (and so crash-loop on): empty names, null values; and
+     * a seed larger than a ConfigMap can hold.
+     */
+    private static void kvConfig(Map<String, Map<String, String>> kvConfig, List<String> errors) {
+        if (kvConfig == null) {
+            return;
+        }
+        kvConfig.forEach((namespace, entries) -> {
+            if (namespace == null || namespace.isBlank()) {
+                errors.add("spec.nameServer.kvConfig has an empty namespace name");
+            } else if (entries == null) {
+                errors.add("spec.nameServer.kvConfig namespace '" + namespace + "' must be a map of strings");
+            } else {
+                entries.forEach((key, value) -> {
+                    if (key == null || key.isBlank()) {
+                        errors.add("spec.nameServer.kvConfig namespace '" + namespace + "' has an empty key");
+                    } else if (value == null) {
+                        errors.add("spec.nameServer.kvConfig " + namespace + "/" + key + " has no value");
+                    }
+                });
+            }
+        });
+        if (errors.stream().noneMatch(e -> e.startsWith("spec.nameServer.kvConfig"))
+                && NameServerKvConfigMap.json(kvConfig).length() > MAX_KV_SEED_CHARS) {
+            errors.add("spec.nameServer.kvConfig is larger than a ConfigMap can hold (" + MAX_KV_SEED_CHARS
+                    + " characters as JSON)");
+        }
+    }
+
+    private static String camel(String kebab) {
+        StringBuilder out = new StringBuilder();
+        boolean upper = false;
+        for (char c : kebab.toCharArray()) {
+            if (c == '-') {
+                upper = true;
+            } else {
+                out.append(upper ? Character.toUpperCase(c) : c);
+                upper = false;
+            }
+        }
+        return out.toString();
+    }
 }

@@ -18,42 +18,41 @@ import java.util.List;
  */
 public final class BacklogReader {
 
-  /**
-   * @param source the address that answered
-   * @param masterFailure why the master was not read; null when it was
-   */
-  public record Reading(List<TopicBacklog> topics, String source, String masterFailure) {
+    /**
+     * @param source the address that answered
+     * @param masterFailure why the master was not read; null when it was
+     */
+    public record Reading(List<TopicBacklog> topics, String source, String masterFailure) {
 
-    public boolean fromSlave() {
-      return masterFailure != null;
+        public boolean fromSlave() {
+            return masterFailure != null;
+        }
     }
-  }
 
-  private BacklogReader() {
-  }
+    private BacklogReader() {}
 
-  /** @throws BrokerAdminException when neither the master nor any slave answered, with each failure */
-  public static Reading read(BrokerAdmin admin, GroupEndpoints group) throws BrokerAdminException {
-    String masterFailure;
-    if (group.masterAddress() == null) {
-      masterFailure = "master of " + group.brokerName() + " has no address";
-    } else {
-      try {
-        return new Reading(admin.backlog(group), group.masterAddress(), null);
-      } catch (BrokerAdminException e) {
-        masterFailure = e.getMessage();
-      }
+    /** @throws BrokerAdminException when neither the master nor any slave answered, with each failure */
+    public static Reading read(BrokerAdmin admin, GroupEndpoints group) throws BrokerAdminException {
+        String masterFailure;
+        if (group.masterAddress() == null) {
+            masterFailure = "master of " + group.brokerName() + " has no address";
+        } else {
+            try {
+                return new Reading(admin.backlog(group), group.masterAddress(), null);
+            } catch (BrokerAdminException e) {
+                masterFailure = e.getMessage();
+            }
+        }
+        List<String> failures = new ArrayList<>(List.of(masterFailure));
+        for (String slave : group.slaveAddresses()) {
+            try {
+                // The admin reads a group's backlog at its master address: point it at the slave.
+                return new Reading(
+                        admin.backlog(new GroupEndpoints(group.brokerName(), slave, List.of())), slave, masterFailure);
+            } catch (BrokerAdminException e) {
+                failures.add(e.getMessage());
+            }
+        }
+        throw new BrokerAdminException(String.join("; ", failures));
     }
-    List<String> failures = new ArrayList<>(List.of(masterFailure));
-    for (String slave : group.slaveAddresses()) {
-      try {
-        // The admin reads a group's backlog at its master address: point it at the slave.
-        return new Reading(admin.backlog(new GroupEndpoints(group.brokerName(), slave, List.of())),
-            slave, masterFailure);
-      } catch (BrokerAdminException e) {
-        failures.add(e.getMessage());
-      }
-    }
-    throw new BrokerAdminException(String.join("; ", failures));
-  }
 }

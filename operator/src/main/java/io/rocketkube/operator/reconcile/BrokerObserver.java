@@ -23,91 +23,100 @@ import java.util.TreeMap;
  */
 public final class BrokerObserver {
 
-  private final BrokerAdmin admin;
+    private final BrokerAdmin admin;
 
-  public BrokerObserver(BrokerAdmin admin) {
-    this.admin = admin;
-  }
-
-  /** The result: every existing or wanted group by ordinal, and the admin errors met. */
-  public record Result(Map<Integer, GroupState> groups, List<String> nameServers,
-      List<String> adminErrors) {
-  }
-
-  public Result observe(RocketCluster cluster, ClusterObservation seen, DesiredCluster desired) {
-    List<String> errors = new ArrayList<>();
-    List<String> nameServers = nameServerAddresses(seen);
-    Set<String> registered = Set.of();
-    if (!nameServers.isEmpty()) {
-      try {
-        registered = admin.registeredMasters(nameServers, cluster.getMetadata().getName());
-      } catch (BrokerAdminException e) {
-        errors.add(e.getMessage());
-      }
+    public BrokerObserver(BrokerAdmin admin) {
+        this.admin = admin;
     }
-    Map<Integer, GroupState> groups = new TreeMap<>();
-    for (int ordinal : ordinals(seen.groups().keySet(), desired.groups().keySet())) {
-      String name = Names.brokerGroup(cluster, ordinal);
-      DesiredCluster.Group wanted = desired.groups().get(ordinal);
-      StatefulSet existing = seen.groups().get(ordinal);
-      String hash = wanted != null ? wanted.configHash() : templateHash(existing);
-      int replicas = wanted != null ? wanted.statefulSet().getSpec().getReplicas()
-          : existing.getSpec().getReplicas();
-      List<PersistentVolumeClaim> claims = seen.claimsOf(name);
-      List<PodState> pods = seen.podsOf(name).stream().map(p -> PodState.of(p, claims))
-          .filter(p -> p.ordinal() >= 0 && p.ordinal() < replicas).toList();
-      GroupState group = new GroupState(ordinal, name, hash, replicas, pods,
-          registered.contains(name), null);
-      groups.put(ordinal, group.withLag(lag(group, errors)));
+
+    /** The result: every existing or wanted group by ordinal, and the admin errors met. */
+    public record Result(Map<Integer, GroupState> groups, List<String> nameServers, List<String> adminErrors) {}
+
+    public Result observe(RocketCluster cluster, ClusterObservation seen, DesiredCluster desired) {
+        List<String> errors = new ArrayList<>();
+        List<String> nameServers = nameServerAddresses(seen);
+        Set<String> registered = Set.of();
+        if (!nameServers.isEmpty()) {
+            try {
+                registered = admin.registeredMasters(
+                        nameServers, cluster.getMetadata().getName());
+            } catch (BrokerAdminException e) {
+                errors.add(e.getMessage());
+            }
+        }
+        Map<Integer, GroupState> groups = new TreeMap<>();
+        for (int ordinal : ordinals(seen.groups().keySet(), desired.groups().keySet())) {
+            String name = Names.brokerGroup(cluster, ordinal);
+            DesiredCluster.Group wanted = desired.groups().get(ordinal);
+            StatefulSet existing = seen.groups().get(ordinal);
+            String hash = wanted != null ? wanted.configHash() : templateHash(existing);
+            int replicas = wanted != null
+                    ? wanted.statefulSet().getSpec().getReplicas()
+                    : existing.getSpec().getReplicas();
+            List<PersistentVolumeClaim> claims = seen.claimsOf(name);
+            List<PodState> pods = seen.podsOf(name).stream()
+                    .map(p -> PodState.of(p, claims))
+                    .filter(p -> p.ordinal() >= 0 && p.ordinal() < replicas)
+                    .toList();
+            GroupState group = new GroupState(ordinal, name, hash, replicas, pods, registered.contains(name), null);
+            groups.put(ordinal, group.withLag(lag(group, errors)));
+        }
+        return new Result(groups, nameServers, errors);
     }
-    return new Result(groups, nameServers, errors);
-  }
 
-  /** Remoting addresses of the group's pods that have an IP. */
-  public static GroupEndpoints endpoints(GroupState group) {
-    String master = group.master().map(PodState::ip).map(BrokerObserver::brokerAddress)
-        .orElse(null);
-    List<String> slaves = group.slaves().stream().filter(p -> p.ip() != null)
-        .map(p -> brokerAddress(p.ip())).toList();
-    return new GroupEndpoints(group.name(), master, slaves);
-  }
-
-  private Long lag(GroupState group, List<String> errors) {
-    if (!group.masterReady() || group.slaves().isEmpty()
-        || group.slaves().stream().noneMatch(PodState::ready)) {
-      return null;
+    /** Remoting addresses of the group's pods that have an IP. */
+    public static GroupEndpoints endpoints(GroupState group) {
+        String master = group.master()
+                .map(PodState::ip)
+                .map(BrokerObserver::brokerAddress)
+                .orElse(null);
+        List<String> slaves = group.slaves().stream()
+                .filter(p -> p.ip() != null)
+                .map(p -> brokerAddress(p.ip()))
+                .toList();
+        return new GroupEndpoints(group.name(), master, slaves);
     }
-    try {
-      Map<String, Long> lag = admin.replicationLagBytes(endpoints(group));
-      if (lag.size() < group.slaves().size()) {
-        return null;
-      }
-      return lag.values().stream().mapToLong(Long::longValue).max().orElse(0);
-    } catch (BrokerAdminException e) {
-      errors.add(e.getMessage());
-      return null;
+
+    private Long lag(GroupState group, List<String> errors) {
+        if (!group.masterReady()
+                || group.slaves().isEmpty()
+                || group.slaves().stream().noneMatch(PodState::ready)) {
+            return null;
+        }
+        try {
+            Map<String, Long> lag = admin.replicationLagBytes(endpoints(group));
+            if (lag.size() < group.slaves().size()) {
+                return null;
+            }
+            return lag.values().stream().mapToLong(Long::longValue).max().orElse(0);
+        } catch (BrokerAdminException e) {
+            errors.add(e.getMessage());
+            return null;
+        }
     }
-  }
 
-  private static List<String> nameServerAddresses(ClusterObservation seen) {
-    return seen.nameServerPods().stream().map(PodState::of)
-        .filter(p -> p.ready() && p.ip() != null)
-        .map(p -> p.ip() + ":" + Names.NAMESRV_PORT).toList();
-  }
+    private static List<String> nameServerAddresses(ClusterObservation seen) {
+        return seen.nameServerPods().stream()
+                .map(PodState::of)
+                .filter(p -> p.ready() && p.ip() != null)
+                .map(p -> p.ip() + ":" + Names.NAMESRV_PORT)
+                .toList();
+    }
 
-  private static String brokerAddress(String ip) {
-    return ip + ":" + Names.BROKER_PORT;
-  }
+    private static String brokerAddress(String ip) {
+        return ip + ":" + Names.BROKER_PORT;
+    }
 
-  private static String templateHash(StatefulSet sts) {
-    Map<String, String> annotations = sts.getSpec().getTemplate().getMetadata().getAnnotations();
-    return annotations == null ? null : annotations.get(ConfigHash.ANNOTATION);
-  }
+    private static String templateHash(StatefulSet sts) {
+        Map<String, String> annotations =
+                sts.getSpec().getTemplate().getMetadata().getAnnotations();
+        return annotations == null ? null : annotations.get(ConfigHash.ANNOTATION);
+    }
 
-  private static Collection<Integer> ordinals(Set<Integer> existing, Set<Integer> wanted) {
-    TreeMap<Integer, Boolean> all = new TreeMap<>();
-    existing.forEach(o -> all.put(o, true));
-    wanted.forEach(o -> all.put(o, true));
-    return all.keySet();
-  }
+    private static Collection<Integer> ordinals(Set<Integer> existing, Set<Integer> wanted) {
+        TreeMap<Integer, Boolean> all = new TreeMap<>();
+        existing.forEach(o -> all.put(o, true));
+        wanted.forEach(o -> all.put(o, true));
+        return all.keySet();
+    }
 }

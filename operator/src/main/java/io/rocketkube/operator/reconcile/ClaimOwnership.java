@@ -19,30 +19,31 @@ import java.util.Map;
  */
 public final class ClaimOwnership {
 
-  /** @return the claims whose owners were changed */
-  public List<String> align(KubernetesClient client, RocketCluster cluster,
-      List<PersistentVolumeClaim> claims) {
-    boolean owned = cluster.getSpec().getBroker().getStorage().isDeleteClaim();
-    String uid = cluster.getMetadata().getUid();
-    List<String> changed = new ArrayList<>();
-    for (PersistentVolumeClaim claim : claims) {
-      List<OwnerReference> refs = new ArrayList<>(claim.getMetadata().getOwnerReferences());
-      boolean has = refs.removeIf(r -> uid.equals(r.getUid()));
-      if (has == owned) {
-        continue;
-      }
-      if (owned) {
-        OwnerReference ref = Metadata.ownerReference(cluster);
-        // Not the controller: a claim has none, and a controller ref would claim it for us alone.
-        ref.setController(false);
-        refs.add(ref);
-      }
-      client.persistentVolumeClaims().inNamespace(claim.getMetadata().getNamespace())
-          .withName(claim.getMetadata().getName())
-          .patch(PatchContext.of(PatchType.JSON_MERGE),
-              Serialization.asJson(Map.of("metadata", Map.of("ownerReferences", refs))));
-      changed.add(claim.getMetadata().getName());
+    /** @return the claims whose owners were changed */
+    public List<String> align(KubernetesClient client, RocketCluster cluster, List<PersistentVolumeClaim> claims) {
+        boolean owned = cluster.getSpec().getBroker().getStorage().isDeleteClaim();
+        String uid = cluster.getMetadata().getUid();
+        List<String> changed = new ArrayList<>();
+        for (PersistentVolumeClaim claim : claims) {
+            List<OwnerReference> refs = new ArrayList<>(claim.getMetadata().getOwnerReferences());
+            boolean has = refs.removeIf(r -> uid.equals(r.getUid()));
+            if (has == owned) {
+                continue;
+            }
+            if (owned) {
+                OwnerReference ref = Metadata.ownerReference(cluster);
+                // Not the controller: a claim has none, and a controller ref would claim it for us alone.
+                ref.setController(false);
+                refs.add(ref);
+            }
+            client.persistentVolumeClaims()
+                    .inNamespace(claim.getMetadata().getNamespace())
+                    .withName(claim.getMetadata().getName())
+                    .patch(
+                            PatchContext.of(PatchType.JSON_MERGE),
+                            Serialization.asJson(Map.of("metadata", Map.of("ownerReferences", refs))));
+            changed.add(claim.getMetadata().getName());
+        }
+        return changed;
     }
-    return changed;
-  }
 }

@@ -25,55 +25,69 @@ import java.util.stream.Collectors;
  * The cluster's objects as the informers last saw them. Read once at the start of a
  * reconciliation, so every step decides on the same snapshot.
  */
-public record ClusterObservation(Optional<Deployment> nameServers, Map<String, Service> services,
-    Map<String, PodDisruptionBudget> budgets, Optional<ConfigMap> brokerConfig,
-    Map<Integer, StatefulSet> groups, List<Pod> nameServerPods, Map<String, List<Pod>> brokerPods,
-    List<PersistentVolumeClaim> claims, Optional<ConfigMap> nameServerKv) {
+public record ClusterObservation(
+        Optional<Deployment> nameServers,
+        Map<String, Service> services,
+        Map<String, PodDisruptionBudget> budgets,
+        Optional<ConfigMap> brokerConfig,
+        Map<Integer, StatefulSet> groups,
+        List<Pod> nameServerPods,
+        Map<String, List<Pod>> brokerPods,
+        List<PersistentVolumeClaim> claims,
+        Optional<ConfigMap> nameServerKv) {
 
-  public static ClusterObservation of(RocketCluster cluster, Context<RocketCluster> context) {
-    Map<Integer, StatefulSet> groups = new TreeMap<>();
-    for (StatefulSet sts : context.getSecondaryResources(StatefulSet.class)) {
-      int ordinal = Names.groupOrdinal(cluster, sts.getMetadata().getName());
-      if (ordinal >= 0) {
-        groups.put(ordinal, sts);
-      }
+    public static ClusterObservation of(RocketCluster cluster, Context<RocketCluster> context) {
+        Map<Integer, StatefulSet> groups = new TreeMap<>();
+        for (StatefulSet sts : context.getSecondaryResources(StatefulSet.class)) {
+            int ordinal = Names.groupOrdinal(cluster, sts.getMetadata().getName());
+            if (ordinal >= 0) {
+                groups.put(ordinal, sts);
+            }
+        }
+        List<Pod> pods = new ArrayList<>(context.getSecondaryResources(Pod.class));
+        pods.sort(Comparator.comparing(p -> p.getMetadata().getName()));
+        List<Pod> nameServerPods = pods.stream()
+                .filter(p -> Labels.NAMESRV.equals(label(p, Labels.COMPONENT)))
+                .toList();
+        Map<String, List<Pod>> brokerPods = pods.stream()
+                .filter(p -> label(p, Labels.BROKER_GROUP) != null)
+                .collect(Collectors.groupingBy(p -> label(p, Labels.BROKER_GROUP), TreeMap::new, Collectors.toList()));
+        return new ClusterObservation(
+                context.getSecondaryResources(Deployment.class).stream()
+                        .filter(d -> d.getMetadata().getName().equals(Names.nameServer(cluster)))
+                        .findFirst(),
+                byName(context.getSecondaryResources(Service.class)),
+                byName(context.getSecondaryResources(PodDisruptionBudget.class)),
+                context.getSecondaryResources(ConfigMap.class).stream()
+                        .filter(c -> c.getMetadata().getName().equals(Names.brokerConfig(cluster)))
+                        .findFirst(),
+                groups,
+                nameServerPods,
+                brokerPods,
+                List.copyOf(context.getSecondaryResources(PersistentVolumeClaim.class)),
+                context.getSecondaryResources(ConfigMap.class).stream()
+                        .filter(c -> c.getMetadata().getName().equals(Names.nameServerKv(cluster)))
+                        .findFirst());
     }
-    List<Pod> pods = new ArrayList<>(context.getSecondaryResources(Pod.class));
-    pods.sort(Comparator.comparing(p -> p.getMetadata().getName()));
-    List<Pod> nameServerPods = pods.stream()
-        .filter(p -> Labels.NAMESRV.equals(label(p, Labels.COMPONENT))).toList();
-    Map<String, List<Pod>> brokerPods = pods.stream()
-        .filter(p -> label(p, Labels.BROKER_GROUP) != null)
-        .collect(Collectors.groupingBy(p -> label(p, Labels.BROKER_GROUP), TreeMap::new,
-            Collectors.toList()));
-    return new ClusterObservation(
-        context.getSecondaryResources(Deployment.class).stream()
-            .filter(d -> d.getMetadata().getName().equals(Names.nameServer(cluster))).findFirst(),
-        byName(context.getSecondaryResources(Service.class)),
-        byName(context.getSecondaryResources(PodDisruptionBudget.class)),
-        context.getSecondaryResources(ConfigMap.class).stream()
-            .filter(c -> c.getMetadata().getName().equals(Names.brokerConfig(cluster))).findFirst(),
-        groups, nameServerPods, brokerPods,
-        List.copyOf(context.getSecondaryResources(PersistentVolumeClaim.class)),
-        context.getSecondaryResources(ConfigMap.class).stream()
-            .filter(c -> c.getMetadata().getName().equals(Names.nameServerKv(cluster))).findFirst());
-  }
 
-  public List<Pod> podsOf(String group) {
-    return brokerPods.getOrDefault(group, List.of());
-  }
+    public List<Pod> podsOf(String group) {
+        return brokerPods.getOrDefault(group, List.of());
+    }
 
-  public List<PersistentVolumeClaim> claimsOf(String group) {
-    return claims.stream().filter(c -> group.equals(label(c, Labels.BROKER_GROUP))).toList();
-  }
+    public List<PersistentVolumeClaim> claimsOf(String group) {
+        return claims.stream()
+                .filter(c -> group.equals(label(c, Labels.BROKER_GROUP)))
+                .toList();
+    }
 
-  static String label(HasMetadata object, String key) {
-    Map<String, String> labels = object.getMetadata().getLabels();
-    return labels == null ? null : labels.get(key);
-  }
+    static String label(HasMetadata object, String key) {
+        Map<String, String> labels = object.getMetadata().getLabels();
+        return labels == null ? null : labels.get(key);
+    }
 
-  private static <T extends HasMetadata> Map<String, T> byName(java.util.Collection<T> objects) {
-    return objects.stream().collect(Collectors.toMap(o -> o.getMetadata().getName(),
-        Function.identity(), (a, b) -> a, TreeMap::new));
-  }
+    private static <T extends HasMetadata> Map<String, T> byName(java.util.Collection<T> objects) {
+        return objects.stream()
+                .collect(Collectors.toMap(
+                        o -> o.getMetadata().getName(), Function.identity(), (a, b) -> a, TreeMap::new));
+    }
 }

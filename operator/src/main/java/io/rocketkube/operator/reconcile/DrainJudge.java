@@ -25,89 +25,91 @@ import java.util.TreeMap;
  */
 public final class DrainJudge {
 
-  /** RocketMQ's dead-letter topics: {@code %DLQ%} followed by the consumer group. */
-  public static final String DLQ_PREFIX = "%DLQ%";
+    /** RocketMQ's dead-letter topics: {@code %DLQ%} followed by the consumer group. */
+    public static final String DLQ_PREFIX = "%DLQ%";
 
-  private DrainJudge() {
-  }
-
-  /**
-   * What is left on the group.
-   *
-   * @param unconsumed by topic, the messages some consumer group has not consumed yet (summed over
-   *     the groups and queues)
-   * @param unread by topic, stored messages of topics that no consumer group consumes
-   * @param deadLetters by {@code %DLQ%} topic that no consumer group reads, its stored messages;
-   *     blocking, reported apart from {@code unread}
-   */
-  public record Verdict(Map<String, Long> unconsumed, Map<String, Long> unread,
-      Map<String, Long> deadLetters) {
-
-    public boolean drained() {
-      return unconsumed.isEmpty() && unread.isEmpty() && deadLetters.isEmpty();
-    }
-
-    /** Every message left, for the status. */
-    public long remaining() {
-      return unconsumed.values().stream().mapToLong(Long::longValue).sum()
-          + unread.values().stream().mapToLong(Long::longValue).sum()
-          + deadLetters.values().stream().mapToLong(Long::longValue).sum();
-    }
+    private DrainJudge() {}
 
     /**
-     * The reason of ScaleDownBlocked: unread topics are the hardest problem, then dead letters
-     * (they need a person), then messages a consumer is still working through.
+     * What is left on the group.
+     *
+     * @param unconsumed by topic, the messages some consumer group has not consumed yet (summed over
+     *     the groups and queues)
+     * @param unread by topic, stored messages of topics that no consumer group consumes
+     * @param deadLetters by {@code %DLQ%} topic that no consumer group reads, its stored messages;
+     *     blocking, reported apart from {@code unread}
      */
-    public String reason() {
-      if (!unread.isEmpty()) {
-        return "TopicWithoutConsumer";
-      }
-      return deadLetters.isEmpty() ? "MessagesRemaining" : "DeadLettersRemaining";
+    public record Verdict(Map<String, Long> unconsumed, Map<String, Long> unread, Map<String, Long> deadLetters) {
+
+        public boolean drained() {
+            return unconsumed.isEmpty() && unread.isEmpty() && deadLetters.isEmpty();
+        }
+
+        /** Every message left, for the status. */
+        public long remaining() {
+            return unconsumed.values().stream().mapToLong(Long::longValue).sum()
+                    + unread.values().stream().mapToLong(Long::longValue).sum()
+                    + deadLetters.values().stream().mapToLong(Long::longValue).sum();
+        }
+
+        /**
+         * The reason of ScaleDownBlocked: unread topics are the hardest problem, then dead letters
+         * (they need a person), then messages a consumer is still working through.
+         */
+        public String reason() {
+            if (!unread.isEmpty()) {
+                return "TopicWithoutConsumer";
+            }
+            return deadLetters.isEmpty() ? "MessagesRemaining" : "DeadLettersRemaining";
+        }
+
+        /** What a user reads in the condition: the numbers, per topic. */
+        public String describe(String group) {
+            List<String> parts = new ArrayList<>();
+            if (!unconsumed.isEmpty()) {
+                parts.add(group + " still holds "
+                        + unconsumed.values().stream()
+                                .mapToLong(Long::longValue)
+                                .sum() + " unconsumed messages " + unconsumed);
+            }
+            if (!unread.isEmpty()) {
+                parts.add(group + " has topics with messages and no consumer group " + unread);
+            }
+            if (!deadLetters.isEmpty()) {
+                parts.add(group + " holds dead letters nobody consumes " + deadLetters
+                        + " (consume them, or force the scale-in to drop them)");
+            }
+            return String.join("; ", parts);
+        }
     }
 
-    /** What a user reads in the condition: the numbers, per topic. */
-    public String describe(String group) {
-      List<String> parts = new ArrayList<>();
-      if (!unconsumed.isEmpty()) {
-        parts.add(group + " still holds " + unconsumed.values().stream()
-            .mapToLong(Long::longValue).sum() + " unconsumed messages " + unconsumed);
-      }
-      if (!unread.isEmpty()) {
-        parts.add(group + " has topics with messages and no consumer group " + unread);
-      }
-      if (!deadLetters.isEmpty()) {
-        parts.add(group + " holds dead letters nobody consumes " + deadLetters
-            + " (consume them, or force the scale-in to drop them)");
-      }
-      return String.join("; ", parts);
-    }
-  }
-
-  public static Verdict judge(List<TopicBacklog> topics) {
-    Map<String, Long> unconsumed = new TreeMap<>();
-    Map<String, Long> unread = new TreeMap<>();
-    Map<String, Long> deadLetters = new TreeMap<>();
-    for (TopicBacklog topic : topics) {
-      long stored = topic.queues().values().stream()
-          .mapToLong(TopicBacklog.QueueRange::stored).sum();
-      if (topic.committed().isEmpty()) {
-        if (stored > 0) {
-          (topic.topic().startsWith(DLQ_PREFIX) ? deadLetters : unread).put(topic.topic(), stored);
+    public static Verdict judge(List<TopicBacklog> topics) {
+        Map<String, Long> unconsumed = new TreeMap<>();
+        Map<String, Long> unread = new TreeMap<>();
+        Map<String, Long> deadLetters = new TreeMap<>();
+        for (TopicBacklog topic : topics) {
+            long stored = topic.queues().values().stream()
+                    .mapToLong(TopicBacklog.QueueRange::stored)
+                    .sum();
+            if (topic.committed().isEmpty()) {
+                if (stored > 0) {
+                    (topic.topic().startsWith(DLQ_PREFIX) ? deadLetters : unread).put(topic.topic(), stored);
+                }
+                continue;
+            }
+            long left = 0;
+            for (Map<Integer, Long> offsets : topic.committed().values()) {
+                for (Map.Entry<Integer, TopicBacklog.QueueRange> queue :
+                        topic.queues().entrySet()) {
+                    TopicBacklog.QueueRange range = queue.getValue();
+                    long consumedTo = Math.max(range.min(), offsets.getOrDefault(queue.getKey(), range.min()));
+                    left += Math.max(0, range.max() - consumedTo);
+                }
+            }
+            if (left > 0) {
+                unconsumed.put(topic.topic(), left);
+            }
         }
-        continue;
-      }
-      long left = 0;
-      for (Map<Integer, Long> offsets : topic.committed().values()) {
-        for (Map.Entry<Integer, TopicBacklog.QueueRange> queue : topic.queues().entrySet()) {
-          TopicBacklog.QueueRange range = queue.getValue();
-          long consumedTo = Math.max(range.min(), offsets.getOrDefault(queue.getKey(), range.min()));
-          left += Math.max(0, range.max() - consumedTo);
-        }
-      }
-      if (left > 0) {
-        unconsumed.put(topic.topic(), left);
-      }
+        return new Verdict(unconsumed, unread, deadLetters);
     }
-    return new Verdict(unconsumed, unread, deadLetters);
-  }
 }

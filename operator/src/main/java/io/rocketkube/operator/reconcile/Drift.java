@@ -22,108 +22,106 @@ import java.util.Set;
  */
 public final class Drift {
 
-  /** Top-level fields compared key for key rather than as a subset. */
-  private static final Set<String> OWNED_WHOLE = Set.of("data", "binaryData");
-  /** Of the metadata, only these are ours; the rest is the API server's. */
-  private static final Set<String> OWNED_METADATA = Set.of("labels", "annotations",
-      "ownerReferences");
+    /** Top-level fields compared key for key rather than as a subset. */
+    private static final Set<String> OWNED_WHOLE = Set.of("data", "binaryData");
+    /** Of the metadata, only these are ours; the rest is the API server's. */
+    private static final Set<String> OWNED_METADATA = Set.of("labels", "annotations", "ownerReferences");
 
-  private Drift() {
-  }
+    private Drift() {}
 
-  /** The first path where {@code actual} departs from {@code desired}, or null when none does. */
-  public static String find(HasMetadata desired, HasMetadata actual) {
-    JsonNode want = Serialization.jsonMapper().valueToTree(desired);
-    JsonNode have = Serialization.jsonMapper().valueToTree(actual);
-    for (Iterator<Map.Entry<String, JsonNode>> it = want.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> field = it.next();
-      String name = field.getKey();
-      JsonNode live = have.get(name);
-      String path;
-      if ("status".equals(name) || "apiVersion".equals(name) || "kind".equals(name)) {
-        continue;
-      } else if ("metadata".equals(name)) {
-        path = metadata(field.getValue(), live);
-      } else if (OWNED_WHOLE.contains(name)) {
-        path = isEmpty(field.getValue()) && isEmpty(live) ? null
-            : field.getValue().equals(live) ? null : name;
-      } else {
-        path = subset(name, field.getValue(), live);
-      }
-      if (path != null) {
-        return path;
-      }
-    }
-    return null;
-  }
-
-  private static String metadata(JsonNode want, JsonNode have) {
-    for (String name : OWNED_METADATA) {
-      String path = subset("metadata." + name, want.get(name), have == null ? null
-          : have.get(name));
-      if (path != null) {
-        return path;
-      }
-    }
-    return null;
-  }
-
-  /** Whether every field of {@code want} is in {@code have} with the same value. */
-  private static String subset(String path, JsonNode want, JsonNode have) {
-    if (isEmpty(want)) {
-      return null;
-    }
-    if (have == null || have.isNull()) {
-      return path;
-    }
-    if (want.isObject()) {
-      if (!have.isObject()) {
-        return path;
-      }
-      for (Iterator<Map.Entry<String, JsonNode>> it = want.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> field = it.next();
-        String found = subset(path + "." + field.getKey(), field.getValue(),
-            have.get(field.getKey()));
-        if (found != null) {
-          return found;
+    /** The first path where {@code actual} departs from {@code desired}, or null when none does. */
+    public static String find(HasMetadata desired, HasMetadata actual) {
+        JsonNode want = Serialization.jsonMapper().valueToTree(desired);
+        JsonNode have = Serialization.jsonMapper().valueToTree(actual);
+        for (Iterator<Map.Entry<String, JsonNode>> it = want.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> field = it.next();
+            String name = field.getKey();
+            JsonNode live = have.get(name);
+            String path;
+            if ("status".equals(name) || "apiVersion".equals(name) || "kind".equals(name)) {
+                continue;
+            } else if ("metadata".equals(name)) {
+                path = metadata(field.getValue(), live);
+            } else if (OWNED_WHOLE.contains(name)) {
+                path = isEmpty(field.getValue()) && isEmpty(live)
+                        ? null
+                        : field.getValue().equals(live) ? null : name;
+            } else {
+                path = subset(name, field.getValue(), live);
+            }
+            if (path != null) {
+                return path;
+            }
         }
-      }
-      return null;
+        return null;
     }
-    if (want.isArray()) {
-      if (!have.isArray() || have.size() != want.size()) {
-        return path;
-      }
-      for (int i = 0; i < want.size(); i++) {
-        String found = subset(path + "[" + i + "]", want.get(i), have.get(i));
-        if (found != null) {
-          return found;
-        }
-      }
-      return null;
-    }
-    return sameValue(want, have) ? null : path;
-  }
 
-  private static boolean sameValue(JsonNode want, JsonNode have) {
-    if (want.isNumber() && have.isNumber()) {
-      return want.decimalValue().compareTo(have.decimalValue()) == 0;
+    private static String metadata(JsonNode want, JsonNode have) {
+        for (String name : OWNED_METADATA) {
+            String path = subset("metadata." + name, want.get(name), have == null ? null : have.get(name));
+            if (path != null) {
+                return path;
+            }
+        }
+        return null;
     }
-    if (want.equals(have)) {
-      return true;
+
+    /** Whether every field of {@code want} is in {@code have} with the same value. */
+    private static String subset(String path, JsonNode want, JsonNode have) {
+        if (isEmpty(want)) {
+            return null;
+        }
+        if (have == null || have.isNull()) {
+            return path;
+        }
+        if (want.isObject()) {
+            if (!have.isObject()) {
+                return path;
+            }
+            for (Iterator<Map.Entry<String, JsonNode>> it = want.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> field = it.next();
+                String found = subset(path + "." + field.getKey(), field.getValue(), have.get(field.getKey()));
+                if (found != null) {
+                    return found;
+                }
+            }
+            return null;
+        }
+        if (want.isArray()) {
+            if (!have.isArray() || have.size() != want.size()) {
+                return path;
+            }
+            for (int i = 0; i < want.size(); i++) {
+                String found = subset(path + "[" + i + "]", want.get(i), have.get(i));
+                if (found != null) {
+                    return found;
+                }
+            }
+            return null;
+        }
+        return sameValue(want, have) ? null : path;
     }
-    if (want.isTextual() && have.isTextual()) {
-      try {
-        return Quantity.getAmountInBytes(new Quantity(want.asText()))
-            .compareTo(Quantity.getAmountInBytes(new Quantity(have.asText()))) == 0;
-      } catch (IllegalArgumentException | ArithmeticException e) {
+
+    private static boolean sameValue(JsonNode want, JsonNode have) {
+        if (want.isNumber() && have.isNumber()) {
+            return want.decimalValue().compareTo(have.decimalValue()) == 0;
+        }
+        if (want.equals(have)) {
+            return true;
+        }
+        if (want.isTextual() && have.isTextual()) {
+            try {
+                return Quantity.getAmountInBytes(new Quantity(want.asText()))
+                                .compareTo(Quantity.getAmountInBytes(new Quantity(have.asText())))
+                        == 0;
+            } catch (IllegalArgumentException | ArithmeticException e) {
+                return false;
+            }
+        }
         return false;
-      }
     }
-    return false;
-  }
 
-  private static boolean isEmpty(JsonNode node) {
-    return node == null || node.isNull() || (node.isContainerNode() && node.isEmpty());
-  }
+    private static boolean isEmpty(JsonNode node) {
+        return node == null || node.isNull() || (node.isContainerNode() && node.isEmpty());
+    }
 }

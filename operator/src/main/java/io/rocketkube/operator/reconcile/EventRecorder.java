@@ -16,49 +16,54 @@ import org.jboss.logging.Logger;
  */
 public final class EventRecorder {
 
-  public static final String NORMAL = "Normal";
-  public static final String WARNING = "Warning";
-  private static final Logger LOG = Logger.getLogger(EventRecorder.class);
+    public static final String NORMAL = "Normal";
+    public static final String WARNING = "Warning";
+    private static final Logger LOG = Logger.getLogger(EventRecorder.class);
 
-  private final Clock clock;
+    private final Clock clock;
 
-  public EventRecorder(Clock clock) {
-    this.clock = clock;
-  }
-
-  /** Never fails the reconciliation: an Event is a report, not a step. */
-  public void record(KubernetesClient client, RocketCluster cluster, String type, String reason,
-      String message) {
-    LOG.infof("%s/%s %s: %s", cluster.getMetadata().getNamespace(),
-        cluster.getMetadata().getName(), reason, message);
-    String now = Conditions.format(clock.instant());
-    Event event = new EventBuilder()
-        .withNewMetadata()
-          .withNamespace(cluster.getMetadata().getNamespace())
-          .withName(cluster.getMetadata().getName() + "."
-              + Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE))
-        .endMetadata()
-        .withNewInvolvedObject()
-          .withApiVersion(cluster.getApiVersion())
-          .withKind(cluster.getKind())
-          .withName(cluster.getMetadata().getName())
-          .withNamespace(cluster.getMetadata().getNamespace())
-          .withUid(cluster.getMetadata().getUid())
-        .endInvolvedObject()
-        .withType(type)
-        .withReason(reason)
-        .withMessage(message)
-        .withFirstTimestamp(now)
-        .withLastTimestamp(now)
-        .withCount(1)
-        .withNewSource().withComponent("rocketkube-operator").endSource()
-        .withReportingComponent("rocketkube-operator")
-        .build();
-    try {
-      client.v1().events().inNamespace(cluster.getMetadata().getNamespace()).resource(event)
-          .create();
-    } catch (KubernetesClientException e) {
-      LOG.warnf("could not record event %s: %s", reason, e.getMessage());
+    public EventRecorder(Clock clock) {
+        this.clock = clock;
     }
-  }
+
+    /** Never fails the reconciliation: an Event is a report, not a step. */
+    public void record(KubernetesClient client, RocketCluster cluster, String type, String reason, String message) {
+        LOG.infof(
+                "%s/%s %s: %s",
+                cluster.getMetadata().getNamespace(), cluster.getMetadata().getName(), reason, message);
+        String now = Conditions.format(clock.instant());
+        Event event = new EventBuilder()
+                .withNewMetadata()
+                .withNamespace(cluster.getMetadata().getNamespace())
+                .withName(cluster.getMetadata().getName() + "."
+                        + Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE))
+                .endMetadata()
+                .withNewInvolvedObject()
+                .withApiVersion(cluster.getApiVersion())
+                .withKind(cluster.getKind())
+                .withName(cluster.getMetadata().getName())
+                .withNamespace(cluster.getMetadata().getNamespace())
+                .withUid(cluster.getMetadata().getUid())
+                .endInvolvedObject()
+                .withType(type)
+                .withReason(reason)
+                .withMessage(message)
+                .withFirstTimestamp(now)
+                .withLastTimestamp(now)
+                .withCount(1)
+                .withNewSource()
+                .withComponent("rocketkube-operator")
+                .endSource()
+                .withReportingComponent("rocketkube-operator")
+                .build();
+        try {
+            client.v1()
+                    .events()
+                    .inNamespace(cluster.getMetadata().getNamespace())
+                    .resource(event)
+                    .create();
+        } catch (KubernetesClientException e) {
+            LOG.warnf("could not record event %s: %s", reason, e.getMessage());
+        }
+    }
 }

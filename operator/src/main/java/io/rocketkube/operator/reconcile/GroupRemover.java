@@ -11,14 +11,21 @@ import io.rocketkube.operator.model.Labels;
  */
 public final class GroupRemover {
 
-  public void remove(KubernetesClient client, RocketCluster cluster, String group) {
-    String namespace = cluster.getMetadata().getNamespace();
-    client.apps().statefulSets().inNamespace(namespace).withName(group).delete();
-    client.services().inNamespace(namespace).withName(group).delete();
-    client.policy().v1().podDisruptionBudget().inNamespace(namespace).withName(group).delete();
-    if (cluster.getSpec().getBroker().getStorage().isDeleteClaim()) {
-      client.persistentVolumeClaims().inNamespace(namespace)
-          .withLabels(Labels.managed(Labels.groupSelector(cluster, group))).delete();
+    public void remove(KubernetesClient client, RocketCluster cluster, String group) {
+        String namespace = cluster.getMetadata().getNamespace();
+        client.apps().statefulSets().inNamespace(namespace).withName(group).delete();
+        client.services().inNamespace(namespace).withName(group).delete();
+        client.policy()
+                .v1()
+                .podDisruptionBudget()
+                .inNamespace(namespace)
+                .withName(group)
+                .delete();
+        if (cluster.getSpec().getBroker().getStorage().isDeleteClaim()) {
+            client.persistentVolumeClaims()
+                    .inNamespace(namespace)
+                    .withLabels(Labels.managed(Labels.groupSelector(cluster, group)))
+                    .delete();
+        }
     }
-  }
 }

@@ -39,131 +39,153 @@ import java.util.Optional;
  */
 final class MasterWriteStop {
 
-  static final String ANNOTATION = "rocketkube.io/roll-writes-stopped-at";
+    static final String ANNOTATION = "rocketkube.io/roll-writes-stopped-at";
 
-  private final BrokerAdmin admin;
-  private final EventRecorder events;
-  private final Clock clock;
-  private final Duration routeRefresh;
+    private final BrokerAdmin admin;
+    private final EventRecorder events;
+    private final Clock clock;
+    private final Duration routeRefresh;
 
-  MasterWriteStop(BrokerAdmin admin, EventRecorder events, Clock clock, Duration routeRefresh) {
-    this.admin = admin;
-    this.events = events;
-    this.clock = clock;
-    this.routeRefresh = routeRefresh;
-  }
-
-  /**
-   * Before the roll restarts {@code group}'s master: why it must wait, or empty when the pod may
-   * be deleted now (its writes were stopped at least one route refresh ago).
-   */
-  Optional<String> beforeRestart(KubernetesClient client, RocketCluster cluster, GroupState group,
-      List<String> nameServers, List<PersistentVolumeClaim> claims) {
-    String master = group.master().map(PodState::name).orElseThrow();
-    Optional<PersistentVolumeClaim> claim = claimOf(master, claims);
-    if (claim.isEmpty()) {
-      return Optional.of("waiting for the data claim of " + master + " before stopping its writes");
+    MasterWriteStop(BrokerAdmin admin, EventRecorder events, Clock clock, Duration routeRefresh) {
+        this.admin = admin;
+        this.events = events;
+        this.clock = clock;
+        this.routeRefresh = routeRefresh;
     }
-    Optional<Instant> stoppedAt = stoppedAt(claim.get());
-    Instant now = clock.instant();
-    if (stoppedAt.isEmpty()) {
-      try {
-        admin.stopBrokerWrites(BrokerObserver.endpoints(group).masterAddress());
-        admin.wipeWritePermission(nameServers, group.name());
-      } catch (BrokerAdminException e) {
-        return Optional.of("writes of master " + master
-            + " could not be stopped before its restart (" + e.getMessage() + ")");
-      }
-      annotate(client, claim.get(), now.toString());
-      events.record(client, cluster, EventRecorder.NORMAL, "StoppedMasterWrites",
-          "Stopped writes to master " + master + " of " + group.name() + "; restarting it after one"
-              + " route refresh (" + routeRefresh.toSeconds() + " s)");
-      return Optional.of(waiting(master, now));
+
+    /**
+     * Before the roll restarts {@code group}'s master: why it must wait, or empty when the pod may
+     * be deleted now (its writes were stopped at least one route refresh ago).
+     */
+    Optional<String> beforeRestart(
+            KubernetesClient client,
+            RocketCluster cluster,
+            GroupState group,
+            List<String> nameServers,
+            List<PersistentVolumeClaim> claims) {
+        String master = group.master().map(PodState::name).orElseThrow();
+        Optional<PersistentVolumeClaim> claim = claimOf(master, claims);
+        if (claim.isEmpty()) {
+            return Optional.of("waiting for the data claim of " + master + " before stopping its writes");
+        }
+        Optional<Instant> stoppedAt = stoppedAt(claim.get());
+        Instant now = clock.instant();
+        if (stoppedAt.isEmpty()) {
+            try {
+                admin.stopBrokerWrites(BrokerObserver.endpoints(group).masterAddress());
+                admin.wipeWritePermission(nameServers, group.name());
+            } catch (BrokerAdminException e) {
+                return Optional.of("writes of master " + master + " could not be stopped before its restart ("
+                        + e.getMessage() + ")");
+            }
+            annotate(client, claim.get(), now.toString());
+            events.record(
+                    client,
+                    cluster,
+                    EventRecorder.NORMAL,
+                    "StoppedMasterWrites",
+                    "Stopped writes to master " + master + " of " + group.name() + "; restarting it after one"
+                            + " route refresh (" + routeRefresh.toSeconds() + " s)");
+            return Optional.of(waiting(master, now));
+        }
+        if (now.isBefore(stoppedAt.get().plus(routeRefresh))) {
+            return Optional.of(waiting(master, stoppedAt.get()));
+        }
+        return Optional.empty();
     }
-    if (now.isBefore(stoppedAt.get().plus(routeRefresh))) {
-      return Optional.of(waiting(master, stoppedAt.get()));
+
+    /**
+     * Gives writes back to each master this class stopped whose restart is done: the pod runs the
+     * group's current configuration and is ready. Failures are added to {@code errors} and retried
+     * on the next pass (the annotation stays until both calls succeeded).
+     */
+    void restoreRestarted(
+            KubernetesClient client,
+            RocketCluster cluster,
+            List<GroupState> groups,
+            List<String> nameServers,
+            ClusterObservation seen,
+            List<String> errors) {
+        for (GroupState group : groups) {
+            Optional<PodState> master = group.master();
+            if (master.isEmpty()) {
+                continue;
+            }
+            Optional<PersistentVolumeClaim> claim = claimOf(master.get().name(), seen.claimsOf(group.name()));
+            if (claim.isEmpty()
+                    || annotation(claim.get()) == null
+                    || group.isStale(master.get())
+                    || !master.get().ready()) {
+                continue;
+            }
+            try {
+                admin.restoreBrokerWrites(BrokerObserver.endpoints(group).masterAddress());
+                admin.addWritePermission(nameServers, group.name());
+            } catch (BrokerAdminException e) {
+                errors.add(e.getMessage());
+                continue;
+            }
+            annotate(client, claim.get(), null);
+            events.record(
+                    client,
+                    cluster,
+                    EventRecorder.NORMAL,
+                    "RestoredMasterWrites",
+                    "Master " + master.get().name() + " of " + group.name()
+                            + " restarted with the current configuration; it takes writes again");
+        }
     }
-    return Optional.empty();
-  }
 
-  /**
-   * Gives writes back to each master this class stopped whose restart is done: the pod runs the
-   * group's current configuration and is ready. Failures are added to {@code errors} and retried
-   * on the next pass (the annotation stays until both calls succeeded).
-   */
-  void restoreRestarted(KubernetesClient client, RocketCluster cluster, List<GroupState> groups,
-      List<String> nameServers, ClusterObservation seen, List<String> errors) {
-    for (GroupState group : groups) {
-      Optional<PodState> master = group.master();
-      if (master.isEmpty()) {
-        continue;
-      }
-      Optional<PersistentVolumeClaim> claim = claimOf(master.get().name(),
-          seen.claimsOf(group.name()));
-      if (claim.isEmpty() || annotation(claim.get()) == null || group.isStale(master.get())
-          || !master.get().ready()) {
-        continue;
-      }
-      try {
-        admin.restoreBrokerWrites(BrokerObserver.endpoints(group).masterAddress());
-        admin.addWritePermission(nameServers, group.name());
-      } catch (BrokerAdminException e) {
-        errors.add(e.getMessage());
-        continue;
-      }
-      annotate(client, claim.get(), null);
-      events.record(client, cluster, EventRecorder.NORMAL, "RestoredMasterWrites",
-          "Master " + master.get().name() + " of " + group.name()
-              + " restarted with the current configuration; it takes writes again");
+    private String waiting(String master, Instant stoppedAt) {
+        return "writes of master " + master + " stopped at " + stoppedAt
+                + "; producers may send on cached routes until " + stoppedAt.plus(routeRefresh)
+                + ", then it restarts";
     }
-  }
 
-  private String waiting(String master, Instant stoppedAt) {
-    return "writes of master " + master + " stopped at " + stoppedAt
-        + "; producers may send on cached routes until " + stoppedAt.plus(routeRefresh)
-        + ", then it restarts";
-  }
-
-  /** The claim mounted by {@code pod}: StatefulSet claims are named {@code <template>-<pod>}. */
-  private static Optional<PersistentVolumeClaim> claimOf(String pod,
-      List<PersistentVolumeClaim> claims) {
-    return claims.stream().filter(c -> c.getMetadata().getName().endsWith("-" + pod)).findFirst();
-  }
-
-  private static String annotation(PersistentVolumeClaim claim) {
-    Map<String, String> annotations = claim.getMetadata().getAnnotations();
-    return annotations == null ? null : annotations.get(ANNOTATION);
-  }
-
-  private static Optional<Instant> stoppedAt(PersistentVolumeClaim claim) {
-    String value = annotation(claim);
-    try {
-      return value == null ? Optional.empty() : Optional.of(Instant.parse(value));
-    } catch (DateTimeParseException e) {
-      // Edited by hand: stop again and wait a whole refresh from then.
-      return Optional.empty();
+    /** The claim mounted by {@code pod}: StatefulSet claims are named {@code <template>-<pod>}. */
+    private static Optional<PersistentVolumeClaim> claimOf(String pod, List<PersistentVolumeClaim> claims) {
+        return claims.stream()
+                .filter(c -> c.getMetadata().getName().endsWith("-" + pod))
+                .findFirst();
     }
-  }
 
-  /**
-   * Sets the annotation with a merge patch, or with null removes it with a JSON patch (a merge
-   * patch with null does not remove a key on fabric8's mock); neither touches another field.
-   */
-  private static void annotate(KubernetesClient client, PersistentVolumeClaim claim,
-      String value) {
-    var resource = client.persistentVolumeClaims().inNamespace(claim.getMetadata().getNamespace())
-        .withName(claim.getMetadata().getName());
-    try {
-      if (value == null) {
-        resource.patch(PatchContext.of(PatchType.JSON), "[{\"op\":\"remove\",\"path\":"
-            + "\"/metadata/annotations/" + ANNOTATION.replace("/", "~1") + "\"}]");
-      } else {
-        resource.patch(PatchContext.of(PatchType.JSON_MERGE),
-            "{\"metadata\":{\"annotations\":{\"" + ANNOTATION + "\":\"" + value + "\"}}}");
-      }
-    } catch (KubernetesClientException e) {
-      throw new IllegalStateException("cannot annotate claim " + claim.getMetadata().getName()
-          + ": " + e.getMessage(), e);
+    private static String annotation(PersistentVolumeClaim claim) {
+        Map<String, String> annotations = claim.getMetadata().getAnnotations();
+        return annotations == null ? null : annotations.get(ANNOTATION);
     }
-  }
+
+    private static Optional<Instant> stoppedAt(PersistentVolumeClaim claim) {
+        String value = annotation(claim);
+        try {
+            return value == null ? Optional.empty() : Optional.of(Instant.parse(value));
+        } catch (DateTimeParseException e) {
+            // Edited by hand: stop again and wait a whole refresh from then.
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Sets the annotation with a merge patch, or with null removes it with a JSON patch (a merge
+     * patch with null does not remove a key on fabric8's mock); neither touches another field.
+     */
+    private static void annotate(KubernetesClient client, PersistentVolumeClaim claim, String value) {
+        var resource = client.persistentVolumeClaims()
+                .inNamespace(claim.getMetadata().getNamespace())
+                .withName(claim.getMetadata().getName());
+        try {
+            if (value == null) {
+                resource.patch(
+                        PatchContext.of(PatchType.JSON),
+                        "[{\"op\":\"remove\",\"path\":" + "\"/metadata/annotations/" + ANNOTATION.replace("/", "~1")
+                                + "\"}]");
+            } else {
+                resource.patch(
+                        PatchContext.of(PatchType.JSON_MERGE),
+                        "{\"metadata\":{\"annotations\":{\"" + ANNOTATION + "\":\"" + value + "\"}}}");
+            }
+        } catch (KubernetesClientException e) {
+            throw new IllegalStateException(
+                    "cannot annotate claim " + claim.getMetadata().getName() + ": " + e.getMessage(), e);
+        }
+    }
 }

@@ -22,37 +22,37 @@ import java.util.Set;
  */
 public final class ProgressDeadline {
 
-  public static final String EXCEEDED = "ProgressDeadlineExceeded";
-  private static final Set<String> WAITING_ON_PODS =
-      Set.of("Creating", "ScalingOut", "RollingNameServers", "RollingBrokers");
+    public static final String EXCEEDED = "ProgressDeadlineExceeded";
+    private static final Set<String> WAITING_ON_PODS =
+            Set.of("Creating", "ScalingOut", "RollingNameServers", "RollingBrokers");
 
-  private ProgressDeadline() {
-  }
+    private ProgressDeadline() {}
 
-  /**
-   * Whether the phase {@code reason} of generation {@code generation} is past its deadline.
-   *
-   * @param previous the Progressing condition of the last status
-   */
-  public static boolean exceeded(Optional<Condition> previous, String reason, Long generation,
-      Duration deadline, Instant now) {
-    if (!WAITING_ON_PODS.contains(reason) || previous.isEmpty()) {
-      return false;
+    /**
+     * Whether the phase {@code reason} of generation {@code generation} is past its deadline.
+     *
+     * @param previous the Progressing condition of the last status
+     */
+    public static boolean exceeded(
+            Optional<Condition> previous, String reason, Long generation, Duration deadline, Instant now) {
+        if (!WAITING_ON_PODS.contains(reason) || previous.isEmpty()) {
+            return false;
+        }
+        Condition last = previous.get();
+        if ("False".equals(last.getStatus()) && EXCEEDED.equals(last.getReason())) {
+            return Objects.equals(last.getObservedGeneration(), generation);
+        }
+        if (!"True".equals(last.getStatus())
+                || !reason.equals(last.getReason())
+                || last.getLastTransitionTime() == null) {
+            return false;
+        }
+        return !now.isBefore(Instant.parse(last.getLastTransitionTime()).plus(deadline));
     }
-    Condition last = previous.get();
-    if ("False".equals(last.getStatus()) && EXCEEDED.equals(last.getReason())) {
-      return Objects.equals(last.getObservedGeneration(), generation);
-    }
-    if (!"True".equals(last.getStatus()) || !reason.equals(last.getReason())
-        || last.getLastTransitionTime() == null) {
-      return false;
-    }
-    return !now.isBefore(Instant.parse(last.getLastTransitionTime()).plus(deadline));
-  }
 
-  /** Whether Progressing enters a new phase while staying True: its clock starts again. */
-  public static boolean newPhase(Optional<Condition> previous, String reason) {
-    return previous.map(c -> "True".equals(c.getStatus()) && !reason.equals(c.getReason()))
-        .orElse(false);
-  }
+    /** Whether Progressing enters a new phase while staying True: its clock starts again. */
+    public static boolean newPhase(Optional<Condition> previous, String reason) {
+        return previous.map(c -> "True".equals(c.getStatus()) && !reason.equals(c.getReason()))
+                .orElse(false);
+    }
 }

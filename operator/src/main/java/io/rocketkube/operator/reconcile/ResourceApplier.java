@@ -16,61 +16,61 @@ import java.net.HttpURLConnection;
  */
 public final class ResourceApplier {
 
-  public static final String ANNOTATION = "rocketkube.io/desired-hash";
+    public static final String ANNOTATION = "rocketkube.io/desired-hash";
 
-  /** Told which field of which object was edited by hand, after it was put back. */
-  @FunctionalInterface
-  public interface DriftListener {
-    void reverted(HasMetadata object, String path);
-  }
-
-  private ResourceApplier() {
-  }
-
-  /** {@link #apply(KubernetesClient, HasMetadata, HasMetadata, DriftListener)}, unreported. */
-  public static <T extends HasMetadata> boolean apply(KubernetesClient client, T desired, T actual) {
-    return apply(client, desired, actual, (object, path) -> { });
-  }
-
-  /**
-   * Writes {@code desired} unless {@code actual} was built from the same desired state and nobody
-   * changed what the operator owns in it.
-   *
-   * @return whether anything was written
-   */
-  public static <T extends HasMetadata> boolean apply(KubernetesClient client, T desired, T actual,
-      DriftListener drift) {
-    String hash = ConfigHash.of(desired);
-    if (desired.getMetadata().getAnnotations() == null) {
-      desired.getMetadata().setAnnotations(new java.util.LinkedHashMap<>());
+    /** Told which field of which object was edited by hand, after it was put back. */
+    @FunctionalInterface
+    public interface DriftListener {
+        void reverted(HasMetadata object, String path);
     }
-    desired.getMetadata().getAnnotations().put(ANNOTATION, hash);
-    String edited = null;
-    if (actual != null && actual.getMetadata().getAnnotations() != null
-        && hash.equals(actual.getMetadata().getAnnotations().get(ANNOTATION))) {
-      edited = Drift.find(desired, actual);
-      if (edited == null) {
-        return false;
-      }
+
+    private ResourceApplier() {}
+
+    /** {@link #apply(KubernetesClient, HasMetadata, HasMetadata, DriftListener)}, unreported. */
+    public static <T extends HasMetadata> boolean apply(KubernetesClient client, T desired, T actual) {
+        return apply(client, desired, actual, (object, path) -> {});
     }
-    if (actual == null) {
-      try {
-        client.resource(desired).create();
-        return true;
-      } catch (KubernetesClientException e) {
-        if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
-          throw e;
+
+    /**
+     * Writes {@code desired} unless {@code actual} was built from the same desired state and nobody
+     * changed what the operator owns in it.
+     *
+     * @return whether anything was written
+     */
+    public static <T extends HasMetadata> boolean apply(
+            KubernetesClient client, T desired, T actual, DriftListener drift) {
+        String hash = ConfigHash.of(desired);
+        if (desired.getMetadata().getAnnotations() == null) {
+            desired.getMetadata().setAnnotations(new java.util.LinkedHashMap<>());
         }
-        // Our informer had not seen the object yet; fall through and update it.
-      }
+        desired.getMetadata().getAnnotations().put(ANNOTATION, hash);
+        String edited = null;
+        if (actual != null
+                && actual.getMetadata().getAnnotations() != null
+                && hash.equals(actual.getMetadata().getAnnotations().get(ANNOTATION))) {
+            edited = Drift.find(desired, actual);
+            if (edited == null) {
+                return false;
+            }
+        }
+        if (actual == null) {
+            try {
+                client.resource(desired).create();
+                return true;
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
+                    throw e;
+                }
+                // Our informer had not seen the object yet; fall through and update it.
+            }
+        }
+        // A full, unconditional replace: the object is ours alone, and unlike a merge patch it also
+        // removes what the desired state no longer has (a dropped label, toleration or env var).
+        // The API server keeps what it allocated itself, such as a Service's clusterIP.
+        client.resource(desired).update();
+        if (edited != null) {
+            drift.reverted(desired, edited);
+        }
+        return true;
     }
-    // A full, unconditional replace: the object is ours alone, and unlike a merge patch it also
-    // removes what the desired state no longer has (a dropped label, toleration or env var).
-    // The API server keeps what it allocated itself, such as a Service's clusterIP.
-    client.resource(desired).update();
-    if (edited != null) {
-      drift.reverted(desired, edited);
-    }
-    return true;
-  }
 }

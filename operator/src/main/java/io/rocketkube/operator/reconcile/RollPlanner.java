@@ -15,65 +15,79 @@ import java.util.Optional;
  */
 public final class RollPlanner {
 
-  private RollPlanner() {
-  }
+    private RollPlanner() {}
 
-  /**
-   * @param groups the wanted groups, any order
-   * @param nameServersRolledOut whether the NameServer Deployment runs its current template on
-   *     every replica
-   * @param maxLagBytes replication lag under which a slave counts as caught up
-   */
-  public static RollStep next(List<GroupState> groups, boolean nameServersRolledOut,
-      long maxLagBytes) {
-    List<GroupState> ordered = groups.stream()
-        .sorted(Comparator.comparingInt(GroupState::ordinal)).toList();
-    Optional<GroupState> active = ordered.stream().filter(GroupState::hasStalePods).findFirst();
-    if (active.isEmpty()) {
-      return new RollStep.Idle();
+    /**
+     * @param groups the wanted groups, any order
+     * @param nameServersRolledOut whether the NameServer Deployment runs its current template on
+     *     every replica
+     * @param maxLagBytes replication lag under which a slave counts as caught up
+     */
+    public static RollStep next(List<GroupState> groups, boolean nameServersRolledOut, long maxLagBytes) {
+        List<GroupState> ordered = groups.stream()
+                .sorted(Comparator.comparingInt(GroupState::ordinal))
+                .toList();
+        Optional<GroupState> active =
+                ordered.stream().filter(GroupState::hasStalePods).findFirst();
+        if (active.isEmpty()) {
+            return new RollStep.Idle();
+        }
+        GroupState group = active.get();
+        if (!nameServersRolledOut) {
+            return new RollStep.Wait(group.name(), "waiting for the NameServers to finish rolling");
+        }
+        for (GroupState before : ordered) {
+            if (before.ordinal() >= group.ordinal()) {
+                break;
+            }
+            if (!before.ready()) {
+                return new RollStep.Wait(
+                        group.name(),
+                        "waiting for group " + before.name() + " to be ready and registered before rolling "
+                                + group.name());
+            }
+        }
+        if (!group.allPodsReady()) {
+            return new RollStep.Wait(
+                    group.name(),
+                    "waiting for every pod of " + group.name() + " to be ready (" + readyCount(group) + "/"
+                            + group.replicas() + ")");
+        }
+        Optional<PodState> staleSlave =
+                group.slaves().stream().filter(group::isStale).max(Comparator.comparingInt(PodState::ordinal));
+        if (staleSlave.isPresent()) {
+            return new RollStep.Restart(
+                    group.name(),
+                    staleSlave.get().name(),
+                    false,
+                    "restarting slave " + staleSlave.get().name() + " of " + group.name() + " to apply configuration "
+                            + group.desiredHash());
+        }
+        PodState master = group.master().orElseThrow();
+        if (!group.slaves().isEmpty()) {
+            if (group.maxSlaveLagBytes() == null) {
+                return new RollStep.Wait(
+                        group.name(),
+                        "waiting to learn the replication lag of " + group.name()
+                                + "'s slaves before restarting its master");
+            }
+            if (group.maxSlaveLagBytes() > maxLagBytes) {
+                return new RollStep.Wait(
+                        group.name(),
+                        "waiting for the slaves of " + group.name()
+                                + " to catch up: " + group.maxSlaveLagBytes() + " bytes behind (limit " + maxLagBytes
+                                + ")");
+            }
+        }
+        return new RollStep.Restart(
+                group.name(),
+                master.name(),
+                true,
+                "restarting master " + master.name() + " of " + group.name() + " to apply configuration "
+                        + group.desiredHash() + " (slaves are caught up)");
     }
-    GroupState group = active.get();
-    if (!nameServersRolledOut) {
-      return new RollStep.Wait(group.name(), "waiting for the NameServers to finish rolling");
-    }
-    for (GroupState before : ordered) {
-      if (before.ordinal() >= group.ordinal()) {
-        break;
-      }
-      if (!before.ready()) {
-        return new RollStep.Wait(group.name(), "waiting for group " + before.name()
-            + " to be ready and registered before rolling " + group.name());
-      }
-    }
-    if (!group.allPodsReady()) {
-      return new RollStep.Wait(group.name(), "waiting for every pod of " + group.name()
-          + " to be ready (" + readyCount(group) + "/" + group.replicas() + ")");
-    }
-    Optional<PodState> staleSlave = group.slaves().stream().filter(group::isStale)
-        .max(Comparator.comparingInt(PodState::ordinal));
-    if (staleSlave.isPresent()) {
-      return new RollStep.Restart(group.name(), staleSlave.get().name(), false,
-          "restarting slave " + staleSlave.get().name() + " of " + group.name()
-              + " to apply configuration " + group.desiredHash());
-    }
-    PodState master = group.master().orElseThrow();
-    if (!group.slaves().isEmpty()) {
-      if (group.maxSlaveLagBytes() == null) {
-        return new RollStep.Wait(group.name(), "waiting to learn the replication lag of "
-            + group.name() + "'s slaves before restarting its master");
-      }
-      if (group.maxSlaveLagBytes() > maxLagBytes) {
-        return new RollStep.Wait(group.name(), "waiting for the slaves of " + group.name()
-            + " to catch up: " + group.maxSlaveLagBytes() + " bytes behind (limit " + maxLagBytes
-            + ")");
-      }
-    }
-    return new RollStep.Restart(group.name(), master.name(), true,
-        "restarting master " + master.name() + " of " + group.name()
-            + " to apply configuration " + group.desiredHash() + " (slaves are caught up)");
-  }
 
-  private static long readyCount(GroupState group) {
-    return group.pods().stream().filter(PodState::ready).count();
-  }
+    private static long readyCount(GroupState group) {
+        return group.pods().stream().filter(PodState::ready).count();
+    }
 }

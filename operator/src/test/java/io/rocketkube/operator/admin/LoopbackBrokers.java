@@ -15,31 +15,34 @@ import java.util.concurrent.atomic.AtomicReference;
 /** Our real brokers on loopback, and Apache's test-scope client quiet, for the admin tests. */
 final class LoopbackBrokers {
 
-  private LoopbackBrokers() {
-  }
+    private LoopbackBrokers() {}
 
-  /** Apache's client logs and offsets under target and a temp dir, not the home directory. */
-  static void quietApacheClient() {
-    System.setProperty("rocketmq.client.logRoot", "target/rocketmqlogs");
-    System.setProperty("rocketmq.client.logLevel", "WARN");
-    try {
-      System.setProperty("rocketmq.client.localOffsetStoreDir",
-          Files.createTempDirectory("rocketmq_offsets").toString());
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+    /** Apache's client logs and offsets under target and a temp dir, not the home directory. */
+    static void quietApacheClient() {
+        System.setProperty("rocketmq.client.logRoot", "target/rocketmqlogs");
+        System.setProperty("rocketmq.client.logLevel", "WARN");
+        try {
+            System.setProperty(
+                    "rocketmq.client.localOffsetStoreDir",
+                    Files.createTempDirectory("rocketmq_offsets").toString());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
-  }
 
-  /** Starts a broker, hands its store to {@code store}, and waits for its first registration. */
-  static Broker start(BrokerSettings settings, AtomicReference<MessageStore> store)
-      throws Exception {
-    Broker broker = new Broker(settings, Clock.systemUTC(), config -> {
-      MessageStore opened = DefaultMessageStore.open(config);
-      store.set(opened);
-      return opened;
-    }, new SimpleMeterRegistry());
-    broker.start();
-    await().atMost(Duration.ofSeconds(10)).until(() -> broker.lastRegistrationMillis() >= 0);
-    return broker;
-  }
+    /** Starts a broker, hands its store to {@code store}, and waits for its first registration. */
+    static Broker start(BrokerSettings settings, AtomicReference<MessageStore> store) throws Exception {
+        Broker broker = new Broker(
+                settings,
+                Clock.systemUTC(),
+                config -> {
+                    MessageStore opened = DefaultMessageStore.open(config);
+                    store.set(opened);
+                    return opened;
+                },
+                new SimpleMeterRegistry());
+        broker.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> broker.lastRegistrationMillis() >= 0);
+        return broker;
+    }
 }

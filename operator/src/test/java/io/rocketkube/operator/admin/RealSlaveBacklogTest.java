@@ -41,129 +41,135 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(90)
 class RealSlaveBacklogTest {
-  static final String HOST = "127.0.0.1";
-  static final String GROUP = "broker-a";
-  static final String TOPIC = "T_DRAIN";
-  static final String CONSUMER_GROUP = "CG_DRAIN";
+    static final String HOST = "127.0.0.1";
+    static final String GROUP = "broker-a";
+    static final String TOPIC = "T_DRAIN";
+    static final String CONSUMER_GROUP = "CG_DRAIN";
 
-  static {
-    LoopbackBrokers.quietApacheClient();
-  }
-
-  @TempDir
-  Path dir;
-  NameServer nameServer;
-  Broker master;
-  Broker slave;
-  final AtomicReference<MessageStore> masterStore = new AtomicReference<>();
-  final AtomicReference<MessageStore> slaveStore = new AtomicReference<>();
-  RemotingClient remoting;
-  RemotingBrokerAdmin admin;
-  DefaultMQProducer producer;
-
-  @BeforeEach
-  void start() throws Exception {
-    nameServer = new NameServer(NameServerSettings.forTest(HOST, dir.resolve("namesrv")),
-        Clock.systemUTC());
-    nameServer.start();
-    master = LoopbackBrokers.start(
-        BrokerSettings.forTest(HOST, dir.resolve("master"), nameServer.address()), masterStore);
-    // Metadata synced every second rather than RocketMQ's 10 s, to keep the test short.
-    slave = LoopbackBrokers.start(
-        BrokerSettings.forTest(HOST, dir.resolve("slave"), nameServer.address()).asSlave(1, 0)
-            .withSlave(new SlaveSettings(Optional.empty(), false, Duration.ofSeconds(1))),
-        slaveStore);
-    remoting = new RemotingClient(RemotingClientConfig.defaults());
-    admin = new RemotingBrokerAdmin(new RemotingClient(RemotingClientConfig.defaults()),
-        Duration.ofSeconds(3));
-    producer = new DefaultMQProducer("PG_DRAIN");
-    producer.setNamesrvAddr(nameServer.address());
-    producer.setInstanceName("slave-backlog-producer");
-    producer.start();
-  }
-
-  @AfterEach
-  void stop() {
-    if (producer != null) {
-      producer.shutdown();
+    static {
+        LoopbackBrokers.quietApacheClient();
     }
-    if (admin != null) {
-      admin.close();
-    }
-    if (remoting != null) {
-      remoting.close();
-    }
-    if (slave != null) {
-      slave.close();
-    }
-    if (master != null) {
-      master.close();
-    }
-    nameServer.close();
-  }
 
-  @Test
-  void withTheMasterGoneTheBacklogIsReadFromTheSlaveWithTheMastersNumbers() throws Exception {
-    for (int i = 0; i < 24; i++) {
-      assertThat(producer.send(new Message(TOPIC, ("m-" + i).getBytes(StandardCharsets.UTF_8)))
-          .getSendStatus()).isEqualTo(SendStatus.SEND_OK);
+    @TempDir
+    Path dir;
+
+    NameServer nameServer;
+    Broker master;
+    Broker slave;
+    final AtomicReference<MessageStore> masterStore = new AtomicReference<>();
+    final AtomicReference<MessageStore> slaveStore = new AtomicReference<>();
+    RemotingClient remoting;
+    RemotingBrokerAdmin admin;
+    DefaultMQProducer producer;
+
+    @BeforeEach
+    void start() throws Exception {
+        nameServer = new NameServer(NameServerSettings.forTest(HOST, dir.resolve("namesrv")), Clock.systemUTC());
+        nameServer.start();
+        master = LoopbackBrokers.start(
+                BrokerSettings.forTest(HOST, dir.resolve("master"), nameServer.address()), masterStore);
+        // Metadata synced every second rather than RocketMQ's 10 s, to keep the test short.
+        slave = LoopbackBrokers.start(
+                BrokerSettings.forTest(HOST, dir.resolve("slave"), nameServer.address())
+                        .asSlave(1, 0)
+                        .withSlave(new SlaveSettings(Optional.empty(), false, Duration.ofSeconds(1))),
+                slaveStore);
+        remoting = new RemotingClient(RemotingClientConfig.defaults());
+        admin = new RemotingBrokerAdmin(new RemotingClient(RemotingClientConfig.defaults()), Duration.ofSeconds(3));
+        producer = new DefaultMQProducer("PG_DRAIN");
+        producer.setNamesrvAddr(nameServer.address());
+        producer.setInstanceName("slave-backlog-producer");
+        producer.start();
     }
-    GroupEndpoints endpoints = new GroupEndpoints(GROUP, master.address(),
-        List.of(slave.address()));
-    BacklogReader.Reading atMaster = BacklogReader.read(admin, endpoints);
-    assertThat(atMaster.fromSlave()).isFalse();
-    // The consumer group has consumed everything but queue 0's messages.
-    Map<Integer, io.rocketkube.operator.admin.TopicBacklog.QueueRange> queues = atMaster.topics()
-        .stream().filter(t -> t.topic().equals(TOPIC)).findFirst().orElseThrow().queues();
-    queues.forEach((queue, range) -> commit(queue, queue == 0 ? range.min() : range.max()));
-    long expected = queues.get(0).stored();
-    assertThat(expected).isPositive();
-    DrainJudge.Verdict fromMaster = DrainJudge.judge(BacklogReader.read(admin, endpoints).topics());
-    assertThat(fromMaster.unconsumed()).containsExactly(Map.entry(TOPIC, expected));
 
-    // The slave holds the master's CommitLog and has synced its consumer offsets.
-    long end = masterStore.get().maxPhysicalOffset();
-    GroupEndpoints slaveOnly = new GroupEndpoints(GROUP, slave.address(), List.of());
-    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-      assertThat(slaveStore.get().maxPhysicalOffset()).isGreaterThanOrEqualTo(end);
-      assertThat(DrainJudge.judge(admin.backlog(slaveOnly)).unconsumed())
-          .isEqualTo(fromMaster.unconsumed());
-    });
-
-    String masterAddress = master.address();
-    master.close();
-    master = null;
-    assertThatThrownBy(() -> admin.backlog(endpoints)).isInstanceOf(BrokerAdminException.class);
-    BacklogReader.Reading atSlave = BacklogReader.read(admin, endpoints);
-    assertThat(atSlave.fromSlave()).isTrue();
-    assertThat(atSlave.source()).isEqualTo(slave.address());
-    assertThat(atSlave.masterFailure()).contains(masterAddress);
-    DrainJudge.Verdict fromSlave = DrainJudge.judge(atSlave.topics());
-    assertThat(fromSlave.unconsumed()).isEqualTo(fromMaster.unconsumed());
-    assertThat(fromSlave.unread()).isEqualTo(fromMaster.unread());
-    assertThat(fromSlave.reason()).isEqualTo(fromMaster.reason());
-
-    // Neither answers: unknown, with both failures.
-    String slaveAddress = slave.address();
-    slave.close();
-    slave = null;
-    assertThatThrownBy(() -> BacklogReader.read(admin, endpoints))
-        .isInstanceOf(BrokerAdminException.class)
-        .hasMessageContaining(masterAddress).hasMessageContaining(slaveAddress);
-  }
-
-  /** UPDATE_CONSUMER_OFFSET at the master, as a consumer sends it. */
-  private void commit(int queue, long offset) {
-    try {
-      RemotingCommand response = remoting.invokeSync(master.address(),
-          RemotingCommand.request(RequestCode.UPDATE_CONSUMER_OFFSET)
-              .withExtField("consumerGroup", CONSUMER_GROUP)
-              .withExtField("topic", TOPIC)
-              .withExtField("queueId", Integer.toString(queue))
-              .withExtField("commitOffset", Long.toString(offset)), 5000);
-      assertThat(response.code()).as("%s", response.remark()).isEqualTo(ResponseCode.SUCCESS);
-    } catch (Exception e) {
-      throw new AssertionError(e);
+    @AfterEach
+    void stop() {
+        if (producer != null) {
+            producer.shutdown();
+        }
+        if (admin != null) {
+            admin.close();
+        }
+        if (remoting != null) {
+            remoting.close();
+        }
+        if (slave != null) {
+            slave.close();
+        }
+        if (master != null) {
+            master.close();
+        }
+        nameServer.close();
     }
-  }
+
+    @Test
+    void withTheMasterGoneTheBacklogIsReadFromTheSlaveWithTheMastersNumbers() throws Exception {
+        for (int i = 0; i < 24; i++) {
+            assertThat(producer.send(new Message(TOPIC, ("m-" + i).getBytes(StandardCharsets.UTF_8)))
+                            .getSendStatus())
+                    .isEqualTo(SendStatus.SEND_OK);
+        }
+        GroupEndpoints endpoints = new GroupEndpoints(GROUP, master.address(), List.of(slave.address()));
+        BacklogReader.Reading atMaster = BacklogReader.read(admin, endpoints);
+        assertThat(atMaster.fromSlave()).isFalse();
+        // The consumer group has consumed everything but queue 0's messages.
+        Map<Integer, io.rocketkube.operator.admin.TopicBacklog.QueueRange> queues = atMaster.topics().stream()
+                .filter(t -> t.topic().equals(TOPIC))
+                .findFirst()
+                .orElseThrow()
+                .queues();
+        queues.forEach((queue, range) -> commit(queue, queue == 0 ? range.min() : range.max()));
+        long expected = queues.get(0).stored();
+        assertThat(expected).isPositive();
+        DrainJudge.Verdict fromMaster =
+                DrainJudge.judge(BacklogReader.read(admin, endpoints).topics());
+        assertThat(fromMaster.unconsumed()).containsExactly(Map.entry(TOPIC, expected));
+
+        // The slave holds the master's CommitLog and has synced its consumer offsets.
+        long end = masterStore.get().maxPhysicalOffset();
+        GroupEndpoints slaveOnly = new GroupEndpoints(GROUP, slave.address(), List.of());
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            assertThat(slaveStore.get().maxPhysicalOffset()).isGreaterThanOrEqualTo(end);
+            assertThat(DrainJudge.judge(admin.backlog(slaveOnly)).unconsumed()).isEqualTo(fromMaster.unconsumed());
+        });
+
+        String masterAddress = master.address();
+        master.close();
+        master = null;
+        assertThatThrownBy(() -> admin.backlog(endpoints)).isInstanceOf(BrokerAdminException.class);
+        BacklogReader.Reading atSlave = BacklogReader.read(admin, endpoints);
+        assertThat(atSlave.fromSlave()).isTrue();
+        assertThat(atSlave.source()).isEqualTo(slave.address());
+        assertThat(atSlave.masterFailure()).contains(masterAddress);
+        DrainJudge.Verdict fromSlave = DrainJudge.judge(atSlave.topics());
+        assertThat(fromSlave.unconsumed()).isEqualTo(fromMaster.unconsumed());
+        assertThat(fromSlave.unread()).isEqualTo(fromMaster.unread());
+        assertThat(fromSlave.reason()).isEqualTo(fromMaster.reason());
+
+        // Neither answers: unknown, with both failures.
+        String slaveAddress = slave.address();
+        slave.close();
+        slave = null;
+        assertThatThrownBy(() -> BacklogReader.read(admin, endpoints))
+                .isInstanceOf(BrokerAdminException.class)
+                .hasMessageContaining(masterAddress)
+                .hasMessageContaining(slaveAddress);
+    }
+
+    /** UPDATE_CONSUMER_OFFSET at the master, as a consumer sends it. */
+    private void commit(int queue, long offset) {
+        try {
+            RemotingCommand response = remoting.invokeSync(
+                    master.address(),
+                    RemotingCommand.request(RequestCode.UPDATE_CONSUMER_OFFSET)
+                            .withExtField("consumerGroup", CONSUMER_GROUP)
+                            .withExtField("topic", TOPIC)
+                            .withExtField("queueId", Integer.toString(queue))
+                            .withExtField("commitOffset", Long.toString(offset)),
+                    5000);
+            assertThat(response.code()).as("%s", response.remark()).isEqualTo(ResponseCode.SUCCESS);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
 }

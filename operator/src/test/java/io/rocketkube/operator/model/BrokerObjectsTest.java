@@ -19,208 +19,242 @@ import org.junit.jupiter.api.Test;
 
 class BrokerObjectsTest {
 
-  private final RocketCluster cluster = Fixtures.cluster("prod", "orders", 2);
+    private final RocketCluster cluster = Fixtures.cluster("prod", "orders", 2);
 
-  private StatefulSet group(int ordinal) {
-    return BrokerStatefulSet.desired(cluster, ordinal, BrokerConfigMap.desired(cluster),
-        OperatorSettings.defaults());
-  }
+    private StatefulSet group(int ordinal) {
+        return BrokerStatefulSet.desired(
+                cluster, ordinal, BrokerConfigMap.desired(cluster), OperatorSettings.defaults());
+    }
 
-  @Test
-  void oneStatefulSetPerGroupWithMasterAndSlavesAndOnDeleteUpdates() {
-    cluster.getSpec().getBroker().setReplicasPerGroup(3);
-    StatefulSet sts = group(1);
-    assertThat(sts.getMetadata().getName()).isEqualTo("orders-broker-1");
-    assertThat(sts.getSpec().getReplicas()).isEqualTo(3);
-    assertThat(sts.getSpec().getServiceName()).isEqualTo("orders-broker-1");
-    assertThat(sts.getSpec().getUpdateStrategy().getType()).isEqualTo("OnDelete");
-    assertThat(sts.getSpec().getPodManagementPolicy()).isEqualTo("Parallel");
-    assertThat(sts.getSpec().getSelector().getMatchLabels())
-        .containsEntry("rocketkube.io/broker-group", "orders-broker-1")
-        .containsEntry("app.kubernetes.io/instance", "orders")
-        .containsEntry("app.kubernetes.io/component", "broker");
-    assertThat(sts.getSpec().getTemplate().getMetadata().getLabels())
-        .containsAllEntriesOf(sts.getSpec().getSelector().getMatchLabels());
-    assertThat(sts.getMetadata().getOwnerReferences()).singleElement()
-        .satisfies(o -> assertThat(o.getUid()).isEqualTo("uid-orders"));
-  }
+    @Test
+    void oneStatefulSetPerGroupWithMasterAndSlavesAndOnDeleteUpdates() {
+        cluster.getSpec().getBroker().setReplicasPerGroup(3);
+        StatefulSet sts = group(1);
+        assertThat(sts.getMetadata().getName()).isEqualTo("orders-broker-1");
+        assertThat(sts.getSpec().getReplicas()).isEqualTo(3);
+        assertThat(sts.getSpec().getServiceName()).isEqualTo("orders-broker-1");
+        assertThat(sts.getSpec().getUpdateStrategy().getType()).isEqualTo("OnDelete");
+        assertThat(sts.getSpec().getPodManagementPolicy()).isEqualTo("Parallel");
+        assertThat(sts.getSpec().getSelector().getMatchLabels())
+                .containsEntry("rocketkube.io/broker-group", "orders-broker-1")
+                .containsEntry("app.kubernetes.io/instance", "orders")
+                .containsEntry("app.kubernetes.io/component", "broker");
+        assertThat(sts.getSpec().getTemplate().getMetadata().getLabels())
+                .containsAllEntriesOf(sts.getSpec().getSelector().getMatchLabels());
+        assertThat(sts.getMetadata().getOwnerReferences())
+                .singleElement()
+                .satisfies(o -> assertThat(o.getUid()).isEqualTo("uid-orders"));
+    }
 
-  @Test
-  void brokerEnvironmentFollowsTheBrokersConfigurationMapping() {
-    cluster.getSpec().getBroker().setRole(BrokerSpec.BrokerRole.SYNC_MASTER);
-    cluster.getSpec().getBroker().setFlushMode(BrokerSpec.FlushMode.SYNC_FLUSH);
-    cluster.getSpec().getBroker().getSettings().setAutoCreateTopic(false);
-    cluster.getSpec().getBroker().getSettings().setDefaultTopicQueueNums(8);
-    cluster.getSpec().getBroker().getSettings().setCommitLogSegmentSize(1073741824L);
-    Container c = group(0).getSpec().getTemplate().getSpec().getContainers().get(0);
-    assertThat(env(c))
-        .containsEntry("ROCKETKUBE_BROKER_CLUSTER_NAME", "orders")
-        .containsEntry("ROCKETKUBE_BROKER_BROKER_NAME", "orders-broker-0")
-        .containsEntry("ROCKETKUBE_BROKER_ROLE", "SYNC_MASTER")
-        .containsEntry("ROCKETKUBE_BROKER_FLUSH_MODE", "SYNC_FLUSH")
-        .containsEntry("ROCKETKUBE_BROKER_STORE_PATH", "/var/lib/rocketkube/store")
-        .containsEntry("ROCKETKUBE_BROKER_PORT", "10911")
-        .containsEntry("ROCKETKUBE_BROKER_HA_PORT", "10912")
-        .containsEntry("ROCKETKUBE_BROKER_HOST", "0.0.0.0")
-        .containsEntry("ROCKETKUBE_BROKER_NAMESRV_ADDR", "orders-namesrv-headless.prod.svc:9876")
-        .containsEntry("ROCKETKUBE_BROKER_AUTO_CREATE_TOPIC", "false")
-        .containsEntry("ROCKETKUBE_BROKER_DEFAULT_TOPIC_QUEUE_NUMS", "8")
-        .containsEntry("ROCKETKUBE_BROKER_COMMIT_LOG_SEGMENT_SIZE", "1073741824")
-        .doesNotContainKey("ROCKETKUBE_BROKER_BROKER_ID")
-        .doesNotContainKey("ROCKETKUBE_BROKER_MAX_MESSAGE_SIZE");
-    assertThat(c.getEnv()).filteredOn(e -> e.getValueFrom() != null)
-        .extracting(e -> e.getName() + "<-" + e.getValueFrom().getFieldRef().getFieldPath())
-        .containsExactly("ROCKETKUBE_BROKER_POD_NAME<-metadata.name",
-            "ROCKETKUBE_BROKER_ADVERTISED_HOST<-status.podIP");
-  }
+    @Test
+    void brokerEnvironmentFollowsTheBrokersConfigurationMapping() {
+        cluster.getSpec().getBroker().setRole(BrokerSpec.BrokerRole.SYNC_MASTER);
+        cluster.getSpec().getBroker().setFlushMode(BrokerSpec.FlushMode.SYNC_FLUSH);
+        cluster.getSpec().getBroker().getSettings().setAutoCreateTopic(false);
+        cluster.getSpec().getBroker().getSettings().setDefaultTopicQueueNums(8);
+        cluster.getSpec().getBroker().getSettings().setCommitLogSegmentSize(1073741824L);
+        Container c = group(0).getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertThat(env(c))
+                .containsEntry("ROCKETKUBE_BROKER_CLUSTER_NAME", "orders")
+                .containsEntry("ROCKETKUBE_BROKER_BROKER_NAME", "orders-broker-0")
+                .containsEntry("ROCKETKUBE_BROKER_ROLE", "SYNC_MASTER")
+                .containsEntry("ROCKETKUBE_BROKER_FLUSH_MODE", "SYNC_FLUSH")
+                .containsEntry("ROCKETKUBE_BROKER_STORE_PATH", "/var/lib/rocketkube/store")
+                .containsEntry("ROCKETKUBE_BROKER_PORT", "10911")
+                .containsEntry("ROCKETKUBE_BROKER_HA_PORT", "10912")
+                .containsEntry("ROCKETKUBE_BROKER_HOST", "0.0.0.0")
+                .containsEntry("ROCKETKUBE_BROKER_NAMESRV_ADDR", "orders-namesrv-headless.prod.svc:9876")
+                .containsEntry("ROCKETKUBE_BROKER_AUTO_CREATE_TOPIC", "false")
+                .containsEntry("ROCKETKUBE_BROKER_DEFAULT_TOPIC_QUEUE_NUMS", "8")
+                .containsEntry("ROCKETKUBE_BROKER_COMMIT_LOG_SEGMENT_SIZE", "1073741824")
+                .doesNotContainKey("ROCKETKUBE_BROKER_BROKER_ID")
+                .doesNotContainKey("ROCKETKUBE_BROKER_MAX_MESSAGE_SIZE");
+        assertThat(c.getEnv())
+                .filteredOn(e -> e.getValueFrom() != null)
+                .extracting(
+                        e -> e.getName() + "<-" + e.getValueFrom().getFieldRef().getFieldPath())
+                .containsExactly(
+                        "ROCKETKUBE_BROKER_POD_NAME<-metadata.name", "ROCKETKUBE_BROKER_ADVERTISED_HOST<-status.podIP");
+    }
 
-  @Test
-  void livenessAndStartupProbesDoNotDependOnTheNameServers() {
-    Container c = group(0).getSpec().getTemplate().getSpec().getContainers().get(0);
-    assertThat(c.getPorts()).extracting(p -> p.getName() + ":" + p.getContainerPort())
-        .containsExactly("remoting:10911", "ha:10912", "http:8080");
-    assertThat(c.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/q/health/ready");
-    // /q/health would aggregate readiness, which needs a NameServer: an outage must not restart brokers.
-    assertThat(c.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/q/health/live");
-    assertThat(c.getStartupProbe().getHttpGet().getPath()).isEqualTo("/q/health/started");
-    assertThat(c.getStartupProbe().getPeriodSeconds() * c.getStartupProbe().getFailureThreshold())
-        .isEqualTo(900);
-    StatefulSet quick = BrokerStatefulSet.desired(cluster, 0, BrokerConfigMap.desired(cluster),
-        new OperatorSettings("r", 0, Duration.ofSeconds(1), Duration.ofSeconds(1),
-            Duration.ofSeconds(1), Duration.ofMinutes(2)));
-    var startup = quick.getSpec().getTemplate().getSpec().getContainers().get(0).getStartupProbe();
-    assertThat(startup.getPeriodSeconds() * startup.getFailureThreshold()).isEqualTo(120);
-  }
+    @Test
+    void livenessAndStartupProbesDoNotDependOnTheNameServers() {
+        Container c = group(0).getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertThat(c.getPorts())
+                .extracting(p -> p.getName() + ":" + p.getContainerPort())
+                .containsExactly("remoting:10911", "ha:10912", "http:8080");
+        assertThat(c.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/q/health/ready");
+        // /q/health would aggregate readiness, which needs a NameServer: an outage must not restart brokers.
+        assertThat(c.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/q/health/live");
+        assertThat(c.getStartupProbe().getHttpGet().getPath()).isEqualTo("/q/health/started");
+        assertThat(c.getStartupProbe().getPeriodSeconds() * c.getStartupProbe().getFailureThreshold())
+                .isEqualTo(900);
+        StatefulSet quick = BrokerStatefulSet.desired(
+                cluster,
+                0,
+                BrokerConfigMap.desired(cluster),
+                new OperatorSettings(
+                        "r",
+                        0,
+                        Duration.ofSeconds(1),
+                        Duration.ofSeconds(1),
+                        Duration.ofSeconds(1),
+                        Duration.ofMinutes(2)));
+        var startup =
+                quick.getSpec().getTemplate().getSpec().getContainers().get(0).getStartupProbe();
+        assertThat(startup.getPeriodSeconds() * startup.getFailureThreshold()).isEqualTo(120);
+    }
 
-  @Test
-  void persistentStorageUsesClaimTemplatesRetainedUnlessDeleteClaim() {
-    cluster.getSpec().getBroker().getStorage().setSize("50Gi");
-    cluster.getSpec().getBroker().getStorage().setStorageClass("fast-ssd");
-    StatefulSet sts = group(0);
-    PersistentVolumeClaim claim = sts.getSpec().getVolumeClaimTemplates().get(0);
-    assertThat(claim.getMetadata().getName()).isEqualTo("store");
-    assertThat(claim.getMetadata().getLabels())
-        .containsEntry("rocketkube.io/broker-group", "orders-broker-0")
-        .containsEntry("app.kubernetes.io/managed-by", "rocketkube-operator");
-    assertThat(claim.getSpec().getAccessModes()).containsExactly("ReadWriteOnce");
-    assertThat(claim.getSpec().getResources().getRequests().get("storage"))
-        .isEqualTo(new Quantity("50Gi"));
-    assertThat(claim.getSpec().getStorageClassName()).isEqualTo("fast-ssd");
-    assertThat(sts.getSpec().getPersistentVolumeClaimRetentionPolicy().getWhenDeleted())
-        .isEqualTo("Retain");
-    assertThat(sts.getSpec().getPersistentVolumeClaimRetentionPolicy().getWhenScaled())
-        .isEqualTo("Retain");
-    Container c = sts.getSpec().getTemplate().getSpec().getContainers().get(0);
-    assertThat(c.getVolumeMounts()).extracting(m -> m.getName() + "=" + m.getMountPath())
-        .containsExactly("store=/var/lib/rocketkube/store", "config=/deployments/config",
-            "tmp=/tmp");
-    assertThat(sts.getSpec().getTemplate().getSpec().getVolumes()).extracting(v -> v.getName())
-        .containsExactly("config", "tmp");
+    @Test
+    void persistentStorageUsesClaimTemplatesRetainedUnlessDeleteClaim() {
+        cluster.getSpec().getBroker().getStorage().setSize("50Gi");
+        cluster.getSpec().getBroker().getStorage().setStorageClass("fast-ssd");
+        StatefulSet sts = group(0);
+        PersistentVolumeClaim claim = sts.getSpec().getVolumeClaimTemplates().get(0);
+        assertThat(claim.getMetadata().getName()).isEqualTo("store");
+        assertThat(claim.getMetadata().getLabels())
+                .containsEntry("rocketkube.io/broker-group", "orders-broker-0")
+                .containsEntry("app.kubernetes.io/managed-by", "rocketkube-operator");
+        assertThat(claim.getSpec().getAccessModes()).containsExactly("ReadWriteOnce");
+        assertThat(claim.getSpec().getResources().getRequests().get("storage")).isEqualTo(new Quantity("50Gi"));
+        assertThat(claim.getSpec().getStorageClassName()).isEqualTo("fast-ssd");
+        assertThat(sts.getSpec().getPersistentVolumeClaimRetentionPolicy().getWhenDeleted())
+                .isEqualTo("Retain");
+        assertThat(sts.getSpec().getPersistentVolumeClaimRetentionPolicy().getWhenScaled())
+                .isEqualTo("Retain");
+        Container c = sts.getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertThat(c.getVolumeMounts())
+                .extracting(m -> m.getName() + "=" + m.getMountPath())
+                .containsExactly("store=/var/lib/rocketkube/store", "config=/deployments/config", "tmp=/tmp");
+        assertThat(sts.getSpec().getTemplate().getSpec().getVolumes())
+                .extracting(v -> v.getName())
+                .containsExactly("config", "tmp");
 
-    cluster.getSpec().getBroker().getStorage().setDeleteClaim(true);
-    assertThat(group(0).getSpec().getPersistentVolumeClaimRetentionPolicy().getWhenDeleted())
-        .isEqualTo("Delete");
-  }
+        cluster.getSpec().getBroker().getStorage().setDeleteClaim(true);
+        assertThat(group(0).getSpec().getPersistentVolumeClaimRetentionPolicy().getWhenDeleted())
+                .isEqualTo("Delete");
+    }
 
-  @Test
-  void ephemeralStorageIsASizeLimitedEmptyDir() {
-    cluster.getSpec().getBroker().getStorage().setType(StorageSpec.StorageType.EPHEMERAL);
-    cluster.getSpec().getBroker().getStorage().setSize("2Gi");
-    StatefulSet sts = group(0);
-    assertThat(sts.getSpec().getVolumeClaimTemplates()).isEmpty();
-    assertThat(sts.getSpec().getTemplate().getSpec().getVolumes())
-        .filteredOn(v -> v.getName().equals("store")).singleElement()
-        .satisfies(v -> assertThat(v.getEmptyDir().getSizeLimit()).isEqualTo(new Quantity("2Gi")));
-  }
+    @Test
+    void ephemeralStorageIsASizeLimitedEmptyDir() {
+        cluster.getSpec().getBroker().getStorage().setType(StorageSpec.StorageType.EPHEMERAL);
+        cluster.getSpec().getBroker().getStorage().setSize("2Gi");
+        StatefulSet sts = group(0);
+        assertThat(sts.getSpec().getVolumeClaimTemplates()).isEmpty();
+        assertThat(sts.getSpec().getTemplate().getSpec().getVolumes())
+                .filteredOn(v -> v.getName().equals("store"))
+                .singleElement()
+                .satisfies(v -> assertThat(v.getEmptyDir().getSizeLimit()).isEqualTo(new Quantity("2Gi")));
+    }
 
-  @Test
-  void masterAndSlavesPreferDifferentNodesOrRequireIt() {
-    PodSpec preferred = group(0).getSpec().getTemplate().getSpec();
-    var term = preferred.getAffinity().getPodAntiAffinity()
-        .getPreferredDuringSchedulingIgnoredDuringExecution().get(0).getPodAffinityTerm();
-    assertThat(term.getLabelSelector().getMatchLabels())
-        .containsEntry("rocketkube.io/broker-group", "orders-broker-0");
-    assertThat(term.getTopologyKey()).isEqualTo("kubernetes.io/hostname");
-    assertThat(preferred.getAffinity().getPodAntiAffinity()
-        .getRequiredDuringSchedulingIgnoredDuringExecution()).isEmpty();
+    @Test
+    void masterAndSlavesPreferDifferentNodesOrRequireIt() {
+        PodSpec preferred = group(0).getSpec().getTemplate().getSpec();
+        var term = preferred
+                .getAffinity()
+                .getPodAntiAffinity()
+                .getPreferredDuringSchedulingIgnoredDuringExecution()
+                .get(0)
+                .getPodAffinityTerm();
+        assertThat(term.getLabelSelector().getMatchLabels())
+                .containsEntry("rocketkube.io/broker-group", "orders-broker-0");
+        assertThat(term.getTopologyKey()).isEqualTo("kubernetes.io/hostname");
+        assertThat(preferred.getAffinity().getPodAntiAffinity().getRequiredDuringSchedulingIgnoredDuringExecution())
+                .isEmpty();
 
-    cluster.getSpec().getBroker().setAntiAffinity(BrokerSpec.AntiAffinity.required);
-    cluster.getSpec().getBroker().getPod().setAffinity(new AffinityBuilder()
-        .withNewNodeAffinity().withNewRequiredDuringSchedulingIgnoredDuringExecution()
-        .addNewNodeSelectorTerm().addNewMatchExpression().withKey("zone").withOperator("In")
-        .withValues("a").endMatchExpression().endNodeSelectorTerm()
-        .endRequiredDuringSchedulingIgnoredDuringExecution().endNodeAffinity().build());
-    PodSpec required = group(0).getSpec().getTemplate().getSpec();
-    assertThat(required.getAffinity().getPodAntiAffinity()
-        .getRequiredDuringSchedulingIgnoredDuringExecution()).singleElement()
-        .satisfies(t -> assertThat(t.getTopologyKey()).isEqualTo("kubernetes.io/hostname"));
-    assertThat(required.getAffinity().getNodeAffinity()).isNotNull();
-    // The user's object is not modified by the merge.
-    assertThat(cluster.getSpec().getBroker().getPod().getAffinity().getPodAntiAffinity()).isNull();
-  }
+        cluster.getSpec().getBroker().setAntiAffinity(BrokerSpec.AntiAffinity.required);
+        cluster.getSpec()
+                .getBroker()
+                .getPod()
+                .setAffinity(new AffinityBuilder()
+                        .withNewNodeAffinity()
+                        .withNewRequiredDuringSchedulingIgnoredDuringExecution()
+                        .addNewNodeSelectorTerm()
+                        .addNewMatchExpression()
+                        .withKey("zone")
+                        .withOperator("In")
+                        .withValues("a")
+                        .endMatchExpression()
+                        .endNodeSelectorTerm()
+                        .endRequiredDuringSchedulingIgnoredDuringExecution()
+                        .endNodeAffinity()
+                        .build());
+        PodSpec required = group(0).getSpec().getTemplate().getSpec();
+        assertThat(required.getAffinity().getPodAntiAffinity().getRequiredDuringSchedulingIgnoredDuringExecution())
+                .singleElement()
+                .satisfies(t -> assertThat(t.getTopologyKey()).isEqualTo("kubernetes.io/hostname"));
+        assertThat(required.getAffinity().getNodeAffinity()).isNotNull();
+        // The user's object is not modified by the merge.
+        assertThat(cluster.getSpec().getBroker().getPod().getAffinity().getPodAntiAffinity())
+                .isNull();
+    }
 
-  @Test
-  void securityContextIsNonRootReadOnlyWithFsGroupForTheVolume() {
-    PodSpec pod = group(0).getSpec().getTemplate().getSpec();
-    assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
-    assertThat(pod.getSecurityContext().getFsGroup()).isEqualTo(185L);
-    assertThat(pod.getContainers().get(0).getSecurityContext().getReadOnlyRootFilesystem())
-        .isTrue();
-    assertThat(pod.getTerminationGracePeriodSeconds()).isEqualTo(60L);
-  }
+    @Test
+    void securityContextIsNonRootReadOnlyWithFsGroupForTheVolume() {
+        PodSpec pod = group(0).getSpec().getTemplate().getSpec();
+        assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+        assertThat(pod.getSecurityContext().getFsGroup()).isEqualTo(185L);
+        assertThat(pod.getContainers().get(0).getSecurityContext().getReadOnlyRootFilesystem())
+                .isTrue();
+        assertThat(pod.getTerminationGracePeriodSeconds()).isEqualTo(60L);
+    }
 
-  @Test
-  void configHashChangesWithBrokerSettingsButNotWithNameServerReplicas() {
-    String before = hash(group(0));
-    cluster.getSpec().getNameServer().setReplicas(5);
-    assertThat(hash(group(0))).as("scaling NameServers never restarts a broker").isEqualTo(before);
-    cluster.getSpec().getBroker().getConfig().put("sendThreadPoolNums", "8");
-    String afterConfig = hash(group(0));
-    assertThat(afterConfig).isNotEqualTo(before);
-    cluster.getSpec().setVersion("0.2.0");
-    assertThat(hash(group(0))).isNotEqualTo(afterConfig);
-  }
+    @Test
+    void configHashChangesWithBrokerSettingsButNotWithNameServerReplicas() {
+        String before = hash(group(0));
+        cluster.getSpec().getNameServer().setReplicas(5);
+        assertThat(hash(group(0)))
+                .as("scaling NameServers never restarts a broker")
+                .isEqualTo(before);
+        cluster.getSpec().getBroker().getConfig().put("sendThreadPoolNums", "8");
+        String afterConfig = hash(group(0));
+        assertThat(afterConfig).isNotEqualTo(before);
+        cluster.getSpec().setVersion("0.2.0");
+        assertThat(hash(group(0))).isNotEqualTo(afterConfig);
+    }
 
-  @Test
-  void configMapHoldsTheFreeFormSettingsAsSortedKebabCaseProperties() {
-    cluster.getSpec().getBroker().getConfig().put("sendThreadPoolNums", "8");
-    cluster.getSpec().getBroker().getConfig().put("access-message-in-memory-max-ratio", "40");
-    String file = BrokerConfigMap.desired(cluster).getData().get("application.properties");
-    assertThat(file.lines().filter(l -> !l.startsWith("#"))).containsExactly(
-        "rocketkube.broker.access-message-in-memory-max-ratio=40",
-        "rocketkube.broker.send-thread-pool-nums=8");
-    assertThat(BrokerConfigMap.desired(cluster).getMetadata().getName())
-        .isEqualTo("orders-broker-config");
-  }
+    @Test
+    void configMapHoldsTheFreeFormSettingsAsSortedKebabCaseProperties() {
+        cluster.getSpec().getBroker().getConfig().put("sendThreadPoolNums", "8");
+        cluster.getSpec().getBroker().getConfig().put("access-message-in-memory-max-ratio", "40");
+        String file = BrokerConfigMap.desired(cluster).getData().get("application.properties");
+        assertThat(file.lines().filter(l -> !l.startsWith("#")))
+                .containsExactly(
+                        "rocketkube.broker.access-message-in-memory-max-ratio=40",
+                        "rocketkube.broker.send-thread-pool-nums=8");
+        assertThat(BrokerConfigMap.desired(cluster).getMetadata().getName()).isEqualTo("orders-broker-config");
+    }
 
-  @Test
-  void groupServiceIsHeadlessAndPublishesNotReadyPods() {
-    Service svc = BrokerGroupService.desired(cluster, "orders-broker-0");
-    assertThat(svc.getSpec().getClusterIP()).isEqualTo("None");
-    assertThat(svc.getSpec().getPublishNotReadyAddresses()).isTrue();
-    assertThat(svc.getSpec().getPorts()).extracting(p -> p.getName() + ":" + p.getPort())
-        .containsExactly("remoting:10911", "ha:10912", "http:8080");
-    assertThat(svc.getSpec().getSelector()).isEqualTo(
-        Labels.groupSelector(cluster, "orders-broker-0"));
-    assertThat(DisruptionBudgets.group(cluster, "orders-broker-0").getSpec().getMaxUnavailable()
-        .getIntVal()).isEqualTo(1);
-  }
+    @Test
+    void groupServiceIsHeadlessAndPublishesNotReadyPods() {
+        Service svc = BrokerGroupService.desired(cluster, "orders-broker-0");
+        assertThat(svc.getSpec().getClusterIP()).isEqualTo("None");
+        assertThat(svc.getSpec().getPublishNotReadyAddresses()).isTrue();
+        assertThat(svc.getSpec().getPorts())
+                .extracting(p -> p.getName() + ":" + p.getPort())
+                .containsExactly("remoting:10911", "ha:10912", "http:8080");
+        assertThat(svc.getSpec().getSelector()).isEqualTo(Labels.groupSelector(cluster, "orders-broker-0"));
+        assertThat(DisruptionBudgets.group(cluster, "orders-broker-0")
+                        .getSpec()
+                        .getMaxUnavailable()
+                        .getIntVal())
+                .isEqualTo(1);
+    }
 
-  @Test
-  void desiredClusterHasEveryObjectOnce() {
-    DesiredCluster desired = DesiredCluster.of(cluster, OperatorSettings.defaults());
-    assertThat(desired.groups()).hasSize(2);
-    assertThat(desired.groups().get(1).name()).isEqualTo("orders-broker-1");
-    assertThat(desired.groups().values()).allSatisfy(g -> {
-      assertThat(g.configHash()).hasSize(16);
-      assertThat(g.budget().getMetadata().getName()).isEqualTo(g.name());
-      assertThat(g.service().getMetadata().getName()).isEqualTo(g.name());
-    });
-    assertThat(desired.nameServerHash()).hasSize(16);
-  }
+    @Test
+    void desiredClusterHasEveryObjectOnce() {
+        DesiredCluster desired = DesiredCluster.of(cluster, OperatorSettings.defaults());
+        assertThat(desired.groups()).hasSize(2);
+        assertThat(desired.groups().get(1).name()).isEqualTo("orders-broker-1");
+        assertThat(desired.groups().values()).allSatisfy(g -> {
+            assertThat(g.configHash()).hasSize(16);
+            assertThat(g.budget().getMetadata().getName()).isEqualTo(g.name());
+            assertThat(g.service().getMetadata().getName()).isEqualTo(g.name());
+        });
+        assertThat(desired.nameServerHash()).hasSize(16);
+    }
 
-  private static String hash(StatefulSet sts) {
-    return sts.getSpec().getTemplate().getMetadata().getAnnotations().get(ConfigHash.ANNOTATION);
-  }
-
+    private static String hash(StatefulSet sts) {
+        return sts.getSpec().getTemplate().getMetadata().getAnnotations().get(ConfigHash.ANNOTATION);
+    }
 }

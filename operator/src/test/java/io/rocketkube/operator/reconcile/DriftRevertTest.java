@@ -24,73 +24,111 @@ import org.junit.jupiter.api.Timeout;
 @EnableKubernetesMockClient(crud = true)
 class DriftRevertTest {
 
-  private static final Duration WAIT = Duration.ofSeconds(30);
-  KubernetesClient client;
-  private OperatorHarness harness;
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    KubernetesClient client;
+    private OperatorHarness harness;
 
-  @BeforeEach
-  void start() {
-    harness = new OperatorHarness(client);
-  }
+    @BeforeEach
+    void start() {
+        harness = new OperatorHarness(client);
+    }
 
-  @AfterEach
-  void stop() {
-    harness.close();
-  }
+    @AfterEach
+    void stop() {
+        harness.close();
+    }
 
-  @Test
-  void handEditsOfTheStatefulSetConfigMapServiceAndBudgetAreReverted() {
-    harness.create(OperatorHarness.cluster("ns1", "alpha", 1));
-    WorkloadSimulator sim = harness.simulator("ns1");
-    await().atMost(WAIT).untilAsserted(() -> {
-      sim.settle();
-      assertCondition(harness.get("ns1", "alpha"), "Ready", "True", "ClusterReady");
-    });
-    // The controllers' own writes (status, pods) are no drift.
-    assertThat(eventReasons(client, harness.get("ns1", "alpha"))).doesNotContain("DriftReverted");
-    String config = client.configMaps().inNamespace("ns1").withName("alpha-broker-config").get()
-        .getData().toString();
-
-    client.apps().statefulSets().inNamespace("ns1").withName("alpha-broker-0")
-        .edit(s -> {
-          s.getSpec().setReplicas(5);
-          return s;
+    @Test
+    void handEditsOfTheStatefulSetConfigMapServiceAndBudgetAreReverted() {
+        harness.create(OperatorHarness.cluster("ns1", "alpha", 1));
+        WorkloadSimulator sim = harness.simulator("ns1");
+        await().atMost(WAIT).untilAsserted(() -> {
+            sim.settle();
+            assertCondition(harness.get("ns1", "alpha"), "Ready", "True", "ClusterReady");
         });
-    client.configMaps().inNamespace("ns1").withName("alpha-broker-config").edit(c -> {
-      c.getData().put("broker.properties", "rocketkube.broker.max-message-size=1\n");
-      return c;
-    });
-    client.services().inNamespace("ns1").withName("alpha-namesrv").edit(s -> {
-      s.getSpec().setType("NodePort");
-      s.getSpec().setPorts(List.of(new ServicePortBuilder().withName("remoting").withPort(9876)
-          .withNodePort(30876).build()));
-      return s;
-    });
-    client.policy().v1().podDisruptionBudget().inNamespace("ns1").withName("alpha-broker-0")
-        .edit(b -> {
-          b.getSpec().setMaxUnavailable(new IntOrString(2));
-          return b;
-        });
+        // The controllers' own writes (status, pods) are no drift.
+        assertThat(eventReasons(client, harness.get("ns1", "alpha"))).doesNotContain("DriftReverted");
+        String config = client.configMaps()
+                .inNamespace("ns1")
+                .withName("alpha-broker-config")
+                .get()
+                .getData()
+                .toString();
 
-    await().atMost(WAIT).untilAsserted(() -> {
-      assertThat(client.apps().statefulSets().inNamespace("ns1").withName("alpha-broker-0").get()
-          .getSpec().getReplicas()).isEqualTo(2);
-      assertThat(client.configMaps().inNamespace("ns1").withName("alpha-broker-config").get()
-          .getData().toString()).isEqualTo(config);
-      var service = client.services().inNamespace("ns1").withName("alpha-namesrv").get();
-      assertThat(service.getSpec().getType()).isEqualTo("ClusterIP");
-      assertThat(service.getSpec().getPorts()).hasSize(2)
-          .allSatisfy(p -> assertThat(p.getNodePort()).isNull());
-      assertThat(client.policy().v1().podDisruptionBudget().inNamespace("ns1")
-          .withName("alpha-broker-0").get().getSpec().getMaxUnavailable().getIntVal())
-          .isEqualTo(1);
-      assertThat(events(client, harness.get("ns1", "alpha")).stream()
-          .filter(e -> "DriftReverted".equals(e.getReason())).map(e -> e.getMessage()))
-          .anySatisfy(m -> assertThat(m).contains("StatefulSet alpha-broker-0", "spec.replicas"))
-          .anySatisfy(m -> assertThat(m).contains("ConfigMap alpha-broker-config", "data"))
-          .anySatisfy(m -> assertThat(m).contains("Service alpha-namesrv", "spec."))
-          .anySatisfy(m -> assertThat(m).contains("PodDisruptionBudget alpha-broker-0",
-              "spec.maxUnavailable"));
-    });
-  }
+        client.apps()
+                .statefulSets()
+                .inNamespace("ns1")
+                .withName("alpha-broker-0")
+                .edit(s -> {
+                    s.getSpec().setReplicas(5);
+                    return s;
+                });
+        client.configMaps().inNamespace("ns1").withName("alpha-broker-config").edit(c -> {
+            c.getData().put("broker.properties", "rocketkube.broker.max-message-size=1\n");
+            return c;
+        });
+        client.services().inNamespace("ns1").withName("alpha-namesrv").edit(s -> {
+            s.getSpec().setType("NodePort");
+            s.getSpec()
+                    .setPorts(List.of(new ServicePortBuilder()
+                            .withName("remoting")
+                            .withPort(9876)
+                            .withNodePort(30876)
+                            .build()));
+            return s;
+        });
+        client.policy()
+                .v1()
+                .podDisruptionBudget()
+                .inNamespace("ns1")
+                .withName("alpha-broker-0")
+                .edit(b -> {
+                    b.getSpec().setMaxUnavailable(new IntOrString(2));
+                    return b;
+                });
+
+        await().atMost(WAIT).untilAsserted(() -> {
+            assertThat(client.apps()
+                            .statefulSets()
+                            .inNamespace("ns1")
+                            .withName("alpha-broker-0")
+                            .get()
+                            .getSpec()
+                            .getReplicas())
+                    .isEqualTo(2);
+            assertThat(client.configMaps()
+                            .inNamespace("ns1")
+                            .withName("alpha-broker-config")
+                            .get()
+                            .getData()
+                            .toString())
+                    .isEqualTo(config);
+            var service = client.services()
+                    .inNamespace("ns1")
+                    .withName("alpha-namesrv")
+                    .get();
+            assertThat(service.getSpec().getType()).isEqualTo("ClusterIP");
+            assertThat(service.getSpec().getPorts())
+                    .hasSize(2)
+                    .allSatisfy(p -> assertThat(p.getNodePort()).isNull());
+            assertThat(client.policy()
+                            .v1()
+                            .podDisruptionBudget()
+                            .inNamespace("ns1")
+                            .withName("alpha-broker-0")
+                            .get()
+                            .getSpec()
+                            .getMaxUnavailable()
+                            .getIntVal())
+                    .isEqualTo(1);
+            assertThat(events(client, harness.get("ns1", "alpha")).stream()
+                            .filter(e -> "DriftReverted".equals(e.getReason()))
+                            .map(e -> e.getMessage()))
+                    .anySatisfy(m -> assertThat(m).contains("StatefulSet alpha-broker-0", "spec.replicas"))
+                    .anySatisfy(m -> assertThat(m).contains("ConfigMap alpha-broker-config", "data"))
+                    .anySatisfy(m -> assertThat(m).contains("Service alpha-namesrv", "spec."))
+                    .anySatisfy(
+                            m -> assertThat(m).contains("PodDisruptionBudget alpha-broker-0", "spec.maxUnavailable"));
+        });
+    }
 }

@@ -4,9 +4,9 @@ import static io.rocketkube.operator.testing.ClusterAssertions.assertCondition;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
@@ -27,77 +27,92 @@ import org.junit.jupiter.api.Timeout;
 @EnableKubernetesMockClient(crud = true)
 class LeaderElectionTest {
 
-  private static final Duration WAIT = Duration.ofSeconds(30);
-  private static final String NS = "elect";
-  KubernetesClient client;
-  KubernetesMockServer server;
-  private OperatorHarness first;
-  private OperatorHarness second;
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final String NS = "elect";
+    KubernetesClient client;
+    KubernetesMockServer server;
+    private OperatorHarness first;
+    private OperatorHarness second;
 
-  /**
-   * JOSDK checks at start that it may use Leases (a SelfSubjectRulesReview), which the CRUD mock
-   * cannot answer; this answer grants what deploy/install grants.
-   */
-  @BeforeEach
-  void grantLeases() {
-    server.expect().post().withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
-        .andReturn(201, new SelfSubjectRulesReviewBuilder().withNewMetadata().endMetadata()
-            .withNewStatus().withIncomplete(false)
-              .addNewResourceRule().withApiGroups("coordination.k8s.io")
-                .withResources("leases").withVerbs("get", "create", "update").endResourceRule()
-            .endStatus().build())
-        .always();
-  }
-
-  private OperatorHarness replica(String identity) {
-    return new OperatorHarness(client,
-        OperatorSettings.defaults().withBusyInterval(Duration.ofMillis(200)),
-        LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration("rocketkube-operator")
-            .withLeaseNamespace(NS).withIdentity(identity)
-            .withLeaseDuration(Duration.ofSeconds(3)).withRenewDeadline(Duration.ofSeconds(2))
-            .withRetryPeriod(Duration.ofMillis(300))
-            // The JVM is the test's: losing the lease stops the operator instead of exiting.
-            .withExitOnStopLeading(false)
-            .build());
-  }
-
-  @AfterEach
-  void stop() {
-    if (first != null) {
-      first.close();
+    /**
+     * JOSDK checks at start that it may use Leases (a SelfSubjectRulesReview), which the CRUD mock
+     * cannot answer; this answer grants what deploy/install grants.
+     */
+    @BeforeEach
+    void grantLeases() {
+        server.expect()
+                .post()
+                .withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
+                .andReturn(
+                        201,
+                        new SelfSubjectRulesReviewBuilder()
+                                .withNewMetadata()
+                                .endMetadata()
+                                .withNewStatus()
+                                .withIncomplete(false)
+                                .addNewResourceRule()
+                                .withApiGroups("coordination.k8s.io")
+                                .withResources("leases")
+                                .withVerbs("get", "create", "update")
+                                .endResourceRule()
+                                .endStatus()
+                                .build())
+                .always();
     }
-    if (second != null) {
-      second.close();
+
+    private OperatorHarness replica(String identity) {
+        return new OperatorHarness(
+                client,
+                OperatorSettings.defaults().withBusyInterval(Duration.ofMillis(200)),
+                LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration("rocketkube-operator")
+                        .withLeaseNamespace(NS)
+                        .withIdentity(identity)
+                        .withLeaseDuration(Duration.ofSeconds(3))
+                        .withRenewDeadline(Duration.ofSeconds(2))
+                        .withRetryPeriod(Duration.ofMillis(300))
+                        // The JVM is the test's: losing the lease stops the operator instead of exiting.
+                        .withExitOnStopLeading(false)
+                        .build());
     }
-  }
 
-  @Test
-  void onlyTheLeaseHolderReconcilesAndTheOtherTakesOverWhenItStops() {
-    first = replica("first");
-    await().atMost(WAIT).until(() -> lease() != null
-        && "first".equals(lease().getSpec().getHolderIdentity()));
-    second = replica("second");
-    first.create(OperatorHarness.cluster(NS, "alpha", 1));
-    WorkloadSimulator sim = first.simulator(NS);
-    await().atMost(WAIT).untilAsserted(() -> {
-      sim.settle();
-      assertCondition(first.get(NS, "alpha"), "Ready", "True", "ClusterReady");
-    });
-    // Several busy intervals and lease renewals later, the follower still has done nothing.
-    await().pollDelay(Duration.ofSeconds(2)).atMost(WAIT)
-        .until(() -> first.admin.observations() > 3);
-    assertThat(second.admin.observations()).as("the follower never reconciled").isZero();
-    assertThat(lease().getSpec().getHolderIdentity()).isEqualTo("first");
+    @AfterEach
+    void stop() {
+        if (first != null) {
+            first.close();
+        }
+        if (second != null) {
+            second.close();
+        }
+    }
 
-    first.close();
-    first = null;
-    await().atMost(WAIT).untilAsserted(() -> {
-      assertThat(lease().getSpec().getHolderIdentity()).isEqualTo("second");
-      assertThat(second.admin.observations()).isPositive();
-    });
-  }
+    @Test
+    void onlyTheLeaseHolderReconcilesAndTheOtherTakesOverWhenItStops() {
+        first = replica("first");
+        await().atMost(WAIT)
+                .until(() -> lease() != null && "first".equals(lease().getSpec().getHolderIdentity()));
+        second = replica("second");
+        first.create(OperatorHarness.cluster(NS, "alpha", 1));
+        WorkloadSimulator sim = first.simulator(NS);
+        await().atMost(WAIT).untilAsserted(() -> {
+            sim.settle();
+            assertCondition(first.get(NS, "alpha"), "Ready", "True", "ClusterReady");
+        });
+        // Several busy intervals and lease renewals later, the follower still has done nothing.
+        await().pollDelay(Duration.ofSeconds(2)).atMost(WAIT).until(() -> first.admin.observations() > 3);
+        assertThat(second.admin.observations())
+                .as("the follower never reconciled")
+                .isZero();
+        assertThat(lease().getSpec().getHolderIdentity()).isEqualTo("first");
 
-  private Lease lease() {
-    return client.leases().inNamespace(NS).withName("rocketkube-operator").get();
-  }
+        first.close();
+        first = null;
+        await().atMost(WAIT).untilAsserted(() -> {
+            assertThat(lease().getSpec().getHolderIdentity()).isEqualTo("second");
+            assertThat(second.admin.observations()).isPositive();
+        });
+    }
+
+    private Lease lease() {
+        return client.leases().inNamespace(NS).withName("rocketkube-operator").get();
+    }
 }

@@ -24,239 +24,303 @@ import org.junit.jupiter.api.Timeout;
 @EnableKubernetesMockClient(crud = true)
 class RollingUpdateTest {
 
-  private static final Duration WAIT = Duration.ofSeconds(30);
-  private static final String NS = "roll";
-  KubernetesClient client;
-  private OperatorHarness harness;
-  private WorkloadSimulator sim;
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final String NS = "roll";
+    KubernetesClient client;
+    private OperatorHarness harness;
+    private WorkloadSimulator sim;
 
-  @BeforeEach
-  void start() {
-    harness = new OperatorHarness(client);
-    sim = harness.simulator(NS);
-    harness.create(OperatorHarness.cluster(NS, "alpha", 2));
-    await().atMost(WAIT).untilAsserted(() -> {
-      sim.settle();
-      assertCondition(harness.get(NS, "alpha"), "Ready", "True", "ClusterReady");
-    });
-  }
+    @BeforeEach
+    void start() {
+        harness = new OperatorHarness(client);
+        sim = harness.simulator(NS);
+        harness.create(OperatorHarness.cluster(NS, "alpha", 2));
+        await().atMost(WAIT).untilAsserted(() -> {
+            sim.settle();
+            assertCondition(harness.get(NS, "alpha"), "Ready", "True", "ClusterReady");
+        });
+    }
 
-  @AfterEach
-  void stop() {
-    harness.close();
-  }
+    @AfterEach
+    void stop() {
+        harness.close();
+    }
 
-  @Test
-  void aSpecChangeRollsSlavesBeforeMastersOneGroupAtATime() {
-    harness.admin.setLag("alpha-broker-0", 64L * 1024 * 1024);
-    edit(c -> {
-      c.getSpec().setVersion("0.2.0");
-      return c;
-    });
+    @Test
+    void aSpecChangeRollsSlavesBeforeMastersOneGroupAtATime() {
+        harness.admin.setLag("alpha-broker-0", 64L * 1024 * 1024);
+        edit(c -> {
+            c.getSpec().setVersion("0.2.0");
+            return c;
+        });
 
-    // The slave of the first group goes first; its master waits while the slave is behind.
-    await().atMost(WAIT).untilAsserted(() -> {
-      sim.settle();
-      assertThat(brokerRestarts()).containsExactly("alpha-broker-0-1");
-      RocketCluster cluster = harness.get(NS, "alpha");
-      assertCondition(cluster, "Progressing", "True", "RollingBrokers");
-      assertThat(condition(cluster, "Progressing").getMessage())
-          .contains("slaves of alpha-broker-0 to catch up: 67108864 bytes behind");
-      assertThat(cluster.getStatus().getObservedGeneration()).isEqualTo(2L);
-    });
-    assertThat(client.apps().deployments().inNamespace(NS).withName("alpha-namesrv").get()
-        .getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
-        .endsWith("rocketkube-namesrv:0.2.0");
+        // The slave of the first group goes first; its master waits while the slave is behind.
+        await().atMost(WAIT).untilAsserted(() -> {
+            sim.settle();
+            assertThat(brokerRestarts()).containsExactly("alpha-broker-0-1");
+            RocketCluster cluster = harness.get(NS, "alpha");
+            assertCondition(cluster, "Progressing", "True", "RollingBrokers");
+            assertThat(condition(cluster, "Progressing").getMessage())
+                    .contains("slaves of alpha-broker-0 to catch up: 67108864 bytes behind");
+            assertThat(cluster.getStatus().getObservedGeneration()).isEqualTo(2L);
+        });
+        assertThat(client.apps()
+                        .deployments()
+                        .inNamespace(NS)
+                        .withName("alpha-namesrv")
+                        .get()
+                        .getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getContainers()
+                        .get(0)
+                        .getImage())
+                .endsWith("rocketkube-namesrv:0.2.0");
 
-    harness.admin.setLag("alpha-broker-0", 0);
-    await().atMost(WAIT).untilAsserted(() -> {
-      passRouteRefresh();
-      sim.settle();
-      assertThat(brokerRestarts()).containsExactly(
-          "alpha-broker-0-1", "alpha-broker-0-0", "alpha-broker-1-1", "alpha-broker-1-0");
-      RocketCluster cluster = harness.get(NS, "alpha");
-      assertCondition(cluster, "Ready", "True", "ClusterReady");
-      assertCondition(cluster, "Progressing", "False", "Reconciled");
-    });
-    assertThat(client.pods().inNamespace(NS).withLabel("app.kubernetes.io/component", "broker")
-        .list().getItems()).hasSize(4).allSatisfy(p -> assertThat(
-            p.getSpec().getContainers().get(0).getImage()).endsWith("rocketkube-broker:0.2.0"));
-    assertThat(eventReasons(client, harness.get(NS, "alpha"))).containsSubsequence(
-        "RollingNameServers", "RestartingSlave", "RestartingMaster", "RestartingSlave",
-        "RestartingMaster");
-  }
+        harness.admin.setLag("alpha-broker-0", 0);
+        await().atMost(WAIT).untilAsserted(() -> {
+            passRouteRefresh();
+            sim.settle();
+            assertThat(brokerRestarts())
+                    .containsExactly("alpha-broker-0-1", "alpha-broker-0-0", "alpha-broker-1-1", "alpha-broker-1-0");
+            RocketCluster cluster = harness.get(NS, "alpha");
+            assertCondition(cluster, "Ready", "True", "ClusterReady");
+            assertCondition(cluster, "Progressing", "False", "Reconciled");
+        });
+        assertThat(client.pods()
+                        .inNamespace(NS)
+                        .withLabel("app.kubernetes.io/component", "broker")
+                        .list()
+                        .getItems())
+                .hasSize(4)
+                .allSatisfy(p -> assertThat(p.getSpec().getContainers().get(0).getImage())
+                        .endsWith("rocketkube-broker:0.2.0"));
+        assertThat(eventReasons(client, harness.get(NS, "alpha")))
+                .containsSubsequence(
+                        "RollingNameServers",
+                        "RestartingSlave",
+                        "RestartingMaster",
+                        "RestartingSlave",
+                        "RestartingMaster");
+    }
 
-  @Test
-  void aRestartedPodThatNeverGetsReadyEndsTheRollPastItsProgressDeadlineUntilItIsReady() {
-    edit(c -> {
-      // A broker-only setting: the NameServers do not roll.
-      c.getSpec().getBroker().getConfig().put("clientIdleTimeout", "90s");
-      return c;
-    });
-    // The operator deletes the first slave; its replacement then crash-loops.
-    await().atMost(WAIT).until(() ->
-        client.pods().inNamespace(NS).withName("alpha-broker-0-1").get() == null);
-    sim.holdNotReady("alpha-broker-0-1");
-    await().atMost(WAIT).untilAsserted(() -> {
-      sim.settle();
-      assertThat(client.pods().inNamespace(NS).withName("alpha-broker-0-1").get()).isNotNull();
-    });
-    sim.crashLoop("alpha-broker-0-1", 3);
-    await().atMost(WAIT).untilAsserted(() -> {
-      RocketCluster cluster = harness.get(NS, "alpha");
-      assertCondition(cluster, "Progressing", "True", "RollingBrokers");
-      assertThat(condition(cluster, "Progressing").getMessage())
-          .contains("waiting for every pod of alpha-broker-0 to be ready (1/2)")
-          .contains("CrashLoopBackOff");
-    });
+    @Test
+    void aRestartedPodThatNeverGetsReadyEndsTheRollPastItsProgressDeadlineUntilItIsReady() {
+        edit(c -> {
+            // A broker-only setting: the NameServers do not roll.
+            c.getSpec().getBroker().getConfig().put("clientIdleTimeout", "90s");
+            return c;
+        });
+        // The operator deletes the first slave; its replacement then crash-loops.
+        await().atMost(WAIT)
+                .until(() -> client.pods()
+                                .inNamespace(NS)
+                                .withName("alpha-broker-0-1")
+                                .get()
+                        == null);
+        sim.holdNotReady("alpha-broker-0-1");
+        await().atMost(WAIT).untilAsserted(() -> {
+            sim.settle();
+            assertThat(client.pods()
+                            .inNamespace(NS)
+                            .withName("alpha-broker-0-1")
+                            .get())
+                    .isNotNull();
+        });
+        sim.crashLoop("alpha-broker-0-1", 3);
+        await().atMost(WAIT).untilAsserted(() -> {
+            RocketCluster cluster = harness.get(NS, "alpha");
+            assertCondition(cluster, "Progressing", "True", "RollingBrokers");
+            assertThat(condition(cluster, "Progressing").getMessage())
+                    .contains("waiting for every pod of alpha-broker-0 to be ready (1/2)")
+                    .contains("CrashLoopBackOff");
+        });
 
-    harness.clock.advance(Duration.ofSeconds(601));
-    await().atMost(WAIT).untilAsserted(() -> {
-      RocketCluster cluster = harness.get(NS, "alpha");
-      assertCondition(cluster, "Progressing", "False", "ProgressDeadlineExceeded");
-      assertThat(condition(cluster, "Progressing").getMessage())
-          .contains("progress deadline of 600 s")
-          .contains("alpha-broker-0-1: container broker CrashLoopBackOff, 3 restarts");
-      assertCondition(cluster, "Degraded", "True", "ProgressDeadlineExceeded");
-      assertThat(eventReasons(client, cluster)).containsOnlyOnce("ProgressDeadlineExceeded");
-    });
-    assertThat(brokerRestarts()).containsExactly("alpha-broker-0-1");
+        harness.clock.advance(Duration.ofSeconds(601));
+        await().atMost(WAIT).untilAsserted(() -> {
+            RocketCluster cluster = harness.get(NS, "alpha");
+            assertCondition(cluster, "Progressing", "False", "ProgressDeadlineExceeded");
+            assertThat(condition(cluster, "Progressing").getMessage())
+                    .contains("progress deadline of 600 s")
+                    .contains("alpha-broker-0-1: container broker CrashLoopBackOff, 3 restarts");
+            assertCondition(cluster, "Degraded", "True", "ProgressDeadlineExceeded");
+            assertThat(eventReasons(client, cluster)).containsOnlyOnce("ProgressDeadlineExceeded");
+        });
+        assertThat(brokerRestarts()).containsExactly("alpha-broker-0-1");
 
-    // The pod recovers: the roll goes on, and the deadline clears.
-    sim.makeReady("alpha-broker-0-1");
-    await().atMost(WAIT).untilAsserted(() -> {
-      passRouteRefresh();
-      sim.settle();
-      RocketCluster cluster = harness.get(NS, "alpha");
-      assertThat(brokerRestarts()).hasSize(4);
-      assertCondition(cluster, "Ready", "True", "ClusterReady");
-      assertCondition(cluster, "Progressing", "False", "Reconciled");
-      assertCondition(cluster, "Degraded", "False", "AsExpected");
-    });
-  }
+        // The pod recovers: the roll goes on, and the deadline clears.
+        sim.makeReady("alpha-broker-0-1");
+        await().atMost(WAIT).untilAsserted(() -> {
+            passRouteRefresh();
+            sim.settle();
+            RocketCluster cluster = harness.get(NS, "alpha");
+            assertThat(brokerRestarts()).hasSize(4);
+            assertCondition(cluster, "Ready", "True", "ClusterReady");
+            assertCondition(cluster, "Progressing", "False", "Reconciled");
+            assertCondition(cluster, "Degraded", "False", "AsExpected");
+        });
+    }
 
-  @Test
-  void aMasterStopsTakingWritesForOneRouteRefreshBeforeItsRestartAndGetsThemBackAfter() {
-    edit(c -> {
-      c.getSpec().getBroker().getConfig().put("registerInterval", "20s");
-      return c;
-    });
-    // The slave restarts; the master's writes are stopped and it waits for one route refresh.
-    await().atMost(WAIT).untilAsserted(() -> {
-      sim.settle();
-      assertThat(brokerRestarts()).containsExactly("alpha-broker-0-1");
-      assertThat(harness.admin.calls()).anyMatch(c -> c.startsWith("stop:"))
-          .contains("wipe:alpha-broker-0");
-      assertThat(condition(harness.get(NS, "alpha"), "Progressing").getMessage())
-          .contains("writes of master alpha-broker-0-0 stopped at");
-      assertThat(writesStoppedAnnotation("alpha-broker-0-0")).isNotNull();
-    });
-    sim.settle();
-    assertThat(brokerRestarts()).containsExactly("alpha-broker-0-1");
-    assertThat(harness.admin.calls()).noneMatch(c -> c.startsWith("restore:"));
+    @Test
+    void aMasterStopsTakingWritesForOneRouteRefreshBeforeItsRestartAndGetsThemBackAfter() {
+        edit(c -> {
+            c.getSpec().getBroker().getConfig().put("registerInterval", "20s");
+            return c;
+        });
+        // The slave restarts; the master's writes are stopped and it waits for one route refresh.
+        await().atMost(WAIT).untilAsserted(() -> {
+            sim.settle();
+            assertThat(brokerRestarts()).containsExactly("alpha-broker-0-1");
+            assertThat(harness.admin.calls())
+                    .anyMatch(c -> c.startsWith("stop:"))
+                    .contains("wipe:alpha-broker-0");
+            assertThat(condition(harness.get(NS, "alpha"), "Progressing").getMessage())
+                    .contains("writes of master alpha-broker-0-0 stopped at");
+            assertThat(writesStoppedAnnotation("alpha-broker-0-0")).isNotNull();
+        });
+        sim.settle();
+        assertThat(brokerRestarts()).containsExactly("alpha-broker-0-1");
+        assertThat(harness.admin.calls()).noneMatch(c -> c.startsWith("restore:"));
 
-    harness.clock.advance(Duration.ofSeconds(31));
-    await().atMost(WAIT).untilAsserted(() -> {
-      sim.settle();
-      assertThat(brokerRestarts()).startsWith("alpha-broker-0-1", "alpha-broker-0-0");
-      assertThat(harness.admin.calls()).anyMatch(c -> c.startsWith("restore:"))
-          .contains("add:alpha-broker-0");
-      assertThat(writesStoppedAnnotation("alpha-broker-0-0")).isNull();
-    });
-    assertThat(eventReasons(client, harness.get(NS, "alpha"))).containsSubsequence(
-        "RestartingSlave", "StoppedMasterWrites", "RestartingMaster", "RestoredMasterWrites");
-  }
+        harness.clock.advance(Duration.ofSeconds(31));
+        await().atMost(WAIT).untilAsserted(() -> {
+            sim.settle();
+            assertThat(brokerRestarts()).startsWith("alpha-broker-0-1", "alpha-broker-0-0");
+            assertThat(harness.admin.calls())
+                    .anyMatch(c -> c.startsWith("restore:"))
+                    .contains("add:alpha-broker-0");
+            assertThat(writesStoppedAnnotation("alpha-broker-0-0")).isNull();
+        });
+        assertThat(eventReasons(client, harness.get(NS, "alpha")))
+                .containsSubsequence(
+                        "RestartingSlave", "StoppedMasterWrites", "RestartingMaster", "RestoredMasterWrites");
+    }
 
-  @Test
-  void aRestartedSlaveMustBeReadyBeforeTheRollGoesOn() {
-    sim.holdNotReady("alpha-broker-0-1");
-    edit(c -> {
-      c.getSpec().getBroker().getConfig().put("registerInterval", "20s");
-      return c;
-    });
-    await().atMost(WAIT).untilAsserted(() -> {
-      sim.settle();
-      assertThat(brokerRestarts()).containsExactly("alpha-broker-0-1");
-      assertThat(condition(harness.get(NS, "alpha"), "Progressing").getMessage())
-          .contains("waiting for every pod of alpha-broker-0 to be ready (1/2)");
-    });
-    assertThat(client.configMaps().inNamespace(NS).withName("alpha-broker-config").get().getData()
-        .get("application.properties")).contains("rocketkube.broker.register-interval=20s");
-    sim.makeReady("alpha-broker-0-1");
-    await().atMost(WAIT).untilAsserted(() -> {
-      passRouteRefresh();
-      sim.settle();
-      assertThat(brokerRestarts()).hasSize(4);
-      assertCondition(harness.get(NS, "alpha"), "Ready", "True", "ClusterReady");
-    });
-  }
+    @Test
+    void aRestartedSlaveMustBeReadyBeforeTheRollGoesOn() {
+        sim.holdNotReady("alpha-broker-0-1");
+        edit(c -> {
+            c.getSpec().getBroker().getConfig().put("registerInterval", "20s");
+            return c;
+        });
+        await().atMost(WAIT).untilAsserted(() -> {
+            sim.settle();
+            assertThat(brokerRestarts()).containsExactly("alpha-broker-0-1");
+            assertThat(condition(harness.get(NS, "alpha"), "Progressing").getMessage())
+                    .contains("waiting for every pod of alpha-broker-0 to be ready (1/2)");
+        });
+        assertThat(client.configMaps()
+                        .inNamespace(NS)
+                        .withName("alpha-broker-config")
+                        .get()
+                        .getData()
+                        .get("application.properties"))
+                .contains("rocketkube.broker.register-interval=20s");
+        sim.makeReady("alpha-broker-0-1");
+        await().atMost(WAIT).untilAsserted(() -> {
+            passRouteRefresh();
+            sim.settle();
+            assertThat(brokerRestarts()).hasSize(4);
+            assertCondition(harness.get(NS, "alpha"), "Ready", "True", "ClusterReady");
+        });
+    }
 
-  @Test
-  void scalingNameServersNeverRestartsABroker() {
-    String hash = brokerHash();
-    edit(c -> {
-      c.getSpec().getNameServer().setReplicas(3);
-      return c;
-    });
-    await().atMost(WAIT).untilAsserted(() -> {
-      sim.settle();
-      RocketCluster cluster = harness.get(NS, "alpha");
-      assertThat(cluster.getStatus().getNameServers()).isEqualTo("3/3");
-      assertCondition(cluster, "Ready", "True", "ClusterReady");
-    });
-    assertThat(brokerHash()).isEqualTo(hash);
-    assertThat(brokerRestarts()).isEmpty();
-  }
+    @Test
+    void scalingNameServersNeverRestartsABroker() {
+        String hash = brokerHash();
+        edit(c -> {
+            c.getSpec().getNameServer().setReplicas(3);
+            return c;
+        });
+        await().atMost(WAIT).untilAsserted(() -> {
+            sim.settle();
+            RocketCluster cluster = harness.get(NS, "alpha");
+            assertThat(cluster.getStatus().getNameServers()).isEqualTo("3/3");
+            assertCondition(cluster, "Ready", "True", "ClusterReady");
+        });
+        assertThat(brokerHash()).isEqualTo(hash);
+        assertThat(brokerRestarts()).isEmpty();
+    }
 
-  @Test
-  void declaringKvConfigRewritesTheSeedAndRollsOnlyTheNameServers() {
-    String brokers = brokerHash();
-    String nameServers = nameServerHash();
-    assertThat(client.configMaps().inNamespace(NS).withName("alpha-namesrv-kv").get().getData())
-        .containsEntry("kv-seed.json", "{}");
-    edit(c -> {
-      c.getSpec().getNameServer().getKvConfig().put("ORDER_TOPIC_CONFIG",
-          new java.util.HashMap<>(java.util.Map.of("T1", "alpha-broker-0:4")));
-      return c;
-    });
-    await().atMost(WAIT).untilAsserted(() -> {
-      sim.settle();
-      assertThat(client.configMaps().inNamespace(NS).withName("alpha-namesrv-kv").get().getData())
-          .containsEntry("kv-seed.json", "{\"ORDER_TOPIC_CONFIG\":{\"T1\":\"alpha-broker-0:4\"}}");
-      assertThat(nameServerHash()).isNotEqualTo(nameServers);
-      assertCondition(harness.get(NS, "alpha"), "Ready", "True", "ClusterReady");
-    });
-    assertThat(eventReasons(client, harness.get(NS, "alpha"))).contains("RollingNameServers");
-    assertThat(brokerHash()).isEqualTo(brokers);
-    assertThat(brokerRestarts()).isEmpty();
-  }
+    @Test
+    void declaringKvConfigRewritesTheSeedAndRollsOnlyTheNameServers() {
+        String brokers = brokerHash();
+        String nameServers = nameServerHash();
+        assertThat(client.configMaps()
+                        .inNamespace(NS)
+                        .withName("alpha-namesrv-kv")
+                        .get()
+                        .getData())
+                .containsEntry("kv-seed.json", "{}");
+        edit(c -> {
+            c.getSpec()
+                    .getNameServer()
+                    .getKvConfig()
+                    .put("ORDER_TOPIC_CONFIG", new java.util.HashMap<>(java.util.Map.of("T1", "alpha-broker-0:4")));
+            return c;
+        });
+        await().atMost(WAIT).untilAsserted(() -> {
+            sim.settle();
+            assertThat(client.configMaps()
+                            .inNamespace(NS)
+                            .withName("alpha-namesrv-kv")
+                            .get()
+                            .getData())
+                    .containsEntry("kv-seed.json", "{\"ORDER_TOPIC_CONFIG\":{\"T1\":\"alpha-broker-0:4\"}}");
+            assertThat(nameServerHash()).isNotEqualTo(nameServers);
+            assertCondition(harness.get(NS, "alpha"), "Ready", "True", "ClusterReady");
+        });
+        assertThat(eventReasons(client, harness.get(NS, "alpha"))).contains("RollingNameServers");
+        assertThat(brokerHash()).isEqualTo(brokers);
+        assertThat(brokerRestarts()).isEmpty();
+    }
 
-  /** Lets any master whose writes were stopped restart: one route refresh passes. */
-  private void passRouteRefresh() {
-    harness.clock.advance(Duration.ofSeconds(31));
-  }
+    /** Lets any master whose writes were stopped restart: one route refresh passes. */
+    private void passRouteRefresh() {
+        harness.clock.advance(Duration.ofSeconds(31));
+    }
 
-  private String writesStoppedAnnotation(String pod) {
-    return client.persistentVolumeClaims().inNamespace(NS).list().getItems().stream()
-        .filter(c -> c.getMetadata().getName().endsWith("-" + pod)).findFirst().orElseThrow()
-        .getMetadata().getAnnotations().getOrDefault(MasterWriteStop.ANNOTATION, null);
-  }
+    private String writesStoppedAnnotation(String pod) {
+        return client.persistentVolumeClaims().inNamespace(NS).list().getItems().stream()
+                .filter(c -> c.getMetadata().getName().endsWith("-" + pod))
+                .findFirst()
+                .orElseThrow()
+                .getMetadata()
+                .getAnnotations()
+                .getOrDefault(MasterWriteStop.ANNOTATION, null);
+    }
 
-  private String nameServerHash() {
-    return client.apps().deployments().inNamespace(NS).withName("alpha-namesrv").get().getSpec()
-        .getTemplate().getMetadata().getAnnotations().get(ConfigHash.ANNOTATION);
-  }
+    private String nameServerHash() {
+        return client.apps()
+                .deployments()
+                .inNamespace(NS)
+                .withName("alpha-namesrv")
+                .get()
+                .getSpec()
+                .getTemplate()
+                .getMetadata()
+                .getAnnotations()
+                .get(ConfigHash.ANNOTATION);
+    }
 
-  private void edit(UnaryOperator<RocketCluster> change) {
-    harness.edit(NS, "alpha", change);
-  }
+    private void edit(UnaryOperator<RocketCluster> change) {
+        harness.edit(NS, "alpha", change);
+    }
 
-  private List<String> brokerRestarts() {
-    return sim.restarts().stream().filter(p -> p.contains("-broker-")).toList();
-  }
+    private List<String> brokerRestarts() {
+        return sim.restarts().stream().filter(p -> p.contains("-broker-")).toList();
+    }
 
-  private String brokerHash() {
-    return client.apps().statefulSets().inNamespace(NS).withName("alpha-broker-0").get().getSpec()
-        .getTemplate().getMetadata().getAnnotations().get(ConfigHash.ANNOTATION);
-  }
+    private String brokerHash() {
+        return client.apps()
+                .statefulSets()
+                .inNamespace(NS)
+                .withName("alpha-broker-0")
+                .get()
+                .getSpec()
+                .getTemplate()
+                .getMetadata()
+                .getAnnotations()
+                .get(ConfigHash.ANNOTATION);
+    }
 }

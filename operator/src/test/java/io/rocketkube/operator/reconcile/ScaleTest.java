@@ -9,10 +9,10 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.rocketkube.crds.v1alpha1.RocketCluster;
+import io.rocketkube.operator.admin.TopicBacklog;
 import io.rocketkube.operator.testing.OperatorHarness;
 import io.rocketkube.operator.testing.WorkloadSimulator;
 import java.time.Duration;
-import io.rocketkube.operator.admin.TopicBacklog;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -24,283 +24,332 @@ import org.junit.jupiter.api.Timeout;
 @EnableKubernetesMockClient(crud = true)
 class ScaleTest {
 
-  private static final Duration WAIT = Duration.ofSeconds(30);
-  private static final Duration ROUTE_REFRESH = Duration.ofSeconds(30);
-  private static final String NS = "scale";
-  KubernetesClient client;
-  private OperatorHarness harness;
-  private WorkloadSimulator sim;
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final Duration ROUTE_REFRESH = Duration.ofSeconds(30);
+    private static final String NS = "scale";
+    KubernetesClient client;
+    private OperatorHarness harness;
+    private WorkloadSimulator sim;
 
-  @BeforeEach
-  void start() {
-    harness = new OperatorHarness(client);
-    sim = harness.simulator(NS);
-  }
+    @BeforeEach
+    void start() {
+        harness = new OperatorHarness(client);
+        sim = harness.simulator(NS);
+    }
 
-  @AfterEach
-  void stop() {
-    harness.close();
-  }
+    @AfterEach
+    void stop() {
+        harness.close();
+    }
 
-  private void createReady(int groups, boolean deleteClaim) {
-    RocketCluster cluster = OperatorHarness.cluster(NS, "alpha", groups);
-    cluster.getSpec().getBroker().getStorage().setDeleteClaim(deleteClaim);
-    cluster.getSpec().getBroker().setDrainTimeoutSeconds(600);
-    harness.create(cluster);
-    await().atMost(WAIT).untilAsserted(() -> {
-      sim.settle();
-      assertCondition(harness.get(NS, "alpha"), "Ready", "True", "ClusterReady");
-    });
-  }
+    private void createReady(int groups, boolean deleteClaim) {
+        RocketCluster cluster = OperatorHarness.cluster(NS, "alpha", groups);
+        cluster.getSpec().getBroker().getStorage().setDeleteClaim(deleteClaim);
+        cluster.getSpec().getBroker().setDrainTimeoutSeconds(600);
+        harness.create(cluster);
+        await().atMost(WAIT).untilAsserted(() -> {
+            sim.settle();
+            assertCondition(harness.get(NS, "alpha"), "Ready", "True", "ClusterReady");
+        });
+    }
 
-  /** What {@code kubectl scale rocketcluster alpha --replicas=N} changes. */
-  private void scale(int groups) {
-    client.resources(RocketCluster.class).inNamespace(NS).withName("alpha")
-        .patch(io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
-            io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
-            client.getKubernetesSerialization().asJson(
-            Map.of("spec", Map.of("broker", Map.of("groups", groups)))));
-  }
+    /** What {@code kubectl scale rocketcluster alpha --replicas=N} changes. */
+    private void scale(int groups) {
+        client.resources(RocketCluster.class)
+                .inNamespace(NS)
+                .withName("alpha")
+                .patch(
+                        io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+                                io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+                        client.getKubernetesSerialization()
+                                .asJson(Map.of("spec", Map.of("broker", Map.of("groups", groups)))));
+    }
 
-  /** Scales in, waits until the leaving groups' writes are stopped, then lets routes expire. */
-  private void scaleInPastTheRouteRefresh(int groups) {
-    scale(groups);
-    await().atMost(WAIT).untilAsserted(() -> {
-      sim.settle();
-      assertCondition(harness.get(NS, "alpha"), "ScaleDownBlocked", "True",
-          "WaitingForRouteRefresh");
-    });
-    harness.clock.advance(ROUTE_REFRESH);
-  }
+    /** Scales in, waits until the leaving groups' writes are stopped, then lets routes expire. */
+    private void scaleInPastTheRouteRefresh(int groups) {
+        scale(groups);
+        await().atMost(WAIT).untilAsserted(() -> {
+            sim.settle();
+            assertCondition(harness.get(NS, "alpha"), "ScaleDownBlocked", "True", "WaitingForRouteRefresh");
+        });
+        harness.clock.advance(ROUTE_REFRESH);
+    }
 
-  @Test
-  void newGroupsBecomeReadyOnceRegistered() {
-    createReady(1, false);
-    harness.admin.neverRegister("alpha-broker-1");
-    scale(2);
-    await().atMost(WAIT).untilAsserted(() -> {
-      sim.settle();
-      RocketCluster cluster = harness.get(NS, "alpha");
-      assertCondition(cluster, "Ready", "False", "BrokerGroupsNotReady");
-      assertCondition(cluster, "Progressing", "True", "ScalingOut");
-      assertThat(cluster.getStatus().getGroupsReady()).isEqualTo("1/2");
-      assertThat(cluster.getStatus().getBrokerGroups()).filteredOn(g -> g.getName()
-          .equals("alpha-broker-1")).singleElement().satisfies(g -> {
-            assertThat(g.isMasterReady()).isTrue();
-            assertThat(g.isRegistered()).isFalse();
-          });
-    });
-    harness.admin.allowRegister("alpha-broker-1");
-    await().atMost(WAIT).untilAsserted(() -> {
-      sim.settle();
-      RocketCluster cluster = harness.get(NS, "alpha");
-      assertCondition(cluster, "Ready", "True", "ClusterReady");
-      assertThat(cluster.getStatus().getGroups()).isEqualTo(2);
-    });
-  }
+    @Test
+    void newGroupsBecomeReadyOnceRegistered() {
+        createReady(1, false);
+        harness.admin.neverRegister("alpha-broker-1");
+        scale(2);
+        await().atMost(WAIT).untilAsserted(() -> {
+            sim.settle();
+            RocketCluster cluster = harness.get(NS, "alpha");
+            assertCondition(cluster, "Ready", "False", "BrokerGroupsNotReady");
+            assertCondition(cluster, "Progressing", "True", "ScalingOut");
+            assertThat(cluster.getStatus().getGroupsReady()).isEqualTo("1/2");
+            assertThat(cluster.getStatus().getBrokerGroups())
+                    .filteredOn(g -> g.getName().equals("alpha-broker-1"))
+                    .singleElement()
+                    .satisfies(g -> {
+                        assertThat(g.isMasterReady()).isTrue();
+                        assertThat(g.isRegistered()).isFalse();
+                    });
+        });
+        harness.admin.allowRegister("alpha-broker-1");
+        await().atMost(WAIT).untilAsserted(() -> {
+            sim.settle();
+            RocketCluster cluster = harness.get(NS, "alpha");
+            assertCondition(cluster, "Ready", "True", "ClusterReady");
+            assertThat(cluster.getStatus().getGroups()).isEqualTo(2);
+        });
+    }
 
-  @Test
-  void scaleInIsBlockedWhileMessagesRemainAndProceedsAtZero() {
-    createReady(2, true);
-    harness.admin.setUnconsumed("alpha-broker-1", 42);
-    scale(1);
-    await().atMost(WAIT).untilAsserted(() -> {
-      sim.settle();
-      assertCondition(harness.get(NS, "alpha"), "ScaleDownBlocked", "True",
-          "WaitingForRouteRefresh");
-    });
-    harness.clock.advance(ROUTE_REFRESH);
-    await().atMost(WAIT).untilAsserted(() -> {
-      sim.settle();
-      RocketCluster cluster = harness.get(NS, "alpha");
-      assertCondition(cluster, "ScaleDownBlocked", "True", "MessagesRemaining");
-      assertThat(condition(cluster, "ScaleDownBlocked").getMessage())
-          .startsWith("alpha-broker-1 still holds 42 unconsumed messages")
-          .contains("rocketkube.io/force-scale-down=true");
-      assertCondition(cluster, "Progressing", "True", "ScalingIn");
-      assertThat(cluster.getStatus().getGroups()).isEqualTo(2);
-      assertThat(cluster.getStatus().getBrokerGroups()).filteredOn(g -> g.getName()
-          .equals("alpha-broker-1")).singleElement().satisfies(g -> {
-            assertThat(g.getPhase()).isEqualTo("Draining");
-            assertThat(g.getRemainingMessages()).isEqualTo(42L);
-            assertThat(g.getDrainStartedAt()).isEqualTo("2026-01-01T00:00:00Z");
-          });
-    });
-    assertThat(harness.admin.calls()).contains("wipe:alpha-broker-1")
-        .doesNotContain("wipe:alpha-broker-0");
-    assertThat(harness.admin.calls()).as("writes stopped at the leaving master itself")
-        .anyMatch(c -> c.startsWith("stop:"));
-    assertThat(client.apps().statefulSets().inNamespace(NS).withName("alpha-broker-1").get())
-        .isNotNull();
+    @Test
+    void scaleInIsBlockedWhileMessagesRemainAndProceedsAtZero() {
+        createReady(2, true);
+        harness.admin.setUnconsumed("alpha-broker-1", 42);
+        scale(1);
+        await().atMost(WAIT).untilAsserted(() -> {
+            sim.settle();
+            assertCondition(harness.get(NS, "alpha"), "ScaleDownBlocked", "True", "WaitingForRouteRefresh");
+        });
+        harness.clock.advance(ROUTE_REFRESH);
+        await().atMost(WAIT).untilAsserted(() -> {
+            sim.settle();
+            RocketCluster cluster = harness.get(NS, "alpha");
+            assertCondition(cluster, "ScaleDownBlocked", "True", "MessagesRemaining");
+            assertThat(condition(cluster, "ScaleDownBlocked").getMessage())
+                    .startsWith("alpha-broker-1 still holds 42 unconsumed messages")
+                    .contains("rocketkube.io/force-scale-down=true");
+            assertCondition(cluster, "Progressing", "True", "ScalingIn");
+            assertThat(cluster.getStatus().getGroups()).isEqualTo(2);
+            assertThat(cluster.getStatus().getBrokerGroups())
+                    .filteredOn(g -> g.getName().equals("alpha-broker-1"))
+                    .singleElement()
+                    .satisfies(g -> {
+                        assertThat(g.getPhase()).isEqualTo("Draining");
+                        assertThat(g.getRemainingMessages()).isEqualTo(42L);
+                        assertThat(g.getDrainStartedAt()).isEqualTo("2026-01-01T00:00:00Z");
+                    });
+        });
+        assertThat(harness.admin.calls()).contains("wipe:alpha-broker-1").doesNotContain("wipe:alpha-broker-0");
+        assertThat(harness.admin.calls())
+                .as("writes stopped at the leaving master itself")
+                .anyMatch(c -> c.startsWith("stop:"));
+        assertThat(client.apps()
+                        .statefulSets()
+                        .inNamespace(NS)
+                        .withName("alpha-broker-1")
+                        .get())
+                .isNotNull();
 
-    harness.admin.setUnconsumed("alpha-broker-1", 0);
-    await().atMost(WAIT).untilAsserted(() -> {
-      sim.settle();
-      RocketCluster cluster = harness.get(NS, "alpha");
-      assertCondition(cluster, "ScaleDownBlocked", "False", "NotBlocked");
-      assertCondition(cluster, "Ready", "True", "ClusterReady");
-      assertThat(cluster.getStatus().getGroups()).isEqualTo(1);
-      assertThat(client.apps().statefulSets().inNamespace(NS).withName("alpha-broker-1").get())
-          .isNull();
-      assertThat(client.services().inNamespace(NS).withName("alpha-broker-1").get()).isNull();
-      assertThat(client.policy().v1().podDisruptionBudget().inNamespace(NS)
-          .withName("alpha-broker-1").get()).isNull();
-      assertThat(client.persistentVolumeClaims().inNamespace(NS).list().getItems())
-          .extracting(c -> c.getMetadata().getName())
-          .containsExactlyInAnyOrder("store-alpha-broker-0-0", "store-alpha-broker-0-1");
-    });
-    assertThat(eventReasons(client, harness.get(NS, "alpha")))
-        .containsSubsequence("ScaleInDraining", "ScaleInCompleted");
-  }
+        harness.admin.setUnconsumed("alpha-broker-1", 0);
+        await().atMost(WAIT).untilAsserted(() -> {
+            sim.settle();
+            RocketCluster cluster = harness.get(NS, "alpha");
+            assertCondition(cluster, "ScaleDownBlocked", "False", "NotBlocked");
+            assertCondition(cluster, "Ready", "True", "ClusterReady");
+            assertThat(cluster.getStatus().getGroups()).isEqualTo(1);
+            assertThat(client.apps()
+                            .statefulSets()
+                            .inNamespace(NS)
+                            .withName("alpha-broker-1")
+                            .get())
+                    .isNull();
+            assertThat(client.services()
+                            .inNamespace(NS)
+                            .withName("alpha-broker-1")
+                            .get())
+                    .isNull();
+            assertThat(client.policy()
+                            .v1()
+                            .podDisruptionBudget()
+                            .inNamespace(NS)
+                            .withName("alpha-broker-1")
+                            .get())
+                    .isNull();
+            assertThat(client.persistentVolumeClaims().inNamespace(NS).list().getItems())
+                    .extracting(c -> c.getMetadata().getName())
+                    .containsExactlyInAnyOrder("store-alpha-broker-0-0", "store-alpha-broker-0-1");
+        });
+        assertThat(eventReasons(client, harness.get(NS, "alpha")))
+                .containsSubsequence("ScaleInDraining", "ScaleInCompleted");
+    }
 
-  @Test
-  void anEmptyGroupIsJudgedOnlyOneRouteRefreshAfterItsWritesStopped() {
-    createReady(2, false);
-    scale(1);
-    await().atMost(WAIT).untilAsserted(() -> {
-      sim.settle();
-      RocketCluster cluster = harness.get(NS, "alpha");
-      assertCondition(cluster, "ScaleDownBlocked", "True", "WaitingForRouteRefresh");
-      assertThat(condition(cluster, "ScaleDownBlocked").getMessage())
-          .contains("writes stopped at 2026-01-01T00:00:00Z")
-          .contains("until 2026-01-01T00:00:30Z");
-      assertThat(cluster.getStatus().getBrokerGroups()).filteredOn(g -> g.getName()
-          .equals("alpha-broker-1")).singleElement().satisfies(g -> assertThat(
-              g.getWritesStoppedAt()).isEqualTo("2026-01-01T00:00:00Z"));
-    });
-    harness.clock.advance(ROUTE_REFRESH.minusSeconds(1));
-    // Several passes at 200 ms: none may judge the group before the routes expired.
-    await().pollDelay(Duration.ofSeconds(1)).atMost(WAIT).untilAsserted(() -> {
-      sim.settle();
-      assertCondition(harness.get(NS, "alpha"), "ScaleDownBlocked", "True",
-          "WaitingForRouteRefresh");
-    });
-    assertThat(client.apps().statefulSets().inNamespace(NS).withName("alpha-broker-1").get())
-        .isNotNull();
-    harness.clock.advance(Duration.ofSeconds(1));
-    await().atMost(WAIT).untilAsserted(() -> {
-      sim.settle();
-      assertThat(client.apps().statefulSets().inNamespace(NS).withName("alpha-broker-1").get())
-          .isNull();
-      assertCondition(harness.get(NS, "alpha"), "ScaleDownBlocked", "False", "NotBlocked");
-    });
-  }
+    @Test
+    void anEmptyGroupIsJudgedOnlyOneRouteRefreshAfterItsWritesStopped() {
+        createReady(2, false);
+        scale(1);
+        await().atMost(WAIT).untilAsserted(() -> {
+            sim.settle();
+            RocketCluster cluster = harness.get(NS, "alpha");
+            assertCondition(cluster, "ScaleDownBlocked", "True", "WaitingForRouteRefresh");
+            assertThat(condition(cluster, "ScaleDownBlocked").getMessage())
+                    .contains("writes stopped at 2026-01-01T00:00:00Z")
+                    .contains("until 2026-01-01T00:00:30Z");
+            assertThat(cluster.getStatus().getBrokerGroups())
+                    .filteredOn(g -> g.getName().equals("alpha-broker-1"))
+                    .singleElement()
+                    .satisfies(g -> assertThat(g.getWritesStoppedAt()).isEqualTo("2026-01-01T00:00:00Z"));
+        });
+        harness.clock.advance(ROUTE_REFRESH.minusSeconds(1));
+        // Several passes at 200 ms: none may judge the group before the routes expired.
+        await().pollDelay(Duration.ofSeconds(1)).atMost(WAIT).untilAsserted(() -> {
+            sim.settle();
+            assertCondition(harness.get(NS, "alpha"), "ScaleDownBlocked", "True", "WaitingForRouteRefresh");
+        });
+        assertThat(client.apps()
+                        .statefulSets()
+                        .inNamespace(NS)
+                        .withName("alpha-broker-1")
+                        .get())
+                .isNotNull();
+        harness.clock.advance(Duration.ofSeconds(1));
+        await().atMost(WAIT).untilAsserted(() -> {
+            sim.settle();
+            assertThat(client.apps()
+                            .statefulSets()
+                            .inNamespace(NS)
+                            .withName("alpha-broker-1")
+                            .get())
+                    .isNull();
+            assertCondition(harness.get(NS, "alpha"), "ScaleDownBlocked", "False", "NotBlocked");
+        });
+    }
 
-  @Test
-  void theDrainTimeoutNeverDeletesAGroupWithMessages() {
-    createReady(2, false);
-    harness.admin.setUnconsumed("alpha-broker-1", 7);
-    scaleInPastTheRouteRefresh(1);
-    await().atMost(WAIT).untilAsserted(() -> {
-      sim.settle();
-      assertCondition(harness.get(NS, "alpha"), "ScaleDownBlocked", "True", "MessagesRemaining");
-    });
-    harness.clock.advance(Duration.ofSeconds(601));
-    await().pollDelay(Duration.ofSeconds(1)).atMost(WAIT).untilAsserted(() -> {
-      sim.settle();
-      RocketCluster cluster = harness.get(NS, "alpha");
-      assertCondition(cluster, "ScaleDownBlocked", "True", "MessagesRemaining");
-      assertThat(condition(cluster, "ScaleDownBlocked").getMessage())
-          .startsWith("alpha-broker-1 still holds 7 unconsumed messages {T=7}")
-          .contains("overdue: the drain timeout of 600 s passed at 2026-01-01T00:10:00Z");
-    });
-    assertThat(client.apps().statefulSets().inNamespace(NS).withName("alpha-broker-1").get())
-        .isNotNull();
-    assertThat(eventReasons(client, harness.get(NS, "alpha"))).doesNotContain("ScaleInTimedOut",
-        "ScaleInCompleted", "ScaleInForced");
-  }
+    @Test
+    void theDrainTimeoutNeverDeletesAGroupWithMessages() {
+        createReady(2, false);
+        harness.admin.setUnconsumed("alpha-broker-1", 7);
+        scaleInPastTheRouteRefresh(1);
+        await().atMost(WAIT).untilAsserted(() -> {
+            sim.settle();
+            assertCondition(harness.get(NS, "alpha"), "ScaleDownBlocked", "True", "MessagesRemaining");
+        });
+        harness.clock.advance(Duration.ofSeconds(601));
+        await().pollDelay(Duration.ofSeconds(1)).atMost(WAIT).untilAsserted(() -> {
+            sim.settle();
+            RocketCluster cluster = harness.get(NS, "alpha");
+            assertCondition(cluster, "ScaleDownBlocked", "True", "MessagesRemaining");
+            assertThat(condition(cluster, "ScaleDownBlocked").getMessage())
+                    .startsWith("alpha-broker-1 still holds 7 unconsumed messages {T=7}")
+                    .contains("overdue: the drain timeout of 600 s passed at 2026-01-01T00:10:00Z");
+        });
+        assertThat(client.apps()
+                        .statefulSets()
+                        .inNamespace(NS)
+                        .withName("alpha-broker-1")
+                        .get())
+                .isNotNull();
+        assertThat(eventReasons(client, harness.get(NS, "alpha")))
+                .doesNotContain("ScaleInTimedOut", "ScaleInCompleted", "ScaleInForced");
+    }
 
-  @Test
-  void anUnknownBacklogKeepsTheGroupPastTheTimeout() {
-    createReady(2, false);
-    harness.admin.setBacklogUnknown("alpha-broker-1", true);
-    scaleInPastTheRouteRefresh(1);
-    harness.clock.advance(Duration.ofSeconds(601));
-    await().pollDelay(Duration.ofSeconds(1)).atMost(WAIT).untilAsserted(() -> {
-      sim.settle();
-      RocketCluster cluster = harness.get(NS, "alpha");
-      assertCondition(cluster, "ScaleDownBlocked", "True", "LagUnknown");
-      assertThat(condition(cluster, "ScaleDownBlocked").getMessage())
-          .contains("request type 43 not supported").contains("overdue");
-    });
-    assertThat(client.apps().statefulSets().inNamespace(NS).withName("alpha-broker-1").get())
-        .isNotNull();
-  }
+    @Test
+    void anUnknownBacklogKeepsTheGroupPastTheTimeout() {
+        createReady(2, false);
+        harness.admin.setBacklogUnknown("alpha-broker-1", true);
+        scaleInPastTheRouteRefresh(1);
+        harness.clock.advance(Duration.ofSeconds(601));
+        await().pollDelay(Duration.ofSeconds(1)).atMost(WAIT).untilAsserted(() -> {
+            sim.settle();
+            RocketCluster cluster = harness.get(NS, "alpha");
+            assertCondition(cluster, "ScaleDownBlocked", "True", "LagUnknown");
+            assertThat(condition(cluster, "ScaleDownBlocked").getMessage())
+                    .contains("request type 43 not supported")
+                    .contains("overdue");
+        });
+        assertThat(client.apps()
+                        .statefulSets()
+                        .inNamespace(NS)
+                        .withName("alpha-broker-1")
+                        .get())
+                .isNotNull();
+    }
 
-  @Test
-  void aTopicWithMessagesAndNoConsumerBlocksUntilForcedAndTheForceIsConsumedOnce() {
-    createReady(3, false);
-    harness.admin.setBacklog("alpha-broker-2", List.of(new TopicBacklog("ORPHAN",
-        Map.of(0, new TopicBacklog.QueueRange(0, 5)), Map.of())));
-    scaleInPastTheRouteRefresh(2);
-    await().atMost(WAIT).untilAsserted(() -> {
-      sim.settle();
-      RocketCluster cluster = harness.get(NS, "alpha");
-      assertCondition(cluster, "ScaleDownBlocked", "True", "TopicWithoutConsumer");
-      assertThat(condition(cluster, "ScaleDownBlocked").getMessage()).startsWith(
-          "alpha-broker-2 has topics with messages and no consumer group {ORPHAN=5}");
-    });
-    harness.edit(NS, "alpha", c -> {
-      c.getMetadata().getAnnotations().put(RocketCluster.FORCE_SCALE_DOWN_ANNOTATION, "true");
-      return c;
-    });
-    await().atMost(WAIT).untilAsserted(() -> {
-      sim.settle();
-      RocketCluster cluster = harness.get(NS, "alpha");
-      assertThat(client.apps().statefulSets().inNamespace(NS).withName("alpha-broker-2").get())
-          .isNull();
-      assertCondition(cluster, "ScaleDownBlocked", "False", "NotBlocked");
-      assertThat(java.util.Optional.ofNullable(cluster.getMetadata().getAnnotations())
-          .orElse(Map.of()))
-          .as("the force annotation is consumed by the scale-in it forced")
-          .doesNotContainKey(RocketCluster.FORCE_SCALE_DOWN_ANNOTATION);
-    });
-    // The next scale-in drains again.
-    harness.admin.setUnconsumed("alpha-broker-1", 3);
-    scaleInPastTheRouteRefresh(1);
-    await().pollDelay(Duration.ofSeconds(1)).atMost(WAIT).untilAsserted(() -> {
-      sim.settle();
-      assertCondition(harness.get(NS, "alpha"), "ScaleDownBlocked", "True", "MessagesRemaining");
-    });
-    assertThat(client.apps().statefulSets().inNamespace(NS).withName("alpha-broker-1").get())
-        .isNotNull();
-  }
+    @Test
+    void aTopicWithMessagesAndNoConsumerBlocksUntilForcedAndTheForceIsConsumedOnce() {
+        createReady(3, false);
+        harness.admin.setBacklog(
+                "alpha-broker-2",
+                List.of(new TopicBacklog("ORPHAN", Map.of(0, new TopicBacklog.QueueRange(0, 5)), Map.of())));
+        scaleInPastTheRouteRefresh(2);
+        await().atMost(WAIT).untilAsserted(() -> {
+            sim.settle();
+            RocketCluster cluster = harness.get(NS, "alpha");
+            assertCondition(cluster, "ScaleDownBlocked", "True", "TopicWithoutConsumer");
+            assertThat(condition(cluster, "ScaleDownBlocked").getMessage())
+                    .startsWith("alpha-broker-2 has topics with messages and no consumer group {ORPHAN=5}");
+        });
+        harness.edit(NS, "alpha", c -> {
+            c.getMetadata().getAnnotations().put(RocketCluster.FORCE_SCALE_DOWN_ANNOTATION, "true");
+            return c;
+        });
+        await().atMost(WAIT).untilAsserted(() -> {
+            sim.settle();
+            RocketCluster cluster = harness.get(NS, "alpha");
+            assertThat(client.apps()
+                            .statefulSets()
+                            .inNamespace(NS)
+                            .withName("alpha-broker-2")
+                            .get())
+                    .isNull();
+            assertCondition(cluster, "ScaleDownBlocked", "False", "NotBlocked");
+            assertThat(java.util.Optional.ofNullable(cluster.getMetadata().getAnnotations())
+                            .orElse(Map.of()))
+                    .as("the force annotation is consumed by the scale-in it forced")
+                    .doesNotContainKey(RocketCluster.FORCE_SCALE_DOWN_ANNOTATION);
+        });
+        // The next scale-in drains again.
+        harness.admin.setUnconsumed("alpha-broker-1", 3);
+        scaleInPastTheRouteRefresh(1);
+        await().pollDelay(Duration.ofSeconds(1)).atMost(WAIT).untilAsserted(() -> {
+            sim.settle();
+            assertCondition(harness.get(NS, "alpha"), "ScaleDownBlocked", "True", "MessagesRemaining");
+        });
+        assertThat(client.apps()
+                        .statefulSets()
+                        .inNamespace(NS)
+                        .withName("alpha-broker-1")
+                        .get())
+                .isNotNull();
+    }
 
-  @Test
-  void theForceAnnotationDeletesAtOnceAndAReturningGroupGetsWritesBack() {
-    createReady(3, false);
-    harness.admin.setUnconsumed("alpha-broker-2", 100);
-    harness.admin.setUnconsumed("alpha-broker-1", 100);
-    scaleInPastTheRouteRefresh(1);
-    await().atMost(WAIT).untilAsserted(() -> {
-      sim.settle();
-      assertThat(harness.admin.calls()).contains("wipe:alpha-broker-1", "wipe:alpha-broker-2");
-      assertCondition(harness.get(NS, "alpha"), "ScaleDownBlocked", "True", "MessagesRemaining");
-    });
-    scale(2);
-    await().atMost(WAIT).untilAsserted(() -> {
-      sim.settle();
-      assertThat(harness.admin.calls()).contains("add:alpha-broker-1")
-          .anyMatch(c -> c.startsWith("restore:"));
-      assertThat(harness.get(NS, "alpha").getStatus().getBrokerGroups())
-          .extracting(g -> g.getName() + ":" + g.getPhase())
-          .containsExactly("alpha-broker-0:Running", "alpha-broker-1:Running",
-              "alpha-broker-2:Draining");
-    });
-    harness.edit(NS, "alpha", c -> {
-      c.getMetadata().getAnnotations().put(RocketCluster.FORCE_SCALE_DOWN_ANNOTATION, "true");
-      return c;
-    });
-    await().atMost(WAIT).untilAsserted(() -> {
-      sim.settle();
-      RocketCluster cluster = harness.get(NS, "alpha");
-      assertThat(client.apps().statefulSets().inNamespace(NS).withName("alpha-broker-2").get())
-          .isNull();
-      assertCondition(cluster, "Ready", "True", "ClusterReady");
-      assertCondition(cluster, "ScaleDownBlocked", "False", "NotBlocked");
-      assertThat(cluster.getStatus().getGroups()).isEqualTo(2);
-    });
-    assertThat(eventReasons(client, harness.get(NS, "alpha")))
-        .contains("ScaleInCancelled", "ScaleInForced");
-  }
+    @Test
+    void theForceAnnotationDeletesAtOnceAndAReturningGroupGetsWritesBack() {
+        createReady(3, false);
+        harness.admin.setUnconsumed("alpha-broker-2", 100);
+        harness.admin.setUnconsumed("alpha-broker-1", 100);
+        scaleInPastTheRouteRefresh(1);
+        await().atMost(WAIT).untilAsserted(() -> {
+            sim.settle();
+            assertThat(harness.admin.calls()).contains("wipe:alpha-broker-1", "wipe:alpha-broker-2");
+            assertCondition(harness.get(NS, "alpha"), "ScaleDownBlocked", "True", "MessagesRemaining");
+        });
+        scale(2);
+        await().atMost(WAIT).untilAsserted(() -> {
+            sim.settle();
+            assertThat(harness.admin.calls()).contains("add:alpha-broker-1").anyMatch(c -> c.startsWith("restore:"));
+            assertThat(harness.get(NS, "alpha").getStatus().getBrokerGroups())
+                    .extracting(g -> g.getName() + ":" + g.getPhase())
+                    .containsExactly("alpha-broker-0:Running", "alpha-broker-1:Running", "alpha-broker-2:Draining");
+        });
+        harness.edit(NS, "alpha", c -> {
+            c.getMetadata().getAnnotations().put(RocketCluster.FORCE_SCALE_DOWN_ANNOTATION, "true");
+            return c;
+        });
+        await().atMost(WAIT).untilAsserted(() -> {
+            sim.settle();
+            RocketCluster cluster = harness.get(NS, "alpha");
+            assertThat(client.apps()
+                            .statefulSets()
+                            .inNamespace(NS)
+                            .withName("alpha-broker-2")
+                            .get())
+                    .isNull();
+            assertCondition(cluster, "Ready", "True", "ClusterReady");
+            assertCondition(cluster, "ScaleDownBlocked", "False", "NotBlocked");
+            assertThat(cluster.getStatus().getGroups()).isEqualTo(2);
+        });
+        assertThat(eventReasons(client, harness.get(NS, "alpha"))).contains("ScaleInCancelled", "ScaleInForced");
+    }
 }

@@ -6,5 +6,4 @@ import jakarta.inject.Singleton;
 /** In @QuarkusTest runs, replaces the remoting admin: there are no brokers to call. */
 @Mock
 @Singleton
-public class CdiFakeBrokerAdmin extends FakeBrokerAdmin {
-}
+public class CdiFakeBrokerAdmin extends FakeBrokerAdmin {}

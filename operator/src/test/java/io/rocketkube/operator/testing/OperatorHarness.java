@@ -19,105 +19,120 @@ import java.time.Instant;
  */
 public final class OperatorHarness implements AutoCloseable {
 
-  public static final String CRD = "META-INF/fabric8/rocketclusters.rocketkube.io-v1.yml";
+    public static final String CRD = "META-INF/fabric8/rocketclusters.rocketkube.io-v1.yml";
 
-  public final KubernetesClient client;
-  public final FakeBrokerAdmin admin = new FakeBrokerAdmin();
-  public final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
-  private final Operator operator;
+    public final KubernetesClient client;
+    public final FakeBrokerAdmin admin = new FakeBrokerAdmin();
+    public final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+    private final Operator operator;
 
-  public OperatorHarness(KubernetesClient client) {
-    this(client, OperatorSettings.defaults().withBusyInterval(Duration.ofMillis(200)));
-  }
-
-  public OperatorHarness(KubernetesClient client, OperatorSettings settings) {
-    this(client, settings, null);
-  }
-
-  /** With {@code election} set, this operator reconciles only while it holds the Lease. */
-  public OperatorHarness(KubernetesClient client, OperatorSettings settings,
-      LeaderElectionConfiguration election) {
-    this.client = client;
-    installCrd(client);
-    operator = new Operator(o -> {
-      o.withKubernetesClient(client)
-          .withSSABasedCreateUpdateMatchForDependentResources(false)
-          .withUseSSAToPatchPrimaryResource(false)
-          .withCloseClientOnStop(false)
-          .withConcurrentReconciliationThreads(4);
-      if (election != null) {
-        o.withLeaderElectionConfiguration(election);
-      }
-    });
-    operator.register(new RocketClusterReconciler(settings, admin, clock));
-    operator.start();
-  }
-
-  /** The mock honours the status subresource only for CRDs it stores. */
-  public static void installCrd(KubernetesClient client) {
-    try (InputStream in = Thread.currentThread().getContextClassLoader().getResourceAsStream(CRD)) {
-      CustomResourceDefinition crd = client.getKubernetesSerialization()
-          .unmarshal(in, CustomResourceDefinition.class);
-      if (client.apiextensions().v1().customResourceDefinitions()
-          .withName(crd.getMetadata().getName()).get() == null) {
-        client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
-      }
-    } catch (java.io.IOException e) {
-      throw new IllegalStateException("cannot read " + CRD, e);
+    public OperatorHarness(KubernetesClient client) {
+        this(client, OperatorSettings.defaults().withBusyInterval(Duration.ofMillis(200)));
     }
-  }
 
-  public WorkloadSimulator simulator(String namespace) {
-    return new WorkloadSimulator(client, namespace, admin);
-  }
+    public OperatorHarness(KubernetesClient client, OperatorSettings settings) {
+        this(client, settings, null);
+    }
 
-  /** A small valid cluster: 2 NameServers, the given groups of master plus one slave. */
-  public static RocketCluster cluster(String namespace, String name, int groups) {
-    RocketCluster cluster = new RocketCluster();
-    cluster.getMetadata().setName(name);
-    cluster.getMetadata().setNamespace(namespace);
-    RocketClusterSpec spec = new RocketClusterSpec();
-    spec.setVersion("0.1.0");
-    spec.getBroker().setGroups(groups);
-    spec.getBroker().getStorage().setSize("1Gi");
-    cluster.setSpec(spec);
-    return cluster;
-  }
+    /** With {@code election} set, this operator reconciles only while it holds the Lease. */
+    public OperatorHarness(KubernetesClient client, OperatorSettings settings, LeaderElectionConfiguration election) {
+        this.client = client;
+        installCrd(client);
+        operator = new Operator(o -> {
+            o.withKubernetesClient(client)
+                    .withSSABasedCreateUpdateMatchForDependentResources(false)
+                    .withUseSSAToPatchPrimaryResource(false)
+                    .withCloseClientOnStop(false)
+                    .withConcurrentReconciliationThreads(4);
+            if (election != null) {
+                o.withLeaderElectionConfiguration(election);
+            }
+        });
+        operator.register(new RocketClusterReconciler(settings, admin, clock));
+        operator.start();
+    }
 
-  public RocketCluster create(RocketCluster cluster) {
-    return client.resources(RocketCluster.class).inNamespace(cluster.getMetadata().getNamespace())
-        .resource(cluster).create();
-  }
-
-  public RocketCluster get(String namespace, String name) {
-    return client.resources(RocketCluster.class).inNamespace(namespace).withName(name).get();
-  }
-
-  /**
-   * Edits the cluster as a user would, retrying when the operator's status write got there first
-   * (an edit is a read-modify-write guarded by resourceVersion).
-   */
-  public void edit(String namespace, String name, java.util.function.UnaryOperator<RocketCluster> change) {
-    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> {
-      try {
-        client.resources(RocketCluster.class).inNamespace(namespace).withName(name).edit(change);
-        return true;
-      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
-        if (e.getCode() == 409) {
-          return false;
+    /** The mock honours the status subresource only for CRDs it stores. */
+    public static void installCrd(KubernetesClient client) {
+        try (InputStream in = Thread.currentThread().getContextClassLoader().getResourceAsStream(CRD)) {
+            CustomResourceDefinition crd =
+                    client.getKubernetesSerialization().unmarshal(in, CustomResourceDefinition.class);
+            if (client.apiextensions()
+                            .v1()
+                            .customResourceDefinitions()
+                            .withName(crd.getMetadata().getName())
+                            .get()
+                    == null) {
+                client.apiextensions()
+                        .v1()
+                        .customResourceDefinitions()
+                        .resource(crd)
+                        .create();
+            }
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot read " + CRD, e);
         }
-        throw e;
-      }
-    });
-  }
+    }
 
-  /** The running JOSDK operator, for health checks. */
-  public Operator operator() {
-    return operator;
-  }
+    public WorkloadSimulator simulator(String namespace) {
+        return new WorkloadSimulator(client, namespace, admin);
+    }
 
-  @Override
-  public void close() {
-    operator.stop();
-  }
+    /** A small valid cluster: 2 NameServers, the given groups of master plus one slave. */
+    public static RocketCluster cluster(String namespace, String name, int groups) {
+        RocketCluster cluster = new RocketCluster();
+        cluster.getMetadata().setName(name);
+        cluster.getMetadata().setNamespace(namespace);
+        RocketClusterSpec spec = new RocketClusterSpec();
+        spec.setVersion("0.1.0");
+        spec.getBroker().setGroups(groups);
+        spec.getBroker().getStorage().setSize("1Gi");
+        cluster.setSpec(spec);
+        return cluster;
+    }
+
+    public RocketCluster create(RocketCluster cluster) {
+        return client.resources(RocketCluster.class)
+                .inNamespace(cluster.getMetadata().getNamespace())
+                .resource(cluster)
+                .create();
+    }
+
+    public RocketCluster get(String namespace, String name) {
+        return client.resources(RocketCluster.class)
+                .inNamespace(namespace)
+                .withName(name)
+                .get();
+    }
+
+    /**
+     * Edits the cluster as a user would, retrying when the operator's status write got there first
+     * (an edit is a read-modify-write guarded by resourceVersion).
+     */
+    public void edit(String namespace, String name, java.util.function.UnaryOperator<RocketCluster> change) {
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> {
+            try {
+                client.resources(RocketCluster.class)
+                        .inNamespace(namespace)
+                        .withName(name)
+                        .edit(change);
+                return true;
+            } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+                if (e.getCode() == 409) {
+                    return false;
+                }
+                throw e;
+            }
+        });
+    }
+
+    /** The running JOSDK operator, for health checks. */
+    public Operator operator() {
+        return operator;
+    }
+
+    @Override
+    public void close() {
+        operator.stop();
+    }
 }

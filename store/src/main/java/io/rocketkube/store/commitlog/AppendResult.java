@@ -5,5 +5,5 @@ package io.rocketkube.store.commitlog;
  *
  * @param end the physical offset just past the batch: durable once the flushed offset reaches it
  */
-public record AppendResult(long[] physicalOffsets, long[] queueOffsets, int wroteBytes, long storeTimestamp, long end) {
-}
+public record AppendResult(
+        long[] physicalOffsets, long[] queueOffsets, int wroteBytes, long storeTimestamp, long end) {}

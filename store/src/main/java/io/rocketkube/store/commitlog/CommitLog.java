@@ -113,6 +113,7 @@ public final class CommitLog {
     private final Map<TopicQueue, Long> nextQueueOffsets = new HashMap<>();
     /** Guarded by appendLock. */
     private long writePosition;
+
     private volatile long writtenOffset;
     private volatile long flushedOffset;
     private volatile long lastStoreTimestamp;
@@ -133,8 +134,13 @@ public final class CommitLog {
     }
 
     /** @param sync how segments and the directory are synced (a seam for failure tests) */
-    public CommitLog(Path dir, int segmentSize, Clock clock, Consumer<DispatchRequest> onAppend, WritePath writePath,
-                     FileSync sync) {
+    public CommitLog(
+            Path dir,
+            int segmentSize,
+            Clock clock,
+            Consumer<DispatchRequest> onAppend,
+            WritePath writePath,
+            FileSync sync) {
         this.writePath = writePath;
         this.segments = SegmentList.open(dir, segmentSize, sync, false);
         this.segmentSize = segmentSize;
@@ -159,14 +165,25 @@ public final class CommitLog {
         prefaulter.start("store-prefault " + segments.dir());
     }
 
-    public SegmentList segments() { return segments; }
-    public int segmentSize() { return segmentSize; }
+    public SegmentList segments() {
+        return segments;
+    }
+
+    public int segmentSize() {
+        return segmentSize;
+    }
     /** Next physical offset to be written; everything below it may be read. */
-    public long writtenOffset() { return writtenOffset; }
+    public long writtenOffset() {
+        return writtenOffset;
+    }
     /** Everything below this is durable. */
-    public long flushedOffset() { return flushedOffset; }
+    public long flushedOffset() {
+        return flushedOffset;
+    }
     /** Why the log failed to sync (fatal, see the class comment); empty while healthy. */
-    public Optional<String> fatalReason() { return Optional.ofNullable(fatalReason); }
+    public Optional<String> fatalReason() {
+        return Optional.ofNullable(fatalReason);
+    }
 
     /** First physical offset still stored. */
     public long minOffset() {
@@ -249,8 +266,17 @@ public final class CommitLog {
             // Hints go first: a dispatcher that sees the new written offset must find them.
             for (int i = 0; i < n; i++) {
                 MessageRecordRequest r = batch.requests().get(i);
-                onAppend.accept(new DispatchRequest(r.topic(), r.queueId(), queues[i], phys[i], batch.recordSize(i),
-                        batch.sysFlags()[i], r.tagsCode(), now, r.keys(), r.uniqKey()));
+                onAppend.accept(new DispatchRequest(
+                        r.topic(),
+                        r.queueId(),
+                        queues[i],
+                        phys[i],
+                        batch.recordSize(i),
+                        batch.sysFlags()[i],
+                        r.tagsCode(),
+                        now,
+                        r.keys(),
+                        r.uniqKey()));
             }
             writtenOffset = writePosition;
             return new AppendResult(phys, queues, total, now, writePosition);
@@ -269,7 +295,8 @@ public final class CommitLog {
         appendLock.lock();
         try {
             if (physicalOffset != writePosition) {
-                throw new IllegalArgumentException("replicated data at " + physicalOffset + " does not continue the log at " + writePosition);
+                throw new IllegalArgumentException(
+                        "replicated data at " + physicalOffset + " does not continue the log at " + writePosition);
             }
             return writeRaw(data);
         } finally {
@@ -288,12 +315,15 @@ public final class CommitLog {
         appendLock.lock();
         try {
             if (physicalOffset != writePosition) {
-                throw new IllegalArgumentException("replicated data at " + physicalOffset + " does not continue the log at " + writePosition);
+                throw new IllegalArgumentException(
+                        "replicated data at " + physicalOffset + " does not continue the log at " + writePosition);
             }
             long from = check.checkedEnd();
-            ByteBuffer pending = from < writePosition ? copy(from, (int) (writePosition - from)) : ByteBuffer.allocate(0);
+            ByteBuffer pending =
+                    from < writePosition ? copy(from, (int) (writePosition - from)) : ByteBuffer.allocate(0);
             if (pending.remaining() != Math.max(0, writePosition - from)) {
-                throw new InvalidReplicatedDataException(from, "the partial record before " + writePosition + " is not readable");
+                throw new InvalidReplicatedDataException(
+                        from, "the partial record before " + writePosition + " is not readable");
             }
             ReplicaAppendCheck.Verdict verdict = check.check(pending, physicalOffset, data);
             if (verdict instanceof ReplicaAppendCheck.Verdict.Invalid bad) {
@@ -389,7 +419,8 @@ public final class CommitLog {
                         s.forceData();
                     } catch (IOException e) {
                         fatalReason = "fdatasync of " + s.path() + " failed: " + e;
-                        throw new UncheckedIOException("flush of the commit log failed; the store stops accepting writes", e);
+                        throw new UncheckedIOException(
+                                "flush of the commit log failed; the store stops accepting writes", e);
                     } finally {
                         s.release();
                     }
@@ -497,7 +528,8 @@ public final class CommitLog {
     private SegmentFile segmentWithRoom(int total) {
         SegmentFile segment = segments.find(writePosition);
         return segment != null && total + StoredMessageLayout.BLANK_LENGTH <= segment.end() - writePosition
-                ? segment : null;
+                ? segment
+                : null;
     }
 
     private void write(SegmentFile segment, ByteBuffer src, long physicalOffset) {

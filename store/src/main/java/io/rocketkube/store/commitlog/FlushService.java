@@ -40,8 +40,7 @@ public final class FlushService extends ServiceThread {
     private static final Logger LOG = LoggerFactory.getLogger(FlushService.class);
     private static final int PAGE_SIZE = 4096;
 
-    private record Waiter(long end, CompletableFuture<PutResult> future, PutResult result) {
-    }
+    private record Waiter(long end, CompletableFuture<PutResult> future, PutResult result) {}
 
     private final CommitLog commitLog;
     private final FlushMode mode;
@@ -54,8 +53,14 @@ public final class FlushService extends ServiceThread {
     private long lastFlushMillis;
     private LoopMonitor monitor;
 
-    public FlushService(CommitLog commitLog, FlushMode mode, Duration interval, int leastPages, Duration thorough,
-                        Duration syncTimeout, Clock clock) {
+    public FlushService(
+            CommitLog commitLog,
+            FlushMode mode,
+            Duration interval,
+            int leastPages,
+            Duration thorough,
+            Duration syncTimeout,
+            Clock clock) {
         this.commitLog = commitLog;
         this.mode = mode;
         this.intervalNanos = interval.toNanos();
@@ -163,8 +168,10 @@ public final class FlushService extends ServiceThread {
         }
         String reason = commitLog.fatalReason().orElse("flush failed");
         for (Waiter w : batch) {
-            w.future().complete(PutResult.refused(PutStatus.SERVICE_NOT_AVAILABLE,
-                    "stored but not durable, the store failed to sync: " + reason));
+            w.future()
+                    .complete(PutResult.refused(
+                            PutStatus.SERVICE_NOT_AVAILABLE,
+                            "stored but not durable, the store failed to sync: " + reason));
         }
     }
 

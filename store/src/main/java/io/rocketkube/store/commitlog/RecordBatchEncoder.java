@@ -59,9 +59,13 @@ public final class RecordBatchEncoder {
         long total = 0;
         for (int i = 0; i < requests.size(); i++) {
             MessageRecordRequest r = requests.get(i);
-            if (i > 0 && (!r.topic().equals(first.topic()) || r.queueId() != first.queueId()
-                    || r.sysFlag() != first.sysFlag() || r.waitStoreMsgOk() != first.waitStoreMsgOk())) {
-                throw new Refusal(PutStatus.MESSAGE_ILLEGAL, "batch messages must share topic, queueId, sysFlag and WAIT");
+            if (i > 0
+                    && (!r.topic().equals(first.topic())
+                            || r.queueId() != first.queueId()
+                            || r.sysFlag() != first.sysFlag()
+                            || r.waitStoreMsgOk() != first.waitStoreMsgOk())) {
+                throw new Refusal(
+                        PutStatus.MESSAGE_ILLEGAL, "batch messages must share topic, queueId, sysFlag and WAIT");
             }
             prepared[i] = prepare(r);
             total += prepared[i].size();
@@ -94,9 +98,22 @@ public final class RecordBatchEncoder {
         if (r.bornHost().getAddress() == null) {
             throw new Refusal(PutStatus.MESSAGE_ILLEGAL, "bornHost must be resolved: " + r.bornHost());
         }
-        MessageRecord record = new MessageRecord(r.topic(), r.queueId(), r.flag(), 0, 0, r.sysFlag(),
-                r.bornTimestamp(), r.bornHost(), 0, storeHost, r.reconsumeTimes(), r.preparedTransactionOffset(),
-                r.body(), r.properties(), 0);
+        MessageRecord record = new MessageRecord(
+                r.topic(),
+                r.queueId(),
+                r.flag(),
+                0,
+                0,
+                r.sysFlag(),
+                r.bornTimestamp(),
+                r.bornHost(),
+                0,
+                storeHost,
+                r.reconsumeTimes(),
+                r.preparedTransactionOffset(),
+                r.body(),
+                r.properties(),
+                0);
         StoredMessageEncoder.Prepared p;
         try {
             p = StoredMessageEncoder.prepare(record, false);
@@ -104,10 +121,14 @@ public final class RecordBatchEncoder {
             throw new Refusal(PutStatus.MESSAGE_ILLEGAL, e.getMessage());
         }
         if (p.properties().length > StoredMessageLayout.MAX_PROPERTIES_LENGTH) {
-            throw new Refusal(PutStatus.PROPERTIES_SIZE_EXCEEDED, "properties exceed " + StoredMessageLayout.MAX_PROPERTIES_LENGTH + " bytes");
+            throw new Refusal(
+                    PutStatus.PROPERTIES_SIZE_EXCEEDED,
+                    "properties exceed " + StoredMessageLayout.MAX_PROPERTIES_LENGTH + " bytes");
         }
         if (p.size() > maxMessageSize) {
-            throw new Refusal(PutStatus.MESSAGE_ILLEGAL, "message of " + p.size() + " bytes exceeds maxMessageSize " + maxMessageSize);
+            throw new Refusal(
+                    PutStatus.MESSAGE_ILLEGAL,
+                    "message of " + p.size() + " bytes exceeds maxMessageSize " + maxMessageSize);
         }
         return p;
     }

@@ -30,12 +30,10 @@ public final class ReplicaAppendCheck {
     /** Either the new checked end, or the first invalid record. */
     public sealed interface Verdict {
         /** Every complete record is valid; records up to {@code checkedEnd} may be dispatched. */
-        record Valid(long checkedEnd) implements Verdict {
-        }
+        record Valid(long checkedEnd) implements Verdict {}
 
         /** The record at {@code at} is invalid; nothing of the call may be written. */
-        record Invalid(long at, String reason) implements Verdict {
-        }
+        record Invalid(long at, String reason) implements Verdict {}
     }
 
     private final long segmentSize;
@@ -84,19 +82,22 @@ public final class ReplicaAppendCheck {
             RecordDecodeResult r = StoredMessageDecoder.decode(view, from, limit, maxRecordSize, true);
             if (r instanceof RecordDecodeResult.Decoded d) {
                 if (d.record().physicalOffset() != p) {
-                    return new Verdict.Invalid(p, "record says it is at " + d.record().physicalOffset());
+                    return new Verdict.Invalid(
+                            p, "record says it is at " + d.record().physicalOffset());
                 }
                 p += d.size();
             } else if (r instanceof RecordDecodeResult.Blank b) {
                 if (b.size() != segmentEnd - p) {
-                    return new Verdict.Invalid(p, "blank filler of " + b.size() + " bytes, but " + (segmentEnd - p)
-                            + " are left in the segment");
+                    return new Verdict.Invalid(
+                            p,
+                            "blank filler of " + b.size() + " bytes, but " + (segmentEnd - p)
+                                    + " are left in the segment");
                 }
                 p = segmentEnd;
             } else if (r instanceof RecordDecodeResult.NeedMore n) {
                 if (n.required() > segmentEnd - p) {
-                    return new Verdict.Invalid(p, "record of " + n.required() + " bytes crosses the segment end at "
-                            + segmentEnd);
+                    return new Verdict.Invalid(
+                            p, "record of " + n.required() + " bytes crosses the segment end at " + segmentEnd);
                 }
                 break;
             } else if (r instanceof RecordDecodeResult.Corrupt c) {

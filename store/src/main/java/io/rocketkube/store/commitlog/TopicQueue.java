@@ -1,5 +1,4 @@
 package io.rocketkube.store.commitlog;
 
 /** A (topic, queueId) pair, as a map key. */
-public record TopicQueue(String topic, int queueId) {
-}
+public record TopicQueue(String topic, int queueId) {}

@@ -17,9 +17,9 @@ import io.rocketkube.store.health.ServiceThread;
 import io.rocketkube.store.index.IndexService;
 import io.rocketkube.store.queue.ConsumeQueue;
 import io.rocketkube.store.queue.ConsumeQueueSet;
-import java.util.ArrayList;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -83,16 +83,30 @@ public final class Dispatcher extends ServiceThread {
     private boolean fenced;
     /** The record the last step applied, for the listeners (told outside the lock); dispatcher thread only. */
     private DispatchRequest applied;
+
     private volatile long dispatchedOffset;
     private String stalledReason;
 
     /**
      * @param hints the queue the CommitLog's append path offers its {@link DispatchRequest}s to
      */
-    public Dispatcher(CommitLog commitLog, ConcurrentLinkedQueue<DispatchRequest> hints, ConsumeQueueSet queues,
-                      IndexService index, TagsCodeResolver tagsCodeResolver, int maxMessageSize) {
-        this(commitLog, hints, queues, index, tagsCodeResolver, maxMessageSize, commitLog::writtenOffset,
-                new HealthState(Clock.systemUTC()), Duration.ofSeconds(30));
+    public Dispatcher(
+            CommitLog commitLog,
+            ConcurrentLinkedQueue<DispatchRequest> hints,
+            ConsumeQueueSet queues,
+            IndexService index,
+            TagsCodeResolver tagsCodeResolver,
+            int maxMessageSize) {
+        this(
+                commitLog,
+                hints,
+                queues,
+                index,
+                tagsCodeResolver,
+                maxMessageSize,
+                commitLog::writtenOffset,
+                new HealthState(Clock.systemUTC()),
+                Duration.ofSeconds(30));
     }
 
     /**
@@ -100,9 +114,16 @@ public final class Dispatcher extends ServiceThread {
      * @param health      where the loop's monitor is registered and fatal reasons are latched
      * @param stopTimeout how long {@link #stop} waits for the thread before fencing it off
      */
-    public Dispatcher(CommitLog commitLog, ConcurrentLinkedQueue<DispatchRequest> hints, ConsumeQueueSet queues,
-                      IndexService index, TagsCodeResolver tagsCodeResolver, int maxMessageSize, LongSupplier visibleEnd,
-                      HealthState health, Duration stopTimeout) {
+    public Dispatcher(
+            CommitLog commitLog,
+            ConcurrentLinkedQueue<DispatchRequest> hints,
+            ConsumeQueueSet queues,
+            IndexService index,
+            TagsCodeResolver tagsCodeResolver,
+            int maxMessageSize,
+            LongSupplier visibleEnd,
+            HealthState health,
+            Duration stopTimeout) {
         this.commitLog = commitLog;
         this.hints = hints;
         this.queues = queues;
@@ -258,7 +279,8 @@ public final class Dispatcher extends ServiceThread {
             int limit = (int) Math.min(s.size(), written - s.start());
             RecordDecodeResult r = StoredMessageDecoder.decode(s.mapped(), at, limit, maxMessageSize, true);
             if (r instanceof RecordDecodeResult.Decoded d && d.record().physicalOffset() != p) {
-                r = new RecordDecodeResult.Corrupt("record at " + p + " says it is at " + d.record().physicalOffset());
+                r = new RecordDecodeResult.Corrupt(
+                        "record at " + p + " says it is at " + d.record().physicalOffset());
             }
             if (r instanceof RecordDecodeResult.Decoded d) {
                 DispatchRequest req = fromRecord(d.record(), p, d.size());
@@ -295,8 +317,16 @@ public final class Dispatcher extends ServiceThread {
         List<String> keyList = keys == null || keys.isEmpty()
                 ? List.of()
                 : new ArrayList<>(Arrays.asList(keys.split(MessageProperties.KEY_SEPARATOR)));
-        return new DispatchRequest(m.topic(), m.queueId(), m.queueOffset(), phy, size, m.sysFlag(),
-                tagsCodeResolver.tagsCode(m.topic(), m.properties()), m.storeTimestamp(), keyList,
+        return new DispatchRequest(
+                m.topic(),
+                m.queueId(),
+                m.queueOffset(),
+                phy,
+                size,
+                m.sysFlag(),
+                tagsCodeResolver.tagsCode(m.topic(), m.properties()),
+                m.storeTimestamp(),
+                keyList,
                 m.property(MessageProperties.UNIQ_CLIENT_MESSAGE_ID_KEYIDX));
     }
 

@@ -19,10 +19,10 @@ import io.rocketkube.store.TagsCodeResolver;
 import io.rocketkube.store.commitlog.AppendResult;
 import io.rocketkube.store.commitlog.CommitLog;
 import io.rocketkube.store.commitlog.DispatchRequest;
-import io.rocketkube.store.commitlog.WritePath;
 import io.rocketkube.store.commitlog.EncodedBatch;
 import io.rocketkube.store.commitlog.FlushService;
 import io.rocketkube.store.commitlog.RecordBatchEncoder;
+import io.rocketkube.store.commitlog.WritePath;
 import io.rocketkube.store.dispatch.Dispatcher;
 import io.rocketkube.store.health.HealthState;
 import io.rocketkube.store.health.LoopMonitor;
@@ -110,16 +110,19 @@ public final class DefaultMessageStore implements MessageStore {
     private final ReplicaLog replicaLog;
     /** Why an index or checkpoint sync failed (fatal, like a CommitLog sync); null while healthy. */
     private volatile String indexFatalReason;
+
     private final LongAdder putCount = new LongAdder();
     private final LongAdder putBytes = new LongAdder();
     private volatile boolean closed;
     /** Appends between their closed check and their return; close() waits for them to drain. */
     private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+
     private long lastCheckpointOffset = -1;
     /** Open: corrupt index files were discarded, so this open must scan even after a clean shutdown. */
     private boolean reindexOwed;
 
-    private DefaultMessageStore(StoreConfig config, TagsCodeResolver resolver, CrashPoint.Hook hook, Duration stopTimeout) {
+    private DefaultMessageStore(
+            StoreConfig config, TagsCodeResolver resolver, CrashPoint.Hook hook, Duration stopTimeout) {
         this.config = config;
         this.hook = hook;
         this.health = new HealthState(config.clock());
@@ -152,31 +155,74 @@ public final class DefaultMessageStore implements MessageStore {
             abortMarker.create();
             hook.reach(CrashPoint.OPEN_AFTER_MARKER);
             ConcurrentLinkedQueue<DispatchRequest> hints = new ConcurrentLinkedQueue<>();
-            this.commitLog = new CommitLog(dir.resolve("commitlog"), config.commitLogSegmentSize(), config.clock(), hints::offer,
-                    config.flushMode() == FlushMode.SYNC_FLUSH ? WritePath.CHANNEL : WritePath.MAPPING, config.fileSync());
-            this.queues = ConsumeQueueSet.open(dir.resolve("consumequeue"), config.consumeQueueEntriesPerFile(), config.fileSync());
-            this.index = IndexService.open(dir.resolve("index"), config.indexSlots(), config.indexMaxEntries(),
-                    config.fileSync(), this::lowerCheckpointTo);
+            this.commitLog = new CommitLog(
+                    dir.resolve("commitlog"),
+                    config.commitLogSegmentSize(),
+                    config.clock(),
+                    hints::offer,
+                    config.flushMode() == FlushMode.SYNC_FLUSH ? WritePath.CHANNEL : WritePath.MAPPING,
+                    config.fileSync());
+            this.queues = ConsumeQueueSet.open(
+                    dir.resolve("consumequeue"), config.consumeQueueEntriesPerFile(), config.fileSync());
+            this.index = IndexService.open(
+                    dir.resolve("index"),
+                    config.indexSlots(),
+                    config.indexMaxEntries(),
+                    config.fileSync(),
+                    this::lowerCheckpointTo);
             // Under SYNC_FLUSH nothing is dispatched (visible to readers) before it is durable.
-            this.dispatcher = new Dispatcher(commitLog, hints, queues, index, resolver, config.maxMessageSize(),
+            this.dispatcher = new Dispatcher(
+                    commitLog,
+                    hints,
+                    queues,
+                    index,
+                    resolver,
+                    config.maxMessageSize(),
                     config.flushMode() == FlushMode.SYNC_FLUSH ? commitLog::flushedOffset : commitLog::writtenOffset,
-                    health, stopTimeout);
-            this.encoder = new RecordBatchEncoder(config.storeHost(), config.maxMessageSize(),
+                    health,
+                    stopTimeout);
+            this.encoder = new RecordBatchEncoder(
+                    config.storeHost(),
+                    config.maxMessageSize(),
                     config.commitLogSegmentSize() - io.rocketkube.client.message.StoredMessageLayout.BLANK_LENGTH);
             this.reader = new StoreReader(commitLog, queues, index, config.maxMessageSize());
-            this.flushService = new FlushService(commitLog, config.flushMode(), config.flushInterval(), config.flushLeastPages(),
-                    config.flushThoroughInterval(), config.syncFlushTimeout(), config.clock());
+            this.flushService = new FlushService(
+                    commitLog,
+                    config.flushMode(),
+                    config.flushInterval(),
+                    config.flushLeastPages(),
+                    config.flushThoroughInterval(),
+                    config.syncFlushTimeout(),
+                    config.clock());
             flushService.monitorWith(health.loop("store-flush", true));
-            this.retention = new RetentionService(commitLog, queues, index, dispatcher, config.clock(), config.fileReservedHours(),
-                    config.deleteWhenHour(), config.diskUsageThresholdPercent(), diskGate::measure);
+            this.retention = new RetentionService(
+                    commitLog,
+                    queues,
+                    index,
+                    dispatcher,
+                    config.clock(),
+                    config.fileReservedHours(),
+                    config.deleteWhenHour(),
+                    config.diskUsageThresholdPercent(),
+                    diskGate::measure);
 
-            this.recovery = new Recovery(commitLog, queues, index, dispatcher, checkpoint, config.maxMessageSize(), config.clock(),
-                    dir.resolve("quarantine"), hook).run(crashed || reindexOwed);
-            recovery.quarantined().ifPresent(q -> health.reportProblem("recovery moved commit log data past offset "
-                    + recovery.end() + " to " + q + "; inspect it (see REASON there)"));
+            this.recovery = new Recovery(
+                            commitLog,
+                            queues,
+                            index,
+                            dispatcher,
+                            checkpoint,
+                            config.maxMessageSize(),
+                            config.clock(),
+                            dir.resolve("quarantine"),
+                            hook)
+                    .run(crashed || reindexOwed);
+            recovery.quarantined()
+                    .ifPresent(q -> health.reportProblem("recovery moved commit log data past offset " + recovery.end()
+                            + " to " + q + "; inspect it (see REASON there)"));
             hook.reach(CrashPoint.OPEN_AFTER_RECOVERY);
-            this.replicaLog = new ReplicaLog(commitLog, queues, index, dispatcher, checkpoint, config.clock(), this,
-                    config.maxMessageSize());
+            this.replicaLog = new ReplicaLog(
+                    commitLog, queues, index, dispatcher, checkpoint, config.clock(), this, config.maxMessageSize());
             dispatcher.start();
             flushService.start();
             if (config.prefaultLeadBytes() > 0) {
@@ -200,7 +246,6 @@ public final class DefaultMessageStore implements MessageStore {
         // retention pass (their own monitors only count failures).
         scheduler.scheduleWithFixedDelay(this::schedulerBeat, 0, SCHEDULER_BEAT_MILLIS, TimeUnit.MILLISECONDS);
     }
-
 
     /** Opens (recovering if needed) the store in {@code config.dataDir()}, tags codes by TAGS hash. */
     public static DefaultMessageStore open(StoreConfig config) {
@@ -263,12 +308,13 @@ public final class DefaultMessageStore implements MessageStore {
         inFlight.incrementAndGet();
         try {
             if (closed) {
-                return CompletableFuture.completedFuture(PutResult.refused(PutStatus.SERVICE_NOT_AVAILABLE, "store is closed"));
+                return CompletableFuture.completedFuture(
+                        PutResult.refused(PutStatus.SERVICE_NOT_AVAILABLE, "store is closed"));
             }
             Optional<String> fatal = fatalReason();
             if (fatal.isPresent()) {
-                return CompletableFuture.completedFuture(PutResult.refused(PutStatus.SERVICE_NOT_AVAILABLE,
-                        "store failed, no longer accepting writes: " + fatal.get()));
+                return CompletableFuture.completedFuture(PutResult.refused(
+                        PutStatus.SERVICE_NOT_AVAILABLE, "store failed, no longer accepting writes: " + fatal.get()));
             }
             if (diskGate.isFull()) {
                 return CompletableFuture.completedFuture(PutResult.refused(PutStatus.DISK_FULL, diskGate.refusal()));
@@ -296,12 +342,13 @@ public final class DefaultMessageStore implements MessageStore {
         } catch (RuntimeException e) {
             LOG.error("append failed", e);
             String cause = e.getCause() == null ? "" : ": " + e.getCause().getMessage();
-            return CompletableFuture.completedFuture(PutResult.refused(PutStatus.SERVICE_NOT_AVAILABLE,
-                    "append failed: " + e.getMessage() + cause));
+            return CompletableFuture.completedFuture(
+                    PutResult.refused(PutStatus.SERVICE_NOT_AVAILABLE, "append failed: " + e.getMessage() + cause));
         }
         putCount.add(batch.count());
         putBytes.add(a.wroteBytes());
-        PutResult ok = PutResult.stored(PutStatus.PUT_OK, a.physicalOffsets(), a.queueOffsets(), a.wroteBytes(), a.storeTimestamp());
+        PutResult ok = PutResult.stored(
+                PutStatus.PUT_OK, a.physicalOffsets(), a.queueOffsets(), a.wroteBytes(), a.storeTimestamp());
         if (config.flushMode() == FlushMode.SYNC_FLUSH && requests.get(0).waitStoreMsgOk()) {
             return flushService.awaitDurable(a.end(), ok);
         }
@@ -395,9 +442,16 @@ public final class DefaultMessageStore implements MessageStore {
     @Override
     public StoreStats stats() {
         long min = commitLog.minOffset();
-        return new StoreStats(putCount.sum(), putBytes.sum(), reader.foundCount(), reader.missCount(),
-                Math.max(0, commitLog.writtenOffset() - dispatcher.dispatchedOffset()), min, commitLog.writtenOffset(),
-                commitLog.flushedOffset(), reader.storeTimeAt(min));
+        return new StoreStats(
+                putCount.sum(),
+                putBytes.sum(),
+                reader.foundCount(),
+                reader.missCount(),
+                Math.max(0, commitLog.writtenOffset() - dispatcher.dispatchedOffset()),
+                min,
+                commitLog.writtenOffset(),
+                commitLog.flushedOffset(),
+                reader.storeTimeAt(min));
     }
 
     @Override
@@ -408,7 +462,8 @@ public final class DefaultMessageStore implements MessageStore {
     @Override
     public ByteBuffer readCommitLog(long fromPhysicalOffset, int maxBytes) {
         if (fromPhysicalOffset < commitLog.minOffset()) {
-            throw new IllegalArgumentException("offset " + fromPhysicalOffset + " is below the first stored offset " + commitLog.minOffset());
+            throw new IllegalArgumentException(
+                    "offset " + fromPhysicalOffset + " is below the first stored offset " + commitLog.minOffset());
         }
         return commitLog.copy(fromPhysicalOffset, maxBytes);
     }
@@ -457,7 +512,6 @@ public final class DefaultMessageStore implements MessageStore {
         Optional<String> log = commitLog.fatalReason();
         return log.isPresent() ? log : Optional.ofNullable(indexFatalReason);
     }
-
 
     /** Runs one retention pass now (the scheduler also runs them); returns segments deleted. */
     public int runRetention() {
@@ -515,8 +569,12 @@ public final class DefaultMessageStore implements MessageStore {
         if (safe >= written) {
             abortMarker.remove();
         } else {
-            LOG.warn("closing with the checkpoint at {} behind the written end {} (dispatcher stopped: {}); "
-                    + "the next open will scan from the checkpoint", safe, written, stopped);
+            LOG.warn(
+                    "closing with the checkpoint at {} behind the written end {} (dispatcher stopped: {}); "
+                            + "the next open will scan from the checkpoint",
+                    safe,
+                    written,
+                    stopped);
         }
         releaseLock();
         LOG.info("store closed at offset {}", written);
@@ -542,8 +600,10 @@ public final class DefaultMessageStore implements MessageStore {
     /** Open: re-indexing from {@code offset} is owed; the checkpoint must not claim more than that. */
     private void lowerCheckpointTo(long offset) {
         reindexOwed = true;
-        if (checkpoint.read() instanceof Checkpoint.ReadResult.Ok ok && ok.values().safeOffset() > offset) {
-            checkpoint.write(new Checkpoint.Values(offset, ok.values().commitLogMinOffset(), config.clock().millis()));
+        if (checkpoint.read() instanceof Checkpoint.ReadResult.Ok ok
+                && ok.values().safeOffset() > offset) {
+            checkpoint.write(new Checkpoint.Values(
+                    offset, ok.values().commitLogMinOffset(), config.clock().millis()));
         }
     }
 
@@ -563,7 +623,8 @@ public final class DefaultMessageStore implements MessageStore {
         }
         long safe = Math.min(dispatched, commitLog.flushedOffset());
         if (safe != lastCheckpointOffset) {
-            checkpoint.write(new Checkpoint.Values(safe, commitLog.minOffset(), config.clock().millis()));
+            checkpoint.write(new Checkpoint.Values(
+                    safe, commitLog.minOffset(), config.clock().millis()));
             lastCheckpointOffset = safe;
         }
         return lastCheckpointOffset;

@@ -69,7 +69,8 @@ final class DiskSpaceGate {
 
     /** A remark for refused appends, in the words RocketMQ's broker uses. */
     String refusal() {
-        return String.format("the broker's disk is full [%.1f%% used, limit %.0f%%], refusing new messages",
+        return String.format(
+                "the broker's disk is full [%.1f%% used, limit %.0f%%], refusing new messages",
                 usedRatio * 100, maxUsedRatio * 100);
     }
 }

@@ -42,8 +42,15 @@ final class ReplicaLog {
     private final ReplicaAppendCheck check;
     private final int maxRecordSize;
 
-    ReplicaLog(CommitLog commitLog, ConsumeQueueSet queues, IndexService index, Dispatcher dispatcher,
-               Checkpoint checkpoint, Clock clock, Object checkpointLock, int maxRecordSize) {
+    ReplicaLog(
+            CommitLog commitLog,
+            ConsumeQueueSet queues,
+            IndexService index,
+            Dispatcher dispatcher,
+            Checkpoint checkpoint,
+            Clock clock,
+            Object checkpointLock,
+            int maxRecordSize) {
         this.commitLog = commitLog;
         this.queues = queues;
         this.index = index;
@@ -56,7 +63,9 @@ final class ReplicaLog {
     }
 
     long append(long physicalOffset, ByteBuffer data) {
-        if (physicalOffset > 0 && commitLog.writtenOffset() == 0 && commitLog.segments().isEmpty()
+        if (physicalOffset > 0
+                && commitLog.writtenOffset() == 0
+                && commitLog.segments().isEmpty()
                 && physicalOffset % commitLog.segmentSize() == 0) {
             dispatcher.reposition(() -> commitLog.startEmptyAt(physicalOffset), position -> physicalOffset);
             check.resetTo(physicalOffset);
@@ -89,24 +98,27 @@ final class ReplicaLog {
             return 0;
         }
         if (end < commitLog.minOffset()) {
-            throw new IllegalArgumentException("cannot cut the log at " + end + ", below its first stored offset "
-                    + commitLog.minOffset());
+            throw new IllegalArgumentException(
+                    "cannot cut the log at " + end + ", below its first stored offset " + commitLog.minOffset());
         }
         if (!startsRecord(end)) {
             throw new IllegalArgumentException("cannot cut the log at " + end + ": no record of this replica starts "
                     + "there, so the replica and its master differ before that offset too");
         }
         synchronized (checkpointLock) {
-            if (checkpoint.read() instanceof Checkpoint.ReadResult.Ok ok && ok.values().safeOffset() > end) {
+            if (checkpoint.read() instanceof Checkpoint.ReadResult.Ok ok
+                    && ok.values().safeOffset() > end) {
                 checkpoint.write(new Checkpoint.Values(end, ok.values().commitLogMinOffset(), clock.millis()));
             }
-            dispatcher.reposition(() -> {
-                commitLog.truncate(end);
-                commitLog.recoverTo(end, Map.of());
-                queues.truncateAllFrom(end);
-                index.truncateFrom(end);
-                commitLog.recoverTo(end, queues.maxOffsets());
-            }, position -> Math.min(position, end));
+            dispatcher.reposition(
+                    () -> {
+                        commitLog.truncate(end);
+                        commitLog.recoverTo(end, Map.of());
+                        queues.truncateAllFrom(end);
+                        index.truncateFrom(end);
+                        commitLog.recoverTo(end, queues.maxOffsets());
+                    },
+                    position -> Math.min(position, end));
             check.resetTo(end);
             writeCheckpoint.run();
         }

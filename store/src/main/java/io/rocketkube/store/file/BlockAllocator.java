@@ -32,6 +32,7 @@ public final class BlockAllocator {
     private static final Logger LOG = LoggerFactory.getLogger(BlockAllocator.class);
     /** Zeros for the fallback: 1 MiB chunks keep the syscall count low (1024 per GiB). */
     private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(1 << 20).asReadOnlyBuffer();
+
     private static final int O_WRONLY = 1;
     private static final int ENOSPC = 28;
     private static final int EDQUOT = 122;
@@ -47,8 +48,7 @@ public final class BlockAllocator {
 
     private static volatile LibC libc = load();
 
-    private BlockAllocator() {
-    }
+    private BlockAllocator() {}
 
     private static LibC load() {
         try {
@@ -92,8 +92,10 @@ public final class BlockAllocator {
                         + " of " + path + " (errno " + e.getErrorCode() + ")");
             }
             // EOPNOTSUPP and friends: this file system cannot; writing zeros can.
-            LOG.warn("fallocate on {} failed with errno {}; files are allocated by writing zeros from now on",
-                    path, e.getErrorCode());
+            LOG.warn(
+                    "fallocate on {} failed with errno {}; files are allocated by writing zeros from now on",
+                    path,
+                    e.getErrorCode());
             libc = null;
             return false;
         } finally {

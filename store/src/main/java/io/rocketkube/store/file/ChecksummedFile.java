@@ -73,7 +73,8 @@ public final class ChecksummedFile {
         }
         int length = in.getInt(LENGTH_OFFSET);
         if (length < 0 || length != bytes.length - HEADER_SIZE) {
-            throw new IOException(path + " says " + length + " payload bytes but holds " + (bytes.length - HEADER_SIZE));
+            throw new IOException(
+                    path + " says " + length + " payload bytes but holds " + (bytes.length - HEADER_SIZE));
         }
         CRC32C crc = new CRC32C();
         crc.update(bytes, HEADER_SIZE, length);
@@ -89,8 +90,11 @@ public final class ChecksummedFile {
         CRC32C crc = new CRC32C();
         crc.update(payload);
         ByteBuffer header = ByteBuffer.allocate(HEADER_SIZE)
-                .putInt(magic).putShort(formatVersion).putShort((short) 0)
-                .putInt(payload.length).putInt((int) crc.getValue());
+                .putInt(magic)
+                .putShort(formatVersion)
+                .putShort((short) 0)
+                .putInt(payload.length)
+                .putInt((int) crc.getValue());
         header.flip();
         replaceDurably(path, header, ByteBuffer.wrap(payload));
     }
@@ -105,8 +109,8 @@ public final class ChecksummedFile {
         Path dir = path.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Path temp = dir.resolve(path.getFileName() + ".tmp");
-        try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
+        try (FileChannel out = FileChannel.open(
+                temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
             while (hasRemaining(content)) {
                 out.write(content);
             }

@@ -91,7 +91,8 @@ public final class SegmentFile {
         try {
             FileSync.createDirectories(dir, sync);
             try {
-                ch = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
+                ch = FileChannel.open(
+                        path, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
                 created = true;
             } catch (java.nio.file.FileAlreadyExistsException e) {
                 ch = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
@@ -148,12 +149,21 @@ public final class SegmentFile {
         return (long) position + length <= allocatedTo;
     }
 
-    public Path path() { return path; }
+    public Path path() {
+        return path;
+    }
     /** First offset this segment holds. */
-    public long start() { return start; }
+    public long start() {
+        return start;
+    }
     /** Offset just past this segment. */
-    public long end() { return start + size; }
-    public int size() { return size; }
+    public long end() {
+        return start + size;
+    }
+
+    public int size() {
+        return size;
+    }
 
     /** Whether {@code offset} falls inside this segment. */
     public boolean contains(long offset) {
@@ -176,7 +186,8 @@ public final class SegmentFile {
     /** Writes all of {@code src} at {@code position} within the segment through the channel. */
     public void write(ByteBuffer src, int position) throws IOException {
         if (position < 0 || (long) position + src.remaining() > size) {
-            throw new IllegalArgumentException("write of " + src.remaining() + " bytes at " + position + " overruns segment of " + size);
+            throw new IllegalArgumentException(
+                    "write of " + src.remaining() + " bytes at " + position + " overruns segment of " + size);
         }
         long pos = position;
         while (src.hasRemaining()) {
@@ -191,7 +202,8 @@ public final class SegmentFile {
      */
     public void writeMapped(ByteBuffer src, int position) {
         if (position < 0 || (long) position + src.remaining() > size) {
-            throw new IllegalArgumentException("write of " + src.remaining() + " bytes at " + position + " overruns segment of " + size);
+            throw new IllegalArgumentException(
+                    "write of " + src.remaining() + " bytes at " + position + " overruns segment of " + size);
         }
         int length = src.remaining();
         mapped.put(position, src, src.position(), length);

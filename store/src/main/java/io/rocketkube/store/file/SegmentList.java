@@ -58,11 +58,13 @@ public final class SegmentList {
                         continue;
                     }
                     if (start % segmentSize != 0) {
-                        throw new IllegalStateException(p + ": start offset is not a multiple of the segment size " + segmentSize);
+                        throw new IllegalStateException(
+                                p + ": start offset is not a multiple of the segment size " + segmentSize);
                     }
                     long length = Files.size(p);
                     if (length > segmentSize) {
-                        throw new IllegalStateException(p + " is " + length + " bytes, larger than the segment size " + segmentSize);
+                        throw new IllegalStateException(
+                                p + " is " + length + " bytes, larger than the segment size " + segmentSize);
                     }
                     list.segments.put(start, SegmentFile.open(dir, start, segmentSize, sync, false));
                 }
@@ -73,10 +75,21 @@ public final class SegmentList {
         return list;
     }
 
-    public Path dir() { return dir; }
-    public int segmentSize() { return segmentSize; }
-    public boolean isEmpty() { return segments.isEmpty(); }
-    public int count() { return segments.size(); }
+    public Path dir() {
+        return dir;
+    }
+
+    public int segmentSize() {
+        return segmentSize;
+    }
+
+    public boolean isEmpty() {
+        return segments.isEmpty();
+    }
+
+    public int count() {
+        return segments.size();
+    }
 
     /** The segment holding {@code offset}, or null. */
     public SegmentFile find(long offset) {

@@ -16,8 +16,7 @@ import java.nio.file.Path;
  */
 public final class StorePaths {
 
-    private StorePaths() {
-    }
+    private StorePaths() {}
 
     /** Why {@code name} cannot be a single file name under a store directory; null if it can. */
     public static String unsafeReason(String name) {
@@ -60,7 +59,8 @@ public final class StorePaths {
         Path base = root.toAbsolutePath().normalize();
         Path resolved = base.resolve(name).normalize();
         if (!base.equals(resolved.getParent())) {
-            throw new IllegalArgumentException("refused store name " + printable(name) + ": " + resolved + " is not directly under " + base);
+            throw new IllegalArgumentException(
+                    "refused store name " + printable(name) + ": " + resolved + " is not directly under " + base);
         }
         return resolved;
     }

@@ -34,8 +34,7 @@ public final class Unmapper {
         INVOKE_CLEANER = invoke;
     }
 
-    private Unmapper() {
-    }
+    private Unmapper() {}
 
     /** Unmaps {@code buffer}; any later access to it or its slices crashes the JVM, so call only once unused. */
     public static void unmap(ByteBuffer buffer) {

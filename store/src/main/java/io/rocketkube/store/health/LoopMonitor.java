@@ -74,6 +74,7 @@ public final class LoopMonitor {
     public StoreHealth.ThreadHealth snapshot() {
         Thread t = thread;
         boolean alive = t == null || t.isAlive();
-        return new StoreHealth.ThreadHealth(name, critical, alive, lastBeatMillis, errors.get(), consecutiveErrors, lastError);
+        return new StoreHealth.ThreadHealth(
+                name, critical, alive, lastBeatMillis, errors.get(), consecutiveErrors, lastError);
     }
 }

@@ -2,8 +2,8 @@ package io.rocketkube.store.health;
 
 import io.rocketkube.client.util.DaemonThreads;
 import java.time.Duration;
-import java.util.function.BooleanSupplier;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -87,6 +87,7 @@ public final class IndexFile {
     private int count;
     /** Bytes of the file known to have disk blocks (written by us); guarded by this. */
     private long allocatedTo;
+
     private boolean closed;
     private long beginTimestamp;
     private long endTimestamp;
@@ -119,7 +120,8 @@ public final class IndexFile {
     }
 
     /** As {@link #create(Path, int, int, long, long)}, syncing the directory with {@code sync}. */
-    public static IndexFile create(Path path, int slots, int maxEntries, long beginPhy, long beginTimestamp, FileSync sync) {
+    public static IndexFile create(
+            Path path, int slots, int maxEntries, long beginPhy, long beginTimestamp, FileSync sync) {
         IndexFile f = map(path, slots, maxEntries, true);
         try {
             sync.forceDirectory(path.toAbsolutePath().getParent());
@@ -138,11 +140,9 @@ public final class IndexFile {
 
     /** The outcome of opening an existing file. */
     public sealed interface OpenResult {
-        record Ok(IndexFile file) implements OpenResult {
-        }
+        record Ok(IndexFile file) implements OpenResult {}
 
-        record Corrupt(Path path, String reason) implements OpenResult {
-        }
+        record Corrupt(Path path, String reason) implements OpenResult {}
     }
 
     /** Opens an existing file, validating magic, version, dimensions and the header CRC. */
@@ -206,7 +206,8 @@ public final class IndexFile {
         FileChannel ch = null;
         try {
             ch = create
-                    ? FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE)
+                    ? FileChannel.open(
+                            path, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE)
                     : FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
             long size = fileSize(slots, maxEntries);
             long allocated = 0;
@@ -239,13 +240,33 @@ public final class IndexFile {
         }
     }
 
-    public Path path() { return path; }
-    public synchronized boolean isFull() { return count >= maxEntries; }
-    public synchronized int entryCount() { return count - 1; }
-    public synchronized long beginTimestamp() { return beginTimestamp; }
-    public synchronized long endTimestamp() { return endTimestamp; }
-    public synchronized long beginPhy() { return beginPhy; }
-    public synchronized long endPhy() { return endPhy; }
+    public Path path() {
+        return path;
+    }
+
+    public synchronized boolean isFull() {
+        return count >= maxEntries;
+    }
+
+    public synchronized int entryCount() {
+        return count - 1;
+    }
+
+    public synchronized long beginTimestamp() {
+        return beginTimestamp;
+    }
+
+    public synchronized long endTimestamp() {
+        return endTimestamp;
+    }
+
+    public synchronized long beginPhy() {
+        return beginPhy;
+    }
+
+    public synchronized long endPhy() {
+        return endPhy;
+    }
 
     /** The hash stored for a key. */
     public static int keyHash(String key) {

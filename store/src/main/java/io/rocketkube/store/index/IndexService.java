@@ -49,7 +49,7 @@ public final class IndexService {
      * {@link #rebuildFrom()} tells recovery where re-indexing must start.
      */
     public static IndexService open(Path dir, int slots, int maxEntries) {
-        return open(dir, slots, maxEntries, io.rocketkube.store.file.FileSync.SYSTEM, from -> { });
+        return open(dir, slots, maxEntries, io.rocketkube.store.file.FileSync.SYSTEM, from -> {});
     }
 
     /**
@@ -58,22 +58,31 @@ public final class IndexService {
      * can first record durably that re-indexing from there is owed (once the files are gone, nothing
      * else remembers it).
      */
-    public static IndexService open(Path dir, int slots, int maxEntries, io.rocketkube.store.file.FileSync sync,
-                                    java.util.function.LongConsumer beforeDiscard) {
+    public static IndexService open(
+            Path dir,
+            int slots,
+            int maxEntries,
+            io.rocketkube.store.file.FileSync sync,
+            java.util.function.LongConsumer beforeDiscard) {
         IndexService s = new IndexService(dir, slots, maxEntries, sync);
         List<Path> paths = new ArrayList<>();
         List<Path> corrupt = new ArrayList<>();
         try {
             io.rocketkube.store.file.FileSync.createDirectories(dir, sync);
             try (Stream<Path> list = Files.list(dir)) {
-                list.filter(p -> p.getFileName().toString().endsWith(SUFFIX)).sorted().forEach(paths::add);
+                list.filter(p -> p.getFileName().toString().endsWith(SUFFIX))
+                        .sorted()
+                        .forEach(paths::add);
             }
             for (Path p : paths) {
                 IndexFile.OpenResult r = IndexFile.open(p);
                 if (r instanceof IndexFile.OpenResult.Ok ok) {
                     s.files.add(ok.file());
                 } else if (r instanceof IndexFile.OpenResult.Corrupt bad) {
-                    LOG.warn("index file {} is corrupt ({}); deleting it and re-indexing from its first offset", p, bad.reason());
+                    LOG.warn(
+                            "index file {} is corrupt ({}); deleting it and re-indexing from its first offset",
+                            p,
+                            bad.reason());
                     s.rebuildFrom = Math.min(s.rebuildFrom, parseStart(p));
                     corrupt.add(p);
                 }
@@ -119,7 +128,8 @@ public final class IndexService {
             if (last != null) {
                 last.flush();
             }
-            last = IndexFile.create(freshPath(r.physicalOffset()), slots, maxEntries, r.physicalOffset(), r.storeTimestamp(), sync);
+            last = IndexFile.create(
+                    freshPath(r.physicalOffset()), slots, maxEntries, r.physicalOffset(), r.storeTimestamp(), sync);
             files.add(last);
             if (!last.put(key, r.physicalOffset(), r.storeTimestamp())) {
                 throw new IllegalStateException("a fresh index file refused an entry");

@@ -60,21 +60,30 @@ public final class ConsumeQueue {
     }
 
     /** As {@link #open(Path, String, int, int)}; {@code sync} syncs the directories of new files. */
-    public static ConsumeQueue open(Path dir, String topic, int queueId, int entriesPerFile,
-                                    io.rocketkube.store.file.FileSync sync) {
-        ConsumeQueue q = new ConsumeQueue(topic, queueId, SegmentList.open(dir, entriesPerFile * UNIT_SIZE, sync, false),
-                entriesPerFile);
+    public static ConsumeQueue open(
+            Path dir, String topic, int queueId, int entriesPerFile, io.rocketkube.store.file.FileSync sync) {
+        ConsumeQueue q = new ConsumeQueue(
+                topic, queueId, SegmentList.open(dir, entriesPerFile * UNIT_SIZE, sync, false), entriesPerFile);
         q.loadBounds();
         q.flushedOffset = q.maxOffset;
         return q;
     }
 
-    public String topic() { return topic; }
-    public int queueId() { return queueId; }
+    public String topic() {
+        return topic;
+    }
+
+    public int queueId() {
+        return queueId;
+    }
     /** First logical offset still stored. */
-    public long minOffset() { return minOffset; }
+    public long minOffset() {
+        return minOffset;
+    }
     /** Next logical offset to be written. */
-    public long maxOffset() { return maxOffset; }
+    public long maxOffset() {
+        return maxOffset;
+    }
 
     /**
      * Writes the entry for {@code queueOffset}. Rewriting an existing offset (recovery) overwrites it;
@@ -121,7 +130,8 @@ public final class ConsumeQueue {
         try {
             f.allocate(from, at + UNIT_SIZE + ALLOCATE_AHEAD);
         } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("cannot allocate consume queue file " + f.path() + " (disk full?)", e);
+            throw new java.io.UncheckedIOException(
+                    "cannot allocate consume queue file " + f.path() + " (disk full?)", e);
         }
     }
 
@@ -146,7 +156,8 @@ public final class ConsumeQueue {
             if (size <= 0) {
                 return null;
             }
-            return new ConsumeQueueEntry(queueOffset, m.getLong(at + COMMITLOG_OFFSET_OFFSET), size, m.getLong(at + TAGS_CODE_OFFSET));
+            return new ConsumeQueueEntry(
+                    queueOffset, m.getLong(at + COMMITLOG_OFFSET_OFFSET), size, m.getLong(at + TAGS_CODE_OFFSET));
         } finally {
             f.release();
         }

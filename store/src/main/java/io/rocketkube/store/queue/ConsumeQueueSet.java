@@ -54,7 +54,9 @@ public final class ConsumeQueueSet {
                             Integer id = parseQueueId(qDir.getFileName().toString());
                             if (id != null && Files.isDirectory(qDir)) {
                                 String topic = topicDir.getFileName().toString();
-                                set.queues.put(new TopicQueue(topic, id), ConsumeQueue.open(qDir, topic, id, entriesPerFile, sync));
+                                set.queues.put(
+                                        new TopicQueue(topic, id),
+                                        ConsumeQueue.open(qDir, topic, id, entriesPerFile, sync));
                             }
                         }
                     }
@@ -85,8 +87,8 @@ public final class ConsumeQueueSet {
             throw new IllegalArgumentException("refused queue id " + queueId + " of topic " + topic);
         }
         Path dir = StorePaths.child(StorePaths.child(root, topic), Integer.toString(queueId));
-        return queues.computeIfAbsent(new TopicQueue(topic, queueId),
-                tq -> ConsumeQueue.open(dir, topic, queueId, entriesPerFile, sync));
+        return queues.computeIfAbsent(
+                new TopicQueue(topic, queueId), tq -> ConsumeQueue.open(dir, topic, queueId, entriesPerFile, sync));
     }
 
     public Iterable<ConsumeQueue> all() {

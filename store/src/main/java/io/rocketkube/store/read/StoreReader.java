@@ -48,8 +48,13 @@ public final class StoreReader {
         this.maxMessageSize = maxMessageSize;
     }
 
-    public long foundCount() { return found.sum(); }
-    public long missCount() { return missed.sum(); }
+    public long foundCount() {
+        return found.sum();
+    }
+
+    public long missCount() {
+        return missed.sum();
+    }
 
     public GetResult get(String topic, int queueId, long offset, int maxCount, int maxBytes, MessageFilter filter) {
         ConsumeQueue q = queues.find(topic, queueId);
@@ -111,7 +116,8 @@ public final class StoreReader {
         if (out.isEmpty()) {
             held.forEach(SegmentFile::release);
             missed.increment();
-            return GetResult.empty(removing ? GetStatus.MESSAGE_WAS_REMOVING : GetStatus.NO_MATCHED_MESSAGE, o, min, max);
+            return GetResult.empty(
+                    removing ? GetStatus.MESSAGE_WAS_REMOVING : GetStatus.NO_MATCHED_MESSAGE, o, min, max);
         }
         found.add(out.size());
         List<SegmentFile> toRelease = List.copyOf(held);
@@ -269,6 +275,7 @@ public final class StoreReader {
             return true;
         }
         String keys = rec.property(MessageProperties.KEYS);
-        return keys != null && Arrays.asList(keys.split(MessageProperties.KEY_SEPARATOR)).contains(key);
+        return keys != null
+                && Arrays.asList(keys.split(MessageProperties.KEY_SEPARATOR)).contains(key);
     }
 }

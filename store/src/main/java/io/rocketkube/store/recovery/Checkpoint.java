@@ -37,19 +37,15 @@ public final class Checkpoint {
     static final int SIZE = CRC_OFFSET + 4;
 
     /** The values a checkpoint holds. */
-    public record Values(long safeOffset, long commitLogMinOffset, long writtenAt) {
-    }
+    public record Values(long safeOffset, long commitLogMinOffset, long writtenAt) {}
 
     /** What reading the checkpoint found. */
     public sealed interface ReadResult {
-        record Ok(Values values) implements ReadResult {
-        }
+        record Ok(Values values) implements ReadResult {}
 
-        record Missing() implements ReadResult {
-        }
+        record Missing() implements ReadResult {}
 
-        record Corrupt(String reason) implements ReadResult {
-        }
+        record Corrupt(String reason) implements ReadResult {}
     }
 
     private final Path path;
@@ -80,7 +76,8 @@ public final class Checkpoint {
         if (b.getInt(CRC_OFFSET) != crc(bytes)) {
             return new ReadResult.Corrupt("CRC mismatch");
         }
-        return new ReadResult.Ok(new Values(b.getLong(SAFE_OFFSET_OFFSET), b.getLong(COMMITLOG_MIN_OFFSET), b.getLong(WRITTEN_AT_OFFSET)));
+        return new ReadResult.Ok(new Values(
+                b.getLong(SAFE_OFFSET_OFFSET), b.getLong(COMMITLOG_MIN_OFFSET), b.getLong(WRITTEN_AT_OFFSET)));
     }
 
     /** Durably replaces the checkpoint. */

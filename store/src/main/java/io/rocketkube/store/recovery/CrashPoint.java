@@ -26,7 +26,7 @@ public enum CrashPoint {
     /** Called at each point. */
     @FunctionalInterface
     public interface Hook {
-        Hook NONE = p -> { };
+        Hook NONE = p -> {};
 
         void reach(CrashPoint point);
     }

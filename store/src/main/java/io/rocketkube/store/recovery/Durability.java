@@ -8,8 +8,7 @@ import java.nio.file.StandardOpenOption;
 /** Making directory entries (creations, renames, deletions) durable. */
 public final class Durability {
 
-    private Durability() {
-    }
+    private Durability() {}
 
     /** {@code fsync} of a directory, so a rename or creation in it survives a crash. */
     public static void forceDirectory(Path dir) throws IOException {

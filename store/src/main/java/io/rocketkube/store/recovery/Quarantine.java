@@ -42,7 +42,8 @@ import org.slf4j.LoggerFactory;
 public final class Quarantine {
 
     private static final Logger LOG = LoggerFactory.getLogger(Quarantine.class);
-    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter STAMP =
+            DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS").withZone(ZoneOffset.UTC);
     /** Bytes compared per step when looking for the last non-zero byte. */
     private static final int CHUNK = 8;
 
@@ -77,7 +78,8 @@ public final class Quarantine {
                     dir = create(dir);
                     Path tail = dir.resolve(SegmentFile.fileName(validEnd) + ".tail");
                     copy(cut, from, to, tail);
-                    lines.add(tail.getFileName() + ": commit log bytes [" + validEnd + ", " + (cut.start() + to) + ") copied");
+                    lines.add(tail.getFileName() + ": commit log bytes [" + validEnd + ", " + (cut.start() + to)
+                            + ") copied");
                 }
             }
             for (SegmentFile s : segments.all()) {
@@ -95,14 +97,24 @@ public final class Quarantine {
             if (dir == null) {
                 return Optional.empty();
             }
-            Files.writeString(dir.resolve("REASON"), "recovery found the commit log valid up to offset " + validEnd
-                    + "\n" + reason + "\nset aside, not deleted:\n" + String.join("\n", lines) + "\n", StandardCharsets.UTF_8);
+            Files.writeString(
+                    dir.resolve("REASON"),
+                    "recovery found the commit log valid up to offset " + validEnd + "\n" + reason
+                            + "\nset aside, not deleted:\n" + String.join("\n", lines) + "\n",
+                    StandardCharsets.UTF_8);
             Durability.forceDirectory(dir);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot move commit log data past offset " + validEnd + " to quarantine in " + root, e);
+            throw new UncheckedIOException(
+                    "cannot move commit log data past offset " + validEnd + " to quarantine in " + root, e);
         }
-        LOG.error("QUARANTINE: the commit log is valid only up to offset {} ({}); {} set aside in {} instead of being deleted, "
-                + "the store serves the valid prefix. An operator must inspect them: {}", validEnd, reason, lines.size(), dir, lines);
+        LOG.error(
+                "QUARANTINE: the commit log is valid only up to offset {} ({}); {} set aside in {} instead of being deleted, "
+                        + "the store serves the valid prefix. An operator must inspect them: {}",
+                validEnd,
+                reason,
+                lines.size(),
+                dir,
+                lines);
         return Optional.of(dir);
     }
 

@@ -37,9 +37,23 @@ public final class Recovery {
     private static final Logger LOG = LoggerFactory.getLogger(Recovery.class);
 
     /** What recovery did. */
-    public record Outcome(boolean clean, long start, long end, long scannedBytes, long records, long truncatedBytes, long millis,
-                          Optional<Path> quarantined) {
-        public Outcome(boolean clean, long start, long end, long scannedBytes, long records, long truncatedBytes, long millis) {
+    public record Outcome(
+            boolean clean,
+            long start,
+            long end,
+            long scannedBytes,
+            long records,
+            long truncatedBytes,
+            long millis,
+            Optional<Path> quarantined) {
+        public Outcome(
+                boolean clean,
+                long start,
+                long end,
+                long scannedBytes,
+                long records,
+                long truncatedBytes,
+                long millis) {
             this(clean, start, end, scannedBytes, records, truncatedBytes, millis, Optional.empty());
         }
     }
@@ -54,18 +68,40 @@ public final class Recovery {
     private final Quarantine quarantine;
     private final CrashPoint.Hook hook;
 
-    public Recovery(CommitLog commitLog, ConsumeQueueSet queues, IndexService index, Dispatcher dispatcher,
-                    Checkpoint checkpoint, int maxMessageSize, Clock clock) {
-        this(commitLog, queues, index, dispatcher, checkpoint, maxMessageSize, clock,
-                commitLog.segments().dir().resolveSibling("quarantine"), CrashPoint.Hook.NONE);
+    public Recovery(
+            CommitLog commitLog,
+            ConsumeQueueSet queues,
+            IndexService index,
+            Dispatcher dispatcher,
+            Checkpoint checkpoint,
+            int maxMessageSize,
+            Clock clock) {
+        this(
+                commitLog,
+                queues,
+                index,
+                dispatcher,
+                checkpoint,
+                maxMessageSize,
+                clock,
+                commitLog.segments().dir().resolveSibling("quarantine"),
+                CrashPoint.Hook.NONE);
     }
 
     /**
      * @param quarantineRoot where data past the valid end is set aside ({@link Quarantine})
      * @param hook           told of each {@link CrashPoint} of the repair
      */
-    public Recovery(CommitLog commitLog, ConsumeQueueSet queues, IndexService index, Dispatcher dispatcher,
-                    Checkpoint checkpoint, int maxMessageSize, Clock clock, Path quarantineRoot, CrashPoint.Hook hook) {
+    public Recovery(
+            CommitLog commitLog,
+            ConsumeQueueSet queues,
+            IndexService index,
+            Dispatcher dispatcher,
+            Checkpoint checkpoint,
+            int maxMessageSize,
+            Clock clock,
+            Path quarantineRoot,
+            CrashPoint.Hook hook) {
         this.commitLog = commitLog;
         this.queues = queues;
         this.index = index;
@@ -81,11 +117,15 @@ public final class Recovery {
         long t0 = System.nanoTime();
         Checkpoint.ReadResult cp = checkpoint.read();
         long clMin = firstStoredOffset(cp);
-        long clLimit = commitLog.segments().isEmpty() ? clMin : commitLog.segments().last().end();
+        long clLimit = commitLog.segments().isEmpty()
+                ? clMin
+                : commitLog.segments().last().end();
         long rebuildFrom = Math.max(index.rebuildFrom(), clMin);
 
-        if (!crashed && cp instanceof Checkpoint.ReadResult.Ok ok
-                && ok.values().safeOffset() >= clMin && ok.values().safeOffset() <= clLimit
+        if (!crashed
+                && cp instanceof Checkpoint.ReadResult.Ok ok
+                && ok.values().safeOffset() >= clMin
+                && ok.values().safeOffset() <= clLimit
                 && rebuildFrom >= ok.values().safeOffset()) {
             long end = ok.values().safeOffset();
             // Zero whatever lies past the end (a replica's partial record), so no later crash scan can
@@ -96,7 +136,10 @@ public final class Recovery {
             dispatcher.resetTo(end);
             commitLog.recoverTo(end, queues.maxOffsets());
             long ms = (System.nanoTime() - t0) / 1_000_000;
-            LOG.info("clean shutdown detected: recovered from checkpoint to offset {} without scanning the commit log, in {} ms", end, ms);
+            LOG.info(
+                    "clean shutdown detected: recovered from checkpoint to offset {} without scanning the commit log, in {} ms",
+                    end,
+                    ms);
             return new Outcome(true, end, end, 0, 0, 0, ms);
         }
 
@@ -109,12 +152,21 @@ public final class Recovery {
             checkpoint.write(new Checkpoint.Values(start, ok.values().commitLogMinOffset(), clock.millis()));
         }
         Scan scan = scanValidEnd(start);
-        Optional<Path> quarantined = quarantine.setAsideFrom(commitLog.segments(), scan.end, why + "; scan stopped: " + scan.stop);
+        Optional<Path> quarantined =
+                quarantine.setAsideFrom(commitLog.segments(), scan.end, why + "; scan stopped: " + scan.stop);
         hook.reach(CrashPoint.REPAIR_AFTER_QUARANTINE);
         long truncated = repair(start, scan.end);
         long ms = (System.nanoTime() - t0) / 1_000_000;
-        LOG.info("{}: scanned {} bytes ({} records) of the commit log from offset {} ({}); valid end {}, {} bytes of segment space after it zeroed or dropped; indexes rebuilt; in {} ms",
-                why, scan.end - start, scan.records, start, describe(cp), scan.end, truncated, ms);
+        LOG.info(
+                "{}: scanned {} bytes ({} records) of the commit log from offset {} ({}); valid end {}, {} bytes of segment space after it zeroed or dropped; indexes rebuilt; in {} ms",
+                why,
+                scan.end - start,
+                scan.records,
+                start,
+                describe(cp),
+                scan.end,
+                truncated,
+                ms);
         return new Outcome(false, start, scan.end, scan.end - start, scan.records, truncated, ms, quarantined);
     }
 
@@ -125,13 +177,16 @@ public final class Recovery {
             if (safe >= clMin && safe <= clLimit) {
                 return safe;
             }
-            LOG.warn("checkpoint offset {} is outside the stored commit log [{}, {}]; scanning from the start", safe, clMin, clLimit);
+            LOG.warn(
+                    "checkpoint offset {} is outside the stored commit log [{}, {}]; scanning from the start",
+                    safe,
+                    clMin,
+                    clLimit);
         }
         return clMin;
     }
 
-    private record Scan(long end, long records, String stop) {
-    }
+    private record Scan(long end, long records, String stop) {}
 
     /** Validates records from {@code start}; returns the offset of the first one that fails. */
     Scan scanValidEnd(long start) {
@@ -159,7 +214,9 @@ public final class Recovery {
     }
 
     private long repair(long start, long end) {
-        long clLimit = commitLog.segments().isEmpty() ? end : commitLog.segments().last().end();
+        long clLimit = commitLog.segments().isEmpty()
+                ? end
+                : commitLog.segments().last().end();
         commitLog.truncate(end);
         hook.reach(CrashPoint.REPAIR_AFTER_COMMITLOG_TRUNCATED);
         queues.truncateAllFrom(start);

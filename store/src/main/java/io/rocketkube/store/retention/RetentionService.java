@@ -43,9 +43,16 @@ public final class RetentionService {
     /**
      * @param diskUsage fraction 0..1 of the data disk in use
      */
-    public RetentionService(CommitLog commitLog, ConsumeQueueSet queues, IndexService index, Dispatcher dispatcher,
-                            Clock clock, int fileReservedHours, int deleteWhenHour, int diskUsageThresholdPercent,
-                            DoubleSupplier diskUsage) {
+    public RetentionService(
+            CommitLog commitLog,
+            ConsumeQueueSet queues,
+            IndexService index,
+            Dispatcher dispatcher,
+            Clock clock,
+            int fileReservedHours,
+            int deleteWhenHour,
+            int diskUsageThresholdPercent,
+            DoubleSupplier diskUsage) {
         this.commitLog = commitLog;
         this.queues = queues;
         this.index = index;
@@ -60,7 +67,9 @@ public final class RetentionService {
     /** One retention pass; returns the number of segments deleted. */
     public int runOnce() {
         long now = clock.millis();
-        boolean deleteHour = ZonedDateTime.ofInstant(Instant.ofEpochMilli(now), clock.getZone()).getHour() == deleteWhenHour;
+        boolean deleteHour = ZonedDateTime.ofInstant(Instant.ofEpochMilli(now), clock.getZone())
+                        .getHour()
+                == deleteWhenHour;
         int deleted = 0;
         while (true) {
             SegmentFile first = commitLog.segments().first();
@@ -72,12 +81,16 @@ public final class RetentionService {
             if (!diskFull && !expired) {
                 break;
             }
-            long limit = Math.min(Math.min(dispatcher.dispatchedOffset(), commitLog.writtenOffset()), commitLog.flushedOffset());
+            long limit = Math.min(
+                    Math.min(dispatcher.dispatchedOffset(), commitLog.writtenOffset()), commitLog.flushedOffset());
             if (!commitLog.deleteFirstSegmentBefore(limit)) {
                 break;
             }
             deleted++;
-            LOG.info("retention deleted commit log segment {} ({})", first.path().getFileName(), diskFull ? "disk usage above threshold" : "expired");
+            LOG.info(
+                    "retention deleted commit log segment {} ({})",
+                    first.path().getFileName(),
+                    diskFull ? "disk usage above threshold" : "expired");
         }
         if (deleted > 0) {
             long min = commitLog.minOffset();

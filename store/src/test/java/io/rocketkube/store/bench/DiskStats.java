@@ -28,7 +28,8 @@ final class DiskStats {
             String mount = f[4];
             int dash = line.indexOf(" - ");
             String source = line.substring(dash + 3).split(" ")[1];
-            if ((target.equals(mount) || target.startsWith(mount.endsWith("/") ? mount : mount + "/")) && mount.length() >= bestMount.length()) {
+            if ((target.equals(mount) || target.startsWith(mount.endsWith("/") ? mount : mount + "/"))
+                    && mount.length() >= bestMount.length()) {
                 bestMount = mount;
                 bestDev = source;
             }

@@ -11,18 +11,23 @@ import java.util.List;
 /** Runs fio jobs on the benchmark's disk and reads their write bandwidth and IOPS. */
 final class Fio {
 
-    record Result(String name, double mbPerSec, double iops) {
-    }
+    record Result(String name, double mbPerSec, double iops) {}
 
-    private Fio() {
-    }
+    private Fio() {}
 
     static Result run(Path dir, String name, String... options) throws IOException, InterruptedException {
         Path file = dir.resolve("fio-" + name + ".dat");
-        List<String> cmd = new ArrayList<>(List.of("fio", "--name=" + name, "--filename=" + file, "--output-format=json",
-                "--rw=write", "--ioengine=psync"));
+        List<String> cmd = new ArrayList<>(List.of(
+                "fio",
+                "--name=" + name,
+                "--filename=" + file,
+                "--output-format=json",
+                "--rw=write",
+                "--ioengine=psync"));
         cmd.addAll(List.of(options));
-        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Process p = new ProcessBuilder(cmd)
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
         byte[] out = p.getInputStream().readAllBytes();
         int rc = p.waitFor();
         Files.deleteIfExists(file);
@@ -30,6 +35,9 @@ final class Fio {
             throw new IOException("fio " + name + " exited with " + rc);
         }
         JsonNode write = new ObjectMapper().readTree(out).path("jobs").get(0).path("write");
-        return new Result(name, write.path("bw_bytes").asDouble() / 1e6, write.path("iops").asDouble());
+        return new Result(
+                name,
+                write.path("bw_bytes").asDouble() / 1e6,
+                write.path("iops").asDouble());
     }
 }

@@ -2,7 +2,6 @@ package io.rocketkube.store.bench;
 
 import io.rocketkube.client.message.MessageProperties;
 import io.rocketkube.client.message.PropertiesCodec;
-import io.rocketkube.store.engine.DefaultMessageStore;
 import io.rocketkube.store.FlushMode;
 import io.rocketkube.store.GetResult;
 import io.rocketkube.store.MessageFilter;
@@ -11,6 +10,7 @@ import io.rocketkube.store.MessageSlice;
 import io.rocketkube.store.PutResult;
 import io.rocketkube.store.PutStatus;
 import io.rocketkube.store.StoreConfig;
+import io.rocketkube.store.engine.DefaultMessageStore;
 import io.rocketkube.store.recovery.Recovery;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -51,7 +51,8 @@ public final class StoreBenchmark {
     private final Path root;
     private final DiskStats disk;
     private final List<String> rows = new ArrayList<>();
-    private static final long DEFAULT_PREFAULT = StoreConfig.builder(Path.of(".")).build().prefaultLeadBytes();
+    private static final long DEFAULT_PREFAULT =
+            StoreConfig.builder(Path.of(".")).build().prefaultLeadBytes();
     private int asyncThreads = 2;
     private boolean warmingUp;
 
@@ -80,8 +81,10 @@ public final class StoreBenchmark {
             StoreBenchmark b = new StoreBenchmark(d);
             try {
                 int[] counts = args.length >= 3
-                        ? java.util.Arrays.stream(args[2].split(",")).mapToInt(Integer::parseInt).toArray()
-                        : new int[]{1, 4, 16, 64};
+                        ? java.util.Arrays.stream(args[2].split(","))
+                                .mapToInt(Integer::parseInt)
+                                .toArray()
+                        : new int[] {1, 4, 16, 64};
                 for (int writers : counts) {
                     b.syncRows(writers);
                 }
@@ -149,7 +152,9 @@ public final class StoreBenchmark {
         Fio.Result seq4k = Fio.run(root, "seq-4k", "--bs=4k", "--size=256m", "--end_fsync=1");
         row("fio sequential write, 4 KiB blocks, buffered + end fsync", String.format("%.0f MB/s", seq4k.mbPerSec()));
         Fio.Result sync4k = Fio.run(root, "fdatasync-4k", "--bs=4k", "--size=16m", "--fdatasync=1");
-        row("fio 4 KiB write + fdatasync each", String.format("%.0f writes/s (%.1f MB/s)", sync4k.iops(), sync4k.mbPerSec()));
+        row(
+                "fio 4 KiB write + fdatasync each",
+                String.format("%.0f writes/s (%.1f MB/s)", sync4k.iops(), sync4k.mbPerSec()));
 
         writePaths();
         warmUp(root.resolve("warm-up"));
@@ -167,25 +172,31 @@ public final class StoreBenchmark {
     private void writePaths() throws IOException {
         for (WritePathBench.Mode mode : WritePathBench.Mode.values()) {
             boolean nosync = mode == WritePathBench.Mode.MMAP_NOSYNC || mode == WritePathBench.Mode.PWRITE_NOSYNC;
-            for (boolean pretouch : new boolean[]{false, true}) {
+            for (boolean pretouch : new boolean[] {false, true}) {
                 if (nosync && pretouch) {
                     continue;
                 }
                 String name = mode.name().toLowerCase() + (pretouch ? "-pretouched" : "-fresh");
                 WritePathBench.Result r = WritePathBench.run(root, disk, name, mode, pretouch, nosync ? 60_000 : 3000);
-                row("write path " + name + ": 1 KiB appends" + (nosync ? ", one force at the end" : ", force after each"),
-                        String.format("%.0f appends/s, device wrote %.1fx the appended bytes", r.perSec(), r.amplification()));
+                row(
+                        "write path " + name + ": 1 KiB appends"
+                                + (nosync ? ", one force at the end" : ", force after each"),
+                        String.format(
+                                "%.0f appends/s, device wrote %.1fx the appended bytes",
+                                r.perSec(), r.amplification()));
             }
         }
-
     }
 
     private void syncAndRecovery(double asyncRate) throws Exception {
-        for (int writers : new int[]{1, 4, 16, 64}) {
+        for (int writers : new int[] {1, 4, 16, 64}) {
             double[] rates = syncRows(writers);
             if (writers == 64) {
-                row("SYNC_FLUSH 64 writers / ASYNC_FLUSH rate", String.format("%.0f%% (threads), %.0f%% (in flight)",
-                        100 * rates[0] / asyncRate, 100 * rates[1] / asyncRate));
+                row(
+                        "SYNC_FLUSH 64 writers / ASYNC_FLUSH rate",
+                        String.format(
+                                "%.0f%% (threads), %.0f%% (in flight)",
+                                100 * rates[0] / asyncRate, 100 * rates[1] / asyncRate));
             }
         }
 
@@ -194,8 +205,10 @@ public final class StoreBenchmark {
     }
 
     static StoreConfig config(Path dir, FlushMode mode) {
-        return StoreConfig.builder(dir).flushMode(mode)
-                .storeHost(new InetSocketAddress(InetAddress.getLoopbackAddress(), 10911)).build();
+        return StoreConfig.builder(dir)
+                .flushMode(mode)
+                .storeHost(new InetSocketAddress(InetAddress.getLoopbackAddress(), 10911))
+                .build();
     }
 
     static MessageRecordRequest message(int queue, long n, ByteBuffer body) {
@@ -241,7 +254,9 @@ public final class StoreBenchmark {
         long before = disk.bytesWritten();
         long t0 = System.nanoTime();
         double appendSecs;
-        StoreConfig config = config(dir, FlushMode.ASYNC_FLUSH).toBuilder().prefaultLeadBytes(prefaultLead).build();
+        StoreConfig config = config(dir, FlushMode.ASYNC_FLUSH).toBuilder()
+                .prefaultLeadBytes(prefaultLead)
+                .build();
         try (DefaultMessageStore store = DefaultMessageStore.open(config)) {
             List<Thread> ts = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
@@ -249,7 +264,8 @@ public final class StoreBenchmark {
                 Thread th = new Thread(() -> {
                     long bytes = 0;
                     for (long n = id; n < count; n += threads) {
-                        PutResult r = store.put(message((int) (n % QUEUES), n, body)).join();
+                        PutResult r =
+                                store.put(message((int) (n % QUEUES), n, body)).join();
                         if (r.status() != PutStatus.PUT_OK) {
                             throw new IllegalStateException(r.toString());
                         }
@@ -270,11 +286,16 @@ public final class StoreBenchmark {
         long written = disk.bytesWritten() - before;
         double rate = count / appendSecs;
         String prefault = prefaultLead == 0 ? "no prefault" : "prefault " + (prefaultLead >> 20) + " MiB ahead";
-        row("ASYNC_FLUSH append, 1 KiB body, " + threads + " threads, " + count + " msgs, " + prefault,
-                String.format("%.0f msg/s, %.0f MB/s of records (%.1f s; %.1f s incl. final flush and close)",
+        row(
+                "ASYNC_FLUSH append, 1 KiB body, " + threads + " threads, " + count + " msgs, " + prefault,
+                String.format(
+                        "%.0f msg/s, %.0f MB/s of records (%.1f s; %.1f s incl. final flush and close)",
                         rate, recordBytes.get() / appendSecs / 1e6, appendSecs, totalSecs));
-        row("ASYNC_FLUSH device write amplification, " + prefault, String.format("%.2fx (device %d MB / records %d MB, incl. ConsumeQueue + index)",
-                (double) written / recordBytes.get(), written / 1_000_000, recordBytes.get() / 1_000_000));
+        row(
+                "ASYNC_FLUSH device write amplification, " + prefault,
+                String.format(
+                        "%.2fx (device %d MB / records %d MB, incl. ConsumeQueue + index)",
+                        (double) written / recordBytes.get(), written / 1_000_000, recordBytes.get() / 1_000_000));
         return rate;
     }
 
@@ -302,8 +323,10 @@ public final class StoreBenchmark {
             }
         }
         double secs = (System.nanoTime() - t0) / 1e9;
-        row("sequential consume (ConsumeQueue + CommitLog, 32 msgs per get, copied out)",
-                String.format("%.0f msg/s, %.0f MB/s (%d msgs, page cache warm)", msgs / secs, bytes / secs / 1e6, msgs));
+        row(
+                "sequential consume (ConsumeQueue + CommitLog, 32 msgs per get, copied out)",
+                String.format(
+                        "%.0f msg/s, %.0f MB/s (%d msgs, page cache warm)", msgs / secs, bytes / secs / 1e6, msgs));
     }
 
     private double syncAppend(Path dir, int writers, int seconds) throws Exception {
@@ -351,9 +374,13 @@ public final class StoreBenchmark {
         }
         long written = disk.bytesWritten() - before;
         double rate = acks.get() / secs;
-        row("SYNC_FLUSH group commit, " + writers + " writers",
-                String.format("%.0f msg/s, avg latency %.2f ms, device wrote %.2fx the record bytes",
-                        rate, latencyNanos.get() / 1e6 / Math.max(1, acks.get()), (double) written / Math.max(1, recordBytes.get())));
+        row(
+                "SYNC_FLUSH group commit, " + writers + " writers",
+                String.format(
+                        "%.0f msg/s, avg latency %.2f ms, device wrote %.2fx the record bytes",
+                        rate,
+                        latencyNanos.get() / 1e6 / Math.max(1, acks.get()),
+                        (double) written / Math.max(1, recordBytes.get())));
         return rate;
     }
 
@@ -365,22 +392,31 @@ public final class StoreBenchmark {
         Path inFlight = root.resolve("sync-inflight-" + writers);
         double inFlightRate = syncInFlight(inFlight, writers);
         deleteTree(inFlight);
-        return new double[]{threadRate, inFlightRate};
+        return new double[] {threadRate, inFlightRate};
     }
 
     private double syncInFlight(Path dir, int inFlight) throws Exception {
         SyncInFlightBench.Result r = SyncInFlightBench.run(dir, disk, inFlight, 2, 5);
-        row("SYNC_FLUSH group commit, " + inFlight + " appends in flight from 2 threads",
-                String.format("%.0f msg/s, avg latency %.2f ms, device wrote %.2fx the record bytes",
+        row(
+                "SYNC_FLUSH group commit, " + inFlight + " appends in flight from 2 threads",
+                String.format(
+                        "%.0f msg/s, avg latency %.2f ms, device wrote %.2fx the record bytes",
                         r.perSec(), r.avgLatencyMillis(), r.amplification()));
         return r.perSec();
     }
 
     private void recovery(Path dir) throws Exception {
-        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
-                "-cp", System.getProperty("java.class.path"), StoreBenchmark.class.getName(), "fill", dir.toString(),
-                Long.toString(RECOVERY_BYTES))
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Process child = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-Xmx512m",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        StoreBenchmark.class.getName(),
+                        "fill",
+                        dir.toString(),
+                        Long.toString(RECOVERY_BYTES))
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
         String line = new String(child.getInputStream().readNBytes(5));
         if (!line.equals("FILLD")) {
             child.destroyForcibly();
@@ -399,8 +435,11 @@ public final class StoreBenchmark {
             end = store.maxPhysicalOffset();
         }
         double open = (System.nanoTime() - t0) / 1e9;
-        row("recovery after kill -9 of a writer, " + (end >> 20) + " MiB CommitLog (from checkpoint)",
-                String.format("%.2f s to open (recovery %d ms, scanned %d MB, %d records)", open, o.millis(), o.scannedBytes() / 1_000_000, o.records()));
+        row(
+                "recovery after kill -9 of a writer, " + (end >> 20) + " MiB CommitLog (from checkpoint)",
+                String.format(
+                        "%.2f s to open (recovery %d ms, scanned %d MB, %d records)",
+                        open, o.millis(), o.scannedBytes() / 1_000_000, o.records()));
 
         Files.delete(dir.resolve("checkpoint"));
         Files.createFile(dir.resolve("abort"));
@@ -409,8 +448,11 @@ public final class StoreBenchmark {
             o = store.recoveryOutcome();
         }
         open = (System.nanoTime() - t0) / 1e9;
-        row("recovery after a crash with no checkpoint: full scan + rebuild of every ConsumeQueue and index entry",
-                String.format("%.2f s to open (recovery %d ms, scanned %d MB, %d records; page cache warm)", open, o.millis(), o.scannedBytes() / 1_000_000, o.records()));
+        row(
+                "recovery after a crash with no checkpoint: full scan + rebuild of every ConsumeQueue and index entry",
+                String.format(
+                        "%.2f s to open (recovery %d ms, scanned %d MB, %d records; page cache warm)",
+                        open, o.millis(), o.scannedBytes() / 1_000_000, o.records()));
     }
 
     /** Child: appends until {@code bytes} are stored, says FILLD, keeps appending until killed. */

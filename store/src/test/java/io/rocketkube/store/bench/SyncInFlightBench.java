@@ -1,8 +1,8 @@
 package io.rocketkube.store.bench;
 
-import io.rocketkube.store.engine.DefaultMessageStore;
 import io.rocketkube.store.FlushMode;
 import io.rocketkube.store.PutStatus;
+import io.rocketkube.store.engine.DefaultMessageStore;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
@@ -22,11 +22,9 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 final class SyncInFlightBench {
 
-    record Result(double perSec, double avgLatencyMillis, double amplification) {
-    }
+    record Result(double perSec, double avgLatencyMillis, double amplification) {}
 
-    private SyncInFlightBench() {
-    }
+    private SyncInFlightBench() {}
 
     static Result run(Path dir, DiskStats disk, int inFlight, int issuerThreads, int seconds) throws Exception {
         ByteBuffer body = StoreBenchmark.body();
@@ -50,20 +48,21 @@ final class SyncInFlightBench {
                     public void run() {
                         long n = sequence.incrementAndGet();
                         long started = System.nanoTime();
-                        store.put(StoreBenchmark.message((int) (n % StoreBenchmark.QUEUES), n, body)).whenComplete((r, e) -> {
-                            if (e != null || r.status() != PutStatus.PUT_OK) {
-                                failure.compareAndSet(null, e != null ? e.toString() : r.toString());
-                            } else {
-                                latencyNanos.addAndGet(System.nanoTime() - started);
-                                acks.incrementAndGet();
-                                recordBytes.addAndGet(r.wroteBytes());
-                            }
-                            if (stop.get() || failure.get() != null) {
-                                stopped.countDown();
-                            } else {
-                                issuers.execute(this);
-                            }
-                        });
+                        store.put(StoreBenchmark.message((int) (n % StoreBenchmark.QUEUES), n, body))
+                                .whenComplete((r, e) -> {
+                                    if (e != null || r.status() != PutStatus.PUT_OK) {
+                                        failure.compareAndSet(null, e != null ? e.toString() : r.toString());
+                                    } else {
+                                        latencyNanos.addAndGet(System.nanoTime() - started);
+                                        acks.incrementAndGet();
+                                        recordBytes.addAndGet(r.wroteBytes());
+                                    }
+                                    if (stop.get() || failure.get() != null) {
+                                        stopped.countDown();
+                                    } else {
+                                        issuers.execute(this);
+                                    }
+                                });
                     }
                 });
             }
@@ -81,7 +80,9 @@ final class SyncInFlightBench {
             throw new IllegalStateException("a SYNC_FLUSH put failed: " + failure.get());
         }
         long written = disk.bytesWritten() - before;
-        return new Result(acks.get() / secs, latencyNanos.get() / 1e6 / Math.max(1, acks.get()),
+        return new Result(
+                acks.get() / secs,
+                latencyNanos.get() / 1e6 / Math.max(1, acks.get()),
                 (double) written / Math.max(1, recordBytes.get()));
     }
 }

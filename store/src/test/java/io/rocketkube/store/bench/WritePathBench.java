@@ -17,14 +17,12 @@ import java.nio.file.StandardOpenOption;
  */
 final class WritePathBench {
 
-    record Result(String name, double perSec, double amplification) {
-    }
+    record Result(String name, double perSec, double amplification) {}
 
     private static final int RECORD = 1024;
     private static final int FILE_SIZE = 64 << 20;
 
-    private WritePathBench() {
-    }
+    private WritePathBench() {}
 
     /** How each append is written and made durable. */
     enum Mode {
@@ -40,7 +38,8 @@ final class WritePathBench {
         PWRITE_NOSYNC
     }
 
-    static Result run(Path dir, DiskStats disk, String name, Mode mode, boolean pretouch, int records) throws IOException {
+    static Result run(Path dir, DiskStats disk, String name, Mode mode, boolean pretouch, int records)
+            throws IOException {
         Path file = dir.resolve("writepath-" + name + ".dat");
         Files.deleteIfExists(file);
         try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {

@@ -31,7 +31,8 @@ class CommitLogTest {
     Path dir;
 
     private final List<DispatchRequest> hints = new ArrayList<>();
-    private final RecordBatchEncoder encoder = new RecordBatchEncoder(TestMessages.STORE, SEGMENT - StoredMessageLayout.BLANK_LENGTH, SEGMENT - StoredMessageLayout.BLANK_LENGTH);
+    private final RecordBatchEncoder encoder = new RecordBatchEncoder(
+            TestMessages.STORE, SEGMENT - StoredMessageLayout.BLANK_LENGTH, SEGMENT - StoredMessageLayout.BLANK_LENGTH);
     private CommitLog log;
 
     @BeforeEach
@@ -87,7 +88,9 @@ class CommitLogTest {
     @Test
     void batchRecordsAreContiguousWithConsecutiveQueueOffsets() throws Exception {
         append("T", 5, 10);
-        List<MessageRecordRequest> batch = List.of(TestMessages.message("T", 5, "a"), TestMessages.message("T", 5, "bb"),
+        List<MessageRecordRequest> batch = List.of(
+                TestMessages.message("T", 5, "a"),
+                TestMessages.message("T", 5, "bb"),
                 TestMessages.message("T", 5, "ccc"));
         AppendResult r = log.append(encoder.encode(batch));
         assertThat(r.queueOffsets()).containsExactly(1, 2, 3);
@@ -95,7 +98,8 @@ class CommitLogTest {
             RecordDecodeResult d = decodeAt(r.physicalOffsets()[i]);
             assertThat(d).isInstanceOf(RecordDecodeResult.Decoded.class);
             assertThat(((RecordDecodeResult.Decoded) d).record().queueOffset()).isEqualTo(1 + i);
-            assertThat(((RecordDecodeResult.Decoded) d).record().storeTimestamp()).isEqualTo(1_000);
+            assertThat(((RecordDecodeResult.Decoded) d).record().storeTimestamp())
+                    .isEqualTo(1_000);
         }
         assertThat(hints).extracting(DispatchRequest::queueOffset).containsExactly(0L, 1L, 2L, 3L);
         assertThat(r.end()).isEqualTo(log.writtenOffset());
@@ -107,8 +111,10 @@ class CommitLogTest {
         for (int i = 0; i < 4; i++) {
             batch.add(TestMessages.message("T", 0, "z".repeat(1500)));
         }
-        assertThatThrownBy(() -> encoder.encode(batch)).isInstanceOfSatisfying(RecordBatchEncoder.Refusal.class,
-                r -> assertThat(r.status()).isEqualTo(PutStatus.MESSAGE_ILLEGAL));
+        assertThatThrownBy(() -> encoder.encode(batch))
+                .isInstanceOfSatisfying(
+                        RecordBatchEncoder.Refusal.class,
+                        r -> assertThat(r.status()).isEqualTo(PutStatus.MESSAGE_ILLEGAL));
     }
 
     @Test
@@ -125,8 +131,12 @@ class CommitLogTest {
         assertThatThrownBy(() -> log.appendRaw(10, bytes.duplicate())).isInstanceOf(IllegalArgumentException.class);
         assertThat(log.appendRaw(0, bytes.duplicate())).isEqualTo(SEGMENT + 100);
         assertThat(log.segments().count()).isEqualTo(2);
-        assertThat(log.copy(SEGMENT - 10, 1000).remaining()).as("copies stop at the segment end").isEqualTo(10);
-        assertThat(log.copy(SEGMENT, 1000).remaining()).as("and at the written end").isEqualTo(100);
+        assertThat(log.copy(SEGMENT - 10, 1000).remaining())
+                .as("copies stop at the segment end")
+                .isEqualTo(10);
+        assertThat(log.copy(SEGMENT, 1000).remaining())
+                .as("and at the written end")
+                .isEqualTo(100);
     }
 
     @Test
@@ -136,30 +146,37 @@ class CommitLogTest {
         append("T", 0, 1800);
         log.truncate(a.end());
         assertThat(log.segments().count()).isEqualTo(1);
-        assertThat(decodeAt(a.end())).isInstanceOfSatisfying(RecordDecodeResult.Corrupt.class,
-                c -> assertThat(c.reason()).contains("zero bytes"));
+        assertThat(decodeAt(a.end()))
+                .isInstanceOfSatisfying(
+                        RecordDecodeResult.Corrupt.class,
+                        c -> assertThat(c.reason()).contains("zero bytes"));
     }
 
     @Test
     void prefaultingTheMappingAheadLeavesBytesPastTheWritePositionZeroAndStopsOnClose() throws Exception {
         Path mappedDir = dir.resolve("mapped");
         int segment = 64 * 1024;
-        RecordBatchEncoder big = new RecordBatchEncoder(TestMessages.STORE, segment, segment - StoredMessageLayout.BLANK_LENGTH);
-        CommitLog mapped = new CommitLog(mappedDir, segment, Clock.systemUTC(), r -> { }, WritePath.MAPPING);
+        RecordBatchEncoder big =
+                new RecordBatchEncoder(TestMessages.STORE, segment, segment - StoredMessageLayout.BLANK_LENGTH);
+        CommitLog mapped = new CommitLog(mappedDir, segment, Clock.systemUTC(), r -> {}, WritePath.MAPPING);
         mapped.recoverTo(0, Map.of());
         mapped.startPrefault(3 * segment);
         List<Long> offsets = new ArrayList<>();
         try {
             for (int i = 0; i < 200; i++) {
-                offsets.add(mapped.append(big.encode(List.of(TestMessages.message("T", 0, "m" + i + "-" + "p".repeat(700))))).physicalOffsets()[0]);
+                offsets.add(mapped.append(
+                                big.encode(List.of(TestMessages.message("T", 0, "m" + i + "-" + "p".repeat(700)))))
+                        .physicalOffsets()[0]);
             }
             long written = mapped.writtenOffset();
             for (int i = 0; i < offsets.size(); i++) {
                 SegmentFile s = mapped.retainSegment(offsets.get(i));
                 try {
-                    RecordDecodeResult d = StoredMessageDecoder.decode(s.mapped(), (int) (offsets.get(i) - s.start()), s.size(), 1 << 20, true);
+                    RecordDecodeResult d = StoredMessageDecoder.decode(
+                            s.mapped(), (int) (offsets.get(i) - s.start()), s.size(), 1 << 20, true);
                     assertThat(d).isInstanceOf(RecordDecodeResult.Decoded.class);
-                    assertThat(((RecordDecodeResult.Decoded) d).record().queueOffset()).isEqualTo(i);
+                    assertThat(((RecordDecodeResult.Decoded) d).record().queueOffset())
+                            .isEqualTo(i);
                 } finally {
                     s.release();
                 }
@@ -167,17 +184,22 @@ class CommitLogTest {
             SegmentFile tail = mapped.retainSegment(written);
             try {
                 for (int p = (int) (written - tail.start()); p < tail.size(); p++) {
-                    assertThat(tail.mapped().get(p)).as("byte %d past the write position", p).isZero();
+                    assertThat(tail.mapped().get(p))
+                            .as("byte %d past the write position", p)
+                            .isZero();
                 }
             } finally {
                 tail.release();
             }
-            assertThat(Thread.getAllStackTraces().keySet()).anyMatch(t -> t.getName().equals("store-prefault " + mappedDir));
+            assertThat(Thread.getAllStackTraces().keySet())
+                    .anyMatch(t -> t.getName().equals("store-prefault " + mappedDir));
         } finally {
             mapped.close();
         }
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() ->
-                Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().equals("store-prefault " + mappedDir) && t.isAlive()));
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(5))
+                .until(() -> Thread.getAllStackTraces().keySet().stream()
+                        .noneMatch(t -> t.getName().equals("store-prefault " + mappedDir) && t.isAlive()));
     }
 
     /** The event-loop append never waits: not for the lock, not for a new segment, not for a pwrite. */
@@ -187,22 +209,29 @@ class CommitLogTest {
         java.util.concurrent.CountDownLatch inside = new java.util.concurrent.CountDownLatch(1);
         java.util.concurrent.CountDownLatch leave = new java.util.concurrent.CountDownLatch(1);
         // onAppend runs under the append lock: the seam to hold it from another thread.
-        CommitLog mapped = new CommitLog(mappedDir, SEGMENT, Clock.systemUTC(), r -> {
-            if ("HOLD".equals(r.topic())) {
-                inside.countDown();
-                try {
-                    leave.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        }, WritePath.MAPPING);
+        CommitLog mapped = new CommitLog(
+                mappedDir,
+                SEGMENT,
+                Clock.systemUTC(),
+                r -> {
+                    if ("HOLD".equals(r.topic())) {
+                        inside.countDown();
+                        try {
+                            leave.await();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
+                },
+                WritePath.MAPPING);
         mapped.recoverTo(0, Map.of());
         try {
             assertThat(mapped.tryAppend(encoder.encode(List.of(TestMessages.message("T", 0, "a")))))
-                    .as("the first segment does not exist yet: creating it is file I/O").isNull();
+                    .as("the first segment does not exist yet: creating it is file I/O")
+                    .isNull();
             assertThat(mapped.segments().count()).isZero();
-            long first = mapped.append(encoder.encode(List.of(TestMessages.message("T", 0, "a")))).end();
+            long first = mapped.append(encoder.encode(List.of(TestMessages.message("T", 0, "a"))))
+                    .end();
 
             AppendResult inline = mapped.tryAppend(encoder.encode(List.of(TestMessages.message("T", 0, "b"))));
             assertThat(inline).isNotNull();
@@ -214,7 +243,9 @@ class CommitLogTest {
             assertThat(inside.await(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
             long before = mapped.writtenOffset();
             long started = System.nanoTime();
-            assertThat(mapped.tryAppend(encoder.encode(List.of(TestMessages.message("T", 0, "d"))))).as("lock held").isNull();
+            assertThat(mapped.tryAppend(encoder.encode(List.of(TestMessages.message("T", 0, "d")))))
+                    .as("lock held")
+                    .isNull();
             assertThat(System.nanoTime() - started).isLessThan(java.util.concurrent.TimeUnit.SECONDS.toNanos(1));
             leave.countDown();
             holder.join(5000);
@@ -223,10 +254,12 @@ class CommitLogTest {
             int room = (int) (mapped.segments().last().end() - mapped.writtenOffset());
             int bigBody = room;
             assertThat(mapped.tryAppend(encoder.encode(List.of(TestMessages.message("T", 0, "e".repeat(bigBody))))))
-                    .as("does not fit the current segment: rolling creates a file").isNull();
+                    .as("does not fit the current segment: rolling creates a file")
+                    .isNull();
             assertThat(mapped.segments().count()).isEqualTo(1);
             long written = mapped.writtenOffset();
-            assertThat(mapped.append(encoder.encode(List.of(TestMessages.message("T", 0, "e".repeat(bigBody))))).end())
+            assertThat(mapped.append(encoder.encode(List.of(TestMessages.message("T", 0, "e".repeat(bigBody)))))
+                            .end())
                     .isGreaterThan(written);
             assertThat(mapped.segments().count()).isEqualTo(2);
         } finally {
@@ -234,8 +267,10 @@ class CommitLogTest {
             mapped.close();
         }
         // The pwrite path never appends inline.
-        assertThat(log.tryAppend(encoder.encode(List.of(TestMessages.message("T", 0, "f"))))).isNull();
+        assertThat(log.tryAppend(encoder.encode(List.of(TestMessages.message("T", 0, "f")))))
+                .isNull();
         append("T", 0, 10);
-        assertThat(log.tryAppend(encoder.encode(List.of(TestMessages.message("T", 0, "g"))))).isNull();
+        assertThat(log.tryAppend(encoder.encode(List.of(TestMessages.message("T", 0, "g")))))
+                .isNull();
     }
 }

@@ -75,11 +75,17 @@ class FlushServiceResilienceTest {
     @Test
     void anErrorInOneIterationDoesNotEndTheFlushThread() {
         TrippingClock clock = new TrippingClock();
-        commitLog = new CommitLog(dir, 64 * 1024, clock, r -> { });
+        commitLog = new CommitLog(dir, 64 * 1024, clock, r -> {});
         commitLog.recoverTo(0, java.util.Map.of());
         HealthState health = new HealthState(clock);
-        flush = new FlushService(commitLog, FlushMode.SYNC_FLUSH, Duration.ofMillis(5), 0, Duration.ofSeconds(10),
-                Duration.ofSeconds(2), clock);
+        flush = new FlushService(
+                commitLog,
+                FlushMode.SYNC_FLUSH,
+                Duration.ofMillis(5),
+                0,
+                Duration.ofSeconds(10),
+                Duration.ofSeconds(2),
+                clock);
         flush.monitorWith(health.loop("store-flush", true));
         flush.start();
 

@@ -78,7 +78,8 @@ class CloseAndRecoveryRaceTest {
     void aDispatcherThatOutlivesTheStopTimeoutNeverWritesIntoClosedFiles() throws Exception {
         Path data = dir.resolve("store");
         BlockingListener blocker = new BlockingListener();
-        DefaultMessageStore store = DefaultMessageStore.open(smallConfig(data).build(), CrashPoint.Hook.NONE, SHORT_STOP);
+        DefaultMessageStore store =
+                DefaultMessageStore.open(smallConfig(data).build(), CrashPoint.Hook.NONE, SHORT_STOP);
         store.addArrivalListener(blocker);
         store.put(message("R", 0, "first", null, "k1", null)).join();
         assertThat(blocker.entered.await(10, TimeUnit.SECONDS)).isTrue();
@@ -108,7 +109,8 @@ class CloseAndRecoveryRaceTest {
                 }
             }
         };
-        try (DefaultMessageStore store = DefaultMessageStore.open(smallConfig(data).build(), hook, SHORT_STOP)) {
+        try (DefaultMessageStore store =
+                DefaultMessageStore.open(smallConfig(data).build(), hook, SHORT_STOP)) {
             store.addArrivalListener(blocker);
             store.put(message("R", 0, "first")).join();
             assertThat(blocker.entered.await(10, TimeUnit.SECONDS)).isTrue();
@@ -117,15 +119,25 @@ class CloseAndRecoveryRaceTest {
         // Before: close read the dispatcher's offset again after the checkpoint, saw it complete and
         // removed the marker; the next open trusted the lagging checkpoint and cut "second" away.
         assertThat(Files.exists(data.resolve("abort"))).as("abort marker kept").isTrue();
-        try (DefaultMessageStore store = DefaultMessageStore.open(smallConfig(data).build())) {
+        try (DefaultMessageStore store =
+                DefaultMessageStore.open(smallConfig(data).build())) {
             assertThat(store.recoveryOutcome().clean()).isFalse();
             assertThat(bodies(store, "R", 0)).containsExactly("first", "second");
         }
     }
 
     @ParameterizedTest
-    @EnumSource(value = CrashPoint.class, names = {"OPEN_AFTER_MARKER", "REPAIR_AFTER_QUARANTINE", "REPAIR_AFTER_COMMITLOG_TRUNCATED",
-            "REPAIR_AFTER_QUEUES_TRUNCATED", "REPAIR_AFTER_INDEX_TRUNCATED", "REPAIR_AFTER_REDISPATCH", "OPEN_AFTER_RECOVERY"})
+    @EnumSource(
+            value = CrashPoint.class,
+            names = {
+                "OPEN_AFTER_MARKER",
+                "REPAIR_AFTER_QUARANTINE",
+                "REPAIR_AFTER_COMMITLOG_TRUNCATED",
+                "REPAIR_AFTER_QUEUES_TRUNCATED",
+                "REPAIR_AFTER_INDEX_TRUNCATED",
+                "REPAIR_AFTER_REDISPATCH",
+                "OPEN_AFTER_RECOVERY"
+            })
     void aCrashInARepairAfterACleanShutdownLosesNothing(CrashPoint point) throws IOException {
         Path data = dir.resolve("store");
         fill(data);
@@ -145,8 +157,17 @@ class CloseAndRecoveryRaceTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = CrashPoint.class, names = {"OPEN_AFTER_MARKER", "REPAIR_AFTER_QUARANTINE", "REPAIR_AFTER_COMMITLOG_TRUNCATED",
-            "REPAIR_AFTER_QUEUES_TRUNCATED", "REPAIR_AFTER_INDEX_TRUNCATED", "REPAIR_AFTER_REDISPATCH", "OPEN_AFTER_RECOVERY"})
+    @EnumSource(
+            value = CrashPoint.class,
+            names = {
+                "OPEN_AFTER_MARKER",
+                "REPAIR_AFTER_QUARANTINE",
+                "REPAIR_AFTER_COMMITLOG_TRUNCATED",
+                "REPAIR_AFTER_QUEUES_TRUNCATED",
+                "REPAIR_AFTER_INDEX_TRUNCATED",
+                "REPAIR_AFTER_REDISPATCH",
+                "OPEN_AFTER_RECOVERY"
+            })
     void aCrashDuringCrashRecoveryLosesNothing(CrashPoint point) throws IOException {
         Path data = dir.resolve("store");
         fill(data);
@@ -167,20 +188,26 @@ class CloseAndRecoveryRaceTest {
     }
 
     private static void fill(Path data) {
-        try (DefaultMessageStore store = DefaultMessageStore.open(smallConfig(data).build())) {
+        try (DefaultMessageStore store =
+                DefaultMessageStore.open(smallConfig(data).build())) {
             for (int i = 0; i < MESSAGES; i++) {
-                store.put(message("R", i % 2, "m" + i + "-" + "x".repeat(i * 37 % 900), null, "key-" + i, null)).join();
+                store.put(message("R", i % 2, "m" + i + "-" + "x".repeat(i * 37 % 900), null, "key-" + i, null))
+                        .join();
             }
         }
     }
 
     private static void verifyAll(Path data) {
-        try (DefaultMessageStore store = DefaultMessageStore.open(smallConfig(data).build())) {
+        try (DefaultMessageStore store =
+                DefaultMessageStore.open(smallConfig(data).build())) {
             List<String> all = new ArrayList<>(bodies(store, "R", 0));
             all.addAll(bodies(store, "R", 1));
             assertThat(all).hasSize(MESSAGES);
             for (int i = 0; i < MESSAGES; i++) {
-                assertThat(store.queryByKey("R", "key-" + i, 4, 0, Long.MAX_VALUE).messages()).as("key-%d", i).hasSize(1);
+                assertThat(store.queryByKey("R", "key-" + i, 4, 0, Long.MAX_VALUE)
+                                .messages())
+                        .as("key-%d", i)
+                        .hasSize(1);
             }
         }
     }
@@ -194,7 +221,9 @@ class CloseAndRecoveryRaceTest {
                 o = g.nextBeginOffset();
             }
         }
-        return out.stream().map(b -> b.contains("-x") ? b.substring(0, b.indexOf("-x")) : b).toList();
+        return out.stream()
+                .map(b -> b.contains("-x") ? b.substring(0, b.indexOf("-x")) : b)
+                .toList();
     }
 
     /** Every file under {@code root} (but the lock) with its size and CRC. */

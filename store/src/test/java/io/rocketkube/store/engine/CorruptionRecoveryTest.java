@@ -18,9 +18,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Flip or cut CommitLog bytes at random positions, then recover as after a crash without a
@@ -39,17 +39,18 @@ class CorruptionRecoveryTest {
     @TempDir
     Path dir;
 
-    private record Written(long phy, int size, int queue, long queueOffset, String body, String key) {
-    }
+    private record Written(long phy, int size, int queue, long queueOffset, String body, String key) {}
 
     private List<Written> fill(Path data, Random random) {
         List<Written> out = new ArrayList<>();
-        try (DefaultMessageStore store = DefaultMessageStore.open(smallConfig(data).build())) {
+        try (DefaultMessageStore store =
+                DefaultMessageStore.open(smallConfig(data).build())) {
             for (int i = 0; i < 150; i++) {
                 int q = random.nextInt(QUEUES);
                 String body = "body-" + i + "-" + "z".repeat(random.nextInt(1500));
                 String key = "key-" + i;
-                PutResult r = store.put(message("C", q, body, "t" + (i % 2), key, "U" + i)).join();
+                PutResult r = store.put(message("C", q, body, "t" + (i % 2), key, "U" + i))
+                        .join();
                 out.add(new Written(r.firstPhysicalOffset(), r.wroteBytes(), q, r.firstQueueOffset(), body, key));
             }
         }
@@ -76,12 +77,14 @@ class CorruptionRecoveryTest {
         Random random = new Random(seed);
         Path data = dir.resolve("store");
         List<Written> written = fill(data, random);
-        long end = written.get(written.size() - 1).phy() + written.get(written.size() - 1).size();
+        long end = written.get(written.size() - 1).phy()
+                + written.get(written.size() - 1).size();
         long cut = (long) (random.nextDouble() * end);
         cutAt(data, cut);
         simulateCrashWithoutCheckpoint(data);
         int firstLost = 0;
-        while (firstLost < written.size() && written.get(firstLost).phy() + written.get(firstLost).size() <= cut) {
+        while (firstLost < written.size()
+                && written.get(firstLost).phy() + written.get(firstLost).size() <= cut) {
             firstLost++;
         }
         verifyPrefix(data, written, firstLost);
@@ -91,28 +94,36 @@ class CorruptionRecoveryTest {
         int bodyLenAt = StoredMessageLayout.bodyLengthOffset(0);
         int bodyLen = w.body().length();
         int[][] ranges = {
-                {StoredMessageLayout.TOTAL_SIZE_OFFSET, 4},
-                {StoredMessageLayout.MAGIC_OFFSET, 4},
-                {StoredMessageLayout.BODY_CRC_OFFSET, 4},
-                {StoredMessageLayout.PHYSICAL_OFFSET_OFFSET, 8},
-                {bodyLenAt, 4 + bodyLen},
-                {bodyLenAt + 4 + bodyLen, 1},
+            {StoredMessageLayout.TOTAL_SIZE_OFFSET, 4},
+            {StoredMessageLayout.MAGIC_OFFSET, 4},
+            {StoredMessageLayout.BODY_CRC_OFFSET, 4},
+            {StoredMessageLayout.PHYSICAL_OFFSET_OFFSET, 8},
+            {bodyLenAt, 4 + bodyLen},
+            {bodyLenAt + 4 + bodyLen, 1},
         };
         int[] r = ranges[random.nextInt(ranges.length)];
         return r[0] + random.nextInt(r[1]);
     }
 
     private void verifyPrefix(Path data, List<Written> written, int survivors) {
-        try (DefaultMessageStore store = DefaultMessageStore.open(smallConfig(data).build())) {
-            long expectedEnd = survivors == 0 ? 0 : written.get(survivors - 1).phy() + written.get(survivors - 1).size();
-            if (survivors < written.size() && survivors > 0 && written.get(survivors).phy() % SEGMENT == 0) {
+        try (DefaultMessageStore store =
+                DefaultMessageStore.open(smallConfig(data).build())) {
+            long expectedEnd = survivors == 0
+                    ? 0
+                    : written.get(survivors - 1).phy()
+                            + written.get(survivors - 1).size();
+            if (survivors < written.size()
+                    && survivors > 0
+                    && written.get(survivors).phy() % SEGMENT == 0) {
                 // the lost record opened a segment; the valid end is the start of that segment
                 expectedEnd = written.get(survivors).phy();
             }
             assertThat(store.recoveryOutcome().end()).isEqualTo(expectedEnd);
             for (int q = 0; q < QUEUES; q++) {
                 final int queue = q;
-                List<Written> kept = written.subList(0, survivors).stream().filter(w -> w.queue() == queue).toList();
+                List<Written> kept = written.subList(0, survivors).stream()
+                        .filter(w -> w.queue() == queue)
+                        .toList();
                 assertThat(store.maxOffset("C", q)).as("queue %d", q).isEqualTo(kept.size());
                 List<String> bodies = new ArrayList<>();
                 long o = 0;
@@ -122,15 +133,21 @@ class CorruptionRecoveryTest {
                         o = g.nextBeginOffset();
                     }
                 }
-                assertThat(bodies).containsExactlyElementsOf(kept.stream().map(Written::body).toList());
+                assertThat(bodies)
+                        .containsExactlyElementsOf(
+                                kept.stream().map(Written::body).toList());
             }
             for (int i = 0; i < written.size(); i++) {
                 Written w = written.get(i);
-                int hits = store.queryByKey("C", w.key(), 4, 0, Long.MAX_VALUE).messages().size();
+                int hits = store.queryByKey("C", w.key(), 4, 0, Long.MAX_VALUE)
+                        .messages()
+                        .size();
                 assertThat(hits).as("index hits for %s", w.key()).isEqualTo(i < survivors ? 1 : 0);
             }
             // New appends continue right after the valid prefix.
-            long keptInQueue0 = written.subList(0, survivors).stream().filter(w -> w.queue() == 0).count();
+            long keptInQueue0 = written.subList(0, survivors).stream()
+                    .filter(w -> w.queue() == 0)
+                    .count();
             PutResult next = store.put(message("C", 0, "after")).join();
             assertThat(next.firstQueueOffset()).isEqualTo(keptInQueue0);
             assertThat(next.firstPhysicalOffset()).isGreaterThanOrEqualTo(expectedEnd);

@@ -58,7 +58,9 @@ class CrashRecoveryTest {
                 if (p[0].equals("ACK")) {
                     int q = Integer.parseInt(p[1]);
                     long n = Long.parseLong(p[2]);
-                    assertThat(Long.parseLong(p[3])).as("queue offset of q%d n%d", q, n).isEqualTo(n);
+                    assertThat(Long.parseLong(p[3]))
+                            .as("queue offset of q%d n%d", q, n)
+                            .isEqualTo(n);
                     acked.merge(q, n, Math::max);
                 }
                 assertThat(p[0]).as("child line %s", line).isIn("ACK", "READY");
@@ -68,9 +70,15 @@ class CrashRecoveryTest {
     }
 
     private List<String> runChildAndKill(Random random) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx128m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-                CrashWriterMain.class.getName(), dir.toString(), Integer.toString(THREADS));
+        ProcessBuilder pb = new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx128m",
+                "-XX:TieredStopAtLevel=1",
+                "-cp",
+                System.getProperty("java.class.path"),
+                CrashWriterMain.class.getName(),
+                dir.toString(),
+                Integer.toString(THREADS));
         pb.redirectError(dir.resolveSibling(dir.getFileName() + "-child.log").toFile());
         Path acks = dir.resolveSibling(dir.getFileName() + "-acks.txt");
         // A file, not a pipe: the acks the child wrote before SIGKILL must all be readable afterwards.
@@ -78,7 +86,8 @@ class CrashRecoveryTest {
         Process child = pb.start();
         long killAfterBytes = 20 + random.nextInt(16_000);
         try {
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(5))
+            await().atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(5))
                     .until(() -> Files.size(acks) > killAfterBytes || !child.isAlive());
         } finally {
             child.destroyForcibly();
@@ -95,12 +104,16 @@ class CrashRecoveryTest {
 
     private void verify(Map<Integer, Long> acked, int cycle) {
         try (DefaultMessageStore store = DefaultMessageStore.open(CrashWriterMain.config(dir))) {
-            assertThat(store.recoveryOutcome().clean()).as("a killed writer leaves the abort marker").isFalse();
+            assertThat(store.recoveryOutcome().clean())
+                    .as("a killed writer leaves the abort marker")
+                    .isFalse();
             for (int q = 0; q < THREADS; q++) {
                 long max = store.maxOffset(CrashWriterMain.TOPIC, q);
                 Long lastAck = acked.get(q);
                 if (lastAck != null) {
-                    assertThat(max).as("cycle %d queue %d holds every acked message", cycle, q).isGreaterThan(lastAck);
+                    assertThat(max)
+                            .as("cycle %d queue %d holds every acked message", cycle, q)
+                            .isGreaterThan(lastAck);
                 }
                 long o = store.minOffset(CrashWriterMain.TOPIC, q);
                 while (o < max) {
@@ -116,11 +129,14 @@ class CrashRecoveryTest {
                 }
                 if (lastAck != null) {
                     String key = "K" + q + "-" + lastAck;
-                    assertThat(store.queryByKey(CrashWriterMain.TOPIC, key, 4, 0, Long.MAX_VALUE).messages())
-                            .as("index holds the last acked key %s", key).hasSize(1);
+                    assertThat(store.queryByKey(CrashWriterMain.TOPIC, key, 4, 0, Long.MAX_VALUE)
+                                    .messages())
+                            .as("index holds the last acked key %s", key)
+                            .hasSize(1);
                 }
             }
-            assertThat(store.lookMessageByPhysicalOffset(store.maxPhysicalOffset())).isEmpty();
+            assertThat(store.lookMessageByPhysicalOffset(store.maxPhysicalOffset()))
+                    .isEmpty();
         }
     }
 }

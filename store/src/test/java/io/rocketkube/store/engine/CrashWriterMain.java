@@ -6,9 +6,9 @@ import io.rocketkube.store.PutResult;
 import io.rocketkube.store.PutStatus;
 import io.rocketkube.store.StoreConfig;
 import io.rocketkube.store.TestMessages;
-import java.io.PrintStream;
-import java.io.FileOutputStream;
 import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -23,8 +23,7 @@ public final class CrashWriterMain {
 
     static final String TOPIC = "CRASH";
 
-    private CrashWriterMain() {
-    }
+    private CrashWriterMain() {}
 
     static StoreConfig config(Path dir) {
         return TestMessages.smallConfig(dir)
@@ -38,7 +37,8 @@ public final class CrashWriterMain {
     /** Deterministic, variable-length body so torn records cannot pass for valid ones by chance. */
     static String expectedBody(int queue, long n) {
         int pad = (int) ((n * 7919 + queue * 31) % 900);
-        StringBuilder sb = new StringBuilder("q").append(queue).append("-n").append(n).append('-');
+        StringBuilder sb =
+                new StringBuilder("q").append(queue).append("-n").append(n).append('-');
         for (int i = 0; i < pad; i++) {
             sb.append((char) ('a' + (i + n) % 26));
         }
@@ -54,23 +54,26 @@ public final class CrashWriterMain {
         Thread[] ts = new Thread[threads];
         for (int q = 0; q < threads; q++) {
             final int queue = q;
-            ts[q] = new Thread(() -> {
-                long n = store.maxOffset(TOPIC, queue);
-                while (true) {
-                    String key = "K" + queue + "-" + n;
-                    MessageRecordRequest r = TestMessages.message(TOPIC, queue, expectedBody(queue, n), "tag" + (n % 3), key, "U" + key);
-                    CompletableFuture<PutResult> f = store.put(r);
-                    PutResult res = f.join();
-                    if (res.status() != PutStatus.PUT_OK) {
-                        out.println("FAIL " + queue + " " + n + " " + res);
-                        return;
-                    }
-                    synchronized (out) {
-                        out.println("ACK " + queue + " " + n + " " + res.firstQueueOffset());
-                    }
-                    n++;
-                }
-            }, "writer-" + q);
+            ts[q] = new Thread(
+                    () -> {
+                        long n = store.maxOffset(TOPIC, queue);
+                        while (true) {
+                            String key = "K" + queue + "-" + n;
+                            MessageRecordRequest r = TestMessages.message(
+                                    TOPIC, queue, expectedBody(queue, n), "tag" + (n % 3), key, "U" + key);
+                            CompletableFuture<PutResult> f = store.put(r);
+                            PutResult res = f.join();
+                            if (res.status() != PutStatus.PUT_OK) {
+                                out.println("FAIL " + queue + " " + n + " " + res);
+                                return;
+                            }
+                            synchronized (out) {
+                                out.println("ACK " + queue + " " + n + " " + res.firstQueueOffset());
+                            }
+                            n++;
+                        }
+                    },
+                    "writer-" + q);
             ts[q].start();
         }
         for (Thread t : ts) {

@@ -46,7 +46,8 @@ class DefaultMessageStoreTest {
 
     @Test
     void putThenGetReturnsTheStoredRecordWithItsOffsets() {
-        try (DefaultMessageStore store = DefaultMessageStore.open(smallConfig(dir).build())) {
+        try (DefaultMessageStore store =
+                DefaultMessageStore.open(smallConfig(dir).build())) {
             PutResult r0 = put(store, message("T1", 1, "hello"));
             PutResult r1 = put(store, message("T1", 1, "world"));
             assertThat(r0.status()).isEqualTo(PutStatus.PUT_OK);
@@ -72,7 +73,8 @@ class DefaultMessageStoreTest {
 
     @Test
     void emptyAndMissingQueuesAnswerWithTheReferenceStatuses() {
-        try (DefaultMessageStore store = DefaultMessageStore.open(smallConfig(dir).build())) {
+        try (DefaultMessageStore store =
+                DefaultMessageStore.open(smallConfig(dir).build())) {
             GetResult none = store.get("nope", 0, 0, 32, 1 << 20, MessageFilter.ALL);
             assertThat(none.status()).isEqualTo(GetStatus.NO_MATCHED_LOGIC_QUEUE);
             assertThat(none.nextBeginOffset()).isZero();
@@ -85,22 +87,26 @@ class DefaultMessageStoreTest {
                 put(store, message("T", 0, "m" + i));
             }
             awaitMax(store, "T", 0, 3);
-            assertThat(store.get("T", 0, 3, 32, 1 << 20, MessageFilter.ALL).status()).isEqualTo(GetStatus.OFFSET_OVERFLOW_ONE);
+            assertThat(store.get("T", 0, 3, 32, 1 << 20, MessageFilter.ALL).status())
+                    .isEqualTo(GetStatus.OFFSET_OVERFLOW_ONE);
             GetResult bad = store.get("T", 0, 9, 32, 1 << 20, MessageFilter.ALL);
             assertThat(bad.status()).isEqualTo(GetStatus.OFFSET_OVERFLOW_BADLY);
             assertThat(bad.nextBeginOffset()).isEqualTo(3);
-            assertThat(store.get("T", 0, -1, 32, 1 << 20, MessageFilter.ALL).status()).isEqualTo(GetStatus.OFFSET_TOO_SMALL);
+            assertThat(store.get("T", 0, -1, 32, 1 << 20, MessageFilter.ALL).status())
+                    .isEqualTo(GetStatus.OFFSET_TOO_SMALL);
         }
     }
 
     @Test
     void tagFilterSkipsNonMatchingEntriesAndReportsNoMatch() {
-        try (DefaultMessageStore store = DefaultMessageStore.open(smallConfig(dir).build())) {
+        try (DefaultMessageStore store =
+                DefaultMessageStore.open(smallConfig(dir).build())) {
             put(store, message("T", 0, "a", "TagA", null, null));
             put(store, message("T", 0, "b", "TagB", null, null));
             put(store, message("T", 0, "a2", "TagA", null, null));
             awaitMax(store, "T", 0, 3);
-            try (GetResult g = store.get("T", 0, 0, 32, 1 << 20, MessageFilter.tagsCodeIn(Set.of((long) "TagA".hashCode())))) {
+            try (GetResult g =
+                    store.get("T", 0, 0, 32, 1 << 20, MessageFilter.tagsCodeIn(Set.of((long) "TagA".hashCode())))) {
                 assertThat(g.messages()).extracting(TestMessages::bodyOf).containsExactly("a", "a2");
                 assertThat(g.nextBeginOffset()).isEqualTo(3);
             }
@@ -112,13 +118,16 @@ class DefaultMessageStoreTest {
 
     @Test
     void maxCountAndMaxBytesLimitAGetButAlwaysReturnOneMessage() {
-        try (DefaultMessageStore store = DefaultMessageStore.open(smallConfig(dir).build())) {
+        try (DefaultMessageStore store =
+                DefaultMessageStore.open(smallConfig(dir).build())) {
             for (int i = 0; i < 10; i++) {
                 put(store, message("T", 0, "message-" + i));
             }
             awaitMax(store, "T", 0, 10);
             try (GetResult g = store.get("T", 0, 2, 3, 1 << 20, MessageFilter.ALL)) {
-                assertThat(g.messages()).extracting(TestMessages::bodyOf).containsExactly("message-2", "message-3", "message-4");
+                assertThat(g.messages())
+                        .extracting(TestMessages::bodyOf)
+                        .containsExactly("message-2", "message-3", "message-4");
                 assertThat(g.nextBeginOffset()).isEqualTo(5);
             }
             try (GetResult g = store.get("T", 0, 0, 32, 1, MessageFilter.ALL)) {
@@ -130,7 +139,8 @@ class DefaultMessageStoreTest {
 
     @Test
     void batchGetsConsecutiveQueueOffsetsInOneAppend() {
-        try (DefaultMessageStore store = DefaultMessageStore.open(smallConfig(dir).build())) {
+        try (DefaultMessageStore store =
+                DefaultMessageStore.open(smallConfig(dir).build())) {
             put(store, message("B", 2, "before"));
             List<MessageRecordRequest> batch = new ArrayList<>();
             for (int i = 0; i < 5; i++) {
@@ -147,14 +157,17 @@ class DefaultMessageStoreTest {
                 assertThat(g.messages()).extracting(TestMessages::bodyOf).containsExactly("b0", "b1", "b2", "b3", "b4");
             }
             assertThat(store.queryByKey("B", "k3", 10, 0, Long.MAX_VALUE).messages())
-                    .extracting(TestMessages::bodyOf).containsExactly("b3");
+                    .extracting(TestMessages::bodyOf)
+                    .containsExactly("b3");
         }
     }
 
     @Test
     void invalidBatchesAndMessagesAreRefusedWhole() {
-        try (DefaultMessageStore store = DefaultMessageStore.open(smallConfig(dir).build())) {
-            PutResult mixed = store.putBatch(List.of(message("A", 0, "x"), message("B", 0, "y"))).join();
+        try (DefaultMessageStore store =
+                DefaultMessageStore.open(smallConfig(dir).build())) {
+            PutResult mixed = store.putBatch(List.of(message("A", 0, "x"), message("B", 0, "y")))
+                    .join();
             assertThat(mixed.status()).isEqualTo(PutStatus.MESSAGE_ILLEGAL);
             PutResult big = put(store, message("A", 0, "x".repeat(20_000)));
             assertThat(big.status()).isEqualTo(PutStatus.MESSAGE_ILLEGAL);
@@ -166,7 +179,8 @@ class DefaultMessageStoreTest {
 
     @Test
     void messagesRollIntoNewSegmentsAndStayReadable() {
-        try (DefaultMessageStore store = DefaultMessageStore.open(smallConfig(dir).build())) {
+        try (DefaultMessageStore store =
+                DefaultMessageStore.open(smallConfig(dir).build())) {
             String body = "x".repeat(3000);
             List<PutResult> results = new ArrayList<>();
             for (int i = 0; i < 60; i++) {
@@ -195,25 +209,36 @@ class DefaultMessageStoreTest {
 
     @Test
     void lookupsByPhysicalOffsetMsgIdTimeAndKey() {
-        try (DefaultMessageStore store = DefaultMessageStore.open(smallConfig(dir).build())) {
+        try (DefaultMessageStore store =
+                DefaultMessageStore.open(smallConfig(dir).build())) {
             PutResult a = put(store, message("L", 0, "alpha", "t", "order-1 shared", "UNIQ-A"));
             PutResult b = put(store, message("L", 0, "beta", "t", "order-2 shared", "UNIQ-B"));
             put(store, message("Other", 0, "gamma", "t", "shared", null));
             awaitMax(store, "L", 0, 2);
             await().atMost(Duration.ofSeconds(10)).until(() -> store.maxOffset("Other", 0) == 1);
 
-            assertThat(store.lookMessageByPhysicalOffset(b.firstPhysicalOffset())).map(TestMessages::bodyOf).contains("beta");
-            assertThat(store.lookMessageByPhysicalOffset(b.firstPhysicalOffset() + 1)).isEmpty();
+            assertThat(store.lookMessageByPhysicalOffset(b.firstPhysicalOffset()))
+                    .map(TestMessages::bodyOf)
+                    .contains("beta");
+            assertThat(store.lookMessageByPhysicalOffset(b.firstPhysicalOffset() + 1))
+                    .isEmpty();
             String msgId = OffsetMsgId.encode(TestMessages.STORE, a.firstPhysicalOffset());
-            assertThat(store.lookMessageByOffsetMsgId(msgId)).map(TestMessages::bodyOf).contains("alpha");
+            assertThat(store.lookMessageByOffsetMsgId(msgId))
+                    .map(TestMessages::bodyOf)
+                    .contains("alpha");
             assertThat(store.lookMessageByOffsetMsgId("garbage")).isEmpty();
 
             assertThat(store.queryByKey("L", "shared", 10, 0, Long.MAX_VALUE).messages())
-                    .extracting(TestMessages::bodyOf).containsExactly("beta", "alpha");
+                    .extracting(TestMessages::bodyOf)
+                    .containsExactly("beta", "alpha");
             assertThat(store.queryByKey("L", "UNIQ-A", 10, 0, Long.MAX_VALUE).messages())
-                    .extracting(TestMessages::bodyOf).containsExactly("alpha");
-            assertThat(store.queryByKey("L", "shared", 1, 0, Long.MAX_VALUE).messages()).hasSize(1);
-            assertThat(store.queryByKey("L", "shared", 10, 0, a.storeTimestamp() - 1).messages()).isEmpty();
+                    .extracting(TestMessages::bodyOf)
+                    .containsExactly("alpha");
+            assertThat(store.queryByKey("L", "shared", 1, 0, Long.MAX_VALUE).messages())
+                    .hasSize(1);
+            assertThat(store.queryByKey("L", "shared", 10, 0, a.storeTimestamp() - 1)
+                            .messages())
+                    .isEmpty();
 
             assertThat(store.storeTimeOf("L", 0, 1)).isEqualTo(b.storeTimestamp());
             assertThat(store.earliestMessageStoreTime("L", 0)).isEqualTo(a.storeTimestamp());
@@ -224,7 +249,8 @@ class DefaultMessageStoreTest {
 
     @Test
     void arrivalListenerHearsEveryDispatchedMessage() {
-        try (DefaultMessageStore store = DefaultMessageStore.open(smallConfig(dir).build())) {
+        try (DefaultMessageStore store =
+                DefaultMessageStore.open(smallConfig(dir).build())) {
             List<Long> arrived = new CopyOnWriteArrayList<>();
             store.addArrivalListener((topic, q, offset, tags, ts) -> arrived.add(offset));
             for (int i = 0; i < 5; i++) {
@@ -237,22 +263,27 @@ class DefaultMessageStoreTest {
 
     @Test
     void preparedTransactionRecordsAreStoredButNotQueued() {
-        try (DefaultMessageStore store = DefaultMessageStore.open(smallConfig(dir).build())) {
+        try (DefaultMessageStore store =
+                DefaultMessageStore.open(smallConfig(dir).build())) {
             MessageRecordRequest half = MessageRecordRequest.builder("TX", 0, ByteBuffer.wrap("half".getBytes()))
                     .bornHost(TestMessages.BORN)
-                    .sysFlag(io.rocketkube.client.message.MessageSysFlag.TRANSACTION_PREPARED_TYPE).build();
+                    .sysFlag(io.rocketkube.client.message.MessageSysFlag.TRANSACTION_PREPARED_TYPE)
+                    .build();
             PutResult r = put(store, half);
             assertThat(r.firstQueueOffset()).isZero();
             put(store, message("TX", 0, "normal"));
             awaitMax(store, "TX", 0, 1);
             assertThat(store.maxOffset("TX", 0)).isEqualTo(1);
-            assertThat(store.lookMessageByPhysicalOffset(r.firstPhysicalOffset())).map(TestMessages::bodyOf).contains("half");
+            assertThat(store.lookMessageByPhysicalOffset(r.firstPhysicalOffset()))
+                    .map(TestMessages::bodyOf)
+                    .contains("half");
         }
     }
 
     @Test
     void deleteTopicForgetsItsQueues() {
-        try (DefaultMessageStore store = DefaultMessageStore.open(smallConfig(dir).build())) {
+        try (DefaultMessageStore store =
+                DefaultMessageStore.open(smallConfig(dir).build())) {
             put(store, message("D", 0, "x"));
             put(store, message("D", 1, "y"));
             put(store, message("K", 0, "z"));
@@ -269,9 +300,11 @@ class DefaultMessageStoreTest {
 
     @Test
     void secondOpenOfTheSameDirectoryIsRefused() {
-        try (DefaultMessageStore store = DefaultMessageStore.open(smallConfig(dir).build())) {
+        try (DefaultMessageStore store =
+                DefaultMessageStore.open(smallConfig(dir).build())) {
             assertThatThrownBy(() -> DefaultMessageStore.open(smallConfig(dir).build()))
-                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("in use");
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("in use");
         }
     }
 
@@ -286,7 +319,8 @@ class DefaultMessageStoreTest {
             for (var f : fs) {
                 PutResult r = f.join();
                 assertThat(r.status()).isEqualTo(PutStatus.PUT_OK);
-                assertThat(store.stats().flushedOffset()).isGreaterThanOrEqualTo(r.firstPhysicalOffset() + r.wroteBytes());
+                assertThat(store.stats().flushedOffset())
+                        .isGreaterThanOrEqualTo(r.firstPhysicalOffset() + r.wroteBytes());
             }
         }
     }

@@ -78,24 +78,29 @@ class DiskFullTest {
     void theWriteGateRefusesBeforeTheDiskIsFullAndOpensWhenSpaceIsFreed() throws Exception {
         Path filler = mount.resolve("filler");
         fill(filler, 36L << 20);
-        try (DefaultMessageStore store = DefaultMessageStore.open(config().diskMaxUsedSpaceRatio(75).build())) {
+        try (DefaultMessageStore store =
+                DefaultMessageStore.open(config().diskMaxUsedSpaceRatio(75).build())) {
             List<PutResult> acked = new ArrayList<>();
             PutResult refused = appendUntilRefused(store, acked);
 
             assertThat(refused.status()).isEqualTo(PutStatus.DISK_FULL);
             assertThat(refused.errorMessage()).contains("disk is full");
             FileStore fs = Files.getFileStore(mount);
-            assertThat(fs.getUsableSpace()).as("refused before the file system is full").isGreaterThan(8L << 20);
+            assertThat(fs.getUsableSpace())
+                    .as("refused before the file system is full")
+                    .isGreaterThan(8L << 20);
             assertThat(acked).isNotEmpty();
             assertThat(store.health().diskFull()).isTrue();
             assertThat(store.health().writable()).isFalse();
             assertThat(store.health().live()).as("a full disk needs no restart").isTrue();
-            assertThat(store.put(message(TOPIC, 0, "still full")).join().status()).isEqualTo(PutStatus.DISK_FULL);
+            assertThat(store.put(message(TOPIC, 0, "still full")).join().status())
+                    .isEqualTo(PutStatus.DISK_FULL);
 
             assertEverythingAckedIsReadable(store, acked);
 
             Files.delete(filler);
-            PutResult afterFree = await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+            PutResult afterFree = await().atMost(Duration.ofSeconds(10))
+                    .pollInterval(Duration.ofMillis(50))
                     .until(() -> store.put(message(TOPIC, 0, "after free")).join(), PutResult::isOk);
             assertThat(afterFree.firstQueueOffset()).isEqualTo(acked.size());
             assertThat(store.health().writable()).isTrue();
@@ -112,7 +117,9 @@ class DiskFullTest {
         fill(filler, 48L << 20);
         // Gate off: only the file system itself stops the appends. The mapping path (ASYNC_FLUSH) is the
         // one a sparse page could fault on.
-        StoreConfig config = config().diskMaxUsedSpaceRatio(100).flushMode(FlushMode.ASYNC_FLUSH).build();
+        StoreConfig config = config().diskMaxUsedSpaceRatio(100)
+                .flushMode(FlushMode.ASYNC_FLUSH)
+                .build();
         try (DefaultMessageStore store = DefaultMessageStore.open(config)) {
             List<PutResult> acked = new ArrayList<>();
             PutResult refused = appendUntilRefused(store, acked);
@@ -123,7 +130,8 @@ class DiskFullTest {
             assertEverythingAckedIsReadable(store, acked);
 
             Files.delete(filler);
-            PutResult afterFree = await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+            PutResult afterFree = await().atMost(Duration.ofSeconds(10))
+                    .pollInterval(Duration.ofMillis(50))
                     .until(() -> store.put(message(TOPIC, 0, "after free")).join(), PutResult::isOk);
             assertThat(afterFree.firstQueueOffset()).isEqualTo(acked.size());
         }
@@ -133,15 +141,19 @@ class DiskFullTest {
     void retentionFreesSpaceWhileTheGateIsClosed() throws Exception {
         fill(mount.resolve("filler"), 36L << 20);
         // Retention on disk pressure at any hour (here run by hand, so the test decides when).
-        StoreConfig config = config().diskMaxUsedSpaceRatio(75).diskUsageThresholdPercent(70).build();
+        StoreConfig config =
+                config().diskMaxUsedSpaceRatio(75).diskUsageThresholdPercent(70).build();
         try (DefaultMessageStore store = DefaultMessageStore.open(config)) {
             List<PutResult> acked = new ArrayList<>();
             assertThat(appendUntilRefused(store, acked).status()).isEqualTo(PutStatus.DISK_FULL);
             store.flush();
 
-            assertThat(store.runRetention()).as("segments deleted on disk pressure").isPositive();
+            assertThat(store.runRetention())
+                    .as("segments deleted on disk pressure")
+                    .isPositive();
             assertThat(store.minPhysicalOffset()).isPositive();
-            PutResult after = await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+            PutResult after = await().atMost(Duration.ofSeconds(10))
+                    .pollInterval(Duration.ofMillis(50))
                     .until(() -> store.put(message(TOPIC, 0, "after retention")).join(), PutResult::isOk);
             assertThat(after.firstQueueOffset()).isEqualTo(acked.size());
         }

@@ -32,14 +32,14 @@ class QuarantineRecoveryTest {
     @TempDir
     Path dir;
 
-    private record Written(long phy, int size, String body) {
-    }
+    private record Written(long phy, int size, String body) {}
 
     @Test
     void aCorruptRecordInTheFirstOfThreeSegmentsQuarantinesTheRestInsteadOfDeletingIt() throws IOException {
         Path data = dir.resolve("store");
         List<Written> written = new ArrayList<>();
-        try (DefaultMessageStore store = DefaultMessageStore.open(smallConfig(data).build())) {
+        try (DefaultMessageStore store =
+                DefaultMessageStore.open(smallConfig(data).build())) {
             for (int i = 0; store.maxPhysicalOffset() < 2L * SEGMENT + SEGMENT / 2; i++) {
                 String body = "body-" + i + "-" + "q".repeat(700);
                 PutResult r = store.put(message("Q", 0, body)).join();
@@ -71,7 +71,8 @@ class QuarantineRecoveryTest {
         Files.delete(data.resolve("checkpoint"));
         Files.createFile(data.resolve("abort"));
 
-        try (DefaultMessageStore store = DefaultMessageStore.open(smallConfig(data).build())) {
+        try (DefaultMessageStore store =
+                DefaultMessageStore.open(smallConfig(data).build())) {
             assertThat(store.recoveryOutcome().end()).isEqualTo(w.phy());
             Path q = store.recoveryOutcome().quarantined().orElseThrow(() -> new AssertionError("nothing quarantined"));
             assertThat(q.getParent()).isEqualTo(data.resolve("quarantine"));
@@ -82,13 +83,15 @@ class QuarantineRecoveryTest {
             assertThat(Files.readString(q.resolve("REASON"))).contains("valid up to offset " + w.phy());
             assertThat(segmentsIn(commitLog)).containsExactly(name(0));
             assertThat(store.health().problems()).singleElement().asString().contains(q.toString());
-            assertThat(store.health().notLiveReason(store.config().clock().millis(), 60_000)).isEmpty();
+            assertThat(store.health().notLiveReason(store.config().clock().millis(), 60_000))
+                    .isEmpty();
 
             // The valid prefix keeps serving, and appends continue after it.
             assertThat(store.maxOffset("Q", 0)).isEqualTo(victim);
             try (GetResult g = store.get("Q", 0, 0, 32, 1 << 20, MessageFilter.ALL)) {
                 assertThat(g.messages()).hasSize(victim);
-                assertThat(TestMessages.bodyOf(g.messages().get(victim - 1))).isEqualTo(written.get(victim - 1).body());
+                assertThat(TestMessages.bodyOf(g.messages().get(victim - 1)))
+                        .isEqualTo(written.get(victim - 1).body());
             }
             PutResult next = store.put(message("Q", 0, "after")).join();
             assertThat(next.firstQueueOffset()).isEqualTo(victim);
@@ -99,14 +102,16 @@ class QuarantineRecoveryTest {
     @Test
     void anOrdinaryCrashQuarantinesNothing() throws IOException {
         Path data = dir.resolve("store");
-        try (DefaultMessageStore store = DefaultMessageStore.open(smallConfig(data).build())) {
+        try (DefaultMessageStore store =
+                DefaultMessageStore.open(smallConfig(data).build())) {
             for (int i = 0; i < 30; i++) {
                 store.put(message("Q", 0, "m" + i)).join();
             }
         }
         Files.delete(data.resolve("checkpoint"));
         Files.createFile(data.resolve("abort"));
-        try (DefaultMessageStore store = DefaultMessageStore.open(smallConfig(data).build())) {
+        try (DefaultMessageStore store =
+                DefaultMessageStore.open(smallConfig(data).build())) {
             assertThat(store.recoveryOutcome().quarantined()).isEmpty();
             assertThat(Files.exists(data.resolve("quarantine"))).isFalse();
             assertThat(store.maxOffset("Q", 0)).isEqualTo(30);

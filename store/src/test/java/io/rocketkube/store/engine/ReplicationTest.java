@@ -45,24 +45,35 @@ class ReplicationTest {
 
     @Test
     void aReplicaFedRawBytesInOddChunksServesTheSameQueues() {
-        try (DefaultMessageStore master = DefaultMessageStore.open(smallConfig(dir.resolve("m")).build());
-             DefaultMessageStore replica = DefaultMessageStore.open(smallConfig(dir.resolve("r")).build())) {
+        try (DefaultMessageStore master =
+                        DefaultMessageStore.open(smallConfig(dir.resolve("m")).build());
+                DefaultMessageStore replica =
+                        DefaultMessageStore.open(smallConfig(dir.resolve("r")).build())) {
             for (int i = 0; i < 120; i++) {
-                master.put(message("RT", i % 3, "m" + i + "-" + "y".repeat(i * 13 % 900), "tag", "k" + i, null)).join();
+                master.put(message("RT", i % 3, "m" + i + "-" + "y".repeat(i * 13 % 900), "tag", "k" + i, null))
+                        .join();
             }
             copy(master, replica, 777);
             assertThat(replica.maxPhysicalOffset()).isEqualTo(master.maxPhysicalOffset());
             for (int q = 0; q < 3; q++) {
                 final int queue = q;
-                await().atMost(Duration.ofSeconds(10)).until(() -> replica.maxOffset("RT", queue) == master.maxOffset("RT", queue));
+                await().atMost(Duration.ofSeconds(10))
+                        .until(() -> replica.maxOffset("RT", queue) == master.maxOffset("RT", queue));
                 assertThat(bodies(replica, "RT", q)).isEqualTo(bodies(master, "RT", q));
             }
-            await().atMost(Duration.ofSeconds(10)).until(() -> replica.queryByKey("RT", "k119", 2, 0, Long.MAX_VALUE).messages().size() == 1);
-            assertThat(replica.queryByKey("RT", "k5", 2, 0, Long.MAX_VALUE).messages()).hasSize(1);
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> replica.queryByKey("RT", "k119", 2, 0, Long.MAX_VALUE)
+                                    .messages()
+                                    .size()
+                            == 1);
+            assertThat(replica.queryByKey("RT", "k5", 2, 0, Long.MAX_VALUE).messages())
+                    .hasSize(1);
 
             assertThatThrownBy(() -> replica.appendReplicated(replica.maxPhysicalOffset() + 1, ByteBuffer.allocate(4)))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("does not continue");
-            assertThat(master.readCommitLog(master.maxPhysicalOffset(), 100).remaining()).isZero();
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("does not continue");
+            assertThat(master.readCommitLog(master.maxPhysicalOffset(), 100).remaining())
+                    .isZero();
         }
     }
 
@@ -70,18 +81,21 @@ class ReplicationTest {
     void aReplicaKilledWithAPartialRecordRecoversToTheLastWholeOne() throws Exception {
         Path rdir = dir.resolve("r");
         long wholeEnd;
-        try (DefaultMessageStore master = DefaultMessageStore.open(smallConfig(dir.resolve("m")).build())) {
+        try (DefaultMessageStore master =
+                DefaultMessageStore.open(smallConfig(dir.resolve("m")).build())) {
             for (int i = 0; i < 10; i++) {
                 master.put(message("RT", 0, "m" + i)).join();
             }
             wholeEnd = master.maxPhysicalOffset();
             master.put(message("RT", 0, "the partial one")).join();
-            try (DefaultMessageStore replica = DefaultMessageStore.open(smallConfig(rdir).build())) {
+            try (DefaultMessageStore replica =
+                    DefaultMessageStore.open(smallConfig(rdir).build())) {
                 replica.appendReplicated(0, master.readCommitLog(0, (int) wholeEnd + 20));
                 await().atMost(Duration.ofSeconds(10)).until(() -> replica.maxOffset("RT", 0) == 10);
             }
         }
-        try (DefaultMessageStore replica = DefaultMessageStore.open(smallConfig(rdir).build())) {
+        try (DefaultMessageStore replica =
+                DefaultMessageStore.open(smallConfig(rdir).build())) {
             assertThat(replica.maxPhysicalOffset()).isEqualTo(wholeEnd);
             assertThat(replica.maxOffset("RT", 0)).isEqualTo(10);
             assertThat(bodies(replica, "RT", 0)).hasSize(10);
@@ -90,8 +104,10 @@ class ReplicationTest {
 
     @Test
     void aCorruptRecordIsRefusedWholeAndNeverServed() {
-        try (DefaultMessageStore master = DefaultMessageStore.open(smallConfig(dir.resolve("m")).build());
-             DefaultMessageStore replica = DefaultMessageStore.open(smallConfig(dir.resolve("r")).build())) {
+        try (DefaultMessageStore master =
+                        DefaultMessageStore.open(smallConfig(dir.resolve("m")).build());
+                DefaultMessageStore replica =
+                        DefaultMessageStore.open(smallConfig(dir.resolve("r")).build())) {
             for (int i = 0; i < 5; i++) {
                 master.put(message("RT", 0, "good-" + i)).join();
             }
@@ -100,7 +116,8 @@ class ReplicationTest {
             master.put(message("RT", 0, "x".repeat(2000))).join();
             master.put(message("RT", 0, "after")).join();
             ByteBuffer next = master.readCommitLog(before, 1 << 20);
-            ByteBuffer flipped = ByteBuffer.allocate(next.remaining()).put(next.duplicate()).flip();
+            ByteBuffer flipped =
+                    ByteBuffer.allocate(next.remaining()).put(next.duplicate()).flip();
             flipped.put(1000, (byte) (flipped.get(1000) ^ 0x10)); // inside the 2000-byte body
             assertThatThrownBy(() -> replica.appendReplicated(before, flipped))
                     .isInstanceOf(io.rocketkube.store.commitlog.InvalidReplicatedDataException.class)
@@ -109,29 +126,35 @@ class ReplicationTest {
             assertThat(replica.health().fatalReason()).isEmpty();
             // The intact bytes are accepted afterwards; only valid records are ever served.
             replica.appendReplicated(before, next);
-            await().atMost(Duration.ofSeconds(10)).until(() -> replica.maxOffset("RT", 0) == 7 && master.maxOffset("RT", 0) == 7);
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> replica.maxOffset("RT", 0) == 7 && master.maxOffset("RT", 0) == 7);
             assertThat(bodies(replica, "RT", 0)).isEqualTo(bodies(master, "RT", 0));
         }
     }
 
     @Test
     void aRecordWhoseOffsetFieldLiesIsRefusedEvenSplitAcrossCalls() {
-        try (DefaultMessageStore master = DefaultMessageStore.open(smallConfig(dir.resolve("m")).build());
-             DefaultMessageStore replica = DefaultMessageStore.open(smallConfig(dir.resolve("r")).build())) {
+        try (DefaultMessageStore master =
+                        DefaultMessageStore.open(smallConfig(dir.resolve("m")).build());
+                DefaultMessageStore replica =
+                        DefaultMessageStore.open(smallConfig(dir.resolve("r")).build())) {
             master.put(message("RT", 0, "first")).join();
             master.put(message("RT", 0, "second")).join();
             copy(master, replica, 1 << 20);
             long at = replica.maxPhysicalOffset();
             master.put(message("RT", 0, "third")).join();
             ByteBuffer third = master.readCommitLog(at, 1 << 20);
-            ByteBuffer lying = ByteBuffer.allocate(third.remaining()).put(third.duplicate()).flip();
+            ByteBuffer lying = ByteBuffer.allocate(third.remaining())
+                    .put(third.duplicate())
+                    .flip();
             // PHYSICALOFFSET is not covered by the body CRC; the check compares it with the position.
             int physicalOffsetField = io.rocketkube.client.message.StoredMessageLayout.PHYSICAL_OFFSET_OFFSET;
             lying.putLong(physicalOffsetField, at + 4096);
             // The first half is fine on its own (a partial record) ...
             replica.appendReplicated(at, lying.duplicate().limit(20));
             // ... the second half completes a record that lies about its position.
-            assertThatThrownBy(() -> replica.appendReplicated(at + 20, lying.duplicate().position(20)))
+            assertThatThrownBy(() ->
+                            replica.appendReplicated(at + 20, lying.duplicate().position(20)))
                     .isInstanceOf(io.rocketkube.store.commitlog.InvalidReplicatedDataException.class)
                     .hasMessageContaining("says it is at");
             assertThat(replica.maxPhysicalOffset()).isEqualTo(at + 20);
@@ -141,26 +164,38 @@ class ReplicationTest {
 
     @Test
     void aReplicaCutBackToItsMastersEndServesOnlyWhatTheMasterHasThenContinues() {
-        try (DefaultMessageStore master = DefaultMessageStore.open(smallConfig(dir.resolve("m")).build());
-             DefaultMessageStore replica = DefaultMessageStore.open(smallConfig(dir.resolve("r")).build())) {
+        try (DefaultMessageStore master =
+                        DefaultMessageStore.open(smallConfig(dir.resolve("m")).build());
+                DefaultMessageStore replica =
+                        DefaultMessageStore.open(smallConfig(dir.resolve("r")).build())) {
             for (int i = 0; i < 10; i++) {
-                master.put(message("RT", i % 2, "kept-" + i, "tag", "kept" + i, null)).join();
+                master.put(message("RT", i % 2, "kept-" + i, "tag", "kept" + i, null))
+                        .join();
             }
             long masterEnd = master.maxPhysicalOffset();
-            await().atMost(Duration.ofSeconds(10)).until(() -> master.maxOffset("RT", 0) == 5 && master.maxOffset("RT", 1) == 5);
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> master.maxOffset("RT", 0) == 5 && master.maxOffset("RT", 1) == 5);
             copy(master, replica, 1 << 20);
             // The replica got records from a master history that is then lost (older copy restored).
-            try (DefaultMessageStore lost = DefaultMessageStore.open(smallConfig(dir.resolve("lost")).build())) {
+            try (DefaultMessageStore lost =
+                    DefaultMessageStore.open(smallConfig(dir.resolve("lost")).build())) {
                 for (int i = 0; i < 10; i++) {
-                    lost.put(message("RT", i % 2, "kept-" + i, "tag", "kept" + i, null)).join();
+                    lost.put(message("RT", i % 2, "kept-" + i, "tag", "kept" + i, null))
+                            .join();
                 }
                 for (int i = 0; i < 6; i++) {
-                    lost.put(message("RT", i % 2, "lost-" + i, "tag", "lost" + i, null)).join();
+                    lost.put(message("RT", i % 2, "lost-" + i, "tag", "lost" + i, null))
+                            .join();
                 }
                 copy(lost, replica, 1 << 20);
             }
-            await().atMost(Duration.ofSeconds(10)).until(() -> replica.maxOffset("RT", 0) == 8 && replica.maxOffset("RT", 1) == 8);
-            await().atMost(Duration.ofSeconds(10)).until(() -> replica.queryByKey("RT", "lost5", 2, 0, Long.MAX_VALUE).messages().size() == 1);
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> replica.maxOffset("RT", 0) == 8 && replica.maxOffset("RT", 1) == 8);
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> replica.queryByKey("RT", "lost5", 2, 0, Long.MAX_VALUE)
+                                    .messages()
+                                    .size()
+                            == 1);
 
             assertThatThrownBy(() -> replica.truncateReplicated(masterEnd - 3)).hasMessageContaining("no record");
             assertThat(replica.truncateReplicated(masterEnd)).isPositive();
@@ -169,19 +204,24 @@ class ReplicationTest {
             assertThat(replica.maxOffset("RT", 0)).isEqualTo(5);
             assertThat(bodies(replica, "RT", 0)).isEqualTo(bodies(master, "RT", 0));
             assertThat(bodies(replica, "RT", 1)).isEqualTo(bodies(master, "RT", 1));
-            assertThat(replica.queryByKey("RT", "lost5", 2, 0, Long.MAX_VALUE).messages()).isEmpty();
+            assertThat(replica.queryByKey("RT", "lost5", 2, 0, Long.MAX_VALUE).messages())
+                    .isEmpty();
 
             for (int i = 10; i < 14; i++) {
                 master.put(message("RT", i % 2, "after-" + i)).join();
             }
             copy(master, replica, 333);
-            await().atMost(Duration.ofSeconds(10)).until(() -> replica.maxOffset("RT", 0) == 7 && replica.maxOffset("RT", 1) == 7
-                    && master.maxOffset("RT", 0) == 7 && master.maxOffset("RT", 1) == 7);
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> replica.maxOffset("RT", 0) == 7
+                            && replica.maxOffset("RT", 1) == 7
+                            && master.maxOffset("RT", 0) == 7
+                            && master.maxOffset("RT", 1) == 7);
             assertThat(bodies(replica, "RT", 0)).isEqualTo(bodies(master, "RT", 0));
             assertThat(bodies(replica, "RT", 1)).isEqualTo(bodies(master, "RT", 1));
         }
         // The cut survives a restart.
-        try (DefaultMessageStore replica = DefaultMessageStore.open(smallConfig(dir.resolve("r")).build())) {
+        try (DefaultMessageStore replica =
+                DefaultMessageStore.open(smallConfig(dir.resolve("r")).build())) {
             assertThat(bodies(replica, "RT", 0)).noneMatch(b -> b.startsWith("lost"));
             assertThat(bodies(replica, "RT", 0)).hasSize(7);
         }
@@ -189,8 +229,10 @@ class ReplicationTest {
 
     @Test
     void anEmptyReplicaStartsAtTheSegmentItsMasterStreamsFrom() {
-        try (DefaultMessageStore master = DefaultMessageStore.open(smallConfig(dir.resolve("m")).build());
-             DefaultMessageStore replica = DefaultMessageStore.open(smallConfig(dir.resolve("r")).build())) {
+        try (DefaultMessageStore master =
+                        DefaultMessageStore.open(smallConfig(dir.resolve("m")).build());
+                DefaultMessageStore replica =
+                        DefaultMessageStore.open(smallConfig(dir.resolve("r")).build())) {
             int segment = master.config().commitLogSegmentSize();
             int i = 0;
             while (master.maxPhysicalOffset() < segment + 1000) {
@@ -205,7 +247,9 @@ class ReplicationTest {
             await().atMost(Duration.ofSeconds(10)).until(() -> master.maxOffset("RT", 0) == masterCount);
             await().atMost(Duration.ofSeconds(10)).until(() -> replica.maxOffset("RT", 0) == masterCount);
             List<String> tail = bodies(master, "RT", 0);
-            assertThat(bodies(replica, "RT", 0)).isEqualTo(tail.subList(tail.size() - bodies(replica, "RT", 0).size(), tail.size()));
+            assertThat(bodies(replica, "RT", 0))
+                    .isEqualTo(
+                            tail.subList(tail.size() - bodies(replica, "RT", 0).size(), tail.size()));
         }
     }
 }

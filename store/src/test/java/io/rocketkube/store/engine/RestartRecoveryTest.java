@@ -22,9 +22,11 @@ class RestartRecoveryTest {
     @Test
     void cleanRestartDoesNotRescanAndLogsIt() throws Exception {
         long end;
-        try (DefaultMessageStore store = DefaultMessageStore.open(smallConfig(dir).build())) {
+        try (DefaultMessageStore store =
+                DefaultMessageStore.open(smallConfig(dir).build())) {
             for (int i = 0; i < 400; i++) {
-                store.put(message("R", i % 4, "payload-" + i + "-" + "p".repeat(500), "t", "k" + i, null)).join();
+                store.put(message("R", i % 4, "payload-" + i + "-" + "p".repeat(500), "t", "k" + i, null))
+                        .join();
             }
             end = store.maxPhysicalOffset();
         }
@@ -36,11 +38,14 @@ class RestartRecoveryTest {
         PrintStream original = System.err;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        try (DefaultMessageStore store = DefaultMessageStore.open(smallConfig(dir).build())) {
+        try (DefaultMessageStore store =
+                DefaultMessageStore.open(smallConfig(dir).build())) {
             outcome = store.recoveryOutcome();
             assertThat(store.maxOffset("R", 3)).isEqualTo(100);
-            assertThat(store.put(message("R", 3, "next")).join().firstQueueOffset()).isEqualTo(100);
-            assertThat(store.queryByKey("R", "k7", 2, 0, Long.MAX_VALUE).messages()).hasSize(1);
+            assertThat(store.put(message("R", 3, "next")).join().firstQueueOffset())
+                    .isEqualTo(100);
+            assertThat(store.queryByKey("R", "k7", 2, 0, Long.MAX_VALUE).messages())
+                    .hasSize(1);
         } finally {
             System.setErr(original);
             log = captured.toString(StandardCharsets.UTF_8);
@@ -54,7 +59,8 @@ class RestartRecoveryTest {
     @Test
     void crashRestartScansOnlyFromTheCheckpoint() throws Exception {
         long end;
-        try (DefaultMessageStore store = DefaultMessageStore.open(smallConfig(dir).build())) {
+        try (DefaultMessageStore store =
+                DefaultMessageStore.open(smallConfig(dir).build())) {
             for (int i = 0; i < 200; i++) {
                 store.put(message("R", 0, "payload-" + i)).join();
             }
@@ -67,7 +73,8 @@ class RestartRecoveryTest {
         }
         // Make the last clean state look like a crash right after the flush.
         Files.createFile(dir.resolve("abort"));
-        try (DefaultMessageStore store = DefaultMessageStore.open(smallConfig(dir).build())) {
+        try (DefaultMessageStore store =
+                DefaultMessageStore.open(smallConfig(dir).build())) {
             Recovery.Outcome o = store.recoveryOutcome();
             assertThat(o.clean()).isFalse();
             assertThat(o.start()).isEqualTo(end);

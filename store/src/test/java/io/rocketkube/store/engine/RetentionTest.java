@@ -5,10 +5,10 @@ import static io.rocketkube.store.TestMessages.smallConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.rocketkube.client.util.testing.MutableClock;
 import io.rocketkube.store.GetResult;
 import io.rocketkube.store.GetStatus;
 import io.rocketkube.store.MessageFilter;
-import io.rocketkube.client.util.testing.MutableClock;
 import io.rocketkube.store.StoreConfig;
 import io.rocketkube.store.TagsCodeResolver;
 import io.rocketkube.store.commitlog.CommitLog;
@@ -30,7 +30,12 @@ class RetentionTest {
     Path dir;
 
     private static long atHour(long notBefore, int hour) {
-        ZonedDateTime t = Instant.ofEpochMilli(notBefore).atZone(ZoneOffset.UTC).withMinute(0).withSecond(0).withNano(0).withHour(hour);
+        ZonedDateTime t = Instant.ofEpochMilli(notBefore)
+                .atZone(ZoneOffset.UTC)
+                .withMinute(0)
+                .withSecond(0)
+                .withNano(0)
+                .withHour(hour);
         while (t.toInstant().toEpochMilli() < notBefore) {
             t = t.plusDays(1);
         }
@@ -41,17 +46,26 @@ class RetentionTest {
     void expiredSegmentsGoAtTheDeleteHourAndQueuesFollow() {
         long now = System.currentTimeMillis();
         MutableClock clock = new MutableClock(now);
-        StoreConfig cfg = smallConfig(dir).clock(clock).fileReservedHours(1).deleteWhenHour(3)
-                .retentionCheckInterval(Duration.ofHours(1)).build();
+        StoreConfig cfg = smallConfig(dir)
+                .clock(clock)
+                .fileReservedHours(1)
+                .deleteWhenHour(3)
+                .retentionCheckInterval(Duration.ofHours(1))
+                .build();
         try (DefaultMessageStore store = DefaultMessageStore.open(cfg)) {
             for (int i = 0; i < 100; i++) {
-                store.put(message("R", 0, "m" + i + "-" + "x".repeat(2000), "t", "k" + i, null)).join();
+                store.put(message("R", 0, "m" + i + "-" + "x".repeat(2000), "t", "k" + i, null))
+                        .join();
             }
             await().atMost(Duration.ofSeconds(10)).until(() -> store.maxOffset("R", 0) == 100);
-            assertThat(store.runRetention()).as("nothing expires before its time").isZero();
+            assertThat(store.runRetention())
+                    .as("nothing expires before its time")
+                    .isZero();
 
             clock.set(atHour(now + 2 * 3_600_000L, 2));
-            assertThat(store.runRetention()).as("expired, but not the delete hour").isZero();
+            assertThat(store.runRetention())
+                    .as("expired, but not the delete hour")
+                    .isZero();
 
             clock.set(atHour(now + 2 * 3_600_000L, 3));
             int deleted = store.runRetention();
@@ -60,24 +74,30 @@ class RetentionTest {
             assertThat(minPhy).isEqualTo(store.maxPhysicalOffset() - store.maxPhysicalOffset() % (64 * 1024));
             long min = store.minOffset("R", 0);
             assertThat(min).isPositive().isLessThan(100);
-            assertThat(store.get("R", 0, 0, 10, 1 << 20, MessageFilter.ALL).status()).isEqualTo(GetStatus.OFFSET_TOO_SMALL);
+            assertThat(store.get("R", 0, 0, 10, 1 << 20, MessageFilter.ALL).status())
+                    .isEqualTo(GetStatus.OFFSET_TOO_SMALL);
             try (GetResult g = store.get("R", 0, min, 10, 1 << 20, MessageFilter.ALL)) {
                 assertThat(g.status()).isEqualTo(GetStatus.FOUND);
                 assertThat(g.messages().get(0).physicalOffset()).isGreaterThanOrEqualTo(minPhy);
             }
-            assertThat(store.queryByKey("R", "k0", 4, 0, Long.MAX_VALUE).messages()).isEmpty();
-            assertThat(store.queryByKey("R", "k99", 4, 0, Long.MAX_VALUE).messages()).hasSize(1);
+            assertThat(store.queryByKey("R", "k0", 4, 0, Long.MAX_VALUE).messages())
+                    .isEmpty();
+            assertThat(store.queryByKey("R", "k99", 4, 0, Long.MAX_VALUE).messages())
+                    .hasSize(1);
             assertThat(store.lookMessageByPhysicalOffset(0)).isEmpty();
         }
         try (DefaultMessageStore store = DefaultMessageStore.open(cfg)) {
-            assertThat(store.minOffset("R", 0)).as("min offset survives a restart").isPositive();
+            assertThat(store.minOffset("R", 0))
+                    .as("min offset survives a restart")
+                    .isPositive();
             assertThat(store.maxOffset("R", 0)).isEqualTo(100);
         }
     }
 
     @Test
     void aFullDiskDeletesTheOldestSegmentsAtAnyHour() {
-        StoreConfig cfg = smallConfig(dir).retentionCheckInterval(Duration.ofHours(1)).build();
+        StoreConfig cfg =
+                smallConfig(dir).retentionCheckInterval(Duration.ofHours(1)).build();
         try (DefaultMessageStore store = DefaultMessageStore.open(cfg)) {
             for (int i = 0; i < 100; i++) {
                 store.put(message("R", 0, "m" + i + "-" + "x".repeat(2000))).join();
@@ -86,16 +106,29 @@ class RetentionTest {
         }
         MutableClock clock = new MutableClock(atHour(System.currentTimeMillis(), 12));
         StoreConfig c2 = cfg.toBuilder().clock(clock).build();
-        CommitLog log = new CommitLog(dir.resolve("commitlog"), c2.commitLogSegmentSize(), clock, r -> { });
+        CommitLog log = new CommitLog(dir.resolve("commitlog"), c2.commitLogSegmentSize(), clock, r -> {});
         log.recoverTo(log.segments().last().start(), java.util.Map.of());
         ConsumeQueueSet queues = ConsumeQueueSet.open(dir.resolve("consumequeue"), c2.consumeQueueEntriesPerFile());
         IndexService index = IndexService.open(dir.resolve("index"), c2.indexSlots(), c2.indexMaxEntries());
-        Dispatcher dispatcher = new Dispatcher(log, new java.util.concurrent.ConcurrentLinkedQueue<>(), queues, index,
-                TagsCodeResolver.TAGS_HASH, c2.maxMessageSize());
+        Dispatcher dispatcher = new Dispatcher(
+                log,
+                new java.util.concurrent.ConcurrentLinkedQueue<>(),
+                queues,
+                index,
+                TagsCodeResolver.TAGS_HASH,
+                c2.maxMessageSize());
         dispatcher.resetTo(log.writtenOffset());
         int before = log.segments().count();
         // 90% used until two segments are gone, then 50%; nothing is old enough to expire.
-        RetentionService r = new RetentionService(log, queues, index, dispatcher, clock, 72, 4, 75,
+        RetentionService r = new RetentionService(
+                log,
+                queues,
+                index,
+                dispatcher,
+                clock,
+                72,
+                4,
+                75,
                 () -> log.segments().count() > before - 2 ? 0.9 : 0.5);
         assertThat(r.runOnce()).isEqualTo(2);
         assertThat(log.segments().count()).isEqualTo(before - 2);

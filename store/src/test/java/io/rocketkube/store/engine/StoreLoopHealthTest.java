@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.rocketkube.store.MessageStore;
 import io.rocketkube.client.util.testing.MutableClock;
+import io.rocketkube.store.MessageStore;
 import io.rocketkube.store.StoreHealth;
 import io.rocketkube.store.TagsCodeResolver;
 import java.nio.ByteBuffer;
@@ -32,7 +32,10 @@ class StoreLoopHealthTest {
     Path dir;
 
     private static StoreHealth.ThreadHealth thread(MessageStore store, String name) {
-        return store.health().threads().stream().filter(t -> t.name().equals(name)).findFirst().orElseThrow();
+        return store.health().threads().stream()
+                .filter(t -> t.name().equals(name))
+                .findFirst()
+                .orElseThrow();
     }
 
     private static int indexOf(ByteBuffer b, String s) {
@@ -51,7 +54,8 @@ class StoreLoopHealthTest {
 
     @Test
     void aListenerThrowingAnErrorDoesNotEndDispatch() {
-        try (DefaultMessageStore store = DefaultMessageStore.open(smallConfig(dir).build())) {
+        try (DefaultMessageStore store =
+                DefaultMessageStore.open(smallConfig(dir).build())) {
             AtomicInteger calls = new AtomicInteger();
             store.addArrivalListener((topic, queueId, offset, tagsCode, storeTime) -> {
                 if (calls.incrementAndGet() == 1) {
@@ -67,13 +71,15 @@ class StoreLoopHealthTest {
             assertThat(d.alive()).isTrue();
             assertThat(d.errors()).isEqualTo(1);
             assertThat(d.lastError()).contains("listener blew up");
-            assertThat(store.health().notLiveReason(store.config().clock().millis(), STUCK_MILLIS)).isEmpty();
+            assertThat(store.health().notLiveReason(store.config().clock().millis(), STUCK_MILLIS))
+                    .isEmpty();
         }
     }
 
     @Test
     void aFailingCollaboratorIsRetriedWithBackoffAndDispatchCatchesUp() {
-        try (DefaultMessageStore master = DefaultMessageStore.open(smallConfig(dir.resolve("m")).build())) {
+        try (DefaultMessageStore master =
+                DefaultMessageStore.open(smallConfig(dir.resolve("m")).build())) {
             for (int i = 0; i < 5; i++) {
                 master.put(message("H", 0, "m" + i, "tag", null, null)).join();
             }
@@ -84,7 +90,8 @@ class StoreLoopHealthTest {
                 }
                 return TagsCodeResolver.TAGS_HASH.tagsCode(topic, props);
             };
-            try (DefaultMessageStore replica = DefaultMessageStore.open(smallConfig(dir.resolve("r")).build(), flaky)) {
+            try (DefaultMessageStore replica =
+                    DefaultMessageStore.open(smallConfig(dir.resolve("r")).build(), flaky)) {
                 ByteBuffer bytes = master.readCommitLog(0, (int) master.maxPhysicalOffset());
                 replica.appendReplicated(0, bytes);
                 // Before: the first exception ended the dispatcher thread; the replica's queue stayed empty.
@@ -92,7 +99,8 @@ class StoreLoopHealthTest {
                 StoreHealth.ThreadHealth d = thread(replica, "store-dispatcher");
                 assertThat(d.alive()).isTrue();
                 assertThat(d.errors()).isEqualTo(3);
-                await().atMost(WAIT).until(() -> thread(replica, "store-dispatcher").consecutiveErrors() == 0);
+                await().atMost(WAIT)
+                        .until(() -> thread(replica, "store-dispatcher").consecutiveErrors() == 0);
                 assertThat(replica.health().errorCount()).isGreaterThanOrEqualTo(3);
             }
         }
@@ -101,7 +109,8 @@ class StoreLoopHealthTest {
     @Test
     void aBlockedDispatcherIsReportedStuckAndRecoversWhenUnblocked() throws Exception {
         MutableClock clock = new MutableClock(1_700_000_000_000L);
-        try (DefaultMessageStore store = DefaultMessageStore.open(smallConfig(dir).clock(clock).build())) {
+        try (DefaultMessageStore store =
+                DefaultMessageStore.open(smallConfig(dir).clock(clock).build())) {
             CountDownLatch entered = new CountDownLatch(1);
             CountDownLatch release = new CountDownLatch(1);
             store.addArrivalListener((topic, queueId, offset, tagsCode, storeTime) -> {
@@ -114,22 +123,30 @@ class StoreLoopHealthTest {
             });
             store.put(message("H", 0, "blocks the dispatcher")).join();
             assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
-            assertThat(store.health().notLiveReason(clock.millis(), STUCK_MILLIS)).isEmpty();
+            assertThat(store.health().notLiveReason(clock.millis(), STUCK_MILLIS))
+                    .isEmpty();
 
             clock.set(clock.millis() + STUCK_MILLIS + 1_000);
             // The other loops beat again at the new time; only the blocked one stays behind.
-            await().atMost(WAIT).untilAsserted(() -> assertThat(store.health().notLiveReason(clock.millis(), STUCK_MILLIS))
-                    .hasValueSatisfying(r -> assertThat(r).startsWith("store thread store-dispatcher made no progress")));
+            await().atMost(WAIT)
+                    .untilAsserted(() -> assertThat(store.health().notLiveReason(clock.millis(), STUCK_MILLIS))
+                            .hasValueSatisfying(
+                                    r -> assertThat(r).startsWith("store thread store-dispatcher made no progress")));
 
             release.countDown();
-            await().atMost(WAIT).until(() -> store.health().notLiveReason(clock.millis(), STUCK_MILLIS).isEmpty());
+            await().atMost(WAIT)
+                    .until(() -> store.health()
+                            .notLiveReason(clock.millis(), STUCK_MILLIS)
+                            .isEmpty());
         }
     }
 
     @Test
     void aRecordTheDispatcherCannotPassLatchesAFatalReason() {
-        try (DefaultMessageStore master = DefaultMessageStore.open(smallConfig(dir.resolve("m")).build());
-             DefaultMessageStore replica = DefaultMessageStore.open(smallConfig(dir.resolve("r")).build())) {
+        try (DefaultMessageStore master =
+                        DefaultMessageStore.open(smallConfig(dir.resolve("m")).build());
+                DefaultMessageStore replica =
+                        DefaultMessageStore.open(smallConfig(dir.resolve("r")).build())) {
             master.put(message("H", 0, "good")).join();
             long second = master.maxPhysicalOffset();
             master.put(message("H", 0, "this body gets a flipped byte")).join();
@@ -153,29 +170,41 @@ class StoreLoopHealthTest {
 
     @Test
     void healthListsEveryLoopAndTheStoreIsLiveWhenIdle() {
-        try (DefaultMessageStore store = DefaultMessageStore.open(smallConfig(dir).build())) {
-            await().atMost(WAIT).untilAsserted(() -> assertThat(store.health().threads())
-                    .extracting(StoreHealth.ThreadHealth::name)
-                    .contains("store-dispatcher", "store-flush", "store-prefault", "store-scheduler", "store-checkpoint", "store-retention"));
+        try (DefaultMessageStore store =
+                DefaultMessageStore.open(smallConfig(dir).build())) {
+            await().atMost(WAIT)
+                    .untilAsserted(() -> assertThat(store.health().threads())
+                            .extracting(StoreHealth.ThreadHealth::name)
+                            .contains(
+                                    "store-dispatcher",
+                                    "store-flush",
+                                    "store-prefault",
+                                    "store-scheduler",
+                                    "store-checkpoint",
+                                    "store-retention"));
             assertThat(store.health().threads()).allMatch(StoreHealth.ThreadHealth::alive);
-            assertThat(store.health().notLiveReason(store.config().clock().millis(), STUCK_MILLIS)).isEmpty();
+            assertThat(store.health().notLiveReason(store.config().clock().millis(), STUCK_MILLIS))
+                    .isEmpty();
             store.close();
-            assertThat(store.health().notLiveReason(store.config().clock().millis(), STUCK_MILLIS)).hasValue("store is closed");
+            assertThat(store.health().notLiveReason(store.config().clock().millis(), STUCK_MILLIS))
+                    .hasValue("store is closed");
         }
     }
 
     @Test
     void aDeadCriticalThreadMakesTheStoreNotLive() throws Exception {
-        io.rocketkube.store.health.HealthState state = new io.rocketkube.store.health.HealthState(java.time.Clock.systemUTC());
+        io.rocketkube.store.health.HealthState state =
+                new io.rocketkube.store.health.HealthState(java.time.Clock.systemUTC());
         io.rocketkube.store.health.LoopMonitor m = state.loop("store-dispatcher", true);
-        Thread t = new Thread(() -> { });
+        Thread t = new Thread(() -> {});
         m.attach(t);
         t.start();
         t.join();
         assertThat(state.snapshot().notLiveReason(System.currentTimeMillis(), STUCK_MILLIS))
                 .hasValueSatisfying(r -> assertThat(r).isEqualTo("store thread store-dispatcher is dead"));
         state.latchFatal("fsync failed");
-        assertThat(state.snapshot().notLiveReason(System.currentTimeMillis(), STUCK_MILLIS)).hasValue("store fatal: fsync failed");
+        assertThat(state.snapshot().notLiveReason(System.currentTimeMillis(), STUCK_MILLIS))
+                .hasValue("store fatal: fsync failed");
     }
 
     private static void writeUnchecked(DefaultMessageStore store, ByteBuffer bytes) {

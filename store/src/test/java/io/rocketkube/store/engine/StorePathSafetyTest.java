@@ -29,6 +29,7 @@ class StorePathSafetyTest {
 
     @TempDir
     Path tmp;
+
     Path storeDir;
     Path topicsTable;
 
@@ -44,7 +45,8 @@ class StorePathSafetyTest {
     @ValueSource(strings = {"../x", "x/../../..", "..", ".", "a\\b", "a\0b", ""})
     void appendsWithAPathTopicAreRefusedAndCreateNothing(String topic) throws IOException {
         List<Path> before = tree(tmp);
-        try (DefaultMessageStore store = DefaultMessageStore.open(smallConfig(storeDir).build())) {
+        try (DefaultMessageStore store =
+                DefaultMessageStore.open(smallConfig(storeDir).build())) {
             List<Path> opened = outsideOrQueues(tree(tmp));
             PutResult r = store.put(message(topic, 0, "evil")).join();
             assertThat(r.status()).isEqualTo(PutStatus.MESSAGE_ILLEGAL);
@@ -84,7 +86,8 @@ class StorePathSafetyTest {
 
     @Test
     void deleteTopicCannotReachTheBrokersTopicTable() {
-        try (DefaultMessageStore store = DefaultMessageStore.open(smallConfig(storeDir).build())) {
+        try (DefaultMessageStore store =
+                DefaultMessageStore.open(smallConfig(storeDir).build())) {
             assertThatThrownBy(() -> store.deleteTopic("../../config/topics.rkc"))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("unsafe store name");
@@ -94,7 +97,8 @@ class StorePathSafetyTest {
 
     @Test
     void deleteTopicCannotDeleteACommitLogSegment() {
-        try (DefaultMessageStore store = DefaultMessageStore.open(smallConfig(storeDir).build())) {
+        try (DefaultMessageStore store =
+                DefaultMessageStore.open(smallConfig(storeDir).build())) {
             PutResult stored = store.put(message("T", 0, "keep me")).join();
             assertThat(stored.isOk()).isTrue();
             store.flush();
@@ -106,19 +110,24 @@ class StorePathSafetyTest {
             assertThatThrownBy(() -> store.deleteTopic("../commitlog")).isInstanceOf(IllegalArgumentException.class);
 
             assertThat(segment).exists();
-            assertThat(store.lookMessageByPhysicalOffset(stored.firstPhysicalOffset())).isPresent();
+            assertThat(store.lookMessageByPhysicalOffset(stored.firstPhysicalOffset()))
+                    .isPresent();
             assertThat(store.maxOffset("T", 0)).isEqualTo(1);
         }
     }
 
     /** Paths outside the store, and the ConsumeQueue tree (the store's own files may change on flush). */
     private List<Path> outsideOrQueues(List<Path> paths) {
-        return paths.stream().filter(p -> !p.startsWith(storeDir) || p.startsWith(storeDir.resolve("consumequeue"))).toList();
+        return paths.stream()
+                .filter(p -> !p.startsWith(storeDir) || p.startsWith(storeDir.resolve("consumequeue")))
+                .toList();
     }
 
     private static List<Path> tree(Path root) throws IOException {
         try (Stream<Path> s = Files.walk(root)) {
-            return s.filter(p -> !p.getFileName().toString().equals("lock")).sorted().toList();
+            return s.filter(p -> !p.getFileName().toString().equals("lock"))
+                    .sorted()
+                    .toList();
         }
     }
 }

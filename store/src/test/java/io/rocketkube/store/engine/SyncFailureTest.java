@@ -57,7 +57,10 @@ class SyncFailureTest {
     }
 
     private StoreConfig.Builder config(FlakySync sync) {
-        return smallConfig(dir).flushMode(FlushMode.SYNC_FLUSH).syncFlushTimeout(Duration.ofSeconds(5)).fileSync(sync);
+        return smallConfig(dir)
+                .flushMode(FlushMode.SYNC_FLUSH)
+                .syncFlushTimeout(Duration.ofSeconds(5))
+                .fileSync(sync);
     }
 
     @Test
@@ -83,14 +86,22 @@ class SyncFailureTest {
             StoreHealth health = store.health();
             assertThat(health.live()).isFalse();
             assertThat(health.writable()).isFalse();
-            assertThat(health.fatalReason()).hasValueSatisfying(r -> assertThat(r).contains("fdatasync").contains("injected"));
-            assertThat(sync.dataSyncs.get()).as("no sync is retried after the failure").isEqualTo(syncsAfterFailure);
-            assertThat(store.maxPhysicalOffset()).as("refused appends wrote nothing").isEqualTo(
-                    before.wroteBytes() + store.lookMessageByPhysicalOffset(before.wroteBytes()).orElseThrow().size());
+            assertThat(health.fatalReason())
+                    .hasValueSatisfying(r -> assertThat(r).contains("fdatasync").contains("injected"));
+            assertThat(sync.dataSyncs.get())
+                    .as("no sync is retried after the failure")
+                    .isEqualTo(syncsAfterFailure);
+            assertThat(store.maxPhysicalOffset())
+                    .as("refused appends wrote nothing")
+                    .isEqualTo(before.wroteBytes()
+                            + store.lookMessageByPhysicalOffset(before.wroteBytes())
+                                    .orElseThrow()
+                                    .size());
 
             // Reads keep working.
             await().atMost(Duration.ofSeconds(10)).until(() -> store.maxOffset("T", 0) >= 1);
-            assertThat(store.lookMessageByPhysicalOffset(before.firstPhysicalOffset())).isPresent();
+            assertThat(store.lookMessageByPhysicalOffset(before.firstPhysicalOffset()))
+                    .isPresent();
         }
     }
 
@@ -101,9 +112,12 @@ class SyncFailureTest {
             sync.failNext.set(true);
             // A non-waiting append is flushed by the interval rule, which hits the failure.
             MessageRecordRequest noWait = MessageRecordRequest.builder("T", 0, java.nio.ByteBuffer.wrap(new byte[] {1}))
-                    .bornHost(TestMessages.BORN).waitStoreMsgOk(false).build();
+                    .bornHost(TestMessages.BORN)
+                    .waitStoreMsgOk(false)
+                    .build();
             assertThat(store.put(noWait).join().status()).isEqualTo(PutStatus.PUT_OK);
-            await().atMost(Duration.ofSeconds(10)).until(() -> store.health().fatalReason().isPresent());
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> store.health().fatalReason().isPresent());
             assertThat(store.put(message("T", 0, "waits")).join().status()).isEqualTo(PutStatus.SERVICE_NOT_AVAILABLE);
         }
     }
@@ -112,14 +126,18 @@ class SyncFailureTest {
     void newSegmentQueueAndIndexFilesHaveTheirDirectorySynced() {
         FlakySync sync = new FlakySync();
         try (DefaultMessageStore store = DefaultMessageStore.open(config(sync).build())) {
-            assertThat(store.put(message("T", 3, "first", null, "k1", null)).join().isOk()).isTrue();
+            assertThat(store.put(message("T", 3, "first", null, "k1", null))
+                            .join()
+                            .isOk())
+                    .isTrue();
             store.flush();
             Path root = dir.toAbsolutePath().normalize();
-            assertThat(sync.dirSyncs).contains(
-                    root.resolve("commitlog"),
-                    root.resolve("consumequeue").resolve("T").resolve("3"),
-                    root.resolve("consumequeue").resolve("T"),
-                    root.resolve("index"));
+            assertThat(sync.dirSyncs)
+                    .contains(
+                            root.resolve("commitlog"),
+                            root.resolve("consumequeue").resolve("T").resolve("3"),
+                            root.resolve("consumequeue").resolve("T"),
+                            root.resolve("index"));
         }
     }
 }

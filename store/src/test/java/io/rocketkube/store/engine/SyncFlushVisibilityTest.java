@@ -33,19 +33,31 @@ class SyncFlushVisibilityTest {
     @ParameterizedTest
     @EnumSource(FlushMode.class)
     void aRecordBecomesReadableOnlyOnceDurableUnderSyncFlush(FlushMode mode) {
-        StoreConfig config = smallConfig(dir).flushMode(mode).flushInterval(Duration.ofHours(1))
-                .flushThoroughInterval(Duration.ofHours(1)).build();
+        StoreConfig config = smallConfig(dir)
+                .flushMode(mode)
+                .flushInterval(Duration.ofHours(1))
+                .flushThoroughInterval(Duration.ofHours(1))
+                .build();
         try (DefaultMessageStore store = DefaultMessageStore.open(config)) {
-            MessageRecordRequest noWait = MessageRecordRequest.builder("V", 0,
-                    java.nio.ByteBuffer.wrap("not yet durable".getBytes(java.nio.charset.StandardCharsets.UTF_8)))
-                    .bornHost(TestMessages.BORN).waitStoreMsgOk(false).build();
+            MessageRecordRequest noWait = MessageRecordRequest.builder(
+                            "V",
+                            0,
+                            java.nio.ByteBuffer.wrap(
+                                    "not yet durable".getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                    .bornHost(TestMessages.BORN)
+                    .waitStoreMsgOk(false)
+                    .build();
             PutResult put = store.put(noWait).join();
             assertThat(put.status()).isEqualTo(PutStatus.PUT_OK);
-            assertThat(store.stats().flushedOffset()).as("the flusher is held back").isLessThan(store.maxPhysicalOffset());
+            assertThat(store.stats().flushedOffset())
+                    .as("the flusher is held back")
+                    .isLessThan(store.maxPhysicalOffset());
 
             if (mode == FlushMode.SYNC_FLUSH) {
                 // Before the fix the dispatcher went up to the written offset: the record showed up here.
-                await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> store.maxOffset("V", 0) == 0);
+                await().during(Duration.ofMillis(300))
+                        .atMost(Duration.ofSeconds(2))
+                        .until(() -> store.maxOffset("V", 0) == 0);
                 try (GetResult g = store.get("V", 0, 0, 1, 1 << 20, MessageFilter.ALL)) {
                     assertThat(g.messages()).isEmpty();
                 }
@@ -57,7 +69,9 @@ class SyncFlushVisibilityTest {
                 assertThat(TestMessages.bodyOf(g.messages().get(0))).isEqualTo("not yet durable");
             }
             if (mode == FlushMode.ASYNC_FLUSH) {
-                assertThat(store.stats().flushedOffset()).as("readable while not durable").isLessThan(store.maxPhysicalOffset());
+                assertThat(store.stats().flushedOffset())
+                        .as("readable while not durable")
+                        .isLessThan(store.maxPhysicalOffset());
             }
         }
     }
@@ -65,7 +79,8 @@ class SyncFlushVisibilityTest {
     @ParameterizedTest
     @EnumSource(FlushMode.class)
     void waitingAppendsAreReadableAfterTheirAck(FlushMode mode) {
-        try (DefaultMessageStore store = DefaultMessageStore.open(smallConfig(dir).flushMode(mode).build())) {
+        try (DefaultMessageStore store =
+                DefaultMessageStore.open(smallConfig(dir).flushMode(mode).build())) {
             for (int i = 0; i < 20; i++) {
                 assertThat(store.put(message("V", 1, "m" + i)).join().status()).isEqualTo(PutStatus.PUT_OK);
             }

@@ -17,7 +17,7 @@ class ServiceThreadTest {
         final LoopMonitor monitor = new LoopMonitor("test-loop", true, Clock.systemUTC());
         final AtomicInteger turns = new AtomicInteger();
         final CountDownLatch parked = new CountDownLatch(1);
-        volatile Runnable body = () -> { };
+        volatile Runnable body = () -> {};
 
         @Override
         protected LoopMonitor monitor() {
@@ -43,7 +43,8 @@ class ServiceThreadTest {
         };
         loop.startThread("test-loop");
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> !loop.monitor.snapshot().alive());
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> !loop.monitor.snapshot().alive());
         assertThat(loop.monitor.snapshot().errors()).isEqualTo(1);
         assertThat(loop.monitor.snapshot().lastError()).contains("escaped");
     }

@@ -26,7 +26,8 @@ class IndexFileTest {
         for (int i = 0; i < 30; i++) {
             f.put("T#k" + (i % 3), i * 100L, 10 + i);
         }
-        assertThat(query(f, "T#k1", 0, Long.MAX_VALUE, 100)).containsExactly(2800L, 2500L, 2200L, 1900L, 1600L, 1300L, 1000L, 700L, 400L, 100L);
+        assertThat(query(f, "T#k1", 0, Long.MAX_VALUE, 100))
+                .containsExactly(2800L, 2500L, 2200L, 1900L, 1600L, 1300L, 1000L, 700L, 400L, 100L);
         assertThat(query(f, "T#k1", 20, 30, 100)).containsExactly(1900L, 1600L, 1300L, 1000L);
         assertThat(query(f, "T#k1", 0, Long.MAX_VALUE, 2)).containsExactly(2800L, 2500L);
         assertThat(query(f, "T#none", 0, Long.MAX_VALUE, 10)).isEmpty();
@@ -76,13 +77,17 @@ class IndexFileTest {
             raf.seek(IndexFile.ENTRY_COUNT_OFFSET);
             raf.writeInt(3);
         }
-        assertThat(IndexFile.open(p)).isInstanceOfSatisfying(IndexFile.OpenResult.Corrupt.class,
-                c -> assertThat(c.reason()).contains("CRC"));
+        assertThat(IndexFile.open(p))
+                .isInstanceOfSatisfying(
+                        IndexFile.OpenResult.Corrupt.class,
+                        c -> assertThat(c.reason()).contains("CRC"));
         try (RandomAccessFile raf = new RandomAccessFile(p.toFile(), "rw")) {
             raf.seek(IndexFile.MAGIC_OFFSET);
             raf.writeInt(0);
         }
-        assertThat(IndexFile.open(p)).isInstanceOfSatisfying(IndexFile.OpenResult.Corrupt.class,
-                c -> assertThat(c.reason()).contains("magic"));
+        assertThat(IndexFile.open(p))
+                .isInstanceOfSatisfying(
+                        IndexFile.OpenResult.Corrupt.class,
+                        c -> assertThat(c.reason()).contains("magic"));
     }
 }

@@ -21,7 +21,9 @@ class ConsumeQueueTest {
         }
         assertThat(q.maxOffset()).isEqualTo(10);
         assertThat(q.get(7)).isEqualTo(new ConsumeQueueEntry(7, 7000, 107, -7));
-        assertThat(dir.resolve("00000000000000000080")).as("third file starts at byte 4 * 20 * 2").exists();
+        assertThat(dir.resolve("00000000000000000080"))
+                .as("third file starts at byte 4 * 20 * 2")
+                .exists();
         q.flush();
         q.close();
 

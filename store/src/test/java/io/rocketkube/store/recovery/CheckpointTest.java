@@ -23,7 +23,10 @@ class CheckpointTest {
         byte[] bytes = Files.readAllBytes(dir.resolve("checkpoint"));
         bytes[Checkpoint.SAFE_OFFSET_OFFSET + 7] ^= 1;
         Files.write(dir.resolve("checkpoint"), bytes);
-        assertThat(cp.read()).isInstanceOfSatisfying(Checkpoint.ReadResult.Corrupt.class, c -> assertThat(c.reason()).contains("CRC"));
+        assertThat(cp.read())
+                .isInstanceOfSatisfying(
+                        Checkpoint.ReadResult.Corrupt.class,
+                        c -> assertThat(c.reason()).contains("CRC"));
 
         Files.write(dir.resolve("checkpoint"), new byte[5]);
         assertThat(cp.read()).isInstanceOf(Checkpoint.ReadResult.Corrupt.class);

@@ -10,62 +10,67 @@ import org.junit.jupiter.api.Test;
 /** The benchmark's own arithmetic and parsing (the benchmark itself is not part of CI). */
 class BenchSupportTest {
 
-  @Test
-  void percentilesAreNearestRankOverAllThreads() {
-    Latencies a = new Latencies();
-    Latencies b = new Latencies();
-    for (int i = 1; i <= 100; i++) {
-      (i % 2 == 0 ? a : b).record(i * 1_000_000L);
+    @Test
+    void percentilesAreNearestRankOverAllThreads() {
+        Latencies a = new Latencies();
+        Latencies b = new Latencies();
+        for (int i = 1; i <= 100; i++) {
+            (i % 2 == 0 ? a : b).record(i * 1_000_000L);
+        }
+        Latencies all = Latencies.merge(List.of(a, b));
+
+        assertThat(all.count()).isEqualTo(100);
+        assertThat(all.percentileMillis(99)).isEqualTo(99.0);
+        assertThat(all.percentileMillis(50)).isEqualTo(50.0);
+        assertThat(all.percentileMillis(100)).isEqualTo(100.0);
+        assertThat(all.meanMillis()).isEqualTo(50.5);
     }
-    Latencies all = Latencies.merge(List.of(a, b));
 
-    assertThat(all.count()).isEqualTo(100);
-    assertThat(all.percentileMillis(99)).isEqualTo(99.0);
-    assertThat(all.percentileMillis(50)).isEqualTo(50.0);
-    assertThat(all.percentileMillis(100)).isEqualTo(100.0);
-    assertThat(all.meanMillis()).isEqualTo(50.5);
-  }
-
-  @Test
-  void latenciesGrowPastTheirInitialCapacity() {
-    Latencies many = new Latencies();
-    for (int i = 0; i < 100_000; i++) {
-      many.record(100_000 - i);
+    @Test
+    void latenciesGrowPastTheirInitialCapacity() {
+        Latencies many = new Latencies();
+        for (int i = 0; i < 100_000; i++) {
+            many.record(100_000 - i);
+        }
+        Latencies sorted = Latencies.merge(List.of(many));
+        assertThat(sorted.count()).isEqualTo(100_000);
+        assertThat(sorted.percentileMillis(0.001)).isEqualTo(1e-6);
     }
-    Latencies sorted = Latencies.merge(List.of(many));
-    assertThat(sorted.count()).isEqualTo(100_000);
-    assertThat(sorted.percentileMillis(0.001)).isEqualTo(1e-6);
-  }
 
-  @Test
-  void medianOfOddAndEvenCounts() {
-    assertThat(Table.median(List.of(3.0, 1.0, 2.0))).isEqualTo(2.0);
-    assertThat(Table.median(List.of(4.0, 1.0, 2.0, 3.0))).isEqualTo(2.5);
-  }
+    @Test
+    void medianOfOddAndEvenCounts() {
+        assertThat(Table.median(List.of(3.0, 1.0, 2.0))).isEqualTo(2.0);
+        assertThat(Table.median(List.of(4.0, 1.0, 2.0, 3.0))).isEqualTo(2.5);
+    }
 
-  @Test
-  void tableAlignsColumns() {
-    String rendered = new Table("metric", "a", "bb").row("x", 1, 22).row("longer", 333, 4).render();
-    assertThat(rendered).isEqualTo("""
+    @Test
+    void tableAlignsColumns() {
+        String rendered = new Table("metric", "a", "bb")
+                .row("x", 1, 22)
+                .row("longer", 333, 4)
+                .render();
+        assertThat(rendered).isEqualTo("""
         | metric |   a | bb |
         |--------|----:|---:|
         | x      |   1 | 22 |
         | longer | 333 |  4 |
         """);
-  }
+    }
 
-  @Test
-  void parsesOptions() {
-    BenchOptions options = BenchOptions.parse("namesrv", "--runs=2", "--duration=5", "--sides=ours");
-    assertThat(options.runs()).isEqualTo(2);
-    assertThat(options.duration()).isEqualTo(Duration.ofSeconds(5));
-    assertThat(options.warmup()).isEqualTo(Duration.ofSeconds(10));
-    assertThat(options.threads()).isEqualTo(4);
-    assertThat(options.sides()).containsExactly("ours");
-    assertThatThrownBy(() -> BenchOptions.parse("namesrv", "--bogus=1")).hasMessageContaining("--bogus");
-    assertThatThrownBy(() -> BenchOptions.parse("disk")).hasMessageContaining("usage");
-    assertThat(BenchOptions.parse("replication").roles()).containsExactly("SYNC_MASTER", "ASYNC_MASTER");
-    assertThat(BenchOptions.parse("replication", "--roles=ASYNC_MASTER").roles()).containsExactly("ASYNC_MASTER");
-    assertThatThrownBy(() -> BenchOptions.parse("replication", "--roles=SLAVE")).hasMessageContaining("SLAVE");
-  }
+    @Test
+    void parsesOptions() {
+        BenchOptions options = BenchOptions.parse("namesrv", "--runs=2", "--duration=5", "--sides=ours");
+        assertThat(options.runs()).isEqualTo(2);
+        assertThat(options.duration()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(options.warmup()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(options.threads()).isEqualTo(4);
+        assertThat(options.sides()).containsExactly("ours");
+        assertThatThrownBy(() -> BenchOptions.parse("namesrv", "--bogus=1")).hasMessageContaining("--bogus");
+        assertThatThrownBy(() -> BenchOptions.parse("disk")).hasMessageContaining("usage");
+        assertThat(BenchOptions.parse("replication").roles()).containsExactly("SYNC_MASTER", "ASYNC_MASTER");
+        assertThat(BenchOptions.parse("replication", "--roles=ASYNC_MASTER").roles())
+                .containsExactly("ASYNC_MASTER");
+        assertThatThrownBy(() -> BenchOptions.parse("replication", "--roles=SLAVE"))
+                .hasMessageContaining("SLAVE");
+    }
 }

@@ -19,43 +19,42 @@ import org.apache.rocketmq.remoting.protocol.RemotingCommand;
  */
 public final class Benchmark {
 
-  private Benchmark() {
-  }
+    private Benchmark() {}
 
-  public static void main(String[] args) throws Exception {
-    BenchOptions options;
-    try {
-      options = BenchOptions.parse(args);
-    } catch (IllegalArgumentException e) {
-      System.err.println(e.getMessage());
-      System.exit(2);
-      return;
+    public static void main(String[] args) throws Exception {
+        BenchOptions options;
+        try {
+            options = BenchOptions.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        // Requests carry the client's version like the official client's own (REGISTER_BROKER with
+        // version 0 would select the pre-4.x body format at the NameServer).
+        System.setProperty(RemotingCommand.REMOTING_VERSION_KEY, Integer.toString(MQVersion.CURRENT_VERSION));
+        System.out.println("cores: " + Runtime.getRuntime().availableProcessors() + ", options: " + options);
+        StringBuilder report = new StringBuilder();
+        if (options.what().equals("namesrv") || options.what().equals("all")) {
+            List<NamesrvBenchmark.Sample> samples = NamesrvBenchmark.run(options);
+            report.append(NamesrvBenchmark.medianTable(samples, options)).append('\n');
+        }
+        if (options.what().equals("broker") || options.what().equals("all")) {
+            report.append(BrokerBenchmark.run(options)).append('\n');
+        }
+        if (options.what().equals("replication") || options.what().equals("all")) {
+            report.append(ReplicationBenchmark.run(options)).append('\n');
+        }
+        if (options.what().equals("transaction")) {
+            report.append(TransactionBenchmark.run(options)).append('\n');
+        }
+        if (options.what().equals("delay")) {
+            report.append(DelayBenchmark.run(options)).append('\n');
+        }
+        if (options.what().equals("sql92")) {
+            report.append(SqlFilterBenchmark.run(options)).append('\n');
+        }
+        System.out.println();
+        System.out.println(report);
     }
-    // Requests carry the client's version like the official client's own (REGISTER_BROKER with
-    // version 0 would select the pre-4.x body format at the NameServer).
-    System.setProperty(RemotingCommand.REMOTING_VERSION_KEY, Integer.toString(MQVersion.CURRENT_VERSION));
-    System.out.println("cores: " + Runtime.getRuntime().availableProcessors() + ", options: " + options);
-    StringBuilder report = new StringBuilder();
-    if (options.what().equals("namesrv") || options.what().equals("all")) {
-      List<NamesrvBenchmark.Sample> samples = NamesrvBenchmark.run(options);
-      report.append(NamesrvBenchmark.medianTable(samples, options)).append('\n');
-    }
-    if (options.what().equals("broker") || options.what().equals("all")) {
-      report.append(BrokerBenchmark.run(options)).append('\n');
-    }
-    if (options.what().equals("replication") || options.what().equals("all")) {
-      report.append(ReplicationBenchmark.run(options)).append('\n');
-    }
-    if (options.what().equals("transaction")) {
-      report.append(TransactionBenchmark.run(options)).append('\n');
-    }
-    if (options.what().equals("delay")) {
-      report.append(DelayBenchmark.run(options)).append('\n');
-    }
-    if (options.what().equals("sql92")) {
-      report.append(SqlFilterBenchmark.run(options)).append('\n');
-    }
-    System.out.println();
-    System.out.println(report);
-  }
 }

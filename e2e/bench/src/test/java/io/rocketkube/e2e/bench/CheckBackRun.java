@@ -32,122 +32,171 @@ import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
  * default pool is not what is measured.
  */
 final class CheckBackRun {
-  static final int HALVES = 3000;
-  static final int INTERVAL_SECONDS = 20;
-  private static final String TOPIC = "BenchTxCheckTopic";
+    static final int HALVES = 3000;
+    static final int INTERVAL_SECONDS = 20;
+    private static final String TOPIC = "BenchTxCheckTopic";
 
-  record Result(String side, double checksPerSecond, long checksReceived, long committed, double sendSeconds) {
-  }
+    record Result(String side, double checksPerSecond, long checksReceived, long committed, double sendSeconds) {}
 
-  private CheckBackRun() {
-  }
+    private CheckBackRun() {}
 
-  static Result once(String side, String flush, BenchOptions options) throws Exception {
-    ApacheNamesrv namesrv = ApacheNamesrv.builder("bench-txcheck-namesrv").build();
-    namesrv.start();
-    BrokerNode broker = TransactionBenchmark.broker(side, "bench-txcheck", flush, options, namesrv.address(),
-        Map.of("transactionTimeOut", "1000", "transactionCheckInterval", String.valueOf(INTERVAL_SECONDS * 1000),
-            "transactionCheckMax", "100"),
-        Map.of("rocketkube.broker.transaction-timeout", "1s",
-            "rocketkube.broker.transaction-check-interval", INTERVAL_SECONDS + "s",
-            "rocketkube.broker.transaction-check-max", "100"));
-    DefaultMQAdminExt admin = new DefaultMQAdminExt(10_000);
-    TransactionMQProducer producer = new TransactionMQProducer("bench_txcheck_producer_" + side);
-    ThreadPoolExecutor checkPool = new ThreadPoolExecutor(4, 4, 60, TimeUnit.SECONDS,
-        new LinkedBlockingQueue<>(HALVES * 4));
-    AtomicLong firstCheckNanos = new AtomicLong();
-    AtomicLong checks = new AtomicLong();
-    try {
-      broker.start();
-      admin.setNamesrvAddr(namesrv.address());
-      admin.setInstanceName("bench-txcheck-admin-" + side);
-      admin.start();
-      admin.createAndUpdateTopicConfig(broker.address(), new TopicConfig(TOPIC, 8, 8, 6));
-      await("route of " + TOPIC).atMost(Duration.ofSeconds(60)).ignoreExceptions()
-          .until(() -> !admin.examineTopicRouteInfo(TOPIC).getQueueDatas().isEmpty());
-      producer.setNamesrvAddr(namesrv.address());
-      producer.setInstanceName("bench-txcheck-producer-" + side);
-      producer.setExecutorService(checkPool);
-      producer.setTransactionListener(new TransactionListener() {
-        @Override
-        public LocalTransactionState executeLocalTransaction(Message msg, Object arg) {
-          return LocalTransactionState.UNKNOW;
-        }
+    static Result once(String side, String flush, BenchOptions options) throws Exception {
+        ApacheNamesrv namesrv = ApacheNamesrv.builder("bench-txcheck-namesrv").build();
+        namesrv.start();
+        BrokerNode broker = TransactionBenchmark.broker(
+                side,
+                "bench-txcheck",
+                flush,
+                options,
+                namesrv.address(),
+                Map.of(
+                        "transactionTimeOut",
+                        "1000",
+                        "transactionCheckInterval",
+                        String.valueOf(INTERVAL_SECONDS * 1000),
+                        "transactionCheckMax",
+                        "100"),
+                Map.of(
+                        "rocketkube.broker.transaction-timeout",
+                        "1s",
+                        "rocketkube.broker.transaction-check-interval",
+                        INTERVAL_SECONDS + "s",
+                        "rocketkube.broker.transaction-check-max",
+                        "100"));
+        DefaultMQAdminExt admin = new DefaultMQAdminExt(10_000);
+        TransactionMQProducer producer = new TransactionMQProducer("bench_txcheck_producer_" + side);
+        ThreadPoolExecutor checkPool =
+                new ThreadPoolExecutor(4, 4, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(HALVES * 4));
+        AtomicLong firstCheckNanos = new AtomicLong();
+        AtomicLong checks = new AtomicLong();
+        try {
+            broker.start();
+            admin.setNamesrvAddr(namesrv.address());
+            admin.setInstanceName("bench-txcheck-admin-" + side);
+            admin.start();
+            admin.createAndUpdateTopicConfig(broker.address(), new TopicConfig(TOPIC, 8, 8, 6));
+            await("route of " + TOPIC)
+                    .atMost(Duration.ofSeconds(60))
+                    .ignoreExceptions()
+                    .until(() ->
+                            !admin.examineTopicRouteInfo(TOPIC).getQueueDatas().isEmpty());
+            producer.setNamesrvAddr(namesrv.address());
+            producer.setInstanceName("bench-txcheck-producer-" + side);
+            producer.setExecutorService(checkPool);
+            producer.setTransactionListener(new TransactionListener() {
+                @Override
+                public LocalTransactionState executeLocalTransaction(Message msg, Object arg) {
+                    return LocalTransactionState.UNKNOW;
+                }
 
-        @Override
-        public LocalTransactionState checkLocalTransaction(MessageExt msg) {
-          firstCheckNanos.compareAndSet(0, System.nanoTime());
-          checks.incrementAndGet();
-          return LocalTransactionState.COMMIT_MESSAGE;
-        }
-      });
-      producer.start();
-      long sendStart = System.nanoTime();
-      sendHalves(producer, options.threads());
-      double sendSeconds = (System.nanoTime() - sendStart) / 1e9;
-      if (firstCheckNanos.get() != 0) {
-        System.out.printf(Locale.ROOT, "check-back %s: checks began before all halves were sent (%.1f s);"
-            + " the result mixes sending and checking%n", side, sendSeconds);
-      }
-      long[] allCommittedAt = {0};
-      await("all halves committed").atMost(Duration.ofSeconds(INTERVAL_SECONDS * 6L))
-          .pollInterval(Duration.ofMillis(50))
-          .ignoreExceptions().until(() -> {
-            if (TransactionBenchmark.committed(admin, TOPIC) >= HALVES) {
-              allCommittedAt[0] = System.nanoTime();
-              return true;
+                @Override
+                public LocalTransactionState checkLocalTransaction(MessageExt msg) {
+                    firstCheckNanos.compareAndSet(0, System.nanoTime());
+                    checks.incrementAndGet();
+                    return LocalTransactionState.COMMIT_MESSAGE;
+                }
+            });
+            producer.start();
+            long sendStart = System.nanoTime();
+            sendHalves(producer, options.threads());
+            double sendSeconds = (System.nanoTime() - sendStart) / 1e9;
+            if (firstCheckNanos.get() != 0) {
+                System.out.printf(
+                        Locale.ROOT,
+                        "check-back %s: checks began before all halves were sent (%.1f s);"
+                                + " the result mixes sending and checking%n",
+                        side,
+                        sendSeconds);
             }
-            return false;
-          });
-      double seconds = (allCommittedAt[0] - firstCheckNanos.get()) / 1e9;
-      Result result = new Result(side, HALVES / seconds, checks.get(), TransactionBenchmark.committed(admin, TOPIC),
-          sendSeconds);
-      System.out.printf(Locale.ROOT, "check-back %-6s %d halves sent in %.1f s; all committed %.2f s after the first"
-              + " check: %.0f checks/s (%d checks received)%n", side, HALVES, sendSeconds, seconds,
-          result.checksPerSecond(), result.checksReceived());
-      return result;
-    } finally {
-      producer.shutdown();
-      checkPool.shutdownNow();
-      admin.shutdown();
-      broker.stop();
-      namesrv.stop();
-    }
-  }
-
-  private static void sendHalves(TransactionMQProducer producer, int threads) throws InterruptedException {
-    byte[] body = new byte[SendLoad.BODY_BYTES];
-    AtomicLong next = new AtomicLong();
-    List<Thread> workers = new ArrayList<>();
-    for (int t = 0; t < threads; t++) {
-      Thread worker = new Thread(() -> {
-        while (next.getAndIncrement() < HALVES) {
-          try {
-            producer.sendMessageInTransaction(new Message(TOPIC, body), null);
-          } catch (Exception e) {
-            throw new IllegalStateException("half send failed", e);
-          }
+            long[] allCommittedAt = {0};
+            await("all halves committed")
+                    .atMost(Duration.ofSeconds(INTERVAL_SECONDS * 6L))
+                    .pollInterval(Duration.ofMillis(50))
+                    .ignoreExceptions()
+                    .until(() -> {
+                        if (TransactionBenchmark.committed(admin, TOPIC) >= HALVES) {
+                            allCommittedAt[0] = System.nanoTime();
+                            return true;
+                        }
+                        return false;
+                    });
+            double seconds = (allCommittedAt[0] - firstCheckNanos.get()) / 1e9;
+            Result result = new Result(
+                    side, HALVES / seconds, checks.get(), TransactionBenchmark.committed(admin, TOPIC), sendSeconds);
+            System.out.printf(
+                    Locale.ROOT,
+                    "check-back %-6s %d halves sent in %.1f s; all committed %.2f s after the first"
+                            + " check: %.0f checks/s (%d checks received)%n",
+                    side,
+                    HALVES,
+                    sendSeconds,
+                    seconds,
+                    result.checksPerSecond(),
+                    result.checksReceived());
+            return result;
+        } finally {
+            producer.shutdown();
+            checkPool.shutdownNow();
+            admin.shutdown();
+            broker.stop();
+            namesrv.stop();
         }
-      }, "txcheck-send-" + t);
-      worker.start();
-      workers.add(worker);
     }
-    for (Thread worker : workers) {
-      worker.join();
-    }
-  }
 
-  static String table(List<Result> results, BenchOptions options) {
-    Table table = new Table("check-back (median of " + options.runs() + ")", "checks/s", "checks received",
-        "committed/halves", "halves sent in s");
-    for (String side : options.sides()) {
-      List<Result> mine = results.stream().filter(r -> r.side().equals(side)).toList();
-      table.row(TransactionBenchmark.sideName(side),
-          String.format(Locale.ROOT, "%.0f", Table.median(mine.stream().map(Result::checksPerSecond).toList())),
-          mine.stream().map(r -> Long.toString(r.checksReceived())).reduce((a, b) -> a + " " + b).orElse("-"),
-          mine.stream().map(r -> r.committed() + "/" + HALVES).reduce((a, b) -> a + " " + b).orElse("-"),
-          String.format(Locale.ROOT, "%.1f", Table.median(mine.stream().map(Result::sendSeconds).toList())));
+    private static void sendHalves(TransactionMQProducer producer, int threads) throws InterruptedException {
+        byte[] body = new byte[SendLoad.BODY_BYTES];
+        AtomicLong next = new AtomicLong();
+        List<Thread> workers = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            Thread worker = new Thread(
+                    () -> {
+                        while (next.getAndIncrement() < HALVES) {
+                            try {
+                                producer.sendMessageInTransaction(new Message(TOPIC, body), null);
+                            } catch (Exception e) {
+                                throw new IllegalStateException("half send failed", e);
+                            }
+                        }
+                    },
+                    "txcheck-send-" + t);
+            worker.start();
+            workers.add(worker);
+        }
+        for (Thread worker : workers) {
+            worker.join();
+        }
     }
-    return table.render();
-  }
+
+    static String table(List<Result> results, BenchOptions options) {
+        Table table = new Table(
+                "check-back (median of " + options.runs() + ")",
+                "checks/s",
+                "checks received",
+                "committed/halves",
+                "halves sent in s");
+        for (String side : options.sides()) {
+            List<Result> mine =
+                    results.stream().filter(r -> r.side().equals(side)).toList();
+            table.row(
+                    TransactionBenchmark.sideName(side),
+                    String.format(
+                            Locale.ROOT,
+                            "%.0f",
+                            Table.median(
+                                    mine.stream().map(Result::checksPerSecond).toList())),
+                    mine.stream()
+                            .map(r -> Long.toString(r.checksReceived()))
+                            .reduce((a, b) -> a + " " + b)
+                            .orElse("-"),
+                    mine.stream()
+                            .map(r -> r.committed() + "/" + HALVES)
+                            .reduce((a, b) -> a + " " + b)
+                            .orElse("-"),
+                    String.format(
+                            Locale.ROOT,
+                            "%.1f",
+                            Table.median(mine.stream().map(Result::sendSeconds).toList())));
+        }
+        return table.render();
+    }
 }

@@ -9,49 +9,49 @@ import java.util.Arrays;
  */
 final class Latencies {
 
-  private long[] values = new long[1 << 14];
-  private int size;
+    private long[] values = new long[1 << 14];
+    private int size;
 
-  void record(long nanos) {
-    if (size == values.length) {
-      values = Arrays.copyOf(values, size * 2);
+    void record(long nanos) {
+        if (size == values.length) {
+            values = Arrays.copyOf(values, size * 2);
+        }
+        values[size++] = nanos;
     }
-    values[size++] = nanos;
-  }
 
-  int count() {
-    return size;
-  }
+    int count() {
+        return size;
+    }
 
-  static Latencies merge(Iterable<Latencies> parts) {
-    Latencies all = new Latencies();
-    for (Latencies part : parts) {
-      for (int i = 0; i < part.size; i++) {
-        all.record(part.values[i]);
-      }
+    static Latencies merge(Iterable<Latencies> parts) {
+        Latencies all = new Latencies();
+        for (Latencies part : parts) {
+            for (int i = 0; i < part.size; i++) {
+                all.record(part.values[i]);
+            }
+        }
+        Arrays.sort(all.values, 0, all.size);
+        return all;
     }
-    Arrays.sort(all.values, 0, all.size);
-    return all;
-  }
 
-  /** Mean in milliseconds. */
-  double meanMillis() {
-    if (size == 0) {
-      return Double.NaN;
+    /** Mean in milliseconds. */
+    double meanMillis() {
+        if (size == 0) {
+            return Double.NaN;
+        }
+        double sum = 0;
+        for (int i = 0; i < size; i++) {
+            sum += values[i];
+        }
+        return sum / size / 1e6;
     }
-    double sum = 0;
-    for (int i = 0; i < size; i++) {
-      sum += values[i];
-    }
-    return sum / size / 1e6;
-  }
 
-  /** Nearest-rank percentile (0 < p ≤ 100) in milliseconds; requires {@link #merge}d (sorted) data. */
-  double percentileMillis(double p) {
-    if (size == 0) {
-      return Double.NaN;
+    /** Nearest-rank percentile (0 < p ≤ 100) in milliseconds; requires {@link #merge}d (sorted) data. */
+    double percentileMillis(double p) {
+        if (size == 0) {
+            return Double.NaN;
+        }
+        int rank = (int) Math.ceil(p / 100.0 * size);
+        return values[Math.max(0, Math.min(size - 1, rank - 1))] / 1e6;
     }
-    int rank = (int) Math.ceil(p / 100.0 * size);
-    return values[Math.max(0, Math.min(size - 1, rank - 1))] / 1e6;
-  }
 }

@@ -28,108 +28,139 @@ import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
  * backlog messages scanned (filtered by the broker) per second.
  */
 final class SqlFilterBenchmark {
-  static final int BACKLOG = 50_000;
-  static final String SELECTOR = "a = 3 AND b = 'x'";
-  private static final String TOPIC = "BenchSqlTopic";
+    static final int BACKLOG = 50_000;
+    static final String SELECTOR = "a = 3 AND b = 'x'";
+    private static final String TOPIC = "BenchSqlTopic";
 
-  record Result(String side, double deliveredPerSecond, double scannedPerSecond, long delivered) {
-  }
+    record Result(String side, double deliveredPerSecond, double scannedPerSecond, long delivered) {}
 
-  private SqlFilterBenchmark() {
-  }
+    private SqlFilterBenchmark() {}
 
-  static String run(BenchOptions options) throws Exception {
-    List<Result> results = new ArrayList<>();
-    for (int run = 1; run <= options.runs(); run++) {
-      for (String side : options.sides()) {
-        results.add(once(side, options.flushModes().get(0), options));
-      }
-    }
-    Table table = new Table("SQL92 consume (median of " + options.runs() + ")", "delivered msg/s", "scanned msg/s",
-        "delivered/expected");
-    for (String side : options.sides()) {
-      List<Result> mine = results.stream().filter(r -> r.side().equals(side)).toList();
-      table.row(TransactionBenchmark.sideName(side),
-          String.format(Locale.ROOT, "%.0f", Table.median(mine.stream().map(Result::deliveredPerSecond).toList())),
-          String.format(Locale.ROOT, "%.0f", Table.median(mine.stream().map(Result::scannedPerSecond).toList())),
-          mine.stream().map(r -> r.delivered() + "/" + BACKLOG / 10).reduce((a, b) -> a + " " + b).orElse("-"));
-    }
-    return table.render();
-  }
-
-  private static Result once(String side, String flush, BenchOptions options) throws Exception {
-    ApacheNamesrv namesrv = ApacheNamesrv.builder("bench-sql-namesrv").build();
-    namesrv.start();
-    BrokerNode broker = TransactionBenchmark.broker(side, "bench-sql", flush, options, namesrv.address(),
-        Map.of("enablePropertyFilter", "true"), Map.of());
-    DefaultMQAdminExt admin = new DefaultMQAdminExt(10_000);
-    DefaultMQProducer producer = new DefaultMQProducer("bench_sql_producer_" + side);
-    DefaultMQPushConsumer consumer = new DefaultMQPushConsumer("bench_sql_consumer_" + side);
-    try {
-      broker.start();
-      admin.setNamesrvAddr(namesrv.address());
-      admin.setInstanceName("bench-sql-admin-" + side);
-      admin.start();
-      admin.createAndUpdateTopicConfig(broker.address(), new TopicConfig(TOPIC, 8, 8, 6));
-      await("route of " + TOPIC).atMost(Duration.ofSeconds(60)).ignoreExceptions()
-          .until(() -> !admin.examineTopicRouteInfo(TOPIC).getQueueDatas().isEmpty());
-      producer.setNamesrvAddr(namesrv.address());
-      producer.setInstanceName("bench-sql-producer-" + side);
-      producer.start();
-      sendBacklog(producer, options.threads());
-      await("backlog stored").atMost(Duration.ofSeconds(60)).ignoreExceptions()
-          .until(() -> TransactionBenchmark.committed(admin, TOPIC) >= BACKLOG);
-
-      AtomicLong delivered = new AtomicLong();
-      consumer.setNamesrvAddr(namesrv.address());
-      consumer.setInstanceName("bench-sql-consumer-" + side);
-      consumer.setConsumeFromWhere(ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET);
-      consumer.subscribe(TOPIC, MessageSelector.bySql(SELECTOR));
-      consumer.registerMessageListener((MessageListenerConcurrently) (msgs, ctx) -> {
-        delivered.addAndGet(msgs.size());
-        return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
-      });
-      long start = System.nanoTime();
-      consumer.start();
-      long expected = BACKLOG / 10;
-      await("all matching messages delivered").atMost(Duration.ofSeconds(300)).pollInterval(Duration.ofMillis(20))
-          .until(() -> delivered.get() >= expected);
-      double seconds = (System.nanoTime() - start) / 1e9;
-      Result result = new Result(side, expected / seconds, BACKLOG / seconds, delivered.get());
-      System.out.printf(Locale.ROOT, "sql92 %-6s %d matching of %d in %.2f s: %.0f delivered/s, %.0f scanned/s%n",
-          side, expected, BACKLOG, seconds, result.deliveredPerSecond(), result.scannedPerSecond());
-      return result;
-    } finally {
-      consumer.shutdown();
-      producer.shutdown();
-      admin.shutdown();
-      broker.stop();
-      namesrv.stop();
-    }
-  }
-
-  private static void sendBacklog(DefaultMQProducer producer, int threads) throws InterruptedException {
-    byte[] body = new byte[256];
-    AtomicLong next = new AtomicLong();
-    List<Thread> workers = new ArrayList<>();
-    for (int t = 0; t < threads; t++) {
-      Thread worker = new Thread(() -> {
-        for (long i = next.getAndIncrement(); i < BACKLOG; i = next.getAndIncrement()) {
-          Message m = new Message(TOPIC, body);
-          m.putUserProperty("a", Long.toString(i % 10));
-          m.putUserProperty("b", "x");
-          try {
-            producer.send(m);
-          } catch (Exception e) {
-            throw new IllegalStateException("backlog send failed", e);
-          }
+    static String run(BenchOptions options) throws Exception {
+        List<Result> results = new ArrayList<>();
+        for (int run = 1; run <= options.runs(); run++) {
+            for (String side : options.sides()) {
+                results.add(once(side, options.flushModes().get(0), options));
+            }
         }
-      }, "sql-send-" + t);
-      worker.start();
-      workers.add(worker);
+        Table table = new Table(
+                "SQL92 consume (median of " + options.runs() + ")",
+                "delivered msg/s",
+                "scanned msg/s",
+                "delivered/expected");
+        for (String side : options.sides()) {
+            List<Result> mine =
+                    results.stream().filter(r -> r.side().equals(side)).toList();
+            table.row(
+                    TransactionBenchmark.sideName(side),
+                    String.format(
+                            Locale.ROOT,
+                            "%.0f",
+                            Table.median(mine.stream()
+                                    .map(Result::deliveredPerSecond)
+                                    .toList())),
+                    String.format(
+                            Locale.ROOT,
+                            "%.0f",
+                            Table.median(
+                                    mine.stream().map(Result::scannedPerSecond).toList())),
+                    mine.stream()
+                            .map(r -> r.delivered() + "/" + BACKLOG / 10)
+                            .reduce((a, b) -> a + " " + b)
+                            .orElse("-"));
+        }
+        return table.render();
     }
-    for (Thread worker : workers) {
-      worker.join();
+
+    private static Result once(String side, String flush, BenchOptions options) throws Exception {
+        ApacheNamesrv namesrv = ApacheNamesrv.builder("bench-sql-namesrv").build();
+        namesrv.start();
+        BrokerNode broker = TransactionBenchmark.broker(
+                side, "bench-sql", flush, options, namesrv.address(), Map.of("enablePropertyFilter", "true"), Map.of());
+        DefaultMQAdminExt admin = new DefaultMQAdminExt(10_000);
+        DefaultMQProducer producer = new DefaultMQProducer("bench_sql_producer_" + side);
+        DefaultMQPushConsumer consumer = new DefaultMQPushConsumer("bench_sql_consumer_" + side);
+        try {
+            broker.start();
+            admin.setNamesrvAddr(namesrv.address());
+            admin.setInstanceName("bench-sql-admin-" + side);
+            admin.start();
+            admin.createAndUpdateTopicConfig(broker.address(), new TopicConfig(TOPIC, 8, 8, 6));
+            await("route of " + TOPIC)
+                    .atMost(Duration.ofSeconds(60))
+                    .ignoreExceptions()
+                    .until(() ->
+                            !admin.examineTopicRouteInfo(TOPIC).getQueueDatas().isEmpty());
+            producer.setNamesrvAddr(namesrv.address());
+            producer.setInstanceName("bench-sql-producer-" + side);
+            producer.start();
+            sendBacklog(producer, options.threads());
+            await("backlog stored")
+                    .atMost(Duration.ofSeconds(60))
+                    .ignoreExceptions()
+                    .until(() -> TransactionBenchmark.committed(admin, TOPIC) >= BACKLOG);
+
+            AtomicLong delivered = new AtomicLong();
+            consumer.setNamesrvAddr(namesrv.address());
+            consumer.setInstanceName("bench-sql-consumer-" + side);
+            consumer.setConsumeFromWhere(ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET);
+            consumer.subscribe(TOPIC, MessageSelector.bySql(SELECTOR));
+            consumer.registerMessageListener((MessageListenerConcurrently) (msgs, ctx) -> {
+                delivered.addAndGet(msgs.size());
+                return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
+            });
+            long start = System.nanoTime();
+            consumer.start();
+            long expected = BACKLOG / 10;
+            await("all matching messages delivered")
+                    .atMost(Duration.ofSeconds(300))
+                    .pollInterval(Duration.ofMillis(20))
+                    .until(() -> delivered.get() >= expected);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            Result result = new Result(side, expected / seconds, BACKLOG / seconds, delivered.get());
+            System.out.printf(
+                    Locale.ROOT,
+                    "sql92 %-6s %d matching of %d in %.2f s: %.0f delivered/s, %.0f scanned/s%n",
+                    side,
+                    expected,
+                    BACKLOG,
+                    seconds,
+                    result.deliveredPerSecond(),
+                    result.scannedPerSecond());
+            return result;
+        } finally {
+            consumer.shutdown();
+            producer.shutdown();
+            admin.shutdown();
+            broker.stop();
+            namesrv.stop();
+        }
     }
-  }
+
+    private static void sendBacklog(DefaultMQProducer producer, int threads) throws InterruptedException {
+        byte[] body = new byte[256];
+        AtomicLong next = new AtomicLong();
+        List<Thread> workers = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            Thread worker = new Thread(
+                    () -> {
+                        for (long i = next.getAndIncrement(); i < BACKLOG; i = next.getAndIncrement()) {
+                            Message m = new Message(TOPIC, body);
+                            m.putUserProperty("a", Long.toString(i % 10));
+                            m.putUserProperty("b", "x");
+                            try {
+                                producer.send(m);
+                            } catch (Exception e) {
+                                throw new IllegalStateException("backlog send failed", e);
+                            }
+                        }
+                    },
+                    "sql-send-" + t);
+            worker.start();
+            workers.add(worker);
+        }
+        for (Thread worker : workers) {
+            worker.join();
+        }
+    }
 }

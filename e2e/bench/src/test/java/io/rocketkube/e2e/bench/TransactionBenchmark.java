@@ -31,187 +31,257 @@ import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
  * commits are oneway, so they are awaited before counting). Then the check-back throughput ({@link CheckBackRun}).
  */
 final class TransactionBenchmark {
-  static final String TOPIC = "BenchTxTopic";
+    static final String TOPIC = "BenchTxTopic";
 
-  record Phase(String side, String flush, int threads, double perSecond, double avgMillis, double p99Millis,
-      long errors, long committed, long sent) {
-  }
+    record Phase(
+            String side,
+            String flush,
+            int threads,
+            double perSecond,
+            double avgMillis,
+            double p99Millis,
+            long errors,
+            long committed,
+            long sent) {}
 
-  private TransactionBenchmark() {
-  }
+    private TransactionBenchmark() {}
 
-  static String run(BenchOptions options) throws Exception {
-    List<Integer> threadCounts = options.threads() == 1 ? List.of(1) : List.of(1, options.threads());
-    List<Phase> phases = new ArrayList<>();
-    for (int run = 1; run <= options.runs(); run++) {
-      for (String flush : options.flushModes()) {
-        for (int threads : threadCounts) {
-          for (String side : options.sides()) {
-            phases.add(once(side, flush, threads, options));
-          }
-        }
-      }
-    }
-    Table table = new Table("flush (median of " + options.runs() + ")", "threads", "broker", "tx msg/s", "avg ms",
-        "p99 ms", "errors", "committed/sent");
-    for (String flush : options.flushModes()) {
-      for (int threads : threadCounts) {
-        for (String side : options.sides()) {
-          List<Phase> mine = phases.stream()
-              .filter(p -> p.side().equals(side) && p.flush().equals(flush) && p.threads() == threads).toList();
-          table.row(flush, threads, sideName(side),
-              String.format(Locale.ROOT, "%.0f", Table.median(mine.stream().map(Phase::perSecond).toList())),
-              String.format(Locale.ROOT, "%.2f", Table.median(mine.stream().map(Phase::avgMillis).toList())),
-              String.format(Locale.ROOT, "%.2f", Table.median(mine.stream().map(Phase::p99Millis).toList())),
-              Long.toString(mine.stream().mapToLong(Phase::errors).sum()),
-              mine.stream().map(p -> p.committed() + "/" + p.sent()).reduce((a, b) -> a + " " + b).orElse("-"));
-        }
-      }
-    }
-    List<CheckBackRun.Result> checks = new ArrayList<>();
-    for (int run = 1; run <= options.runs(); run++) {
-      for (String side : options.sides()) {
-        checks.add(CheckBackRun.once(side, options.flushModes().get(0), options));
-      }
-    }
-    return table.render() + "\n" + CheckBackRun.table(checks, options);
-  }
-
-  static String sideName(String side) {
-    return side.equals("ours") ? "ours" : "Apache 4.9.7";
-  }
-
-  /** A fresh broker of one side on {@code namesrv}, with extra broker settings per side. */
-  static BrokerNode broker(String side, String name, String flush, BenchOptions options, String namesrv,
-      Map<String, String> apacheConf, Map<String, String> ourProperties) {
-    return switch (side) {
-      case "apache" -> {
-        ApacheBroker.Builder b = ApacheBroker.builder(name + "-apache").brokerName(name + "-apache")
-            .namesrvAddrs(namesrv).flushDiskType(flush);
-        apacheConf.forEach(b::property);
-        yield b.build();
-      }
-      case "ours" -> {
-        OurBroker.Builder b = OurBroker.builder(name + "-ours").brokerName(name + "-ours").namesrvAddrs(namesrv)
-            .flushMode(flush).heap(options.ourHeap()).jvmOptions(options.ourJvmOptions());
-        ourProperties.forEach(b::property);
-        yield b.build();
-      }
-      default -> throw new IllegalArgumentException("unknown side " + side + " (apache, ours)");
-    };
-  }
-
-  private static Phase once(String side, String flush, int threads, BenchOptions options) throws Exception {
-    ApacheNamesrv namesrv = ApacheNamesrv.builder("bench-tx-namesrv").build();
-    namesrv.start();
-    BrokerNode broker = broker(side, "bench-tx", flush, options, namesrv.address(), Map.of(), Map.of());
-    DefaultMQAdminExt admin = new DefaultMQAdminExt(10_000);
-    TransactionMQProducer producer = new TransactionMQProducer("bench_tx_producer_" + side);
-    try {
-      broker.start();
-      admin.setNamesrvAddr(namesrv.address());
-      admin.setInstanceName("bench-tx-admin-" + side + "-" + flush);
-      admin.start();
-      admin.createAndUpdateTopicConfig(broker.address(), new TopicConfig(TOPIC, 8, 8, 6));
-      await("route of " + TOPIC).atMost(Duration.ofSeconds(60)).ignoreExceptions()
-          .until(() -> !admin.examineTopicRouteInfo(TOPIC).getQueueDatas().isEmpty());
-      producer.setNamesrvAddr(namesrv.address());
-      producer.setInstanceName("bench-tx-producer-" + side + "-" + flush);
-      producer.setTransactionListener(new TransactionListener() {
-        @Override
-        public LocalTransactionState executeLocalTransaction(Message msg, Object arg) {
-          return LocalTransactionState.COMMIT_MESSAGE;
-        }
-
-        @Override
-        public LocalTransactionState checkLocalTransaction(MessageExt msg) {
-          return LocalTransactionState.COMMIT_MESSAGE;
-        }
-      });
-      producer.start();
-      Load load = load(producer, threads, options.warmup(), options.duration());
-      // END_TRANSACTION is oneway: wait until the commits stop arriving before counting them.
-      long[] last = {-1};
-      await("commits settle").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
-          .until(() -> {
-            long now = committed(admin);
-            boolean stable = now == last[0];
-            last[0] = now;
-            return stable;
-          });
-      Phase phase = new Phase(side, flush, threads, load.sends / (options.duration().toNanos() / 1e9),
-          load.latencies.meanMillis(), load.latencies.percentileMillis(99), load.errors, last[0], load.allSends);
-      System.out.printf(Locale.ROOT, "transaction %-6s %-11s %d thread(s): %.0f tx/s, avg %.2f ms, p99 %.2f ms,"
-              + " %d errors, %d committed of %d sent%n", side, flush, threads, phase.perSecond(),
-          phase.avgMillis(), phase.p99Millis(), phase.errors(), phase.committed(), phase.sent());
-      return phase;
-    } finally {
-      producer.shutdown();
-      admin.shutdown();
-      broker.stop();
-      namesrv.stop();
-    }
-  }
-
-  static long committed(DefaultMQAdminExt admin) throws Exception {
-    return committed(admin, TOPIC);
-  }
-
-  static long committed(DefaultMQAdminExt admin, String topic) throws Exception {
-    return admin.examineTopicStats(topic).getOffsetTable().values().stream()
-        .mapToLong(o -> o.getMaxOffset() - o.getMinOffset()).sum();
-  }
-
-  private record Load(long sends, long allSends, long errors, Latencies latencies) {
-  }
-
-  /** Closed loop as {@link SendLoad}, with sendMessageInTransaction; warm-up completions are not measured. */
-  private static Load load(TransactionMQProducer producer, int threads, Duration warmup, Duration duration)
-      throws InterruptedException {
-    byte[] body = new byte[SendLoad.BODY_BYTES];
-    ThreadLocalRandom.current().nextBytes(body);
-    AtomicLong errors = new AtomicLong();
-    AtomicLong allSends = new AtomicLong();
-    long measureFrom = System.nanoTime() + warmup.toNanos();
-    long measureTo = measureFrom + duration.toNanos();
-    List<Latencies> perThread = new ArrayList<>();
-    List<Thread> workers = new ArrayList<>();
-    for (int t = 0; t < threads; t++) {
-      Latencies mine = new Latencies();
-      perThread.add(mine);
-      Thread worker = new Thread(() -> {
-        long myErrors = 0;
-        long mySends = 0;
-        for (long start = System.nanoTime(); start < measureTo; start = System.nanoTime()) {
-          boolean ok;
-          try {
-            ok = producer.sendMessageInTransaction(new Message(TOPIC, body), null).getSendStatus()
-                == SendStatus.SEND_OK;
-          } catch (Exception e) {
-            ok = false;
-          }
-          long end = System.nanoTime();
-          if (ok) {
-            mySends++;
-          }
-          if (end >= measureFrom && end < measureTo) {
-            if (ok) {
-              mine.record(end - start);
-            } else {
-              myErrors++;
+    static String run(BenchOptions options) throws Exception {
+        List<Integer> threadCounts = options.threads() == 1 ? List.of(1) : List.of(1, options.threads());
+        List<Phase> phases = new ArrayList<>();
+        for (int run = 1; run <= options.runs(); run++) {
+            for (String flush : options.flushModes()) {
+                for (int threads : threadCounts) {
+                    for (String side : options.sides()) {
+                        phases.add(once(side, flush, threads, options));
+                    }
+                }
             }
-          }
         }
-        errors.addAndGet(myErrors);
-        allSends.addAndGet(mySends);
-      }, "tx-send-" + t);
-      worker.start();
-      workers.add(worker);
+        Table table = new Table(
+                "flush (median of " + options.runs() + ")",
+                "threads",
+                "broker",
+                "tx msg/s",
+                "avg ms",
+                "p99 ms",
+                "errors",
+                "committed/sent");
+        for (String flush : options.flushModes()) {
+            for (int threads : threadCounts) {
+                for (String side : options.sides()) {
+                    List<Phase> mine = phases.stream()
+                            .filter(p -> p.side().equals(side) && p.flush().equals(flush) && p.threads() == threads)
+                            .toList();
+                    table.row(
+                            flush,
+                            threads,
+                            sideName(side),
+                            String.format(
+                                    Locale.ROOT,
+                                    "%.0f",
+                                    Table.median(
+                                            mine.stream().map(Phase::perSecond).toList())),
+                            String.format(
+                                    Locale.ROOT,
+                                    "%.2f",
+                                    Table.median(
+                                            mine.stream().map(Phase::avgMillis).toList())),
+                            String.format(
+                                    Locale.ROOT,
+                                    "%.2f",
+                                    Table.median(
+                                            mine.stream().map(Phase::p99Millis).toList())),
+                            Long.toString(mine.stream().mapToLong(Phase::errors).sum()),
+                            mine.stream()
+                                    .map(p -> p.committed() + "/" + p.sent())
+                                    .reduce((a, b) -> a + " " + b)
+                                    .orElse("-"));
+                }
+            }
+        }
+        List<CheckBackRun.Result> checks = new ArrayList<>();
+        for (int run = 1; run <= options.runs(); run++) {
+            for (String side : options.sides()) {
+                checks.add(CheckBackRun.once(side, options.flushModes().get(0), options));
+            }
+        }
+        return table.render() + "\n" + CheckBackRun.table(checks, options);
     }
-    for (Thread worker : workers) {
-      worker.join();
+
+    static String sideName(String side) {
+        return side.equals("ours") ? "ours" : "Apache 4.9.7";
     }
-    Latencies all = Latencies.merge(perThread);
-    return new Load(all.count(), allSends.get(), errors.get(), all);
-  }
+
+    /** A fresh broker of one side on {@code namesrv}, with extra broker settings per side. */
+    static BrokerNode broker(
+            String side,
+            String name,
+            String flush,
+            BenchOptions options,
+            String namesrv,
+            Map<String, String> apacheConf,
+            Map<String, String> ourProperties) {
+        return switch (side) {
+            case "apache" -> {
+                ApacheBroker.Builder b = ApacheBroker.builder(name + "-apache")
+                        .brokerName(name + "-apache")
+                        .namesrvAddrs(namesrv)
+                        .flushDiskType(flush);
+                apacheConf.forEach(b::property);
+                yield b.build();
+            }
+            case "ours" -> {
+                OurBroker.Builder b = OurBroker.builder(name + "-ours")
+                        .brokerName(name + "-ours")
+                        .namesrvAddrs(namesrv)
+                        .flushMode(flush)
+                        .heap(options.ourHeap())
+                        .jvmOptions(options.ourJvmOptions());
+                ourProperties.forEach(b::property);
+                yield b.build();
+            }
+            default -> throw new IllegalArgumentException("unknown side " + side + " (apache, ours)");
+        };
+    }
+
+    private static Phase once(String side, String flush, int threads, BenchOptions options) throws Exception {
+        ApacheNamesrv namesrv = ApacheNamesrv.builder("bench-tx-namesrv").build();
+        namesrv.start();
+        BrokerNode broker = broker(side, "bench-tx", flush, options, namesrv.address(), Map.of(), Map.of());
+        DefaultMQAdminExt admin = new DefaultMQAdminExt(10_000);
+        TransactionMQProducer producer = new TransactionMQProducer("bench_tx_producer_" + side);
+        try {
+            broker.start();
+            admin.setNamesrvAddr(namesrv.address());
+            admin.setInstanceName("bench-tx-admin-" + side + "-" + flush);
+            admin.start();
+            admin.createAndUpdateTopicConfig(broker.address(), new TopicConfig(TOPIC, 8, 8, 6));
+            await("route of " + TOPIC)
+                    .atMost(Duration.ofSeconds(60))
+                    .ignoreExceptions()
+                    .until(() ->
+                            !admin.examineTopicRouteInfo(TOPIC).getQueueDatas().isEmpty());
+            producer.setNamesrvAddr(namesrv.address());
+            producer.setInstanceName("bench-tx-producer-" + side + "-" + flush);
+            producer.setTransactionListener(new TransactionListener() {
+                @Override
+                public LocalTransactionState executeLocalTransaction(Message msg, Object arg) {
+                    return LocalTransactionState.COMMIT_MESSAGE;
+                }
+
+                @Override
+                public LocalTransactionState checkLocalTransaction(MessageExt msg) {
+                    return LocalTransactionState.COMMIT_MESSAGE;
+                }
+            });
+            producer.start();
+            Load load = load(producer, threads, options.warmup(), options.duration());
+            // END_TRANSACTION is oneway: wait until the commits stop arriving before counting them.
+            long[] last = {-1};
+            await("commits settle")
+                    .atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(500))
+                    .until(() -> {
+                        long now = committed(admin);
+                        boolean stable = now == last[0];
+                        last[0] = now;
+                        return stable;
+                    });
+            Phase phase = new Phase(
+                    side,
+                    flush,
+                    threads,
+                    load.sends / (options.duration().toNanos() / 1e9),
+                    load.latencies.meanMillis(),
+                    load.latencies.percentileMillis(99),
+                    load.errors,
+                    last[0],
+                    load.allSends);
+            System.out.printf(
+                    Locale.ROOT,
+                    "transaction %-6s %-11s %d thread(s): %.0f tx/s, avg %.2f ms, p99 %.2f ms,"
+                            + " %d errors, %d committed of %d sent%n",
+                    side,
+                    flush,
+                    threads,
+                    phase.perSecond(),
+                    phase.avgMillis(),
+                    phase.p99Millis(),
+                    phase.errors(),
+                    phase.committed(),
+                    phase.sent());
+            return phase;
+        } finally {
+            producer.shutdown();
+            admin.shutdown();
+            broker.stop();
+            namesrv.stop();
+        }
+    }
+
+    static long committed(DefaultMQAdminExt admin) throws Exception {
+        return committed(admin, TOPIC);
+    }
+
+    static long committed(DefaultMQAdminExt admin, String topic) throws Exception {
+        return admin.examineTopicStats(topic).getOffsetTable().values().stream()
+                .mapToLong(o -> o.getMaxOffset() - o.getMinOffset())
+                .sum();
+    }
+
+    private record Load(long sends, long allSends, long errors, Latencies latencies) {}
+
+    /** Closed loop as {@link SendLoad}, with sendMessageInTransaction; warm-up completions are not measured. */
+    private static Load load(TransactionMQProducer producer, int threads, Duration warmup, Duration duration)
+            throws InterruptedException {
+        byte[] body = new byte[SendLoad.BODY_BYTES];
+        ThreadLocalRandom.current().nextBytes(body);
+        AtomicLong errors = new AtomicLong();
+        AtomicLong allSends = new AtomicLong();
+        long measureFrom = System.nanoTime() + warmup.toNanos();
+        long measureTo = measureFrom + duration.toNanos();
+        List<Latencies> perThread = new ArrayList<>();
+        List<Thread> workers = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            Latencies mine = new Latencies();
+            perThread.add(mine);
+            Thread worker = new Thread(
+                    () -> {
+                        long myErrors = 0;
+                        long mySends = 0;
+                        for (long start = System.nanoTime(); start < measureTo; start = System.nanoTime()) {
+                            boolean ok;
+                            try {
+                                ok = producer.sendMessageInTransaction(new Message(TOPIC, body), null)
+                                                .getSendStatus()
+                                        == SendStatus.SEND_OK;
+                            } catch (Exception e) {
+                                ok = false;
+                            }
+                            long end = System.nanoTime();
+                            if (ok) {
+                                mySends++;
+                            }
+                            if (end >= measureFrom && end < measureTo) {
+                                if (ok) {
+                                    mine.record(end - start);
+                                } else {
+                                    myErrors++;
+                                }
+                            }
+                        }
+                        errors.addAndGet(myErrors);
+                        allSends.addAndGet(mySends);
+                    },
+                    "tx-send-" + t);
+            worker.start();
+            workers.add(worker);
+        }
+        for (Thread worker : workers) {
+            worker.join();
+        }
+        Latencies all = Latencies.merge(perThread);
+        return new Load(all.count(), allSends.get(), errors.get(), all);
+    }
 }

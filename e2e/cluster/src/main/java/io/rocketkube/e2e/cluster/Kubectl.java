@@ -16,48 +16,49 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Kubectl {
 
-  /** What one command did. */
-  public record Result(int exitCode, String output, List<String> command) {
-    public Result orThrow() {
-      if (exitCode != 0) {
-        throw new IllegalStateException(String.join(" ", command) + " exited with " + exitCode
-            + ":\n" + output);
-      }
-      return this;
+    /** What one command did. */
+    public record Result(int exitCode, String output, List<String> command) {
+        public Result orThrow() {
+            if (exitCode != 0) {
+                throw new IllegalStateException(
+                        String.join(" ", command) + " exited with " + exitCode + ":\n" + output);
+            }
+            return this;
+        }
     }
-  }
 
-  private final Path kubeconfig;
-  private final String binary;
+    private final Path kubeconfig;
+    private final String binary;
 
-  public Kubectl(Path kubeconfig) {
-    this.kubeconfig = kubeconfig;
-    String configured = System.getenv("KUBECTL");
-    this.binary = configured == null || configured.isBlank() ? "/usr/bin/kubectl" : configured;
-  }
-
-  public Result run(String... args) {
-    List<String> command = new ArrayList<>();
-    command.add(binary);
-    command.add("--kubeconfig=" + kubeconfig);
-    command.addAll(List.of(args));
-    if (List.of(args).contains("apply") || List.of(args).contains("create")) {
-      command.add("--validate=false");
+    public Kubectl(Path kubeconfig) {
+        this.kubeconfig = kubeconfig;
+        String configured = System.getenv("KUBECTL");
+        this.binary = configured == null || configured.isBlank() ? "/usr/bin/kubectl" : configured;
     }
-    try {
-      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-      process.getOutputStream().close();
-      byte[] out = process.getInputStream().readAllBytes();
-      if (!process.waitFor(60, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        return new Result(-1, new String(out, StandardCharsets.UTF_8) + "\n(timed out)", command);
-      }
-      return new Result(process.exitValue(), new String(out, StandardCharsets.UTF_8), command);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
+
+    public Result run(String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(binary);
+        command.add("--kubeconfig=" + kubeconfig);
+        command.addAll(List.of(args));
+        if (List.of(args).contains("apply") || List.of(args).contains("create")) {
+            command.add("--validate=false");
+        }
+        try {
+            Process process =
+                    new ProcessBuilder(command).redirectErrorStream(true).start();
+            process.getOutputStream().close();
+            byte[] out = process.getInputStream().readAllBytes();
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                return new Result(-1, new String(out, StandardCharsets.UTF_8) + "\n(timed out)", command);
+            }
+            return new Result(process.exitValue(), new String(out, StandardCharsets.UTF_8), command);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
-  }
 }

@@ -18,34 +18,37 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class StandInMain {
 
-  private StandInMain() {
-  }
+    private StandInMain() {}
 
-  public static void main(String[] args) throws Exception {
-    if (args.length < 1 || !"up".equals(args[0])) {
-      System.err.println("usage: StandInMain up [dataDir]");
-      System.exit(2);
+    public static void main(String[] args) throws Exception {
+        if (args.length < 1 || !"up".equals(args[0])) {
+            System.err.println("usage: StandInMain up [dataDir]");
+            System.exit(2);
+        }
+        Path root = Path.of(System.getProperty("rocketkube.standin.root", "."))
+                .toAbsolutePath()
+                .normalize();
+        Path data = Path.of(args.length > 1 ? args[1] : "target/stand-in").toAbsolutePath();
+        StandInOptions options = StandInOptions.defaults(root, data, data.resolve("hosts"));
+        String cap = System.getProperty("rocketkube.standin.probe-period-cap");
+        if (cap != null) {
+            options = options.withProbePeriodCap(Duration.parse("PT" + cap.toUpperCase()));
+        }
+        ClusterStandIn standIn = ClusterStandIn.start(options);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            standIn.close();
+                            stopped.countDown();
+                        },
+                        "stand-in-stop"));
+        System.out.println("stand-in up: API " + standIn.apiUrl());
+        System.out.println("  export KUBECONFIG=" + standIn.kubeconfig());
+        System.out.println("  kubectl apply --validate=false -n mq -f deploy/examples/rocketcluster.yaml");
+        System.out.println(
+                "  clients: java " + String.join(" ", ClusterStandIn.hostsJvmOptions(options.hostsFile())) + " ...");
+        System.out.println("Ctrl-C stops every process it started.");
+        stopped.await();
     }
-    Path root = Path.of(System.getProperty("rocketkube.standin.root", ".")).toAbsolutePath()
-        .normalize();
-    Path data = Path.of(args.length > 1 ? args[1] : "target/stand-in").toAbsolutePath();
-    StandInOptions options = StandInOptions.defaults(root, data, data.resolve("hosts"));
-    String cap = System.getProperty("rocketkube.standin.probe-period-cap");
-    if (cap != null) {
-      options = options.withProbePeriodCap(Duration.parse("PT" + cap.toUpperCase()));
-    }
-    ClusterStandIn standIn = ClusterStandIn.start(options);
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      standIn.close();
-      stopped.countDown();
-    }, "stand-in-stop"));
-    System.out.println("stand-in up: API " + standIn.apiUrl());
-    System.out.println("  export KUBECONFIG=" + standIn.kubeconfig());
-    System.out.println("  kubectl apply --validate=false -n mq -f deploy/examples/rocketcluster.yaml");
-    System.out.println("  clients: java " + String.join(" ",
-        ClusterStandIn.hostsJvmOptions(options.hostsFile())) + " ...");
-    System.out.println("Ctrl-C stops every process it started.");
-    stopped.await();
-  }
 }

@@ -16,25 +16,32 @@ import java.util.Map;
  * @param brokerJvm JVM options of broker pods
  * @param namesrvJvm JVM options of NameServer pods
  */
-public record StandInOptions(Path root, Path dataDir, Path hostsFile, Duration probePeriodCap,
-    Map<String, String> operatorProperties, List<String> brokerJvm, List<String> namesrvJvm) {
+public record StandInOptions(
+        Path root,
+        Path dataDir,
+        Path hostsFile,
+        Duration probePeriodCap,
+        Map<String, String> operatorProperties,
+        List<String> brokerJvm,
+        List<String> namesrvJvm) {
 
-  /** Small heaps and a quick JIT: many JVMs share two cores in CI. */
-  public static StandInOptions defaults(Path root, Path dataDir, Path hostsFile) {
-    return new StandInOptions(root, dataDir, hostsFile, null, Map.of(),
-        List.of("-Xms64m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-            "-XX:CICompilerCount=1"),
-        List.of("-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-            "-XX:CICompilerCount=1"));
-  }
+    /** Small heaps and a quick JIT: many JVMs share two cores in CI. */
+    public static StandInOptions defaults(Path root, Path dataDir, Path hostsFile) {
+        return new StandInOptions(
+                root,
+                dataDir,
+                hostsFile,
+                null,
+                Map.of(),
+                List.of("-Xms64m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1"),
+                List.of("-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1"));
+    }
 
-  public StandInOptions withProbePeriodCap(Duration cap) {
-    return new StandInOptions(root, dataDir, hostsFile, cap, operatorProperties, brokerJvm,
-        namesrvJvm);
-  }
+    public StandInOptions withProbePeriodCap(Duration cap) {
+        return new StandInOptions(root, dataDir, hostsFile, cap, operatorProperties, brokerJvm, namesrvJvm);
+    }
 
-  public StandInOptions withOperatorProperties(Map<String, String> properties) {
-    return new StandInOptions(root, dataDir, hostsFile, probePeriodCap, properties, brokerJvm,
-        namesrvJvm);
-  }
+    public StandInOptions withOperatorProperties(Map<String, String> properties) {
+        return new StandInOptions(root, dataDir, hostsFile, probePeriodCap, properties, brokerJvm, namesrvJvm);
+    }
 }

@@ -16,25 +16,25 @@ import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
  */
 public final class ClientLine {
 
-  public static final int TOPIC_NOT_EXIST = ResponseCode.TOPIC_NOT_EXIST;
-  public static final int QUERY_NOT_FOUND = ResponseCode.QUERY_NOT_FOUND;
+    public static final int TOPIC_NOT_EXIST = ResponseCode.TOPIC_NOT_EXIST;
+    public static final int QUERY_NOT_FOUND = ResponseCode.QUERY_NOT_FOUND;
 
-  private ClientLine() {
-  }
+    private ClientLine() {}
 
-  /** 4.9.8 argument order: (addrs, topic, clusterName); a null cluster deletes the topic outright. */
-  public static void deleteTopicInNameServer(DefaultMQAdminExt admin, Set<String> addrs, String topic,
-      String clusterOrNull) throws Exception {
-    admin.deleteTopicInNameServer(addrs, topic, clusterOrNull);
-  }
+    /** 4.9.8 argument order: (addrs, topic, clusterName); a null cluster deletes the topic outright. */
+    public static void deleteTopicInNameServer(
+            DefaultMQAdminExt admin, Set<String> addrs, String topic, String clusterOrNull) throws Exception {
+        admin.deleteTopicInNameServer(addrs, topic, clusterOrNull);
+    }
 
-  /**
-   * A fresh producer's first send while one of the NameServers it lists is dead: the 4.9.8 client
-   * moves on to the next NameServer within the same call, so it must succeed at once.
-   */
-  public static void firstSendWithADeadNamesrvListed(DefaultMQProducer producer, Message message, int round)
-      throws Exception {
-    assertThat(producer.send(message).getSendStatus()).as("first send of producer %d", round)
-        .isEqualTo(SendStatus.SEND_OK);
-  }
+    /**
+     * A fresh producer's first send while one of the NameServers it lists is dead: the 4.9.8 client
+     * moves on to the next NameServer within the same call, so it must succeed at once.
+     */
+    public static void firstSendWithADeadNamesrvListed(DefaultMQProducer producer, Message message, int round)
+            throws Exception {
+        assertThat(producer.send(message).getSendStatus())
+                .as("first send of producer %d", round)
+                .isEqualTo(SendStatus.SEND_OK);
+    }
 }

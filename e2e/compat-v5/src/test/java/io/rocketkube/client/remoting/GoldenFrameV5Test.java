@@ -46,7 +46,10 @@ class GoldenFrameV5Test {
         assertThat(ours.code()).isEqualTo(310);
         assertThat(ours.opaque()).isEqualTo(official.getOpaque());
         assertThat(ours.version()).isEqualTo(official.getVersion());
-        assertThat(ours.extFields()).containsEntry("a", "PG").containsEntry("b", "T1").containsEntry("bname", "broker-a")
+        assertThat(ours.extFields())
+                .containsEntry("a", "PG")
+                .containsEntry("b", "T1")
+                .containsEntry("bname", "broker-a")
                 .containsEntry("i", "KEYS\u0001k1\u0002WAIT\u0001true\u0002TAGS\u0001TagA\u0002");
         assertThat(ours.body()).isEqualTo("hello".getBytes());
     }
@@ -72,8 +75,11 @@ class GoldenFrameV5Test {
         RemotingCommand ours = decodeOne(Unpooled.wrappedBuffer(official.encode()));
 
         assertThat(ours.code()).isEqualTo(11);
-        assertThat(ours.extFields()).containsEntry("consumerGroup", "CG").containsEntry("queueId", "3")
-                .containsEntry("queueOffset", "42").containsEntry("maxMsgNums", "32")
+        assertThat(ours.extFields())
+                .containsEntry("consumerGroup", "CG")
+                .containsEntry("queueId", "3")
+                .containsEntry("queueOffset", "42")
+                .containsEntry("maxMsgNums", "32")
                 .containsEntry("suspendTimeoutMillis", "15000");
     }
 
@@ -82,8 +88,10 @@ class GoldenFrameV5Test {
     void ourResponseDecodesInTheOfficialV5Codec(SerializeType type) throws Exception {
         RemotingCommand request = RemotingCommand.request(11).withSerializeType(type);
         RemotingCommand response = request.response(19, "no new message")
-                .withExtField("nextBeginOffset", 42L).withExtField("minOffset", 0L)
-                .withExtField("maxOffset", 42L).withExtField("suggestWhichBrokerId", 0L);
+                .withExtField("nextBeginOffset", 42L)
+                .withExtField("minOffset", 0L)
+                .withExtField("maxOffset", 42L)
+                .withExtField("suggestWhichBrokerId", 0L);
         EmbeddedChannel channel = new EmbeddedChannel(FrameEncoder.INSTANCE);
         channel.writeOutbound(response);
         ByteBuf wire = Unpooled.buffer();
@@ -101,8 +109,9 @@ class GoldenFrameV5Test {
         assertThat(official.getOpaque()).isEqualTo(request.opaque());
         assertThat(official.isResponseType()).isTrue();
         assertThat(official.getRemark()).isEqualTo("no new message");
-        assertThat(official.getExtFields()).isEqualTo(Map.of("nextBeginOffset", "42", "minOffset", "0",
-                "maxOffset", "42", "suggestWhichBrokerId", "0"));
+        assertThat(official.getExtFields())
+                .isEqualTo(Map.of(
+                        "nextBeginOffset", "42", "minOffset", "0", "maxOffset", "42", "suggestWhichBrokerId", "0"));
     }
 
     private static RemotingCommand decodeOne(ByteBuf wire) {
@@ -114,7 +123,8 @@ class GoldenFrameV5Test {
     }
 
     private static org.apache.rocketmq.remoting.protocol.SerializeType officialType(SerializeType type) {
-        return type == SerializeType.JSON ? org.apache.rocketmq.remoting.protocol.SerializeType.JSON
+        return type == SerializeType.JSON
+                ? org.apache.rocketmq.remoting.protocol.SerializeType.JSON
                 : org.apache.rocketmq.remoting.protocol.SerializeType.ROCKETMQ;
     }
 }

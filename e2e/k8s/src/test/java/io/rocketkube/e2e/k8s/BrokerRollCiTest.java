@@ -12,11 +12,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class BrokerRollCiTest {
 
-  @RegisterExtension
-  static final StandInExtension STAND_IN = new StandInExtension(BrokerRollScenario.OPERATOR);
+    @RegisterExtension
+    static final StandInExtension STAND_IN = new StandInExtension(BrokerRollScenario.OPERATOR);
 
-  @Test
-  void aConfigChangeRollsTheSlaveThenTheMasterAndLosesNothing() throws Exception {
-    new BrokerRollScenario(STAND_IN.cluster(), 1, 1).run();
-  }
+    @Test
+    void aConfigChangeRollsTheSlaveThenTheMasterAndLosesNothing() throws Exception {
+        new BrokerRollScenario(STAND_IN.cluster(), 1, 1).run();
+    }
 }

@@ -13,11 +13,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @Tag("slow")
 class BrokerRollTest {
 
-  @RegisterExtension
-  static final StandInExtension STAND_IN = new StandInExtension(BrokerRollScenario.OPERATOR);
+    @RegisterExtension
+    static final StandInExtension STAND_IN = new StandInExtension(BrokerRollScenario.OPERATOR);
 
-  @Test
-  void aConfigChangeRollsSlaveThenMasterOnePodAtATimeAndLosesNothing() throws Exception {
-    new BrokerRollScenario(STAND_IN.cluster(), 2, 2).run();
-  }
+    @Test
+    void aConfigChangeRollsSlaveThenMasterOnePodAtATimeAndLosesNothing() throws Exception {
+        new BrokerRollScenario(STAND_IN.cluster(), 2, 2).run();
+    }
 }

@@ -15,12 +15,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @Tag("slow")
 class FrozenBrokerRealExpiryTest {
 
-  @RegisterExtension
-  static final StandInExtension STAND_IN = new StandInExtension();
+    @RegisterExtension
+    static final StandInExtension STAND_IN = new StandInExtension();
 
-  @Test
-  void aFrozenMasterWithTheRenderedDefaultsLeavesTheRoutesAndIsRestartedInPlace()
-      throws Exception {
-    new FrozenBrokerScenario(STAND_IN.cluster(), 1, 1, 1, null).run();
-  }
+    @Test
+    void aFrozenMasterWithTheRenderedDefaultsLeavesTheRoutesAndIsRestartedInPlace() throws Exception {
+        new FrozenBrokerScenario(STAND_IN.cluster(), 1, 1, 1, null).run();
+    }
 }

@@ -14,14 +14,15 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class FrozenBrokerTest {
 
-  @RegisterExtension
-  static final StandInExtension STAND_IN = new StandInExtension();
+    @RegisterExtension
+    static final StandInExtension STAND_IN = new StandInExtension();
 
-  @Test
-  void aFrozenMasterLeavesTheRoutesAndItsLivenessProbeRestartsItInPlace() throws Exception {
-    FrozenBrokerScenario.Times times = new FrozenBrokerScenario(STAND_IN.cluster(), 1, 1, 1,
-        Duration.ofSeconds(10)).run();
-    assertThat(times.outOfRoutes()).as("out of the routes by expiry, before the restart")
-        .isLessThan(times.restarted());
-  }
+    @Test
+    void aFrozenMasterLeavesTheRoutesAndItsLivenessProbeRestartsItInPlace() throws Exception {
+        FrozenBrokerScenario.Times times =
+                new FrozenBrokerScenario(STAND_IN.cluster(), 1, 1, 1, Duration.ofSeconds(10)).run();
+        assertThat(times.outOfRoutes())
+                .as("out of the routes by expiry, before the restart")
+                .isLessThan(times.restarted());
+    }
 }

@@ -12,35 +12,35 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 final class StandInExtension implements BeforeAllCallback, AfterAllCallback {
 
-  private final Map<String, String> operatorProperties;
-  private ClusterStandIn cluster;
+    private final Map<String, String> operatorProperties;
+    private ClusterStandIn cluster;
 
-  StandInExtension() {
-    this(Map.of());
-  }
-
-  /** With more operator properties on top of {@link StandInCluster}'s defaults. */
-  StandInExtension(Map<String, String> operatorProperties) {
-    this.operatorProperties = Map.copyOf(operatorProperties);
-  }
-
-  @Override
-  public void beforeAll(ExtensionContext context) {
-    cluster = StandInCluster.start(operatorProperties);
-  }
-
-  @Override
-  public void afterAll(ExtensionContext context) {
-    if (cluster != null) {
-      cluster.close();
-      cluster = null;
+    StandInExtension() {
+        this(Map.of());
     }
-  }
 
-  ClusterStandIn cluster() {
-    if (cluster == null) {
-      throw new IllegalStateException("the stand-in runs only while the test class does");
+    /** With more operator properties on top of {@link StandInCluster}'s defaults. */
+    StandInExtension(Map<String, String> operatorProperties) {
+        this.operatorProperties = Map.copyOf(operatorProperties);
     }
-    return cluster;
-  }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        cluster = StandInCluster.start(operatorProperties);
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        if (cluster != null) {
+            cluster.close();
+            cluster = null;
+        }
+    }
+
+    ClusterStandIn cluster() {
+        if (cluster == null) {
+            throw new IllegalStateException("the stand-in runs only while the test class does");
+        }
+        return cluster;
+    }
 }

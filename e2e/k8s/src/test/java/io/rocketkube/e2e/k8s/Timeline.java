@@ -19,50 +19,73 @@ import java.util.stream.Stream;
  */
 final class Timeline {
 
-  private Timeline() {
-  }
+    private Timeline() {}
 
-  static String of(ClusterStandIn cluster, String namespace, Instant applied) {
-    List<String> lines = new ArrayList<>();
-    Stream.of(cluster.client().apps().deployments().inNamespace(namespace).list().getItems(),
-            cluster.client().apps().statefulSets().inNamespace(namespace).list().getItems(),
-            cluster.client().services().inNamespace(namespace).list().getItems())
-        .flatMap(List::stream)
-        .sorted(Comparator.comparing(o -> o.getMetadata().getCreationTimestamp()))
-        .forEach(o -> lines.add(String.format("  %-12s %-32s created %s", o.getKind(),
-            o.getMetadata().getName(), since(applied, created(o)))));
-    cluster.client().pods().inNamespace(namespace).list().getItems().stream()
-        .sorted(Comparator.comparing(p -> p.getMetadata().getName()))
-        .forEach(p -> lines.add(String.format("  %-12s %-32s taken %s, process %s, Ready %s",
-            "Pod", p.getMetadata().getName(), since(applied, p.getStatus().getStartTime()),
-            since(applied, startedAt(p)), since(applied, readyAt(p)))));
-    return String.join("\n", lines);
-  }
-
-  private static String created(HasMetadata o) {
-    return o.getMetadata().getCreationTimestamp();
-  }
-
-  private static String startedAt(Pod pod) {
-    var statuses = pod.getStatus().getContainerStatuses();
-    if (statuses == null || statuses.isEmpty() || statuses.get(0).getState() == null
-        || statuses.get(0).getState().getRunning() == null) {
-      return null;
+    static String of(ClusterStandIn cluster, String namespace, Instant applied) {
+        List<String> lines = new ArrayList<>();
+        Stream.of(
+                        cluster.client()
+                                .apps()
+                                .deployments()
+                                .inNamespace(namespace)
+                                .list()
+                                .getItems(),
+                        cluster.client()
+                                .apps()
+                                .statefulSets()
+                                .inNamespace(namespace)
+                                .list()
+                                .getItems(),
+                        cluster.client()
+                                .services()
+                                .inNamespace(namespace)
+                                .list()
+                                .getItems())
+                .flatMap(List::stream)
+                .sorted(Comparator.comparing(o -> o.getMetadata().getCreationTimestamp()))
+                .forEach(o -> lines.add(String.format(
+                        "  %-12s %-32s created %s",
+                        o.getKind(), o.getMetadata().getName(), since(applied, created(o)))));
+        cluster.client().pods().inNamespace(namespace).list().getItems().stream()
+                .sorted(Comparator.comparing(p -> p.getMetadata().getName()))
+                .forEach(p -> lines.add(String.format(
+                        "  %-12s %-32s taken %s, process %s, Ready %s",
+                        "Pod",
+                        p.getMetadata().getName(),
+                        since(applied, p.getStatus().getStartTime()),
+                        since(applied, startedAt(p)),
+                        since(applied, readyAt(p)))));
+        return String.join("\n", lines);
     }
-    return statuses.get(0).getState().getRunning().getStartedAt();
-  }
 
-  private static String readyAt(Pod pod) {
-    return pod.getStatus().getConditions().stream()
-        .filter(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()))
-        .map(PodCondition::getLastTransitionTime).findFirst().orElse(null);
-  }
-
-  private static String since(Instant applied, String timestamp) {
-    if (timestamp == null) {
-      return "-";
+    private static String created(HasMetadata o) {
+        return o.getMetadata().getCreationTimestamp();
     }
-    long millis = Duration.between(applied, Instant.parse(timestamp)).toMillis();
-    return String.format("%+d ms", millis);
-  }
+
+    private static String startedAt(Pod pod) {
+        var statuses = pod.getStatus().getContainerStatuses();
+        if (statuses == null
+                || statuses.isEmpty()
+                || statuses.get(0).getState() == null
+                || statuses.get(0).getState().getRunning() == null) {
+            return null;
+        }
+        return statuses.get(0).getState().getRunning().getStartedAt();
+    }
+
+    private static String readyAt(Pod pod) {
+        return pod.getStatus().getConditions().stream()
+                .filter(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()))
+                .map(PodCondition::getLastTransitionTime)
+                .findFirst()
+                .orElse(null);
+    }
+
+    private static String since(Instant applied, String timestamp) {
+        if (timestamp == null) {
+            return "-";
+        }
+        long millis = Duration.between(applied, Instant.parse(timestamp)).toMillis();
+        return String.format("%+d ms", millis);
+    }
 }

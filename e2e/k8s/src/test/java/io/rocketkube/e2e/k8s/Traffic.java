@@ -33,163 +33,168 @@ import org.apache.rocketmq.common.message.MessageExt;
  */
 final class Traffic implements AutoCloseable {
 
-  private static final long FAILED_SEND_PAUSE_NANOS = Duration.ofMillis(100).toNanos();
+    private static final long FAILED_SEND_PAUSE_NANOS = Duration.ofMillis(100).toNanos();
 
-  private final DefaultMQProducer producer;
-  private final String nameServer;
-  private final DefaultMQPushConsumer consumer;
-  private final String topic;
-  private final byte[] padding;
-  private final Set<Long> acknowledged = ConcurrentHashMap.newKeySet();
-  private final Set<Long> consumed = ConcurrentHashMap.newKeySet();
-  private final Set<String> recentGroups = ConcurrentHashMap.newKeySet();
-  private final AtomicLong sequence = new AtomicLong();
-  private final AtomicLong failed = new AtomicLong();
-  private final AtomicLong notOk = new AtomicLong();
-  private final Map<String, Long> lastConsumedFrom = new ConcurrentHashMap<>();
-  private final AtomicBoolean sending = new AtomicBoolean(true);
-  private final List<Thread> senders = new ArrayList<>();
+    private final DefaultMQProducer producer;
+    private final String nameServer;
+    private final DefaultMQPushConsumer consumer;
+    private final String topic;
+    private final byte[] padding;
+    private final Set<Long> acknowledged = ConcurrentHashMap.newKeySet();
+    private final Set<Long> consumed = ConcurrentHashMap.newKeySet();
+    private final Set<String> recentGroups = ConcurrentHashMap.newKeySet();
+    private final AtomicLong sequence = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+    private final AtomicLong notOk = new AtomicLong();
+    private final Map<String, Long> lastConsumedFrom = new ConcurrentHashMap<>();
+    private final AtomicBoolean sending = new AtomicBoolean(true);
+    private final List<Thread> senders = new ArrayList<>();
 
-  Traffic(String nameServer, String name, int bodyBytes) throws Exception {
-    this.topic = name;
-    this.nameServer = nameServer;
-    this.padding = new byte[bodyBytes];
-    Arrays.fill(padding, (byte) 'x');
-    producer = new DefaultMQProducer(name + "-producer");
-    producer.setNamesrvAddr(nameServer);
-    producer.setInstanceName(name + "-" + System.nanoTime());
-    producer.setPollNameServerInterval(1000);
-    producer.setSendMsgTimeout(5000);
-    consumer = newConsumer();
-  }
-
-  private DefaultMQPushConsumer newConsumer() throws Exception {
-    DefaultMQPushConsumer pushConsumer = new DefaultMQPushConsumer(topic + "-consumer");
-    pushConsumer.setNamesrvAddr(nameServer);
-    pushConsumer.setInstanceName(topic + "-" + System.nanoTime());
-    pushConsumer.setPollNameServerInterval(1000);
-    pushConsumer.subscribe(topic, "*");
-    pushConsumer.setConsumeFromWhere(ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET);
-    pushConsumer.registerMessageListener((MessageListenerConcurrently) (messages, context) -> {
-      for (MessageExt m : messages) {
-        consumed.add(Long.parseLong(m.getKeys()));
-      }
-      lastConsumedFrom.put(context.getMessageQueue().getBrokerName(), System.nanoTime());
-      return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
-    });
-    return pushConsumer;
-  }
-
-  /** Stops the consumer's pulls, keeping its queues and offsets, so that a backlog builds up. */
-  void suspendConsumer() {
-    consumer.suspend();
-  }
-
-  void resumeConsumer() {
-    consumer.resume();
-  }
-
-  /** Starts the producer (after the topic exists: the first send creates it) and the consumer. */
-  void start(int threads) throws Exception {
-    producer.start();
-    await("first send to " + topic).atMost(Duration.ofSeconds(60)).ignoreExceptions()
-        .until(() -> send() == SendStatus.SEND_OK);
-    consumer.start();
-    for (int i = 0; i < threads; i++) {
-      Thread thread = new Thread(this::sendLoop, topic + "-sender-" + i);
-      thread.setDaemon(true);
-      thread.start();
-      senders.add(thread);
+    Traffic(String nameServer, String name, int bodyBytes) throws Exception {
+        this.topic = name;
+        this.nameServer = nameServer;
+        this.padding = new byte[bodyBytes];
+        Arrays.fill(padding, (byte) 'x');
+        producer = new DefaultMQProducer(name + "-producer");
+        producer.setNamesrvAddr(nameServer);
+        producer.setInstanceName(name + "-" + System.nanoTime());
+        producer.setPollNameServerInterval(1000);
+        producer.setSendMsgTimeout(5000);
+        consumer = newConsumer();
     }
-  }
 
-  private void sendLoop() {
-    while (sending.get()) {
-      try {
-        if (send() != SendStatus.SEND_OK) {
-          // SLAVE_NOT_AVAILABLE comes back at once while a slave restarts: pause as below.
-          LockSupport.parkNanos(FAILED_SEND_PAUSE_NANOS);
+    private DefaultMQPushConsumer newConsumer() throws Exception {
+        DefaultMQPushConsumer pushConsumer = new DefaultMQPushConsumer(topic + "-consumer");
+        pushConsumer.setNamesrvAddr(nameServer);
+        pushConsumer.setInstanceName(topic + "-" + System.nanoTime());
+        pushConsumer.setPollNameServerInterval(1000);
+        pushConsumer.subscribe(topic, "*");
+        pushConsumer.setConsumeFromWhere(ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET);
+        pushConsumer.registerMessageListener((MessageListenerConcurrently) (messages, context) -> {
+            for (MessageExt m : messages) {
+                consumed.add(Long.parseLong(m.getKeys()));
+            }
+            lastConsumedFrom.put(context.getMessageQueue().getBrokerName(), System.nanoTime());
+            return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
+        });
+        return pushConsumer;
+    }
+
+    /** Stops the consumer's pulls, keeping its queues and offsets, so that a backlog builds up. */
+    void suspendConsumer() {
+        consumer.suspend();
+    }
+
+    void resumeConsumer() {
+        consumer.resume();
+    }
+
+    /** Starts the producer (after the topic exists: the first send creates it) and the consumer. */
+    void start(int threads) throws Exception {
+        producer.start();
+        await("first send to " + topic)
+                .atMost(Duration.ofSeconds(60))
+                .ignoreExceptions()
+                .until(() -> send() == SendStatus.SEND_OK);
+        consumer.start();
+        for (int i = 0; i < threads; i++) {
+            Thread thread = new Thread(this::sendLoop, topic + "-sender-" + i);
+            thread.setDaemon(true);
+            thread.start();
+            senders.add(thread);
         }
-      } catch (Exception e) {
-        failed.incrementAndGet();
-        // With no writable queue (a one-group cluster whose master is stopped) the client throws
-        // at once; pause so the loop does not take a core from the servers under test.
-        LockSupport.parkNanos(FAILED_SEND_PAUSE_NANOS);
-      }
     }
-  }
 
-  private SendStatus send() throws Exception {
-    long n = sequence.incrementAndGet();
-    Message message = new Message(topic, "t", Long.toString(n), body(n));
-    SendResult result = producer.send(message);
-    if (result.getSendStatus() == SendStatus.SEND_OK) {
-      acknowledged.add(n);
-      recentGroups.add(result.getMessageQueue().getBrokerName());
-    } else {
-      notOk.incrementAndGet();
+    private void sendLoop() {
+        while (sending.get()) {
+            try {
+                if (send() != SendStatus.SEND_OK) {
+                    // SLAVE_NOT_AVAILABLE comes back at once while a slave restarts: pause as below.
+                    LockSupport.parkNanos(FAILED_SEND_PAUSE_NANOS);
+                }
+            } catch (Exception e) {
+                failed.incrementAndGet();
+                // With no writable queue (a one-group cluster whose master is stopped) the client throws
+                // at once; pause so the loop does not take a core from the servers under test.
+                LockSupport.parkNanos(FAILED_SEND_PAUSE_NANOS);
+            }
+        }
     }
-    return result.getSendStatus();
-  }
 
-  private byte[] body(long n) {
-    byte[] head = ("m-" + n + "-").getBytes(StandardCharsets.UTF_8);
-    byte[] body = padding.clone();
-    System.arraycopy(head, 0, body, 0, Math.min(head.length, body.length));
-    return body;
-  }
-
-  /** Waits until acknowledged sends land on every one of {@code groups}, counted from now. */
-  void awaitSendsTo(Collection<String> groups, Duration atMost) {
-    recentGroups.clear();
-    await("sends acknowledged by " + groups).atMost(atMost).pollInterval(Duration.ofMillis(200))
-        .until(() -> recentGroups.containsAll(groups));
-  }
-
-  void stopSending() throws InterruptedException {
-    sending.set(false);
-    for (Thread thread : senders) {
-      thread.join(Duration.ofSeconds(30).toMillis());
+    private SendStatus send() throws Exception {
+        long n = sequence.incrementAndGet();
+        Message message = new Message(topic, "t", Long.toString(n), body(n));
+        SendResult result = producer.send(message);
+        if (result.getSendStatus() == SendStatus.SEND_OK) {
+            acknowledged.add(n);
+            recentGroups.add(result.getMessageQueue().getBrokerName());
+        } else {
+            notOk.incrementAndGet();
+        }
+        return result.getSendStatus();
     }
-  }
 
-  /** The checker: every acknowledged message was consumed. */
-  void awaitAllConsumed(Duration atMost) {
-    await("every acknowledged message consumed").atMost(atMost)
-        .pollInterval(Duration.ofMillis(500))
-        .until(() -> consumed.containsAll(acknowledged));
-  }
+    private byte[] body(long n) {
+        byte[] head = ("m-" + n + "-").getBytes(StandardCharsets.UTF_8);
+        byte[] body = padding.clone();
+        System.arraycopy(head, 0, body, 0, Math.min(head.length, body.length));
+        return body;
+    }
 
-  long acknowledged() {
-    return acknowledged.size();
-  }
+    /** Waits until acknowledged sends land on every one of {@code groups}, counted from now. */
+    void awaitSendsTo(Collection<String> groups, Duration atMost) {
+        recentGroups.clear();
+        await("sends acknowledged by " + groups)
+                .atMost(atMost)
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> recentGroups.containsAll(groups));
+    }
 
-  long consumedDistinct() {
-    return consumed.size();
-  }
+    void stopSending() throws InterruptedException {
+        sending.set(false);
+        for (Thread thread : senders) {
+            thread.join(Duration.ofSeconds(30).toMillis());
+        }
+    }
 
-  /** Sends that threw (after the client's own retries): nothing stored is known of them. */
-  long failedSends() {
-    return failed.get();
-  }
+    /** The checker: every acknowledged message was consumed. */
+    void awaitAllConsumed(Duration atMost) {
+        await("every acknowledged message consumed")
+                .atMost(atMost)
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> consumed.containsAll(acknowledged));
+    }
 
-  /**
-   * Sends answered but not SEND_OK: under SYNC_MASTER, SLAVE_NOT_AVAILABLE or FLUSH_SLAVE_TIMEOUT
-   * while a slave restarts. Stored by the master but not acknowledged, so not counted.
-   */
-  long unacknowledgedSends() {
-    return notOk.get();
-  }
+    long acknowledged() {
+        return acknowledged.size();
+    }
 
-  /** When a message of broker group {@code group} was last consumed (System.nanoTime), or 0. */
-  long lastConsumedFrom(String group) {
-    return lastConsumedFrom.getOrDefault(group, 0L);
-  }
+    long consumedDistinct() {
+        return consumed.size();
+    }
 
-  @Override
-  public void close() {
-    sending.set(false);
-    consumer.shutdown();
-    producer.shutdown();
-  }
+    /** Sends that threw (after the client's own retries): nothing stored is known of them. */
+    long failedSends() {
+        return failed.get();
+    }
+
+    /**
+     * Sends answered but not SEND_OK: under SYNC_MASTER, SLAVE_NOT_AVAILABLE or FLUSH_SLAVE_TIMEOUT
+     * while a slave restarts. Stored by the master but not acknowledged, so not counted.
+     */
+    long unacknowledgedSends() {
+        return notOk.get();
+    }
+
+    /** When a message of broker group {@code group} was last consumed (System.nanoTime), or 0. */
+    long lastConsumedFrom(String group) {
+        return lastConsumedFrom.getOrDefault(group, 0L);
+    }
+
+    @Override
+    public void close() {
+        sending.set(false);
+        consumer.shutdown();
+        producer.shutdown();
+    }
 }

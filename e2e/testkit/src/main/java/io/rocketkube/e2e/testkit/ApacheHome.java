@@ -18,20 +18,19 @@ import java.util.Properties;
  */
 final class ApacheHome {
 
-  static final List<String> JDK17_FLAGS = List.of(
-      "--add-opens", "java.base/java.nio=ALL-UNNAMED",
-      "--add-opens", "java.base/jdk.internal.ref=ALL-UNNAMED",
-      "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
-      "--add-opens", "java.base/java.lang=ALL-UNNAMED",
-      "--add-opens", "java.base/java.util=ALL-UNNAMED",
-      "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED");
+    static final List<String> JDK17_FLAGS = List.of(
+            "--add-opens", "java.base/java.nio=ALL-UNNAMED",
+            "--add-opens", "java.base/jdk.internal.ref=ALL-UNNAMED",
+            "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
+            "--add-opens", "java.base/java.lang=ALL-UNNAMED",
+            "--add-opens", "java.base/java.util=ALL-UNNAMED",
+            "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED");
 
-  private ApacheHome() {
-  }
+    private ApacheHome() {}
 
-  /** Creates {@code home/conf/<logbackName>} logging everything at INFO to {@code logFile}. */
-  static void writeLogback(Path home, String logbackName, Path logFile) {
-    String xml = """
+    /** Creates {@code home/conf/<logbackName>} logging everything at INFO to {@code logFile}. */
+    static void writeLogback(Path home, String logbackName, Path logFile) {
+        String xml = """
         <?xml version="1.0" encoding="UTF-8"?>
         <configuration>
           <appender name="FILE" class="ch.qos.logback.core.FileAppender">
@@ -41,29 +40,29 @@ final class ApacheHome {
           <root level="INFO"><appender-ref ref="FILE"/></root>
         </configuration>
         """.formatted(logFile.toAbsolutePath());
-    write(home.resolve("conf").resolve(logbackName), xml);
-  }
-
-  /** Writes a Java properties file (the format of namesrv.conf / broker.conf). */
-  static void writeProperties(Path file, Map<String, String> values) {
-    Properties properties = new Properties();
-    properties.putAll(values);
-    try {
-      Files.createDirectories(file.getParent());
-      try (var out = Files.newBufferedWriter(file, StandardCharsets.ISO_8859_1)) {
-        properties.store(out, "written by the RocketKube e2e test kit");
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+        write(home.resolve("conf").resolve(logbackName), xml);
     }
-  }
 
-  private static void write(Path file, String content) {
-    try {
-      Files.createDirectories(file.getParent());
-      Files.writeString(file, content, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    /** Writes a Java properties file (the format of namesrv.conf / broker.conf). */
+    static void writeProperties(Path file, Map<String, String> values) {
+        Properties properties = new Properties();
+        properties.putAll(values);
+        try {
+            Files.createDirectories(file.getParent());
+            try (var out = Files.newBufferedWriter(file, StandardCharsets.ISO_8859_1)) {
+                properties.store(out, "written by the RocketKube e2e test kit");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
-  }
+
+    private static void write(Path file, String content) {
+        try {
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, content, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 }

@@ -7,25 +7,25 @@ package io.rocketkube.e2e.testkit;
  */
 public interface BrokerNode extends AutoCloseable {
 
-  String clusterName();
+    String clusterName();
 
-  String brokerName();
+    String brokerName();
 
-  /** Address clients use, {@code host:port}, as registered with the NameServer. */
-  String address();
+    /** Address clients use, {@code host:port}, as registered with the NameServer. */
+    String address();
 
-  /** Starts the process and waits until its port accepts connections. */
-  void start();
+    /** Starts the process and waits until its port accepts connections. */
+    void start();
 
-  /** SIGTERM to our own child (the broker unregisters and flushes), SIGKILL after a grace period. */
-  void stop();
+    /** SIGTERM to our own child (the broker unregisters and flushes), SIGKILL after a grace period. */
+    void stop();
 
-  ChildProcess process();
+    ChildProcess process();
 
-  String kind();
+    String kind();
 
-  @Override
-  default void close() {
-    stop();
-  }
+    @Override
+    default void close() {
+        stop();
+    }
 }

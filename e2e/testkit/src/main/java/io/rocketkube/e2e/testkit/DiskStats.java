@@ -14,33 +14,32 @@ import java.nio.file.Path;
  */
 public final class DiskStats {
 
-  private static final int SECTOR_BYTES = 512;
-  private static final int SECTORS_WRITTEN_FIELD = 6;
+    private static final int SECTOR_BYTES = 512;
+    private static final int SECTORS_WRITTEN_FIELD = 6;
 
-  private DiskStats() {
-  }
+    private DiskStats() {}
 
-  public static long bytesWritten() {
-    long sectors = 0;
-    try (DirectoryStream<Path> devices = Files.newDirectoryStream(Path.of("/sys/block"))) {
-      for (Path device : devices) {
-        String name = device.getFileName().toString();
-        if (name.startsWith("loop") || name.startsWith("ram") || name.startsWith("zram")) {
-          continue;
+    public static long bytesWritten() {
+        long sectors = 0;
+        try (DirectoryStream<Path> devices = Files.newDirectoryStream(Path.of("/sys/block"))) {
+            for (Path device : devices) {
+                String name = device.getFileName().toString();
+                if (name.startsWith("loop") || name.startsWith("ram") || name.startsWith("zram")) {
+                    continue;
+                }
+                sectors += sectorsWritten(Files.readString(device.resolve("stat")));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read /sys/block", e);
         }
-        sectors += sectorsWritten(Files.readString(device.resolve("stat")));
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read /sys/block", e);
+        return sectors * SECTOR_BYTES;
     }
-    return sectors * SECTOR_BYTES;
-  }
 
-  static long sectorsWritten(String statLine) {
-    String[] fields = statLine.trim().split("\\s+");
-    if (fields.length <= SECTORS_WRITTEN_FIELD) {
-      throw new IllegalArgumentException("unexpected block stat line: " + statLine);
+    static long sectorsWritten(String statLine) {
+        String[] fields = statLine.trim().split("\\s+");
+        if (fields.length <= SECTORS_WRITTEN_FIELD) {
+            throw new IllegalArgumentException("unexpected block stat line: " + statLine);
+        }
+        return Long.parseLong(fields[SECTORS_WRITTEN_FIELD]);
     }
-    return Long.parseLong(fields[SECTORS_WRITTEN_FIELD]);
-  }
 }

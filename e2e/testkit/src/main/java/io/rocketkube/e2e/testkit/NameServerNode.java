@@ -7,23 +7,23 @@ package io.rocketkube.e2e.testkit;
  */
 public interface NameServerNode extends AutoCloseable {
 
-  /** Address clients and brokers use, {@code host:port}. */
-  String address();
+    /** Address clients and brokers use, {@code host:port}. */
+    String address();
 
-  /** Starts the process and waits until it is ready; fails if it is already running. */
-  void start();
+    /** Starts the process and waits until it is ready; fails if it is already running. */
+    void start();
 
-  /** SIGTERM to our own child, SIGKILL after a grace period; no-op if not running. */
-  void stop();
+    /** SIGTERM to our own child, SIGKILL after a grace period; no-op if not running. */
+    void stop();
 
-  /** The current (or last) process; null before the first {@link #start()}. */
-  ChildProcess process();
+    /** The current (or last) process; null before the first {@link #start()}. */
+    ChildProcess process();
 
-  /** "ours" or "apache-4.9.7", for reports. */
-  String kind();
+    /** "ours" or "apache-4.9.7", for reports. */
+    String kind();
 
-  @Override
-  default void close() {
-    stop();
-  }
+    @Override
+    default void close() {
+        stop();
+    }
 }

@@ -17,69 +17,76 @@ import java.util.List;
  */
 public interface ReadinessProbe {
 
-  Duration PROBE_TIMEOUT = Duration.ofMillis(500);
+    Duration PROBE_TIMEOUT = Duration.ofMillis(500);
 
-  boolean isReady();
+    boolean isReady();
 
-  String describe();
+    String describe();
 
-  /** Ready when a TCP connection to host:port is accepted. */
-  static ReadinessProbe tcp(String host, int port) {
-    return new ReadinessProbe() {
-      @Override
-      public boolean isReady() {
-        try (Socket socket = new Socket()) {
-          socket.connect(new InetSocketAddress(host, port), (int) PROBE_TIMEOUT.toMillis());
-          return true;
-        } catch (IOException notYet) {
-          return false;
-        }
-      }
+    /** Ready when a TCP connection to host:port is accepted. */
+    static ReadinessProbe tcp(String host, int port) {
+        return new ReadinessProbe() {
+            @Override
+            public boolean isReady() {
+                try (Socket socket = new Socket()) {
+                    socket.connect(new InetSocketAddress(host, port), (int) PROBE_TIMEOUT.toMillis());
+                    return true;
+                } catch (IOException notYet) {
+                    return false;
+                }
+            }
 
-      @Override
-      public String describe() {
-        return "tcp " + host + ":" + port + " accepting";
-      }
-    };
-  }
+            @Override
+            public String describe() {
+                return "tcp " + host + ":" + port + " accepting";
+            }
+        };
+    }
 
-  /** Ready when {@code GET url} answers 200. */
-  static ReadinessProbe http200(String url) {
-    HttpClient client = HttpClient.newBuilder().connectTimeout(PROBE_TIMEOUT).build();
-    HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(PROBE_TIMEOUT).GET().build();
-    return new ReadinessProbe() {
-      @Override
-      public boolean isReady() {
-        try {
-          return client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-        } catch (IOException notYet) {
-          return false;
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return false;
-        }
-      }
+    /** Ready when {@code GET url} answers 200. */
+    static ReadinessProbe http200(String url) {
+        HttpClient client =
+                HttpClient.newBuilder().connectTimeout(PROBE_TIMEOUT).build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url))
+                .timeout(PROBE_TIMEOUT)
+                .GET()
+                .build();
+        return new ReadinessProbe() {
+            @Override
+            public boolean isReady() {
+                try {
+                    return client.send(request, HttpResponse.BodyHandlers.discarding())
+                                    .statusCode()
+                            == 200;
+                } catch (IOException notYet) {
+                    return false;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
 
-      @Override
-      public String describe() {
-        return "GET " + url + " -> 200";
-      }
-    };
-  }
+            @Override
+            public String describe() {
+                return "GET " + url + " -> 200";
+            }
+        };
+    }
 
-  /** Ready when every probe is ready, checked in order (later probes are skipped while one fails). */
-  static ReadinessProbe allOf(ReadinessProbe... probes) {
-    List<ReadinessProbe> all = List.of(probes);
-    return new ReadinessProbe() {
-      @Override
-      public boolean isReady() {
-        return all.stream().allMatch(ReadinessProbe::isReady);
-      }
+    /** Ready when every probe is ready, checked in order (later probes are skipped while one fails). */
+    static ReadinessProbe allOf(ReadinessProbe... probes) {
+        List<ReadinessProbe> all = List.of(probes);
+        return new ReadinessProbe() {
+            @Override
+            public boolean isReady() {
+                return all.stream().allMatch(ReadinessProbe::isReady);
+            }
 
-      @Override
-      public String describe() {
-        return String.join(" and ", all.stream().map(ReadinessProbe::describe).toList());
-      }
-    };
-  }
+            @Override
+            public String describe() {
+                return String.join(
+                        " and ", all.stream().map(ReadinessProbe::describe).toList());
+            }
+        };
+    }
 }

@@ -8,20 +8,20 @@ import org.junit.jupiter.api.Test;
 
 class ProcStatusTest {
 
-  @Test
-  void parsesVmRss() {
-    List<String> status = List.of("Name:\tjava", "VmPeak:\t 4000000 kB", "VmRSS:\t  123456 kB", "Threads:\t42");
-    assertThat(ProcStatus.parseKib(status, "VmRSS:")).isEqualTo(123_456L);
-  }
+    @Test
+    void parsesVmRss() {
+        List<String> status = List.of("Name:\tjava", "VmPeak:\t 4000000 kB", "VmRSS:\t  123456 kB", "Threads:\t42");
+        assertThat(ProcStatus.parseKib(status, "VmRSS:")).isEqualTo(123_456L);
+    }
 
-  @Test
-  void rejectsAMissingField() {
-    assertThatThrownBy(() -> ProcStatus.parseKib(List.of("Name:\tjava"), "VmRSS:"))
-        .isInstanceOf(IllegalArgumentException.class);
-  }
+    @Test
+    void rejectsAMissingField() {
+        assertThatThrownBy(() -> ProcStatus.parseKib(List.of("Name:\tjava"), "VmRSS:"))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
 
-  @Test
-  void readsThisJvmsResidentMemory() {
-    assertThat(ProcStatus.vmRssKib(ProcessHandle.current().pid())).isGreaterThan(10_000L);
-  }
+    @Test
+    void readsThisJvmsResidentMemory() {
+        assertThat(ProcStatus.vmRssKib(ProcessHandle.current().pid())).isGreaterThan(10_000L);
+    }
 }

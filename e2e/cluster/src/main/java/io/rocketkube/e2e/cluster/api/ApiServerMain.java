@@ -15,27 +15,30 @@ import java.util.HashMap;
  */
 public final class ApiServerMain {
 
-  private ApiServerMain() {
-  }
+    private ApiServerMain() {}
 
-  public static void main(String[] args) throws Exception {
-    if (args.length != 2) {
-      System.err.println("usage: ApiServerMain <loopback-host> <port>");
-      System.exit(2);
+    public static void main(String[] args) throws Exception {
+        if (args.length != 2) {
+            System.err.println("usage: ApiServerMain <loopback-host> <port>");
+            System.exit(2);
+        }
+        String host = args[0];
+        int port = Integer.parseInt(args[1]);
+        if (!InetAddress.getByName(host).isLoopbackAddress()) {
+            System.err.println("refusing to listen on non-loopback address " + host);
+            System.exit(2);
+        }
+        KubernetesCrudDispatcher crud = new KubernetesCrudDispatcher();
+        KubernetesMockServer server = new KubernetesMockServer(
+                new Context(),
+                new MockWebServer(),
+                new HashMap<>(),
+                new DiscoveryDispatcher(crud, host + ":" + port),
+                false);
+        server.init(InetAddress.getByName(host), port);
+        Runtime.getRuntime().addShutdownHook(new Thread(server::destroy, "api-server-stop"));
+        System.out.println("api-server listening on http://" + host + ":" + port);
+        System.out.flush();
+        Thread.currentThread().join();
     }
-    String host = args[0];
-    int port = Integer.parseInt(args[1]);
-    if (!InetAddress.getByName(host).isLoopbackAddress()) {
-      System.err.println("refusing to listen on non-loopback address " + host);
-      System.exit(2);
-    }
-    KubernetesCrudDispatcher crud = new KubernetesCrudDispatcher();
-    KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(),
-        new HashMap<>(), new DiscoveryDispatcher(crud, host + ":" + port), false);
-    server.init(InetAddress.getByName(host), port);
-    Runtime.getRuntime().addShutdownHook(new Thread(server::destroy, "api-server-stop"));
-    System.out.println("api-server listening on http://" + host + ":" + port);
-    System.out.flush();
-    Thread.currentThread().join();
-  }
 }

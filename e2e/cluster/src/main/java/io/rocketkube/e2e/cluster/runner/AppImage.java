@@ -14,7 +14,7 @@ import java.util.List;
  */
 public record AppImage(Path jar, List<String> jvmOptions, String workingDir) {
 
-  public AppImage {
-    jvmOptions = List.copyOf(jvmOptions);
-  }
+    public AppImage {
+        jvmOptions = List.copyOf(jvmOptions);
+    }
 }

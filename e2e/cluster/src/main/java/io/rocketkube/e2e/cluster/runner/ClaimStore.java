@@ -24,60 +24,65 @@ import java.util.stream.Stream;
  */
 final class ClaimStore {
 
-  private static final Logger LOG = Logger.getLogger(ClaimStore.class.getName());
+    private static final Logger LOG = Logger.getLogger(ClaimStore.class.getName());
 
-  private final KubernetesClient client;
-  private final Path root;
-  private final Set<String> bound = new HashSet<>();
+    private final KubernetesClient client;
+    private final Path root;
+    private final Set<String> bound = new HashSet<>();
 
-  ClaimStore(KubernetesClient client, Path dataDir) {
-    this.client = client;
-    this.root = dataDir.resolve("claims");
-  }
-
-  Path directory(String namespace, String claim) {
-    Path dir = root.resolve(namespace).resolve(claim);
-    try {
-      Files.createDirectories(dir);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    ClaimStore(KubernetesClient client, Path dataDir) {
+        this.client = client;
+        this.root = dataDir.resolve("claims");
     }
-    return dir;
-  }
 
-  void sync(List<PersistentVolumeClaim> stored, Set<String> inUse) {
-    Set<String> present = new HashSet<>();
-    for (PersistentVolumeClaim claim : stored) {
-      String key = claim.getMetadata().getNamespace() + "/" + claim.getMetadata().getName();
-      present.add(key);
-      if (claim.getStatus() == null || !"Bound".equals(claim.getStatus().getPhase())) {
-        if (bound.add(key) || claim.getStatus() == null) {
-          directory(claim.getMetadata().getNamespace(), claim.getMetadata().getName());
-          client.persistentVolumeClaims().inNamespace(claim.getMetadata().getNamespace())
-              .withName(claim.getMetadata().getName())
-              .patch(PatchContext.of(PatchType.JSON_MERGE),
-                  "{\"status\":{\"phase\":\"Bound\",\"accessModes\":[\"ReadWriteOnce\"]}}");
+    Path directory(String namespace, String claim) {
+        Path dir = root.resolve(namespace).resolve(claim);
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-      }
+        return dir;
     }
-    bound.retainAll(present);
-    if (!Files.isDirectory(root)) {
-      return;
-    }
-    try (Stream<Path> namespaces = Files.list(root)) {
-      for (Path namespace : namespaces.toList()) {
-        try (Stream<Path> dirs = Files.list(namespace)) {
-          for (Path dir : dirs.toList()) {
-            String key = namespace.getFileName() + "/" + dir.getFileName();
-            if (!present.contains(key) && !inUse.contains(key)) {
-              LOG.info(() -> "claim " + key + " deleted: removing " + dir);
-              Kubelet.deleteRecursively(dir);
+
+    void sync(List<PersistentVolumeClaim> stored, Set<String> inUse) {
+        Set<String> present = new HashSet<>();
+        for (PersistentVolumeClaim claim : stored) {
+            String key = claim.getMetadata().getNamespace() + "/"
+                    + claim.getMetadata().getName();
+            present.add(key);
+            if (claim.getStatus() == null || !"Bound".equals(claim.getStatus().getPhase())) {
+                if (bound.add(key) || claim.getStatus() == null) {
+                    directory(
+                            claim.getMetadata().getNamespace(),
+                            claim.getMetadata().getName());
+                    client.persistentVolumeClaims()
+                            .inNamespace(claim.getMetadata().getNamespace())
+                            .withName(claim.getMetadata().getName())
+                            .patch(
+                                    PatchContext.of(PatchType.JSON_MERGE),
+                                    "{\"status\":{\"phase\":\"Bound\",\"accessModes\":[\"ReadWriteOnce\"]}}");
+                }
             }
-          }
         }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+        bound.retainAll(present);
+        if (!Files.isDirectory(root)) {
+            return;
+        }
+        try (Stream<Path> namespaces = Files.list(root)) {
+            for (Path namespace : namespaces.toList()) {
+                try (Stream<Path> dirs = Files.list(namespace)) {
+                    for (Path dir : dirs.toList()) {
+                        String key = namespace.getFileName() + "/" + dir.getFileName();
+                        if (!present.contains(key) && !inUse.contains(key)) {
+                            LOG.info(() -> "claim " + key + " deleted: removing " + dir);
+                            Kubelet.deleteRecursively(dir);
+                        }
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
-  }
 }

@@ -34,89 +34,91 @@ import java.util.TreeSet;
  */
 final class HostsFile {
 
-  private final Path file;
-  private String written;
+    private final Path file;
+    private String written;
 
-  HostsFile(Path file) {
-    this.file = file;
-  }
+    HostsFile(Path file) {
+        this.file = file;
+    }
 
-  Path path() {
-    return file;
-  }
+    Path path() {
+        return file;
+    }
 
-  void update(List<Service> services, List<Pod> pods, Map<String, Boolean> readyByPodUid) {
-    TreeSet<String> lines = new TreeSet<>();
-    for (Service service : services) {
-      String name = service.getMetadata().getName();
-      String namespace = service.getMetadata().getNamespace();
-      Map<String, String> selector = service.getSpec().getSelector();
-      if (selector == null || selector.isEmpty()) {
-        continue;
-      }
-      boolean headless = "None".equals(service.getSpec().getClusterIP());
-      boolean notReadyToo = Boolean.TRUE.equals(service.getSpec().getPublishNotReadyAddresses());
-      List<Pod> endpoints = new ArrayList<>();
-      for (Pod pod : pods) {
-        if (!namespace.equals(pod.getMetadata().getNamespace()) || pod.getStatus() == null
-            || pod.getStatus().getPodIP() == null || !matches(selector, pod)) {
-          continue;
+    void update(List<Service> services, List<Pod> pods, Map<String, Boolean> readyByPodUid) {
+        TreeSet<String> lines = new TreeSet<>();
+        for (Service service : services) {
+            String name = service.getMetadata().getName();
+            String namespace = service.getMetadata().getNamespace();
+            Map<String, String> selector = service.getSpec().getSelector();
+            if (selector == null || selector.isEmpty()) {
+                continue;
+            }
+            boolean headless = "None".equals(service.getSpec().getClusterIP());
+            boolean notReadyToo = Boolean.TRUE.equals(service.getSpec().getPublishNotReadyAddresses());
+            List<Pod> endpoints = new ArrayList<>();
+            for (Pod pod : pods) {
+                if (!namespace.equals(pod.getMetadata().getNamespace())
+                        || pod.getStatus() == null
+                        || pod.getStatus().getPodIP() == null
+                        || !matches(selector, pod)) {
+                    continue;
+                }
+                boolean ready = readyByPodUid.getOrDefault(pod.getMetadata().getUid(), false);
+                if (ready || (headless && notReadyToo)) {
+                    endpoints.add(pod);
+                }
+            }
+            endpoints.sort(Comparator.comparing(p -> p.getMetadata().getName()));
+            List<Pod> chosen = headless || endpoints.isEmpty() ? endpoints : endpoints.subList(0, 1);
+            for (Pod pod : chosen) {
+                String ip = pod.getStatus().getPodIP();
+                lines.add(ip + " " + name + "." + namespace + ".svc " + name + "." + namespace + ".svc.cluster.local");
+                if (headless && name.equals(pod.getSpec().getSubdomain())) {
+                    String host = pod.getSpec().getHostname() == null
+                            ? pod.getMetadata().getName()
+                            : pod.getSpec().getHostname();
+                    lines.add(ip + " " + host + "." + name + "." + namespace + ".svc " + host + "." + name + "."
+                            + namespace + ".svc.cluster.local");
+                }
+            }
         }
-        boolean ready = readyByPodUid.getOrDefault(pod.getMetadata().getUid(), false);
-        if (ready || (headless && notReadyToo)) {
-          endpoints.add(pod);
+        StringBuilder content = new StringBuilder();
+        content.append("# written by the RocketKube cluster stand-in (pod runner); do not edit\n");
+        content.append("127.0.0.1 localhost ").append(localHostName()).append('\n');
+        content.append("::1 localhost ip6-localhost\n");
+        lines.forEach(line -> content.append(line).append('\n'));
+        String text = content.toString();
+        if (Objects.equals(text, written)) {
+            return;
         }
-      }
-      endpoints.sort(Comparator.comparing(p -> p.getMetadata().getName()));
-      List<Pod> chosen = headless || endpoints.isEmpty() ? endpoints : endpoints.subList(0, 1);
-      for (Pod pod : chosen) {
-        String ip = pod.getStatus().getPodIP();
-        lines.add(ip + " " + name + "." + namespace + ".svc " + name + "." + namespace
-            + ".svc.cluster.local");
-        if (headless && name.equals(pod.getSpec().getSubdomain())) {
-          String host = pod.getSpec().getHostname() == null ? pod.getMetadata().getName()
-              : pod.getSpec().getHostname();
-          lines.add(ip + " " + host + "." + name + "." + namespace + ".svc " + host + "." + name
-              + "." + namespace + ".svc.cluster.local");
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            Path temp = file.resolveSibling(file.getFileName() + ".tmp");
+            Files.writeString(temp, text, StandardCharsets.UTF_8);
+            Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-      }
+        written = text;
     }
-    StringBuilder content = new StringBuilder();
-    content.append("# written by the RocketKube cluster stand-in (pod runner); do not edit\n");
-    content.append("127.0.0.1 localhost ").append(localHostName()).append('\n');
-    content.append("::1 localhost ip6-localhost\n");
-    lines.forEach(line -> content.append(line).append('\n'));
-    String text = content.toString();
-    if (Objects.equals(text, written)) {
-      return;
-    }
-    try {
-      Files.createDirectories(file.toAbsolutePath().getParent());
-      Path temp = file.resolveSibling(file.getFileName() + ".tmp");
-      Files.writeString(temp, text, StandardCharsets.UTF_8);
-      Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    written = text;
-  }
 
-  private static boolean matches(Map<String, String> selector, Pod pod) {
-    Map<String, String> labels = pod.getMetadata().getLabels();
-    return labels != null && selector.entrySet().stream()
-        .allMatch(e -> e.getValue().equals(labels.get(e.getKey())));
-  }
-
-  /** This machine's name, which JVMs resolve at start (InetAddress.getLocalHost()). */
-  private static String localHostName() {
-    String name = System.getenv("HOSTNAME");
-    if (name == null || name.isBlank()) {
-      try {
-        name = Files.readString(Path.of("/etc/hostname")).trim();
-      } catch (IOException e) {
-        name = "localhost.localdomain";
-      }
+    private static boolean matches(Map<String, String> selector, Pod pod) {
+        Map<String, String> labels = pod.getMetadata().getLabels();
+        return labels != null
+                && selector.entrySet().stream().allMatch(e -> e.getValue().equals(labels.get(e.getKey())));
     }
-    return name;
-  }
+
+    /** This machine's name, which JVMs resolve at start (InetAddress.getLocalHost()). */
+    private static String localHostName() {
+        String name = System.getenv("HOSTNAME");
+        if (name == null || name.isBlank()) {
+            try {
+                name = Files.readString(Path.of("/etc/hostname")).trim();
+            } catch (IOException e) {
+                name = "localhost.localdomain";
+            }
+        }
+        return name;
+    }
 }

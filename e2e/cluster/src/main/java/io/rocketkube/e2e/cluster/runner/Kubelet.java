@@ -38,200 +38,237 @@ import java.util.logging.Logger;
  */
 final class Kubelet implements AutoCloseable {
 
-  private static final Logger LOG = Logger.getLogger(Kubelet.class.getName());
+    private static final Logger LOG = Logger.getLogger(Kubelet.class.getName());
 
-  private final KubernetesClient client;
-  private final RunnerOptions options;
-  private final ClaimStore claims;
-  private final PodEnvironment environment;
-  private final Map<String, PodProcess> running = new ConcurrentHashMap<>();
-  private final Map<String, ScheduledFuture<?>> ticks = new ConcurrentHashMap<>();
-  private final Set<String> terminating = ConcurrentHashMap.newKeySet();
-  private final Map<String, PodStatus> written = new HashMap<>();
-  private final Set<String> unmapped = new HashSet<>();
-  private final ScheduledExecutorService probes = Executors.newScheduledThreadPool(4, daemon("probes"));
-  private final ExecutorService stopper = Executors.newCachedThreadPool(daemon("pod-stop"));
+    private final KubernetesClient client;
+    private final RunnerOptions options;
+    private final ClaimStore claims;
+    private final PodEnvironment environment;
+    private final Map<String, PodProcess> running = new ConcurrentHashMap<>();
+    private final Map<String, ScheduledFuture<?>> ticks = new ConcurrentHashMap<>();
+    private final Set<String> terminating = ConcurrentHashMap.newKeySet();
+    private final Map<String, PodStatus> written = new HashMap<>();
+    private final Set<String> unmapped = new HashSet<>();
+    private final ScheduledExecutorService probes = Executors.newScheduledThreadPool(4, daemon("probes"));
+    private final ExecutorService stopper = Executors.newCachedThreadPool(daemon("pod-stop"));
 
-  Kubelet(KubernetesClient client, RunnerOptions options, ClaimStore claims) {
-    this.client = client;
-    this.options = options;
-    this.claims = claims;
-    this.environment = new PodEnvironment(client);
-  }
-
-  boolean isTerminating(String namespace, String name) {
-    return terminating.contains(namespace + "/" + name);
-  }
-
-  /** Claims in use by a running or stopping pod ({@code namespace/claim}). */
-  Set<String> claimsInUse() {
-    Set<String> inUse = new HashSet<>();
-    running.values().forEach(p -> inUse.addAll(p.claims()));
-    return inUse;
-  }
-
-  /** Readiness as this kubelet last saw it, by pod uid. */
-  Map<String, Boolean> readiness() {
-    Map<String, Boolean> ready = new HashMap<>();
-    running.forEach((uid, p) -> ready.put(uid, p.isReady()));
-    return ready;
-  }
-
-  /** The running process of a pod, for tests that signal it (SIGSTOP, SIGKILL). */
-  PodProcess process(String namespace, String name) {
-    return running.values().stream().filter(p -> p.key().equals(namespace + "/" + name))
-        .findFirst().orElse(null);
-  }
-
-  void sync(List<Pod> pods) {
-    Set<String> present = new HashSet<>();
-    for (Pod pod : pods) {
-      String uid = pod.getMetadata().getUid();
-      present.add(uid);
-      if (running.containsKey(uid) || unmapped.contains(uid)) {
-        continue;
-      }
-      String image = pod.getSpec().getContainers().get(0).getImage();
-      AppImage app = options.appFor(image);
-      if (app == null) {
-        unmapped.add(uid);
-        patchStatus(pod, new PodStatusBuilder().withPhase("Pending")
-            .addNewCondition().withType("PodScheduled").withStatus("True").endCondition()
-            .addNewContainerStatus().withName(pod.getSpec().getContainers().get(0).getName())
-            .withImage(image).withReady(false).withRestartCount(0)
-            .withNewState().withNewWaiting().withReason("ErrImagePull")
-            .withMessage("image " + image + " is not mapped to a local app in the stand-in")
-            .endWaiting().endState().endContainerStatus().build());
-        continue;
-      }
-      if (isTerminating(pod.getMetadata().getNamespace(), pod.getMetadata().getName())) {
-        continue;
-      }
-      start(pod, app);
+    Kubelet(KubernetesClient client, RunnerOptions options, ClaimStore claims) {
+        this.client = client;
+        this.options = options;
+        this.claims = claims;
+        this.environment = new PodEnvironment(client);
     }
-    for (String uid : Set.copyOf(running.keySet())) {
-      if (!present.contains(uid)) {
-        stop(uid, true);
-      }
-    }
-    unmapped.retainAll(present);
-    written.keySet().retainAll(present);
-    for (Pod pod : pods) {
-      PodProcess process = running.get(pod.getMetadata().getUid());
-      if (process == null) {
-        continue;
-      }
-      PodStatus status = process.status();
-      PodStatus stored = pod.getStatus();
-      boolean lost = stored == null || !process.ip().equals(stored.getPodIP());
-      if (lost || !status.equals(written.get(pod.getMetadata().getUid()))) {
-        patchStatus(pod, status);
-        written.put(pod.getMetadata().getUid(), status);
-      }
-    }
-  }
 
-  private void start(Pod pod, AppImage app) {
-    String namespace = pod.getMetadata().getNamespace();
-    try {
-      Map<String, Path> claimDirs = new HashMap<>();
-      if (pod.getSpec().getVolumes() != null) {
-        pod.getSpec().getVolumes().stream().filter(v -> v.getPersistentVolumeClaim() != null)
-            .forEach(v -> {
-              String claim = v.getPersistentVolumeClaim().getClaimName();
-              claimDirs.put(claim, claims.directory(namespace, claim));
-            });
-      }
-      Path podDir = options.dataDir().resolve("pods").resolve(namespace)
-          .resolve(pod.getMetadata().getName() + "-" + pod.getMetadata().getUid());
-      PodFileSystem fs = new PodFileSystem(podDir, pod, claimDirs, client);
-      PodProcess process = new PodProcess(pod, app, Loopback.newAddress(), fs, environment,
-          options, claimDirs.keySet().stream().map(c -> namespace + "/" + c).toList());
-      process.startContainer();
-      running.put(pod.getMetadata().getUid(), process);
-      ticks.put(pod.getMetadata().getUid(), probes.scheduleWithFixedDelay(() -> {
+    boolean isTerminating(String namespace, String name) {
+        return terminating.contains(namespace + "/" + name);
+    }
+
+    /** Claims in use by a running or stopping pod ({@code namespace/claim}). */
+    Set<String> claimsInUse() {
+        Set<String> inUse = new HashSet<>();
+        running.values().forEach(p -> inUse.addAll(p.claims()));
+        return inUse;
+    }
+
+    /** Readiness as this kubelet last saw it, by pod uid. */
+    Map<String, Boolean> readiness() {
+        Map<String, Boolean> ready = new HashMap<>();
+        running.forEach((uid, p) -> ready.put(uid, p.isReady()));
+        return ready;
+    }
+
+    /** The running process of a pod, for tests that signal it (SIGSTOP, SIGKILL). */
+    PodProcess process(String namespace, String name) {
+        return running.values().stream()
+                .filter(p -> p.key().equals(namespace + "/" + name))
+                .findFirst()
+                .orElse(null);
+    }
+
+    void sync(List<Pod> pods) {
+        Set<String> present = new HashSet<>();
+        for (Pod pod : pods) {
+            String uid = pod.getMetadata().getUid();
+            present.add(uid);
+            if (running.containsKey(uid) || unmapped.contains(uid)) {
+                continue;
+            }
+            String image = pod.getSpec().getContainers().get(0).getImage();
+            AppImage app = options.appFor(image);
+            if (app == null) {
+                unmapped.add(uid);
+                patchStatus(
+                        pod,
+                        new PodStatusBuilder()
+                                .withPhase("Pending")
+                                .addNewCondition()
+                                .withType("PodScheduled")
+                                .withStatus("True")
+                                .endCondition()
+                                .addNewContainerStatus()
+                                .withName(pod.getSpec().getContainers().get(0).getName())
+                                .withImage(image)
+                                .withReady(false)
+                                .withRestartCount(0)
+                                .withNewState()
+                                .withNewWaiting()
+                                .withReason("ErrImagePull")
+                                .withMessage("image " + image + " is not mapped to a local app in the stand-in")
+                                .endWaiting()
+                                .endState()
+                                .endContainerStatus()
+                                .build());
+                continue;
+            }
+            if (isTerminating(
+                    pod.getMetadata().getNamespace(), pod.getMetadata().getName())) {
+                continue;
+            }
+            start(pod, app);
+        }
+        for (String uid : Set.copyOf(running.keySet())) {
+            if (!present.contains(uid)) {
+                stop(uid, true);
+            }
+        }
+        unmapped.retainAll(present);
+        written.keySet().retainAll(present);
+        for (Pod pod : pods) {
+            PodProcess process = running.get(pod.getMetadata().getUid());
+            if (process == null) {
+                continue;
+            }
+            PodStatus status = process.status();
+            PodStatus stored = pod.getStatus();
+            boolean lost = stored == null || !process.ip().equals(stored.getPodIP());
+            if (lost || !status.equals(written.get(pod.getMetadata().getUid()))) {
+                patchStatus(pod, status);
+                written.put(pod.getMetadata().getUid(), status);
+            }
+        }
+    }
+
+    private void start(Pod pod, AppImage app) {
+        String namespace = pod.getMetadata().getNamespace();
         try {
-          process.tick();
+            Map<String, Path> claimDirs = new HashMap<>();
+            if (pod.getSpec().getVolumes() != null) {
+                pod.getSpec().getVolumes().stream()
+                        .filter(v -> v.getPersistentVolumeClaim() != null)
+                        .forEach(v -> {
+                            String claim = v.getPersistentVolumeClaim().getClaimName();
+                            claimDirs.put(claim, claims.directory(namespace, claim));
+                        });
+            }
+            Path podDir = options.dataDir()
+                    .resolve("pods")
+                    .resolve(namespace)
+                    .resolve(pod.getMetadata().getName() + "-"
+                            + pod.getMetadata().getUid());
+            PodFileSystem fs = new PodFileSystem(podDir, pod, claimDirs, client);
+            PodProcess process = new PodProcess(
+                    pod,
+                    app,
+                    Loopback.newAddress(),
+                    fs,
+                    environment,
+                    options,
+                    claimDirs.keySet().stream().map(c -> namespace + "/" + c).toList());
+            process.startContainer();
+            running.put(pod.getMetadata().getUid(), process);
+            ticks.put(
+                    pod.getMetadata().getUid(),
+                    probes.scheduleWithFixedDelay(
+                            () -> {
+                                try {
+                                    process.tick();
+                                } catch (RuntimeException e) {
+                                    LOG.log(Level.WARNING, "tick of " + process.key() + " failed", e);
+                                }
+                            },
+                            100,
+                            100,
+                            TimeUnit.MILLISECONDS));
         } catch (RuntimeException e) {
-          LOG.log(Level.WARNING, "tick of " + process.key() + " failed", e);
+            LOG.log(
+                    Level.WARNING,
+                    "cannot start pod " + namespace + "/" + pod.getMetadata().getName() + " yet: " + e.getMessage());
         }
-      }, 100, 100, TimeUnit.MILLISECONDS));
-    } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "cannot start pod " + namespace + "/" + pod.getMetadata().getName()
-          + " yet: " + e.getMessage());
     }
-  }
 
-  private void stop(String uid, boolean deleteDir) {
-    PodProcess process = running.remove(uid);
-    ScheduledFuture<?> tick = ticks.remove(uid);
-    if (tick != null) {
-      tick.cancel(false);
-    }
-    terminating.add(process.key());
-    stopper.submit(() -> {
-      try {
-        process.terminate();
-        if (deleteDir) {
-          deleteRecursively(process.podDir());
+    private void stop(String uid, boolean deleteDir) {
+        PodProcess process = running.remove(uid);
+        ScheduledFuture<?> tick = ticks.remove(uid);
+        if (tick != null) {
+            tick.cancel(false);
         }
-      } finally {
-        terminating.remove(process.key());
-      }
-    });
-  }
+        terminating.add(process.key());
+        stopper.submit(() -> {
+            try {
+                process.terminate();
+                if (deleteDir) {
+                    deleteRecursively(process.podDir());
+                }
+            } finally {
+                terminating.remove(process.key());
+            }
+        });
+    }
 
-  private void patchStatus(Pod pod, PodStatus status) {
-    try {
-      StatusPatch.replace(client.pods().inNamespace(pod.getMetadata().getNamespace())
-          .withName(pod.getMetadata().getName()), status);
-    } catch (RuntimeException e) {
-      LOG.fine(() -> "status of " + pod.getMetadata().getName() + " not written: " + e);
-    }
-  }
-
-  /**
-   * Stops every pod (SIGTERM, grace, SIGKILL), all at once, and waits for them. Their directories
-   * (logs, emptyDirs) stay for a look after a failed run.
-   */
-  @Override
-  public void close() {
-    for (String uid : Set.copyOf(running.keySet())) {
-      stop(uid, false);
-    }
-    probes.shutdownNow();
-    stopper.shutdown();
-    try {
-      if (!stopper.awaitTermination(120, TimeUnit.SECONDS)) {
-        LOG.warning("pods still stopping after 120 s");
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  static void deleteRecursively(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (var walk = Files.walk(dir)) {
-      walk.sorted(Comparator.reverseOrder()).forEach(p -> {
+    private void patchStatus(Pod pod, PodStatus status) {
         try {
-          Files.deleteIfExists(p);
-        } catch (IOException e) {
-          LOG.fine(() -> "cannot delete " + p + ": " + e);
+            StatusPatch.replace(
+                    client.pods()
+                            .inNamespace(pod.getMetadata().getNamespace())
+                            .withName(pod.getMetadata().getName()),
+                    status);
+        } catch (RuntimeException e) {
+            LOG.fine(() -> "status of " + pod.getMetadata().getName() + " not written: " + e);
         }
-      });
-    } catch (IOException e) {
-      LOG.fine(() -> "cannot delete " + dir + ": " + e);
     }
-  }
 
-  static java.util.concurrent.ThreadFactory daemon(String name) {
-    return runnable -> {
-      Thread thread = new Thread(runnable, "runner-" + name);
-      thread.setDaemon(true);
-      return thread;
-    };
-  }
+    /**
+     * Stops every pod (SIGTERM, grace, SIGKILL), all at once, and waits for them. Their directories
+     * (logs, emptyDirs) stay for a look after a failed run.
+     */
+    @Override
+    public void close() {
+        for (String uid : Set.copyOf(running.keySet())) {
+            stop(uid, false);
+        }
+        probes.shutdownNow();
+        stopper.shutdown();
+        try {
+            if (!stopper.awaitTermination(120, TimeUnit.SECONDS)) {
+                LOG.warning("pods still stopping after 120 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var walk = Files.walk(dir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    LOG.fine(() -> "cannot delete " + p + ": " + e);
+                }
+            });
+        } catch (IOException e) {
+            LOG.fine(() -> "cannot delete " + dir + ": " + e);
+        }
+    }
+
+    static java.util.concurrent.ThreadFactory daemon(String name) {
+        return runnable -> {
+            Thread thread = new Thread(runnable, "runner-" + name);
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
 }

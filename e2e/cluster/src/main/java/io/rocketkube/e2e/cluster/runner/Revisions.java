@@ -16,40 +16,44 @@ import java.util.Map;
 /** Helpers the workload controllers share: template hashes, ownership, readiness. */
 final class Revisions {
 
-  private Revisions() {
-  }
+    private Revisions() {}
 
-  /** A 10-hex-digit hash of a pod template (what the controllers put in revision labels). */
-  static String hash(PodTemplateSpec template) {
-    try {
-      byte[] digest = MessageDigest.getInstance("SHA-256")
-          .digest(Serialization.asJson(template).getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(digest).substring(0, 10);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
+    /** A 10-hex-digit hash of a pod template (what the controllers put in revision labels). */
+    static String hash(PodTemplateSpec template) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest(Serialization.asJson(template).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest).substring(0, 10);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
-  }
 
-  static OwnerReference controllerRef(HasMetadata owner) {
-    return new OwnerReferenceBuilder().withApiVersion(owner.getApiVersion())
-        .withKind(owner.getKind()).withName(owner.getMetadata().getName())
-        .withUid(owner.getMetadata().getUid()).withController(true)
-        .withBlockOwnerDeletion(true).build();
-  }
-
-  static boolean ownedBy(HasMetadata child, HasMetadata owner) {
-    return child.getMetadata().getOwnerReferences() != null
-        && child.getMetadata().getOwnerReferences().stream()
-            .anyMatch(r -> owner.getMetadata().getUid().equals(r.getUid()));
-  }
-
-  static boolean isReady(Pod pod, Map<String, Boolean> kubeletReady) {
-    Boolean seen = kubeletReady.get(pod.getMetadata().getUid());
-    if (seen != null) {
-      return seen;
+    static OwnerReference controllerRef(HasMetadata owner) {
+        return new OwnerReferenceBuilder()
+                .withApiVersion(owner.getApiVersion())
+                .withKind(owner.getKind())
+                .withName(owner.getMetadata().getName())
+                .withUid(owner.getMetadata().getUid())
+                .withController(true)
+                .withBlockOwnerDeletion(true)
+                .build();
     }
-    return pod.getStatus() != null && pod.getStatus().getConditions() != null
-        && pod.getStatus().getConditions().stream().anyMatch(
-            (PodCondition c) -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
-  }
+
+    static boolean ownedBy(HasMetadata child, HasMetadata owner) {
+        return child.getMetadata().getOwnerReferences() != null
+                && child.getMetadata().getOwnerReferences().stream()
+                        .anyMatch(r -> owner.getMetadata().getUid().equals(r.getUid()));
+    }
+
+    static boolean isReady(Pod pod, Map<String, Boolean> kubeletReady) {
+        Boolean seen = kubeletReady.get(pod.getMetadata().getUid());
+        if (seen != null) {
+            return seen;
+        }
+        return pod.getStatus() != null
+                && pod.getStatus().getConditions() != null
+                && pod.getStatus().getConditions().stream()
+                        .anyMatch((PodCondition c) -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+    }
 }

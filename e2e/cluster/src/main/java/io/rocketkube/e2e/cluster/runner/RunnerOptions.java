@@ -19,26 +19,31 @@ import java.util.Map;
  *     processes
  * @param extraJvmOptions options every pod JVM gets
  */
-public record RunnerOptions(Path dataDir, Path hostsFile, Map<String, AppImage> images,
-    Duration probePeriodCap, Duration syncInterval, List<String> extraJvmOptions) {
+public record RunnerOptions(
+        Path dataDir,
+        Path hostsFile,
+        Map<String, AppImage> images,
+        Duration probePeriodCap,
+        Duration syncInterval,
+        List<String> extraJvmOptions) {
 
-  public RunnerOptions {
-    images = Map.copyOf(images);
-    extraJvmOptions = List.copyOf(extraJvmOptions);
-  }
+    public RunnerOptions {
+        images = Map.copyOf(images);
+        extraJvmOptions = List.copyOf(extraJvmOptions);
+    }
 
-  /** The app for {@code image} ({@code repo/name:tag} or {@code repo/name@digest}), or null. */
-  AppImage appFor(String image) {
-    String name = image;
-    int at = name.indexOf('@');
-    if (at >= 0) {
-      name = name.substring(0, at);
+    /** The app for {@code image} ({@code repo/name:tag} or {@code repo/name@digest}), or null. */
+    AppImage appFor(String image) {
+        String name = image;
+        int at = name.indexOf('@');
+        if (at >= 0) {
+            name = name.substring(0, at);
+        }
+        int slash = name.lastIndexOf('/');
+        int colon = name.lastIndexOf(':');
+        if (colon > slash) {
+            name = name.substring(0, colon);
+        }
+        return images.get(name.substring(slash + 1));
     }
-    int slash = name.lastIndexOf('/');
-    int colon = name.lastIndexOf(':');
-    if (colon > slash) {
-      name = name.substring(0, colon);
-    }
-    return images.get(name.substring(slash + 1));
-  }
 }

@@ -15,11 +15,11 @@ import io.fabric8.kubernetes.client.utils.Serialization;
  */
 final class StatusPatch {
 
-  private StatusPatch() {
-  }
+    private StatusPatch() {}
 
-  static void replace(Resource<?> resource, Object status) {
-    resource.patch(PatchContext.of(PatchType.JSON),
-        "[{\"op\":\"add\",\"path\":\"/status\",\"value\":" + Serialization.asJson(status) + "}]");
-  }
+    static void replace(Resource<?> resource, Object status) {
+        resource.patch(
+                PatchContext.of(PatchType.JSON),
+                "[{\"op\":\"add\",\"path\":\"/status\",\"value\":" + Serialization.asJson(status) + "}]");
+    }
 }

@@ -18,32 +18,56 @@ import org.junit.jupiter.api.Test;
 @EnableKubernetesMockClient(crud = true)
 class StatusPatchTest {
 
-  KubernetesClient client;
+    KubernetesClient client;
 
-  @Test
-  void aSecondStatusReplacesTheFirstListsIncluded() {
-    client.pods().inNamespace("ns").resource(new PodBuilder().withNewMetadata().withName("p")
-        .endMetadata().withNewSpec().addNewContainer().withName("c").withImage("i")
-        .endContainer().endSpec().build()).create();
-    var pod = client.pods().inNamespace("ns").withName("p");
+    @Test
+    void aSecondStatusReplacesTheFirstListsIncluded() {
+        client.pods()
+                .inNamespace("ns")
+                .resource(new PodBuilder()
+                        .withNewMetadata()
+                        .withName("p")
+                        .endMetadata()
+                        .withNewSpec()
+                        .addNewContainer()
+                        .withName("c")
+                        .withImage("i")
+                        .endContainer()
+                        .endSpec()
+                        .build())
+                .create();
+        var pod = client.pods().inNamespace("ns").withName("p");
 
-    StatusPatch.replace(pod, status(true, 0));
-    StatusPatch.replace(pod, status(false, 1));
+        StatusPatch.replace(pod, status(true, 0));
+        StatusPatch.replace(pod, status(false, 1));
 
-    Pod read = pod.get();
-    assertThat(read.getStatus().getConditions()).hasSize(1)
-        .allSatisfy(c -> assertThat(c.getStatus()).isEqualTo("False"));
-    assertThat(read.getStatus().getContainerStatuses()).hasSize(1);
-    assertThat(read.getStatus().getContainerStatuses().get(0).getRestartCount()).isEqualTo(1);
-    assertThat(read.getStatus().getPodIPs()).hasSize(1);
-    assertThat(read.getSpec().getContainers()).hasSize(1);
-  }
+        Pod read = pod.get();
+        assertThat(read.getStatus().getConditions())
+                .hasSize(1)
+                .allSatisfy(c -> assertThat(c.getStatus()).isEqualTo("False"));
+        assertThat(read.getStatus().getContainerStatuses()).hasSize(1);
+        assertThat(read.getStatus().getContainerStatuses().get(0).getRestartCount())
+                .isEqualTo(1);
+        assertThat(read.getStatus().getPodIPs()).hasSize(1);
+        assertThat(read.getSpec().getContainers()).hasSize(1);
+    }
 
-  private static PodStatus status(boolean ready, int restarts) {
-    return new PodStatusBuilder().withPhase("Running").withPodIP("127.0.0.9")
-        .addNewPodIP().withIp("127.0.0.9").endPodIP()
-        .addNewCondition().withType("Ready").withStatus(ready ? "True" : "False").endCondition()
-        .addNewContainerStatus().withName("c").withReady(ready).withRestartCount(restarts)
-        .endContainerStatus().build();
-  }
+    private static PodStatus status(boolean ready, int restarts) {
+        return new PodStatusBuilder()
+                .withPhase("Running")
+                .withPodIP("127.0.0.9")
+                .addNewPodIP()
+                .withIp("127.0.0.9")
+                .endPodIP()
+                .addNewCondition()
+                .withType("Ready")
+                .withStatus(ready ? "True" : "False")
+                .endCondition()
+                .addNewContainerStatus()
+                .withName("c")
+                .withReady(ready)
+                .withRestartCount(restarts)
+                .endContainerStatus()
+                .build();
+    }
 }

@@ -11,13 +11,13 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(400)
 class BrokerLivenessOnApacheNamesrvTest extends BrokerLivenessScenario {
 
-  @Override
-  NameServerNode startNamesrv() {
-    return NamesrvKind.APACHE.start("namesrv-liveness");
-  }
+    @Override
+    NameServerNode startNamesrv() {
+        return NamesrvKind.APACHE.start("namesrv-liveness");
+    }
 
-  @Override
-  Duration brokerExpiry() {
-    return Duration.ofSeconds(120);
-  }
+    @Override
+    Duration brokerExpiry() {
+        return Duration.ofSeconds(120);
+    }
 }

@@ -9,18 +9,18 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(120)
 class BrokerLivenessOnOurNamesrvTest extends BrokerLivenessScenario {
 
-  @Override
-  NameServerNode startNamesrv() {
-    NameServerNode node = OurNamesrv.builder("namesrv-liveness")
-        .property("rocketkube.namesrv.broker-expiry", "4s")
-        .property("rocketkube.namesrv.scan-interval", "500ms")
-        .build();
-    node.start();
-    return node;
-  }
+    @Override
+    NameServerNode startNamesrv() {
+        NameServerNode node = OurNamesrv.builder("namesrv-liveness")
+                .property("rocketkube.namesrv.broker-expiry", "4s")
+                .property("rocketkube.namesrv.scan-interval", "500ms")
+                .build();
+        node.start();
+        return node;
+    }
 
-  @Override
-  Duration brokerExpiry() {
-    return Duration.ofSeconds(4);
-  }
+    @Override
+    Duration brokerExpiry() {
+        return Duration.ofSeconds(4);
+    }
 }

@@ -5,8 +5,8 @@ import io.rocketkube.e2e.testkit.NamesrvKind;
 
 /** Harness check: the same scenario against the official 4.9.7 NameServer must pass too. */
 class BrokerOnApacheNamesrvTest extends BrokerOnNamesrvScenario {
-  @Override
-  protected NamesrvKind namesrvKind() {
-    return NamesrvKind.APACHE;
-  }
+    @Override
+    protected NamesrvKind namesrvKind() {
+        return NamesrvKind.APACHE;
+    }
 }

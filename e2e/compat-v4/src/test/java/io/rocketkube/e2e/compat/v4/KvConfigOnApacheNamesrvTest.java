@@ -4,8 +4,8 @@ import io.rocketkube.e2e.compat.KvConfigScenario;
 import io.rocketkube.e2e.testkit.NamesrvKind;
 
 class KvConfigOnApacheNamesrvTest extends KvConfigScenario {
-  @Override
-  protected NamesrvKind namesrvKind() {
-    return NamesrvKind.APACHE;
-  }
+    @Override
+    protected NamesrvKind namesrvKind() {
+        return NamesrvKind.APACHE;
+    }
 }

@@ -24,54 +24,55 @@ import org.apache.rocketmq.remoting.protocol.RemotingCommand;
  */
 final class RawBroker implements AutoCloseable {
 
-  private final NettyRemotingClient client = new NettyRemotingClient(new NettyClientConfig());
-  private final String clusterName;
-  private final String brokerName;
-  private final String brokerAddr;
+    private final NettyRemotingClient client = new NettyRemotingClient(new NettyClientConfig());
+    private final String clusterName;
+    private final String brokerName;
+    private final String brokerAddr;
 
-  RawBroker(String clusterName, String brokerName, String brokerAddr) {
-    this.clusterName = clusterName;
-    this.brokerName = brokerName;
-    this.brokerAddr = brokerAddr;
-    client.start();
-  }
-
-  /** Registers once with a table of the given topics (4 queues, perm 6). */
-  void register(String namesrvAddr, String... topics) throws Exception {
-    ConcurrentMap<String, TopicConfig> table = new ConcurrentHashMap<>();
-    for (String topic : topics) {
-      table.put(topic, new TopicConfig(topic, 4, 4, 6));
+    RawBroker(String clusterName, String brokerName, String brokerAddr) {
+        this.clusterName = clusterName;
+        this.brokerName = brokerName;
+        this.brokerAddr = brokerAddr;
+        client.start();
     }
-    TopicConfigSerializeWrapper wrapper = new TopicConfigSerializeWrapper();
-    wrapper.setTopicConfigTable(table);
-    DataVersion version = new DataVersion();
-    version.nextVersion();
-    wrapper.setDataVersion(version);
-    RegisterBrokerBody body = new RegisterBrokerBody();
-    body.setTopicConfigSerializeWrapper(wrapper);
-    body.setFilterServerList(new ArrayList<>());
-    byte[] bytes = body.encode(false);
 
-    RegisterBrokerRequestHeader header = new RegisterBrokerRequestHeader();
-    header.setClusterName(clusterName);
-    header.setBrokerName(brokerName);
-    header.setBrokerAddr(brokerAddr);
-    header.setBrokerId(MixAll.MASTER_ID);
-    header.setHaServerAddr(brokerAddr);
-    header.setCompressed(false);
-    header.setBodyCrc32(UtilAll.crc32(bytes));
-    RemotingCommand request = RemotingCommand.createRequestCommand(RequestCode.REGISTER_BROKER, header);
-    // What a 4.9 broker sends; version 0 would select the pre-4.x body format.
-    request.setVersion(MQVersion.CURRENT_VERSION);
-    request.setBody(bytes);
-    RemotingCommand response = client.invokeSync(namesrvAddr, request, 5_000);
-    if (response.getCode() != ResponseCode.SUCCESS) {
-      throw new IllegalStateException("REGISTER_BROKER answered " + response.getCode() + " " + response.getRemark());
+    /** Registers once with a table of the given topics (4 queues, perm 6). */
+    void register(String namesrvAddr, String... topics) throws Exception {
+        ConcurrentMap<String, TopicConfig> table = new ConcurrentHashMap<>();
+        for (String topic : topics) {
+            table.put(topic, new TopicConfig(topic, 4, 4, 6));
+        }
+        TopicConfigSerializeWrapper wrapper = new TopicConfigSerializeWrapper();
+        wrapper.setTopicConfigTable(table);
+        DataVersion version = new DataVersion();
+        version.nextVersion();
+        wrapper.setDataVersion(version);
+        RegisterBrokerBody body = new RegisterBrokerBody();
+        body.setTopicConfigSerializeWrapper(wrapper);
+        body.setFilterServerList(new ArrayList<>());
+        byte[] bytes = body.encode(false);
+
+        RegisterBrokerRequestHeader header = new RegisterBrokerRequestHeader();
+        header.setClusterName(clusterName);
+        header.setBrokerName(brokerName);
+        header.setBrokerAddr(brokerAddr);
+        header.setBrokerId(MixAll.MASTER_ID);
+        header.setHaServerAddr(brokerAddr);
+        header.setCompressed(false);
+        header.setBodyCrc32(UtilAll.crc32(bytes));
+        RemotingCommand request = RemotingCommand.createRequestCommand(RequestCode.REGISTER_BROKER, header);
+        // What a 4.9 broker sends; version 0 would select the pre-4.x body format.
+        request.setVersion(MQVersion.CURRENT_VERSION);
+        request.setBody(bytes);
+        RemotingCommand response = client.invokeSync(namesrvAddr, request, 5_000);
+        if (response.getCode() != ResponseCode.SUCCESS) {
+            throw new IllegalStateException(
+                    "REGISTER_BROKER answered " + response.getCode() + " " + response.getRemark());
+        }
     }
-  }
 
-  @Override
-  public void close() {
-    client.shutdown();
-  }
+    @Override
+    public void close() {
+        client.shutdown();
+    }
 }

@@ -16,9 +16,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
-import org.apache.rocketmq.client.impl.MQClientManager;
 import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyStatus;
 import org.apache.rocketmq.client.consumer.listener.MessageListenerConcurrently;
+import org.apache.rocketmq.client.impl.MQClientManager;
 import org.apache.rocketmq.client.producer.DefaultMQProducer;
 import org.apache.rocketmq.client.producer.SendStatus;
 import org.apache.rocketmq.common.admin.ConsumeStats;
@@ -45,162 +45,193 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(300)
 class ReplicationCatchUpTest {
 
-  private static final int FIRST_BATCH = 1_500;
-  private static final int SECOND_BATCH = 500;
+    private static final int FIRST_BATCH = 1_500;
+    private static final int SECOND_BATCH = 500;
 
-  @Test
-  void eachSideRestartedAfterKillNineCatchesUpAndTheOutagesOffsetsSurvive() throws Exception {
-    NameServerNode namesrv = NamesrvKind.OURS.start("namesrv-catch-up");
-    String group = OfficialClients.unique("rk-catch-up");
-    OurBroker master = OurBroker.builder("catch-up-master").brokerName(group).namesrvAddrs(namesrv.address())
-        .build();
-    OurBroker slave = OurBroker.builder("catch-up-slave").brokerName(group).namesrvAddrs(namesrv.address())
-        .property("rocketkube.broker.broker-id", "1")
-        .property("rocketkube.broker.slave-sync-interval", "1s").build();
-    DefaultMQAdminExt admin = null;
-    DefaultMQProducer producer = null;
-    DefaultMQPushConsumer consumer = null;
-    try {
-      master.start();
-      admin = OfficialClients.startAdmin(namesrv.address());
-      OfficialClients.awaitBrokerRegistered(admin, master);
-      String topic = OfficialClients.unique("T_CATCH_UP");
-      OfficialClients.createTopic(admin, master, topic, 4);
-      slave.start();
-      DefaultMQAdminExt mqadmin = admin;
-      await("the slave knows " + topic).atMost(Duration.ofSeconds(30)).ignoreExceptions()
-          .until(() -> mqadmin.examineTopicConfig(slave.address(), topic) != null);
+    @Test
+    void eachSideRestartedAfterKillNineCatchesUpAndTheOutagesOffsetsSurvive() throws Exception {
+        NameServerNode namesrv = NamesrvKind.OURS.start("namesrv-catch-up");
+        String group = OfficialClients.unique("rk-catch-up");
+        OurBroker master = OurBroker.builder("catch-up-master")
+                .brokerName(group)
+                .namesrvAddrs(namesrv.address())
+                .build();
+        OurBroker slave = OurBroker.builder("catch-up-slave")
+                .brokerName(group)
+                .namesrvAddrs(namesrv.address())
+                .property("rocketkube.broker.broker-id", "1")
+                .property("rocketkube.broker.slave-sync-interval", "1s")
+                .build();
+        DefaultMQAdminExt admin = null;
+        DefaultMQProducer producer = null;
+        DefaultMQPushConsumer consumer = null;
+        try {
+            master.start();
+            admin = OfficialClients.startAdmin(namesrv.address());
+            OfficialClients.awaitBrokerRegistered(admin, master);
+            String topic = OfficialClients.unique("T_CATCH_UP");
+            OfficialClients.createTopic(admin, master, topic, 4);
+            slave.start();
+            DefaultMQAdminExt mqadmin = admin;
+            await("the slave knows " + topic)
+                    .atMost(Duration.ofSeconds(30))
+                    .ignoreExceptions()
+                    .until(() -> mqadmin.examineTopicConfig(slave.address(), topic) != null);
 
-      // 1. The slave dies under load and comes back.
-      producer = OfficialClients.startProducer(namesrv.address());
-      Set<String> acknowledged = ConcurrentHashMap.newKeySet();
-      List<Thread> senders = startSenders(producer, topic, 0, FIRST_BATCH, acknowledged);
-      await("a third acknowledged").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(5))
-          .until(() -> acknowledged.size() >= FIRST_BATCH / 3);
-      slave.process().kill();
-      for (Thread sender : senders) {
-        sender.join(60_000);
-      }
-      assertThat(acknowledged).as("an ASYNC_MASTER acknowledges without its slave").hasSize(FIRST_BATCH);
-      long lagWhileDown = Long.parseLong(runtime(admin, master).getProperty("slaveFallBehindMuch"));
-      assertThat(lagWhileDown).as("the master sees the dead slave's lag").isPositive();
-      slave.start();
-      awaitCaughtUp(admin, master, slave, "after the slave's kill -9");
-
-      // 2. The master dies with a consumer half way; the consumer goes on from the slave.
-      String consumerGroup = OfficialClients.unique("CG_CATCH_UP");
-      Set<String> consumed = ConcurrentHashMap.newKeySet();
-      consumer = new DefaultMQPushConsumer(consumerGroup);
-      consumer.setNamesrvAddr(namesrv.address());
-      consumer.setInstanceName(OfficialClients.unique("catch-up-consumer"));
-      consumer.setPollNameServerInterval(1000);
-      consumer.setPersistConsumerOffsetInterval(200);
-      consumer.setConsumeFromWhere(ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET);
-      consumer.subscribe(topic, "*");
-      consumer.registerMessageListener((MessageListenerConcurrently) (messages, context) -> {
-        for (MessageExt message : messages) {
-          consumed.add(message.getKeys());
-        }
-        return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
-      });
-      consumer.start();
-      await("the first batch consumed").atMost(Duration.ofSeconds(60)).until(() -> consumed.containsAll(acknowledged));
-      long firstCommitted = FIRST_BATCH;
-      await("the first batch's offsets committed").atMost(Duration.ofSeconds(30)).ignoreExceptions()
-          .until(() -> committed(mqadmin, consumerGroup) == firstCommitted);
-      consumer.suspend();
-      senders = startSenders(producer, topic, FIRST_BATCH, FIRST_BATCH + SECOND_BATCH, acknowledged);
-      for (Thread sender : senders) {
-        sender.join(60_000);
-      }
-      assertThat(acknowledged).hasSize(FIRST_BATCH + SECOND_BATCH);
-      awaitCaughtUp(admin, master, slave, "before the master's kill -9");
-      master.process().kill();
-      consumer.resume();
-      await("the second batch consumed from the slave").atMost(Duration.ofSeconds(90))
-          .pollInterval(Duration.ofMillis(200)).until(() -> consumed.containsAll(acknowledged));
-      long all = FIRST_BATCH + SECOND_BATCH;
-      await("the outage's offsets committed on the slave").atMost(Duration.ofSeconds(30)).ignoreExceptions()
-          .until(() -> committedOn(mqadmin, slave, topic, consumerGroup) == all);
-
-      master.start();
-      awaitCaughtUp(admin, master, slave, "after the master's kill -9");
-      await("the returned master holds the outage's offsets").atMost(Duration.ofSeconds(60)).ignoreExceptions()
-          .until(() -> committedOn(mqadmin, master, topic, consumerGroup) == all);
-      assertThat(committedOn(admin, slave, topic, consumerGroup)).isEqualTo(all);
-      assertThat(consumed).containsAll(acknowledged);
-    } finally {
-      if (consumer != null) {
-        consumer.shutdown();
-      }
-      if (producer != null) {
-        producer.shutdown();
-      }
-      if (admin != null) {
-        admin.shutdown();
-      }
-      slave.stop();
-      master.stop();
-      namesrv.stop();
-    }
-  }
-
-  /** Two senders sharing the message numbers {@code [from, end)}; each SEND_OK is recorded. */
-  private static List<Thread> startSenders(DefaultMQProducer producer, String topic, int from, int end,
-      Set<String> acknowledged) {
-    AtomicInteger next = new AtomicInteger(from);
-    List<Thread> senders = new ArrayList<>();
-    for (int t = 0; t < 2; t++) {
-      Thread thread = new Thread(() -> {
-        for (int i = next.getAndIncrement(); i < end; i = next.getAndIncrement()) {
-          String key = "k" + i;
-          Message message = new Message(topic, "TagA", key, key.getBytes(StandardCharsets.UTF_8));
-          try {
-            if (producer.send(message, 5000).getSendStatus() == SendStatus.SEND_OK) {
-              acknowledged.add(key);
+            // 1. The slave dies under load and comes back.
+            producer = OfficialClients.startProducer(namesrv.address());
+            Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+            List<Thread> senders = startSenders(producer, topic, 0, FIRST_BATCH, acknowledged);
+            await("a third acknowledged")
+                    .atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(5))
+                    .until(() -> acknowledged.size() >= FIRST_BATCH / 3);
+            slave.process().kill();
+            for (Thread sender : senders) {
+                sender.join(60_000);
             }
-          } catch (Exception e) {
-            throw new IllegalStateException("send " + key + " failed", e);
-          }
+            assertThat(acknowledged)
+                    .as("an ASYNC_MASTER acknowledges without its slave")
+                    .hasSize(FIRST_BATCH);
+            long lagWhileDown = Long.parseLong(runtime(admin, master).getProperty("slaveFallBehindMuch"));
+            assertThat(lagWhileDown).as("the master sees the dead slave's lag").isPositive();
+            slave.start();
+            awaitCaughtUp(admin, master, slave, "after the slave's kill -9");
+
+            // 2. The master dies with a consumer half way; the consumer goes on from the slave.
+            String consumerGroup = OfficialClients.unique("CG_CATCH_UP");
+            Set<String> consumed = ConcurrentHashMap.newKeySet();
+            consumer = new DefaultMQPushConsumer(consumerGroup);
+            consumer.setNamesrvAddr(namesrv.address());
+            consumer.setInstanceName(OfficialClients.unique("catch-up-consumer"));
+            consumer.setPollNameServerInterval(1000);
+            consumer.setPersistConsumerOffsetInterval(200);
+            consumer.setConsumeFromWhere(ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET);
+            consumer.subscribe(topic, "*");
+            consumer.registerMessageListener((MessageListenerConcurrently) (messages, context) -> {
+                for (MessageExt message : messages) {
+                    consumed.add(message.getKeys());
+                }
+                return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
+            });
+            consumer.start();
+            await("the first batch consumed")
+                    .atMost(Duration.ofSeconds(60))
+                    .until(() -> consumed.containsAll(acknowledged));
+            long firstCommitted = FIRST_BATCH;
+            await("the first batch's offsets committed")
+                    .atMost(Duration.ofSeconds(30))
+                    .ignoreExceptions()
+                    .until(() -> committed(mqadmin, consumerGroup) == firstCommitted);
+            consumer.suspend();
+            senders = startSenders(producer, topic, FIRST_BATCH, FIRST_BATCH + SECOND_BATCH, acknowledged);
+            for (Thread sender : senders) {
+                sender.join(60_000);
+            }
+            assertThat(acknowledged).hasSize(FIRST_BATCH + SECOND_BATCH);
+            awaitCaughtUp(admin, master, slave, "before the master's kill -9");
+            master.process().kill();
+            consumer.resume();
+            await("the second batch consumed from the slave")
+                    .atMost(Duration.ofSeconds(90))
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(() -> consumed.containsAll(acknowledged));
+            long all = FIRST_BATCH + SECOND_BATCH;
+            await("the outage's offsets committed on the slave")
+                    .atMost(Duration.ofSeconds(30))
+                    .ignoreExceptions()
+                    .until(() -> committedOn(mqadmin, slave, topic, consumerGroup) == all);
+
+            master.start();
+            awaitCaughtUp(admin, master, slave, "after the master's kill -9");
+            await("the returned master holds the outage's offsets")
+                    .atMost(Duration.ofSeconds(60))
+                    .ignoreExceptions()
+                    .until(() -> committedOn(mqadmin, master, topic, consumerGroup) == all);
+            assertThat(committedOn(admin, slave, topic, consumerGroup)).isEqualTo(all);
+            assertThat(consumed).containsAll(acknowledged);
+        } finally {
+            if (consumer != null) {
+                consumer.shutdown();
+            }
+            if (producer != null) {
+                producer.shutdown();
+            }
+            if (admin != null) {
+                admin.shutdown();
+            }
+            slave.stop();
+            master.stop();
+            namesrv.stop();
         }
-      }, "catch-up-sender-" + t);
-      thread.start();
-      senders.add(thread);
     }
-    return senders;
-  }
 
-  /** Both ends equal and both sides report no lag. */
-  private static void awaitCaughtUp(DefaultMQAdminExt admin, OurBroker master, OurBroker slave, String when) {
-    await("the slave caught up " + when).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
-        .ignoreExceptions().untilAsserted(() -> {
-          Properties m = runtime(admin, master);
-          Properties s = runtime(admin, slave);
-          assertThat(s.getProperty("commitLogMaxOffset")).isEqualTo(m.getProperty("commitLogMaxOffset"));
-          assertThat(m.getProperty("slaveFallBehindMuch")).isEqualTo("0");
-          assertThat(s.getProperty("haReplicationLagBytes")).isEqualTo("0");
-          assertThat(s.getProperty("slaveReady")).isEqualTo("true");
-        });
-  }
+    /** Two senders sharing the message numbers {@code [from, end)}; each SEND_OK is recorded. */
+    private static List<Thread> startSenders(
+            DefaultMQProducer producer, String topic, int from, int end, Set<String> acknowledged) {
+        AtomicInteger next = new AtomicInteger(from);
+        List<Thread> senders = new ArrayList<>();
+        for (int t = 0; t < 2; t++) {
+            Thread thread = new Thread(
+                    () -> {
+                        for (int i = next.getAndIncrement(); i < end; i = next.getAndIncrement()) {
+                            String key = "k" + i;
+                            Message message = new Message(topic, "TagA", key, key.getBytes(StandardCharsets.UTF_8));
+                            try {
+                                if (producer.send(message, 5000).getSendStatus() == SendStatus.SEND_OK) {
+                                    acknowledged.add(key);
+                                }
+                            } catch (Exception e) {
+                                throw new IllegalStateException("send " + key + " failed", e);
+                            }
+                        }
+                    },
+                    "catch-up-sender-" + t);
+            thread.start();
+            senders.add(thread);
+        }
+        return senders;
+    }
 
-  private static Properties runtime(DefaultMQAdminExt admin, OurBroker broker) throws Exception {
-    Properties p = new Properties();
-    p.putAll(admin.fetchBrokerRuntimeStats(broker.address()).getTable());
-    return p;
-  }
+    /** Both ends equal and both sides report no lag. */
+    private static void awaitCaughtUp(DefaultMQAdminExt admin, OurBroker master, OurBroker slave, String when) {
+        await("the slave caught up " + when)
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(200))
+                .ignoreExceptions()
+                .untilAsserted(() -> {
+                    Properties m = runtime(admin, master);
+                    Properties s = runtime(admin, slave);
+                    assertThat(s.getProperty("commitLogMaxOffset")).isEqualTo(m.getProperty("commitLogMaxOffset"));
+                    assertThat(m.getProperty("slaveFallBehindMuch")).isEqualTo("0");
+                    assertThat(s.getProperty("haReplicationLagBytes")).isEqualTo("0");
+                    assertThat(s.getProperty("slaveReady")).isEqualTo("true");
+                });
+    }
 
-  /** The group's committed offsets summed over the topic's queues, as mqadmin's consumerProgress reads them. */
-  private static long committed(DefaultMQAdminExt admin, String consumerGroup) throws Exception {
-    return admin.examineConsumeStats(consumerGroup).getOffsetTable().values().stream()
-        .mapToLong(OffsetWrapper::getConsumerOffset).sum();
-  }
+    private static Properties runtime(DefaultMQAdminExt admin, OurBroker broker) throws Exception {
+        Properties p = new Properties();
+        p.putAll(admin.fetchBrokerRuntimeStats(broker.address()).getTable());
+        return p;
+    }
 
-  /** The group's committed offsets on one broker, asked of that broker's address directly. */
-  private static long committedOn(DefaultMQAdminExt admin, OurBroker broker, String topic, String consumerGroup)
-      throws Exception {
-    // The admin's own client instance (looked up by its client id), whose API can address one broker.
-    ConsumeStats stats = MQClientManager.getInstance().getOrCreateMQClientInstance(admin).getMQClientAPIImpl()
-        .getConsumeStats(broker.address(), consumerGroup, topic, 3000);
-    return stats.getOffsetTable().values().stream().mapToLong(OffsetWrapper::getConsumerOffset).sum();
-  }
+    /** The group's committed offsets summed over the topic's queues, as mqadmin's consumerProgress reads them. */
+    private static long committed(DefaultMQAdminExt admin, String consumerGroup) throws Exception {
+        return admin.examineConsumeStats(consumerGroup).getOffsetTable().values().stream()
+                .mapToLong(OffsetWrapper::getConsumerOffset)
+                .sum();
+    }
+
+    /** The group's committed offsets on one broker, asked of that broker's address directly. */
+    private static long committedOn(DefaultMQAdminExt admin, OurBroker broker, String topic, String consumerGroup)
+            throws Exception {
+        // The admin's own client instance (looked up by its client id), whose API can address one broker.
+        ConsumeStats stats = MQClientManager.getInstance()
+                .getOrCreateMQClientInstance(admin)
+                .getMQClientAPIImpl()
+                .getConsumeStats(broker.address(), consumerGroup, topic, 3000);
+        return stats.getOffsetTable().values().stream()
+                .mapToLong(OffsetWrapper::getConsumerOffset)
+                .sum();
+    }
 }

@@ -34,112 +34,134 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(240)
 class ReplicationInteropTest {
 
-  private static final int QUEUES = 4;
-  private static final int MESSAGES = 100;
+    private static final int QUEUES = 4;
+    private static final int MESSAGES = 100;
 
-  @Test
-  void ourMasterReplicatesToAnApacheSlave() throws Exception {
-    String group = OfficialClients.unique("rk-ha-ours-master");
-    pair(group,
-        namesrv -> OurBroker.builder("ha-our-master").brokerName(group).namesrvAddrs(namesrv).build(),
-        namesrv -> ApacheBroker.builder("ha-apache-slave").brokerName(group).namesrvAddrs(namesrv)
-            .property("brokerId", "1").property("brokerRole", "SLAVE").property("slaveReadEnable", "true")
-            .build());
-  }
-
-  @Test
-  void anApacheMasterReplicatesToOurSlave() throws Exception {
-    String group = OfficialClients.unique("rk-ha-apache-master");
-    pair(group,
-        namesrv -> ApacheBroker.builder("ha-apache-master").brokerName(group).namesrvAddrs(namesrv).build(),
-        namesrv -> OurBroker.builder("ha-our-slave").brokerName(group).namesrvAddrs(namesrv)
-            .property("rocketkube.broker.broker-id", "1").property("rocketkube.broker.slave-read-enable", "true")
-            .build());
-  }
-
-  private static void pair(String group, Function<String, BrokerNode> masterOf, Function<String, BrokerNode> slaveOf)
-      throws Exception {
-    NameServerNode namesrv = NamesrvKind.APACHE.start("namesrv-ha");
-    BrokerNode master = masterOf.apply(namesrv.address());
-    BrokerNode slave = slaveOf.apply(namesrv.address());
-    DefaultMQAdminExt admin = null;
-    DefaultMQProducer producer = null;
-    DefaultMQPullConsumer reader = null;
-    try {
-      master.start();
-      admin = OfficialClients.startAdmin(namesrv.address());
-      OfficialClients.awaitBrokerRegistered(admin, master);
-      String topic = OfficialClients.unique("T_HA_INTEROP");
-      OfficialClients.createTopic(admin, master, topic, QUEUES);
-      slave.start();
-
-      producer = OfficialClients.startProducer(namesrv.address());
-      OfficialClients.sendAll(producer, topic, MESSAGES);
-      long masterEnd = commitLogMaxOffset(admin, master);
-      DefaultMQAdminExt stats = admin;
-      await("slave " + slave + " holds the master's CommitLog up to " + masterEnd)
-          .atMost(Duration.ofSeconds(90)).ignoreExceptions()
-          .until(() -> commitLogMaxOffset(stats, slave) == masterEnd);
-
-      reader = new DefaultMQPullConsumer(OfficialClients.unique("CG_HA_READER"));
-      reader.setNamesrvAddr(namesrv.address());
-      reader.setInstanceName(OfficialClients.unique("ha-reader"));
-      reader.start();
-      MQClientAPIImpl api = MQClientManager.getInstance().getOrCreateMQClientInstance(reader).getMQClientAPIImpl();
-      String readerGroup = reader.getConsumerGroup();
-      int total = 0;
-      for (int queue = 0; queue < QUEUES; queue++) {
-        byte[] fromMaster = pullAll(api, master.address(), readerGroup, topic, queue);
-        int q = queue;
-        // The slave learns the topic from its master's metadata sync (every 10 s on both sides).
-        byte[][] fromSlave = new byte[1][];
-        await("slave serves queue " + queue).atMost(Duration.ofSeconds(60)).ignoreExceptions()
-            .until(() -> (fromSlave[0] = pullAll(api, slave.address(), readerGroup, topic, q)) != null);
-        assertThat(fromSlave[0]).as("queue %d: the slave's records equal the master's", queue)
-            .isEqualTo(fromMaster);
-        total += fromMaster.length;
-      }
-      assertThat(total).as("pulled bytes").isGreaterThan(MESSAGES * 100);
-    } finally {
-      if (reader != null) {
-        reader.shutdown();
-      }
-      if (producer != null) {
-        producer.shutdown();
-      }
-      if (admin != null) {
-        admin.shutdown();
-      }
-      slave.stop();
-      master.stop();
-      namesrv.stop();
+    @Test
+    void ourMasterReplicatesToAnApacheSlave() throws Exception {
+        String group = OfficialClients.unique("rk-ha-ours-master");
+        pair(
+                group,
+                namesrv -> OurBroker.builder("ha-our-master")
+                        .brokerName(group)
+                        .namesrvAddrs(namesrv)
+                        .build(),
+                namesrv -> ApacheBroker.builder("ha-apache-slave")
+                        .brokerName(group)
+                        .namesrvAddrs(namesrv)
+                        .property("brokerId", "1")
+                        .property("brokerRole", "SLAVE")
+                        .property("slaveReadEnable", "true")
+                        .build());
     }
-  }
 
-  private static long commitLogMaxOffset(DefaultMQAdminExt admin, BrokerNode broker) throws Exception {
-    return Long.parseLong(admin.fetchBrokerRuntimeStats(broker.address()).getTable().get("commitLogMaxOffset"));
-  }
-
-  /** The raw records of one queue from offset 0, as one broker answers a pull sent to its own address. */
-  private static byte[] pullAll(MQClientAPIImpl api, String address, String group, String topic, int queue)
-      throws Exception {
-    PullMessageRequestHeader header = new PullMessageRequestHeader();
-    header.setConsumerGroup(group);
-    header.setTopic(topic);
-    header.setQueueId(queue);
-    header.setQueueOffset(0L);
-    header.setMaxMsgNums(MESSAGES);
-    // The subscription travels with the pull (PullSysFlag 0x4), so no heartbeat has to register the group first.
-    header.setSysFlag(0x4);
-    header.setCommitOffset(0L);
-    header.setSuspendTimeoutMillis(0L);
-    header.setSubscription("*");
-    header.setSubVersion(0L);
-    header.setExpressionType("TAG");
-    PullResult result = api.pullMessage(address, header, 10_000, CommunicationMode.SYNC, null);
-    if (result.getPullStatus() != PullStatus.FOUND) {
-      throw new IllegalStateException(address + " answered " + result.getPullStatus() + " for queue " + queue);
+    @Test
+    void anApacheMasterReplicatesToOurSlave() throws Exception {
+        String group = OfficialClients.unique("rk-ha-apache-master");
+        pair(
+                group,
+                namesrv -> ApacheBroker.builder("ha-apache-master")
+                        .brokerName(group)
+                        .namesrvAddrs(namesrv)
+                        .build(),
+                namesrv -> OurBroker.builder("ha-our-slave")
+                        .brokerName(group)
+                        .namesrvAddrs(namesrv)
+                        .property("rocketkube.broker.broker-id", "1")
+                        .property("rocketkube.broker.slave-read-enable", "true")
+                        .build());
     }
-    return ((PullResultExt) result).getMessageBinary();
-  }
+
+    private static void pair(String group, Function<String, BrokerNode> masterOf, Function<String, BrokerNode> slaveOf)
+            throws Exception {
+        NameServerNode namesrv = NamesrvKind.APACHE.start("namesrv-ha");
+        BrokerNode master = masterOf.apply(namesrv.address());
+        BrokerNode slave = slaveOf.apply(namesrv.address());
+        DefaultMQAdminExt admin = null;
+        DefaultMQProducer producer = null;
+        DefaultMQPullConsumer reader = null;
+        try {
+            master.start();
+            admin = OfficialClients.startAdmin(namesrv.address());
+            OfficialClients.awaitBrokerRegistered(admin, master);
+            String topic = OfficialClients.unique("T_HA_INTEROP");
+            OfficialClients.createTopic(admin, master, topic, QUEUES);
+            slave.start();
+
+            producer = OfficialClients.startProducer(namesrv.address());
+            OfficialClients.sendAll(producer, topic, MESSAGES);
+            long masterEnd = commitLogMaxOffset(admin, master);
+            DefaultMQAdminExt stats = admin;
+            await("slave " + slave + " holds the master's CommitLog up to " + masterEnd)
+                    .atMost(Duration.ofSeconds(90))
+                    .ignoreExceptions()
+                    .until(() -> commitLogMaxOffset(stats, slave) == masterEnd);
+
+            reader = new DefaultMQPullConsumer(OfficialClients.unique("CG_HA_READER"));
+            reader.setNamesrvAddr(namesrv.address());
+            reader.setInstanceName(OfficialClients.unique("ha-reader"));
+            reader.start();
+            MQClientAPIImpl api = MQClientManager.getInstance()
+                    .getOrCreateMQClientInstance(reader)
+                    .getMQClientAPIImpl();
+            String readerGroup = reader.getConsumerGroup();
+            int total = 0;
+            for (int queue = 0; queue < QUEUES; queue++) {
+                byte[] fromMaster = pullAll(api, master.address(), readerGroup, topic, queue);
+                int q = queue;
+                // The slave learns the topic from its master's metadata sync (every 10 s on both sides).
+                byte[][] fromSlave = new byte[1][];
+                await("slave serves queue " + queue)
+                        .atMost(Duration.ofSeconds(60))
+                        .ignoreExceptions()
+                        .until(() -> (fromSlave[0] = pullAll(api, slave.address(), readerGroup, topic, q)) != null);
+                assertThat(fromSlave[0])
+                        .as("queue %d: the slave's records equal the master's", queue)
+                        .isEqualTo(fromMaster);
+                total += fromMaster.length;
+            }
+            assertThat(total).as("pulled bytes").isGreaterThan(MESSAGES * 100);
+        } finally {
+            if (reader != null) {
+                reader.shutdown();
+            }
+            if (producer != null) {
+                producer.shutdown();
+            }
+            if (admin != null) {
+                admin.shutdown();
+            }
+            slave.stop();
+            master.stop();
+            namesrv.stop();
+        }
+    }
+
+    private static long commitLogMaxOffset(DefaultMQAdminExt admin, BrokerNode broker) throws Exception {
+        return Long.parseLong(
+                admin.fetchBrokerRuntimeStats(broker.address()).getTable().get("commitLogMaxOffset"));
+    }
+
+    /** The raw records of one queue from offset 0, as one broker answers a pull sent to its own address. */
+    private static byte[] pullAll(MQClientAPIImpl api, String address, String group, String topic, int queue)
+            throws Exception {
+        PullMessageRequestHeader header = new PullMessageRequestHeader();
+        header.setConsumerGroup(group);
+        header.setTopic(topic);
+        header.setQueueId(queue);
+        header.setQueueOffset(0L);
+        header.setMaxMsgNums(MESSAGES);
+        // The subscription travels with the pull (PullSysFlag 0x4), so no heartbeat has to register the group first.
+        header.setSysFlag(0x4);
+        header.setCommitOffset(0L);
+        header.setSuspendTimeoutMillis(0L);
+        header.setSubscription("*");
+        header.setSubVersion(0L);
+        header.setExpressionType("TAG");
+        PullResult result = api.pullMessage(address, header, 10_000, CommunicationMode.SYNC, null);
+        if (result.getPullStatus() != PullStatus.FOUND) {
+            throw new IllegalStateException(address + " answered " + result.getPullStatus() + " for queue " + queue);
+        }
+        return ((PullResultExt) result).getMessageBinary();
+    }
 }

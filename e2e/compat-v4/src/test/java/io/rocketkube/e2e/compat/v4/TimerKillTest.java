@@ -31,92 +31,102 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(180)
 class TimerKillTest {
-  private static final int EACH = 10;
+    private static final int EACH = 10;
 
-  @Test
-  void pendingTimersAndDelayedMessagesSurviveKillNineAndArriveOnceOnTime() throws Exception {
-    NameServerNode namesrv = NamesrvKind.OURS.start("namesrv-timer");
-    OurBroker broker = OurBroker.builder("broker-timer").clusterName("RkTimerCluster")
-        .brokerName(OfficialClients.unique("rk-timer")).namesrvAddrs(namesrv.address())
-        .property("rocketkube.broker.message-delay-level", "9s 10s")
-        .build();
-    DefaultMQAdminExt admin = null;
-    DefaultMQProducer producer = null;
-    DefaultMQPushConsumer consumer = null;
-    try {
-      broker.start();
-      admin = OfficialClients.startAdmin(namesrv.address());
-      OfficialClients.awaitBrokerRegistered(admin, broker);
-      String topic = OfficialClients.unique("T_TIMER_KILL");
-      OfficialClients.createTopic(admin, broker, topic, 2);
+    @Test
+    void pendingTimersAndDelayedMessagesSurviveKillNineAndArriveOnceOnTime() throws Exception {
+        NameServerNode namesrv = NamesrvKind.OURS.start("namesrv-timer");
+        OurBroker broker = OurBroker.builder("broker-timer")
+                .clusterName("RkTimerCluster")
+                .brokerName(OfficialClients.unique("rk-timer"))
+                .namesrvAddrs(namesrv.address())
+                .property("rocketkube.broker.message-delay-level", "9s 10s")
+                .build();
+        DefaultMQAdminExt admin = null;
+        DefaultMQProducer producer = null;
+        DefaultMQPushConsumer consumer = null;
+        try {
+            broker.start();
+            admin = OfficialClients.startAdmin(namesrv.address());
+            OfficialClients.awaitBrokerRegistered(admin, broker);
+            String topic = OfficialClients.unique("T_TIMER_KILL");
+            OfficialClients.createTopic(admin, broker, topic, 2);
 
-      producer = new DefaultMQProducer(OfficialClients.unique("PG_TIMER_KILL"));
-      producer.setNamesrvAddr(namesrv.address());
-      producer.setInstanceName(OfficialClients.unique("timer-producer"));
-      producer.setSendMsgTimeout(10_000);
-      producer.start();
-      Map<Integer, Long> due = new ConcurrentHashMap<>();
-      for (int i = 0; i < 2 * EACH; i++) {
-        Message m = new Message(topic, "TagK", "k-" + i, ("timer-" + i).getBytes(StandardCharsets.UTF_8));
-        m.putUserProperty("seq", Integer.toString(i));
-        long now = System.currentTimeMillis();
-        if (i < EACH) {
-          due.put(i, now + 9_000 + i * 200);
-          MessageAccessor.putProperty(m, "TIMER_DELIVER_MS", String.valueOf(due.get(i)));
-        } else {
-          m.setDelayTimeLevel(i % 2 + 1);
-          due.put(i, now + (i % 2 == 0 ? 9_000 : 10_000));
+            producer = new DefaultMQProducer(OfficialClients.unique("PG_TIMER_KILL"));
+            producer.setNamesrvAddr(namesrv.address());
+            producer.setInstanceName(OfficialClients.unique("timer-producer"));
+            producer.setSendMsgTimeout(10_000);
+            producer.start();
+            Map<Integer, Long> due = new ConcurrentHashMap<>();
+            for (int i = 0; i < 2 * EACH; i++) {
+                Message m = new Message(topic, "TagK", "k-" + i, ("timer-" + i).getBytes(StandardCharsets.UTF_8));
+                m.putUserProperty("seq", Integer.toString(i));
+                long now = System.currentTimeMillis();
+                if (i < EACH) {
+                    due.put(i, now + 9_000 + i * 200);
+                    MessageAccessor.putProperty(m, "TIMER_DELIVER_MS", String.valueOf(due.get(i)));
+                } else {
+                    m.setDelayTimeLevel(i % 2 + 1);
+                    due.put(i, now + (i % 2 == 0 ? 9_000 : 10_000));
+                }
+                assertThat(producer.send(m).getSendStatus()).isEqualTo(SendStatus.SEND_OK);
+            }
+            String brokerAddr = broker.address();
+            DefaultMQAdminExt info = admin;
+            await().atMost(Duration.ofSeconds(5))
+                    .ignoreExceptions()
+                    .until(() -> String.valueOf(EACH)
+                            .equals(info.fetchBrokerRuntimeStats(brokerAddr)
+                                    .getTable()
+                                    .get("timerPendingNum")));
+
+            broker.process().kill();
+            broker.start();
+
+            Map<Integer, Long> firstAt = new ConcurrentHashMap<>();
+            consumer = new DefaultMQPushConsumer(OfficialClients.unique("CG_TIMER_KILL"));
+            consumer.setNamesrvAddr(namesrv.address());
+            consumer.setInstanceName(OfficialClients.unique("timer-consumer"));
+            consumer.setConsumeFromWhere(ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET);
+            consumer.subscribe(topic, "*");
+            consumer.registerMessageListener((MessageListenerConcurrently) (msgs, ctx) -> {
+                long now = System.currentTimeMillis();
+                for (MessageExt m : msgs) {
+                    firstAt.putIfAbsent(Integer.parseInt(m.getUserProperty("seq")), now);
+                }
+                return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
+            });
+            consumer.start();
+
+            await().atMost(Duration.ofSeconds(60)).until(() -> firstAt.size() == 2 * EACH);
+            for (int i = 0; i < 2 * EACH; i++) {
+                assertThat(firstAt.get(i)).as("message %d not early", i).isGreaterThanOrEqualTo(due.get(i));
+            }
+            // Written once: the topic holds exactly the messages sent, none re-delivered by the recovery.
+            await().during(Duration.ofSeconds(3))
+                    .atMost(Duration.ofSeconds(10))
+                    .ignoreExceptions()
+                    .until(() -> messagesIn(info, topic) == 2 * EACH);
+            assertThat(info.fetchBrokerRuntimeStats(broker.address()).getTable())
+                    .containsEntry("timerPendingNum", "0");
+        } finally {
+            if (consumer != null) {
+                consumer.shutdown();
+            }
+            if (producer != null) {
+                producer.shutdown();
+            }
+            if (admin != null) {
+                admin.shutdown();
+            }
+            broker.stop();
+            namesrv.stop();
         }
-        assertThat(producer.send(m).getSendStatus()).isEqualTo(SendStatus.SEND_OK);
-      }
-      String brokerAddr = broker.address();
-      DefaultMQAdminExt info = admin;
-      await().atMost(Duration.ofSeconds(5)).ignoreExceptions().until(() -> String.valueOf(EACH)
-          .equals(info.fetchBrokerRuntimeStats(brokerAddr).getTable().get("timerPendingNum")));
-
-      broker.process().kill();
-      broker.start();
-
-      Map<Integer, Long> firstAt = new ConcurrentHashMap<>();
-      consumer = new DefaultMQPushConsumer(OfficialClients.unique("CG_TIMER_KILL"));
-      consumer.setNamesrvAddr(namesrv.address());
-      consumer.setInstanceName(OfficialClients.unique("timer-consumer"));
-      consumer.setConsumeFromWhere(ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET);
-      consumer.subscribe(topic, "*");
-      consumer.registerMessageListener((MessageListenerConcurrently) (msgs, ctx) -> {
-        long now = System.currentTimeMillis();
-        for (MessageExt m : msgs) {
-          firstAt.putIfAbsent(Integer.parseInt(m.getUserProperty("seq")), now);
-        }
-        return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
-      });
-      consumer.start();
-
-      await().atMost(Duration.ofSeconds(60)).until(() -> firstAt.size() == 2 * EACH);
-      for (int i = 0; i < 2 * EACH; i++) {
-        assertThat(firstAt.get(i)).as("message %d not early", i).isGreaterThanOrEqualTo(due.get(i));
-      }
-      // Written once: the topic holds exactly the messages sent, none re-delivered by the recovery.
-      await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).ignoreExceptions()
-          .until(() -> messagesIn(info, topic) == 2 * EACH);
-      assertThat(info.fetchBrokerRuntimeStats(broker.address()).getTable()).containsEntry("timerPendingNum", "0");
-    } finally {
-      if (consumer != null) {
-        consumer.shutdown();
-      }
-      if (producer != null) {
-        producer.shutdown();
-      }
-      if (admin != null) {
-        admin.shutdown();
-      }
-      broker.stop();
-      namesrv.stop();
     }
-  }
 
-  private static long messagesIn(DefaultMQAdminExt admin, String topic) throws Exception {
-    return admin.examineTopicStats(topic).getOffsetTable().values().stream()
-        .mapToLong(org.apache.rocketmq.common.admin.TopicOffset::getMaxOffset).sum();
-  }
+    private static long messagesIn(DefaultMQAdminExt admin, String topic) throws Exception {
+        return admin.examineTopicStats(topic).getOffsetTable().values().stream()
+                .mapToLong(org.apache.rocketmq.common.admin.TopicOffset::getMaxOffset)
+                .sum();
+    }
 }

@@ -5,8 +5,8 @@ import io.rocketkube.e2e.testkit.NamesrvKind;
 
 /** The 4.9.7 broker with the official 5.3.3 clients and admin, on the Our NameServer. */
 class BrokerOnOurNamesrvV5Test extends BrokerOnNamesrvScenario {
-  @Override
-  protected NamesrvKind namesrvKind() {
-    return NamesrvKind.OURS;
-  }
+    @Override
+    protected NamesrvKind namesrvKind() {
+        return NamesrvKind.OURS;
+    }
 }

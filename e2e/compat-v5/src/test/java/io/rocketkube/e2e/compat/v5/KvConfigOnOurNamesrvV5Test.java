@@ -4,8 +4,8 @@ import io.rocketkube.e2e.compat.KvConfigScenario;
 import io.rocketkube.e2e.testkit.NamesrvKind;
 
 class KvConfigOnOurNamesrvV5Test extends KvConfigScenario {
-  @Override
-  protected NamesrvKind namesrvKind() {
-    return NamesrvKind.OURS;
-  }
+    @Override
+    protected NamesrvKind namesrvKind() {
+        return NamesrvKind.OURS;
+    }
 }

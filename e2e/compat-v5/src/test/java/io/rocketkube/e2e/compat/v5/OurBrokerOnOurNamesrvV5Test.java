@@ -7,14 +7,17 @@ import io.rocketkube.e2e.testkit.OurBroker;
 
 /** The whole system: our broker on our NameServer, driven by the official 5.3.3 clients and admin. */
 class OurBrokerOnOurNamesrvV5Test extends BrokerOnNamesrvScenario {
-  @Override
-  protected NamesrvKind namesrvKind() {
-    return NamesrvKind.OURS;
-  }
+    @Override
+    protected NamesrvKind namesrvKind() {
+        return NamesrvKind.OURS;
+    }
 
-  @Override
-  protected BrokerNode newBroker(String cluster, String brokerName, String namesrvAddr) {
-    return OurBroker.builder("our-broker").clusterName(cluster).brokerName(brokerName)
-        .namesrvAddrs(namesrvAddr).build();
-  }
+    @Override
+    protected BrokerNode newBroker(String cluster, String brokerName, String namesrvAddr) {
+        return OurBroker.builder("our-broker")
+                .clusterName(cluster)
+                .brokerName(brokerName)
+                .namesrvAddrs(namesrvAddr)
+                .build();
+    }
 }

@@ -43,152 +43,164 @@ import org.junit.jupiter.api.Timeout;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(180)
 class OurBrokerTimerV5Test {
-  private static final long PRECISION_MILLIS = 1_000;
-  /** Scheduling, the consumer's long poll and a busy 2-core machine. */
-  private static final long MARGIN_MILLIS = 500;
+    private static final long PRECISION_MILLIS = 1_000;
+    /** Scheduling, the consumer's long poll and a busy 2-core machine. */
+    private static final long MARGIN_MILLIS = 500;
 
-  private NameServerNode namesrv;
-  private BrokerNode broker;
-  private DefaultMQAdminExt admin;
-  private DefaultMQProducer producer;
+    private NameServerNode namesrv;
+    private BrokerNode broker;
+    private DefaultMQAdminExt admin;
+    private DefaultMQProducer producer;
 
-  @BeforeAll
-  void start() throws Exception {
-    namesrv = NamesrvKind.OURS.start("namesrv");
-    broker = OurBroker.builder("our-broker").clusterName("RkE2eCluster").brokerName(unique("rk-timer"))
-        .namesrvAddrs(namesrv.address()).build();
-    broker.start();
-    admin = OfficialClients.startAdmin(namesrv.address());
-    awaitBrokerRegistered(admin, broker);
-    producer = OfficialClients.startProducer(namesrv.address());
-  }
-
-  @AfterAll
-  void stop() {
-    if (producer != null) {
-      producer.shutdown();
+    @BeforeAll
+    void start() throws Exception {
+        namesrv = NamesrvKind.OURS.start("namesrv");
+        broker = OurBroker.builder("our-broker")
+                .clusterName("RkE2eCluster")
+                .brokerName(unique("rk-timer"))
+                .namesrvAddrs(namesrv.address())
+                .build();
+        broker.start();
+        admin = OfficialClients.startAdmin(namesrv.address());
+        awaitBrokerRegistered(admin, broker);
+        producer = OfficialClients.startProducer(namesrv.address());
     }
-    if (admin != null) {
-      admin.shutdown();
-    }
-    if (broker != null) {
-      broker.stop();
-    }
-    if (namesrv != null) {
-      namesrv.stop();
-    }
-  }
 
-  record Arrival(MessageExt message, long atMillis) {
-  }
-
-  @Test
-  void timerMessagesArriveNoEarlierThanTheirTimeAndWithinThePrecision() throws Exception {
-    String topic = unique("RkTimerTopic");
-    createTopic(admin, broker, topic, 4);
-    Map<String, Arrival> arrivals = new ConcurrentHashMap<>();
-    DefaultMQPushConsumer consumer = warmConsumer(topic, arrivals);
-    try {
-      long now = System.currentTimeMillis();
-      Message at = message(topic, "deliver");
-      at.setDeliverTimeMs(now + 7_000);
-      Message sec = message(topic, "delaySec");
-      sec.setDelayTimeSec(4);
-      Message ms = message(topic, "delayMs");
-      ms.setDelayTimeMs(5_500);
-      Map<String, Long> due = Map.of("deliver", now + 7_000, "delaySec", System.currentTimeMillis() + 4_000,
-          "delayMs", System.currentTimeMillis() + 5_500);
-      Map<String, SendResult> sent = new ConcurrentHashMap<>();
-      for (Message m : new Message[] {at, sec, ms}) {
-        SendResult r = producer.send(m);
-        assertThat(r.getSendStatus()).isEqualTo(SendStatus.SEND_OK);
-        sent.put(m.getKeys(), r);
-      }
-      await().atMost(Duration.ofSeconds(30)).until(() -> arrivals.keySet().containsAll(due.keySet()));
-      for (Map.Entry<String, Long> e : due.entrySet()) {
-        Arrival a = arrivals.get(e.getKey());
-        // The relative forms are timed from the broker's receipt, a few ms after our clock read.
-        long lateness = a.atMillis() - e.getValue();
-        assertThat(lateness).as("%s lateness", e.getKey()).isBetween(-50L, PRECISION_MILLIS + MARGIN_MILLIS);
-        if (e.getKey().equals("deliver")) {
-          assertThat(lateness).as("absolute time never early").isNotNegative();
+    @AfterAll
+    void stop() {
+        if (producer != null) {
+            producer.shutdown();
         }
-        // The broker's own stamps, free of the consumer's latency: taken out no earlier than due.
-        long out = Long.parseLong(a.message().getProperty("TIMER_OUT_MS"));
-        assertThat(Long.parseLong(a.message().getProperty("TIMER_DEQUEUE_MS"))).as("%s dequeued", e.getKey())
-            .isBetween(out, out + PRECISION_MILLIS + MARGIN_MILLIS);
-        assertThat(a.message().getTopic()).isEqualTo(topic);
-        assertThat(a.message().getMsgId()).isEqualTo(sent.get(e.getKey()).getMsgId());
-        assertThat(a.message().getQueueId()).isEqualTo(sent.get(e.getKey()).getMessageQueue().getQueueId());
-        assertThat(new String(a.message().getBody(), StandardCharsets.UTF_8)).isEqualTo("body " + e.getKey());
-      }
-    } finally {
-      consumer.shutdown();
+        if (admin != null) {
+            admin.shutdown();
+        }
+        if (broker != null) {
+            broker.stop();
+        }
+        if (namesrv != null) {
+            namesrv.stop();
+        }
     }
-  }
 
-  @Test
-  void aTimerBeyondTheMaximumDelayIsRefused() throws Exception {
-    String topic = unique("RkTimerBad");
-    createTopic(admin, broker, topic, 4);
-    Message far = message(topic, "far");
-    far.setDeliverTimeMs(System.currentTimeMillis() + 4L * 24 * 3600 * 1000);
-    try {
-      producer.send(far);
-      throw new AssertionError("a timer 4 days ahead was accepted");
-    } catch (MQBrokerException e) {
-      assertThat(e.getResponseCode()).isEqualTo(ResponseCode.MESSAGE_ILLEGAL);
-      assertThat(e.getErrorMessage()).contains("timer message illegal");
+    record Arrival(MessageExt message, long atMillis) {}
+
+    @Test
+    void timerMessagesArriveNoEarlierThanTheirTimeAndWithinThePrecision() throws Exception {
+        String topic = unique("RkTimerTopic");
+        createTopic(admin, broker, topic, 4);
+        Map<String, Arrival> arrivals = new ConcurrentHashMap<>();
+        DefaultMQPushConsumer consumer = warmConsumer(topic, arrivals);
+        try {
+            long now = System.currentTimeMillis();
+            Message at = message(topic, "deliver");
+            at.setDeliverTimeMs(now + 7_000);
+            Message sec = message(topic, "delaySec");
+            sec.setDelayTimeSec(4);
+            Message ms = message(topic, "delayMs");
+            ms.setDelayTimeMs(5_500);
+            Map<String, Long> due = Map.of(
+                    "deliver",
+                    now + 7_000,
+                    "delaySec",
+                    System.currentTimeMillis() + 4_000,
+                    "delayMs",
+                    System.currentTimeMillis() + 5_500);
+            Map<String, SendResult> sent = new ConcurrentHashMap<>();
+            for (Message m : new Message[] {at, sec, ms}) {
+                SendResult r = producer.send(m);
+                assertThat(r.getSendStatus()).isEqualTo(SendStatus.SEND_OK);
+                sent.put(m.getKeys(), r);
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> arrivals.keySet().containsAll(due.keySet()));
+            for (Map.Entry<String, Long> e : due.entrySet()) {
+                Arrival a = arrivals.get(e.getKey());
+                // The relative forms are timed from the broker's receipt, a few ms after our clock read.
+                long lateness = a.atMillis() - e.getValue();
+                assertThat(lateness).as("%s lateness", e.getKey()).isBetween(-50L, PRECISION_MILLIS + MARGIN_MILLIS);
+                if (e.getKey().equals("deliver")) {
+                    assertThat(lateness).as("absolute time never early").isNotNegative();
+                }
+                // The broker's own stamps, free of the consumer's latency: taken out no earlier than due.
+                long out = Long.parseLong(a.message().getProperty("TIMER_OUT_MS"));
+                assertThat(Long.parseLong(a.message().getProperty("TIMER_DEQUEUE_MS")))
+                        .as("%s dequeued", e.getKey())
+                        .isBetween(out, out + PRECISION_MILLIS + MARGIN_MILLIS);
+                assertThat(a.message().getTopic()).isEqualTo(topic);
+                assertThat(a.message().getMsgId())
+                        .isEqualTo(sent.get(e.getKey()).getMsgId());
+                assertThat(a.message().getQueueId())
+                        .isEqualTo(sent.get(e.getKey()).getMessageQueue().getQueueId());
+                assertThat(new String(a.message().getBody(), StandardCharsets.UTF_8))
+                        .isEqualTo("body " + e.getKey());
+            }
+        } finally {
+            consumer.shutdown();
+        }
     }
-  }
 
-  @Test
-  void delayLevelsTwoAndThreeArriveOnTime() throws Exception {
-    String topic = unique("RkDelayTopic");
-    createTopic(admin, broker, topic, 4);
-    Map<String, Arrival> arrivals = new ConcurrentHashMap<>();
-    DefaultMQPushConsumer consumer = warmConsumer(topic, arrivals);
-    try {
-      Map<String, Long> sentAt = new ConcurrentHashMap<>();
-      for (int level = 2; level <= 3; level++) {
-        Message m = message(topic, "level" + level);
-        m.setDelayTimeLevel(level);
-        sentAt.put(m.getKeys(), System.currentTimeMillis());
-        assertThat(producer.send(m).getSendStatus()).isEqualTo(SendStatus.SEND_OK);
-      }
-      await().atMost(Duration.ofSeconds(30)).until(() -> arrivals.keySet().containsAll(sentAt.keySet()));
-      assertThat(arrivals.get("level2").atMillis() - sentAt.get("level2")).isBetween(5_000L, 6_000L);
-      assertThat(arrivals.get("level3").atMillis() - sentAt.get("level3")).isBetween(10_000L, 11_000L);
-    } finally {
-      consumer.shutdown();
+    @Test
+    void aTimerBeyondTheMaximumDelayIsRefused() throws Exception {
+        String topic = unique("RkTimerBad");
+        createTopic(admin, broker, topic, 4);
+        Message far = message(topic, "far");
+        far.setDeliverTimeMs(System.currentTimeMillis() + 4L * 24 * 3600 * 1000);
+        try {
+            producer.send(far);
+            throw new AssertionError("a timer 4 days ahead was accepted");
+        } catch (MQBrokerException e) {
+            assertThat(e.getResponseCode()).isEqualTo(ResponseCode.MESSAGE_ILLEGAL);
+            assertThat(e.getErrorMessage()).contains("timer message illegal");
+        }
     }
-  }
 
-  private static Message message(String topic, String key) {
-    return new Message(topic, "timer", key, ("body " + key).getBytes(StandardCharsets.UTF_8));
-  }
-
-  /** A consumer that has received a plain message on every queue, so its rebalance cannot delay an arrival. */
-  private DefaultMQPushConsumer warmConsumer(String topic, Map<String, Arrival> arrivals) throws Exception {
-    DefaultMQPushConsumer consumer = new DefaultMQPushConsumer(unique("cg"));
-    consumer.setNamesrvAddr(namesrv.address());
-    consumer.setInstanceName(unique("consumer"));
-    consumer.setConsumeFromWhere(ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET);
-    consumer.subscribe(topic, "*");
-    consumer.registerMessageListener((MessageListenerConcurrently) (msgs, ctx) -> {
-      long now = System.currentTimeMillis();
-      for (MessageExt m : msgs) {
-        arrivals.putIfAbsent(m.getKeys(), new Arrival(m, now));
-      }
-      return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
-    });
-    for (int q = 0; q < 4; q++) {
-      producer.send(message(topic, "warm" + q), new org.apache.rocketmq.common.message.MessageQueue(topic,
-          broker.brokerName(), q));
+    @Test
+    void delayLevelsTwoAndThreeArriveOnTime() throws Exception {
+        String topic = unique("RkDelayTopic");
+        createTopic(admin, broker, topic, 4);
+        Map<String, Arrival> arrivals = new ConcurrentHashMap<>();
+        DefaultMQPushConsumer consumer = warmConsumer(topic, arrivals);
+        try {
+            Map<String, Long> sentAt = new ConcurrentHashMap<>();
+            for (int level = 2; level <= 3; level++) {
+                Message m = message(topic, "level" + level);
+                m.setDelayTimeLevel(level);
+                sentAt.put(m.getKeys(), System.currentTimeMillis());
+                assertThat(producer.send(m).getSendStatus()).isEqualTo(SendStatus.SEND_OK);
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> arrivals.keySet().containsAll(sentAt.keySet()));
+            assertThat(arrivals.get("level2").atMillis() - sentAt.get("level2")).isBetween(5_000L, 6_000L);
+            assertThat(arrivals.get("level3").atMillis() - sentAt.get("level3")).isBetween(10_000L, 11_000L);
+        } finally {
+            consumer.shutdown();
+        }
     }
-    consumer.start();
-    await().atMost(Duration.ofSeconds(60)).until(() -> arrivals.keySet().containsAll(
-        java.util.List.of("warm0", "warm1", "warm2", "warm3")));
-    return consumer;
-  }
+
+    private static Message message(String topic, String key) {
+        return new Message(topic, "timer", key, ("body " + key).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A consumer that has received a plain message on every queue, so its rebalance cannot delay an arrival. */
+    private DefaultMQPushConsumer warmConsumer(String topic, Map<String, Arrival> arrivals) throws Exception {
+        DefaultMQPushConsumer consumer = new DefaultMQPushConsumer(unique("cg"));
+        consumer.setNamesrvAddr(namesrv.address());
+        consumer.setInstanceName(unique("consumer"));
+        consumer.setConsumeFromWhere(ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET);
+        consumer.subscribe(topic, "*");
+        consumer.registerMessageListener((MessageListenerConcurrently) (msgs, ctx) -> {
+            long now = System.currentTimeMillis();
+            for (MessageExt m : msgs) {
+                arrivals.putIfAbsent(m.getKeys(), new Arrival(m, now));
+            }
+            return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
+        });
+        for (int q = 0; q < 4; q++) {
+            producer.send(
+                    message(topic, "warm" + q),
+                    new org.apache.rocketmq.common.message.MessageQueue(topic, broker.brokerName(), q));
+        }
+        consumer.start();
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> arrivals.keySet().containsAll(java.util.List.of("warm0", "warm1", "warm2", "warm3")));
+        return consumer;
+    }
 }

@@ -26,55 +26,54 @@ import org.apache.rocketmq.common.message.MessageExt;
  */
 public final class ProduceConsumeMain {
 
-  private ProduceConsumeMain() {
-  }
+    private ProduceConsumeMain() {}
 
-  public static void main(String[] args) throws Exception {
-    String namesrv = args[0];
-    String topic = args[1];
-    int count = Integer.parseInt(args[2]);
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(Long.parseLong(args[3]));
-    DefaultMQProducer producer = new DefaultMQProducer(topic + "-v5-producer");
-    producer.setNamesrvAddr(namesrv);
-    producer.setInstanceName(topic + "-v5-" + System.nanoTime());
-    producer.start();
-    Set<String> received = ConcurrentHashMap.newKeySet();
-    DefaultMQPushConsumer consumer = new DefaultMQPushConsumer(topic + "-v5-consumer");
-    try {
-      int sent = 0;
-      while (sent < count) {
+    public static void main(String[] args) throws Exception {
+        String namesrv = args[0];
+        String topic = args[1];
+        int count = Integer.parseInt(args[2]);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(Long.parseLong(args[3]));
+        DefaultMQProducer producer = new DefaultMQProducer(topic + "-v5-producer");
+        producer.setNamesrvAddr(namesrv);
+        producer.setInstanceName(topic + "-v5-" + System.nanoTime());
+        producer.start();
+        Set<String> received = ConcurrentHashMap.newKeySet();
+        DefaultMQPushConsumer consumer = new DefaultMQPushConsumer(topic + "-v5-consumer");
         try {
-          Message message = new Message(topic, "v5", "k" + sent,
-              ("v5-" + sent).getBytes(StandardCharsets.UTF_8));
-          if (producer.send(message).getSendStatus() == SendStatus.SEND_OK) {
-            sent++;
-          }
-        } catch (Exception e) {
-          if (System.nanoTime() > deadline) {
-            throw e;
-          }
-          Thread.sleep(200);
+            int sent = 0;
+            while (sent < count) {
+                try {
+                    Message message =
+                            new Message(topic, "v5", "k" + sent, ("v5-" + sent).getBytes(StandardCharsets.UTF_8));
+                    if (producer.send(message).getSendStatus() == SendStatus.SEND_OK) {
+                        sent++;
+                    }
+                } catch (Exception e) {
+                    if (System.nanoTime() > deadline) {
+                        throw e;
+                    }
+                    Thread.sleep(200);
+                }
+            }
+            consumer.setNamesrvAddr(namesrv);
+            consumer.setInstanceName(topic + "-v5-" + System.nanoTime());
+            consumer.subscribe(topic, "*");
+            consumer.setConsumeFromWhere(ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET);
+            consumer.registerMessageListener((MessageListenerConcurrently) (messages, context) -> {
+                for (MessageExt m : messages) {
+                    received.add(new String(m.getBody(), StandardCharsets.UTF_8));
+                }
+                return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
+            });
+            consumer.start();
+            while (received.size() < count && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            System.out.println("sent " + sent + " consumed " + received.size());
+        } finally {
+            consumer.shutdown();
+            producer.shutdown();
         }
-      }
-      consumer.setNamesrvAddr(namesrv);
-      consumer.setInstanceName(topic + "-v5-" + System.nanoTime());
-      consumer.subscribe(topic, "*");
-      consumer.setConsumeFromWhere(ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET);
-      consumer.registerMessageListener((MessageListenerConcurrently) (messages, context) -> {
-        for (MessageExt m : messages) {
-          received.add(new String(m.getBody(), StandardCharsets.UTF_8));
-        }
-        return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
-      });
-      consumer.start();
-      while (received.size() < count && System.nanoTime() < deadline) {
-        Thread.sleep(100);
-      }
-      System.out.println("sent " + sent + " consumed " + received.size());
-    } finally {
-      consumer.shutdown();
-      producer.shutdown();
+        System.exit(received.size() == count ? 0 : 1);
     }
-    System.exit(received.size() == count ? 0 : 1);
-  }
 }

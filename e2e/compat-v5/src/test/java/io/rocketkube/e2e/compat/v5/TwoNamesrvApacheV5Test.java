@@ -4,8 +4,8 @@ import io.rocketkube.e2e.compat.TwoNamesrvScenario;
 import io.rocketkube.e2e.testkit.NamesrvKind;
 
 class TwoNamesrvApacheV5Test extends TwoNamesrvScenario {
-  @Override
-  protected NamesrvKind namesrvKind() {
-    return NamesrvKind.APACHE;
-  }
+    @Override
+    protected NamesrvKind namesrvKind() {
+        return NamesrvKind.APACHE;
+    }
 }
