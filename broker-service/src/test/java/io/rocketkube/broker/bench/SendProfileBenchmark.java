@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A fixed send load (4 threads of synchronous 1 KiB sends for {@code bench.seconds}, default 20) against an
  * in-process broker, to be run under a profiler:
- * {@code ./mvnw test -pl broker-service -am -Dtest=SendProfileBenchmark -DexcludedTestGroups= -DincludedTestGroups=benchmark
+ * {@code ./mvnw verify -Pbench -pl broker-service -am -Dtest=SendProfileBenchmark
  * -DargLine="-XX:StartFlightRecording=filename=target/send.jfr,settings=profile"}.
  * The comparison with Apache RocketMQ lives in e2e/bench; this only shows where our broker spends its time.
  */

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * What a SQL92 selector costs on the pull path: the same queue read end to end through {@code store.get}
  * (32 messages per call, as a pull) without a filter, and with selectors matching all, half and none of the
  * messages (1 KiB bodies, five user properties each). Run with
- * {@code ./mvnw test -pl broker-service -am -Dtest=SqlFilterPullBenchmark -DexcludedTestGroups= -DincludedTestGroups=benchmark}.
+ * {@code ./mvnw verify -Pbench -pl broker-service -am -Dtest=SqlFilterPullBenchmark}.
  */
 @Tag("benchmark")
 class SqlFilterPullBenchmark {

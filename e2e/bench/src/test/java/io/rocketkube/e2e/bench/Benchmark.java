@@ -22,14 +22,17 @@ public final class Benchmark {
     private Benchmark() {}
 
     public static void main(String[] args) throws Exception {
-        BenchOptions options;
         try {
-            options = BenchOptions.parse(args);
+            run(args);
         } catch (IllegalArgumentException e) {
             System.err.println(e.getMessage());
             System.exit(2);
-            return;
         }
+    }
+
+    /** Runs the benchmarks {@code args} name; a bad argument is an {@link IllegalArgumentException}. */
+    static void run(String[] args) throws Exception {
+        BenchOptions options = BenchOptions.parse(args);
         // Requests carry the client's version like the official client's own (REGISTER_BROKER with
         // version 0 would select the pre-4.x body format at the NameServer).
         System.setProperty(RemotingCommand.REMOTING_VERSION_KEY, Integer.toString(MQVersion.CURRENT_VERSION));

@@ -1,4 +1,4 @@
-package io.rocketkube.operator.benchmark;
+package io.rocketkube.operator.bench;
 
 import static org.awaitility.Awaitility.await;
 
