@@ -13,8 +13,16 @@ public final class NameServerServices {
     private NameServerServices() {}
 
     /**
-     * Resolves to every ready NameServer pod. Brokers re-resolve it and register with all of them,
-     * so adding or removing NameServers changes DNS, not the brokers' configuration.
+     * Resolves to every NameServer pod that has an IP, ready or not. Brokers re-resolve it and register with
+     * all of them, so adding or removing NameServers changes DNS, not the brokers' configuration.
+     *
+     * <p>Not-ready pods are published because a broker's first lookup comes while the NameServers are still
+     * starting: with ready pods only, the name has no record then, and the NXDOMAIN is cached (by the JVM for
+     * {@code networkaddress.cache.negative.ttl}, 10 s, and by the cluster DNS for its negative TTL), so the
+     * broker's retries keep failing after the NameServers are up. Published early, a registration with a
+     * NameServer not yet listening is refused and retried, which nothing caches; a new NameServer also gets
+     * the brokers' registrations before it is Ready for clients. Clients use the ClusterIP Service, which
+     * keeps to ready pods.
      */
     public static Service headless(RocketCluster cluster) {
         return new ServiceBuilder()
@@ -24,7 +32,7 @@ public final class NameServerServices {
                 // Set although it is the default, so that a hand edit of the type is seen as drift.
                 .withType("ClusterIP")
                 .withClusterIP("None")
-                .withPublishNotReadyAddresses(false)
+                .withPublishNotReadyAddresses(true)
                 .withSelector(Labels.nameServerSelector(cluster))
                 .withPorts(remoting())
                 .endSpec()

@@ -3,27 +3,17 @@ package io.rocketkube.operator.admin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.rocketkube.broker.Broker;
-import io.rocketkube.broker.BrokerSettings;
 import io.rocketkube.broker.ha.HaSettings;
-import io.rocketkube.client.remoting.RemotingClient;
-import io.rocketkube.client.remoting.RemotingClientConfig;
-import io.rocketkube.namesrv.NameServer;
-import io.rocketkube.namesrv.NameServerSettings;
 import io.rocketkube.operator.config.OperatorSettings;
 import io.rocketkube.operator.reconcile.GroupState;
 import io.rocketkube.operator.reconcile.PodState;
 import io.rocketkube.operator.reconcile.RollPlanner;
 import io.rocketkube.operator.reconcile.RollStep;
-import io.rocketkube.store.MessageStore;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.atomic.AtomicReference;
-import org.apache.rocketmq.client.producer.DefaultMQProducer;
 import org.apache.rocketmq.client.producer.SendStatus;
 import org.apache.rocketmq.common.message.Message;
 import org.junit.jupiter.api.AfterEach;
@@ -42,64 +32,34 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(90)
 class RealReplicationLagTest {
-    static final String HOST = "127.0.0.1";
+    static final String HOST = LoopbackGroup.HOST;
     static final String GROUP = "c-broker-0";
-
-    static {
-        LoopbackBrokers.quietApacheClient();
-    }
 
     @TempDir
     Path dir;
 
-    NameServer nameServer;
-    Broker master;
-    Broker slave;
-    final AtomicReference<MessageStore> masterStore = new AtomicReference<>();
-    final AtomicReference<MessageStore> slaveStore = new AtomicReference<>();
-    RemotingBrokerAdmin admin;
-    DefaultMQProducer producer;
+    LoopbackGroup group;
 
     @BeforeEach
     void start() throws Exception {
-        nameServer = new NameServer(NameServerSettings.forTest(HOST, dir.resolve("namesrv")), Clock.systemUTC());
-        nameServer.start();
-        BrokerSettings base = BrokerSettings.forTest(HOST, dir.resolve("master"), nameServer.address());
-        master = LoopbackBrokers.start(base, masterStore);
-        slave = LoopbackBrokers.start(
-                slaveSettings().withHa(HaSettings.defaults().withMasterHaAddress(HOST + ":1")), slaveStore);
-        admin = new RemotingBrokerAdmin(new RemotingClient(RemotingClientConfig.defaults()), Duration.ofSeconds(5));
-        producer = new DefaultMQProducer("PG_LAG");
-        producer.setNamesrvAddr(nameServer.address());
-        producer.setInstanceName("real-lag-producer");
-        producer.start();
+        group = LoopbackGroup.start(
+                dir,
+                slave -> slave.withHa(HaSettings.defaults().withMasterHaAddress(HOST + ":1")),
+                Duration.ofSeconds(5),
+                "PG_LAG");
     }
 
     @AfterEach
     void stop() {
-        if (producer != null) {
-            producer.shutdown();
-        }
-        if (admin != null) {
-            admin.close();
-        }
-        slave.close();
-        master.close();
-        nameServer.close();
-    }
-
-    private BrokerSettings slaveSettings() {
-        return BrokerSettings.forTest(HOST, dir.resolve("slave"), nameServer.address())
-                .asSlave(1, 0);
+        group.close();
     }
 
     /** Restarts the slave on its store with the master's HA address from the NameServers, and waits for it. */
     private void replicate() throws Exception {
-        int port = slave.port();
-        slave.close();
-        slave = LoopbackBrokers.start(slaveSettings().withPort(port), slaveStore);
-        long target = masterStore.get().maxPhysicalOffset();
-        await().atMost(Duration.ofSeconds(30)).until(() -> slaveStore.get().maxPhysicalOffset() >= target);
+        group.restartSlave();
+        long target = group.masterStore.get().maxPhysicalOffset();
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> group.slaveStore.get().maxPhysicalOffset() >= target);
     }
 
     private GroupState group(Long lag) {
@@ -122,22 +82,24 @@ class RealReplicationLagTest {
         for (int i = 0; i < 5; i++) {
             byte[] body = new byte[1024 * 1024];
             random.nextBytes(body);
-            assertThat(producer.send(new Message("T_LAG", body)).getSendStatus())
+            assertThat(group.producer.send(new Message("T_LAG", body)).getSendStatus())
                     .isEqualTo(SendStatus.SEND_OK);
         }
-        GroupEndpoints endpoints = new GroupEndpoints(GROUP, master.address(), List.of(slave.address()));
+        GroupEndpoints endpoints = new GroupEndpoints(GROUP, group.master.address(), List.of(group.slave.address()));
         long limit = OperatorSettings.defaults().maxReplicationLagBytes();
 
-        Map<String, Long> behind = admin.replicationLagBytes(endpoints);
-        assertThat(behind.get(slave.address())).isGreaterThan(5L * 1024 * 1024).isGreaterThan(limit);
-        RollStep held = RollPlanner.next(List.of(group(behind.get(slave.address()))), true, limit);
+        Map<String, Long> behind = group.admin.replicationLagBytes(endpoints);
+        assertThat(behind.get(group.slave.address()))
+                .isGreaterThan(5L * 1024 * 1024)
+                .isGreaterThan(limit);
+        RollStep held = RollPlanner.next(List.of(group(behind.get(group.slave.address()))), true, limit);
         assertThat(held).isInstanceOf(RollStep.Wait.class);
         assertThat(held.toString()).contains("catch up");
 
         replicate();
-        Map<String, Long> caughtUp = admin.replicationLagBytes(endpoints);
-        assertThat(caughtUp).containsEntry(slave.address(), 0L);
-        RollStep go = RollPlanner.next(List.of(group(caughtUp.get(slave.address()))), true, limit);
+        Map<String, Long> caughtUp = group.admin.replicationLagBytes(endpoints);
+        assertThat(caughtUp).containsEntry(group.slave.address(), 0L);
+        RollStep go = RollPlanner.next(List.of(group(caughtUp.get(group.slave.address()))), true, limit);
         assertThat(go).isInstanceOf(RollStep.Restart.class);
         assertThat(((RollStep.Restart) go).pod()).isEqualTo(GROUP + "-0");
     }

@@ -4,28 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.rocketkube.broker.Broker;
-import io.rocketkube.broker.BrokerSettings;
 import io.rocketkube.broker.slave.SlaveSettings;
 import io.rocketkube.client.protocol.RequestCode;
 import io.rocketkube.client.protocol.ResponseCode;
 import io.rocketkube.client.remoting.RemotingClient;
 import io.rocketkube.client.remoting.RemotingClientConfig;
 import io.rocketkube.client.remoting.RemotingCommand;
-import io.rocketkube.namesrv.NameServer;
-import io.rocketkube.namesrv.NameServerSettings;
 import io.rocketkube.operator.reconcile.BacklogReader;
 import io.rocketkube.operator.reconcile.DrainJudge;
-import io.rocketkube.store.MessageStore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicReference;
-import org.apache.rocketmq.client.producer.DefaultMQProducer;
 import org.apache.rocketmq.client.producer.SendStatus;
 import org.apache.rocketmq.common.message.Message;
 import org.junit.jupiter.api.AfterEach;
@@ -41,76 +33,45 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(90)
 class RealSlaveBacklogTest {
-    static final String HOST = "127.0.0.1";
     static final String GROUP = "broker-a";
     static final String TOPIC = "T_DRAIN";
     static final String CONSUMER_GROUP = "CG_DRAIN";
 
-    static {
-        LoopbackBrokers.quietApacheClient();
-    }
-
     @TempDir
     Path dir;
 
-    NameServer nameServer;
-    Broker master;
-    Broker slave;
-    final AtomicReference<MessageStore> masterStore = new AtomicReference<>();
-    final AtomicReference<MessageStore> slaveStore = new AtomicReference<>();
+    LoopbackGroup group;
     RemotingClient remoting;
-    RemotingBrokerAdmin admin;
-    DefaultMQProducer producer;
 
     @BeforeEach
     void start() throws Exception {
-        nameServer = new NameServer(NameServerSettings.forTest(HOST, dir.resolve("namesrv")), Clock.systemUTC());
-        nameServer.start();
-        master = LoopbackBrokers.start(
-                BrokerSettings.forTest(HOST, dir.resolve("master"), nameServer.address()), masterStore);
         // Metadata synced every second rather than RocketMQ's 10 s, to keep the test short.
-        slave = LoopbackBrokers.start(
-                BrokerSettings.forTest(HOST, dir.resolve("slave"), nameServer.address())
-                        .asSlave(1, 0)
-                        .withSlave(new SlaveSettings(Optional.empty(), false, Duration.ofSeconds(1))),
-                slaveStore);
+        group = LoopbackGroup.start(
+                dir,
+                slave -> slave.withSlave(new SlaveSettings(Optional.empty(), false, Duration.ofSeconds(1))),
+                Duration.ofSeconds(3),
+                "PG_DRAIN");
         remoting = new RemotingClient(RemotingClientConfig.defaults());
-        admin = new RemotingBrokerAdmin(new RemotingClient(RemotingClientConfig.defaults()), Duration.ofSeconds(3));
-        producer = new DefaultMQProducer("PG_DRAIN");
-        producer.setNamesrvAddr(nameServer.address());
-        producer.setInstanceName("slave-backlog-producer");
-        producer.start();
     }
 
     @AfterEach
     void stop() {
-        if (producer != null) {
-            producer.shutdown();
-        }
-        if (admin != null) {
-            admin.close();
-        }
         if (remoting != null) {
             remoting.close();
         }
-        if (slave != null) {
-            slave.close();
-        }
-        if (master != null) {
-            master.close();
-        }
-        nameServer.close();
+        group.close();
     }
 
     @Test
     void withTheMasterGoneTheBacklogIsReadFromTheSlaveWithTheMastersNumbers() throws Exception {
         for (int i = 0; i < 24; i++) {
-            assertThat(producer.send(new Message(TOPIC, ("m-" + i).getBytes(StandardCharsets.UTF_8)))
+            assertThat(group.producer
+                            .send(new Message(TOPIC, ("m-" + i).getBytes(StandardCharsets.UTF_8)))
                             .getSendStatus())
                     .isEqualTo(SendStatus.SEND_OK);
         }
-        GroupEndpoints endpoints = new GroupEndpoints(GROUP, master.address(), List.of(slave.address()));
-        BacklogReader.Reading atMaster = BacklogReader.read(admin, endpoints);
+        GroupEndpoints endpoints = new GroupEndpoints(GROUP, group.master.address(), List.of(group.slave.address()));
+        BacklogReader.Reading atMaster = BacklogReader.read(group.admin, endpoints);
         assertThat(atMaster.fromSlave()).isFalse();
         // The consumer group has consumed everything but queue 0's messages.
         Map<Integer, io.rocketkube.operator.admin.TopicBacklog.QueueRange> queues = atMaster.topics().stream()
@@ -122,24 +83,24 @@ class RealSlaveBacklogTest {
         long expected = queues.get(0).stored();
         assertThat(expected).isPositive();
         DrainJudge.Verdict fromMaster =
-                DrainJudge.judge(BacklogReader.read(admin, endpoints).topics());
+                DrainJudge.judge(BacklogReader.read(group.admin, endpoints).topics());
         assertThat(fromMaster.unconsumed()).containsExactly(Map.entry(TOPIC, expected));
 
         // The slave holds the master's CommitLog and has synced its consumer offsets.
-        long end = masterStore.get().maxPhysicalOffset();
-        GroupEndpoints slaveOnly = new GroupEndpoints(GROUP, slave.address(), List.of());
+        long end = group.masterStore.get().maxPhysicalOffset();
+        GroupEndpoints slaveOnly = new GroupEndpoints(GROUP, group.slave.address(), List.of());
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            assertThat(slaveStore.get().maxPhysicalOffset()).isGreaterThanOrEqualTo(end);
-            assertThat(DrainJudge.judge(admin.backlog(slaveOnly)).unconsumed()).isEqualTo(fromMaster.unconsumed());
+            assertThat(group.slaveStore.get().maxPhysicalOffset()).isGreaterThanOrEqualTo(end);
+            assertThat(DrainJudge.judge(group.admin.backlog(slaveOnly)).unconsumed())
+                    .isEqualTo(fromMaster.unconsumed());
         });
 
-        String masterAddress = master.address();
-        master.close();
-        master = null;
-        assertThatThrownBy(() -> admin.backlog(endpoints)).isInstanceOf(BrokerAdminException.class);
-        BacklogReader.Reading atSlave = BacklogReader.read(admin, endpoints);
+        String masterAddress = group.master.address();
+        group.stopMaster();
+        assertThatThrownBy(() -> group.admin.backlog(endpoints)).isInstanceOf(BrokerAdminException.class);
+        BacklogReader.Reading atSlave = BacklogReader.read(group.admin, endpoints);
         assertThat(atSlave.fromSlave()).isTrue();
-        assertThat(atSlave.source()).isEqualTo(slave.address());
+        assertThat(atSlave.source()).isEqualTo(group.slave.address());
         assertThat(atSlave.masterFailure()).contains(masterAddress);
         DrainJudge.Verdict fromSlave = DrainJudge.judge(atSlave.topics());
         assertThat(fromSlave.unconsumed()).isEqualTo(fromMaster.unconsumed());
@@ -147,10 +108,9 @@ class RealSlaveBacklogTest {
         assertThat(fromSlave.reason()).isEqualTo(fromMaster.reason());
 
         // Neither answers: unknown, with both failures.
-        String slaveAddress = slave.address();
-        slave.close();
-        slave = null;
-        assertThatThrownBy(() -> BacklogReader.read(admin, endpoints))
+        String slaveAddress = group.slave.address();
+        group.stopSlave();
+        assertThatThrownBy(() -> BacklogReader.read(group.admin, endpoints))
                 .isInstanceOf(BrokerAdminException.class)
                 .hasMessageContaining(masterAddress)
                 .hasMessageContaining(slaveAddress);
@@ -160,7 +120,7 @@ class RealSlaveBacklogTest {
     private void commit(int queue, long offset) {
         try {
             RemotingCommand response = remoting.invokeSync(
-                    master.address(),
+                    group.master.address(),
                     RemotingCommand.request(RequestCode.UPDATE_CONSUMER_OFFSET)
                             .withExtField("consumerGroup", CONSUMER_GROUP)
                             .withExtField("topic", TOPIC)

@@ -74,8 +74,7 @@ class ClusterLifecycleTest {
         });
 
         WorkloadSimulator sim = harness.simulator("ns1");
-        await().atMost(WAIT).untilAsserted(() -> {
-            sim.settle();
+        sim.settleUntil(() -> {
             RocketCluster cluster = harness.get("ns1", "alpha");
             assertCondition(cluster, "Ready", "True", "ClusterReady");
             assertCondition(cluster, "Progressing", "False", "Reconciled");
@@ -102,8 +101,7 @@ class ClusterLifecycleTest {
         harness.create(OperatorHarness.cluster("other", "alpha", 1));
         WorkloadSimulator shared = harness.simulator("shared");
         WorkloadSimulator other = harness.simulator("other");
-        await().atMost(WAIT).untilAsserted(() -> {
-            shared.settle();
+        shared.settleUntil(() -> {
             other.settle();
             for (String[] c : new String[][] {{"shared", "alpha"}, {"shared", "beta"}, {"other", "alpha"}}) {
                 assertCondition(harness.get(c[0], c[1]), "Ready", "True", "ClusterReady");
@@ -118,8 +116,7 @@ class ClusterLifecycleTest {
             c.getSpec().getNameServer().setReplicas(3);
             return c;
         });
-        await().atMost(WAIT).untilAsserted(() -> {
-            shared.settle();
+        shared.settleUntil(() -> {
             assertCondition(harness.get("shared", "alpha"), "Ready", "True", "ClusterReady");
             assertThat(harness.get("shared", "alpha").getStatus().getGroupsReady())
                     .isEqualTo("2/2");
@@ -169,8 +166,7 @@ class ClusterLifecycleTest {
             return c;
         });
         WorkloadSimulator sim = harness.simulator("ns2");
-        await().atMost(WAIT).untilAsserted(() -> {
-            sim.settle();
+        sim.settleUntil(() -> {
             RocketCluster seen = harness.get("ns2", "bad");
             assertCondition(seen, "Ready", "True", "ClusterReady");
             assertThat(seen.getStatus().getObservedGeneration()).isEqualTo(2L);
@@ -181,8 +177,7 @@ class ClusterLifecycleTest {
     void deletionLeavesClaimsToDeleteClaimAndEverythingElseToOwnerReferences() {
         harness.create(OperatorHarness.cluster("ns3", "keep", 1));
         WorkloadSimulator sim = harness.simulator("ns3");
-        await().atMost(WAIT).untilAsserted(() -> {
-            sim.settle();
+        sim.settleUntil(() -> {
             assertCondition(harness.get("ns3", "keep"), "Ready", "True", "ClusterReady");
             assertThat(claims("ns3")).hasSize(2);
         });
@@ -236,10 +231,7 @@ class ClusterLifecycleTest {
     void anExceptionDuringAReconcileIsDegradedWithAnEventNotAStaleReady() {
         harness.create(OperatorHarness.cluster("ns5", "buggy", 1));
         WorkloadSimulator sim = harness.simulator("ns5");
-        await().atMost(WAIT).untilAsserted(() -> {
-            sim.settle();
-            assertCondition(harness.get("ns5", "buggy"), "Ready", "True", "ClusterReady");
-        });
+        sim.settleUntilReady("buggy");
         harness.admin.setBug(new IllegalStateException("boom in the admin path"));
         // A spec change makes the next reconcile come now; a settled cluster would wait for its resync
         // interval (30 s), as long as this test's whole wait.
@@ -256,8 +248,7 @@ class ClusterLifecycleTest {
             assertThat(eventReasons(client, seen)).contains("ReconcileFailed");
         });
         harness.admin.setBug(null);
-        await().atMost(WAIT).untilAsserted(() -> {
-            sim.settle();
+        sim.settleUntil(() -> {
             assertCondition(harness.get("ns5", "buggy"), "Ready", "True", "ClusterReady");
             assertCondition(harness.get("ns5", "buggy"), "Degraded", "False", "AsExpected");
         });
@@ -267,10 +258,7 @@ class ClusterLifecycleTest {
     void pausedClusterIsLeftAlone() {
         harness.create(OperatorHarness.cluster("ns4", "calm", 1));
         WorkloadSimulator sim = harness.simulator("ns4");
-        await().atMost(WAIT).untilAsserted(() -> {
-            sim.settle();
-            assertCondition(harness.get("ns4", "calm"), "Ready", "True", "ClusterReady");
-        });
+        sim.settleUntilReady("calm");
         harness.edit("ns4", "calm", c -> {
             c.getMetadata().getAnnotations().put(RocketCluster.PAUSE_ANNOTATION, "true");
             c.getSpec().getNameServer().setReplicas(4);

@@ -1,6 +1,5 @@
 package io.rocketkube.operator.reconcile;
 
-import static io.rocketkube.operator.testing.ClusterAssertions.assertCondition;
 import static io.rocketkube.operator.testing.ClusterAssertions.eventReasons;
 import static io.rocketkube.operator.testing.ClusterAssertions.events;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -42,10 +41,7 @@ class DriftRevertTest {
     void handEditsOfTheStatefulSetConfigMapServiceAndBudgetAreReverted() {
         harness.create(OperatorHarness.cluster("ns1", "alpha", 1));
         WorkloadSimulator sim = harness.simulator("ns1");
-        await().atMost(WAIT).untilAsserted(() -> {
-            sim.settle();
-            assertCondition(harness.get("ns1", "alpha"), "Ready", "True", "ClusterReady");
-        });
+        sim.settleUntilReady("alpha");
         // The controllers' own writes (status, pods) are no drift.
         assertThat(eventReasons(client, harness.get("ns1", "alpha"))).doesNotContain("DriftReverted");
         String config = client.configMaps()

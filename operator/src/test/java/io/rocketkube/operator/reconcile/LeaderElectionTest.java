@@ -1,6 +1,5 @@
 package io.rocketkube.operator.reconcile;
 
-import static io.rocketkube.operator.testing.ClusterAssertions.assertCondition;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -93,10 +92,7 @@ class LeaderElectionTest {
         second = replica("second");
         first.create(OperatorHarness.cluster(NS, "alpha", 1));
         WorkloadSimulator sim = first.simulator(NS);
-        await().atMost(WAIT).untilAsserted(() -> {
-            sim.settle();
-            assertCondition(first.get(NS, "alpha"), "Ready", "True", "ClusterReady");
-        });
+        sim.settleUntilReady("alpha");
         // Several busy intervals and lease renewals later, the follower still has done nothing.
         await().pollDelay(Duration.ofSeconds(2)).atMost(WAIT).until(() -> first.admin.observations() > 3);
         assertThat(second.admin.observations())

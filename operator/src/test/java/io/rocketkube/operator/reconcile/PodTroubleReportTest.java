@@ -44,8 +44,7 @@ class PodTroubleReportTest {
         harness.create(OperatorHarness.cluster("ns1", "alpha", 1));
         WorkloadSimulator sim = harness.simulator("ns1");
         sim.holdNotReady("alpha-broker-0-0");
-        await().atMost(WAIT).untilAsserted(() -> {
-            sim.settle();
+        sim.settleUntil(() -> {
             assertThat(client.pods()
                             .inNamespace("ns1")
                             .withName("alpha-broker-0-0")
@@ -55,8 +54,7 @@ class PodTroubleReportTest {
 
         sim.crashLoop("alpha-broker-0-0", 4);
 
-        await().atMost(WAIT).untilAsserted(() -> {
-            sim.settle();
+        sim.settleUntil(() -> {
             var cluster = harness.get("ns1", "alpha");
             assertThat(condition(cluster, "Progressing").getMessage())
                     .contains("alpha-broker-0 [alpha-broker-0-0: container broker CrashLoopBackOff, 4 restarts]");
@@ -70,8 +68,7 @@ class PodTroubleReportTest {
         harness.create(spec);
         WorkloadSimulator sim = harness.simulator("ns2");
         sim.holdNotReady("beta-broker-0-0");
-        await().atMost(WAIT).untilAsserted(() -> {
-            sim.settle();
+        sim.settleUntil(() -> {
             assertThat(client.pods()
                             .inNamespace("ns2")
                             .withName("beta-broker-0-0")
@@ -79,8 +76,7 @@ class PodTroubleReportTest {
                     .isNotNull();
         });
         sim.crashLoop("beta-broker-0-0", 4);
-        await().atMost(WAIT).untilAsserted(() -> {
-            sim.settle();
+        sim.settleUntil(() -> {
             assertCondition(harness.get("ns2", "beta"), "Progressing", "True", "Creating");
             assertThat(condition(harness.get("ns2", "beta"), "Progressing").getMessage())
                     .contains("CrashLoopBackOff");
@@ -114,8 +110,7 @@ class PodTroubleReportTest {
         });
 
         sim.makeReady("beta-broker-0-0");
-        await().atMost(WAIT).untilAsserted(() -> {
-            sim.settle();
+        sim.settleUntil(() -> {
             RocketCluster cluster = harness.get("ns2", "beta");
             assertCondition(cluster, "Ready", "True", "ClusterReady");
             assertCondition(cluster, "Progressing", "False", "Reconciled");

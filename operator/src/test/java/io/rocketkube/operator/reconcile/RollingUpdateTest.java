@@ -35,10 +35,7 @@ class RollingUpdateTest {
         harness = new OperatorHarness(client);
         sim = harness.simulator(NS);
         harness.create(OperatorHarness.cluster(NS, "alpha", 2));
-        await().atMost(WAIT).untilAsserted(() -> {
-            sim.settle();
-            assertCondition(harness.get(NS, "alpha"), "Ready", "True", "ClusterReady");
-        });
+        sim.settleUntilReady("alpha");
     }
 
     @AfterEach
@@ -55,8 +52,7 @@ class RollingUpdateTest {
         });
 
         // The slave of the first group goes first; its master waits while the slave is behind.
-        await().atMost(WAIT).untilAsserted(() -> {
-            sim.settle();
+        sim.settleUntil(() -> {
             assertThat(brokerRestarts()).containsExactly("alpha-broker-0-1");
             RocketCluster cluster = harness.get(NS, "alpha");
             assertCondition(cluster, "Progressing", "True", "RollingBrokers");
@@ -119,8 +115,7 @@ class RollingUpdateTest {
                                 .get()
                         == null);
         sim.holdNotReady("alpha-broker-0-1");
-        await().atMost(WAIT).untilAsserted(() -> {
-            sim.settle();
+        sim.settleUntil(() -> {
             assertThat(client.pods()
                             .inNamespace(NS)
                             .withName("alpha-broker-0-1")
@@ -168,8 +163,7 @@ class RollingUpdateTest {
             return c;
         });
         // The slave restarts; the master's writes are stopped and it waits for one route refresh.
-        await().atMost(WAIT).untilAsserted(() -> {
-            sim.settle();
+        sim.settleUntil(() -> {
             assertThat(brokerRestarts()).containsExactly("alpha-broker-0-1");
             assertThat(harness.admin.calls())
                     .anyMatch(c -> c.startsWith("stop:"))
@@ -183,8 +177,7 @@ class RollingUpdateTest {
         assertThat(harness.admin.calls()).noneMatch(c -> c.startsWith("restore:"));
 
         harness.clock.advance(Duration.ofSeconds(31));
-        await().atMost(WAIT).untilAsserted(() -> {
-            sim.settle();
+        sim.settleUntil(() -> {
             assertThat(brokerRestarts()).startsWith("alpha-broker-0-1", "alpha-broker-0-0");
             assertThat(harness.admin.calls())
                     .anyMatch(c -> c.startsWith("restore:"))
@@ -203,8 +196,7 @@ class RollingUpdateTest {
             c.getSpec().getBroker().getConfig().put("registerInterval", "20s");
             return c;
         });
-        await().atMost(WAIT).untilAsserted(() -> {
-            sim.settle();
+        sim.settleUntil(() -> {
             assertThat(brokerRestarts()).containsExactly("alpha-broker-0-1");
             assertThat(condition(harness.get(NS, "alpha"), "Progressing").getMessage())
                     .contains("waiting for every pod of alpha-broker-0 to be ready (1/2)");
@@ -232,8 +224,7 @@ class RollingUpdateTest {
             c.getSpec().getNameServer().setReplicas(3);
             return c;
         });
-        await().atMost(WAIT).untilAsserted(() -> {
-            sim.settle();
+        sim.settleUntil(() -> {
             RocketCluster cluster = harness.get(NS, "alpha");
             assertThat(cluster.getStatus().getNameServers()).isEqualTo("3/3");
             assertCondition(cluster, "Ready", "True", "ClusterReady");
@@ -259,8 +250,7 @@ class RollingUpdateTest {
                     .put("ORDER_TOPIC_CONFIG", new java.util.HashMap<>(java.util.Map.of("T1", "alpha-broker-0:4")));
             return c;
         });
-        await().atMost(WAIT).untilAsserted(() -> {
-            sim.settle();
+        sim.settleUntil(() -> {
             assertThat(client.configMaps()
                             .inNamespace(NS)
                             .withName("alpha-namesrv-kv")

@@ -4,7 +4,6 @@ import static io.rocketkube.operator.testing.ClusterAssertions.assertCondition;
 import static io.rocketkube.operator.testing.ClusterAssertions.condition;
 import static io.rocketkube.operator.testing.ClusterAssertions.eventReasons;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
@@ -24,7 +23,6 @@ import org.junit.jupiter.api.Timeout;
 @EnableKubernetesMockClient(crud = true)
 class ScaleTest {
 
-    private static final Duration WAIT = Duration.ofSeconds(30);
     private static final Duration ROUTE_REFRESH = Duration.ofSeconds(30);
     private static final String NS = "scale";
     KubernetesClient client;
@@ -47,10 +45,7 @@ class ScaleTest {
         cluster.getSpec().getBroker().getStorage().setDeleteClaim(deleteClaim);
         cluster.getSpec().getBroker().setDrainTimeoutSeconds(600);
         harness.create(cluster);
-        await().atMost(WAIT).untilAsserted(() -> {
-            sim.settle();
-            assertCondition(harness.get(NS, "alpha"), "Ready", "True", "ClusterReady");
-        });
+        sim.settleUntilReady("alpha");
     }
 
     /** What {@code kubectl scale rocketcluster alpha --replicas=N} changes. */
@@ -68,8 +63,7 @@ class ScaleTest {
     /** Scales in, waits until the leaving groups' writes are stopped, then lets routes expire. */
     private void scaleInPastTheRouteRefresh(int groups) {
         scale(groups);
-        await().atMost(WAIT).untilAsserted(() -> {
-            sim.settle();
+        sim.settleUntil(() -> {
             assertCondition(harness.get(NS, "alpha"), "ScaleDownBlocked", "True", "WaitingForRouteRefresh");
         });
         harness.clock.advance(ROUTE_REFRESH);
@@ -80,8 +74,7 @@ class ScaleTest {
         createReady(1, false);
         harness.admin.neverRegister("alpha-broker-1");
         scale(2);
-        await().atMost(WAIT).untilAsserted(() -> {
-            sim.settle();
+        sim.settleUntil(() -> {
             RocketCluster cluster = harness.get(NS, "alpha");
             assertCondition(cluster, "Ready", "False", "BrokerGroupsNotReady");
             assertCondition(cluster, "Progressing", "True", "ScalingOut");
@@ -95,8 +88,7 @@ class ScaleTest {
                     });
         });
         harness.admin.allowRegister("alpha-broker-1");
-        await().atMost(WAIT).untilAsserted(() -> {
-            sim.settle();
+        sim.settleUntil(() -> {
             RocketCluster cluster = harness.get(NS, "alpha");
             assertCondition(cluster, "Ready", "True", "ClusterReady");
             assertThat(cluster.getStatus().getGroups()).isEqualTo(2);
@@ -108,13 +100,11 @@ class ScaleTest {
         createReady(2, true);
         harness.admin.setUnconsumed("alpha-broker-1", 42);
         scale(1);
-        await().atMost(WAIT).untilAsserted(() -> {
-            sim.settle();
+        sim.settleUntil(() -> {
             assertCondition(harness.get(NS, "alpha"), "ScaleDownBlocked", "True", "WaitingForRouteRefresh");
         });
         harness.clock.advance(ROUTE_REFRESH);
-        await().atMost(WAIT).untilAsserted(() -> {
-            sim.settle();
+        sim.settleUntil(() -> {
             RocketCluster cluster = harness.get(NS, "alpha");
             assertCondition(cluster, "ScaleDownBlocked", "True", "MessagesRemaining");
             assertThat(condition(cluster, "ScaleDownBlocked").getMessage())
@@ -143,8 +133,7 @@ class ScaleTest {
                 .isNotNull();
 
         harness.admin.setUnconsumed("alpha-broker-1", 0);
-        await().atMost(WAIT).untilAsserted(() -> {
-            sim.settle();
+        sim.settleUntil(() -> {
             RocketCluster cluster = harness.get(NS, "alpha");
             assertCondition(cluster, "ScaleDownBlocked", "False", "NotBlocked");
             assertCondition(cluster, "Ready", "True", "ClusterReady");
@@ -179,8 +168,7 @@ class ScaleTest {
     void anEmptyGroupIsJudgedOnlyOneRouteRefreshAfterItsWritesStopped() {
         createReady(2, false);
         scale(1);
-        await().atMost(WAIT).untilAsserted(() -> {
-            sim.settle();
+        sim.settleUntil(() -> {
             RocketCluster cluster = harness.get(NS, "alpha");
             assertCondition(cluster, "ScaleDownBlocked", "True", "WaitingForRouteRefresh");
             assertThat(condition(cluster, "ScaleDownBlocked").getMessage())
@@ -193,8 +181,7 @@ class ScaleTest {
         });
         harness.clock.advance(ROUTE_REFRESH.minusSeconds(1));
         // Several passes at 200 ms: none may judge the group before the routes expired.
-        await().pollDelay(Duration.ofSeconds(1)).atMost(WAIT).untilAsserted(() -> {
-            sim.settle();
+        sim.settleUntil(Duration.ofSeconds(1), () -> {
             assertCondition(harness.get(NS, "alpha"), "ScaleDownBlocked", "True", "WaitingForRouteRefresh");
         });
         assertThat(client.apps()
@@ -204,8 +191,7 @@ class ScaleTest {
                         .get())
                 .isNotNull();
         harness.clock.advance(Duration.ofSeconds(1));
-        await().atMost(WAIT).untilAsserted(() -> {
-            sim.settle();
+        sim.settleUntil(() -> {
             assertThat(client.apps()
                             .statefulSets()
                             .inNamespace(NS)
@@ -221,13 +207,11 @@ class ScaleTest {
         createReady(2, false);
         harness.admin.setUnconsumed("alpha-broker-1", 7);
         scaleInPastTheRouteRefresh(1);
-        await().atMost(WAIT).untilAsserted(() -> {
-            sim.settle();
+        sim.settleUntil(() -> {
             assertCondition(harness.get(NS, "alpha"), "ScaleDownBlocked", "True", "MessagesRemaining");
         });
         harness.clock.advance(Duration.ofSeconds(601));
-        await().pollDelay(Duration.ofSeconds(1)).atMost(WAIT).untilAsserted(() -> {
-            sim.settle();
+        sim.settleUntil(Duration.ofSeconds(1), () -> {
             RocketCluster cluster = harness.get(NS, "alpha");
             assertCondition(cluster, "ScaleDownBlocked", "True", "MessagesRemaining");
             assertThat(condition(cluster, "ScaleDownBlocked").getMessage())
@@ -250,8 +234,7 @@ class ScaleTest {
         harness.admin.setBacklogUnknown("alpha-broker-1", true);
         scaleInPastTheRouteRefresh(1);
         harness.clock.advance(Duration.ofSeconds(601));
-        await().pollDelay(Duration.ofSeconds(1)).atMost(WAIT).untilAsserted(() -> {
-            sim.settle();
+        sim.settleUntil(Duration.ofSeconds(1), () -> {
             RocketCluster cluster = harness.get(NS, "alpha");
             assertCondition(cluster, "ScaleDownBlocked", "True", "LagUnknown");
             assertThat(condition(cluster, "ScaleDownBlocked").getMessage())
@@ -273,8 +256,7 @@ class ScaleTest {
                 "alpha-broker-2",
                 List.of(new TopicBacklog("ORPHAN", Map.of(0, new TopicBacklog.QueueRange(0, 5)), Map.of())));
         scaleInPastTheRouteRefresh(2);
-        await().atMost(WAIT).untilAsserted(() -> {
-            sim.settle();
+        sim.settleUntil(() -> {
             RocketCluster cluster = harness.get(NS, "alpha");
             assertCondition(cluster, "ScaleDownBlocked", "True", "TopicWithoutConsumer");
             assertThat(condition(cluster, "ScaleDownBlocked").getMessage())
@@ -284,8 +266,7 @@ class ScaleTest {
             c.getMetadata().getAnnotations().put(RocketCluster.FORCE_SCALE_DOWN_ANNOTATION, "true");
             return c;
         });
-        await().atMost(WAIT).untilAsserted(() -> {
-            sim.settle();
+        sim.settleUntil(() -> {
             RocketCluster cluster = harness.get(NS, "alpha");
             assertThat(client.apps()
                             .statefulSets()
@@ -302,8 +283,7 @@ class ScaleTest {
         // The next scale-in drains again.
         harness.admin.setUnconsumed("alpha-broker-1", 3);
         scaleInPastTheRouteRefresh(1);
-        await().pollDelay(Duration.ofSeconds(1)).atMost(WAIT).untilAsserted(() -> {
-            sim.settle();
+        sim.settleUntil(Duration.ofSeconds(1), () -> {
             assertCondition(harness.get(NS, "alpha"), "ScaleDownBlocked", "True", "MessagesRemaining");
         });
         assertThat(client.apps()
@@ -320,14 +300,12 @@ class ScaleTest {
         harness.admin.setUnconsumed("alpha-broker-2", 100);
         harness.admin.setUnconsumed("alpha-broker-1", 100);
         scaleInPastTheRouteRefresh(1);
-        await().atMost(WAIT).untilAsserted(() -> {
-            sim.settle();
+        sim.settleUntil(() -> {
             assertThat(harness.admin.calls()).contains("wipe:alpha-broker-1", "wipe:alpha-broker-2");
             assertCondition(harness.get(NS, "alpha"), "ScaleDownBlocked", "True", "MessagesRemaining");
         });
         scale(2);
-        await().atMost(WAIT).untilAsserted(() -> {
-            sim.settle();
+        sim.settleUntil(() -> {
             assertThat(harness.admin.calls()).contains("add:alpha-broker-1").anyMatch(c -> c.startsWith("restore:"));
             assertThat(harness.get(NS, "alpha").getStatus().getBrokerGroups())
                     .extracting(g -> g.getName() + ":" + g.getPhase())
@@ -337,8 +315,7 @@ class ScaleTest {
             c.getMetadata().getAnnotations().put(RocketCluster.FORCE_SCALE_DOWN_ANNOTATION, "true");
             return c;
         });
-        await().atMost(WAIT).untilAsserted(() -> {
-            sim.settle();
+        sim.settleUntil(() -> {
             RocketCluster cluster = harness.get(NS, "alpha");
             assertThat(client.apps()
                             .statefulSets()

@@ -59,8 +59,7 @@ class StorageExpansionTest {
             c.getSpec().getBroker().getStorage().setSize("2Gi");
             return c;
         });
-        await().atMost(WAIT).untilAsserted(() -> {
-            sim.settle();
+        sim.settleUntil(() -> {
             RocketCluster cluster = harness.get(NS, "alpha");
             assertCondition(cluster, "StorageChangeRefused", "True", StorageChange.EXPANSION_NOT_ALLOWED);
             assertThat(condition(cluster, "StorageChangeRefused").getMessage())
@@ -79,8 +78,7 @@ class StorageExpansionTest {
             c.getSpec().getBroker().setGroups(2);
             return c;
         });
-        await().atMost(WAIT).untilAsserted(() -> {
-            sim.settle();
+        sim.settleUntil(() -> {
             RocketCluster cluster = harness.get(NS, "alpha");
             assertThat(cluster.getStatus().getGroupsReady()).isEqualTo("2/2");
             assertCondition(cluster, "Ready", "True", "ClusterReady");
@@ -110,8 +108,7 @@ class StorageExpansionTest {
             c.getSpec().getBroker().getStorage().setSize("2Gi");
             return c;
         });
-        await().atMost(WAIT).untilAsserted(() -> {
-            sim.settle();
+        sim.settleUntil(() -> {
             assertThat(claimSizes()).hasSize(2).containsOnly("2Gi");
             RocketCluster cluster = harness.get(NS, "alpha");
             assertCondition(cluster, "StorageChangeRefused", "False", "StorageAsSpecified");
@@ -127,8 +124,7 @@ class StorageExpansionTest {
             c.getSpec().getBroker().setGroups(2);
             return c;
         });
-        await().atMost(WAIT).untilAsserted(() -> {
-            sim.settle();
+        sim.settleUntil(() -> {
             assertThat(harness.get(NS, "alpha").getStatus().getGroupsReady()).isEqualTo("2/2");
         });
         assertThat(templateSize("alpha-broker-1")).isEqualTo("2Gi");
@@ -142,8 +138,7 @@ class StorageExpansionTest {
             c.getSpec().getBroker().getStorage().setSize("1500Mi");
             return c;
         });
-        await().atMost(WAIT).untilAsserted(() -> {
-            sim.settle();
+        sim.settleUntil(() -> {
             RocketCluster cluster = harness.get(NS, "alpha");
             assertCondition(cluster, "StorageChangeRefused", "True", StorageChange.SIZE_DECREASE);
             assertThat(condition(cluster, "StorageChangeRefused").getMessage())
@@ -157,8 +152,7 @@ class StorageExpansionTest {
         RocketCluster spec = OperatorHarness.cluster(NS, "alpha", 1);
         spec.getSpec().getBroker().getStorage().setStorageClass(storageClass);
         harness.create(spec);
-        await().atMost(WAIT).untilAsserted(() -> {
-            sim.settle();
+        sim.settleUntil(() -> {
             RocketCluster cluster = harness.get(NS, "alpha");
             assertCondition(cluster, "Ready", "True", "ClusterReady");
             assertCondition(cluster, "StorageChangeRefused", "False", "StorageAsSpecified");

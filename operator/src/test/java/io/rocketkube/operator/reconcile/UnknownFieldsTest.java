@@ -47,10 +47,7 @@ class UnknownFieldsTest {
     @Test
     void anUnknownFieldOrEnumValueIsInvalidSpecNamingItAndOtherClustersAreStillReconciled() {
         harness.create(OperatorHarness.cluster(NS, "alpha", 1));
-        await().atMost(WAIT).untilAsserted(() -> {
-            sim.settle();
-            assertCondition(harness.get(NS, "alpha"), "Ready", "True", "ClusterReady");
-        });
+        sim.settleUntilReady("alpha");
 
         createRaw(
                 "beta",
@@ -77,10 +74,7 @@ class UnknownFieldsTest {
 
         // The watch goes on: a cluster created after them is reconciled.
         harness.create(OperatorHarness.cluster(NS, "delta", 1));
-        await().atMost(WAIT).untilAsserted(() -> {
-            sim.settle();
-            assertCondition(harness.get(NS, "delta"), "Ready", "True", "ClusterReady");
-        });
+        sim.settleUntilReady("delta");
 
         // A running cluster given an unknown field is reported and left as it runs.
         String stsVersion = client.apps()

@@ -16,9 +16,11 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.rocketkube.crds.v1alpha1.RocketCluster;
 import io.rocketkube.operator.model.ConfigHash;
 import io.rocketkube.operator.model.Labels;
 import io.rocketkube.operator.model.Names;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +29,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ThrowingRunnable;
 
 /**
  * Plays the Deployment and StatefulSet controllers that fabric8's mock lacks: it creates the pods
@@ -35,6 +39,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@link #settle()} is one pass of those controllers; tests call it while they wait.
  */
 public final class WorkloadSimulator {
+
+    /** How long {@link #settleUntil} waits for what a test expects of the operator. */
+    public static final Duration WAIT = Duration.ofSeconds(30);
 
     private final KubernetesClient client;
     private final String namespace;
@@ -88,6 +95,35 @@ public final class WorkloadSimulator {
      */
     public List<String> restarts() {
         return List.copyOf(restarts);
+    }
+
+    /** Waits until {@code assertion} holds, with one {@link #settle()} pass before each try. */
+    public void settleUntil(ThrowingRunnable assertion) {
+        Awaitility.await().atMost(WAIT).untilAsserted(settledThen(assertion));
+    }
+
+    /** As {@link #settleUntil(ThrowingRunnable)}, the first try not before {@code pollDelay}. */
+    public void settleUntil(Duration pollDelay, ThrowingRunnable assertion) {
+        Awaitility.await().pollDelay(pollDelay).atMost(WAIT).untilAsserted(settledThen(assertion));
+    }
+
+    /** Waits until the RocketCluster {@code name} of this namespace is Ready (ClusterReady). */
+    public void settleUntilReady(String name) {
+        settleUntil(() -> ClusterAssertions.assertCondition(
+                client.resources(RocketCluster.class)
+                        .inNamespace(namespace)
+                        .withName(name)
+                        .get(),
+                "Ready",
+                "True",
+                "ClusterReady"));
+    }
+
+    private ThrowingRunnable settledThen(ThrowingRunnable assertion) {
+        return () -> {
+            settle();
+            assertion.run();
+        };
     }
 
     public synchronized void settle() {

@@ -1,7 +1,5 @@
 package io.rocketkube.e2e.bench;
 
-import static org.awaitility.Awaitility.await;
-
 import io.rocketkube.e2e.testkit.ApacheBroker;
 import io.rocketkube.e2e.testkit.ApacheNamesrv;
 import io.rocketkube.e2e.testkit.BrokerNode;
@@ -16,7 +14,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.rocketmq.client.producer.DefaultMQProducer;
-import org.apache.rocketmq.common.TopicConfig;
 import org.apache.rocketmq.common.protocol.route.BrokerData;
 import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
 
@@ -122,12 +119,7 @@ final class BrokerBenchmark {
                 boots.add(new Boot(side, flush, ready, routed));
             }
 
-            admin.createAndUpdateTopicConfig(broker.address(), new TopicConfig(TOPIC, 8, 8, 6));
-            await("route of " + TOPIC)
-                    .atMost(Duration.ofSeconds(30))
-                    .ignoreExceptions()
-                    .until(() ->
-                            !admin.examineTopicRouteInfo(TOPIC).getQueueDatas().isEmpty());
+            BenchTopics.createRouted(admin, broker.address(), TOPIC, Duration.ofSeconds(30));
 
             producer.setNamesrvAddr(namesrv.address());
             producer.setInstanceName("bench-producer-" + side + "-" + flush);

@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 import io.rocketkube.e2e.testkit.ApacheNamesrv;
 import io.rocketkube.e2e.testkit.BrokerNode;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -16,7 +15,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.rocketmq.client.producer.LocalTransactionState;
 import org.apache.rocketmq.client.producer.TransactionListener;
 import org.apache.rocketmq.client.producer.TransactionMQProducer;
-import org.apache.rocketmq.common.TopicConfig;
 import org.apache.rocketmq.common.message.Message;
 import org.apache.rocketmq.common.message.MessageExt;
 import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
@@ -74,12 +72,7 @@ final class CheckBackRun {
             admin.setNamesrvAddr(namesrv.address());
             admin.setInstanceName("bench-txcheck-admin-" + side);
             admin.start();
-            admin.createAndUpdateTopicConfig(broker.address(), new TopicConfig(TOPIC, 8, 8, 6));
-            await("route of " + TOPIC)
-                    .atMost(Duration.ofSeconds(60))
-                    .ignoreExceptions()
-                    .until(() ->
-                            !admin.examineTopicRouteInfo(TOPIC).getQueueDatas().isEmpty());
+            BenchTopics.createRouted(admin, broker.address(), TOPIC, Duration.ofSeconds(60));
             producer.setNamesrvAddr(namesrv.address());
             producer.setInstanceName("bench-txcheck-producer-" + side);
             producer.setExecutorService(checkPool);
@@ -145,26 +138,11 @@ final class CheckBackRun {
 
     private static void sendHalves(TransactionMQProducer producer, int threads) throws InterruptedException {
         byte[] body = new byte[SendLoad.BODY_BYTES];
-        AtomicLong next = new AtomicLong();
-        List<Thread> workers = new ArrayList<>();
-        for (int t = 0; t < threads; t++) {
-            Thread worker = new Thread(
-                    () -> {
-                        while (next.getAndIncrement() < HALVES) {
-                            try {
-                                producer.sendMessageInTransaction(new Message(TOPIC, body), null);
-                            } catch (Exception e) {
-                                throw new IllegalStateException("half send failed", e);
-                            }
-                        }
-                    },
-                    "txcheck-send-" + t);
-            worker.start();
-            workers.add(worker);
-        }
-        for (Thread worker : workers) {
-            worker.join();
-        }
+        SendLoad.sendAll(
+                "txcheck-send",
+                HALVES,
+                threads,
+                i -> producer.sendMessageInTransaction(new Message(TOPIC, body), null));
     }
 
     static String table(List<Result> results, BenchOptions options) {

@@ -39,6 +39,23 @@ final class SendLoad {
     static Result run(
             DefaultMQProducer producer, Supplier<Message> messages, int threads, Duration warmup, Duration duration)
             throws InterruptedException {
+        return run(
+                "send",
+                threads,
+                () -> producer.send(messages.get()).getSendStatus() == SendStatus.SEND_OK,
+                warmup,
+                duration);
+    }
+
+    /** One send of a closed loop: true where it was acknowledged; an exception counts as an error. */
+    @FunctionalInterface
+    interface Attempt {
+        boolean send() throws Exception;
+    }
+
+    /** The closed loop around any send (a transactional one, for instance); threads are named {@code name-<n>}. */
+    static Result run(String name, int threads, Attempt attempt, Duration warmup, Duration duration)
+            throws InterruptedException {
         AtomicLong errors = new AtomicLong();
         AtomicLong allSends = new AtomicLong();
         long measureFrom = System.nanoTime() + warmup.toNanos();
@@ -55,7 +72,7 @@ final class SendLoad {
                         for (long start = System.nanoTime(); start < measureTo; start = System.nanoTime()) {
                             boolean ok;
                             try {
-                                ok = producer.send(messages.get()).getSendStatus() == SendStatus.SEND_OK;
+                                ok = attempt.send();
                             } catch (Exception e) {
                                 ok = false;
                             }
@@ -74,14 +91,50 @@ final class SendLoad {
                         errors.addAndGet(myErrors);
                         allSends.addAndGet(mySends);
                     },
-                    "send-" + t);
+                    name + "-" + t);
             worker.start();
             workers.add(worker);
         }
+        joinAll(workers);
+        Latencies all = Latencies.merge(perThread);
+        return new Result(threads, all.count(), allSends.get(), errors.get(), duration, all);
+    }
+
+    /** The send of message {@code index} of a fixed count. */
+    @FunctionalInterface
+    interface IndexedSend {
+        void send(long index) throws Exception;
+    }
+
+    /**
+     * Sends messages {@code 0..count-1} once each from {@code threads} threads (named {@code name-<n>}), each
+     * taking the next index, as fast as they go: a backlog to measure something else against, not a load. A
+     * send that throws ends its thread.
+     */
+    static void sendAll(String name, long count, int threads, IndexedSend send) throws InterruptedException {
+        AtomicLong next = new AtomicLong();
+        List<Thread> workers = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            Thread worker = new Thread(
+                    () -> {
+                        for (long i = next.getAndIncrement(); i < count; i = next.getAndIncrement()) {
+                            try {
+                                send.send(i);
+                            } catch (Exception e) {
+                                throw new IllegalStateException(name + " send failed", e);
+                            }
+                        }
+                    },
+                    name + "-" + t);
+            worker.start();
+            workers.add(worker);
+        }
+        joinAll(workers);
+    }
+
+    private static void joinAll(List<Thread> workers) throws InterruptedException {
         for (Thread worker : workers) {
             worker.join();
         }
-        Latencies all = Latencies.merge(perThread);
-        return new Result(threads, all.count(), allSends.get(), errors.get(), duration, all);
     }
 }

@@ -15,7 +15,6 @@ import org.apache.rocketmq.client.consumer.MessageSelector;
 import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyStatus;
 import org.apache.rocketmq.client.consumer.listener.MessageListenerConcurrently;
 import org.apache.rocketmq.client.producer.DefaultMQProducer;
-import org.apache.rocketmq.common.TopicConfig;
 import org.apache.rocketmq.common.consumer.ConsumeFromWhere;
 import org.apache.rocketmq.common.message.Message;
 import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
@@ -85,12 +84,7 @@ final class SqlFilterBenchmark {
             admin.setNamesrvAddr(namesrv.address());
             admin.setInstanceName("bench-sql-admin-" + side);
             admin.start();
-            admin.createAndUpdateTopicConfig(broker.address(), new TopicConfig(TOPIC, 8, 8, 6));
-            await("route of " + TOPIC)
-                    .atMost(Duration.ofSeconds(60))
-                    .ignoreExceptions()
-                    .until(() ->
-                            !admin.examineTopicRouteInfo(TOPIC).getQueueDatas().isEmpty());
+            BenchTopics.createRouted(admin, broker.address(), TOPIC, Duration.ofSeconds(60));
             producer.setNamesrvAddr(namesrv.address());
             producer.setInstanceName("bench-sql-producer-" + side);
             producer.start();
@@ -139,28 +133,11 @@ final class SqlFilterBenchmark {
 
     private static void sendBacklog(DefaultMQProducer producer, int threads) throws InterruptedException {
         byte[] body = new byte[256];
-        AtomicLong next = new AtomicLong();
-        List<Thread> workers = new ArrayList<>();
-        for (int t = 0; t < threads; t++) {
-            Thread worker = new Thread(
-                    () -> {
-                        for (long i = next.getAndIncrement(); i < BACKLOG; i = next.getAndIncrement()) {
-                            Message m = new Message(TOPIC, body);
-                            m.putUserProperty("a", Long.toString(i % 10));
-                            m.putUserProperty("b", "x");
-                            try {
-                                producer.send(m);
-                            } catch (Exception e) {
-                                throw new IllegalStateException("backlog send failed", e);
-                            }
-                        }
-                    },
-                    "sql-send-" + t);
-            worker.start();
-            workers.add(worker);
-        }
-        for (Thread worker : workers) {
-            worker.join();
-        }
+        SendLoad.sendAll("sql-send", BACKLOG, threads, i -> {
+            Message m = new Message(TOPIC, body);
+            m.putUserProperty("a", Long.toString(i % 10));
+            m.putUserProperty("b", "x");
+            producer.send(m);
+        });
     }
 }

@@ -12,12 +12,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.rocketmq.client.producer.LocalTransactionState;
 import org.apache.rocketmq.client.producer.SendStatus;
 import org.apache.rocketmq.client.producer.TransactionListener;
 import org.apache.rocketmq.client.producer.TransactionMQProducer;
-import org.apache.rocketmq.common.TopicConfig;
 import org.apache.rocketmq.common.message.Message;
 import org.apache.rocketmq.common.message.MessageExt;
 import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
@@ -156,12 +154,7 @@ final class TransactionBenchmark {
             admin.setNamesrvAddr(namesrv.address());
             admin.setInstanceName("bench-tx-admin-" + side + "-" + flush);
             admin.start();
-            admin.createAndUpdateTopicConfig(broker.address(), new TopicConfig(TOPIC, 8, 8, 6));
-            await("route of " + TOPIC)
-                    .atMost(Duration.ofSeconds(60))
-                    .ignoreExceptions()
-                    .until(() ->
-                            !admin.examineTopicRouteInfo(TOPIC).getQueueDatas().isEmpty());
+            BenchTopics.createRouted(admin, broker.address(), TOPIC, Duration.ofSeconds(60));
             producer.setNamesrvAddr(namesrv.address());
             producer.setInstanceName("bench-tx-producer-" + side + "-" + flush);
             producer.setTransactionListener(new TransactionListener() {
@@ -176,7 +169,7 @@ final class TransactionBenchmark {
                 }
             });
             producer.start();
-            Load load = load(producer, threads, options.warmup(), options.duration());
+            SendLoad.Result load = load(producer, threads, options.warmup(), options.duration());
             // END_TRANSACTION is oneway: wait until the commits stop arriving before counting them.
             long[] last = {-1};
             await("commits settle")
@@ -192,12 +185,12 @@ final class TransactionBenchmark {
                     side,
                     flush,
                     threads,
-                    load.sends / (options.duration().toNanos() / 1e9),
-                    load.latencies.meanMillis(),
-                    load.latencies.percentileMillis(99),
-                    load.errors,
+                    load.sends() / (options.duration().toNanos() / 1e9),
+                    load.latencies().meanMillis(),
+                    load.latencies().percentileMillis(99),
+                    load.errors(),
                     last[0],
-                    load.allSends);
+                    load.allSends());
             System.out.printf(
                     Locale.ROOT,
                     "transaction %-6s %-11s %d thread(s): %.0f tx/s, avg %.2f ms, p99 %.2f ms,"
@@ -230,58 +223,18 @@ final class TransactionBenchmark {
                 .sum();
     }
 
-    private record Load(long sends, long allSends, long errors, Latencies latencies) {}
-
     /** Closed loop as {@link SendLoad}, with sendMessageInTransaction; warm-up completions are not measured. */
-    private static Load load(TransactionMQProducer producer, int threads, Duration warmup, Duration duration)
+    private static SendLoad.Result load(TransactionMQProducer producer, int threads, Duration warmup, Duration duration)
             throws InterruptedException {
         byte[] body = new byte[SendLoad.BODY_BYTES];
         ThreadLocalRandom.current().nextBytes(body);
-        AtomicLong errors = new AtomicLong();
-        AtomicLong allSends = new AtomicLong();
-        long measureFrom = System.nanoTime() + warmup.toNanos();
-        long measureTo = measureFrom + duration.toNanos();
-        List<Latencies> perThread = new ArrayList<>();
-        List<Thread> workers = new ArrayList<>();
-        for (int t = 0; t < threads; t++) {
-            Latencies mine = new Latencies();
-            perThread.add(mine);
-            Thread worker = new Thread(
-                    () -> {
-                        long myErrors = 0;
-                        long mySends = 0;
-                        for (long start = System.nanoTime(); start < measureTo; start = System.nanoTime()) {
-                            boolean ok;
-                            try {
-                                ok = producer.sendMessageInTransaction(new Message(TOPIC, body), null)
-                                                .getSendStatus()
-                                        == SendStatus.SEND_OK;
-                            } catch (Exception e) {
-                                ok = false;
-                            }
-                            long end = System.nanoTime();
-                            if (ok) {
-                                mySends++;
-                            }
-                            if (end >= measureFrom && end < measureTo) {
-                                if (ok) {
-                                    mine.record(end - start);
-                                } else {
-                                    myErrors++;
-                                }
-                            }
-                        }
-                        errors.addAndGet(myErrors);
-                        allSends.addAndGet(mySends);
-                    },
-                    "tx-send-" + t);
-            worker.start();
-            workers.add(worker);
-        }
-        for (Thread worker : workers) {
-            worker.join();
-        }
-        Latencies all = Latencies.merge(perThread);
-        return new Load(all.count(), allSends.get(), errors.get(), all);
+        return SendLoad.run(
+                "tx-send",
+                threads,
+                () -> producer.sendMessageInTransaction(new Message(TOPIC, body), null)
+                                .getSendStatus()
+                        == SendStatus.SEND_OK,
+                warmup,
+                duration);
     }
 }
