@@ -25,7 +25,7 @@ import java.util.zip.CRC32C;
  * 8       8     slotTick      the wheel tick it was linked into (its due tick, or the horizon's last for a roll)
  * 16      8     queueOffset   its offset in rmq_sys_wheel_timer queue 0 (recovery resumes after the highest)
  * 24      8     commitLogOffset
- * 32      4     size          of the CommitLog record
+ * 32      4     size          of the CommitLog record; bit 31 set: a cancel marker ({@link #CANCEL_FLAG})
  * 36      8     prev          log position of the slot's previous record, -1 for none
  * 44      4     crc           CRC32C of bytes 0..43
  * 48            end
@@ -73,6 +73,12 @@ final class TimerLog implements AutoCloseable {
     static final int CRC = 44;
     static final int RECORD_SIZE = 48;
     static final int DEFAULT_RECORDS_PER_SEGMENT = 1 << 20;
+    /**
+     * Set in {@code size} for a cancel marker (a timer-topic message with TIMER_DEL_UNIQKEY, RocketMQ 5's
+     * MAGIC_DELETE), so delivery learns a tick's markers from the log alone, without reading each message.
+     * A CommitLog record is far below 2 GB, so the bit was always 0 before: format version 1 still reads.
+     */
+    static final int CANCEL_FLAG = 0x8000_0000;
 
     static final int MAGIC = 0x524B544C; // "RKTL"
     static final int FORMAT_VERSION = 1;
@@ -86,13 +92,17 @@ final class TimerLog implements AutoCloseable {
 
     /** A record as read back. */
     record Entry(
-            long position,
-            long deliverMs,
-            long slotTick,
-            long queueOffset,
-            long commitLogOffset,
-            int size,
-            long prev) {}
+            long position, long deliverMs, long slotTick, long queueOffset, long commitLogOffset, int size, long prev) {
+        /** The CommitLog record's size, without {@link #CANCEL_FLAG}. */
+        int messageSize() {
+            return size & ~CANCEL_FLAG;
+        }
+
+        /** A cancel marker (TIMER_DEL_UNIQKEY), never delivered itself. */
+        boolean cancel() {
+            return (size & CANCEL_FLAG) != 0;
+        }
+    }
 
     private final Path dir;
     private final int recordsPerSegment;

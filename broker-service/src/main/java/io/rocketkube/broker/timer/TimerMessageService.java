@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.rocketkube.broker.schedule.TimeUp;
 import io.rocketkube.broker.topic.TopicNames;
+import io.rocketkube.client.message.MessageProperties;
 import io.rocketkube.client.message.MessageRecord;
 import io.rocketkube.client.message.PropertiesCodec;
 import io.rocketkube.client.message.RecordDecodeResult;
@@ -20,8 +21,10 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayDeque;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -37,6 +40,11 @@ import org.slf4j.LoggerFactory;
  * their real topic and queue (with TIMER_ENQUEUE_MS and TIMER_DEQUEUE_MS), or, for a timer beyond the wheel's
  * horizon, to the timer topic again (TIMER_ROLL_TIMES + 1). The thread sleeps until the next tick, at most
  * {@link #MAX_IDLE_MILLIS}, so a timer arrives no earlier than its time and within about the precision after.
+ *
+ * <p>Cancel: a timer-topic message with {@code TIMER_DEL_UNIQKEY} is linked as a cancel marker (flagged in its
+ * log record); when its tick comes it is not delivered, and neither is any timer of that tick it names
+ * ({@link #cancelKeys}), as RocketMQ 5's delete markers. Markers are timer-topic messages and log records like
+ * any timer, so they survive a crash the same way.
  *
  * <p>A tick is done once all its re-puts completed (stored; durable under SYNC_FLUSH); the store then writes
  * a checkpoint, so after a crash only the tick in flight is delivered again. A refused re-put (a full disk)
@@ -71,6 +79,7 @@ public final class TimerMessageService implements AutoCloseable {
     private final Counter enqueued;
     private final Counter delivered;
     private final Counter rolled;
+    private final Counter cancelled;
     private final Counter failures;
     private final Timer lateness;
     private final TimerThroughput enqueueTps = new TimerThroughput();
@@ -114,6 +123,9 @@ public final class TimerMessageService implements AutoCloseable {
                 .register(meters);
         this.rolled = Counter.builder("rocketkube.broker.timer.rolled")
                 .description("timer messages beyond the wheel's horizon sent round again")
+                .register(meters);
+        this.cancelled = Counter.builder("rocketkube.broker.timer.cancelled")
+                .description("timer messages not delivered because a TIMER_DEL_UNIQKEY marker of their tick named them")
                 .register(meters);
         this.failures = Counter.builder("rocketkube.broker.timer.failures")
                 .description("timer passes that failed (a re-put refused, an I/O error); retried")
@@ -248,7 +260,8 @@ public final class TimerMessageService implements AutoCloseable {
                     wheel.skip(at);
                     continue;
                 }
-                wheel.add(deliverMs, record.get().queueOffset(), slice.physicalOffset(), slice.size());
+                boolean cancel = PropertiesCodec.find(record.get().properties(), TimerProperties.DEL_UNIQKEY) != null;
+                wheel.add(deliverMs, record.get().queueOffset(), slice.physicalOffset(), slice.size(), cancel);
                 read++;
             }
         }
@@ -291,21 +304,20 @@ public final class TimerMessageService implements AutoCloseable {
     private boolean deliverTick(long tick) throws IOException {
         int skip = doneTick == tick ? doneInTick : 0;
         int walked = 0;
+        Set<String> cancelKeys = cancelKeys(tick);
         ArrayDeque<Put> window = new ArrayDeque<>();
         for (long position = wheel.head(tick); position >= 0; ) {
             TimerLog.Entry e = wheel.read(position);
             if (e == null) {
-                LOG.error(
-                        "timer tick {}: log record at {} is gone or damaged; the rest of its chain is lost",
-                        tick,
-                        position);
+                logLostChain(tick, position);
                 break;
             }
             position = e.prev();
             if (walked++ < skip) {
                 continue;
             }
-            window.add(new Put(e, reput(e, tick)));
+            boolean due = e.deliverMs() <= tick;
+            window.add(new Put(e, due && e.cancel() ? null : reput(e, tick, cancelKeys)));
             if (window.size() >= PUT_WINDOW && !awaitWindow(tick, window, PUT_WINDOW / 2)) {
                 return false;
             }
@@ -313,10 +325,57 @@ public final class TimerMessageService implements AutoCloseable {
         return awaitWindow(tick, window, 0);
     }
 
+    private static void logLostChain(long tick, long position) {
+        LOG.error("timer tick {}: log record at {} is gone or damaged; the rest of its chain is lost", tick, position);
+    }
+
+    /**
+     * The TIMER_DEL_UNIQKEY values of the cancel markers due in {@code tick}, as RocketMQ 5 collects a slot's
+     * delete markers before it delivers the slot: a marker cancels a timer of the same tick whatever their
+     * order in the log. Walks the tick's log records (48 bytes each) and reads only the markers' messages.
+     */
+    private Set<String> cancelKeys(long tick) throws IOException {
+        Set<String> keys = new HashSet<>();
+        for (long position = wheel.head(tick); position >= 0; ) {
+            TimerLog.Entry e = wheel.read(position);
+            if (e == null) {
+                break;
+            }
+            position = e.prev();
+            if (e.cancel() && e.deliverMs() <= tick) {
+                store.lookMessageByPhysicalOffset(e.commitLogOffset())
+                        .flatMap(this::decode)
+                        .map(m -> PropertiesCodec.find(m.properties(), TimerProperties.DEL_UNIQKEY))
+                        .ifPresent(keys::add);
+            }
+        }
+        return keys;
+    }
+
+    /**
+     * Whether a marker of the tick names {@code m}: RocketMQ's delete key is {@code <realTopic>+<uniqKey>}
+     * (5.x up to 5.3, and 5.5 with appendTopicForTimerDeleteKey) or the bare uniqKey (5.5's default); both
+     * are accepted, so producers of either version can cancel.
+     */
+    private static boolean cancelled(MessageRecord m, Set<String> cancelKeys) {
+        if (cancelKeys.isEmpty()) {
+            return false;
+        }
+        String uniqKey = PropertiesCodec.find(m.properties(), MessageProperties.UNIQ_CLIENT_MESSAGE_ID_KEYIDX);
+        if (uniqKey == null) {
+            return false;
+        }
+        String realTopic = PropertiesCodec.find(m.properties(), MessageProperties.REAL_TOPIC);
+        return cancelKeys.contains(uniqKey) || cancelKeys.contains(realTopic + "+" + uniqKey);
+    }
+
     private record Put(TimerLog.Entry entry, CompletableFuture<PutResult> result) {}
 
-    /** The re-put of one timer, or null if its message cannot be delivered (logged, stepped over). */
-    private CompletableFuture<PutResult> reput(TimerLog.Entry e, long tick) {
+    /**
+     * The re-put of one timer, or null if it is not delivered: cancelled by a marker of its tick (counted), or
+     * its message cannot be read (logged, stepped over).
+     */
+    private CompletableFuture<PutResult> reput(TimerLog.Entry e, long tick, Set<String> cancelKeys) {
         Optional<MessageRecord> record =
                 store.lookMessageByPhysicalOffset(e.commitLogOffset()).flatMap(this::decode);
         if (record.isEmpty()) {
@@ -332,6 +391,10 @@ public final class TimerMessageService implements AutoCloseable {
             properties.merge(TimerProperties.ROLL_TIMES, "1", (old, one) -> String.valueOf(parseOr0(old) + 1));
             properties.put(TimerProperties.DEQUEUE_MS, now);
             return store.put(TimeUp.copy(m, TopicNames.TIMER_TOPIC, 0, properties));
+        }
+        if (cancelled(m, cancelKeys)) {
+            cancelled.increment();
+            return null;
         }
         Optional<MessageRecordRequest> timeUp = TimeUp.of(
                 m,

@@ -14,7 +14,10 @@ public final class TimerProperties {
     public static final String ENQUEUE_MS = "TIMER_ENQUEUE_MS";
     /** Set on the delivered copy: when it was taken out of the wheel. */
     public static final String DEQUEUE_MS = "TIMER_DEQUEUE_MS";
-    /** RocketMQ 5's "delete the pending timer with this key" marker; not supported here (refused). */
+    /**
+     * RocketMQ 5's cancel marker: a timer message carrying it is never delivered, and suppresses the timer of the
+     * same tick whose key is {@code <realTopic>+<uniqKey>} or {@code <uniqKey>}.
+     */
     public static final String DEL_UNIQKEY = "TIMER_DEL_UNIQKEY";
     /** How often a timer beyond the wheel's horizon went round again. */
     public static final String ROLL_TIMES = "TIMER_ROLL_TIMES";

@@ -25,6 +25,11 @@ import java.util.function.UnaryOperator;
  * committed records are timed; a record already bearing {@code TIMER_OUT_MS} (a delivered timer forwarded
  * again) is not timed twice.
  *
+ * <p>A cancel marker ({@code TIMER_DEL_UNIQKEY} = {@code <topic>+<uniqKey>} or the bare uniqKey, with the
+ * same delivery time as the timer it cancels) is timed like any timer, and {@link TimerMessageService} drops
+ * it and the timer it names when their tick comes; a marker whose time is not in the future is refused with
+ * the reference's remark ("if set del msg, the delay time should be bigger than the current time").
+ *
  * <p>Unlike the reference, the time is not rounded down to the precision (which can deliver up to one
  * precision early); the wheel rounds it up, so a timer never arrives before its time.
  */
@@ -53,13 +58,6 @@ public final class TimerRouter implements UnaryOperator<MessageRecordRequest> {
         if (properties.containsKey(TimerProperties.OUT_MS)) {
             return r;
         }
-        if (properties.containsKey(TimerProperties.DEL_UNIQKEY)) {
-            // Stored as a timer, a cancel would reach consumers as a message of its own at the timer's time and
-            // cancel nothing; refusing tells the producer instead.
-            throw new RequestRejectedException(
-                    ResponseCode.MESSAGE_ILLEGAL,
-                    "deleting a timer message (TIMER_DEL_UNIQKEY) is not supported by this broker; nothing stored");
-        }
         if (!isTimer(properties)) {
             return r;
         }
@@ -70,6 +68,10 @@ public final class TimerRouter implements UnaryOperator<MessageRecordRequest> {
         long now = clock.millis();
         long deliverMs = deliverMs(properties, now);
         if (deliverMs <= now) {
+            if (properties.containsKey(TimerProperties.DEL_UNIQKEY)) {
+                // A cancel marker only acts in the wheel: delivered at once it would reach consumers.
+                throw illegal();
+            }
             return r;
         }
         if (deliverMs - now > settings.maxDelayMs()) {

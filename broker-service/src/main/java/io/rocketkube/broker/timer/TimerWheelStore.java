@@ -158,8 +158,14 @@ final class TimerWheelStore implements AutoCloseable {
 
     /** Links the timer at {@code queueOffset} of the timer topic; the next enqueue starts after it. */
     void add(long deliverMs, long timerQueueOffset, long commitLogOffset, int size) throws IOException {
+        add(deliverMs, timerQueueOffset, commitLogOffset, size, false);
+    }
+
+    /** As {@link #add(long, long, long, int)}; {@code cancel} marks a TIMER_DEL_UNIQKEY marker. */
+    void add(long deliverMs, long timerQueueOffset, long commitLogOffset, int size, boolean cancel) throws IOException {
         long tick = slotTick(deliverMs);
-        long position = log.append(deliverMs, tick, timerQueueOffset, commitLogOffset, size, wheel.head(tick));
+        int sizeField = cancel ? size | TimerLog.CANCEL_FLAG : size;
+        long position = log.append(deliverMs, tick, timerQueueOffset, commitLogOffset, sizeField, wheel.head(tick));
         wheel.set(tick, position, wheel.count(tick) + 1);
         queueOffset = timerQueueOffset + 1;
         pending = pending + 1;

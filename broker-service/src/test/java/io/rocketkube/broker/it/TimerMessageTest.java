@@ -25,6 +25,7 @@ import org.apache.rocketmq.client.producer.SendStatus;
 import org.apache.rocketmq.common.consumer.ConsumeFromWhere;
 import org.apache.rocketmq.common.message.Message;
 import org.apache.rocketmq.common.message.MessageAccessor;
+import org.apache.rocketmq.common.message.MessageClientIDSetter;
 import org.apache.rocketmq.common.message.MessageExt;
 import org.apache.rocketmq.common.message.MessageQueue;
 import org.apache.rocketmq.common.protocol.body.KVTable;
@@ -167,6 +168,74 @@ class TimerMessageTest {
                 producer.shutdown();
             }
         }
+    }
+
+    /**
+     * RocketMQ 5's timer cancel: a marker with TIMER_DEL_UNIQKEY and the same delivery time suppresses the timer
+     * it names, in either key form ({@code <topic>+<uniqKey>} up to 5.3, the bare uniqKey in 5.5) and whichever
+     * of the two was sent first; the markers themselves never reach the topic; all of it survives a restart.
+     */
+    @Test
+    void aCancelMarkerSuppressesItsTimerAcrossARestart() throws Exception {
+        try (Cluster cluster = new Cluster(dir, s -> s.withTimer(new TimerSettings(true, PRECISION, 3600)))) {
+            String topic = "T_TIMER_CANCEL";
+            DefaultMQProducer producer = DelayLevelDeliveryTest.producer(cluster, "PG_TC", "tc-producer");
+            Map<String, Arrival> arrivals = new ConcurrentHashMap<>();
+            DefaultMQPushConsumer consumer = null;
+            try {
+                long due = System.currentTimeMillis() + 6_000;
+                Message first = timer(topic, 0, due);
+                String firstKey = producer.send(first).getMsgId();
+                // The second is cancelled before it is sent: the client keeps a UNIQ_KEY already set.
+                Message second = timer(topic, 1, due);
+                MessageClientIDSetter.setUniqID(second);
+                String secondKey = MessageClientIDSetter.getUniqID(second);
+                Message cancelSecond = timer(topic, 11, due);
+                MessageAccessor.putProperty(cancelSecond, "TIMER_DEL_UNIQKEY", secondKey);
+                assertThat(producer.send(cancelSecond).getSendStatus()).isEqualTo(SendStatus.SEND_OK);
+                assertThat(producer.send(second).getMsgId()).isEqualTo(secondKey);
+                Message cancelFirst = timer(topic, 10, due);
+                MessageAccessor.putProperty(cancelFirst, "TIMER_DEL_UNIQKEY", topic + "+" + firstKey);
+                assertThat(producer.send(cancelFirst).getSendStatus()).isEqualTo(SendStatus.SEND_OK);
+                assertThat(producer.send(timer(topic, 2, due)).getSendStatus()).isEqualTo(SendStatus.SEND_OK);
+                await().atMost(Duration.ofSeconds(5))
+                        .until(() -> "5".equals(runtimeInfo(cluster).get("timerPendingNum")));
+
+                cluster.restartBroker();
+
+                await().atMost(Duration.ofSeconds(20))
+                        .until(() -> "0".equals(runtimeInfo(cluster).get("timerPendingNum")));
+                assertThat(System.currentTimeMillis()).isGreaterThanOrEqualTo(due);
+                assertThat(totalMessages(cluster, topic))
+                        .as("only the timer no marker named was delivered")
+                        .isEqualTo(1);
+                consumer = new DefaultMQPushConsumer("CG_TC");
+                consumer.setNamesrvAddr(cluster.namesrvAddr());
+                consumer.setInstanceName("tc-consumer");
+                consumer.setConsumeFromWhere(ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET);
+                consumer.subscribe(topic, "*");
+                consumer.registerMessageListener((MessageListenerConcurrently) (msgs, ctx) -> {
+                    for (MessageExt m : msgs) {
+                        arrivals.putIfAbsent(m.getUserProperty(Messages.SEQ), new Arrival(m, 0));
+                    }
+                    return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
+                });
+                consumer.start();
+                await().atMost(Duration.ofSeconds(30)).until(() -> arrivals.containsKey("2"));
+                assertThat(arrivals.keySet()).containsExactly("2");
+            } finally {
+                if (consumer != null) {
+                    consumer.shutdown();
+                }
+                producer.shutdown();
+            }
+        }
+    }
+
+    private static Message timer(String topic, int seq, long deliverMs) {
+        Message m = Messages.message(topic, seq, "TagC");
+        MessageAccessor.putProperty(m, "TIMER_DELIVER_MS", String.valueOf(deliverMs));
+        return m;
     }
 
     @Test

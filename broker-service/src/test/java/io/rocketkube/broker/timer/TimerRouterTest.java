@@ -3,6 +3,7 @@ package io.rocketkube.broker.timer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.rocketkube.broker.topic.TopicNames;
 import io.rocketkube.client.message.PropertiesCodec;
 import io.rocketkube.client.protocol.ResponseCode;
 import io.rocketkube.client.remoting.RequestRejectedException;
@@ -73,15 +74,21 @@ class TimerRouterTest {
     }
 
     @Test
-    void aTimerCancelIsRefusedNotStoredAsAMessage() {
+    void aTimerCancelIsTimedLikeItsTimerAndRefusedWhenItsTimeIsPast() {
+        MessageRecordRequest marker = router.apply(record(
+                "T", 1, "TIMER_DELIVER_MS\u0001" + (NOW + 5000) + "\u0002TIMER_DEL_UNIQKEY\u0001T+AC1100010001"));
+        assertThat(marker.topic()).isEqualTo(TopicNames.TIMER_TOPIC);
+        assertThat(PropertiesCodec.decode(marker.properties()))
+                .containsEntry("TIMER_OUT_MS", String.valueOf(NOW + 5000))
+                .containsEntry("TIMER_DEL_UNIQKEY", "T+AC1100010001")
+                .containsEntry("REAL_TOPIC", "T");
+
         assertThatThrownBy(() -> router.apply(record(
-                        "T",
-                        0,
-                        "TIMER_DELIVER_MS\u0001" + (NOW + 5000) + "\u0002TIMER_DEL_UNIQKEY\u0001T_AC1100010001")))
+                        "T", 0, "TIMER_DELIVER_MS\u0001" + (NOW - 1) + "\u0002TIMER_DEL_UNIQKEY\u0001T+AC1100010001")))
                 .isInstanceOfSatisfying(
                         RequestRejectedException.class,
                         e -> assertThat(e.responseCode()).isEqualTo(ResponseCode.MESSAGE_ILLEGAL))
-                .hasMessageContaining("TIMER_DEL_UNIQKEY");
+                .hasMessageContaining("if set del msg");
     }
 
     private static MessageRecordRequest record(String topic, int queueId, String properties) {
