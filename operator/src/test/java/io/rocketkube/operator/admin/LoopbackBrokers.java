@@ -4,7 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.rocketkube.broker.Broker;
-import io.rocketkube.broker.BrokerSettings;
+import io.rocketkube.broker.settings.BrokerSettings;
 import io.rocketkube.store.MessageStore;
 import io.rocketkube.store.engine.DefaultMessageStore;
 import java.nio.file.Files;

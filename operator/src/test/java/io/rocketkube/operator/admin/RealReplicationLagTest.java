@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.rocketkube.broker.Broker;
-import io.rocketkube.broker.BrokerSettings;
-import io.rocketkube.broker.ha.HaSettings;
+import io.rocketkube.broker.settings.BrokerSettings;
+import io.rocketkube.broker.settings.HaSettings;
 import io.rocketkube.client.remoting.RemotingClient;
 import io.rocketkube.client.remoting.RemotingClientConfig;
 import io.rocketkube.namesrv.NameServer;

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.rocketkube.broker.Broker;
-import io.rocketkube.broker.BrokerSettings;
-import io.rocketkube.broker.slave.SlaveSettings;
+import io.rocketkube.broker.settings.BrokerSettings;
+import io.rocketkube.broker.settings.SlaveSettings;
 import io.rocketkube.client.protocol.RequestCode;
 import io.rocketkube.client.protocol.ResponseCode;
 import io.rocketkube.client.remoting.RemotingClient;
