@@ -1,4 +1,4 @@
-package io.rocketkube.operator.admin;
+package io.rocketkube.operator.it;
 
 import static org.awaitility.Awaitility.await;
 

@@ -1,4 +1,4 @@
-package io.rocketkube.operator.admin;
+package io.rocketkube.operator.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
@@ -18,6 +18,9 @@ import io.rocketkube.client.remoting.RemotingCommand;
 import io.rocketkube.client.remoting.RemotingServerConfig;
 import io.rocketkube.namesrv.NameServer;
 import io.rocketkube.namesrv.NameServerSettings;
+import io.rocketkube.operator.admin.GroupEndpoints;
+import io.rocketkube.operator.admin.RemotingBrokerAdmin;
+import io.rocketkube.operator.admin.TopicBacklog;
 import io.rocketkube.operator.reconcile.DrainJudge;
 import io.rocketkube.store.engine.DefaultMessageStore;
 import java.nio.charset.StandardCharsets;

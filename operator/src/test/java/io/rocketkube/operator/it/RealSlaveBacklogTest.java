@@ -1,4 +1,4 @@
-package io.rocketkube.operator.admin;
+package io.rocketkube.operator.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -14,6 +14,9 @@ import io.rocketkube.client.remoting.RemotingClientConfig;
 import io.rocketkube.client.remoting.RemotingCommand;
 import io.rocketkube.namesrv.NameServer;
 import io.rocketkube.namesrv.NameServerSettings;
+import io.rocketkube.operator.admin.BrokerAdminException;
+import io.rocketkube.operator.admin.GroupEndpoints;
+import io.rocketkube.operator.admin.RemotingBrokerAdmin;
 import io.rocketkube.operator.reconcile.BacklogReader;
 import io.rocketkube.operator.reconcile.DrainJudge;
 import io.rocketkube.store.MessageStore;

@@ -1,4 +1,4 @@
-package io.rocketkube.operator.admin;
+package io.rocketkube.operator.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -10,6 +10,8 @@ import io.rocketkube.client.remoting.RemotingClient;
 import io.rocketkube.client.remoting.RemotingClientConfig;
 import io.rocketkube.namesrv.NameServer;
 import io.rocketkube.namesrv.NameServerSettings;
+import io.rocketkube.operator.admin.GroupEndpoints;
+import io.rocketkube.operator.admin.RemotingBrokerAdmin;
 import io.rocketkube.operator.config.OperatorSettings;
 import io.rocketkube.operator.reconcile.GroupState;
 import io.rocketkube.operator.reconcile.PodState;
