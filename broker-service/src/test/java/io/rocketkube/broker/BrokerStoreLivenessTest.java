@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.rocketkube.broker.settings.BrokerSettings;
-import io.rocketkube.broker.util.MovableClock;
 import io.rocketkube.store.MessageRecordRequest;
 import io.rocketkube.store.PutStatus;
 import io.rocketkube.store.engine.DefaultMessageStore;
