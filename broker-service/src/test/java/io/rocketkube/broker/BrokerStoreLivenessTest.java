@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.rocketkube.broker.settings.BrokerSettings;
 import io.rocketkube.store.MessageRecordRequest;
 import io.rocketkube.store.PutStatus;
 import io.rocketkube.store.engine.DefaultMessageStore;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.rocketkube.broker.stats.QueueSnapshot;
+import io.rocketkube.broker.util.MovableClock;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.util.concurrent.CountDownLatch;

@@ -1,6 +1,6 @@
 package io.rocketkube.broker.config;
 
-import io.rocketkube.broker.BrokerRole;
+import io.rocketkube.broker.settings.BrokerRole;
 import io.rocketkube.store.FlushMode;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;

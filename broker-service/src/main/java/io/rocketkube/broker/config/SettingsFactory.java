@@ -1,14 +1,14 @@
 package io.rocketkube.broker.config;
 
-import io.rocketkube.broker.BrokerRole;
-import io.rocketkube.broker.BrokerSettings;
-import io.rocketkube.broker.FlowLimits;
-import io.rocketkube.broker.ha.HaSettings;
-import io.rocketkube.broker.processor.PullTransferCaps;
-import io.rocketkube.broker.schedule.DelayLevels;
-import io.rocketkube.broker.slave.SlaveSettings;
-import io.rocketkube.broker.timer.TimerSettings;
-import io.rocketkube.broker.transaction.TransactionSettings;
+import io.rocketkube.broker.settings.BrokerRole;
+import io.rocketkube.broker.settings.BrokerSettings;
+import io.rocketkube.broker.settings.DelayLevels;
+import io.rocketkube.broker.settings.FlowLimits;
+import io.rocketkube.broker.settings.HaSettings;
+import io.rocketkube.broker.settings.PullTransferCaps;
+import io.rocketkube.broker.settings.SlaveSettings;
+import io.rocketkube.broker.settings.TimerSettings;
+import io.rocketkube.broker.settings.TransactionSettings;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.NetworkInterface;

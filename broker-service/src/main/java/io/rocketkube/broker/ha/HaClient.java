@@ -1,5 +1,6 @@
 package io.rocketkube.broker.ha;
 
+import io.rocketkube.broker.settings.HaSettings;
 import io.rocketkube.store.MessageStore;
 import io.rocketkube.store.commitlog.InvalidReplicatedDataException;
 import java.io.IOException;

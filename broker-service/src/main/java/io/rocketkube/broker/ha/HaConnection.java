@@ -9,6 +9,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.rocketkube.broker.settings.HaSettings;
 import io.rocketkube.store.MessageStore;
 import java.nio.ByteBuffer;
 import java.time.Clock;

@@ -17,6 +17,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import io.rocketkube.broker.settings.HaSettings;
 import io.rocketkube.store.MessageStore;
 import java.net.InetSocketAddress;
 import java.time.Clock;

@@ -1,7 +1,7 @@
 package io.rocketkube.broker.ha;
 
 import io.netty.channel.EventLoop;
-import io.rocketkube.broker.BrokerRole;
+import io.rocketkube.broker.settings.BrokerRole;
 import io.rocketkube.store.PutResult;
 import io.rocketkube.store.PutStatus;
 import java.time.Duration;

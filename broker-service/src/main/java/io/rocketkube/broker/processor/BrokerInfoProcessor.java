@@ -1,7 +1,7 @@
 package io.rocketkube.broker.processor;
 
 import io.netty.channel.Channel;
-import io.rocketkube.broker.BrokerSettings;
+import io.rocketkube.broker.settings.BrokerSettings;
 import io.rocketkube.broker.stats.BrokerStats;
 import io.rocketkube.broker.stats.QueueSnapshot;
 import io.rocketkube.broker.stats.RequestQueues;

@@ -1,12 +1,13 @@
 package io.rocketkube.broker.processor;
 
 import io.netty.channel.Channel;
-import io.rocketkube.broker.BrokerSettings;
 import io.rocketkube.broker.client.ConsumerManager;
 import io.rocketkube.broker.filter.ConsumerFilters;
 import io.rocketkube.broker.group.SubscriptionGroupManager;
 import io.rocketkube.broker.longpoll.PullRequestHoldService;
 import io.rocketkube.broker.offset.ConsumerOffsetManager;
+import io.rocketkube.broker.settings.BrokerSettings;
+import io.rocketkube.broker.settings.PullTransferCaps;
 import io.rocketkube.broker.slave.PullRedirect;
 import io.rocketkube.broker.stats.BrokerStats;
 import io.rocketkube.broker.topic.TopicConfigManager;

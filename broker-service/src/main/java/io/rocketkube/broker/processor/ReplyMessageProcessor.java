@@ -1,8 +1,8 @@
 package io.rocketkube.broker.processor;
 
 import io.netty.channel.Channel;
-import io.rocketkube.broker.BrokerSettings;
 import io.rocketkube.broker.reply.ReplyPusher;
+import io.rocketkube.broker.settings.BrokerSettings;
 import io.rocketkube.client.message.MessageProperties;
 import io.rocketkube.client.message.OffsetMsgId;
 import io.rocketkube.client.message.PropertiesCodec;

@@ -1,8 +1,8 @@
 package io.rocketkube.broker.processor;
 
 import io.netty.channel.Channel;
-import io.rocketkube.broker.BrokerSettings;
 import io.rocketkube.broker.group.SubscriptionGroupManager;
+import io.rocketkube.broker.settings.BrokerSettings;
 import io.rocketkube.broker.topic.TopicConfigManager;
 import io.rocketkube.broker.topic.TopicNames;
 import io.rocketkube.client.message.MessageProperties;

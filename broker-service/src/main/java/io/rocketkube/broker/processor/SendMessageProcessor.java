@@ -1,9 +1,9 @@
 package io.rocketkube.broker.processor;
 
 import io.netty.channel.Channel;
-import io.rocketkube.broker.BrokerSettings;
 import io.rocketkube.broker.ha.SyncMasterReplication;
 import io.rocketkube.broker.schedule.ScheduleRouter;
+import io.rocketkube.broker.settings.BrokerSettings;
 import io.rocketkube.broker.stats.BrokerStats;
 import io.rocketkube.broker.topic.TopicNames;
 import io.rocketkube.broker.transaction.HalfMessage;

@@ -2,9 +2,9 @@ package io.rocketkube.broker.registration;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.rocketkube.broker.BrokerSettings;
-import io.rocketkube.broker.SafeTask;
+import io.rocketkube.broker.settings.BrokerSettings;
 import io.rocketkube.broker.topic.TopicConfigManager;
+import io.rocketkube.broker.util.SafeTask;
 import io.rocketkube.client.protocol.PermName;
 import io.rocketkube.client.protocol.RegisterBrokerBody;
 import io.rocketkube.client.protocol.RegisterBrokerBodyCodec;

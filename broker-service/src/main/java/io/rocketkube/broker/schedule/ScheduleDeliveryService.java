@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.rocketkube.broker.settings.DelayLevels;
 import io.rocketkube.broker.topic.TopicNames;
 import io.rocketkube.client.message.MessageRecord;
 import io.rocketkube.client.message.RecordDecodeResult;

@@ -1,5 +1,6 @@
 package io.rocketkube.broker.schedule;
 
+import io.rocketkube.broker.settings.DelayLevels;
 import io.rocketkube.broker.topic.TopicNames;
 import io.rocketkube.client.message.MessageProperties;
 import io.rocketkube.client.message.MessageSysFlag;

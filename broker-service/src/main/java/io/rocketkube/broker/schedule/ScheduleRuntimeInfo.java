@@ -1,5 +1,6 @@
 package io.rocketkube.broker.schedule;
 
+import io.rocketkube.broker.settings.DelayLevels;
 import io.rocketkube.broker.topic.TopicNames;
 import io.rocketkube.store.MessageStore;
 import java.util.Map;

@@ -1,11 +1,11 @@
 package io.rocketkube.broker.slave;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.rocketkube.broker.SafeTask;
 import io.rocketkube.broker.group.SubscriptionGroupManager;
 import io.rocketkube.broker.offset.ConsumerOffsetManager;
 import io.rocketkube.broker.registration.MasterAddress;
 import io.rocketkube.broker.topic.TopicConfigManager;
+import io.rocketkube.broker.util.SafeTask;
 import io.rocketkube.client.protocol.RemotingJson;
 import io.rocketkube.client.protocol.RequestCode;
 import io.rocketkube.client.protocol.ResponseCode;

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.rocketkube.broker.schedule.TimeUp;
+import io.rocketkube.broker.settings.TimerSettings;
 import io.rocketkube.broker.topic.TopicNames;
 import io.rocketkube.client.message.MessageProperties;
 import io.rocketkube.client.message.MessageRecord;

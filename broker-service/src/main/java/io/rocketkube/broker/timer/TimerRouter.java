@@ -1,5 +1,6 @@
 package io.rocketkube.broker.timer;
 
+import io.rocketkube.broker.settings.TimerSettings;
 import io.rocketkube.broker.topic.TopicNames;
 import io.rocketkube.client.message.MessageProperties;
 import io.rocketkube.client.message.MessageSysFlag;

@@ -1,7 +1,7 @@
 package io.rocketkube.broker.topic;
 
 import com.fasterxml.jackson.core.type.TypeReference;
-import io.rocketkube.broker.BrokerSettings;
+import io.rocketkube.broker.settings.BrokerSettings;
 import io.rocketkube.client.protocol.DataVersion;
 import io.rocketkube.client.protocol.PermName;
 import io.rocketkube.client.protocol.RemotingJson;

@@ -1,7 +1,7 @@
 package io.rocketkube.broker.transaction;
 
 import io.netty.channel.Channel;
-import io.rocketkube.broker.BrokerSettings;
+import io.rocketkube.broker.settings.BrokerSettings;
 import io.rocketkube.broker.topic.TopicNames;
 import io.rocketkube.client.message.MessageProperties;
 import io.rocketkube.client.message.MessageRecord;

@@ -1,5 +1,6 @@
 package io.rocketkube.broker.transaction;
 
+import io.rocketkube.broker.settings.TransactionSettings;
 import io.rocketkube.broker.topic.TopicConfigManager;
 import io.rocketkube.broker.topic.TopicNames;
 import io.rocketkube.client.message.MessageRecord;

@@ -1,10 +1,10 @@
 package io.rocketkube.broker.transaction;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.rocketkube.broker.BrokerSettings;
-import io.rocketkube.broker.SafeTask;
 import io.rocketkube.broker.client.ProducerManager;
+import io.rocketkube.broker.settings.BrokerSettings;
 import io.rocketkube.broker.topic.TopicConfigManager;
+import io.rocketkube.broker.util.SafeTask;
 import io.rocketkube.client.remoting.RequestProcessor;
 import io.rocketkube.client.util.DaemonThreads;
 import io.rocketkube.store.MessageStore;

@@ -5,8 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.rocketkube.broker.Broker;
-import io.rocketkube.broker.BrokerSettings;
-import io.rocketkube.broker.MovableClock;
+import io.rocketkube.broker.settings.BrokerSettings;
+import io.rocketkube.broker.util.MovableClock;
 import io.rocketkube.namesrv.NameServer;
 import io.rocketkube.namesrv.NameServerSettings;
 import io.rocketkube.store.engine.DefaultMessageStore;

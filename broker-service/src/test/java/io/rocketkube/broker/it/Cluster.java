@@ -2,8 +2,8 @@ package io.rocketkube.broker.it;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.rocketkube.broker.Broker;
-import io.rocketkube.broker.BrokerSettings;
 import io.rocketkube.broker.StoreOpener;
+import io.rocketkube.broker.settings.BrokerSettings;
 import io.rocketkube.namesrv.NameServer;
 import io.rocketkube.namesrv.NameServerSettings;
 import io.rocketkube.store.engine.DefaultMessageStore;

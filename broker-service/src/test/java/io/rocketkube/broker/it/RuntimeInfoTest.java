@@ -3,7 +3,7 @@ package io.rocketkube.broker.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.rocketkube.broker.MovableClock;
+import io.rocketkube.broker.util.MovableClock;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;

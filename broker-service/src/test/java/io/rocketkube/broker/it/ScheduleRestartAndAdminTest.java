@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.alibaba.fastjson.JSON;
 import com.alibaba.fastjson.TypeReference;
-import io.rocketkube.broker.schedule.DelayLevels;
+import io.rocketkube.broker.settings.DelayLevels;
 import io.rocketkube.client.message.BatchBodyDecoder;
 import io.rocketkube.client.protocol.RequestCode;
 import io.rocketkube.client.protocol.ResponseCode;

@@ -52,7 +52,7 @@ class SendBackDurabilityTest {
 
     @BeforeEach
     void start() throws Exception {
-        UnaryOperator<io.rocketkube.broker.BrokerSettings> sync = s -> s.withFlushMode(FlushMode.SYNC_FLUSH);
+        UnaryOperator<io.rocketkube.broker.settings.BrokerSettings> sync = s -> s.withFlushMode(FlushMode.SYNC_FLUSH);
         cluster = new Cluster(dir, sync, config -> holding(DefaultMessageStore.open(config)));
         client = new RemotingClient(RemotingClientConfig.defaults());
         Map<String, String> h = new LinkedHashMap<>();

@@ -3,7 +3,7 @@ package io.rocketkube.broker.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.rocketkube.broker.processor.PullTransferCaps;
+import io.rocketkube.broker.settings.PullTransferCaps;
 import io.rocketkube.client.protocol.RequestCode;
 import io.rocketkube.client.protocol.ResponseCode;
 import io.rocketkube.client.remoting.RemotingClient;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.rocketkube.broker.Broker;
-import io.rocketkube.broker.BrokerSettings;
+import io.rocketkube.broker.settings.BrokerSettings;
 import io.rocketkube.client.protocol.ResponseCode;
 import io.rocketkube.namesrv.NameServer;
 import io.rocketkube.namesrv.NameServerSettings;

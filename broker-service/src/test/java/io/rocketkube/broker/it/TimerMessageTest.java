@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.rocketkube.broker.it.DelayLevelDeliveryTest.Arrival;
-import io.rocketkube.broker.timer.TimerSettings;
+import io.rocketkube.broker.settings.TimerSettings;
 import io.rocketkube.client.protocol.RequestCode;
 import io.rocketkube.client.protocol.ResponseCode;
 import io.rocketkube.client.remoting.RemotingClient;

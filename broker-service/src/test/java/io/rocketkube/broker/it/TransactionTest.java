@@ -3,7 +3,7 @@ package io.rocketkube.broker.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.rocketkube.broker.transaction.TransactionSettings;
+import io.rocketkube.broker.settings.TransactionSettings;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -5,8 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.rocketkube.broker.Broker;
-import io.rocketkube.broker.BrokerSettings;
-import io.rocketkube.broker.transaction.TransactionSettings;
+import io.rocketkube.broker.settings.BrokerSettings;
+import io.rocketkube.broker.settings.TransactionSettings;
 import io.rocketkube.client.message.OffsetMsgId;
 import io.rocketkube.client.protocol.RequestCode;
 import io.rocketkube.client.protocol.ResponseCode;

@@ -5,13 +5,13 @@ import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.rocketkube.broker.BrokerSettings;
 import io.rocketkube.broker.client.ConsumerIdsChangedNotifier;
 import io.rocketkube.broker.client.ConsumerManager;
 import io.rocketkube.broker.group.SubscriptionGroupManager;
 import io.rocketkube.broker.longpoll.PullRequestHoldService;
 import io.rocketkube.broker.offset.ConsumerOffsetManager;
 import io.rocketkube.broker.persist.BrokerFiles;
+import io.rocketkube.broker.settings.BrokerSettings;
 import io.rocketkube.broker.stats.BrokerStats;
 import io.rocketkube.broker.topic.TopicConfigManager;
 import io.rocketkube.client.protocol.RequestCode;

@@ -2,9 +2,9 @@ package io.rocketkube.broker.processor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.rocketkube.broker.BrokerSettings;
 import io.rocketkube.broker.group.SubscriptionGroupManager;
 import io.rocketkube.broker.persist.BrokerFiles;
+import io.rocketkube.broker.settings.BrokerSettings;
 import io.rocketkube.broker.topic.TopicConfigManager;
 import io.rocketkube.client.protocol.TopicConfig;
 import java.nio.file.Path;

@@ -3,8 +3,8 @@ package io.rocketkube.broker.registration;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.rocketkube.broker.BrokerSettings;
 import io.rocketkube.broker.persist.BrokerFiles;
+import io.rocketkube.broker.settings.BrokerSettings;
 import io.rocketkube.broker.topic.TopicConfigManager;
 import io.rocketkube.client.protocol.TopicConfig;
 import io.rocketkube.client.remoting.RemotingClient;

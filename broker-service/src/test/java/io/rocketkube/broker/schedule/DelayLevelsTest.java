@@ -3,6 +3,7 @@ package io.rocketkube.broker.schedule;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.rocketkube.broker.settings.DelayLevels;
 import org.junit.jupiter.api.Test;
 
 /** The messageDelayLevel format: units s, m, h, d; clamping above the highest level; bad strings refused at start. */

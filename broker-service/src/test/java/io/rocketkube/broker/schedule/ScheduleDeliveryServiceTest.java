@@ -5,8 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.rocketkube.broker.MovableClock;
+import io.rocketkube.broker.settings.DelayLevels;
 import io.rocketkube.broker.topic.TopicNames;
+import io.rocketkube.broker.util.MovableClock;
 import io.rocketkube.client.message.MessageProperties;
 import io.rocketkube.client.message.MessageRecord;
 import io.rocketkube.client.message.PropertiesCodec;

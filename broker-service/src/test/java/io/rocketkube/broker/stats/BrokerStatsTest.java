@@ -3,7 +3,7 @@ package io.rocketkube.broker.stats;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.rocketkube.broker.MovableClock;
+import io.rocketkube.broker.util.MovableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;

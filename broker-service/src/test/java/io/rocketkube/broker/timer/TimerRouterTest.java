@@ -3,6 +3,7 @@ package io.rocketkube.broker.timer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.rocketkube.broker.settings.TimerSettings;
 import io.rocketkube.broker.topic.TopicNames;
 import io.rocketkube.client.message.PropertiesCodec;
 import io.rocketkube.client.protocol.ResponseCode;

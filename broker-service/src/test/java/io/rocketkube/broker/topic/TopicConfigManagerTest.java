@@ -3,8 +3,8 @@ package io.rocketkube.broker.topic;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.rocketkube.broker.BrokerSettings;
 import io.rocketkube.broker.persist.BrokerFiles;
+import io.rocketkube.broker.settings.BrokerSettings;
 import io.rocketkube.client.protocol.PermName;
 import io.rocketkube.client.protocol.TopicConfig;
 import java.io.IOException;

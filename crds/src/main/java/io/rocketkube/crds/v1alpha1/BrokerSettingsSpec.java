@@ -7,7 +7,7 @@ import io.fabric8.generator.annotation.Min;
 
 /**
  * The typed part of a RocketCluster's {@code spec.broker.settings} (CRD model; the broker app's own
- * configuration is {@code io.rocketkube.broker.BrokerSettings}). Each field becomes a
+ * configuration is {@code io.rocketkube.broker.settings.BrokerSettings}). Each field becomes a
  * ROCKETKUBE_BROKER_&lt;KEY&gt; variable when set.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -9,7 +9,7 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.rocketkube.operator.model.Labels;
-import io.rocketkube.operator.testing.OperatorHarness;
+import io.rocketkube.operator.reconcile.OperatorHarness;
 import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;

@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.rocketkube.operator.model.Labels;
-import io.rocketkube.operator.testing.OperatorHarness;
+import io.rocketkube.operator.reconcile.OperatorHarness;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

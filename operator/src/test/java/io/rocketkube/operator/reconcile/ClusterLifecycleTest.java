@@ -11,7 +11,6 @@ import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.rocketkube.crds.v1alpha1.RocketCluster;
-import io.rocketkube.operator.testing.OperatorHarness;
 import io.rocketkube.operator.testing.WorkloadSimulator;
 import java.time.Duration;
 import java.util.ArrayList;

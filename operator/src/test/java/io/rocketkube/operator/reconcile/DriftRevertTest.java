@@ -9,7 +9,6 @@ import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.ServicePortBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import io.rocketkube.operator.testing.OperatorHarness;
 import io.rocketkube.operator.testing.WorkloadSimulator;
 import java.time.Duration;
 import java.util.List;

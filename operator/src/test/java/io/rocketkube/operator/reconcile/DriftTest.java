@@ -14,7 +14,6 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.rocketkube.operator.config.OperatorSettings;
 import io.rocketkube.operator.model.DesiredCluster;
-import io.rocketkube.operator.testing.OperatorHarness;
 import org.junit.jupiter.api.Test;
 
 /** What counts as a hand edit, and what the API server's own additions do not. */

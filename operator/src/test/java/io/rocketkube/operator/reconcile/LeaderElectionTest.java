@@ -10,7 +10,6 @@ import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
 import io.rocketkube.operator.config.OperatorSettings;
-import io.rocketkube.operator.testing.OperatorHarness;
 import io.rocketkube.operator.testing.WorkloadSimulator;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;

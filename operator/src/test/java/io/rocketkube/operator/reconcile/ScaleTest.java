@@ -9,7 +9,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.rocketkube.crds.v1alpha1.RocketCluster;
 import io.rocketkube.operator.admin.TopicBacklog;
-import io.rocketkube.operator.testing.OperatorHarness;
 import io.rocketkube.operator.testing.WorkloadSimulator;
 import java.time.Duration;
 import java.util.List;

@@ -8,7 +8,6 @@ import io.rocketkube.crds.v1alpha1.RocketCluster;
 import io.rocketkube.crds.v1alpha1.StorageSpec;
 import io.rocketkube.operator.config.OperatorSettings;
 import io.rocketkube.operator.model.DesiredCluster;
-import io.rocketkube.operator.testing.OperatorHarness;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;

@@ -1,10 +1,10 @@
-package io.rocketkube.operator.admin;
+package io.rocketkube.operator.it;
 
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.rocketkube.broker.Broker;
-import io.rocketkube.broker.BrokerSettings;
+import io.rocketkube.broker.settings.BrokerSettings;
 import io.rocketkube.store.MessageStore;
 import io.rocketkube.store.engine.DefaultMessageStore;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package io.rocketkube.operator.admin;
+package io.rocketkube.operator.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.rocketkube.broker.Broker;
-import io.rocketkube.broker.BrokerSettings;
+import io.rocketkube.broker.settings.BrokerSettings;
 import io.rocketkube.client.protocol.QueueData;
 import io.rocketkube.client.protocol.RemotingJson;
 import io.rocketkube.client.protocol.RequestCode;
@@ -18,6 +18,9 @@ import io.rocketkube.client.remoting.RemotingCommand;
 import io.rocketkube.client.remoting.RemotingServerConfig;
 import io.rocketkube.namesrv.NameServer;
 import io.rocketkube.namesrv.NameServerSettings;
+import io.rocketkube.operator.admin.GroupEndpoints;
+import io.rocketkube.operator.admin.RemotingBrokerAdmin;
+import io.rocketkube.operator.admin.TopicBacklog;
 import io.rocketkube.operator.reconcile.DrainJudge;
 import io.rocketkube.store.engine.DefaultMessageStore;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package io.rocketkube.broker.ha;
+package io.rocketkube.broker.settings;
 
 import java.time.Duration;
 import java.util.Objects;

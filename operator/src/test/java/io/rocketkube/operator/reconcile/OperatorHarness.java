@@ -1,4 +1,4 @@
-package io.rocketkube.operator.testing;
+package io.rocketkube.operator.reconcile;
 
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -8,7 +8,8 @@ import io.rocketkube.client.util.testing.MutableClock;
 import io.rocketkube.crds.v1alpha1.RocketCluster;
 import io.rocketkube.crds.v1alpha1.RocketClusterSpec;
 import io.rocketkube.operator.config.OperatorSettings;
-import io.rocketkube.operator.reconcile.RocketClusterReconciler;
+import io.rocketkube.operator.testing.FakeBrokerAdmin;
+import io.rocketkube.operator.testing.WorkloadSimulator;
 import java.io.InputStream;
 import java.time.Duration;
 import java.time.Instant;

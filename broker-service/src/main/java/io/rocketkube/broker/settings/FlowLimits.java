@@ -1,4 +1,4 @@
-package io.rocketkube.broker;
+package io.rocketkube.broker.settings;
 
 import io.rocketkube.broker.longpoll.PullRequestHoldService;
 import io.rocketkube.client.remoting.RemotingServerConfig;

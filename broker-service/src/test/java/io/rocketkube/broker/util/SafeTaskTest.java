@@ -1,4 +1,4 @@
-package io.rocketkube.broker;
+package io.rocketkube.broker.util;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

@@ -1,9 +1,10 @@
-package io.rocketkube.operator.admin;
+package io.rocketkube.operator.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.rocketkube.broker.ha.HaSettings;
+import io.rocketkube.broker.settings.HaSettings;
+import io.rocketkube.operator.admin.GroupEndpoints;
 import io.rocketkube.operator.config.OperatorSettings;
 import io.rocketkube.operator.reconcile.GroupState;
 import io.rocketkube.operator.reconcile.PodState;

@@ -1,4 +1,4 @@
-package io.rocketkube.broker;
+package io.rocketkube.broker.util;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;

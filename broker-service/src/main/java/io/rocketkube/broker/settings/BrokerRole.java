@@ -1,4 +1,4 @@
-package io.rocketkube.broker;
+package io.rocketkube.broker.settings;
 
 /** Replication role. A SLAVE refuses sends; only the master (broker id 0) takes writes. */
 public enum BrokerRole {

@@ -1,4 +1,4 @@
-package io.rocketkube.broker.timer;
+package io.rocketkube.broker.settings;
 
 /**
  * The knobs of 5.x timer messages (RocketMQ's names in brackets).

@@ -1,4 +1,4 @@
-package io.rocketkube.broker.processor;
+package io.rocketkube.broker.settings;
 
 import java.lang.management.ManagementFactory;
 

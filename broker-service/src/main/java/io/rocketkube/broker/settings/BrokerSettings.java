@@ -1,11 +1,5 @@
-package io.rocketkube.broker;
+package io.rocketkube.broker.settings;
 
-import io.rocketkube.broker.ha.HaSettings;
-import io.rocketkube.broker.processor.PullTransferCaps;
-import io.rocketkube.broker.schedule.DelayLevels;
-import io.rocketkube.broker.slave.SlaveSettings;
-import io.rocketkube.broker.timer.TimerSettings;
-import io.rocketkube.broker.transaction.TransactionSettings;
 import io.rocketkube.store.FlushMode;
 import java.nio.file.Path;
 import java.time.Duration;

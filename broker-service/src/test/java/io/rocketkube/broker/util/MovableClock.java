@@ -1,4 +1,4 @@
-package io.rocketkube.broker;
+package io.rocketkube.broker.util;
 
 import java.time.Clock;
 import java.time.Duration;

@@ -1,15 +1,17 @@
-package io.rocketkube.operator.admin;
+package io.rocketkube.operator.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.rocketkube.broker.slave.SlaveSettings;
+import io.rocketkube.broker.settings.SlaveSettings;
 import io.rocketkube.client.protocol.RequestCode;
 import io.rocketkube.client.protocol.ResponseCode;
 import io.rocketkube.client.remoting.RemotingClient;
 import io.rocketkube.client.remoting.RemotingClientConfig;
 import io.rocketkube.client.remoting.RemotingCommand;
+import io.rocketkube.operator.admin.BrokerAdminException;
+import io.rocketkube.operator.admin.GroupEndpoints;
 import io.rocketkube.operator.reconcile.BacklogReader;
 import io.rocketkube.operator.reconcile.DrainJudge;
 import java.nio.charset.StandardCharsets;

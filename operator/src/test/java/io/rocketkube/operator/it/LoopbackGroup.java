@@ -1,11 +1,12 @@
-package io.rocketkube.operator.admin;
+package io.rocketkube.operator.it;
 
 import io.rocketkube.broker.Broker;
-import io.rocketkube.broker.BrokerSettings;
+import io.rocketkube.broker.settings.BrokerSettings;
 import io.rocketkube.client.remoting.RemotingClient;
 import io.rocketkube.client.remoting.RemotingClientConfig;
 import io.rocketkube.namesrv.NameServer;
 import io.rocketkube.namesrv.NameServerSettings;
+import io.rocketkube.operator.admin.RemotingBrokerAdmin;
 import io.rocketkube.store.MessageStore;
 import java.nio.file.Path;
 import java.time.Clock;

@@ -1,4 +1,4 @@
-package io.rocketkube.broker.schedule;
+package io.rocketkube.broker.settings;
 
 import java.util.Arrays;
 import java.util.Locale;
