@@ -38,6 +38,9 @@ import org.slf4j.LoggerFactory;
  * name does not resolve yet, as a headless Service's does not before its pods are ready, or every target
  * refused) is retried after 1 s, doubling up to {@code registerInterval}: the broker is not ready before
  * that acknowledgement, so waiting a whole interval would keep it out of service that long for nothing.
+ * A slave retries the same way while no answer has named its master yet: the answer is where it learns
+ * the master's address, and a slave that registered a moment before its master would otherwise start
+ * replicating one whole interval late (a new cluster's slaves all do).
  *
  * <p>Thread-safe. Rounds run on the shared scheduler; the RPCs are asynchronous.
  */
@@ -159,7 +162,7 @@ public final class NameServerRegistrar implements TopicConfigManager.ChangeListe
         Set<String> targets = addresses.resolve();
         lastTargets = Set.copyOf(targets);
         if (targets.isEmpty()) {
-            retryUntilFirstSuccess();
+            retryUntilSettled();
             return;
         }
         byte[] body = RegisterBrokerBodyCodec.encode(new RegisterBrokerBody(registeredTopics(), List.of()), false);
@@ -176,21 +179,25 @@ public final class NameServerRegistrar implements TopicConfigManager.ChangeListe
             client.invokeAsync(target, request, RPC_TIMEOUT_MILLIS).whenComplete((response, failure) -> {
                 if (failure != null) {
                     LOG.warn("register with NameServer {} failed: {}", target, failure.toString());
-                    retryUntilFirstSuccess();
+                    retryUntilSettled();
                 } else if (response.code() != ResponseCode.SUCCESS) {
                     LOG.warn("NameServer {} refused registration: {} {}", target, response.code(), response.remark());
-                    retryUntilFirstSuccess();
+                    retryUntilSettled();
                 } else {
                     lastSuccessMillis = clock.millis();
                     masterAddress.learned(response.extField("masterAddr"), response.extField("haServerAddr"));
+                    retryUntilSettled();
                 }
             });
         }
     }
 
-    /** Schedules one more round soon, with a doubling delay, while no NameServer ever acknowledged us. */
-    private void retryUntilFirstSuccess() {
-        if (closed || lastSuccessMillis >= 0 || !retryScheduled.compareAndSet(false, true)) {
+    /**
+     * Schedules one more round soon, with a doubling delay, until the broker is settled: a NameServer has
+     * acknowledged it and, for a slave, an answer has named its master.
+     */
+    private void retryUntilSettled() {
+        if (closed || settled() || !retryScheduled.compareAndSet(false, true)) {
             return;
         }
         long delay = nextRetryMillis;
@@ -198,12 +205,17 @@ public final class NameServerRegistrar implements TopicConfigManager.ChangeListe
         scheduler.schedule(
                 () -> {
                     retryScheduled.set(false);
-                    if (lastSuccessMillis < 0) {
+                    if (!settled()) {
                         registerNow();
                     }
                 },
                 delay,
                 TimeUnit.MILLISECONDS);
+    }
+
+    private boolean settled() {
+        return lastSuccessMillis >= 0
+                && (settings.brokerId() == 0 || masterAddress.master().isPresent());
     }
 
     /**

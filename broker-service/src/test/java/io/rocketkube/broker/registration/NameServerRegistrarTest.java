@@ -138,4 +138,55 @@ class NameServerRegistrarTest {
             scheduler.shutdownNow();
         }
     }
+
+    @Test
+    void aSlaveThatRegisteredBeforeItsMasterLearnsTheMasterWithinSecondsNotAfterAWholeInterval() throws Exception {
+        int port;
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.2"))) {
+            port = probe.getLocalPort();
+        }
+        NameServerAddresses addresses = new NameServerAddresses(
+                "namesrv.svc:" + port, host -> new InetAddress[] {InetAddress.getByName("127.0.0.2")});
+        BrokerSettings masterSettings =
+                BrokerSettings.forTest("127.0.0.1", dir.resolve("master"), "namesrv.svc:" + port);
+        BrokerSettings slaveSettings = BrokerSettings.forTest("127.0.0.1", dir.resolve("slave"), "namesrv.svc:" + port)
+                .asSlave(1, 10922);
+        assertThat(slaveSettings.registerInterval()).isGreaterThanOrEqualTo(Duration.ofSeconds(30));
+        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+        try (NameServer nameServer = nameServer("127.0.0.2", port, dir.resolve("ns"));
+                RemotingClient client = new RemotingClient(RemotingClientConfig.defaults())) {
+            MasterAddress learned = MasterAddress.unconfigured();
+            NameServerRegistrar slave = registrar(slaveSettings, "127.0.0.1:10921", addresses, client, scheduler);
+            slave.masterAddress(learned);
+            slave.start();
+            await().atMost(Duration.ofSeconds(10)).until(() -> slave.lastSuccessMillis() >= 0);
+            assertThat(learned.master()).isEmpty();
+
+            NameServerRegistrar master = registrar(masterSettings, "127.0.0.1:10911", addresses, client, scheduler);
+            master.start();
+            // Retried after 1 s, 2 s, 4 s, ... while no answer names the master: well before the 30 s round.
+            await().atMost(Duration.ofSeconds(10)).until(() -> learned.master().isPresent());
+            assertThat(learned.master()).contains("127.0.0.1:10911");
+            assertThat(learned.haServer()).contains("127.0.0.1:10912");
+            slave.close();
+            master.close();
+        } finally {
+            scheduler.shutdownNow();
+        }
+    }
+
+    private NameServerRegistrar registrar(
+            BrokerSettings settings,
+            String brokerAddr,
+            NameServerAddresses addresses,
+            RemotingClient client,
+            ScheduledExecutorService scheduler)
+            throws Exception {
+        TopicConfigManager topics =
+                TopicConfigManager.load(BrokerFiles.topics(settings.storePath()), settings, Clock.systemUTC());
+        String host = brokerAddr.substring(0, brokerAddr.indexOf(':'));
+        int haPort = Integer.parseInt(brokerAddr.substring(brokerAddr.indexOf(':') + 1)) + 1;
+        return new NameServerRegistrar(
+                settings, brokerAddr, host + ":" + haPort, addresses, topics, client, scheduler, Clock.systemUTC());
+    }
 }
