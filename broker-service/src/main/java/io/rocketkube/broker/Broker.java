@@ -80,6 +80,14 @@ import org.slf4j.LoggerFactory;
  * is handled by one of the processors registered in {@link #registry}.
  *
  * <p>Plain Java, so tests run a whole broker in-process; the Quarkus app wraps it in {@code app.BrokerLifecycle}.
+ *
+ * <p><b>Why this class is large</b> (about 600 lines): it is only wiring, one constructor call per
+ * collaborator, and the order of {@code start()} (open and recover the store, bind ports, start the HA
+ * channel, register) and of {@code close()} (the reverse) is what keeps a restart from serving before
+ * recovery or registering before it listens; split across classes, that order could no longer be read in
+ * one place. Its collaborators are still filled in {@code start()} rather than built as final fields,
+ * because several need the recovered store and bound ports; a factory step between the two is the known
+ * next change.
  */
 public final class Broker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Broker.class);

@@ -7,7 +7,6 @@ import io.micrometer.core.instrument.Timer;
 import io.rocketkube.broker.schedule.TimeUp;
 import io.rocketkube.broker.settings.TimerSettings;
 import io.rocketkube.broker.topic.TopicNames;
-import io.rocketkube.client.message.MessageProperties;
 import io.rocketkube.client.message.MessageRecord;
 import io.rocketkube.client.message.PropertiesCodec;
 import io.rocketkube.client.message.RecordDecodeResult;
@@ -22,10 +21,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayDeque;
-import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -44,7 +41,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Cancel: a timer-topic message with {@code TIMER_DEL_UNIQKEY} is linked as a cancel marker (flagged in its
  * log record); when its tick comes it is not delivered, and neither is any timer of that tick it names
- * ({@link #cancelKeys}), as RocketMQ 5's delete markers. Markers are timer-topic messages and log records like
+ * ({@link TickChain}), as RocketMQ 5's delete markers. Markers are timer-topic messages and log records like
  * any timer, so they survive a crash the same way.
  *
  * <p>A tick is done once all its re-puts completed (stored; durable under SYNC_FLUSH); the store then writes
@@ -304,70 +301,21 @@ public final class TimerMessageService implements AutoCloseable {
     /** Re-puts every timer of {@code tick}; false if one was refused (the tick is tried again later). */
     private boolean deliverTick(long tick) throws IOException {
         int skip = doneTick == tick ? doneInTick : 0;
-        int walked = 0;
-        Set<String> cancelKeys = cancelKeys(tick);
+        TickChain chain = TickChain.read(tick, wheel, this::cancelKeyAt);
         ArrayDeque<Put> window = new ArrayDeque<>();
-        for (long position = wheel.head(tick); position >= 0; ) {
-            TimerLog.Entry e = wheel.read(position);
-            if (e == null) {
-                logLostChain(tick, position);
-                break;
-            }
-            position = e.prev();
-            if (walked++ < skip) {
-                continue;
-            }
+        boolean walked = chain.forEach(wheel, skip, e -> {
             boolean due = e.deliverMs() <= tick;
-            window.add(new Put(e, due && e.cancel() ? null : reput(e, tick, cancelKeys)));
-            if (window.size() >= PUT_WINDOW && !awaitWindow(tick, window, PUT_WINDOW / 2)) {
-                return false;
-            }
-        }
-        return awaitWindow(tick, window, 0);
+            window.add(new Put(e, due && e.cancel() ? null : reput(e, tick, chain)));
+            return window.size() < PUT_WINDOW || awaitWindow(tick, window, PUT_WINDOW / 2);
+        });
+        return walked && awaitWindow(tick, window, 0);
     }
 
-    private static void logLostChain(long tick, long position) {
-        LOG.error("timer tick {}: log record at {} is gone or damaged; the rest of its chain is lost", tick, position);
-    }
-
-    /**
-     * The TIMER_DEL_UNIQKEY values of the cancel markers due in {@code tick}, as RocketMQ 5 collects a slot's
-     * delete markers before it delivers the slot: a marker cancels a timer of the same tick whatever their
-     * order in the log. Walks the tick's log records (48 bytes each) and reads only the markers' messages.
-     */
-    private Set<String> cancelKeys(long tick) throws IOException {
-        Set<String> keys = new HashSet<>();
-        for (long position = wheel.head(tick); position >= 0; ) {
-            TimerLog.Entry e = wheel.read(position);
-            if (e == null) {
-                break;
-            }
-            position = e.prev();
-            if (e.cancel() && e.deliverMs() <= tick) {
-                store.lookMessageByPhysicalOffset(e.commitLogOffset())
-                        .flatMap(this::decode)
-                        .map(m -> PropertiesCodec.find(m.properties(), TimerProperties.DEL_UNIQKEY))
-                        .ifPresent(keys::add);
-            }
-        }
-        return keys;
-    }
-
-    /**
-     * Whether a marker of the tick names {@code m}: RocketMQ's delete key is {@code <realTopic>+<uniqKey>}
-     * (5.x up to 5.3, and 5.5 with appendTopicForTimerDeleteKey) or the bare uniqKey (5.5's default); both
-     * are accepted, so producers of either version can cancel.
-     */
-    private static boolean cancelled(MessageRecord m, Set<String> cancelKeys) {
-        if (cancelKeys.isEmpty()) {
-            return false;
-        }
-        String uniqKey = PropertiesCodec.find(m.properties(), MessageProperties.UNIQ_CLIENT_MESSAGE_ID_KEYIDX);
-        if (uniqKey == null) {
-            return false;
-        }
-        String realTopic = PropertiesCodec.find(m.properties(), MessageProperties.REAL_TOPIC);
-        return cancelKeys.contains(uniqKey) || cancelKeys.contains(realTopic + "+" + uniqKey);
+    /** The TIMER_DEL_UNIQKEY of the cancel marker stored at {@code commitLogOffset}. */
+    private Optional<String> cancelKeyAt(long commitLogOffset) {
+        return store.lookMessageByPhysicalOffset(commitLogOffset)
+                .flatMap(this::decode)
+                .map(m -> PropertiesCodec.find(m.properties(), TimerProperties.DEL_UNIQKEY));
     }
 
     private record Put(TimerLog.Entry entry, CompletableFuture<PutResult> result) {}
@@ -376,7 +324,7 @@ public final class TimerMessageService implements AutoCloseable {
      * The re-put of one timer, or null if it is not delivered: cancelled by a marker of its tick (counted), or
      * its message cannot be read (logged, stepped over).
      */
-    private CompletableFuture<PutResult> reput(TimerLog.Entry e, long tick, Set<String> cancelKeys) {
+    private CompletableFuture<PutResult> reput(TimerLog.Entry e, long tick, TickChain chain) {
         Optional<MessageRecord> record =
                 store.lookMessageByPhysicalOffset(e.commitLogOffset()).flatMap(this::decode);
         if (record.isEmpty()) {
@@ -393,7 +341,7 @@ public final class TimerMessageService implements AutoCloseable {
             properties.put(TimerProperties.DEQUEUE_MS, now);
             return store.put(TimeUp.copy(m, TopicNames.TIMER_TOPIC, 0, properties));
         }
-        if (cancelled(m, cancelKeys)) {
+        if (chain.cancels(m)) {
             cancelled.increment();
             return null;
         }
