@@ -1,14 +1,20 @@
 package io.rocketkube.namesrv;
 
+import io.quarkus.runtime.configuration.DurationConverter;
 import io.rocketkube.client.remoting.RemotingServerConfig;
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfigBuilder;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Everything the NameServer needs, as plain values: the Quarkus layer builds it from configuration and
- * tests build it directly.
+ * Everything the NameServer needs, as plain values, converted from the Quarkus configuration
+ * {@link NamesrvConfig} by {@link #from}. Defaults are written once, in {@code NamesrvConfig}; code that runs
+ * without Quarkus reads them from there through {@link #load}.
  *
  * @param remoting         where and how the remoting server listens
  * @param dataDir          where the KV config file lives
@@ -54,9 +60,42 @@ public record NameServerSettings(
                 remoting, dataDir, brokerExpiry, scanInterval, processorThreads, orderMessageEnable, Optional.of(file));
     }
 
-    /** An ephemeral port on {@code host}, reference timings. */
-    public static NameServerSettings forTest(String host, Path dataDir) {
+    public static NameServerSettings from(NamesrvConfig config) {
+        RemotingServerConfig remoting = RemotingServerConfig.of(config.host(), config.port())
+                .withMaxFrameLength(config.maxFrameLength())
+                .withIdleTimeout(config.channelIdleTimeout())
+                .withIoThreads(config.ioThreads());
         return new NameServerSettings(
-                RemotingServerConfig.of(host, 0), dataDir, Duration.ofSeconds(120), Duration.ofSeconds(10), 4, false);
+                remoting,
+                config.dataDir(),
+                config.brokerExpiry(),
+                config.scanInterval(),
+                config.processorThreads(),
+                config.orderMessageEnable(),
+                config.kvSeedFile());
+    }
+
+    /**
+     * The settings the packaged NameServer would have if only {@code properties} were configured (keys
+     * without the {@code rocketkube.namesrv.} prefix). Neither the environment nor system properties are read;
+     * an unknown key fails, as it fails the packaged NameServer's start.
+     */
+    public static NameServerSettings load(Map<String, String> properties) {
+        Map<String, String> prefixed = new HashMap<>();
+        // The data directory's default is an expression over user.home; nothing else is visible to the mapping.
+        prefixed.put("user.home", System.getProperty("user.home"));
+        properties.forEach((key, value) -> prefixed.put("rocketkube.namesrv." + key, value));
+        return from(new SmallRyeConfigBuilder()
+                .withSources(new PropertiesConfigSource(prefixed, "settings", 100))
+                .withConverter(Duration.class, 200, new DurationConverter())
+                .withMapping(NamesrvConfig.class)
+                .withValidateUnknown(true)
+                .build()
+                .getConfigMapping(NamesrvConfig.class));
+    }
+
+    /** The packaged defaults on {@code host}, an ephemeral port and four processor threads, for tests. */
+    public static NameServerSettings forTest(String host, Path dataDir) {
+        return load(Map.of("host", host, "port", "0", "data-dir", dataDir.toString(), "processor-threads", "4"));
     }
 }

@@ -3,15 +3,18 @@ package io.rocketkube.broker.settings;
 import io.rocketkube.store.FlushMode;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
- * Everything the broker is told from outside, as plain values: built from the Quarkus configuration by
- * {@code config.SettingsFactory}, or directly by tests. Immutable.
+ * Everything the broker is told from outside, as plain values: built from the Quarkus configuration
+ * {@link BrokerConfig} by {@link SettingsFactory#from}. Immutable. Defaults are written once, in
+ * {@code BrokerConfig}; {@link #defaults()} and {@link #forTest} read them from there.
  *
- * <p>The components after {@code flowLimits} are features' own settings records; a null one means that
- * feature's defaults. The withers go through {@link Copy}, so a new component costs one line there
- * instead of one in every wither.
+ * <p>The components after {@code flowLimits} are features' own settings records. The withers go through
+ * {@link Copy}, so a new component costs one line there instead of one in every wither.
  *
  * @param namesrvAddr          semicolon-separated {@code host:port} list; each host is re-resolved to all of
  *                             its addresses before every registration round
@@ -74,11 +77,12 @@ public record BrokerSettings(
         Objects.requireNonNull(storePath, "storePath");
         Objects.requireNonNull(advertisedHost, "advertisedHost");
         Objects.requireNonNull(flowLimits, "flowLimits");
-        slave = slave == null ? SlaveSettings.defaults() : slave;
-        delayLevels = delayLevels == null ? DelayLevels.parse(DelayLevels.DEFAULT) : delayLevels;
-        transaction = transaction == null ? TransactionSettings.defaults() : transaction;
-        ha = ha == null ? HaSettings.defaults() : ha;
-        timer = timer == null ? TimerSettings.defaults() : timer;
+        Objects.requireNonNull(pullCaps, "pullCaps");
+        Objects.requireNonNull(slave, "slave");
+        Objects.requireNonNull(delayLevels, "delayLevels");
+        Objects.requireNonNull(transaction, "transaction");
+        Objects.requireNonNull(ha, "ha");
+        Objects.requireNonNull(timer, "timer");
         namesrvAddr = namesrvAddr == null ? "" : namesrvAddr.trim();
         if (brokerId < 0) {
             throw new IllegalArgumentException("broker-id must be >= 0, was " + brokerId);
@@ -95,98 +99,38 @@ public record BrokerSettings(
         }
     }
 
-    /** Every feature at its defaults, as before the feature settings existed. */
-    public BrokerSettings(
-            String clusterName,
-            String brokerName,
-            long brokerId,
-            BrokerRole role,
-            FlushMode flushMode,
-            Path storePath,
-            String host,
-            int port,
-            int haPort,
-            String namesrvAddr,
-            String advertisedHost,
-            boolean autoCreateTopic,
-            boolean autoCreateSubscriptionGroup,
-            int defaultTopicQueueNums,
-            int maxMessageSize,
-            int fileReservedHours,
-            int commitLogSegmentSize,
-            Duration registerInterval,
-            Duration offsetPersistInterval,
-            Duration clientIdleTimeout,
-            Duration shutdownGrace,
-            int ioThreads,
-            PullTransferCaps pullCaps,
-            boolean sendOnIoThread,
-            int diskMaxUsedSpaceRatio,
-            FlowLimits flowLimits) {
-        this(
-                clusterName,
-                brokerName,
-                brokerId,
-                role,
-                flushMode,
-                storePath,
-                host,
-                port,
-                haPort,
-                namesrvAddr,
-                advertisedHost,
-                autoCreateTopic,
-                autoCreateSubscriptionGroup,
-                defaultTopicQueueNums,
-                maxMessageSize,
-                fileReservedHours,
-                commitLogSegmentSize,
-                registerInterval,
-                offsetPersistInterval,
-                clientIdleTimeout,
-                shutdownGrace,
-                ioThreads,
-                pullCaps,
-                sendOnIoThread,
-                diskMaxUsedSpaceRatio,
-                flowLimits,
-                null,
-                null,
-                true,
-                null,
-                null,
-                null);
+    /** The packaged broker's defaults ({@link BrokerConfig}'s), for code that runs without Quarkus. */
+    public static BrokerSettings defaults() {
+        return Defaults.SETTINGS;
     }
 
-    /** A master on loopback with an ephemeral port and small store files, for tests. */
+    /**
+     * A master on {@code host} with ephemeral ports and small store files, for tests: the packaged defaults
+     * with {@link #testProperties} set. An empty {@code namesrvAddr} means a broker that registers nowhere.
+     */
     public static BrokerSettings forTest(String host, Path storePath, String namesrvAddr) {
-        return new BrokerSettings(
-                "DefaultCluster",
-                "broker-a",
-                0,
-                BrokerRole.ASYNC_MASTER,
-                FlushMode.ASYNC_FLUSH,
-                storePath,
-                host,
-                0,
-                0,
-                namesrvAddr,
-                host,
-                true,
-                true,
-                8,
-                4 * 1024 * 1024,
-                72,
-                64 * 1024 * 1024,
-                Duration.ofSeconds(30),
-                Duration.ofSeconds(5),
-                Duration.ofSeconds(120),
-                Duration.ofSeconds(5),
-                2,
-                PullTransferCaps.defaults(),
-                true,
-                75,
-                FlowLimits.defaults());
+        return SettingsFactory.load(testProperties(host, storePath, namesrvAddr))
+                .edit(c -> c.namesrvAddr = namesrvAddr);
+    }
+
+    /**
+     * The configuration keys {@link #forTest} sets, for a test that sets more of them and passes the result to
+     * {@link SettingsFactory#load}. A commit log segment of 64 MiB instead of 1 GiB keeps test directories
+     * small, and a shorter shutdown grace keeps closing fast.
+     */
+    public static Map<String, String> testProperties(String host, Path storePath, String namesrvAddr) {
+        Map<String, String> properties = new HashMap<>();
+        properties.put("host", host);
+        properties.put("advertised-host", host);
+        properties.put("store-path", storePath.toString());
+        properties.put("port", "0");
+        properties.put("ha-port", "0");
+        properties.put("commit-log-segment-size", String.valueOf(64 * 1024 * 1024));
+        properties.put("shutdown-grace", "5s");
+        if (!namesrvAddr.isBlank()) {
+            properties.put("namesrv-addr", namesrvAddr);
+        }
+        return properties;
     }
 
     public BrokerSettings withPort(int newPort) {
@@ -269,7 +213,7 @@ public record BrokerSettings(
         return edit(c -> c.haPort = newHaPort);
     }
 
-    private BrokerSettings edit(java.util.function.Consumer<Copy> change) {
+    private BrokerSettings edit(Consumer<Copy> change) {
         Copy copy = new Copy(this);
         change.accept(copy);
         return copy.build();
@@ -384,5 +328,10 @@ public record BrokerSettings(
 
     public boolean isMaster() {
         return role != BrokerRole.SLAVE;
+    }
+
+    /** Loaded on first use: reading the mapping costs a few milliseconds, and the packaged broker never needs it. */
+    private static final class Defaults {
+        static final BrokerSettings SETTINGS = SettingsFactory.load(Map.of());
     }
 }

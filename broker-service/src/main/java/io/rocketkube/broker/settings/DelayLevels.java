@@ -11,9 +11,6 @@ import java.util.Locale;
  * offending entry, instead of leaving a level that never fires.
  */
 public final class DelayLevels {
-    /** RocketMQ's default, 18 levels. */
-    public static final String DEFAULT = "1s 5s 10s 30s 1m 2m 3m 4m 5m 6m 7m 8m 9m 10m 20m 30m 1h 2h";
-
     private final long[] millis;
     private final String text;
 
@@ -29,7 +26,7 @@ public final class DelayLevels {
      */
     public static DelayLevels parse(String levels) {
         if (levels == null || levels.isBlank()) {
-            throw new IllegalArgumentException("message-delay-level is empty; expected e.g. \"" + DEFAULT + "\"");
+            throw new IllegalArgumentException("message-delay-level is empty; expected e.g. \"1s 5s 10s 30s\"");
         }
         String[] entries = levels.trim().split("\\s+");
         long[] millis = new long[entries.length];

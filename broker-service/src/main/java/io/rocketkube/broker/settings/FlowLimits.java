@@ -1,8 +1,5 @@
 package io.rocketkube.broker.settings;
 
-import io.rocketkube.broker.longpoll.PullRequestHoldService;
-import io.rocketkube.client.remoting.RemotingServerConfig;
-
 /**
  * What the broker holds in its heap on behalf of clients, capped so that many or hostile connections cannot
  * exhaust it: bytes of accepted, unanswered requests (in total and per connection) and parked long-poll pulls
@@ -24,11 +21,8 @@ public record FlowLimits(
         }
     }
 
+    /** The packaged broker's defaults, as {@link BrokerConfig} writes them. */
     public static FlowLimits defaults() {
-        return new FlowLimits(
-                RemotingServerConfig.DEFAULT_MAX_QUEUED_REQUEST_BYTES,
-                RemotingServerConfig.DEFAULT_MAX_QUEUED_REQUEST_BYTES_PER_CONNECTION,
-                PullRequestHoldService.DEFAULT_MAX_HELD,
-                PullRequestHoldService.DEFAULT_MAX_HELD_PER_CONNECTION);
+        return BrokerSettings.defaults().flowLimits();
     }
 }

@@ -44,16 +44,9 @@ public record HaSettings(
         }
     }
 
+    /** The packaged broker's defaults, as {@link BrokerConfig} writes them. */
     public static HaSettings defaults() {
-        return new HaSettings(
-                Optional.empty(),
-                Duration.ofSeconds(3),
-                256L * 1024 * 1024,
-                Duration.ofSeconds(20),
-                Duration.ofSeconds(5),
-                32 * 1024,
-                1024 * 1024,
-                8L * 1024 * 1024);
+        return BrokerSettings.defaults().ha();
     }
 
     public HaSettings withMasterHaAddress(String address) {

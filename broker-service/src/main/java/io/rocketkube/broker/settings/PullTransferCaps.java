@@ -23,11 +23,6 @@ public record PullTransferCaps(
         int maxBytesOnDisk,
         int inMemoryMaxRatioPercent,
         long physicalMemoryBytes) {
-    public static final int DEFAULT_MAX_COUNT_IN_MEMORY = 32;
-    public static final int DEFAULT_MAX_BYTES_IN_MEMORY = 256 * 1024;
-    public static final int DEFAULT_MAX_COUNT_ON_DISK = 8;
-    public static final int DEFAULT_MAX_BYTES_ON_DISK = 64 * 1024;
-    public static final int DEFAULT_IN_MEMORY_MAX_RATIO_PERCENT = 40;
 
     public PullTransferCaps {
         if (maxCountInMemory < 1 || maxBytesInMemory < 1 || maxCountOnDisk < 1 || maxBytesOnDisk < 1) {
@@ -38,15 +33,9 @@ public record PullTransferCaps(
         }
     }
 
-    /** RocketMQ's defaults, over the machine's physical memory. */
+    /** The packaged broker's defaults, as {@link BrokerConfig} writes them. */
     public static PullTransferCaps defaults() {
-        return new PullTransferCaps(
-                DEFAULT_MAX_COUNT_IN_MEMORY,
-                DEFAULT_MAX_BYTES_IN_MEMORY,
-                DEFAULT_MAX_COUNT_ON_DISK,
-                DEFAULT_MAX_BYTES_ON_DISK,
-                DEFAULT_IN_MEMORY_MAX_RATIO_PERCENT,
-                totalPhysicalMemory());
+        return BrokerSettings.defaults().pullCaps();
     }
 
     public PullTransferCaps withPhysicalMemoryBytes(long bytes) {

@@ -24,9 +24,9 @@ public record SlaveSettings(Optional<String> masterAddress, boolean slaveReadEna
         }
     }
 
-    /** RocketMQ's defaults: master learned, no reads from slaves, sync every 10 s. */
+    /** The packaged broker's defaults, as {@link BrokerConfig} writes them. */
     public static SlaveSettings defaults() {
-        return new SlaveSettings(Optional.empty(), false, Duration.ofSeconds(10));
+        return BrokerSettings.defaults().slave();
     }
 
     public SlaveSettings withMasterAddress(String address) {

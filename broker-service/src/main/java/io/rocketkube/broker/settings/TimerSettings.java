@@ -18,9 +18,9 @@ public record TimerSettings(boolean enabled, long precisionMs, long maxDelaySec)
         }
     }
 
-    /** RocketMQ's defaults: enabled, 1 s, 3 days. */
+    /** The packaged broker's defaults, as {@link BrokerConfig} writes them. */
     public static TimerSettings defaults() {
-        return new TimerSettings(true, 1000, 3 * 24 * 3600);
+        return BrokerSettings.defaults().timer();
     }
 
     public long maxDelayMs() {

@@ -23,8 +23,8 @@ public record TransactionSettings(Duration timeout, Duration checkInterval, int 
         }
     }
 
-    /** RocketMQ's defaults: 6 s, 60 s, 15 checks. */
+    /** The packaged broker's defaults, as {@link BrokerConfig} writes them. */
     public static TransactionSettings defaults() {
-        return new TransactionSettings(Duration.ofSeconds(6), Duration.ofSeconds(60), 15);
+        return BrokerSettings.defaults().transaction();
     }
 }

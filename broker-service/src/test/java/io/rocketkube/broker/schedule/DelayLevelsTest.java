@@ -3,6 +3,7 @@ package io.rocketkube.broker.schedule;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.rocketkube.broker.settings.BrokerSettings;
 import io.rocketkube.broker.settings.DelayLevels;
 import org.junit.jupiter.api.Test;
 
@@ -10,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class DelayLevelsTest {
     @Test
     void theDefaultTableHasEighteenLevelsFromOneSecondToTwoHours() {
-        DelayLevels levels = DelayLevels.parse(DelayLevels.DEFAULT);
+        DelayLevels levels = BrokerSettings.defaults().delayLevels();
         assertThat(levels.maxLevel()).isEqualTo(18);
         assertThat(levels.delayMillis(1)).isEqualTo(1_000);
         assertThat(levels.delayMillis(3)).isEqualTo(10_000);

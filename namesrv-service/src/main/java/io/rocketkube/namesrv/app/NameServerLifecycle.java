@@ -2,9 +2,9 @@ package io.rocketkube.namesrv.app;
 
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.rocketkube.client.remoting.RemotingServerConfig;
 import io.rocketkube.namesrv.NameServer;
 import io.rocketkube.namesrv.NameServerSettings;
+import io.rocketkube.namesrv.NamesrvConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.io.IOException;
@@ -19,18 +19,7 @@ public class NameServerLifecycle {
     private final NameServer nameServer;
 
     NameServerLifecycle(NamesrvConfig config, Clock clock, NamesrvMetrics metrics) {
-        RemotingServerConfig remoting = RemotingServerConfig.of(config.host(), config.port())
-                .withMaxFrameLength(config.maxFrameLength())
-                .withIdleTimeout(config.channelIdleTimeout())
-                .withIoThreads(config.ioThreads());
-        NameServerSettings settings = new NameServerSettings(
-                remoting,
-                config.dataDir(),
-                config.brokerExpiry(),
-                config.scanInterval(),
-                config.processorThreads(),
-                config.orderMessageEnable(),
-                config.kvSeedFile());
+        NameServerSettings settings = NameServerSettings.from(config);
         this.nameServer = new NameServer(settings, clock, metrics);
         metrics.bind(nameServer);
     }

@@ -1,9 +1,15 @@
 package io.rocketkube.operator.config;
 
+import io.quarkus.runtime.configuration.DurationConverter;
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfigBuilder;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
- * Plain values from {@link OperatorConfig}, so that builders and tests need no config machinery.
+ * Plain values from {@link OperatorConfig}, so that builders and tests need no config machinery. Defaults
+ * are written once, in {@code OperatorConfig}; {@link #defaults()} and {@link #load} read them from there.
  *
  * @param imageRepository default image repository prefix
  * @param maxReplicationLagBytes lag under which a slave is caught up
@@ -22,24 +28,6 @@ public record OperatorSettings(
         Duration brokerStartupTimeout,
         Duration routeRefreshPeriod) {
 
-    /** Settings with the default route refresh period of RocketMQ clients, 30 s. */
-    public OperatorSettings(
-            String imageRepository,
-            long maxReplicationLagBytes,
-            Duration resyncInterval,
-            Duration busyInterval,
-            Duration adminTimeout,
-            Duration brokerStartupTimeout) {
-        this(
-                imageRepository,
-                maxReplicationLagBytes,
-                resyncInterval,
-                busyInterval,
-                adminTimeout,
-                brokerStartupTimeout,
-                Duration.ofSeconds(30));
-    }
-
     public static OperatorSettings from(OperatorConfig config) {
         return new OperatorSettings(
                 config.imageRepository(),
@@ -51,16 +39,26 @@ public record OperatorSettings(
                 config.routeRefreshPeriod());
     }
 
-    /** The defaults of {@link OperatorConfig}, for tests and tools that run without Quarkus. */
+    /**
+     * The settings the packaged operator would have if only {@code properties} were configured (keys without
+     * the {@code rocketkube.operator.} prefix). Neither the environment nor system properties are read; an
+     * unknown key fails.
+     */
+    public static OperatorSettings load(Map<String, String> properties) {
+        Map<String, String> prefixed = new HashMap<>();
+        properties.forEach((key, value) -> prefixed.put("rocketkube.operator." + key, value));
+        return from(new SmallRyeConfigBuilder()
+                .withSources(new PropertiesConfigSource(prefixed, "settings", 100))
+                .withConverter(Duration.class, 200, new DurationConverter())
+                .withMapping(OperatorConfig.class)
+                .withValidateUnknown(true)
+                .build()
+                .getConfigMapping(OperatorConfig.class));
+    }
+
+    /** The defaults {@link OperatorConfig} writes, for tests and tools that run without Quarkus. */
     public static OperatorSettings defaults() {
-        return new OperatorSettings(
-                "docker.io/rocketkube",
-                4L * 1024 * 1024,
-                Duration.ofSeconds(30),
-                Duration.ofSeconds(5),
-                Duration.ofSeconds(3),
-                Duration.ofMinutes(15),
-                Duration.ofSeconds(30));
+        return load(Map.of());
     }
 
     public OperatorSettings withBusyInterval(Duration interval) {

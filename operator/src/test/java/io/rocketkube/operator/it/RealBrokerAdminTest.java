@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.rocketkube.broker.Broker;
 import io.rocketkube.broker.settings.BrokerSettings;
+import io.rocketkube.broker.settings.SettingsFactory;
 import io.rocketkube.client.protocol.QueueData;
 import io.rocketkube.client.protocol.RemotingJson;
 import io.rocketkube.client.protocol.RequestCode;
@@ -27,6 +28,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -255,34 +257,16 @@ class RealBrokerAdminTest {
 
     /** A master of {@code brokerName} that re-registers every second, so NameServer restarts heal fast. */
     private Broker startBroker(String brokerName, int port) throws Exception {
-        BrokerSettings t = BrokerSettings.forTest(HOST, dir.resolve(brokerName), nameServer.address());
-        BrokerSettings settings = new BrokerSettings(
-                CLUSTER,
-                brokerName,
-                0,
-                t.role(),
-                t.flushMode(),
-                t.storePath(),
-                t.host(),
-                port,
-                t.haPort(),
-                "127.0.0.1:" + nameServer.port(),
-                t.advertisedHost(),
-                false,
-                true,
-                t.defaultTopicQueueNums(),
-                t.maxMessageSize(),
-                t.fileReservedHours(),
-                t.commitLogSegmentSize(),
-                Duration.ofSeconds(1),
-                Duration.ofSeconds(1),
-                t.clientIdleTimeout(),
-                t.shutdownGrace(),
-                t.ioThreads(),
-                t.pullCaps(),
-                t.sendOnIoThread(),
-                t.diskMaxUsedSpaceRatio(),
-                t.flowLimits());
+        Map<String, String> properties =
+                new HashMap<>(BrokerSettings.testProperties(HOST, dir.resolve(brokerName), nameServer.address()));
+        properties.put("cluster-name", CLUSTER);
+        properties.put("broker-name", brokerName);
+        properties.put("port", String.valueOf(port));
+        properties.put("namesrv-addr", "127.0.0.1:" + nameServer.port());
+        properties.put("auto-create-topic", "false");
+        properties.put("register-interval", "1s");
+        properties.put("offset-persist-interval", "1s");
+        BrokerSettings settings = SettingsFactory.load(properties);
         Broker started = new Broker(settings, Clock.systemUTC(), DefaultMessageStore::open, new SimpleMeterRegistry());
         started.start();
         await().atMost(Duration.ofSeconds(10)).until(() -> started.lastRegistrationMillis() >= 0);

@@ -14,7 +14,7 @@ import io.rocketkube.crds.v1alpha1.BrokerSpec;
 import io.rocketkube.crds.v1alpha1.RocketCluster;
 import io.rocketkube.crds.v1alpha1.StorageSpec;
 import io.rocketkube.operator.config.OperatorSettings;
-import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class BrokerObjectsTest {
@@ -93,13 +93,7 @@ class BrokerObjectsTest {
                 cluster,
                 0,
                 BrokerConfigMap.desired(cluster),
-                new OperatorSettings(
-                        "r",
-                        0,
-                        Duration.ofSeconds(1),
-                        Duration.ofSeconds(1),
-                        Duration.ofSeconds(1),
-                        Duration.ofMinutes(2)));
+                OperatorSettings.load(Map.of("broker-startup-timeout", "2m")));
         var startup =
                 quick.getSpec().getTemplate().getSpec().getContainers().get(0).getStartupProbe();
         assertThat(startup.getPeriodSeconds() * startup.getFailureThreshold()).isEqualTo(120);

@@ -1,29 +1,54 @@
-package io.rocketkube.broker.config;
+package io.rocketkube.broker.settings;
 
-import io.rocketkube.broker.settings.BrokerRole;
-import io.rocketkube.broker.settings.BrokerSettings;
-import io.rocketkube.broker.settings.DelayLevels;
-import io.rocketkube.broker.settings.FlowLimits;
-import io.rocketkube.broker.settings.HaSettings;
-import io.rocketkube.broker.settings.PullTransferCaps;
-import io.rocketkube.broker.settings.SlaveSettings;
-import io.rocketkube.broker.settings.TimerSettings;
-import io.rocketkube.broker.settings.TransactionSettings;
+import io.quarkus.runtime.configuration.DurationConverter;
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfigBuilder;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Collections;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.OptionalLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Turns the configuration into plain {@link BrokerSettings}, deriving what the contract says to derive. */
+/**
+ * Turns the configuration into plain {@link BrokerSettings}, deriving what the contract says to derive.
+ *
+ * <p>{@link BrokerConfig}'s {@code @WithDefault} values are the only place a default is written. Code that
+ * runs without Quarkus (tests, tools, the features' {@code defaults()}) gets its settings from
+ * {@link #load(Map)}, which reads the same mapping with nothing but the given keys set.
+ */
 public final class SettingsFactory {
     private static final Pattern ORDINAL = Pattern.compile(".*-(\\d+)$");
+    private static final String PREFIX = "rocketkube.broker.";
 
     private SettingsFactory() {}
+
+    /**
+     * The settings the packaged broker would have if only {@code properties} were configured (keys without
+     * the {@code rocketkube.broker.} prefix, values as in {@code application.properties}). Neither the
+     * environment nor system properties are read: the result depends on the arguments alone. An unknown key
+     * fails, as it fails the packaged broker's start.
+     */
+    public static BrokerSettings load(Map<String, String> properties) {
+        Map<String, String> prefixed = new HashMap<>();
+        // The store path's default is an expression over user.home; nothing else is visible to the mapping.
+        prefixed.put("user.home", System.getProperty("user.home"));
+        properties.forEach((key, value) -> prefixed.put(PREFIX + key, value));
+        BrokerConfig config = new SmallRyeConfigBuilder()
+                .withSources(new PropertiesConfigSource(prefixed, "settings", 100))
+                .withConverter(Duration.class, 200, new DurationConverter())
+                .withMapping(BrokerConfig.class)
+                .withValidateUnknown(true)
+                .build()
+                .getConfigMapping(BrokerConfig.class);
+        return from(config);
+    }
 
     public static BrokerSettings from(BrokerConfig c) {
         long brokerId = brokerId(c.brokerId(), c.podName().orElse(null));

@@ -1,4 +1,4 @@
-package io.rocketkube.namesrv.app;
+package io.rocketkube.namesrv;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;

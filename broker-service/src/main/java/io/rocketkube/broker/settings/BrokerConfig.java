@@ -1,6 +1,5 @@
-package io.rocketkube.broker.config;
+package io.rocketkube.broker.settings;
 
-import io.rocketkube.broker.settings.BrokerRole;
 import io.rocketkube.store.FlushMode;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
