@@ -44,7 +44,7 @@ class CorruptionRecoveryTest {
     private List<Written> fill(Path data, Random random) {
         List<Written> out = new ArrayList<>();
         try (DefaultMessageStore store =
-                DefaultMessageStore.open(smallConfig(data).build())) {
+                DefaultMessageStore.open(smallConfig(data).build()).start()) {
             for (int i = 0; i < 150; i++) {
                 int q = random.nextInt(QUEUES);
                 String body = "body-" + i + "-" + "z".repeat(random.nextInt(1500));
@@ -107,7 +107,7 @@ class CorruptionRecoveryTest {
 
     private void verifyPrefix(Path data, List<Written> written, int survivors) {
         try (DefaultMessageStore store =
-                DefaultMessageStore.open(smallConfig(data).build())) {
+                DefaultMessageStore.open(smallConfig(data).build()).start()) {
             long expectedEnd = survivors == 0
                     ? 0
                     : written.get(survivors - 1).phy()

@@ -47,7 +47,7 @@ class DefaultMessageStoreTest {
     @Test
     void putThenGetReturnsTheStoredRecordWithItsOffsets() {
         try (DefaultMessageStore store =
-                DefaultMessageStore.open(smallConfig(dir).build())) {
+                DefaultMessageStore.open(smallConfig(dir).build()).start()) {
             PutResult r0 = put(store, message("T1", 1, "hello"));
             PutResult r1 = put(store, message("T1", 1, "world"));
             assertThat(r0.status()).isEqualTo(PutStatus.PUT_OK);
@@ -74,7 +74,7 @@ class DefaultMessageStoreTest {
     @Test
     void emptyAndMissingQueuesAnswerWithTheReferenceStatuses() {
         try (DefaultMessageStore store =
-                DefaultMessageStore.open(smallConfig(dir).build())) {
+                DefaultMessageStore.open(smallConfig(dir).build()).start()) {
             GetResult none = store.get("nope", 0, 0, 32, 1 << 20, MessageFilter.ALL);
             assertThat(none.status()).isEqualTo(GetStatus.NO_MATCHED_LOGIC_QUEUE);
             assertThat(none.nextBeginOffset()).isZero();
@@ -100,7 +100,7 @@ class DefaultMessageStoreTest {
     @Test
     void tagFilterSkipsNonMatchingEntriesAndReportsNoMatch() {
         try (DefaultMessageStore store =
-                DefaultMessageStore.open(smallConfig(dir).build())) {
+                DefaultMessageStore.open(smallConfig(dir).build()).start()) {
             put(store, message("T", 0, "a", "TagA", null, null));
             put(store, message("T", 0, "b", "TagB", null, null));
             put(store, message("T", 0, "a2", "TagA", null, null));
@@ -119,7 +119,7 @@ class DefaultMessageStoreTest {
     @Test
     void maxCountAndMaxBytesLimitAGetButAlwaysReturnOneMessage() {
         try (DefaultMessageStore store =
-                DefaultMessageStore.open(smallConfig(dir).build())) {
+                DefaultMessageStore.open(smallConfig(dir).build()).start()) {
             for (int i = 0; i < 10; i++) {
                 put(store, message("T", 0, "message-" + i));
             }
@@ -140,7 +140,7 @@ class DefaultMessageStoreTest {
     @Test
     void batchGetsConsecutiveQueueOffsetsInOneAppend() {
         try (DefaultMessageStore store =
-                DefaultMessageStore.open(smallConfig(dir).build())) {
+                DefaultMessageStore.open(smallConfig(dir).build()).start()) {
             put(store, message("B", 2, "before"));
             List<MessageRecordRequest> batch = new ArrayList<>();
             for (int i = 0; i < 5; i++) {
@@ -165,7 +165,7 @@ class DefaultMessageStoreTest {
     @Test
     void invalidBatchesAndMessagesAreRefusedWhole() {
         try (DefaultMessageStore store =
-                DefaultMessageStore.open(smallConfig(dir).build())) {
+                DefaultMessageStore.open(smallConfig(dir).build()).start()) {
             PutResult mixed = store.putBatch(List.of(message("A", 0, "x"), message("B", 0, "y")))
                     .join();
             assertThat(mixed.status()).isEqualTo(PutStatus.MESSAGE_ILLEGAL);
@@ -180,7 +180,7 @@ class DefaultMessageStoreTest {
     @Test
     void messagesRollIntoNewSegmentsAndStayReadable() {
         try (DefaultMessageStore store =
-                DefaultMessageStore.open(smallConfig(dir).build())) {
+                DefaultMessageStore.open(smallConfig(dir).build()).start()) {
             String body = "x".repeat(3000);
             List<PutResult> results = new ArrayList<>();
             for (int i = 0; i < 60; i++) {
@@ -210,7 +210,7 @@ class DefaultMessageStoreTest {
     @Test
     void lookupsByPhysicalOffsetMsgIdTimeAndKey() {
         try (DefaultMessageStore store =
-                DefaultMessageStore.open(smallConfig(dir).build())) {
+                DefaultMessageStore.open(smallConfig(dir).build()).start()) {
             PutResult a = put(store, message("L", 0, "alpha", "t", "order-1 shared", "UNIQ-A"));
             PutResult b = put(store, message("L", 0, "beta", "t", "order-2 shared", "UNIQ-B"));
             put(store, message("Other", 0, "gamma", "t", "shared", null));
@@ -250,7 +250,7 @@ class DefaultMessageStoreTest {
     @Test
     void arrivalListenerHearsEveryDispatchedMessage() {
         try (DefaultMessageStore store =
-                DefaultMessageStore.open(smallConfig(dir).build())) {
+                DefaultMessageStore.open(smallConfig(dir).build()).start()) {
             List<Long> arrived = new CopyOnWriteArrayList<>();
             store.addArrivalListener((topic, q, offset, tags, ts) -> arrived.add(offset));
             for (int i = 0; i < 5; i++) {
@@ -264,7 +264,7 @@ class DefaultMessageStoreTest {
     @Test
     void preparedTransactionRecordsAreStoredButNotQueued() {
         try (DefaultMessageStore store =
-                DefaultMessageStore.open(smallConfig(dir).build())) {
+                DefaultMessageStore.open(smallConfig(dir).build()).start()) {
             MessageRecordRequest half = MessageRecordRequest.builder("TX", 0, ByteBuffer.wrap("half".getBytes()))
                     .bornHost(TestMessages.BORN)
                     .sysFlag(io.rocketkube.client.message.MessageSysFlag.TRANSACTION_PREPARED_TYPE)
@@ -283,7 +283,7 @@ class DefaultMessageStoreTest {
     @Test
     void deleteTopicForgetsItsQueues() {
         try (DefaultMessageStore store =
-                DefaultMessageStore.open(smallConfig(dir).build())) {
+                DefaultMessageStore.open(smallConfig(dir).build()).start()) {
             put(store, message("D", 0, "x"));
             put(store, message("D", 1, "y"));
             put(store, message("K", 0, "z"));
@@ -301,8 +301,9 @@ class DefaultMessageStoreTest {
     @Test
     void secondOpenOfTheSameDirectoryIsRefused() {
         try (DefaultMessageStore store =
-                DefaultMessageStore.open(smallConfig(dir).build())) {
-            assertThatThrownBy(() -> DefaultMessageStore.open(smallConfig(dir).build()))
+                DefaultMessageStore.open(smallConfig(dir).build()).start()) {
+            assertThatThrownBy(() ->
+                            DefaultMessageStore.open(smallConfig(dir).build()).start())
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("in use");
         }
@@ -311,7 +312,7 @@ class DefaultMessageStoreTest {
     @Test
     void syncFlushCompletesOnlyOnceDurable() {
         StoreConfig cfg = smallConfig(dir).flushMode(FlushMode.SYNC_FLUSH).build();
-        try (DefaultMessageStore store = DefaultMessageStore.open(cfg)) {
+        try (DefaultMessageStore store = DefaultMessageStore.open(cfg).start()) {
             List<java.util.concurrent.CompletableFuture<PutResult>> fs = new ArrayList<>();
             for (int i = 0; i < 50; i++) {
                 fs.add(store.put(message("S", 0, "m" + i)));
@@ -327,7 +328,8 @@ class DefaultMessageStoreTest {
 
     @Test
     void closedStoreRefusesPuts() {
-        DefaultMessageStore store = DefaultMessageStore.open(smallConfig(dir).build());
+        DefaultMessageStore store =
+                DefaultMessageStore.open(smallConfig(dir).build()).start();
         store.close();
         assertThat(put(store, message("T", 0, "x")).status()).isEqualTo(PutStatus.SERVICE_NOT_AVAILABLE);
     }

@@ -39,7 +39,7 @@ class QuarantineRecoveryTest {
         Path data = dir.resolve("store");
         List<Written> written = new ArrayList<>();
         try (DefaultMessageStore store =
-                DefaultMessageStore.open(smallConfig(data).build())) {
+                DefaultMessageStore.open(smallConfig(data).build()).start()) {
             for (int i = 0; store.maxPhysicalOffset() < 2L * SEGMENT + SEGMENT / 2; i++) {
                 String body = "body-" + i + "-" + "q".repeat(700);
                 PutResult r = store.put(message("Q", 0, body)).join();
@@ -72,7 +72,7 @@ class QuarantineRecoveryTest {
         Files.createFile(data.resolve("abort"));
 
         try (DefaultMessageStore store =
-                DefaultMessageStore.open(smallConfig(data).build())) {
+                DefaultMessageStore.open(smallConfig(data).build()).start()) {
             assertThat(store.recoveryOutcome().end()).isEqualTo(w.phy());
             Path q = store.recoveryOutcome().quarantined().orElseThrow(() -> new AssertionError("nothing quarantined"));
             assertThat(q.getParent()).isEqualTo(data.resolve("quarantine"));
@@ -103,7 +103,7 @@ class QuarantineRecoveryTest {
     void anOrdinaryCrashQuarantinesNothing() throws IOException {
         Path data = dir.resolve("store");
         try (DefaultMessageStore store =
-                DefaultMessageStore.open(smallConfig(data).build())) {
+                DefaultMessageStore.open(smallConfig(data).build()).start()) {
             for (int i = 0; i < 30; i++) {
                 store.put(message("Q", 0, "m" + i)).join();
             }
@@ -111,7 +111,7 @@ class QuarantineRecoveryTest {
         Files.delete(data.resolve("checkpoint"));
         Files.createFile(data.resolve("abort"));
         try (DefaultMessageStore store =
-                DefaultMessageStore.open(smallConfig(data).build())) {
+                DefaultMessageStore.open(smallConfig(data).build()).start()) {
             assertThat(store.recoveryOutcome().quarantined()).isEmpty();
             assertThat(Files.exists(data.resolve("quarantine"))).isFalse();
             assertThat(store.maxOffset("Q", 0)).isEqualTo(30);

@@ -45,10 +45,12 @@ class ReplicationTest {
 
     @Test
     void aReplicaFedRawBytesInOddChunksServesTheSameQueues() {
-        try (DefaultMessageStore master =
-                        DefaultMessageStore.open(smallConfig(dir.resolve("m")).build());
-                DefaultMessageStore replica =
-                        DefaultMessageStore.open(smallConfig(dir.resolve("r")).build())) {
+        try (DefaultMessageStore master = DefaultMessageStore.open(
+                                smallConfig(dir.resolve("m")).build())
+                        .start();
+                DefaultMessageStore replica = DefaultMessageStore.open(
+                                smallConfig(dir.resolve("r")).build())
+                        .start()) {
             for (int i = 0; i < 120; i++) {
                 master.put(message("RT", i % 3, "m" + i + "-" + "y".repeat(i * 13 % 900), "tag", "k" + i, null))
                         .join();
@@ -82,20 +84,20 @@ class ReplicationTest {
         Path rdir = dir.resolve("r");
         long wholeEnd;
         try (DefaultMessageStore master =
-                DefaultMessageStore.open(smallConfig(dir.resolve("m")).build())) {
+                DefaultMessageStore.open(smallConfig(dir.resolve("m")).build()).start()) {
             for (int i = 0; i < 10; i++) {
                 master.put(message("RT", 0, "m" + i)).join();
             }
             wholeEnd = master.maxPhysicalOffset();
             master.put(message("RT", 0, "the partial one")).join();
             try (DefaultMessageStore replica =
-                    DefaultMessageStore.open(smallConfig(rdir).build())) {
+                    DefaultMessageStore.open(smallConfig(rdir).build()).start()) {
                 replica.appendReplicated(0, master.readCommitLog(0, (int) wholeEnd + 20));
                 await().atMost(Duration.ofSeconds(10)).until(() -> replica.maxOffset("RT", 0) == 10);
             }
         }
         try (DefaultMessageStore replica =
-                DefaultMessageStore.open(smallConfig(rdir).build())) {
+                DefaultMessageStore.open(smallConfig(rdir).build()).start()) {
             assertThat(replica.maxPhysicalOffset()).isEqualTo(wholeEnd);
             assertThat(replica.maxOffset("RT", 0)).isEqualTo(10);
             assertThat(bodies(replica, "RT", 0)).hasSize(10);
@@ -104,10 +106,12 @@ class ReplicationTest {
 
     @Test
     void aCorruptRecordIsRefusedWholeAndNeverServed() {
-        try (DefaultMessageStore master =
-                        DefaultMessageStore.open(smallConfig(dir.resolve("m")).build());
-                DefaultMessageStore replica =
-                        DefaultMessageStore.open(smallConfig(dir.resolve("r")).build())) {
+        try (DefaultMessageStore master = DefaultMessageStore.open(
+                                smallConfig(dir.resolve("m")).build())
+                        .start();
+                DefaultMessageStore replica = DefaultMessageStore.open(
+                                smallConfig(dir.resolve("r")).build())
+                        .start()) {
             for (int i = 0; i < 5; i++) {
                 master.put(message("RT", 0, "good-" + i)).join();
             }
@@ -134,10 +138,12 @@ class ReplicationTest {
 
     @Test
     void aRecordWhoseOffsetFieldLiesIsRefusedEvenSplitAcrossCalls() {
-        try (DefaultMessageStore master =
-                        DefaultMessageStore.open(smallConfig(dir.resolve("m")).build());
-                DefaultMessageStore replica =
-                        DefaultMessageStore.open(smallConfig(dir.resolve("r")).build())) {
+        try (DefaultMessageStore master = DefaultMessageStore.open(
+                                smallConfig(dir.resolve("m")).build())
+                        .start();
+                DefaultMessageStore replica = DefaultMessageStore.open(
+                                smallConfig(dir.resolve("r")).build())
+                        .start()) {
             master.put(message("RT", 0, "first")).join();
             master.put(message("RT", 0, "second")).join();
             copy(master, replica, 1 << 20);
@@ -164,10 +170,12 @@ class ReplicationTest {
 
     @Test
     void aReplicaCutBackToItsMastersEndServesOnlyWhatTheMasterHasThenContinues() {
-        try (DefaultMessageStore master =
-                        DefaultMessageStore.open(smallConfig(dir.resolve("m")).build());
-                DefaultMessageStore replica =
-                        DefaultMessageStore.open(smallConfig(dir.resolve("r")).build())) {
+        try (DefaultMessageStore master = DefaultMessageStore.open(
+                                smallConfig(dir.resolve("m")).build())
+                        .start();
+                DefaultMessageStore replica = DefaultMessageStore.open(
+                                smallConfig(dir.resolve("r")).build())
+                        .start()) {
             for (int i = 0; i < 10; i++) {
                 master.put(message("RT", i % 2, "kept-" + i, "tag", "kept" + i, null))
                         .join();
@@ -177,8 +185,9 @@ class ReplicationTest {
                     .until(() -> master.maxOffset("RT", 0) == 5 && master.maxOffset("RT", 1) == 5);
             copy(master, replica, 1 << 20);
             // The replica got records from a master history that is then lost (older copy restored).
-            try (DefaultMessageStore lost =
-                    DefaultMessageStore.open(smallConfig(dir.resolve("lost")).build())) {
+            try (DefaultMessageStore lost = DefaultMessageStore.open(
+                            smallConfig(dir.resolve("lost")).build())
+                    .start()) {
                 for (int i = 0; i < 10; i++) {
                     lost.put(message("RT", i % 2, "kept-" + i, "tag", "kept" + i, null))
                             .join();
@@ -221,7 +230,7 @@ class ReplicationTest {
         }
         // The cut survives a restart.
         try (DefaultMessageStore replica =
-                DefaultMessageStore.open(smallConfig(dir.resolve("r")).build())) {
+                DefaultMessageStore.open(smallConfig(dir.resolve("r")).build()).start()) {
             assertThat(bodies(replica, "RT", 0)).noneMatch(b -> b.startsWith("lost"));
             assertThat(bodies(replica, "RT", 0)).hasSize(7);
         }
@@ -229,10 +238,12 @@ class ReplicationTest {
 
     @Test
     void anEmptyReplicaStartsAtTheSegmentItsMasterStreamsFrom() {
-        try (DefaultMessageStore master =
-                        DefaultMessageStore.open(smallConfig(dir.resolve("m")).build());
-                DefaultMessageStore replica =
-                        DefaultMessageStore.open(smallConfig(dir.resolve("r")).build())) {
+        try (DefaultMessageStore master = DefaultMessageStore.open(
+                                smallConfig(dir.resolve("m")).build())
+                        .start();
+                DefaultMessageStore replica = DefaultMessageStore.open(
+                                smallConfig(dir.resolve("r")).build())
+                        .start()) {
             int segment = master.config().commitLogSegmentSize();
             int i = 0;
             while (master.maxPhysicalOffset() < segment + 1000) {

@@ -23,7 +23,7 @@ class RestartRecoveryTest {
     void cleanRestartDoesNotRescanAndLogsIt() throws Exception {
         long end;
         try (DefaultMessageStore store =
-                DefaultMessageStore.open(smallConfig(dir).build())) {
+                DefaultMessageStore.open(smallConfig(dir).build()).start()) {
             for (int i = 0; i < 400; i++) {
                 store.put(message("R", i % 4, "payload-" + i + "-" + "p".repeat(500), "t", "k" + i, null))
                         .join();
@@ -39,7 +39,7 @@ class RestartRecoveryTest {
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
         try (DefaultMessageStore store =
-                DefaultMessageStore.open(smallConfig(dir).build())) {
+                DefaultMessageStore.open(smallConfig(dir).build()).start()) {
             outcome = store.recoveryOutcome();
             assertThat(store.maxOffset("R", 3)).isEqualTo(100);
             assertThat(store.put(message("R", 3, "next")).join().firstQueueOffset())
@@ -60,7 +60,7 @@ class RestartRecoveryTest {
     void crashRestartScansOnlyFromTheCheckpoint() throws Exception {
         long end;
         try (DefaultMessageStore store =
-                DefaultMessageStore.open(smallConfig(dir).build())) {
+                DefaultMessageStore.open(smallConfig(dir).build()).start()) {
             for (int i = 0; i < 200; i++) {
                 store.put(message("R", 0, "payload-" + i)).join();
             }
@@ -74,7 +74,7 @@ class RestartRecoveryTest {
         // Make the last clean state look like a crash right after the flush.
         Files.createFile(dir.resolve("abort"));
         try (DefaultMessageStore store =
-                DefaultMessageStore.open(smallConfig(dir).build())) {
+                DefaultMessageStore.open(smallConfig(dir).build()).start()) {
             Recovery.Outcome o = store.recoveryOutcome();
             assertThat(o.clean()).isFalse();
             assertThat(o.start()).isEqualTo(end);

@@ -46,7 +46,7 @@ class StorePathSafetyTest {
     void appendsWithAPathTopicAreRefusedAndCreateNothing(String topic) throws IOException {
         List<Path> before = tree(tmp);
         try (DefaultMessageStore store =
-                DefaultMessageStore.open(smallConfig(storeDir).build())) {
+                DefaultMessageStore.open(smallConfig(storeDir).build()).start()) {
             List<Path> opened = outsideOrQueues(tree(tmp));
             PutResult r = store.put(message(topic, 0, "evil")).join();
             assertThat(r.status()).isEqualTo(PutStatus.MESSAGE_ILLEGAL);
@@ -87,7 +87,7 @@ class StorePathSafetyTest {
     @Test
     void deleteTopicCannotReachTheBrokersTopicTable() {
         try (DefaultMessageStore store =
-                DefaultMessageStore.open(smallConfig(storeDir).build())) {
+                DefaultMessageStore.open(smallConfig(storeDir).build()).start()) {
             assertThatThrownBy(() -> store.deleteTopic("../../config/topics.rkc"))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("unsafe store name");
@@ -98,7 +98,7 @@ class StorePathSafetyTest {
     @Test
     void deleteTopicCannotDeleteACommitLogSegment() {
         try (DefaultMessageStore store =
-                DefaultMessageStore.open(smallConfig(storeDir).build())) {
+                DefaultMessageStore.open(smallConfig(storeDir).build()).start()) {
             PutResult stored = store.put(message("T", 0, "keep me")).join();
             assertThat(stored.isOk()).isTrue();
             store.flush();
