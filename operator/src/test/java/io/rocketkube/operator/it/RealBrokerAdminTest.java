@@ -283,7 +283,7 @@ class RealBrokerAdminTest {
                 t.sendOnIoThread(),
                 t.diskMaxUsedSpaceRatio(),
                 t.flowLimits());
-        Broker started = new Broker(settings, Clock.systemUTC(), DefaultMessageStore::open, new SimpleMeterRegistry());
+        Broker started = Broker.open(settings, Clock.systemUTC(), DefaultMessageStore::open, new SimpleMeterRegistry());
         started.start();
         await().atMost(Duration.ofSeconds(10)).until(() -> started.lastRegistrationMillis() >= 0);
         return started;
