@@ -121,8 +121,7 @@ class CloseAndRecoveryRaceTest {
         // Before: close read the dispatcher's offset again after the checkpoint, saw it complete and
         // removed the marker; the next open trusted the lagging checkpoint and cut "second" away.
         assertThat(Files.exists(data.resolve("abort"))).as("abort marker kept").isTrue();
-        try (DefaultMessageStore store =
-                DefaultMessageStore.open(smallConfig(data).build()).start()) {
+        try (DefaultMessageStore store = SmallStores.started(data)) {
             assertThat(store.recoveryOutcome().clean()).isFalse();
             assertThat(bodies(store, "R", 0)).containsExactly("first", "second");
         }
@@ -191,8 +190,7 @@ class CloseAndRecoveryRaceTest {
     }
 
     private static void fill(Path data) {
-        try (DefaultMessageStore store =
-                DefaultMessageStore.open(smallConfig(data).build()).start()) {
+        try (DefaultMessageStore store = SmallStores.started(data)) {
             for (int i = 0; i < MESSAGES; i++) {
                 store.put(message("R", i % 2, "m" + i + "-" + "x".repeat(i * 37 % 900), null, "key-" + i, null))
                         .join();
@@ -201,8 +199,7 @@ class CloseAndRecoveryRaceTest {
     }
 
     private static void verifyAll(Path data) {
-        try (DefaultMessageStore store =
-                DefaultMessageStore.open(smallConfig(data).build()).start()) {
+        try (DefaultMessageStore store = SmallStores.started(data)) {
             List<String> all = new ArrayList<>(bodies(store, "R", 0));
             all.addAll(bodies(store, "R", 1));
             assertThat(all).hasSize(MESSAGES);

@@ -70,8 +70,7 @@ class StoreLifecycleTest {
 
     @Test
     void aStoreNeverStartedClosesCleanlyAndKeepsWhatRecoveryFound() {
-        try (DefaultMessageStore store =
-                DefaultMessageStore.open(smallConfig(dir).build()).start()) {
+        try (DefaultMessageStore store = SmallStores.started(dir)) {
             for (int i = 0; i < 10; i++) {
                 assertThat(store.put(message("T", 0, "m" + i)).join().status()).isEqualTo(PutStatus.PUT_OK);
             }
@@ -86,8 +85,7 @@ class StoreLifecycleTest {
         assertThat(dir.resolve("abort")).doesNotExist();
 
         // The lock is released and the checkpoint vouches for everything: the next open is clean again.
-        try (DefaultMessageStore again =
-                DefaultMessageStore.open(smallConfig(dir).build()).start()) {
+        try (DefaultMessageStore again = SmallStores.started(dir)) {
             assertThat(again.recoveryOutcome().clean()).isTrue();
             assertThat(again.maxOffset("T", 0)).isEqualTo(10);
         }

@@ -54,8 +54,7 @@ class StoreLoopHealthTest {
 
     @Test
     void aListenerThrowingAnErrorDoesNotEndDispatch() {
-        try (DefaultMessageStore store =
-                DefaultMessageStore.open(smallConfig(dir).build()).start()) {
+        try (DefaultMessageStore store = SmallStores.started(dir)) {
             AtomicInteger calls = new AtomicInteger();
             store.addArrivalListener((topic, queueId, offset, tagsCode, storeTime) -> {
                 if (calls.incrementAndGet() == 1) {
@@ -78,8 +77,7 @@ class StoreLoopHealthTest {
 
     @Test
     void aFailingCollaboratorIsRetriedWithBackoffAndDispatchCatchesUp() {
-        try (DefaultMessageStore master =
-                DefaultMessageStore.open(smallConfig(dir.resolve("m")).build()).start()) {
+        try (DefaultMessageStore master = SmallStores.started(dir.resolve("m"))) {
             for (int i = 0; i < 5; i++) {
                 master.put(message("H", 0, "m" + i, "tag", null, null)).join();
             }
@@ -144,12 +142,8 @@ class StoreLoopHealthTest {
 
     @Test
     void aRecordTheDispatcherCannotPassLatchesAFatalReason() {
-        try (DefaultMessageStore master = DefaultMessageStore.open(
-                                smallConfig(dir.resolve("m")).build())
-                        .start();
-                DefaultMessageStore replica = DefaultMessageStore.open(
-                                smallConfig(dir.resolve("r")).build())
-                        .start()) {
+        try (DefaultMessageStore master = SmallStores.started(dir.resolve("m"));
+                DefaultMessageStore replica = SmallStores.started(dir.resolve("r"))) {
             master.put(message("H", 0, "good")).join();
             long second = master.maxPhysicalOffset();
             master.put(message("H", 0, "this body gets a flipped byte")).join();
@@ -173,8 +167,7 @@ class StoreLoopHealthTest {
 
     @Test
     void healthListsEveryLoopAndTheStoreIsLiveWhenIdle() {
-        try (DefaultMessageStore store =
-                DefaultMessageStore.open(smallConfig(dir).build()).start()) {
+        try (DefaultMessageStore store = SmallStores.started(dir)) {
             await().atMost(WAIT)
                     .untilAsserted(() -> assertThat(store.health().threads())
                             .extracting(StoreHealth.ThreadHealth::name)
