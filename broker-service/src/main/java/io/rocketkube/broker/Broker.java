@@ -81,13 +81,15 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Plain Java, so tests run a whole broker in-process; the Quarkus app wraps it in {@code app.BrokerLifecycle}.
  *
- * <p><b>Why this class is large</b> (about 600 lines): it is only wiring, one constructor call per
- * collaborator, and the order of {@code start()} (open and recover the store, bind ports, start the HA
- * channel, register) and of {@code close()} (the reverse) is what keeps a restart from serving before
- * recovery or registering before it listens; split across classes, that order could no longer be read in
- * one place. Its collaborators are still filled in {@code start()} rather than built as final fields,
- * because several need the recovered store and bound ports; a factory step between the two is the known
- * next change.
+ * <p><b>Lifecycle</b>, the shape of {@code NameServer} and the store: {@link #open} picks the ports, opens and
+ * recovers the store, loads the tables and builds every collaborator into a final field, starting no thread
+ * and binding no port; {@link #start()} starts them in order (store threads, ports, HA, registration,
+ * periodic tasks), once; {@link #close()} stops them in reverse, idempotent, also for a broker never started.
+ *
+ * <p><b>Why this class is large</b> (about 650 lines): it is only wiring, one constructor call per
+ * collaborator, and the order of {@link #open} (recover the store before anything reads it) and of
+ * {@code start()} and {@code close()} is what keeps a restart from serving before recovery or registering
+ * before it listens; split across classes, that order could no longer be read in one place.
  */
 public final class Broker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Broker.class);
@@ -106,94 +108,114 @@ public final class Broker implements AutoCloseable {
 
     private final BrokerSettings settings;
     private final Clock clock;
-    private final StoreOpener storeOpener;
     private final MeterRegistry meters;
     private final SendGate sendGate = new SendGate();
     /** A slave's way to its master, learned from the NameServers' register answers. */
     private final MasterAddress masterAddress;
 
-    private HaService ha;
-    private BrokerExecutors executors;
-    private MessageStore store;
-    private TopicConfigManager topics;
-    private SubscriptionGroupManager groups;
-    private ConsumerOffsetManager offsets;
-    private ConsumerManager consumers;
-    private ProducerManager producers;
-    private PullRequestHoldService holds;
-    private Transactions transactions;
-    private RemotingServer server;
-    private RemotingServer vipServer;
-    private RemotingClient namesrvClient;
-    private RuntimeConfig runtimeConfig;
-    private NameServerRegistrar registrar;
-    private SlaveSynchronizer slaveSync;
-    private DelayOffsetTable delayOffsets;
-    private ScheduleDeliveryService scheduleDelivery;
+    /** The client port and the HA port, chosen at open: the store host and the registration name them. */
+    private final int port;
+
+    private final int haPort;
+    private final BrokerExecutors executors;
+    private final MessageStore store;
+    private final TopicConfigManager topics;
+    private final SubscriptionGroupManager groups;
+    private final ConsumerOffsetManager offsets;
+    private final RuntimeConfig runtimeConfig;
+    private final ConsumerManager consumers;
+    private final ProducerManager producers;
+    private final PullRequestHoldService holds;
+    private final Transactions transactions;
+    private final BrokerStats stats;
+    private final DelayOffsetTable delayOffsets;
+    private final ScheduleDeliveryService scheduleDelivery;
     /** Null on a slave: only the master delivers timers. */
-    private TimerMessageService timers;
+    private final TimerMessageService timers;
 
-    private int port;
-    private int haPort;
+    private final ConsumerLagGauges lag;
+    private final HaService ha;
+    private final RemotingServer server;
+    /** Null when port − 2 is no port; see {@link #startVipChannel}. */
+    private final RemotingServer vipServer;
+
+    private final RemotingClient namesrvClient;
+    private final NameServerRegistrar registrar;
+    /** Null on a master. */
+    private final SlaveSynchronizer slaveSync;
+
     private volatile boolean started;
+    private boolean closed;
 
-    public Broker(BrokerSettings settings, Clock clock, StoreOpener storeOpener, MeterRegistry meters) {
+    /**
+     * Opens the broker: opens and recovers the store, loads the metadata tables and builds every collaborator,
+     * starting no thread and binding no port. Then {@link #start()} serves, and {@link #close()} in any case.
+     */
+    public static Broker open(BrokerSettings settings, Clock clock, StoreOpener storeOpener, MeterRegistry meters)
+            throws IOException {
+        int port = settings.port() == 0 ? freePort(settings.host()) : settings.port();
+        // A master given HA port 0 listens on any free one; it is picked here because the registration names it.
+        int haPort = settings.isMaster() && settings.haPort() == 0 ? freePort(settings.host()) : settings.haPort();
+        InetSocketAddress storeHost = new InetSocketAddress(InetAddress.getByName(settings.advertisedHost()), port);
+        MessageStore store = storeOpener.open(storeConfig(settings, clock, storeHost));
+        try {
+            return new Broker(settings, clock, meters, port, haPort, storeHost, store);
+        } catch (IOException | RuntimeException | Error e) {
+            // A failed open must not keep the store (and its directory lock) open.
+            store.close();
+            throw e;
+        }
+    }
+
+    private Broker(
+            BrokerSettings settings,
+            Clock clock,
+            MeterRegistry meters,
+            int port,
+            int haPort,
+            InetSocketAddress storeHost,
+            MessageStore store)
+            throws IOException {
         this.settings = settings;
         this.clock = clock;
-        this.storeOpener = storeOpener;
         this.meters = meters;
         this.masterAddress = new MasterAddress(
                 settings.slave().masterAddress(), settings.ha().masterHaAddress());
-    }
-
-    public synchronized void start() throws IOException, InterruptedException {
-        if (started) {
-            throw new IllegalStateException("broker already started");
-        }
-        port = settings.port() == 0 ? freePort(settings.host()) : settings.port();
-        InetSocketAddress storeHost = new InetSocketAddress(InetAddress.getByName(settings.advertisedHost()), port);
-        executors = new BrokerExecutors(clock);
-        store = storeOpener.open(storeConfig(storeHost));
-        topics = TopicConfigManager.load(BrokerFiles.topics(settings.storePath()), settings, clock);
-        groups = SubscriptionGroupManager.load(
+        this.port = port;
+        this.haPort = haPort;
+        this.store = store;
+        this.executors = new BrokerExecutors(clock);
+        this.topics = TopicConfigManager.load(BrokerFiles.topics(settings.storePath()), settings, clock);
+        this.groups = SubscriptionGroupManager.load(
                 BrokerFiles.subscriptionGroups(settings.storePath()), clock, settings.autoCreateSubscriptionGroup());
-        offsets = ConsumerOffsetManager.load(BrokerFiles.consumerOffsets(settings.storePath()));
-        runtimeConfig = RuntimeConfig.load(BrokerFiles.runtimeConfig(settings.storePath()), PermName.READ_WRITE);
-        consumers = new ConsumerManager(new ConsumerIdsChangedNotifier());
-        producers = new ProducerManager();
-        holds = new PullRequestHoldService(
+        this.offsets = ConsumerOffsetManager.load(BrokerFiles.consumerOffsets(settings.storePath()));
+        this.runtimeConfig = RuntimeConfig.load(BrokerFiles.runtimeConfig(settings.storePath()), PermName.READ_WRITE);
+        this.consumers = new ConsumerManager(new ConsumerIdsChangedNotifier());
+        this.producers = new ProducerManager();
+        this.holds = new PullRequestHoldService(
                 executors.scheduler,
                 settings.flowLimits().maxHeldPullsPerConnection(),
                 settings.flowLimits().maxHeldPulls());
         store.addArrivalListener(holds);
-        transactions = Transactions.start(settings, store, topics, producers, meters, clock, storeHost);
-        BrokerStats stats = new BrokerStats(meters, clock, () -> store.stats().getMissCount());
-        delayOffsets = DelayOffsetTable.load(
+        this.transactions = Transactions.open(settings, store, topics, producers, meters, clock, storeHost);
+        this.stats = new BrokerStats(meters, clock, () -> store.stats().getMissCount());
+        this.delayOffsets = DelayOffsetTable.load(
                 settings.storePath(), settings.delayLevels().maxLevel());
-        scheduleDelivery = new ScheduleDeliveryService(store, settings.delayLevels(), delayOffsets, clock, meters);
-        if (settings.isMaster()) {
-            timers = TimerMessageService.open(
-                    settings.storePath().resolve("timer"), settings.timer(), store, clock, meters);
-        }
-        ConsumerLagGauges lag = new ConsumerLagGauges(meters, topics, offsets, store);
-
-        ha = new HaService(settings.role(), store, settings.ha(), masterAddress, clock);
+        this.scheduleDelivery = new ScheduleDeliveryService(store, settings.delayLevels(), delayOffsets, clock, meters);
+        this.timers = settings.isMaster()
+                ? TimerMessageService.open(
+                        settings.storePath().resolve("timer"), settings.timer(), store, clock, meters)
+                : null;
+        this.lag = new ConsumerLagGauges(meters, topics, offsets, store);
+        this.ha = new HaService(settings.role(), store, settings.ha(), masterAddress, clock);
         ProcessorRegistry registry = registry(storeHost, stats);
-        server = new RemotingServer(remotingConfig(port), registry, new ChannelCleanup());
-        server.start();
-        startVipChannel(registry);
-
-        namesrvClient = new RemotingClient(RemotingClientConfig.defaults());
-        int haBound = ha.start(
-                settings.host(),
-                settings.haPort(),
-                settings.commitLogSegmentSize(),
-                executors.scheduler,
-                namesrvClient,
-                meters);
-        haPort = haBound >= 0 ? haBound : settings.haPort();
-        String brokerAddr = settings.advertisedHost() + ":" + port;
-        registrar = new NameServerRegistrar(
+        this.server = new RemotingServer(remotingConfig(port), registry, new ChannelCleanup());
+        this.vipServer = port <= 2
+                ? null
+                : new RemotingServer(remotingConfig(port - 2).withIoThreads(1), registry, new ChannelCleanup());
+        this.namesrvClient = new RemotingClient(RemotingClientConfig.defaults());
+        String brokerAddr = address();
+        this.registrar = new NameServerRegistrar(
                 settings,
                 brokerAddr,
                 settings.advertisedHost() + ":" + haPort,
@@ -206,9 +228,35 @@ public final class Broker implements AutoCloseable {
         registrar.brokerPermission(runtimeConfig::brokerPermission);
         registrar.masterAddress(masterAddress);
         topics.addListener(registrar);
+        // A slave copies its master's topics, groups and offsets (RocketMQ's SlaveSynchronize, every 10 s).
+        this.slaveSync = settings.isMaster()
+                ? null
+                : new SlaveSynchronizer(
+                        masterAddress,
+                        brokerAddr,
+                        namesrvClient,
+                        topics,
+                        groups,
+                        offsets,
+                        delayOffsets::applyFromMaster);
+    }
+
+    /**
+     * Starts serving, in order: the store's threads, the transaction check-back, the client port (and the VIP
+     * channel), the HA channel, registration, the slave's metadata sync, then the periodic tasks. Once only.
+     */
+    public synchronized void start() throws InterruptedException {
+        if (started || closed) {
+            throw new IllegalStateException(closed ? "broker closed" : "broker already started");
+        }
+        store.start();
+        transactions.start(meters);
+        server.start();
+        startVipChannel();
+        ha.start(settings.host(), haPort, settings.commitLogSegmentSize(), executors.scheduler, namesrvClient, meters);
         registrar.start();
-        if (!settings.isMaster()) {
-            startSlaveSync(brokerAddr);
+        if (slaveSync != null) {
+            slaveSync.start(settings.slave().syncInterval(), meters);
         }
 
         long persistMillis = settings.offsetPersistInterval().toMillis();
@@ -220,7 +268,7 @@ public final class Broker implements AutoCloseable {
                 persistMillis,
                 persistMillis,
                 TimeUnit.MILLISECONDS);
-        if (settings.isMaster()) {
+        if (timers != null) { // a master
             scheduleDelivery.start();
             timers.start();
         }
@@ -265,15 +313,8 @@ public final class Broker implements AutoCloseable {
                 settings.role(),
                 settings.flushMode(),
                 port,
-                brokerAddr,
+                address(),
                 settings.namesrvAddr());
-    }
-
-    /** A slave copies its master's topics, groups and offsets (RocketMQ's SlaveSynchronize, every 10 s). */
-    private void startSlaveSync(String brokerAddr) {
-        slaveSync = new SlaveSynchronizer(
-                masterAddress, brokerAddr, namesrvClient, topics, groups, offsets, delayOffsets::applyFromMaster);
-        slaveSync.start(settings.slave().syncInterval(), meters);
     }
 
     private ProcessorRegistry registry(InetSocketAddress storeHost, BrokerStats stats) {
@@ -371,7 +412,7 @@ public final class Broker implements AutoCloseable {
         return BrokerPermissionCheck.reads(runtimeConfig::brokerPermission, settings.advertisedHost(), family);
     }
 
-    private StoreConfig storeConfig(InetSocketAddress storeHost) {
+    private static StoreConfig storeConfig(BrokerSettings settings, Clock clock, InetSocketAddress storeHost) {
         return StoreConfig.builder(settings.storePath().resolve("store"))
                 .flushMode(settings.flushMode())
                 .commitLogSegmentSize(settings.commitLogSegmentSize())
@@ -389,15 +430,12 @@ public final class Broker implements AutoCloseable {
      * the same requests on it lets an Apache slave follow our master. It is a convenience for mixed groups,
      * so a port that cannot be bound is logged, not fatal.
      */
-    private void startVipChannel(ProcessorRegistry registry) throws InterruptedException {
-        if (port <= 2) {
+    private void startVipChannel() throws InterruptedException {
+        if (vipServer == null) {
             return;
         }
-        RemotingServer vip =
-                new RemotingServer(remotingConfig(port - 2).withIoThreads(1), registry, new ChannelCleanup());
         try {
-            vip.start();
-            vipServer = vip;
+            vipServer.start();
         } catch (InterruptedException e) {
             throw e;
         } catch (Exception e) { // Netty rethrows the bind failure unchecked-ly
@@ -529,8 +567,7 @@ public final class Broker implements AutoCloseable {
 
     /** Why the store can no longer make writes durable (a failed sync), for the liveness check; empty if healthy. */
     public Optional<String> storeFatalReason() {
-        MessageStore s = store;
-        return s == null ? Optional.empty() : s.health().fatalReason();
+        return store.health().fatalReason();
     }
 
     public boolean isStarted() {
@@ -538,7 +575,7 @@ public final class Broker implements AutoCloseable {
     }
 
     public long lastRegistrationMillis() {
-        return registrar == null ? -1 : registrar.lastSuccessMillis();
+        return registrar.lastSuccessMillis();
     }
 
     /** Registers with the NameServers now (tests use it instead of waiting for the periodic round). */
@@ -548,13 +585,16 @@ public final class Broker implements AutoCloseable {
 
     /**
      * Graceful shutdown: refuse new sends, wait for accepted ones, flush, unregister, answer held pulls,
-     * close connections, persist offsets, close the store.
+     * close connections, persist offsets, close the store. Idempotent; a broker opened and never started
+     * closes the same way (each step is a no-op for what never ran), except that it does not unregister.
      */
     @Override
     public synchronized void close() {
-        if (!started) {
+        if (closed) {
             return;
         }
+        closed = true;
+        boolean wasStarted = started;
         started = false;
         // First, so no delayed message is put back while the store is drained and closed.
         scheduleDelivery.close();
@@ -579,7 +619,9 @@ public final class Broker implements AutoCloseable {
         if (slaveSync != null) {
             slaveSync.close();
         }
-        registrar.close();
+        if (wasStarted) {
+            registrar.close(); // unregisters
+        }
         ha.close();
         holds.close();
         server.stop(java.time.Duration.ofMillis(Math.min(graceMillis, 2000)));

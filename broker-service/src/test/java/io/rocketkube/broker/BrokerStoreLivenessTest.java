@@ -78,7 +78,7 @@ class BrokerStoreLivenessTest {
         };
         // No NameServer listens on port 1: liveness does not depend on registration.
         BrokerSettings settings = BrokerSettings.forTest("127.0.0.1", dir, "127.0.0.1:1");
-        Broker broker = new Broker(settings, clock, opener, new SimpleMeterRegistry());
+        Broker broker = Broker.open(settings, clock, opener, new SimpleMeterRegistry());
         broker.start();
         try {
             assertThat(broker.notLiveReason(RESPOND_MILLIS)).isEmpty();

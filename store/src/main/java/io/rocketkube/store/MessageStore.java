@@ -8,13 +8,23 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * The broker's view of the store: append, read by queue, look up, and the two replication hooks.
- * Open one with {@code engine.DefaultMessageStore.open(StoreConfig)}.
+ * Open one with {@code engine.DefaultMessageStore.open(StoreConfig)}, which recovers and starts no thread; then
+ * {@link #start()} it to accept appends, and {@link #close()} it in any case.
  *
  * <p>All methods are thread-safe. Offsets: a <em>physical</em> offset is a byte position in the
  * CommitLog; a <em>queue</em> (logical) offset is the index of an entry in one topic/queue's
  * ConsumeQueue. A queue's max offset is the next offset to be written, its min the first still stored.
  */
 public interface MessageStore extends AutoCloseable {
+
+    /**
+     * Starts the store's threads (dispatching, flushing, checkpoints, retention). Until then appends and
+     * the replication hooks are refused; reads see what recovery found. Once only: a second call, or one
+     * after {@link #close()}, throws {@link IllegalStateException}.
+     *
+     * @return this store
+     */
+    MessageStore start();
 
     /**
      * Appends one message. The future completes once the message is stored (ASYNC_FLUSH, or WAIT=false)

@@ -29,7 +29,7 @@ public class BrokerLifecycle {
     void onStart(@Observes StartupEvent event) throws Exception {
         // The local zone: the runtime info's "today morning" totals roll at local midnight, as the reference's do.
         Broker starting =
-                new Broker(SettingsFactory.from(config), Clock.systemDefaultZone(), DefaultMessageStore::open, meters);
+                Broker.open(SettingsFactory.from(config), Clock.systemDefaultZone(), DefaultMessageStore::open, meters);
         starting.start();
         broker = starting;
     }

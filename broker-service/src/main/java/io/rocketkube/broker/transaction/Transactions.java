@@ -31,22 +31,25 @@ public final class Transactions implements AutoCloseable {
     private final EndTransactionProcessor endTransaction;
     private final ScheduledExecutorService checkThread;
     private final TransactionCheckService checkService;
+    private final long checkIntervalMillis;
 
     private Transactions(
             EndTransactionProcessor endTransaction,
             ScheduledExecutorService checkThread,
-            TransactionCheckService checkService) {
+            TransactionCheckService checkService,
+            long checkIntervalMillis) {
         this.endTransaction = endTransaction;
         this.checkThread = checkThread;
         this.checkService = checkService;
+        this.checkIntervalMillis = checkIntervalMillis;
     }
 
     /**
-     * Recovers the transaction state from the store and, on a master, starts the check-back.
+     * Recovers the transaction state from the store (reads only); {@link #start} starts the check-back.
      *
      * @param bornHost the broker's own address, written as born host of the op records it makes
      */
-    public static Transactions start(
+    public static Transactions open(
             BrokerSettings settings,
             MessageStore store,
             TopicConfigManager topics,
@@ -74,15 +77,29 @@ public final class Transactions implements AutoCloseable {
         LOG.info("transactions: {} op records replayed, {} half records", ops, halfEnd);
         EndTransactionProcessor processor =
                 new EndTransactionProcessor(settings, store, ledger, opLog, metrics, clock, halfEnd);
+        long interval = settings.transaction().checkInterval().toMillis();
         if (!settings.isMaster()) {
-            return new Transactions(processor, null, check);
+            return new Transactions(processor, null, check, interval);
         }
+        // The executor starts its thread at the first task, in start().
         ScheduledExecutorService thread =
                 Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("transaction-check"));
-        long interval = settings.transaction().checkInterval().toMillis();
+        return new Transactions(processor, thread, check, interval);
+    }
+
+    /** Starts the check-back on a master's own thread; nothing on a slave. */
+    public void start(MeterRegistry meters) {
+        if (checkThread == null) {
+            return;
+        }
         SafeTask.scheduleWithFixedDelay(
-                thread, "transaction-check", check::round, meters, interval, interval, TimeUnit.MILLISECONDS);
-        return new Transactions(processor, thread, check);
+                checkThread,
+                "transaction-check",
+                checkService::round,
+                meters,
+                checkIntervalMillis,
+                checkIntervalMillis,
+                TimeUnit.MILLISECONDS);
     }
 
     /** END_TRANSACTION (37). */

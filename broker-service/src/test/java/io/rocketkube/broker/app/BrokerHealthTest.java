@@ -31,7 +31,7 @@ class BrokerHealthTest {
         nameServer.start();
         boolean nameServerUp = true;
         MovableClock clock = new MovableClock(ZoneOffset.UTC);
-        try (Broker broker = new Broker(
+        try (Broker broker = Broker.open(
                 BrokerSettings.forTest("127.0.0.1", dir.resolve("broker"), nameServer.address()),
                 clock,
                 DefaultMessageStore::open,

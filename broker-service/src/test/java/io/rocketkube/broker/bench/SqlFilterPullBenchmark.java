@@ -35,8 +35,9 @@ class SqlFilterPullBenchmark {
     @Test
     void pullThroughput() throws Exception {
         try (MessageStore store = DefaultMessageStore.open(StoreConfig.builder(dir.resolve("store"))
-                .storeHost(new InetSocketAddress("127.0.0.1", 10911))
-                .build())) {
+                        .storeHost(new InetSocketAddress("127.0.0.1", 10911))
+                        .build())
+                .start()) {
             byte[] body = new byte[1024];
             List<CompletableFuture<?>> puts = new ArrayList<>();
             for (int i = 0; i < MESSAGES; i++) {

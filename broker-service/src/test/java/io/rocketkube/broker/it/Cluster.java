@@ -77,7 +77,7 @@ final class Cluster implements AutoCloseable {
         BrokerSettings settings = customise
                 .apply(BrokerSettings.forTest(HOST, brokerDir, nameServer.address()))
                 .withPort(port);
-        Broker started = new Broker(settings, brokerClock, storeOpener, new SimpleMeterRegistry());
+        Broker started = Broker.open(settings, brokerClock, storeOpener, new SimpleMeterRegistry());
         started.start();
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> started.lastRegistrationMillis() >= 0);
         return started;

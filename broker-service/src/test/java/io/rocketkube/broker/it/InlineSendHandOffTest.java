@@ -72,7 +72,7 @@ class InlineSendHandOffTest {
         nameServer.start();
         BrokerSettings settings = BrokerSettings.forTest("127.0.0.1", dir.resolve("broker"), nameServer.address())
                 .withFlushMode(flushMode);
-        broker = new Broker(
+        broker = Broker.open(
                 settings,
                 Clock.systemUTC(),
                 config -> recording(DefaultMessageStore.open(config)),

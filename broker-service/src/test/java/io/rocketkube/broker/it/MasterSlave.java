@@ -67,7 +67,7 @@ final class MasterSlave implements AutoCloseable {
     }
 
     private static Broker start(BrokerSettings settings, AtomicReference<MessageStore> storeRef) throws Exception {
-        Broker broker = new Broker(
+        Broker broker = Broker.open(
                 settings,
                 Clock.systemUTC(),
                 config -> {

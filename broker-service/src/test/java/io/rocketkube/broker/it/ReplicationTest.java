@@ -95,7 +95,7 @@ class ReplicationTest {
                 .withPort(port)
                 .withHaPort(haPort);
         s = s.withHa(s.ha().withIntervals(Duration.ofSeconds(4), Duration.ofMillis(500)));
-        Broker b = new Broker(more.apply(s), Clock.systemUTC(), DefaultMessageStore::open, meters);
+        Broker b = Broker.open(more.apply(s), Clock.systemUTC(), DefaultMessageStore::open, meters);
         b.start();
         await().atMost(Duration.ofSeconds(10)).until(() -> b.lastRegistrationMillis() >= 0);
         return b;

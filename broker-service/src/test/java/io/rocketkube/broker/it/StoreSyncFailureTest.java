@@ -59,7 +59,7 @@ class StoreSyncFailureTest {
         nameServer.start();
         BrokerSettings settings = BrokerSettings.forTest(Cluster.HOST, dir.resolve("broker"), nameServer.address())
                 .withFlushMode(FlushMode.SYNC_FLUSH);
-        Broker broker = new Broker(
+        Broker broker = Broker.open(
                 settings,
                 Clock.systemUTC(),
                 config -> DefaultMessageStore.open(

@@ -58,7 +58,7 @@ class TransactionWireTest {
         // No check-back during the test: the halves stay open until the test settles them.
         BrokerSettings settings = BrokerSettings.forTest(Cluster.HOST, dir.resolve("broker"), nameServer.address())
                 .withTransaction(new TransactionSettings(Duration.ofMinutes(10), Duration.ofMinutes(10), 15));
-        broker = new Broker(settings, Clock.systemUTC(), DefaultMessageStore::open, meters);
+        broker = Broker.open(settings, Clock.systemUTC(), DefaultMessageStore::open, meters);
         broker.start();
         client = new RemotingClient(RemotingClientConfig.defaults());
         RemotingCommand create = RemotingCommand.request(RequestCode.UPDATE_AND_CREATE_TOPIC)

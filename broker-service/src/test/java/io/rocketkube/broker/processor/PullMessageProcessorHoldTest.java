@@ -53,9 +53,10 @@ class PullMessageProcessorHoldTest {
     private PullMessageProcessor processor(PullRequestHoldService holds, Executor pullPool) throws Exception {
         BrokerSettings settings = BrokerSettings.forTest("127.0.0.1", dir, "");
         store = DefaultMessageStore.open(StoreConfig.builder(dir.resolve("store"))
-                .commitLogSegmentSize(1024 * 1024)
-                .maxMessageSize(64 * 1024)
-                .build());
+                        .commitLogSegmentSize(1024 * 1024)
+                        .maxMessageSize(64 * 1024)
+                        .build())
+                .start();
         TopicConfigManager topics = TopicConfigManager.load(BrokerFiles.topics(dir), settings, Clock.systemUTC());
         topics.upsert(TopicConfig.of(TOPIC, 1, 6));
         return new PullMessageProcessor(

@@ -56,7 +56,8 @@ class ScheduleDeliveryServiceTest {
     @BeforeEach
     void open() {
         store = DefaultMessageStore.open(
-                StoreConfig.builder(dir.resolve("store")).clock(clock).build());
+                        StoreConfig.builder(dir.resolve("store")).clock(clock).build())
+                .start();
     }
 
     @AfterEach

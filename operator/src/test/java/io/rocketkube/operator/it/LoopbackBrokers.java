@@ -32,7 +32,7 @@ final class LoopbackBrokers {
 
     /** Starts a broker, hands its store to {@code store}, and waits for its first registration. */
     static Broker start(BrokerSettings settings, AtomicReference<MessageStore> store) throws Exception {
-        Broker broker = new Broker(
+        Broker broker = Broker.open(
                 settings,
                 Clock.systemUTC(),
                 config -> {

@@ -267,7 +267,7 @@ class RealBrokerAdminTest {
         properties.put("register-interval", "1s");
         properties.put("offset-persist-interval", "1s");
         BrokerSettings settings = SettingsFactory.load(properties);
-        Broker started = new Broker(settings, Clock.systemUTC(), DefaultMessageStore::open, new SimpleMeterRegistry());
+        Broker started = Broker.open(settings, Clock.systemUTC(), DefaultMessageStore::open, new SimpleMeterRegistry());
         started.start();
         await().atMost(Duration.ofSeconds(10)).until(() -> started.lastRegistrationMillis() >= 0);
         return started;

@@ -74,8 +74,13 @@ import org.slf4j.LoggerFactory;
  * lock                                        held (flock) while open, so one process owns the directory
  * </pre>
  *
- * <p><b>Why this class is large</b> (about 600 lines): the order of open (lock, abort marker, files,
- * recovery, threads), of close (drain appends, flush, fence the dispatcher, checkpoint, marker) and the
+ * <p><b>Lifecycle</b>, the shape of every composition root: {@link #open} locks the directory, opens the files
+ * and recovers, and starts no thread; {@link #start()} starts the dispatcher, flush service, prefaulter and
+ * scheduler, once (a second call is refused); {@link #close()} stops them in reverse and is idempotent, and a
+ * store that was never started closes just as cleanly (its checkpoint then vouches for what recovery found).
+ *
+ * <p><b>Why this class is large</b> (about 700 lines): the order of open (lock, abort marker, files,
+ * recovery), of start (threads), of close (drain appends, flush, fence the dispatcher, checkpoint, marker) and the
  * gates every append passes (closed, latched sync failure, disk ratio) are what makes a crash at any
  * point recoverable; they are kept side by side so that the order can be read and checked in one place.
  * Everything else is delegated: each request goes to the one collaborator that does it.
@@ -113,6 +118,9 @@ public final class DefaultMessageStore implements MessageStore {
 
     private final LongAdder putCount = new LongAdder();
     private final LongAdder putBytes = new LongAdder();
+    /** Set once by {@link #start()}; appends are refused before it (and after close). */
+    private volatile boolean started;
+
     private volatile boolean closed;
     /** Appends between their closed check and their return; close() waits for them to drain. */
     private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
@@ -223,11 +231,7 @@ public final class DefaultMessageStore implements MessageStore {
             hook.reach(CrashPoint.OPEN_AFTER_RECOVERY);
             this.replicaLog = new ReplicaLog(
                     commitLog, queues, index, dispatcher, checkpoint, config.clock(), this, config.maxMessageSize());
-            dispatcher.start();
-            flushService.start();
-            if (config.prefaultLeadBytes() > 0) {
-                commitLog.startPrefault(config.prefaultLeadBytes(), health.loop("store-prefault", false));
-            }
+            // An executor starts its thread at the first task, so building it here starts nothing.
             this.scheduler = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("store-scheduler"));
         } catch (RuntimeException | Error e) {
             // A failed open must not keep the directory locked: the caller (or a test simulating a
@@ -238,6 +242,26 @@ public final class DefaultMessageStore implements MessageStore {
         this.schedulerMonitor = health.loop("store-scheduler", true);
         this.checkpointMonitor = health.loop("store-checkpoint", false);
         this.retentionMonitor = health.loop("store-retention", false);
+    }
+
+    /**
+     * Starts the store's threads: the dispatcher, the flush service, the prefaulter (if configured) and the
+     * scheduler of checkpoints, retention and its heartbeat. {@link #open} only recovers; until this runs,
+     * appends are refused (nothing would dispatch or flush them) while reads see what recovery found.
+     *
+     * @return this store, so that {@code open(config).start()} reads as one step
+     * @throws IllegalStateException if the store was already started, or closed
+     */
+    @Override
+    public synchronized DefaultMessageStore start() {
+        if (started || closed) {
+            throw new IllegalStateException(closed ? "store is closed" : "store already started");
+        }
+        dispatcher.start();
+        flushService.start();
+        if (config.prefaultLeadBytes() > 0) {
+            commitLog.startPrefault(config.prefaultLeadBytes(), health.loop("store-prefault", false));
+        }
         long cp = config.checkpointInterval().toMillis();
         scheduler.scheduleWithFixedDelay(this::checkpointQuietly, cp, cp, TimeUnit.MILLISECONDS);
         long rt = config.retentionCheckInterval().toMillis();
@@ -245,15 +269,20 @@ public final class DefaultMessageStore implements MessageStore {
         // The heartbeat shows that the single scheduler thread is not stuck in a long checkpoint or
         // retention pass (their own monitors only count failures).
         scheduler.scheduleWithFixedDelay(this::schedulerBeat, 0, SCHEDULER_BEAT_MILLIS, TimeUnit.MILLISECONDS);
+        started = true;
+        return this;
     }
 
-    /** Opens (recovering if needed) the store in {@code config.dataDir()}, tags codes by TAGS hash. */
+    /**
+     * Opens (recovering if needed) the store in {@code config.dataDir()}, tags codes by TAGS hash. Starts no
+     * thread: call {@link #start()} to serve appends, {@link #close()} in any case.
+     */
     public static DefaultMessageStore open(StoreConfig config) {
         return open(config, TagsCodeResolver.TAGS_HASH);
     }
 
     /**
-     * Opens the store.
+     * Opens the store (locks the directory, recovers); starts no thread, see {@link #start()}.
      *
      * @param resolver computes tags codes for records dispatched without a put request (recovery, replicas)
      * @throws IllegalStateException if another store holds the directory
@@ -307,9 +336,9 @@ public final class DefaultMessageStore implements MessageStore {
     private CompletableFuture<PutResult> admitAndAppend(List<MessageRecordRequest> requests, boolean mayBlock) {
         inFlight.incrementAndGet();
         try {
-            if (closed) {
-                return CompletableFuture.completedFuture(
-                        PutResult.refused(PutStatus.SERVICE_NOT_AVAILABLE, "store is closed"));
+            if (closed || !started) {
+                return CompletableFuture.completedFuture(PutResult.refused(
+                        PutStatus.SERVICE_NOT_AVAILABLE, closed ? "store is closed" : "store is not started"));
             }
             Optional<String> fatal = fatalReason();
             if (fatal.isPresent()) {
@@ -472,9 +501,7 @@ public final class DefaultMessageStore implements MessageStore {
     public long appendReplicated(long physicalOffset, ByteBuffer data) {
         inFlight.incrementAndGet();
         try {
-            if (closed) {
-                throw new IllegalStateException("store is closed");
-            }
+            requireServing();
             fatalReason().ifPresent(reason -> {
                 throw new IllegalStateException("store failed, no longer accepting writes: " + reason);
             });
@@ -488,9 +515,7 @@ public final class DefaultMessageStore implements MessageStore {
     public long truncateReplicated(long end) {
         inFlight.incrementAndGet();
         try {
-            if (closed) {
-                throw new IllegalStateException("store is closed");
-            }
+            requireServing();
             return replicaLog.truncate(end, this::writeCheckpoint);
         } finally {
             inFlight.decrementAndGet();
@@ -520,10 +545,14 @@ public final class DefaultMessageStore implements MessageStore {
 
     @Override
     public void close() {
-        if (closed) {
-            return;
+        // Only the flag under the monitor (against a concurrent start()): the scheduler's checkpoint task takes
+        // it too, and close waits for that task below.
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
         }
-        closed = true;
         // An append that passed its closed check before we set it must land before the final
         // checkpoint, or the clean restart (which trusts the checkpoint) would drop an acknowledged message.
         while (inFlight.get() > 0) {
@@ -578,6 +607,13 @@ public final class DefaultMessageStore implements MessageStore {
         }
         releaseLock();
         LOG.info("store closed at offset {}", written);
+    }
+
+    /** The gate of the replication hooks: like appends, they need a started store that is not closed. */
+    private void requireServing() {
+        if (closed || !started) {
+            throw new IllegalStateException(closed ? "store is closed" : "store is not started");
+        }
     }
 
     private void releaseLock() {

@@ -257,7 +257,7 @@ public final class StoreBenchmark {
         StoreConfig config = config(dir, FlushMode.ASYNC_FLUSH).toBuilder()
                 .prefaultLeadBytes(prefaultLead)
                 .build();
-        try (DefaultMessageStore store = DefaultMessageStore.open(config)) {
+        try (DefaultMessageStore store = DefaultMessageStore.open(config).start()) {
             List<Thread> ts = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
                 final int id = t;
@@ -304,7 +304,8 @@ public final class StoreBenchmark {
         long msgs = 0;
         long bytes = 0;
         long t0;
-        try (DefaultMessageStore store = DefaultMessageStore.open(config(dir, FlushMode.ASYNC_FLUSH))) {
+        try (DefaultMessageStore store =
+                DefaultMessageStore.open(config(dir, FlushMode.ASYNC_FLUSH)).start()) {
             t0 = System.nanoTime();
             for (int q = 0; q < QUEUES; q++) {
                 long o = store.minOffset(TOPIC, q);
@@ -337,7 +338,8 @@ public final class StoreBenchmark {
         AtomicLong latencyNanos = new AtomicLong();
         long before;
         double secs;
-        try (DefaultMessageStore store = DefaultMessageStore.open(config(dir, FlushMode.SYNC_FLUSH))) {
+        try (DefaultMessageStore store =
+                DefaultMessageStore.open(config(dir, FlushMode.SYNC_FLUSH)).start()) {
             store.put(message(0, 0, body)).join();
             before = disk.bytesWritten();
             List<Thread> ts = new ArrayList<>();
@@ -430,7 +432,8 @@ public final class StoreBenchmark {
         long t0 = System.nanoTime();
         Recovery.Outcome o;
         long end;
-        try (DefaultMessageStore store = DefaultMessageStore.open(config(dir, FlushMode.ASYNC_FLUSH))) {
+        try (DefaultMessageStore store =
+                DefaultMessageStore.open(config(dir, FlushMode.ASYNC_FLUSH)).start()) {
             o = store.recoveryOutcome();
             end = store.maxPhysicalOffset();
         }
@@ -444,7 +447,8 @@ public final class StoreBenchmark {
         Files.delete(dir.resolve("checkpoint"));
         Files.createFile(dir.resolve("abort"));
         t0 = System.nanoTime();
-        try (DefaultMessageStore store = DefaultMessageStore.open(config(dir, FlushMode.ASYNC_FLUSH))) {
+        try (DefaultMessageStore store =
+                DefaultMessageStore.open(config(dir, FlushMode.ASYNC_FLUSH)).start()) {
             o = store.recoveryOutcome();
         }
         open = (System.nanoTime() - t0) / 1e9;
@@ -458,7 +462,8 @@ public final class StoreBenchmark {
     /** Child: appends until {@code bytes} are stored, says FILLD, keeps appending until killed. */
     private static void fillAndWait(Path dir, long bytes) {
         ByteBuffer body = body();
-        try (DefaultMessageStore store = DefaultMessageStore.open(config(dir, FlushMode.ASYNC_FLUSH))) {
+        try (DefaultMessageStore store =
+                DefaultMessageStore.open(config(dir, FlushMode.ASYNC_FLUSH)).start()) {
             long n = 0;
             boolean told = false;
             while (true) {

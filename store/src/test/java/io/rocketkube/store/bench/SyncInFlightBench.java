@@ -38,7 +38,8 @@ final class SyncInFlightBench {
         ExecutorService issuers = Executors.newFixedThreadPool(issuerThreads);
         long before;
         double secs;
-        try (DefaultMessageStore store = DefaultMessageStore.open(StoreBenchmark.config(dir, FlushMode.SYNC_FLUSH))) {
+        try (DefaultMessageStore store = DefaultMessageStore.open(StoreBenchmark.config(dir, FlushMode.SYNC_FLUSH))
+                .start()) {
             store.put(StoreBenchmark.message(0, 0, body)).join();
             before = disk.bytesWritten();
             long t0 = System.nanoTime();

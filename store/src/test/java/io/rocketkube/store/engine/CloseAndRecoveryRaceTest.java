@@ -78,8 +78,9 @@ class CloseAndRecoveryRaceTest {
     void aDispatcherThatOutlivesTheStopTimeoutNeverWritesIntoClosedFiles() throws Exception {
         Path data = dir.resolve("store");
         BlockingListener blocker = new BlockingListener();
-        DefaultMessageStore store =
-                DefaultMessageStore.open(smallConfig(data).build(), CrashPoint.Hook.NONE, SHORT_STOP);
+        DefaultMessageStore store = DefaultMessageStore.open(
+                        smallConfig(data).build(), CrashPoint.Hook.NONE, SHORT_STOP)
+                .start();
         store.addArrivalListener(blocker);
         store.put(message("R", 0, "first", null, "k1", null)).join();
         assertThat(blocker.entered.await(10, TimeUnit.SECONDS)).isTrue();
@@ -109,8 +110,9 @@ class CloseAndRecoveryRaceTest {
                 }
             }
         };
-        try (DefaultMessageStore store =
-                DefaultMessageStore.open(smallConfig(data).build(), hook, SHORT_STOP)) {
+        try (DefaultMessageStore store = DefaultMessageStore.open(
+                        smallConfig(data).build(), hook, SHORT_STOP)
+                .start()) {
             store.addArrivalListener(blocker);
             store.put(message("R", 0, "first")).join();
             assertThat(blocker.entered.await(10, TimeUnit.SECONDS)).isTrue();
@@ -119,8 +121,7 @@ class CloseAndRecoveryRaceTest {
         // Before: close read the dispatcher's offset again after the checkpoint, saw it complete and
         // removed the marker; the next open trusted the lagging checkpoint and cut "second" away.
         assertThat(Files.exists(data.resolve("abort"))).as("abort marker kept").isTrue();
-        try (DefaultMessageStore store =
-                DefaultMessageStore.open(smallConfig(data).build())) {
+        try (DefaultMessageStore store = SmallStores.started(data)) {
             assertThat(store.recoveryOutcome().clean()).isFalse();
             assertThat(bodies(store, "R", 0)).containsExactly("first", "second");
         }
@@ -183,13 +184,13 @@ class CloseAndRecoveryRaceTest {
                 throw new SimulatedCrash(p);
             }
         };
-        assertThatThrownBy(() -> DefaultMessageStore.open(smallConfig(data).build(), crash, SHORT_STOP))
+        assertThatThrownBy(() -> DefaultMessageStore.open(smallConfig(data).build(), crash, SHORT_STOP)
+                        .start())
                 .isInstanceOf(SimulatedCrash.class);
     }
 
     private static void fill(Path data) {
-        try (DefaultMessageStore store =
-                DefaultMessageStore.open(smallConfig(data).build())) {
+        try (DefaultMessageStore store = SmallStores.started(data)) {
             for (int i = 0; i < MESSAGES; i++) {
                 store.put(message("R", i % 2, "m" + i + "-" + "x".repeat(i * 37 % 900), null, "key-" + i, null))
                         .join();
@@ -198,8 +199,7 @@ class CloseAndRecoveryRaceTest {
     }
 
     private static void verifyAll(Path data) {
-        try (DefaultMessageStore store =
-                DefaultMessageStore.open(smallConfig(data).build())) {
+        try (DefaultMessageStore store = SmallStores.started(data)) {
             List<String> all = new ArrayList<>(bodies(store, "R", 0));
             all.addAll(bodies(store, "R", 1));
             assertThat(all).hasSize(MESSAGES);

@@ -1,7 +1,6 @@
 package io.rocketkube.store.engine;
 
 import static io.rocketkube.store.TestMessages.message;
-import static io.rocketkube.store.TestMessages.smallConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rocketkube.client.message.StoredMessageLayout;
@@ -43,8 +42,7 @@ class CorruptionRecoveryTest {
 
     private List<Written> fill(Path data, Random random) {
         List<Written> out = new ArrayList<>();
-        try (DefaultMessageStore store =
-                DefaultMessageStore.open(smallConfig(data).build())) {
+        try (DefaultMessageStore store = SmallStores.started(data)) {
             for (int i = 0; i < 150; i++) {
                 int q = random.nextInt(QUEUES);
                 String body = "body-" + i + "-" + "z".repeat(random.nextInt(1500));
@@ -106,8 +104,7 @@ class CorruptionRecoveryTest {
     }
 
     private void verifyPrefix(Path data, List<Written> written, int survivors) {
-        try (DefaultMessageStore store =
-                DefaultMessageStore.open(smallConfig(data).build())) {
+        try (DefaultMessageStore store = SmallStores.started(data)) {
             long expectedEnd = survivors == 0
                     ? 0
                     : written.get(survivors - 1).phy()

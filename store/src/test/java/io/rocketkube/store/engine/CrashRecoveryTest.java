@@ -103,7 +103,8 @@ class CrashRecoveryTest {
     }
 
     private void verify(Map<Integer, Long> acked, int cycle) {
-        try (DefaultMessageStore store = DefaultMessageStore.open(CrashWriterMain.config(dir))) {
+        try (DefaultMessageStore store =
+                DefaultMessageStore.open(CrashWriterMain.config(dir)).start()) {
             assertThat(store.recoveryOutcome().clean())
                     .as("a killed writer leaves the abort marker")
                     .isFalse();

@@ -49,7 +49,7 @@ public final class CrashWriterMain {
         Path dir = Path.of(args[0]);
         int threads = Integer.parseInt(args[1]);
         PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, "UTF-8");
-        DefaultMessageStore store = DefaultMessageStore.open(config(dir));
+        DefaultMessageStore store = DefaultMessageStore.open(config(dir)).start();
         out.println("READY " + store.recoveryOutcome().end());
         Thread[] ts = new Thread[threads];
         for (int q = 0; q < threads; q++) {

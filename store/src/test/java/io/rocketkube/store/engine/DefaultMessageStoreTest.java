@@ -46,8 +46,7 @@ class DefaultMessageStoreTest {
 
     @Test
     void putThenGetReturnsTheStoredRecordWithItsOffsets() {
-        try (DefaultMessageStore store =
-                DefaultMessageStore.open(smallConfig(dir).build())) {
+        try (DefaultMessageStore store = SmallStores.started(dir)) {
             PutResult r0 = put(store, message("T1", 1, "hello"));
             PutResult r1 = put(store, message("T1", 1, "world"));
             assertThat(r0.status()).isEqualTo(PutStatus.PUT_OK);
@@ -73,8 +72,7 @@ class DefaultMessageStoreTest {
 
     @Test
     void emptyAndMissingQueuesAnswerWithTheReferenceStatuses() {
-        try (DefaultMessageStore store =
-                DefaultMessageStore.open(smallConfig(dir).build())) {
+        try (DefaultMessageStore store = SmallStores.started(dir)) {
             GetResult none = store.get("nope", 0, 0, 32, 1 << 20, MessageFilter.ALL);
             assertThat(none.status()).isEqualTo(GetStatus.NO_MATCHED_LOGIC_QUEUE);
             assertThat(none.nextBeginOffset()).isZero();
@@ -99,8 +97,7 @@ class DefaultMessageStoreTest {
 
     @Test
     void tagFilterSkipsNonMatchingEntriesAndReportsNoMatch() {
-        try (DefaultMessageStore store =
-                DefaultMessageStore.open(smallConfig(dir).build())) {
+        try (DefaultMessageStore store = SmallStores.started(dir)) {
             put(store, message("T", 0, "a", "TagA", null, null));
             put(store, message("T", 0, "b", "TagB", null, null));
             put(store, message("T", 0, "a2", "TagA", null, null));
@@ -118,8 +115,7 @@ class DefaultMessageStoreTest {
 
     @Test
     void maxCountAndMaxBytesLimitAGetButAlwaysReturnOneMessage() {
-        try (DefaultMessageStore store =
-                DefaultMessageStore.open(smallConfig(dir).build())) {
+        try (DefaultMessageStore store = SmallStores.started(dir)) {
             for (int i = 0; i < 10; i++) {
                 put(store, message("T", 0, "message-" + i));
             }
@@ -139,8 +135,7 @@ class DefaultMessageStoreTest {
 
     @Test
     void batchGetsConsecutiveQueueOffsetsInOneAppend() {
-        try (DefaultMessageStore store =
-                DefaultMessageStore.open(smallConfig(dir).build())) {
+        try (DefaultMessageStore store = SmallStores.started(dir)) {
             put(store, message("B", 2, "before"));
             List<MessageRecordRequest> batch = new ArrayList<>();
             for (int i = 0; i < 5; i++) {
@@ -164,8 +159,7 @@ class DefaultMessageStoreTest {
 
     @Test
     void invalidBatchesAndMessagesAreRefusedWhole() {
-        try (DefaultMessageStore store =
-                DefaultMessageStore.open(smallConfig(dir).build())) {
+        try (DefaultMessageStore store = SmallStores.started(dir)) {
             PutResult mixed = store.putBatch(List.of(message("A", 0, "x"), message("B", 0, "y")))
                     .join();
             assertThat(mixed.status()).isEqualTo(PutStatus.MESSAGE_ILLEGAL);
@@ -179,8 +173,7 @@ class DefaultMessageStoreTest {
 
     @Test
     void messagesRollIntoNewSegmentsAndStayReadable() {
-        try (DefaultMessageStore store =
-                DefaultMessageStore.open(smallConfig(dir).build())) {
+        try (DefaultMessageStore store = SmallStores.started(dir)) {
             String body = "x".repeat(3000);
             List<PutResult> results = new ArrayList<>();
             for (int i = 0; i < 60; i++) {
@@ -209,8 +202,7 @@ class DefaultMessageStoreTest {
 
     @Test
     void lookupsByPhysicalOffsetMsgIdTimeAndKey() {
-        try (DefaultMessageStore store =
-                DefaultMessageStore.open(smallConfig(dir).build())) {
+        try (DefaultMessageStore store = SmallStores.started(dir)) {
             PutResult a = put(store, message("L", 0, "alpha", "t", "order-1 shared", "UNIQ-A"));
             PutResult b = put(store, message("L", 0, "beta", "t", "order-2 shared", "UNIQ-B"));
             put(store, message("Other", 0, "gamma", "t", "shared", null));
@@ -249,8 +241,7 @@ class DefaultMessageStoreTest {
 
     @Test
     void arrivalListenerHearsEveryDispatchedMessage() {
-        try (DefaultMessageStore store =
-                DefaultMessageStore.open(smallConfig(dir).build())) {
+        try (DefaultMessageStore store = SmallStores.started(dir)) {
             List<Long> arrived = new CopyOnWriteArrayList<>();
             store.addArrivalListener((topic, q, offset, tags, ts) -> arrived.add(offset));
             for (int i = 0; i < 5; i++) {
@@ -263,8 +254,7 @@ class DefaultMessageStoreTest {
 
     @Test
     void preparedTransactionRecordsAreStoredButNotQueued() {
-        try (DefaultMessageStore store =
-                DefaultMessageStore.open(smallConfig(dir).build())) {
+        try (DefaultMessageStore store = SmallStores.started(dir)) {
             MessageRecordRequest half = MessageRecordRequest.builder("TX", 0, ByteBuffer.wrap("half".getBytes()))
                     .bornHost(TestMessages.BORN)
                     .sysFlag(io.rocketkube.client.message.MessageSysFlag.TRANSACTION_PREPARED_TYPE)
@@ -282,8 +272,7 @@ class DefaultMessageStoreTest {
 
     @Test
     void deleteTopicForgetsItsQueues() {
-        try (DefaultMessageStore store =
-                DefaultMessageStore.open(smallConfig(dir).build())) {
+        try (DefaultMessageStore store = SmallStores.started(dir)) {
             put(store, message("D", 0, "x"));
             put(store, message("D", 1, "y"));
             put(store, message("K", 0, "z"));
@@ -300,9 +289,8 @@ class DefaultMessageStoreTest {
 
     @Test
     void secondOpenOfTheSameDirectoryIsRefused() {
-        try (DefaultMessageStore store =
-                DefaultMessageStore.open(smallConfig(dir).build())) {
-            assertThatThrownBy(() -> DefaultMessageStore.open(smallConfig(dir).build()))
+        try (DefaultMessageStore store = SmallStores.started(dir)) {
+            assertThatThrownBy(() -> SmallStores.started(dir))
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("in use");
         }
@@ -311,7 +299,7 @@ class DefaultMessageStoreTest {
     @Test
     void syncFlushCompletesOnlyOnceDurable() {
         StoreConfig cfg = smallConfig(dir).flushMode(FlushMode.SYNC_FLUSH).build();
-        try (DefaultMessageStore store = DefaultMessageStore.open(cfg)) {
+        try (DefaultMessageStore store = DefaultMessageStore.open(cfg).start()) {
             List<java.util.concurrent.CompletableFuture<PutResult>> fs = new ArrayList<>();
             for (int i = 0; i < 50; i++) {
                 fs.add(store.put(message("S", 0, "m" + i)));
@@ -327,7 +315,7 @@ class DefaultMessageStoreTest {
 
     @Test
     void closedStoreRefusesPuts() {
-        DefaultMessageStore store = DefaultMessageStore.open(smallConfig(dir).build());
+        DefaultMessageStore store = SmallStores.started(dir);
         store.close();
         assertThat(put(store, message("T", 0, "x")).status()).isEqualTo(PutStatus.SERVICE_NOT_AVAILABLE);
     }

@@ -78,8 +78,9 @@ class DiskFullTest {
     void theWriteGateRefusesBeforeTheDiskIsFullAndOpensWhenSpaceIsFreed() throws Exception {
         Path filler = mount.resolve("filler");
         fill(filler, 36L << 20);
-        try (DefaultMessageStore store =
-                DefaultMessageStore.open(config().diskMaxUsedSpaceRatio(75).build())) {
+        try (DefaultMessageStore store = DefaultMessageStore.open(
+                        config().diskMaxUsedSpaceRatio(75).build())
+                .start()) {
             List<PutResult> acked = new ArrayList<>();
             PutResult refused = appendUntilRefused(store, acked);
 
@@ -120,7 +121,7 @@ class DiskFullTest {
         StoreConfig config = config().diskMaxUsedSpaceRatio(100)
                 .flushMode(FlushMode.ASYNC_FLUSH)
                 .build();
-        try (DefaultMessageStore store = DefaultMessageStore.open(config)) {
+        try (DefaultMessageStore store = DefaultMessageStore.open(config).start()) {
             List<PutResult> acked = new ArrayList<>();
             PutResult refused = appendUntilRefused(store, acked);
 
@@ -143,7 +144,7 @@ class DiskFullTest {
         // Retention on disk pressure at any hour (here run by hand, so the test decides when).
         StoreConfig config =
                 config().diskMaxUsedSpaceRatio(75).diskUsageThresholdPercent(70).build();
-        try (DefaultMessageStore store = DefaultMessageStore.open(config)) {
+        try (DefaultMessageStore store = DefaultMessageStore.open(config).start()) {
             List<PutResult> acked = new ArrayList<>();
             assertThat(appendUntilRefused(store, acked).status()).isEqualTo(PutStatus.DISK_FULL);
             store.flush();

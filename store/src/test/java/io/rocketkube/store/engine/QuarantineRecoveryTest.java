@@ -1,7 +1,6 @@
 package io.rocketkube.store.engine;
 
 import static io.rocketkube.store.TestMessages.message;
-import static io.rocketkube.store.TestMessages.smallConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rocketkube.store.GetResult;
@@ -38,8 +37,7 @@ class QuarantineRecoveryTest {
     void aCorruptRecordInTheFirstOfThreeSegmentsQuarantinesTheRestInsteadOfDeletingIt() throws IOException {
         Path data = dir.resolve("store");
         List<Written> written = new ArrayList<>();
-        try (DefaultMessageStore store =
-                DefaultMessageStore.open(smallConfig(data).build())) {
+        try (DefaultMessageStore store = SmallStores.started(data)) {
             for (int i = 0; store.maxPhysicalOffset() < 2L * SEGMENT + SEGMENT / 2; i++) {
                 String body = "body-" + i + "-" + "q".repeat(700);
                 PutResult r = store.put(message("Q", 0, body)).join();
@@ -71,8 +69,7 @@ class QuarantineRecoveryTest {
         Files.delete(data.resolve("checkpoint"));
         Files.createFile(data.resolve("abort"));
 
-        try (DefaultMessageStore store =
-                DefaultMessageStore.open(smallConfig(data).build())) {
+        try (DefaultMessageStore store = SmallStores.started(data)) {
             assertThat(store.recoveryOutcome().end()).isEqualTo(w.phy());
             Path q = store.recoveryOutcome().quarantined().orElseThrow(() -> new AssertionError("nothing quarantined"));
             assertThat(q.getParent()).isEqualTo(data.resolve("quarantine"));
@@ -102,16 +99,14 @@ class QuarantineRecoveryTest {
     @Test
     void anOrdinaryCrashQuarantinesNothing() throws IOException {
         Path data = dir.resolve("store");
-        try (DefaultMessageStore store =
-                DefaultMessageStore.open(smallConfig(data).build())) {
+        try (DefaultMessageStore store = SmallStores.started(data)) {
             for (int i = 0; i < 30; i++) {
                 store.put(message("Q", 0, "m" + i)).join();
             }
         }
         Files.delete(data.resolve("checkpoint"));
         Files.createFile(data.resolve("abort"));
-        try (DefaultMessageStore store =
-                DefaultMessageStore.open(smallConfig(data).build())) {
+        try (DefaultMessageStore store = SmallStores.started(data)) {
             assertThat(store.recoveryOutcome().quarantined()).isEmpty();
             assertThat(Files.exists(data.resolve("quarantine"))).isFalse();
             assertThat(store.maxOffset("Q", 0)).isEqualTo(30);

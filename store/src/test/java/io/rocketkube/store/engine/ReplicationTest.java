@@ -1,7 +1,6 @@
 package io.rocketkube.store.engine;
 
 import static io.rocketkube.store.TestMessages.message;
-import static io.rocketkube.store.TestMessages.smallConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -45,10 +44,8 @@ class ReplicationTest {
 
     @Test
     void aReplicaFedRawBytesInOddChunksServesTheSameQueues() {
-        try (DefaultMessageStore master =
-                        DefaultMessageStore.open(smallConfig(dir.resolve("m")).build());
-                DefaultMessageStore replica =
-                        DefaultMessageStore.open(smallConfig(dir.resolve("r")).build())) {
+        try (DefaultMessageStore master = SmallStores.started(dir.resolve("m"));
+                DefaultMessageStore replica = SmallStores.started(dir.resolve("r"))) {
             for (int i = 0; i < 120; i++) {
                 master.put(message("RT", i % 3, "m" + i + "-" + "y".repeat(i * 13 % 900), "tag", "k" + i, null))
                         .join();
@@ -81,21 +78,18 @@ class ReplicationTest {
     void aReplicaKilledWithAPartialRecordRecoversToTheLastWholeOne() throws Exception {
         Path rdir = dir.resolve("r");
         long wholeEnd;
-        try (DefaultMessageStore master =
-                DefaultMessageStore.open(smallConfig(dir.resolve("m")).build())) {
+        try (DefaultMessageStore master = SmallStores.started(dir.resolve("m"))) {
             for (int i = 0; i < 10; i++) {
                 master.put(message("RT", 0, "m" + i)).join();
             }
             wholeEnd = master.maxPhysicalOffset();
             master.put(message("RT", 0, "the partial one")).join();
-            try (DefaultMessageStore replica =
-                    DefaultMessageStore.open(smallConfig(rdir).build())) {
+            try (DefaultMessageStore replica = SmallStores.started(rdir)) {
                 replica.appendReplicated(0, master.readCommitLog(0, (int) wholeEnd + 20));
                 await().atMost(Duration.ofSeconds(10)).until(() -> replica.maxOffset("RT", 0) == 10);
             }
         }
-        try (DefaultMessageStore replica =
-                DefaultMessageStore.open(smallConfig(rdir).build())) {
+        try (DefaultMessageStore replica = SmallStores.started(rdir)) {
             assertThat(replica.maxPhysicalOffset()).isEqualTo(wholeEnd);
             assertThat(replica.maxOffset("RT", 0)).isEqualTo(10);
             assertThat(bodies(replica, "RT", 0)).hasSize(10);
@@ -104,10 +98,8 @@ class ReplicationTest {
 
     @Test
     void aCorruptRecordIsRefusedWholeAndNeverServed() {
-        try (DefaultMessageStore master =
-                        DefaultMessageStore.open(smallConfig(dir.resolve("m")).build());
-                DefaultMessageStore replica =
-                        DefaultMessageStore.open(smallConfig(dir.resolve("r")).build())) {
+        try (DefaultMessageStore master = SmallStores.started(dir.resolve("m"));
+                DefaultMessageStore replica = SmallStores.started(dir.resolve("r"))) {
             for (int i = 0; i < 5; i++) {
                 master.put(message("RT", 0, "good-" + i)).join();
             }
@@ -134,10 +126,8 @@ class ReplicationTest {
 
     @Test
     void aRecordWhoseOffsetFieldLiesIsRefusedEvenSplitAcrossCalls() {
-        try (DefaultMessageStore master =
-                        DefaultMessageStore.open(smallConfig(dir.resolve("m")).build());
-                DefaultMessageStore replica =
-                        DefaultMessageStore.open(smallConfig(dir.resolve("r")).build())) {
+        try (DefaultMessageStore master = SmallStores.started(dir.resolve("m"));
+                DefaultMessageStore replica = SmallStores.started(dir.resolve("r"))) {
             master.put(message("RT", 0, "first")).join();
             master.put(message("RT", 0, "second")).join();
             copy(master, replica, 1 << 20);
@@ -164,10 +154,8 @@ class ReplicationTest {
 
     @Test
     void aReplicaCutBackToItsMastersEndServesOnlyWhatTheMasterHasThenContinues() {
-        try (DefaultMessageStore master =
-                        DefaultMessageStore.open(smallConfig(dir.resolve("m")).build());
-                DefaultMessageStore replica =
-                        DefaultMessageStore.open(smallConfig(dir.resolve("r")).build())) {
+        try (DefaultMessageStore master = SmallStores.started(dir.resolve("m"));
+                DefaultMessageStore replica = SmallStores.started(dir.resolve("r"))) {
             for (int i = 0; i < 10; i++) {
                 master.put(message("RT", i % 2, "kept-" + i, "tag", "kept" + i, null))
                         .join();
@@ -177,8 +165,7 @@ class ReplicationTest {
                     .until(() -> master.maxOffset("RT", 0) == 5 && master.maxOffset("RT", 1) == 5);
             copy(master, replica, 1 << 20);
             // The replica got records from a master history that is then lost (older copy restored).
-            try (DefaultMessageStore lost =
-                    DefaultMessageStore.open(smallConfig(dir.resolve("lost")).build())) {
+            try (DefaultMessageStore lost = SmallStores.started(dir.resolve("lost"))) {
                 for (int i = 0; i < 10; i++) {
                     lost.put(message("RT", i % 2, "kept-" + i, "tag", "kept" + i, null))
                             .join();
@@ -220,8 +207,7 @@ class ReplicationTest {
             assertThat(bodies(replica, "RT", 1)).isEqualTo(bodies(master, "RT", 1));
         }
         // The cut survives a restart.
-        try (DefaultMessageStore replica =
-                DefaultMessageStore.open(smallConfig(dir.resolve("r")).build())) {
+        try (DefaultMessageStore replica = SmallStores.started(dir.resolve("r"))) {
             assertThat(bodies(replica, "RT", 0)).noneMatch(b -> b.startsWith("lost"));
             assertThat(bodies(replica, "RT", 0)).hasSize(7);
         }
@@ -229,10 +215,8 @@ class ReplicationTest {
 
     @Test
     void anEmptyReplicaStartsAtTheSegmentItsMasterStreamsFrom() {
-        try (DefaultMessageStore master =
-                        DefaultMessageStore.open(smallConfig(dir.resolve("m")).build());
-                DefaultMessageStore replica =
-                        DefaultMessageStore.open(smallConfig(dir.resolve("r")).build())) {
+        try (DefaultMessageStore master = SmallStores.started(dir.resolve("m"));
+                DefaultMessageStore replica = SmallStores.started(dir.resolve("r"))) {
             int segment = master.config().commitLogSegmentSize();
             int i = 0;
             while (master.maxPhysicalOffset() < segment + 1000) {

@@ -1,7 +1,6 @@
 package io.rocketkube.store.engine;
 
 import static io.rocketkube.store.TestMessages.message;
-import static io.rocketkube.store.TestMessages.smallConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rocketkube.store.recovery.Recovery;
@@ -22,8 +21,7 @@ class RestartRecoveryTest {
     @Test
     void cleanRestartDoesNotRescanAndLogsIt() throws Exception {
         long end;
-        try (DefaultMessageStore store =
-                DefaultMessageStore.open(smallConfig(dir).build())) {
+        try (DefaultMessageStore store = SmallStores.started(dir)) {
             for (int i = 0; i < 400; i++) {
                 store.put(message("R", i % 4, "payload-" + i + "-" + "p".repeat(500), "t", "k" + i, null))
                         .join();
@@ -38,8 +36,7 @@ class RestartRecoveryTest {
         PrintStream original = System.err;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        try (DefaultMessageStore store =
-                DefaultMessageStore.open(smallConfig(dir).build())) {
+        try (DefaultMessageStore store = SmallStores.started(dir)) {
             outcome = store.recoveryOutcome();
             assertThat(store.maxOffset("R", 3)).isEqualTo(100);
             assertThat(store.put(message("R", 3, "next")).join().firstQueueOffset())
@@ -59,8 +56,7 @@ class RestartRecoveryTest {
     @Test
     void crashRestartScansOnlyFromTheCheckpoint() throws Exception {
         long end;
-        try (DefaultMessageStore store =
-                DefaultMessageStore.open(smallConfig(dir).build())) {
+        try (DefaultMessageStore store = SmallStores.started(dir)) {
             for (int i = 0; i < 200; i++) {
                 store.put(message("R", 0, "payload-" + i)).join();
             }
@@ -73,8 +69,7 @@ class RestartRecoveryTest {
         }
         // Make the last clean state look like a crash right after the flush.
         Files.createFile(dir.resolve("abort"));
-        try (DefaultMessageStore store =
-                DefaultMessageStore.open(smallConfig(dir).build())) {
+        try (DefaultMessageStore store = SmallStores.started(dir)) {
             Recovery.Outcome o = store.recoveryOutcome();
             assertThat(o.clean()).isFalse();
             assertThat(o.start()).isEqualTo(end);

@@ -52,7 +52,7 @@ class RetentionTest {
                 .deleteWhenHour(3)
                 .retentionCheckInterval(Duration.ofHours(1))
                 .build();
-        try (DefaultMessageStore store = DefaultMessageStore.open(cfg)) {
+        try (DefaultMessageStore store = DefaultMessageStore.open(cfg).start()) {
             for (int i = 0; i < 100; i++) {
                 store.put(message("R", 0, "m" + i + "-" + "x".repeat(2000), "t", "k" + i, null))
                         .join();
@@ -86,7 +86,7 @@ class RetentionTest {
                     .hasSize(1);
             assertThat(store.lookMessageByPhysicalOffset(0)).isEmpty();
         }
-        try (DefaultMessageStore store = DefaultMessageStore.open(cfg)) {
+        try (DefaultMessageStore store = DefaultMessageStore.open(cfg).start()) {
             assertThat(store.minOffset("R", 0))
                     .as("min offset survives a restart")
                     .isPositive();
@@ -98,7 +98,7 @@ class RetentionTest {
     void aFullDiskDeletesTheOldestSegmentsAtAnyHour() {
         StoreConfig cfg =
                 smallConfig(dir).retentionCheckInterval(Duration.ofHours(1)).build();
-        try (DefaultMessageStore store = DefaultMessageStore.open(cfg)) {
+        try (DefaultMessageStore store = DefaultMessageStore.open(cfg).start()) {
             for (int i = 0; i < 100; i++) {
                 store.put(message("R", 0, "m" + i + "-" + "x".repeat(2000))).join();
             }

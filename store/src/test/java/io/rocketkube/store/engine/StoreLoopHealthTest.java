@@ -54,8 +54,7 @@ class StoreLoopHealthTest {
 
     @Test
     void aListenerThrowingAnErrorDoesNotEndDispatch() {
-        try (DefaultMessageStore store =
-                DefaultMessageStore.open(smallConfig(dir).build())) {
+        try (DefaultMessageStore store = SmallStores.started(dir)) {
             AtomicInteger calls = new AtomicInteger();
             store.addArrivalListener((topic, queueId, offset, tagsCode, storeTime) -> {
                 if (calls.incrementAndGet() == 1) {
@@ -78,8 +77,7 @@ class StoreLoopHealthTest {
 
     @Test
     void aFailingCollaboratorIsRetriedWithBackoffAndDispatchCatchesUp() {
-        try (DefaultMessageStore master =
-                DefaultMessageStore.open(smallConfig(dir.resolve("m")).build())) {
+        try (DefaultMessageStore master = SmallStores.started(dir.resolve("m"))) {
             for (int i = 0; i < 5; i++) {
                 master.put(message("H", 0, "m" + i, "tag", null, null)).join();
             }
@@ -90,8 +88,9 @@ class StoreLoopHealthTest {
                 }
                 return TagsCodeResolver.TAGS_HASH.tagsCode(topic, props);
             };
-            try (DefaultMessageStore replica =
-                    DefaultMessageStore.open(smallConfig(dir.resolve("r")).build(), flaky)) {
+            try (DefaultMessageStore replica = DefaultMessageStore.open(
+                            smallConfig(dir.resolve("r")).build(), flaky)
+                    .start()) {
                 ByteBuffer bytes = master.readCommitLog(0, (int) master.maxPhysicalOffset());
                 replica.appendReplicated(0, bytes);
                 // Before: the first exception ended the dispatcher thread; the replica's queue stayed empty.
@@ -110,7 +109,7 @@ class StoreLoopHealthTest {
     void aBlockedDispatcherIsReportedStuckAndRecoversWhenUnblocked() throws Exception {
         MutableClock clock = new MutableClock(1_700_000_000_000L);
         try (DefaultMessageStore store =
-                DefaultMessageStore.open(smallConfig(dir).clock(clock).build())) {
+                DefaultMessageStore.open(smallConfig(dir).clock(clock).build()).start()) {
             CountDownLatch entered = new CountDownLatch(1);
             CountDownLatch release = new CountDownLatch(1);
             store.addArrivalListener((topic, queueId, offset, tagsCode, storeTime) -> {
@@ -143,10 +142,8 @@ class StoreLoopHealthTest {
 
     @Test
     void aRecordTheDispatcherCannotPassLatchesAFatalReason() {
-        try (DefaultMessageStore master =
-                        DefaultMessageStore.open(smallConfig(dir.resolve("m")).build());
-                DefaultMessageStore replica =
-                        DefaultMessageStore.open(smallConfig(dir.resolve("r")).build())) {
+        try (DefaultMessageStore master = SmallStores.started(dir.resolve("m"));
+                DefaultMessageStore replica = SmallStores.started(dir.resolve("r"))) {
             master.put(message("H", 0, "good")).join();
             long second = master.maxPhysicalOffset();
             master.put(message("H", 0, "this body gets a flipped byte")).join();
@@ -170,8 +167,7 @@ class StoreLoopHealthTest {
 
     @Test
     void healthListsEveryLoopAndTheStoreIsLiveWhenIdle() {
-        try (DefaultMessageStore store =
-                DefaultMessageStore.open(smallConfig(dir).build())) {
+        try (DefaultMessageStore store = SmallStores.started(dir)) {
             await().atMost(WAIT)
                     .untilAsserted(() -> assertThat(store.health().threads())
                             .extracting(StoreHealth.ThreadHealth::name)

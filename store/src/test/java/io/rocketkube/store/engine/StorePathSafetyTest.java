@@ -1,7 +1,6 @@
 package io.rocketkube.store.engine;
 
 import static io.rocketkube.store.TestMessages.message;
-import static io.rocketkube.store.TestMessages.smallConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -45,8 +44,7 @@ class StorePathSafetyTest {
     @ValueSource(strings = {"../x", "x/../../..", "..", ".", "a\\b", "a\0b", ""})
     void appendsWithAPathTopicAreRefusedAndCreateNothing(String topic) throws IOException {
         List<Path> before = tree(tmp);
-        try (DefaultMessageStore store =
-                DefaultMessageStore.open(smallConfig(storeDir).build())) {
+        try (DefaultMessageStore store = SmallStores.started(storeDir)) {
             List<Path> opened = outsideOrQueues(tree(tmp));
             PutResult r = store.put(message(topic, 0, "evil")).join();
             assertThat(r.status()).isEqualTo(PutStatus.MESSAGE_ILLEGAL);
@@ -86,8 +84,7 @@ class StorePathSafetyTest {
 
     @Test
     void deleteTopicCannotReachTheBrokersTopicTable() {
-        try (DefaultMessageStore store =
-                DefaultMessageStore.open(smallConfig(storeDir).build())) {
+        try (DefaultMessageStore store = SmallStores.started(storeDir)) {
             assertThatThrownBy(() -> store.deleteTopic("../../config/topics.rkc"))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("unsafe store name");
@@ -97,8 +94,7 @@ class StorePathSafetyTest {
 
     @Test
     void deleteTopicCannotDeleteACommitLogSegment() {
-        try (DefaultMessageStore store =
-                DefaultMessageStore.open(smallConfig(storeDir).build())) {
+        try (DefaultMessageStore store = SmallStores.started(storeDir)) {
             PutResult stored = store.put(message("T", 0, "keep me")).join();
             assertThat(stored.isOk()).isTrue();
             store.flush();

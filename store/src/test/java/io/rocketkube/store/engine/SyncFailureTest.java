@@ -66,7 +66,8 @@ class SyncFailureTest {
     @Test
     void oneFailedSyncStopsAcknowledgingSyncFlushWritesForGood() {
         FlakySync sync = new FlakySync();
-        try (DefaultMessageStore store = DefaultMessageStore.open(config(sync).build())) {
+        try (DefaultMessageStore store =
+                DefaultMessageStore.open(config(sync).build()).start()) {
             PutResult before = store.put(message("T", 0, "durable")).join();
             assertThat(before.status()).isEqualTo(PutStatus.PUT_OK);
             assertThat(store.health().live()).isTrue();
@@ -108,7 +109,8 @@ class SyncFailureTest {
     @Test
     void aFailedIntervalFlushFailsLaterWaiters() {
         FlakySync sync = new FlakySync();
-        try (DefaultMessageStore store = DefaultMessageStore.open(config(sync).build())) {
+        try (DefaultMessageStore store =
+                DefaultMessageStore.open(config(sync).build()).start()) {
             sync.failNext.set(true);
             // A non-waiting append is flushed by the interval rule, which hits the failure.
             MessageRecordRequest noWait = MessageRecordRequest.builder("T", 0, java.nio.ByteBuffer.wrap(new byte[] {1}))
@@ -125,7 +127,8 @@ class SyncFailureTest {
     @Test
     void newSegmentQueueAndIndexFilesHaveTheirDirectorySynced() {
         FlakySync sync = new FlakySync();
-        try (DefaultMessageStore store = DefaultMessageStore.open(config(sync).build())) {
+        try (DefaultMessageStore store =
+                DefaultMessageStore.open(config(sync).build()).start()) {
             assertThat(store.put(message("T", 3, "first", null, "k1", null))
                             .join()
                             .isOk())

@@ -38,7 +38,7 @@ class SyncFlushVisibilityTest {
                 .flushInterval(Duration.ofHours(1))
                 .flushThoroughInterval(Duration.ofHours(1))
                 .build();
-        try (DefaultMessageStore store = DefaultMessageStore.open(config)) {
+        try (DefaultMessageStore store = DefaultMessageStore.open(config).start()) {
             MessageRecordRequest noWait = MessageRecordRequest.builder(
                             "V",
                             0,
@@ -79,8 +79,9 @@ class SyncFlushVisibilityTest {
     @ParameterizedTest
     @EnumSource(FlushMode.class)
     void waitingAppendsAreReadableAfterTheirAck(FlushMode mode) {
-        try (DefaultMessageStore store =
-                DefaultMessageStore.open(smallConfig(dir).flushMode(mode).build())) {
+        try (DefaultMessageStore store = DefaultMessageStore.open(
+                        smallConfig(dir).flushMode(mode).build())
+                .start()) {
             for (int i = 0; i < 20; i++) {
                 assertThat(store.put(message("V", 1, "m" + i)).join().status()).isEqualTo(PutStatus.PUT_OK);
             }
