@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.rocketkube.e2e.compat.OfficialClients;
-import io.rocketkube.e2e.testkit.NameServerNode;
-import io.rocketkube.e2e.testkit.NamesrvKind;
 import io.rocketkube.e2e.testkit.OurBroker;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -17,13 +15,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
 import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyStatus;
-import org.apache.rocketmq.client.consumer.listener.MessageListenerConcurrently;
 import org.apache.rocketmq.client.impl.MQClientManager;
 import org.apache.rocketmq.client.producer.DefaultMQProducer;
 import org.apache.rocketmq.client.producer.SendStatus;
 import org.apache.rocketmq.common.admin.ConsumeStats;
 import org.apache.rocketmq.common.admin.OffsetWrapper;
-import org.apache.rocketmq.common.consumer.ConsumeFromWhere;
 import org.apache.rocketmq.common.message.Message;
 import org.apache.rocketmq.common.message.MessageExt;
 import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
@@ -32,7 +28,7 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * Catch-up after {@code kill -9} of either side of a master/slave pair, our packaged brokers as processes, the
- * official 4.9.8 client and mqadmin's API reading the state:
+ * official 4.9.8 client and admin's API reading the state:
  * <ol>
  *   <li>the slave is killed while the master takes sends; restarted on its data, it catches up: its CommitLog
  *   ends where the master's does and both report a lag of 0;</li>
@@ -50,36 +46,20 @@ class ReplicationCatchUpTest {
 
     @Test
     void eachSideRestartedAfterKillNineCatchesUpAndTheOutagesOffsetsSurvive() throws Exception {
-        NameServerNode namesrv = NamesrvKind.OURS.start("namesrv-catch-up");
-        String group = OfficialClients.unique("rk-catch-up");
-        OurBroker master = OurBroker.builder("catch-up-master")
-                .brokerName(group)
-                .namesrvAddrs(namesrv.address())
-                .build();
-        OurBroker slave = OurBroker.builder("catch-up-slave")
-                .brokerName(group)
-                .namesrvAddrs(namesrv.address())
-                .property("rocketkube.broker.broker-id", "1")
-                .property("rocketkube.broker.slave-sync-interval", "1s")
-                .build();
-        DefaultMQAdminExt admin = null;
-        DefaultMQProducer producer = null;
-        DefaultMQPushConsumer consumer = null;
-        try {
-            master.start();
-            admin = OfficialClients.startAdmin(namesrv.address());
-            OfficialClients.awaitBrokerRegistered(admin, master);
-            String topic = OfficialClients.unique("T_CATCH_UP");
-            OfficialClients.createTopic(admin, master, topic, 4);
-            slave.start();
-            DefaultMQAdminExt mqadmin = admin;
-            await("the slave knows " + topic)
-                    .atMost(Duration.ofSeconds(30))
-                    .ignoreExceptions()
-                    .until(() -> mqadmin.examineTopicConfig(slave.address(), topic) != null);
+        try (KillCluster cluster = KillCluster.start("namesrv-catch-up")) {
+            String group = OfficialClients.unique("rk-catch-up");
+            OurBroker master = cluster.broker("catch-up-master", b -> b.brokerName(group));
+            OurBroker slave = cluster.broker(
+                    "catch-up-slave",
+                    b -> b.brokerName(group)
+                            .property("rocketkube.broker.broker-id", "1")
+                            .property("rocketkube.broker.slave-sync-interval", "1s"));
+            String topic = cluster.startWithTopic(master, "T_CATCH_UP", 4);
+            cluster.startSlave(slave, topic);
+            DefaultMQAdminExt admin = cluster.admin();
 
             // 1. The slave dies under load and comes back.
-            producer = OfficialClients.startProducer(namesrv.address());
+            DefaultMQProducer producer = cluster.startProducer();
             Set<String> acknowledged = ConcurrentHashMap.newKeySet();
             List<Thread> senders = startSenders(producer, topic, 0, FIRST_BATCH, acknowledged);
             await("a third acknowledged")
@@ -99,21 +79,17 @@ class ReplicationCatchUpTest {
             awaitCaughtUp(admin, master, slave, "after the slave's kill -9");
 
             // 2. The master dies with a consumer half way; the consumer goes on from the slave.
-            String consumerGroup = OfficialClients.unique("CG_CATCH_UP");
             Set<String> consumed = ConcurrentHashMap.newKeySet();
-            consumer = new DefaultMQPushConsumer(consumerGroup);
-            consumer.setNamesrvAddr(namesrv.address());
-            consumer.setInstanceName(OfficialClients.unique("catch-up-consumer"));
+            DefaultMQPushConsumer consumer =
+                    cluster.consumer("CG_CATCH_UP", "catch-up-consumer", topic, (messages, context) -> {
+                        for (MessageExt message : messages) {
+                            consumed.add(message.getKeys());
+                        }
+                        return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
+                    });
+            String consumerGroup = consumer.getConsumerGroup();
             consumer.setPollNameServerInterval(1000);
             consumer.setPersistConsumerOffsetInterval(200);
-            consumer.setConsumeFromWhere(ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET);
-            consumer.subscribe(topic, "*");
-            consumer.registerMessageListener((MessageListenerConcurrently) (messages, context) -> {
-                for (MessageExt message : messages) {
-                    consumed.add(message.getKeys());
-                }
-                return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
-            });
             consumer.start();
             await("the first batch consumed")
                     .atMost(Duration.ofSeconds(60))
@@ -122,7 +98,7 @@ class ReplicationCatchUpTest {
             await("the first batch's offsets committed")
                     .atMost(Duration.ofSeconds(30))
                     .ignoreExceptions()
-                    .until(() -> committed(mqadmin, consumerGroup) == firstCommitted);
+                    .until(() -> committed(admin, consumerGroup) == firstCommitted);
             consumer.suspend();
             senders = startSenders(producer, topic, FIRST_BATCH, FIRST_BATCH + SECOND_BATCH, acknowledged);
             for (Thread sender : senders) {
@@ -140,29 +116,16 @@ class ReplicationCatchUpTest {
             await("the outage's offsets committed on the slave")
                     .atMost(Duration.ofSeconds(30))
                     .ignoreExceptions()
-                    .until(() -> committedOn(mqadmin, slave, topic, consumerGroup) == all);
+                    .until(() -> committedOn(admin, slave, topic, consumerGroup) == all);
 
             master.start();
             awaitCaughtUp(admin, master, slave, "after the master's kill -9");
             await("the returned master holds the outage's offsets")
                     .atMost(Duration.ofSeconds(60))
                     .ignoreExceptions()
-                    .until(() -> committedOn(mqadmin, master, topic, consumerGroup) == all);
+                    .until(() -> committedOn(admin, master, topic, consumerGroup) == all);
             assertThat(committedOn(admin, slave, topic, consumerGroup)).isEqualTo(all);
             assertThat(consumed).containsAll(acknowledged);
-        } finally {
-            if (consumer != null) {
-                consumer.shutdown();
-            }
-            if (producer != null) {
-                producer.shutdown();
-            }
-            if (admin != null) {
-                admin.shutdown();
-            }
-            slave.stop();
-            master.stop();
-            namesrv.stop();
         }
     }
 
@@ -215,7 +178,7 @@ class ReplicationCatchUpTest {
         return p;
     }
 
-    /** The group's committed offsets summed over the topic's queues, as mqadmin's consumerProgress reads them. */
+    /** The group's committed offsets summed over the topic's queues, as admin's consumerProgress reads them. */
     private static long committed(DefaultMQAdminExt admin, String consumerGroup) throws Exception {
         return admin.examineConsumeStats(consumerGroup).getOffsetTable().values().stream()
                 .mapToLong(OffsetWrapper::getConsumerOffset)

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.rocketkube.e2e.compat.OfficialClients;
-import io.rocketkube.e2e.testkit.NameServerNode;
-import io.rocketkube.e2e.testkit.NamesrvKind;
 import io.rocketkube.e2e.testkit.OurBroker;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -16,13 +14,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
 import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyStatus;
-import org.apache.rocketmq.client.consumer.listener.MessageListenerConcurrently;
 import org.apache.rocketmq.client.producer.DefaultMQProducer;
 import org.apache.rocketmq.client.producer.SendStatus;
-import org.apache.rocketmq.common.consumer.ConsumeFromWhere;
 import org.apache.rocketmq.common.message.Message;
 import org.apache.rocketmq.common.message.MessageExt;
-import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -40,40 +35,22 @@ class SyncMasterKillTest {
 
     @Test
     void everyAcknowledgedSendSurvivesKillNineOfTheMaster() throws Exception {
-        NameServerNode namesrv = NamesrvKind.OURS.start("namesrv-sync-kill");
-        String group = OfficialClients.unique("rk-sync-kill");
-        OurBroker master = OurBroker.builder("sync-kill-master")
-                .brokerName(group)
-                .namesrvAddrs(namesrv.address())
-                .property("rocketkube.broker.role", "SYNC_MASTER")
-                .build();
-        OurBroker slave = OurBroker.builder("sync-kill-slave")
-                .brokerName(group)
-                .namesrvAddrs(namesrv.address())
-                .property("rocketkube.broker.broker-id", "1")
-                .property("rocketkube.broker.slave-sync-interval", "1s")
-                .build();
-        DefaultMQAdminExt admin = null;
-        DefaultMQProducer producer = null;
-        DefaultMQPushConsumer consumer = null;
-        try {
-            master.start();
-            admin = OfficialClients.startAdmin(namesrv.address());
-            OfficialClients.awaitBrokerRegistered(admin, master);
-            String topic = OfficialClients.unique("T_SYNC_KILL");
-            OfficialClients.createTopic(admin, master, topic, 4);
-            slave.start();
-            DefaultMQAdminExt slaveAdmin = admin;
-            await("the slave knows " + topic)
-                    .atMost(Duration.ofSeconds(30))
-                    .ignoreExceptions()
-                    .until(() -> slaveAdmin.examineTopicConfig(slave.address(), topic) != null);
+        try (KillCluster cluster = KillCluster.start("namesrv-sync-kill")) {
+            String group = OfficialClients.unique("rk-sync-kill");
+            OurBroker master = cluster.broker(
+                    "sync-kill-master", b -> b.brokerName(group).property("rocketkube.broker.role", "SYNC_MASTER"));
+            OurBroker slave = cluster.broker(
+                    "sync-kill-slave",
+                    b -> b.brokerName(group)
+                            .property("rocketkube.broker.broker-id", "1")
+                            .property("rocketkube.broker.slave-sync-interval", "1s"));
+            String topic = cluster.startWithTopic(master, "T_SYNC_KILL", 4);
+            cluster.startSlave(slave, topic);
 
-            producer = OfficialClients.startProducer(namesrv.address());
+            DefaultMQProducer producer = cluster.startProducer();
             producer.setRetryTimesWhenSendFailed(0);
             Set<String> acknowledged = ConcurrentHashMap.newKeySet();
             AtomicInteger next = new AtomicInteger();
-            DefaultMQProducer sender = producer;
             // Four senders keep sends in flight, so the kill lands between a store and its acknowledgement.
             List<Thread> senders = new ArrayList<>();
             for (int t = 0; t < 4; t++) {
@@ -83,7 +60,7 @@ class SyncMasterKillTest {
                                 String key = "k" + i;
                                 Message message = new Message(topic, "TagA", key, key.getBytes(StandardCharsets.UTF_8));
                                 try {
-                                    if (sender.send(message, 3000).getSendStatus() == SendStatus.SEND_OK) {
+                                    if (producer.send(message, 3000).getSendStatus() == SendStatus.SEND_OK) {
                                         acknowledged.add(key);
                                     }
                                 } catch (Exception refusedOrDead) {
@@ -111,18 +88,14 @@ class SyncMasterKillTest {
 
             Set<String> consumed = ConcurrentHashMap.newKeySet();
             AtomicInteger deliveries = new AtomicInteger();
-            consumer = new DefaultMQPushConsumer(OfficialClients.unique("CG_SYNC_KILL"));
-            consumer.setNamesrvAddr(namesrv.address());
-            consumer.setInstanceName(OfficialClients.unique("sync-kill-consumer"));
-            consumer.setConsumeFromWhere(ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET);
-            consumer.subscribe(topic, "*");
-            consumer.registerMessageListener((MessageListenerConcurrently) (messages, context) -> {
-                for (MessageExt message : messages) {
-                    consumed.add(message.getKeys());
-                    deliveries.incrementAndGet();
-                }
-                return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
-            });
+            DefaultMQPushConsumer consumer =
+                    cluster.consumer("CG_SYNC_KILL", "sync-kill-consumer", topic, (messages, context) -> {
+                        for (MessageExt message : messages) {
+                            consumed.add(message.getKeys());
+                            deliveries.incrementAndGet();
+                        }
+                        return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
+                    });
             consumer.start();
             await("every acknowledged message read from the slave")
                     .atMost(Duration.ofSeconds(120))
@@ -131,19 +104,6 @@ class SyncMasterKillTest {
             System.out.printf(
                     "sync-kill: %d attempted, %d acknowledged, %d delivered from the slave%n",
                     attempted, acknowledged.size(), deliveries.get());
-        } finally {
-            if (consumer != null) {
-                consumer.shutdown();
-            }
-            if (producer != null) {
-                producer.shutdown();
-            }
-            if (admin != null) {
-                admin.shutdown();
-            }
-            slave.stop();
-            master.stop();
-            namesrv.stop();
         }
     }
 }

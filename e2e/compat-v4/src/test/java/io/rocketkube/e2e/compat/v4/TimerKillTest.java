@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.rocketkube.e2e.compat.OfficialClients;
-import io.rocketkube.e2e.testkit.NameServerNode;
-import io.rocketkube.e2e.testkit.NamesrvKind;
 import io.rocketkube.e2e.testkit.OurBroker;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -13,10 +11,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
 import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyStatus;
-import org.apache.rocketmq.client.consumer.listener.MessageListenerConcurrently;
 import org.apache.rocketmq.client.producer.DefaultMQProducer;
 import org.apache.rocketmq.client.producer.SendStatus;
-import org.apache.rocketmq.common.consumer.ConsumeFromWhere;
 import org.apache.rocketmq.common.message.Message;
 import org.apache.rocketmq.common.message.MessageAccessor;
 import org.apache.rocketmq.common.message.MessageExt;
@@ -36,27 +32,16 @@ class TimerKillTest {
 
     @Test
     void pendingTimersAndDelayedMessagesSurviveKillNineAndArriveOnceOnTime() throws Exception {
-        NameServerNode namesrv = NamesrvKind.OURS.start("namesrv-timer");
-        OurBroker broker = OurBroker.builder("broker-timer")
-                .clusterName("RkTimerCluster")
-                .brokerName(OfficialClients.unique("rk-timer"))
-                .namesrvAddrs(namesrv.address())
-                .property("rocketkube.broker.message-delay-level", "9s 10s")
-                .build();
-        DefaultMQAdminExt admin = null;
-        DefaultMQProducer producer = null;
-        DefaultMQPushConsumer consumer = null;
-        try {
-            broker.start();
-            admin = OfficialClients.startAdmin(namesrv.address());
-            OfficialClients.awaitBrokerRegistered(admin, broker);
-            String topic = OfficialClients.unique("T_TIMER_KILL");
-            OfficialClients.createTopic(admin, broker, topic, 2);
+        try (KillCluster cluster = KillCluster.start("namesrv-timer")) {
+            OurBroker broker = cluster.broker(
+                    "broker-timer",
+                    b -> b.clusterName("RkTimerCluster")
+                            .brokerName(OfficialClients.unique("rk-timer"))
+                            .property("rocketkube.broker.message-delay-level", "9s 10s"));
+            String topic = cluster.startWithTopic(broker, "T_TIMER_KILL", 2);
 
-            producer = new DefaultMQProducer(OfficialClients.unique("PG_TIMER_KILL"));
-            producer.setNamesrvAddr(namesrv.address());
-            producer.setInstanceName(OfficialClients.unique("timer-producer"));
-            producer.setSendMsgTimeout(10_000);
+            DefaultMQProducer producer =
+                    cluster.producer(new DefaultMQProducer(OfficialClients.unique("PG_TIMER_KILL")), "timer-producer");
             producer.start();
             Map<Integer, Long> due = new ConcurrentHashMap<>();
             for (int i = 0; i < 2 * EACH; i++) {
@@ -85,7 +70,7 @@ class TimerKillTest {
             MessageAccessor.putProperty(marker, "TIMER_DEL_UNIQKEY", topic + "+" + cancelledKey);
             assertThat(producer.send(marker).getSendStatus()).isEqualTo(SendStatus.SEND_OK);
             String brokerAddr = broker.address();
-            DefaultMQAdminExt info = admin;
+            DefaultMQAdminExt info = cluster.admin();
             await().atMost(Duration.ofSeconds(5))
                     .ignoreExceptions()
                     .until(() -> String.valueOf(EACH + 2)
@@ -97,12 +82,7 @@ class TimerKillTest {
             broker.start();
 
             Map<Integer, Long> firstAt = new ConcurrentHashMap<>();
-            consumer = new DefaultMQPushConsumer(OfficialClients.unique("CG_TIMER_KILL"));
-            consumer.setNamesrvAddr(namesrv.address());
-            consumer.setInstanceName(OfficialClients.unique("timer-consumer"));
-            consumer.setConsumeFromWhere(ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET);
-            consumer.subscribe(topic, "*");
-            consumer.registerMessageListener((MessageListenerConcurrently) (msgs, ctx) -> {
+            DefaultMQPushConsumer consumer = cluster.consumer("CG_TIMER_KILL", "timer-consumer", topic, (msgs, ctx) -> {
                 long now = System.currentTimeMillis();
                 for (MessageExt m : msgs) {
                     firstAt.putIfAbsent(Integer.parseInt(m.getUserProperty("seq")), now);
@@ -120,27 +100,9 @@ class TimerKillTest {
             await().during(Duration.ofSeconds(3))
                     .atMost(Duration.ofSeconds(10))
                     .ignoreExceptions()
-                    .until(() -> messagesIn(info, topic) == 2 * EACH);
+                    .until(() -> cluster.messagesIn(topic) == 2 * EACH);
             assertThat(info.fetchBrokerRuntimeStats(broker.address()).getTable())
                     .containsEntry("timerPendingNum", "0");
-        } finally {
-            if (consumer != null) {
-                consumer.shutdown();
-            }
-            if (producer != null) {
-                producer.shutdown();
-            }
-            if (admin != null) {
-                admin.shutdown();
-            }
-            broker.stop();
-            namesrv.stop();
         }
-    }
-
-    private static long messagesIn(DefaultMQAdminExt admin, String topic) throws Exception {
-        return admin.examineTopicStats(topic).getOffsetTable().values().stream()
-                .mapToLong(org.apache.rocketmq.common.admin.TopicOffset::getMaxOffset)
-                .sum();
     }
 }

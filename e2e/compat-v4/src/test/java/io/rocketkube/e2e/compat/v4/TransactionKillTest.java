@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.rocketkube.e2e.compat.OfficialClients;
-import io.rocketkube.e2e.testkit.NameServerNode;
-import io.rocketkube.e2e.testkit.NamesrvKind;
 import io.rocketkube.e2e.testkit.OurBroker;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -15,15 +13,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
 import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyStatus;
-import org.apache.rocketmq.client.consumer.listener.MessageListenerConcurrently;
 import org.apache.rocketmq.client.producer.LocalTransactionState;
 import org.apache.rocketmq.client.producer.SendStatus;
 import org.apache.rocketmq.client.producer.TransactionListener;
 import org.apache.rocketmq.client.producer.TransactionMQProducer;
-import org.apache.rocketmq.common.consumer.ConsumeFromWhere;
 import org.apache.rocketmq.common.message.Message;
 import org.apache.rocketmq.common.message.MessageExt;
-import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -38,32 +33,21 @@ class TransactionKillTest {
 
     @Test
     void openTransactionsSurviveKillNineAndSettleOnce() throws Exception {
-        NameServerNode namesrv = NamesrvKind.OURS.start("namesrv-tx");
-        OurBroker broker = OurBroker.builder("broker-tx")
-                .clusterName("RkTxCluster")
-                .brokerName(OfficialClients.unique("rk-tx"))
-                .namesrvAddrs(namesrv.address())
-                .property("rocketkube.broker.transaction-timeout", "1s")
-                .property("rocketkube.broker.transaction-check-interval", "1s")
-                .property("rocketkube.broker.transaction-check-max", "30")
-                .build();
-        DefaultMQAdminExt admin = null;
-        TransactionMQProducer producer = null;
-        DefaultMQPushConsumer consumer = null;
-        try {
-            broker.start();
-            admin = OfficialClients.startAdmin(namesrv.address());
-            OfficialClients.awaitBrokerRegistered(admin, broker);
-            String topic = OfficialClients.unique("T_TX_KILL");
-            OfficialClients.createTopic(admin, broker, topic, 2);
+        try (KillCluster cluster = KillCluster.start("namesrv-tx")) {
+            OurBroker broker = cluster.broker(
+                    "broker-tx",
+                    b -> b.clusterName("RkTxCluster")
+                            .brokerName(OfficialClients.unique("rk-tx"))
+                            .property("rocketkube.broker.transaction-timeout", "1s")
+                            .property("rocketkube.broker.transaction-check-interval", "1s")
+                            .property("rocketkube.broker.transaction-check-max", "30"));
+            String topic = cluster.startWithTopic(broker, "T_TX_KILL", 2);
 
             AtomicBoolean decided = new AtomicBoolean();
             Map<Integer, AtomicInteger> checks = new ConcurrentHashMap<>();
-            producer = new TransactionMQProducer(OfficialClients.unique("PG_TX_KILL"));
-            producer.setNamesrvAddr(namesrv.address());
-            producer.setInstanceName(OfficialClients.unique("tx-producer"));
+            TransactionMQProducer producer =
+                    cluster.producer(new TransactionMQProducer(OfficialClients.unique("PG_TX_KILL")), "tx-producer");
             producer.setHeartbeatBrokerInterval(1000);
-            producer.setSendMsgTimeout(10_000);
             producer.setTransactionListener(new TransactionListener() {
                 @Override
                 public LocalTransactionState executeLocalTransaction(Message msg, Object arg) {
@@ -84,12 +68,7 @@ class TransactionKillTest {
             producer.start();
 
             Map<Integer, AtomicInteger> delivered = new ConcurrentHashMap<>();
-            consumer = new DefaultMQPushConsumer(OfficialClients.unique("CG_TX_KILL"));
-            consumer.setNamesrvAddr(namesrv.address());
-            consumer.setInstanceName(OfficialClients.unique("tx-consumer"));
-            consumer.setConsumeFromWhere(ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET);
-            consumer.subscribe(topic, "*");
-            consumer.registerMessageListener((MessageListenerConcurrently) (msgs, ctx) -> {
+            DefaultMQPushConsumer consumer = cluster.consumer("CG_TX_KILL", "tx-consumer", topic, (msgs, ctx) -> {
                 msgs.forEach(m -> delivered
                         .computeIfAbsent(seq(m), k -> new AtomicInteger())
                         .incrementAndGet());
@@ -116,31 +95,12 @@ class TransactionKillTest {
                     .until(() -> delivered.keySet().containsAll(java.util.List.of(0, 2, 4)));
             // Written once: the topic holds exactly the three commits (a consumer may see a message again after a
             // kill, since its last offsets died with the broker; that is the consumer's at-least-once, not ours).
-            DefaultMQAdminExt stats = admin;
             await().during(Duration.ofSeconds(5))
                     .atMost(Duration.ofSeconds(15))
                     .ignoreExceptions()
-                    .until(() -> delivered.size() == 3 && messagesIn(stats, topic) == 3);
+                    .until(() -> delivered.size() == 3 && cluster.messagesIn(topic) == 3);
             assertThat(delivered.keySet()).containsExactlyInAnyOrder(0, 2, 4);
-        } finally {
-            if (consumer != null) {
-                consumer.shutdown();
-            }
-            if (producer != null) {
-                producer.shutdown();
-            }
-            if (admin != null) {
-                admin.shutdown();
-            }
-            broker.stop();
-            namesrv.stop();
         }
-    }
-
-    private static long messagesIn(DefaultMQAdminExt admin, String topic) throws Exception {
-        return admin.examineTopicStats(topic).getOffsetTable().values().stream()
-                .mapToLong(org.apache.rocketmq.common.admin.TopicOffset::getMaxOffset)
-                .sum();
     }
 
     private static int seq(Message m) {

@@ -1,9 +1,13 @@
 package io.rocketkube.e2e.compat.v5;
 
+import static org.awaitility.Awaitility.await;
+
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
 import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyStatus;
 import org.apache.rocketmq.client.consumer.listener.MessageListenerConcurrently;
@@ -12,6 +16,7 @@ import org.apache.rocketmq.client.producer.SendStatus;
 import org.apache.rocketmq.common.consumer.ConsumeFromWhere;
 import org.apache.rocketmq.common.message.Message;
 import org.apache.rocketmq.common.message.MessageExt;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * The official 5.3.3 remoting client as a child process, for tests whose own classpath holds the
@@ -40,21 +45,24 @@ public final class ProduceConsumeMain {
         Set<String> received = ConcurrentHashMap.newKeySet();
         DefaultMQPushConsumer consumer = new DefaultMQPushConsumer(topic + "-v5-consumer");
         try {
-            int sent = 0;
-            while (sent < count) {
-                try {
-                    Message message =
-                            new Message(topic, "v5", "k" + sent, ("v5-" + sent).getBytes(StandardCharsets.UTF_8));
-                    if (producer.send(message).getSendStatus() == SendStatus.SEND_OK) {
-                        sent++;
-                    }
-                } catch (Exception e) {
-                    if (System.nanoTime() > deadline) {
-                        throw e;
-                    }
-                    Thread.sleep(200);
-                }
-            }
+            // Awaitility waits its poll interval before the first check unless told otherwise (pollDelay);
+            // one wait per message would so cost 100 x 200 ms. One wait over the whole loop, checked at once.
+            AtomicInteger sent = new AtomicInteger();
+            await().atMost(remaining(deadline))
+                    .pollDelay(Duration.ZERO)
+                    .pollInterval(Duration.ofMillis(200))
+                    .ignoreExceptions()
+                    .until(() -> {
+                        while (sent.get() < count) {
+                            int i = sent.get();
+                            Message message =
+                                    new Message(topic, "v5", "k" + i, ("v5-" + i).getBytes(StandardCharsets.UTF_8));
+                            if (producer.send(message).getSendStatus() == SendStatus.SEND_OK) {
+                                sent.incrementAndGet();
+                            }
+                        }
+                        return true;
+                    });
             consumer.setNamesrvAddr(namesrv);
             consumer.setInstanceName(topic + "-v5-" + System.nanoTime());
             consumer.subscribe(topic, "*");
@@ -66,14 +74,23 @@ public final class ProduceConsumeMain {
                 return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
             });
             consumer.start();
-            while (received.size() < count && System.nanoTime() < deadline) {
-                Thread.sleep(100);
+            try {
+                await().atMost(remaining(deadline))
+                        .pollDelay(Duration.ZERO)
+                        .pollInterval(Duration.ofMillis(100))
+                        .until(() -> received.size() >= count);
+            } catch (ConditionTimeoutException notAll) {
+                // reported below: the exit code says it
             }
-            System.out.println("sent " + sent + " consumed " + received.size());
+            System.out.println("sent " + sent.get() + " consumed " + received.size());
         } finally {
             consumer.shutdown();
             producer.shutdown();
         }
         System.exit(received.size() == count ? 0 : 1);
+    }
+
+    private static Duration remaining(long deadline) {
+        return Duration.ofNanos(Math.max(1, deadline - System.nanoTime()));
     }
 }
