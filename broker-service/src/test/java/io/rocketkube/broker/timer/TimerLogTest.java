@@ -105,6 +105,35 @@ class TimerLogTest {
         }
     }
 
+    @Test
+    void aScanVisitsEveryValidRecordAcrossChunksAndSegmentsAndStepsOverADamagedOne() throws Exception {
+        int perSegment = 5_000; // a segment is read in two chunks, the log has three segments
+        int records = 2 * perSegment + 2_001;
+        try (TimerLog log = new TimerLog(dir, perSegment)) {
+            for (int i = 0; i < records; i++) {
+                log.append(1000L + i, 2000L + i, i, 100L * i, 50, i - 1L);
+            }
+        }
+        int damaged = 4_100;
+        patch(
+                segment(0),
+                TimerLog.HEADER_SIZE + (long) damaged * TimerLog.RECORD_SIZE + TimerLog.SLOT_TICK + 7,
+                ByteBuffer.wrap(new byte[] {9}));
+        java.util.List<TimerLog.Entry> seen = new java.util.ArrayList<>();
+        try (TimerLog log = new TimerLog(dir, perSegment)) {
+            log.forEach(seen::add);
+            assertThat(seen).hasSize(records - 1);
+            for (TimerLog.Entry e : seen) {
+                assertThat(e).isEqualTo(log.read(e.position()));
+            }
+        }
+        assertThat(seen.stream().map(TimerLog.Entry::queueOffset).toList())
+                .doesNotContain((long) damaged)
+                .startsWith(0L, 1L)
+                .endsWith(records - 1L)
+                .isSorted();
+    }
+
     private void writeTwoRecords() throws IOException {
         try (TimerLog log = new TimerLog(dir, 4)) {
             log.append(1000, 1000, 0, 0, 50, -1);
