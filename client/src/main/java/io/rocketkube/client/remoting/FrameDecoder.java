@@ -19,16 +19,24 @@ import java.util.List;
  * <p>An explicit state machine:
  *
  * <pre>
- * READ_LENGTH ─► ADMIT ─┬─ admitted ─► READ_HEADER ─► READ_BODY ─► (command) ─► READ_LENGTH
+ * READ_LENGTH ─► ADMIT ─┬─ admitted ─► READ_HEADER ─┬─► SLICE_BODY ─► (command) ─► READ_LENGTH
+ *                 │     │                            └─► READ_BODY ──► (command) ─► READ_LENGTH
  *                 │     └─ no room ──► READ_HEADER ─► (shed) ─► SKIP_BODY ────► READ_LENGTH
  *                 └─ connection backlog: reads paused, ADMIT again when it drained
  * </pre>
  *
  * <p>A length above {@code maxFrameLength} fails at once, before any of the frame is buffered, so a hostile
  * length cannot make us hold 2 GiB. Below it, the whole frame is reserved against the connection's
- * {@link ReadGate} and the endpoint's {@link InboundBudget} before its body is buffered; the body is then
- * copied straight into an array of its exact size as it arrives, so the cumulation buffer never grows to the
- * frame. A frame the budget has no room for is shed: its header alone is decoded (to answer SYSTEM_BUSY
+ * {@link ReadGate} and the endpoint's {@link InboundBudget} before its body is buffered.
+ *
+ * <p>A request's body of up to {@link #MAX_SLICED_BODY} bytes is handed on as a retained slice of the
+ * cumulation buffer once it is all there, as Netty's {@code LengthFieldBasedFrameDecoder} does: the send path
+ * appends it to the store without a copy, and the endpoint releases it when the request is answered (see
+ * {@link RemotingCommand}). Larger bodies, and every response's (a response's body goes to whichever thread
+ * waits for it, beyond any release point of ours), are copied straight into an array of their exact size as
+ * they arrive, so the cumulation buffer never grows to a 4 MiB frame, and it holds at most a slice's worth
+ * more than a read. A slice pins the read buffer it came from until its request is answered; the budget counts
+ * the frame's bytes, not the buffer's. A frame the budget has no room for is shed: its header alone is decoded (to answer SYSTEM_BUSY
  * with its opaque) and its body skipped as it arrives. Every decode error is a {@link MalformedFrameException},
  * after which the channel handler closes the connection, because a stream that lost its framing cannot be
  * resynchronised.
@@ -37,6 +45,10 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     static final int LENGTH_FIELD_SIZE = Integer.BYTES;
     static final int HEADER_WORD_SIZE = Integer.BYTES;
     private static final int HEADER_LENGTH_MASK = 0xFFFFFF;
+    /** Request bodies up to this size are sliced, larger ones copied as they arrive (class comment). */
+    static final int MAX_SLICED_BODY = 64 * 1024;
+    /** Header scratch kept per connection; a larger header gets an array of its own. */
+    private static final int MAX_KEPT_SCRATCH = 4096;
 
     /** A request that did not fit the inbound budget: header only, to be answered SYSTEM_BUSY. */
     record Shed(RemotingCommand command) {}
@@ -46,6 +58,7 @@ public final class FrameDecoder extends ByteToMessageDecoder {
         READ_LENGTH,
         ADMIT,
         READ_HEADER,
+        SLICE_BODY,
         READ_BODY,
         SKIP_BODY,
         FAILED
@@ -62,6 +75,10 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     private RemotingCommand command;
     private byte[] body;
     private int bodyFilled;
+    private int sliceLength;
+    /** Where a header in a direct buffer is copied for the header codecs; reused, one connection = one thread. */
+    private byte[] scratch = new byte[512];
+
     private int skipRemaining;
 
     /** Without a budget: every frame up to {@code maxFrameLength} is admitted (tests, golden frames). */
@@ -121,6 +138,13 @@ public final class FrameDecoder extends ByteToMessageDecoder {
                     if (!readHeader(in, out)) {
                         return;
                     }
+                }
+                case SLICE_BODY -> {
+                    if (in.readableBytes() < sliceLength) {
+                        return;
+                    }
+                    command.withInboundBody(in.readRetainedSlice(sliceLength));
+                    emit(out);
                 }
                 case READ_BODY -> {
                     int n = Math.min(in.readableBytes(), body.length - bodyFilled);
@@ -185,12 +209,16 @@ public final class FrameDecoder extends ByteToMessageDecoder {
         }
         in.skipBytes(HEADER_WORD_SIZE);
         command = decodeHeader(in, headerWord);
+        in.skipBytes(headerLength);
         int bodyLength = frameLength - HEADER_WORD_SIZE - headerLength;
         if (reserved == 0) {
             out.add(new Shed(command));
             command = null;
             skipRemaining = bodyLength;
             state = State.SKIP_BODY;
+        } else if (bodyLength > 0 && bodyLength <= MAX_SLICED_BODY && !command.isResponse()) {
+            sliceLength = bodyLength;
+            state = State.SLICE_BODY;
         } else if (bodyLength > 0) {
             body = new byte[bodyLength];
             bodyFilled = 0;
@@ -223,17 +251,31 @@ public final class FrameDecoder extends ByteToMessageDecoder {
         command = null;
     }
 
-    /** Decodes the header whose word has been consumed; {@code in} holds at least the header. */
-    private static RemotingCommand decodeHeader(ByteBuf in, int headerWord) {
+    /**
+     * Decodes the header whose word has been consumed; {@code in} holds at least the header, which stays
+     * unread. Read in place where the buffer is an array, else through the scratch array: no array per frame.
+     */
+    private RemotingCommand decodeHeader(ByteBuf in, int headerWord) {
         SerializeType type = SerializeType.ofCode((headerWord >>> 24) & 0xFF);
         int headerLength = headerWord & HEADER_LENGTH_MASK;
         if (type == null) {
             throw new MalformedFrameException("unknown serialize type " + ((headerWord >>> 24) & 0xFF));
         }
-        byte[] header = new byte[headerLength];
-        in.readBytes(header);
+        byte[] header;
+        int offset;
+        if (in.hasArray()) {
+            header = in.array();
+            offset = in.arrayOffset() + in.readerIndex();
+        } else {
+            header = headerLength <= scratch.length ? scratch : new byte[headerLength];
+            if (header != scratch && headerLength <= MAX_KEPT_SCRATCH) {
+                scratch = header;
+            }
+            in.getBytes(in.readerIndex(), header, 0, headerLength);
+            offset = 0;
+        }
         return type == SerializeType.JSON
-                ? JsonHeaderCodec.decode(header, 0, headerLength)
-                : BinaryHeaderCodec.decode(header, 0, headerLength);
+                ? JsonHeaderCodec.decode(header, offset, headerLength)
+                : BinaryHeaderCodec.decode(header, offset, headerLength);
     }
 }

@@ -1,6 +1,8 @@
 package io.rocketkube.client.remoting;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.MessageToMessageEncoder;
@@ -13,22 +15,31 @@ import java.util.List;
 @ChannelHandler.Sharable
 public final class FrameEncoder extends MessageToMessageEncoder<RemotingCommand> {
     public static final FrameEncoder INSTANCE = new FrameEncoder();
+    /** Length fields and a typical header; the buffer grows for a larger one. */
+    private static final int PREFIX_ESTIMATE = 512;
 
     private FrameEncoder() {}
 
     @Override
     protected void encode(ChannelHandlerContext ctx, RemotingCommand command, List<Object> out) {
         ByteBuf bodyBuffer = command.bodyBuffer();
-        byte[] header = encodeHeader(command);
         int bodyLength = command.bodyLength();
-        byte[] body = command.body();
-        int prefixLength = FrameDecoder.LENGTH_FIELD_SIZE + FrameDecoder.HEADER_WORD_SIZE + header.length;
-        ByteBuf prefix = ctx.alloc().buffer(prefixLength + (body == null ? 0 : body.length));
-        prefix.writeInt(FrameDecoder.HEADER_WORD_SIZE + header.length + bodyLength);
-        prefix.writeInt((command.serializeType().code() << 24) | header.length);
-        prefix.writeBytes(header);
-        if (body != null) {
-            prefix.writeBytes(body);
+        byte[] body = bodyBuffer == null ? command.body() : null;
+        int arrayBodyLength = body == null ? 0 : body.length;
+        ByteBuf prefix = ctx.alloc().buffer(PREFIX_ESTIMATE + arrayBodyLength);
+        try {
+            prefix.writerIndex(FrameDecoder.LENGTH_FIELD_SIZE + FrameDecoder.HEADER_WORD_SIZE);
+            writeHeader(command, prefix);
+            int headerLength = prefix.writerIndex() - FrameDecoder.LENGTH_FIELD_SIZE - FrameDecoder.HEADER_WORD_SIZE;
+            prefix.setInt(0, FrameDecoder.HEADER_WORD_SIZE + headerLength + bodyLength);
+            prefix.setInt(
+                    FrameDecoder.LENGTH_FIELD_SIZE, (command.serializeType().code() << 24) | headerLength);
+            if (body != null) {
+                prefix.writeBytes(body);
+            }
+        } catch (RuntimeException e) {
+            prefix.release();
+            throw e;
         }
         out.add(prefix);
         if (bodyBuffer != null) {
@@ -39,8 +50,17 @@ public final class FrameEncoder extends MessageToMessageEncoder<RemotingCommand>
 
     /** The header bytes in the command's serialize type. */
     public static byte[] encodeHeader(RemotingCommand command) {
-        return command.serializeType() == SerializeType.ROCKETMQ
-                ? BinaryHeaderCodec.encode(command)
-                : JsonHeaderCodec.encode(command);
+        ByteBuf header = Unpooled.buffer(PREFIX_ESTIMATE);
+        writeHeader(command, header);
+        return ByteBufUtil.getBytes(header);
+    }
+
+    /** Appends the header straight to the frame's buffer: no header array on the way (JSON is most frames). */
+    private static void writeHeader(RemotingCommand command, ByteBuf out) {
+        if (command.serializeType() == SerializeType.ROCKETMQ) {
+            out.writeBytes(BinaryHeaderCodec.encode(command));
+        } else {
+            JsonHeaderCodec.encode(command, out);
+        }
     }
 }

@@ -4,8 +4,10 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import java.io.ByteArrayOutputStream;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.HashMap;
 import java.util.Map;
@@ -16,18 +18,26 @@ import java.util.Map;
  * order. Every ext value is written as a string; on reading, numbers and booleans are accepted too, and
  * unknown keys are skipped, because the reference parser is that lenient.
  *
- * <p>Streaming rather than data binding: this runs for every frame, and a tree model costs an allocation per
- * field.
+ * <p>This runs twice per request on an I/O thread, so each direction has a hand-written fast path for the
+ * shape every peer sends ({@link JsonHeaderWriter}, {@link JsonHeaderReader}), and Jackson's streaming API
+ * (rather than data binding, which costs an allocation per field) for the rest: a header with non-ASCII text,
+ * or one in a shape the fast reader does not take, and every malformed header, whose errors are Jackson's.
  */
 final class JsonHeaderCodec {
     private static final JsonFactory FACTORY = new JsonFactory();
 
     private JsonHeaderCodec() {}
 
-    static byte[] encode(RemotingCommand command) {
-        ByteArrayOutputStream out =
-                new ByteArrayOutputStream(128 + 32 * command.extFields().size());
-        try (JsonGenerator json = FACTORY.createGenerator(out)) {
+    /** Appends the header to {@code out}. */
+    static void encode(RemotingCommand command, ByteBuf out) {
+        if (!JsonHeaderWriter.write(command, out)) {
+            encodeWithJackson(command, out);
+        }
+    }
+
+    /** Jackson's rendering, which {@link JsonHeaderWriter} reproduces for ASCII headers. */
+    static void encodeWithJackson(RemotingCommand command, ByteBuf buffer) {
+        try (JsonGenerator json = FACTORY.createGenerator((OutputStream) new ByteBufOutputStream(buffer))) {
             json.writeStartObject();
             json.writeNumberField("code", command.code());
             Map<String, String> ext = command.rawExtFields();
@@ -52,10 +62,15 @@ final class JsonHeaderCodec {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write a JSON header to memory", e);
         }
-        return out.toByteArray();
     }
 
     static RemotingCommand decode(byte[] header, int offset, int length) {
+        RemotingCommand fast = JsonHeaderReader.read(header, offset, length);
+        return fast != null ? fast : decodeWithJackson(header, offset, length);
+    }
+
+    /** The lenient reference reading; also the fallback of {@link JsonHeaderReader}. */
+    static RemotingCommand decodeWithJackson(byte[] header, int offset, int length) {
         int code = 0;
         int version = 0;
         int opaque = 0;

@@ -1,6 +1,8 @@
 package io.rocketkube.client.remoting;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -14,6 +16,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Commands are mutable while they are being built and must not be changed once handed to a channel. The
  * body is either a byte array or, for zero-copy responses such as pulled messages, a Netty {@link ByteBuf}
  * whose ownership passes to the encoder when the command is written.
+ *
+ * <p>An inbound request's body may arrive as a retained slice of the connection's read buffer ({@link
+ * FrameDecoder}), which the endpoint releases when the request is answered, together with its inbound budget.
+ * Until then {@link #bodyByteBuffer()} reads it without a copy and {@link #body()} copies it once into an
+ * array; after it, a body nobody asked for is gone and asking for it fails loudly (a processor that keeps a
+ * request past its answer takes the body first).
  */
 public final class RemotingCommand {
     /** Version ordinal we announce: 4.9.8's, so that peers enable every feature they gate on version. */
@@ -32,6 +40,11 @@ public final class RemotingCommand {
     private Map<String, String> extFields;
     private byte[] body;
     private ByteBuf bodyBuffer;
+    /** An inbound request's body as a retained slice of the read buffer; null once released. */
+    private ByteBuf inboundBody;
+
+    private int inboundBodyLength;
+    private boolean inboundBodyReleased;
     private SerializeType serializeType = SerializeType.JSON;
     /** Inbound budget bytes this request holds until it is answered; see {@link InboundBudget}. */
     private int admittedBytes;
@@ -155,8 +168,55 @@ public final class RemotingCommand {
         return this;
     }
 
+    /** The body as an array; an inbound slice is copied into one on the first call. */
     public byte[] body() {
+        if (body == null && inboundBody != null) {
+            body = ByteBufUtil.getBytes(inboundBody);
+        } else if (body == null && inboundBodyReleased) {
+            throw bodyReleased();
+        }
         return body;
+    }
+
+    /**
+     * The body without a copy where it arrived as a slice (never null; empty without a body). The buffer is
+     * only valid until the request is answered: whoever keeps its bytes beyond that copies them.
+     */
+    public ByteBuffer bodyByteBuffer() {
+        if (body != null) {
+            return ByteBuffer.wrap(body);
+        }
+        if (inboundBody != null) {
+            return inboundBody.nioBuffer();
+        }
+        if (inboundBodyReleased) {
+            throw bodyReleased();
+        }
+        return ByteBuffer.allocate(0);
+    }
+
+    /** Set by the decoder: the reference to {@code slice} passes to this command. */
+    void withInboundBody(ByteBuf slice) {
+        this.inboundBody = slice;
+        this.inboundBodyLength = slice.readableBytes();
+    }
+
+    /**
+     * Gives the read buffer back; the endpoint calls it when the request is answered, and only code that
+     * runs a {@link FrameDecoder} itself (tests) needs to. Idempotent.
+     */
+    public void releaseInboundBody() {
+        if (inboundBody != null) {
+            ByteBuf slice = inboundBody;
+            inboundBody = null;
+            inboundBodyReleased = true;
+            slice.release();
+        }
+    }
+
+    private IllegalStateException bodyReleased() {
+        return new IllegalStateException(
+                "the body of request " + code + " (opaque " + opaque + ") was read after the request was answered");
     }
 
     public RemotingCommand withBody(byte[] newBody) {
@@ -184,7 +244,10 @@ public final class RemotingCommand {
         if (bodyBuffer != null) {
             return bodyBuffer.readableBytes();
         }
-        return body == null ? 0 : body.length;
+        if (body != null) {
+            return body.length;
+        }
+        return inboundBodyLength;
     }
 
     public SerializeType serializeType() {

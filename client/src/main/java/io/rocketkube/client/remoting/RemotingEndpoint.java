@@ -235,6 +235,8 @@ public abstract class RemotingEndpoint implements AutoCloseable {
 
     private void answer(Channel channel, RemotingCommand request, RemotingCommand response, long started) {
         releaseAdmission(channel, request);
+        // Answered: the processor is done with the request, so its body's read buffer goes back with its budget.
+        request.releaseInboundBody();
         observer.requestHandled(
                 request.code(),
                 response == null ? TransportCodes.SUCCESS : response.code(),

@@ -147,6 +147,9 @@ class GoldenFrameTest {
         channel.writeInbound(wire);
         RemotingCommand command = channel.readInbound();
         assertThat(command).isNotNull();
+        // Take the body before giving back the read buffer it may be a slice of.
+        command.body();
+        command.releaseInboundBody();
         return command;
     }
 
