@@ -169,7 +169,8 @@ public final class SendMessageProcessor implements RequestProcessor {
         CompletableFuture<RemotingCommand> answer;
         try {
             SendRequestHeader header = SendRequestHeader.parse(request);
-            byte[] body = request.body() == null ? new byte[0] : request.body();
+            // The frame's bytes without a copy (the store copies them into the CommitLog); valid until answered.
+            ByteBuffer body = request.bodyByteBuffer();
             InetSocketAddress bornHost = bornHost(channel);
             boolean batch = request.code() == RequestCode.SEND_BATCH_MESSAGE;
             List<MessageRecordRequest> records = batch
@@ -213,8 +214,8 @@ public final class SendMessageProcessor implements RequestProcessor {
     }
 
     private MessageRecordRequest singleRecord(
-            SendRequestHeader header, byte[] body, InetSocketAddress bornHost, int version) {
-        checkBodySize(body.length);
+            SendRequestHeader header, ByteBuffer body, InetSocketAddress bornHost, int version) {
+        checkBodySize(body.remaining());
         SendTarget.Resolved where = target.resolve(header, version);
         Map<String, String> properties = PropertiesCodec.decode(header.properties());
         HalfMessage.Destination to =
@@ -222,7 +223,7 @@ public final class SendMessageProcessor implements RequestProcessor {
         boolean wait = !"false".equals(properties.remove(MessageProperties.WAIT_STORE_MSG_OK));
         properties.put(MessageProperties.CLUSTER, settings.clusterName());
         String encoded = encodeProperties(properties);
-        return route.apply(MessageRecordRequest.builder(to.topic(), to.queueId(), ByteBuffer.wrap(body))
+        return route.apply(MessageRecordRequest.builder(to.topic(), to.queueId(), body)
                 .flag(header.flag())
                 .sysFlag(to.sysFlag())
                 .bornTimestamp(header.bornTimestamp())
@@ -244,13 +245,13 @@ public final class SendMessageProcessor implements RequestProcessor {
     }
 
     private List<MessageRecordRequest> batchRecords(
-            SendRequestHeader header, byte[] body, InetSocketAddress bornHost, int version) {
+            SendRequestHeader header, ByteBuffer body, InetSocketAddress bornHost, int version) {
         if (header.topic() != null && header.topic().startsWith(io.rocketkube.broker.topic.TopicNames.RETRY_PREFIX)) {
             throw Responses.reject(
                     ResponseCode.MESSAGE_ILLEGAL, "batch request does not support retry group " + header.topic());
         }
         ScheduleRouter.checkBatchProperties(header.properties());
-        BatchBodyDecoder.Result decoded = BatchBodyDecoder.decode(ByteBuffer.wrap(body));
+        BatchBodyDecoder.Result decoded = BatchBodyDecoder.decode(body);
         if (decoded instanceof BatchBodyDecoder.Result.Malformed malformed) {
             throw Responses.reject(ResponseCode.MESSAGE_ILLEGAL, "malformed batch body: " + malformed.reason());
         }

@@ -119,6 +119,9 @@ class GoldenFrameV5Test {
         channel.writeInbound(wire);
         RemotingCommand command = channel.readInbound();
         assertThat(command).isNotNull();
+        // Take the body before giving back the read buffer it may be a slice of.
+        command.body();
+        command.releaseInboundBody();
         return command;
     }
 
