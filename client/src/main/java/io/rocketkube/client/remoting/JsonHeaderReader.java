@@ -25,11 +25,20 @@ final class JsonHeaderReader {
         }
     }
 
-    private static final long NOT_AN_INT = Long.MIN_VALUE;
-
     private final byte[] in;
     private final int end;
     private int at;
+    /** The last {@link #readInt()}. */
+    private int number;
+
+    private int code;
+    private int version;
+    private int opaque;
+    private int flag;
+    private String remark;
+    private LanguageCode language = LanguageCode.JAVA;
+    private Map<String, String> extFields;
+    private boolean sawCode;
 
     private JsonHeaderReader(byte[] in, int offset, int length) {
         this.in = in;
@@ -43,96 +52,14 @@ final class JsonHeaderReader {
     }
 
     private RemotingCommand read() {
-        int code = 0;
-        int version = 0;
-        int opaque = 0;
-        int flag = 0;
-        String remark = null;
-        LanguageCode language = LanguageCode.JAVA;
-        Map<String, String> extFields = null;
-        boolean sawCode = false;
         if (!take('{')) {
             return null;
         }
         do {
             int nameStart = at + 1;
             int nameEnd = skipPlainName();
-            if (nameEnd < 0 || !take(':')) {
+            if (nameEnd < 0 || !take(':') || !readField(nameStart, nameEnd - nameStart)) {
                 return null;
-            }
-            switch (nameEnd - nameStart) {
-                case 4 -> {
-                    if (is(nameStart, "code")) {
-                        long value = readInt();
-                        if (value == NOT_AN_INT) {
-                            return null;
-                        }
-                        code = (int) value;
-                        sawCode = true;
-                    } else if (is(nameStart, "flag")) {
-                        long value = readInt();
-                        if (value == NOT_AN_INT) {
-                            return null;
-                        }
-                        flag = (int) value;
-                    } else {
-                        return null;
-                    }
-                }
-                case 6 -> {
-                    if (is(nameStart, "opaque")) {
-                        long value = readInt();
-                        if (value == NOT_AN_INT) {
-                            return null;
-                        }
-                        opaque = (int) value;
-                    } else if (is(nameStart, "remark")) {
-                        remark = readString();
-                        if (remark == null) {
-                            return null;
-                        }
-                    } else {
-                        return null;
-                    }
-                }
-                case 7 -> {
-                    if (!is(nameStart, "version")) {
-                        return null;
-                    }
-                    long value = readInt();
-                    if (value == NOT_AN_INT) {
-                        return null;
-                    }
-                    version = (int) value;
-                }
-                case 8 -> {
-                    if (!is(nameStart, "language")) {
-                        return null;
-                    }
-                    String name = readString();
-                    if (name == null) {
-                        return null;
-                    }
-                    language = LanguageCode.ofName(name);
-                }
-                case 9 -> {
-                    if (!is(nameStart, "extFields")) {
-                        return null;
-                    }
-                    extFields = readExtFields();
-                    if (extFields == null) {
-                        return null;
-                    }
-                }
-                case 23 -> {
-                    // serializeTypeCurrentRPC: informational, skipped as Jackson's path skips it; a string only.
-                    if (!is(nameStart, "serializeTypeCurrentRPC") || readString() == null) {
-                        return null;
-                    }
-                }
-                default -> {
-                    return null;
-                }
             }
         } while (take(','));
         if (!take('}') || at != end || !sawCode) {
@@ -141,8 +68,47 @@ final class JsonHeaderReader {
         return RemotingCommand.decoded(code, language, version, opaque, flag, remark, extFields, SerializeType.JSON);
     }
 
-    /** An int as JSON writes it (no leading zero, no fraction or exponent), or NOT_AN_INT. */
-    private long readInt() {
+    /** Reads the value of the key at {@code name}; false for an unknown key or a value not in the fast shape. */
+    private boolean readField(int name, int length) {
+        if (is(name, length, "code")) {
+            sawCode = readInt();
+            code = number;
+            return sawCode;
+        }
+        if (is(name, length, "opaque")) {
+            boolean ok = readInt();
+            opaque = number;
+            return ok;
+        }
+        if (is(name, length, "flag")) {
+            boolean ok = readInt();
+            flag = number;
+            return ok;
+        }
+        if (is(name, length, "version")) {
+            boolean ok = readInt();
+            version = number;
+            return ok;
+        }
+        if (is(name, length, "remark")) {
+            remark = readString();
+            return remark != null;
+        }
+        if (is(name, length, "language")) {
+            String text = readString();
+            language = LanguageCode.ofName(text);
+            return text != null;
+        }
+        if (is(name, length, "extFields")) {
+            extFields = readExtFields();
+            return extFields != null;
+        }
+        // serializeTypeCurrentRPC: informational, skipped as Jackson's path skips it; a string only.
+        return is(name, length, "serializeTypeCurrentRPC") && readString() != null;
+    }
+
+    /** An int as JSON writes it (no leading zero, no fraction or exponent) into {@link #number}, or false. */
+    private boolean readInt() {
         boolean negative = take('-');
         int start = at;
         long value = 0;
@@ -150,18 +116,19 @@ final class JsonHeaderReader {
             value = value * 10 + (in[at] - '0');
             at++;
             if (at - start > 10) {
-                return NOT_AN_INT;
+                return false;
             }
         }
         int digits = at - start;
         if (digits == 0 || (digits > 1 && in[start] == '0')) {
-            return NOT_AN_INT;
+            return false;
         }
         if (at < end && (in[at] == '.' || in[at] == 'e' || in[at] == 'E')) {
-            return NOT_AN_INT;
+            return false;
         }
         value = negative ? -value : value;
-        return value < Integer.MIN_VALUE || value > Integer.MAX_VALUE ? NOT_AN_INT : value;
+        number = (int) value;
+        return value >= Integer.MIN_VALUE && value <= Integer.MAX_VALUE;
     }
 
     /** {@code {"k":"v",...}} with string values only, or null. */
@@ -290,7 +257,10 @@ final class JsonHeaderReader {
         return false;
     }
 
-    private boolean is(int start, String name) {
+    private boolean is(int start, int length, String name) {
+        if (length != name.length()) {
+            return false;
+        }
         for (int i = 0; i < name.length(); i++) {
             if (in[start + i] != name.charAt(i)) {
                 return false;

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -136,15 +135,7 @@ class RetainedBodyTest {
 
     /** The command as one frame in a pooled direct buffer, as a socket read delivers it. */
     private static ByteBuf frame(RemotingCommand command) {
-        ByteBufAllocator alloc = PooledByteBufAllocator.DEFAULT;
-        EmbeddedChannel encoder = new EmbeddedChannel(FrameEncoder.INSTANCE);
-        encoder.writeOutbound(command);
-        ByteBuf wire = alloc.directBuffer();
-        for (Object part = encoder.readOutbound(); part != null; part = encoder.readOutbound()) {
-            wire.writeBytes((ByteBuf) part);
-            ((ByteBuf) part).release();
-        }
-        return wire;
+        return RemotingCommandCodecBench.frame(command, PooledByteBufAllocator.DEFAULT);
     }
 
     private static byte[] bytes(int length) {
