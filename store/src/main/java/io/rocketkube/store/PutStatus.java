@@ -24,7 +24,7 @@ public enum PutStatus {
     SERVICE_NOT_AVAILABLE(false),
     /**
      * Refused: the data directory's file system is fuller than
-     * {@link StoreConfig#diskMaxUsedSpaceRatio()}. Nothing was written. RocketMQ reports this as
+     * {@link StoreConfig#diskFullPercent()}. Nothing was written. RocketMQ reports this as
      * SERVICE_NOT_AVAILABLE ("the broker's disk is full").
      */
     DISK_FULL(false),

@@ -24,13 +24,16 @@ import java.util.Objects;
  * @param indexMaxEntries           entries per IndexFile before a new one starts (20 000 000)
  * @param fileReservedHours         CommitLog segments older than this are deleted (72)
  * @param deleteWhenHour            hour of day (in the clock's zone) at which expired segments go (4)
- * @param diskUsageThresholdPercent above this disk usage, the oldest segments go at any hour (75)
- * @param diskMaxUsedSpaceRatio     write gate: above this percentage of the data directory's file system
- *                                  in use, appends are refused with {@link PutStatus#DISK_FULL} (75, the
- *                                  default of RocketMQ's {@code diskMaxUsedSpaceRatio}; 100 turns the gate off).
- *                                  RocketMQ itself starts forced cleaning at this ratio and refuses writes
- *                                  only at 90% ({@code diskSpaceWarningLevelRatio}); issue 16 asks for the
- *                                  gate at this configurable ratio, so one setting serves both purposes
+ * @param diskCleanExpiredPercent  above this disk usage, expired segments go at any hour, not only at the delete
+ *                                  hour (75, RocketMQ's {@code diskMaxUsedSpaceRatio})
+ * @param diskCleanForciblyPercent  above this disk usage, the oldest segments go whatever their age (85,
+ *                                  RocketMQ's {@code diskSpaceCleanForciblyRatio})
+ * @param diskFullPercent           write gate: above this percentage of the data directory's file system in use,
+ *                                  appends are refused with {@link PutStatus#DISK_FULL} (90, RocketMQ's
+ *                                  {@code diskSpaceWarningLevelRatio}; 100 turns the gate off). The three
+ *                                  thresholds are RocketMQ's: on a disk shared with other users, a broker first
+ *                                  deletes what it would delete anyway, then gives up unconsumed data, and only
+ *                                  last refuses writes
  * @param retentionCheckInterval    how often retention runs (10 s)
  * @param maxMessageSize            largest record accepted, in bytes (4 MiB)
  * @param prefaultLeadBytes         ASYNC_FLUSH: how far ahead of the write position a background thread
@@ -53,13 +56,14 @@ public record StoreConfig(
         int indexMaxEntries,
         int fileReservedHours,
         int deleteWhenHour,
-        int diskUsageThresholdPercent,
+        int diskCleanExpiredPercent,
+        int diskCleanForciblyPercent,
         Duration retentionCheckInterval,
         int maxMessageSize,
         long prefaultLeadBytes,
         InetSocketAddress storeHost,
         Clock clock,
-        int diskMaxUsedSpaceRatio,
+        int diskFullPercent,
         FileSync fileSync) {
 
     public static final int DEFAULT_SEGMENT_SIZE = 1 << 30;
@@ -90,10 +94,9 @@ public record StoreConfig(
         require(indexMaxEntries >= 2, "indexMaxEntries must be >= 2");
         require(fileReservedHours >= 0, "fileReservedHours must be >= 0");
         require(deleteWhenHour >= 0 && deleteWhenHour <= 23, "deleteWhenHour must be 0..23");
-        require(diskMaxUsedSpaceRatio >= 1 && diskMaxUsedSpaceRatio <= 100, "diskMaxUsedSpaceRatio must be 1..100");
-        require(
-                diskUsageThresholdPercent >= 1 && diskUsageThresholdPercent <= 100,
-                "diskUsageThresholdPercent must be 1..100");
+        requirePercent(diskFullPercent, "diskFullPercent");
+        requirePercent(diskCleanExpiredPercent, "diskCleanExpiredPercent");
+        requirePercent(diskCleanForciblyPercent, "diskCleanForciblyPercent");
         requirePositive(flushInterval, "flushInterval");
         requirePositive(flushThoroughInterval, "flushThoroughInterval");
         requirePositive(syncFlushTimeout, "syncFlushTimeout");
@@ -120,13 +123,14 @@ public record StoreConfig(
         b.indexMaxEntries = indexMaxEntries;
         b.fileReservedHours = fileReservedHours;
         b.deleteWhenHour = deleteWhenHour;
-        b.diskUsageThresholdPercent = diskUsageThresholdPercent;
+        b.diskCleanExpiredPercent = diskCleanExpiredPercent;
+        b.diskCleanForciblyPercent = diskCleanForciblyPercent;
         b.retentionCheckInterval = retentionCheckInterval;
         b.maxMessageSize = maxMessageSize;
         b.prefaultLeadBytes = prefaultLeadBytes;
         b.storeHost = storeHost;
         b.clock = clock;
-        b.diskMaxUsedSpaceRatio = diskMaxUsedSpaceRatio;
+        b.diskFullPercent = diskFullPercent;
         b.fileSync = fileSync;
         return b;
     }
@@ -135,6 +139,10 @@ public record StoreConfig(
         if (!ok) {
             throw new IllegalArgumentException(message);
         }
+    }
+
+    private static void requirePercent(int percent, String name) {
+        require(percent >= 1 && percent <= 100, name + " must be 1..100");
     }
 
     private static void requirePositive(Duration d, String name) {
@@ -156,13 +164,14 @@ public record StoreConfig(
         private int indexMaxEntries = 20_000_000;
         private int fileReservedHours = 72;
         private int deleteWhenHour = 4;
-        private int diskUsageThresholdPercent = 75;
+        private int diskCleanExpiredPercent = 75;
+        private int diskCleanForciblyPercent = 85;
         private Duration retentionCheckInterval = Duration.ofSeconds(10);
         private int maxMessageSize = 4 * 1024 * 1024;
         private long prefaultLeadBytes = 16L << 20;
         private InetSocketAddress storeHost = new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 10911);
         private Clock clock = Clock.systemDefaultZone();
-        private int diskMaxUsedSpaceRatio = 75;
+        private int diskFullPercent = 90;
         private FileSync fileSync = FileSync.SYSTEM;
 
         private Builder(Path dataDir) {
@@ -229,8 +238,13 @@ public record StoreConfig(
             return this;
         }
 
-        public Builder diskUsageThresholdPercent(int v) {
-            diskUsageThresholdPercent = v;
+        public Builder diskCleanExpiredPercent(int v) {
+            diskCleanExpiredPercent = v;
+            return this;
+        }
+
+        public Builder diskCleanForciblyPercent(int v) {
+            diskCleanForciblyPercent = v;
             return this;
         }
 
@@ -259,8 +273,8 @@ public record StoreConfig(
             return this;
         }
 
-        public Builder diskMaxUsedSpaceRatio(int v) {
-            diskMaxUsedSpaceRatio = v;
+        public Builder diskFullPercent(int v) {
+            diskFullPercent = v;
             return this;
         }
 
@@ -284,13 +298,14 @@ public record StoreConfig(
                     indexMaxEntries,
                     fileReservedHours,
                     deleteWhenHour,
-                    diskUsageThresholdPercent,
+                    diskCleanExpiredPercent,
+                    diskCleanForciblyPercent,
                     retentionCheckInterval,
                     maxMessageSize,
                     prefaultLeadBytes,
                     storeHost,
                     clock,
-                    diskMaxUsedSpaceRatio,
+                    diskFullPercent,
                     fileSync);
         }
     }

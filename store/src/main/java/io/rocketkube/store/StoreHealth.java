@@ -15,7 +15,7 @@ import java.util.Optional;
  *   dispatcher cannot get past, a failed fsync): restart. Never cleared while the store is open.</li>
  *   <li>{@link #problems}: things an operator must look at but that do not stop serving (segments moved
  *   to quarantine by recovery). A restart would not help, so they do not affect liveness.</li>
- *   <li>{@link #diskFull}: the write gate ({@link StoreConfig#diskMaxUsedSpaceRatio()}) refuses appends.
+ *   <li>{@link #diskFull}: the write gate ({@link StoreConfig#diskFullPercent()}) refuses appends.
  *   It clears by itself once space is freed, so it is not a liveness failure either.</li>
  * </ul>
  * More fatal reasons are added by latching them in {@code health.HealthState}; the record needs no change.

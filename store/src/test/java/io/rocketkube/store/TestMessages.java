@@ -41,6 +41,11 @@ public final class TestMessages {
                 .indexMaxEntries(500)
                 .checkpointInterval(Duration.ofMillis(200))
                 .flushInterval(Duration.ofMillis(50))
+                // The machine's disk is shared: how full others make it must not decide what a test deletes
+                // or refuses. Tests of the thresholds set them.
+                .diskCleanExpiredPercent(100)
+                .diskCleanForciblyPercent(100)
+                .diskFullPercent(100)
                 .storeHost(STORE);
     }
 

@@ -116,7 +116,7 @@ public final class BrokerConfigProcessor implements RequestProcessor {
         c.put("maxMessageSize", String.valueOf(settings.maxMessageSize()));
         c.put("fileReservedTime", String.valueOf(settings.fileReservedHours()));
         c.put("mappedFileSizeCommitLog", String.valueOf(settings.commitLogSegmentSize()));
-        c.put("diskMaxUsedSpaceRatio", String.valueOf(settings.diskMaxUsedSpaceRatio()));
+        c.put("diskMaxUsedSpaceRatio", String.valueOf(settings.disk().cleanExpiredPercent()));
         c.putAll(runtime.current());
         return c;
     }

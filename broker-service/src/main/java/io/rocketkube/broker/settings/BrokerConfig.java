@@ -74,11 +74,22 @@ public interface BrokerConfig {
     int fileReservedHours();
 
     /**
-     * Percent of the store's file system in use above which sends are refused with SERVICE_NOT_AVAILABLE
-     * ("disk is full"), before the disk is really full (RocketMQ's {@code diskMaxUsedSpaceRatio}).
+     * Percent of the store's file system in use (other users' files included) above which expired CommitLog
+     * segments are deleted at any hour (RocketMQ's {@code diskMaxUsedSpaceRatio}); see {@link DiskThresholds}.
      */
     @WithDefault("75")
     int diskMaxUsedSpaceRatio();
+
+    /** Above this percent in use the oldest segments go whatever their age (RocketMQ's 85 %). */
+    @WithDefault("85")
+    int diskSpaceCleanForciblyRatio();
+
+    /**
+     * Above this percent in use sends are refused with SERVICE_NOT_AVAILABLE, "disk is full", before the disk is
+     * really full (RocketMQ's {@code diskSpaceWarningLevelRatio}, 90 %); 100 turns the gate off.
+     */
+    @WithDefault("90")
+    int diskSpaceWarningLevelRatio();
 
     @WithDefault("1073741824")
     int commitLogSegmentSize();

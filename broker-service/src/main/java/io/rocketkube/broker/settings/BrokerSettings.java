@@ -25,8 +25,7 @@ import java.util.function.Consumer;
  * @param pullCaps           messages and bytes one pull answer may carry, in memory and from disk
  * @param sendOnIoThread       plain sends to an existing topic are stored and answered on the connection's
  *                             I/O thread instead of the send pool (see {@code SendMessageProcessor})
- * @param diskMaxUsedSpaceRatio sends are refused (SERVICE_NOT_AVAILABLE, "disk is full") once the store's
- *                             file system is more than this percent used (1..100)
+ * @param disk                 when retention deletes early and when sends are refused for a full disk
  * @param flowLimits           caps on queued request bytes and held pulls
  * @param slave                master address override, slave reads and metadata sync ({@link SlaveSettings})
  * @param delayLevels          the delay of each message delay level (RocketMQ's {@code messageDelayLevel})
@@ -60,7 +59,7 @@ public record BrokerSettings(
         int ioThreads,
         PullTransferCaps pullCaps,
         boolean sendOnIoThread,
-        int diskMaxUsedSpaceRatio,
+        DiskThresholds disk,
         FlowLimits flowLimits,
         SlaveSettings slave,
         DelayLevels delayLevels,
@@ -77,6 +76,7 @@ public record BrokerSettings(
         Objects.requireNonNull(storePath, "storePath");
         Objects.requireNonNull(advertisedHost, "advertisedHost");
         Objects.requireNonNull(flowLimits, "flowLimits");
+        Objects.requireNonNull(disk, "disk");
         Objects.requireNonNull(pullCaps, "pullCaps");
         Objects.requireNonNull(slave, "slave");
         Objects.requireNonNull(delayLevels, "delayLevels");
@@ -89,10 +89,6 @@ public record BrokerSettings(
         }
         if (brokerId == 0 && role == BrokerRole.SLAVE) {
             throw new IllegalArgumentException("broker id 0 is the master; a SLAVE needs a non-zero broker-id");
-        }
-        if (diskMaxUsedSpaceRatio < 1 || diskMaxUsedSpaceRatio > 100) {
-            throw new IllegalArgumentException(
-                    "disk-max-used-space-ratio must be 1..100, was " + diskMaxUsedSpaceRatio);
         }
         if (maxMessageSize < 1024 || defaultTopicQueueNums < 1) {
             throw new IllegalArgumentException("max-message-size must be >= 1024 and default-topic-queue-nums >= 1");
@@ -156,8 +152,8 @@ public record BrokerSettings(
         return edit(c -> c.sendOnIoThread = inline);
     }
 
-    public BrokerSettings withDiskMaxUsedSpaceRatio(int percent) {
-        return edit(c -> c.diskMaxUsedSpaceRatio = percent);
+    public BrokerSettings withDisk(DiskThresholds thresholds) {
+        return edit(c -> c.disk = thresholds);
     }
 
     public BrokerSettings withFlowLimits(FlowLimits limits) {
@@ -245,7 +241,7 @@ public record BrokerSettings(
         int ioThreads;
         PullTransferCaps pullCaps;
         boolean sendOnIoThread;
-        int diskMaxUsedSpaceRatio;
+        DiskThresholds disk;
         FlowLimits flowLimits;
         SlaveSettings slave;
         DelayLevels delayLevels;
@@ -279,7 +275,7 @@ public record BrokerSettings(
             ioThreads = s.ioThreads;
             pullCaps = s.pullCaps;
             sendOnIoThread = s.sendOnIoThread;
-            diskMaxUsedSpaceRatio = s.diskMaxUsedSpaceRatio;
+            disk = s.disk;
             flowLimits = s.flowLimits;
             slave = s.slave;
             delayLevels = s.delayLevels;
@@ -315,7 +311,7 @@ public record BrokerSettings(
                     ioThreads,
                     pullCaps,
                     sendOnIoThread,
-                    diskMaxUsedSpaceRatio,
+                    disk,
                     flowLimits,
                     slave,
                     delayLevels,

@@ -83,7 +83,8 @@ public final class SettingsFactory {
                 c.ioThreads(),
                 pullCaps(c),
                 c.sendOnIoThread(),
-                c.diskMaxUsedSpaceRatio(),
+                new DiskThresholds(
+                        c.diskMaxUsedSpaceRatio(), c.diskSpaceCleanForciblyRatio(), c.diskSpaceWarningLevelRatio()),
                 new FlowLimits(
                         c.maxQueuedRequestBytes(),
                         c.maxQueuedRequestBytesPerConnection(),

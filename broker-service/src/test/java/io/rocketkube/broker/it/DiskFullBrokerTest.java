@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
 
+import io.rocketkube.broker.settings.DiskThresholds;
 import io.rocketkube.client.protocol.ResponseCode;
 import java.io.OutputStream;
 import java.nio.file.FileStore;
@@ -29,7 +30,7 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Disk full, end to end (issue 16): the broker's store on a 256 MiB tmpfs mounted by the test (skipped
  * where mounting is not permitted; always unmounted). Once a filler file pushes the file system past
- * {@code disk-max-used-space-ratio}, the official producer's sends fail with SERVICE_NOT_AVAILABLE and a
+ * {@code disk-space-warning-level-ratio}, the official producer's sends fail with SERVICE_NOT_AVAILABLE and a
  * remark saying the disk is full; a consumer still reads every acknowledged message; deleting the filler
  * lets sends through again.
  */
@@ -62,7 +63,7 @@ class DiskFullBrokerTest {
     @Test
     void sendsAreRefusedWhileTheDiskIsFullAndReadsGoOn() throws Exception {
         String topic = "T_DISK_FULL";
-        try (Cluster cluster = new Cluster(mount, s -> s.withDiskMaxUsedSpaceRatio(75))) {
+        try (Cluster cluster = new Cluster(mount, s -> s.withDisk(new DiskThresholds(100, 100, 75)))) {
             DefaultMQProducer producer = new DefaultMQProducer("PG_DISK_FULL");
             producer.setNamesrvAddr(cluster.namesrvAddr());
             producer.setInstanceName("disk-full-producer");

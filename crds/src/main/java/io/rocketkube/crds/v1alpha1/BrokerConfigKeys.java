@@ -46,6 +46,8 @@ public final class BrokerConfigKeys {
             "shutdown-grace",
             "io-threads",
             "disk-max-used-space-ratio",
+            "disk-space-clean-forcibly-ratio",
+            "disk-space-warning-level-ratio",
             "max-transfer-count-on-message-in-memory",
             "max-transfer-bytes-on-message-in-memory",
             "max-transfer-count-on-message-in-disk",

@@ -152,7 +152,7 @@ public final class DefaultMessageStore implements MessageStore {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot lock store directory " + dir, e);
         }
-        this.diskGate = new DiskSpaceGate(dir, config.diskMaxUsedSpaceRatio(), System::nanoTime);
+        this.diskGate = new DiskSpaceGate(dir, config.diskFullPercent(), System::nanoTime);
         try {
             this.checkpoint = new Checkpoint(dir.resolve("checkpoint"));
             this.abortMarker = new AbortMarker(dir.resolve("abort"));
@@ -211,7 +211,8 @@ public final class DefaultMessageStore implements MessageStore {
                     config.clock(),
                     config.fileReservedHours(),
                     config.deleteWhenHour(),
-                    config.diskUsageThresholdPercent(),
+                    config.diskCleanExpiredPercent(),
+                    config.diskCleanForciblyPercent(),
                     diskGate::measure);
 
             this.recovery = new Recovery(

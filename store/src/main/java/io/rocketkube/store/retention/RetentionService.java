@@ -20,8 +20,12 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>At the configured hour, segments whose last write is older than the reserved time go.</li>
- *   <li>At any hour, while disk use is above the threshold, the oldest segments go regardless of age.</li>
+ *   <li>At any hour, while disk use is above the expired-cleaning threshold, so do expired segments.</li>
+ *   <li>At any hour, while disk use is above the forced-cleaning threshold, the oldest segments go
+ *       regardless of age: unconsumed messages are given up before writes are refused.</li>
  * </ul>
+ * These are RocketMQ's three disk thresholds (75, 85 and 90 % by default, the last being the store's write
+ * gate); a lower forced threshold would delete unexpired data on a disk that other users fill.
  * The segment being written and segments not yet fully dispatched or flushed are never deleted.
  *
  * <p>Threading: {@link #runOnce} from one scheduler thread.
@@ -37,7 +41,8 @@ public final class RetentionService {
     private final Clock clock;
     private final long reservedMillis;
     private final int deleteWhenHour;
-    private final double diskUsageThreshold;
+    private final double cleanExpiredAbove;
+    private final double cleanForciblyAbove;
     private final DoubleSupplier diskUsage;
 
     /**
@@ -51,7 +56,8 @@ public final class RetentionService {
             Clock clock,
             int fileReservedHours,
             int deleteWhenHour,
-            int diskUsageThresholdPercent,
+            int diskCleanExpiredPercent,
+            int diskCleanForciblyPercent,
             DoubleSupplier diskUsage) {
         this.commitLog = commitLog;
         this.queues = queues;
@@ -60,7 +66,8 @@ public final class RetentionService {
         this.clock = clock;
         this.reservedMillis = fileReservedHours * 3_600_000L;
         this.deleteWhenHour = deleteWhenHour;
-        this.diskUsageThreshold = diskUsageThresholdPercent / 100.0;
+        this.cleanExpiredAbove = diskCleanExpiredPercent / 100.0;
+        this.cleanForciblyAbove = diskCleanForciblyPercent / 100.0;
         this.diskUsage = diskUsage;
     }
 
@@ -76,9 +83,10 @@ public final class RetentionService {
             if (first == null) {
                 break;
             }
-            boolean diskFull = diskUsage.getAsDouble() > diskUsageThreshold;
-            boolean expired = deleteHour && lastModified(first) + reservedMillis <= now;
-            if (!diskFull && !expired) {
+            double usage = diskUsage.getAsDouble();
+            boolean forced = usage > cleanForciblyAbove;
+            boolean expired = (deleteHour || usage > cleanExpiredAbove) && lastModified(first) + reservedMillis <= now;
+            if (!forced && !expired) {
                 break;
             }
             long limit = Math.min(
@@ -90,7 +98,7 @@ public final class RetentionService {
             LOG.info(
                     "retention deleted commit log segment {} ({})",
                     first.path().getFileName(),
-                    diskFull ? "disk usage above threshold" : "expired");
+                    forced ? "disk usage above the forced-cleaning threshold" : "expired");
         }
         if (deleted > 0) {
             long min = commitLog.minOffset();

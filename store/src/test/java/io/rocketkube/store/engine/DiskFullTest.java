@@ -78,9 +78,8 @@ class DiskFullTest {
     void theWriteGateRefusesBeforeTheDiskIsFullAndOpensWhenSpaceIsFreed() throws Exception {
         Path filler = mount.resolve("filler");
         fill(filler, 36L << 20);
-        try (DefaultMessageStore store = DefaultMessageStore.open(
-                        config().diskMaxUsedSpaceRatio(75).build())
-                .start()) {
+        try (DefaultMessageStore store =
+                DefaultMessageStore.open(config().diskFullPercent(75).build()).start()) {
             List<PutResult> acked = new ArrayList<>();
             PutResult refused = appendUntilRefused(store, acked);
 
@@ -118,9 +117,8 @@ class DiskFullTest {
         fill(filler, 48L << 20);
         // Gate off: only the file system itself stops the appends. The mapping path (ASYNC_FLUSH) is the
         // one a sparse page could fault on.
-        StoreConfig config = config().diskMaxUsedSpaceRatio(100)
-                .flushMode(FlushMode.ASYNC_FLUSH)
-                .build();
+        StoreConfig config =
+                config().diskFullPercent(100).flushMode(FlushMode.ASYNC_FLUSH).build();
         try (DefaultMessageStore store = DefaultMessageStore.open(config).start()) {
             List<PutResult> acked = new ArrayList<>();
             PutResult refused = appendUntilRefused(store, acked);
@@ -143,7 +141,7 @@ class DiskFullTest {
         fill(mount.resolve("filler"), 36L << 20);
         // Retention on disk pressure at any hour (here run by hand, so the test decides when).
         StoreConfig config =
-                config().diskMaxUsedSpaceRatio(75).diskUsageThresholdPercent(70).build();
+                config().diskFullPercent(75).diskCleanForciblyPercent(70).build();
         try (DefaultMessageStore store = DefaultMessageStore.open(config).start()) {
             List<PutResult> acked = new ArrayList<>();
             assertThat(appendUntilRefused(store, acked).status()).isEqualTo(PutStatus.DISK_FULL);
@@ -165,7 +163,8 @@ class DiskFullTest {
                 .commitLogSegmentSize(1 << 20)
                 .consumeQueueEntriesPerFile(20_000)
                 // Retention stays out of the way: this test is about the gate, not about deleting data.
-                .diskUsageThresholdPercent(100)
+                .diskCleanExpiredPercent(100)
+                .diskCleanForciblyPercent(100)
                 .fileReservedHours(10_000)
                 .retentionCheckInterval(Duration.ofHours(1));
     }

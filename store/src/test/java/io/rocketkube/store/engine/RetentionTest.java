@@ -94,6 +94,51 @@ class RetentionTest {
         }
     }
 
+    /**
+     * RocketMQ's middle band: above 75 % but below 85 % only what has expired goes, at any hour; unexpired
+     * (possibly unconsumed) data stays. A disk that other users fill must not cost a broker its messages.
+     */
+    @Test
+    void betweenTheThresholdsOnlyExpiredSegmentsGoAtAnyHour() {
+        long now = System.currentTimeMillis();
+        MutableClock clock = new MutableClock(atHour(now, 12));
+        StoreConfig cfg = smallConfig(dir)
+                .clock(clock)
+                .retentionCheckInterval(Duration.ofHours(1))
+                .build();
+        try (DefaultMessageStore store = DefaultMessageStore.open(cfg).start()) {
+            for (int i = 0; i < 100; i++) {
+                store.put(message("R", 0, "m" + i + "-" + "x".repeat(2000))).join();
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> store.maxOffset("R", 0) == 100);
+            store.flush();
+        }
+        CommitLog log = new CommitLog(dir.resolve("commitlog"), cfg.commitLogSegmentSize(), clock, r -> {});
+        log.recoverTo(log.segments().last().start(), java.util.Map.of());
+        ConsumeQueueSet queues = ConsumeQueueSet.open(dir.resolve("consumequeue"), cfg.consumeQueueEntriesPerFile());
+        IndexService index = IndexService.open(dir.resolve("index"), cfg.indexSlots(), cfg.indexMaxEntries());
+        Dispatcher dispatcher = new Dispatcher(
+                log,
+                new java.util.concurrent.ConcurrentLinkedQueue<>(),
+                queues,
+                index,
+                TagsCodeResolver.TAGS_HASH,
+                cfg.maxMessageSize());
+        dispatcher.resetTo(log.writtenOffset());
+        int before = log.segments().count();
+        // Reserved 48 h, delete hour 4; the clock stays at noon. Disk 80 % used: above 75, below 85.
+        RetentionService r = new RetentionService(log, queues, index, dispatcher, clock, 48, 4, 75, 85, () -> 0.80);
+
+        assertThat(r.runOnce()).as("80 %, nothing expired, not the delete hour").isZero();
+
+        clock.set(clock.millis() + 48 * 3_600_000L);
+        assertThat(r.runOnce()).as("80 %, expired, at noon").isPositive();
+        assertThat(log.segments().count()).isLessThan(before);
+        queues.close();
+        index.close();
+        log.close();
+    }
+
     @Test
     void aFullDiskDeletesTheOldestSegmentsAtAnyHour() {
         StoreConfig cfg =
@@ -129,6 +174,7 @@ class RetentionTest {
                 72,
                 4,
                 75,
+                85,
                 () -> log.segments().count() > before - 2 ? 0.9 : 0.5);
         assertThat(r.runOnce()).isEqualTo(2);
         assertThat(log.segments().count()).isEqualTo(before - 2);
