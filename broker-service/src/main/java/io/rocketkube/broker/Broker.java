@@ -151,8 +151,6 @@ public final class Broker implements AutoCloseable {
     private final SlaveSynchronizer slaveSync;
 
     private volatile boolean started;
-    /** Set once start has begun registering: close then unregisters, even if a later step of start failed. */
-    private boolean registering;
 
     private boolean closed;
 
@@ -270,7 +268,6 @@ public final class Broker implements AutoCloseable {
             haPort = boundHa;
         }
         registrar.start();
-        registering = true;
         if (slaveSync != null) {
             slaveSync.start(settings.slave().syncInterval(), meters);
         }
@@ -602,8 +599,8 @@ public final class Broker implements AutoCloseable {
     /**
      * Graceful shutdown: refuse new sends, wait for accepted ones, flush, unregister, answer held pulls,
      * close connections, persist offsets, close the store. Idempotent; a broker opened and never started, or
-     * whose start failed part way, closes the same way (each step is a no-op for what never ran), and
-     * unregisters only if its start got as far as registering.
+     * whose start failed part way, closes the same way (each step is a no-op for what never ran), except that
+     * it does not unregister (the NameServers drop it when its connection to them closes).
      */
     @Override
     public synchronized void close() {
@@ -611,6 +608,7 @@ public final class Broker implements AutoCloseable {
             return;
         }
         closed = true;
+        boolean wasStarted = started;
         started = false;
         // First, so no delayed message is put back while the store is drained and closed.
         scheduleDelivery.close();
@@ -635,7 +633,7 @@ public final class Broker implements AutoCloseable {
         if (slaveSync != null) {
             slaveSync.close();
         }
-        if (registering) {
+        if (wasStarted) {
             registrar.close(); // unregisters
         }
         ha.close();
