@@ -81,10 +81,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Plain Java, so tests run a whole broker in-process; the Quarkus app wraps it in {@code app.BrokerLifecycle}.
  *
- * <p><b>Lifecycle</b>, the shape of {@code NameServer} and the store: {@link #open} picks the ports, opens and
- * recovers the store, loads the tables and builds every collaborator into a final field, starting no thread
- * and binding no port; {@link #start()} starts them in order (store threads, ports, HA, registration,
- * periodic tasks), once; {@link #close()} stops them in reverse, idempotent, also for a broker never started.
+ * <p><b>Lifecycle</b>, the shape of {@code NameServer} and the store: {@link #open} picks the client port, opens
+ * and recovers the store, loads the tables and builds every collaborator into a final field, starting no thread
+ * and binding no port (a step failing closes what the earlier ones built); {@link #start()} starts them in order
+ * (store threads, ports, HA, registration, periodic tasks), once; {@link #close()} stops them in reverse,
+ * idempotent, also for a broker never started or whose start failed part way.
  *
  * <p><b>Why this class is large</b> (about 650 lines): it is only wiring, one constructor call per
  * collaborator, and the order of {@link #open} (recover the store before anything reads it) and of
@@ -113,10 +114,15 @@ public final class Broker implements AutoCloseable {
     /** A slave's way to its master, learned from the NameServers' register answers. */
     private final MasterAddress masterAddress;
 
-    /** The client port and the HA port, chosen at open: the store host and the registration name them. */
+    /** The client port, chosen at open: the store host names it. */
     private final int port;
 
-    private final int haPort;
+    /**
+     * The HA port: a slave's configured one; a master's as bound in {@link #start()}, so that HA port 0 is
+     * chosen by the kernel at the bind (no probe another process could win) and registered from then on.
+     */
+    private volatile int haPort;
+
     private final BrokerExecutors executors;
     private final MessageStore store;
     private final TopicConfigManager topics;
@@ -145,6 +151,7 @@ public final class Broker implements AutoCloseable {
     private final SlaveSynchronizer slaveSync;
 
     private volatile boolean started;
+
     private boolean closed;
 
     /**
@@ -154,15 +161,14 @@ public final class Broker implements AutoCloseable {
     public static Broker open(BrokerSettings settings, Clock clock, StoreOpener storeOpener, MeterRegistry meters)
             throws IOException {
         int port = settings.port() == 0 ? freePort(settings.host()) : settings.port();
-        // A master given HA port 0 listens on any free one; it is picked here because the registration names it.
-        int haPort = settings.isMaster() && settings.haPort() == 0 ? freePort(settings.host()) : settings.haPort();
         InetSocketAddress storeHost = new InetSocketAddress(InetAddress.getByName(settings.advertisedHost()), port);
-        MessageStore store = storeOpener.open(storeConfig(settings, clock, storeHost));
+        OpenedParts opened = new OpenedParts();
+        MessageStore store = opened.add(storeOpener.open(storeConfig(settings, clock, storeHost)));
         try {
-            return new Broker(settings, clock, meters, port, haPort, storeHost, store);
+            return new Broker(settings, clock, meters, port, storeHost, store, opened);
         } catch (IOException | RuntimeException | Error e) {
-            // A failed open must not keep the store (and its directory lock) open.
-            store.close();
+            // A failed open keeps nothing: not the store's directory lock, the pools or the event loops.
+            opened.closeAfter(e);
             throw e;
         }
     }
@@ -172,9 +178,9 @@ public final class Broker implements AutoCloseable {
             Clock clock,
             MeterRegistry meters,
             int port,
-            int haPort,
             InetSocketAddress storeHost,
-            MessageStore store)
+            MessageStore store,
+            OpenedParts opened)
             throws IOException {
         this.settings = settings;
         this.clock = clock;
@@ -182,9 +188,9 @@ public final class Broker implements AutoCloseable {
         this.masterAddress = new MasterAddress(
                 settings.slave().masterAddress(), settings.ha().masterHaAddress());
         this.port = port;
-        this.haPort = haPort;
+        this.haPort = settings.haPort();
         this.store = store;
-        this.executors = new BrokerExecutors(clock);
+        this.executors = opened.add(new BrokerExecutors(clock));
         this.topics = TopicConfigManager.load(BrokerFiles.topics(settings.storePath()), settings, clock);
         this.groups = SubscriptionGroupManager.load(
                 BrokerFiles.subscriptionGroups(settings.storePath()), clock, settings.autoCreateSubscriptionGroup());
@@ -196,29 +202,32 @@ public final class Broker implements AutoCloseable {
                 executors.scheduler,
                 settings.flowLimits().maxHeldPullsPerConnection(),
                 settings.flowLimits().maxHeldPulls());
+        opened.add(holds, holds::close);
         store.addArrivalListener(holds);
-        this.transactions = Transactions.open(settings, store, topics, producers, meters, clock, storeHost);
+        this.transactions = opened.add(Transactions.open(settings, store, topics, producers, meters, clock, storeHost));
         this.stats = new BrokerStats(meters, clock, () -> store.stats().getMissCount());
         this.delayOffsets = DelayOffsetTable.load(
                 settings.storePath(), settings.delayLevels().maxLevel());
-        this.scheduleDelivery = new ScheduleDeliveryService(store, settings.delayLevels(), delayOffsets, clock, meters);
+        this.scheduleDelivery =
+                opened.add(new ScheduleDeliveryService(store, settings.delayLevels(), delayOffsets, clock, meters));
         this.timers = settings.isMaster()
-                ? TimerMessageService.open(
-                        settings.storePath().resolve("timer"), settings.timer(), store, clock, meters)
+                ? opened.add(TimerMessageService.open(
+                        settings.storePath().resolve("timer"), settings.timer(), store, clock, meters))
                 : null;
         this.lag = new ConsumerLagGauges(meters, topics, offsets, store);
-        this.ha = new HaService(settings.role(), store, settings.ha(), masterAddress, clock);
+        this.ha = opened.add(new HaService(settings.role(), store, settings.ha(), masterAddress, clock));
         ProcessorRegistry registry = registry(storeHost, stats);
-        this.server = new RemotingServer(remotingConfig(port), registry, new ChannelCleanup());
+        this.server = opened.add(new RemotingServer(remotingConfig(port), registry, new ChannelCleanup()));
         this.vipServer = port <= 2
                 ? null
-                : new RemotingServer(remotingConfig(port - 2).withIoThreads(1), registry, new ChannelCleanup());
-        this.namesrvClient = new RemotingClient(RemotingClientConfig.defaults());
+                : opened.add(
+                        new RemotingServer(remotingConfig(port - 2).withIoThreads(1), registry, new ChannelCleanup()));
+        this.namesrvClient = opened.add(new RemotingClient(RemotingClientConfig.defaults()));
         String brokerAddr = address();
         this.registrar = new NameServerRegistrar(
                 settings,
                 brokerAddr,
-                settings.advertisedHost() + ":" + haPort,
+                () -> settings.advertisedHost() + ":" + haPort,
                 NameServerAddresses.of(settings.namesrvAddr()),
                 topics,
                 namesrvClient,
@@ -253,7 +262,11 @@ public final class Broker implements AutoCloseable {
         transactions.start(meters);
         server.start();
         startVipChannel();
-        ha.start(settings.host(), haPort, settings.commitLogSegmentSize(), executors.scheduler, namesrvClient, meters);
+        int boundHa = ha.start(
+                settings.host(), haPort, settings.commitLogSegmentSize(), executors.scheduler, namesrvClient, meters);
+        if (boundHa > 0) { // a master: the port it listens on, chosen by the kernel for HA port 0
+            haPort = boundHa;
+        }
         registrar.start();
         if (slaveSync != null) {
             slaveSync.start(settings.slave().syncInterval(), meters);
@@ -503,7 +516,7 @@ public final class Broker implements AutoCloseable {
         return settings.advertisedHost() + ":" + port;
     }
 
-    /** The HA port this broker listens on (a master) or registers (a slave). */
+    /** The HA port this broker listens on (a master, once started) or registers (a slave). */
     public int haPort() {
         return haPort;
     }
@@ -587,8 +600,9 @@ public final class Broker implements AutoCloseable {
 
     /**
      * Graceful shutdown: refuse new sends, wait for accepted ones, flush, unregister, answer held pulls,
-     * close connections, persist offsets, close the store. Idempotent; a broker opened and never started
-     * closes the same way (each step is a no-op for what never ran), except that it does not unregister.
+     * close connections, persist offsets, close the store. Idempotent; a broker opened and never started, or
+     * whose start failed part way, closes the same way (each step is a no-op for what never ran), except that
+     * it does not unregister (the NameServers drop it when its connection to them closes).
      */
     @Override
     public synchronized void close() {

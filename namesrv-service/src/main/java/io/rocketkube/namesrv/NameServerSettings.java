@@ -14,7 +14,8 @@ import java.util.Optional;
 /**
  * Everything the NameServer needs, as plain values, converted from the Quarkus configuration
  * {@link NamesrvConfig} by {@link #from}. Defaults are written once, in {@code NamesrvConfig}; code that runs
- * without Quarkus reads them from there through {@link #load}.
+ * without Quarkus reads them from there through {@link #load} (or {@link #forTest}), setting only the keys it
+ * needs: there is no other way to build these settings.
  *
  * @param remoting         where and how the remoting server listens
  * @param dataDir          where the KV config file lives
@@ -41,23 +42,6 @@ public record NameServerSettings(
         if (processorThreads <= 0) {
             throw new IllegalArgumentException("processor threads must be positive, got " + processorThreads);
         }
-    }
-
-    /** Settings without a KV seed file. */
-    public NameServerSettings(
-            RemotingServerConfig remoting,
-            Path dataDir,
-            Duration brokerExpiry,
-            Duration scanInterval,
-            int processorThreads,
-            boolean orderMessageEnable) {
-        this(remoting, dataDir, brokerExpiry, scanInterval, processorThreads, orderMessageEnable, Optional.empty());
-    }
-
-    /** The same settings, started with the KV seed {@code file}. */
-    public NameServerSettings withKvSeedFile(Path file) {
-        return new NameServerSettings(
-                remoting, dataDir, brokerExpiry, scanInterval, processorThreads, orderMessageEnable, Optional.of(file));
     }
 
     public static NameServerSettings from(NamesrvConfig config) {
@@ -96,6 +80,14 @@ public record NameServerSettings(
 
     /** The packaged defaults on {@code host}, an ephemeral port and four processor threads, for tests. */
     public static NameServerSettings forTest(String host, Path dataDir) {
-        return load(Map.of("host", host, "port", "0", "data-dir", dataDir.toString(), "processor-threads", "4"));
+        return forTest(host, dataDir, Map.of());
+    }
+
+    /** As {@link #forTest(String, Path)}, with {@code more} keys (as {@link #load} takes them) set or replaced. */
+    public static NameServerSettings forTest(String host, Path dataDir, Map<String, String> more) {
+        Map<String, String> properties = new HashMap<>(
+                Map.of("host", host, "port", "0", "data-dir", dataDir.toString(), "processor-threads", "4"));
+        properties.putAll(more);
+        return load(properties);
     }
 }

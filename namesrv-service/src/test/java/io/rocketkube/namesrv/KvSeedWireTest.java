@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,7 +44,7 @@ class KvSeedWireTest {
     void seedIsServedByGetKvConfigAndGetKvListByNamespace() throws Exception {
         Path seed = seed("{\"ORDER_TOPIC_CONFIG\": {\"T1\": \"broker-a:4\", \"T2\": \"broker-b:2\"},"
                 + " \"OTHER\": {\"k\": \"v\"}}");
-        start(NameServerSettings.forTest("127.0.0.1", dataDir).withKvSeedFile(seed));
+        start(seeded(seed));
 
         assertThat(get(ORDER, "T1").extFields()).containsEntry("value", "broker-a:4");
         assertThat(get("OTHER", "k").extFields()).containsEntry("value", "v");
@@ -58,7 +59,7 @@ class KvSeedWireTest {
         nameServer.close();
 
         Path seed = seed("{\"ORDER_TOPIC_CONFIG\": {\"T1\": \"broker-a:4\"}}");
-        start(NameServerSettings.forTest("127.0.0.1", dataDir).withKvSeedFile(seed));
+        start(seeded(seed));
 
         assertThat(get(ORDER, "T1").extFields()).containsEntry("value", "broker-a:4");
         assertThat(get(ORDER, "RUNTIME").extFields()).containsEntry("value", "broker-c:1");
@@ -79,8 +80,7 @@ class KvSeedWireTest {
             "{\"ORDER_TOPIC_CONFIG\": {\"T1\": \"broker-a:4\"",
         };
         for (String text : malformed) {
-            NameServer refused = new NameServer(
-                    NameServerSettings.forTest("127.0.0.1", dataDir).withKvSeedFile(seed(text)), clock);
+            NameServer refused = new NameServer(seeded(seed(text)), clock);
             try {
                 assertThatThrownBy(refused::start)
                         .as(text)
@@ -91,8 +91,7 @@ class KvSeedWireTest {
                 refused.close();
             }
         }
-        NameServer missing = new NameServer(
-                NameServerSettings.forTest("127.0.0.1", dataDir).withKvSeedFile(seedDir.resolve("absent.json")), clock);
+        NameServer missing = new NameServer(seeded(seedDir.resolve("absent.json")), clock);
         try {
             assertThatThrownBy(missing::start).isInstanceOf(IOException.class).hasMessageContaining("does not exist");
         } finally {
@@ -107,6 +106,11 @@ class KvSeedWireTest {
     private void start(NameServerSettings settings) throws Exception {
         nameServer = new NameServer(settings, clock);
         nameServer.start();
+    }
+
+    /** The test settings with the KV seed {@code file}. */
+    private NameServerSettings seeded(Path file) {
+        return NameServerSettings.forTest("127.0.0.1", dataDir, Map.of("kv-seed-file", file.toString()));
     }
 
     private Path seed(String json) throws IOException {

@@ -26,6 +26,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,7 +51,9 @@ public final class NameServerRegistrar implements TopicConfigManager.ChangeListe
 
     private final BrokerSettings settings;
     private final String brokerAddr;
-    private final String haServerAddr;
+    /** Read at every round: a master given HA port 0 knows its port only once the HA listener is bound. */
+    private final Supplier<String> haServerAddr;
+
     private final NameServerAddresses addresses;
     private final TopicConfigManager topics;
     private final RemotingClient client;
@@ -72,7 +75,7 @@ public final class NameServerRegistrar implements TopicConfigManager.ChangeListe
     public NameServerRegistrar(
             BrokerSettings settings,
             String brokerAddr,
-            String haServerAddr,
+            Supplier<String> haServerAddr,
             NameServerAddresses addresses,
             TopicConfigManager topics,
             RemotingClient client,
@@ -94,7 +97,7 @@ public final class NameServerRegistrar implements TopicConfigManager.ChangeListe
     public NameServerRegistrar(
             BrokerSettings settings,
             String brokerAddr,
-            String haServerAddr,
+            Supplier<String> haServerAddr,
             NameServerAddresses addresses,
             TopicConfigManager topics,
             RemotingClient client,
@@ -171,7 +174,7 @@ public final class NameServerRegistrar implements TopicConfigManager.ChangeListe
                     .withExtField("brokerName", settings.brokerName())
                     .withExtField("brokerAddr", brokerAddr)
                     .withExtField("clusterName", settings.clusterName())
-                    .withExtField("haServerAddr", haServerAddr)
+                    .withExtField("haServerAddr", haServerAddr.get())
                     .withExtField("brokerId", settings.brokerId())
                     .withExtField("compressed", false)
                     .withExtField("bodyCrc32", MaskedCrc32.of(body))

@@ -236,6 +236,34 @@ class ReplicationTest {
         awaitSameQueues(master, slave);
     }
 
+    /**
+     * A master given HA port 0 picks no port at open (a probed port could be taken by another process before the
+     * bind); the kernel chooses it when start binds, and the registration announces that port: the slave, told
+     * nothing but the NameServer, learns exactly it and replicates.
+     */
+    @Test
+    void aMasterGivenHaPortZeroBindsAtStartAndRegistersTheBoundPort() throws Exception {
+        BrokerSettings settings = BrokerSettings.forTest(HOST, dir.resolve("master"), nameServer.address())
+                .withRole(0, BrokerRole.ASYNC_MASTER)
+                .withHaPort(0);
+        Broker master = Broker.open(settings, Clock.systemUTC(), DefaultMessageStore::open, new SimpleMeterRegistry());
+        open.add(master);
+        assertThat(master.haPort()).as("no HA port before start").isZero();
+        master.start();
+        int bound = master.haPort();
+        assertThat(bound).isPositive();
+        try (Socket probe = new Socket(HOST, bound)) {
+            assertThat(probe.isConnected()).isTrue();
+        }
+
+        Broker slave = start("slave", BrokerRole.SLAVE, 0, 0, s -> s);
+        open.add(slave);
+        assertThat(slave.settings().ha().masterHaAddress()).isEmpty();
+        send(producer("PG_HA0"), 0, 20);
+        awaitSameQueues(master, slave);
+        assertThat(slave.ha().runtimeInfo()).containsEntry("haMasterAddress", HOST + ":" + bound);
+    }
+
     @Test
     void syncMasterAcknowledgesOnlyReplicatedSendsAndSaysWhyOtherwise() throws Exception {
         Broker master = start(

@@ -9,7 +9,6 @@ import io.rocketkube.broker.topic.TopicConfigManager;
 import io.rocketkube.client.protocol.TopicConfig;
 import io.rocketkube.client.remoting.RemotingClient;
 import io.rocketkube.client.remoting.RemotingClientConfig;
-import io.rocketkube.client.remoting.RemotingServerConfig;
 import io.rocketkube.namesrv.NameServer;
 import io.rocketkube.namesrv.NameServerSettings;
 import java.net.InetAddress;
@@ -18,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -36,13 +36,7 @@ class NameServerRegistrarTest {
 
     private static NameServer nameServer(String ip, int port, Path dir) throws Exception {
         NameServer ns = new NameServer(
-                new NameServerSettings(
-                        RemotingServerConfig.of(ip, port),
-                        dir,
-                        Duration.ofSeconds(120),
-                        Duration.ofSeconds(10),
-                        2,
-                        false),
+                NameServerSettings.forTest(ip, dir, Map.of("port", String.valueOf(port), "processor-threads", "2")),
                 Clock.systemUTC());
         ns.start();
         return ns;
@@ -67,7 +61,7 @@ class NameServerRegistrarTest {
             NameServerRegistrar registrar = new NameServerRegistrar(
                     settings,
                     "127.0.0.1:10911",
-                    "127.0.0.1:10912",
+                    () -> "127.0.0.1:10912",
                     addresses,
                     topics,
                     client,
@@ -118,7 +112,7 @@ class NameServerRegistrarTest {
             NameServerRegistrar registrar = new NameServerRegistrar(
                     settings,
                     "127.0.0.1:10911",
-                    "127.0.0.1:10912",
+                    () -> "127.0.0.1:10912",
                     addresses,
                     topics,
                     client,
@@ -187,6 +181,13 @@ class NameServerRegistrarTest {
         String host = brokerAddr.substring(0, brokerAddr.indexOf(':'));
         int haPort = Integer.parseInt(brokerAddr.substring(brokerAddr.indexOf(':') + 1)) + 1;
         return new NameServerRegistrar(
-                settings, brokerAddr, host + ":" + haPort, addresses, topics, client, scheduler, Clock.systemUTC());
+                settings,
+                brokerAddr,
+                () -> host + ":" + haPort,
+                addresses,
+                topics,
+                client,
+                scheduler,
+                Clock.systemUTC());
     }
 }

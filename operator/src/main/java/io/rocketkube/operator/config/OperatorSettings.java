@@ -9,7 +9,8 @@ import java.util.Map;
 
 /**
  * Plain values from {@link OperatorConfig}, so that builders and tests need no config machinery. Defaults
- * are written once, in {@code OperatorConfig}; {@link #defaults()} and {@link #load} read them from there.
+ * are written once, in {@code OperatorConfig}; {@link #defaults()} and {@link #load} read them from there, and a
+ * test that needs other values loads the keys it sets (no withers: one shape, the mapping's).
  *
  * @param imageRepository default image repository prefix
  * @param maxReplicationLagBytes lag under which a slave is caught up
@@ -59,38 +60,5 @@ public record OperatorSettings(
     /** The defaults {@link OperatorConfig} writes, for tests and tools that run without Quarkus. */
     public static OperatorSettings defaults() {
         return load(Map.of());
-    }
-
-    public OperatorSettings withBusyInterval(Duration interval) {
-        return new OperatorSettings(
-                imageRepository,
-                maxReplicationLagBytes,
-                resyncInterval,
-                interval,
-                adminTimeout,
-                brokerStartupTimeout,
-                routeRefreshPeriod);
-    }
-
-    public OperatorSettings withRouteRefreshPeriod(Duration period) {
-        return new OperatorSettings(
-                imageRepository,
-                maxReplicationLagBytes,
-                resyncInterval,
-                busyInterval,
-                adminTimeout,
-                brokerStartupTimeout,
-                period);
-    }
-
-    public OperatorSettings withMaxReplicationLagBytes(long lag) {
-        return new OperatorSettings(
-                imageRepository,
-                lag,
-                resyncInterval,
-                busyInterval,
-                adminTimeout,
-                brokerStartupTimeout,
-                routeRefreshPeriod);
     }
 }

@@ -16,7 +16,6 @@ import io.rocketkube.client.protocol.TopicRouteData;
 import io.rocketkube.client.remoting.RemotingClient;
 import io.rocketkube.client.remoting.RemotingClientConfig;
 import io.rocketkube.client.remoting.RemotingCommand;
-import io.rocketkube.client.remoting.RemotingServerConfig;
 import io.rocketkube.namesrv.NameServer;
 import io.rocketkube.namesrv.NameServerSettings;
 import io.rocketkube.operator.admin.GroupEndpoints;
@@ -241,15 +240,8 @@ class RealBrokerAdminTest {
     }
 
     private NameServer startNameServer(int port) throws Exception {
-        NameServerSettings test = NameServerSettings.forTest(HOST, dir.resolve("namesrv"));
         NameServer started = new NameServer(
-                new NameServerSettings(
-                        RemotingServerConfig.of(HOST, port),
-                        test.dataDir(),
-                        test.brokerExpiry(),
-                        test.scanInterval(),
-                        test.processorThreads(),
-                        test.orderMessageEnable()),
+                NameServerSettings.forTest(HOST, dir.resolve("namesrv"), Map.of("port", String.valueOf(port))),
                 Clock.systemUTC());
         started.start();
         return started;

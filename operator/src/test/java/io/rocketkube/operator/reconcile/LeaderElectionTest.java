@@ -12,6 +12,7 @@ import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder
 import io.rocketkube.operator.config.OperatorSettings;
 import io.rocketkube.operator.testing.WorkloadSimulator;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -61,7 +62,7 @@ class LeaderElectionTest {
     private OperatorHarness replica(String identity) {
         return new OperatorHarness(
                 client,
-                OperatorSettings.defaults().withBusyInterval(Duration.ofMillis(200)),
+                OperatorSettings.load(Map.of("busy-interval", "200ms")),
                 LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration("rocketkube-operator")
                         .withLeaseNamespace(NS)
                         .withIdentity(identity)

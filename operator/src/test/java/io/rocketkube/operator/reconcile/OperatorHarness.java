@@ -13,6 +13,7 @@ import io.rocketkube.operator.testing.WorkloadSimulator;
 import java.io.InputStream;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 
 /**
  * A plain JOSDK operator running our reconciler against fabric8's CRUD mock, with server-side
@@ -28,7 +29,7 @@ public final class OperatorHarness implements AutoCloseable {
     private final Operator operator;
 
     public OperatorHarness(KubernetesClient client) {
-        this(client, OperatorSettings.defaults().withBusyInterval(Duration.ofMillis(200)));
+        this(client, OperatorSettings.load(Map.of("busy-interval", "200ms")));
     }
 
     public OperatorHarness(KubernetesClient client, OperatorSettings settings) {

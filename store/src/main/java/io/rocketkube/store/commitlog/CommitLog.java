@@ -499,12 +499,23 @@ public final class CommitLog {
         return true;
     }
 
-    public void close() {
-        synchronized (this) {
-            if (prefaulter != null) {
-                prefaulter.stop();
-            }
+    /**
+     * Stops the prefaulter and waits for its thread; a no-op if none runs. The store calls it in the reverse
+     * order of its start; {@link #close()} calls it too, for a log used on its own.
+     */
+    public void stopPrefault() {
+        MappingPrefaulter running;
+        synchronized (this) { // joined outside the monitor: nothing the thread calls may wait on it
+            running = prefaulter;
+            prefaulter = null;
         }
+        if (running != null) {
+            running.stop();
+        }
+    }
+
+    public void close() {
+        stopPrefault();
         segments.close();
     }
 

@@ -3,6 +3,7 @@ package io.rocketkube.store.commitlog;
 import io.rocketkube.store.file.SegmentFile;
 import io.rocketkube.store.health.LoopMonitor;
 import io.rocketkube.store.health.ServiceThread;
+import java.time.Duration;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,6 +27,7 @@ final class MappingPrefaulter extends ServiceThread {
     private static final Logger LOG = LoggerFactory.getLogger(MappingPrefaulter.class);
     private static final int PAGE = 4096;
     private static final int ALLOCATE_STEP = 1 << 20;
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(5);
 
     private final CommitLog commitLog;
     private final long leadBytes;
@@ -48,9 +50,14 @@ final class MappingPrefaulter extends ServiceThread {
         startThread(threadName);
     }
 
-    /** Does not wait: the thread only reads, and ends within one idle park. */
+    /**
+     * Stops the loop and waits for its thread (it ends within one idle park), so that the store's close sees
+     * it gone before the flush service and the files it allocates in stop.
+     */
     void stop() {
-        requestStop();
+        if (!stopAndJoin(STOP_TIMEOUT)) {
+            LOG.warn("the prefaulter did not stop within {}", STOP_TIMEOUT);
+        }
     }
 
     @Override

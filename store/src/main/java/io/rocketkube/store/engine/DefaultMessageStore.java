@@ -565,6 +565,8 @@ public final class DefaultMessageStore implements MessageStore {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        // The reverse of start(): scheduler, prefaulter, flush service, dispatcher; then the files they touch.
+        commitLog.stopPrefault();
         flushService.stop();
         // After a failed sync, neither flush nor checkpoint: the marker stays and the next open scans.
         boolean failed = fatalReason().isPresent();

@@ -8,10 +8,12 @@ import static org.awaitility.Awaitility.await;
 
 import io.rocketkube.store.PutResult;
 import io.rocketkube.store.PutStatus;
+import io.rocketkube.store.recovery.CrashPoint;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -56,6 +58,31 @@ class StoreLifecycleTest {
         }
         await().atMost(Duration.ofSeconds(10))
                 .untilAsserted(() -> assertThat(newStoreThreadNames(before)).isEmpty());
+    }
+
+    /**
+     * Close is start in reverse: every thread (the prefaulter too) has ended before the files are closed, which
+     * happens right after the final checkpoint.
+     */
+    @Test
+    void closeStopsEveryThreadBeforeTheFilesAreClosed() {
+        Set<Thread> before = storeThreads();
+        Set<String> aliveAtCheckpoint = ConcurrentHashMap.newKeySet();
+        CrashPoint.Hook hook = point -> {
+            if (point == CrashPoint.CLOSE_AFTER_CHECKPOINT) {
+                aliveAtCheckpoint.addAll(newStoreThreadNames(before));
+            }
+        };
+        DefaultMessageStore store = DefaultMessageStore.open(smallConfig(dir).build(), hook, Duration.ofSeconds(30));
+        store.start();
+        assertThat(store.put(message("T", 0, "m")).join().status()).isEqualTo(PutStatus.PUT_OK);
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(newStoreThreadNames(before)).hasSize(4));
+
+        store.close();
+
+        assertThat(aliveAtCheckpoint).isEmpty();
+        assertThat(newStoreThreadNames(before)).isEmpty();
     }
 
     @Test

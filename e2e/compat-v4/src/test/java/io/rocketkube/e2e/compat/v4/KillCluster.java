@@ -51,6 +51,25 @@ final class KillCluster implements AutoCloseable {
         return broker;
     }
 
+    /**
+     * A master and its slave of a new broker group named {@code rk-<prefix>-…}, not started: brokers
+     * {@code <prefix>-master} ({@code master} adds its own settings) and {@code <prefix>-slave} (broker id 1,
+     * syncing its master's metadata every second, so a test need not wait the default 10 s).
+     */
+    MasterSlave masterSlave(String prefix, UnaryOperator<OurBroker.Builder> master) {
+        String group = OfficialClients.unique("rk-" + prefix);
+        return new MasterSlave(
+                broker(prefix + "-master", b -> master.apply(b.brokerName(group))),
+                broker(
+                        prefix + "-slave",
+                        b -> b.brokerName(group)
+                                .property("rocketkube.broker.broker-id", "1")
+                                .property("rocketkube.broker.slave-sync-interval", "1s")));
+    }
+
+    /** The two brokers of one group, as {@link #masterSlave} makes them. */
+    record MasterSlave(OurBroker master, OurBroker slave) {}
+
     /** mqadmin's API on this NameServer, started on first use. */
     DefaultMQAdminExt admin() throws MQClientException {
         if (admin == null) {

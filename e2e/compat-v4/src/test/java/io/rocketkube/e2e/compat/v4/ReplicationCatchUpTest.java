@@ -3,7 +3,6 @@ package io.rocketkube.e2e.compat.v4;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.rocketkube.e2e.compat.OfficialClients;
 import io.rocketkube.e2e.testkit.OurBroker;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -47,13 +46,9 @@ class ReplicationCatchUpTest {
     @Test
     void eachSideRestartedAfterKillNineCatchesUpAndTheOutagesOffsetsSurvive() throws Exception {
         try (KillCluster cluster = KillCluster.start("namesrv-catch-up")) {
-            String group = OfficialClients.unique("rk-catch-up");
-            OurBroker master = cluster.broker("catch-up-master", b -> b.brokerName(group));
-            OurBroker slave = cluster.broker(
-                    "catch-up-slave",
-                    b -> b.brokerName(group)
-                            .property("rocketkube.broker.broker-id", "1")
-                            .property("rocketkube.broker.slave-sync-interval", "1s"));
+            KillCluster.MasterSlave pair = cluster.masterSlave("catch-up", b -> b);
+            OurBroker master = pair.master();
+            OurBroker slave = pair.slave();
             String topic = cluster.startWithTopic(master, "T_CATCH_UP", 4);
             cluster.startSlave(slave, topic);
             DefaultMQAdminExt admin = cluster.admin();

@@ -3,7 +3,6 @@ package io.rocketkube.e2e.compat.v4;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.rocketkube.e2e.compat.OfficialClients;
 import io.rocketkube.e2e.testkit.OurBroker;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -36,14 +35,10 @@ class SyncMasterKillTest {
     @Test
     void everyAcknowledgedSendSurvivesKillNineOfTheMaster() throws Exception {
         try (KillCluster cluster = KillCluster.start("namesrv-sync-kill")) {
-            String group = OfficialClients.unique("rk-sync-kill");
-            OurBroker master = cluster.broker(
-                    "sync-kill-master", b -> b.brokerName(group).property("rocketkube.broker.role", "SYNC_MASTER"));
-            OurBroker slave = cluster.broker(
-                    "sync-kill-slave",
-                    b -> b.brokerName(group)
-                            .property("rocketkube.broker.broker-id", "1")
-                            .property("rocketkube.broker.slave-sync-interval", "1s"));
+            KillCluster.MasterSlave pair =
+                    cluster.masterSlave("sync-kill", b -> b.property("rocketkube.broker.role", "SYNC_MASTER"));
+            OurBroker master = pair.master();
+            OurBroker slave = pair.slave();
             String topic = cluster.startWithTopic(master, "T_SYNC_KILL", 4);
             cluster.startSlave(slave, topic);
 
