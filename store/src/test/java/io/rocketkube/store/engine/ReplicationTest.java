@@ -152,6 +152,51 @@ class ReplicationTest {
         }
     }
 
+    /**
+     * As the HA client feeds it: every frame in one reused array, here at a position other than 0, cut anywhere.
+     * Records are checked where they lie (not copied first) unless one began in an earlier frame, and the store
+     * keeps nothing of the array.
+     */
+    @Test
+    void framesFromOneReusedArrayAtAnyPositionAreCheckedWhereTheyLie() {
+        try (DefaultMessageStore master = SmallStores.started(dir.resolve("m"));
+                DefaultMessageStore replica = SmallStores.started(dir.resolve("r"))) {
+            for (int i = 0; i < 40; i++) {
+                master.put(message("RT", i % 2, "m" + i + "-" + "z".repeat(i * 37 % 700), "tag", "k" + i, null))
+                        .join();
+            }
+            byte[] reused = new byte[1 << 16];
+            for (int frame = 0; replica.maxPhysicalOffset() < master.maxPhysicalOffset(); frame++) {
+                ByteBuffer bytes = master.readCommitLog(replica.maxPhysicalOffset(), 500 + frame * 211 % 1500);
+                int at = 1 + frame % 7;
+                java.util.Arrays.fill(reused, (byte) 0x5A);
+                int n = bytes.remaining();
+                bytes.get(reused, at, n);
+                replica.appendReplicated(replica.maxPhysicalOffset(), ByteBuffer.wrap(reused, at, n));
+            }
+            java.util.Arrays.fill(reused, (byte) 0);
+            for (int q = 0; q < 2; q++) {
+                final int queue = q;
+                await().atMost(Duration.ofSeconds(10))
+                        .until(() -> replica.maxOffset("RT", queue) == master.maxOffset("RT", queue));
+                assertThat(bodies(replica, "RT", q)).isEqualTo(bodies(master, "RT", q));
+            }
+
+            // A whole record in one frame that lies about its position is refused all the same.
+            long end = replica.maxPhysicalOffset();
+            master.put(message("RT", 0, "liar")).join();
+            ByteBuffer liar = master.readCommitLog(end, 1 << 20);
+            int n = liar.remaining();
+            liar.get(reused, 3, n);
+            ByteBuffer frame = ByteBuffer.wrap(reused, 3, n);
+            frame.putLong(3 + io.rocketkube.client.message.StoredMessageLayout.PHYSICAL_OFFSET_OFFSET, end + 4096);
+            assertThatThrownBy(() -> replica.appendReplicated(end, frame))
+                    .isInstanceOf(io.rocketkube.store.commitlog.InvalidReplicatedDataException.class)
+                    .hasMessageContaining("says it is at");
+            assertThat(replica.maxPhysicalOffset()).isEqualTo(end);
+        }
+    }
+
     @Test
     void aReplicaCutBackToItsMastersEndServesOnlyWhatTheMasterHasThenContinues() {
         try (DefaultMessageStore master = SmallStores.started(dir.resolve("m"));
