@@ -42,14 +42,19 @@ class ReplicationTest {
         }
     }
 
+    /** Messages "m<i>-" with a filler of {@code i * step % spread} bytes and key "k<i>", round robin over the queues of "RT". */
+    private static void putVaried(MessageStore master, int count, int queues, int step, int spread) {
+        for (int i = 0; i < count; i++) {
+            master.put(message("RT", i % queues, "m" + i + "-" + "y".repeat(i * step % spread), "tag", "k" + i, null))
+                    .join();
+        }
+    }
+
     @Test
     void aReplicaFedRawBytesInOddChunksServesTheSameQueues() {
         try (DefaultMessageStore master = SmallStores.started(dir.resolve("m"));
                 DefaultMessageStore replica = SmallStores.started(dir.resolve("r"))) {
-            for (int i = 0; i < 120; i++) {
-                master.put(message("RT", i % 3, "m" + i + "-" + "y".repeat(i * 13 % 900), "tag", "k" + i, null))
-                        .join();
-            }
+            putVaried(master, 120, 3, 13, 900);
             copy(master, replica, 777);
             assertThat(replica.maxPhysicalOffset()).isEqualTo(master.maxPhysicalOffset());
             for (int q = 0; q < 3; q++) {
@@ -161,10 +166,7 @@ class ReplicationTest {
     void framesFromOneReusedArrayAtAnyPositionAreCheckedWhereTheyLie() {
         try (DefaultMessageStore master = SmallStores.started(dir.resolve("m"));
                 DefaultMessageStore replica = SmallStores.started(dir.resolve("r"))) {
-            for (int i = 0; i < 40; i++) {
-                master.put(message("RT", i % 2, "m" + i + "-" + "z".repeat(i * 37 % 700), "tag", "k" + i, null))
-                        .join();
-            }
+            putVaried(master, 40, 2, 37, 700);
             byte[] reused = new byte[1 << 16];
             for (int frame = 0; replica.maxPhysicalOffset() < master.maxPhysicalOffset(); frame++) {
                 ByteBuffer bytes = master.readCommitLog(replica.maxPhysicalOffset(), 500 + frame * 211 % 1500);

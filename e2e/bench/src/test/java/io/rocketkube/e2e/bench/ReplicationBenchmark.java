@@ -320,6 +320,14 @@ final class ReplicationBenchmark {
                 "lag mean KiB",
                 "lag max KiB",
                 "catch-up ms");
+        Table cpuTable = new Table(
+                "role, producer threads",
+                "broker pair",
+                "client us/msg",
+                "master us/msg",
+                "slave us/msg",
+                "other us/msg",
+                "machine us/msg");
         for (String role : options.roles()) {
             for (int threads : THREADS) {
                 for (String side : options.sides()) {
@@ -337,32 +345,16 @@ final class ReplicationBenchmark {
                             fmt("%.0f", mine.stream().map(Phase::meanLagKib).toList()),
                             fmt("%.0f", mine.stream().map(Phase::maxLagKib).toList()),
                             fmt("%.0f", mine.stream().map(Phase::catchUpMillis).toList()));
-                }
-            }
-        }
-        Table cpuTable = new Table(
-                "role, producer threads",
-                "broker pair",
-                "client us/msg",
-                "master us/msg",
-                "slave us/msg",
-                "other us/msg",
-                "machine us/msg");
-        for (String role : options.roles()) {
-            for (int threads : THREADS) {
-                for (String side : options.sides()) {
-                    List<CpuWindow.PerMessage> mine = phases.stream()
-                            .filter(p -> p.side().equals(side) && p.role().equals(role) && p.threads() == threads)
-                            .map(Phase::cpu)
-                            .toList();
+                    List<CpuWindow.PerMessage> cpu =
+                            mine.stream().map(Phase::cpu).toList();
                     cpuTable.row(
                             role + ", " + threads,
                             label(side),
-                            micros(mine, CpuWindow.PerMessage::client),
-                            micros(mine, CpuWindow.PerMessage::master),
-                            micros(mine, CpuWindow.PerMessage::slave),
-                            micros(mine, CpuWindow.PerMessage::other),
-                            micros(mine, CpuWindow.PerMessage::machine));
+                            micros(cpu, CpuWindow.PerMessage::client),
+                            micros(cpu, CpuWindow.PerMessage::master),
+                            micros(cpu, CpuWindow.PerMessage::slave),
+                            micros(cpu, CpuWindow.PerMessage::other),
+                            micros(cpu, CpuWindow.PerMessage::machine));
                 }
             }
         }
