@@ -106,6 +106,58 @@ class JsonHeaderCodecTest {
                 .hasMessage(reference.getMessage());
     }
 
+    /**
+     * What a raw-frame fuzzer sends: valid headers with bytes flipped, inserted, dropped or cut off. Whatever
+     * the fast reader makes of one must be what Jackson makes of it, the same command or the same error.
+     */
+    @Test
+    void mutatedHeadersReadAsJacksonReadsThem() {
+        Random random = new Random(19);
+        byte[] interesting = "{}[]\":,-0123456789.eE \\u\u0000\u007f\u00ff".getBytes(StandardCharsets.ISO_8859_1);
+        for (int i = 0; i < 20_000; i++) {
+            byte[] header = mutate(jackson(randomCommand(random, ALPHABET)), random, interesting);
+            Throwable reference = catchThrowable(() -> JsonHeaderCodec.decodeWithJackson(header, 0, header.length));
+            String input = new String(header, StandardCharsets.ISO_8859_1);
+            if (reference == null) {
+                assertSame(
+                        JsonHeaderCodec.decode(header, 0, header.length),
+                        JsonHeaderCodec.decodeWithJackson(header, 0, header.length));
+            } else {
+                assertThatThrownBy(() -> JsonHeaderCodec.decode(header, 0, header.length))
+                        .as("input %s", input)
+                        .isInstanceOf(reference.getClass())
+                        .hasMessage(reference.getMessage());
+            }
+        }
+    }
+
+    private static byte[] mutate(byte[] header, Random random, byte[] interesting) {
+        byte[] out = header;
+        for (int edits = 1 + random.nextInt(3); edits > 0 && out.length > 0; edits--) {
+            int at = random.nextInt(out.length);
+            byte b =
+                    random.nextBoolean() ? interesting[random.nextInt(interesting.length)] : (byte) random.nextInt(256);
+            switch (random.nextInt(4)) {
+                case 0 -> out[at] = b;
+                case 1 -> {
+                    byte[] longer = new byte[out.length + 1];
+                    System.arraycopy(out, 0, longer, 0, at);
+                    longer[at] = b;
+                    System.arraycopy(out, at, longer, at + 1, out.length - at);
+                    out = longer;
+                }
+                case 2 -> {
+                    byte[] shorter = new byte[out.length - 1];
+                    System.arraycopy(out, 0, shorter, 0, at);
+                    System.arraycopy(out, at + 1, shorter, at, out.length - at - 1);
+                    out = shorter;
+                }
+                default -> out = java.util.Arrays.copyOf(out, at);
+            }
+        }
+        return out;
+    }
+
     private static Throwable catchThrowable(Runnable action) {
         try {
             action.run();
