@@ -130,7 +130,8 @@ public interface MessageStore extends AutoCloseable {
 
     /**
      * Replication, replica side: appends raw bytes read from a master's {@link #readCommitLog}. The
-     * bytes may end in the middle of a record; records are dispatched once complete.
+     * bytes may end in the middle of a record; records are dispatched once complete. The bytes are
+     * copied: nothing keeps {@code data} once this returns, so the caller may reuse its buffer.
      *
      * @return the new {@link #maxPhysicalOffset()}
      * Every complete record is checked (magic, size, body CRC, its own PHYSICALOFFSET field, segment fit)

@@ -3,6 +3,7 @@ package io.rocketkube.broker.ha;
 import io.rocketkube.broker.settings.HaSettings;
 import io.rocketkube.store.MessageStore;
 import io.rocketkube.store.commitlog.InvalidReplicatedDataException;
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -44,6 +45,11 @@ public final class HaClient implements AutoCloseable {
     private static final long MAX_BACKOFF_MILLIS = 5000;
     /** Far above any master's batch (32 KiB in RocketMQ); a larger size is garbage. */
     private static final int MAX_BODY = 16 * 1024 * 1024;
+    /**
+     * Socket read buffer: several frames of a 32 KiB batch, so a frame's header and body (and often the frames
+     * behind it) come in with one read instead of one read each.
+     */
+    private static final int READ_BUFFER = 128 * 1024;
 
     /** What the client is doing. */
     public enum State {
@@ -106,7 +112,7 @@ public final class HaClient implements AutoCloseable {
                 s.setSoTimeout(SO_TIMEOUT_MILLIS);
                 s.setTcpNoDelay(true);
                 backoff = MIN_BACKOFF_MILLIS;
-                replicate(s.getInputStream(), s.getOutputStream(), address.get());
+                replicate(new BufferedInputStream(s.getInputStream(), READ_BUFFER), s.getOutputStream(), address.get());
             } catch (IOException | RuntimeException e) {
                 if (!running) {
                     break;
@@ -132,6 +138,8 @@ public final class HaClient implements AutoCloseable {
         lastContactMillis = clock.millis();
         enter(State.REPLICATING, address, "replicating from offset " + store.maxPhysicalOffset());
         byte[] header = new byte[HaFrame.HEADER_SIZE];
+        // Reused for every frame: the store copies the bytes into its log and keeps no reference to them.
+        byte[] body = new byte[0];
         while (running) {
             readFully(in, out, header, header.length);
             ByteBuffer h = ByteBuffer.wrap(header);
@@ -140,7 +148,9 @@ public final class HaClient implements AutoCloseable {
             if (phy < 0 || size < 0 || size > MAX_BODY) {
                 throw new IOException("garbage frame header: offset " + phy + ", size " + size);
             }
-            byte[] body = new byte[size];
+            if (body.length < size) {
+                body = new byte[size];
+            }
             readFully(in, out, body, size);
             lastContactMillis = clock.millis();
             masterOffsetSeen = Math.max(masterOffsetSeen, phy + size);
@@ -157,7 +167,7 @@ public final class HaClient implements AutoCloseable {
                 throw new IOException("frame at " + phy + " does not continue this slave's log at " + own);
             }
             try {
-                store.appendReplicated(phy, ByteBuffer.wrap(body));
+                store.appendReplicated(phy, ByteBuffer.wrap(body, 0, size));
             } catch (InvalidReplicatedDataException e) {
                 stop("the master sent an invalid record: " + e.getMessage());
                 return;

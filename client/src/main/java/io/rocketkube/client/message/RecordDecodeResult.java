@@ -9,6 +9,12 @@ public sealed interface RecordDecodeResult {
     /** A valid message record of {@code size} bytes. */
     record Decoded(MessageRecord record, int size) implements RecordDecodeResult {}
 
+    /**
+     * A valid message record of {@code size} bytes that claims to be at {@code physicalOffset}: what
+     * {@link StoredMessageDecoder#check} answers in place of {@link Decoded}, without building the record.
+     */
+    record Checked(int size, long physicalOffset) implements RecordDecodeResult {}
+
     /** The blank end-of-segment filler; {@code size} is the rest of the segment. */
     record Blank(int size) implements RecordDecodeResult {}
 

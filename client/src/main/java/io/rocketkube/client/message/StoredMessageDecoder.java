@@ -41,6 +41,21 @@ public final class StoredMessageDecoder {
      */
     public static RecordDecodeResult decode(
             ByteBuffer buf, int offset, int limit, int maxRecordSize, boolean checkCrc) {
+        return read(buf, offset, limit, maxRecordSize, checkCrc, true);
+    }
+
+    /**
+     * {@link #decode} with the same checks, but a valid record is answered as {@link RecordDecodeResult.Checked}
+     * (its size and the physical offset it claims) without building it: no strings, hosts or body slice. For
+     * a caller that only validates bytes (a replica checking what its master sent), where building each record
+     * would be most of the work.
+     */
+    public static RecordDecodeResult check(ByteBuffer buf, int offset, int limit, int maxRecordSize, boolean checkCrc) {
+        return read(buf, offset, limit, maxRecordSize, checkCrc, false);
+    }
+
+    private static RecordDecodeResult read(
+            ByteBuffer buf, int offset, int limit, int maxRecordSize, boolean checkCrc, boolean build) {
         int available = limit - offset;
         if (available < BLANK_LENGTH) {
             return new RecordDecodeResult.NeedMore(Math.max(available, 0), BLANK_LENGTH);
@@ -66,7 +81,7 @@ public final class StoredMessageDecoder {
         if (available < totalSize) {
             return new RecordDecodeResult.NeedMore(available, totalSize);
         }
-        return decodeComplete(buf, offset, totalSize, magic == StoredMessageLayout.MAGIC_V2, checkCrc);
+        return decodeComplete(buf, offset, totalSize, magic == StoredMessageLayout.MAGIC_V2, checkCrc, build);
     }
 
     /** Decodes every record of a PULL/QUERY body (records back to back) until the end or the first bad one. */
@@ -85,7 +100,7 @@ public final class StoredMessageDecoder {
     }
 
     private static RecordDecodeResult decodeComplete(
-            ByteBuffer buf, int offset, int totalSize, boolean v2, boolean checkCrc) {
+            ByteBuffer buf, int offset, int totalSize, boolean v2, boolean checkCrc, boolean build) {
         int end = offset + totalSize;
         int sysFlag = buf.getInt(offset + SYS_FLAG_OFFSET);
         int bodyLenAt = offset + StoredMessageLayout.bodyLengthOffset(sysFlag);
@@ -119,6 +134,10 @@ public final class StoredMessageDecoder {
             if (actual != storedCrc) {
                 return new RecordDecodeResult.Corrupt("body CRC " + actual + " != stored " + storedCrc);
             }
+        }
+        if (!build) {
+            // The hosts need no check: an address of 4 or 16 bytes is always valid.
+            return new RecordDecodeResult.Checked(totalSize, buf.getLong(offset + PHYSICAL_OFFSET_OFFSET));
         }
         InetSocketAddress bornHost;
         InetSocketAddress storeHost;

@@ -69,21 +69,25 @@ public final class ReplicaAppendCheck {
             return new Verdict.Valid(p);
         }
         long base = Math.min(p, at);
-        ByteBuffer view = ByteBuffer.allocate((int) (end - base));
+        ByteBuffer view;
         if (p < at) {
+            // A record began in an earlier frame: check it over the bytes already written and the new ones.
+            view = ByteBuffer.allocate((int) (end - base));
             view.put(pending.duplicate());
+            view.put(data.duplicate());
+            view.flip();
+        } else {
+            // Every earlier record was complete: the new bytes are checked where they are, without a copy.
+            view = data.slice();
         }
-        view.put(data.duplicate());
-        view.flip();
         while (p < end) {
             long segmentEnd = (p / segmentSize + 1) * segmentSize;
             int from = (int) (p - base);
             int limit = (int) (Math.min(end, segmentEnd) - base);
-            RecordDecodeResult r = StoredMessageDecoder.decode(view, from, limit, maxRecordSize, true);
-            if (r instanceof RecordDecodeResult.Decoded d) {
-                if (d.record().physicalOffset() != p) {
-                    return new Verdict.Invalid(
-                            p, "record says it is at " + d.record().physicalOffset());
+            RecordDecodeResult r = StoredMessageDecoder.check(view, from, limit, maxRecordSize, true);
+            if (r instanceof RecordDecodeResult.Checked d) {
+                if (d.physicalOffset() != p) {
+                    return new Verdict.Invalid(p, "record says it is at " + d.physicalOffset());
                 }
                 p += d.size();
             } else if (r instanceof RecordDecodeResult.Blank b) {

@@ -42,14 +42,19 @@ class ReplicationTest {
         }
     }
 
+    /** Messages "m<i>-" with a filler of {@code i * step % spread} bytes and key "k<i>", round robin over the queues of "RT". */
+    private static void putVaried(MessageStore master, int count, int queues, int step, int spread) {
+        for (int i = 0; i < count; i++) {
+            master.put(message("RT", i % queues, "m" + i + "-" + "y".repeat(i * step % spread), "tag", "k" + i, null))
+                    .join();
+        }
+    }
+
     @Test
     void aReplicaFedRawBytesInOddChunksServesTheSameQueues() {
         try (DefaultMessageStore master = SmallStores.started(dir.resolve("m"));
                 DefaultMessageStore replica = SmallStores.started(dir.resolve("r"))) {
-            for (int i = 0; i < 120; i++) {
-                master.put(message("RT", i % 3, "m" + i + "-" + "y".repeat(i * 13 % 900), "tag", "k" + i, null))
-                        .join();
-            }
+            putVaried(master, 120, 3, 13, 900);
             copy(master, replica, 777);
             assertThat(replica.maxPhysicalOffset()).isEqualTo(master.maxPhysicalOffset());
             for (int q = 0; q < 3; q++) {
@@ -149,6 +154,48 @@ class ReplicationTest {
                     .hasMessageContaining("says it is at");
             assertThat(replica.maxPhysicalOffset()).isEqualTo(at + 20);
             assertThat(replica.maxOffset("RT", 0)).isLessThanOrEqualTo(2);
+        }
+    }
+
+    /**
+     * As the HA client feeds it: every frame in one reused array, here at a position other than 0, cut anywhere.
+     * Records are checked where they lie (not copied first) unless one began in an earlier frame, and the store
+     * keeps nothing of the array.
+     */
+    @Test
+    void framesFromOneReusedArrayAtAnyPositionAreCheckedWhereTheyLie() {
+        try (DefaultMessageStore master = SmallStores.started(dir.resolve("m"));
+                DefaultMessageStore replica = SmallStores.started(dir.resolve("r"))) {
+            putVaried(master, 40, 2, 37, 700);
+            byte[] reused = new byte[1 << 16];
+            for (int frame = 0; replica.maxPhysicalOffset() < master.maxPhysicalOffset(); frame++) {
+                ByteBuffer bytes = master.readCommitLog(replica.maxPhysicalOffset(), 500 + frame * 211 % 1500);
+                int at = 1 + frame % 7;
+                java.util.Arrays.fill(reused, (byte) 0x5A);
+                int n = bytes.remaining();
+                bytes.get(reused, at, n);
+                replica.appendReplicated(replica.maxPhysicalOffset(), ByteBuffer.wrap(reused, at, n));
+            }
+            java.util.Arrays.fill(reused, (byte) 0);
+            for (int q = 0; q < 2; q++) {
+                final int queue = q;
+                await().atMost(Duration.ofSeconds(10))
+                        .until(() -> replica.maxOffset("RT", queue) == master.maxOffset("RT", queue));
+                assertThat(bodies(replica, "RT", q)).isEqualTo(bodies(master, "RT", q));
+            }
+
+            // A whole record in one frame that lies about its position is refused all the same.
+            long end = replica.maxPhysicalOffset();
+            master.put(message("RT", 0, "liar")).join();
+            ByteBuffer liar = master.readCommitLog(end, 1 << 20);
+            int n = liar.remaining();
+            liar.get(reused, 3, n);
+            ByteBuffer frame = ByteBuffer.wrap(reused, 3, n);
+            frame.putLong(3 + io.rocketkube.client.message.StoredMessageLayout.PHYSICAL_OFFSET_OFFSET, end + 4096);
+            assertThatThrownBy(() -> replica.appendReplicated(end, frame))
+                    .isInstanceOf(io.rocketkube.store.commitlog.InvalidReplicatedDataException.class)
+                    .hasMessageContaining("says it is at");
+            assertThat(replica.maxPhysicalOffset()).isEqualTo(end);
         }
     }
 

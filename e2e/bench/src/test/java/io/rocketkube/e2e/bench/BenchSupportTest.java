@@ -27,6 +27,16 @@ class BenchSupportTest {
     }
 
     @Test
+    void cpuTicksComeFromProcStatFields() {
+        // A command name with a space and a parenthesis: the fields are counted after the last ')'.
+        String stat = "4242 (java (x) y) S 1 4242 1 0 -1 4194560 100 0 0 0 731 269 0 0 20 0 40 0 5 0 0";
+        assertThat(CpuTime.parseProcessTicks(stat)).isEqualTo(1000);
+        String procStat = "cpu  100 5 50 1000 20 3 2 1 7 0\ncpu0 50 2 25 500 10 1 1 0 0 0\n";
+        assertThat(CpuTime.parseMachineBusyTicks(procStat)).isEqualTo(161);
+        assertThat(CpuTime.processTicks(ProcessHandle.current().pid())).isPositive();
+    }
+
+    @Test
     void latenciesGrowPastTheirInitialCapacity() {
         Latencies many = new Latencies();
         for (int i = 0; i < 100_000; i++) {

@@ -17,6 +17,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.ToDoubleFunction;
 import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
 import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyStatus;
 import org.apache.rocketmq.client.consumer.listener.MessageListenerConcurrently;
@@ -65,7 +66,8 @@ final class ReplicationBenchmark {
             long errors,
             double meanLagKib,
             double maxLagKib,
-            double catchUpMillis) {}
+            double catchUpMillis,
+            CpuWindow.PerMessage cpu) {}
 
     record Failover(String side, double resumedMillis, long consumedBeforeKill) {}
 
@@ -134,8 +136,11 @@ final class ReplicationBenchmark {
             for (int threads : THREADS) {
                 LagSampler sampler = new LagSampler(admin, master, slave);
                 sampler.start(options.warmup());
+                CpuWindow cpuWindow = new CpuWindow(
+                        master.process().pid(), slave.process().pid(), options.warmup(), options.duration());
                 SendLoad.Result result = SendLoad.run(producer, TOPIC, threads, options.warmup(), options.duration());
                 sampler.stop();
+                CpuWindow.PerMessage cpu = cpuWindow.perMessage(result.sends());
                 long loadEnd = System.nanoTime();
                 await("slave of " + group + " caught up")
                         .atMost(Duration.ofSeconds(120))
@@ -152,12 +157,14 @@ final class ReplicationBenchmark {
                         result.errors(),
                         sampler.meanBytes() / 1024.0,
                         sampler.maxBytes() / 1024.0,
-                        catchUp);
+                        catchUp,
+                        cpu);
                 phases.add(phase);
                 System.out.printf(
                         Locale.ROOT,
                         "replication %-6s %-12s %2d thread(s): %.0f msg/s, p99 %.2f ms, %d errors,"
-                                + " lag mean %.0f KiB max %.0f KiB, caught up %.0f ms after the load%n",
+                                + " lag mean %.0f KiB max %.0f KiB, caught up %.0f ms after the load;"
+                                + " CPU us/msg client %.0f master %.0f slave %.0f other %.0f machine %.0f%n",
                         side,
                         role,
                         threads,
@@ -166,7 +173,12 @@ final class ReplicationBenchmark {
                         phase.errors(),
                         phase.meanLagKib(),
                         phase.maxLagKib(),
-                        phase.catchUpMillis());
+                        phase.catchUpMillis(),
+                        cpu.client(),
+                        cpu.master(),
+                        cpu.slave(),
+                        cpu.other(),
+                        cpu.machine());
             }
             if (failover) {
                 failovers.add(failover(side, namesrv.address(), producer, admin, master, slave));
@@ -308,6 +320,14 @@ final class ReplicationBenchmark {
                 "lag mean KiB",
                 "lag max KiB",
                 "catch-up ms");
+        Table cpuTable = new Table(
+                "role, producer threads",
+                "broker pair",
+                "client us/msg",
+                "master us/msg",
+                "slave us/msg",
+                "other us/msg",
+                "machine us/msg");
         for (String role : options.roles()) {
             for (int threads : THREADS) {
                 for (String side : options.sides()) {
@@ -325,6 +345,16 @@ final class ReplicationBenchmark {
                             fmt("%.0f", mine.stream().map(Phase::meanLagKib).toList()),
                             fmt("%.0f", mine.stream().map(Phase::maxLagKib).toList()),
                             fmt("%.0f", mine.stream().map(Phase::catchUpMillis).toList()));
+                    List<CpuWindow.PerMessage> cpu =
+                            mine.stream().map(Phase::cpu).toList();
+                    cpuTable.row(
+                            role + ", " + threads,
+                            label(side),
+                            micros(cpu, CpuWindow.PerMessage::client),
+                            micros(cpu, CpuWindow.PerMessage::master),
+                            micros(cpu, CpuWindow.PerMessage::slave),
+                            micros(cpu, CpuWindow.PerMessage::other),
+                            micros(cpu, CpuWindow.PerMessage::machine));
                 }
             }
         }
@@ -336,13 +366,19 @@ final class ReplicationBenchmark {
                     Double.isNaN(f.resumedMillis()) ? "timeout" : String.format(Locale.ROOT, "%.0f", f.resumedMillis()),
                     f.consumedBeforeKill());
         }
-        return table.render() + "\n" + failoverTable.render()
+        return table.render() + "\n" + cpuTable.render() + "\n" + failoverTable.render()
                 + "\nlag = master commitLogMaxOffset - slave's, sampled every 100 ms in the measured window;"
-                + " catch-up = from the end of the load to lag 0\n";
+                + " catch-up = from the end of the load to lag 0; CPU = user + system time of each process over the"
+                + " measured window per acknowledged send (client = the load generator's JVM; other = the rest of"
+                + " the machine's busy time)\n";
     }
 
     private static String label(String side) {
         return side.equals("ours") ? "ours" : "Apache 4.9.7";
+    }
+
+    private static String micros(List<CpuWindow.PerMessage> values, ToDoubleFunction<CpuWindow.PerMessage> field) {
+        return fmt("%.0f", values.stream().map(field::applyAsDouble).toList());
     }
 
     private static String fmt(String format, List<Double> values) {
