@@ -21,7 +21,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayDeque;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -54,6 +53,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class TimerMessageService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TimerMessageService.class);
+    /** No property removed from a rolled timer's copy. */
+    private static final String[] NOTHING = {};
+
     static final long MAX_IDLE_MILLIS = 50;
     static final long RETRY_MILLIS = 1_000;
     /** Moved positions without a delivered tick are checkpointed this often. */
@@ -336,22 +338,23 @@ public final class TimerMessageService implements AutoCloseable {
         MessageRecord m = record.get();
         String now = String.valueOf(clock.millis());
         if (e.deliverMs() > tick) {
-            Map<String, String> properties = PropertiesCodec.decode(m.properties());
-            properties.merge(TimerProperties.ROLL_TIMES, "1", (old, one) -> String.valueOf(parseOr0(old) + 1));
-            properties.put(TimerProperties.DEQUEUE_MS, now);
-            return store.put(TimeUp.copy(m, TopicNames.TIMER_TOPIC, 0, properties));
+            String rolls = PropertiesCodec.find(m.properties(), TimerProperties.ROLL_TIMES);
+            return store.put(TimeUp.copy(
+                    m,
+                    TopicNames.TIMER_TOPIC,
+                    0,
+                    NOTHING,
+                    TimerProperties.ROLL_TIMES,
+                    String.valueOf(rolls == null ? 1 : parseOr0(rolls) + 1),
+                    TimerProperties.DEQUEUE_MS,
+                    now));
         }
         if (chain.cancels(m)) {
             cancelled.increment();
             return null;
         }
         Optional<MessageRecordRequest> timeUp = TimeUp.of(
-                m,
-                Map.of(
-                        TimerProperties.ENQUEUE_MS,
-                        String.valueOf(m.storeTimestamp()),
-                        TimerProperties.DEQUEUE_MS,
-                        now));
+                m, TimerProperties.ENQUEUE_MS, String.valueOf(m.storeTimestamp()), TimerProperties.DEQUEUE_MS, now);
         if (timeUp.isEmpty()) {
             LOG.error("timer at physical offset {} names no real topic/queue; skipped", e.commitLogOffset());
             return null;
