@@ -62,7 +62,7 @@ public final class ScheduleDeliveryService implements AutoCloseable {
      * comes due in this window delivers them together, so a pull carries many and the broker and the
      * consumer each answer a fraction of the pulls, for at most this much more lateness.
      */
-    static final long GATHER_MILLIS = Long.getLong("rocketkube.broker.schedule.gather-ms", 20);
+    static final long GATHER_MILLIS = 20;
     /** Messages read per level per pass: bounds the time one busy level holds up the others. */
     private static final int BATCH = 64;
 
