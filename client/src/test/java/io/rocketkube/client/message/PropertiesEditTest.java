@@ -3,6 +3,7 @@ package io.rocketkube.client.message;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.apache.rocketmq.common.message.MessageDecoder;
@@ -46,23 +47,30 @@ class PropertiesEditTest {
             String setKey = keys[r.nextInt(keys.length)];
             String setValue = r.nextBoolean() ? "v" : "";
 
-            Map<String, String> roundTrip = PropertiesCodec.decode(s);
-            roundTrip.remove(remove[0]);
-            roundTrip.put(setKey, setValue);
-            String expected = PropertiesCodec.encode(roundTrip);
+            // What the map round trip meant: the parsed map without the removed key, with the set one (a
+            // segment with an empty value is skipped by every parser).
+            Map<String, String> ours = PropertiesCodec.decode(s);
+            Map<String, String> official = MessageDecoder.string2messageProperties(s);
+            for (Map<String, String> expected : List.of(ours, official)) {
+                expected.remove(remove[0]);
+                expected.remove(setKey);
+                if (!setValue.isEmpty()) {
+                    expected.put(setKey, setValue);
+                }
+            }
 
             String edited = PropertiesEdit.edit(s, remove, setKey, setValue);
             String shown = s.replace('\u0001', '^').replace('\u0002', '|');
             assertThat(MessageDecoder.string2messageProperties(edited))
                     .as("official parse of the edit of %s", shown)
-                    .isEqualTo(MessageDecoder.string2messageProperties(expected));
+                    .isEqualTo(official);
             assertThat(PropertiesCodec.decode(edited))
                     .as("our parse of the edit of %s", shown)
-                    .isEqualTo(PropertiesCodec.decode(expected));
+                    .isEqualTo(ours);
             for (String key : keys) {
                 assertThat(PropertiesCodec.find(edited, key))
                         .as("find %s in the edit of %s", key, shown)
-                        .isEqualTo(PropertiesCodec.find(expected, key));
+                        .isEqualTo(ours.get(key));
             }
         }
     }
