@@ -57,13 +57,6 @@ public final class ScheduleDeliveryService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ScheduleDeliveryService.class);
     static final long MAX_IDLE_MILLIS = 100;
     static final long RETRY_MILLIS = 1_000;
-    /**
-     * How long after the earliest due head the next pass runs. Delivering each message the moment it is due
-     * puts one message in each consumer pull (every re-put wakes the held pull of its queue); gathering what
-     * comes due in this window delivers them together, so a pull carries many and the broker and the
-     * consumer each answer a fraction of the pulls, for at most this much more lateness.
-     */
-    static final long GATHER_MILLIS = 20;
     /** Messages read per level per pass: bounds the time one busy level holds up the others. */
     private static final int BATCH = 64;
 
@@ -140,9 +133,7 @@ public final class ScheduleDeliveryService implements AutoCloseable {
             long sleepMillis;
             try {
                 long nextDue = deliverOnce();
-                sleepMillis = nextDue == 0
-                        ? 0
-                        : Math.min(MAX_IDLE_MILLIS, Math.max(1, nextDue - clock.millis() + GATHER_MILLIS));
+                sleepMillis = nextDue == 0 ? 0 : Math.min(MAX_IDLE_MILLIS, Math.max(1, nextDue - clock.millis()));
             } catch (RuntimeException e) {
                 failures.increment();
                 LOG.error("schedule delivery pass failed; retrying in {} ms", RETRY_MILLIS, e);
