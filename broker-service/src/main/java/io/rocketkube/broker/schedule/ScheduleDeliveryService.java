@@ -42,7 +42,8 @@ import org.slf4j.LoggerFactory;
  * order and needs no coordination of the position table. The head of each level is cached (its offset and
  * due time), so an idle tick costs two queue-offset reads per level and no CommitLog read.
  *
- * <p>Progress and crashes. The re-puts of a read batch are issued in order and all awaited; the position
+ * <p>Progress and crashes. The re-puts of a read batch are issued ({@link RealQueueBatches}: those of one
+ * real queue together, in order) and all awaited; the position
  * moves past the longest prefix that was stored, never past a message whose copy failed, which is tried
  * again after {@link #RETRY_MILLIS}. The table is persisted by the broker every few hundred milliseconds, so
  * a crash redelivers at most what was delivered since its last write (at-least-once, as the reference),
@@ -194,9 +195,12 @@ public final class ScheduleDeliveryService implements AutoCloseable {
     /** One step of a batch: the position after it, and its re-put (null for a record stepped over). */
     private record Step(long next, CompletableFuture<PutResult> put, long due) {}
 
+    /** A step before its re-put is issued: the copy to store (null for a record stepped over). */
+    private record Due(long next, MessageRecordRequest copy, long due) {}
+
     private long deliverBatch(int level, long offset, GetResult read, long now) {
         long delay = levels.delayMillis(level);
-        List<Step> steps = new ArrayList<>();
+        List<Due> dues = new ArrayList<>();
         long waitFor = NONE;
         long position = offset;
         for (MessageSlice slice : read.messages()) {
@@ -209,7 +213,7 @@ public final class ScheduleDeliveryService implements AutoCloseable {
                         slice.physicalOffset(),
                         decoded);
                 position++;
-                steps.add(new Step(position, null, 0));
+                dues.add(new Due(position, null, 0));
                 continue;
             }
             MessageRecord record = ok.record();
@@ -227,16 +231,29 @@ public final class ScheduleDeliveryService implements AutoCloseable {
                         "delay level {}: message at queue offset {} names no real topic/queue; skipped",
                         level,
                         record.queueOffset());
-                steps.add(new Step(position, null, 0));
+                dues.add(new Due(position, null, 0));
                 continue;
             }
-            steps.add(new Step(position, store.put(timeUp.get()), due));
+            dues.add(new Due(position, timeUp.get(), due));
         }
+        List<Step> steps = putTogether(dues);
         if (!completeInOrder(level, offset, steps)) {
             return retryAt[level];
         }
         // A batch delivered to its end may have more behind it: go round again at once.
         return waitFor == NONE && !steps.isEmpty() ? 0 : waitFor;
+    }
+
+    /** The steps of {@code dues}, their copies put by {@link RealQueueBatches}. */
+    private List<Step> putTogether(List<Due> dues) {
+        List<CompletableFuture<PutResult>> puts =
+                RealQueueBatches.put(store, dues.stream().map(Due::copy).toList());
+        List<Step> steps = new ArrayList<>(dues.size());
+        for (int i = 0; i < dues.size(); i++) {
+            Due d = dues.get(i);
+            steps.add(new Step(d.next(), puts.get(i), d.due()));
+        }
+        return steps;
     }
 
     /**

@@ -5,10 +5,10 @@ import io.rocketkube.broker.topic.TopicNames;
 import io.rocketkube.client.message.MessageProperties;
 import io.rocketkube.client.message.MessageSysFlag;
 import io.rocketkube.client.message.PropertiesCodec;
+import io.rocketkube.client.message.PropertiesEdit;
 import io.rocketkube.client.protocol.ResponseCode;
 import io.rocketkube.client.remoting.RequestRejectedException;
 import io.rocketkube.store.MessageRecordRequest;
-import java.util.Map;
 import java.util.function.UnaryOperator;
 
 /**
@@ -25,6 +25,7 @@ import java.util.function.UnaryOperator;
  * with an exception; a clear refusal says the same).
  */
 public final class ScheduleRouter implements UnaryOperator<MessageRecordRequest> {
+    private static final String[] NOTHING = {};
     private final DelayLevels levels;
 
     public ScheduleRouter(DelayLevels levels) {
@@ -45,16 +46,21 @@ public final class ScheduleRouter implements UnaryOperator<MessageRecordRequest>
             return r;
         }
         int clamped = levels.clamp(level);
-        Map<String, String> properties = PropertiesCodec.decode(r.properties());
-        properties.put(MessageProperties.REAL_TOPIC, r.topic());
-        properties.put(MessageProperties.REAL_QUEUE_ID, String.valueOf(r.queueId()));
-        properties.put(MessageProperties.DELAY_TIME_LEVEL, String.valueOf(clamped));
+        String properties = PropertiesEdit.edit(
+                r.properties(),
+                NOTHING,
+                MessageProperties.REAL_TOPIC,
+                r.topic(),
+                MessageProperties.REAL_QUEUE_ID,
+                String.valueOf(r.queueId()),
+                MessageProperties.DELAY_TIME_LEVEL,
+                String.valueOf(clamped));
         return MessageRecordRequest.builder(TopicNames.SCHEDULE_TOPIC, DelayLevels.queueId(clamped), r.body())
                 .flag(r.flag())
                 .sysFlag(r.sysFlag())
                 .bornTimestamp(r.bornTimestamp())
                 .bornHost(r.bornHost())
-                .properties(PropertiesCodec.encode(properties))
+                .properties(properties)
                 .reconsumeTimes(r.reconsumeTimes())
                 .preparedTransactionOffset(r.preparedTransactionOffset())
                 .tagsCode(r.tagsCode())

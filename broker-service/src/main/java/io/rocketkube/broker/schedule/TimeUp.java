@@ -3,11 +3,11 @@ package io.rocketkube.broker.schedule;
 import io.rocketkube.client.message.MessageProperties;
 import io.rocketkube.client.message.MessageRecord;
 import io.rocketkube.client.message.PropertiesCodec;
+import io.rocketkube.client.message.PropertiesEdit;
 import io.rocketkube.store.MessageRecordRequest;
 import io.rocketkube.store.TagsCodeResolver;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -17,23 +17,25 @@ import java.util.Optional;
  * is removed, so a consumer forwarding the message does not delay it again, and {@code WAIT} is false. The
  * store gives it a new store time, physical offset and offset msgId.
  *
+ * <p>The properties are edited as a string ({@link PropertiesEdit}), not decoded into a map and encoded
+ * again: every delayed message passes here once and the map round trip was most of the delivery's own CPU.
+ *
  * <p>The re-put itself is asked to wait for durability under SYNC_FLUSH (the store request's flag, not the
  * property): the level's position only moves past a message once its copy is as safe as a send would be.
  */
 public final class TimeUp {
+    private static final String[] DELAY = {MessageProperties.DELAY_TIME_LEVEL};
+
     private TimeUp() {}
 
-    /** The re-put for {@code scheduled}, or empty if it names no valid real topic and queue. */
-    public static Optional<MessageRecordRequest> of(MessageRecord scheduled) {
-        return of(scheduled, Map.of());
-    }
-
-    /** As {@link #of(MessageRecord)}, with {@code extra} properties set on the copy (the timer's stamps). */
-    public static Optional<MessageRecordRequest> of(MessageRecord scheduled, Map<String, String> extra) {
-        Map<String, String> properties = PropertiesCodec.decode(scheduled.properties());
-        properties.putAll(extra);
-        String topic = properties.get(MessageProperties.REAL_TOPIC);
-        String queue = properties.get(MessageProperties.REAL_QUEUE_ID);
+    /**
+     * The re-put for {@code scheduled}, or empty if it names no valid real topic and queue; {@code extra}
+     * (key, value pairs) are set on the copy (the timer's stamps).
+     */
+    public static Optional<MessageRecordRequest> of(MessageRecord scheduled, String... extra) {
+        String properties = scheduled.properties();
+        String topic = PropertiesCodec.find(properties, MessageProperties.REAL_TOPIC);
+        String queue = PropertiesCodec.find(properties, MessageProperties.REAL_QUEUE_ID);
         if (topic == null || topic.isEmpty() || queue == null) {
             return Optional.empty();
         }
@@ -46,29 +48,31 @@ public final class TimeUp {
         if (queueId < 0) {
             return Optional.empty();
         }
-        properties.remove(MessageProperties.DELAY_TIME_LEVEL);
-        return Optional.of(copy(scheduled, topic, queueId, properties));
+        return Optional.of(copy(scheduled, topic, queueId, DELAY, extra));
     }
 
     /**
-     * {@code scheduled} as a record of {@code topic}/{@code queueId} with {@code properties} (the timer
-     * service's re-put too); {@code WAIT} false, durable under SYNC_FLUSH as explained above.
+     * {@code scheduled} as a record of {@code topic}/{@code queueId} without the properties {@code remove}
+     * and with {@code set} (key, value pairs; the timer service's roll too); {@code WAIT} false, durable under
+     * SYNC_FLUSH as explained above.
      */
     public static MessageRecordRequest copy(
-            MessageRecord scheduled, String topic, int queueId, Map<String, String> properties) {
-        properties.put(MessageProperties.WAIT_STORE_MSG_OK, "false");
-        String tags = properties.get(MessageProperties.TAGS);
+            MessageRecord scheduled, String topic, int queueId, String[] remove, String... set) {
+        String[] withWait = Arrays.copyOf(set, set.length + 2);
+        withWait[set.length] = MessageProperties.WAIT_STORE_MSG_OK;
+        withWait[set.length + 1] = "false";
+        String properties = PropertiesEdit.edit(scheduled.properties(), remove, withWait);
         return MessageRecordRequest.builder(topic, queueId, scheduled.body())
                 .flag(scheduled.flag())
                 .sysFlag(scheduled.sysFlag())
                 .bornTimestamp(scheduled.bornTimestamp())
                 .bornHost(scheduled.bornHost())
-                .properties(PropertiesCodec.encode(properties))
+                .properties(properties)
                 .reconsumeTimes(scheduled.reconsumeTimes())
                 .preparedTransactionOffset(scheduled.preparedTransactionOffset())
-                .tagsCode(TagsCodeResolver.ofTags(tags))
-                .keys(keys(properties.get(MessageProperties.KEYS)))
-                .uniqKey(properties.get(MessageProperties.UNIQ_CLIENT_MESSAGE_ID_KEYIDX))
+                .tagsCode(TagsCodeResolver.ofTags(PropertiesCodec.find(properties, MessageProperties.TAGS)))
+                .keys(keys(PropertiesCodec.find(properties, MessageProperties.KEYS)))
+                .uniqKey(PropertiesCodec.find(properties, MessageProperties.UNIQ_CLIENT_MESSAGE_ID_KEYIDX))
                 .waitStoreMsgOk(true)
                 .build();
     }

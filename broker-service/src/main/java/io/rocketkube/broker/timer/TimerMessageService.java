@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.rocketkube.broker.schedule.RealQueueBatches;
 import io.rocketkube.broker.schedule.TimeUp;
 import io.rocketkube.broker.settings.TimerSettings;
 import io.rocketkube.broker.topic.TopicNames;
@@ -21,7 +22,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayDeque;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -54,6 +56,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class TimerMessageService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TimerMessageService.class);
+    /** No property removed from a rolled timer's copy. */
+    private static final String[] NOTHING = {};
+
     static final long MAX_IDLE_MILLIS = 50;
     static final long RETRY_MILLIS = 1_000;
     /** Moved positions without a delivered tick are checkpointed this often. */
@@ -66,6 +71,8 @@ public final class TimerMessageService implements AutoCloseable {
      * timer thread prepares the next re-puts while the store is still writing the previous ones.
      */
     private static final int PUT_WINDOW = 512;
+    /** Timers of a tick whose copies are prepared, then put together ({@link RealQueueBatches}). */
+    private static final int PUT_GROUP = 64;
     /** Ticks looked at per pass, so a long outage's empty ticks do not hold enqueue up. */
     private static final int TICKS_PER_PASS = 1_000;
 
@@ -303,12 +310,32 @@ public final class TimerMessageService implements AutoCloseable {
         int skip = doneTick == tick ? doneInTick : 0;
         TickChain chain = TickChain.read(tick, wheel, this::cancelKeyAt);
         ArrayDeque<Put> window = new ArrayDeque<>();
+        List<TimerLog.Entry> entries = new ArrayList<>(PUT_GROUP);
+        List<MessageRecordRequest> copies = new ArrayList<>(PUT_GROUP);
         boolean walked = chain.forEach(wheel, skip, e -> {
             boolean due = e.deliverMs() <= tick;
-            window.add(new Put(e, due && e.cancel() ? null : reput(e, tick, chain)));
+            entries.add(e);
+            copies.add(due && e.cancel() ? null : copy(e, tick, chain));
+            if (entries.size() < PUT_GROUP) {
+                return true;
+            }
+            issue(entries, copies, window);
             return window.size() < PUT_WINDOW || awaitWindow(tick, window, PUT_WINDOW / 2);
         });
+        if (walked) {
+            issue(entries, copies, window);
+        }
         return walked && awaitWindow(tick, window, 0);
+    }
+
+    /** Puts {@code copies} ({@link RealQueueBatches}) into the window, each with its entry; empties both lists. */
+    private void issue(List<TimerLog.Entry> entries, List<MessageRecordRequest> copies, ArrayDeque<Put> window) {
+        List<CompletableFuture<PutResult>> puts = RealQueueBatches.put(store, copies);
+        for (int i = 0; i < entries.size(); i++) {
+            window.add(new Put(entries.get(i), puts.get(i)));
+        }
+        entries.clear();
+        copies.clear();
     }
 
     /** The TIMER_DEL_UNIQKEY of the cancel marker stored at {@code commitLogOffset}. */
@@ -321,10 +348,10 @@ public final class TimerMessageService implements AutoCloseable {
     private record Put(TimerLog.Entry entry, CompletableFuture<PutResult> result) {}
 
     /**
-     * The re-put of one timer, or null if it is not delivered: cancelled by a marker of its tick (counted), or
-     * its message cannot be read (logged, stepped over).
+     * The copy of one timer to put, or null if it is not delivered: cancelled by a marker of its tick (counted),
+     * or its message cannot be read (logged, stepped over).
      */
-    private CompletableFuture<PutResult> reput(TimerLog.Entry e, long tick, TickChain chain) {
+    private MessageRecordRequest copy(TimerLog.Entry e, long tick, TickChain chain) {
         Optional<MessageRecord> record =
                 store.lookMessageByPhysicalOffset(e.commitLogOffset()).flatMap(this::decode);
         if (record.isEmpty()) {
@@ -336,27 +363,28 @@ public final class TimerMessageService implements AutoCloseable {
         MessageRecord m = record.get();
         String now = String.valueOf(clock.millis());
         if (e.deliverMs() > tick) {
-            Map<String, String> properties = PropertiesCodec.decode(m.properties());
-            properties.merge(TimerProperties.ROLL_TIMES, "1", (old, one) -> String.valueOf(parseOr0(old) + 1));
-            properties.put(TimerProperties.DEQUEUE_MS, now);
-            return store.put(TimeUp.copy(m, TopicNames.TIMER_TOPIC, 0, properties));
+            String rolls = PropertiesCodec.find(m.properties(), TimerProperties.ROLL_TIMES);
+            return TimeUp.copy(
+                    m,
+                    TopicNames.TIMER_TOPIC,
+                    0,
+                    NOTHING,
+                    TimerProperties.ROLL_TIMES,
+                    String.valueOf(rolls == null ? 1 : parseOr0(rolls) + 1),
+                    TimerProperties.DEQUEUE_MS,
+                    now);
         }
         if (chain.cancels(m)) {
             cancelled.increment();
             return null;
         }
         Optional<MessageRecordRequest> timeUp = TimeUp.of(
-                m,
-                Map.of(
-                        TimerProperties.ENQUEUE_MS,
-                        String.valueOf(m.storeTimestamp()),
-                        TimerProperties.DEQUEUE_MS,
-                        now));
+                m, TimerProperties.ENQUEUE_MS, String.valueOf(m.storeTimestamp()), TimerProperties.DEQUEUE_MS, now);
         if (timeUp.isEmpty()) {
             LOG.error("timer at physical offset {} names no real topic/queue; skipped", e.commitLogOffset());
             return null;
         }
-        return store.put(timeUp.get());
+        return timeUp.get();
     }
 
     private static int parseOr0(String s) {

@@ -5,11 +5,11 @@ import io.rocketkube.broker.topic.TopicNames;
 import io.rocketkube.client.message.MessageProperties;
 import io.rocketkube.client.message.MessageSysFlag;
 import io.rocketkube.client.message.PropertiesCodec;
+import io.rocketkube.client.message.PropertiesEdit;
 import io.rocketkube.client.protocol.ResponseCode;
 import io.rocketkube.client.remoting.RequestRejectedException;
 import io.rocketkube.store.MessageRecordRequest;
 import java.time.Clock;
-import java.util.Map;
 import java.util.function.UnaryOperator;
 
 /**
@@ -35,6 +35,10 @@ import java.util.function.UnaryOperator;
  * precision early); the wheel rounds it up, so a timer never arrives before its time.
  */
 public final class TimerRouter implements UnaryOperator<MessageRecordRequest> {
+    private static final String[] NOTHING = {};
+    private static final String[] TIMER_KEYS = {
+        TimerProperties.DELIVER_MS, TimerProperties.DELAY_SEC, TimerProperties.DELAY_MS
+    };
     private final TimerSettings settings;
     private final Clock clock;
 
@@ -52,14 +56,16 @@ public final class TimerRouter implements UnaryOperator<MessageRecordRequest> {
                 || TopicNames.TIMER_TOPIC.equals(r.topic())) {
             return r;
         }
-        Map<String, String> properties = PropertiesCodec.decode(props);
         if (TopicNames.SCHEDULE_TOPIC.equals(r.topic())) {
-            return withoutTimer(r, properties);
+            return withoutTimer(r, props);
         }
-        if (properties.containsKey(TimerProperties.OUT_MS)) {
+        if (PropertiesCodec.find(props, TimerProperties.OUT_MS) != null) {
             return r;
         }
-        if (!isTimer(properties)) {
+        String sec = PropertiesCodec.find(props, TimerProperties.DELAY_SEC);
+        String ms = PropertiesCodec.find(props, TimerProperties.DELAY_MS);
+        String at = PropertiesCodec.find(props, TimerProperties.DELIVER_MS);
+        if (sec == null && ms == null && at == null) {
             return r;
         }
         if (!settings.enabled()) {
@@ -67,9 +73,9 @@ public final class TimerRouter implements UnaryOperator<MessageRecordRequest> {
                     ResponseCode.SYSTEM_ERROR, "accurate timer message is not enabled, timerWheelEnable is false");
         }
         long now = clock.millis();
-        long deliverMs = deliverMs(properties, now);
+        long deliverMs = deliverMs(sec, ms, at, now);
         if (deliverMs <= now) {
-            if (properties.containsKey(TimerProperties.DEL_UNIQKEY)) {
+            if (PropertiesCodec.find(props, TimerProperties.DEL_UNIQKEY) != null) {
                 // A cancel marker only acts in the wheel: delivered at once it would reach consumers.
                 throw illegal();
             }
@@ -78,29 +84,28 @@ public final class TimerRouter implements UnaryOperator<MessageRecordRequest> {
         if (deliverMs - now > settings.maxDelayMs()) {
             throw illegal();
         }
-        properties.put(TimerProperties.OUT_MS, String.valueOf(deliverMs));
-        properties.put(MessageProperties.REAL_TOPIC, r.topic());
-        properties.put(MessageProperties.REAL_QUEUE_ID, String.valueOf(r.queueId()));
-        return copy(r, TopicNames.TIMER_TOPIC, 0, properties);
+        String timed = PropertiesEdit.edit(
+                props,
+                NOTHING,
+                TimerProperties.OUT_MS,
+                String.valueOf(deliverMs),
+                MessageProperties.REAL_TOPIC,
+                r.topic(),
+                MessageProperties.REAL_QUEUE_ID,
+                String.valueOf(r.queueId()));
+        return copy(r, TopicNames.TIMER_TOPIC, 0, timed);
     }
 
-    private static boolean isTimer(Map<String, String> p) {
-        return p.containsKey(TimerProperties.DELIVER_MS)
-                || p.containsKey(TimerProperties.DELAY_SEC)
-                || p.containsKey(TimerProperties.DELAY_MS);
-    }
-
-    private long deliverMs(Map<String, String> p, long now) {
+    /** The delivery time the first present of the three properties names (the reference's order). */
+    private long deliverMs(String sec, String ms, String at, long now) {
         try {
-            String sec = p.get(TimerProperties.DELAY_SEC);
             if (sec != null) {
                 return Math.addExact(now, Math.multiplyExact(Long.parseLong(sec.trim()), 1000L));
             }
-            String ms = p.get(TimerProperties.DELAY_MS);
             if (ms != null) {
                 return Math.addExact(now, Long.parseLong(ms.trim()));
             }
-            return Long.parseLong(p.get(TimerProperties.DELIVER_MS).trim());
+            return Long.parseLong(at.trim());
         } catch (NumberFormatException | ArithmeticException e) {
             throw illegal();
         }
@@ -116,20 +121,22 @@ public final class TimerRouter implements UnaryOperator<MessageRecordRequest> {
                         settings.maxDelayMs()));
     }
 
-    private static MessageRecordRequest withoutTimer(MessageRecordRequest r, Map<String, String> properties) {
-        boolean removed = properties.remove(TimerProperties.DELIVER_MS) != null;
-        removed |= properties.remove(TimerProperties.DELAY_SEC) != null;
-        removed |= properties.remove(TimerProperties.DELAY_MS) != null;
-        return removed ? copy(r, r.topic(), r.queueId(), properties) : r;
+    private static MessageRecordRequest withoutTimer(MessageRecordRequest r, String props) {
+        if (PropertiesCodec.find(props, TimerProperties.DELIVER_MS) == null
+                && PropertiesCodec.find(props, TimerProperties.DELAY_SEC) == null
+                && PropertiesCodec.find(props, TimerProperties.DELAY_MS) == null) {
+            return r;
+        }
+        return copy(r, r.topic(), r.queueId(), PropertiesEdit.edit(props, TIMER_KEYS));
     }
 
-    private static MessageRecordRequest copy(MessageRecordRequest r, String topic, int queueId, Map<String, String> p) {
+    private static MessageRecordRequest copy(MessageRecordRequest r, String topic, int queueId, String properties) {
         return MessageRecordRequest.builder(topic, queueId, r.body())
                 .flag(r.flag())
                 .sysFlag(r.sysFlag())
                 .bornTimestamp(r.bornTimestamp())
                 .bornHost(r.bornHost())
-                .properties(PropertiesCodec.encode(p))
+                .properties(properties)
                 .reconsumeTimes(r.reconsumeTimes())
                 .preparedTransactionOffset(r.preparedTransactionOffset())
                 .tagsCode(r.tagsCode())

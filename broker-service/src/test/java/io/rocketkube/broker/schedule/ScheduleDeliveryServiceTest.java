@@ -183,6 +183,25 @@ class ScheduleDeliveryServiceTest {
         assertThat(table.offset(1)).isEqualTo(1);
     }
 
+    /** Due copies bound for one queue go in one append: its held pull then wakes once for all of them. */
+    @Test
+    void dueMessagesOfOneRealQueueArePutTogetherInTheirOrder() throws Exception {
+        put(1, 0, 0);
+        put(1, 1, 1);
+        put(1, 2, 0);
+        await().until(() -> store.maxOffset(TopicNames.SCHEDULE_TOPIC, 0) == 3);
+        ScheduleDeliveryService service = service(DelayOffsetTable.load(dir, LEVELS.maxLevel()));
+        clock.advance(Duration.ofSeconds(11));
+        service.deliverOnce();
+        await().until(() -> delivered().size() == 3);
+
+        assertThat(delivered()).containsExactly("m0", "m2", "m1");
+        List<MessageRecord> queue0 = realRecords(0);
+        // m0 and m2 were appended together, so m1 (another queue) follows both in the CommitLog.
+        assertThat(queue0.get(1).physicalOffset())
+                .isLessThan(realRecords(1).get(0).physicalOffset());
+    }
+
     @Test
     void aDamagedPositionsFileStopsTheLoadInsteadOfStartingFromZero() throws Exception {
         DelayOffsetTable table = DelayOffsetTable.load(dir, LEVELS.maxLevel());
