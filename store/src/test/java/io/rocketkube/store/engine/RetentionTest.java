@@ -100,8 +100,37 @@ class RetentionTest {
      */
     @Test
     void betweenTheThresholdsOnlyExpiredSegmentsGoAtAnyHour() {
-        long now = System.currentTimeMillis();
-        MutableClock clock = new MutableClock(atHour(now, 12));
+        MutableClock clock = new MutableClock(atHour(System.currentTimeMillis(), 12));
+        try (Parts p = writtenParts(clock)) {
+            int before = p.log.segments().count();
+            // Reserved 48 h, delete hour 4; the clock stays at noon. Disk 80 % used: above 75, below 85.
+            RetentionService r = p.retention(clock, 48, () -> 0.80);
+
+            assertThat(r.runOnce())
+                    .as("80 %, nothing expired, not the delete hour")
+                    .isZero();
+
+            clock.set(clock.millis() + 48 * 3_600_000L);
+            assertThat(r.runOnce()).as("80 %, expired, at noon").isPositive();
+            assertThat(p.log.segments().count()).isLessThan(before);
+        }
+    }
+
+    @Test
+    void aFullDiskDeletesTheOldestSegmentsAtAnyHour() {
+        MutableClock clock = new MutableClock(atHour(System.currentTimeMillis(), 12));
+        try (Parts p = writtenParts(clock)) {
+            int before = p.log.segments().count();
+            // 90% used until two segments are gone, then 50%; nothing is old enough to expire.
+            RetentionService r = p.retention(clock, 72, () -> p.log.segments().count() > before - 2 ? 0.9 : 0.5);
+            assertThat(r.runOnce()).isEqualTo(2);
+            assertThat(p.log.segments().count()).isEqualTo(before - 2);
+            assertThat(p.queues.find("R", 0).minOffset()).isPositive();
+        }
+    }
+
+    /** The store's files after 100 messages, reopened as the parts retention works on, outside a store. */
+    private Parts writtenParts(MutableClock clock) {
         StoreConfig cfg = smallConfig(dir)
                 .clock(clock)
                 .retentionCheckInterval(Duration.ofHours(1))
@@ -125,62 +154,21 @@ class RetentionTest {
                 TagsCodeResolver.TAGS_HASH,
                 cfg.maxMessageSize());
         dispatcher.resetTo(log.writtenOffset());
-        int before = log.segments().count();
-        // Reserved 48 h, delete hour 4; the clock stays at noon. Disk 80 % used: above 75, below 85.
-        RetentionService r = new RetentionService(log, queues, index, dispatcher, clock, 48, 4, 75, 85, () -> 0.80);
-
-        assertThat(r.runOnce()).as("80 %, nothing expired, not the delete hour").isZero();
-
-        clock.set(clock.millis() + 48 * 3_600_000L);
-        assertThat(r.runOnce()).as("80 %, expired, at noon").isPositive();
-        assertThat(log.segments().count()).isLessThan(before);
-        queues.close();
-        index.close();
-        log.close();
+        return new Parts(log, queues, index, dispatcher);
     }
 
-    @Test
-    void aFullDiskDeletesTheOldestSegmentsAtAnyHour() {
-        StoreConfig cfg =
-                smallConfig(dir).retentionCheckInterval(Duration.ofHours(1)).build();
-        try (DefaultMessageStore store = DefaultMessageStore.open(cfg).start()) {
-            for (int i = 0; i < 100; i++) {
-                store.put(message("R", 0, "m" + i + "-" + "x".repeat(2000))).join();
-            }
-            await().atMost(Duration.ofSeconds(10)).until(() -> store.maxOffset("R", 0) == 100);
+    private record Parts(CommitLog log, ConsumeQueueSet queues, IndexService index, Dispatcher dispatcher)
+            implements AutoCloseable {
+        /** Retention with RocketMQ's thresholds (75 / 85 %), delete hour 4, and the given disk usage. */
+        RetentionService retention(MutableClock clock, int reservedHours, java.util.function.DoubleSupplier usage) {
+            return new RetentionService(log, queues, index, dispatcher, clock, reservedHours, 4, 75, 85, usage);
         }
-        MutableClock clock = new MutableClock(atHour(System.currentTimeMillis(), 12));
-        StoreConfig c2 = cfg.toBuilder().clock(clock).build();
-        CommitLog log = new CommitLog(dir.resolve("commitlog"), c2.commitLogSegmentSize(), clock, r -> {});
-        log.recoverTo(log.segments().last().start(), java.util.Map.of());
-        ConsumeQueueSet queues = ConsumeQueueSet.open(dir.resolve("consumequeue"), c2.consumeQueueEntriesPerFile());
-        IndexService index = IndexService.open(dir.resolve("index"), c2.indexSlots(), c2.indexMaxEntries());
-        Dispatcher dispatcher = new Dispatcher(
-                log,
-                new java.util.concurrent.ConcurrentLinkedQueue<>(),
-                queues,
-                index,
-                TagsCodeResolver.TAGS_HASH,
-                c2.maxMessageSize());
-        dispatcher.resetTo(log.writtenOffset());
-        int before = log.segments().count();
-        // 90% used until two segments are gone, then 50%; nothing is old enough to expire.
-        RetentionService r = new RetentionService(
-                log,
-                queues,
-                index,
-                dispatcher,
-                clock,
-                72,
-                4,
-                75,
-                85,
-                () -> log.segments().count() > before - 2 ? 0.9 : 0.5);
-        assertThat(r.runOnce()).isEqualTo(2);
-        assertThat(log.segments().count()).isEqualTo(before - 2);
-        assertThat(queues.find("R", 0).minOffset()).isPositive();
-        queues.close();
-        index.close();
-        log.close();
+
+        @Override
+        public void close() {
+            queues.close();
+            index.close();
+            log.close();
+        }
     }
 }
