@@ -48,9 +48,14 @@ public final class RealQueueBatches {
                 List<MessageRecordRequest> together = new ArrayList<>();
                 long bytes = 0;
                 int to = from;
-                while (to < group.size() && (together.isEmpty() || bytes < GROUP_BYTES)) {
+                while (to < group.size()) {
                     MessageRecordRequest c = copies.get(group.get(to));
-                    bytes += c.body().remaining() + c.properties().length();
+                    long size = c.body().remaining() + c.properties().length();
+                    if (!together.isEmpty() && bytes + size > GROUP_BYTES) {
+                        // A batch never exceeds the bound; a copy larger than it alone goes alone, as a put.
+                        break;
+                    }
+                    bytes += size;
                     together.add(c);
                     to++;
                 }

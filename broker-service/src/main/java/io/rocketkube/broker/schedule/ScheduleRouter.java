@@ -25,7 +25,6 @@ import java.util.function.UnaryOperator;
  * with an exception; a clear refusal says the same).
  */
 public final class ScheduleRouter implements UnaryOperator<MessageRecordRequest> {
-    private static final String[] NOTHING = {};
     private final DelayLevels levels;
 
     public ScheduleRouter(DelayLevels levels) {
@@ -46,9 +45,8 @@ public final class ScheduleRouter implements UnaryOperator<MessageRecordRequest>
             return r;
         }
         int clamped = levels.clamp(level);
-        String properties = PropertiesEdit.edit(
+        String properties = PropertiesEdit.set(
                 r.properties(),
-                NOTHING,
                 MessageProperties.REAL_TOPIC,
                 r.topic(),
                 MessageProperties.REAL_QUEUE_ID,

@@ -35,7 +35,6 @@ import java.util.function.UnaryOperator;
  * precision early); the wheel rounds it up, so a timer never arrives before its time.
  */
 public final class TimerRouter implements UnaryOperator<MessageRecordRequest> {
-    private static final String[] NOTHING = {};
     private static final String[] TIMER_KEYS = {
         TimerProperties.DELIVER_MS, TimerProperties.DELAY_SEC, TimerProperties.DELAY_MS
     };
@@ -84,9 +83,8 @@ public final class TimerRouter implements UnaryOperator<MessageRecordRequest> {
         if (deliverMs - now > settings.maxDelayMs()) {
             throw illegal();
         }
-        String timed = PropertiesEdit.edit(
+        String timed = PropertiesEdit.set(
                 props,
-                NOTHING,
                 TimerProperties.OUT_MS,
                 String.valueOf(deliverMs),
                 MessageProperties.REAL_TOPIC,

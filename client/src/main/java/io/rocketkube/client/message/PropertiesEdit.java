@@ -12,7 +12,14 @@ package io.rocketkube.client.message;
  * (a 5.x writer's trailing separator) is dropped. Stateless; thread-safe.
  */
 public final class PropertiesEdit {
+    private static final String[] NO_KEYS = {};
+
     private PropertiesEdit() {}
+
+    /** {@code properties} with {@code set} (key, value, key, value, …) put over it. */
+    public static String set(String properties, String... set) {
+        return edit(properties, NO_KEYS, set);
+    }
 
     /**
      * {@code properties} without the keys of {@code remove}, and with {@code set} (key, value, key, value, …)
