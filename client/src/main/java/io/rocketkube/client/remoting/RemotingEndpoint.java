@@ -36,6 +36,28 @@ public abstract class RemotingEndpoint implements AutoCloseable {
     /** Flushes are coalesced across up to this many writes while a read burst is in progress. */
     private static final int FLUSH_CONSOLIDATION_LIMIT = 64;
 
+    /**
+     * A failed response write. The common case is a client that left before its answer (a long
+     * poll, a slow send): the closed channel's handlers are already gone, so Netty's
+     * FIRE_EXCEPTION_ON_FAILURE would reach the pipeline's tail and log a warning per answer.
+     */
+    private static final ChannelFutureListener ON_RESPONSE_WRITTEN = future -> {
+        if (future.isSuccess()) {
+            return;
+        }
+        if (future.channel().isActive()) {
+            LOG.warn(
+                    "closing {}: writing a response failed: {}",
+                    future.channel().remoteAddress(),
+                    future.cause().toString());
+            future.channel().close();
+        } else {
+            LOG.debug(
+                    "response to {} dropped: the connection closed first",
+                    future.channel().remoteAddress());
+        }
+    };
+
     private final ProcessorRegistry processors;
     private final RemotingObserver observer;
     private final int maxFrameLength;
@@ -250,7 +272,7 @@ public abstract class RemotingEndpoint implements AutoCloseable {
             }
             return;
         }
-        channel.writeAndFlush(response).addListener(ChannelFutureListener.FIRE_EXCEPTION_ON_FAILURE);
+        channel.writeAndFlush(response).addListener(ON_RESPONSE_WRITTEN);
     }
 
     /** The request no longer holds its frame's bytes against the connection and the endpoint. */
@@ -279,7 +301,7 @@ public abstract class RemotingEndpoint implements AutoCloseable {
         if (!request.isOneway()) {
             channel.writeAndFlush(request.response(
                             TransportCodes.SYSTEM_BUSY, "[REJECTREQUEST]system busy, start flow control for a while"))
-                    .addListener(ChannelFutureListener.FIRE_EXCEPTION_ON_FAILURE);
+                    .addListener(ON_RESPONSE_WRITTEN);
         }
     }
 

@@ -3,6 +3,7 @@ package io.rocketkube.e2e.k8s;
 import static io.rocketkube.e2e.k8s.StandInCluster.millis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.startsWith;
 
 import io.rocketkube.e2e.cluster.ClusterStandIn;
 import java.time.Duration;
@@ -42,6 +43,10 @@ class ScaleInBlockedTest {
         try (Traffic traffic = new Traffic("orders-namesrv.mq.svc:9876", "k8s-drain", 256)) {
             traffic.start(1);
             traffic.awaitSendsTo(List.of("orders-broker-0", LEAVING), Duration.ofMinutes(1));
+            // The consumer must hold the leaving group's queues before it is suspended: a suspended push
+            // consumer does not rebalance, so one that has not yet taken them never commits an offset
+            // there, and the operator rightly reports a topic without a consumer instead.
+            traffic.awaitConsumedFrom(List.of("orders-broker-0", LEAVING), Duration.ofMinutes(1));
             traffic.suspendConsumer();
             traffic.awaitSendsTo(List.of(LEAVING), Duration.ofMinutes(1));
 
@@ -62,7 +67,7 @@ class ScaleInBlockedTest {
             await("scale-in blocked by the lagging consumer")
                     .atMost(Duration.ofMinutes(1))
                     .pollInterval(Duration.ofMillis(500))
-                    .until(() -> blocked().startsWith("True MessagesRemaining "));
+                    .until(ScaleInBlockedTest::blocked, startsWith("True MessagesRemaining "));
             String reason = blocked();
             System.out.println("blocked after " + millis(patched, System.nanoTime()) + " ms: " + reason);
             assertThat(reason).contains(LEAVING).contains("k8s-drain");

@@ -20,9 +20,15 @@ import org.apache.rocketmq.client.consumer.listener.MessageListenerConcurrently;
 import org.apache.rocketmq.client.producer.DefaultMQProducer;
 import org.apache.rocketmq.client.producer.SendResult;
 import org.apache.rocketmq.client.producer.SendStatus;
+import org.apache.rocketmq.common.MixAll;
+import org.apache.rocketmq.common.TopicConfig;
+import org.apache.rocketmq.common.constant.PermName;
 import org.apache.rocketmq.common.consumer.ConsumeFromWhere;
 import org.apache.rocketmq.common.message.Message;
 import org.apache.rocketmq.common.message.MessageExt;
+import org.apache.rocketmq.common.protocol.body.ClusterInfo;
+import org.apache.rocketmq.common.protocol.route.BrokerData;
+import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
 
 /**
  * Continuous traffic through the NameServer Service with the official 4.9.8 client, and the
@@ -89,8 +95,14 @@ final class Traffic implements AutoCloseable {
         consumer.resume();
     }
 
-    /** Starts the producer (after the topic exists: the first send creates it) and the consumer. */
+    /**
+     * Creates the topic on every group's master, as {@code mqadmin updateTopic -c} does, then starts
+     * the producer and the consumer. Not left to the first send's auto-creation: that creates the
+     * topic only on the groups the producer reaches before the first route comes back, which under
+     * load is often one group, and traffic then never reaches the others.
+     */
     void start(int threads) throws Exception {
+        createTopicOnEveryGroup();
         producer.start();
         await("first send to " + topic)
                 .atMost(Duration.ofSeconds(60))
@@ -102,6 +114,34 @@ final class Traffic implements AutoCloseable {
             thread.setDaemon(true);
             thread.start();
             senders.add(thread);
+        }
+    }
+
+    private void createTopicOnEveryGroup() throws Exception {
+        DefaultMQAdminExt admin = new DefaultMQAdminExt();
+        admin.setNamesrvAddr(nameServer);
+        admin.setInstanceName(topic + "-admin-" + System.nanoTime());
+        admin.start();
+        try {
+            ClusterInfo info = admin.examineBrokerClusterInfo();
+            int groups = 0;
+            for (BrokerData group : info.getBrokerAddrTable().values()) {
+                String master = group.getBrokerAddrs().get(MixAll.MASTER_ID);
+                if (master != null) {
+                    admin.createAndUpdateTopicConfig(
+                            master, new TopicConfig(topic, 4, 4, PermName.PERM_READ | PermName.PERM_WRITE));
+                    groups++;
+                }
+            }
+            int created = groups;
+            await("route of " + topic + " on " + created + " groups")
+                    .atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(200))
+                    .ignoreExceptions()
+                    .until(() ->
+                            admin.examineTopicRouteInfo(topic).getQueueDatas().size() == created);
+        } finally {
+            admin.shutdown();
         }
     }
 
@@ -139,6 +179,14 @@ final class Traffic implements AutoCloseable {
         byte[] body = padding.clone();
         System.arraycopy(head, 0, body, 0, Math.min(head.length, body.length));
         return body;
+    }
+
+    /** Waits until the consumer has received messages of every one of {@code groups}. */
+    void awaitConsumedFrom(Collection<String> groups, Duration atMost) {
+        await("messages consumed from " + groups)
+                .atMost(atMost)
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> groups.stream().allMatch(lastConsumedFrom::containsKey));
     }
 
     /** Waits until acknowledged sends land on every one of {@code groups}, counted from now. */
