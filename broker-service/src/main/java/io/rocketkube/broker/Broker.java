@@ -410,7 +410,7 @@ public final class Broker implements AutoCloseable {
         registry.register(DelayOffsetProcessor.CODES, new DelayOffsetProcessor(delayOffsets), executors.admin);
         registry.register(
                 BrokerConfigProcessor.CODES,
-                new BrokerConfigProcessor(settings, runtimeConfig, topics),
+                new BrokerConfigProcessor(settings, runtimeConfig, topics, () -> port, this::haPort),
                 executors.admin);
         return registry;
     }

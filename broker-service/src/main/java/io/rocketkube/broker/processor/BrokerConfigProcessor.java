@@ -18,6 +18,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.IntSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,11 +37,24 @@ public final class BrokerConfigProcessor implements RequestProcessor {
     private final BrokerSettings settings;
     private final RuntimeConfig runtime;
     private final TopicConfigManager topics;
+    private final IntSupplier listenPort;
+    private final IntSupplier haListenPort;
 
-    public BrokerConfigProcessor(BrokerSettings settings, RuntimeConfig runtime, TopicConfigManager topics) {
+    /**
+     * @param listenPort the port clients reach, and {@code haListenPort} the HA port a master listens on:
+     *     the bound ports, which differ from the settings when those ask for port 0
+     */
+    public BrokerConfigProcessor(
+            BrokerSettings settings,
+            RuntimeConfig runtime,
+            TopicConfigManager topics,
+            IntSupplier listenPort,
+            IntSupplier haListenPort) {
         this.settings = settings;
         this.runtime = runtime;
         this.topics = topics;
+        this.listenPort = listenPort;
+        this.haListenPort = haListenPort;
     }
 
     @Override
@@ -106,8 +120,8 @@ public final class BrokerConfigProcessor implements RequestProcessor {
         c.put("brokerRole", settings.role().name());
         c.put("flushDiskType", settings.flushMode().name());
         c.put("brokerIP1", settings.advertisedHost());
-        c.put("listenPort", String.valueOf(settings.port()));
-        c.put("haListenPort", String.valueOf(settings.haPort()));
+        c.put("listenPort", String.valueOf(listenPort.getAsInt()));
+        c.put("haListenPort", String.valueOf(haListenPort.getAsInt()));
         c.put("namesrvAddr", settings.namesrvAddr());
         c.put("storePathRootDir", settings.storePath().toString());
         c.put("autoCreateTopicEnable", String.valueOf(settings.autoCreateTopic()));

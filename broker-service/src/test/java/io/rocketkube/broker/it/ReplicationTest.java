@@ -19,15 +19,18 @@ import io.rocketkube.store.engine.DefaultMessageStore;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.StringReader;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import org.apache.rocketmq.client.producer.DefaultMQProducer;
@@ -262,6 +265,20 @@ class ReplicationTest {
         send(producer("PG_HA0"), 0, 20);
         awaitSameQueues(master, slave);
         assertThat(slave.ha().runtimeInfo()).containsEntry("haMasterAddress", HOST + ":" + bound);
+        // What mqadmin getBrokerConfig shows is the port it listens on, not the 0 it was given.
+        RemotingCommand config = producer("PG_HA0_CONFIG")
+                .getDefaultMQProducerImpl()
+                .getMqClientFactory()
+                .getMQClientAPIImpl()
+                .getRemotingClient()
+                .invokeSync(
+                        master.address(),
+                        RemotingCommand.createRequestCommand(RequestCode.GET_BROKER_CONFIG, null),
+                        5000);
+        Properties shown = new Properties();
+        shown.load(new StringReader(new String(config.getBody(), StandardCharsets.UTF_8)));
+        assertThat(shown.getProperty("haListenPort")).isEqualTo(String.valueOf(bound));
+        assertThat(shown.getProperty("listenPort")).isEqualTo(String.valueOf(master.port()));
     }
 
     @Test
