@@ -1,5 +1,6 @@
 package io.rocketkube.e2e.bench;
 
+import io.rocketkube.e2e.testkit.JvmOptions;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,7 +49,7 @@ record BenchOptions(
                 List.of(options.getOrDefault("sides", "apache,ours").split(",")),
                 options.getOrDefault("our-heap", "1g"),
                 List.of(options.getOrDefault("flush", "ASYNC_FLUSH,SYNC_FLUSH").split(",")),
-                options.containsKey("our-jvm") ? List.of(options.get("our-jvm").split(",")) : List.of(),
+                options.containsKey("our-jvm") ? JvmOptions.split(options.get("our-jvm")) : List.of(),
                 List.of(options.getOrDefault("roles", "SYNC_MASTER,ASYNC_MASTER")
                         .split(",")));
         options.keySet().stream()
