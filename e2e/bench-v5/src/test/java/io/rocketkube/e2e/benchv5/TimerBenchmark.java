@@ -50,7 +50,8 @@ import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
  *
  * <pre>
  *   TimerBenchmark timer [--pending=1000000] [--batch=20000] [--threads=4] [--body=128] [--sides=apache,ours]
- *                        [--our-heap=1g] [--our-jvm=-XX:opt,...]   (JVM options for our broker only, e.g. JFR)
+ *                        [--our-heap=1g] [--our-jvm=-XX:opt,...]   (JVM options for our broker only, e.g. JFR;
+ *                                                                split only at ",-")
  * </pre>
  */
 public final class TimerBenchmark {

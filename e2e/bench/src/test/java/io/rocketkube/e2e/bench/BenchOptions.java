@@ -13,7 +13,8 @@ import java.util.Map;
  *
  * <p>{@code --our-heap} sizes our broker's heap; the Apache broker always gets the 1 GiB the peer
  * reference runs it with, so the default compares like with like and a smaller value shows what ours needs.
- * {@code --our-jvm} adds JVM options (comma-separated) to our broker only, for experiments.
+ * {@code --our-jvm} adds JVM options to our broker only, for experiments: separated by a comma that starts the
+ * next option ({@code ,-}, {@link io.rocketkube.e2e.testkit.JvmOptions}), so a JFR setting may hold commas.
  */
 record BenchOptions(
         String what,
