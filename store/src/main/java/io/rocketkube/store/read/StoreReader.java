@@ -222,7 +222,11 @@ public final class StoreReader {
         return timestamp - loTime <= hiTime - timestamp ? lo : hi;
     }
 
-    /** A heap copy of the valid record starting at {@code phy}. */
+    /**
+     * A heap copy of the valid record starting at {@code phy}. The record is checked where it lies, not built
+     * ({@link StoredMessageDecoder#check}): every caller decodes the copy it gets, and the timer service
+     * calls this once per delivered timer, so building it here too was a second decode of each.
+     */
     public Optional<MessageSlice> lookByPhysicalOffset(long phy) {
         long written = commitLog.writtenOffset();
         if (phy < commitLog.minOffset() || phy >= written) {
@@ -235,11 +239,11 @@ public final class StoreReader {
         try {
             int at = (int) (phy - s.start());
             int limit = (int) Math.min(s.size(), written - s.start());
-            RecordDecodeResult r = StoredMessageDecoder.decode(s.mapped(), at, limit, maxMessageSize, false);
-            if (r instanceof RecordDecodeResult.Decoded d) {
-                ByteBuffer copy = ByteBuffer.allocate(d.size());
-                copy.put(s.mapped().slice(at, d.size()));
-                return Optional.of(new MessageSlice(phy, d.size(), copy.flip().asReadOnlyBuffer()));
+            RecordDecodeResult r = StoredMessageDecoder.check(s.mapped(), at, limit, maxMessageSize, false);
+            if (r instanceof RecordDecodeResult.Checked c) {
+                ByteBuffer copy = ByteBuffer.allocate(c.size());
+                copy.put(s.mapped().slice(at, c.size()));
+                return Optional.of(new MessageSlice(phy, c.size(), copy.flip().asReadOnlyBuffer()));
             }
             return Optional.empty();
         } finally {

@@ -4,8 +4,10 @@ import static org.awaitility.Awaitility.await;
 
 import io.rocketkube.e2e.testkit.ApacheBroker;
 import io.rocketkube.e2e.testkit.ApacheNamesrv;
+import io.rocketkube.e2e.testkit.BrokerCpu;
 import io.rocketkube.e2e.testkit.BrokerNode;
 import io.rocketkube.e2e.testkit.E2eLayout;
+import io.rocketkube.e2e.testkit.JvmOptions;
 import io.rocketkube.e2e.testkit.OurBroker;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -17,7 +19,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
 import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyStatus;
@@ -46,7 +50,8 @@ import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
  *
  * <pre>
  *   TimerBenchmark timer [--pending=1000000] [--batch=20000] [--threads=4] [--body=128] [--sides=apache,ours]
- *                        [--our-heap=1g] [--our-jvm=-XX:opt,...]   (JVM options for our broker only, e.g. JFR)
+ *                        [--our-heap=1g] [--our-jvm=-XX:opt,...]   (JVM options for our broker only, e.g. JFR;
+ *                                                                split only at ",-")
  * </pre>
  */
 public final class TimerBenchmark {
@@ -71,7 +76,7 @@ public final class TimerBenchmark {
                     Integer.parseInt(o.getOrDefault("body", "128")),
                     List.of(o.getOrDefault("sides", "apache,ours").split(",")),
                     o.getOrDefault("our-heap", "1g"),
-                    o.containsKey("our-jvm") ? List.of(o.get("our-jvm").split(",")) : List.of());
+                    o.containsKey("our-jvm") ? JvmOptions.split(o.get("our-jvm")) : List.of());
             o.keySet().stream()
                     .filter(k -> !List.of("pending", "batch", "threads", "body", "sides", "our-heap", "our-jvm")
                             .contains(k))
@@ -98,7 +103,9 @@ public final class TimerBenchmark {
             long latenessP50,
             long latenessP99,
             long latenessMax,
-            int delivered) {}
+            int delivered,
+            BrokerCpu.PerMessage sendCpu,
+            BrokerCpu.PerMessage deliverCpu) {}
 
     private TimerBenchmark() {}
 
@@ -162,6 +169,20 @@ public final class TimerBenchmark {
         }
         out.append("lateness: receipt by the push consumer minus the due time, ms; RssAnon in MiB;"
                 + " enqueue s: from the last send until timerOffsetBehind was 0\n");
+        out.append("CPU µs per message (user + system, /proc): send = the fill's sends, deliver = from the batch's due"
+                + " time to its last receipt (the re-puts, pulls and consumption)\n");
+        for (Result r : results) {
+            out.append(String.format(
+                    Locale.ROOT,
+                    "%-12s send:    %s%n",
+                    sideName(r.side()),
+                    r.sendCpu().summary()));
+            out.append(String.format(
+                    Locale.ROOT,
+                    "%-12s deliver: %s%n",
+                    sideName(r.side()),
+                    r.deliverCpu().summary()));
+        }
         return out.toString();
     }
 
@@ -237,6 +258,7 @@ public final class TimerBenchmark {
             System.out.printf(Locale.ROOT, "%s: heap %d KiB, RssAnon %d KiB with no timers%n", side, at0[0], at0[1]);
 
             long farMs = System.currentTimeMillis() + Duration.ofHours(2).toMillis();
+            BrokerCpu.Snapshot fillStart = BrokerCpu.Snapshot.take(pid);
             Sends fill = send(
                     producer,
                     PENDING_TOPIC,
@@ -245,6 +267,7 @@ public final class TimerBenchmark {
                     options.body(),
                     i -> farMs + i % 600_000);
             long sentAt = System.nanoTime();
+            BrokerCpu.PerMessage sendCpu = BrokerCpu.between(fillStart, BrokerCpu.Snapshot.take(pid), fill.count());
             System.out.printf(
                     Locale.ROOT,
                     "%s: %d timers sent, %.0f msg/s, avg %.2f ms, p99 %.2f ms, %d errors%n",
@@ -312,6 +335,10 @@ public final class TimerBenchmark {
                         "%s: WARNING the batch took until %d ms after its due time%n", side, batchSentMs - dueMs);
             }
             int expected = (int) batch.count();
+            CompletableFuture<BrokerCpu.Snapshot> atDue = CompletableFuture.supplyAsync(
+                    () -> BrokerCpu.Snapshot.take(pid),
+                    CompletableFuture.delayedExecutor(
+                            Math.max(0, dueMs - System.currentTimeMillis()), TimeUnit.MILLISECONDS));
             try {
                 await("batch delivered")
                         .atMost(Duration.ofMillis(Math.max(0, dueMs - System.currentTimeMillis()) + 180_000))
@@ -320,6 +347,8 @@ public final class TimerBenchmark {
             } catch (org.awaitility.core.ConditionTimeoutException e) {
                 System.out.printf("%s: only %d of %d delivered%n", side, receipts.size(), expected);
             }
+            BrokerCpu.PerMessage deliverCpu =
+                    BrokerCpu.between(atDue.get(1, TimeUnit.MINUTES), BrokerCpu.Snapshot.take(pid), receipts.size());
             long[] lateness =
                     receipts.stream().mapToLong(r -> r[0] - r[1]).sorted().toArray();
             long last = receipts.stream().mapToLong(r -> r[0]).max().orElse(dueMs);
@@ -339,7 +368,9 @@ public final class TimerBenchmark {
                     percentile(lateness, 50),
                     percentile(lateness, 99),
                     lateness.length == 0 ? -1 : lateness[lateness.length - 1],
-                    lateness.length);
+                    lateness.length,
+                    sendCpu,
+                    deliverCpu);
             System.out.printf(
                     Locale.ROOT,
                     "%s: batch of %d due at %d: %d delivered, %.0f msg/s, lateness p50 %d ms, p99 %d"
@@ -352,6 +383,7 @@ public final class TimerBenchmark {
                     result.latenessP50(),
                     result.latenessP99(),
                     result.latenessMax());
+            System.out.printf("%s: send %s%n%s: deliver %s%n", side, sendCpu.summary(), side, deliverCpu.summary());
             return result;
         } finally {
             consumer.shutdown();

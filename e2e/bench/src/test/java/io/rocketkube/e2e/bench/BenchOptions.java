@@ -1,5 +1,6 @@
 package io.rocketkube.e2e.bench;
 
+import io.rocketkube.e2e.testkit.JvmOptions;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,7 +13,8 @@ import java.util.Map;
  *
  * <p>{@code --our-heap} sizes our broker's heap; the Apache broker always gets the 1 GiB the peer
  * reference runs it with, so the default compares like with like and a smaller value shows what ours needs.
- * {@code --our-jvm} adds JVM options (comma-separated) to our broker only, for experiments.
+ * {@code --our-jvm} adds JVM options to our broker only, for experiments: separated by a comma that starts the
+ * next option ({@code ,-}, {@link io.rocketkube.e2e.testkit.JvmOptions}), so a JFR setting may hold commas.
  */
 record BenchOptions(
         String what,
@@ -48,7 +50,7 @@ record BenchOptions(
                 List.of(options.getOrDefault("sides", "apache,ours").split(",")),
                 options.getOrDefault("our-heap", "1g"),
                 List.of(options.getOrDefault("flush", "ASYNC_FLUSH,SYNC_FLUSH").split(",")),
-                options.containsKey("our-jvm") ? List.of(options.get("our-jvm").split(",")) : List.of(),
+                options.containsKey("our-jvm") ? JvmOptions.split(options.get("our-jvm")) : List.of(),
                 List.of(options.getOrDefault("roles", "SYNC_MASTER,ASYNC_MASTER")
                         .split(",")));
         options.keySet().stream()

@@ -3,6 +3,7 @@ package io.rocketkube.e2e.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.rocketkube.e2e.testkit.CpuTime;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -34,6 +35,18 @@ class BenchSupportTest {
         String procStat = "cpu  100 5 50 1000 20 3 2 1 7 0\ncpu0 50 2 25 500 10 1 1 0 0 0\n";
         assertThat(CpuTime.parseMachineBusyTicks(procStat)).isEqualTo(161);
         assertThat(CpuTime.processTicks(ProcessHandle.current().pid())).isPositive();
+        assertThat(CpuTime.threadGroup("GC Thread#1")).isEqualTo("GC Thread");
+        assertThat(CpuTime.threadGroup("C2 CompilerThre")).isEqualTo("C2 CompilerThre");
+        assertThat(CpuTime.threadGroup("nioEventLoopGro-3-1")).isEqualTo("nioEventLoopGro");
+        assertThat(CpuTime.threadTicks(ProcessHandle.current().pid())).isNotEmpty();
+    }
+
+    @Test
+    void ourJvmOptionsSplitOnlyWhereTheNextOptionStarts() {
+        BenchOptions options = BenchOptions.parse(
+                "delay", "--our-jvm=-XX:StartFlightRecording=settings=profile,filename=/tmp/x.jfr,-Xlog:gc");
+        assertThat(options.ourJvmOptions())
+                .containsExactly("-XX:StartFlightRecording=settings=profile,filename=/tmp/x.jfr", "-Xlog:gc");
     }
 
     @Test

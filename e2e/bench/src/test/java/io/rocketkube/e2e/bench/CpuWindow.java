@@ -1,5 +1,6 @@
 package io.rocketkube.e2e.bench;
 
+import io.rocketkube.e2e.testkit.CpuTime;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;

@@ -3,14 +3,18 @@ package io.rocketkube.e2e.bench;
 import static org.awaitility.Awaitility.await;
 
 import io.rocketkube.e2e.testkit.ApacheNamesrv;
+import io.rocketkube.e2e.testkit.BrokerCpu;
 import io.rocketkube.e2e.testkit.BrokerNode;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
 import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyStatus;
@@ -47,7 +51,8 @@ final class DelayBenchmark {
             double deliverPerSecond,
             long lateP50,
             long lateP99,
-            long lateMax) {}
+            long lateMax,
+            BrokerCpu.PerMessage cpu) {}
 
     private DelayBenchmark() {}
 
@@ -55,8 +60,14 @@ final class DelayBenchmark {
         List<Integer> threadCounts = options.threads() == 1 ? List.of(1) : List.of(1, options.threads());
         List<Phase> phases = new ArrayList<>();
         for (int run = 1; run <= options.runs(); run++) {
+            // Every other run takes the sides in reverse (as the replication benchmark): the side that goes
+            // first also carries the load generator's own warm-up.
+            List<String> sides = new ArrayList<>(options.sides());
+            if (run % 2 == 0) {
+                Collections.reverse(sides);
+            }
             for (int threads : threadCounts) {
-                for (String side : options.sides()) {
+                for (String side : sides) {
                     phases.add(once(side, threads, options));
                 }
             }
@@ -87,7 +98,28 @@ final class DelayBenchmark {
                     p.lateP99(),
                     p.lateMax());
         }
-        return table.render();
+        Table cpu = new Table(
+                "threads",
+                "broker",
+                "client µs/msg",
+                "broker µs/msg",
+                "other µs/msg",
+                "machine µs/msg",
+                "broker's busiest threads, µs/msg");
+        for (Phase p : phases) {
+            cpu.row(
+                    p.threads(),
+                    TransactionBenchmark.sideName(p.side()),
+                    String.format(Locale.ROOT, "%.0f", p.cpu().client()),
+                    String.format(Locale.ROOT, "%.0f", p.cpu().broker()),
+                    String.format(Locale.ROOT, "%.0f", p.cpu().other()),
+                    String.format(Locale.ROOT, "%.0f", p.cpu().machine()),
+                    p.cpu().topThreads(6));
+        }
+        return table.render() + "\n" + cpu.render()
+                + "\nCPU per message sent in the measured window (user + system, /proc): the window holds the"
+                + " sends and, 5 s behind them, the deliveries and consumption of as many, so it is the cost of"
+                + " one message's whole path; rows in run order (every other run reversed)\n";
     }
 
     private static Phase once(String side, int threads, BenchOptions options) throws Exception {
@@ -145,6 +177,15 @@ final class DelayBenchmark {
             byte[] body = new byte[SendLoad.BODY_BYTES];
             ThreadLocalRandom.current().nextBytes(body);
             long firstDue = System.currentTimeMillis() + DELAY_MS;
+            // Snapshots on timers started with the load, so the window is the measured one (as CpuWindow).
+            long pid = broker.process().pid();
+            CompletableFuture<BrokerCpu.Snapshot> cpuStart = CompletableFuture.supplyAsync(
+                    () -> BrokerCpu.Snapshot.take(pid),
+                    CompletableFuture.delayedExecutor(options.warmup().toMillis(), TimeUnit.MILLISECONDS));
+            CompletableFuture<BrokerCpu.Snapshot> cpuEnd = CompletableFuture.supplyAsync(
+                    () -> BrokerCpu.Snapshot.take(pid),
+                    CompletableFuture.delayedExecutor(
+                            options.warmup().plus(options.duration()).toMillis(), TimeUnit.MILLISECONDS));
             SendLoad.Result load = SendLoad.run(
                     producer,
                     () -> {
@@ -157,6 +198,8 @@ final class DelayBenchmark {
                     options.warmup(),
                     options.duration());
             long sent = load.allSends();
+            BrokerCpu.PerMessage cpu =
+                    BrokerCpu.between(cpuStart.get(1, TimeUnit.MINUTES), cpuEnd.get(1, TimeUnit.MINUTES), load.sends());
             try {
                 await("delayed messages delivered")
                         .atMost(Duration.ofSeconds(120))
@@ -179,7 +222,8 @@ final class DelayBenchmark {
                     deliverPerSecond,
                     percentile(late, 50),
                     percentile(late, 99),
-                    late.length == 0 ? -1 : late[late.length - 1]);
+                    late.length == 0 ? -1 : late[late.length - 1],
+                    cpu);
             System.out.printf(
                     Locale.ROOT,
                     "delay %-6s %d thread(s): send %.0f msg/s (p99 %.2f ms), %d of %d delivered at"
@@ -194,6 +238,7 @@ final class DelayBenchmark {
                     phase.lateP50(),
                     phase.lateP99(),
                     phase.lateMax());
+            System.out.printf("delay %-6s %d thread(s): %s%n", side, threads, cpu.summary());
             return phase;
         } finally {
             consumer.shutdown();
