@@ -12,7 +12,9 @@ import java.util.Map;
  *
  * <p>{@code --our-heap} sizes our broker's heap; the Apache broker always gets the 1 GiB the peer
  * reference runs it with, so the default compares like with like and a smaller value shows what ours needs.
- * {@code --our-jvm} adds JVM options (comma-separated) to our broker only, for experiments.
+ * {@code --our-jvm} adds JVM options to our broker only, for experiments: separated by commas, but only by a comma
+ * that starts a new option ({@code ,-}), so an option's own commas stay in it, as in
+ * {@code --our-jvm=-XX:+UseSerialGC,-XX:StartFlightRecording=settings=profile,filename=master.jfr}.
  */
 record BenchOptions(
         String what,
@@ -25,6 +27,11 @@ record BenchOptions(
         List<String> flushModes,
         List<String> ourJvmOptions,
         List<String> roles) {
+
+    /** Splits at the commas that start a new option; a comma inside one (JFR's settings) is kept. */
+    static List<String> jvmOptions(String value) {
+        return List.of(value.split(",(?=-)"));
+    }
 
     static BenchOptions parse(String... args) {
         if (args.length == 0) {
@@ -48,7 +55,7 @@ record BenchOptions(
                 List.of(options.getOrDefault("sides", "apache,ours").split(",")),
                 options.getOrDefault("our-heap", "1g"),
                 List.of(options.getOrDefault("flush", "ASYNC_FLUSH,SYNC_FLUSH").split(",")),
-                options.containsKey("our-jvm") ? List.of(options.get("our-jvm").split(",")) : List.of(),
+                options.containsKey("our-jvm") ? jvmOptions(options.get("our-jvm")) : List.of(),
                 List.of(options.getOrDefault("roles", "SYNC_MASTER,ASYNC_MASTER")
                         .split(",")));
         options.keySet().stream()
