@@ -50,6 +50,17 @@ class BenchSupportTest {
     }
 
     @Test
+    void syscallsComeFromProcIo() {
+        String io = "rchar: 6976\nwchar: 10\nsyscr: 12\nsyscw: 3\nread_bytes: 0\nwrite_bytes: 0\n";
+        assertThat(Syscalls.parse(io)).isEqualTo(new Syscalls.Count(12, 3, 0));
+        String status = "Name:\tjava\nvoluntary_ctxt_switches:\t40\nnonvoluntary_ctxt_switches:\t2\n";
+        assertThat(Syscalls.parseSwitches(status)).isEqualTo(42);
+        Syscalls.Count self = Syscalls.of(ProcessHandle.current().pid());
+        assertThat(self.reads()).isPositive();
+        assertThat(self.switches()).isPositive();
+    }
+
+    @Test
     void latenciesGrowPastTheirInitialCapacity() {
         Latencies many = new Latencies();
         for (int i = 0; i < 100_000; i++) {

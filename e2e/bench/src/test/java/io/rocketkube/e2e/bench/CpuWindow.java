@@ -13,20 +13,53 @@ import java.util.concurrent.TimeUnit;
  */
 final class CpuWindow {
 
-    /** CPU per message of one window, in microseconds; {@code other} is the machine's minus the three processes'. */
-    record PerMessage(double client, double master, double slave, double machine) {
+    /**
+     * CPU per message of one window, in microseconds; {@code other} is the machine's minus the three processes'.
+     * The syscall figures are read and write system calls and context switches per message ({@link Syscalls}).
+     */
+    record PerMessage(
+            double client,
+            double master,
+            double slave,
+            double machine,
+            SyscallsPerMessage clientCalls,
+            SyscallsPerMessage masterCalls,
+            SyscallsPerMessage slaveCalls) {
         double other() {
             return machine - client - master - slave;
         }
     }
 
-    private record Snapshot(long client, long master, long slave, long machine) {
+    record SyscallsPerMessage(double reads, double writes, double switches) {
+        static SyscallsPerMessage of(Syscalls.Count delta, long messages) {
+            double n = Math.max(1, messages);
+            return new SyscallsPerMessage(delta.reads() / n, delta.writes() / n, delta.switches() / n);
+        }
+
+        @Override
+        public String toString() {
+            return String.format(java.util.Locale.ROOT, "%.2f/%.2f/%.2f", reads, writes, switches);
+        }
+    }
+
+    private record Snapshot(
+            long client,
+            long master,
+            long slave,
+            long machine,
+            Syscalls.Count clientCalls,
+            Syscalls.Count masterCalls,
+            Syscalls.Count slaveCalls) {
         static Snapshot take(long masterPid, long slavePid) {
+            long self = ProcessHandle.current().pid();
             return new Snapshot(
-                    CpuTime.processTicks(ProcessHandle.current().pid()),
+                    CpuTime.processTicks(self),
                     CpuTime.processTicks(masterPid),
                     CpuTime.processTicks(slavePid),
-                    CpuTime.machineBusyTicks());
+                    CpuTime.machineBusyTicks(),
+                    Syscalls.of(self),
+                    Syscalls.of(masterPid),
+                    Syscalls.of(slavePid));
         }
     }
 
@@ -52,6 +85,9 @@ final class CpuWindow {
                 (b.client() - a.client()) * scale,
                 (b.master() - a.master()) * scale,
                 (b.slave() - a.slave()) * scale,
-                (b.machine() - a.machine()) * scale);
+                (b.machine() - a.machine()) * scale,
+                SyscallsPerMessage.of(b.clientCalls().minus(a.clientCalls()), messages),
+                SyscallsPerMessage.of(b.masterCalls().minus(a.masterCalls()), messages),
+                SyscallsPerMessage.of(b.slaveCalls().minus(a.slaveCalls()), messages));
     }
 }

@@ -170,7 +170,8 @@ final class ReplicationBenchmark {
                         Locale.ROOT,
                         "replication %-6s %-12s %2d thread(s): %.0f msg/s, p99 %.2f ms, %d errors,"
                                 + " lag mean %.0f KiB max %.0f KiB, caught up %.0f ms after the load;"
-                                + " CPU us/msg client %.0f master %.0f slave %.0f other %.0f machine %.0f%n",
+                                + " CPU us/msg client %.0f master %.0f slave %.0f other %.0f machine %.0f;"
+                                + " reads/writes/context switches per msg client %s master %s slave %s%n",
                         side,
                         role,
                         threads,
@@ -184,7 +185,10 @@ final class ReplicationBenchmark {
                         cpu.master(),
                         cpu.slave(),
                         cpu.other(),
-                        cpu.machine());
+                        cpu.machine(),
+                        cpu.clientCalls(),
+                        cpu.masterCalls(),
+                        cpu.slaveCalls());
             }
             if (failover) {
                 failovers.add(failover(side, namesrv.address(), producer, admin, master, slave));
@@ -333,7 +337,10 @@ final class ReplicationBenchmark {
                 "master us/msg",
                 "slave us/msg",
                 "other us/msg",
-                "machine us/msg");
+                "machine us/msg",
+                "client reads/writes/switches per msg",
+                "master reads/writes/switches per msg",
+                "slave reads/writes/switches per msg");
         for (String role : options.roles()) {
             for (int threads : THREADS) {
                 for (String side : options.sides()) {
@@ -360,7 +367,10 @@ final class ReplicationBenchmark {
                             micros(cpu, CpuWindow.PerMessage::master),
                             micros(cpu, CpuWindow.PerMessage::slave),
                             micros(cpu, CpuWindow.PerMessage::other),
-                            micros(cpu, CpuWindow.PerMessage::machine));
+                            micros(cpu, CpuWindow.PerMessage::machine),
+                            calls(cpu, CpuWindow.PerMessage::clientCalls),
+                            calls(cpu, CpuWindow.PerMessage::masterCalls),
+                            calls(cpu, CpuWindow.PerMessage::slaveCalls));
                 }
             }
         }
@@ -376,7 +386,9 @@ final class ReplicationBenchmark {
                 + "\nlag = master commitLogMaxOffset - slave's, sampled every 100 ms in the measured window;"
                 + " catch-up = from the end of the load to lag 0; CPU = user + system time of each process over the"
                 + " measured window per acknowledged send (client = the load generator's JVM; other = the rest of"
-                + " the machine's busy time)\n";
+                + " the machine's busy time); reads/writes/switches = read and write system calls (/proc/<pid>/io"
+                + " syscr, syscw: read/write/readv/writev, what NIO uses; our brokers' epoll recvfrom/sendto are not"
+                + " counted) and context switches of each process per send\n";
     }
 
     private static String label(String side) {
@@ -385,6 +397,19 @@ final class ReplicationBenchmark {
 
     private static String micros(List<CpuWindow.PerMessage> values, ToDoubleFunction<CpuWindow.PerMessage> field) {
         return fmt("%.0f", values.stream().map(field::applyAsDouble).toList());
+    }
+
+    private static String calls(
+            List<CpuWindow.PerMessage> values,
+            java.util.function.Function<CpuWindow.PerMessage, CpuWindow.SyscallsPerMessage> field) {
+        if (values.isEmpty()) {
+            return "-";
+        }
+        return fmt("%.2f", values.stream().map(v -> field.apply(v).reads()).toList()) + "/"
+                + fmt("%.2f", values.stream().map(v -> field.apply(v).writes()).toList()) + "/"
+                + fmt(
+                        "%.2f",
+                        values.stream().map(v -> field.apply(v).switches()).toList());
     }
 
     private static String fmt(String format, List<Double> values) {
