@@ -2,6 +2,7 @@ package io.rocketkube.e2e.bench;
 
 import io.rocketkube.e2e.testkit.CpuTime;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -38,7 +39,7 @@ final class CpuWindow {
 
         @Override
         public String toString() {
-            return String.format(java.util.Locale.ROOT, "%.2f/%.2f/%.2f", reads, writes, switches);
+            return String.format(Locale.ROOT, "%.2f/%.2f/%.2f", reads, writes, switches);
         }
     }
 
