@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
 import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyStatus;
 import org.apache.rocketmq.client.consumer.listener.MessageListenerConcurrently;
@@ -22,6 +23,7 @@ import org.apache.rocketmq.common.consumer.ConsumeFromWhere;
 import org.apache.rocketmq.common.message.Message;
 import org.apache.rocketmq.common.message.MessageExt;
 import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * The official client and admin API as the tests use them, compiled into compat-v4 (4.9.8) and
@@ -33,6 +35,7 @@ import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
 public final class OfficialClients {
 
     public static final Duration ROUTE_TIMEOUT = Duration.ofSeconds(30);
+    public static final Duration REGISTRATION_TIMEOUT = Duration.ofSeconds(45);
     private static final AtomicInteger SEQUENCE = new AtomicInteger();
 
     private OfficialClients() {}
@@ -59,19 +62,33 @@ public final class OfficialClients {
         return producer;
     }
 
-    /** Waits until the NameServer lists the broker in its cluster with its master address. */
+    /**
+     * Waits until the NameServer lists the broker in its cluster with its master address. A broker
+     * registers once as it starts and again on a timer (Apache 4.9: 10 s later, then every 30 s), so a
+     * first registration lost on a loaded machine is only repaired by the next ones: the wait covers
+     * two of them. On timeout the failure says what the NameServer listed and how the broker fared.
+     */
     public static void awaitBrokerRegistered(DefaultMQAdminExt admin, BrokerNode broker) {
-        await("broker " + broker + " registered")
-                .atMost(ROUTE_TIMEOUT)
-                .ignoreExceptions()
-                .pollInterval(Duration.ofMillis(200))
-                .until(() -> {
-                    var info = admin.examineBrokerClusterInfo();
-                    var brokerData = info.getBrokerAddrTable().get(broker.brokerName());
-                    return brokerData != null
-                            && broker.address()
-                                    .equals(brokerData.getBrokerAddrs().get(0L));
-                });
+        AtomicReference<Object> lastSeen = new AtomicReference<>("nothing yet");
+        try {
+            await("broker " + broker + " registered")
+                    .atMost(REGISTRATION_TIMEOUT)
+                    .ignoreExceptions()
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(() -> {
+                        var table = admin.examineBrokerClusterInfo().getBrokerAddrTable();
+                        lastSeen.set(table);
+                        var brokerData = table.get(broker.brokerName());
+                        return brokerData != null
+                                && broker.address().equals(brokerData.getBrokerAddrs().get(0L));
+                    });
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError(
+                    e.getMessage() + "\nNameServer " + admin.getNamesrvAddr() + " last listed: " + lastSeen.get()
+                            + "\nbroker process alive: " + broker.process().isAlive()
+                            + "\nbroker log tail:\n" + broker.process().logTail(30),
+                    e);
+        }
     }
 
     /** Creates the topic on the broker (UPDATE_AND_CREATE_TOPIC) and waits for its route. */
