@@ -44,12 +44,18 @@ import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
  *       {@code --threads} threads: timer send throughput, average and p99 send latency;
  *   <li>once the broker has taken every one into its timer wheel ({@code timerOffsetBehind} 0 in the runtime
  *       info, both brokers report it), heap and RssAnon again;
+ *   <li>{@code --warmup-batches} batches of {@code --batch} timers, each due at one whole second and
+ *       delivered before the next is sent, not measured: a batch of 20,000 is delivered in about a second, and
+ *       without them that second is also when the JIT compiles each broker's delivery path and the consumer's
+ *       receive path for the first time (C1 + C2 were a third of the machine's CPU per delivered timer in
+ *       the measured batch);
  *   <li>{@code --batch} timers all due at one whole second T, sent after a push consumer holds every queue:
  *       delivery throughput (batch / (last receipt − T)) and lateness (receipt − T) p50/p99/max.
  * </ol>
  *
  * <pre>
- *   TimerBenchmark timer [--pending=1000000] [--batch=20000] [--threads=4] [--body=128] [--sides=apache,ours]
+ *   TimerBenchmark timer [--pending=1000000] [--batch=20000] [--warmup-batches=1] [--threads=4] [--body=128]
+ *                        [--sides=apache,ours]
  *                        [--our-heap=1g] [--our-jvm=-XX:opt,...]   (JVM options for our broker only, e.g. JFR;
  *                                                                split only at ",-")
  * </pre>
@@ -59,7 +65,14 @@ public final class TimerBenchmark {
     static final String DUE_TOPIC = "BenchTimerDue";
 
     record Options(
-            int pending, int batch, int threads, int body, List<String> sides, String ourHeap, List<String> ourJvm) {
+            int pending,
+            int batch,
+            int warmupBatches,
+            int threads,
+            int body,
+            List<String> sides,
+            String ourHeap,
+            List<String> ourJvm) {
         static Options parse(String... args) {
             Map<String, String> o = new LinkedHashMap<>();
             for (int i = 1; i < args.length; i++) {
@@ -72,13 +85,22 @@ public final class TimerBenchmark {
             Options parsed = new Options(
                     Integer.parseInt(o.getOrDefault("pending", "1000000")),
                     Integer.parseInt(o.getOrDefault("batch", "20000")),
+                    Integer.parseInt(o.getOrDefault("warmup-batches", "1")),
                     Integer.parseInt(o.getOrDefault("threads", "4")),
                     Integer.parseInt(o.getOrDefault("body", "128")),
                     List.of(o.getOrDefault("sides", "apache,ours").split(",")),
                     o.getOrDefault("our-heap", "1g"),
                     o.containsKey("our-jvm") ? JvmOptions.split(o.get("our-jvm")) : List.of());
             o.keySet().stream()
-                    .filter(k -> !List.of("pending", "batch", "threads", "body", "sides", "our-heap", "our-jvm")
+                    .filter(k -> !List.of(
+                                    "pending",
+                                    "batch",
+                                    "warmup-batches",
+                                    "threads",
+                                    "body",
+                                    "sides",
+                                    "our-heap",
+                                    "our-jvm")
                             .contains(k))
                     .findFirst()
                     .ifPresent(k -> {
@@ -124,9 +146,10 @@ public final class TimerBenchmark {
     static String table(List<Result> results, Options options) {
         StringBuilder out = new StringBuilder(String.format(
                 Locale.ROOT,
-                "timers: %,d pending (due after the run), then a batch of %,d due at one second; %d sender threads,"
-                        + " %d-byte bodies%n",
+                "timers: %,d pending (due after the run), then %d unmeasured batches and a measured batch of %,d due at"
+                        + " one second; %d sender threads, %d-byte bodies%n",
                 options.pending(),
+                options.warmupBatches(),
                 options.batch(),
                 options.threads(),
                 options.body()));
@@ -326,27 +349,28 @@ public final class TimerBenchmark {
                         producer.send(new Message(DUE_TOPIC, new byte[8]));
                         return probes.get() >= 16;
                     });
-            long estimateMs = (long) (options.batch() / Math.max(100, fill.perSecond()) * 1500) + 5_000;
-            long dueMs = (System.currentTimeMillis() + estimateMs) / 1000 * 1000 + 1000;
-            Sends batch = send(producer, DUE_TOPIC, options.batch(), options.threads(), options.body(), i -> dueMs);
-            long batchSentMs = System.currentTimeMillis();
-            if (batchSentMs >= dueMs) {
+            for (int round = 1; round <= options.warmupBatches(); round++) {
+                receipts.clear();
+                Batch warm =
+                        sendBatch(producer, options, Batch.dueAfterSending(options, fill.perSecond()), receipts, side);
                 System.out.printf(
-                        "%s: WARNING the batch took until %d ms after its due time%n", side, batchSentMs - dueMs);
+                        Locale.ROOT,
+                        "%s: warm-up batch %d: %d of %d delivered%n",
+                        side,
+                        round,
+                        receipts.size(),
+                        warm.expected());
             }
-            int expected = (int) batch.count();
+            receipts.clear();
+            long nextDueMs = Batch.dueAfterSending(options, fill.perSecond());
             CompletableFuture<BrokerCpu.Snapshot> atDue = CompletableFuture.supplyAsync(
                     () -> BrokerCpu.Snapshot.take(pid),
                     CompletableFuture.delayedExecutor(
-                            Math.max(0, dueMs - System.currentTimeMillis()), TimeUnit.MILLISECONDS));
-            try {
-                await("batch delivered")
-                        .atMost(Duration.ofMillis(Math.max(0, dueMs - System.currentTimeMillis()) + 180_000))
-                        .pollInterval(Duration.ofMillis(100))
-                        .until(() -> receipts.size() >= expected);
-            } catch (org.awaitility.core.ConditionTimeoutException e) {
-                System.out.printf("%s: only %d of %d delivered%n", side, receipts.size(), expected);
-            }
+                            Math.max(0, nextDueMs - System.currentTimeMillis()), TimeUnit.MILLISECONDS));
+            Batch measured = sendBatch(producer, options, nextDueMs, receipts, side);
+            long dueMs = measured.dueMs();
+            int expected = measured.expected();
+            Sends batch = measured.sends();
             BrokerCpu.PerMessage deliverCpu =
                     BrokerCpu.between(atDue.get(1, TimeUnit.MINUTES), BrokerCpu.Snapshot.take(pid), receipts.size());
             long[] lateness =
@@ -392,6 +416,40 @@ public final class TimerBenchmark {
             broker.stop();
             namesrv.stop();
         }
+    }
+
+    /** One batch of timers due at {@link #dueMs}: what was sent, and how many the broker accepted. */
+    record Batch(long dueMs, Sends sends, int expected) {
+        /** A whole second far enough ahead that the batch is sent before it (1.5 × the fill's send time + 5 s). */
+        static long dueAfterSending(Options options, double sendPerSecond) {
+            long estimateMs = (long) (options.batch() / Math.max(100, sendPerSecond) * 1500) + 5_000;
+            return (System.currentTimeMillis() + estimateMs) / 1000 * 1000 + 1000;
+        }
+    }
+
+    /** Sends {@code --batch} timers due at {@code dueMs} and waits until the consumer has them all. */
+    private static Batch sendBatch(
+            DefaultMQProducer producer,
+            Options options,
+            long dueMs,
+            ConcurrentLinkedQueue<long[]> receipts,
+            String side)
+            throws InterruptedException {
+        Sends batch = send(producer, DUE_TOPIC, options.batch(), options.threads(), options.body(), i -> dueMs);
+        long batchSentMs = System.currentTimeMillis();
+        if (batchSentMs >= dueMs) {
+            System.out.printf("%s: WARNING the batch took until %d ms after its due time%n", side, batchSentMs - dueMs);
+        }
+        int expected = (int) batch.count();
+        try {
+            await("batch delivered")
+                    .atMost(Duration.ofMillis(Math.max(0, dueMs - System.currentTimeMillis()) + 180_000))
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(() -> receipts.size() >= expected);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            System.out.printf("%s: only %d of %d delivered%n", side, receipts.size(), expected);
+        }
+        return new Batch(dueMs, batch, expected);
     }
 
     record Sends(long count, long errors, double perSecond, double avgMillis, double p99Millis) {}
