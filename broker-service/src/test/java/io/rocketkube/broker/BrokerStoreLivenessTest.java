@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.rocketkube.broker.settings.BrokerSettings;
+import io.rocketkube.client.util.testing.MutableClock;
 import io.rocketkube.store.MessageRecordRequest;
 import io.rocketkube.store.PutStatus;
 import io.rocketkube.store.engine.DefaultMessageStore;
@@ -13,14 +14,9 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,29 +31,10 @@ class BrokerStoreLivenessTest {
     @TempDir
     Path dir;
 
-    /** A clock the test moves; the broker and its store share it. */
-    private static final class MovableClock extends Clock {
-        final AtomicLong millis = new AtomicLong(1_700_000_000_000L);
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(millis.get());
-        }
-    }
-
     @Test
     void aStuckStoreThreadOrALatchedFatalErrorMakesTheBrokerNotLive() throws Exception {
-        MovableClock clock = new MovableClock();
+        // The broker and its store share the clock the test moves.
+        MutableClock clock = new MutableClock();
         CountDownLatch entered = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         AtomicReference<DefaultMessageStore> opened = new AtomicReference<>();
@@ -90,7 +67,7 @@ class BrokerStoreLivenessTest {
             assertThat(opened.get().put(blocking).join().status()).isEqualTo(PutStatus.PUT_OK);
             assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
 
-            clock.millis.addAndGet(Broker.STORE_STUCK_MILLIS + 5_000);
+            clock.advance(Duration.ofMillis(Broker.STORE_STUCK_MILLIS + 5_000));
             await().atMost(Duration.ofSeconds(10))
                     .untilAsserted(() -> assertThat(broker.notLiveReason(RESPOND_MILLIS))
                             .hasValueSatisfying(

@@ -34,8 +34,12 @@ import org.awaitility.core.ConditionTimeoutException;
  */
 public final class OfficialClients {
 
-    public static final Duration ROUTE_TIMEOUT = Duration.ofSeconds(30);
-    public static final Duration REGISTRATION_TIMEOUT = Duration.ofSeconds(45);
+    /**
+     * How long a registration or a route may take to reach a NameServer. A broker sends its registration (with
+     * its topics) as it starts and when a topic changes, then on a timer (Apache 4.9: 10 s after start, then
+     * every 30 s); one lost on a loaded machine is only repaired by the next, so the wait covers two of them.
+     */
+    public static final Duration ROUTE_TIMEOUT = Duration.ofSeconds(45);
     private static final AtomicInteger SEQUENCE = new AtomicInteger();
 
     private OfficialClients() {}
@@ -63,16 +67,14 @@ public final class OfficialClients {
     }
 
     /**
-     * Waits until the NameServer lists the broker in its cluster with its master address. A broker
-     * registers once as it starts and again on a timer (Apache 4.9: 10 s later, then every 30 s), so a
-     * first registration lost on a loaded machine is only repaired by the next ones: the wait covers
-     * two of them. On timeout the failure says what the NameServer listed and how the broker fared.
+     * Waits until the NameServer lists the broker in its cluster with its master address; on timeout the
+     * failure says what the NameServer listed and how the broker fared.
      */
     public static void awaitBrokerRegistered(DefaultMQAdminExt admin, BrokerNode broker) {
         AtomicReference<Object> lastSeen = new AtomicReference<>("nothing yet");
         try {
             await("broker " + broker + " registered")
-                    .atMost(REGISTRATION_TIMEOUT)
+                    .atMost(ROUTE_TIMEOUT)
                     .ignoreExceptions()
                     .pollInterval(Duration.ofMillis(200))
                     .until(() -> {

@@ -2,6 +2,7 @@ package io.rocketkube.broker.ha;
 
 import io.netty.util.HashedWheelTimer;
 import io.netty.util.Timeout;
+import io.rocketkube.client.util.DaemonThreads;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,14 +34,7 @@ public final class GroupTransferWaiters implements AutoCloseable {
 
     public GroupTransferWaiters(LongSupplier acked) {
         this.acked = acked;
-        this.timer = new HashedWheelTimer(
-                r -> {
-                    Thread t = new Thread(r, "ha-sync-timeouts");
-                    t.setDaemon(true);
-                    return t;
-                },
-                10,
-                TimeUnit.MILLISECONDS);
+        this.timer = new HashedWheelTimer(DaemonThreads.named("ha-sync-timeouts"), 10, TimeUnit.MILLISECONDS);
     }
 
     /** Completes with true once the acknowledged offset reaches {@code offset}, with false after {@code timeout}. */

@@ -1,6 +1,7 @@
 package io.rocketkube.broker.ha;
 
 import io.rocketkube.broker.settings.HaSettings;
+import io.rocketkube.client.util.DaemonThreads;
 import io.rocketkube.store.MessageStore;
 import io.rocketkube.store.commitlog.InvalidReplicatedDataException;
 import java.io.BufferedInputStream;
@@ -81,8 +82,7 @@ public final class HaClient implements AutoCloseable {
         this.haAddress = haAddress;
         this.settings = settings;
         this.clock = clock;
-        this.thread = new Thread(this::run, "ha-client");
-        thread.setDaemon(true);
+        this.thread = DaemonThreads.newThread("ha-client", this::run);
     }
 
     public void start() {

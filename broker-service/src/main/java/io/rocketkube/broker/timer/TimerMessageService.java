@@ -12,6 +12,7 @@ import io.rocketkube.client.message.MessageRecord;
 import io.rocketkube.client.message.PropertiesCodec;
 import io.rocketkube.client.message.RecordDecodeResult;
 import io.rocketkube.client.message.StoredMessageDecoder;
+import io.rocketkube.client.util.DaemonThreads;
 import io.rocketkube.store.GetResult;
 import io.rocketkube.store.MessageFilter;
 import io.rocketkube.store.MessageRecordRequest;
@@ -186,8 +187,7 @@ public final class TimerMessageService implements AutoCloseable {
             return;
         }
         running = true;
-        Thread t = new Thread(this::run, "timer-delivery");
-        t.setDaemon(true);
+        Thread t = DaemonThreads.newThread("timer-delivery", this::run);
         thread = t;
         t.start();
     }
