@@ -40,6 +40,7 @@ public final class OfficialClients {
      * every 30 s); one lost on a loaded machine is only repaired by the next, so the wait covers two of them.
      */
     public static final Duration ROUTE_TIMEOUT = Duration.ofSeconds(45);
+
     private static final AtomicInteger SEQUENCE = new AtomicInteger();
 
     private OfficialClients() {}
@@ -82,7 +83,8 @@ public final class OfficialClients {
                         lastSeen.set(table);
                         var brokerData = table.get(broker.brokerName());
                         return brokerData != null
-                                && broker.address().equals(brokerData.getBrokerAddrs().get(0L));
+                                && broker.address()
+                                        .equals(brokerData.getBrokerAddrs().get(0L));
                     });
         } catch (ConditionTimeoutException e) {
             throw new AssertionError(
