@@ -3,19 +3,23 @@ package io.rocketkube.broker.app;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.rocketkube.namesrv.NameServer;
 import io.rocketkube.namesrv.NameServerSettings;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Comparator;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /** Our NameServer on loopback for the Quarkus test, and a fresh store directory for the broker. */
 public class InProcessNameServer implements QuarkusTestResourceLifecycleManager {
     private NameServer nameServer;
+    private Path dir;
 
     @Override
     public Map<String, String> start() {
         try {
-            Path dir = Files.createTempDirectory("broker-quarkus-test");
+            dir = Files.createTempDirectory("broker-quarkus-test");
             nameServer =
                     new NameServer(NameServerSettings.forTest("127.0.0.1", dir.resolve("namesrv")), Clock.systemUTC());
             nameServer.start();
@@ -33,6 +37,15 @@ public class InProcessNameServer implements QuarkusTestResourceLifecycleManager 
     public void stop() {
         if (nameServer != null) {
             nameServer.close();
+        }
+        if (dir != null) {
+            // Best effort. On Linux a broker still holding files open (mapped or not) keeps them until it exits.
+            try (Stream<Path> paths = Files.walk(dir)) {
+                paths.sorted(Comparator.reverseOrder())
+                        .forEach(path -> path.toFile().delete());
+            } catch (IOException e) {
+                // A directory left in the temp folder fails no test.
+            }
         }
     }
 }

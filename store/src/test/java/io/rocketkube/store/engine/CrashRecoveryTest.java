@@ -35,6 +35,10 @@ class CrashRecoveryTest {
     @TempDir
     Path dir;
 
+    /** The child's stdout (its acks) and stderr, outside its store and removed with the test like it. */
+    @TempDir
+    Path childOutput;
+
     @Test
     @Timeout(value = 150, unit = TimeUnit.SECONDS)
     void acknowledgedMessagesSurviveKillNine() throws Exception {
@@ -79,8 +83,8 @@ class CrashRecoveryTest {
                 CrashWriterMain.class.getName(),
                 dir.toString(),
                 Integer.toString(THREADS));
-        pb.redirectError(dir.resolveSibling(dir.getFileName() + "-child.log").toFile());
-        Path acks = dir.resolveSibling(dir.getFileName() + "-acks.txt");
+        pb.redirectError(childOutput.resolve("child.log").toFile());
+        Path acks = childOutput.resolve("acks.txt");
         // A file, not a pipe: the acks the child wrote before SIGKILL must all be readable afterwards.
         pb.redirectOutput(acks.toFile());
         Process child = pb.start();
