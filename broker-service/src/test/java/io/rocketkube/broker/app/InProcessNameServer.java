@@ -1,15 +1,14 @@
 package io.rocketkube.broker.app;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.rocketkube.client.util.testing.TestFiles;
 import io.rocketkube.namesrv.NameServer;
 import io.rocketkube.namesrv.NameServerSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.Comparator;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /** Our NameServer on loopback for the Quarkus test, and a fresh store directory for the broker. */
 public class InProcessNameServer implements QuarkusTestResourceLifecycleManager {
@@ -40,9 +39,8 @@ public class InProcessNameServer implements QuarkusTestResourceLifecycleManager 
         }
         if (dir != null) {
             // Best effort. On Linux a broker still holding files open (mapped or not) keeps them until it exits.
-            try (Stream<Path> paths = Files.walk(dir)) {
-                paths.sorted(Comparator.reverseOrder())
-                        .forEach(path -> path.toFile().delete());
+            try {
+                TestFiles.deleteTree(dir);
             } catch (IOException e) {
                 // A directory left in the temp folder fails no test.
             }

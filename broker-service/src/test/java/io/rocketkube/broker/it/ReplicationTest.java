@@ -1,5 +1,6 @@
 package io.rocketkube.broker.it;
 
+import static io.rocketkube.client.util.testing.TestFiles.deleteTree;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -158,14 +159,6 @@ class ReplicationTest {
                 } else {
                     Files.copy(p, target);
                 }
-            }
-        }
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        try (var paths = Files.walk(root)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
             }
         }
     }

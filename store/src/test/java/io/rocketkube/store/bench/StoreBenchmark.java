@@ -1,5 +1,7 @@
 package io.rocketkube.store.bench;
 
+import static io.rocketkube.client.util.testing.TestFiles.deleteTree;
+
 import io.rocketkube.client.message.MessageProperties;
 import io.rocketkube.client.message.PropertiesCodec;
 import io.rocketkube.store.FlushMode;
@@ -20,7 +22,6 @@ import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +29,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Stream;
 
 /**
  * The store benchmark (not a CI test): fio baselines, the write-path comparison, ASYNC_FLUSH append,
@@ -474,17 +474,6 @@ public final class StoreBenchmark {
                     System.out.flush();
                     told = true;
                 }
-            }
-        }
-    }
-
-    private static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(p)) {
-            for (Path x : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(x);
             }
         }
     }

@@ -350,7 +350,6 @@ public final class TimerBenchmark {
                         return probes.get() >= 16;
                     });
             for (int round = 1; round <= options.warmupBatches(); round++) {
-                receipts.clear();
                 Batch warm =
                         sendBatch(producer, options, Batch.dueAfterSending(options, fill.perSecond()), receipts, side);
                 System.out.printf(
@@ -361,7 +360,6 @@ public final class TimerBenchmark {
                         receipts.size(),
                         warm.expected());
             }
-            receipts.clear();
             long nextDueMs = Batch.dueAfterSending(options, fill.perSecond());
             CompletableFuture<BrokerCpu.Snapshot> atDue = CompletableFuture.supplyAsync(
                     () -> BrokerCpu.Snapshot.take(pid),
@@ -418,8 +416,12 @@ public final class TimerBenchmark {
         }
     }
 
-    /** One batch of timers due at {@link #dueMs}: what was sent, and how many the broker accepted. */
-    record Batch(long dueMs, Sends sends, int expected) {
+    /** One batch of timers due at {@link #dueMs}: what was sent; the broker accepted {@link #expected} of them. */
+    record Batch(long dueMs, Sends sends) {
+        int expected() {
+            return (int) sends.count();
+        }
+
         /** A whole second far enough ahead that the batch is sent before it (1.5 × the fill's send time + 5 s). */
         static long dueAfterSending(Options options, double sendPerSecond) {
             long estimateMs = (long) (options.batch() / Math.max(100, sendPerSecond) * 1500) + 5_000;
@@ -427,7 +429,7 @@ public final class TimerBenchmark {
         }
     }
 
-    /** Sends {@code --batch} timers due at {@code dueMs} and waits until the consumer has them all. */
+    /** Sends {@code --batch} timers due at {@code dueMs} and waits until the consumer has them all in {@code receipts}. */
     private static Batch sendBatch(
             DefaultMQProducer producer,
             Options options,
@@ -435,6 +437,7 @@ public final class TimerBenchmark {
             ConcurrentLinkedQueue<long[]> receipts,
             String side)
             throws InterruptedException {
+        receipts.clear();
         Sends batch = send(producer, DUE_TOPIC, options.batch(), options.threads(), options.body(), i -> dueMs);
         long batchSentMs = System.currentTimeMillis();
         if (batchSentMs >= dueMs) {
@@ -449,7 +452,7 @@ public final class TimerBenchmark {
         } catch (org.awaitility.core.ConditionTimeoutException e) {
             System.out.printf("%s: only %d of %d delivered%n", side, receipts.size(), expected);
         }
-        return new Batch(dueMs, batch, expected);
+        return new Batch(dueMs, batch);
     }
 
     record Sends(long count, long errors, double perSecond, double avgMillis, double p99Millis) {}
