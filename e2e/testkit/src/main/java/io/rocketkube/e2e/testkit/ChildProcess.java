@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,8 +57,14 @@ public final class ChildProcess implements AutoCloseable {
         try {
             Files.createDirectories(workDir);
             Files.createDirectories(logFile.getParent());
+            // Appended, not replaced: a restarted server keeps the log of its previous run (what a kill -9 test
+            // needs when it fails after the restart).
             Files.writeString(
-                    logFile, "# " + String.join(" ", command) + System.lineSeparator(), StandardCharsets.UTF_8);
+                    logFile,
+                    "# " + String.join(" ", command) + System.lineSeparator(),
+                    StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -125,6 +125,9 @@ final class KillCluster implements AutoCloseable {
         consumer.setNamesrvAddr(namesrv.address());
         consumer.setInstanceName(OfficialClients.unique(instancePrefix));
         consumer.setConsumeFromWhere(ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET);
+        // A rebalance's heartbeat that the client skips (another holds its lock) leaves its pulls answered
+        // SUBSCRIPTION_NOT_LATEST until the next one; at 1 s that gap stays well inside the tests' waits.
+        consumer.setHeartbeatBrokerInterval(1000);
         consumer.subscribe(topic, "*");
         consumer.registerMessageListener(listener);
         closers.push(consumer::shutdown);
