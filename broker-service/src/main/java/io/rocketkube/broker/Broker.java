@@ -20,6 +20,7 @@ import io.rocketkube.broker.processor.ConnectionAdminProcessor;
 import io.rocketkube.broker.processor.ConsumerOffsetProcessor;
 import io.rocketkube.broker.processor.LockProcessor;
 import io.rocketkube.broker.processor.MessageQueryProcessor;
+import io.rocketkube.broker.processor.OffsetResetProcessor;
 import io.rocketkube.broker.processor.OffsetTableProcessor;
 import io.rocketkube.broker.processor.PullMessageProcessor;
 import io.rocketkube.broker.processor.QueueOffsetProcessor;
@@ -388,7 +389,18 @@ public final class Broker implements AutoCloseable {
                 executors.admin);
         registry.register(
                 StatsAdminProcessor.CODES,
-                new StatsAdminProcessor(settings.brokerName(), topics, offsets, consumers, store),
+                new StatsAdminProcessor(
+                        settings.brokerName(),
+                        () -> settings.advertisedHost() + ":" + port,
+                        topics,
+                        groups,
+                        offsets,
+                        consumers,
+                        store),
+                executors.admin);
+        registry.register(
+                OffsetResetProcessor.CODES,
+                new OffsetResetProcessor(settings.brokerName(), topics, offsets, consumers, store),
                 executors.admin);
         registry.register(
                 ConnectionAdminProcessor.CODES,

@@ -89,6 +89,12 @@ public final class ConsumerManager {
         return List.copyOf(ids);
     }
 
+    /** The group's live members. */
+    public List<ClientChannel> members(String group) {
+        ConsumerGroupInfo info = groups.get(group);
+        return info == null ? List.of() : info.members();
+    }
+
     public boolean isOnline(String group) {
         ConsumerGroupInfo info = groups.get(group);
         return info != null && !info.isEmpty();

@@ -95,6 +95,15 @@ public final class ConsumerOffsetManager {
         return topics;
     }
 
+    /** Groups with committed offsets on any topic. */
+    public Set<String> groups() {
+        Set<String> groups = new HashSet<>();
+        for (String key : offsets.keySet()) {
+            groups.add(key.substring(key.indexOf(SEPARATOR) + 1));
+        }
+        return groups;
+    }
+
     /** Groups with committed offsets on the topic. */
     public Set<String> groupsOf(String topic) {
         Set<String> groups = new HashSet<>();

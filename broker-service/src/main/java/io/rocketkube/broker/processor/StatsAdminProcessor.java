@@ -2,9 +2,11 @@ package io.rocketkube.broker.processor;
 
 import io.netty.channel.Channel;
 import io.rocketkube.broker.client.ConsumerManager;
+import io.rocketkube.broker.group.SubscriptionGroupManager;
 import io.rocketkube.broker.offset.ConsumerOffsetManager;
 import io.rocketkube.broker.topic.TopicConfigManager;
 import io.rocketkube.client.protocol.ConsumeStats;
+import io.rocketkube.client.protocol.ConsumeStatsList;
 import io.rocketkube.client.protocol.HeaderFields;
 import io.rocketkube.client.protocol.MessageQueue;
 import io.rocketkube.client.protocol.OffsetWrapper;
@@ -16,31 +18,46 @@ import io.rocketkube.client.protocol.TopicStatsTable;
 import io.rocketkube.client.remoting.RemotingCommand;
 import io.rocketkube.client.remoting.RequestProcessor;
 import io.rocketkube.store.MessageStore;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 
-/** GET_TOPIC_STATS_INFO and GET_CONSUME_STATS (§5.11): per-queue offsets for mqadmin. */
+/**
+ * GET_TOPIC_STATS_INFO, GET_CONSUME_STATS and GET_BROKER_CONSUME_STATS (§5.11): per-queue offsets for mqadmin
+ * ({@code topicStatus}, {@code consumerProgress}, {@code brokerConsumeStats}).
+ */
 public final class StatsAdminProcessor implements RequestProcessor {
-    public static final int[] CODES = {RequestCode.GET_TOPIC_STATS_INFO, RequestCode.GET_CONSUME_STATS};
+    public static final int[] CODES = {
+        RequestCode.GET_TOPIC_STATS_INFO, RequestCode.GET_CONSUME_STATS, RequestCode.GET_BROKER_CONSUME_STATS
+    };
 
     private final String brokerName;
+    private final Supplier<String> brokerAddr;
     private final TopicConfigManager topics;
+    private final SubscriptionGroupManager groups;
     private final ConsumerOffsetManager offsets;
     private final ConsumerManager consumers;
     private final MessageStore store;
 
     public StatsAdminProcessor(
             String brokerName,
+            Supplier<String> brokerAddr,
             TopicConfigManager topics,
+            SubscriptionGroupManager groups,
             ConsumerOffsetManager offsets,
             ConsumerManager consumers,
             MessageStore store) {
         this.brokerName = brokerName;
+        this.brokerAddr = brokerAddr;
         this.topics = topics;
+        this.groups = groups;
         this.offsets = offsets;
         this.consumers = consumers;
         this.store = store;
@@ -48,7 +65,11 @@ public final class StatsAdminProcessor implements RequestProcessor {
 
     @Override
     public CompletableFuture<RemotingCommand> process(Channel channel, RemotingCommand request) {
-        return request.code() == RequestCode.GET_TOPIC_STATS_INFO ? topicStats(request) : consumeStats(request);
+        return switch (request.code()) {
+            case RequestCode.GET_TOPIC_STATS_INFO -> topicStats(request);
+            case RequestCode.GET_CONSUME_STATS -> consumeStats(request);
+            default -> brokerConsumeStats(request);
+        };
     }
 
     private CompletableFuture<RemotingCommand> topicStats(RemotingCommand request) {
@@ -83,14 +104,52 @@ public final class StatsAdminProcessor implements RequestProcessor {
             if (config.isEmpty() || (onlyTopic == null && consumers.isOnline(group) && !subscribed.contains(topic))) {
                 continue;
             }
-            for (int q = 0; q < config.get().readQueueNums(); q++) {
-                long brokerOffset = store.maxOffset(topic, q);
-                long consumerOffset = Math.max(0, offsets.query(group, topic, q).orElse(0));
-                long last = consumerOffset > 0 ? Math.max(0, store.storeTimeOf(topic, q, consumerOffset - 1)) : 0;
-                table.put(
-                        new MessageQueue(topic, brokerName, q), new OffsetWrapper(brokerOffset, consumerOffset, last));
-            }
+            putProgress(table, group, topic, config.get().readQueueNums());
         }
         return Responses.json(request, new ConsumeStats(table, 0.0));
+    }
+
+    /**
+     * Every group with a subscription config or committed offsets here, with one ConsumeStats per topic it has
+     * offsets on ({@code isOrder}: ordered topics only); like GET_CONSUME_STATS, an online group's topics are only
+     * those it subscribes to.
+     */
+    private CompletableFuture<RemotingCommand> brokerConsumeStats(RemotingCommand request) {
+        boolean onlyOrdered = HeaderFields.of(request).booleanValue("isOrder", false);
+        Set<String> names =
+                new TreeSet<>(groups.snapshot().subscriptionGroupTable().keySet());
+        names.addAll(offsets.groups());
+        List<Map<String, List<ConsumeStats>>> perGroup = new ArrayList<>();
+        long totalDiff = 0;
+        for (String group : names) {
+            Set<String> subscribed = consumers.subscribedTopics(group);
+            List<ConsumeStats> perTopic = new ArrayList<>();
+            for (String topic : new TreeSet<>(offsets.topicsOf(group))) {
+                Optional<TopicConfig> config = topics.find(topic);
+                if (config.isEmpty()
+                        || (onlyOrdered && !config.get().order())
+                        || (!subscribed.isEmpty() && !subscribed.contains(topic))) {
+                    continue;
+                }
+                Map<MessageQueue, OffsetWrapper> table = new HashMap<>();
+                putProgress(table, group, topic, config.get().writeQueueNums());
+                for (OffsetWrapper w : table.values()) {
+                    totalDiff += w.brokerOffset() - w.consumerOffset();
+                }
+                perTopic.add(new ConsumeStats(table, 0.0));
+            }
+            perGroup.add(Map.of(group, perTopic));
+        }
+        return Responses.json(request, new ConsumeStatsList(perGroup, brokerAddr.get(), totalDiff));
+    }
+
+    /** The group's progress on the topic's first {@code queues} queues. */
+    private void putProgress(Map<MessageQueue, OffsetWrapper> table, String group, String topic, int queues) {
+        for (int q = 0; q < queues; q++) {
+            long brokerOffset = store.maxOffset(topic, q);
+            long consumerOffset = Math.max(0, offsets.query(group, topic, q).orElse(0));
+            long last = consumerOffset > 0 ? Math.max(0, store.storeTimeOf(topic, q, consumerOffset - 1)) : 0;
+            table.put(new MessageQueue(topic, brokerName, q), new OffsetWrapper(brokerOffset, consumerOffset, last));
+        }
     }
 }

@@ -4,6 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.rocketkube.client.protocol.RequestCode;
+import io.rocketkube.client.protocol.ResponseCode;
+import io.rocketkube.client.remoting.RemotingClient;
+import io.rocketkube.client.remoting.RemotingClientConfig;
+import io.rocketkube.client.remoting.RemotingCommand;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -11,6 +16,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
 import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
 import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyStatus;
 import org.apache.rocketmq.client.consumer.listener.MessageListenerConcurrently;
@@ -20,11 +29,13 @@ import org.apache.rocketmq.client.producer.SendResult;
 import org.apache.rocketmq.common.TopicConfig;
 import org.apache.rocketmq.common.admin.ConsumeStats;
 import org.apache.rocketmq.common.admin.OffsetWrapper;
+import org.apache.rocketmq.common.admin.RollbackStats;
 import org.apache.rocketmq.common.admin.TopicStatsTable;
 import org.apache.rocketmq.common.consumer.ConsumeFromWhere;
 import org.apache.rocketmq.common.message.MessageExt;
 import org.apache.rocketmq.common.message.MessageQueue;
 import org.apache.rocketmq.common.protocol.body.ClusterInfo;
+import org.apache.rocketmq.common.protocol.body.ConsumeStatsList;
 import org.apache.rocketmq.common.protocol.body.ConsumerConnection;
 import org.apache.rocketmq.common.protocol.body.KVTable;
 import org.apache.rocketmq.common.protocol.body.TopicList;
@@ -37,9 +48,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** What mqadmin does, through the 4.9.8 rocketmq-tools API (docs/protocol.md §10(g)). */
+/**
+ * What mqadmin does, through the 4.9.8 rocketmq-tools API (docs/protocol.md §10(g)). For {@code resetOffsetByTime}
+ * and {@code skipAccumulatedMessage} the broker computes the offsets and the live consumer applies them; an offline
+ * group is told so and the tools' fallback commits the offsets itself.
+ */
 @Timeout(120)
 class AdminToolTest {
+    private static final int QUEUES = 2;
+    private static final int SENT = 10;
+
     @TempDir
     static Path dir;
 
@@ -196,5 +214,216 @@ class AdminToolTest {
         } finally {
             consumer.shutdown();
         }
+    }
+
+    @Test
+    void resetByTimeRewindsALiveConsumerAndSkipMovesItPastTheBacklog() throws Exception {
+        String topic = "T_RESET_LIVE";
+        String group = "CG_RESET_LIVE";
+        long before = createTopicAndSend(topic, 0, SENT);
+        Map<Integer, AtomicInteger> deliveries = new ConcurrentHashMap<>();
+        CountDownLatch gate = new CountDownLatch(1);
+        // Messages sent after the first ten are held by the listener, so their offsets cannot be committed by
+        // consuming them: only the skip can move the group past them.
+        DefaultMQPushConsumer consumer = consumedFirstBatch(topic, group, deliveries, holdFromSent(gate));
+        try {
+
+            Map<MessageQueue, Long> rewound = admin.resetOffsetByTimestamp(topic, group, before, true);
+            assertThat(rewound)
+                    .hasSize(QUEUES)
+                    .allSatisfy((queue, offset) -> assertThat(offset).isZero());
+            // The client drops its queues, waits 10 s for in-flight work, commits the new offsets and pulls again.
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> deliveries.values().stream().allMatch(n -> n.get() >= 2));
+            awaitCommitted(group, topic, SENT);
+
+            createTopicAndSend(topic, SENT, 5);
+            await().atMost(Duration.ofSeconds(30)).until(() -> deliveries.containsKey(SENT));
+            Map<MessageQueue, Long> skipped = admin.resetOffsetByTimestamp(topic, group, -1, true);
+            assertThat(skipped.values().stream().mapToLong(Long::longValue).sum())
+                    .as("every queue's end")
+                    .isEqualTo(SENT + 5);
+            awaitCommitted(group, topic, SENT + 5);
+        } finally {
+            gate.countDown();
+            consumer.shutdown();
+        }
+    }
+
+    @Test
+    void anOfflineGroupIsToldSoAndTheToolsCommitTheOffsetsThemselves() throws Exception {
+        String topic = "T_RESET_OFFLINE";
+        String group = "CG_RESET_OFFLINE";
+        long before = createTopicAndSend(topic, 0, SENT);
+        Map<Integer, AtomicInteger> deliveries = new ConcurrentHashMap<>();
+        consumedFirstBatch(topic, group, deliveries, seq -> {}).shutdown();
+
+        assertThatThrownBy(() -> admin.resetOffsetByTimestamp(topic, group, before, true))
+                .isInstanceOfSatisfying(
+                        MQClientException.class,
+                        e -> assertThat(e.getResponseCode()).isEqualTo(ResponseCode.CONSUMER_NOT_ONLINE));
+        // What mqadmin resetOffsetByTime does next (ResetOffsetByTimeOldCommand).
+        List<RollbackStats> rolledBack = admin.resetOffsetByTimestampOld(group, topic, before, true);
+        assertThat(rolledBack).hasSize(QUEUES);
+        awaitCommitted(group, topic, 0);
+    }
+
+    @Test
+    void brokerConsumeStatsListsEveryGroupWithItsLag() throws Exception {
+        String topic = "T_RESET_STATS";
+        String group = "CG_RESET_STATS";
+        createTopicAndSend(topic, 0, SENT);
+        Map<Integer, AtomicInteger> deliveries = new ConcurrentHashMap<>();
+        CountDownLatch gate = new CountDownLatch(1);
+        // Later messages are held by the listener, so the group's offsets stay where the first ten left them.
+        DefaultMQPushConsumer consumer = consumedFirstBatch(topic, group, deliveries, holdFromSent(gate));
+        try {
+            createTopicAndSend(topic, SENT, 3);
+
+            ConsumeStatsList all = admin.fetchConsumeStatsInBroker(cluster.brokerAddr(), false, 5000);
+            assertThat(all.getBrokerAddr()).isEqualTo(cluster.brokerAddr());
+            List<ConsumeStats> ours = all.getConsumeStatsList().stream()
+                    .filter(m -> m.containsKey(group))
+                    .findFirst()
+                    .orElseThrow()
+                    .get(group);
+            // One ConsumeStats per topic with offsets: the topic, and the group's retry topic once it committed there.
+            assertThat(ours)
+                    .filteredOn(stats -> stats.getOffsetTable().keySet().stream()
+                            .anyMatch(q -> q.getTopic().equals(topic)))
+                    .singleElement()
+                    .satisfies(stats -> {
+                        assertThat(stats.getOffsetTable()).hasSize(QUEUES);
+                        assertThat(stats.computeTotalDiff()).isEqualTo(3);
+                    });
+            assertThat(all.getTotalDiff()).isGreaterThanOrEqualTo(3);
+
+            ConsumeStatsList ordered = admin.fetchConsumeStatsInBroker(cluster.brokerAddr(), true, 5000);
+            assertThat(ordered.getConsumeStatsList())
+                    .filteredOn(m -> m.containsKey(group))
+                    .singleElement()
+                    .satisfies(m -> assertThat(m.get(group)).isEmpty());
+        } finally {
+            gate.countDown();
+            consumer.shutdown();
+        }
+    }
+
+    @Test
+    void badResetsAreRefusedWithTheirReason() throws Exception {
+        String topic = "T_RESET_BAD";
+        createTopicAndSend(topic, 0, 1);
+        try (RemotingClient raw = new RemotingClient(RemotingClientConfig.defaults())) {
+            RemotingCommand unknownTopic = reset("T_RESET_NOWHERE", "CG_ANY", Map.of());
+            RemotingCommand answer = raw.invokeSync(cluster.brokerAddr(), unknownTopic, 5000);
+            assertThat(answer.opaque()).isEqualTo(unknownTopic.opaque());
+            assertThat(answer.code()).isEqualTo(ResponseCode.SYSTEM_ERROR);
+            assertThat(answer.remark()).contains("no topic in this broker");
+
+            RemotingCommand neverCommitted = reset(topic, "CG_NEVER", Map.of());
+            answer = raw.invokeSync(cluster.brokerAddr(), neverCommitted, 5000);
+            assertThat(answer.code()).isEqualTo(ResponseCode.SYSTEM_ERROR);
+            assertThat(answer.remark()).contains("CG_NEVER", "not exist");
+
+            RemotingCommand oneQueue = reset(topic, "CG_NEVER", Map.of("queueId", "0", "offset", "0"));
+            answer = raw.invokeSync(cluster.brokerAddr(), oneQueue, 5000);
+            assertThat(answer.code()).isEqualTo(ResponseCode.SYSTEM_ERROR);
+            assertThat(answer.remark()).contains("not supported");
+
+            RemotingCommand badTopic = reset("../etc", "CG_ANY", Map.of());
+            answer = raw.invokeSync(cluster.brokerAddr(), badTopic, 5000);
+            assertThat(answer.opaque()).isEqualTo(badTopic.opaque());
+            assertThat(answer.code()).isEqualTo(ResponseCode.SYSTEM_ERROR);
+        }
+    }
+
+    private static RemotingCommand reset(String topic, String group, Map<String, String> extra) {
+        RemotingCommand request = RemotingCommand.request(RequestCode.INVOKE_BROKER_TO_RESET_OFFSET)
+                .withExtField("topic", topic)
+                .withExtField("group", group)
+                .withExtField("timestamp", 0L)
+                .withExtField("isForce", true);
+        extra.forEach(request::withExtField);
+        return request;
+    }
+
+    /** Creates the topic if needed and sends {@code count} messages from {@code firstSeq}; the time before them. */
+    private static long createTopicAndSend(String topic, int firstSeq, int count) throws Exception {
+        admin.createAndUpdateTopicConfig(cluster.brokerAddr(), new TopicConfig(topic, QUEUES, QUEUES, 6));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> producer.fetchPublishMessageQueues(topic).size() == QUEUES);
+        long before = System.currentTimeMillis() - 1000;
+        for (int i = firstSeq; i < firstSeq + count; i++) {
+            producer.send(Messages.message(topic, i, "TagR"));
+        }
+        return before;
+    }
+
+    /** A started consumer that has received the first {@link #SENT} messages and committed their offsets. */
+    private static DefaultMQPushConsumer consumedFirstBatch(
+            String topic, String group, Map<Integer, AtomicInteger> deliveries, IntConsumer onMessage)
+            throws Exception {
+        DefaultMQPushConsumer consumer = consumer(topic, group, deliveries, onMessage);
+        try {
+            await().atMost(Duration.ofSeconds(30)).until(() -> deliveries.size() == SENT);
+            awaitCommitted(group, topic, SENT);
+            return consumer;
+        } catch (RuntimeException | Error e) {
+            consumer.shutdown();
+            throw e;
+        }
+    }
+
+    /** A listener step that holds every message from number {@link #SENT} on until the gate opens (60 s at most). */
+    private static IntConsumer holdFromSent(CountDownLatch gate) {
+        return seq -> {
+            if (seq < SENT) {
+                return;
+            }
+            try {
+                gate.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+    }
+
+    /** A started push consumer that records each delivery, after {@code onMessage} returns, by sequence number. */
+    private static DefaultMQPushConsumer consumer(
+            String topic, String group, Map<Integer, AtomicInteger> deliveries, IntConsumer onMessage)
+            throws Exception {
+        DefaultMQPushConsumer consumer = new DefaultMQPushConsumer(group);
+        consumer.setNamesrvAddr(cluster.namesrvAddr());
+        consumer.setInstanceName(group + "-consumer");
+        consumer.setConsumeFromWhere(ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET);
+        consumer.setPersistConsumerOffsetInterval(200);
+        // A skipped rebalance heartbeat leaves pulls answered SUBSCRIPTION_NOT_LATEST until the next heartbeat.
+        consumer.setHeartbeatBrokerInterval(1000);
+        consumer.subscribe(topic, "*");
+        consumer.registerMessageListener((MessageListenerConcurrently) (msgs, ctx) -> {
+            for (var m : msgs) {
+                deliveries
+                        .computeIfAbsent(Messages.seq(m), k -> new AtomicInteger())
+                        .incrementAndGet();
+                onMessage.accept(Messages.seq(m));
+            }
+            return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
+        });
+        consumer.start();
+        return consumer;
+    }
+
+    /** Waits until the broker holds {@code total} as the sum of the group's committed offsets on the topic. */
+    private static void awaitCommitted(String group, String topic, long total) {
+        await("offsets of " + group + " committed to " + total)
+                .atMost(Duration.ofSeconds(30))
+                .ignoreExceptions()
+                .until(() -> {
+                    ConsumeStats stats = admin.examineConsumeStats(group, topic);
+                    return stats.getOffsetTable().values().stream()
+                                    .mapToLong(OffsetWrapper::getConsumerOffset)
+                                    .sum()
+                            == total;
+                });
     }
 }

@@ -50,11 +50,14 @@ public final class RequestCode {
     public static final int DELETE_TOPIC_IN_BROKER = 215;
     public static final int DELETE_TOPIC_IN_NAMESRV = 216;
     public static final int GET_KVLIST_BY_NAMESPACE = 219;
+    public static final int RESET_CONSUMER_CLIENT_OFFSET = 220;
+    public static final int INVOKE_BROKER_TO_RESET_OFFSET = 222;
     public static final int GET_TOPICS_BY_CLUSTER = 224;
     public static final int QUERY_TOPIC_CONSUME_BY_WHO = 300;
     public static final int GET_SYSTEM_TOPIC_LIST_FROM_NS = 304;
     public static final int GET_CONSUMER_RUNNING_INFO = 307;
     public static final int SEND_MESSAGE_V2 = 310;
+    public static final int GET_BROKER_CONSUME_STATS = 317;
     public static final int UPDATE_NAMESRV_CONFIG = 318;
     public static final int GET_NAMESRV_CONFIG = 319;
     public static final int SEND_BATCH_MESSAGE = 320;
