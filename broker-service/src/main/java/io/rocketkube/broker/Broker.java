@@ -17,6 +17,7 @@ import io.rocketkube.broker.processor.BrokerPermissionCheck;
 import io.rocketkube.broker.processor.ClientConfigCheckProcessor;
 import io.rocketkube.broker.processor.ClientManageProcessor;
 import io.rocketkube.broker.processor.ConnectionAdminProcessor;
+import io.rocketkube.broker.processor.ConsumerCallProcessor;
 import io.rocketkube.broker.processor.ConsumerOffsetProcessor;
 import io.rocketkube.broker.processor.LockProcessor;
 import io.rocketkube.broker.processor.MessageQueryProcessor;
@@ -397,6 +398,15 @@ public final class Broker implements AutoCloseable {
                         offsets,
                         consumers,
                         store),
+                executors.admin);
+        registry.register(
+                ConsumerCallProcessor.CODES,
+                new ConsumerCallProcessor(
+                        settings.brokerName(),
+                        consumers,
+                        store,
+                        // A lambda, not server::invokeAsync: the server is built after the registry.
+                        (channel, call, timeout) -> server.invokeAsync(channel, call, timeout)),
                 executors.admin);
         registry.register(
                 OffsetResetProcessor.CODES,

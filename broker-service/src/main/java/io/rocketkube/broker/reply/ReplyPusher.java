@@ -1,6 +1,7 @@
 package io.rocketkube.broker.reply;
 
 import io.netty.channel.Channel;
+import io.rocketkube.broker.client.ClientCaller;
 import io.rocketkube.broker.client.ProducerManager;
 import io.rocketkube.client.message.MessageProperties;
 import io.rocketkube.client.message.PropertiesCodec;
@@ -31,12 +32,6 @@ public final class ReplyPusher {
     static final long PUSH_TIMEOUT_MILLIS = 3_000;
 
     private static final Logger LOG = LoggerFactory.getLogger(ReplyPusher.class);
-
-    /** Sends a request on a client's channel and completes with its answer (the remoting server's invokeAsync). */
-    @FunctionalInterface
-    public interface ClientCaller {
-        CompletableFuture<RemotingCommand> call(Channel channel, RemotingCommand request, long timeoutMillis);
-    }
 
     /** The reply as the send header described it. */
     public record Reply(

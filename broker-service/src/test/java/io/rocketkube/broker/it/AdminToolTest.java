@@ -34,11 +34,15 @@ import org.apache.rocketmq.common.admin.TopicStatsTable;
 import org.apache.rocketmq.common.consumer.ConsumeFromWhere;
 import org.apache.rocketmq.common.message.MessageExt;
 import org.apache.rocketmq.common.message.MessageQueue;
+import org.apache.rocketmq.common.protocol.body.CMResult;
 import org.apache.rocketmq.common.protocol.body.ClusterInfo;
+import org.apache.rocketmq.common.protocol.body.ConsumeMessageDirectlyResult;
 import org.apache.rocketmq.common.protocol.body.ConsumeStatsList;
 import org.apache.rocketmq.common.protocol.body.ConsumerConnection;
+import org.apache.rocketmq.common.protocol.body.ConsumerRunningInfo;
 import org.apache.rocketmq.common.protocol.body.KVTable;
 import org.apache.rocketmq.common.protocol.body.TopicList;
+import org.apache.rocketmq.common.protocol.heartbeat.SubscriptionData;
 import org.apache.rocketmq.common.protocol.route.TopicRouteData;
 import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
 import org.apache.rocketmq.tools.admin.api.MessageTrack;
@@ -171,6 +175,7 @@ class AdminToolTest {
             results.put(i, producer.send(Messages.message(topic, i, "TagA")));
         }
         Map<Integer, MessageExt> received = new ConcurrentHashMap<>();
+        AtomicInteger calls = new AtomicInteger();
         DefaultMQPushConsumer consumer = new DefaultMQPushConsumer(group);
         consumer.setNamesrvAddr(cluster.namesrvAddr());
         consumer.setInstanceName("admin-progress-consumer");
@@ -178,6 +183,7 @@ class AdminToolTest {
         consumer.subscribe(topic, "*");
         consumer.registerMessageListener((MessageListenerConcurrently) (msgs, ctx) -> {
             msgs.forEach(m -> received.put(Messages.seq(m), m));
+            calls.incrementAndGet();
             return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
         });
         consumer.start();
@@ -211,6 +217,26 @@ class AdminToolTest {
             Messages.assertSame(viewed, Messages.message(topic, 3, "TagA"));
             List<MessageTrack> tracks = admin.messageTrackDetail(viewed);
             assertThat(tracks).extracting(MessageTrack::getConsumerGroup).contains(group);
+
+            // consumerStatus and consumeMessage -d: the broker forwards to the client and relays its answer.
+            String clientId = connection.getConnectionSet().iterator().next().getClientId();
+            ConsumerRunningInfo running = admin.getConsumerRunningInfo(group, clientId, false);
+            assertThat(running.getSubscriptionSet())
+                    .extracting(SubscriptionData::getTopic)
+                    .contains(topic);
+            assertThat(running.getMqTable().keySet())
+                    .filteredOn(mq -> mq.getTopic().equals(topic))
+                    .hasSize(2);
+            int callsBefore = calls.get();
+            ConsumeMessageDirectlyResult direct = admin.consumeMessageDirectly(group, clientId, sent.getOffsetMsgId());
+            assertThat(direct.getConsumeResult()).isEqualTo(CMResult.CR_SUCCESS);
+            assertThat(calls.get())
+                    .as("the listener ran once more, for that message")
+                    .isEqualTo(callsBefore + 1);
+            assertThatThrownBy(() -> admin.getConsumerRunningInfo(group, "nobody@nowhere", false))
+                    .isInstanceOfSatisfying(
+                            MQClientException.class,
+                            e -> assertThat(e.getErrorMessage()).contains("not online"));
         } finally {
             consumer.shutdown();
         }

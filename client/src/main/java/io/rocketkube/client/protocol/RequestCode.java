@@ -56,6 +56,7 @@ public final class RequestCode {
     public static final int QUERY_TOPIC_CONSUME_BY_WHO = 300;
     public static final int GET_SYSTEM_TOPIC_LIST_FROM_NS = 304;
     public static final int GET_CONSUMER_RUNNING_INFO = 307;
+    public static final int CONSUME_MESSAGE_DIRECTLY = 309;
     public static final int SEND_MESSAGE_V2 = 310;
     public static final int GET_BROKER_CONSUME_STATS = 317;
     public static final int UPDATE_NAMESRV_CONFIG = 318;
