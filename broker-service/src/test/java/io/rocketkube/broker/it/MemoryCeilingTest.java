@@ -36,6 +36,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 16's memory ceiling: 1,000 connections each park a long-polled pull and then start a 16 MiB frame (a
@@ -50,6 +51,9 @@ class MemoryCeilingTest {
     private static final int CONNECTIONS = 1000;
     private static final int FULL_BODY_SENDERS = 24;
     private static final int BIG_FRAME = RemotingServerConfig.DEFAULT_MAX_FRAME_LENGTH;
+
+    @TempDir
+    Path dir;
 
     private Process broker;
     private PrintWriter brokerIn;
@@ -153,7 +157,8 @@ class MemoryCeilingTest {
                         "-XX:+ExitOnOutOfMemoryError",
                         "-cp",
                         System.getProperty("java.class.path"),
-                        CeilingBrokerMain.class.getName())
+                        CeilingBrokerMain.class.getName(),
+                        dir.toString())
                 .redirectError(Path.of("target", "memory-ceiling-broker.log").toFile())
                 .start();
         brokerIn = new PrintWriter(broker.getOutputStream(), true, StandardCharsets.UTF_8);
