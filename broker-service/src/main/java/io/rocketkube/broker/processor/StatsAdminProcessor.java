@@ -27,7 +27,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Supplier;
 
 /**
  * GET_TOPIC_STATS_INFO, GET_CONSUME_STATS and GET_BROKER_CONSUME_STATS (§5.11): per-queue offsets for mqadmin
@@ -39,7 +38,7 @@ public final class StatsAdminProcessor implements RequestProcessor {
     };
 
     private final String brokerName;
-    private final Supplier<String> brokerAddr;
+    private final String brokerAddr;
     private final TopicConfigManager topics;
     private final SubscriptionGroupManager groups;
     private final ConsumerOffsetManager offsets;
@@ -48,7 +47,7 @@ public final class StatsAdminProcessor implements RequestProcessor {
 
     public StatsAdminProcessor(
             String brokerName,
-            Supplier<String> brokerAddr,
+            String brokerAddr,
             TopicConfigManager topics,
             SubscriptionGroupManager groups,
             ConsumerOffsetManager offsets,
@@ -140,7 +139,7 @@ public final class StatsAdminProcessor implements RequestProcessor {
             }
             perGroup.add(Map.of(group, perTopic));
         }
-        return Responses.json(request, new ConsumeStatsList(perGroup, brokerAddr.get(), totalDiff));
+        return Responses.json(request, new ConsumeStatsList(perGroup, brokerAddr, totalDiff));
     }
 
     /** The group's progress on the topic's first {@code queues} queues. */

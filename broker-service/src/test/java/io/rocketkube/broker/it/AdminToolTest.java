@@ -253,7 +253,6 @@ class AdminToolTest {
         // consuming them: only the skip can move the group past them.
         DefaultMQPushConsumer consumer = consumedFirstBatch(topic, group, deliveries, holdFromSent(gate));
         try {
-
             Map<MessageQueue, Long> rewound = admin.resetOffsetByTimestamp(topic, group, before, true);
             assertThat(rewound)
                     .hasSize(QUEUES)
