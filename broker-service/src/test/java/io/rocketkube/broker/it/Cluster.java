@@ -28,7 +28,8 @@ final class Cluster implements AutoCloseable {
         try {
             System.setProperty(
                     "rocketmq.client.localOffsetStoreDir",
-                    java.nio.file.Files.createTempDirectory("rocketmq_offsets").toString());
+                    java.nio.file.Files.createTempDirectory(java.nio.file.Path.of("target"), "rocketmq_offsets")
+                            .toString());
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

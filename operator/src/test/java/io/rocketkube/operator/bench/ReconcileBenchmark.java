@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Timeout;
  */
 @Tag("benchmark")
 @Timeout(600)
-@EnableKubernetesMockClient(crud = true)
+@EnableKubernetesMockClient(crud = true, https = false)
 class ReconcileBenchmark {
 
     /** Deployment, 2 NameServer Services, NameServer PDB, ConfigMap, and per group STS, Service, PDB. */

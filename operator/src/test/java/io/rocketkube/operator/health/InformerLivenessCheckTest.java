@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Timeout;
 
 /** The liveness check against JOSDK's real informers on fabric8's CRUD mock. */
 @Timeout(60)
-@EnableKubernetesMockClient(crud = true)
+@EnableKubernetesMockClient(crud = true, https = false)
 class InformerLivenessCheckTest {
 
     KubernetesClient client;

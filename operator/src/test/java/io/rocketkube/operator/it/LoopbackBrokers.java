@@ -17,14 +17,15 @@ final class LoopbackBrokers {
 
     private LoopbackBrokers() {}
 
-    /** Apache's client logs and offsets under target and a temp dir, not the home directory. */
+    /** Apache's client logs and keeps offsets under target, not in the home directory or /tmp. */
     static void quietApacheClient() {
         System.setProperty("rocketmq.client.logRoot", "target/rocketmqlogs");
         System.setProperty("rocketmq.client.logLevel", "WARN");
         try {
             System.setProperty(
                     "rocketmq.client.localOffsetStoreDir",
-                    Files.createTempDirectory("rocketmq_offsets").toString());
+                    Files.createTempDirectory(java.nio.file.Path.of("target"), "rocketmq_offsets")
+                            .toString());
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Timeout;
 
 /** Edits of owned objects made with the client, as a user would, are put back. */
 @Timeout(120)
-@EnableKubernetesMockClient(crud = true)
+@EnableKubernetesMockClient(crud = true, https = false)
 class DriftRevertTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);

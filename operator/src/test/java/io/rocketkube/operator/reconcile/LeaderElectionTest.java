@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Timeout;
  * reconciles, the other does nothing until the holder is gone.
  */
 @Timeout(120)
-@EnableKubernetesMockClient(crud = true)
+@EnableKubernetesMockClient(crud = true, https = false)
 class LeaderElectionTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);

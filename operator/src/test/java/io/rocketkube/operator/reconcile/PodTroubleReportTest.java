@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Timeout;
  * progress deadline Progressing turns False.
  */
 @Timeout(120)
-@EnableKubernetesMockClient(crud = true)
+@EnableKubernetesMockClient(crud = true, https = false)
 class PodTroubleReportTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);

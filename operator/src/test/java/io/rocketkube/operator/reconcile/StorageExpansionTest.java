@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Timeout;
  * spec still applies.
  */
 @Timeout(120)
-@EnableKubernetesMockClient(crud = true)
+@EnableKubernetesMockClient(crud = true, https = false)
 class StorageExpansionTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);

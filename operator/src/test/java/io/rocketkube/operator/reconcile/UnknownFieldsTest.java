@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Timeout;
  * watch of every other cluster goes on.
  */
 @Timeout(120)
-@EnableKubernetesMockClient(crud = true)
+@EnableKubernetesMockClient(crud = true, https = false)
 class UnknownFieldsTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);

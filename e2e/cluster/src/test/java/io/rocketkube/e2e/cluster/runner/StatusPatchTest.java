@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
  * mock the stand-in serves (a merge patch would append the lists: a restarted container's pod
  * kept {@code containerStatuses[0].restartCount} 0 and a stale {@code Ready=True}).
  */
-@EnableKubernetesMockClient(crud = true)
+@EnableKubernetesMockClient(crud = true, https = false)
 class StatusPatchTest {
 
     KubernetesClient client;
