@@ -30,6 +30,7 @@ import io.rocketkube.broker.processor.SendBackProcessor;
 import io.rocketkube.broker.processor.SendGate;
 import io.rocketkube.broker.processor.SendMessageProcessor;
 import io.rocketkube.broker.processor.StatsAdminProcessor;
+import io.rocketkube.broker.processor.StoreAdminProcessor;
 import io.rocketkube.broker.processor.SubscriptionGroupAdminProcessor;
 import io.rocketkube.broker.processor.TopicAdminProcessor;
 import io.rocketkube.broker.registration.MasterAddress;
@@ -421,6 +422,10 @@ public final class Broker implements AutoCloseable {
                 }),
                 executors.admin);
         registry.register(MessageQueryProcessor.CODES, new MessageQueryProcessor(store), executors.admin);
+        registry.register(
+                StoreAdminProcessor.CODES,
+                new StoreAdminProcessor(store, topics, consumers, settings.brokerId() != 0),
+                executors.admin);
         registry.register(OffsetTableProcessor.CODES, new OffsetTableProcessor(offsets), executors.admin);
         registry.register(DelayOffsetProcessor.CODES, new DelayOffsetProcessor(delayOffsets), executors.admin);
         registry.register(

@@ -64,6 +64,12 @@ public interface MessageStore extends AutoCloseable {
     long maxOffset(String topic, int queueId);
 
     /**
+     * Up to {@code count} raw ConsumeQueue entries from {@code queueOffset} on (mqadmin queryCq): fewer at the
+     * queue's end or where an entry is a hole, none outside [min, max) or for an unknown queue.
+     */
+    List<ConsumeQueueEntry> consumeQueueEntries(String topic, int queueId, long queueOffset, int count);
+
+    /**
      * The queue offset whose store time is nearest {@code timestamp} (exact match wins; all later → min;
      * all earlier → the last entry); 0 when the queue is empty.
      */
@@ -92,6 +98,22 @@ public interface MessageStore extends AutoCloseable {
 
     /** First physical offset still stored. */
     long minPhysicalOffset();
+
+    /**
+     * A retention pass now, on the store's scheduler thread, in which segments past their reserved time go
+     * whatever the configured deletion hour (mqadmin deleteExpiredCommitLog). The disk thresholds and the
+     * segments retention never deletes are as always. Completes with the number of segments deleted, or
+     * exceptionally if the store is not running or the pass failed.
+     */
+    CompletableFuture<Integer> deleteExpiredSegmentsNow();
+
+    /**
+     * Drops, on the store's scheduler thread, the ConsumeQueue and index files that hold only entries below
+     * the CommitLog's min offset (mqadmin cleanExpiredCQ). Retention already does this after every deletion,
+     * so this finds work only when something interrupted that. A queue always keeps its last file, so its
+     * offsets never go back. Completes exceptionally if the store is not running or the drop failed.
+     */
+    CompletableFuture<Void> dropExpiredQueueFilesNow();
 
     /**
      * Forgets a topic: its ConsumeQueues are deleted (CommitLog records stay until retention).

@@ -63,7 +63,7 @@ final class Cluster implements AutoCloseable {
         this(dir, customise, Clock.systemUTC(), storeOpener);
     }
 
-    private Cluster(Path dir, UnaryOperator<BrokerSettings> customise, Clock brokerClock, StoreOpener storeOpener)
+    Cluster(Path dir, UnaryOperator<BrokerSettings> customise, Clock brokerClock, StoreOpener storeOpener)
             throws Exception {
         this.customise = customise;
         this.brokerClock = brokerClock;

@@ -2,6 +2,7 @@ package io.rocketkube.store.engine;
 
 import io.rocketkube.client.message.OffsetMsgId;
 import io.rocketkube.client.util.DaemonThreads;
+import io.rocketkube.store.ConsumeQueueEntry;
 import io.rocketkube.store.FlushMode;
 import io.rocketkube.store.GetResult;
 import io.rocketkube.store.MessageArrivalListener;
@@ -403,6 +404,11 @@ public final class DefaultMessageStore implements MessageStore {
     }
 
     @Override
+    public List<ConsumeQueueEntry> consumeQueueEntries(String topic, int queueId, long queueOffset, int count) {
+        return reader.entries(topic, queueId, queueOffset, count);
+    }
+
+    @Override
     public long offsetByTimestamp(String topic, int queueId, long timestamp) {
         return reader.offsetByTimestamp(topic, queueId, timestamp);
     }
@@ -457,6 +463,31 @@ public final class DefaultMessageStore implements MessageStore {
         io.rocketkube.store.file.StorePaths.requireSafeName(topic);
         queues.deleteTopic(topic);
         commitLog.forgetTopic(topic);
+    }
+
+    @Override
+    public CompletableFuture<Integer> deleteExpiredSegmentsNow() {
+        return onScheduler(() -> retention.runOnce(true));
+    }
+
+    @Override
+    public CompletableFuture<Void> dropExpiredQueueFilesNow() {
+        return onScheduler(() -> {
+            retention.dropExpiredQueueFiles();
+            return null;
+        });
+    }
+
+    /** On the scheduler thread, so an operator's request never runs beside a retention pass. */
+    private <T> CompletableFuture<T> onScheduler(java.util.function.Supplier<T> work) {
+        if (!started || closed) {
+            return CompletableFuture.failedFuture(new IllegalStateException("store is not running"));
+        }
+        try {
+            return CompletableFuture.supplyAsync(work, scheduler);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            return CompletableFuture.failedFuture(new IllegalStateException("store is closing", e));
+        }
     }
 
     @Override

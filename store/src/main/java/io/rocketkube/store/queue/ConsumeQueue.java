@@ -1,5 +1,6 @@
 package io.rocketkube.store.queue;
 
+import io.rocketkube.store.ConsumeQueueEntry;
 import io.rocketkube.store.file.SegmentFile;
 import io.rocketkube.store.file.SegmentList;
 import java.nio.ByteBuffer;

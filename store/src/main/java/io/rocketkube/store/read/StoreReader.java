@@ -5,6 +5,7 @@ import io.rocketkube.client.message.MessageRecord;
 import io.rocketkube.client.message.RecordDecodeResult;
 import io.rocketkube.client.message.StoredMessageDecoder;
 import io.rocketkube.client.message.StoredMessageLayout;
+import io.rocketkube.store.ConsumeQueueEntry;
 import io.rocketkube.store.GetResult;
 import io.rocketkube.store.GetStatus;
 import io.rocketkube.store.MessageFilter;
@@ -14,7 +15,6 @@ import io.rocketkube.store.commitlog.CommitLog;
 import io.rocketkube.store.file.SegmentFile;
 import io.rocketkube.store.index.IndexService;
 import io.rocketkube.store.queue.ConsumeQueue;
-import io.rocketkube.store.queue.ConsumeQueueEntry;
 import io.rocketkube.store.queue.ConsumeQueueSet;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -172,6 +172,23 @@ public final class StoreReader {
             return -1;
         }
         return storeTimeAt(e.commitLogOffset());
+    }
+
+    /** The raw entries of one queue from {@code queueOffset}; see {@code MessageStore.consumeQueueEntries}. */
+    public List<ConsumeQueueEntry> entries(String topic, int queueId, long queueOffset, int count) {
+        ConsumeQueue q = queues.find(topic, queueId);
+        if (q == null || count <= 0) {
+            return List.of();
+        }
+        List<ConsumeQueueEntry> out = new ArrayList<>(Math.min(count, 64));
+        for (long o = queueOffset; out.size() < count; o++) {
+            ConsumeQueueEntry e = q.get(o);
+            if (e == null) {
+                break;
+            }
+            out.add(e);
+        }
+        return out;
     }
 
     public long earliestMessageStoreTime(String topic, int queueId) {

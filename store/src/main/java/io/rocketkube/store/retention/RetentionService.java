@@ -73,10 +73,21 @@ public final class RetentionService {
 
     /** One retention pass; returns the number of segments deleted. */
     public int runOnce() {
+        return runOnce(false);
+    }
+
+    /**
+     * One retention pass.
+     *
+     * @param anyHour expired segments go now, as if it were the deletion hour (an operator's request)
+     * @return the number of segments deleted
+     */
+    public int runOnce(boolean anyHour) {
         long now = clock.millis();
-        boolean deleteHour = ZonedDateTime.ofInstant(Instant.ofEpochMilli(now), clock.getZone())
-                        .getHour()
-                == deleteWhenHour;
+        boolean deleteHour = anyHour
+                || ZonedDateTime.ofInstant(Instant.ofEpochMilli(now), clock.getZone())
+                                .getHour()
+                        == deleteWhenHour;
         int deleted = 0;
         while (true) {
             SegmentFile first = commitLog.segments().first();
@@ -101,11 +112,16 @@ public final class RetentionService {
                     forced ? "disk usage above the forced-cleaning threshold" : "expired");
         }
         if (deleted > 0) {
-            long min = commitLog.minOffset();
-            queues.dropAllBefore(min);
-            index.dropBefore(min);
+            dropExpiredQueueFiles();
         }
         return deleted;
+    }
+
+    /** Lets the ConsumeQueues and the index follow the CommitLog's min offset. */
+    public void dropExpiredQueueFiles() {
+        long min = commitLog.minOffset();
+        queues.dropAllBefore(min);
+        index.dropBefore(min);
     }
 
     private static long lastModified(SegmentFile f) {

@@ -2,6 +2,7 @@ package io.rocketkube.store.queue;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.rocketkube.store.ConsumeQueueEntry;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
