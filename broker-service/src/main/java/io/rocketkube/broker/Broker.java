@@ -19,6 +19,7 @@ import io.rocketkube.broker.processor.ClientManageProcessor;
 import io.rocketkube.broker.processor.ConnectionAdminProcessor;
 import io.rocketkube.broker.processor.ConsumerCallProcessor;
 import io.rocketkube.broker.processor.ConsumerOffsetProcessor;
+import io.rocketkube.broker.processor.GroupOffsetAdminProcessor;
 import io.rocketkube.broker.processor.LockProcessor;
 import io.rocketkube.broker.processor.MessageQueryProcessor;
 import io.rocketkube.broker.processor.OffsetResetProcessor;
@@ -405,6 +406,10 @@ public final class Broker implements AutoCloseable {
         registry.register(
                 OffsetResetProcessor.CODES,
                 new OffsetResetProcessor(settings.brokerName(), topics, offsets, consumers, store),
+                executors.admin);
+        registry.register(
+                GroupOffsetAdminProcessor.CODES,
+                new GroupOffsetAdminProcessor(settings.brokerName(), topics, offsets, consumers, store, clock),
                 executors.admin);
         registry.register(
                 ConnectionAdminProcessor.CODES,

@@ -2,13 +2,16 @@ package io.rocketkube.broker.client;
 
 import io.netty.channel.Channel;
 import io.rocketkube.client.protocol.Connection;
+import io.rocketkube.client.protocol.ProducerInfo;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Producer groups and their live channels (from HEART_BEAT), for GET_PRODUCER_CONNECTION_LIST and the
- * transaction check-backs.
+ * Producer groups and their live channels (from HEART_BEAT), for GET_PRODUCER_CONNECTION_LIST,
+ * GET_ALL_PRODUCER_INFO and the transaction check-backs.
  *
  * <p>Thread-safe.
  */
@@ -52,6 +55,22 @@ public final class ProducerManager {
         return members.values().stream()
                 .map(c -> new Connection(c.clientId(), c.remoteAddress(), c.language(), c.version()))
                 .toList();
+    }
+
+    /** Every group with its producers, each group's sorted by client id so that answers are stable. */
+    public Map<String, List<ProducerInfo>> producerTable() {
+        Map<String, List<ProducerInfo>> table = new TreeMap<>();
+        groups.forEach((group, members) -> {
+            List<ProducerInfo> infos = members.values().stream()
+                    .map(c -> new ProducerInfo(
+                            c.clientId(), c.remoteAddress(), c.language(), c.version(), c.lastHeartbeat()))
+                    .sorted(Comparator.comparing(ProducerInfo::clientId))
+                    .toList();
+            if (!infos.isEmpty()) {
+                table.put(group, infos);
+            }
+        });
+        return table;
     }
 
     /** A live channel of the client {@code clientId} in any producer group (request-reply pushes to it). */

@@ -83,6 +83,27 @@ public final class ConsumerOffsetManager {
         return offset == null ? OptionalLong.empty() : OptionalLong.of(offset);
     }
 
+    /** The group's committed offsets on the topic, queue id to offset; empty if none. */
+    public Map<Integer, Long> offsetsOf(String group, String topic) {
+        Map<Integer, Long> queues = offsets.get(topic + SEPARATOR + group);
+        return queues == null ? Map.of() : new TreeMap<>(queues);
+    }
+
+    /**
+     * Replaces {@code destGroup}'s offsets on the topic with a copy of {@code srcGroup}'s (CLONE_GROUP_OFFSET); like
+     * a commit it reaches disk with the next {@link #persist()}.
+     *
+     * @return false, changing nothing, when the source has no offsets on the topic
+     */
+    public boolean cloneOffsets(String srcGroup, String destGroup, String topic) {
+        Map<Integer, Long> source = offsets.get(topic + SEPARATOR + srcGroup);
+        if (source == null) {
+            return false;
+        }
+        offsets.put(topic + SEPARATOR + destGroup, new ConcurrentHashMap<>(source));
+        return true;
+    }
+
     /** Topics the group has committed offsets for. */
     public Set<String> topicsOf(String group) {
         Set<String> topics = new HashSet<>();

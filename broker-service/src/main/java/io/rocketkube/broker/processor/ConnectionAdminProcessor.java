@@ -8,6 +8,7 @@ import io.rocketkube.client.protocol.Connection;
 import io.rocketkube.client.protocol.GroupList;
 import io.rocketkube.client.protocol.HeaderFields;
 import io.rocketkube.client.protocol.ProducerConnection;
+import io.rocketkube.client.protocol.ProducerTableInfo;
 import io.rocketkube.client.protocol.RequestCode;
 import io.rocketkube.client.protocol.ResponseCode;
 import io.rocketkube.client.remoting.RemotingCommand;
@@ -17,11 +18,15 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 
-/** GET_CONSUMER_CONNECTION_LIST, GET_PRODUCER_CONNECTION_LIST and QUERY_TOPIC_CONSUME_BY_WHO (§5.11). */
+/**
+ * GET_CONSUMER_CONNECTION_LIST, GET_PRODUCER_CONNECTION_LIST, GET_ALL_PRODUCER_INFO and QUERY_TOPIC_CONSUME_BY_WHO
+ * (§5.11).
+ */
 public final class ConnectionAdminProcessor implements RequestProcessor {
     public static final int[] CODES = {
         RequestCode.GET_CONSUMER_CONNECTION_LIST,
         RequestCode.GET_PRODUCER_CONNECTION_LIST,
+        RequestCode.GET_ALL_PRODUCER_INFO,
         RequestCode.QUERY_TOPIC_CONSUME_BY_WHO
     };
 
@@ -58,6 +63,9 @@ public final class ConnectionAdminProcessor implements RequestProcessor {
                             request, ResponseCode.SYSTEM_ERROR, "the producer group[" + group + "] not exist");
                 }
                 return Responses.json(request, new ProducerConnection(connections));
+            }
+            case RequestCode.GET_ALL_PRODUCER_INFO -> {
+                return Responses.json(request, new ProducerTableInfo(producers.producerTable()));
             }
             default -> {
                 String topic = Responses.legalTopic(h.string("topic"));

@@ -8,18 +8,23 @@ import io.rocketkube.client.protocol.HeaderFields;
 import io.rocketkube.client.protocol.RequestCode;
 import io.rocketkube.client.protocol.ResponseCode;
 import io.rocketkube.client.protocol.TopicConfig;
+import io.rocketkube.client.protocol.TopicList;
 import io.rocketkube.client.remoting.RemotingCommand;
 import io.rocketkube.client.remoting.RequestProcessor;
 import io.rocketkube.store.MessageStore;
 import java.util.concurrent.CompletableFuture;
 
-/** UPDATE_AND_CREATE_TOPIC, DELETE_TOPIC_IN_BROKER, GET_ALL_TOPIC_CONFIG and GET_TOPIC_CONFIG (§5.11). */
+/**
+ * UPDATE_AND_CREATE_TOPIC, DELETE_TOPIC_IN_BROKER, GET_ALL_TOPIC_CONFIG, GET_TOPIC_CONFIG and
+ * GET_SYSTEM_TOPIC_LIST_FROM_BROKER (§5.11).
+ */
 public final class TopicAdminProcessor implements RequestProcessor {
     public static final int[] CODES = {
         RequestCode.UPDATE_AND_CREATE_TOPIC,
         RequestCode.DELETE_TOPIC_IN_BROKER,
         RequestCode.GET_ALL_TOPIC_CONFIG,
-        RequestCode.GET_TOPIC_CONFIG
+        RequestCode.GET_TOPIC_CONFIG,
+        RequestCode.GET_SYSTEM_TOPIC_LIST_FROM_BROKER
     };
     private static final int MAX_QUEUES = 1024;
 
@@ -39,6 +44,8 @@ public final class TopicAdminProcessor implements RequestProcessor {
             case RequestCode.UPDATE_AND_CREATE_TOPIC -> upsert(request);
             case RequestCode.DELETE_TOPIC_IN_BROKER -> delete(request);
             case RequestCode.GET_ALL_TOPIC_CONFIG -> Responses.json(request, topics.snapshot());
+            case RequestCode.GET_SYSTEM_TOPIC_LIST_FROM_BROKER ->
+                Responses.json(request, TopicList.of(topics.systemTopics()));
             default -> getOne(request);
         };
     }

@@ -14,7 +14,9 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -35,19 +37,22 @@ public final class TopicConfigManager {
     private final Map<String, TopicConfig> topics = new ConcurrentHashMap<>();
     private final ChecksummedFile file;
     private final Clock clock;
+    private final Set<String> systemTopics;
     private final List<ChangeListener> listeners = new CopyOnWriteArrayList<>();
     private volatile DataVersion dataVersion;
 
-    private TopicConfigManager(ChecksummedFile file, Clock clock) {
+    private TopicConfigManager(ChecksummedFile file, Clock clock, Set<String> systemTopics) {
         this.file = file;
         this.clock = clock;
+        this.systemTopics = Set.copyOf(systemTopics);
         this.dataVersion = new DataVersion(0, clock.millis(), null);
     }
 
     /** Loads the persisted table and adds the system topics the settings call for. */
     public static TopicConfigManager load(ChecksummedFile file, BrokerSettings settings, Clock clock)
             throws IOException {
-        TopicConfigManager manager = new TopicConfigManager(file, clock);
+        TopicConfigManager manager = new TopicConfigManager(
+                file, clock, TopicNames.systemTopics(settings.clusterName(), settings.brokerName()));
         Optional<byte[]> stored = file.read();
         if (stored.isPresent()) {
             TopicConfigSerializeWrapper wrapper =
@@ -75,7 +80,7 @@ public final class TopicConfigManager {
         changed |= putIfAbsent(TopicConfig.of(TopicNames.OFFSET_MOVED_EVENT, 1, PermName.READ_WRITE));
         changed |= putIfAbsent(TopicConfig.of(TopicNames.SCHEDULE_TOPIC, 18, PermName.READ_WRITE));
         changed |= putIfAbsent(TopicConfig.of(TopicNames.TIMER_TOPIC, 1, PermName.READ_WRITE));
-        changed |= putIfAbsent(TopicConfig.of(settings.clusterName() + "_REPLY_TOPIC", 1, PermName.READ_WRITE));
+        changed |= putIfAbsent(TopicConfig.of(TopicNames.replyTopic(settings.clusterName()), 1, PermName.READ_WRITE));
         if (changed) {
             commit();
         }
@@ -87,6 +92,11 @@ public final class TopicConfigManager {
 
     public Optional<TopicConfig> find(String topic) {
         return Optional.ofNullable(topics.get(topic));
+    }
+
+    /** The names reserved as system topics on this broker, whether or not they exist here (sorted). */
+    public Set<String> systemTopics() {
+        return new TreeSet<>(systemTopics);
     }
 
     public DataVersion dataVersion() {

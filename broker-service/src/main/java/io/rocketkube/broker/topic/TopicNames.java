@@ -1,6 +1,7 @@
 package io.rocketkube.broker.topic;
 
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Topic and group name rules and the reserved names of docs/protocol.md §5.2.4 and §9.2.
@@ -22,6 +23,11 @@ public final class TopicNames {
     public static final String TRANS_HALF_TOPIC = "RMQ_SYS_TRANS_HALF_TOPIC";
     public static final String TRANS_OP_HALF_TOPIC = "RMQ_SYS_TRANS_OP_HALF_TOPIC";
     public static final String TRANS_CHECK_MAX_TIME_TOPIC = "TRANS_CHECK_MAX_TIME_TOPIC";
+    /** The official clients' default message-trace topic. */
+    public static final String TRACE_TOPIC = "RMQ_SYS_TRACE_TOPIC";
+    /** Reserved by the reference for its benchmark tool; listed so that the tools hide it as they do there. */
+    public static final String BENCHMARK_TOPIC = "BenchmarkTest";
+
     public static final String RETRY_PREFIX = "%RETRY%";
     public static final String DLQ_PREFIX = "%DLQ%";
     public static final int MAX_LENGTH = 127;
@@ -37,7 +43,37 @@ public final class TopicNames {
             SELF_TEST_TOPIC,
             OFFSET_MOVED_EVENT);
 
+    /**
+     * Reserved names every broker lists as system topics (GET_SYSTEM_TOPIC_LIST_FROM_BROKER), whether or not it
+     * created them: the tools drop these from "user" topic listings.
+     */
+    private static final Set<String> FIXED_SYSTEM_TOPICS = Set.of(
+            AUTO_CREATE_TOPIC_KEY,
+            SCHEDULE_TOPIC,
+            TIMER_TOPIC,
+            BENCHMARK_TOPIC,
+            TRANS_HALF_TOPIC,
+            TRANS_OP_HALF_TOPIC,
+            TRANS_CHECK_MAX_TIME_TOPIC,
+            TRACE_TOPIC,
+            SELF_TEST_TOPIC,
+            OFFSET_MOVED_EVENT);
+
     private TopicNames() {}
+
+    /** The system topics of a broker of {@code cluster} named {@code brokerName}: the fixed ones and its own. */
+    public static Set<String> systemTopics(String cluster, String brokerName) {
+        Set<String> topics = new TreeSet<>(FIXED_SYSTEM_TOPICS);
+        topics.add(cluster);
+        topics.add(brokerName);
+        topics.add(replyTopic(cluster));
+        return topics;
+    }
+
+    /** Where request-reply answers of the cluster are sent. */
+    public static String replyTopic(String cluster) {
+        return cluster + "_REPLY_TOPIC";
+    }
 
     /** Why {@code topic} is not a legal name, or null if it is. */
     public static String problem(String topic) {

@@ -54,11 +54,15 @@ public final class RequestCode {
     public static final int INVOKE_BROKER_TO_RESET_OFFSET = 222;
     public static final int GET_TOPICS_BY_CLUSTER = 224;
     public static final int QUERY_TOPIC_CONSUME_BY_WHO = 300;
+    public static final int QUERY_CONSUME_TIME_SPAN = 303;
     public static final int GET_SYSTEM_TOPIC_LIST_FROM_NS = 304;
+    public static final int GET_SYSTEM_TOPIC_LIST_FROM_BROKER = 305;
     public static final int CLEAN_EXPIRED_CONSUMEQUEUE = 306;
     public static final int GET_CONSUMER_RUNNING_INFO = 307;
+    public static final int QUERY_CORRECTION_OFFSET = 308;
     public static final int CONSUME_MESSAGE_DIRECTLY = 309;
     public static final int SEND_MESSAGE_V2 = 310;
+    public static final int CLONE_GROUP_OFFSET = 314;
     public static final int CLEAN_UNUSED_TOPIC = 316;
     public static final int GET_BROKER_CONSUME_STATS = 317;
     public static final int UPDATE_NAMESRV_CONFIG = 318;
@@ -70,6 +74,7 @@ public final class RequestCode {
     public static final int SEND_REPLY_MESSAGE_V2 = 325;
     public static final int PUSH_REPLY_MESSAGE_TO_CLIENT = 326;
     public static final int ADD_WRITE_PERM_OF_BROKER = 327;
+    public static final int GET_ALL_PRODUCER_INFO = 328;
     public static final int DELETE_EXPIRED_COMMITLOG = 329;
     public static final int GET_TOPIC_CONFIG = 351;
     public static final int LITE_PULL_MESSAGE = 361;
