@@ -94,6 +94,49 @@ class RetentionTest {
         }
     }
 
+    /** mqadmin deleteExpiredCommitLog and cleanExpiredCQ, and queryCq's view of what is left. */
+    @Test
+    void anOperatorsRequestDeletesExpiredSegmentsOutsideTheDeleteHour() {
+        MutableClock clock = new MutableClock(atHour(System.currentTimeMillis(), 12));
+        StoreConfig cfg = smallConfig(dir)
+                .clock(clock)
+                .fileReservedHours(48)
+                .deleteWhenHour(3)
+                .retentionCheckInterval(Duration.ofHours(1))
+                .build();
+        try (DefaultMessageStore store = DefaultMessageStore.open(cfg).start()) {
+            for (int i = 0; i < 100; i++) {
+                store.put(message("R", 0, "m" + i + "-" + "x".repeat(2000), "t", "k" + i, null))
+                        .join();
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> store.maxOffset("R", 0) == 100);
+            assertThat(store.deleteExpiredSegmentsNow().join())
+                    .as("nothing has expired yet")
+                    .isZero();
+
+            clock.set(clock.millis() + 48 * 3_600_000L);
+            assertThat(store.runRetention()).as("expired, at noon").isZero();
+            assertThat(store.deleteExpiredSegmentsNow().join())
+                    .as("the request does not wait for the delete hour")
+                    .isPositive();
+            long min = store.minOffset("R", 0);
+            assertThat(min).isPositive().isLessThan(100);
+
+            store.dropExpiredQueueFilesNow().join();
+            assertThat(store.minOffset("R", 0)).isEqualTo(min);
+            assertThat(store.maxOffset("R", 0)).isEqualTo(100);
+            assertThat(store.consumeQueueEntries("R", 0, min, 3))
+                    .hasSize(3)
+                    .allSatisfy(e -> assertThat(e.commitLogOffset()).isGreaterThanOrEqualTo(store.minPhysicalOffset()))
+                    .extracting(e -> e.queueOffset())
+                    .containsExactly(min, min + 1, min + 2);
+            assertThat(store.consumeQueueEntries("R", 0, 99, 5)).hasSize(1);
+            assertThat(store.consumeQueueEntries("R", 0, 100, 5)).isEmpty();
+            assertThat(store.consumeQueueEntries("R", 0, min - 1, 5)).isEmpty();
+            assertThat(store.consumeQueueEntries("R", 1, 0, 5)).isEmpty();
+        }
+    }
+
     /**
      * RocketMQ's middle band: above 75 % but below 85 % only what has expired goes, at any hour; unexpired
      * (possibly unconsumed) data stays. A disk that other users fill must not cost a broker its messages.
