@@ -4,6 +4,7 @@ import io.netty.channel.Channel;
 import io.rocketkube.broker.runtime.RuntimeConfig;
 import io.rocketkube.broker.settings.BrokerSettings;
 import io.rocketkube.broker.topic.TopicConfigManager;
+import io.rocketkube.broker.topic.TopicNames;
 import io.rocketkube.client.protocol.RemotingJson;
 import io.rocketkube.client.protocol.RequestCode;
 import io.rocketkube.client.protocol.ResponseCode;
@@ -131,6 +132,23 @@ public final class BrokerConfigProcessor implements RequestProcessor {
         c.put("fileReservedTime", String.valueOf(settings.fileReservedHours()));
         c.put("mappedFileSizeCommitLog", String.valueOf(settings.commitLogSegmentSize()));
         c.put("diskMaxUsedSpaceRatio", String.valueOf(settings.disk().cleanExpiredPercent()));
+        c.put("messageDelayLevel", settings.delayLevels().toString());
+        c.put("slaveReadEnable", String.valueOf(settings.slave().slaveReadEnable()));
+        c.put("enablePropertyFilter", String.valueOf(settings.enablePropertyFilter()));
+        c.put(
+                "transactionTimeOut",
+                String.valueOf(settings.transaction().timeout().toMillis()));
+        c.put("transactionCheckMax", String.valueOf(settings.transaction().checkMax()));
+        c.put(
+                "transactionCheckInterval",
+                String.valueOf(settings.transaction().checkInterval().toMillis()));
+        // What we do not have, said as the reference's keys (mqadmin exportConfigs reads each of them): no filter
+        // servers, no TLS, and no trace topic created at start; send answers carry TRACE_ON=true, as 4.9's do.
+        c.put("filterServerNums", "0");
+        c.put("useTLS", "false");
+        c.put("traceOn", "true");
+        c.put("traceTopicEnable", "false");
+        c.put("msgTraceTopicName", TopicNames.TRACE_TOPIC);
         c.putAll(runtime.current());
         return c;
     }

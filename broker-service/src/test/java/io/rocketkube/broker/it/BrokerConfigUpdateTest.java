@@ -115,6 +115,33 @@ class BrokerConfigUpdateTest {
                 .isEqualTo("6");
     }
 
+    /** mqadmin exportConfigs copies these keys with Properties.setProperty, which fails on any that is missing. */
+    @Test
+    void getBrokerConfigHasEveryKeyExportConfigsReads() throws Exception {
+        Properties config = admin.getBrokerConfig(cluster.brokerAddr());
+        assertThat(config.stringPropertyNames())
+                .contains(
+                        "brokerClusterName",
+                        "brokerId",
+                        "brokerName",
+                        "brokerRole",
+                        "fileReservedTime",
+                        "filterServerNums",
+                        "flushDiskType",
+                        "maxMessageSize",
+                        "messageDelayLevel",
+                        "msgTraceTopicName",
+                        "slaveReadEnable",
+                        "traceOn",
+                        "traceTopicEnable",
+                        "useTLS",
+                        "autoCreateTopicEnable",
+                        "autoCreateSubscriptionGroup");
+        assertThat(config.getProperty("messageDelayLevel"))
+                .isEqualTo("1s 5s 10s 30s 1m 2m 3m 4m 5m 6m 7m 8m 9m 10m 20m 30m 1h 2h");
+        assertThat(config.getProperty("slaveReadEnable")).isIn("true", "false");
+    }
+
     private int routePerm() throws Exception {
         return admin.examineTopicRouteInfo(TOPIC).getQueueDatas().stream()
                 .mapToInt(QueueData::getPerm)
