@@ -14,6 +14,7 @@ import io.rocketkube.broker.persist.BrokerFiles;
 import io.rocketkube.broker.processor.BrokerConfigProcessor;
 import io.rocketkube.broker.processor.BrokerInfoProcessor;
 import io.rocketkube.broker.processor.BrokerPermissionCheck;
+import io.rocketkube.broker.processor.BrokerStatsDataProcessor;
 import io.rocketkube.broker.processor.ClientConfigCheckProcessor;
 import io.rocketkube.broker.processor.ClientManageProcessor;
 import io.rocketkube.broker.processor.ConnectionAdminProcessor;
@@ -426,6 +427,7 @@ public final class Broker implements AutoCloseable {
                     return extra;
                 }),
                 executors.admin);
+        registry.register(BrokerStatsDataProcessor.CODES, new BrokerStatsDataProcessor(stats), executors.admin);
         registry.register(MessageQueryProcessor.CODES, new MessageQueryProcessor(store), executors.admin);
         registry.register(
                 StoreAdminProcessor.CODES,

@@ -243,7 +243,7 @@ public final class PullMessageProcessor implements RequestProcessor {
                 .withExtField("minOffset", result.minOffset())
                 .withExtField("maxOffset", result.maxOffset());
         if (code == ResponseCode.SUCCESS && result.messageCount() > 0) {
-            stats.recordGet(result.messageCount(), result.totalBytes());
+            stats.recordGet(pull.topic(), pull.group(), result.messageCount(), result.totalBytes());
             response.withBodyBuffer(ReleasingCompositeBuffer.of(result));
         } else {
             result.close();

@@ -184,7 +184,7 @@ public final class SendMessageProcessor implements RequestProcessor {
                     channel == null ? null : channel.eventLoop());
             answer = put.thenApply(result -> {
                 if (result.status().isStored()) {
-                    stats.recordPut(result.messageCount(), bodyBytes, System.nanoTime() - started);
+                    stats.recordPut(header.topic(), result.messageCount(), bodyBytes, System.nanoTime() - started);
                 }
                 return response(request, result, answeredQueueId(records.get(0)));
             });

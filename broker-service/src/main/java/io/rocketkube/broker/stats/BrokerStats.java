@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
@@ -38,6 +39,7 @@ public final class BrokerStats {
     private final Counter getBytesCounter;
     private final Timer putLatency;
     private final Deque<long[]> samples = new ArrayDeque<>();
+    private final KeyedStats keyed = new KeyedStats();
     private LocalDate today;
     private long putTodayMorning;
     private long putYesterdayMorning;
@@ -73,14 +75,23 @@ public final class BrokerStats {
         sample();
     }
 
-    public void recordPut(int messages, long bodyBytes, long elapsedNanos) {
+    /** A send stored: {@code messages} of {@code topic} (the producer's), their body bytes, and how long it took. */
+    public void recordPut(String topic, int messages, long bodyBytes, long elapsedNanos) {
+        long now = clock.millis();
+        keyed.add(KeyedStats.TOPIC_PUT_NUMS, topic, messages, now);
+        keyed.add(KeyedStats.TOPIC_PUT_SIZE, topic, bodyBytes, now);
         putMessages.add(messages);
         putMessagesCounter.increment(messages);
         putBytesCounter.increment(bodyBytes);
         putLatency.record(elapsedNanos, TimeUnit.NANOSECONDS);
     }
 
-    public void recordGet(int messages, long bytes) {
+    /** A pull answered with {@code messages} of {@code topic} to {@code group}, {@code bytes} in all. */
+    public void recordGet(String topic, String group, int messages, long bytes) {
+        long now = clock.millis();
+        String key = topic + "@" + group;
+        keyed.add(KeyedStats.GROUP_GET_NUMS, key, messages, now);
+        keyed.add(KeyedStats.GROUP_GET_SIZE, key, bytes, now);
         getMessages.add(messages);
         getMessagesCounter.increment(messages);
         getBytesCounter.increment(bytes);
@@ -94,8 +105,18 @@ public final class BrokerStats {
         return getMessages.sum();
     }
 
+    /**
+     * One key's counts over the last minute, hour and day (VIEW_BROKER_STATS_DATA), by the reference's statistic
+     * names: {@code TOPIC_PUT_NUMS} and {@code TOPIC_PUT_SIZE} by topic, {@code GROUP_GET_NUMS} and
+     * {@code GROUP_GET_SIZE} by {@code topic@group}.
+     */
+    public Optional<KeyedStats.Snapshot> view(String stats, String key) {
+        return keyed.view(stats, key, clock.millis());
+    }
+
     /** Takes a rate sample; the broker calls this every 10 s. */
     public synchronized void sample() {
+        keyed.sample(clock.millis());
         long[] now = now();
         rollMidnight(now);
         samples.addLast(now);

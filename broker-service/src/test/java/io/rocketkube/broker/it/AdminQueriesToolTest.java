@@ -1,6 +1,7 @@
 package io.rocketkube.broker.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.rocketkube.client.protocol.RequestCode;
@@ -24,6 +25,7 @@ import org.apache.rocketmq.common.TopicConfig;
 import org.apache.rocketmq.common.admin.OffsetWrapper;
 import org.apache.rocketmq.common.consumer.ConsumeFromWhere;
 import org.apache.rocketmq.common.message.MessageQueue;
+import org.apache.rocketmq.common.protocol.body.BrokerStatsData;
 import org.apache.rocketmq.common.protocol.body.ProducerInfo;
 import org.apache.rocketmq.common.protocol.body.ProducerTableInfo;
 import org.apache.rocketmq.common.protocol.body.QueueTimeSpan;
@@ -119,6 +121,28 @@ class AdminQueriesToolTest {
                 .extracting(ProducerInfo::getClientId)
                 .anyMatch(id -> id.endsWith("@admin-queries-producer"))
                 .anyMatch(id -> id.endsWith("@admin-queries-test"));
+    }
+
+    /** What mqadmin statsAll prints as a topic's and a group's TPS and 24-hour totals (VIEW_BROKER_STATS_DATA). */
+    @Test
+    void brokerStatsDataCountsTheTopicsPutsAndTheGroupsGets() throws Exception {
+        int sent = 2 * PER_QUEUE + LATE;
+        BrokerStatsData puts = admin.viewBrokerStatsData(cluster.brokerAddr(), "TOPIC_PUT_NUMS", TOPIC);
+        assertThat(puts.getStatsDay().getSum()).isEqualTo(sent);
+        assertThat(puts.getStatsHour().getSum()).isEqualTo(sent);
+        assertThat(puts.getStatsMinute().getSum()).isBetween(0L, (long) sent);
+        assertThat(puts.getStatsDay().getAvgpt()).as("one message per send").isEqualTo(1.0);
+        assertThat(puts.getStatsDay().getTps()).isPositive();
+        assertThat(admin.viewBrokerStatsData(cluster.brokerAddr(), "TOPIC_PUT_SIZE", TOPIC)
+                        .getStatsDay()
+                        .getSum())
+                .isGreaterThan(sent * 6L);
+
+        BrokerStatsData gets = admin.viewBrokerStatsData(cluster.brokerAddr(), "GROUP_GET_NUMS", TOPIC + "@" + GROUP);
+        assertThat(gets.getStatsDay().getSum()).isGreaterThanOrEqualTo(2 * PER_QUEUE);
+
+        assertThatThrownBy(() -> admin.viewBrokerStatsData(cluster.brokerAddr(), "TOPIC_PUT_NUMS", "T_NEVER_SENT"))
+                .hasMessageContaining("The stats <TOPIC_PUT_NUMS> <T_NEVER_SENT> not exist");
     }
 
     @Test

@@ -18,15 +18,15 @@ class BrokerStatsTest {
     void totalsAreSnapshotAtEachLocalMidnight() {
         MovableClock clock = new MovableClock(ZONE);
         BrokerStats stats = new BrokerStats(new SimpleMeterRegistry(), clock, () -> 0);
-        stats.recordPut(3, 30, 1);
-        stats.recordGet(2, 20);
+        stats.recordPut("T", 3, 30, 1);
+        stats.recordGet("T", "G", 2, 20);
         assertThat(stats.putTotalTodayMorning()).isZero();
         assertThat(stats.putTotalYesterdayMorning()).isZero();
 
         clock.advanceTo(nextMidnight(clock).plusSeconds(5));
         stats.sample();
-        stats.recordPut(4, 40, 1);
-        stats.recordGet(1, 10);
+        stats.recordPut("T", 4, 40, 1);
+        stats.recordGet("T", "G", 1, 10);
         assertThat(stats.putTotalTodayMorning()).isEqualTo(3);
         assertThat(stats.getTotalTodayMorning()).isEqualTo(2);
         assertThat(stats.putTotalYesterdayMorning()).isZero();
@@ -52,7 +52,7 @@ class BrokerStatsTest {
         BrokerStats stats = new BrokerStats(new SimpleMeterRegistry(), clock, misses::get);
         clock.advance(Duration.ofSeconds(10));
         misses.set(50);
-        stats.recordGet(30, 300);
+        stats.recordGet("T", "G", 30, 300);
         assertThat(Double.parseDouble(stats.getMissTps().split(" ")[0])).isBetween(4.5, 5.0);
         assertThat(Double.parseDouble(stats.getTotalTps().split(" ")[0])).isBetween(7.5, 8.0);
         assertThat(Double.parseDouble(stats.getTps().split(" ")[0])).isBetween(2.7, 3.0);

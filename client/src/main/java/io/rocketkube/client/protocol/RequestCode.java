@@ -63,6 +63,7 @@ public final class RequestCode {
     public static final int CONSUME_MESSAGE_DIRECTLY = 309;
     public static final int SEND_MESSAGE_V2 = 310;
     public static final int CLONE_GROUP_OFFSET = 314;
+    public static final int VIEW_BROKER_STATS_DATA = 315;
     public static final int CLEAN_UNUSED_TOPIC = 316;
     public static final int GET_BROKER_CONSUME_STATS = 317;
     public static final int UPDATE_NAMESRV_CONFIG = 318;
