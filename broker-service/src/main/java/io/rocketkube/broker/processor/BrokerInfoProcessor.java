@@ -78,6 +78,9 @@ public final class BrokerInfoProcessor implements RequestProcessor {
         t.put("runtime", runtime(now - bootTimestamp));
         t.put("putTps", stats.putTps());
         t.put("getTransferedTps", stats.getTps());
+        // 5.x tools read the corrected spelling, and whether the broker runs its master-only services.
+        t.put("getTransferredTps", stats.getTps());
+        t.put("brokerActive", String.valueOf(settings.isMaster()));
         t.put("getFoundTps", stats.getTps());
         t.put("getMissTps", stats.getMissTps());
         t.put("getTotalTps", stats.getTotalTps());
