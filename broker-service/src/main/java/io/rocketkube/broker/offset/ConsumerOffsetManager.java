@@ -23,6 +23,9 @@ public final class ConsumerOffsetManager {
     private static final String SEPARATOR = "@";
 
     private final Map<String, Map<Integer, Long>> offsets = new ConcurrentHashMap<>();
+    /** Where each group's last answered pull ended, same keys; memory only, as the reference keeps it. */
+    private final Map<String, Map<Integer, Long>> pulled = new ConcurrentHashMap<>();
+
     private final ChecksummedFile file;
     private final Object persistLock = new Object();
 
@@ -44,6 +47,19 @@ public final class ConsumerOffsetManager {
     public void commit(String group, String topic, int queueId, long offset) {
         offsets.computeIfAbsent(topic + SEPARATOR + group, k -> new ConcurrentHashMap<>())
                 .put(queueId, offset);
+    }
+
+    /** A pull answered up to {@code nextOffset}, for the in-flight count of 5.x mqadmin consumerProgress. */
+    public void recordPull(String group, String topic, int queueId, long nextOffset) {
+        pulled.computeIfAbsent(topic + SEPARATOR + group, k -> new ConcurrentHashMap<>())
+                .put(queueId, nextOffset);
+    }
+
+    /** Where the group's last pull on the queue ended, or its committed offset if it has not pulled since start. */
+    public OptionalLong pullOffset(String group, String topic, int queueId) {
+        Map<Integer, Long> queues = pulled.get(topic + SEPARATOR + group);
+        Long offset = queues == null ? null : queues.get(queueId);
+        return offset == null ? query(group, topic, queueId) : OptionalLong.of(offset);
     }
 
     /**
@@ -140,10 +156,13 @@ public final class ConsumerOffsetManager {
     public void removeTopic(String topic) {
         offsets.keySet()
                 .removeIf(key -> key.substring(0, key.indexOf(SEPARATOR)).equals(topic));
+        pulled.keySet().removeIf(key -> key.substring(0, key.indexOf(SEPARATOR)).equals(topic));
     }
 
     public void removeGroup(String group) {
         offsets.keySet()
+                .removeIf(key -> key.substring(key.indexOf(SEPARATOR) + 1).equals(group));
+        pulled.keySet()
                 .removeIf(key -> key.substring(key.indexOf(SEPARATOR) + 1).equals(group));
     }
 

@@ -237,6 +237,7 @@ public final class PullMessageProcessor implements RequestProcessor {
             result.close();
             return suspend(channel, request, pull, filter);
         }
+        offsets.recordPull(pull.group(), pull.topic(), pull.queueId(), result.nextBeginOffset());
         RemotingCommand response = request.response(code, result.status().name())
                 .withExtField("suggestWhichBrokerId", advice.suggestWhichBrokerId())
                 .withExtField("nextBeginOffset", result.nextBeginOffset())

@@ -148,7 +148,11 @@ public final class StatsAdminProcessor implements RequestProcessor {
             long brokerOffset = store.maxOffset(topic, q);
             long consumerOffset = Math.max(0, offsets.query(group, topic, q).orElse(0));
             long last = consumerOffset > 0 ? Math.max(0, store.storeTimeOf(topic, q, consumerOffset - 1)) : 0;
-            table.put(new MessageQueue(topic, brokerName, q), new OffsetWrapper(brokerOffset, consumerOffset, last));
+            long pulled =
+                    Math.max(consumerOffset, offsets.pullOffset(group, topic, q).orElse(0));
+            table.put(
+                    new MessageQueue(topic, brokerName, q),
+                    new OffsetWrapper(brokerOffset, consumerOffset, last, pulled));
         }
     }
 }

@@ -84,23 +84,6 @@ class OurBrokerTimerV5Test {
 
     record Arrival(MessageExt message, long atMillis) {}
 
-    /** 5.x mqadmin clusterList prints these: the timer columns, OutTPS by its corrected spelling, ACTIVATED. */
-    @Test
-    void runtimeStatsCarryTheKeysThe5xClusterListReads() throws Exception {
-        Map<String, String> table =
-                admin.fetchBrokerRuntimeStats(broker.address()).getTable();
-        assertThat(table)
-                .containsEntry("brokerActive", "true")
-                .containsKeys("putTps", "getTransferredTps", "sendThreadPoolQueueSize", "pullThreadPoolQueueSize");
-        for (String key : new String[] {"timerReadBehind", "timerOffsetBehind", "timerCongestNum"}) {
-            Long.parseLong(table.get(key));
-        }
-        for (String key : new String[] {"timerEnqueueTps", "timerDequeueTps"}) {
-            Float.parseFloat(table.get(key));
-        }
-        Double.parseDouble(table.get("getTransferredTps").split(" ")[0]);
-    }
-
     @Test
     void timerMessagesArriveNoEarlierThanTheirTimeAndWithinThePrecision() throws Exception {
         String topic = unique("RkTimerTopic");
