@@ -21,6 +21,7 @@ import io.rocketkube.broker.processor.ConnectionAdminProcessor;
 import io.rocketkube.broker.processor.ConsumerCallProcessor;
 import io.rocketkube.broker.processor.ConsumerOffsetProcessor;
 import io.rocketkube.broker.processor.GroupOffsetAdminProcessor;
+import io.rocketkube.broker.processor.HaStatusProcessor;
 import io.rocketkube.broker.processor.LockProcessor;
 import io.rocketkube.broker.processor.MessageQueryProcessor;
 import io.rocketkube.broker.processor.OffsetResetProcessor;
@@ -428,6 +429,7 @@ public final class Broker implements AutoCloseable {
                 }),
                 executors.admin);
         registry.register(BrokerStatsDataProcessor.CODES, new BrokerStatsDataProcessor(stats), executors.admin);
+        registry.register(HaStatusProcessor.CODES, new HaStatusProcessor(ha::haStatus), executors.admin);
         registry.register(MessageQueryProcessor.CODES, new MessageQueryProcessor(store), executors.admin);
         registry.register(
                 StoreAdminProcessor.CODES,

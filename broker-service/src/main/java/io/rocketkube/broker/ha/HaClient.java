@@ -61,7 +61,14 @@ public final class HaClient implements AutoCloseable {
     }
 
     /** A snapshot for runtime info, metrics and readiness. */
-    public record Status(State state, String master, long lastContactMillis, long masterOffsetSeen, String reason) {}
+    public record Status(
+            State state,
+            String master,
+            long lastContactMillis,
+            long masterOffsetSeen,
+            String reason,
+            long lastReportMillis,
+            long bytesPerSecond) {}
 
     private final MessageStore store;
     private final Supplier<Optional<String>> haAddress;
@@ -75,7 +82,8 @@ public final class HaClient implements AutoCloseable {
     private volatile String reason = "";
     private volatile long lastContactMillis = -1;
     private volatile long masterOffsetSeen = -1;
-    private long lastReportMillis;
+    private volatile long lastReportMillis = -1;
+    private final TransferRate rate = new TransferRate();
 
     public HaClient(MessageStore store, Supplier<Optional<String>> haAddress, HaSettings settings, Clock clock) {
         this.store = store;
@@ -90,7 +98,14 @@ public final class HaClient implements AutoCloseable {
     }
 
     public Status status() {
-        return new Status(state, master, lastContactMillis, masterOffsetSeen, reason);
+        return new Status(
+                state,
+                master,
+                lastContactMillis,
+                masterOffsetSeen,
+                reason,
+                lastReportMillis,
+                rate.bytesPerSecond(clock.millis()));
     }
 
     private void run() {
@@ -167,7 +182,7 @@ public final class HaClient implements AutoCloseable {
                 throw new IOException("frame at " + phy + " does not continue this slave's log at " + own);
             }
             try {
-                store.appendReplicated(phy, ByteBuffer.wrap(body, 0, size));
+                rate.observe(store.appendReplicated(phy, ByteBuffer.wrap(body, 0, size)), lastContactMillis);
             } catch (InvalidReplicatedDataException e) {
                 stop("the master sent an invalid record: " + e.getMessage());
                 return;

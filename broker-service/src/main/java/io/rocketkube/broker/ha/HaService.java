@@ -7,6 +7,7 @@ import io.rocketkube.broker.registration.MasterAddress;
 import io.rocketkube.broker.settings.BrokerRole;
 import io.rocketkube.broker.settings.HaSettings;
 import io.rocketkube.broker.util.SafeTask;
+import io.rocketkube.client.protocol.HaRuntimeInfo;
 import io.rocketkube.client.protocol.KVTable;
 import io.rocketkube.client.protocol.RemotingJson;
 import io.rocketkube.client.protocol.RequestCode;
@@ -40,7 +41,7 @@ public final class HaService implements AutoCloseable {
     private final MessageStore store;
     private final HaSettings settings;
     private final Clock clock;
-    private final ReplicationProgress progress = new ReplicationProgress();
+    private final ReplicationProgress progress;
     private final WriteTimeline timeline = new WriteTimeline();
     private final MasterAddress masterAddress;
     private final GroupTransferWaiters waiters;
@@ -56,6 +57,7 @@ public final class HaService implements AutoCloseable {
         this.settings = settings;
         this.masterAddress = masterAddress;
         this.clock = clock;
+        this.progress = new ReplicationProgress(clock::millis);
         this.waiters = role == BrokerRole.SLAVE ? null : new GroupTransferWaiters(progress::maxAcked);
         if (waiters != null) {
             progress.onAck(waiters::acked);
@@ -184,6 +186,44 @@ public final class HaService implements AutoCloseable {
         return Optional.empty();
     }
 
+    /** GET_BROKER_HA_STATUS (5.x mqadmin haStatus): a master's slaves, or this slave's replication. */
+    public HaRuntimeInfo haStatus() {
+        long max = store.maxPhysicalOffset();
+        if (client != null) {
+            HaClient.Status s = client.status();
+            return new HaRuntimeInfo(
+                    false,
+                    0,
+                    0,
+                    List.of(),
+                    new HaRuntimeInfo.SlaveSide(
+                            masterAddress.haServer().orElse(s.master()),
+                            s.bytesPerSecond(),
+                            max,
+                            s.lastContactMillis(),
+                            s.lastReportMillis(),
+                            0,
+                            s.state() == HaClient.State.REPLICATING));
+        }
+        List<HaRuntimeInfo.SlaveConnection> slaves = progress.links().stream()
+                .map(l -> new HaRuntimeInfo.SlaveConnection(
+                        l.slave(),
+                        l.ackOffset(),
+                        max - l.ackOffset(),
+                        inSync(l.ackOffset(), max),
+                        l.bytesPerSecond(),
+                        l.transferFrom()))
+                .toList();
+        int inSync = (int)
+                slaves.stream().filter(HaRuntimeInfo.SlaveConnection::inSync).count();
+        return new HaRuntimeInfo(true, max, inSync, slaves, new HaRuntimeInfo.SlaveSide(null, 0, 0, 0, 0, 0, false));
+    }
+
+    /** RocketMQ's in-sync slave: less than {@code haMaxGapNotInSync} bytes behind the master's end. */
+    private boolean inSync(long ack, long masterMax) {
+        return masterMax - ack < settings.maxGapNotInSync();
+    }
+
     /** The HA keys of GET_BROKER_RUNTIME_INFO. */
     public Map<String, String> runtimeInfo() {
         Map<String, String> t = new LinkedHashMap<>();
@@ -209,7 +249,7 @@ public final class HaService implements AutoCloseable {
             t.put(
                     "haInSyncSlaveNums",
                     String.valueOf(progress.acks().values().stream()
-                            .filter(a -> store.maxPhysicalOffset() - a < settings.maxGapNotInSync())
+                            .filter(a -> inSync(a, store.maxPhysicalOffset()))
                             .count()));
         }
         return t;

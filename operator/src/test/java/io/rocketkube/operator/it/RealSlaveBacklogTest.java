@@ -72,6 +72,12 @@ class RealSlaveBacklogTest {
                             .getSendStatus())
                     .isEqualTo(SendStatus.SEND_OK);
         }
+        // A send is acknowledged once stored; its ConsumeQueue entry follows from the dispatcher a moment later.
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> group.masterStore.get().queueIds(TOPIC).stream()
+                                .mapToLong(q -> group.masterStore.get().maxOffset(TOPIC, q))
+                                .sum()
+                        == 24);
         GroupEndpoints endpoints = new GroupEndpoints(GROUP, group.master.address(), List.of(group.slave.address()));
         BacklogReader.Reading atMaster = BacklogReader.read(group.admin, endpoints);
         assertThat(atMaster.fromSlave()).isFalse();

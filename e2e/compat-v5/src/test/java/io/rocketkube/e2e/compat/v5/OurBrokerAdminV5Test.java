@@ -22,6 +22,7 @@ import org.apache.rocketmq.client.producer.DefaultMQProducer;
 import org.apache.rocketmq.common.consumer.ConsumeFromWhere;
 import org.apache.rocketmq.common.message.Message;
 import org.apache.rocketmq.remoting.protocol.admin.OffsetWrapper;
+import org.apache.rocketmq.remoting.protocol.body.HARuntimeInfo;
 import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,29 +31,38 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * What the 5.3.3 tools read from our packaged broker that the 4.9.8 tools do not: the runtime keys of 5.x
- * {@code clusterList} (OutTPS by its corrected spelling, ACTIVATED, the timer columns) and the pull offsets behind
- * 5.x {@code consumerProgress}'s "Inflight" column.
+ * What the 5.3.3 tools read from our packaged brokers (a master and its slave) that the 4.9.8 tools do not: the
+ * runtime keys of 5.x {@code clusterList} (OutTPS by its corrected spelling, ACTIVATED, the timer columns), the pull
+ * offsets behind 5.x {@code consumerProgress}'s "Inflight" column, and {@code haStatus} from both sides.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(120)
 class OurBrokerAdminV5Test {
     private NameServerNode namesrv;
     private BrokerNode broker;
+    private BrokerNode slave;
     private DefaultMQAdminExt admin;
     private DefaultMQProducer producer;
 
     @BeforeAll
     void start() throws Exception {
         namesrv = NamesrvKind.OURS.start("namesrv");
+        String group = unique("rk-admin");
         broker = OurBroker.builder("our-broker")
                 .clusterName("RkE2eCluster")
-                .brokerName(unique("rk-admin"))
+                .brokerName(group)
                 .namesrvAddrs(namesrv.address())
                 .build();
         broker.start();
         admin = OfficialClients.startAdmin(namesrv.address());
         awaitBrokerRegistered(admin, broker);
+        slave = OurBroker.builder("our-slave")
+                .clusterName("RkE2eCluster")
+                .brokerName(group)
+                .namesrvAddrs(namesrv.address())
+                .property("rocketkube.broker.broker-id", "1")
+                .build();
+        slave.start();
         producer = OfficialClients.startProducer(namesrv.address());
     }
 
@@ -63,6 +73,9 @@ class OurBrokerAdminV5Test {
         }
         if (admin != null) {
             admin.shutdown();
+        }
+        if (slave != null) {
+            slave.stop();
         }
         if (broker != null) {
             broker.stop();
@@ -86,6 +99,39 @@ class OurBrokerAdminV5Test {
             Float.parseFloat(table.get(key));
         }
         Double.parseDouble(table.get("getTransferredTps").split(" ")[0]);
+    }
+
+    /** What 5.x mqadmin haStatus prints, from both sides of the pair. */
+    @Test
+    void haStatusShowsTheSlaveInSyncOnTheMasterAndTheMasterOnTheSlave() throws Exception {
+        String topic = unique("RkHaStatus");
+        createTopic(admin, broker, topic, 1);
+        for (int i = 0; i < 20; i++) {
+            producer.send(new Message(topic, ("h" + i).getBytes()));
+        }
+        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> {
+            HARuntimeInfo m = admin.getBrokerHAStatus(broker.address());
+            return m.getHaConnectionInfo().size() == 1
+                    && m.getHaConnectionInfo().get(0).getDiff() == 0
+                    && m.getMasterCommitLogMaxOffset() > 0;
+        });
+        HARuntimeInfo master = admin.getBrokerHAStatus(broker.address());
+        assertThat(master.isMaster()).isTrue();
+        assertThat(master.getInSyncSlaveNums()).isEqualTo(1);
+        HARuntimeInfo.HAConnectionRuntimeInfo link =
+                master.getHaConnectionInfo().get(0);
+        assertThat(link.getSlaveAckOffset()).isEqualTo(master.getMasterCommitLogMaxOffset());
+        assertThat(link.isInSync()).isTrue();
+        assertThat(link.getAddr()).startsWith("127.");
+        assertThat(link.getTransferFromWhere()).isBetween(0L, master.getMasterCommitLogMaxOffset());
+
+        HARuntimeInfo replica = admin.getBrokerHAStatus(slave.address());
+        assertThat(replica.isMaster()).isFalse();
+        HARuntimeInfo.HAClientRuntimeInfo side = replica.getHaClientRuntimeInfo();
+        assertThat(side.getMaxOffset()).isEqualTo(master.getMasterCommitLogMaxOffset());
+        assertThat(side.getMasterAddr()).isNotBlank();
+        assertThat(side.getLastReadTimestamp()).isPositive();
+        assertThat(side.getLastWriteTimestamp()).isPositive();
     }
 
     /** Messages pulled but not yet consumed show as pull offset − committed offset, and go to 0 once consumed. */
