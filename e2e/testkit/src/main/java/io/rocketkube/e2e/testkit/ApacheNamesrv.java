@@ -64,6 +64,9 @@ public final class ApacheNamesrv extends ChildServer implements NameServerNode {
                 .jvmOptions(ApacheHome.JDK17_FLAGS.toArray(String[]::new))
                 .systemProperty("rocketmq.home.dir", home)
                 .systemProperty("user.home", dir.resolve("user-home"))
+                // RocketMQ's default TLS mode (permissive) makes its server generate a self-signed certificate
+                // pair in /tmp at every start; the tests speak plain TCP.
+                .systemProperty("tls.server.mode", "disabled")
                 .arguments("-c", confFile.toString());
         launch(
                 name,
