@@ -58,6 +58,7 @@ class AdminQueriesToolTest {
     @TempDir
     static Path dir;
 
+    static AdminTools tools;
     static Cluster cluster;
     static DefaultMQAdminExt admin;
     static DefaultMQProducer producer;
@@ -65,15 +66,10 @@ class AdminQueriesToolTest {
 
     @BeforeAll
     static void start() throws Exception {
-        cluster = new Cluster(dir);
-        admin = new DefaultMQAdminExt();
-        admin.setNamesrvAddr(cluster.namesrvAddr());
-        admin.setInstanceName("admin-queries-test");
-        admin.start();
-        producer = new DefaultMQProducer("PG_ADMIN_QUERIES");
-        producer.setNamesrvAddr(cluster.namesrvAddr());
-        producer.setInstanceName("admin-queries-producer");
-        producer.start();
+        tools = AdminTools.start(new Cluster(dir), "admin-queries-test", "PG_ADMIN_QUERIES", "admin-queries-producer");
+        cluster = tools.cluster;
+        admin = tools.admin;
+        producer = tools.producer;
         createTopic(TOPIC);
         firstSendTime = System.currentTimeMillis();
         for (int q = 0; q < 2; q++) {
@@ -90,14 +86,8 @@ class AdminQueriesToolTest {
 
     @AfterAll
     static void stop() {
-        if (producer != null) {
-            producer.shutdown();
-        }
-        if (admin != null) {
-            admin.shutdown();
-        }
-        if (cluster != null) {
-            cluster.close();
+        if (tools != null) {
+            tools.close();
         }
     }
 

@@ -65,33 +65,23 @@ class AdminToolTest {
     @TempDir
     static Path dir;
 
+    static AdminTools tools;
     static Cluster cluster;
     static DefaultMQAdminExt admin;
     static DefaultMQProducer producer;
 
     @BeforeAll
     static void start() throws Exception {
-        cluster = new Cluster(dir);
-        admin = new DefaultMQAdminExt();
-        admin.setNamesrvAddr(cluster.namesrvAddr());
-        admin.setInstanceName("admin-tool-test");
-        admin.start();
-        producer = new DefaultMQProducer("PG_ADMIN");
-        producer.setNamesrvAddr(cluster.namesrvAddr());
-        producer.setInstanceName("admin-test-producer");
-        producer.start();
+        tools = AdminTools.start(new Cluster(dir), "admin-tool-test", "PG_ADMIN", "admin-test-producer");
+        cluster = tools.cluster;
+        admin = tools.admin;
+        producer = tools.producer;
     }
 
     @AfterAll
     static void stop() {
-        if (producer != null) {
-            producer.shutdown();
-        }
-        if (admin != null) {
-            admin.shutdown();
-        }
-        if (cluster != null) {
-            cluster.close();
+        if (tools != null) {
+            tools.close();
         }
     }
 

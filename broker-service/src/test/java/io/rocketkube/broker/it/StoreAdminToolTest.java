@@ -57,6 +57,7 @@ class StoreAdminToolTest {
     @TempDir
     static Path dir;
 
+    static AdminTools tools;
     static Cluster cluster;
     static DefaultMQAdminExt admin;
     static DefaultMQProducer producer;
@@ -64,31 +65,21 @@ class StoreAdminToolTest {
 
     @BeforeAll
     static void start() throws Exception {
-        cluster = new Cluster(dir, StoreAdminToolTest::smallSegmentsKeptNoTime, clockAtNoon(), config -> {
+        Cluster started = new Cluster(dir, StoreAdminToolTest::smallSegmentsKeptNoTime, clockAtNoon(), config -> {
             DefaultMessageStore opened = DefaultMessageStore.open(config);
             store.set(opened);
             return opened;
         });
-        admin = new DefaultMQAdminExt();
-        admin.setNamesrvAddr(cluster.namesrvAddr());
-        admin.setInstanceName("store-admin-tool-test");
-        admin.start();
-        producer = new DefaultMQProducer("PG_STORE_ADMIN");
-        producer.setNamesrvAddr(cluster.namesrvAddr());
-        producer.setInstanceName("store-admin-test-producer");
-        producer.start();
+        tools = AdminTools.start(started, "store-admin-tool-test", "PG_STORE_ADMIN", "store-admin-test-producer");
+        cluster = tools.cluster;
+        admin = tools.admin;
+        producer = tools.producer;
     }
 
     @AfterAll
     static void stop() {
-        if (producer != null) {
-            producer.shutdown();
-        }
-        if (admin != null) {
-            admin.shutdown();
-        }
-        if (cluster != null) {
-            cluster.close();
+        if (tools != null) {
+            tools.close();
         }
     }
 
