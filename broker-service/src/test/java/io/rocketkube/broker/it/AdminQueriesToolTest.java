@@ -106,11 +106,12 @@ class AdminQueriesToolTest {
             assertThat(p.getVersion()).isPositive();
             assertThat(p.getLastUpdateTimestamp()).isBetween(firstSendTime - 60_000, System.currentTimeMillis());
         });
-        // Every client instance, the admin tool's too, runs the inner producer the reference lists as well.
+        // Every client instance also runs the inner producer the reference lists, and announces it in the same
+        // heartbeat. (The admin tool's instance shows up too, but only after its first heartbeat to this broker,
+        // which its 30-s timer sends: not something to wait for here.)
         assertThat(table.getData().get("CLIENT_INNER_PRODUCER"))
                 .extracting(ProducerInfo::getClientId)
-                .anyMatch(id -> id.endsWith("@admin-queries-producer"))
-                .anyMatch(id -> id.endsWith("@admin-queries-test"));
+                .anyMatch(id -> id.endsWith("@admin-queries-producer"));
     }
 
     /** What mqadmin statsAll prints as a topic's and a group's TPS and 24-hour totals (VIEW_BROKER_STATS_DATA). */
