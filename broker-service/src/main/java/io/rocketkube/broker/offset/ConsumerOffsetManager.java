@@ -154,16 +154,17 @@ public final class ConsumerOffsetManager {
     }
 
     public void removeTopic(String topic) {
-        offsets.keySet()
-                .removeIf(key -> key.substring(0, key.indexOf(SEPARATOR)).equals(topic));
-        pulled.keySet().removeIf(key -> key.substring(0, key.indexOf(SEPARATOR)).equals(topic));
+        removeKeys(key -> key.substring(0, key.indexOf(SEPARATOR)).equals(topic));
     }
 
     public void removeGroup(String group) {
-        offsets.keySet()
-                .removeIf(key -> key.substring(key.indexOf(SEPARATOR) + 1).equals(group));
-        pulled.keySet()
-                .removeIf(key -> key.substring(key.indexOf(SEPARATOR) + 1).equals(group));
+        removeKeys(key -> key.substring(key.indexOf(SEPARATOR) + 1).equals(group));
+    }
+
+    /** Drops the {@code topic@group} keys that match from the committed and the pulled offsets alike. */
+    private void removeKeys(java.util.function.Predicate<String> matches) {
+        offsets.keySet().removeIf(matches);
+        pulled.keySet().removeIf(matches);
     }
 
     /** A sorted copy of the whole table, {@code topic@group} to queue id to offset. */
