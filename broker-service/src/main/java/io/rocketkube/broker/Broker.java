@@ -2,6 +2,7 @@ package io.rocketkube.broker;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.Channel;
+import io.rocketkube.broker.client.ClientCaller;
 import io.rocketkube.broker.client.ConsumerIdsChangedNotifier;
 import io.rocketkube.broker.client.ConsumerManager;
 import io.rocketkube.broker.client.ProducerManager;
@@ -20,6 +21,7 @@ import io.rocketkube.broker.processor.ClientManageProcessor;
 import io.rocketkube.broker.processor.ConnectionAdminProcessor;
 import io.rocketkube.broker.processor.ConsumerCallProcessor;
 import io.rocketkube.broker.processor.ConsumerOffsetProcessor;
+import io.rocketkube.broker.processor.ConsumerStatusProcessor;
 import io.rocketkube.broker.processor.GroupOffsetAdminProcessor;
 import io.rocketkube.broker.processor.HaStatusProcessor;
 import io.rocketkube.broker.processor.LockProcessor;
@@ -354,8 +356,9 @@ public final class Broker implements AutoCloseable {
                 RequestCode.CONSUMER_SEND_MSG_BACK,
                 writable(new SendBackProcessor(settings, store, topics, groups, storeHost, schedule)),
                 executors.send);
-        ReplyPusher replies = new ReplyPusher(
-                producers, (channel, push, timeout) -> server.invokeAsync(channel, push, timeout), storeHost, clock);
+        // A lambda, not server::invokeAsync: the server is built after the registry.
+        ClientCaller callClient = (channel, call, timeout) -> server.invokeAsync(channel, call, timeout);
+        ReplyPusher replies = new ReplyPusher(producers, callClient, storeHost, clock);
         registry.register(
                 ReplyMessageProcessor.CODES,
                 writable(new ReplyMessageProcessor(settings, store, topics, groups, replies, storeHost)),
@@ -378,6 +381,9 @@ public final class Broker implements AutoCloseable {
                 executors.pull);
         registry.register(
                 EndTransactionProcessor.CODES, writable(transactions.endTransactionProcessor()), executors.send);
+        // An admin's request, on the admin pool: its one put may wait there for a flush.
+        registry.register(
+                Transactions.resumeCheckCodes(), writable(transactions.resumeCheckProcessor()), executors.admin);
         registry.register(
                 ClientManageProcessor.CODES,
                 new ClientManageProcessor(consumers, producers, groups, topics, clock, filters),
@@ -398,13 +404,10 @@ public final class Broker implements AutoCloseable {
                 executors.admin);
         registry.register(
                 ConsumerCallProcessor.CODES,
-                new ConsumerCallProcessor(
-                        settings.brokerName(),
-                        consumers,
-                        store,
-                        // A lambda, not server::invokeAsync: the server is built after the registry.
-                        (channel, call, timeout) -> server.invokeAsync(channel, call, timeout)),
+                new ConsumerCallProcessor(settings.brokerName(), consumers, store, callClient),
                 executors.admin);
+        registry.register(
+                ConsumerStatusProcessor.CODES, new ConsumerStatusProcessor(consumers, callClient), executors.admin);
         registry.register(
                 OffsetResetProcessor.CODES,
                 new OffsetResetProcessor(settings.brokerName(), topics, offsets, consumers, store),

@@ -13,7 +13,7 @@ import java.util.Map;
 
 /**
  * The records a half turns into: the committed message in its real topic, a check-back copy in the half
- * queue, and the discarded message in {@code TRANS_CHECK_MAX_TIME_TOPIC}. Each keeps the half's body, flag,
+ * queue, the discarded message in {@code TRANS_CHECK_MAX_TIME_TOPIC}, and a discarded one put back. Each keeps the half's body, flag,
  * born time and host, and its properties except as said per method.
  *
  * <p>Stateless; thread-safe.
@@ -79,6 +79,18 @@ final class HalfRecords {
                         0,
                         PropertiesCodec.decode(half.properties()),
                         half.sysFlag())
+                .build();
+    }
+
+    /**
+     * A discarded half put back into the half queue ({@link ResumeCheckProcessor}): check count 0 and no origin, so
+     * it starts a chain of its own (the discarded chain stays settled) and is checked at the next round.
+     */
+    static MessageRecordRequest resumed(MessageRecord discarded) {
+        Map<String, String> properties = PropertiesCodec.decode(discarded.properties());
+        properties.put(MessageProperties.TRANSACTION_CHECK_TIMES, "0");
+        properties.remove(MessageProperties.TRANSACTION_PREPARED_QUEUE_OFFSET);
+        return rebuilt(discarded, HalfMessage.TOPIC, HalfMessage.QUEUE_ID, properties, discarded.sysFlag())
                 .build();
     }
 

@@ -20,6 +20,7 @@ final class TransactionMetrics {
     final Counter checksSent;
     final Counter checksWithoutProducer;
     final Counter refused;
+    final Counter resumed;
 
     TransactionMetrics(MeterRegistry meters, MessageStore store, TransactionLedger ledger) {
         Gauge.builder(PREFIX + "half.records", store, s -> s.maxOffset(HalfMessage.TOPIC, HalfMessage.QUEUE_ID))
@@ -40,6 +41,8 @@ final class TransactionMetrics {
                 "checks.no.producer",
                 "check-backs due while no producer of the group was connected (counted as a check, as 4.9 does)");
         refused = counter(meters, "end.refused", "END_TRANSACTION requests refused (unknown, forged or settled)");
+        resumed = counter(
+                meters, "resumed", "discarded half messages put back to be checked (RESUME_CHECK_HALF_MESSAGE)");
     }
 
     private static Counter counter(MeterRegistry meters, String name, String description) {

@@ -29,16 +29,19 @@ public final class Transactions implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Transactions.class);
 
     private final EndTransactionProcessor endTransaction;
+    private final ResumeCheckProcessor resumeCheck;
     private final ScheduledExecutorService checkThread;
     private final TransactionCheckService checkService;
     private final long checkIntervalMillis;
 
     private Transactions(
             EndTransactionProcessor endTransaction,
+            ResumeCheckProcessor resumeCheck,
             ScheduledExecutorService checkThread,
             TransactionCheckService checkService,
             long checkIntervalMillis) {
         this.endTransaction = endTransaction;
+        this.resumeCheck = resumeCheck;
         this.checkThread = checkThread;
         this.checkService = checkService;
         this.checkIntervalMillis = checkIntervalMillis;
@@ -77,14 +80,15 @@ public final class Transactions implements AutoCloseable {
         LOG.info("transactions: {} op records replayed, {} half records", ops, halfEnd);
         EndTransactionProcessor processor =
                 new EndTransactionProcessor(settings, store, ledger, opLog, metrics, clock, halfEnd);
+        ResumeCheckProcessor resume = new ResumeCheckProcessor(settings.isMaster(), store, metrics);
         long interval = settings.transaction().checkInterval().toMillis();
         if (!settings.isMaster()) {
-            return new Transactions(processor, null, check, interval);
+            return new Transactions(processor, resume, null, check, interval);
         }
         // The executor starts its thread at the first task, in start().
         ScheduledExecutorService thread =
                 Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("transaction-check"));
-        return new Transactions(processor, thread, check, interval);
+        return new Transactions(processor, resume, thread, check, interval);
     }
 
     /** Starts the check-back on a master's own thread; nothing on a slave. */
@@ -105,6 +109,16 @@ public final class Transactions implements AutoCloseable {
     /** END_TRANSACTION (37). */
     public RequestProcessor endTransactionProcessor() {
         return endTransaction;
+    }
+
+    /** RESUME_CHECK_HALF_MESSAGE (323). */
+    public RequestProcessor resumeCheckProcessor() {
+        return resumeCheck;
+    }
+
+    /** The codes {@link #resumeCheckProcessor} serves. */
+    public static int[] resumeCheckCodes() {
+        return ResumeCheckProcessor.CODES.clone();
     }
 
     /** The check scan's progress in the half queue (for tests and diagnostics). */

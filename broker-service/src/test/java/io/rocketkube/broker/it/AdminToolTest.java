@@ -325,6 +325,52 @@ class AdminToolTest {
     }
 
     @Test
+    void getConsumerStatusGathersTheOffsetsEachLiveConsumerHolds() throws Exception {
+        String topic = "T_CONSUMER_STATUS";
+        String group = "CG_CONSUMER_STATUS";
+        createTopicAndSend(topic, 0, SENT);
+        DefaultMQPushConsumer consumer = consumedFirstBatch(topic, group, new ConcurrentHashMap<>(), seq -> {});
+        try {
+            String clientId = admin.examineConsumerConnectionInfo(group)
+                    .getConnectionSet()
+                    .iterator()
+                    .next()
+                    .getClientId();
+            // mqadmin getConsumerStatus -g group -t topic: the broker asks the consumer for what it holds.
+            Map<String, Map<MessageQueue, Long>> status = admin.getConsumeStatus(topic, group, "");
+            assertThat(status).containsOnlyKeys(clientId);
+            assertThat(status.get(clientId).keySet())
+                    .extracting(MessageQueue::getTopic, MessageQueue::getBrokerName, MessageQueue::getQueueId)
+                    .containsExactlyInAnyOrder(
+                            org.assertj.core.groups.Tuple.tuple(topic, "broker-a", 0),
+                            org.assertj.core.groups.Tuple.tuple(topic, "broker-a", 1));
+            assertThat(status.get(clientId).values().stream()
+                            .mapToLong(Long::longValue)
+                            .sum())
+                    .isEqualTo(SENT);
+            // -i names one consumer; one that is not in the group gets an empty table, as from the reference.
+            assertThat(admin.getConsumeStatus(topic, group, clientId)).containsOnlyKeys(clientId);
+            assertThat(admin.getConsumeStatus(topic, group, "127.0.0.1@nobody")).isEmpty();
+        } finally {
+            consumer.shutdown();
+        }
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThatThrownBy(() -> admin.getConsumeStatus(topic, group, ""))
+                        .isInstanceOfSatisfying(MQClientException.class, e -> {
+                            assertThat(e.getResponseCode()).isEqualTo(ResponseCode.SYSTEM_ERROR);
+                            assertThat(e.getErrorMessage()).contains("No Any Consumer online", group);
+                        }));
+        try (RemotingClient raw = new RemotingClient(RemotingClientConfig.defaults())) {
+            RemotingCommand noGroup = RemotingCommand.request(RequestCode.INVOKE_BROKER_TO_GET_CONSUMER_STATUS)
+                    .withExtField("topic", topic);
+            RemotingCommand answer = raw.invokeSync(cluster.brokerAddr(), noGroup, 5000);
+            assertThat(answer.opaque()).isEqualTo(noGroup.opaque());
+            assertThat(answer.code()).isEqualTo(ResponseCode.SYSTEM_ERROR);
+            assertThat(answer.remark()).contains("group");
+        }
+    }
+
+    @Test
     void badResetsAreRefusedWithTheirReason() throws Exception {
         String topic = "T_RESET_BAD";
         createTopicAndSend(topic, 0, 1);

@@ -4,18 +4,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.rocketkube.broker.settings.TransactionSettings;
+import io.rocketkube.client.protocol.RequestCode;
+import io.rocketkube.client.protocol.ResponseCode;
+import io.rocketkube.client.remoting.RemotingClient;
+import io.rocketkube.client.remoting.RemotingClientConfig;
+import io.rocketkube.client.remoting.RemotingCommand;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
 import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyStatus;
 import org.apache.rocketmq.client.consumer.listener.MessageListenerConcurrently;
 import org.apache.rocketmq.client.producer.LocalTransactionState;
+import org.apache.rocketmq.client.producer.SendResult;
 import org.apache.rocketmq.client.producer.SendStatus;
 import org.apache.rocketmq.client.producer.TransactionListener;
 import org.apache.rocketmq.client.producer.TransactionMQProducer;
@@ -24,6 +31,7 @@ import org.apache.rocketmq.common.TopicConfig;
 import org.apache.rocketmq.common.admin.TopicOffset;
 import org.apache.rocketmq.common.consumer.ConsumeFromWhere;
 import org.apache.rocketmq.common.message.Message;
+import org.apache.rocketmq.common.message.MessageClientExt;
 import org.apache.rocketmq.common.message.MessageExt;
 import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
 import org.junit.jupiter.api.Test;
@@ -32,11 +40,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Transactional messages with the official 4.9.8 TransactionMQProducer against our NameServer and broker: commit,
- * rollback, check-back, discard after the configured checks, and open halves across a broker restart. Check-back
+ * rollback, check-back, discard after the configured checks and its resume by the tools, and open halves across a
+ * broker restart. Check-back
  * settings are short (1 s timeout, 1 s interval).
  */
 @Timeout(120)
 class TransactionTest {
+    private static final String DISCARD_TOPIC = "TRANS_CHECK_MAX_TIME_TOPIC";
     private static final TransactionSettings FAST =
             new TransactionSettings(Duration.ofSeconds(1), Duration.ofSeconds(1), 3);
 
@@ -147,13 +157,83 @@ class TransactionTest {
                         .isEqualTo(SendStatus.SEND_OK);
                 await().atMost(Duration.ofSeconds(30))
                         .ignoreExceptions()
-                        .until(() -> messagesIn(admin, "TRANS_CHECK_MAX_TIME_TOPIC") == 1);
+                        .until(() -> messagesIn(admin, DISCARD_TOPIC) == 1);
                 // Three checks (transaction-check-max), then nothing more.
                 await().during(Duration.ofSeconds(3))
                         .atMost(Duration.ofSeconds(10))
                         .until(() -> checks.get(7).get() == FAST.checkMax());
                 assertThat(messagesIn(admin, topic)).isZero();
             } finally {
+                producer.shutdown();
+                admin.shutdown();
+            }
+        }
+    }
+
+    @Test
+    void aDiscardedHalfIsPutBackOnceAndItsProducerAskedAgain() throws Exception {
+        String topic = "T_TX_RESUME";
+        try (Cluster cluster = new Cluster(dir, s -> s.withTransaction(FAST))) {
+            DefaultMQAdminExt admin = admin(cluster, "tx-admin-resume");
+            createTopic(admin, cluster, topic);
+            AtomicBoolean decided = new AtomicBoolean();
+            Map<Integer, AtomicInteger> checks = new ConcurrentHashMap<>();
+            TransactionMQProducer producer = producer(
+                    cluster,
+                    "PG_TX_RESUME",
+                    seq -> LocalTransactionState.UNKNOW,
+                    seq -> decided.get() ? LocalTransactionState.COMMIT_MESSAGE : LocalTransactionState.UNKNOW,
+                    checks);
+            Map<Integer, AtomicInteger> delivered = new ConcurrentHashMap<>();
+            DefaultMQPushConsumer consumer = consumer(cluster, "CG_TX_RESUME", topic, delivered);
+            try {
+                TransactionSendResult sent = producer.sendMessageInTransaction(message(topic, 9), null);
+                await().atMost(Duration.ofSeconds(30))
+                        .ignoreExceptions()
+                        .until(() -> messagesIn(admin, DISCARD_TOPIC) == 1);
+                await().atMost(Duration.ofSeconds(10)).until(() -> checks.get(9).get() == FAST.checkMax());
+                SendResult ordinary = producer.send(message(topic, 10));
+                await().atMost(Duration.ofSeconds(30)).until(() -> delivered.containsKey(10));
+                decided.set(true);
+
+                // What a user has is the transaction's msgId; the tools find the discarded record by it.
+                assertThat(admin.resumeCheckHalfMessage(DISCARD_TOPIC, sent.getMsgId()))
+                        .isTrue();
+                await().atMost(Duration.ofSeconds(30)).until(() -> delivered.containsKey(9));
+                assertThat(checks.get(9).get()).as("asked once more").isEqualTo(FAST.checkMax() + 1);
+
+                // The discarded record again, and an ordinary message: both refused, nothing put back.
+                MessageClientExt discarded = (MessageClientExt) admin.viewMessage(DISCARD_TOPIC, sent.getMsgId());
+                assertThat(admin.resumeCheckHalfMessage(discarded.getOffsetMsgId()))
+                        .isFalse();
+                assertThat(admin.resumeCheckHalfMessage(ordinary.getOffsetMsgId()))
+                        .isFalse();
+                try (RemotingClient raw = new RemotingClient(RemotingClientConfig.defaults())) {
+                    Map<String, String> refusals = Map.of(
+                            discarded.getOffsetMsgId(),
+                            "already put back",
+                            ordinary.getOffsetMsgId(),
+                            "not a half discarded",
+                            "not-an-id",
+                            "no message stored here",
+                            "",
+                            "msgId is required");
+                    for (Map.Entry<String, String> refusal : refusals.entrySet()) {
+                        RemotingCommand resume = RemotingCommand.request(RequestCode.RESUME_CHECK_HALF_MESSAGE)
+                                .withExtField("msgId", refusal.getKey());
+                        RemotingCommand answer = raw.invokeSync(cluster.brokerAddr(), resume, 5000);
+                        assertThat(answer.opaque()).isEqualTo(resume.opaque());
+                        assertThat(answer.code()).isEqualTo(ResponseCode.SYSTEM_ERROR);
+                        assertThat(answer.remark()).contains(refusal.getValue());
+                    }
+                }
+                await().during(Duration.ofSeconds(3))
+                        .atMost(Duration.ofSeconds(10))
+                        .until(() ->
+                                delivered.get(9).get() == 1 && checks.get(9).get() == FAST.checkMax() + 1);
+                assertThat(messagesIn(admin, topic)).isEqualTo(2);
+            } finally {
+                consumer.shutdown();
                 producer.shutdown();
                 admin.shutdown();
             }
@@ -205,8 +285,7 @@ class TransactionTest {
     void aCommitThatCrossesACheckBackIsWrittenOnceAndTheCheckAnswerIsRefused() throws Exception {
         String topic = "T_TX_CROSS";
         try (Cluster cluster = new Cluster(dir, s -> s.withTransaction(FAST));
-                io.rocketkube.client.remoting.RemotingClient raw = new io.rocketkube.client.remoting.RemotingClient(
-                        io.rocketkube.client.remoting.RemotingClientConfig.defaults())) {
+                RemotingClient raw = new RemotingClient(RemotingClientConfig.defaults())) {
             DefaultMQAdminExt admin = admin(cluster, "tx-admin-5");
             createTopic(admin, cluster, topic);
             Map<Integer, AtomicInteger> checks = new ConcurrentHashMap<>();
@@ -251,14 +330,14 @@ class TransactionTest {
                 // The producer's own (late) commit of the original half, then the answer to the check.
                 long original = io.rocketkube.client.message.OffsetMsgId.decode(offsetMsgIds.get("half"))
                         .physicalOffset();
-                io.rocketkube.client.remoting.RemotingCommand first = raw.invokeSync(
+                RemotingCommand first = raw.invokeSync(
                         cluster.brokerAddr(), endTransaction("PG_TX_CROSS", sent.getQueueOffset(), original), 5000);
                 assertThat(first.code()).isEqualTo(0);
-                io.rocketkube.client.remoting.RemotingCommand second = raw.invokeSync(
+                RemotingCommand second = raw.invokeSync(
                         cluster.brokerAddr(),
                         endTransaction("PG_TX_CROSS", copy.getQueueOffset(), copy.getCommitLogOffset()),
                         5000);
-                assertThat(second.code()).isEqualTo(io.rocketkube.client.protocol.ResponseCode.SYSTEM_ERROR);
+                assertThat(second.code()).isEqualTo(ResponseCode.SYSTEM_ERROR);
                 assertThat(second.remark()).contains("already committed");
                 await().atMost(Duration.ofSeconds(20)).until(() -> delivered.size() == 1);
                 int checksSoFar = checks.get(1).get();
@@ -275,10 +354,8 @@ class TransactionTest {
         }
     }
 
-    static io.rocketkube.client.remoting.RemotingCommand endTransaction(
-            String group, long queueOffset, long commitLogOffset) {
-        return io.rocketkube.client.remoting.RemotingCommand.request(
-                        io.rocketkube.client.protocol.RequestCode.END_TRANSACTION)
+    static RemotingCommand endTransaction(String group, long queueOffset, long commitLogOffset) {
+        return RemotingCommand.request(RequestCode.END_TRANSACTION)
                 .withExtFields(Map.of(
                         "producerGroup",
                         group,

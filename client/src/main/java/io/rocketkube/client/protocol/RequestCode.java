@@ -51,7 +51,9 @@ public final class RequestCode {
     public static final int DELETE_TOPIC_IN_NAMESRV = 216;
     public static final int GET_KVLIST_BY_NAMESPACE = 219;
     public static final int RESET_CONSUMER_CLIENT_OFFSET = 220;
+    public static final int GET_CONSUMER_STATUS_FROM_CLIENT = 221;
     public static final int INVOKE_BROKER_TO_RESET_OFFSET = 222;
+    public static final int INVOKE_BROKER_TO_GET_CONSUMER_STATUS = 223;
     public static final int GET_TOPICS_BY_CLUSTER = 224;
     public static final int QUERY_TOPIC_CONSUME_BY_WHO = 300;
     public static final int QUERY_CONSUME_TIME_SPAN = 303;
@@ -71,6 +73,7 @@ public final class RequestCode {
     public static final int SEND_BATCH_MESSAGE = 320;
     public static final int QUERY_CONSUME_QUEUE = 321;
     public static final int QUERY_DATA_VERSION = 322;
+    public static final int RESUME_CHECK_HALF_MESSAGE = 323;
     public static final int SEND_REPLY_MESSAGE = 324;
     public static final int SEND_REPLY_MESSAGE_V2 = 325;
     public static final int PUSH_REPLY_MESSAGE_TO_CLIENT = 326;
