@@ -30,6 +30,7 @@ import io.rocketkube.broker.processor.OffsetResetProcessor;
 import io.rocketkube.broker.processor.OffsetTableProcessor;
 import io.rocketkube.broker.processor.PullMessageProcessor;
 import io.rocketkube.broker.processor.QueueOffsetProcessor;
+import io.rocketkube.broker.processor.RecallMessageProcessor;
 import io.rocketkube.broker.processor.ReplyMessageProcessor;
 import io.rocketkube.broker.processor.SendBackProcessor;
 import io.rocketkube.broker.processor.SendGate;
@@ -351,6 +352,10 @@ public final class Broker implements AutoCloseable {
         registry.register(
                 new int[] {RequestCode.SEND_MESSAGE, RequestCode.SEND_MESSAGE_V2, RequestCode.SEND_BATCH_MESSAGE},
                 writable(send),
+                executors.send);
+        registry.register(
+                RecallMessageProcessor.CODES,
+                writable(new RecallMessageProcessor(settings, topics, timer, store, ha.syncReplication(), clock)),
                 executors.send);
         registry.register(
                 RequestCode.CONSUMER_SEND_MSG_BACK,

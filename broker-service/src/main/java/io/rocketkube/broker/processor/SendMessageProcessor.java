@@ -5,6 +5,8 @@ import io.rocketkube.broker.ha.SyncMasterReplication;
 import io.rocketkube.broker.schedule.ScheduleRouter;
 import io.rocketkube.broker.settings.BrokerSettings;
 import io.rocketkube.broker.stats.BrokerStats;
+import io.rocketkube.broker.timer.RecallHandle;
+import io.rocketkube.broker.timer.TimerProperties;
 import io.rocketkube.broker.topic.TopicNames;
 import io.rocketkube.broker.transaction.HalfMessage;
 import io.rocketkube.client.message.BatchBodyDecoder;
@@ -186,7 +188,9 @@ public final class SendMessageProcessor implements RequestProcessor {
                 if (result.status().isStored()) {
                     stats.recordPut(header.topic(), result.messageCount(), bodyBytes, System.nanoTime() - started);
                 }
-                return response(request, result, answeredQueueId(records.get(0)));
+                RemotingCommand response = response(request, result, answeredQueueId(records.get(0)));
+                String recall = batch || !result.status().isStored() ? null : recallHandle(records.get(0));
+                return recall == null ? response : response.withExtField("recallHandle", recall);
             });
         } catch (RuntimeException e) {
             gate.leave();
@@ -235,6 +239,26 @@ public final class SendMessageProcessor implements RequestProcessor {
                 .uniqKey(properties.get(MessageProperties.UNIQ_CLIENT_MESSAGE_ID_KEYIDX))
                 .waitStoreMsgOk(wait)
                 .build());
+    }
+
+    /**
+     * RocketMQ 5.3's handle to recall a timer message ({@link RecallHandle}), for a single send that was timed (not
+     * a cancel marker, not a retry); null otherwise. Clients before 5.3 ignore the extra answer field.
+     */
+    private String recallHandle(MessageRecordRequest stored) {
+        if (!TopicNames.TIMER_TOPIC.equals(stored.topic()) || stored.uniqKey() == null) {
+            return null;
+        }
+        String properties = stored.properties();
+        String realTopic = PropertiesCodec.find(properties, MessageProperties.REAL_TOPIC);
+        String out = PropertiesCodec.find(properties, TimerProperties.OUT_MS);
+        if (realTopic == null
+                || out == null
+                || realTopic.startsWith(TopicNames.RETRY_PREFIX)
+                || PropertiesCodec.find(properties, TimerProperties.DEL_UNIQKEY) != null) {
+            return null;
+        }
+        return new RecallHandle(realTopic, settings.brokerName(), Long.parseLong(out), stored.uniqKey()).encode();
     }
 
     /** The queue the sender asked for, also when the record was put aside (delayed, or a transaction's half). */

@@ -241,4 +241,12 @@ public interface BrokerConfig {
     /** A timer message further ahead is refused with MESSAGE_ILLEGAL (RocketMQ's timerMaxDelaySec, 3 days). */
     @WithDefault("259200")
     long timerMaxDelaySec();
+
+    /**
+     * 5.3 clients may recall (cancel) a pending timer message with the handle its send was answered with
+     * (RocketMQ's {@code recallMessageEnable}, off there by default; on here, since only a timer's sender is given
+     * its handle); off, RECALL_MESSAGE is refused NO_PERMISSION as RocketMQ refuses it.
+     */
+    @WithDefault("true")
+    boolean recallMessageEnable();
 }

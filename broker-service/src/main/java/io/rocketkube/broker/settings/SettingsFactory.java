@@ -103,7 +103,8 @@ public final class SettingsFactory {
                         c.haTransferBatchSize(),
                         c.haMaxPendingBytesPerSlave(),
                         c.slaveReadyMaxLagBytes()),
-                new TimerSettings(c.timerWheelEnable(), c.timerPrecisionMs(), c.timerMaxDelaySec()));
+                new TimerSettings(
+                        c.timerWheelEnable(), c.timerPrecisionMs(), c.timerMaxDelaySec(), c.recallMessageEnable()));
     }
 
     static PullTransferCaps pullCaps(BrokerConfig c) {

@@ -10,8 +10,10 @@ import io.rocketkube.client.protocol.ResponseCode;
 import io.rocketkube.client.remoting.RemotingClient;
 import io.rocketkube.client.remoting.RemotingClientConfig;
 import io.rocketkube.client.remoting.RemotingCommand;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -243,24 +245,7 @@ class TimerMessageTest {
         try (Cluster cluster = new Cluster(dir, s -> s.withTimer(new TimerSettings(true, 1000, 60)));
                 RemotingClient client = new RemotingClient(RemotingClientConfig.defaults())) {
             String topic = "T_TIMER_BAD";
-            RemotingCommand create = RemotingCommand.request(RequestCode.UPDATE_AND_CREATE_TOPIC)
-                    .withExtFields(Map.of(
-                            "topic",
-                            topic,
-                            "defaultTopic",
-                            "TBW102",
-                            "readQueueNums",
-                            "1",
-                            "writeQueueNums",
-                            "1",
-                            "perm",
-                            "6",
-                            "topicFilterType",
-                            "SINGLE_TAG",
-                            "order",
-                            "false"));
-            assertThat(client.invokeSync(cluster.brokerAddr(), create, 5000).code())
-                    .isEqualTo(ResponseCode.SUCCESS);
+            createTopic(client, cluster, topic);
 
             long now = System.currentTimeMillis();
             for (String bad : new String[] {
@@ -321,14 +306,123 @@ class TimerMessageTest {
         }
     }
 
+    /**
+     * RocketMQ 5.3's recall, in raw frames (the 5.3.3 client's own use is in e2e/compat-v5): a timed send is
+     * answered with a handle, RECALL_MESSAGE with it keeps that timer from being delivered and not the other, and
+     * every bad recall is refused with RocketMQ's code and remark, carrying the request's opaque.
+     */
+    @Test
+    void aRecallHandleCancelsItsTimerAndBadRecallsAreRefused() throws Exception {
+        try (Cluster cluster = new Cluster(dir, s -> s.withTimer(new TimerSettings(true, 1000, 60)));
+                RemotingClient client = new RemotingClient(RemotingClientConfig.defaults())) {
+            String topic = "T_TIMER_RECALL";
+            createTopic(client, cluster, topic);
+            createTopic(client, cluster, "T_TIMER_RECALL_OTHER");
+            String recalledKey = "7F00000100002A9F0000000000000001";
+            RemotingCommand recalled =
+                    send(client, cluster, topic, "UNIQ_KEY\u0001" + recalledKey + "\u0002TIMER_DELAY_SEC\u00013");
+            RemotingCommand kept = send(
+                    client,
+                    cluster,
+                    topic,
+                    "UNIQ_KEY\u00017F00000100002A9F0000000000000002\u0002TIMER_DELAY_SEC\u00013");
+            assertThat(recalled.code()).isEqualTo(ResponseCode.SUCCESS);
+            assertThat(kept.code()).isEqualTo(ResponseCode.SUCCESS);
+            String handle = recalled.extField("recallHandle");
+            String[] fields = new String(Base64.getUrlDecoder().decode(handle), StandardCharsets.UTF_8).split(" ");
+            assertThat(fields).hasSize(5);
+            assertThat(fields[0]).isEqualTo("v1");
+            assertThat(fields[1]).isEqualTo(topic);
+            assertThat(fields[2]).isEqualTo(cluster.broker().settings().brokerName());
+            assertThat(fields[4]).isEqualTo(recalledKey);
+            long deliverMs = Long.parseLong(fields[3]);
+            // A send that is not timed gets no handle.
+            assertThat(send(client, cluster, topic, "UNIQ_KEY\u00017F00000100002A9F0000000000000003")
+                            .extField("recallHandle"))
+                    .isNull();
+
+            Map<String, String> refused = new LinkedHashMap<>();
+            refused.put(topic + "|not-base64!", "604|recall handle is invalid");
+            refused.put(
+                    topic + "|" + encodedHandle("v2", topic, "b", deliverMs, recalledKey),
+                    "604|recall handle is invalid");
+            refused.put("T_TIMER_RECALL_OTHER|" + handle, "604|recall failed, topic not match");
+            refused.put(
+                    topic + "|" + encodedHandle("v1", topic, "another-broker", deliverMs, recalledKey),
+                    "604|recall failed, broker service not available");
+            refused.put(
+                    topic + "|" + encodedHandle("v1", topic, fields[2], System.currentTimeMillis() - 1, recalledKey),
+                    "604|recall failed, timestamp invalid");
+            refused.put(
+                    "T_TIMER_RECALL_NOWHERE|" + handle,
+                    "17|recall failed, the topic[T_TIMER_RECALL_NOWHERE] not exist");
+            for (Map.Entry<String, String> r : refused.entrySet()) {
+                String[] request = r.getKey().split("\\|", 2);
+                String[] expected = r.getValue().split("\\|", 2);
+                RemotingCommand recall = recall(request[0], request[1]);
+                RemotingCommand answer = client.invokeSync(cluster.brokerAddr(), recall, 5000);
+                assertThat(answer.opaque()).isEqualTo(recall.opaque());
+                assertThat(answer.code()).as(r.getKey()).isEqualTo(Integer.parseInt(expected[0]));
+                assertThat(answer.remark()).as(r.getKey()).isEqualTo(expected[1]);
+            }
+            assertThat(maxOffset(client, cluster, "rmq_sys_wheel_timer"))
+                    .as("nothing stored by a refusal")
+                    .isEqualTo(2);
+
+            RemotingCommand ok = client.invokeSync(cluster.brokerAddr(), recall(topic, handle), 5000);
+            assertThat(ok.code()).isEqualTo(ResponseCode.SUCCESS);
+            assertThat(ok.extField("msgId")).isEqualTo(recalledKey);
+            await().atMost(Duration.ofSeconds(15))
+                    .until(() -> System.currentTimeMillis() > deliverMs + 1_000
+                            && "0".equals(runtimeInfo(cluster).get("timerPendingNum")));
+            assertThat(maxOffset(client, cluster, topic))
+                    .as("only the timer not recalled, and the plain send")
+                    .isEqualTo(2);
+        }
+    }
+
+    private static String encodedHandle(String version, String topic, String broker, long deliverMs, String key) {
+        String raw = String.join(" ", version, topic, broker, Long.toString(deliverMs), key);
+        return Base64.getUrlEncoder().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static RemotingCommand recall(String topic, String handle) {
+        return RemotingCommand.request(RequestCode.RECALL_MESSAGE)
+                .withExtFields(Map.of("producerGroup", "PG_RECALL", "topic", topic, "recallHandle", handle));
+    }
+
     @Test
     void timersDisabledAreRefusedWithRocketMqsAnswer() throws Exception {
-        try (Cluster cluster = new Cluster(dir, s -> s.withTimer(new TimerSettings(false, 1000, 60)));
+        try (Cluster cluster = new Cluster(dir, s -> s.withTimer(new TimerSettings(false, 1000, 60, false)));
                 RemotingClient client = new RemotingClient(RemotingClientConfig.defaults())) {
             RemotingCommand r = send(client, cluster, "T_TIMER_OFF", "TIMER_DELAY_SEC\u00015");
             assertThat(r.code()).isEqualTo(ResponseCode.SYSTEM_ERROR);
             assertThat(r.remark()).isEqualTo("accurate timer message is not enabled, timerWheelEnable is false");
+            RemotingCommand recall = client.invokeSync(
+                    cluster.brokerAddr(), recall("T_TIMER_OFF", encodedHandle("v1", "T_TIMER_OFF", "b", 1, "k")), 5000);
+            assertThat(recall.code()).isEqualTo(ResponseCode.NO_PERMISSION);
+            assertThat(recall.remark()).isEqualTo("recall failed, operation is forbidden");
         }
+    }
+
+    private static void createTopic(RemotingClient client, Cluster cluster, String topic) throws Exception {
+        RemotingCommand create = RemotingCommand.request(RequestCode.UPDATE_AND_CREATE_TOPIC)
+                .withExtFields(Map.of(
+                        "topic",
+                        topic,
+                        "defaultTopic",
+                        "TBW102",
+                        "readQueueNums",
+                        "1",
+                        "writeQueueNums",
+                        "1",
+                        "perm",
+                        "6",
+                        "topicFilterType",
+                        "SINGLE_TAG",
+                        "order",
+                        "false"));
+        assertThat(client.invokeSync(cluster.brokerAddr(), create, 5000).code()).isEqualTo(ResponseCode.SUCCESS);
     }
 
     private static RemotingCommand send(RemotingClient client, Cluster cluster, String topic, String properties)

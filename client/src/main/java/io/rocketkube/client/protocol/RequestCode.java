@@ -82,6 +82,7 @@ public final class RequestCode {
     public static final int DELETE_EXPIRED_COMMITLOG = 329;
     public static final int GET_TOPIC_CONFIG = 351;
     public static final int LITE_PULL_MESSAGE = 361;
+    public static final int RECALL_MESSAGE = 370;
     public static final int GET_BROKER_HA_STATUS = 907;
 
     private RequestCode() {}

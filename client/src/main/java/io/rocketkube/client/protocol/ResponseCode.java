@@ -37,6 +37,8 @@ public final class ResponseCode {
     public static final int CONSUME_MSG_TIMEOUT = 207;
     public static final int NO_MESSAGE = 208;
     public static final int FLOW_CONTROL = 215;
+    /** 5.x: a request that names something this broker will not act on (a recall handle of another topic). */
+    public static final int ILLEGAL_OPERATION = 604;
 
     private ResponseCode() {}
 }

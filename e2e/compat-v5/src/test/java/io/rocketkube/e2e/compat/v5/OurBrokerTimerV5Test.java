@@ -4,6 +4,7 @@ import static io.rocketkube.e2e.compat.OfficialClients.awaitBrokerRegistered;
 import static io.rocketkube.e2e.compat.OfficialClients.createTopic;
 import static io.rocketkube.e2e.compat.OfficialClients.unique;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.rocketkube.e2e.compat.OfficialClients;
@@ -38,7 +39,7 @@ import org.junit.jupiter.api.Timeout;
  * with {@code setDeliverTimeMs(now + 7 s)} (and the relative forms) arrives no earlier than its time and
  * within the broker's precision (1 s, the default) after it; a timer beyond the maximum delay is refused
  * with RocketMQ 5's MESSAGE_ILLEGAL; delay levels 2 and 3 arrive no earlier than 5 s and 10 s and within
- * 1 s after.
+ * 1 s after; a timer recalled with its handle never arrives.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(180)
@@ -133,6 +134,47 @@ class OurBrokerTimerV5Test {
                 assertThat(new String(a.message().getBody(), StandardCharsets.UTF_8))
                         .isEqualTo("body " + e.getKey());
             }
+        } finally {
+            consumer.shutdown();
+        }
+    }
+
+    /**
+     * RocketMQ 5.3's recall: the send of a timer is answered with a handle, {@code recallMessage} with it keeps that
+     * timer from ever arriving while the other one sent beside it arrives, and a handle used for another topic is
+     * refused by the broker with ILLEGAL_OPERATION.
+     */
+    @Test
+    void aRecalledTimerNeverArrives() throws Exception {
+        String topic = unique("RkTimerRecall");
+        String other = unique("RkTimerRecallOther");
+        createTopic(admin, broker, topic, 4);
+        createTopic(admin, broker, other, 4);
+        Map<String, Arrival> arrivals = new ConcurrentHashMap<>();
+        DefaultMQPushConsumer consumer = warmConsumer(topic, arrivals);
+        try {
+            long due = System.currentTimeMillis() + 4_000;
+            Message recalled = message(topic, "recalled");
+            recalled.setDeliverTimeMs(due);
+            Message kept = message(topic, "kept");
+            kept.setDeliverTimeMs(due);
+            SendResult recalledSent = producer.send(recalled);
+            assertThat(producer.send(kept).getSendStatus()).isEqualTo(SendStatus.SEND_OK);
+            assertThat(recalledSent.getRecallHandle()).isNotBlank();
+
+            assertThatThrownBy(() -> producer.recallMessage(other, recalledSent.getRecallHandle()))
+                    .isInstanceOfSatisfying(MQBrokerException.class, e -> {
+                        assertThat(e.getResponseCode()).isEqualTo(ResponseCode.ILLEGAL_OPERATION);
+                        assertThat(e.getErrorMessage()).contains("topic not match");
+                    });
+            assertThat(producer.recallMessage(topic, recalledSent.getRecallHandle()))
+                    .isEqualTo(recalledSent.getMsgId());
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> arrivals.containsKey("kept"));
+            // Past the recalled timer's tick and a consumer round trip: it never came.
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> System.currentTimeMillis() > due + PRECISION_MILLIS + 2_000);
+            assertThat(arrivals).doesNotContainKey("recalled");
         } finally {
             consumer.shutdown();
         }
