@@ -1,7 +1,10 @@
 package io.rocketkube.broker;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.Channel;
+import io.rocketkube.broker.acl.AclCheckedProcessor;
+import io.rocketkube.broker.acl.AclService;
 import io.rocketkube.broker.client.ClientCaller;
 import io.rocketkube.broker.client.ConsumerIdsChangedNotifier;
 import io.rocketkube.broker.client.ConsumerManager;
@@ -12,6 +15,7 @@ import io.rocketkube.broker.ha.HaService;
 import io.rocketkube.broker.longpoll.PullRequestHoldService;
 import io.rocketkube.broker.offset.ConsumerOffsetManager;
 import io.rocketkube.broker.persist.BrokerFiles;
+import io.rocketkube.broker.processor.AclAdminProcessor;
 import io.rocketkube.broker.processor.BrokerConfigProcessor;
 import io.rocketkube.broker.processor.BrokerInfoProcessor;
 import io.rocketkube.broker.processor.BrokerPermissionCheck;
@@ -150,6 +154,9 @@ public final class Broker implements AutoCloseable {
 
     private final ConsumerLagGauges lag;
     private final HaService ha;
+    /** The access control list; null when {@code acl-enable} is false. */
+    private final AclService acl;
+
     private final RemotingServer server;
     /** Null when port − 2 is no port; see {@link #startVipChannel}. */
     private final RemotingServer vipServer;
@@ -225,7 +232,10 @@ public final class Broker implements AutoCloseable {
                 : null;
         this.lag = new ConsumerLagGauges(meters, topics, offsets, store);
         this.ha = opened.add(new HaService(settings.role(), store, settings.ha(), masterAddress, clock));
-        ProcessorRegistry registry = registry(storeHost, stats);
+        this.acl = settings.aclFile().isPresent()
+                ? AclService.open(settings.aclFile().get(), clock)
+                : null;
+        ProcessorRegistry registry = guarded(registry(storeHost, stats));
         this.server = opened.add(new RemotingServer(remotingConfig(port), registry, new ChannelCleanup()));
         this.vipServer = port <= 2
                 ? null
@@ -281,6 +291,10 @@ public final class Broker implements AutoCloseable {
             slaveSync.start(settings.slave().syncInterval(), meters);
         }
 
+        if (acl != null) {
+            SafeTask.scheduleWithFixedDelay(
+                    executors.scheduler, "acl-reload", acl::reloadIfChanged, meters, 1, 1, TimeUnit.SECONDS);
+        }
         long persistMillis = settings.offsetPersistInterval().toMillis();
         SafeTask.scheduleWithFixedDelay(
                 executors.scheduler,
@@ -449,7 +463,22 @@ public final class Broker implements AutoCloseable {
                 BrokerConfigProcessor.CODES,
                 new BrokerConfigProcessor(settings, runtimeConfig, topics, () -> port, this::haPort),
                 executors.admin);
+        registry.register(
+                AclAdminProcessor.CODES,
+                new AclAdminProcessor(acl, settings.clusterName(), settings.brokerName(), this::address),
+                executors.admin);
         return registry;
+    }
+
+    /** Every processor behind the ACL when it is on (docs/acl.md). */
+    private ProcessorRegistry guarded(ProcessorRegistry registry) {
+        if (acl == null) {
+            return registry;
+        }
+        Counter refused = Counter.builder("rocketkube.broker.acl.refused")
+                .description("requests refused by the access control list")
+                .register(meters);
+        return registry.guardedBy(processor -> new AclCheckedProcessor(processor, acl, refused));
     }
 
     /** Sends refused while mqadmin has taken the broker's write permission away. */

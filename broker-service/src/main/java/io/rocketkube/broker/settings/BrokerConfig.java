@@ -249,4 +249,14 @@ public interface BrokerConfig {
      */
     @WithDefault("true")
     boolean recallMessageEnable();
+
+    /**
+     * Every request must pass the access control list in {@link #aclFile} (RocketMQ 4.9's {@code aclEnable} with
+     * plain_acl.yml; docs/acl.md). The broker does not start if the file is missing or invalid.
+     */
+    @WithDefault("false")
+    boolean aclEnable();
+
+    /** RocketMQ's plain_acl.yml; absent: {@code <store-path>/config/plain_acl.yml}. Re-read when it changes. */
+    Optional<String> aclFile();
 }

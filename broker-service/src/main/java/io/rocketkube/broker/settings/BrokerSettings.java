@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -66,7 +67,8 @@ public record BrokerSettings(
         boolean enablePropertyFilter,
         TransactionSettings transaction,
         HaSettings ha,
-        TimerSettings timer) {
+        TimerSettings timer,
+        Optional<Path> aclFile) {
 
     public BrokerSettings {
         Objects.requireNonNull(clusterName, "clusterName");
@@ -80,6 +82,7 @@ public record BrokerSettings(
         Objects.requireNonNull(pullCaps, "pullCaps");
         Objects.requireNonNull(slave, "slave");
         Objects.requireNonNull(delayLevels, "delayLevels");
+        Objects.requireNonNull(aclFile, "aclFile");
         Objects.requireNonNull(transaction, "transaction");
         Objects.requireNonNull(ha, "ha");
         Objects.requireNonNull(timer, "timer");
@@ -197,6 +200,11 @@ public record BrokerSettings(
         return edit(c -> c.timer = value);
     }
 
+    /** With the ACL on, read from {@code file} (plain_acl.yml); {@code null} turns it off. */
+    public BrokerSettings withAclFile(Path file) {
+        return edit(c -> c.aclFile = Optional.ofNullable(file));
+    }
+
     /** The same broker as a slave ({@code id} >= 1) or master ({@code id} 0) of {@code newRole}. */
     public BrokerSettings withRole(long id, BrokerRole newRole) {
         return edit(c -> {
@@ -249,6 +257,7 @@ public record BrokerSettings(
         TransactionSettings transaction;
         HaSettings ha;
         TimerSettings timer;
+        Optional<Path> aclFile;
 
         Copy(BrokerSettings s) {
             clusterName = s.clusterName;
@@ -283,6 +292,7 @@ public record BrokerSettings(
             transaction = s.transaction;
             ha = s.ha;
             timer = s.timer;
+            aclFile = s.aclFile;
         }
 
         BrokerSettings build() {
@@ -318,7 +328,8 @@ public record BrokerSettings(
                     enablePropertyFilter,
                     transaction,
                     ha,
-                    timer);
+                    timer,
+                    aclFile);
         }
     }
 

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -24,6 +25,9 @@ import java.util.regex.Pattern;
  * {@link #load(Map)}, which reads the same mapping with nothing but the given keys set.
  */
 public final class SettingsFactory {
+    /** RocketMQ's ACL file name, under {@code <store-path>/config} unless {@code acl-file} says otherwise. */
+    static final String ACL_FILE_NAME = "plain_acl.yml";
+
     private static final Pattern ORDINAL = Pattern.compile(".*-(\\d+)$");
     private static final String PREFIX = "rocketkube.broker.";
 
@@ -104,7 +108,12 @@ public final class SettingsFactory {
                         c.haMaxPendingBytesPerSlave(),
                         c.slaveReadyMaxLagBytes()),
                 new TimerSettings(
-                        c.timerWheelEnable(), c.timerPrecisionMs(), c.timerMaxDelaySec(), c.recallMessageEnable()));
+                        c.timerWheelEnable(), c.timerPrecisionMs(), c.timerMaxDelaySec(), c.recallMessageEnable()),
+                c.aclEnable()
+                        ? Optional.of(c.aclFile()
+                                .map(Path::of)
+                                .orElse(Path.of(c.storePath()).resolve("config").resolve(ACL_FILE_NAME)))
+                        : Optional.empty());
     }
 
     static PullTransferCaps pullCaps(BrokerConfig c) {

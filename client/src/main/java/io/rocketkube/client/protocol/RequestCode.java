@@ -29,6 +29,11 @@ public final class RequestCode {
     public static final int GET_ALL_CONSUMER_OFFSET = 43;
     public static final int GET_ALL_DELAY_OFFSET = 45;
     public static final int CHECK_CLIENT_CONFIG = 46;
+    public static final int UPDATE_AND_CREATE_ACL_CONFIG = 50;
+    public static final int DELETE_ACL_CONFIG = 51;
+    public static final int GET_BROKER_CLUSTER_ACL_INFO = 52;
+    public static final int UPDATE_GLOBAL_WHITE_ADDRS_CONFIG = 53;
+    public static final int GET_BROKER_CLUSTER_ACL_CONFIG = 54;
 
     public static final int PUT_KV_CONFIG = 100;
     public static final int GET_KV_CONFIG = 101;

@@ -3,6 +3,7 @@ package io.rocketkube.client.remoting;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.function.UnaryOperator;
 
 /**
  * Request code → processor and the executor it runs on. Separate executors keep a slow family (a send
@@ -27,6 +28,17 @@ public final class ProcessorRegistry {
             register(code, processor, executor);
         }
         return this;
+    }
+
+    /**
+     * A registry with the same codes and executors, each processor wrapped by {@code guard} (a check every request
+     * must pass first, such as an access control list). Register everything before calling it.
+     */
+    public ProcessorRegistry guardedBy(UnaryOperator<RequestProcessor> guard) {
+        ProcessorRegistry guarded = new ProcessorRegistry();
+        byCode.forEach(
+                (code, r) -> guarded.byCode.put(code, new Registration(guard.apply(r.processor()), r.executor())));
+        return guarded;
     }
 
     /** Null when no processor serves the code. */

@@ -77,7 +77,9 @@ public final class BrokerConfigKeys {
             "timer-wheel-enable",
             "timer-precision-ms",
             "timer-max-delay-sec",
-            "recall-message-enable");
+            "recall-message-enable",
+            "acl-enable",
+            "acl-file");
 
     static final String CEL_KEY_SHAPE = "self.all(k, k.matches('^[a-z][a-zA-Z0-9-]*$'))";
     static final String KEY_SHAPE_MESSAGE = "broker.config keys are kebab-case or camelCase names such as io-threads";
