@@ -71,6 +71,7 @@ import io.rocketkube.client.protocol.RequestCode;
 import io.rocketkube.client.remoting.ProcessorRegistry;
 import io.rocketkube.client.remoting.RemotingClient;
 import io.rocketkube.client.remoting.RemotingClientConfig;
+import io.rocketkube.client.remoting.RemotingCommand;
 import io.rocketkube.client.remoting.RemotingObserver;
 import io.rocketkube.client.remoting.RemotingServer;
 import io.rocketkube.client.remoting.RemotingServerConfig;
@@ -84,6 +85,7 @@ import java.net.ServerSocket;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -231,10 +233,10 @@ public final class Broker implements AutoCloseable {
                         settings.storePath().resolve("timer"), settings.timer(), store, clock, meters))
                 : null;
         this.lag = new ConsumerLagGauges(meters, topics, offsets, store);
-        this.ha = opened.add(new HaService(settings.role(), store, settings.ha(), masterAddress, clock));
         this.acl = settings.aclFile().isPresent()
                 ? AclService.open(settings.aclFile().get(), clock)
                 : null;
+        this.ha = opened.add(new HaService(settings.role(), store, settings.ha(), masterAddress, clock, signer()));
         ProcessorRegistry registry = guarded(registry(storeHost, stats));
         this.server = opened.add(new RemotingServer(remotingConfig(port), registry, new ChannelCleanup()));
         this.vipServer = port <= 2
@@ -266,7 +268,8 @@ public final class Broker implements AutoCloseable {
                         topics,
                         groups,
                         offsets,
-                        delayOffsets::applyFromMaster);
+                        delayOffsets::applyFromMaster,
+                        signer());
     }
 
     /**
@@ -468,6 +471,11 @@ public final class Broker implements AutoCloseable {
                 new AclAdminProcessor(acl, settings.clusterName(), settings.brokerName(), this::address),
                 executors.admin);
         return registry;
+    }
+
+    /** Signs this broker's requests to other brokers when the ACL is on (docs/acl.md). */
+    private UnaryOperator<RemotingCommand> signer() {
+        return acl == null ? UnaryOperator.identity() : acl::signed;
     }
 
     /** Every processor behind the ACL when it is on (docs/acl.md). */

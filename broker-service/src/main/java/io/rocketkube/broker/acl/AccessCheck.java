@@ -115,17 +115,23 @@ public final class AccessCheck {
         if (signature == null) {
             return false;
         }
+        // Constant time: a refusal must not tell how much of a guessed signature was right.
+        return MessageDigest.isEqual(
+                signature(request, secretKey).getBytes(StandardCharsets.UTF_8),
+                signature.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** RocketMQ's signature of {@code request} (its ext fields as they are now, and its body) with a secret key. */
+    static String signature(RemotingCommand request, String secretKey) {
         Mac mac = MACS.get();
         try {
             mac.init(new SecretKeySpec(secretKey.getBytes(StandardCharsets.UTF_8), HMAC));
         } catch (InvalidKeyException e) {
-            return false;
+            throw new IllegalArgumentException("a secret key HmacSHA1 cannot use", e);
         }
         mac.update(AccessRequest.signedFields(request));
         ByteBuffer body = request.bodyByteBuffer().duplicate();
         mac.update(body);
-        byte[] expected = Base64.getEncoder().encode(mac.doFinal());
-        // Constant time: a refusal must not tell how much of a guessed signature was right.
-        return MessageDigest.isEqual(expected, signature.getBytes(StandardCharsets.UTF_8));
+        return Base64.getEncoder().encodeToString(mac.doFinal());
     }
 }

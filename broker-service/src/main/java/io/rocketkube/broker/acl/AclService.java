@@ -73,6 +73,25 @@ public final class AclService {
         return AccessCheck.refusal(config, request, client);
     }
 
+    /**
+     * {@code request} signed for another broker of the cluster (the slave's metadata sync from its master), with the
+     * first admin account of this broker's file: the brokers of a cluster share one ACL file, as RocketMQ deploys
+     * it, so the master knows that account. Unchanged if the file has no admin account (the master must then let
+     * this broker's address in without one).
+     */
+    public RemotingCommand signed(RemotingCommand request) {
+        Optional<AclAccount> inner = config.accounts().values().stream()
+                .filter(AclAccount::admin)
+                .min(java.util.Comparator.comparing(AclAccount::accessKey));
+        if (inner.isEmpty()) {
+            return request;
+        }
+        request.withExtField(AccessRequest.ACCESS_KEY, inner.get().accessKey());
+        return request.withExtField(
+                AccessRequest.SIGNATURE,
+                AccessCheck.signature(request, inner.get().secretKey()));
+    }
+
     public AclConfig config() {
         return config;
     }

@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
 /**
@@ -49,9 +50,17 @@ public final class HaService implements AutoCloseable {
     private HaClient client;
     private RemotingClient probeClient;
     private volatile long masterMaxOffset = -1;
+    private final UnaryOperator<RemotingCommand> signer;
 
+    /** @param signer adds the ACL signature the master asks of the slave's probe (docs/acl.md); identity without */
     public HaService(
-            BrokerRole role, MessageStore store, HaSettings settings, MasterAddress masterAddress, Clock clock) {
+            BrokerRole role,
+            MessageStore store,
+            HaSettings settings,
+            MasterAddress masterAddress,
+            Clock clock,
+            UnaryOperator<RemotingCommand> signer) {
+        this.signer = signer;
         this.role = role;
         this.store = store;
         this.settings = settings;
@@ -263,7 +272,7 @@ public final class HaService implements AutoCloseable {
         probeClient
                 .invokeAsync(
                         master.get(),
-                        RemotingCommand.request(RequestCode.GET_BROKER_RUNTIME_INFO),
+                        signer.apply(RemotingCommand.request(RequestCode.GET_BROKER_RUNTIME_INFO)),
                         settings.heartbeatInterval().toMillis())
                 .thenAccept(r -> {
                     if (r.code() == ResponseCode.SUCCESS && r.body() != null) {

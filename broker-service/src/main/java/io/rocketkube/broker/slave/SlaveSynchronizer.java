@@ -24,6 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,6 +60,8 @@ public final class SlaveSynchronizer implements Runnable, AutoCloseable {
     private final SubscriptionGroupManager groups;
     private final ConsumerOffsetManager offsets;
     private final DelayOffsetTarget delayOffsets;
+    /** Adds the ACL signature the master asks for (docs/acl.md); identity without an ACL. */
+    private final UnaryOperator<RemotingCommand> signer;
     /** Per part, the last outcome logged: "ok" or the failure's text. */
     private final Map<String, String> lastOutcome = new ConcurrentHashMap<>();
 
@@ -73,7 +76,9 @@ public final class SlaveSynchronizer implements Runnable, AutoCloseable {
             TopicConfigManager topics,
             SubscriptionGroupManager groups,
             ConsumerOffsetManager offsets,
-            DelayOffsetTarget delayOffsets) {
+            DelayOffsetTarget delayOffsets,
+            UnaryOperator<RemotingCommand> signer) {
+        this.signer = signer;
         this.master = master;
         this.selfAddress = selfAddress;
         this.client = client;
@@ -189,7 +194,8 @@ public final class SlaveSynchronizer implements Runnable, AutoCloseable {
     }
 
     private byte[] fetch(String masterAddr, int code) throws Exception {
-        RemotingCommand response = client.invokeSync(masterAddr, RemotingCommand.request(code), RPC_TIMEOUT_MILLIS);
+        RemotingCommand response =
+                client.invokeSync(masterAddr, signer.apply(RemotingCommand.request(code)), RPC_TIMEOUT_MILLIS);
         if (response.code() != ResponseCode.SUCCESS) {
             throw new IOException("master answered code " + response.code() + " (" + response.remark() + ")");
         }

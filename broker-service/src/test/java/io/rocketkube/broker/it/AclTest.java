@@ -256,6 +256,37 @@ class AclTest {
         assertThat(info.getAclConfigDataVersion().getCounter().get()).isEqualTo(version());
     }
 
+    /**
+     * A slave of an ACL'd master: its metadata sync signs with the shared file's admin account, so it copies the
+     * master's topics, registers them and becomes ready, with no address let in unsigned.
+     */
+    @Test
+    void aSlaveSyncsFromItsMasterThroughTheAcl(@TempDir Path pairDir) throws Exception {
+        try (MasterSlave pair = new MasterSlave(pairDir, s -> s.withAclFile(aclFile))) {
+            DefaultMQAdminExt pairAdmin = new DefaultMQAdminExt(hook(ADMIN_KEY, ADMIN_SECRET));
+            pairAdmin.setNamesrvAddr(pair.namesrvAddr());
+            pairAdmin.setInstanceName("acl-pair-admin");
+            pairAdmin.start();
+            try {
+                pairAdmin.createAndUpdateTopicConfig(pair.masterAddr(), new TopicConfig("T_ACL_PAIR", 2, 2, 6));
+                await().atMost(Duration.ofSeconds(30))
+                        .ignoreExceptions()
+                        .until(() -> pairAdmin
+                                .examineTopicRouteInfo("T_ACL_PAIR")
+                                .getBrokerDatas()
+                                .get(0)
+                                .getBrokerAddrs()
+                                .containsKey(1L));
+                await().atMost(Duration.ofSeconds(30))
+                        .untilAsserted(() ->
+                                assertThat(pair.slave().ha().notReadyReason()).isEmpty());
+                await().atMost(Duration.ofSeconds(30)).until(() -> pair.slave().isReady(60_000));
+            } finally {
+                pairAdmin.shutdown();
+            }
+        }
+    }
+
     /** GET_BROKER_CLUSTER_ACL_CONFIG signed as AclClientRPCHook signs: the AccessKey value is the whole content. */
     private static RemotingCommand showAclConfig(String accessKey, String secretKey) throws Exception {
         String signature = AclUtils.calSignature(accessKey.getBytes(StandardCharsets.UTF_8), secretKey);
