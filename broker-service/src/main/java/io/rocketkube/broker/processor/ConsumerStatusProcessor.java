@@ -19,7 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * INVOKE_BROKER_TO_GET_CONSUMER_STATUS (223, {@code mqadmin getConsumerStatus}): asks each live consumer of the
+ * INVOKE_BROKER_TO_GET_CONSUMER_STATUS (223, the tools API's {@code getConsumeStatus}): asks each live consumer of the
  * group (or only the one whose client id the {@code clientAddr} header names) for the offsets it holds on the
  * topic (GET_CONSUMER_STATUS_FROM_CLIENT, 221) and answers them gathered by client id ({@link
  * GetConsumerStatusBody}).

@@ -336,7 +336,7 @@ class AdminToolTest {
                     .iterator()
                     .next()
                     .getClientId();
-            // mqadmin getConsumerStatus -g group -t topic: the broker asks the consumer for what it holds.
+            // The tools API's getConsumeStatus(topic, group, ""): the broker asks the consumer for what it holds.
             Map<String, Map<MessageQueue, Long>> status = admin.getConsumeStatus(topic, group, "");
             assertThat(status).containsOnlyKeys(clientId);
             assertThat(status.get(clientId).keySet())

@@ -11,7 +11,7 @@ import java.util.TreeMap;
 
 /**
  * The body a consumer answers GET_CONSUMER_STATUS_FROM_CLIENT (221) with, and the one the broker answers
- * INVOKE_BROKER_TO_GET_CONSUMER_STATUS (223, {@code mqadmin getConsumerStatus}) with: a consumer's offsets per
+ * INVOKE_BROKER_TO_GET_CONSUMER_STATUS (223, the tools API's {@code getConsumeStatus}) with: a consumer's offsets per
  * queue, and those of every asked consumer under its client id.
  *
  * <pre>
