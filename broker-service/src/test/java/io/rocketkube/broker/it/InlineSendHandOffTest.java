@@ -21,7 +21,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
@@ -79,22 +78,7 @@ class InlineSendHandOffTest {
                 new SimpleMeterRegistry());
         broker.start();
         client = new RemotingClient(RemotingClientConfig.defaults());
-        RemotingCommand create = RemotingCommand.request(RequestCode.UPDATE_AND_CREATE_TOPIC)
-                .withExtFields(Map.of(
-                        "topic",
-                        TOPIC,
-                        "defaultTopic",
-                        "TBW102",
-                        "readQueueNums",
-                        "1",
-                        "writeQueueNums",
-                        "1",
-                        "perm",
-                        "6",
-                        "topicFilterType",
-                        "SINGLE_TAG",
-                        "order",
-                        "false"));
+        RemotingCommand create = RawRequests.createTopic(TOPIC, 1);
         assertThat(client.invokeSync(broker.address(), create, 5000).code()).isEqualTo(ResponseCode.SUCCESS);
         return broker.address();
     }

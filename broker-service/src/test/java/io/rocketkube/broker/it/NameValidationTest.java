@@ -58,22 +58,7 @@ class NameValidationTest {
     static void start() throws Exception {
         cluster = new Cluster(dir);
         client = new RemotingClient(RemotingClientConfig.defaults());
-        RemotingCommand create = RemotingCommand.request(RequestCode.UPDATE_AND_CREATE_TOPIC)
-                .withExtFields(Map.of(
-                        "topic",
-                        TOPIC,
-                        "defaultTopic",
-                        "TBW102",
-                        "readQueueNums",
-                        "1",
-                        "writeQueueNums",
-                        "1",
-                        "perm",
-                        "6",
-                        "topicFilterType",
-                        "SINGLE_TAG",
-                        "order",
-                        "false"));
+        RemotingCommand create = RawRequests.createTopic(TOPIC, 1);
         assertThat(call(create).code()).isEqualTo(ResponseCode.SUCCESS);
         sendOneAndWaitForDispatch();
         // The config files exist from here on, so the attacks have something to aim at.

@@ -27,22 +27,7 @@ class OffsetTableTest {
         try (Cluster cluster = new Cluster(dir);
                 RemotingClient client = new RemotingClient(RemotingClientConfig.defaults())) {
             String addr = cluster.brokerAddr();
-            RemotingCommand create = RemotingCommand.request(RequestCode.UPDATE_AND_CREATE_TOPIC)
-                    .withExtFields(Map.of(
-                            "topic",
-                            "T_OFFSETS",
-                            "defaultTopic",
-                            "TBW102",
-                            "readQueueNums",
-                            "2",
-                            "writeQueueNums",
-                            "2",
-                            "perm",
-                            "6",
-                            "topicFilterType",
-                            "SINGLE_TAG",
-                            "order",
-                            "false"));
+            RemotingCommand create = RawRequests.createTopic("T_OFFSETS", 2);
             assertThat(client.invokeSync(addr, create, 5000).code()).isEqualTo(ResponseCode.SUCCESS);
             commit(client, addr, "CG_A", 0, 5);
             commit(client, addr, "CG_A", 1, 7);

@@ -40,22 +40,7 @@ class PullTransferCapsTest {
     void start(UnaryOperator<BrokerSettings> customise) throws Exception {
         cluster = new Cluster(dir, customise);
         client = new RemotingClient(RemotingClientConfig.defaults());
-        RemotingCommand create = RemotingCommand.request(RequestCode.UPDATE_AND_CREATE_TOPIC)
-                .withExtFields(Map.of(
-                        "topic",
-                        TOPIC,
-                        "defaultTopic",
-                        "TBW102",
-                        "readQueueNums",
-                        "1",
-                        "writeQueueNums",
-                        "1",
-                        "perm",
-                        "6",
-                        "topicFilterType",
-                        "SINGLE_TAG",
-                        "order",
-                        "false"));
+        RemotingCommand create = RawRequests.createTopic(TOPIC, 1);
         assertThat(client.invokeSync(cluster.brokerAddr(), create, 5000).code()).isEqualTo(ResponseCode.SUCCESS);
     }
 

@@ -111,22 +111,7 @@ class ScheduleRestartAndAdminTest {
         try (Cluster cluster = new Cluster(dir);
                 RemotingClient client = new RemotingClient(RemotingClientConfig.defaults())) {
             String topic = "T_DELAY_BAD";
-            RemotingCommand create = RemotingCommand.request(RequestCode.UPDATE_AND_CREATE_TOPIC)
-                    .withExtFields(Map.of(
-                            "topic",
-                            topic,
-                            "defaultTopic",
-                            "TBW102",
-                            "readQueueNums",
-                            "1",
-                            "writeQueueNums",
-                            "1",
-                            "perm",
-                            "6",
-                            "topicFilterType",
-                            "SINGLE_TAG",
-                            "order",
-                            "false"));
+            RemotingCommand create = RawRequests.createTopic(topic, 1);
             assertThat(client.invokeSync(cluster.brokerAddr(), create, 5000).code())
                     .isEqualTo(ResponseCode.SUCCESS);
             long before = maxOffset(client, cluster, topic, 0) + maxOffset(client, cluster, "SCHEDULE_TOPIC_XXXX", 1);

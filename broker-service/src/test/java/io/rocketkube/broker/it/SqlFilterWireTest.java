@@ -49,22 +49,7 @@ class SqlFilterWireTest {
         disabled = new Cluster(dir.resolve("off"), s -> s.withEnablePropertyFilter(false));
         client = new RemotingClient(RemotingClientConfig.defaults());
         for (Cluster c : List.of(cluster, disabled)) {
-            RemotingCommand create = RemotingCommand.request(RequestCode.UPDATE_AND_CREATE_TOPIC)
-                    .withExtFields(Map.of(
-                            "topic",
-                            TOPIC,
-                            "defaultTopic",
-                            "TBW102",
-                            "readQueueNums",
-                            "1",
-                            "writeQueueNums",
-                            "1",
-                            "perm",
-                            "6",
-                            "topicFilterType",
-                            "SINGLE_TAG",
-                            "order",
-                            "false"));
+            RemotingCommand create = RawRequests.createTopic(TOPIC, 1);
             assertThat(call(c, create).code()).isEqualTo(ResponseCode.SUCCESS);
         }
     }

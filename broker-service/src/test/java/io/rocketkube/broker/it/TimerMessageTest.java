@@ -406,22 +406,7 @@ class TimerMessageTest {
     }
 
     private static void createTopic(RemotingClient client, Cluster cluster, String topic) throws Exception {
-        RemotingCommand create = RemotingCommand.request(RequestCode.UPDATE_AND_CREATE_TOPIC)
-                .withExtFields(Map.of(
-                        "topic",
-                        topic,
-                        "defaultTopic",
-                        "TBW102",
-                        "readQueueNums",
-                        "1",
-                        "writeQueueNums",
-                        "1",
-                        "perm",
-                        "6",
-                        "topicFilterType",
-                        "SINGLE_TAG",
-                        "order",
-                        "false"));
+        RemotingCommand create = RawRequests.createTopic(topic, 1);
         assertThat(client.invokeSync(cluster.brokerAddr(), create, 5000).code()).isEqualTo(ResponseCode.SUCCESS);
     }
 

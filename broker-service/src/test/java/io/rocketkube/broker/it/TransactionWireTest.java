@@ -61,22 +61,7 @@ class TransactionWireTest {
         broker = Broker.open(settings, Clock.systemUTC(), DefaultMessageStore::open, meters);
         broker.start();
         client = new RemotingClient(RemotingClientConfig.defaults());
-        RemotingCommand create = RemotingCommand.request(RequestCode.UPDATE_AND_CREATE_TOPIC)
-                .withExtFields(Map.of(
-                        "topic",
-                        TOPIC,
-                        "defaultTopic",
-                        "TBW102",
-                        "readQueueNums",
-                        "1",
-                        "writeQueueNums",
-                        "1",
-                        "perm",
-                        "6",
-                        "topicFilterType",
-                        "SINGLE_TAG",
-                        "order",
-                        "false"));
+        RemotingCommand create = RawRequests.createTopic(TOPIC, 1);
         assertThat(call(create).code()).isEqualTo(ResponseCode.SUCCESS);
     }
 

@@ -41,22 +41,7 @@ class WireErrorsTest {
         // Groups are not auto-created here, so that an unknown group is an error.
         cluster = new Cluster(dir, s -> s.withAutoCreate(true, false));
         client = new RemotingClient(RemotingClientConfig.defaults());
-        RemotingCommand create = RemotingCommand.request(RequestCode.UPDATE_AND_CREATE_TOPIC)
-                .withExtFields(Map.of(
-                        "topic",
-                        TOPIC,
-                        "defaultTopic",
-                        "TBW102",
-                        "readQueueNums",
-                        "1",
-                        "writeQueueNums",
-                        "1",
-                        "perm",
-                        "6",
-                        "topicFilterType",
-                        "SINGLE_TAG",
-                        "order",
-                        "false"));
+        RemotingCommand create = RawRequests.createTopic(TOPIC, 1);
         assertThat(call(create, SerializeType.JSON).code()).isEqualTo(ResponseCode.SUCCESS);
     }
 
