@@ -33,8 +33,9 @@ import javax.crypto.spec.SecretKeySpec;
  * </ol>
  *
  * <p>Admin-only: RocketMQ's five (create or delete a topic or a subscription group, update the broker config) and,
- * here also, the ACL requests that change the file or show its secret keys (50, 51, 53, 54), which RocketMQ 4.9
- * leaves to any account with a valid signature.
+ * here also, the ACL requests that change the file or show its secret keys (50, 51, 53, 54) and the resume of a
+ * discarded transaction half (323, which re-opens another producer's transaction), which RocketMQ 4.9 leaves to any
+ * account with a valid signature.
  *
  * <p>Stateless; thread-safe (one {@link Mac} per thread).
  */
@@ -45,6 +46,7 @@ public final class AccessCheck {
             RequestCode.DELETE_TOPIC_IN_BROKER,
             RequestCode.UPDATE_AND_CREATE_SUBSCRIPTIONGROUP,
             RequestCode.DELETE_SUBSCRIPTIONGROUP,
+            RequestCode.RESUME_CHECK_HALF_MESSAGE,
             RequestCode.UPDATE_AND_CREATE_ACL_CONFIG,
             RequestCode.DELETE_ACL_CONFIG,
             RequestCode.UPDATE_GLOBAL_WHITE_ADDRS_CONFIG,

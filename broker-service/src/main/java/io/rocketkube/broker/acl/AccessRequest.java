@@ -22,11 +22,15 @@ import java.util.Map;
  *   <tr><td>CONSUMER_SEND_MSG_BACK 36</td><td>SUB on the group</td></tr>
  *   <tr><td>PULL_MESSAGE 11, LITE_PULL_MESSAGE 361</td><td>SUB on the topic and on the group</td></tr>
  *   <tr><td>QUERY_MESSAGE 12</td><td>SUB on the topic</td></tr>
+ *   <tr><td>RECALL_MESSAGE 370</td><td>PUB on the topic (as RocketMQ 5.3 marks it)</td></tr>
  *   <tr><td>HEART_BEAT 34</td><td>SUB on each consumer group and each topic it subscribes</td></tr>
  *   <tr><td>UNREGISTER_CLIENT 35, GET_CONSUMER_LIST_BY_GROUP 38</td><td>SUB on the consumer group</td></tr>
  *   <tr><td>UPDATE_CONSUMER_OFFSET 15</td><td>SUB on the group and the topic</td></tr>
  *   <tr><td>anything else</td><td>a valid signature only (and admin for the codes of {@link AccessCheck})</td></tr>
  * </table>
+ *
+ * <p>Wherever a topic is read (pull, query, offset, subscription), a retry topic {@code %RETRY%g} counts as group g,
+ * checked against the group's permission, as RocketMQ does.
  *
  * <p>RocketMQ 4.9 checks neither batches, replies nor lite pulls against the topic: a batch to a DENY topic goes
  * through there. Here they are checked as their single forms are. The signed content is RocketMQ's: the values
@@ -57,16 +61,17 @@ public record AccessRequest(
                 send(ext.get("b"), ext.get("a"), topics, groups);
             case RequestCode.CONSUMER_SEND_MSG_BACK -> need(groups, ext.get("group"), AclPermission.SUB);
             case RequestCode.PULL_MESSAGE, RequestCode.LITE_PULL_MESSAGE -> {
-                need(topics, ext.get("topic"), AclPermission.SUB);
+                subscribe(ext.get("topic"), topics, groups);
                 need(groups, ext.get("consumerGroup"), AclPermission.SUB);
             }
-            case RequestCode.QUERY_MESSAGE -> need(topics, ext.get("topic"), AclPermission.SUB);
+            case RequestCode.QUERY_MESSAGE -> subscribe(ext.get("topic"), topics, groups);
+            case RequestCode.RECALL_MESSAGE -> need(topics, ext.get("topic"), AclPermission.PUB);
             case RequestCode.HEART_BEAT -> heartbeat(request, topics, groups);
             case RequestCode.UNREGISTER_CLIENT, RequestCode.GET_CONSUMER_LIST_BY_GROUP ->
                 need(groups, ext.get("consumerGroup"), AclPermission.SUB);
             case RequestCode.UPDATE_CONSUMER_OFFSET -> {
                 need(groups, ext.get("consumerGroup"), AclPermission.SUB);
-                need(topics, ext.get("topic"), AclPermission.SUB);
+                subscribe(ext.get("topic"), topics, groups);
             }
             default -> {
                 // Signature (and admin) only.
@@ -109,13 +114,20 @@ public record AccessRequest(
         for (ConsumerData consumer : heartbeat.consumerDataSet()) {
             need(groups, consumer.groupName(), AclPermission.SUB);
             for (SubscriptionData subscription : consumer.subscriptionDataSet()) {
-                String topic = subscription.topic();
-                if (topic != null && topic.startsWith(TopicNames.RETRY_PREFIX)) {
-                    need(groups, topic.substring(TopicNames.RETRY_PREFIX.length()), AclPermission.SUB);
-                } else {
-                    need(topics, topic, AclPermission.SUB);
-                }
+                subscribe(subscription.topic(), topics, groups);
             }
+        }
+    }
+
+    /**
+     * SUB on a topic a consumer reads; a retry topic {@code %RETRY%g} is group g's, as RocketMQ checks it (against
+     * the group's permission, not the topic defaults).
+     */
+    private static void subscribe(String topic, Map<String, Byte> topics, Map<String, Byte> groups) {
+        if (topic != null && topic.startsWith(TopicNames.RETRY_PREFIX)) {
+            need(groups, topic.substring(TopicNames.RETRY_PREFIX.length()), AclPermission.SUB);
+        } else {
+            need(topics, topic, AclPermission.SUB);
         }
     }
 

@@ -7,15 +7,22 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * RocketMQ 4.9's {@code plain_acl.yml}, the file operators already write for their brokers (docs/acl.md):
@@ -70,23 +77,61 @@ public final class AclFile {
             List<String> topicPerms,
             List<String> groupPerms) {}
 
-    /** @throws IOException if it cannot be read or is not YAML of this shape */
+    /** @throws IOException if it cannot be read, is empty, or is not YAML of this shape */
     public static Document read(Path file) throws IOException {
-        byte[] bytes = Files.readAllBytes(file);
-        if (bytes.length == 0 || new String(bytes, java.nio.charset.StandardCharsets.UTF_8).isBlank()) {
-            return new Document(List.of(), List.of());
+        return parse(Files.readAllBytes(file));
+    }
+
+    /**
+     * The document in {@code bytes}. An empty file is refused rather than read as "no accounts": with the ACL on
+     * that would refuse every request, and it is what a file caught half-written looks like.
+     *
+     * @throws IOException if empty or not YAML of this shape
+     */
+    public static Document parse(byte[] bytes) throws IOException {
+        if (bytes.length == 0 || new String(bytes, StandardCharsets.UTF_8).isBlank()) {
+            throw new IOException("the ACL file is empty");
         }
         return YAML.readValue(bytes, Document.class);
     }
 
-    /** Replaces the file with {@code document}: a reader sees the old file or the new one. */
+    /**
+     * Replaces the file with {@code document}: a reader sees the old file or the new one, the new one durable and
+     * with the old one's permissions (the file holds secret keys; a default umask would make it world-readable). A
+     * symbolic link is followed, so the file it names is replaced and the link kept.
+     */
     public static void write(Path file, Document document) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        YAML.writeValue(tmp.toFile(), document);
+        Path target = Files.isSymbolicLink(file) ? file.toRealPath() : file;
+        Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
+        byte[] bytes = YAML.writeValueAsBytes(document);
+        Set<PosixFilePermission> permissions = posixPermissions(target);
+        Files.deleteIfExists(tmp);
+        if (permissions == null) {
+            Files.createFile(tmp);
+        } else {
+            Files.createFile(tmp, PosixFilePermissions.asFileAttribute(permissions));
+            Files.setPosixFilePermissions(tmp, permissions);
+        }
+        try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+            ByteBuffer buffer = ByteBuffer.wrap(bytes);
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+            channel.force(true);
+        }
         try {
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    /** The file's POSIX permissions; null on a file system without them. */
+    private static Set<PosixFilePermission> posixPermissions(Path file) throws IOException {
+        try {
+            return Files.getPosixFilePermissions(file);
+        } catch (UnsupportedOperationException e) {
+            return null;
         }
     }
 

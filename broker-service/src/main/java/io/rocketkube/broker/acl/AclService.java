@@ -21,8 +21,8 @@ import org.slf4j.LoggerFactory;
  * against it ({@link AccessCheck}), the file re-read when it changes, and the admin requests' edits written to it.
  *
  * <p>Re-reading: {@link #reloadIfChanged} is run every second by the broker and compares a digest of the file's
- * bytes, so a Kubernetes Secret update (a symlink swap that may keep the modification time) is seen within about a
- * second. A file that no longer parses or validates is logged and ignored: the broker keeps enforcing the last good
+ * bytes, so a Kubernetes Secret update (a symlink swap that may keep the modification time) is seen; a change is
+ * applied once it has stayed the same for a second, within about two seconds. A file that no longer parses or validates is logged and ignored: the broker keeps enforcing the last good
  * version rather than locking everyone out or letting everyone in. At start the file must exist and be valid.
  *
  * <p>Thread-safety: the config is one volatile reference, read by request threads; reloads and edits are
@@ -35,6 +35,8 @@ public final class AclService {
     private final Clock clock;
     private volatile AclConfig config;
     private byte[] digest;
+    /** A change seen once and not applied yet (null: none). */
+    private byte[] changedTo;
 
     private AclService(Path file, Clock clock, AclConfig config, byte[] digest) {
         this.file = file;
@@ -56,7 +58,7 @@ public final class AclService {
             throw new IOException("acl-enable is true but the ACL file " + file + " does not exist", e);
         }
         try {
-            AclConfig config = AclFile.validate(AclFile.read(file), 1, clock.millis());
+            AclConfig config = AclFile.validate(AclFile.parse(bytes), 1, clock.millis());
             LOG.info(
                     "ACL on: {} accounts, {} global white address patterns from {}",
                     config.accounts().size(),
@@ -100,7 +102,11 @@ public final class AclService {
         return file;
     }
 
-    /** Re-reads the file if its bytes changed; a bad file is logged and the current version kept. */
+    /**
+     * Re-reads the file if its bytes changed and have stayed the same since the previous call (about a second
+     * earlier), so that a file being written by an editor or a tool is not taken half-written; a bad file is
+     * logged and the current version kept. The bytes checked are the bytes parsed.
+     */
     public synchronized void reloadIfChanged() {
         byte[] bytes;
         try {
@@ -111,10 +117,16 @@ public final class AclService {
         }
         byte[] now = sha256(bytes);
         if (MessageDigest.isEqual(now, digest)) {
+            changedTo = null;
+            return;
+        }
+        if (changedTo == null || !MessageDigest.isEqual(now, changedTo)) {
+            // Seen for the first time: apply only if it is still these bytes next time.
+            changedTo = now;
             return;
         }
         try {
-            AclConfig next = AclFile.validate(AclFile.read(file), config.version() + 1, clock.millis());
+            AclConfig next = AclFile.validate(AclFile.parse(bytes), config.version() + 1, clock.millis());
             config = next;
             digest = now;
             LOG.info(
@@ -194,6 +206,7 @@ public final class AclService {
         AclFile.write(file, changed);
         config = next;
         digest = sha256(Files.readAllBytes(file));
+        changedTo = null;
         LOG.info("ACL file {} edited by an admin request: version {}", file, next.version());
     }
 

@@ -27,6 +27,12 @@ import java.util.Map;
 public final class HalfMessage {
     public static final String TOPIC = TopicNames.TRANS_HALF_TOPIC;
     public static final int QUEUE_ID = 0;
+    /**
+     * On a half put back by RESUME_CHECK_HALF_MESSAGE (and its copies): the CommitLog offset of the discarded record
+     * it came from, so a second resume of that record can be refused. Ours, not RocketMQ's; not stored with the
+     * committed message.
+     */
+    static final String RESUMED_FROM = "TRAN_RESUMED_FROM";
 
     private HalfMessage() {}
 

@@ -50,6 +50,7 @@ final class HalfRecords {
     static MessageRecordRequest commit(MessageRecord half, RealDestination real, long origin) {
         Map<String, String> properties = PropertiesCodec.decode(half.properties());
         properties.remove(MessageProperties.TRANSACTION_PREPARED);
+        properties.remove(HalfMessage.RESUMED_FROM);
         properties.put(MessageProperties.WAIT_STORE_MSG_OK, "false");
         properties.put(MessageProperties.TRANSACTION_PREPARED_QUEUE_OFFSET, Long.toString(origin));
         return rebuilt(
@@ -84,12 +85,14 @@ final class HalfRecords {
 
     /**
      * A discarded half put back into the half queue ({@link ResumeCheckProcessor}): check count 0 and no origin, so
-     * it starts a chain of its own (the discarded chain stays settled) and is checked at the next round.
+     * it starts a chain of its own (the discarded chain stays settled) and is checked at the next round; it names the
+     * discarded record in {@link HalfMessage#RESUMED_FROM}.
      */
     static MessageRecordRequest resumed(MessageRecord discarded) {
         Map<String, String> properties = PropertiesCodec.decode(discarded.properties());
         properties.put(MessageProperties.TRANSACTION_CHECK_TIMES, "0");
         properties.remove(MessageProperties.TRANSACTION_PREPARED_QUEUE_OFFSET);
+        properties.put(HalfMessage.RESUMED_FROM, Long.toString(discarded.physicalOffset()));
         return rebuilt(discarded, HalfMessage.TOPIC, HalfMessage.QUEUE_ID, properties, discarded.sysFlag())
                 .build();
     }

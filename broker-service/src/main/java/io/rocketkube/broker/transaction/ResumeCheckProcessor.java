@@ -26,9 +26,11 @@ import org.slf4j.LoggerFactory;
  * <p>Where RocketMQ 4.9 copies whatever record the id names into the half queue, this refuses anything but a
  * discarded half (a record of {@code TRANS_CHECK_MAX_TIME_TOPIC} with its real destination and producer group),
  * and a discarded half that was already put back: a second copy would be a second transaction, committed and
- * delivered twice if the producer commits both. "Already put back" is read from the index: a half-queue record
- * with the same UNIQ_KEY written after the discarded one. Resumes are serialized, so two at once cannot both see
- * none. A slave answers SLAVE_NOT_AVAILABLE (its master holds the transactions). Refusals are SYSTEM_ERROR with
+ * delivered twice if the producer commits both. "Already put back" is known from the resumes since this start (the
+ * index is built a little after a put, so alone it could miss one just made), and before that from the index: a
+ * half-queue record with the same UNIQ_KEY whose {@link HalfMessage#RESUMED_FROM} names this record. Resumes are
+ * serialized, so two at once cannot both see none. Only admin accounts reach this when the ACL is on. A slave
+ * answers SLAVE_NOT_AVAILABLE (its master holds the transactions). Refusals are SYSTEM_ERROR with
  * the reason; the official tools return false for any answer but SUCCESS and log its remark.
  */
 final class ResumeCheckProcessor implements RequestProcessor {
@@ -41,6 +43,8 @@ final class ResumeCheckProcessor implements RequestProcessor {
     private final MessageStore store;
     private final TransactionMetrics metrics;
     private final Object resumeLock = new Object();
+    /** CommitLog offsets of the discarded records put back since this start (resumes are rare admin acts). */
+    private final java.util.Set<Long> resumedSinceStart = new java.util.HashSet<>();
 
     ResumeCheckProcessor(boolean master, MessageStore store, TransactionMetrics metrics) {
         this.master = master;
@@ -83,6 +87,7 @@ final class ResumeCheckProcessor implements RequestProcessor {
                         ResponseCode.SYSTEM_ERROR,
                         "Put message back to " + HalfMessage.TOPIC + " failed: " + put.status());
             }
+            resumedSinceStart.add(discarded.physicalOffset());
             metrics.resumed.increment();
             LOG.info(
                     "discarded half {} (real topic {}, producer group {}) put back at half queue offset {}",
@@ -109,12 +114,17 @@ final class ResumeCheckProcessor implements RequestProcessor {
     }
 
     private boolean alreadyResumed(MessageRecord discarded) {
+        if (resumedSinceStart.contains(discarded.physicalOffset())) {
+            return true;
+        }
         String uniqKey = discarded.property(MessageProperties.UNIQ_CLIENT_MESSAGE_ID_KEYIDX);
         if (uniqKey == null || uniqKey.isEmpty()) {
             return false;
         }
+        String from = Long.toString(discarded.physicalOffset());
         return store.queryByKey(HalfMessage.TOPIC, uniqKey, RESUMED_LOOKUP_MAX, 0, Long.MAX_VALUE).messages().stream()
-                .anyMatch(s -> s.physicalOffset() > discarded.physicalOffset());
+                .map(OpLog::decode)
+                .anyMatch(r -> r != null && from.equals(r.property(HalfMessage.RESUMED_FROM)));
     }
 
     private static CompletableFuture<RemotingCommand> answer(RemotingCommand request, int code, String remark) {

@@ -112,11 +112,16 @@ public final class GetConsumerStatusBody {
         return Optional.ofNullable(found);
     }
 
-    /** Where the value starting at {@code start} ends: after its closing bracket or quote, or at a ',' or '}'. */
+    /**
+     * Where the value starting at {@code start} ends: after its closing bracket or quote, or at the ',' or '}' after
+     * a bare value. Brackets must pair ({@code {"a":1]} is refused), and a bare value anywhere inside must be a
+     * number or {@code true}, {@code false}, {@code null}, so that what is passed on is JSON-like throughout.
+     */
     private static int valueEnd(byte[] json, int start) {
         if (start >= json.length) {
             throw malformed("value expected", start);
         }
+        byte[] open = new byte[64];
         int depth = 0;
         int i = start;
         while (i < json.length) {
@@ -129,7 +134,10 @@ public final class GetConsumerStatusBody {
                 continue;
             }
             if (c == '{' || c == '[') {
-                depth++;
+                if (depth == open.length) {
+                    throw malformed("nested too deep", i);
+                }
+                open[depth++] = c == '{' ? (byte) '}' : (byte) ']';
             } else if (c == '}' || c == ']' || c == ',') {
                 if (depth == 0) {
                     // A bare value (number, literal) ends here; none at all is an error.
@@ -138,13 +146,38 @@ public final class GetConsumerStatusBody {
                     }
                     return i;
                 }
-                if (c != ',' && --depth == 0) {
-                    return i + 1;
+                if (c != ',') {
+                    if (open[depth - 1] != c) {
+                        throw malformed("'" + (char) open[depth - 1] + "' expected", i);
+                    }
+                    if (--depth == 0) {
+                        return i + 1;
+                    }
                 }
+            } else if (c != ':' && !isWhitespace(c) && !isBareValueByte(c)) {
+                throw malformed("unexpected '" + (char) c + "'", i);
             }
             i++;
         }
         throw malformed("value not closed", i);
+    }
+
+    /** A byte of a number or of true, false, null. */
+    private static boolean isBareValueByte(byte c) {
+        return (c >= '0' && c <= '9')
+                || c == '-'
+                || c == '+'
+                || c == '.'
+                || c == 'e'
+                || c == 'E'
+                || c == 't'
+                || c == 'r'
+                || c == 'u'
+                || c == 'f'
+                || c == 'a'
+                || c == 'l'
+                || c == 's'
+                || c == 'n';
     }
 
     /** Just past the closing quote of the string whose opening quote is at {@code quote}. */

@@ -76,7 +76,10 @@ class GetConsumerStatusBodyTest {
                 "{\"a\":,\"messageQueueTable\":{}}",
                 "{\"a\":1 \"messageQueueTable\":{}}",
                 "{\"a\" 1}",
-                "{\"messageQueueTable\":{}} x"
+                "{\"messageQueueTable\":{}} x",
+                "{\"messageQueueTable\":{{\"q\":1]:2}}",
+                "{\"messageQueueTable\":{{\"q\":1}:<script>}}",
+                "{\"messageQueueTable\":[}"
             })
     void aMalformedAnswerIsRefused(String body) {
         assertThatThrownBy(() -> GetConsumerStatusBody.messageQueueTable(bytes(body)))
