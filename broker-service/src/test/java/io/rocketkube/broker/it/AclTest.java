@@ -108,6 +108,8 @@ class AclTest {
         try {
             consumer.setNamesrvAddr(cluster.namesrvAddr());
             consumer.setInstanceName("acl-user-consumer");
+            // The retry topic is made at the first heartbeat; a 1 s route poll (not 30 s) learns it promptly.
+            consumer.setPollNameServerInterval(1_000);
             consumer.setConsumeFromWhere(ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET);
             consumer.subscribe(OPEN, "*");
             // Message 0 is handed back once: its retry is pulled from %RETRY%CG_ACL_OK, checked as the group.
@@ -125,8 +127,8 @@ class AclTest {
                 assertThat(producer.send(Messages.message(OPEN, i, "TagAcl")).getSendStatus())
                         .isEqualTo(SendStatus.SEND_OK);
             }
-            // The retry comes back after delay level 3 (10 s).
-            await().atMost(Duration.ofSeconds(45)).until(() -> received.size() == 4);
+            // The retry comes back after delay level 3 (10 s), once a rebalance (every 20 s) assigned its queue.
+            await().atMost(Duration.ofSeconds(60)).until(() -> received.size() == 4);
             assertThat(deliveries.get(0)).isEqualTo(2);
 
             assertRefused(

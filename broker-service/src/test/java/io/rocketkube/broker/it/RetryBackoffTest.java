@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * answers RECONSUME_LATER comes back through the schedule (level 3 + reconsumeTimes), not at once, and after
  * maxReconsumeTimes it lands in the group's dead-letter topic, where a DLQ consumer reads it intact.
  */
-@Timeout(120)
+@Timeout(180)
 class RetryBackoffTest {
     @TempDir
     Path dir;
@@ -50,16 +50,7 @@ class RetryBackoffTest {
                         .isEqualTo(SendStatus.SEND_OK);
                 consumer.start();
                 await().atMost(Duration.ofSeconds(30)).until(() -> !deliveries.isEmpty());
-                // The retry queue is assigned and pulled already: its arrival time is the broker's delay alone.
-                await().atMost(Duration.ofSeconds(30))
-                        .until(
-                                () -> consumer
-                                        .getDefaultMQPushConsumerImpl()
-                                        .getRebalanceImpl()
-                                        .getProcessQueueTable()
-                                        .keySet()
-                                        .stream()
-                                        .anyMatch(q -> q.getTopic().equals(MixAll.getRetryTopic(group))));
+                awaitRetryQueueAssigned(consumer, group);
                 deliveries.clear();
 
                 Message sent = Messages.message(topic, 1, "TagR");
@@ -96,9 +87,11 @@ class RetryBackoffTest {
             DefaultMQPushConsumer dlqConsumer = new DefaultMQPushConsumer("CG_DLQ_READER");
             Map<Integer, MessageExt> dead = new ConcurrentHashMap<>();
             try {
+                // Sent first, so that the topic exists when the consumer starts and attempt 0 comes at once.
                 Message sent = Messages.message(topic, 7, "TagX");
                 assertThat(producer.send(sent).getSendStatus()).isEqualTo(SendStatus.SEND_OK);
                 consumer.start();
+                awaitRetryQueueAssigned(consumer, group);
                 // Attempt 0, then retries 1 and 2 (each through the schedule), then the dead-letter topic.
                 await().atMost(Duration.ofSeconds(40))
                         .until(() -> seq(deliveries, 7).size() >= 3);
@@ -149,6 +142,7 @@ class RetryBackoffTest {
         DefaultMQPushConsumer consumer = new DefaultMQPushConsumer(group);
         consumer.setNamesrvAddr(cluster.namesrvAddr());
         consumer.setInstanceName(group + "-consumer");
+        consumer.setPollNameServerInterval(1_000);
         consumer.setConsumeFromWhere(ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET);
         consumer.setMaxReconsumeTimes(maxReconsume);
         consumer.setConsumeMessageBatchMaxSize(1);
@@ -163,6 +157,24 @@ class RetryBackoffTest {
             return warm ? ConsumeConcurrentlyStatus.CONSUME_SUCCESS : ConsumeConcurrentlyStatus.RECONSUME_LATER;
         });
         return consumer;
+    }
+
+    /**
+     * Waits until the consumer pulls its group's retry queue, so that a retry's arrival time is the broker's
+     * delay alone. The broker makes the retry topic at the first heartbeat, after the client's first route
+     * fetch; the client then learns it at its next route poll (shortened to 1 s in {@link #failingConsumer})
+     * and assigns it at its next rebalance, which the 4.9.8 client runs every 20 s: up to about 25 s here.
+     */
+    private static void awaitRetryQueueAssigned(DefaultMQPushConsumer consumer, String group) {
+        await().atMost(Duration.ofSeconds(60))
+                .until(() ->
+                        consumer
+                                .getDefaultMQPushConsumerImpl()
+                                .getRebalanceImpl()
+                                .getProcessQueueTable()
+                                .keySet()
+                                .stream()
+                                .anyMatch(q -> q.getTopic().equals(MixAll.getRetryTopic(group))));
     }
 
     private static List<Delivery> seq(List<Delivery> deliveries, int seq) {

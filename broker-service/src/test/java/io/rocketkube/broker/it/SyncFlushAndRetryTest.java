@@ -46,6 +46,8 @@ class SyncFlushAndRetryTest {
                 }
                 consumer.setNamesrvAddr(cluster.namesrvAddr());
                 consumer.setInstanceName("retry-consumer");
+                // The retry topic is made at the first heartbeat; a 1 s route poll (not 30 s) learns it promptly.
+                consumer.setPollNameServerInterval(1_000);
                 consumer.setConsumeFromWhere(ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET);
                 consumer.subscribe("T_SYNC", "*");
                 consumer.registerMessageListener((MessageListenerConcurrently) (msgs, ctx) -> {
