@@ -2,19 +2,14 @@ package io.rocketkube.broker.acl;
 
 import io.rocketkube.broker.topic.TopicNames;
 import io.rocketkube.client.protocol.RequestCode;
+import io.rocketkube.client.remoting.AclSignature;
 import io.rocketkube.client.remoting.RemotingCommand;
 import java.net.InetAddress;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.InvalidKeyException;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Decides one request against one {@link AclConfig}, in RocketMQ 4.9's order ({@code PlainPermissionManager
@@ -25,7 +20,7 @@ import javax.crypto.spec.SecretKeySpec;
  *   <li>otherwise the request must name an access key the file has ("No accessKey is configured", "No acl config
  *       for &lt;key&gt;");
  *   <li>a client whose IP the account's {@code whiteRemoteAddress} matches passes;
- *   <li>the signature must be Base64(HmacSHA1(secretKey, {@link AccessRequest#signedFields} + body)) ("Check
+ *   <li>the signature must be RocketMQ's ({@link AclSignature}) ("Check
  *       signature failed for accessKey=&lt;key&gt;");
  *   <li>a send to {@code RMQ_SYS_TRACE_TOPIC} passes (message traces are written with the sender's keys);
  *   <li>the admin-only codes need an admin account; then each topic and group the request names must be granted
@@ -37,7 +32,7 @@ import javax.crypto.spec.SecretKeySpec;
  * discarded transaction half (323, which re-opens another producer's transaction), which RocketMQ 4.9 leaves to any
  * account with a valid signature.
  *
- * <p>Stateless; thread-safe (one {@link Mac} per thread).
+ * <p>Stateless; thread-safe.
  */
 public final class AccessCheck {
     static final Set<Integer> ADMIN_CODES = Set.of(
@@ -51,14 +46,6 @@ public final class AccessCheck {
             RequestCode.DELETE_ACL_CONFIG,
             RequestCode.UPDATE_GLOBAL_WHITE_ADDRS_CONFIG,
             RequestCode.GET_BROKER_CLUSTER_ACL_CONFIG);
-    private static final String HMAC = "HmacSHA1";
-    private static final ThreadLocal<Mac> MACS = ThreadLocal.withInitial(() -> {
-        try {
-            return Mac.getInstance(HMAC);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has " + HMAC, e);
-        }
-    });
 
     private AccessCheck() {}
 
@@ -119,21 +106,7 @@ public final class AccessCheck {
         }
         // Constant time: a refusal must not tell how much of a guessed signature was right.
         return MessageDigest.isEqual(
-                signature(request, secretKey).getBytes(StandardCharsets.UTF_8),
+                AclSignature.of(request, secretKey).getBytes(StandardCharsets.UTF_8),
                 signature.getBytes(StandardCharsets.UTF_8));
-    }
-
-    /** RocketMQ's signature of {@code request} (its ext fields as they are now, and its body) with a secret key. */
-    static String signature(RemotingCommand request, String secretKey) {
-        Mac mac = MACS.get();
-        try {
-            mac.init(new SecretKeySpec(secretKey.getBytes(StandardCharsets.UTF_8), HMAC));
-        } catch (InvalidKeyException e) {
-            throw new IllegalArgumentException("a secret key HmacSHA1 cannot use", e);
-        }
-        mac.update(AccessRequest.signedFields(request));
-        ByteBuffer body = request.bodyByteBuffer().duplicate();
-        mac.update(body);
-        return Base64.getEncoder().encodeToString(mac.doFinal());
     }
 }

@@ -6,6 +6,7 @@ import io.rocketkube.client.protocol.HeartbeatData;
 import io.rocketkube.client.protocol.RemotingJson;
 import io.rocketkube.client.protocol.RequestCode;
 import io.rocketkube.client.protocol.SubscriptionData;
+import io.rocketkube.client.remoting.AclSignature;
 import io.rocketkube.client.remoting.RemotingCommand;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -33,18 +34,14 @@ import java.util.Map;
  * checked against the group's permission, as RocketMQ does.
  *
  * <p>RocketMQ 4.9 checks neither batches, replies nor lite pulls against the topic: a batch to a DENY topic goes
- * through there. Here they are checked as their single forms are. The signed content is RocketMQ's: the values
- * of every ext field but {@code Signature} and {@code _UNIQUE_KEY_QUERY}, in the order of their names, then the
- * body.
+ * through there. Here they are checked as their single forms are. The signed content is RocketMQ's
+ * ({@link AclSignature}).
  *
  * @param topics needed permission per topic name
  * @param groups needed permission per consumer group name
  */
 public record AccessRequest(
         int code, String accessKey, String signature, Map<String, Byte> topics, Map<String, Byte> groups) {
-    static final String ACCESS_KEY = "AccessKey";
-    static final String SIGNATURE = "Signature";
-    private static final String UNIQUE_KEY_QUERY = "_UNIQUE_KEY_QUERY";
 
     /**
      * @throws IllegalArgumentException if a heartbeat body cannot be read (the request is refused then: an ACL that
@@ -77,18 +74,8 @@ public record AccessRequest(
                 // Signature (and admin) only.
             }
         }
-        return new AccessRequest(request.code(), ext.get(ACCESS_KEY), ext.get(SIGNATURE), topics, groups);
-    }
-
-    /** RocketMQ's signed content: the sorted ext fields' values, then the body. */
-    static byte[] signedFields(RemotingCommand request) {
-        StringBuilder content = new StringBuilder();
-        new java.util.TreeMap<>(request.extFields()).forEach((name, value) -> {
-            if (!SIGNATURE.equals(name) && !UNIQUE_KEY_QUERY.equals(name) && value != null) {
-                content.append(value);
-            }
-        });
-        return content.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return new AccessRequest(
+                request.code(), ext.get(AclSignature.ACCESS_KEY), ext.get(AclSignature.SIGNATURE), topics, groups);
     }
 
     private static void send(String topic, String producerGroup, Map<String, Byte> topics, Map<String, Byte> groups) {

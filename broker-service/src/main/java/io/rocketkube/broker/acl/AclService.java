@@ -1,5 +1,6 @@
 package io.rocketkube.broker.acl;
 
+import io.rocketkube.client.remoting.AclSignature;
 import io.rocketkube.client.remoting.RemotingCommand;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -88,10 +89,7 @@ public final class AclService {
         if (inner.isEmpty()) {
             return request;
         }
-        request.withExtField(AccessRequest.ACCESS_KEY, inner.get().accessKey());
-        return request.withExtField(
-                AccessRequest.SIGNATURE,
-                AccessCheck.signature(request, inner.get().secretKey()));
+        return AclSignature.sign(request, inner.get().accessKey(), inner.get().secretKey());
     }
 
     public AclConfig config() {

@@ -9,7 +9,7 @@ import java.util.Locale;
  */
 public final class BrokerConfigKeys {
 
-    /** Keys that the operator sets from the cluster's identity, ports and paths. */
+    /** Keys that the operator sets from the cluster's identity, ports and paths, and from broker.acl. */
     public static final List<String> OWNED = List.of(
             "cluster-name",
             "broker-name",
@@ -22,7 +22,9 @@ public final class BrokerConfigKeys {
             "port",
             "ha-port",
             "namesrv-addr",
-            "advertised-host");
+            "advertised-host",
+            "acl-enable",
+            "acl-file");
 
     /** Keys that have a typed field in {@link BrokerSettingsSpec}. */
     public static final List<String> TYPED = List.of(
@@ -77,9 +79,7 @@ public final class BrokerConfigKeys {
             "timer-wheel-enable",
             "timer-precision-ms",
             "timer-max-delay-sec",
-            "recall-message-enable",
-            "acl-enable",
-            "acl-file");
+            "recall-message-enable");
 
     static final String CEL_KEY_SHAPE = "self.all(k, k.matches('^[a-z][a-zA-Z0-9-]*$'))";
     static final String KEY_SHAPE_MESSAGE = "broker.config keys are kebab-case or camelCase names such as io-threads";
@@ -89,13 +89,15 @@ public final class BrokerConfigKeys {
             + "'cluster-name','clusterName','broker-name','brokerName','broker-id','brokerId',"
             + "'pod-name','podName','role','flush-mode','flushMode','store-path','storePath','host',"
             + "'port','ha-port','haPort','namesrv-addr','namesrvAddr','advertised-host','advertisedHost',"
+            + "'acl-enable','aclEnable','acl-file','aclFile',"
             + "'auto-create-topic','autoCreateTopic','auto-create-subscription-group',"
             + "'autoCreateSubscriptionGroup','default-topic-queue-nums','defaultTopicQueueNums',"
             + "'max-message-size','maxMessageSize','file-reserved-hours','fileReservedHours',"
             + "'commit-log-segment-size','commitLogSegmentSize']))";
     static final String DENY_MESSAGE = "broker.config must not set keys the operator owns (cluster-name,"
             + " broker-name, broker-id, pod-name, role, flush-mode, store-path, host, port, ha-port,"
-            + " namesrv-addr, advertised-host) or keys with a typed field in broker.settings";
+            + " namesrv-addr, advertised-host; acl-enable and acl-file come from broker.acl) or keys with a typed"
+            + " field in broker.settings";
 
     private BrokerConfigKeys() {}
 

@@ -60,6 +60,10 @@ public class BrokerSpec extends SpecObject {
             + " paths, addresses), keys with a typed field in settings, and unknown keys are rejected.")
     private Map<String, String> config = new LinkedHashMap<>();
 
+    @JsonPropertyDescription("Access control (RocketMQ 4.9's plain_acl.yml in a Secret). Unset: no ACL,"
+            + " every client may do everything.")
+    private AclSpec acl;
+
     @JsonPropertyDescription("CPU and memory requests and limits of the broker container.")
     private ResourceRequirements resources;
 
@@ -134,6 +138,14 @@ public class BrokerSpec extends SpecObject {
 
     public void setConfig(Map<String, String> config) {
         this.config = config;
+    }
+
+    public AclSpec getAcl() {
+        return acl;
+    }
+
+    public void setAcl(AclSpec acl) {
+        this.acl = acl;
     }
 
     public ResourceRequirements getResources() {

@@ -9,6 +9,7 @@ import io.rocketkube.client.protocol.RequestCode;
 import io.rocketkube.client.protocol.ResponseCode;
 import io.rocketkube.client.protocol.TopicConfig;
 import io.rocketkube.client.protocol.TopicConfigSerializeWrapper;
+import io.rocketkube.client.remoting.AclSignature;
 import io.rocketkube.client.remoting.RemotingClient;
 import io.rocketkube.client.remoting.RemotingCommand;
 import io.rocketkube.client.remoting.RemotingException;
@@ -31,6 +32,8 @@ import java.util.TreeMap;
  * UPDATE_BROKER_CONFIG {@code brokerPermission} at the broker, and WIPE/ADD_WRITE_PERM_OF_BROKER
  * at each NameServer.
  *
+ * <p>Requests to a broker whose cluster has an ACL are signed with its admin account ({@link BrokerCredentials}).
+ *
  * <p>Thread-safe: the remoting client multiplexes calls from all reconciler threads over one
  * connection per address.
  */
@@ -51,10 +54,18 @@ public final class RemotingBrokerAdmin implements BrokerAdmin, AutoCloseable {
 
     private final RemotingClient client;
     private final long timeoutMillis;
+    private final BrokerCredentials credentials;
 
+    /** An admin that signs nothing: for brokers without an ACL. */
     public RemotingBrokerAdmin(RemotingClient client, Duration timeout) {
+        this(client, timeout, new BrokerCredentials());
+    }
+
+    /** An admin that signs each request to a broker address {@code credentials} has keys for. */
+    public RemotingBrokerAdmin(RemotingClient client, Duration timeout, BrokerCredentials credentials) {
         this.client = client;
         this.timeoutMillis = timeout.toMillis();
+        this.credentials = credentials;
     }
 
     @Override
@@ -254,6 +265,7 @@ public final class RemotingBrokerAdmin implements BrokerAdmin, AutoCloseable {
     }
 
     private RemotingCommand call(String address, RemotingCommand request) throws BrokerAdminException {
+        credentials.forAddress(address).ifPresent(c -> AclSignature.sign(request, c.accessKey(), c.secretKey()));
         RemotingCommand response;
         try {
             response = client.invokeSync(address, request, timeoutMillis);

@@ -4,6 +4,7 @@ import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.rocketkube.client.remoting.RemotingClient;
 import io.rocketkube.client.remoting.RemotingClientConfig;
 import io.rocketkube.operator.admin.BrokerAdmin;
+import io.rocketkube.operator.admin.BrokerCredentials;
 import io.rocketkube.operator.admin.RemotingBrokerAdmin;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Dependent;
@@ -45,7 +46,13 @@ public class OperatorBeans {
 
     @Produces
     @Singleton
-    BrokerAdmin brokerAdmin(OperatorSettings settings) {
+    BrokerCredentials brokerCredentials() {
+        return new BrokerCredentials();
+    }
+
+    @Produces
+    @Singleton
+    BrokerAdmin brokerAdmin(OperatorSettings settings, BrokerCredentials credentials) {
         RemotingClientConfig defaults = RemotingClientConfig.defaults();
         RemotingClientConfig config = new RemotingClientConfig(
                 1,
@@ -55,7 +62,7 @@ public class OperatorBeans {
                 defaults.preferEpoll(),
                 defaults.maxInFlightAsync(),
                 defaults.maxInFlightOneway());
-        return new RemotingBrokerAdmin(new RemotingClient(config), settings.adminTimeout());
+        return new RemotingBrokerAdmin(new RemotingClient(config), settings.adminTimeout(), credentials);
     }
 
     void closeBrokerAdmin(@Disposes BrokerAdmin admin) {

@@ -16,6 +16,11 @@ import java.util.List;
 public final class BrokerEnvironment {
 
     public static final String STORE_PATH = "/var/lib/rocketkube/store";
+    /**
+     * Where the ACL Secret is mounted: a whole directory, not a subPath, because only a directory mount follows
+     * the Secret's updates (the kubelet swaps a symbolic link, which the broker's reload sees).
+     */
+    public static final String ACL_PATH = "/etc/rocketkube/acl";
 
     private BrokerEnvironment() {}
 
@@ -38,6 +43,12 @@ public final class BrokerEnvironment {
         env.add(value("QUARKUS_HTTP_HOST", "0.0.0.0"));
         env.add(value("QUARKUS_HTTP_PORT", String.valueOf(Names.HTTP_PORT)));
         typed(env, broker.getSettings());
+        if (broker.getAcl() != null) {
+            env.add(value("ROCKETKUBE_BROKER_ACL_ENABLE", "true"));
+            env.add(value(
+                    "ROCKETKUBE_BROKER_ACL_FILE",
+                    ACL_PATH + "/" + broker.getAcl().getKey()));
+        }
         return env;
     }
 

@@ -10,9 +10,11 @@ import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
+import io.rocketkube.crds.v1alpha1.AclSpec;
 import io.rocketkube.crds.v1alpha1.BrokerSpec;
 import io.rocketkube.crds.v1alpha1.RocketCluster;
 import io.rocketkube.crds.v1alpha1.StorageSpec;
@@ -32,6 +34,7 @@ public final class BrokerStatefulSet {
 
     static final String CONTAINER = "broker";
     static final String STORE_VOLUME = "store";
+    static final String ACL_VOLUME = "acl";
 
     private BrokerStatefulSet() {}
 
@@ -117,28 +120,38 @@ public final class BrokerStatefulSet {
                         .withReadinessProbe(Probes.brokerReadiness())
                         .withLivenessProbe(Probes.brokerLiveness())
                         .withSecurityContext(PodSecurity.container())
-                        .withVolumeMounts(
-                                new VolumeMountBuilder()
-                                        .withName(STORE_VOLUME)
-                                        .withMountPath(BrokerEnvironment.STORE_PATH)
-                                        .build(),
-                                new VolumeMountBuilder()
-                                        .withName("config")
-                                        .withMountPath(BrokerConfigMap.MOUNT_PATH)
-                                        .withReadOnly(true)
-                                        .build(),
-                                new VolumeMountBuilder()
-                                        .withName("tmp")
-                                        .withMountPath("/tmp")
-                                        .build())
+                        .withVolumeMounts(mounts(broker))
                         .build())
-                .withVolumes(volumes(cluster, broker.getStorage(), persistent));
+                .withVolumes(volumes(cluster, broker.getStorage(), broker.getAcl(), persistent));
         PodOverlay.scheduling(pod, broker.getPod());
         PodOverlay.pullSecrets(pod, cluster);
         return pod.build();
     }
 
-    private static List<Volume> volumes(RocketCluster cluster, StorageSpec storage, boolean persistent) {
+    private static List<VolumeMount> mounts(BrokerSpec broker) {
+        List<VolumeMount> mounts = new ArrayList<>();
+        mounts.add(new VolumeMountBuilder()
+                .withName(STORE_VOLUME)
+                .withMountPath(BrokerEnvironment.STORE_PATH)
+                .build());
+        mounts.add(new VolumeMountBuilder()
+                .withName("config")
+                .withMountPath(BrokerConfigMap.MOUNT_PATH)
+                .withReadOnly(true)
+                .build());
+        mounts.add(
+                new VolumeMountBuilder().withName("tmp").withMountPath("/tmp").build());
+        if (broker.getAcl() != null) {
+            mounts.add(new VolumeMountBuilder()
+                    .withName(ACL_VOLUME)
+                    .withMountPath(BrokerEnvironment.ACL_PATH)
+                    .withReadOnly(true)
+                    .build());
+        }
+        return mounts;
+    }
+
+    private static List<Volume> volumes(RocketCluster cluster, StorageSpec storage, AclSpec acl, boolean persistent) {
         List<Volume> volumes = new ArrayList<>();
         if (!persistent) {
             Quantity limit = storage.getSize() == null ? null : new Quantity(storage.getSize());
@@ -160,6 +173,16 @@ public final class BrokerStatefulSet {
                 .withNewEmptyDir()
                 .endEmptyDir()
                 .build());
+        if (acl != null) {
+            // Readable by the broker's group (fsGroup) only: the file holds secret keys.
+            volumes.add(new VolumeBuilder()
+                    .withName(ACL_VOLUME)
+                    .withNewSecret()
+                    .withSecretName(acl.getSecretName())
+                    .withDefaultMode(0440)
+                    .endSecret()
+                    .build());
+        }
         return volumes;
     }
 

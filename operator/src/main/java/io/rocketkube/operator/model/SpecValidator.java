@@ -2,6 +2,7 @@ package io.rocketkube.operator.model;
 
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.rocketkube.crds.v1alpha1.AclSpec;
 import io.rocketkube.crds.v1alpha1.BrokerConfigKeys;
 import io.rocketkube.crds.v1alpha1.BrokerSettingsSpec;
 import io.rocketkube.crds.v1alpha1.BrokerSpec;
@@ -28,6 +29,8 @@ public final class SpecValidator {
     /** A ConfigMap holds at most 1 MiB; leave room for its metadata. */
     private static final int MAX_KV_SEED_CHARS = 1_000_000;
 
+    private static final Pattern SECRET_NAME = Pattern.compile("^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$");
+    private static final Pattern SECRET_KEY = Pattern.compile("^[-._a-zA-Z0-9]{1,253}$");
     private static final Pattern CONFIG_KEY = Pattern.compile("^[a-z][a-zA-Z0-9-]*$");
 
     private SpecValidator() {}
@@ -86,7 +89,22 @@ public final class SpecValidator {
         storage(broker.getStorage(), errors);
         settings(broker.getSettings(), errors);
         config(broker, errors);
+        acl(broker.getAcl(), errors);
         return errors;
+    }
+
+    private static void acl(AclSpec acl, List<String> errors) {
+        if (acl == null) {
+            return;
+        }
+        if (acl.getSecretName() == null
+                || !SECRET_NAME.matcher(acl.getSecretName()).matches()) {
+            errors.add("spec.broker.acl.secretName is required and must be a Secret name (lower-case letters,"
+                    + " digits, '-' and '.')");
+        }
+        if (acl.getKey() == null || !SECRET_KEY.matcher(acl.getKey()).matches()) {
+            errors.add("spec.broker.acl.key must be a Secret key (letters, digits, '-', '_' and '.')");
+        }
     }
 
     /**
@@ -109,6 +127,9 @@ public final class SpecValidator {
             objects.put("spec.broker.settings", broker.getSettings());
             objects.put("spec.broker.pod", broker.getPod());
             objects.put("spec.broker.resources", broker.getResources());
+            if (broker.getAcl() != null) {
+                objects.put("spec.broker.acl", broker.getAcl());
+            }
         }
         objects.forEach((path, object) -> {
             Collection<String> unknown = object instanceof SpecObject known
@@ -167,6 +188,9 @@ public final class SpecValidator {
         for (String key : broker.getConfig().keySet()) {
             if (!CONFIG_KEY.matcher(key).matches()) {
                 errors.add("spec.broker.config key '" + key + "' is not a kebab-case or camelCase name");
+            } else if (BrokerConfigKeys.toKebab(key).startsWith("acl-")) {
+                errors.add("spec.broker.config key '" + key + "' is set from spec.broker.acl (a Secret with the"
+                        + " ACL file)");
             } else if (BrokerConfigKeys.OWNED.contains(BrokerConfigKeys.toKebab(key))) {
                 errors.add("spec.broker.config key '" + key + "' is set by the operator and cannot be" + " overridden");
             } else if (BrokerConfigKeys.TYPED.contains(BrokerConfigKeys.toKebab(key))) {

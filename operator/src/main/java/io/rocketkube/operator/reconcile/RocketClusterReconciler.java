@@ -25,6 +25,7 @@ import io.quarkiverse.operatorsdk.annotations.RBACRule;
 import io.rocketkube.crds.v1alpha1.RocketCluster;
 import io.rocketkube.crds.v1alpha1.RocketClusterStatus;
 import io.rocketkube.operator.admin.BrokerAdmin;
+import io.rocketkube.operator.admin.BrokerCredentials;
 import io.rocketkube.operator.config.OperatorSettings;
 import io.rocketkube.operator.model.ConfigHash;
 import io.rocketkube.operator.model.DesiredCluster;
@@ -73,6 +74,10 @@ import java.util.Set;
         verbs = {"get", "list", "watch", "patch", "delete", "deletecollection"})
 @RBACRule(
         apiGroups = "",
+        resources = "secrets",
+        verbs = {"get"})
+@RBACRule(
+        apiGroups = "",
         resources = "events",
         verbs = {"create", "patch"})
 @RBACRule(
@@ -97,14 +102,23 @@ public class RocketClusterReconciler implements Reconciler<RocketCluster> {
     private final MasterWriteStop masterWrites;
     private final ClaimOwnership claims = new ClaimOwnership();
     private final BrokerStorage storage;
+    private final AdminSigning signing;
     /** By cluster uid, when its progress deadline was last reported as passed. */
     private final Map<String, String> deadlinesWarned = new java.util.concurrent.ConcurrentHashMap<>();
 
-    @Inject
+    /** A reconciler whose admin signs nothing (tests with a fake admin). */
     public RocketClusterReconciler(OperatorSettings settings, BrokerAdmin admin, Clock clock) {
+        this(settings, admin, new BrokerCredentials(), clock);
+    }
+
+    /** @param credentials what {@code admin} signs its requests with, kept current from each cluster's ACL Secret */
+    @Inject
+    public RocketClusterReconciler(
+            OperatorSettings settings, BrokerAdmin admin, BrokerCredentials credentials, Clock clock) {
         this.settings = settings;
         this.clock = clock;
         this.events = new EventRecorder(clock);
+        this.signing = new AdminSigning(credentials, events);
         this.brokers = new BrokerObserver(admin);
         this.drainer = new GroupDrainer(admin, events, new GroupRemover(), clock, settings.routeRefreshPeriod());
         this.masterWrites = new MasterWriteStop(admin, events, clock, settings.routeRefreshPeriod());
@@ -139,6 +153,8 @@ public class RocketClusterReconciler implements Reconciler<RocketCluster> {
         // A refused storage change keeps the groups' storage; everything else in the spec applies.
         StorageChange.Decision storageChange = storage.decide(client, cluster, seen);
         DesiredCluster desired = DesiredCluster.of(BrokerStorage.withApplied(cluster, storageChange), settings);
+        // Before any admin request of this reconciliation.
+        signing.refresh(client, cluster, seen);
         boolean nameServersRolledOut = applyNameServers(client, cluster, desired, seen);
         applyBrokerGroups(client, cluster, desired, seen);
         claims.align(client, cluster, seen.claims());

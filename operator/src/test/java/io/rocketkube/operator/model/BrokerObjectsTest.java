@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.rocketkube.crds.v1alpha1.AclSpec;
 import io.rocketkube.crds.v1alpha1.BrokerSpec;
 import io.rocketkube.crds.v1alpha1.RocketCluster;
 import io.rocketkube.crds.v1alpha1.StorageSpec;
@@ -75,6 +76,47 @@ class BrokerObjectsTest {
                         e -> e.getName() + "<-" + e.getValueFrom().getFieldRef().getFieldPath())
                 .containsExactly(
                         "ROCKETKUBE_BROKER_POD_NAME<-metadata.name", "ROCKETKUBE_BROKER_ADVERTISED_HOST<-status.podIP");
+    }
+
+    @Test
+    void anAclSecretIsMountedReadOnlyAsADirectoryAndTurnsTheBrokersAclOn() {
+        PodSpec without = group(0).getSpec().getTemplate().getSpec();
+        assertThat(env(without.getContainers().get(0)))
+                .doesNotContainKeys("ROCKETKUBE_BROKER_ACL_ENABLE", "ROCKETKUBE_BROKER_ACL_FILE");
+        assertThat(without.getVolumes()).noneMatch(v -> v.getSecret() != null);
+        String hashWithout =
+                group(0).getSpec().getTemplate().getMetadata().getAnnotations().get(ConfigHash.ANNOTATION);
+
+        AclSpec acl = new AclSpec();
+        acl.setSecretName("orders-acl");
+        acl.setKey("acl.yml");
+        cluster.getSpec().getBroker().setAcl(acl);
+        StatefulSet sts = group(0);
+        PodSpec pod = sts.getSpec().getTemplate().getSpec();
+        Container c = pod.getContainers().get(0);
+        assertThat(env(c))
+                .containsEntry("ROCKETKUBE_BROKER_ACL_ENABLE", "true")
+                .containsEntry("ROCKETKUBE_BROKER_ACL_FILE", "/etc/rocketkube/acl/acl.yml");
+        assertThat(pod.getVolumes())
+                .filteredOn(v -> v.getSecret() != null)
+                .singleElement()
+                .satisfies(v -> {
+                    assertThat(v.getSecret().getSecretName()).isEqualTo("orders-acl");
+                    assertThat(v.getSecret().getDefaultMode()).isEqualTo(0440);
+                    // The whole Secret: a key picked by items or subPath would not follow the Secret's updates.
+                    assertThat(v.getSecret().getItems()).isNullOrEmpty();
+                    assertThat(c.getVolumeMounts())
+                            .filteredOn(m -> m.getName().equals(v.getName()))
+                            .singleElement()
+                            .satisfies(m -> {
+                                assertThat(m.getMountPath()).isEqualTo("/etc/rocketkube/acl");
+                                assertThat(m.getReadOnly()).isTrue();
+                                assertThat(m.getSubPath()).isNull();
+                            });
+                });
+        // Naming a Secret restarts the brokers in order; its content, which the brokers re-read, does not.
+        assertThat(sts.getSpec().getTemplate().getMetadata().getAnnotations().get(ConfigHash.ANNOTATION))
+                .isNotEqualTo(hashWithout);
     }
 
     @Test

@@ -69,6 +69,10 @@ class ConfigContractTest {
         broker.getSettings().setMaxMessageSize(1048576);
         broker.getSettings().setFileReservedHours(48);
         broker.getSettings().setCommitLogSegmentSize(268435456L);
+        io.rocketkube.crds.v1alpha1.AclSpec acl = new io.rocketkube.crds.v1alpha1.AclSpec();
+        acl.setSecretName("orders-acl");
+        acl.setKey("acl.yml");
+        broker.setAcl(acl);
         Map<String, String> config = new HashMap<>();
         BrokerConfigKeys.TUNABLE.forEach(key -> config.put(key, sample(key)));
         broker.getConfig().putAll(config);
@@ -211,6 +215,8 @@ class ConfigContractTest {
         }
         assertThat(broker.advertisedHost()).contains("10.1.2.3");
         assertThat(broker.storePath()).isEqualTo(BrokerEnvironment.STORE_PATH);
+        assertThat(broker.aclEnable()).isTrue();
+        assertThat(broker.aclFile()).contains(BrokerEnvironment.ACL_PATH + "/acl.yml");
     }
 
     /** The NameServer finds the seed where the ConfigMap is mounted, and its parser takes it whole. */

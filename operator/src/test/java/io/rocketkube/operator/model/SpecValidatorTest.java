@@ -2,6 +2,7 @@ package io.rocketkube.operator.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.rocketkube.crds.v1alpha1.AclSpec;
 import io.rocketkube.crds.v1alpha1.BrokerSpec;
 import io.rocketkube.crds.v1alpha1.RocketCluster;
 import io.rocketkube.crds.v1alpha1.StorageSpec;
@@ -52,6 +53,27 @@ class SpecValidatorTest {
                         "spec.broker.config key 'autoCreateTopic' has a typed field: use"
                                 + " spec.broker.settings.autoCreateTopic",
                         "spec.broker.config key 'Bad_Key' is not a kebab-case or camelCase name");
+    }
+
+    @Test
+    void anAclNeedsASecretNameAndKeyAndOwnsTheBrokersAclKeys() {
+        cluster.getSpec().getBroker().getConfig().put("aclEnable", "true");
+        cluster.getSpec().getBroker().getConfig().put("acl-file", "/x");
+        AclSpec acl = new AclSpec();
+        acl.setKey("no/slash");
+        cluster.getSpec().getBroker().setAcl(acl);
+        assertThat(SpecValidator.validate(cluster))
+                .containsExactlyInAnyOrder(
+                        "spec.broker.config key 'aclEnable' is set from spec.broker.acl (a Secret with the ACL file)",
+                        "spec.broker.config key 'acl-file' is set from spec.broker.acl (a Secret with the ACL file)",
+                        "spec.broker.acl.secretName is required and must be a Secret name (lower-case letters,"
+                                + " digits, '-' and '.')",
+                        "spec.broker.acl.key must be a Secret key (letters, digits, '-', '_' and '.')");
+
+        cluster.getSpec().getBroker().getConfig().clear();
+        acl.setSecretName("orders-acl");
+        acl.setKey(AclSpec.DEFAULT_KEY);
+        assertThat(SpecValidator.validate(cluster)).isEmpty();
     }
 
     @Test
