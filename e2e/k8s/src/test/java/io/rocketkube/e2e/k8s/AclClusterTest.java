@@ -139,19 +139,7 @@ class AclClusterTest {
             // master's writes through the ACL with the Secret's admin account.
             Map<String, String> before = Map.of(
                     "orders-broker-0-0", uid("orders-broker-0-0"), "orders-broker-0-1", uid("orders-broker-0-1"));
-            cluster()
-                    .kubectl()
-                    .run(
-                            "patch",
-                            "rkc",
-                            "orders",
-                            "-n",
-                            NS,
-                            "--type",
-                            "merge",
-                            "-p",
-                            "{\"spec\":{\"broker\":{\"config\":{\"io-threads\":\"2\"}}}}")
-                    .orThrow();
+            StandInCluster.patchOrders(cluster(), NS, "{\"spec\":{\"broker\":{\"config\":{\"io-threads\":\"2\"}}}}");
             await("both broker pods replaced and Ready")
                     .atMost(Duration.ofMinutes(6))
                     .pollInterval(Duration.ofSeconds(1))

@@ -107,18 +107,7 @@ final class BrokerRollScenario {
             Map<String, Long> goneAt = new ConcurrentHashMap<>();
             watcher.scheduleWithFixedDelay(() -> watch(uids, goneAt, replaced), 0, 200, TimeUnit.MILLISECONDS);
             long rollStart = System.nanoTime();
-            cluster.kubectl()
-                    .run(
-                            "patch",
-                            "rkc",
-                            "orders",
-                            "-n",
-                            NS,
-                            "--type",
-                            "merge",
-                            "-p",
-                            "{\"spec\":{\"broker\":{\"config\":{\"io-threads\":\"2\"}}}}")
-                    .orThrow();
+            StandInCluster.patchOrders(cluster, NS, "{\"spec\":{\"broker\":{\"config\":{\"io-threads\":\"2\"}}}}");
             await("every broker pod replaced and Ready")
                     .atMost(Duration.ofMinutes(8))
                     .pollInterval(Duration.ofSeconds(1))

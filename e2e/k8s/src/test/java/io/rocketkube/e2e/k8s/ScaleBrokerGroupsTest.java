@@ -53,19 +53,7 @@ class ScaleBrokerGroupsTest {
         awaitReadyWith("2/2");
 
         long scaled = System.nanoTime();
-        cluster()
-                .kubectl()
-                .run(
-                        "patch",
-                        "rkc",
-                        "orders",
-                        "-n",
-                        "mq",
-                        "--type",
-                        "merge",
-                        "-p",
-                        "{\"spec\":{\"broker\":{\"groups\":3}}}")
-                .orThrow();
+        StandInCluster.patchOrders(cluster(), "mq", "{\"spec\":{\"broker\":{\"groups\":3}}}");
         awaitReadyWith("3/3");
         System.out.println("groups 2 -> 3 Ready in "
                 + Duration.ofNanos(System.nanoTime() - scaled).toMillis() + " ms");
@@ -126,19 +114,7 @@ class ScaleBrokerGroupsTest {
             await("all acknowledged consumed").atMost(Duration.ofSeconds(120)).until(() -> received.containsAll(acked));
 
             long shrink = System.nanoTime();
-            cluster()
-                    .kubectl()
-                    .run(
-                            "patch",
-                            "rkc",
-                            "orders",
-                            "-n",
-                            "mq",
-                            "--type",
-                            "merge",
-                            "-p",
-                            "{\"spec\":{\"broker\":{\"groups\":2}}}")
-                    .orThrow();
+            StandInCluster.patchOrders(cluster(), "mq", "{\"spec\":{\"broker\":{\"groups\":2}}}");
             await("orders-broker-2 removed")
                     .atMost(Duration.ofMinutes(4))
                     .pollInterval(Duration.ofSeconds(1))

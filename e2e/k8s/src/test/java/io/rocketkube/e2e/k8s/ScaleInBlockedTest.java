@@ -51,19 +51,7 @@ class ScaleInBlockedTest {
             traffic.awaitSendsTo(List.of(LEAVING), Duration.ofMinutes(1));
 
             long patched = System.nanoTime();
-            cluster()
-                    .kubectl()
-                    .run(
-                            "patch",
-                            "rkc",
-                            "orders",
-                            "-n",
-                            NS,
-                            "--type",
-                            "merge",
-                            "-p",
-                            "{\"spec\":{\"broker\":{\"groups\":1}}}")
-                    .orThrow();
+            StandInCluster.patchOrders(cluster(), NS, "{\"spec\":{\"broker\":{\"groups\":1}}}");
             await("scale-in blocked by the lagging consumer")
                     .atMost(Duration.ofMinutes(1))
                     .pollInterval(Duration.ofMillis(500))

@@ -53,19 +53,7 @@ class ScaleNameServersTest {
         }
         Set<String> before = nameServerPods();
 
-        cluster()
-                .kubectl()
-                .run(
-                        "patch",
-                        "rkc",
-                        "orders",
-                        "-n",
-                        "mq",
-                        "--type",
-                        "merge",
-                        "-p",
-                        "{\"spec\":{\"nameServer\":{\"replicas\":3}}}")
-                .orThrow();
+        StandInCluster.patchOrders(cluster(), "mq", "{\"spec\":{\"nameServer\":{\"replicas\":3}}}");
         await("a third NameServer pod Ready")
                 .atMost(Duration.ofMinutes(3))
                 .pollInterval(Duration.ofMillis(500))

@@ -65,6 +65,13 @@ final class StandInCluster {
         }
     }
 
+    /** {@code kubectl patch rkc orders -n <namespace> --type merge -p <patch>}: a user's edit of the example. */
+    static void patchOrders(ClusterStandIn cluster, String namespace, String mergePatch) {
+        cluster.kubectl()
+                .run("patch", "rkc", "orders", "-n", namespace, "--type", "merge", "-p", mergePatch)
+                .orThrow();
+    }
+
     /** Waits until RocketCluster {@code name} is Ready with every group ready; returns the wait. */
     static Duration awaitReady(ClusterStandIn cluster, String namespace, String name, String groups) {
         long t0 = System.nanoTime();
