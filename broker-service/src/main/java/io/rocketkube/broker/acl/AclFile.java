@@ -2,10 +2,12 @@ package io.rocketkube.broker.acl;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import io.rocketkube.client.util.ParseErrors;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -92,7 +94,12 @@ public final class AclFile {
         if (bytes.length == 0 || new String(bytes, StandardCharsets.UTF_8).isBlank()) {
             throw new IOException("the ACL file is empty");
         }
-        return YAML.readValue(bytes, Document.class);
+        try {
+            return YAML.readValue(bytes, Document.class);
+        } catch (JsonProcessingException e) {
+            // Not e's message: Jackson quotes the value it could not read, which may be a secret key.
+            throw new IOException("not YAML of the ACL file's shape: " + ParseErrors.withoutContent(e));
+        }
     }
 
     /**

@@ -88,4 +88,13 @@ class RemoteAddressPatternTest {
         assertThatThrownBy(() -> AclFile.validate(new AclFile.Document(List.of("host.example"), List.of()), 1, 0))
                 .hasMessageContaining("host.example");
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"just-a-s3cr3t", "accounts: [\"rkUser0001:s3cr3t\"]", "accounts: [oops s3cr3t"})
+    void aFileThatDoesNotParseIsRefusedWithoutQuotingIt(String content) {
+        assertThatThrownBy(() -> AclFile.parse(content.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                .isInstanceOf(java.io.IOException.class)
+                .hasMessageStartingWith("not YAML of the ACL file's shape: ")
+                .hasMessageNotContaining("s3cr3t");
+    }
 }

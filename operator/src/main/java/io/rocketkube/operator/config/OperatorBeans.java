@@ -46,8 +46,9 @@ public class OperatorBeans {
 
     @Produces
     @Singleton
-    BrokerCredentials brokerCredentials() {
-        return new BrokerCredentials();
+    BrokerCredentials brokerCredentials(OperatorSettings settings, Clock clock) {
+        // Every cluster is reconciled at least once per resync interval; a claim ten of them old is a cluster gone.
+        return new BrokerCredentials(clock, settings.resyncInterval().multipliedBy(10));
     }
 
     @Produces

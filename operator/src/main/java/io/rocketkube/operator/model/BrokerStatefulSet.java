@@ -34,7 +34,8 @@ public final class BrokerStatefulSet {
 
     static final String CONTAINER = "broker";
     static final String STORE_VOLUME = "store";
-    static final String ACL_VOLUME = "acl";
+    /** The volume of the ACL Secret; the operator finds which Secret a running pod mounts by this name. */
+    public static final String ACL_VOLUME = "acl";
 
     private BrokerStatefulSet() {}
 

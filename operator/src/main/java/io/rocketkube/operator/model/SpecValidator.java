@@ -29,7 +29,7 @@ public final class SpecValidator {
     /** A ConfigMap holds at most 1 MiB; leave room for its metadata. */
     private static final int MAX_KV_SEED_CHARS = 1_000_000;
 
-    private static final Pattern SECRET_NAME = Pattern.compile("^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$");
+    private static final Pattern SECRET_NAME = Pattern.compile(AclSpec.SECRET_NAME);
     private static final Pattern SECRET_KEY = Pattern.compile("^[-._a-zA-Z0-9]{1,253}$");
     private static final Pattern CONFIG_KEY = Pattern.compile("^[a-z][a-zA-Z0-9-]*$");
 
@@ -97,12 +97,13 @@ public final class SpecValidator {
         if (acl == null) {
             return;
         }
-        if (acl.getSecretName() == null
-                || !SECRET_NAME.matcher(acl.getSecretName()).matches()) {
+        String name = acl.getSecretName();
+        if (name == null || name.length() > 253 || !SECRET_NAME.matcher(name).matches()) {
             errors.add("spec.broker.acl.secretName is required and must be a Secret name (lower-case letters,"
                     + " digits, '-' and '.')");
         }
-        if (acl.getKey() == null || !SECRET_KEY.matcher(acl.getKey()).matches()) {
+        String key = acl.getKey();
+        if (key == null || !SECRET_KEY.matcher(key).matches() || key.equals(".") || key.equals("..")) {
             errors.add("spec.broker.acl.key must be a Secret key (letters, digits, '-', '_' and '.')");
         }
     }

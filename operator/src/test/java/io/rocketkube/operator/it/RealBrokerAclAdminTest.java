@@ -24,13 +24,16 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.rocketmq.acl.common.AclClientRPCHook;
 import org.apache.rocketmq.acl.common.SessionCredentials;
+import org.apache.rocketmq.client.exception.MQBrokerException;
 import org.apache.rocketmq.client.producer.DefaultMQProducer;
 import org.apache.rocketmq.client.producer.SendStatus;
 import org.apache.rocketmq.common.message.Message;
+import org.apache.rocketmq.common.protocol.ResponseCode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -116,11 +119,9 @@ class RealBrokerAclAdminTest {
 
         Optional<AdminCredentials> operator = AdminCredentials.firstAdmin(ACL.getBytes(StandardCharsets.UTF_8));
         assertThat(operator).contains(new AdminCredentials("rkOperator1", "operatorSecret1"));
-        credentials.update(
-                "uid-wrong", List.of(master.address()), Optional.of(new AdminCredentials("rkOperator1", "x")));
+        credentials.update("uid-1", Map.of(master.address(), Optional.of(new AdminCredentials("rkOperator1", "x"))));
         assertThatThrownBy(() -> admin.backlog(group)).hasMessageContaining("Check signature failed");
-        credentials.update("uid-wrong", List.of(), Optional.empty());
-        credentials.update("uid-1", List.of(master.address(), slave.address()), operator);
+        credentials.update("uid-1", Map.of(master.address(), operator, slave.address(), operator));
 
         producer = new DefaultMQProducer(
                 "PG_ACL_ADMIN", new AclClientRPCHook(new SessionCredentials("rkUser0001", "userSecret01")));
@@ -149,7 +150,10 @@ class RealBrokerAclAdminTest {
         admin.stopBrokerWrites(master.address());
         assertThat(catchThrowable(() -> producer.send(new Message("T_ACL_ADMIN", "refused".getBytes()))))
                 .as("a send once the master stopped writes")
-                .isNotNull();
+                .rootCause()
+                .isInstanceOf(MQBrokerException.class)
+                .satisfies(e ->
+                        assertThat(((MQBrokerException) e).getResponseCode()).isEqualTo(ResponseCode.NO_PERMISSION));
         admin.restoreBrokerWrites(master.address());
         await().atMost(Duration.ofSeconds(20))
                 .ignoreExceptions()

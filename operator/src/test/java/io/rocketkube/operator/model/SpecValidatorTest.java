@@ -71,7 +71,10 @@ class SpecValidatorTest {
                         "spec.broker.acl.key must be a Secret key (letters, digits, '-', '_' and '.')");
 
         cluster.getSpec().getBroker().getConfig().clear();
-        acl.setSecretName("orders-acl");
+        acl.setSecretName("orders..acl");
+        acl.setKey("..");
+        assertThat(SpecValidator.validate(cluster)).hasSize(2);
+        acl.setSecretName("orders-acl.v2");
         acl.setKey(AclSpec.DEFAULT_KEY);
         assertThat(SpecValidator.validate(cluster)).isEmpty();
     }
