@@ -19,6 +19,8 @@ public class AclSpec extends SpecObject {
 
     /** The key the file is read from when {@code key} is not set: RocketMQ's file name. */
     public static final String DEFAULT_KEY = "plain_acl.yml";
+    /** A Secret data key, as Kubernetes allows them (and not {@code .} or {@code ..}, checked apart). */
+    public static final String SECRET_KEY = "^[-._a-zA-Z0-9]+$";
     /** A DNS subdomain, as Kubernetes names Secrets. */
     public static final String SECRET_NAME = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
 
@@ -33,7 +35,7 @@ public class AclSpec extends SpecObject {
 
     @Default(DEFAULT_KEY)
     @Size(max = 253)
-    @Pattern("^[-._a-zA-Z0-9]+$")
+    @Pattern(SECRET_KEY)
     @ValidationRule(value = "self != '.' && self != '..'", message = "acl.key must be a file name, not . or ..")
     @JsonPropertyDescription("Key of the Secret whose value is the ACL file (RocketMQ's plain_acl.yml"
             + " format). It should have an account with admin: true: the operator signs its admin requests"

@@ -44,7 +44,7 @@ public record AdminCredentials(String accessKey, String secretKey) {
      *     (keys shorter than 6 characters, white space in an access key, an access key twice): the brokers then
      *     refuse the whole file. The message never quotes the file.
      */
-    public static Optional<AdminCredentials> firstAdmin(byte[] aclFile) throws IOException {
+    public static Optional<AdminCredentials> signingAdmin(byte[] aclFile) throws IOException {
         File file;
         try {
             file = YAML.readValue(aclFile, File.class);

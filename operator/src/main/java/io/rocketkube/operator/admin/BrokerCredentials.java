@@ -51,7 +51,7 @@ public final class BrokerCredentials {
         addresses.forEach((address, credentials) ->
                 claims.computeIfAbsent(address, a -> new HashMap<>()).put(owner, new Claim(credentials, now)));
         claims.values().removeIf(byOwner -> {
-            byOwner.values().removeIf(c -> now - c.atMillis() > claimLifetimeMillis);
+            byOwner.values().removeIf(c -> !live(c, now));
             return byOwner.isEmpty();
         });
     }
@@ -65,7 +65,7 @@ public final class BrokerCredentials {
         long now = clock.millis();
         Claim only = null;
         for (Claim claim : byOwner.values()) {
-            if (now - claim.atMillis() > claimLifetimeMillis) {
+            if (!live(claim, now)) {
                 continue;
             }
             if (only != null) {
@@ -74,5 +74,9 @@ public final class BrokerCredentials {
             only = claim;
         }
         return only == null ? Optional.empty() : only.credentials();
+    }
+
+    private boolean live(Claim claim, long now) {
+        return now - claim.atMillis() <= claimLifetimeMillis;
     }
 }

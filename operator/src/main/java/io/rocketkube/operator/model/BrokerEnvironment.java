@@ -21,6 +21,8 @@ public final class BrokerEnvironment {
      * the Secret's updates (the kubelet swaps a symbolic link, which the broker's reload sees).
      */
     public static final String ACL_PATH = "/etc/rocketkube/acl";
+    /** The broker's ACL file path; its last element is the Secret's key (the operator reads it back from pods). */
+    public static final String ACL_FILE_ENV = "ROCKETKUBE_BROKER_ACL_FILE";
 
     private BrokerEnvironment() {}
 
@@ -45,9 +47,7 @@ public final class BrokerEnvironment {
         typed(env, broker.getSettings());
         if (broker.getAcl() != null) {
             env.add(value("ROCKETKUBE_BROKER_ACL_ENABLE", "true"));
-            env.add(value(
-                    "ROCKETKUBE_BROKER_ACL_FILE",
-                    ACL_PATH + "/" + broker.getAcl().getKey()));
+            env.add(value(ACL_FILE_ENV, ACL_PATH + "/" + broker.getAcl().getKey()));
         }
         return env;
     }

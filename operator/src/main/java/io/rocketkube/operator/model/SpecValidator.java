@@ -30,7 +30,7 @@ public final class SpecValidator {
     private static final int MAX_KV_SEED_CHARS = 1_000_000;
 
     private static final Pattern SECRET_NAME = Pattern.compile(AclSpec.SECRET_NAME);
-    private static final Pattern SECRET_KEY = Pattern.compile("^[-._a-zA-Z0-9]{1,253}$");
+    private static final Pattern SECRET_KEY = Pattern.compile(AclSpec.SECRET_KEY);
     private static final Pattern CONFIG_KEY = Pattern.compile("^[a-z][a-zA-Z0-9-]*$");
 
     private SpecValidator() {}
@@ -103,7 +103,11 @@ public final class SpecValidator {
                     + " digits, '-' and '.')");
         }
         String key = acl.getKey();
-        if (key == null || !SECRET_KEY.matcher(key).matches() || key.equals(".") || key.equals("..")) {
+        if (key == null
+                || key.length() > 253
+                || !SECRET_KEY.matcher(key).matches()
+                || key.equals(".")
+                || key.equals("..")) {
             errors.add("spec.broker.acl.key must be a Secret key (letters, digits, '-', '_' and '.')");
         }
     }

@@ -11,8 +11,8 @@ import io.rocketkube.crds.v1alpha1.AclSpec;
 import io.rocketkube.crds.v1alpha1.RocketCluster;
 import io.rocketkube.operator.admin.AdminCredentials;
 import io.rocketkube.operator.admin.BrokerCredentials;
+import io.rocketkube.operator.model.BrokerEnvironment;
 import io.rocketkube.operator.model.BrokerStatefulSet;
-import io.rocketkube.operator.model.Names;
 import java.io.IOException;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -39,7 +39,6 @@ import java.util.concurrent.ConcurrentHashMap;
 final class AdminSigning {
 
     static final String UNAVAILABLE = "AclCredentialsUnavailable";
-    private static final String ACL_FILE_ENV = "ROCKETKUBE_BROKER_ACL_FILE";
 
     /** A key of a Secret in a namespace. */
     record SecretKey(String namespace, String name, String key) {
@@ -79,7 +78,7 @@ final class AdminSigning {
                 }
                 Optional<AdminCredentials> signer = mounted(pod, namespace)
                         .flatMap(secret -> read.computeIfAbsent(secret, s -> read(client, s, problems)));
-                byAddress.put(pod.getStatus().getPodIP() + ":" + Names.BROKER_PORT, signer);
+                byAddress.put(BrokerObserver.brokerAddress(pod.getStatus().getPodIP()), signer);
             }
         }
         credentials.update(cluster.getMetadata().getUid(), byAddress);
@@ -100,7 +99,7 @@ final class AdminSigning {
                 .map(Container::getEnv)
                 .filter(env -> env != null)
                 .flatMap(List::stream)
-                .filter(e -> ACL_FILE_ENV.equals(e.getName()) && e.getValue() != null)
+                .filter(e -> BrokerEnvironment.ACL_FILE_ENV.equals(e.getName()) && e.getValue() != null)
                 .map(EnvVar::getValue)
                 .findFirst();
         if (secretName.isEmpty() || file.isEmpty()) {
@@ -112,7 +111,7 @@ final class AdminSigning {
 
     private Optional<AdminCredentials> read(KubernetesClient client, SecretKey secret, TreeSet<String> problems) {
         try {
-            Optional<AdminCredentials> found = AdminCredentials.firstAdmin(bytes(client, secret));
+            Optional<AdminCredentials> found = AdminCredentials.signingAdmin(bytes(client, secret));
             if (found.isPresent()) {
                 lastGood.put(secret, found.get());
                 return found;

@@ -103,7 +103,7 @@ public final class BrokerObserver {
                 .toList();
     }
 
-    private static String brokerAddress(String ip) {
+    static String brokerAddress(String ip) {
         return ip + ":" + Names.BROKER_PORT;
     }
 

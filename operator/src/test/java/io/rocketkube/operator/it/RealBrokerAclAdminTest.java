@@ -117,7 +117,7 @@ class RealBrokerAclAdminTest {
                 .hasMessageContaining("No accessKey is configured");
         assertThatThrownBy(() -> admin.replicationLagBytes(group)).hasMessageContaining("No accessKey is configured");
 
-        Optional<AdminCredentials> operator = AdminCredentials.firstAdmin(ACL.getBytes(StandardCharsets.UTF_8));
+        Optional<AdminCredentials> operator = AdminCredentials.signingAdmin(ACL.getBytes(StandardCharsets.UTF_8));
         assertThat(operator).contains(new AdminCredentials("rkOperator1", "operatorSecret1"));
         credentials.update("uid-1", Map.of(master.address(), Optional.of(new AdminCredentials("rkOperator1", "x"))));
         assertThatThrownBy(() -> admin.backlog(group)).hasMessageContaining("Check signature failed");
