@@ -45,4 +45,12 @@ public enum PutStatus {
     public boolean isStored() {
         return stored;
     }
+
+    /**
+     * Whether the refusal is about the message itself, so the same request will be refused however often it
+     * is tried again (as opposed to the store's state: full, shut down, busy).
+     */
+    public boolean refusesTheMessage() {
+        return this == MESSAGE_ILLEGAL || this == PROPERTIES_SIZE_EXCEEDED;
+    }
 }

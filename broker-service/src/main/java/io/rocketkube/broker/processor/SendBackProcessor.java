@@ -80,6 +80,9 @@ public final class SendBackProcessor implements RequestProcessor {
         HeaderFields h = HeaderFields.of(request);
         long offset = h.longValue("offset");
         String groupName = Responses.legalGroup(h.string("group"));
+        // A group name of 121 to 255 characters makes a retry topic name beyond 127 (and its dead-letter topic's
+        // is shorter): refused before anything is created, not when the store refuses the copy after the answer.
+        Responses.legalTopic(TopicNames.retryTopic(groupName));
         Responses.legalTopicIfPresent(h.optionalString("originTopic"));
         int delayLevel = h.intValue("delayLevel");
         Integer maxReconsume = h.optionalInt("maxReconsumeTimes");

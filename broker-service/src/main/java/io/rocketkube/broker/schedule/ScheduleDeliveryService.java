@@ -19,7 +19,9 @@ import io.rocketkube.store.PutResult;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.NavigableSet;
 import java.util.Optional;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -44,11 +46,18 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Progress and crashes. The re-puts of a read batch are issued ({@link RealQueueBatches}: those of one
  * real queue together, in order) and all awaited; the position
- * moves past the longest prefix that was stored, never past a message whose copy failed, which is tried
- * again after {@link #RETRY_MILLIS}. The table is persisted by the broker every few hundred milliseconds, so
- * a crash redelivers at most what was delivered since its last write (at-least-once, as the reference),
- * and never skips one. A record that cannot be decoded or names no real topic can never be delivered; it is
- * logged and stepped over so it does not block its level.
+ * moves past the longest prefix that was stored, never past a message whose copy failed for a reason of the
+ * store (full, shut down), which is tried again after {@link #RETRY_MILLIS}. The copies after it that were
+ * stored are remembered (in memory) and not put again by that retry, so a refusal never duplicates the
+ * messages behind it. The table is persisted by the broker every few hundred milliseconds, so a crash
+ * redelivers at most what was delivered since its last write (at-least-once, as the reference), and never
+ * skips one.
+ *
+ * <p>What can never be delivered is logged and stepped over so it does not block its level for good: a
+ * record that cannot be decoded or names no real topic, and a copy the store refuses for what it is
+ * ({@link io.rocketkube.store.PutStatus#refusesTheMessage}, e.g. a real topic name that is not valid). Such a
+ * message stays in SCHEDULE_TOPIC_XXXX, where the log line's offset finds it. The reference retries it
+ * forever instead, holding back every later message of its level.
  *
  * <p>Threading: {@link #start} and {@link #close} from the broker's lifecycle; everything else on the
  * delivery thread.
@@ -74,9 +83,15 @@ public final class ScheduleDeliveryService implements AutoCloseable {
     private final long[] headDue;
     /** Per level: no delivery attempt before this time (after a failed re-put). */
     private final long[] retryAt;
+    /**
+     * Per level: schedule-queue offsets past the position whose copies were stored while an earlier one
+     * failed; the retry steps over them instead of storing them twice.
+     */
+    private final List<NavigableSet<Long>> deliveredAhead = new ArrayList<>();
 
     private final Counter delivered;
     private final Counter failures;
+    private final Counter undeliverable;
     private final Timer lateness;
     private volatile boolean running;
     /** Set by {@link #close}: a pass in progress stops between levels. */
@@ -94,11 +109,17 @@ public final class ScheduleDeliveryService implements AutoCloseable {
         this.headDue = new long[levels.maxLevel() + 1];
         this.retryAt = new long[levels.maxLevel() + 1];
         java.util.Arrays.fill(headOffset, -1);
+        for (int level = 0; level <= levels.maxLevel(); level++) {
+            deliveredAhead.add(new TreeSet<>());
+        }
         this.delivered = Counter.builder("rocketkube.broker.schedule.delivered")
                 .description("delayed messages put back to their real topic")
                 .register(meters);
         this.failures = Counter.builder("rocketkube.broker.schedule.failures")
                 .description("delivery passes that failed (a re-put refused, an error); retried")
+                .register(meters);
+        this.undeliverable = Counter.builder("rocketkube.broker.schedule.undeliverable")
+                .description("delayed messages their real topic refuses (logged, left in the schedule topic)")
                 .register(meters);
         this.lateness = Timer.builder("rocketkube.broker.schedule.lateness")
                 .description("how long after its due time a delayed message was put back")
@@ -177,6 +198,7 @@ public final class ScheduleDeliveryService implements AutoCloseable {
             LOG.warn(
                     "delay level {}: offsets {}..{} were deleted by retention before delivery", level, offset, min - 1);
             table.advance(level, min);
+            deliveredAhead.get(level).headSet(min).clear();
             return 0;
         }
         try (GetResult read =
@@ -225,6 +247,10 @@ public final class ScheduleDeliveryService implements AutoCloseable {
                 break;
             }
             position = record.queueOffset() + 1;
+            if (deliveredAhead.get(level).remove(record.queueOffset())) {
+                dues.add(new Due(position, null, 0));
+                continue;
+            }
             Optional<MessageRecordRequest> timeUp = TimeUp.of(record);
             if (timeUp.isEmpty()) {
                 LOG.error(
@@ -258,34 +284,55 @@ public final class ScheduleDeliveryService implements AutoCloseable {
 
     /**
      * Awaits the steps' re-puts in order and moves the level's position past the longest prefix that is
-     * done. False after a failed re-put: the level then waits {@link #RETRY_MILLIS} and tries that one again.
+     * done. False after a re-put failed for a reason of the store: the level then waits {@link #RETRY_MILLIS}
+     * and tries that one again, stepping over those after it that were stored.
      */
     private boolean completeInOrder(int level, long offset, List<Step> steps) {
+        NavigableSet<Long> ahead = deliveredAhead.get(level);
         long reached = offset;
-        boolean ok = true;
+        boolean blocked = false;
         for (Step step : steps) {
+            long queueOffset = step.next() - 1;
             if (step.put() != null) {
                 PutResult result = await(step.put());
-                if (result == null || !result.status().isStored()) {
-                    failures.increment();
-                    LOG.warn(
-                            "delay level {}: re-put failed ({}); retrying in {} ms",
+                if (result != null && result.status().isStored()) {
+                    delivered.increment();
+                    lateness.record(Math.max(0, clock.millis() - step.due()), TimeUnit.MILLISECONDS);
+                } else if (result != null && result.status().refusesTheMessage()) {
+                    undeliverable.increment();
+                    LOG.error(
+                            "delay level {}: the message at queue offset {} of {} is refused by its real topic ({});"
+                                    + " it stays there and is stepped over",
                             level,
-                            result == null ? "timed out" : result.status(),
-                            RETRY_MILLIS);
-                    retryAt[level] = clock.millis() + RETRY_MILLIS;
-                    ok = false;
-                    break;
+                            queueOffset,
+                            TopicNames.SCHEDULE_TOPIC,
+                            result.status());
+                } else {
+                    if (!blocked) {
+                        failures.increment();
+                        LOG.warn(
+                                "delay level {}: re-put failed ({}); retrying in {} ms",
+                                level,
+                                result == null ? "timed out" : result.status(),
+                                RETRY_MILLIS);
+                        retryAt[level] = clock.millis() + RETRY_MILLIS;
+                        blocked = true;
+                    }
+                    continue;
                 }
-                delivered.increment();
-                lateness.record(Math.max(0, clock.millis() - step.due()), TimeUnit.MILLISECONDS);
+                if (blocked) {
+                    ahead.add(queueOffset);
+                }
             }
-            reached = step.next();
+            if (!blocked) {
+                reached = step.next();
+            }
         }
         if (reached != offset) {
             table.advance(level, reached);
+            ahead.headSet(reached).clear();
         }
-        return ok;
+        return !blocked;
     }
 
     private static PutResult await(CompletableFuture<PutResult> put) {

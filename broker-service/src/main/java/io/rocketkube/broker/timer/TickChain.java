@@ -85,13 +85,12 @@ final class TickChain {
     }
 
     /**
-     * Gives the visitor every record of the chain after the first {@code skip}, head first (the kept ones from
-     * memory, the rest read again); false if the visitor stopped. A damaged record ends the chain, logged.
+     * Gives the visitor every record of the chain, head first (the kept ones from memory, the rest read
+     * again); false if the visitor stopped. A damaged record ends the chain, logged.
      */
-    boolean forEach(TimerWheelStore wheel, int skip, Visitor visitor) throws IOException {
-        int walked = 0;
+    boolean forEach(TimerWheelStore wheel, Visitor visitor) throws IOException {
         for (TimerLog.Entry e : kept) {
-            if (walked++ >= skip && !visitor.visit(e)) {
+            if (!visitor.visit(e)) {
                 return false;
             }
         }
@@ -106,7 +105,7 @@ final class TickChain {
                 return true;
             }
             position = e.prev();
-            if (walked++ >= skip && !visitor.visit(e)) {
+            if (!visitor.visit(e)) {
                 return false;
             }
         }

@@ -48,9 +48,13 @@ import org.slf4j.LoggerFactory;
  * any timer, so they survive a crash the same way.
  *
  * <p>A tick is done once all its re-puts completed (stored; durable under SYNC_FLUSH); the store then writes
- * a checkpoint, so after a crash only the tick in flight is delivered again. A refused re-put (a full disk)
- * stops delivery and is retried after {@link #RETRY_MILLIS}, skipping the re-puts of the tick that did
- * complete. The master only runs this; a slave receives the re-puts by replication.
+ * a checkpoint, so after a crash only the tick in flight is delivered again. A re-put refused for a reason of
+ * the store (a full disk) stops delivery and is retried after {@link #RETRY_MILLIS}, stepping over every
+ * timer of the tick whose re-put did complete, before or after the refused one ({@link DoneInTick}: by
+ * CommitLog offset, because timers enqueued meanwhile with a past time join the same tick at its head). A
+ * re-put refused for what the copy is ({@link io.rocketkube.store.PutStatus#refusesTheMessage}) can never
+ * succeed: it is logged and stepped over, the timer staying in the timer topic, so one bad timer cannot hold
+ * back every later tick. The master only runs this; a slave receives the re-puts by replication.
  *
  * <p>Threading: {@link #start} and {@link #close} from the broker's lifecycle; the gauges read volatile
  * positions; everything else on the timer thread.
@@ -90,14 +94,17 @@ public final class TimerMessageService implements AutoCloseable {
     private final Timer lateness;
     private final TimerThroughput enqueueTps = new TimerThroughput();
     private final TimerThroughput dequeueTps = new TimerThroughput();
-    /** Re-puts of the tick being delivered that completed before a failure: skipped when it is retried. */
-    private long doneTick = -1;
+    /** Timers of the tick being delivered whose re-puts completed: stepped over if the tick is tried again. */
+    private final DoneInTick done = new DoneInTick();
 
-    private int doneInTick;
+    private final Counter undeliverable;
     private long retryAt;
     private long lastCheckpoint;
     private long checkpointedQueueOffset = -1;
     private volatile boolean running;
+    /** Set by {@link #close}: a pass in progress stops between ticks. */
+    private volatile boolean closed;
+
     private volatile Thread thread;
 
     /**
@@ -135,6 +142,9 @@ public final class TimerMessageService implements AutoCloseable {
                 .register(meters);
         this.failures = Counter.builder("rocketkube.broker.timer.failures")
                 .description("timer passes that failed (a re-put refused, an I/O error); retried")
+                .register(meters);
+        this.undeliverable = Counter.builder("rocketkube.broker.timer.undeliverable")
+                .description("timer messages their real topic refuses (logged, left in the timer topic)")
                 .register(meters);
         this.lateness = Timer.builder("rocketkube.broker.timer.lateness")
                 .description("how long after its time a timer message was put back")
@@ -286,7 +296,7 @@ public final class TimerMessageService implements AutoCloseable {
 
     /** Delivers the ticks whose time has come; true if some are still due after this pass. */
     private boolean deliverDue(long now) throws IOException {
-        for (int i = 0; i < TICKS_PER_PASS && running; i++) {
+        for (int i = 0; i < TICKS_PER_PASS && !closed; i++) {
             long tick = wheel.deliverTick();
             if (tick > now) {
                 return false;
@@ -307,12 +317,15 @@ public final class TimerMessageService implements AutoCloseable {
 
     /** Re-puts every timer of {@code tick}; false if one was refused (the tick is tried again later). */
     private boolean deliverTick(long tick) throws IOException {
-        int skip = doneTick == tick ? doneInTick : 0;
+        done.startTick(tick);
         TickChain chain = TickChain.read(tick, wheel, this::cancelKeyAt);
         ArrayDeque<Put> window = new ArrayDeque<>();
         List<TimerLog.Entry> entries = new ArrayList<>(PUT_GROUP);
         List<MessageRecordRequest> copies = new ArrayList<>(PUT_GROUP);
-        boolean walked = chain.forEach(wheel, skip, e -> {
+        boolean walked = chain.forEach(wheel, e -> {
+            if (done.contains(e.commitLogOffset())) {
+                return true;
+            }
             boolean due = e.deliverMs() <= tick;
             entries.add(e);
             copies.add(due && e.cancel() ? null : copy(e, tick, chain));
@@ -325,7 +338,11 @@ public final class TimerMessageService implements AutoCloseable {
         if (walked) {
             issue(entries, copies, window);
         }
-        return walked && awaitWindow(tick, window, 0);
+        boolean complete = walked && awaitWindow(tick, window, 0);
+        if (complete) {
+            done.clear();
+        }
+        return complete;
     }
 
     /** Puts {@code copies} ({@link RealQueueBatches}) into the window, each with its entry; empties both lists. */
@@ -396,40 +413,57 @@ public final class TimerMessageService implements AutoCloseable {
     }
 
     /**
-     * Awaits the oldest re-puts in order until {@code keep} are left in flight; counts what completed so a retry
-     * of the tick skips it.
+     * Awaits the oldest re-puts in order until {@code keep} are left in flight, noting each completed one so a
+     * retry of the tick steps over it. After a re-put refused for a reason of the store, awaits the rest of the
+     * window too (they were issued and may be stored) and returns false.
      */
     private boolean awaitWindow(long tick, ArrayDeque<Put> window, int keep) {
-        if (doneTick != tick) {
-            doneTick = tick;
-            doneInTick = 0;
-        }
-        while (window.size() > keep) {
+        boolean refused = false;
+        while (window.size() > (refused ? 0 : keep)) {
             Put put = window.removeFirst();
             if (put.result() != null) {
                 PutResult result = await(put.result());
-                if (result == null || !result.status().isStored()) {
-                    failures.increment();
-                    LOG.warn(
-                            "timer tick {}: re-put failed ({}); retrying in {} ms",
-                            tick,
-                            result == null ? "timed out" : result.status(),
-                            RETRY_MILLIS);
-                    window.clear();
-                    return false;
+                if (result == null
+                        || !(result.status().isStored() || result.status().refusesTheMessage())) {
+                    if (!refused) {
+                        failures.increment();
+                        LOG.warn(
+                                "timer tick {}: re-put failed ({}); retrying in {} ms",
+                                tick,
+                                result == null ? "timed out" : result.status(),
+                                RETRY_MILLIS);
+                        refused = true;
+                    }
+                    continue;
                 }
-                long now = clock.millis();
-                if (put.entry().deliverMs() > tick) {
-                    rolled.increment();
-                } else {
-                    delivered.increment();
-                    dequeueTps.add(1, now);
-                    lateness.record(Math.max(0, now - put.entry().deliverMs()), TimeUnit.MILLISECONDS);
-                }
+                count(put.entry(), tick, result);
             }
-            doneInTick++;
+            done.add(put.entry().commitLogOffset());
         }
-        return true;
+        return !refused;
+    }
+
+    /** Counts a completed re-put: delivered or rolled, or (logged) refused for good. */
+    private void count(TimerLog.Entry entry, long tick, PutResult result) {
+        if (result.status().refusesTheMessage()) {
+            undeliverable.increment();
+            LOG.error(
+                    "timer tick {}: the timer at physical offset {} is refused by its real topic ({}); it stays in {}"
+                            + " and is stepped over",
+                    tick,
+                    entry.commitLogOffset(),
+                    result.status(),
+                    TopicNames.TIMER_TOPIC);
+            return;
+        }
+        long now = clock.millis();
+        if (entry.deliverMs() > tick) {
+            rolled.increment();
+        } else {
+            delivered.increment();
+            dequeueTps.add(1, now);
+            lateness.record(Math.max(0, now - entry.deliverMs()), TimeUnit.MILLISECONDS);
+        }
     }
 
     private static PutResult await(CompletableFuture<PutResult> put) {
@@ -466,6 +500,7 @@ public final class TimerMessageService implements AutoCloseable {
     }
 
     private void stop() {
+        closed = true;
         running = false;
         Thread t = thread;
         if (t != null) {

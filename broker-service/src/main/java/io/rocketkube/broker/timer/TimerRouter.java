@@ -6,9 +6,11 @@ import io.rocketkube.client.message.MessageProperties;
 import io.rocketkube.client.message.MessageSysFlag;
 import io.rocketkube.client.message.PropertiesCodec;
 import io.rocketkube.client.message.PropertiesEdit;
+import io.rocketkube.client.message.StoredMessageLayout;
 import io.rocketkube.client.protocol.ResponseCode;
 import io.rocketkube.client.remoting.RequestRejectedException;
 import io.rocketkube.store.MessageRecordRequest;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.function.UnaryOperator;
 
@@ -38,6 +40,9 @@ public final class TimerRouter implements UnaryOperator<MessageRecordRequest> {
     private static final String[] TIMER_KEYS = {
         TimerProperties.DELIVER_MS, TimerProperties.DELAY_SEC, TimerProperties.DELAY_MS
     };
+    /** What delivery adds to a timer's properties, at most ({@link #roomForDeliveryStamps}), rounded up. */
+    static final int DELIVERY_STAMPS_BYTES = 128;
+
     private final TimerSettings settings;
     private final Clock clock;
 
@@ -91,7 +96,24 @@ public final class TimerRouter implements UnaryOperator<MessageRecordRequest> {
                 r.topic(),
                 MessageProperties.REAL_QUEUE_ID,
                 String.valueOf(r.queueId()));
+        if (!roomForDeliveryStamps(timed)) {
+            throw new RequestRejectedException(
+                    ResponseCode.MESSAGE_ILLEGAL,
+                    "the message properties leave no room for the timer's delivery stamps: at most "
+                            + (StoredMessageLayout.MAX_PROPERTIES_LENGTH - DELIVERY_STAMPS_BYTES)
+                            + " bytes with the timer's own");
+        }
         return copy(r, TopicNames.TIMER_TOPIC, 0, timed);
+    }
+
+    /**
+     * Whether the copy delivered later (with TIMER_ENQUEUE_MS, TIMER_DEQUEUE_MS, TIMER_ROLL_TIMES and WAIT)
+     * still fits the store's properties limit: refused now, the send fails; refused at delivery, the timer
+     * could never be delivered.
+     */
+    private static boolean roomForDeliveryStamps(String properties) {
+        int limit = StoredMessageLayout.MAX_PROPERTIES_LENGTH - DELIVERY_STAMPS_BYTES;
+        return properties.length() * 3 <= limit || properties.getBytes(StandardCharsets.UTF_8).length <= limit;
     }
 
     /** The delivery time the first present of the three properties names (the reference's order). */

@@ -158,10 +158,14 @@ class NameValidationTest {
     }
 
     static void assertRefusedAndNothingTouched(RemotingCommand request) throws Exception {
+        assertRefusedAndNothingTouched(request, "illegal characters");
+    }
+
+    static void assertRefusedAndNothingTouched(RemotingCommand request, String why) throws Exception {
         Map<String, String> before = tree();
         RemotingCommand response = call(request);
         assertThat(response.code()).as("answer to %s", request.code()).isEqualTo(ResponseCode.SYSTEM_ERROR);
-        assertThat(response.remark()).contains("illegal characters");
+        assertThat(response.remark()).contains(why);
         sendOneAndWaitForDispatch();
         Map<String, String> after = tree();
         assertThat(after.keySet()).as("paths after request %s", request.code()).isEqualTo(before.keySet());
@@ -198,6 +202,15 @@ class NameValidationTest {
     @Test
     void sendBackWithAWalkingGroupIsRefusedAndCreatesNothing() throws Exception {
         assertRefusedAndNothingTouched(sendBack(WALKING_GROUP, TOPIC));
+    }
+
+    /**
+     * A legal group of 121 to 255 characters makes a retry topic beyond 127: refused before anything is stored,
+     * not accepted and then refused by the store each time the delay service tries to deliver it.
+     */
+    @Test
+    void sendBackWhoseRetryTopicWouldBeTooLongIsRefusedAndCreatesNothing() throws Exception {
+        assertRefusedAndNothingTouched(sendBack("g".repeat(121), TOPIC), "longer than topic max length");
     }
 
     @Test

@@ -162,17 +162,8 @@ class ScheduleDeliveryServiceTest {
         await().until(() -> store.maxOffset(TopicNames.SCHEDULE_TOPIC, 0) == 1);
         DelayOffsetTable table = DelayOffsetTable.load(dir, LEVELS.maxLevel());
         // A store that refuses the first re-put (as a full disk would).
-        int[] refusals = {1};
-        MessageStore refusing = (MessageStore) java.lang.reflect.Proxy.newProxyInstance(
-                MessageStore.class.getClassLoader(), new Class<?>[] {MessageStore.class}, (proxy, method, args) -> {
-                    if (method.getName().equals("put") && refusals[0]-- > 0) {
-                        return java.util.concurrent.CompletableFuture.completedFuture(
-                                io.rocketkube.store.PutResult.refused(PutStatus.DISK_FULL, "test"));
-                    }
-                    return method.invoke(store, args);
-                });
-        ScheduleDeliveryService service =
-                new ScheduleDeliveryService(refusing, LEVELS, table, clock, new SimpleMeterRegistry());
+        ScheduleDeliveryService service = new ScheduleDeliveryService(
+                refusingPuts(new int[] {1}, PutStatus.DISK_FULL), LEVELS, table, clock, new SimpleMeterRegistry());
         clock.advance(Duration.ofSeconds(11));
         service.deliverOnce();
         assertThat(table.offset(1)).isZero();
@@ -181,6 +172,71 @@ class ScheduleDeliveryServiceTest {
         service.deliverOnce();
         await().until(() -> delivered().size() == 1);
         assertThat(table.offset(1)).isEqualTo(1);
+    }
+
+    /**
+     * The copies after a refused one were issued with it and stored: the retry puts the refused one again and
+     * steps over them, instead of storing them a second time.
+     */
+    @Test
+    void aRetryAfterARefusedRePutDoesNotStoreTheCopiesAfterItAgain() throws Exception {
+        put(1, 0, 0);
+        put(1, 1, 1);
+        put(1, 2, 1);
+        await().until(() -> store.maxOffset(TopicNames.SCHEDULE_TOPIC, 0) == 3);
+        DelayOffsetTable table = DelayOffsetTable.load(dir, LEVELS.maxLevel());
+        // m0 alone for queue 0 is a put, refused once (a full disk); m1 and m2 for queue 1 are one batch.
+        ScheduleDeliveryService service = new ScheduleDeliveryService(
+                refusingPuts(new int[] {1}, PutStatus.DISK_FULL), LEVELS, table, clock, new SimpleMeterRegistry());
+        clock.advance(Duration.ofSeconds(11));
+        service.deliverOnce();
+        await().until(() -> delivered().size() == 2);
+        assertThat(table.offset(1)).as("held at the refused m0").isZero();
+
+        clock.advance(Duration.ofMillis(ScheduleDeliveryService.RETRY_MILLIS + 1));
+        service.deliverOnce();
+        await().until(() -> table.offset(1) == 3);
+        assertThat(delivered()).containsExactly("m0", "m1", "m2");
+    }
+
+    /**
+     * A copy the store refuses for what it is (here MESSAGE_ILLEGAL, as for a real topic name beyond 127
+     * characters) can never be delivered: it is counted and stepped over, and the level goes on.
+     */
+    @Test
+    void aCopyTheStoreRefusesForWhatItIsIsSteppedOverAndDoesNotHoldTheLevel() throws Exception {
+        put(1, 0, 0);
+        put(1, 1, 1);
+        await().until(() -> store.maxOffset(TopicNames.SCHEDULE_TOPIC, 0) == 2);
+        DelayOffsetTable table = DelayOffsetTable.load(dir, LEVELS.maxLevel());
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        ScheduleDeliveryService service = new ScheduleDeliveryService(
+                refusingPuts(new int[] {1}, PutStatus.MESSAGE_ILLEGAL), LEVELS, table, clock, meters);
+        clock.advance(Duration.ofSeconds(11));
+        service.deliverOnce();
+        assertThat(table.offset(1)).isEqualTo(2);
+        await().until(() -> !delivered().isEmpty());
+        assertThat(delivered()).containsExactly("m1");
+        assertThat(meters.get("rocketkube.broker.schedule.undeliverable")
+                        .counter()
+                        .count())
+                .isEqualTo(1.0);
+
+        clock.advance(Duration.ofSeconds(2));
+        service.deliverOnce();
+        assertThat(delivered()).containsExactly("m1");
+    }
+
+    /** The store, with its single puts (not its batches) refused with {@code status} while {@code left[0]} > 0. */
+    private MessageStore refusingPuts(int[] left, PutStatus status) {
+        return (MessageStore) java.lang.reflect.Proxy.newProxyInstance(
+                MessageStore.class.getClassLoader(), new Class<?>[] {MessageStore.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("put") && left[0]-- > 0) {
+                        return java.util.concurrent.CompletableFuture.completedFuture(
+                                io.rocketkube.store.PutResult.refused(status, "test"));
+                    }
+                    return method.invoke(store, args);
+                });
     }
 
     /** Due copies bound for one queue go in one append: its held pull then wakes once for all of them. */
