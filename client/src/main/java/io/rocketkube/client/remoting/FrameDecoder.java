@@ -27,7 +27,11 @@ import java.util.List;
  *
  * <p>A length above {@code maxFrameLength} fails at once, before any of the frame is buffered, so a hostile
  * length cannot make us hold 2 GiB. Below it, the whole frame is reserved against the connection's
- * {@link ReadGate} and the endpoint's {@link InboundBudget} before its body is buffered.
+ * {@link ReadGate} and the endpoint's {@link InboundBudget} before its body is buffered. A small frame (up to
+ * {@link InboundBudget#SMALL_FRAME_BYTES}) is admitted only once all of it is in the read buffer: at most that
+ * much per connection waits there unreserved, and a length word alone reserves nothing. Reserving at the
+ * length word let a few hundred connections that each sent one announcing 64 KiB, and then nothing, take the
+ * whole budget, so that every other client was answered SYSTEM_BUSY until they timed out.
  *
  * <p>A request's body of up to {@link #MAX_SLICED_BODY} bytes is handed on as a retained slice of the
  * cumulation buffer once it is all there, as Netty's {@code LengthFieldBasedFrameDecoder} does: the send path
@@ -129,7 +133,11 @@ public final class FrameDecoder extends ByteToMessageDecoder {
                     state = State.ADMIT;
                 }
                 case ADMIT -> {
-                    if (!admit(LENGTH_FIELD_SIZE + frameLength)) {
+                    int frameBytes = LENGTH_FIELD_SIZE + frameLength;
+                    if (frameBytes <= InboundBudget.SMALL_FRAME_BYTES && in.readableBytes() < frameLength) {
+                        return;
+                    }
+                    if (!admit(frameBytes)) {
                         return;
                     }
                     state = State.READ_HEADER;

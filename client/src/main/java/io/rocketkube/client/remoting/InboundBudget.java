@@ -15,6 +15,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * 0 ───────────── large frames ───────────── limit-reserve ──── small frames only ──── limit
  * </pre>
  *
+ * <p>Small frames are reserved once they are whole, large ones when their length word arrives
+ * ({@link FrameDecoder}), so a connection that announces a frame and sends nothing more can only hold the
+ * large frames' share.
+ *
  * <p>A frame that does not fit is shed, not waited for (see {@link FrameDecoder}): waiting would hold its
  * connection's partial frame and could wait behind held pulls for their whole suspend time. Thread-safe.
  */

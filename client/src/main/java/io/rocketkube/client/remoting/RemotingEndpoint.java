@@ -33,6 +33,7 @@ import org.slf4j.LoggerFactory;
  */
 public abstract class RemotingEndpoint implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RemotingEndpoint.class);
+    private static final long SHED_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
     /** Flushes are coalesced across up to this many writes while a read burst is in progress. */
     private static final int FLUSH_CONSOLIDATION_LIMIT = 64;
 
@@ -68,6 +69,10 @@ public abstract class RemotingEndpoint implements AutoCloseable {
     private final Semaphore onewayPermits;
     private final InboundHandler inboundHandler = new InboundHandler();
     private final InboundBudget inboundBudget;
+    /** When shedding was last logged, in nanoTime; at most one line per {@link #SHED_LOG_INTERVAL_NANOS}. */
+    private final java.util.concurrent.atomic.AtomicLong lastShedLog = new java.util.concurrent.atomic.AtomicLong();
+
+    private final java.util.concurrent.atomic.AtomicLong shedSinceLog = new java.util.concurrent.atomic.AtomicLong();
 
     protected RemotingEndpoint(
             ProcessorRegistry processors,
@@ -291,6 +296,7 @@ public abstract class RemotingEndpoint implements AutoCloseable {
     /** RocketMQ's remark when it rejects a request before processing it; the client backs off and retries. */
     private void shed(Channel channel, RemotingCommand request) {
         observer.requestHandled(request.code(), TransportCodes.SYSTEM_BUSY, 0);
+        logShedding(channel);
         if (request.isResponse()) {
             LOG.debug(
                     "dropping response {} from {}: inbound budget exhausted",
@@ -302,6 +308,24 @@ public abstract class RemotingEndpoint implements AutoCloseable {
             channel.writeAndFlush(request.response(
                             TransportCodes.SYSTEM_BUSY, "[REJECTREQUEST]system busy, start flow control for a while"))
                     .addListener(ON_RESPONSE_WRITTEN);
+        }
+    }
+
+    /** An operator must learn that clients are being turned away, without a line per request. */
+    private void logShedding(Channel channel) {
+        long shed = shedSinceLog.incrementAndGet();
+        long now = System.nanoTime();
+        long last = lastShedLog.get();
+        if ((last == 0 || now - last >= SHED_LOG_INTERVAL_NANOS) && lastShedLog.compareAndSet(last, now)) {
+            shedSinceLog.addAndGet(-shed);
+            LOG.warn(
+                    "shedding requests: no room in the inbound budget ({} of {} bytes held by accepted, unanswered"
+                            + " requests; large frames keep clear of the last part); {} answered SYSTEM_BUSY since the"
+                            + " last report, the latest from {}",
+                    inboundBudget.queuedBytes(),
+                    inboundBudget.limit(),
+                    shed,
+                    channel.remoteAddress());
         }
     }
 

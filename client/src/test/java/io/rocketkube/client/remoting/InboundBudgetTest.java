@@ -129,4 +129,31 @@ class InboundBudgetTest {
         assertThat(first.get().code()).isZero();
         assertThat(behind.get(5, java.util.concurrent.TimeUnit.SECONDS).code()).isZero();
     }
+
+    /**
+     * Connections that each send only a length word announcing a small frame (64 KiB), and then nothing, hold
+     * no budget: together they announce eight times the whole of it, and another client is still served.
+     */
+    @Test
+    void lengthWordsAloneReserveNothing() throws Exception {
+        start(512 * KIB, 8L * 1024 * KIB);
+        List<java.net.Socket> stalled = new ArrayList<>();
+        try {
+            for (int i = 0; i < 64; i++) {
+                java.net.Socket socket =
+                        new java.net.Socket("127.0.0.1", server.localAddress().getPort());
+                stalled.add(socket);
+                socket.getOutputStream().write(new byte[] {0, 0, (byte) 0xFF, (byte) 0xFC});
+                socket.getOutputStream().flush();
+            }
+            RemotingCommand echo = RemotingCommand.request(ECHO);
+            RemotingCommand answer = newClient().invokeSync(address, echo, 5000);
+            assertThat(answer.code()).as(answer.remark()).isZero();
+            assertThat(server.queuedRequestBytes()).isZero();
+        } finally {
+            for (java.net.Socket socket : stalled) {
+                socket.close();
+            }
+        }
+    }
 }
