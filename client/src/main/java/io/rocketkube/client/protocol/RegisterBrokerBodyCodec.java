@@ -1,18 +1,24 @@
 package io.rocketkube.client.protocol;
 
+import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.rocketkube.client.remoting.RequestRejectedException;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.FilterInputStream;
 import java.io.IOException;
-import java.nio.BufferUnderflowException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.DataFormatException;
 import java.util.zip.Deflater;
 import java.util.zip.Inflater;
+import java.util.zip.InflaterInputStream;
+import java.util.zip.ZipException;
 
 /**
  * REGISTER_BROKER bodies in both forms: plain JSON, or (header {@code compressed=true}) a zlib stream that
@@ -25,11 +31,17 @@ import java.util.zip.Inflater;
  * int32 length, bytes   filter server list JSON
  * </pre>
  *
- * A compressed body inflating past {@link #MAX_INFLATED_BYTES} is refused: a few KiB of zlib can claim
- * gigabytes.
+ * A compressed body is read as it inflates, and refused past {@link #MAX_INFLATED_BYTES} (a plain body's
+ * bound, the frame length), a chunk longer than {@link #MAX_CHUNK_BYTES} or more than {@link #MAX_TOPICS}
+ * topics: a few hundred KiB of zlib can claim gigabytes, and a NameServer decoding several at once must not
+ * run out of heap. The inflated form of a broker's registration is about 30 bytes per topic.
  */
 public final class RegisterBrokerBodyCodec {
-    static final int MAX_INFLATED_BYTES = 64 * 1024 * 1024;
+    static final int MAX_INFLATED_BYTES = 16 * 1024 * 1024;
+    /** The DataVersion JSON, one topic line, the filter server list: each far smaller. */
+    static final int MAX_CHUNK_BYTES = 1024 * 1024;
+    /** Topics of one broker; RocketMQ advises tens of thousands at most. */
+    static final int MAX_TOPICS = 262_144;
 
     private RegisterBrokerBodyCodec() {}
 
@@ -41,7 +53,7 @@ public final class RegisterBrokerBodyCodec {
             return new RegisterBrokerBody(null, null);
         }
         if (compressed) {
-            return decodeCompressed(inflate(body));
+            return decodeCompressed(body);
         }
         if (version < 37) {
             return new RegisterBrokerBody(RemotingJson.decode(body, TopicConfigSerializeWrapper.class), null);
@@ -79,37 +91,19 @@ public final class RegisterBrokerBodyCodec {
         out.writeBytes(bytes);
     }
 
-    private static byte[] inflate(byte[] body) {
+    /**
+     * Reads the inflated form straight from the zlib stream, never holding it whole: what a body can make us
+     * allocate is bounded by {@link #MAX_INFLATED_BYTES} read, {@link #MAX_CHUNK_BYTES} per chunk and
+     * {@link #MAX_TOPICS}, not by what it claims.
+     */
+    private static RegisterBrokerBody decodeCompressed(byte[] body) {
         Inflater inflater = new Inflater();
-        try {
-            inflater.setInput(body);
-            ByteArrayOutputStream out = new ByteArrayOutputStream(body.length * 4);
-            byte[] chunk = new byte[8192];
-            while (!inflater.finished()) {
-                int n = inflater.inflate(chunk);
-                if (n == 0 && (inflater.needsInput() || inflater.needsDictionary())) {
-                    throw rejected("compressed body is truncated");
-                }
-                out.write(chunk, 0, n);
-                if (out.size() > MAX_INFLATED_BYTES) {
-                    throw rejected("compressed body inflates past " + MAX_INFLATED_BYTES + " bytes");
-                }
-            }
-            return out.toByteArray();
-        } catch (DataFormatException e) {
-            throw rejected("compressed body is not zlib: " + e.getMessage());
-        } finally {
-            inflater.end();
-        }
-    }
-
-    private static RegisterBrokerBody decodeCompressed(byte[] raw) {
-        ByteBuffer in = ByteBuffer.wrap(raw);
-        try {
+        try (DataInputStream in = new DataInputStream(
+                new BoundedInput(new InflaterInputStream(new ByteArrayInputStream(body), inflater, 8192)))) {
             DataVersion dataVersion = RemotingJson.mapper().readValue(readChunk(in), DataVersion.class);
-            int topicCount = in.getInt();
-            if (topicCount < 0 || topicCount > in.remaining() / Integer.BYTES) {
-                throw rejected("compressed body claims " + topicCount + " topics");
+            int topicCount = in.readInt();
+            if (topicCount < 0 || topicCount > MAX_TOPICS) {
+                throw rejected("compressed body claims " + topicCount + " topics (at most " + MAX_TOPICS + ")");
             }
             Map<String, TopicConfig> topics = new LinkedHashMap<>();
             for (int i = 0; i < topicCount; i++) {
@@ -120,25 +114,82 @@ public final class RegisterBrokerBodyCodec {
                 }
                 topics.put(topic.topicName(), topic);
             }
-            List<String> filterServers = in.hasRemaining()
-                    ? RemotingJson.mapper().readValue(readChunk(in), new TypeReference<List<String>>() {})
-                    : List.of();
+            byte[] filterServerJson = readOptionalChunk(in);
+            List<String> filterServers = filterServerJson == null
+                    ? List.of()
+                    : RemotingJson.mapper().readValue(filterServerJson, new TypeReference<List<String>>() {});
             return new RegisterBrokerBody(new TopicConfigSerializeWrapper(topics, dataVersion), filterServers);
-        } catch (BufferUnderflowException e) {
+        } catch (EOFException e) {
             throw rejected("compressed body is truncated");
+        } catch (ZipException e) {
+            throw rejected("compressed body is not zlib: " + e.getMessage());
+        } catch (JacksonException e) {
+            throw rejected("compressed body has invalid JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
-            throw rejected("compressed body has invalid JSON: " + e.getMessage());
+            throw rejected("compressed body cannot be read: " + e.getMessage());
+        } finally {
+            inflater.end();
         }
     }
 
-    private static byte[] readChunk(ByteBuffer in) {
-        int length = in.getInt();
-        if (length < 0 || length > in.remaining()) {
-            throw rejected("compressed body chunk of " + length + " bytes exceeds the " + in.remaining() + " left");
+    private static byte[] readChunk(DataInputStream in) throws IOException {
+        int length = in.readInt();
+        if (length < 0 || length > MAX_CHUNK_BYTES) {
+            throw rejected("compressed body chunk of " + length + " bytes (at most " + MAX_CHUNK_BYTES + ")");
         }
         byte[] chunk = new byte[length];
-        in.get(chunk);
+        in.readFully(chunk);
         return chunk;
+    }
+
+    /** The last chunk, which senders before the filter server list did not write: null at the stream's end. */
+    private static byte[] readOptionalChunk(DataInputStream in) throws IOException {
+        int first = in.read();
+        if (first < 0) {
+            return null;
+        }
+        int length =
+                (first << 24) | (in.readUnsignedByte() << 16) | (in.readUnsignedByte() << 8) | in.readUnsignedByte();
+        if (length < 0 || length > MAX_CHUNK_BYTES) {
+            throw rejected("compressed body chunk of " + length + " bytes (at most " + MAX_CHUNK_BYTES + ")");
+        }
+        byte[] chunk = new byte[length];
+        in.readFully(chunk);
+        return chunk;
+    }
+
+    /** Refuses the body once more than {@link #MAX_INFLATED_BYTES} have been inflated from it. */
+    private static final class BoundedInput extends FilterInputStream {
+        private long read;
+
+        BoundedInput(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                count(1);
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            int n = super.read(buffer, offset, length);
+            if (n > 0) {
+                count(n);
+            }
+            return n;
+        }
+
+        private void count(int n) {
+            read += n;
+            if (read > MAX_INFLATED_BYTES) {
+                throw rejected("compressed body inflates past " + MAX_INFLATED_BYTES + " bytes");
+            }
+        }
     }
 
     private static RequestRejectedException rejected(String reason) {

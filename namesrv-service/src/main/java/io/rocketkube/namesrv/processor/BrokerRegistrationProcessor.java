@@ -18,16 +18,28 @@ import io.rocketkube.namesrv.route.BrokerRegistration;
 import io.rocketkube.namesrv.route.RegisterResult;
 import io.rocketkube.namesrv.route.RouteTable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 
-/** REGISTER_BROKER, UNREGISTER_BROKER and QUERY_DATA_VERSION: what brokers tell the NameServer about themselves. */
+/**
+ * REGISTER_BROKER, UNREGISTER_BROKER and QUERY_DATA_VERSION: what brokers tell the NameServer about themselves.
+ *
+ * <p>Compressed registrations are decoded one at a time: a few hundred KiB of zlib may inflate to the codec's
+ * bounds (16 MiB, 262,144 topics), and several at once, on every processor thread, ran a 256 MiB NameServer
+ * out of heap. A broker registers every 30 s, so waiting a moment costs nothing; one that waits longer than
+ * {@link #DECODE_WAIT_MILLIS} is answered SYSTEM_BUSY and tries again at its next registration.
+ */
 public final class BrokerRegistrationProcessor implements RequestProcessor {
     public static final int[] CODES = {
         RequestCode.REGISTER_BROKER, RequestCode.UNREGISTER_BROKER, RequestCode.QUERY_DATA_VERSION
     };
     static final String ORDER_TOPIC_CONFIG = "ORDER_TOPIC_CONFIG";
 
+    static final long DECODE_WAIT_MILLIS = 5_000;
+
     private final RouteTable routes;
     private final KvConfigStore kvConfig;
+    private final Semaphore compressedDecodes = new Semaphore(1);
 
     public BrokerRegistrationProcessor(RouteTable routes, KvConfigStore kvConfig) {
         this.routes = routes;
@@ -57,7 +69,7 @@ public final class BrokerRegistrationProcessor implements RequestProcessor {
         if (bodyCrc != 0 && body != null && MaskedCrc32.of(body) != bodyCrc) {
             throw new RequestRejectedException(ResponseCode.SYSTEM_ERROR, "crc32 not match");
         }
-        RegisterBrokerBody decoded = RegisterBrokerBodyCodec.decode(body, compressed, request.version());
+        RegisterBrokerBody decoded = decode(body, compressed, request.version());
         RegisterResult result = routes.register(new BrokerRegistration(
                 clusterName,
                 brokerAddr,
@@ -73,6 +85,26 @@ public final class BrokerRegistrationProcessor implements RequestProcessor {
         kvConfig.namespace(ORDER_TOPIC_CONFIG)
                 .ifPresent(table -> response.withBody(RemotingJson.encode(new KVTable(table))));
         return response;
+    }
+
+    private RegisterBrokerBody decode(byte[] body, boolean compressed, int version) {
+        if (!compressed) {
+            return RegisterBrokerBodyCodec.decode(body, false, version);
+        }
+        try {
+            if (!compressedDecodes.tryAcquire(DECODE_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
+                throw new RequestRejectedException(
+                        ResponseCode.SYSTEM_BUSY, "[OVERLOAD]system busy: other compressed registrations are decoded");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RequestRejectedException(ResponseCode.SYSTEM_BUSY, "[OVERLOAD]system busy: interrupted");
+        }
+        try {
+            return RegisterBrokerBodyCodec.decode(body, true, version);
+        } finally {
+            compressedDecodes.release();
+        }
     }
 
     private RemotingCommand unregister(RemotingCommand request) {
