@@ -409,7 +409,7 @@ public final class Broker implements AutoCloseable {
         registry.register(
                 ClientManageProcessor.CODES,
                 new ClientManageProcessor(consumers, producers, groups, topics, clock, filters),
-                executors.client);
+                executors.heartbeat);
         registry.register(ClientConfigCheckProcessor.CODES, new ClientConfigCheckProcessor(filters), executors.client);
         registry.register(
                 ConsumerOffsetProcessor.CODES, new ConsumerOffsetProcessor(offsets, topics, store), executors.client);

@@ -19,6 +19,13 @@ final class BrokerExecutors implements AutoCloseable, RequestQueues {
     final RequestPool send;
     final RequestPool pull;
     final RequestPool client;
+    /**
+     * Heartbeats and client registrations, apart from the offset and lock requests of {@link #client}: a
+     * heartbeat naming many new groups writes the group and topic tables, and offset commits must not wait
+     * behind it (the reference also gives heartbeats a pool of their own).
+     */
+    final RequestPool heartbeat;
+
     final RequestPool admin;
     final ScheduledExecutorService scheduler =
             Executors.newScheduledThreadPool(2, DaemonThreads.numbered("broker-scheduler"));
@@ -27,6 +34,7 @@ final class BrokerExecutors implements AutoCloseable, RequestQueues {
         send = new RequestPool(2, 10_000, clock, DaemonThreads.numbered("broker-send"));
         pull = new RequestPool(2, 10_000, clock, DaemonThreads.numbered("broker-pull"));
         client = new RequestPool(1, 10_000, clock, DaemonThreads.numbered("broker-client"));
+        heartbeat = new RequestPool(1, 10_000, clock, DaemonThreads.numbered("broker-heartbeat"));
         admin = new RequestPool(1, 1_000, clock, DaemonThreads.numbered("broker-admin"));
     }
 
@@ -47,7 +55,7 @@ final class BrokerExecutors implements AutoCloseable, RequestQueues {
     }
 
     List<ExecutorService> all() {
-        return List.of(send, pull, client, admin, scheduler);
+        return List.of(send, pull, client, heartbeat, admin, scheduler);
     }
 
     /**

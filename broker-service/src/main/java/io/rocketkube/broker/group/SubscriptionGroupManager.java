@@ -8,6 +8,9 @@ import io.rocketkube.store.file.ChecksummedFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -90,6 +93,48 @@ public final class SubscriptionGroupManager {
             commitOrRollback(group, null);
             return Optional.of(created);
         }
+    }
+
+    /**
+     * {@link #findOrCreate(String)} for several groups with one write of the table for all those created (a
+     * heartbeat may name a thousand new groups; a write each made it take seconds). Groups without a config
+     * (auto-creation off) are absent from the result. On a failed write none of them is created.
+     */
+    public Map<String, SubscriptionGroupConfig> findOrCreateAll(Collection<String> names) {
+        Map<String, SubscriptionGroupConfig> found = new LinkedHashMap<>();
+        List<String> missing = new ArrayList<>();
+        for (String name : names) {
+            SubscriptionGroupConfig existing = groups.get(name);
+            if (existing != null) {
+                found.put(name, existing);
+            } else if (autoCreate) {
+                missing.add(name);
+            }
+        }
+        if (missing.isEmpty()) {
+            return found;
+        }
+        synchronized (this) {
+            List<String> created = new ArrayList<>();
+            for (String name : missing) {
+                SubscriptionGroupConfig existing = groups.get(name);
+                if (existing == null) {
+                    existing = SubscriptionGroupConfig.defaults(name);
+                    groups.put(name, existing);
+                    created.add(name);
+                }
+                found.put(name, existing);
+            }
+            if (!created.isEmpty()) {
+                try {
+                    commit();
+                } catch (IOException e) {
+                    created.forEach(groups::remove);
+                    throw new UncheckedIOException("cannot persist subscription groups to " + file.path(), e);
+                }
+            }
+        }
+        return found;
     }
 
     public synchronized void upsert(SubscriptionGroupConfig config) {

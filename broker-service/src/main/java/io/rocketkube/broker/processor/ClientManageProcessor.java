@@ -22,8 +22,9 @@ import io.rocketkube.client.protocol.SubscriptionGroupConfig;
 import io.rocketkube.client.remoting.RemotingCommand;
 import io.rocketkube.client.remoting.RequestProcessor;
 import java.time.Clock;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -74,12 +75,17 @@ public final class ClientManageProcessor implements RequestProcessor {
         ClientChannel client = new ClientChannel(
                 channel, data.clientID(), request.language().name(), request.version(), clock.millis());
         checkNames(data);
-        for (ConsumerData consumer : data.consumerDataSet()) {
-            Optional<SubscriptionGroupConfig> group = groups.findOrCreate(consumer.groupName());
-            if (group.isPresent() && group.get().retryQueueNums() > 0) {
-                topics.createIfAbsent(
-                        TopicNames.retryTopic(consumer.groupName()), group.get().retryQueueNums(), PermName.READ_WRITE);
+        // Groups and their retry topics first, each table written once however many groups are new.
+        Map<String, SubscriptionGroupConfig> configs = groups.findOrCreateAll(
+                data.consumerDataSet().stream().map(ConsumerData::groupName).toList());
+        Map<String, Integer> retryTopics = new LinkedHashMap<>();
+        configs.forEach((name, config) -> {
+            if (config.retryQueueNums() > 0) {
+                retryTopics.put(TopicNames.retryTopic(name), config.retryQueueNums());
             }
+        });
+        topics.createAllIfAbsent(retryTopics, PermName.READ_WRITE);
+        for (ConsumerData consumer : data.consumerDataSet()) {
             consumers.register(client, consumer);
             filters.register(consumer.groupName(), consumer.subscriptionDataSet());
         }

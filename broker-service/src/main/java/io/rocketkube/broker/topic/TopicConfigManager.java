@@ -11,6 +11,7 @@ import io.rocketkube.store.file.ChecksummedFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -160,6 +161,29 @@ public final class TopicConfigManager {
         topics.put(topic, created);
         commitOrRollback(topic, null);
         return created;
+    }
+
+    /**
+     * {@link #createIfAbsent} for several topics, {@code queuesByTopic} in order, with one write of the table
+     * (and one change notice) for all those created; on a failed write none of them is created.
+     */
+    public synchronized void createAllIfAbsent(Map<String, Integer> queuesByTopic, int perm) {
+        List<String> created = new ArrayList<>();
+        queuesByTopic.forEach((topic, queues) -> {
+            if (!topics.containsKey(topic)) {
+                topics.put(topic, TopicConfig.of(topic, queues, perm));
+                created.add(topic);
+            }
+        });
+        if (created.isEmpty()) {
+            return;
+        }
+        try {
+            commit();
+        } catch (IOException e) {
+            created.forEach(topics::remove);
+            throw new UncheckedIOException("cannot persist topic table to " + file.path(), e);
+        }
     }
 
     /** Removes a topic; true if it existed. */

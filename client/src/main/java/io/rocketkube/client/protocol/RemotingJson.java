@@ -46,13 +46,20 @@ public final class RemotingJson {
             throw new RequestRejectedException(
                     ResponseCode.SYSTEM_ERROR, "request body missing, expected " + type.getSimpleName());
         }
+        T value;
         try {
-            return MAPPER.readValue(body, type);
+            value = MAPPER.readValue(body, type);
         } catch (IOException e) {
             throw new RequestRejectedException(
                     ResponseCode.SYSTEM_ERROR,
                     "request body is not a valid " + type.getSimpleName() + ": "
                             + (e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()));
         }
+        if (value == null) {
+            // The JSON literal null: a processor would otherwise fail on it with a NullPointerException.
+            throw new RequestRejectedException(
+                    ResponseCode.SYSTEM_ERROR, "request body is null, expected " + type.getSimpleName());
+        }
+        return value;
     }
 }
