@@ -6,9 +6,11 @@ import io.rocketkube.broker.topic.TopicConfigManager;
 import io.rocketkube.client.protocol.HeaderFields;
 import io.rocketkube.client.protocol.RequestCode;
 import io.rocketkube.client.protocol.ResponseCode;
+import io.rocketkube.client.protocol.TopicConfig;
 import io.rocketkube.client.remoting.RemotingCommand;
 import io.rocketkube.client.remoting.RequestProcessor;
 import io.rocketkube.store.MessageStore;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 
@@ -38,8 +40,21 @@ public final class ConsumerOffsetProcessor implements RequestProcessor {
         int queueId = h.intValue("queueId");
         if (request.code() == RequestCode.UPDATE_CONSUMER_OFFSET) {
             long offset = h.longValue("commitOffset");
-            if (topics.find(topic).isEmpty()) {
+            Optional<TopicConfig> config = topics.find(topic);
+            if (config.isEmpty()) {
                 return Responses.error(request, ResponseCode.TOPIC_NOT_EXIST, "topic[" + topic + "] not exist");
+            }
+            // Kept for good in the offsets file and served to every consumer of the group: refused here rather
+            // than stored as a queue that cannot exist or an offset no queue has.
+            int queues = Math.max(config.get().readQueueNums(), config.get().writeQueueNums());
+            if (queueId < 0 || queueId >= queues) {
+                return Responses.error(
+                        request,
+                        ResponseCode.SYSTEM_ERROR,
+                        "queueId " + queueId + " is out of range: topic[" + topic + "] has " + queues + " queues");
+            }
+            if (offset < 0) {
+                return Responses.error(request, ResponseCode.SYSTEM_ERROR, "commitOffset " + offset + " is negative");
             }
             offsets.commit(group, topic, queueId, offset);
             return Responses.ok(request);

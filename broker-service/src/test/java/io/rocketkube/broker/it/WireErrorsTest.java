@@ -108,6 +108,21 @@ class WireErrorsTest {
                 return send(h, new byte[] {1});
             }
         },
+        OFFSET_COMMIT_TO_A_QUEUE_THE_TOPIC_HAS_NOT(ResponseCode.SYSTEM_ERROR, "out of range") {
+            RemotingCommand request() {
+                return commitOffset("99999", "5");
+            }
+        },
+        OFFSET_COMMIT_TO_A_NEGATIVE_QUEUE(ResponseCode.SYSTEM_ERROR, "out of range") {
+            RemotingCommand request() {
+                return commitOffset("-1", "5");
+            }
+        },
+        NEGATIVE_OFFSET_COMMIT(ResponseCode.SYSTEM_ERROR, "negative") {
+            RemotingCommand request() {
+                return commitOffset("0", String.valueOf(Long.MIN_VALUE));
+            }
+        },
         ILLEGAL_TOPIC_NAME(ResponseCode.SYSTEM_ERROR, "illegal") {
             RemotingCommand request() {
                 return send(sendHeader("bad topic!"), new byte[] {1});
@@ -193,6 +208,12 @@ class WireErrorsTest {
         }
 
         abstract RemotingCommand request();
+
+        static RemotingCommand commitOffset(String queueId, String offset) {
+            return RemotingCommand.request(RequestCode.UPDATE_CONSUMER_OFFSET)
+                    .withExtFields(Map.of(
+                            "consumerGroup", "CG_WIRE", "topic", TOPIC, "queueId", queueId, "commitOffset", offset));
+        }
 
         static RemotingCommand send(Map<String, String> header, byte[] body) {
             return RemotingCommand.request(RequestCode.SEND_MESSAGE_V2)
