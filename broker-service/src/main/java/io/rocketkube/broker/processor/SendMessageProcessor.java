@@ -11,6 +11,7 @@ import io.rocketkube.broker.topic.TopicNames;
 import io.rocketkube.broker.transaction.HalfMessage;
 import io.rocketkube.client.message.BatchBodyDecoder;
 import io.rocketkube.client.message.MessageProperties;
+import io.rocketkube.client.message.MessageSysFlag;
 import io.rocketkube.client.message.OffsetMsgId;
 import io.rocketkube.client.message.PropertiesCodec;
 import io.rocketkube.client.message.StoredMessageLayout;
@@ -222,6 +223,9 @@ public final class SendMessageProcessor implements RequestProcessor {
         checkBodySize(body.remaining());
         SendTarget.Resolved where = target.resolve(header, version);
         Map<String, String> properties = PropertiesCodec.decode(header.properties());
+        if (!HalfMessage.isHalf(properties)) {
+            checkNoHalfTransactionType(header.sysFlag());
+        }
         HalfMessage.Destination to =
                 HalfMessage.destination(properties, where.topic(), where.queueId(), header.sysFlag());
         boolean wait = !"false".equals(properties.remove(MessageProperties.WAIT_STORE_MSG_OK));
@@ -268,6 +272,21 @@ public final class SendMessageProcessor implements RequestProcessor {
                 : HalfMessage.answeredQueueId(stored);
     }
 
+    /**
+     * A message whose SYSFLAG says prepared or rolled back is stored but never indexed for consumers, so one
+     * sent as such without being a half (no TRAN_MSG) would be acknowledged and then never delivered: refused.
+     * The reference stores it; no official client sends it.
+     */
+    private static void checkNoHalfTransactionType(int sysFlag) {
+        int type = MessageSysFlag.transactionType(sysFlag);
+        if (type == MessageSysFlag.TRANSACTION_PREPARED_TYPE || type == MessageSysFlag.TRANSACTION_ROLLBACK_TYPE) {
+            throw Responses.reject(
+                    ResponseCode.MESSAGE_ILLEGAL,
+                    "sysFlag " + sysFlag + " marks a transactional half or rollback, but the message is no half"
+                            + " message (no " + MessageProperties.TRANSACTION_PREPARED + "=true)");
+        }
+    }
+
     private List<MessageRecordRequest> batchRecords(
             SendRequestHeader header, ByteBuffer body, InetSocketAddress bornHost, int version) {
         if (header.topic() != null && header.topic().startsWith(io.rocketkube.broker.topic.TopicNames.RETRY_PREFIX)) {
@@ -275,6 +294,7 @@ public final class SendMessageProcessor implements RequestProcessor {
                     ResponseCode.MESSAGE_ILLEGAL, "batch request does not support retry group " + header.topic());
         }
         ScheduleRouter.checkBatchProperties(header.properties());
+        checkNoHalfTransactionType(header.sysFlag());
         BatchBodyDecoder.Result decoded = BatchBodyDecoder.decode(body);
         if (decoded instanceof BatchBodyDecoder.Result.Malformed malformed) {
             throw Responses.reject(ResponseCode.MESSAGE_ILLEGAL, "malformed batch body: " + malformed.reason());

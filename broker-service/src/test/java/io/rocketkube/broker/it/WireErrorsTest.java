@@ -123,6 +123,13 @@ class WireErrorsTest {
                 return commitOffset("0", String.valueOf(Long.MIN_VALUE));
             }
         },
+        PREPARED_SYSFLAG_WITHOUT_A_HALF(ResponseCode.MESSAGE_ILLEGAL, "no half message") {
+            RemotingCommand request() {
+                Map<String, String> h = sendHeader(TOPIC);
+                h.put("f", "4");
+                return send(h, new byte[] {1});
+            }
+        },
         ILLEGAL_TOPIC_NAME(ResponseCode.SYSTEM_ERROR, "illegal") {
             RemotingCommand request() {
                 return send(sendHeader("bad topic!"), new byte[] {1});
