@@ -228,6 +228,10 @@ public final class SendMessageProcessor implements RequestProcessor {
         }
         HalfMessage.Destination to =
                 HalfMessage.destination(properties, where.topic(), where.queueId(), header.sysFlag());
+        if (HalfMessage.TOPIC.equals(to.topic())) {
+            // Like the reference, the half topic has a config, and so a route mqadmin can query, from its first half.
+            target.ensureSystemTopic(HalfMessage.TOPIC);
+        }
         boolean wait = !"false".equals(properties.remove(MessageProperties.WAIT_STORE_MSG_OK));
         properties.put(MessageProperties.CLUSTER, settings.clusterName());
         String encoded = encodeProperties(properties);

@@ -70,6 +70,13 @@ final class SendTarget {
         return new Resolved(header.topic(), queueId);
     }
 
+    /** Creates a system topic the broker writes to itself (one queue, read-write) unless it exists. */
+    void ensureSystemTopic(String topic) {
+        if (topics.find(topic).isEmpty()) {
+            topics.createIfAbsent(topic, 1, PermName.READ_WRITE);
+        }
+    }
+
     private TopicConfig findOrCreate(SendRequestHeader header) {
         return topics.find(header.topic())
                 .or(() -> TopicNames.isRetry(header.topic())

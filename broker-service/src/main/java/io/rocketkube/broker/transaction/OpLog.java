@@ -1,11 +1,13 @@
 package io.rocketkube.broker.transaction;
 
+import io.rocketkube.broker.topic.TopicConfigManager;
 import io.rocketkube.broker.topic.TopicNames;
 import io.rocketkube.client.message.MessageProperties;
 import io.rocketkube.client.message.MessageRecord;
 import io.rocketkube.client.message.PropertiesCodec;
 import io.rocketkube.client.message.RecordDecodeResult;
 import io.rocketkube.client.message.StoredMessageDecoder;
+import io.rocketkube.client.protocol.PermName;
 import io.rocketkube.store.GetResult;
 import io.rocketkube.store.MessageRecordRequest;
 import io.rocketkube.store.MessageSlice;
@@ -42,10 +44,12 @@ final class OpLog {
 
     private final MessageStore store;
     private final InetSocketAddress bornHost;
+    private final TopicConfigManager topics;
 
-    OpLog(MessageStore store, InetSocketAddress bornHost) {
+    OpLog(MessageStore store, InetSocketAddress bornHost, TopicConfigManager topics) {
         this.store = store;
         this.bornHost = bornHost;
+        this.topics = topics;
     }
 
     /** Writes the op record settling the half at {@code halfOffset} of chain {@code origin}. */
@@ -60,6 +64,10 @@ final class OpLog {
                 .properties(PropertiesCodec.encode(properties))
                 .tagsCode(REMOVE_TAG.hashCode())
                 .build();
+        // Like the reference, the op topic has a config (and so a route mqadmin can query) from its first record.
+        if (topics.find(TOPIC).isEmpty()) {
+            topics.createIfAbsent(TOPIC, 1, PermName.READ_WRITE);
+        }
         return store.put(op);
     }
 

@@ -62,7 +62,7 @@ public final class Transactions implements AutoCloseable {
             InetSocketAddress bornHost)
             throws IOException {
         TransactionLedger ledger = new TransactionLedger();
-        OpLog opLog = new OpLog(store, bornHost);
+        OpLog opLog = new OpLog(store, bornHost, topics);
         TransactionMetrics metrics = new TransactionMetrics(meters, store, ledger);
         long ops = opLog.replayInto(ledger);
         long halfEnd = store.maxOffset(HalfMessage.TOPIC, HalfMessage.QUEUE_ID);

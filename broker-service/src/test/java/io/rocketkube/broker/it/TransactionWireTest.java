@@ -147,6 +147,21 @@ class TransactionWireTest {
         assertThat(half.queueId)
                 .as("the answer names the queue the producer chose")
                 .isEqualTo(0);
+
+        // As the reference's, the half topic and, from the first settlement, the op topic have configs, and so
+        // routes on the NameServer that mqadmin (topicStatus, queryMsgByKey) can use.
+        assertThat(call(end(GROUP, half.queueOffset, half.commitLogOffset, 8)).code())
+                .isEqualTo(ResponseCode.SUCCESS);
+        for (String systemTopic : new String[] {"RMQ_SYS_TRANS_HALF_TOPIC", "RMQ_SYS_TRANS_OP_HALF_TOPIC"}) {
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                RemotingCommand route = client.invokeSync(
+                        nameServer.address(),
+                        RemotingCommand.request(RequestCode.GET_ROUTEINFO_BY_TOPIC)
+                                .withExtFields(java.util.Map.of("topic", systemTopic)),
+                        5000);
+                assertThat(route.code()).as(systemTopic).isEqualTo(ResponseCode.SUCCESS);
+            });
+        }
     }
 
     /**
