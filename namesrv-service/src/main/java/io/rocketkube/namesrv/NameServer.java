@@ -50,7 +50,7 @@ public final class NameServer implements AutoCloseable {
         this.settings = settings;
         this.routes = new RouteTable(clock::millis);
         this.kvConfig = new KvConfigStore(settings.dataDir());
-        this.options = new RuntimeOptions(settings.orderMessageEnable(), settings.brokerExpiry());
+        this.options = new RuntimeOptions(settings.dataDir(), settings.orderMessageEnable(), settings.brokerExpiry());
         this.housekeeping = new BrokerHousekeeping(routes, options, observer);
         this.processorExecutor = new ThreadPoolExecutor(
                 settings.processorThreads(),
@@ -90,6 +90,7 @@ public final class NameServer implements AutoCloseable {
      */
     public void start() throws IOException, InterruptedException {
         kvConfig.load();
+        options.load();
         if (settings.kvSeedFile().isPresent()) {
             kvConfig.putAll(KvSeed.read(settings.kvSeedFile().get()));
         }

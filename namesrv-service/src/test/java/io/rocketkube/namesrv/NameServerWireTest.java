@@ -162,6 +162,27 @@ class NameServerWireTest {
         assertThat(gone.code()).isEqualTo(ResponseCode.QUERY_NOT_FOUND);
     }
 
+    /** As the reference's (which writes its config file), a runtime change is still in force after a restart. */
+    @Test
+    void runtimeConfigChangesSurviveARestart() throws Exception {
+        RemotingCommand update = RemotingCommand.request(RequestCode.UPDATE_NAMESRV_CONFIG)
+                .withBody("orderMessageEnable=true\nbrokerExpiryMillis=45000\n");
+        assertThat(client.invokeSync(nameServer.address(), update, 3000).code()).isZero();
+        RemotingCommand expiryOnly =
+                RemotingCommand.request(RequestCode.UPDATE_NAMESRV_CONFIG).withBody("brokerExpiryMillis=50000\n");
+        assertThat(client.invokeSync(nameServer.address(), expiryOnly, 3000).code())
+                .isZero();
+        nameServer.close();
+        nameServer = new NameServer(NameServerSettings.forTest("127.0.0.1", dataDir), clock);
+        nameServer.start();
+
+        RemotingCommand config =
+                client.invokeSync(nameServer.address(), RemotingCommand.request(RequestCode.GET_NAMESRV_CONFIG), 3000);
+        assertThat(new String(config.body(), StandardCharsets.UTF_8))
+                .contains("orderMessageEnable=true")
+                .contains("brokerExpiryMillis=50000");
+    }
+
     @Test
     void configUpdateOfAnUnsafeKeyIsRefusedWhole() throws Exception {
         RemotingCommand update = RemotingCommand.request(RequestCode.UPDATE_NAMESRV_CONFIG)

@@ -12,10 +12,10 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 
@@ -62,21 +62,22 @@ public final class NamesrvConfigProcessor implements RequestProcessor {
                     ResponseCode.NO_PERMISSION,
                     "cannot update " + refused + "; only " + new TreeSet<>(UPDATABLE) + " may change at runtime");
         }
-        List<Runnable> changes = new ArrayList<>();
+        Map<String, String> changes = new TreeMap<>();
         String order = update.getProperty(ORDER_MESSAGE_ENABLE);
         if (order != null) {
             if (!order.trim().equals("true") && !order.trim().equals("false")) {
                 throw new RequestRejectedException(
                         ResponseCode.INVALID_PARAMETER, ORDER_MESSAGE_ENABLE + " must be true or false, got " + order);
             }
-            changes.add(() -> options.setOrderMessageEnable(Boolean.parseBoolean(order.trim())));
+            changes.put(ORDER_MESSAGE_ENABLE, order.trim());
         }
         String expiry = update.getProperty(BROKER_EXPIRY_MILLIS);
         if (expiry != null) {
-            long millis = parsePositive(expiry);
-            changes.add(() -> options.setBrokerExpiryMillis(millis));
+            changes.put(BROKER_EXPIRY_MILLIS, String.valueOf(parsePositive(expiry)));
         }
-        changes.forEach(Runnable::run);
+        if (!changes.isEmpty()) {
+            options.update(changes);
+        }
         return RequestProcessor.respond(request.response(ResponseCode.SUCCESS));
     }
 
