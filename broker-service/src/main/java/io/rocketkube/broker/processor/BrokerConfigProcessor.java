@@ -116,6 +116,10 @@ public final class BrokerConfigProcessor implements RequestProcessor {
     private Map<String, String> configTable() {
         Map<String, String> c = new TreeMap<>();
         c.put("brokerClusterName", settings.clusterName());
+        // mqadmin exportMetrics reads this as the machine's CPU count, as the reference's default is.
+        c.put(
+                "clientCallbackExecutorThreads",
+                String.valueOf(Runtime.getRuntime().availableProcessors()));
         c.put("brokerName", settings.brokerName());
         c.put("brokerId", String.valueOf(settings.brokerId()));
         c.put("brokerRole", settings.role().name());

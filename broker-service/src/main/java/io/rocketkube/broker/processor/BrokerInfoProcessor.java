@@ -94,6 +94,13 @@ public final class BrokerInfoProcessor implements RequestProcessor {
         t.put("dispatchBehindBytes", String.valueOf(s.dispatchBehindBytes()));
         t.put("putMessageTimesTotal", String.valueOf(s.putMessageCount()));
         t.put("putMessageSizeTotal", String.valueOf(s.putMessageBytes()));
+        // mqadmin exportMetrics reports this as the average message size.
+        t.put(
+                "putMessageAverageSize",
+                String.valueOf(s.putMessageCount() == 0 ? 0.0 : (double) s.putMessageBytes() / s.putMessageCount()));
+        t.put("commitLogDirCapacity", dirCapacity());
+        // The reference's brokerConfig value (sends refused before it); we have no such setting.
+        t.put("startAcceptSendRequestTimeStamp", "0");
         t.put("commitLogDiskRatio", String.valueOf(diskRatio()));
         t.put("consumeQueueDiskRatio", String.valueOf(diskRatio()));
         t.put("msgPutTotalYesterdayMorning", String.valueOf(stats.putTotalYesterdayMorning()));
@@ -120,6 +127,20 @@ public final class BrokerInfoProcessor implements RequestProcessor {
         File dir = settings.storePath().toFile();
         long total = dir.getTotalSpace();
         return total <= 0 ? 0.0 : (double) (total - dir.getUsableSpace()) / total;
+    }
+
+    /** The reference's "Total : 270.5 GiB, Free : 81.5 GiB." (free as this process may use it). */
+    private String dirCapacity() {
+        File dir = settings.storePath().toFile();
+        return "Total : " + humanBytes(dir.getTotalSpace()) + ", Free : " + humanBytes(dir.getUsableSpace()) + ".";
+    }
+
+    private static String humanBytes(long bytes) {
+        if (bytes < 1024) {
+            return bytes + " B";
+        }
+        int exp = (int) (Math.log(bytes) / Math.log(1024));
+        return String.format(java.util.Locale.ROOT, "%.1f %siB", bytes / Math.pow(1024, exp), "KMGTPE".charAt(exp - 1));
     }
 
     private static String runtime(long millis) {

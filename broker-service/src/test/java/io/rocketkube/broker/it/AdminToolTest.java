@@ -100,9 +100,17 @@ class AdminToolTest {
                         "earliestMessageTimeStamp",
                         "commitLogDiskRatio",
                         "msgPutTotalTodayNow",
-                        "msgGetTotalTodayNow");
-        // clusterList parses the first rate token as a double.
+                        "msgGetTotalTodayNow",
+                        "putMessageAverageSize",
+                        "commitLogDirCapacity");
+        // clusterList parses the first rate token as a double, exportMetrics the average size.
         Double.parseDouble(runtime.getTable().get("putTps").split(" ")[0]);
+        Double.parseDouble(runtime.getTable().get("putMessageAverageSize"));
+        assertThat(runtime.getTable().get("commitLogDirCapacity"))
+                .matches("Total : [0-9.]+ \\w+, Free : [0-9.]+ \\w+\\.");
+        // exportMetrics reads the CPU count from the broker's config.
+        assertThat(admin.getBrokerConfig(addr).getProperty("clientCallbackExecutorThreads"))
+                .isEqualTo(String.valueOf(Runtime.getRuntime().availableProcessors()));
     }
 
     @Test
