@@ -83,16 +83,7 @@ public final class SubscriptionGroupManager {
         if (existing != null || !autoCreate) {
             return Optional.ofNullable(existing);
         }
-        synchronized (this) {
-            existing = groups.get(group);
-            if (existing != null) {
-                return Optional.of(existing);
-            }
-            SubscriptionGroupConfig created = SubscriptionGroupConfig.defaults(group);
-            groups.put(group, created);
-            commitOrRollback(group, null);
-            return Optional.of(created);
-        }
+        return Optional.ofNullable(findOrCreateAll(List.of(group)).get(group));
     }
 
     /**
@@ -126,12 +117,7 @@ public final class SubscriptionGroupManager {
                 found.put(name, existing);
             }
             if (!created.isEmpty()) {
-                try {
-                    commit();
-                } catch (IOException e) {
-                    created.forEach(groups::remove);
-                    throw new UncheckedIOException("cannot persist subscription groups to " + file.path(), e);
-                }
+                commitOr(() -> created.forEach(groups::remove));
             }
         }
         return found;
@@ -182,14 +168,21 @@ public final class SubscriptionGroupManager {
     }
 
     private void commitOrRollback(String group, SubscriptionGroupConfig previous) {
-        try {
-            commit();
-        } catch (IOException e) {
+        commitOr(() -> {
             if (previous == null) {
                 groups.remove(group);
             } else {
                 groups.put(group, previous);
             }
+        });
+    }
+
+    /** Writes the table; if that fails, {@code undo} takes the change back out of memory and the caller gets the error. */
+    private void commitOr(Runnable undo) {
+        try {
+            commit();
+        } catch (IOException e) {
+            undo.run();
             throw new UncheckedIOException("cannot persist subscription groups to " + file.path(), e);
         }
     }

@@ -72,9 +72,7 @@ final class SendTarget {
 
     /** Creates a system topic the broker writes to itself (one queue, read-write) unless it exists. */
     void ensureSystemTopic(String topic) {
-        if (topics.find(topic).isEmpty()) {
-            topics.createIfAbsent(topic, 1, PermName.READ_WRITE);
-        }
+        topics.createIfAbsent(topic, 1, PermName.READ_WRITE);
     }
 
     private TopicConfig findOrCreate(SendRequestHeader header) {

@@ -152,15 +152,14 @@ public final class TopicConfigManager {
     }
 
     /** Creates {@code topic} with {@code queues} queues and {@code perm} unless it exists (retry and DLQ topics). */
-    public synchronized TopicConfig createIfAbsent(String topic, int queues, int perm) {
+    public TopicConfig createIfAbsent(String topic, int queues, int perm) {
+        // Without the lock when it exists: every send-back, heartbeat and transactional send asks.
         TopicConfig existing = topics.get(topic);
         if (existing != null) {
             return existing;
         }
-        TopicConfig created = TopicConfig.of(topic, queues, perm);
-        topics.put(topic, created);
-        commitOrRollback(topic, null);
-        return created;
+        createAllIfAbsent(Map.of(topic, queues), perm);
+        return topics.get(topic);
     }
 
     /**
@@ -178,12 +177,7 @@ public final class TopicConfigManager {
         if (created.isEmpty()) {
             return;
         }
-        try {
-            commit();
-        } catch (IOException e) {
-            created.forEach(topics::remove);
-            throw new UncheckedIOException("cannot persist topic table to " + file.path(), e);
-        }
+        commitOr(() -> created.forEach(topics::remove));
     }
 
     /** Removes a topic; true if it existed. */
@@ -235,14 +229,21 @@ public final class TopicConfigManager {
     }
 
     private void commitOrRollback(String topic, TopicConfig previous) {
-        try {
-            commit();
-        } catch (IOException e) {
+        commitOr(() -> {
             if (previous == null) {
                 topics.remove(topic);
             } else {
                 topics.put(topic, previous);
             }
+        });
+    }
+
+    /** Writes the table; if that fails, {@code undo} takes the change back out of memory and the caller gets the error. */
+    private void commitOr(Runnable undo) {
+        try {
+            commit();
+        } catch (IOException e) {
+            undo.run();
             throw new UncheckedIOException("cannot persist topic table to " + file.path(), e);
         }
     }

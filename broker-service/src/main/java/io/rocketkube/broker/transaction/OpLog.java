@@ -65,9 +65,7 @@ final class OpLog {
                 .tagsCode(REMOVE_TAG.hashCode())
                 .build();
         // Like the reference, the op topic has a config (and so a route mqadmin can query) from its first record.
-        if (topics.find(TOPIC).isEmpty()) {
-            topics.createIfAbsent(TOPIC, 1, PermName.READ_WRITE);
-        }
+        topics.createIfAbsent(TOPIC, 1, PermName.READ_WRITE);
         return store.put(op);
     }
 

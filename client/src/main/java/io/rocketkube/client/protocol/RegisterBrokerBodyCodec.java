@@ -133,13 +133,7 @@ public final class RegisterBrokerBodyCodec {
     }
 
     private static byte[] readChunk(DataInputStream in) throws IOException {
-        int length = in.readInt();
-        if (length < 0 || length > MAX_CHUNK_BYTES) {
-            throw rejected("compressed body chunk of " + length + " bytes (at most " + MAX_CHUNK_BYTES + ")");
-        }
-        byte[] chunk = new byte[length];
-        in.readFully(chunk);
-        return chunk;
+        return readChunkOf(in, in.readInt());
     }
 
     /** The last chunk, which senders before the filter server list did not write: null at the stream's end. */
@@ -148,8 +142,12 @@ public final class RegisterBrokerBodyCodec {
         if (first < 0) {
             return null;
         }
-        int length =
-                (first << 24) | (in.readUnsignedByte() << 16) | (in.readUnsignedByte() << 8) | in.readUnsignedByte();
+        return readChunkOf(
+                in,
+                (first << 24) | (in.readUnsignedByte() << 16) | (in.readUnsignedByte() << 8) | in.readUnsignedByte());
+    }
+
+    private static byte[] readChunkOf(DataInputStream in, int length) throws IOException {
         if (length < 0 || length > MAX_CHUNK_BYTES) {
             throw rejected("compressed body chunk of " + length + " bytes (at most " + MAX_CHUNK_BYTES + ")");
         }

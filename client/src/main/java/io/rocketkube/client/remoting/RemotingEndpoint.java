@@ -19,6 +19,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,9 +71,9 @@ public abstract class RemotingEndpoint implements AutoCloseable {
     private final InboundHandler inboundHandler = new InboundHandler();
     private final InboundBudget inboundBudget;
     /** When shedding was last logged, in nanoTime; at most one line per {@link #SHED_LOG_INTERVAL_NANOS}. */
-    private final java.util.concurrent.atomic.AtomicLong lastShedLog = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong lastShedLog = new AtomicLong();
 
-    private final java.util.concurrent.atomic.AtomicLong shedSinceLog = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong shedSinceLog = new AtomicLong();
 
     protected RemotingEndpoint(
             ProcessorRegistry processors,

@@ -1,5 +1,6 @@
 package io.rocketkube.namesrv.processor;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import io.rocketkube.client.protocol.RemotingJson;
 import io.rocketkube.store.file.ChecksummedFile;
 import java.io.IOException;
@@ -54,12 +55,8 @@ public final class RuntimeOptions {
     public synchronized void load() throws IOException {
         Optional<byte[]> payload = file == null ? Optional.empty() : file.read();
         if (payload.isPresent()) {
-            Map<String, String> stored = RemotingJson.mapper()
-                    .readValue(
-                            payload.get(),
-                            RemotingJson.mapper()
-                                    .getTypeFactory()
-                                    .constructMapType(TreeMap.class, String.class, String.class));
+            Map<String, String> stored =
+                    RemotingJson.mapper().readValue(payload.get(), new TypeReference<Map<String, String>>() {});
             apply(stored);
         }
     }

@@ -24,6 +24,7 @@ import org.apache.rocketmq.client.consumer.PullStatus;
 import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyStatus;
 import org.apache.rocketmq.client.producer.DefaultMQProducer;
 import org.apache.rocketmq.client.producer.SendStatus;
+import org.apache.rocketmq.common.TopicConfig;
 import org.apache.rocketmq.common.message.Message;
 import org.apache.rocketmq.common.message.MessageExt;
 import org.apache.rocketmq.common.message.MessageQueue;
@@ -92,8 +93,7 @@ class BrokerKillLoopTest {
                         .until(() -> acknowledged.size() >= target);
 
                 String extraTopic = OfficialClients.unique("T_KILL_LOOP_EXTRA");
-                admin.createAndUpdateTopicConfig(
-                        broker.address(), new org.apache.rocketmq.common.TopicConfig(extraTopic, 2, 2, 6));
+                admin.createAndUpdateTopicConfig(broker.address(), new TopicConfig(extraTopic, 2, 2, 6));
                 createdTopics.add(extraTopic);
                 SubscriptionGroupConfig group = new SubscriptionGroupConfig();
                 group.setGroupName(OfficialClients.unique("CG_KILL_LOOP_EDIT"));
