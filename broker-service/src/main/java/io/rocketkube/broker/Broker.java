@@ -111,6 +111,8 @@ public final class Broker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Broker.class);
     /** Bytes a stored record may have beyond its body: fixed fields, topic and properties. */
     private static final int RECORD_OVERHEAD = 64 * 1024;
+    /** RocketMQ's {@code deleteWhen} default, 04: expired CommitLog segments go at 4 a.m. unless mqadmin says otherwise. */
+    private static final int DELETE_WHEN_HOUR = 4;
 
     private static final long CLIENT_SCAN_SECONDS = 10;
     private static final long STATS_SAMPLE_SECONDS = 10;
@@ -209,11 +211,18 @@ public final class Broker implements AutoCloseable {
         this.haPort = settings.haPort();
         this.store = store;
         this.executors = opened.add(new BrokerExecutors(clock));
-        this.topics = TopicConfigManager.load(BrokerFiles.topics(settings.storePath()), settings, clock);
+        this.runtimeConfig =
+                RuntimeConfig.load(BrokerFiles.runtimeConfig(settings.storePath()), runtimeDefaults(settings));
+        store.retentionPolicy(runtimeConfig.retentionPolicy());
+        this.topics = TopicConfigManager.load(
+                BrokerFiles.topics(settings.storePath()),
+                settings.withAutoCreate(runtimeConfig.autoCreateTopic(), settings.autoCreateSubscriptionGroup()),
+                clock);
         this.groups = SubscriptionGroupManager.load(
-                BrokerFiles.subscriptionGroups(settings.storePath()), clock, settings.autoCreateSubscriptionGroup());
+                BrokerFiles.subscriptionGroups(settings.storePath()),
+                clock,
+                runtimeConfig::autoCreateSubscriptionGroup);
         this.offsets = ConsumerOffsetManager.load(BrokerFiles.consumerOffsets(settings.storePath()));
-        this.runtimeConfig = RuntimeConfig.load(BrokerFiles.runtimeConfig(settings.storePath()), PermName.READ_WRITE);
         this.consumers = new ConsumerManager(new ConsumerIdsChangedNotifier());
         this.producers = new ProducerManager();
         this.holds = new PullRequestHoldService(
@@ -364,7 +373,16 @@ public final class Broker implements AutoCloseable {
                 r -> timer.apply(delay.apply(r));
         ConsumerFilters filters = new ConsumerFilters(settings.enablePropertyFilter());
         SendMessageProcessor send = SendMessageProcessor.create(
-                        settings, store, topics, groups, sendGate, stats, storeHost, executors.send, schedule)
+                        settings,
+                        runtimeConfig,
+                        store,
+                        topics,
+                        groups,
+                        sendGate,
+                        stats,
+                        storeHost,
+                        executors.send,
+                        schedule)
                 .replicatedBy(ha.syncReplication());
         registry.register(
                 new int[] {RequestCode.SEND_MESSAGE, RequestCode.SEND_MESSAGE_V2, RequestCode.SEND_BATCH_MESSAGE},
@@ -383,7 +401,7 @@ public final class Broker implements AutoCloseable {
         ReplyPusher replies = new ReplyPusher(producers, callClient, storeHost, clock);
         registry.register(
                 ReplyMessageProcessor.CODES,
-                writable(new ReplyMessageProcessor(settings, store, topics, groups, replies, storeHost)),
+                writable(new ReplyMessageProcessor(settings, runtimeConfig, store, topics, groups, replies, storeHost)),
                 executors.send);
         registry.register(
                 new int[] {RequestCode.PULL_MESSAGE, RequestCode.LITE_PULL_MESSAGE},
@@ -398,7 +416,7 @@ public final class Broker implements AutoCloseable {
                         stats,
                         executors.pull,
                         new PullRedirect(
-                                settings.brokerId(), settings.slave().slaveReadEnable(), masterAddress::masterOnline),
+                                settings.brokerId(), runtimeConfig::slaveReadEnable, masterAddress::masterOnline),
                         filters))),
                 executors.pull);
         registry.register(
@@ -464,7 +482,7 @@ public final class Broker implements AutoCloseable {
         registry.register(DelayOffsetProcessor.CODES, new DelayOffsetProcessor(delayOffsets), executors.admin);
         registry.register(
                 BrokerConfigProcessor.CODES,
-                new BrokerConfigProcessor(settings, runtimeConfig, topics, () -> port, this::haPort),
+                new BrokerConfigProcessor(settings, runtimeConfig, topics, store, () -> port, this::haPort),
                 executors.admin);
         registry.register(
                 AclAdminProcessor.CODES,
@@ -499,11 +517,25 @@ public final class Broker implements AutoCloseable {
         return BrokerPermissionCheck.reads(runtimeConfig::brokerPermission, settings.advertisedHost(), family);
     }
 
+    /** The static values of what mqadmin may change at runtime ({@link RuntimeConfig}). */
+    private static RuntimeConfig.Defaults runtimeDefaults(BrokerSettings settings) {
+        return new RuntimeConfig.Defaults(
+                PermName.READ_WRITE,
+                settings.autoCreateTopic(),
+                settings.autoCreateSubscriptionGroup(),
+                settings.slave().slaveReadEnable(),
+                settings.maxMessageSize(),
+                settings.fileReservedHours(),
+                DELETE_WHEN_HOUR,
+                settings.disk().cleanExpiredPercent());
+    }
+
     private static StoreConfig storeConfig(BrokerSettings settings, Clock clock, InetSocketAddress storeHost) {
         return StoreConfig.builder(settings.storePath().resolve("store"))
                 .flushMode(settings.flushMode())
                 .commitLogSegmentSize(settings.commitLogSegmentSize())
                 .fileReservedHours(settings.fileReservedHours())
+                .deleteWhenHour(DELETE_WHEN_HOUR)
                 .diskCleanExpiredPercent(settings.disk().cleanExpiredPercent())
                 .diskCleanForciblyPercent(settings.disk().cleanForciblyPercent())
                 .diskFullPercent(settings.disk().fullPercent())

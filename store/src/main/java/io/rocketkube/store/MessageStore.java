@@ -108,6 +108,15 @@ public interface MessageStore extends AutoCloseable {
     CompletableFuture<Integer> deleteExpiredSegmentsNow();
 
     /**
+     * Replaces when segments expire and at which hours expired ones go (mqadmin updateBrokerConfig of
+     * fileReservedTime, deleteWhen, diskMaxUsedSpaceRatio); the next retention pass follows it.
+     */
+    void retentionPolicy(RetentionPolicy policy);
+
+    /** The retention rules the next pass follows. */
+    RetentionPolicy retentionPolicy();
+
+    /**
      * Drops, on the store's scheduler thread, the ConsumeQueue and index files that hold only entries below
      * the CommitLog's min offset (mqadmin cleanExpiredCQ). Retention already does this after every deletion,
      * so this finds work only when something interrupted that. A queue always keeps its last file, so its

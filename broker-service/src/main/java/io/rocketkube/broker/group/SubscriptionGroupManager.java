@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
 
 /**
  * Consumer group settings: lookups, auto-creation on first use, admin changes, persistence. Same contract as
@@ -37,17 +38,18 @@ public final class SubscriptionGroupManager {
     private final Map<String, SubscriptionGroupConfig> groups = new ConcurrentHashMap<>();
     private final ChecksummedFile file;
     private final Clock clock;
-    private final boolean autoCreate;
+    private final BooleanSupplier autoCreate;
     private volatile DataVersion dataVersion;
 
-    private SubscriptionGroupManager(ChecksummedFile file, Clock clock, boolean autoCreate) {
+    private SubscriptionGroupManager(ChecksummedFile file, Clock clock, BooleanSupplier autoCreate) {
         this.file = file;
         this.clock = clock;
         this.autoCreate = autoCreate;
         this.dataVersion = new DataVersion(0, clock.millis(), null);
     }
 
-    public static SubscriptionGroupManager load(ChecksummedFile file, Clock clock, boolean autoCreate)
+    /** @param autoCreate whether an unknown group gets a config now ({@code autoCreateSubscriptionGroup}) */
+    public static SubscriptionGroupManager load(ChecksummedFile file, Clock clock, BooleanSupplier autoCreate)
             throws IOException {
         SubscriptionGroupManager manager = new SubscriptionGroupManager(file, clock, autoCreate);
         Optional<byte[]> stored = file.read();
@@ -80,7 +82,7 @@ public final class SubscriptionGroupManager {
     /** The group's config, created with the defaults when auto-creation is on; empty otherwise. */
     public Optional<SubscriptionGroupConfig> findOrCreate(String group) {
         SubscriptionGroupConfig existing = groups.get(group);
-        if (existing != null || !autoCreate) {
+        if (existing != null || !autoCreate.getAsBoolean()) {
             return Optional.ofNullable(existing);
         }
         return Optional.ofNullable(findOrCreateAll(List.of(group)).get(group));
@@ -98,7 +100,7 @@ public final class SubscriptionGroupManager {
             SubscriptionGroupConfig existing = groups.get(name);
             if (existing != null) {
                 found.put(name, existing);
-            } else if (autoCreate) {
+            } else if (autoCreate.getAsBoolean()) {
                 missing.add(name);
             }
         }

@@ -10,6 +10,7 @@ import io.rocketkube.client.protocol.RequestCode;
 import io.rocketkube.client.protocol.ResponseCode;
 import io.rocketkube.client.remoting.RemotingCommand;
 import io.rocketkube.client.remoting.RequestProcessor;
+import io.rocketkube.store.MessageStore;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
@@ -28,8 +29,11 @@ import org.slf4j.LoggerFactory;
  * send. Both bodies are java.util.Properties text ({@code key=value} lines, UTF-8).
  *
  * <p>An update is applied whole or not at all: a key that {@link RuntimeConfig} cannot apply at runtime
- * refuses the request with SYSTEM_ERROR naming it. A changed broker permission gets a new topic data
- * version, so that the registration that follows at once makes every NameServer re-read the topics' perms.
+ * refuses the request with SYSTEM_ERROR naming it and the keys that can change (Apache RocketMQ answers
+ * SUCCESS and ignores an unknown key, and sets a static one where it has no effect until a restart). A
+ * changed broker permission gets a new topic data version, so that the registration that follows at once makes
+ * every NameServer re-read the topics' perms; {@code autoCreateTopicEnable} adds or removes the template topic
+ * clients look up to create topics.
  */
 public final class BrokerConfigProcessor implements RequestProcessor {
     public static final int[] CODES = {RequestCode.GET_BROKER_CONFIG, RequestCode.UPDATE_BROKER_CONFIG};
@@ -38,6 +42,7 @@ public final class BrokerConfigProcessor implements RequestProcessor {
     private final BrokerSettings settings;
     private final RuntimeConfig runtime;
     private final TopicConfigManager topics;
+    private final MessageStore store;
     private final IntSupplier listenPort;
     private final IntSupplier haListenPort;
 
@@ -49,11 +54,13 @@ public final class BrokerConfigProcessor implements RequestProcessor {
             BrokerSettings settings,
             RuntimeConfig runtime,
             TopicConfigManager topics,
+            MessageStore store,
             IntSupplier listenPort,
             IntSupplier haListenPort) {
         this.settings = settings;
         this.runtime = runtime;
         this.topics = topics;
+        this.store = store;
         this.listenPort = listenPort;
         this.haListenPort = haListenPort;
     }
@@ -80,7 +87,20 @@ public final class BrokerConfigProcessor implements RequestProcessor {
         } catch (IOException | IllegalArgumentException e) {
             return Responses.error(request, ResponseCode.SYSTEM_ERROR, "string2Properties error: " + e.getMessage());
         }
-        Map<String, String> previous = runtime.overrides();
+        Map<String, String> table = configTable();
+        for (String key : changes.keySet()) {
+            if (!RuntimeConfig.KEYS.contains(key)) {
+                return Responses.error(
+                        request,
+                        ResponseCode.SYSTEM_ERROR,
+                        (table.containsKey(key)
+                                        ? "broker config key [" + key + "] cannot be changed while the broker runs;"
+                                                + " change it in the broker's configuration and restart it"
+                                        : "broker config key [" + key + "] is unknown")
+                                + "; keys that can be changed at runtime: " + RuntimeConfig.KEYS);
+            }
+        }
+        RuntimeConfig.Snapshot previous = runtime.snapshot();
         Set<String> changed;
         try {
             changed = runtime.update(changes);
@@ -90,27 +110,51 @@ public final class BrokerConfigProcessor implements RequestProcessor {
             LOG.error("cannot persist broker config update {}", changes, e);
             return Responses.error(request, ResponseCode.SYSTEM_ERROR, "cannot persist the broker config: " + e);
         }
-        if (changed.contains(RuntimeConfig.BROKER_PERMISSION)) {
-            try {
-                topics.touch();
-            } catch (UncheckedIOException e) {
-                return rollBack(request, previous, e);
-            }
-            LOG.info("broker permission is now {}; registering with the NameServers", runtime.brokerPermission());
+        try {
+            takeEffect(changed);
+        } catch (UncheckedIOException e) {
+            return rollBack(request, previous, changed, e);
+        }
+        if (!changed.isEmpty()) {
+            LOG.info("broker config changed at runtime: {}", subset(runtime.current(), changed));
         }
         return Responses.ok(request);
     }
 
-    /** The NameServers could not be told: undo, so that the broker never refuses what its routes offer. */
+    /**
+     * What a changed key needs beyond the new value being read where it is used: the topic table (the template
+     * of automatic creation, or a new data version so that the registration that follows makes every NameServer
+     * re-read the topics' perms) and the store's retention.
+     */
+    private void takeEffect(Set<String> changed) {
+        if (changed.contains(RuntimeConfig.AUTO_CREATE_TOPIC) && settings.isMaster()) {
+            topics.autoCreateTemplate(runtime.autoCreateTopic(), settings.defaultTopicQueueNums());
+        }
+        if (changed.contains(RuntimeConfig.BROKER_PERMISSION)) {
+            topics.touch();
+        }
+        if (changed.stream().anyMatch(RuntimeConfig.RETENTION_KEYS::contains)) {
+            store.retentionPolicy(runtime.retentionPolicy());
+        }
+    }
+
+    /** The topic table could not follow: undo, so that the broker never refuses what its routes offer. */
     private CompletableFuture<RemotingCommand> rollBack(
-            RemotingCommand request, Map<String, String> previous, UncheckedIOException cause) {
+            RemotingCommand request, RuntimeConfig.Snapshot previous, Set<String> changed, UncheckedIOException cause) {
         try {
             runtime.restore(previous);
-        } catch (IOException e) {
+            takeEffect(changed);
+        } catch (IOException | UncheckedIOException e) {
             cause.addSuppressed(e);
         }
-        LOG.error("broker permission change rolled back", cause);
+        LOG.error("broker config change {} rolled back", changed, cause);
         return Responses.error(request, ResponseCode.SYSTEM_ERROR, "broker config not changed: " + cause.getMessage());
+    }
+
+    private static Map<String, String> subset(Map<String, String> all, Set<String> keys) {
+        Map<String, String> some = new TreeMap<>(all);
+        some.keySet().retainAll(keys);
+        return some;
     }
 
     private Map<String, String> configTable() {
@@ -129,15 +173,9 @@ public final class BrokerConfigProcessor implements RequestProcessor {
         c.put("haListenPort", String.valueOf(haListenPort.getAsInt()));
         c.put("namesrvAddr", settings.namesrvAddr());
         c.put("storePathRootDir", settings.storePath().toString());
-        c.put("autoCreateTopicEnable", String.valueOf(settings.autoCreateTopic()));
-        c.put("autoCreateSubscriptionGroup", String.valueOf(settings.autoCreateSubscriptionGroup()));
         c.put("defaultTopicQueueNums", String.valueOf(settings.defaultTopicQueueNums()));
-        c.put("maxMessageSize", String.valueOf(settings.maxMessageSize()));
-        c.put("fileReservedTime", String.valueOf(settings.fileReservedHours()));
         c.put("mappedFileSizeCommitLog", String.valueOf(settings.commitLogSegmentSize()));
-        c.put("diskMaxUsedSpaceRatio", String.valueOf(settings.disk().cleanExpiredPercent()));
         c.put("messageDelayLevel", settings.delayLevels().toString());
-        c.put("slaveReadEnable", String.valueOf(settings.slave().slaveReadEnable()));
         c.put("enablePropertyFilter", String.valueOf(settings.enablePropertyFilter()));
         c.put(
                 "transactionTimeOut",
@@ -153,6 +191,7 @@ public final class BrokerConfigProcessor implements RequestProcessor {
         c.put("traceOn", "true");
         c.put("traceTopicEnable", "false");
         c.put("msgTraceTopicName", TopicNames.TRACE_TOPIC);
+        // brokerPermission, autoCreate*, slaveReadEnable, maxMessageSize and retention: as changed at runtime.
         c.putAll(runtime.current());
         return c;
     }

@@ -2,6 +2,7 @@ package io.rocketkube.broker.processor;
 
 import io.netty.channel.Channel;
 import io.rocketkube.broker.reply.ReplyPusher;
+import io.rocketkube.broker.runtime.RuntimeConfig;
 import io.rocketkube.broker.settings.BrokerSettings;
 import io.rocketkube.client.message.MessageProperties;
 import io.rocketkube.client.message.OffsetMsgId;
@@ -35,6 +36,7 @@ public final class ReplyMessageProcessor implements RequestProcessor {
     public static final int[] CODES = {RequestCode.SEND_REPLY_MESSAGE, RequestCode.SEND_REPLY_MESSAGE_V2};
 
     private final BrokerSettings settings;
+    private final RuntimeConfig runtime;
     private final MessageStore store;
     private final SendTarget target;
     private final ReplyPusher pusher;
@@ -42,14 +44,16 @@ public final class ReplyMessageProcessor implements RequestProcessor {
 
     public ReplyMessageProcessor(
             BrokerSettings settings,
+            RuntimeConfig runtime,
             MessageStore store,
             io.rocketkube.broker.topic.TopicConfigManager topics,
             io.rocketkube.broker.group.SubscriptionGroupManager groups,
             ReplyPusher pusher,
             InetSocketAddress storeHost) {
         this.settings = settings;
+        this.runtime = runtime;
         this.store = store;
-        this.target = new SendTarget(topics, groups, settings.autoCreateTopic());
+        this.target = new SendTarget(topics, groups, runtime::autoCreateTopic);
         this.pusher = pusher;
         this.storeHost = storeHost;
     }
@@ -64,10 +68,9 @@ public final class ReplyMessageProcessor implements RequestProcessor {
         }
         SendRequestHeader header = SendRequestHeader.parse(request);
         byte[] body = request.body() == null ? new byte[0] : request.body();
-        if (body.length > settings.maxMessageSize()) {
-            throw Responses.reject(
-                    ResponseCode.MESSAGE_ILLEGAL,
-                    "the message body size over max value, MAX: " + settings.maxMessageSize());
+        int max = runtime.maxMessageSize();
+        if (body.length > max) {
+            throw Responses.reject(ResponseCode.MESSAGE_ILLEGAL, "the message body size over max value, MAX: " + max);
         }
         SendTarget.Resolved where = target.resolve(header, request.version());
         Map<String, String> properties = PropertiesCodec.decode(header.properties());

@@ -2,6 +2,7 @@ package io.rocketkube.broker.processor;
 
 import io.netty.channel.Channel;
 import io.rocketkube.broker.ha.SyncMasterReplication;
+import io.rocketkube.broker.runtime.RuntimeConfig;
 import io.rocketkube.broker.schedule.ScheduleRouter;
 import io.rocketkube.broker.settings.BrokerSettings;
 import io.rocketkube.broker.stats.BrokerStats;
@@ -34,6 +35,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.IntSupplier;
 import java.util.function.UnaryOperator;
 
 /**
@@ -45,6 +47,7 @@ public final class SendMessageProcessor implements RequestProcessor {
     private static final String REGION = "DefaultRegion";
 
     private final BrokerSettings settings;
+    private final IntSupplier maxMessageSize;
     private final MessageStore store;
     private final SendTarget target;
     private final SendGate gate;
@@ -56,19 +59,9 @@ public final class SendMessageProcessor implements RequestProcessor {
     /** SYNC_MASTER: answers wait for a slave (set once at wiring, before the first request). */
     private SyncMasterReplication replication = SyncMasterReplication.none();
 
-    SendMessageProcessor(
+    private SendMessageProcessor(
             BrokerSettings settings,
-            MessageStore store,
-            SendTarget target,
-            SendGate gate,
-            BrokerStats stats,
-            InetSocketAddress storeHost,
-            Executor sendPool) {
-        this(settings, store, target, gate, stats, storeHost, sendPool, UnaryOperator.identity());
-    }
-
-    SendMessageProcessor(
-            BrokerSettings settings,
+            IntSupplier maxMessageSize,
             MessageStore store,
             SendTarget target,
             SendGate gate,
@@ -79,6 +72,7 @@ public final class SendMessageProcessor implements RequestProcessor {
         this.route = route;
         this.sendPool = sendPool;
         this.settings = settings;
+        this.maxMessageSize = maxMessageSize;
         this.store = store;
         this.target = target;
         this.gate = gate;
@@ -86,28 +80,15 @@ public final class SendMessageProcessor implements RequestProcessor {
         this.storeHost = storeHost;
     }
 
+    /**
+     * The processor, with every single message passed through {@code route} before it is stored.
+     *
+     * @param runtime what mqadmin may change while the broker runs: the body size limit and automatic topic
+     *     creation are read from it at each send
+     */
     public static SendMessageProcessor create(
             BrokerSettings settings,
-            MessageStore store,
-            io.rocketkube.broker.topic.TopicConfigManager topics,
-            io.rocketkube.broker.group.SubscriptionGroupManager groups,
-            SendGate gate,
-            BrokerStats stats,
-            InetSocketAddress storeHost,
-            Executor sendPool) {
-        return new SendMessageProcessor(
-                settings,
-                store,
-                new SendTarget(topics, groups, settings.autoCreateTopic()),
-                gate,
-                stats,
-                storeHost,
-                sendPool);
-    }
-
-    /** As {@link #create}, with every single message passed through {@code route} before it is stored. */
-    public static SendMessageProcessor create(
-            BrokerSettings settings,
+            RuntimeConfig runtime,
             MessageStore store,
             io.rocketkube.broker.topic.TopicConfigManager topics,
             io.rocketkube.broker.group.SubscriptionGroupManager groups,
@@ -118,8 +99,9 @@ public final class SendMessageProcessor implements RequestProcessor {
             UnaryOperator<MessageRecordRequest> route) {
         return new SendMessageProcessor(
                 settings,
+                runtime::maxMessageSize,
                 store,
-                new SendTarget(topics, groups, settings.autoCreateTopic()),
+                new SendTarget(topics, groups, runtime::autoCreateTopic),
                 gate,
                 stats,
                 storeHost,
@@ -333,10 +315,9 @@ public final class SendMessageProcessor implements RequestProcessor {
     }
 
     private void checkBodySize(int length) {
-        if (length > settings.maxMessageSize()) {
-            throw Responses.reject(
-                    ResponseCode.MESSAGE_ILLEGAL,
-                    "the message body size over max value, MAX: " + settings.maxMessageSize());
+        int max = maxMessageSize.getAsInt();
+        if (length > max) {
+            throw Responses.reject(ResponseCode.MESSAGE_ILLEGAL, "the message body size over max value, MAX: " + max);
         }
     }
 

@@ -9,6 +9,7 @@ import io.rocketkube.client.protocol.ResponseCode;
 import io.rocketkube.client.protocol.SubscriptionGroupConfig;
 import io.rocketkube.client.protocol.TopicConfig;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BooleanSupplier;
 
 /**
  * Where a send goes: steps 2–5 of docs/protocol.md §5.2.4. Validates the topic, finds it or creates it
@@ -21,9 +22,10 @@ final class SendTarget {
 
     private final TopicConfigManager topics;
     private final SubscriptionGroupManager groups;
-    private final boolean autoCreateTopic;
+    private final BooleanSupplier autoCreateTopic;
 
-    SendTarget(TopicConfigManager topics, SubscriptionGroupManager groups, boolean autoCreateTopic) {
+    /** @param autoCreateTopic whether a send may create its topic from the template now ({@code autoCreateTopicEnable}) */
+    SendTarget(TopicConfigManager topics, SubscriptionGroupManager groups, BooleanSupplier autoCreateTopic) {
         this.topics = topics;
         this.groups = groups;
         this.autoCreateTopic = autoCreateTopic;
@@ -81,7 +83,7 @@ final class SendTarget {
                         ? java.util.Optional.of(
                                 topics.createIfAbsent(header.topic(), RETRY_QUEUE_NUMS, PermName.READ_WRITE))
                         : java.util.Optional.empty())
-                .or(() -> autoCreateTopic
+                .or(() -> autoCreateTopic.getAsBoolean()
                         ? topics.createFromTemplate(
                                 header.topic(), header.defaultTopic(), header.defaultTopicQueueNums())
                         : java.util.Optional.empty())

@@ -1,92 +1,242 @@
 package io.rocketkube.broker.runtime;
 
-import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.rocketkube.client.protocol.PermName;
 import io.rocketkube.client.protocol.RemotingJson;
+import io.rocketkube.store.RetentionPolicy;
 import io.rocketkube.store.file.ChecksummedFile;
 import java.io.IOException;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The few broker settings that mqadmin {@code updateBrokerConfig} may change while the broker runs, and
- * their persisted overrides. Everything else is static configuration (the immutable {@code BrokerSettings})
- * and is refused: a key we do not apply must not look accepted.
+ * The broker settings that mqadmin {@code updateBrokerConfig} may change while the broker runs, under RocketMQ's
+ * key names, and their persisted overrides. Each takes effect at once and is read where it is used through
+ * this object; everything else is static configuration (the immutable {@code BrokerSettings}) and is refused:
+ * a key we do not apply must not look accepted.
  *
- * <p>On disk ({@code config/runtimeConfig.rkc}, a {@link ChecksummedFile}): the payload is the JSON object
- * of the overridden keys only, values as the text mqadmin sent, e.g. {@code {"brokerPermission":"4"}}. At
- * start the overrides win over the static configuration.
+ * <ul>
+ *   <li>{@value #BROKER_PERMISSION}: permission bits of the whole broker (4 read, 2 write, 6 both);</li>
+ *   <li>{@value #AUTO_CREATE_TOPIC}, {@value #AUTO_CREATE_GROUP}: {@code true} or {@code false};</li>
+ *   <li>{@value #SLAVE_READ}: whether pull answers send slow consumers to a slave;</li>
+ *   <li>{@value #MAX_MESSAGE_SIZE}: bytes of a message body, up to the limit the broker started with (the
+ *       store sized its buffers for that one; a larger limit needs a restart);</li>
+ *   <li>{@value #FILE_RESERVED_TIME} (hours), {@value #DELETE_WHEN} (hours of the day, {@code 04} or
+ *       {@code 04;16}), {@value #DISK_MAX_USED_SPACE_RATIO} (10..95 %): CommitLog retention.</li>
+ * </ul>
+ *
+ * <p>On disk ({@code config/runtimeConfig.rkc}, a {@link ChecksummedFile}): the JSON object of the overridden
+ * keys only, each with the value mqadmin sent and the static value it replaced, e.g.
+ * {@code {"brokerPermission":{"value":"4","configured":"6"}}} (the first version stored the value alone,
+ * {@code {"brokerPermission":"4"}}, and is still read). At start an override wins over the static
+ * configuration unless that configuration has changed since the override was made: then the configuration is
+ * the newer intent (an edited RocketCluster, a new environment) and the override is dropped, with a log line.
+ * A stored override this broker cannot apply (a limit lowered since) is dropped the same way.
  *
  * <p>An update is all-or-nothing: every key and value is validated, then the whole new override table is
- * written, and only then does memory change. Thread-safe: updates are serialized; readers see volatile
- * fields.
+ * written, and only then does memory change. Thread-safe: updates are serialized; readers see one volatile
+ * snapshot.
  */
 public final class RuntimeConfig {
     public static final String BROKER_PERMISSION = "brokerPermission";
+    public static final String AUTO_CREATE_TOPIC = "autoCreateTopicEnable";
+    public static final String AUTO_CREATE_GROUP = "autoCreateSubscriptionGroup";
+    public static final String SLAVE_READ = "slaveReadEnable";
+    public static final String MAX_MESSAGE_SIZE = "maxMessageSize";
+    public static final String FILE_RESERVED_TIME = "fileReservedTime";
+    public static final String DELETE_WHEN = "deleteWhen";
+    public static final String DISK_MAX_USED_SPACE_RATIO = "diskMaxUsedSpaceRatio";
+
+    /** Every key that may change at runtime, in the order GET_BROKER_CONFIG lists them. */
+    public static final List<String> KEYS = List.of(
+            BROKER_PERMISSION,
+            AUTO_CREATE_TOPIC,
+            AUTO_CREATE_GROUP,
+            SLAVE_READ,
+            MAX_MESSAGE_SIZE,
+            FILE_RESERVED_TIME,
+            DELETE_WHEN,
+            DISK_MAX_USED_SPACE_RATIO);
+
+    /** The keys whose change the store's retention follows. */
+    public static final Set<String> RETENTION_KEYS = Set.of(FILE_RESERVED_TIME, DELETE_WHEN, DISK_MAX_USED_SPACE_RATIO);
+
+    private static final Logger LOG = LoggerFactory.getLogger(RuntimeConfig.class);
     private static final int VALID_PERMISSION_BITS = PermName.PERM_READ | PermName.PERM_WRITE | PermName.PERM_INHERIT;
+    private static final String VALUE = "value";
+    private static final String CONFIGURED = "configured";
+
+    /**
+     * The static configuration's value of every runtime key: what an override replaces.
+     *
+     * @param maxMessageSize also the largest value an update may set
+     */
+    public record Defaults(
+            int brokerPermission,
+            boolean autoCreateTopic,
+            boolean autoCreateGroup,
+            boolean slaveRead,
+            int maxMessageSize,
+            int fileReservedHours,
+            int deleteWhenHour,
+            int diskMaxUsedSpaceRatio) {
+
+        Map<String, String> asText() {
+            Map<String, String> text = new LinkedHashMap<>();
+            text.put(BROKER_PERMISSION, String.valueOf(brokerPermission));
+            text.put(AUTO_CREATE_TOPIC, String.valueOf(autoCreateTopic));
+            text.put(AUTO_CREATE_GROUP, String.valueOf(autoCreateGroup));
+            text.put(SLAVE_READ, String.valueOf(slaveRead));
+            text.put(MAX_MESSAGE_SIZE, String.valueOf(maxMessageSize));
+            text.put(FILE_RESERVED_TIME, String.valueOf(fileReservedHours));
+            text.put(DELETE_WHEN, String.format("%02d", deleteWhenHour));
+            text.put(DISK_MAX_USED_SPACE_RATIO, String.valueOf(diskMaxUsedSpaceRatio));
+            return text;
+        }
+    }
+
+    /** The effective values, parsed once per change. */
+    private record Values(
+            int brokerPermission,
+            boolean autoCreateTopic,
+            boolean autoCreateGroup,
+            boolean slaveRead,
+            int maxMessageSize,
+            RetentionPolicy retention) {}
+
+    /** One override: the value set at runtime and the static value it replaced then. */
+    private record Override(String value, String configured) {}
 
     private final ChecksummedFile file;
-    private final int defaultPermission;
-    private volatile Map<String, String> overrides;
-    private volatile int brokerPermission;
+    private final Defaults defaults;
+    private final Map<String, String> defaultText;
+    private volatile Map<String, Override> overrides;
+    private volatile Map<String, String> current;
+    private volatile Values values;
 
-    private RuntimeConfig(ChecksummedFile file, int defaultPermission, Map<String, String> overrides) {
+    private RuntimeConfig(ChecksummedFile file, Defaults defaults, Map<String, Override> overrides) {
         this.file = file;
-        this.defaultPermission = defaultPermission;
+        this.defaults = defaults;
+        this.defaultText = Collections.unmodifiableMap(defaults.asText());
         apply(overrides);
     }
 
-    /** Loads the persisted overrides; a stored value this version cannot apply is an error, not ignored. */
-    public static RuntimeConfig load(ChecksummedFile file, int defaultPermission) throws IOException {
+    /**
+     * Loads the persisted overrides, dropping (with a log line) those the static configuration has moved on
+     * from and those that no longer validate.
+     *
+     * @throws IOException if the file cannot be read or is not this format
+     */
+    public static RuntimeConfig load(ChecksummedFile file, Defaults defaults) throws IOException {
+        Map<String, String> defaultText = defaults.asText();
+        Map<String, Override> kept = new TreeMap<>();
         Optional<byte[]> stored = file.read();
-        Map<String, String> overrides = new TreeMap<>();
         if (stored.isPresent()) {
-            overrides.putAll(
-                    RemotingJson.mapper().readValue(stored.get(), new TypeReference<Map<String, String>>() {}));
-            for (Map.Entry<String, String> e : overrides.entrySet()) {
-                String problem = validate(e.getKey(), e.getValue());
+            JsonNode root = RemotingJson.mapper().readTree(stored.get());
+            if (root == null || !root.isObject()) {
+                throw new IOException(file.path() + ": not a JSON object");
+            }
+            for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                Override override = parseStored(file, e.getKey(), e.getValue());
+                String key = e.getKey();
+                String problem = validate(key, override.value(), defaults);
                 if (problem != null) {
-                    throw new IOException(file.path() + ": " + problem);
+                    LOG.warn(
+                            "runtime broker config {}={} from {} dropped: {}",
+                            key,
+                            override.value(),
+                            file.path(),
+                            problem);
+                } else if (override.configured() != null
+                        && !override.configured().equals(defaultText.get(key))) {
+                    LOG.info(
+                            "runtime broker config {}={} dropped: the configuration changed it from {} to {} since",
+                            key,
+                            override.value(),
+                            override.configured(),
+                            defaultText.get(key));
+                } else {
+                    kept.put(key, override);
                 }
             }
         }
-        return new RuntimeConfig(file, defaultPermission, overrides);
+        return new RuntimeConfig(file, defaults, kept);
+    }
+
+    private static Override parseStored(ChecksummedFile file, String key, JsonNode node) throws IOException {
+        if (node.isTextual()) {
+            return new Override(node.asText(), null);
+        }
+        if (node.isObject() && node.path(VALUE).isTextual()) {
+            JsonNode configured = node.path(CONFIGURED);
+            return new Override(node.get(VALUE).asText(), configured.isTextual() ? configured.asText() : null);
+        }
+        throw new IOException(file.path() + ": override of " + key + " is neither a value nor {value, configured}");
     }
 
     /** RocketMQ permission bits of the whole broker: 4 read, 2 write (6 both). */
     public int brokerPermission() {
-        return brokerPermission;
+        return values.brokerPermission();
     }
 
-    /** Every runtime key with its current value, for GET_BROKER_CONFIG. */
+    public boolean autoCreateTopic() {
+        return values.autoCreateTopic();
+    }
+
+    public boolean autoCreateSubscriptionGroup() {
+        return values.autoCreateGroup();
+    }
+
+    public boolean slaveReadEnable() {
+        return values.slaveRead();
+    }
+
+    /** The largest message body a send may carry now, in bytes. */
+    public int maxMessageSize() {
+        return values.maxMessageSize();
+    }
+
+    public RetentionPolicy retentionPolicy() {
+        return values.retention();
+    }
+
+    /** Every runtime key with its effective value, for GET_BROKER_CONFIG. */
     public Map<String, String> current() {
-        return Map.of(BROKER_PERMISSION, String.valueOf(brokerPermission));
+        return current;
     }
 
     /**
      * Validates every change, persists the merged overrides, then applies them; on any refusal or I/O
      * failure nothing changes.
      *
-     * @return the keys whose value changed
+     * @return the keys whose effective value changed
      * @throws IllegalArgumentException naming the first key that cannot be changed at runtime or its bad value
      */
     public synchronized Set<String> update(Map<String, String> changes) throws IOException {
         for (Map.Entry<String, String> e : new TreeMap<>(changes).entrySet()) {
-            String problem = validate(e.getKey(), e.getValue());
+            String problem = validate(e.getKey(), e.getValue(), defaults);
             if (problem != null) {
                 throw new IllegalArgumentException(problem);
             }
         }
-        Map<String, String> before = current();
-        Map<String, String> merged = new TreeMap<>(overrides);
-        changes.forEach((k, v) -> merged.put(k, v.trim()));
-        file.write(RemotingJson.encode(merged));
+        Map<String, String> before = current;
+        Map<String, Override> merged = new TreeMap<>(overrides);
+        changes.forEach((k, v) -> merged.put(k, new Override(v.trim(), defaultText.get(k))));
+        write(merged);
         apply(merged);
         Set<String> changed = new TreeSet<>();
-        current().forEach((k, v) -> {
+        current.forEach((k, v) -> {
             if (!v.equals(before.get(k))) {
                 changed.add(k);
             }
@@ -94,40 +244,129 @@ public final class RuntimeConfig {
         return changed;
     }
 
-    /** Puts back exactly {@code previous} (as {@link #overrides()} returned it), on disk and in memory. */
-    public synchronized void restore(Map<String, String> previous) throws IOException {
-        file.write(RemotingJson.encode(new TreeMap<>(previous)));
-        apply(previous);
+    /** Puts back exactly the state {@link #snapshot()} returned, on disk and in memory. */
+    public synchronized void restore(Snapshot previous) throws IOException {
+        write(previous.overrides());
+        apply(previous.overrides());
     }
 
-    /** The persisted overrides only. */
-    public Map<String, String> overrides() {
-        return overrides;
+    /** The persisted overrides as they are now, for {@link #restore}. */
+    public Snapshot snapshot() {
+        return new Snapshot(overrides);
     }
 
-    private void apply(Map<String, String> table) {
-        String permission = table.get(BROKER_PERMISSION);
-        brokerPermission = permission == null ? defaultPermission : Integer.parseInt(permission.trim());
+    /** An opaque copy of the overrides. */
+    public static final class Snapshot {
+        private final Map<String, Override> overrides;
+
+        private Snapshot(Map<String, Override> overrides) {
+            this.overrides = overrides;
+        }
+
+        private Map<String, Override> overrides() {
+            return overrides;
+        }
+    }
+
+    private void write(Map<String, Override> table) throws IOException {
+        ObjectNode root = RemotingJson.mapper().createObjectNode();
+        table.forEach((k, o) -> {
+            ObjectNode entry = root.putObject(k);
+            entry.put(VALUE, o.value());
+            if (o.configured() != null) {
+                entry.put(CONFIGURED, o.configured());
+            }
+        });
+        file.write(RemotingJson.mapper().writeValueAsBytes(root));
+    }
+
+    private void apply(Map<String, Override> table) {
+        Map<String, String> text = new LinkedHashMap<>(defaultText);
+        table.forEach((k, o) -> text.put(k, o.value().trim()));
+        values = new Values(
+                Integer.parseInt(text.get(BROKER_PERMISSION)),
+                Boolean.parseBoolean(text.get(AUTO_CREATE_TOPIC)),
+                Boolean.parseBoolean(text.get(AUTO_CREATE_GROUP)),
+                Boolean.parseBoolean(text.get(SLAVE_READ)),
+                Integer.parseInt(text.get(MAX_MESSAGE_SIZE)),
+                new RetentionPolicy(
+                        Integer.parseInt(text.get(FILE_RESERVED_TIME)),
+                        hours(text.get(DELETE_WHEN)),
+                        Integer.parseInt(text.get(DISK_MAX_USED_SPACE_RATIO))));
         overrides = Map.copyOf(table);
+        current = Collections.unmodifiableMap(text);
     }
 
     /** Null when {@code key=value} may be applied at runtime, else why not. */
-    private static String validate(String key, String value) {
-        if (!BROKER_PERMISSION.equals(key)) {
-            return "broker config key [" + key + "] is unknown or cannot be changed at runtime; runtime keys: ["
-                    + BROKER_PERMISSION + "]";
-        }
+    private static String validate(String key, String value, Defaults defaults) {
+        String v = value == null ? "" : value.trim();
+        return switch (key) {
+            case BROKER_PERMISSION -> permissionProblem(v);
+            case AUTO_CREATE_TOPIC, AUTO_CREATE_GROUP, SLAVE_READ ->
+                v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false")
+                        ? null
+                        : key + " must be true or false, was [" + value + "]";
+            case MAX_MESSAGE_SIZE ->
+                intProblem(
+                        key,
+                        v,
+                        1,
+                        defaults.maxMessageSize(),
+                        "; the broker started with a limit of " + defaults.maxMessageSize()
+                                + " bytes and a larger one needs a restart with that limit raised");
+            case FILE_RESERVED_TIME -> intProblem(key, v, 0, Integer.MAX_VALUE, " (hours)");
+            case DISK_MAX_USED_SPACE_RATIO -> intProblem(key, v, 10, 95, " (percent of the disk)");
+            case DELETE_WHEN -> {
+                try {
+                    hours(v);
+                    yield null;
+                } catch (IllegalArgumentException e) {
+                    yield DELETE_WHEN + " must be hours of the day 00..23 separated by ';', as 04 or 04;16, was ["
+                            + value + "]";
+                }
+            }
+            default ->
+                "broker config key [" + key + "] is unknown or cannot be changed while the broker runs;"
+                        + " runtime keys: " + KEYS;
+        };
+    }
+
+    private static String permissionProblem(String v) {
         int permission;
         try {
-            permission = Integer.parseInt(value == null ? "" : value.trim());
+            permission = Integer.parseInt(v);
         } catch (NumberFormatException e) {
-            return BROKER_PERMISSION + " must be an integer of permission bits (2 write, 4 read, 6 both), was [" + value
+            return BROKER_PERMISSION + " must be an integer of permission bits (2 write, 4 read, 6 both), was [" + v
                     + "]";
         }
         if ((permission & ~VALID_PERMISSION_BITS) != 0 || permission < 0) {
-            return BROKER_PERMISSION + " must combine only the bits 4 (read), 2 (write) and 1 (inherit), was [" + value
+            return BROKER_PERMISSION + " must combine only the bits 4 (read), 2 (write) and 1 (inherit), was [" + v
                     + "]";
         }
         return null;
+    }
+
+    private static String intProblem(String key, String v, int min, int max, String unit) {
+        try {
+            int n = Integer.parseInt(v);
+            if (n >= min && n <= max) {
+                return null;
+            }
+        } catch (NumberFormatException e) {
+            // refused below, as an out-of-range value is
+        }
+        return key + " must be an integer " + min + ".." + max + unit + ", was [" + v + "]";
+    }
+
+    private static Set<Integer> hours(String text) {
+        Set<Integer> hours = new TreeSet<>();
+        for (String part : text.split(";", -1)) {
+            String h = part.trim();
+            if (!h.matches("\\d{1,2}") || Integer.parseInt(h) > 23) {
+                throw new IllegalArgumentException(text);
+            }
+            hours.add(Integer.parseInt(h));
+        }
+        return hours;
     }
 }

@@ -29,14 +29,15 @@ public final class PullRedirect {
     private static final long MASTER_ID = 0;
 
     private final long brokerId;
-    private final boolean slaveReadEnable;
+    private final BooleanSupplier slaveReadEnable;
     private final BooleanSupplier masterOnline;
 
     /**
      * @param brokerId        this broker's id (0: master)
+     * @param slaveReadEnable whether slow consumers go to a slave now (mqadmin may change it)
      * @param masterOnline    whether this slave's master is registered now (ignored on a master)
      */
-    public PullRedirect(long brokerId, boolean slaveReadEnable, BooleanSupplier masterOnline) {
+    public PullRedirect(long brokerId, BooleanSupplier slaveReadEnable, BooleanSupplier masterOnline) {
         this.brokerId = brokerId;
         this.slaveReadEnable = slaveReadEnable;
         this.masterOnline = masterOnline;
@@ -44,13 +45,13 @@ public final class PullRedirect {
 
     /** A master without slave reads: always 0, what the broker answered before slaves existed. */
     public static PullRedirect masterOnly() {
-        return new PullRedirect(MASTER_ID, false, () -> false);
+        return new PullRedirect(MASTER_ID, () -> false, () -> false);
     }
 
     /** @param slow whether the answer's last message is on disk (RocketMQ's {@code suggestPullingFromSlave}) */
     public Advice advise(SubscriptionGroupConfig group, boolean slow) {
         long suggest = MASTER_ID;
-        if (slaveReadEnable) {
+        if (slaveReadEnable.getAsBoolean()) {
             suggest = slow ? group.whichBrokerWhenConsumeSlowly() : group.brokerId();
         }
         if (brokerId != MASTER_ID && !slow && masterOnline.getAsBoolean()) {

@@ -68,14 +68,7 @@ public final class TopicConfigManager {
     private synchronized void ensureSystemTopics(BrokerSettings settings) throws IOException {
         boolean changed = false;
         changed |= putIfAbsent(TopicConfig.of(TopicNames.SELF_TEST_TOPIC, 1, PermName.READ_WRITE));
-        if (settings.autoCreateTopic()) {
-            changed |= putIfAbsent(TopicConfig.of(
-                    TopicNames.AUTO_CREATE_TOPIC_KEY,
-                    settings.defaultTopicQueueNums(),
-                    PermName.READ_WRITE | PermName.PERM_INHERIT));
-        } else if (topics.remove(TopicNames.AUTO_CREATE_TOPIC_KEY) != null) {
-            changed = true;
-        }
+        changed |= setAutoCreateTemplate(settings.autoCreateTopic(), settings.defaultTopicQueueNums());
         changed |= putIfAbsent(TopicConfig.of(settings.clusterName(), 16, PermName.READ_WRITE | PermName.PERM_INHERIT));
         changed |= putIfAbsent(TopicConfig.of(settings.brokerName(), 1, PermName.READ_WRITE | PermName.PERM_INHERIT));
         changed |= putIfAbsent(TopicConfig.of(TopicNames.OFFSET_MOVED_EVENT, 1, PermName.READ_WRITE));
@@ -85,6 +78,25 @@ public final class TopicConfigManager {
         if (changed) {
             commit();
         }
+    }
+
+    /**
+     * Adds or removes the template of automatic topic creation ({@code TBW102}, which clients find in the
+     * routes) as {@code autoCreateTopicEnable} now says, persisted and announced when that changed the table.
+     */
+    public synchronized void autoCreateTemplate(boolean enabled, int queueNums) {
+        TopicConfig previous = topics.get(TopicNames.AUTO_CREATE_TOPIC_KEY);
+        if (setAutoCreateTemplate(enabled, queueNums)) {
+            commitOrRollback(TopicNames.AUTO_CREATE_TOPIC_KEY, previous);
+        }
+    }
+
+    private boolean setAutoCreateTemplate(boolean enabled, int queueNums) {
+        if (enabled) {
+            return putIfAbsent(TopicConfig.of(
+                    TopicNames.AUTO_CREATE_TOPIC_KEY, queueNums, PermName.READ_WRITE | PermName.PERM_INHERIT));
+        }
+        return topics.remove(TopicNames.AUTO_CREATE_TOPIC_KEY) != null;
     }
 
     private boolean putIfAbsent(TopicConfig config) {

@@ -63,7 +63,7 @@ class PullMessageProcessorHoldTest {
                 settings,
                 store,
                 topics,
-                SubscriptionGroupManager.load(BrokerFiles.subscriptionGroups(dir), Clock.systemUTC(), true),
+                SubscriptionGroupManager.load(BrokerFiles.subscriptionGroups(dir), Clock.systemUTC(), () -> true),
                 new ConsumerManager(new ConsumerIdsChangedNotifier()),
                 ConsumerOffsetManager.load(BrokerFiles.consumerOffsets(dir)),
                 holds,

@@ -22,10 +22,10 @@ class SendTargetTest {
         TopicConfigManager topics = TopicConfigManager.load(
                 BrokerFiles.topics(dir), BrokerSettings.forTest("127.0.0.1", dir, ""), Clock.systemUTC());
         SubscriptionGroupManager groups =
-                SubscriptionGroupManager.load(BrokerFiles.subscriptionGroups(dir), Clock.systemUTC(), true);
+                SubscriptionGroupManager.load(BrokerFiles.subscriptionGroups(dir), Clock.systemUTC(), () -> true);
         topics.upsert(TopicConfig.of("Existing", 4, 6));
         topics.createIfAbsent("%RETRY%G", 1, 6);
-        SendTarget target = new SendTarget(topics, groups, true);
+        SendTarget target = new SendTarget(topics, groups, () -> true);
 
         assertThat(target.resolvesWithoutCreating("Existing")).isTrue();
         assertThat(target.resolvesWithoutCreating("NotYetCreated"))

@@ -12,7 +12,7 @@ class PullRedirectTest {
 
     @Test
     void aMasterWithoutSlaveReadsAlwaysSuggestsItself() {
-        PullRedirect master = new PullRedirect(0, false, () -> false);
+        PullRedirect master = new PullRedirect(0, () -> false, () -> false);
         assertThat(master.advise(GROUP, true)).isEqualTo(new PullRedirect.Advice(0, false));
         assertThat(master.advise(GROUP, false)).isEqualTo(new PullRedirect.Advice(0, false));
         assertThat(PullRedirect.masterOnly().advise(GROUP, true)).isEqualTo(new PullRedirect.Advice(0, false));
@@ -20,7 +20,7 @@ class PullRedirectTest {
 
     @Test
     void aMasterWithSlaveReadsSendsASlowConsumerToTheGroupsSlowBroker() {
-        PullRedirect master = new PullRedirect(0, true, () -> false);
+        PullRedirect master = new PullRedirect(0, () -> true, () -> false);
         assertThat(master.advise(GROUP, true)).isEqualTo(new PullRedirect.Advice(1, false));
         assertThat(master.advise(SLOW_TO_2, true)).isEqualTo(new PullRedirect.Advice(2, false));
         assertThat(master.advise(GROUP, false)).isEqualTo(new PullRedirect.Advice(0, false));
@@ -28,15 +28,15 @@ class PullRedirectTest {
 
     @Test
     void aSlaveSendsConsumersBackToALiveMasterAndKeepsThemWhileItIsGone() {
-        PullRedirect withMaster = new PullRedirect(1, false, () -> true);
+        PullRedirect withMaster = new PullRedirect(1, () -> false, () -> true);
         assertThat(withMaster.advise(GROUP, false)).isEqualTo(new PullRedirect.Advice(0, true));
         // Slow without slave reads: suggest the master, but serve what was found.
         assertThat(withMaster.advise(GROUP, true)).isEqualTo(new PullRedirect.Advice(0, false));
 
-        PullRedirect masterGone = new PullRedirect(1, false, () -> false);
+        PullRedirect masterGone = new PullRedirect(1, () -> false, () -> false);
         assertThat(masterGone.advise(GROUP, false)).isEqualTo(new PullRedirect.Advice(0, false));
 
-        PullRedirect readsOn = new PullRedirect(1, true, () -> true);
+        PullRedirect readsOn = new PullRedirect(1, () -> true, () -> true);
         assertThat(readsOn.advise(GROUP, true)).isEqualTo(new PullRedirect.Advice(1, false));
         assertThat(readsOn.advise(GROUP, false)).isEqualTo(new PullRedirect.Advice(0, true));
     }

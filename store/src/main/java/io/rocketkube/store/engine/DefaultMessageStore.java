@@ -13,6 +13,7 @@ import io.rocketkube.store.MessageStore;
 import io.rocketkube.store.PutResult;
 import io.rocketkube.store.PutStatus;
 import io.rocketkube.store.QueryResult;
+import io.rocketkube.store.RetentionPolicy;
 import io.rocketkube.store.StoreConfig;
 import io.rocketkube.store.StoreHealth;
 import io.rocketkube.store.StoreStats;
@@ -210,9 +211,10 @@ public final class DefaultMessageStore implements MessageStore {
                     index,
                     dispatcher,
                     config.clock(),
-                    config.fileReservedHours(),
-                    config.deleteWhenHour(),
-                    config.diskCleanExpiredPercent(),
+                    new RetentionPolicy(
+                            config.fileReservedHours(),
+                            Set.of(config.deleteWhenHour()),
+                            config.diskCleanExpiredPercent()),
                     config.diskCleanForciblyPercent(),
                     diskGate::measure);
 
@@ -468,6 +470,16 @@ public final class DefaultMessageStore implements MessageStore {
     @Override
     public CompletableFuture<Integer> deleteExpiredSegmentsNow() {
         return onScheduler(() -> retention.runOnce(true));
+    }
+
+    @Override
+    public void retentionPolicy(RetentionPolicy policy) {
+        retention.policy(policy);
+    }
+
+    @Override
+    public RetentionPolicy retentionPolicy() {
+        return retention.policy();
     }
 
     @Override

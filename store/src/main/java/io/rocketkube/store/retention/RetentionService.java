@@ -1,5 +1,6 @@
 package io.rocketkube.store.retention;
 
+import io.rocketkube.store.RetentionPolicy;
 import io.rocketkube.store.commitlog.CommitLog;
 import io.rocketkube.store.dispatch.Dispatcher;
 import io.rocketkube.store.file.SegmentFile;
@@ -28,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * gate); a lower forced threshold would delete unexpired data on a disk that other users fill.
  * The segment being written and segments not yet fully dispatched or flushed are never deleted.
  *
- * <p>Threading: {@link #runOnce} from one scheduler thread.
+ * <p>Threading: {@link #runOnce} from one scheduler thread; {@link #policy(RetentionPolicy)} from any, seen by the
+ * next pass.
  */
 public final class RetentionService {
 
@@ -39,10 +41,8 @@ public final class RetentionService {
     private final IndexService index;
     private final Dispatcher dispatcher;
     private final Clock clock;
-    private final long reservedMillis;
-    private final int deleteWhenHour;
-    private final double cleanExpiredAbove;
     private final double cleanForciblyAbove;
+    private volatile RetentionPolicy policy;
     private final DoubleSupplier diskUsage;
 
     /**
@@ -54,9 +54,7 @@ public final class RetentionService {
             IndexService index,
             Dispatcher dispatcher,
             Clock clock,
-            int fileReservedHours,
-            int deleteWhenHour,
-            int diskCleanExpiredPercent,
+            RetentionPolicy policy,
             int diskCleanForciblyPercent,
             DoubleSupplier diskUsage) {
         this.commitLog = commitLog;
@@ -64,11 +62,18 @@ public final class RetentionService {
         this.index = index;
         this.dispatcher = dispatcher;
         this.clock = clock;
-        this.reservedMillis = fileReservedHours * 3_600_000L;
-        this.deleteWhenHour = deleteWhenHour;
-        this.cleanExpiredAbove = diskCleanExpiredPercent / 100.0;
+        this.policy = policy;
         this.cleanForciblyAbove = diskCleanForciblyPercent / 100.0;
         this.diskUsage = diskUsage;
+    }
+
+    /** Replaces the expiry rules; the next pass follows them. */
+    public void policy(RetentionPolicy newPolicy) {
+        policy = newPolicy;
+    }
+
+    public RetentionPolicy policy() {
+        return policy;
     }
 
     /** One retention pass; returns the number of segments deleted. */
@@ -83,11 +88,13 @@ public final class RetentionService {
      * @return the number of segments deleted
      */
     public int runOnce(boolean anyHour) {
+        RetentionPolicy rules = policy;
         long now = clock.millis();
         boolean deleteHour = anyHour
-                || ZonedDateTime.ofInstant(Instant.ofEpochMilli(now), clock.getZone())
-                                .getHour()
-                        == deleteWhenHour;
+                || rules.deleteHours()
+                        .contains(ZonedDateTime.ofInstant(Instant.ofEpochMilli(now), clock.getZone())
+                                .getHour());
+        double cleanExpiredAbove = rules.cleanExpiredPercent() / 100.0;
         int deleted = 0;
         while (true) {
             SegmentFile first = commitLog.segments().first();
@@ -96,7 +103,8 @@ public final class RetentionService {
             }
             double usage = diskUsage.getAsDouble();
             boolean forced = usage > cleanForciblyAbove;
-            boolean expired = (deleteHour || usage > cleanExpiredAbove) && lastModified(first) + reservedMillis <= now;
+            boolean expired =
+                    (deleteHour || usage > cleanExpiredAbove) && lastModified(first) + rules.reservedMillis() <= now;
             if (!forced && !expired) {
                 break;
             }

@@ -9,6 +9,7 @@ import io.rocketkube.client.util.testing.MutableClock;
 import io.rocketkube.store.GetResult;
 import io.rocketkube.store.GetStatus;
 import io.rocketkube.store.MessageFilter;
+import io.rocketkube.store.RetentionPolicy;
 import io.rocketkube.store.StoreConfig;
 import io.rocketkube.store.TagsCodeResolver;
 import io.rocketkube.store.commitlog.CommitLog;
@@ -21,6 +22,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -91,6 +93,36 @@ class RetentionTest {
                     .as("min offset survives a restart")
                     .isPositive();
             assertThat(store.maxOffset("R", 0)).isEqualTo(100);
+        }
+    }
+
+    /** mqadmin updateBrokerConfig of fileReservedTime and deleteWhen: the next pass follows the new rules. */
+    @Test
+    void aNewPolicyTakesEffectAtTheNextPass() {
+        long now = System.currentTimeMillis();
+        MutableClock clock = new MutableClock(atHour(now, 12));
+        StoreConfig cfg = smallConfig(dir)
+                .clock(clock)
+                .fileReservedHours(72)
+                .deleteWhenHour(3)
+                .retentionCheckInterval(Duration.ofHours(1))
+                .build();
+        try (DefaultMessageStore store = DefaultMessageStore.open(cfg).start()) {
+            for (int i = 0; i < 100; i++) {
+                store.put(message("R", 0, "m" + i + "-" + "x".repeat(2000), "t", "k" + i, null))
+                        .join();
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> store.maxOffset("R", 0) == 100);
+            clock.set(clock.millis() + 2 * 3_600_000L);
+            assertThat(store.runRetention())
+                    .as("2 h old, 72 h reserved, at 14:00")
+                    .isZero();
+
+            store.retentionPolicy(new RetentionPolicy(1, Set.of(3, 14), 75));
+            assertThat(store.runRetention())
+                    .as("1 h reserved, and 14:00 is now a delete hour")
+                    .isPositive();
+            assertThat(store.minOffset("R", 0)).isPositive();
         }
     }
 
@@ -204,7 +236,15 @@ class RetentionTest {
             implements AutoCloseable {
         /** Retention with RocketMQ's thresholds (75 / 85 %), delete hour 4, and the given disk usage. */
         RetentionService retention(MutableClock clock, int reservedHours, java.util.function.DoubleSupplier usage) {
-            return new RetentionService(log, queues, index, dispatcher, clock, reservedHours, 4, 75, 85, usage);
+            return new RetentionService(
+                    log,
+                    queues,
+                    index,
+                    dispatcher,
+                    clock,
+                    new RetentionPolicy(reservedHours, Set.of(4), 75),
+                    85,
+                    usage);
         }
 
         @Override
