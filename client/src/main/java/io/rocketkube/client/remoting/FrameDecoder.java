@@ -3,7 +3,12 @@ package io.rocketkube.client.remoting;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Turns the byte stream into {@link RemotingCommand}s. Frame layout (big-endian):
@@ -44,6 +49,15 @@ import java.util.List;
  * with its opaque) and its body skipped as it arrives. Every decode error is a {@link MalformedFrameException},
  * after which the channel handler closes the connection, because a stream that lost its framing cannot be
  * resynchronised.
+ *
+ * <p>A peer that has sent part of a frame and then nothing for {@link #STALLED_FRAME_TIMEOUT}, while we were
+ * reading, is closed with a logged reason. A large frame reserves its announced size as soon as its length
+ * word is read (it is copied as it arrives, so its memory must be bounded before it comes), so without this a
+ * few connections that each announce 16 MiB and stop would hold the large frames' share of the budget, and
+ * every other client's large send would be answered SYSTEM_BUSY, until the idle timeout (120 s). Writers put a
+ * whole frame on the wire at once; a peer that stops half-way is gone or hostile. While our side paused the
+ * reads (the connection's backlog, or its peer not reading our answers) the peer's silence is ours, and it
+ * does not count.
  */
 public final class FrameDecoder extends ByteToMessageDecoder {
     static final int LENGTH_FIELD_SIZE = Integer.BYTES;
@@ -51,6 +65,10 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     private static final int HEADER_LENGTH_MASK = 0xFFFFFF;
     /** Request bodies up to this size are sliced, larger ones copied as they arrive (class comment). */
     static final int MAX_SLICED_BODY = 64 * 1024;
+    /** How long a peer may stop in the middle of a frame before it is closed (class comment). */
+    static final Duration STALLED_FRAME_TIMEOUT = Duration.ofSeconds(15);
+
+    private static final Logger LOG = LoggerFactory.getLogger(FrameDecoder.class);
     /** Header scratch kept per connection; a larger header gets an array of its own. */
     private static final int MAX_KEPT_SCRATCH = 4096;
 
@@ -85,21 +103,75 @@ public final class FrameDecoder extends ByteToMessageDecoder {
 
     private int skipRemaining;
 
+    private final long stallNanos;
+    private ChannelHandlerContext context;
+    private ScheduledFuture<?> stallCheck;
+    /** When bytes last arrived, or when the stall check last saw our side pause the reads. */
+    private long lastReadNanos;
+    /** Whether the last decode ended part-way through a frame. */
+    private boolean partial;
+
     /** Without a budget: every frame up to {@code maxFrameLength} is admitted (tests, golden frames). */
     public FrameDecoder(int maxFrameLength) {
         this(maxFrameLength, InboundBudget.unlimited(), null);
     }
 
     FrameDecoder(int maxFrameLength, InboundBudget budget, ReadGate gate) {
+        this(maxFrameLength, budget, gate, STALLED_FRAME_TIMEOUT);
+    }
+
+    FrameDecoder(int maxFrameLength, InboundBudget budget, ReadGate gate, Duration stalledFrameTimeout) {
         this.maxFrameLength = maxFrameLength;
         this.budget = budget;
         this.gate = gate;
+        this.stallNanos = stalledFrameTimeout.toNanos();
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
+        super.handlerAdded(ctx);
+        context = ctx;
+        lastReadNanos = System.nanoTime();
+        long period = Math.max(stallNanos / 3, TimeUnit.MILLISECONDS.toNanos(1));
+        stallCheck = ctx.executor().scheduleAtFixedRate(this::checkStall, period, period, TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+        lastReadNanos = System.nanoTime();
+        super.channelRead(ctx, msg);
+    }
+
+    /** On the channel's event loop, as every other method here. */
+    private void checkStall() {
+        long now = System.nanoTime();
+        if (!context.channel().config().isAutoRead()) {
+            lastReadNanos = now;
+            return;
+        }
+        if (partial && now - lastReadNanos >= stallNanos) {
+            LOG.warn(
+                    "closing {}: it sent part of a {}-byte frame and nothing more for {} ms",
+                    context.channel().remoteAddress(),
+                    state == State.READ_LENGTH ? "?" : String.valueOf(LENGTH_FIELD_SIZE + frameLength),
+                    TimeUnit.NANOSECONDS.toMillis(now - lastReadNanos));
+            stopStallCheck();
+            context.close();
+        }
+    }
+
+    private void stopStallCheck() {
+        if (stallCheck != null) {
+            stallCheck.cancel(false);
+            stallCheck = null;
+        }
     }
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
         try {
             decodeFrames(in, out);
+            partial = state != State.READ_LENGTH || in.isReadable();
         } catch (MalformedFrameException e) {
             state = State.FAILED;
             giveBack();
@@ -111,6 +183,7 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     @Override
     protected void handlerRemoved0(ChannelHandlerContext ctx) {
         // The connection closed part-way through an admitted frame: nobody will answer it.
+        stopStallCheck();
         giveBack();
     }
 
