@@ -123,10 +123,9 @@ public final class BrokerInfoProcessor implements RequestProcessor {
         t.put(family + "ThreadPoolQueueHeadWaitTimeMills", String.valueOf(queue.headWaitMillis()));
     }
 
+    /** The store's own measure, the one its write gate closes on. */
     private double diskRatio() {
-        File dir = settings.storePath().toFile();
-        long total = dir.getTotalSpace();
-        return total <= 0 ? 0.0 : (double) (total - dir.getUsableSpace()) / total;
+        return store.health().diskUsedRatio();
     }
 
     /** The reference's "Total : 270.5 GiB, Free : 81.5 GiB." (free as this process may use it). */

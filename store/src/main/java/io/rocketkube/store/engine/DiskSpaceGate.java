@@ -53,12 +53,18 @@ final class DiskSpaceGate {
         return usedRatio;
     }
 
-    /** Measures now: the used fraction 0..1 (0 if the file system cannot be asked). */
+    /**
+     * Measures now: the used fraction 0..1 (0 if the file system cannot be asked), as {@code df} reckons it:
+     * used / (used + available to us). Blocks reserved for root, or withheld by the file system (a quota, an
+     * overlay), are neither: with the total as denominator (the reference's used / total) a disk with 5 %
+     * reserved never reaches 100 %, and one that withholds most of its size reads far fuller than it is.
+     */
     double measure() {
         double r;
         try {
-            long total = fileStore.getTotalSpace();
-            r = total <= 0 ? 0 : (double) (total - fileStore.getUsableSpace()) / total;
+            long used = fileStore.getTotalSpace() - fileStore.getUnallocatedSpace();
+            long room = used + fileStore.getUsableSpace();
+            r = room <= 0 ? 0 : Math.max(0.0, Math.min(1.0, (double) used / room));
         } catch (IOException e) {
             r = 0;
         }
