@@ -211,8 +211,10 @@ public final class Broker implements AutoCloseable {
         this.haPort = settings.haPort();
         this.store = store;
         this.executors = opened.add(new BrokerExecutors(clock));
-        this.runtimeConfig =
-                RuntimeConfig.load(BrokerFiles.runtimeConfig(settings.storePath()), runtimeDefaults(settings));
+        this.runtimeConfig = RuntimeConfig.load(
+                BrokerFiles.runtimeConfig(settings.storePath()),
+                BrokerFiles.runtimeOverrides(settings.storePath()),
+                runtimeDefaults(settings));
         store.retentionPolicy(runtimeConfig.retentionPolicy());
         this.topics = TopicConfigManager.load(
                 BrokerFiles.topics(settings.storePath()),

@@ -16,6 +16,8 @@ public final class BrokerFiles {
     static final int OFFSETS_MAGIC = 0x524B434F;
     /** "RKRC". */
     static final int RUNTIME_CONFIG_MAGIC = 0x524B5243;
+    /** "RKRV". */
+    static final int RUNTIME_OVERRIDES_MAGIC = 0x524B5256;
 
     static final int FORMAT_VERSION = 1;
 
@@ -33,10 +35,16 @@ public final class BrokerFiles {
         return new ChecksummedFile(config(storePath).resolve("consumerOffsets.rkc"), OFFSETS_MAGIC, FORMAT_VERSION);
     }
 
-    /** The overrides mqadmin updateBrokerConfig made at runtime; they win over the static configuration. */
+    /** mqadmin updateBrokerConfig's brokerPermission, in the format every broker version reads. */
     public static ChecksummedFile runtimeConfig(Path storePath) {
         return new ChecksummedFile(
                 config(storePath).resolve("runtimeConfig.rkc"), RUNTIME_CONFIG_MAGIC, FORMAT_VERSION);
+    }
+
+    /** mqadmin updateBrokerConfig's other runtime overrides, with the configured values they replaced. */
+    public static ChecksummedFile runtimeOverrides(Path storePath) {
+        return new ChecksummedFile(
+                config(storePath).resolve("runtimeOverrides.rkc"), RUNTIME_OVERRIDES_MAGIC, FORMAT_VERSION);
     }
 
     private static Path config(Path storePath) {

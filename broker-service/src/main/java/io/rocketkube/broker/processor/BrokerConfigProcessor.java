@@ -100,6 +100,15 @@ public final class BrokerConfigProcessor implements RequestProcessor {
                                 + "; keys that can be changed at runtime: " + RuntimeConfig.KEYS);
             }
         }
+        return apply(request, changes);
+    }
+
+    /**
+     * One update at a time, side effects and roll-back included: a roll-back puts back the state before this
+     * update, which must not undo another that came in between.
+     */
+    private synchronized CompletableFuture<RemotingCommand> apply(
+            RemotingCommand request, Map<String, String> changes) {
         RuntimeConfig.Snapshot previous = runtime.snapshot();
         Set<String> changed;
         try {
@@ -127,28 +136,44 @@ public final class BrokerConfigProcessor implements RequestProcessor {
      * re-read the topics' perms) and the store's retention.
      */
     private void takeEffect(Set<String> changed) {
+        // The store first: it cannot fail, so it follows whatever is in force even when the topic table cannot.
+        if (changed.stream().anyMatch(RuntimeConfig.RETENTION_KEYS::contains)) {
+            store.retentionPolicy(runtime.retentionPolicy());
+        }
         if (changed.contains(RuntimeConfig.AUTO_CREATE_TOPIC) && settings.isMaster()) {
             topics.autoCreateTemplate(runtime.autoCreateTopic(), settings.defaultTopicQueueNums());
         }
         if (changed.contains(RuntimeConfig.BROKER_PERMISSION)) {
             topics.touch();
         }
-        if (changed.stream().anyMatch(RuntimeConfig.RETENTION_KEYS::contains)) {
-            store.retentionPolicy(runtime.retentionPolicy());
-        }
     }
 
-    /** The topic table could not follow: undo, so that the broker never refuses what its routes offer. */
+    /**
+     * The topic table could not follow: undo, so that the broker never refuses what its routes offer, and
+     * make the table and the store follow what is in force then, as far as they can.
+     */
     private CompletableFuture<RemotingCommand> rollBack(
             RemotingCommand request, RuntimeConfig.Snapshot previous, Set<String> changed, UncheckedIOException cause) {
+        boolean restored = true;
         try {
             runtime.restore(previous);
-            takeEffect(changed);
-        } catch (IOException | UncheckedIOException e) {
+        } catch (IOException e) {
+            restored = false;
             cause.addSuppressed(e);
         }
-        LOG.error("broker config change {} rolled back", changed, cause);
-        return Responses.error(request, ResponseCode.SYSTEM_ERROR, "broker config not changed: " + cause.getMessage());
+        try {
+            takeEffect(changed);
+        } catch (UncheckedIOException e) {
+            cause.addSuppressed(e);
+        }
+        LOG.error("broker config change {} failed; rolled back: {}", changed, restored, cause);
+        return Responses.error(
+                request,
+                ResponseCode.SYSTEM_ERROR,
+                restored
+                        ? "broker config not changed: " + cause.getMessage()
+                        : "broker config change failed and could not be rolled back; in force now: "
+                                + subset(runtime.current(), changed) + "; " + cause.getMessage());
     }
 
     private static Map<String, String> subset(Map<String, String> all, Set<String> keys) {

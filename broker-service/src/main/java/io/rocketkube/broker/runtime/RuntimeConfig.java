@@ -8,12 +8,13 @@ import io.rocketkube.store.RetentionPolicy;
 import io.rocketkube.store.file.ChecksummedFile;
 import java.io.IOException;
 import java.util.Collections;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.StringJoiner;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.slf4j.Logger;
@@ -35,13 +36,16 @@ import org.slf4j.LoggerFactory;
  *       {@code 04;16}), {@value #DISK_MAX_USED_SPACE_RATIO} (10..95 %): CommitLog retention.</li>
  * </ul>
  *
- * <p>On disk ({@code config/runtimeConfig.rkc}, a {@link ChecksummedFile}): the JSON object of the overridden
- * keys only, each with the value mqadmin sent and the static value it replaced, e.g.
- * {@code {"brokerPermission":{"value":"4","configured":"6"}}} (the first version stored the value alone,
- * {@code {"brokerPermission":"4"}}, and is still read). At start an override wins over the static
- * configuration unless that configuration has changed since the override was made: then the configuration is
- * the newer intent (an edited RocketCluster, a new environment) and the override is dropped, with a log line.
- * A stored override this broker cannot apply (a limit lowered since) is dropped the same way.
+ * <p>On disk, two {@link ChecksummedFile}s, both holding the overridden keys only. {@code
+ * config/runtimeConfig.rkc} holds {@value #BROKER_PERMISSION} alone as {@code {"brokerPermission":"4"}}: the
+ * format of the broker versions that knew no other key, so that a broker rolled back to one of them still
+ * starts, and still comes up read-only when it was drained (it ignores the other file). {@code
+ * config/runtimeOverrides.rkc} holds every other key with the value mqadmin set and the static value it
+ * replaced, e.g. {@code {"fileReservedTime":{"value":"48","configured":"72"}}}. At start an override wins over
+ * the static configuration unless that configuration has changed since the override was made: then the
+ * configuration is the newer intent (an edited RocketCluster, a new environment) and the override is dropped,
+ * with a log line. A stored override this broker cannot apply (a limit lowered since) is dropped the same way.
+ * Values are kept in one canonical text ({@code false}, {@code 04;16}), so that a repeat is no change.
  *
  * <p>An update is all-or-nothing: every key and value is validated, then the whole new override table is
  * written, and only then does memory change. Thread-safe: updates are serialized; readers see one volatile
@@ -99,7 +103,7 @@ public final class RuntimeConfig {
             text.put(SLAVE_READ, String.valueOf(slaveRead));
             text.put(MAX_MESSAGE_SIZE, String.valueOf(maxMessageSize));
             text.put(FILE_RESERVED_TIME, String.valueOf(fileReservedHours));
-            text.put(DELETE_WHEN, String.format("%02d", deleteWhenHour));
+            text.put(DELETE_WHEN, hoursText(Set.of(deleteWhenHour)));
             text.put(DISK_MAX_USED_SPACE_RATIO, String.valueOf(diskMaxUsedSpaceRatio));
             return text;
         }
@@ -117,61 +121,83 @@ public final class RuntimeConfig {
     /** One override: the value set at runtime and the static value it replaced then. */
     private record Override(String value, String configured) {}
 
-    private final ChecksummedFile file;
+    /** {@value #BROKER_PERMISSION} alone, flat: what every version of the broker reads (class comment). */
+    private final ChecksummedFile permissionFile;
+    /** Every other override, with the configured value it replaced. */
+    private final ChecksummedFile overridesFile;
+
     private final Defaults defaults;
     private final Map<String, String> defaultText;
     private volatile Map<String, Override> overrides;
     private volatile Map<String, String> current;
     private volatile Values values;
 
-    private RuntimeConfig(ChecksummedFile file, Defaults defaults, Map<String, Override> overrides) {
-        this.file = file;
+    private RuntimeConfig(
+            ChecksummedFile permissionFile,
+            ChecksummedFile overridesFile,
+            Defaults defaults,
+            Map<String, Override> overrides) {
+        this.permissionFile = permissionFile;
+        this.overridesFile = overridesFile;
         this.defaults = defaults;
         this.defaultText = Collections.unmodifiableMap(defaults.asText());
         apply(overrides);
     }
 
     /**
-     * Loads the persisted overrides, dropping (with a log line) those the static configuration has moved on
-     * from and those that no longer validate.
+     * Loads the persisted overrides, dropping (with a log line, and from the files, so that they cannot come
+     * back) those the static configuration has moved on from and those that no longer validate.
      *
-     * @throws IOException if the file cannot be read or is not this format
+     * @throws IOException if a file cannot be read or is not this format
      */
-    public static RuntimeConfig load(ChecksummedFile file, Defaults defaults) throws IOException {
+    public static RuntimeConfig load(ChecksummedFile permissionFile, ChecksummedFile overridesFile, Defaults defaults)
+            throws IOException {
         Map<String, String> defaultText = defaults.asText();
+        Map<String, Override> stored = new TreeMap<>();
+        for (Map.Entry<String, JsonNode> e : readObject(permissionFile).entrySet()) {
+            stored.put(e.getKey(), parseStored(permissionFile, e.getKey(), e.getValue()));
+        }
+        for (Map.Entry<String, JsonNode> e : readObject(overridesFile).entrySet()) {
+            stored.put(e.getKey(), parseStored(overridesFile, e.getKey(), e.getValue()));
+        }
         Map<String, Override> kept = new TreeMap<>();
+        stored.forEach((key, override) -> {
+            String problem = validate(key, override.value(), defaults);
+            if (problem != null) {
+                LOG.warn("runtime broker config {}={} dropped: {}", key, override.value(), problem);
+            } else if (override.configured() != null && !override.configured().equals(defaultText.get(key))) {
+                LOG.info(
+                        "runtime broker config {}={} dropped: the configuration changed it from {} to {} since",
+                        key,
+                        override.value(),
+                        override.configured(),
+                        defaultText.get(key));
+            } else {
+                kept.put(key, new Override(canonical(key, override.value()), override.configured()));
+            }
+        });
+        RuntimeConfig config = new RuntimeConfig(permissionFile, overridesFile, defaults, kept);
+        if (!kept.keySet().equals(stored.keySet())) {
+            try {
+                config.write(kept);
+            } catch (IOException e) {
+                LOG.warn("cannot remove the dropped runtime broker config from {}", overridesFile.path(), e);
+            }
+        }
+        return config;
+    }
+
+    private static Map<String, JsonNode> readObject(ChecksummedFile file) throws IOException {
+        Map<String, JsonNode> fields = new TreeMap<>();
         Optional<byte[]> stored = file.read();
         if (stored.isPresent()) {
             JsonNode root = RemotingJson.mapper().readTree(stored.get());
             if (root == null || !root.isObject()) {
                 throw new IOException(file.path() + ": not a JSON object");
             }
-            for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
-                Override override = parseStored(file, e.getKey(), e.getValue());
-                String key = e.getKey();
-                String problem = validate(key, override.value(), defaults);
-                if (problem != null) {
-                    LOG.warn(
-                            "runtime broker config {}={} from {} dropped: {}",
-                            key,
-                            override.value(),
-                            file.path(),
-                            problem);
-                } else if (override.configured() != null
-                        && !override.configured().equals(defaultText.get(key))) {
-                    LOG.info(
-                            "runtime broker config {}={} dropped: the configuration changed it from {} to {} since",
-                            key,
-                            override.value(),
-                            override.configured(),
-                            defaultText.get(key));
-                } else {
-                    kept.put(key, override);
-                }
-            }
+            root.fields().forEachRemaining(e -> fields.put(e.getKey(), e.getValue()));
         }
-        return new RuntimeConfig(file, defaults, kept);
+        return fields;
     }
 
     private static Override parseStored(ChecksummedFile file, String key, JsonNode node) throws IOException {
@@ -232,7 +258,7 @@ public final class RuntimeConfig {
         }
         Map<String, String> before = current;
         Map<String, Override> merged = new TreeMap<>(overrides);
-        changes.forEach((k, v) -> merged.put(k, new Override(v.trim(), defaultText.get(k))));
+        changes.forEach((k, v) -> merged.put(k, new Override(canonical(k, v), defaultText.get(k))));
         write(merged);
         apply(merged);
         Set<String> changed = new TreeSet<>();
@@ -268,16 +294,45 @@ public final class RuntimeConfig {
         }
     }
 
+    /**
+     * Writes the overrides file, then the permission file; if the second write fails the first is put back, so
+     * that a restart does not find half of an update.
+     */
     private void write(Map<String, Override> table) throws IOException {
+        overridesFile.write(encodeOthers(table));
+        try {
+            permissionFile.write(encodePermission(table));
+        } catch (IOException e) {
+            try {
+                overridesFile.write(encodeOthers(overrides));
+            } catch (IOException undo) {
+                e.addSuppressed(undo);
+            }
+            throw e;
+        }
+    }
+
+    private static byte[] encodePermission(Map<String, Override> table) throws IOException {
+        Map<String, String> flat = new TreeMap<>();
+        Override permission = table.get(BROKER_PERMISSION);
+        if (permission != null) {
+            flat.put(BROKER_PERMISSION, permission.value());
+        }
+        return RemotingJson.mapper().writeValueAsBytes(flat);
+    }
+
+    private static byte[] encodeOthers(Map<String, Override> table) throws IOException {
         ObjectNode root = RemotingJson.mapper().createObjectNode();
         table.forEach((k, o) -> {
-            ObjectNode entry = root.putObject(k);
-            entry.put(VALUE, o.value());
-            if (o.configured() != null) {
-                entry.put(CONFIGURED, o.configured());
+            if (!BROKER_PERMISSION.equals(k)) {
+                ObjectNode entry = root.putObject(k);
+                entry.put(VALUE, o.value());
+                if (o.configured() != null) {
+                    entry.put(CONFIGURED, o.configured());
+                }
             }
         });
-        file.write(RemotingJson.mapper().writeValueAsBytes(root));
+        return RemotingJson.mapper().writeValueAsBytes(root);
     }
 
     private void apply(Map<String, Override> table) {
@@ -295,6 +350,22 @@ public final class RuntimeConfig {
                         Integer.parseInt(text.get(DISK_MAX_USED_SPACE_RATIO))));
         overrides = Map.copyOf(table);
         current = Collections.unmodifiableMap(text);
+    }
+
+    /** The one text of a valid value: "FALSE" and "false", "4" and "04" are the same setting. */
+    private static String canonical(String key, String value) {
+        String v = value.trim();
+        return switch (key) {
+            case AUTO_CREATE_TOPIC, AUTO_CREATE_GROUP, SLAVE_READ -> String.valueOf(Boolean.parseBoolean(v));
+            case DELETE_WHEN -> hoursText(hours(v));
+            default -> String.valueOf(Integer.parseInt(v));
+        };
+    }
+
+    private static String hoursText(Set<Integer> hours) {
+        StringJoiner text = new StringJoiner(";");
+        hours.forEach(h -> text.add(String.format(Locale.ROOT, "%02d", h)));
+        return text.toString();
     }
 
     /** Null when {@code key=value} may be applied at runtime, else why not. */

@@ -20,13 +20,21 @@ class RuntimeConfigTest {
     @TempDir
     Path dir;
 
-    private ChecksummedFile file() {
+    private ChecksummedFile permissionFile() {
         return new ChecksummedFile(dir.resolve("runtimeConfig.rkc"), 0x524b5243, 1);
+    }
+
+    private ChecksummedFile overridesFile() {
+        return new ChecksummedFile(dir.resolve("runtimeOverrides.rkc"), 0x524b5256, 1);
+    }
+
+    private RuntimeConfig load(RuntimeConfig.Defaults defaults) throws Exception {
+        return RuntimeConfig.load(permissionFile(), overridesFile(), defaults);
     }
 
     @Test
     void withoutOverridesEveryKeyHasItsConfiguredValue() throws Exception {
-        RuntimeConfig config = RuntimeConfig.load(file(), CONFIGURED);
+        RuntimeConfig config = load(CONFIGURED);
 
         assertThat(config.current())
                 .containsExactly(
@@ -39,14 +47,15 @@ class RuntimeConfigTest {
                         Map.entry("deleteWhen", "04"),
                         Map.entry("diskMaxUsedSpaceRatio", "75"));
         assertThat(config.retentionPolicy()).isEqualTo(new RetentionPolicy(72, Set.of(4), 75));
-        assertThat(Files.exists(file().path()))
+        assertThat(Files.exists(permissionFile().path())
+                        || Files.exists(overridesFile().path()))
                 .as("nothing written before an update")
                 .isFalse();
     }
 
     @Test
     void anUpdateAppliesEveryKeyAtOnceAndSurvivesAReload() throws Exception {
-        RuntimeConfig config = RuntimeConfig.load(file(), CONFIGURED);
+        RuntimeConfig config = load(CONFIGURED);
 
         Set<String> changed = config.update(Map.of(
                 "brokerPermission", "4",
@@ -69,13 +78,13 @@ class RuntimeConfigTest {
                 .as("same value: no change")
                 .isEmpty();
 
-        RuntimeConfig reloaded = RuntimeConfig.load(file(), CONFIGURED);
+        RuntimeConfig reloaded = load(CONFIGURED);
         assertThat(reloaded.current()).isEqualTo(config.current());
     }
 
     @Test
     void aBadKeyOrValueIsRefusedAndNothingChanges() throws Exception {
-        RuntimeConfig config = RuntimeConfig.load(file(), CONFIGURED);
+        RuntimeConfig config = load(CONFIGURED);
         config.update(Map.of("fileReservedTime", "24"));
         Map<String, String> before = config.current();
 
@@ -95,16 +104,16 @@ class RuntimeConfigTest {
                 .hasMessageContaining("0..");
 
         assertThat(config.current()).isEqualTo(before);
-        assertThat(RuntimeConfig.load(file(), CONFIGURED).current()).isEqualTo(before);
+        assertThat(load(CONFIGURED).current()).isEqualTo(before);
     }
 
     /** An edited RocketCluster or environment is newer than an earlier mqadmin change of the same key. */
     @Test
     void anOverrideGivesWayWhenTheConfigurationChangesTheKeyAfterIt() throws Exception {
-        RuntimeConfig.load(file(), CONFIGURED).update(Map.of("fileReservedTime", "48", "brokerPermission", "4"));
+        load(CONFIGURED).update(Map.of("fileReservedTime", "48", "brokerPermission", "4"));
 
         RuntimeConfig.Defaults edited = new RuntimeConfig.Defaults(6, true, true, false, 4 * 1024 * 1024, 24, 4, 75);
-        RuntimeConfig reloaded = RuntimeConfig.load(file(), edited);
+        RuntimeConfig reloaded = load(edited);
 
         assertThat(reloaded.retentionPolicy().fileReservedHours())
                 .as("the configuration moved from 72 to 24 after the override")
@@ -116,20 +125,43 @@ class RuntimeConfigTest {
 
     @Test
     void anOverrideTheBrokerCanNoLongerApplyIsDropped() throws Exception {
-        RuntimeConfig.load(file(), CONFIGURED).update(Map.of("maxMessageSize", "2000000"));
+        load(CONFIGURED).update(Map.of("maxMessageSize", "2000000"));
 
         RuntimeConfig.Defaults smaller = new RuntimeConfig.Defaults(6, true, true, false, 1_000_000, 72, 4, 75);
-        assertThat(RuntimeConfig.load(file(), smaller).maxMessageSize()).isEqualTo(1_000_000);
+        assertThat(load(smaller).maxMessageSize()).isEqualTo(1_000_000);
     }
 
     @Test
     void theFirstFormatWithTheValueAloneIsStillRead() throws Exception {
-        file().write("{\"brokerPermission\":\"4\"}".getBytes(StandardCharsets.UTF_8));
+        permissionFile().write("{\"brokerPermission\":\"4\"}".getBytes(StandardCharsets.UTF_8));
 
-        RuntimeConfig config = RuntimeConfig.load(file(), CONFIGURED);
+        RuntimeConfig config = load(CONFIGURED);
 
         assertThat(config.brokerPermission()).isEqualTo(4);
         config.update(Map.of("slaveReadEnable", "true"));
-        assertThat(RuntimeConfig.load(file(), CONFIGURED).brokerPermission()).isEqualTo(4);
+        assertThat(load(CONFIGURED).brokerPermission()).isEqualTo(4);
+    }
+
+    /** A broker rolled back to a version that knew brokerPermission alone still reads its file. */
+    @Test
+    void thePermissionFileStaysInTheFormatEveryVersionReads() throws Exception {
+        load(CONFIGURED).update(Map.of("brokerPermission", "4", "fileReservedTime", "48"));
+
+        assertThat(new String(permissionFile().read().orElseThrow(), StandardCharsets.UTF_8))
+                .isEqualTo("{\"brokerPermission\":\"4\"}");
+        assertThat(new String(overridesFile().read().orElseThrow(), StandardCharsets.UTF_8))
+                .contains("fileReservedTime")
+                .doesNotContain("brokerPermission");
+    }
+
+    @Test
+    void aDroppedOverrideIsGoneFromDiskAndDoesNotComeBack() throws Exception {
+        load(CONFIGURED).update(Map.of("fileReservedTime", "48"));
+        RuntimeConfig.Defaults edited = new RuntimeConfig.Defaults(6, true, true, false, 4 * 1024 * 1024, 24, 4, 75);
+        assertThat(load(edited).retentionPolicy().fileReservedHours()).isEqualTo(24);
+
+        assertThat(load(CONFIGURED).retentionPolicy().fileReservedHours())
+                .as("the configuration went back to 72: the 48 dropped before stays dropped")
+                .isEqualTo(72);
     }
 }

@@ -57,7 +57,10 @@ import org.slf4j.LoggerFactory;
  * every other client's large send would be answered SYSTEM_BUSY, until the idle timeout (120 s). Writers put a
  * whole frame on the wire at once; a peer that stops half-way is gone or hostile. While our side paused the
  * reads (the connection's backlog, or its peer not reading our answers) the peer's silence is ours, and it
- * does not count.
+ * does not count. A peer that keeps the frame alive by trickling a byte now and then is closed too, once the
+ * frame has taken longer than {@link #STALLED_FRAME_TIMEOUT} plus its size at {@link #MIN_FRAME_RATE} bytes per
+ * second (a 4 MiB frame: 31 s; the largest, 16 MiB: 79 s). The checks run every third of the timeout, so a
+ * peer is closed up to a third later than these bounds.
  */
 public final class FrameDecoder extends ByteToMessageDecoder {
     static final int LENGTH_FIELD_SIZE = Integer.BYTES;
@@ -67,6 +70,8 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     static final int MAX_SLICED_BODY = 64 * 1024;
     /** How long a peer may stop in the middle of a frame before it is closed (class comment). */
     static final Duration STALLED_FRAME_TIMEOUT = Duration.ofSeconds(15);
+    /** Bytes per second below which a frame, once begun, is given up on (class comment). */
+    static final long MIN_FRAME_RATE = 256 * 1024;
 
     private static final Logger LOG = LoggerFactory.getLogger(FrameDecoder.class);
     /** Header scratch kept per connection; a larger header gets an array of its own. */
@@ -104,6 +109,11 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     private int skipRemaining;
 
     private final long stallNanos;
+    private final long minFrameRate;
+    /** When the frame being read must be whole; set at its length word, pushed on while our side pauses. */
+    private long frameDeadlineNanos;
+
+    private long frameStartNanos;
     private ChannelHandlerContext context;
     private ScheduledFuture<?> stallCheck;
     /** When bytes last arrived, or when the stall check last saw our side pause the reads. */
@@ -117,10 +127,12 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     }
 
     FrameDecoder(int maxFrameLength, InboundBudget budget, ReadGate gate) {
-        this(maxFrameLength, budget, gate, STALLED_FRAME_TIMEOUT);
+        this(maxFrameLength, budget, gate, STALLED_FRAME_TIMEOUT, MIN_FRAME_RATE);
     }
 
-    FrameDecoder(int maxFrameLength, InboundBudget budget, ReadGate gate, Duration stalledFrameTimeout) {
+    FrameDecoder(
+            int maxFrameLength, InboundBudget budget, ReadGate gate, Duration stalledFrameTimeout, long minFrameRate) {
+        this.minFrameRate = minFrameRate;
         this.maxFrameLength = maxFrameLength;
         this.budget = budget;
         this.gate = gate;
@@ -145,19 +157,32 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     /** On the channel's event loop, as every other method here. */
     private void checkStall() {
         long now = System.nanoTime();
-        if (!context.channel().config().isAutoRead()) {
-            lastReadNanos = now;
+        if (!context.channel().isActive()) {
             return;
         }
-        if (partial && now - lastReadNanos >= stallNanos) {
-            LOG.warn(
-                    "closing {}: it sent part of a {}-byte frame and nothing more for {} ms",
-                    context.channel().remoteAddress(),
-                    state == State.READ_LENGTH ? "?" : String.valueOf(LENGTH_FIELD_SIZE + frameLength),
-                    TimeUnit.NANOSECONDS.toMillis(now - lastReadNanos));
-            stopStallCheck();
-            context.close();
+        if (!context.channel().config().isAutoRead()) {
+            lastReadNanos = now;
+            frameDeadlineNanos = Math.max(frameDeadlineNanos, now + stallNanos);
+            return;
         }
+        if (!partial) {
+            return;
+        }
+        String frame = state == State.READ_LENGTH ? "frame" : (LENGTH_FIELD_SIZE + frameLength) + "-byte frame";
+        if (now - lastReadNanos >= stallNanos) {
+            close("it sent part of a " + frame + " and nothing more for "
+                    + TimeUnit.NANOSECONDS.toMillis(now - lastReadNanos) + " ms");
+        } else if (state != State.READ_LENGTH && now - frameDeadlineNanos >= 0) {
+            close("its " + frame + " is still not whole after the "
+                    + TimeUnit.NANOSECONDS.toMillis(frameDeadlineNanos - frameStartNanos)
+                    + " ms allowed for it");
+        }
+    }
+
+    private void close(String reason) {
+        LOG.warn("closing {}: {}", context.channel().remoteAddress(), reason);
+        stopStallCheck();
+        context.close();
     }
 
     private void stopStallCheck() {
@@ -195,6 +220,10 @@ public final class FrameDecoder extends ByteToMessageDecoder {
                         return;
                     }
                     frameLength = in.readInt();
+                    frameStartNanos = System.nanoTime();
+                    frameDeadlineNanos = frameStartNanos
+                            + stallNanos
+                            + (LENGTH_FIELD_SIZE + (long) frameLength) * 1_000_000_000L / minFrameRate;
                     if (frameLength < HEADER_WORD_SIZE) {
                         throw new MalformedFrameException(
                                 "frame length " + frameLength + " is smaller than " + "its header word");

@@ -20,7 +20,10 @@ class StalledFrameTest {
     private static final Duration STALL = Duration.ofMillis(300);
 
     private final InboundBudget budget = new InboundBudget(32L * MIB, 8L * MIB);
-    private final EmbeddedChannel channel = new EmbeddedChannel(new FrameDecoder(16 * MIB, budget, null, STALL));
+    /** 512 KiB/s: a 200 KiB frame has 0.3 + 0.4 s to be whole. */
+    private static final long RATE = 512 * 1024;
+
+    private final EmbeddedChannel channel = new EmbeddedChannel(new FrameDecoder(16 * MIB, budget, null, STALL, RATE));
 
     @AfterEach
     void close() {
@@ -57,25 +60,41 @@ class StalledFrameTest {
     @Test
     void aPeerThatKeepsSendingAFrameIsNotClosed() {
         ByteBuf whole = frame(RemotingCommand.request(1000).withBody(new byte[200 * 1024]));
-        int step = whole.readableBytes() / 12 + 1;
-        // One piece every 100 ms for more than three stall timeouts: slow, never stopped.
+        int step = whole.readableBytes() / 4 + 1;
+        // One piece every 100 ms: a third of the stall timeout between pieces, the frame whole within its time.
         await().pollInterval(Duration.ofMillis(100))
-                .during(Duration.ofMillis(1000))
                 .atMost(Duration.ofSeconds(5))
                 .until(() -> {
-                    if (whole.isReadable()) {
-                        channel.writeInbound(whole.readRetainedSlice(Math.min(step, whole.readableBytes())));
-                    }
-                    return open();
+                    assertThat(open()).as("open before each piece").isTrue();
+                    channel.writeInbound(whole.readRetainedSlice(Math.min(step, whole.readableBytes())));
+                    return !whole.isReadable();
                 });
-        if (whole.isReadable()) {
-            channel.writeInbound(whole.readRetainedSlice(whole.readableBytes()));
-        }
         whole.release();
         assertThat(channel.isOpen()).isTrue();
         RemotingCommand decoded = channel.readInbound();
         assertThat(decoded.code()).isEqualTo(1000);
         decoded.releaseInboundBody();
+    }
+
+    @Test
+    void aPeerThatTricklesALargeFrameIsClosedOnceItsTimeIsUp() {
+        ByteBuf whole = frame(RemotingCommand.request(1000).withBody(new byte[200 * 1024]));
+        long started = System.nanoTime();
+        // A byte every 50 ms: never quiet for the stall timeout, far below the minimum rate.
+        await().pollInterval(Duration.ofMillis(50))
+                .atMost(Duration.ofSeconds(5))
+                .until(() -> {
+                    if (open()) {
+                        channel.writeInbound(whole.readRetainedSlice(1));
+                        return false;
+                    }
+                    return true;
+                });
+        whole.release();
+        assertThat(Duration.ofNanos(System.nanoTime() - started))
+                .as("not before the frame's 0.7 s")
+                .isGreaterThanOrEqualTo(Duration.ofMillis(600));
+        assertThat(budget.queuedBytes()).isZero();
     }
 
     @Test
