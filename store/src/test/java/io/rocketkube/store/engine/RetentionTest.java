@@ -44,6 +44,15 @@ class RetentionTest {
         return t.toInstant().toEpochMilli();
     }
 
+    /** 100 messages of about 2 KiB with keys k0..k99 on R/0, dispatched: a few 64 KiB segments' worth. */
+    private static void putHundredKeyed(DefaultMessageStore store) {
+        for (int i = 0; i < 100; i++) {
+            store.put(message("R", 0, "m" + i + "-" + "x".repeat(2000), "t", "k" + i, null))
+                    .join();
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> store.maxOffset("R", 0) == 100);
+    }
+
     @Test
     void expiredSegmentsGoAtTheDeleteHourAndQueuesFollow() {
         long now = System.currentTimeMillis();
@@ -55,11 +64,7 @@ class RetentionTest {
                 .retentionCheckInterval(Duration.ofHours(1))
                 .build();
         try (DefaultMessageStore store = DefaultMessageStore.open(cfg).start()) {
-            for (int i = 0; i < 100; i++) {
-                store.put(message("R", 0, "m" + i + "-" + "x".repeat(2000), "t", "k" + i, null))
-                        .join();
-            }
-            await().atMost(Duration.ofSeconds(10)).until(() -> store.maxOffset("R", 0) == 100);
+            putHundredKeyed(store);
             assertThat(store.runRetention())
                     .as("nothing expires before its time")
                     .isZero();
@@ -108,11 +113,7 @@ class RetentionTest {
                 .retentionCheckInterval(Duration.ofHours(1))
                 .build();
         try (DefaultMessageStore store = DefaultMessageStore.open(cfg).start()) {
-            for (int i = 0; i < 100; i++) {
-                store.put(message("R", 0, "m" + i + "-" + "x".repeat(2000), "t", "k" + i, null))
-                        .join();
-            }
-            await().atMost(Duration.ofSeconds(10)).until(() -> store.maxOffset("R", 0) == 100);
+            putHundredKeyed(store);
             clock.set(clock.millis() + 2 * 3_600_000L);
             assertThat(store.runRetention())
                     .as("2 h old, 72 h reserved, at 14:00")
@@ -137,11 +138,7 @@ class RetentionTest {
                 .retentionCheckInterval(Duration.ofHours(1))
                 .build();
         try (DefaultMessageStore store = DefaultMessageStore.open(cfg).start()) {
-            for (int i = 0; i < 100; i++) {
-                store.put(message("R", 0, "m" + i + "-" + "x".repeat(2000), "t", "k" + i, null))
-                        .join();
-            }
-            await().atMost(Duration.ofSeconds(10)).until(() -> store.maxOffset("R", 0) == 100);
+            putHundredKeyed(store);
             assertThat(store.deleteExpiredSegmentsNow().join())
                     .as("nothing has expired yet")
                     .isZero();
