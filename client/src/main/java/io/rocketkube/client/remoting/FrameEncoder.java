@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.EncoderException;
 import io.netty.handler.codec.MessageToMessageEncoder;
 import java.util.List;
 
@@ -17,6 +18,8 @@ public final class FrameEncoder extends MessageToMessageEncoder<RemotingCommand>
     public static final FrameEncoder INSTANCE = new FrameEncoder();
     /** Length fields and a typical header; the buffer grows for a larger one. */
     private static final int PREFIX_ESTIMATE = 512;
+
+    private static final int MAX_HEADER_LENGTH = 0xFFFFFF;
 
     private FrameEncoder() {}
 
@@ -31,6 +34,11 @@ public final class FrameEncoder extends MessageToMessageEncoder<RemotingCommand>
             prefix.writerIndex(FrameDecoder.LENGTH_FIELD_SIZE + FrameDecoder.HEADER_WORD_SIZE);
             writeHeader(command, prefix);
             int headerLength = prefix.writerIndex() - FrameDecoder.LENGTH_FIELD_SIZE - FrameDecoder.HEADER_WORD_SIZE;
+            if (headerLength > MAX_HEADER_LENGTH) {
+                // Its length would spill into the serialize-type byte: every reader would misread the stream.
+                throw new EncoderException("a " + headerLength + "-byte header does not fit the frame's 24-bit"
+                        + " header length; command " + command.code() + ", opaque " + command.opaque());
+            }
             prefix.setInt(0, FrameDecoder.HEADER_WORD_SIZE + headerLength + bodyLength);
             prefix.setInt(
                     FrameDecoder.LENGTH_FIELD_SIZE, (command.serializeType().code() << 24) | headerLength);

@@ -26,6 +26,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class RemotingCommand {
     /** Version ordinal we announce: 4.9.8's, so that peers enable every feature they gate on version. */
     public static final int OUR_VERSION = 409;
+    /** The longest remark we send; a longer one is cut with a note of how much was left out. */
+    public static final int MAX_REMARK_CHARS = 2048;
 
     private static final int RESPONSE_FLAG = 1;
     private static final int ONEWAY_FLAG = 1 << 1;
@@ -62,7 +64,7 @@ public final class RemotingCommand {
     public RemotingCommand response(int responseCode, String responseRemark) {
         RemotingCommand response = new RemotingCommand();
         response.code = responseCode;
-        response.remark = responseRemark;
+        response.remark = bounded(responseRemark);
         response.opaque = opaque;
         response.flag = RESPONSE_FLAG;
         response.serializeType = serializeType;
@@ -132,9 +134,21 @@ public final class RemotingCommand {
         return remark;
     }
 
+    /** Sets the remark, cut to {@link #MAX_REMARK_CHARS} (see there). */
     public RemotingCommand withRemark(String newRemark) {
-        this.remark = newRemark;
+        this.remark = bounded(newRemark);
         return this;
+    }
+
+    /**
+     * An error's remark often quotes what the request got wrong; a request can make that megabytes long, and a
+     * header must fit the frame's 24-bit header length (a control character takes 6 bytes in JSON).
+     */
+    private static String bounded(String text) {
+        if (text == null || text.length() <= MAX_REMARK_CHARS) {
+            return text;
+        }
+        return text.substring(0, MAX_REMARK_CHARS) + "... (" + (text.length() - MAX_REMARK_CHARS) + " more characters)";
     }
 
     /** The ext fields, never null; empty when the frame carried none. */
