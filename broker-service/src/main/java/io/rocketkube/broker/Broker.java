@@ -102,7 +102,7 @@ import org.slf4j.LoggerFactory;
  * (store threads, ports, HA, registration, periodic tasks), once; {@link #close()} stops them in reverse,
  * idempotent, also for a broker never started or whose start failed part way.
  *
- * <p><b>Why this class is large</b> (about 730 lines): it is only wiring, one constructor call per
+ * <p><b>Why this class is large</b> (about 760 lines): it is only wiring, one constructor call per
  * collaborator, and the order of {@link #open} (recover the store before anything reads it) and of
  * {@code start()} and {@code close()} is what keeps a restart from serving before recovery or registering
  * before it listens; split across classes, that order could no longer be read in one place.

@@ -3,12 +3,7 @@ package io.rocketkube.client.remoting;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
-import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Turns the byte stream into {@link RemotingCommand}s. Frame layout (big-endian):
@@ -50,17 +45,8 @@ import org.slf4j.LoggerFactory;
  * after which the channel handler closes the connection, because a stream that lost its framing cannot be
  * resynchronised.
  *
- * <p>A peer that has sent part of a frame and then nothing for {@link #STALLED_FRAME_TIMEOUT}, while we were
- * reading, is closed with a logged reason. A large frame reserves its announced size as soon as its length
- * word is read (it is copied as it arrives, so its memory must be bounded before it comes), so without this a
- * few connections that each announce 16 MiB and stop would hold the large frames' share of the budget, and
- * every other client's large send would be answered SYSTEM_BUSY, until the idle timeout (120 s). Writers put a
- * whole frame on the wire at once; a peer that stops half-way is gone or hostile. While our side paused the
- * reads (the connection's backlog, or its peer not reading our answers) the peer's silence is ours, and it
- * does not count. A peer that keeps the frame alive by trickling a byte now and then is closed too, once the
- * frame has taken longer than {@link #STALLED_FRAME_TIMEOUT} plus its size at {@link #MIN_FRAME_RATE} bytes per
- * second (a 4 MiB frame: 31 s; the largest, 16 MiB: 79 s). The checks run every third of the timeout, so a
- * peer is closed up to a third later than these bounds.
+ * <p>A peer that stops part-way through a frame, or trickles it, is closed by the connection's
+ * {@link StallWatch}, which this decoder tells what arrives.
  */
 public final class FrameDecoder extends ByteToMessageDecoder {
     static final int LENGTH_FIELD_SIZE = Integer.BYTES;
@@ -68,12 +54,6 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     private static final int HEADER_LENGTH_MASK = 0xFFFFFF;
     /** Request bodies up to this size are sliced, larger ones copied as they arrive (class comment). */
     static final int MAX_SLICED_BODY = 64 * 1024;
-    /** How long a peer may stop in the middle of a frame before it is closed (class comment). */
-    static final Duration STALLED_FRAME_TIMEOUT = Duration.ofSeconds(15);
-    /** Bytes per second below which a frame, once begun, is given up on (class comment). */
-    static final long MIN_FRAME_RATE = 256 * 1024;
-
-    private static final Logger LOG = LoggerFactory.getLogger(FrameDecoder.class);
     /** Header scratch kept per connection; a larger header gets an array of its own. */
     private static final int MAX_KEPT_SCRATCH = 4096;
 
@@ -108,18 +88,7 @@ public final class FrameDecoder extends ByteToMessageDecoder {
 
     private int skipRemaining;
 
-    private final long stallNanos;
-    private final long minFrameRate;
-    /** When the frame being read must be whole; set at its length word, pushed on while our side pauses. */
-    private long frameDeadlineNanos;
-
-    private long frameStartNanos;
-    private ChannelHandlerContext context;
-    private ScheduledFuture<?> stallCheck;
-    /** When bytes last arrived, or when the stall check last saw our side pause the reads. */
-    private long lastReadNanos;
-    /** Whether the last decode ended part-way through a frame. */
-    private boolean partial;
+    private final StallWatch stallWatch;
 
     /** Without a budget: every frame up to {@code maxFrameLength} is admitted (tests, golden frames). */
     public FrameDecoder(int maxFrameLength) {
@@ -127,76 +96,33 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     }
 
     FrameDecoder(int maxFrameLength, InboundBudget budget, ReadGate gate) {
-        this(maxFrameLength, budget, gate, STALLED_FRAME_TIMEOUT, MIN_FRAME_RATE);
+        this(maxFrameLength, budget, gate, new StallWatch(StallWatch.STALLED_FRAME_TIMEOUT, StallWatch.MIN_FRAME_RATE));
     }
 
-    FrameDecoder(
-            int maxFrameLength, InboundBudget budget, ReadGate gate, Duration stalledFrameTimeout, long minFrameRate) {
-        this.minFrameRate = minFrameRate;
+    FrameDecoder(int maxFrameLength, InboundBudget budget, ReadGate gate, StallWatch stallWatch) {
         this.maxFrameLength = maxFrameLength;
         this.budget = budget;
         this.gate = gate;
-        this.stallNanos = stalledFrameTimeout.toNanos();
+        this.stallWatch = stallWatch;
     }
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
         super.handlerAdded(ctx);
-        context = ctx;
-        lastReadNanos = System.nanoTime();
-        long period = Math.max(stallNanos / 3, TimeUnit.MILLISECONDS.toNanos(1));
-        stallCheck = ctx.executor().scheduleAtFixedRate(this::checkStall, period, period, TimeUnit.NANOSECONDS);
+        stallWatch.start(ctx);
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
-        lastReadNanos = System.nanoTime();
+        stallWatch.bytesArrived();
         super.channelRead(ctx, msg);
-    }
-
-    /** On the channel's event loop, as every other method here. */
-    private void checkStall() {
-        long now = System.nanoTime();
-        if (!context.channel().isActive()) {
-            return;
-        }
-        if (!context.channel().config().isAutoRead()) {
-            lastReadNanos = now;
-            frameDeadlineNanos = Math.max(frameDeadlineNanos, now + stallNanos);
-            return;
-        }
-        if (!partial) {
-            return;
-        }
-        String frame = state == State.READ_LENGTH ? "frame" : (LENGTH_FIELD_SIZE + frameLength) + "-byte frame";
-        if (now - lastReadNanos >= stallNanos) {
-            close("it sent part of a " + frame + " and nothing more for "
-                    + TimeUnit.NANOSECONDS.toMillis(now - lastReadNanos) + " ms");
-        } else if (state != State.READ_LENGTH && now - frameDeadlineNanos >= 0) {
-            close("its " + frame + " is still not whole after the "
-                    + TimeUnit.NANOSECONDS.toMillis(frameDeadlineNanos - frameStartNanos)
-                    + " ms allowed for it");
-        }
-    }
-
-    private void close(String reason) {
-        LOG.warn("closing {}: {}", context.channel().remoteAddress(), reason);
-        stopStallCheck();
-        context.close();
-    }
-
-    private void stopStallCheck() {
-        if (stallCheck != null) {
-            stallCheck.cancel(false);
-            stallCheck = null;
-        }
     }
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
         try {
             decodeFrames(in, out);
-            partial = state != State.READ_LENGTH || in.isReadable();
+            stallWatch.decoded(state != State.READ_LENGTH || in.isReadable(), state != State.READ_LENGTH);
         } catch (MalformedFrameException e) {
             state = State.FAILED;
             giveBack();
@@ -208,7 +134,7 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     @Override
     protected void handlerRemoved0(ChannelHandlerContext ctx) {
         // The connection closed part-way through an admitted frame: nobody will answer it.
-        stopStallCheck();
+        stallWatch.stop();
         giveBack();
     }
 
@@ -220,10 +146,7 @@ public final class FrameDecoder extends ByteToMessageDecoder {
                         return;
                     }
                     frameLength = in.readInt();
-                    frameStartNanos = System.nanoTime();
-                    frameDeadlineNanos = frameStartNanos
-                            + stallNanos
-                            + (LENGTH_FIELD_SIZE + (long) frameLength) * 1_000_000_000L / minFrameRate;
+                    stallWatch.frameStarted(LENGTH_FIELD_SIZE + (long) frameLength);
                     if (frameLength < HEADER_WORD_SIZE) {
                         throw new MalformedFrameException(
                                 "frame length " + frameLength + " is smaller than " + "its header word");

@@ -23,7 +23,8 @@ class StalledFrameTest {
     /** 512 KiB/s: a 200 KiB frame has 0.3 + 0.4 s to be whole. */
     private static final long RATE = 512 * 1024;
 
-    private final EmbeddedChannel channel = new EmbeddedChannel(new FrameDecoder(16 * MIB, budget, null, STALL, RATE));
+    private final EmbeddedChannel channel =
+            new EmbeddedChannel(new FrameDecoder(16 * MIB, budget, null, new StallWatch(STALL, RATE)));
 
     @AfterEach
     void close() {
