@@ -87,6 +87,11 @@ public final class BrokerInfoProcessor implements RequestProcessor {
         putQueue(t, "send", queues.send());
         putQueue(t, "pull", queues.pull());
         putQueue(t, "query", queues.query());
+        // END_TRANSACTION is served by the send pool, so its requests wait in that queue.
+        t.put("EndTransactionQueueSize", String.valueOf(queues.send().size()));
+        t.put(
+                "EndTransactionThreadPoolQueueCapacity",
+                String.valueOf(queues.send().capacity()));
         t.put("pageCacheLockTimeMills", "0");
         t.put("earliestMessageTimeStamp", String.valueOf(s.earliestMessageTime()));
         t.put("commitLogMinOffset", String.valueOf(s.commitLogMinOffset()));
@@ -98,6 +103,15 @@ public final class BrokerInfoProcessor implements RequestProcessor {
         t.put(
                 "putMessageAverageSize",
                 String.valueOf(s.putMessageCount() == 0 ? 0.0 : (double) s.putMessageBytes() / s.putMessageCount()));
+        t.put("putMessageDistributeTime", stats.putTimeDistribution());
+        t.put("putMessageEntireTimeMax", String.valueOf(stats.longestPutMillis()));
+        t.put("getMessageEntireTimeMax", String.valueOf(stats.longestGetMillis()));
+        t.put("remainHowManyDataToFlush", humanBytes(Math.max(0, s.commitLogMaxOffset() - s.flushedOffset())));
+        // Appends go straight into the segment files' page cache: there is no separate commit stage and no
+        // pool of transient write buffers (RocketMQ reports Integer.MAX_VALUE when that pool is off).
+        t.put("remainHowManyDataToCommit", humanBytes(0));
+        t.put("remainTransientStoreBufferNumbs", String.valueOf(Integer.MAX_VALUE));
+        t.put("dispatchMaxBuffer", "0");
         t.put("commitLogDirCapacity", dirCapacity());
         // The reference's brokerConfig value (sends refused before it); we have no such setting.
         t.put("startAcceptSendRequestTimeStamp", "0");

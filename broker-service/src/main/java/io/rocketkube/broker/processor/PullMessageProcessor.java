@@ -224,7 +224,9 @@ public final class PullMessageProcessor implements RequestProcessor {
                             + "] topicConfig.readQueueNums:[" + topic.readQueueNums() + "]");
         }
         MessageFilter filter = filterFor(pull, group);
+        long readStarted = System.nanoTime();
         GetResult result = read(pull, filter);
+        stats.recordGetTime(System.nanoTime() - readStarted);
         if (firstRun && pull.has(FLAG_COMMIT_OFFSET) && settings.isMaster()) {
             offsets.commit(pull.group(), pull.topic(), pull.queueId(), pull.commitOffset());
         }

@@ -10,11 +10,13 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAccumulator;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
 /**
- * Put and get counters, the put latency histogram (Prometheus via Micrometer), the moving rates that
+ * Put and get counters, the put latency histogram (Prometheus via Micrometer, and RocketMQ's minute of
+ * thirteen buckets for the runtime info), the longest put and store read, the moving rates that
  * GET_BROKER_RUNTIME_INFO reports (10 s, 1 min, 10 min windows, from samples taken every 10 s), and the
  * totals as they were at the last two local midnights (the reference's msgPutTotalTodayMorning and
  * ...YesterdayMorning). Midnight is that of the clock's zone; it is noticed at the first sample or read after
@@ -38,6 +40,8 @@ public final class BrokerStats {
     private final Counter getMessagesCounter;
     private final Counter getBytesCounter;
     private final Timer putLatency;
+    private final PutTimeDistribution putTimes;
+    private final LongAccumulator longestGetMillis = new LongAccumulator(Math::max, 0);
     private final Deque<long[]> samples = new ArrayDeque<>();
     private final KeyedStats keyed = new KeyedStats();
     private LocalDate today;
@@ -72,6 +76,7 @@ public final class BrokerStats {
                 .description("send request to store answer")
                 .publishPercentileHistogram()
                 .register(registry);
+        this.putTimes = new PutTimeDistribution(clock.millis());
         sample();
     }
 
@@ -84,6 +89,27 @@ public final class BrokerStats {
         putMessagesCounter.increment(messages);
         putBytesCounter.increment(bodyBytes);
         putLatency.record(elapsedNanos, TimeUnit.NANOSECONDS);
+        putTimes.record(TimeUnit.NANOSECONDS.toMillis(elapsedNanos));
+    }
+
+    /** A pull's read of the store took this long (whether or not it found messages). */
+    public void recordGetTime(long elapsedNanos) {
+        longestGetMillis.accumulate(TimeUnit.NANOSECONDS.toMillis(elapsedNanos));
+    }
+
+    /** The runtime key {@code putMessageDistributeTime}: sends of the last complete minute by how long they took. */
+    public String putTimeDistribution() {
+        return putTimes.describe();
+    }
+
+    /** The runtime key {@code putMessageEntireTimeMax}: the longest send since start, in milliseconds. */
+    public long longestPutMillis() {
+        return putTimes.maxMillis();
+    }
+
+    /** The runtime key {@code getMessageEntireTimeMax}: the longest store read of a pull since start, in ms. */
+    public long longestGetMillis() {
+        return longestGetMillis.get();
     }
 
     /** A pull answered with {@code messages} of {@code topic} to {@code group}, {@code bytes} in all. */
@@ -117,6 +143,7 @@ public final class BrokerStats {
     /** Takes a rate sample; the broker calls this every 10 s. */
     public synchronized void sample() {
         keyed.sample(clock.millis());
+        putTimes.rollIfDue(clock.millis());
         long[] now = now();
         rollMidnight(now);
         samples.addLast(now);

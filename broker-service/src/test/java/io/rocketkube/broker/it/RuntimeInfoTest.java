@@ -82,7 +82,15 @@ class RuntimeInfoTest {
                     .containsEntry("pullThreadPoolQueueCapacity", "10000")
                     .containsEntry("queryThreadPoolQueueCapacity", "1000")
                     .containsEntry("queryThreadPoolQueueSize", "0")
-                    .containsEntry("queryThreadPoolQueueHeadWaitTimeMills", "0");
+                    .containsEntry("queryThreadPoolQueueHeadWaitTimeMills", "0")
+                    .containsEntry("EndTransactionThreadPoolQueueCapacity", "10000")
+                    .containsEntry("remainHowManyDataToCommit", "0 B")
+                    .containsKeys("putMessageEntireTimeMax", "getMessageEntireTimeMax", "dispatchMaxBuffer");
+            assertThat(day1.get("remainHowManyDataToFlush")).matches("\\d+(\\.\\d)? (B|KiB|MiB)");
+            assertThat(Long.parseLong(day1.get("putMessageEntireTimeMax"))).isNotNegative();
+            assertThat(sentInTheShownMinute(day1))
+                    .as("no minute is complete yet")
+                    .isZero();
 
             clock.advanceTo(nextMidnight(clock).plusSeconds(30));
             Map<String, String> day2 = info(admin, cluster);
@@ -92,6 +100,8 @@ class RuntimeInfoTest {
                     .containsEntry("msgPutTotalYesterdayMorning", "0")
                     .containsEntry("msgGetTotalYesterdayMorning", "0")
                     .containsEntry("msgPutTotalTodayNow", "3");
+            // A minute has passed on the broker's clock: its next rate sample shows the three sends' times.
+            await().atMost(Duration.ofSeconds(30)).until(() -> sentInTheShownMinute(info(admin, cluster)) == 3);
             // The broker's idle-client scan may drop the producer's connection after the jump; it reconnects.
             for (int i = 3; i < 5; i++) {
                 int seq = i;
@@ -110,6 +120,7 @@ class RuntimeInfoTest {
                     .containsEntry("msgPutTotalTodayNow", "5")
                     .containsEntry("msgGetTotalYesterdayMorning", "3")
                     .containsEntry("msgGetTotalTodayMorning", "3");
+            await().atMost(Duration.ofSeconds(30)).until(() -> sentInTheShownMinute(info(admin, cluster)) == 2);
         } finally {
             consumer.shutdown();
             producer.shutdown();
@@ -119,6 +130,15 @@ class RuntimeInfoTest {
 
     private static Map<String, String> info(DefaultMQAdminExt admin, Cluster cluster) throws Exception {
         return admin.fetchBrokerRuntimeStats(cluster.brokerAddr()).getTable();
+    }
+
+    /** The sum of {@code putMessageDistributeTime}'s buckets: "[<=0ms]:2 [0~10ms]:1 ...". */
+    private static long sentInTheShownMinute(Map<String, String> info) {
+        long sum = 0;
+        for (String bucket : info.get("putMessageDistributeTime").trim().split(" ")) {
+            sum += Long.parseLong(bucket.substring(bucket.indexOf(':') + 1));
+        }
+        return sum;
     }
 
     private static Instant nextMidnight(MovableClock clock) {
