@@ -13,6 +13,7 @@ import io.rocketkube.store.MessageStore;
 import io.rocketkube.store.StoreStats;
 import java.io.File;
 import java.time.Clock;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -106,6 +107,9 @@ public final class BrokerInfoProcessor implements RequestProcessor {
         t.put("putMessageDistributeTime", stats.putTimeDistribution());
         t.put("putMessageEntireTimeMax", String.valueOf(stats.longestPutMillis()));
         t.put("getMessageEntireTimeMax", String.valueOf(stats.longestGetMillis()));
+        t.put("putLatency99", String.format(Locale.ROOT, "%.2f", stats.putLatencyPercentile(0.99)));
+        t.put("putLatency999", String.format(Locale.ROOT, "%.2f", stats.putLatencyPercentile(0.999)));
+        t.put("putMessageFailedTimes", String.valueOf(stats.putFailures()));
         t.put("remainHowManyDataToFlush", humanBytes(Math.max(0, s.commitLogMaxOffset() - s.flushedOffset())));
         // Appends go straight into the segment files' page cache: there is no separate commit stage and no
         // pool of transient write buffers (RocketMQ reports Integer.MAX_VALUE when that pool is off).
@@ -153,7 +157,7 @@ public final class BrokerInfoProcessor implements RequestProcessor {
             return bytes + " B";
         }
         int exp = (int) (Math.log(bytes) / Math.log(1024));
-        return String.format(java.util.Locale.ROOT, "%.1f %siB", bytes / Math.pow(1024, exp), "KMGTPE".charAt(exp - 1));
+        return String.format(Locale.ROOT, "%.1f %siB", bytes / Math.pow(1024, exp), "KMGTPE".charAt(exp - 1));
     }
 
     private static String runtime(long millis) {

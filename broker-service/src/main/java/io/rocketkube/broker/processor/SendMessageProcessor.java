@@ -170,6 +170,8 @@ public final class SendMessageProcessor implements RequestProcessor {
             answer = put.thenApply(result -> {
                 if (result.status().isStored()) {
                     stats.recordPut(header.topic(), result.messageCount(), bodyBytes, System.nanoTime() - started);
+                } else {
+                    stats.recordPutFailure();
                 }
                 RemotingCommand response = response(request, result, answeredQueueId(records.get(0)));
                 String recall = batch || !result.status().isStored() ? null : recallHandle(records.get(0));

@@ -35,6 +35,7 @@ public final class BrokerStats {
     private final LongSupplier pullMisses;
     private final LongAdder putMessages = new LongAdder();
     private final LongAdder getMessages = new LongAdder();
+    private final LongAdder putFailures = new LongAdder();
     private final Counter putMessagesCounter;
     private final Counter putBytesCounter;
     private final Counter getMessagesCounter;
@@ -90,6 +91,21 @@ public final class BrokerStats {
         putBytesCounter.increment(bodyBytes);
         putLatency.record(elapsedNanos, TimeUnit.NANOSECONDS);
         putTimes.record(TimeUnit.NANOSECONDS.toMillis(elapsedNanos));
+    }
+
+    /** A send the store did not take (refused, full, not writable, failed). */
+    public void recordPutFailure() {
+        putFailures.increment();
+    }
+
+    /** The runtime key {@code putMessageFailedTimes}: sends the store did not take since start. */
+    public long putFailures() {
+        return putFailures.sum();
+    }
+
+    /** The runtime keys {@code putLatency99} and {@code putLatency999}: of the last complete minute, in ms. */
+    public double putLatencyPercentile(double fraction) {
+        return putTimes.percentile(fraction);
     }
 
     /** A pull's read of the store took this long (whether or not it found messages). */

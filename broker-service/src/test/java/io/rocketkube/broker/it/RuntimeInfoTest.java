@@ -85,6 +85,8 @@ class RuntimeInfoTest {
                     .containsEntry("queryThreadPoolQueueHeadWaitTimeMills", "0")
                     .containsEntry("EndTransactionThreadPoolQueueCapacity", "10000")
                     .containsEntry("remainHowManyDataToCommit", "0 B")
+                    .containsEntry("putMessageFailedTimes", "0")
+                    .containsEntry("putLatency99", "0.00")
                     .containsKeys("putMessageEntireTimeMax", "getMessageEntireTimeMax", "dispatchMaxBuffer");
             assertThat(day1.get("remainHowManyDataToFlush")).matches("\\d+(\\.\\d)? (B|KiB|MiB)");
             assertThat(Long.parseLong(day1.get("putMessageEntireTimeMax"))).isNotNegative();
@@ -102,6 +104,8 @@ class RuntimeInfoTest {
                     .containsEntry("msgPutTotalTodayNow", "3");
             // A minute has passed on the broker's clock: its next rate sample shows the three sends' times.
             await().atMost(Duration.ofSeconds(30)).until(() -> sentInTheShownMinute(info(admin, cluster)) == 3);
+            assertThat(Double.parseDouble(info(admin, cluster).get("putLatency99")))
+                    .isPositive();
             // The broker's idle-client scan may drop the producer's connection after the jump; it reconnects.
             for (int i = 3; i < 5; i++) {
                 int seq = i;
