@@ -1,5 +1,6 @@
 package io.rocketkube.operator.reconcile;
 
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
@@ -90,7 +91,7 @@ public final class GroupDrainer {
             if (group.ordinal() < wanted || !seen.groups().containsKey(group.ordinal())) {
                 continue;
             }
-            Step step = drainStep(client, cluster, group, observed, errors);
+            Step step = drainStep(client, cluster, group, observed, seen.claimsOf(group.name()), errors);
             forceUsed |= step.forced();
             if (step.entry() != null) {
                 draining.add(step.entry());
@@ -114,6 +115,7 @@ public final class GroupDrainer {
             RocketCluster cluster,
             GroupState group,
             BrokerObserver.Result observed,
+            List<PersistentVolumeClaim> claims,
             List<String> errors) {
         Instant now = clock.instant();
         Optional<BrokerGroupStatus> previous = previous(cluster, group.name())
@@ -132,6 +134,9 @@ public final class GroupDrainer {
         // Stopped again on every pass: a restarted NameServer relearns the group's routes from its
         // next registration, and a restarted master rereads its permission from its own config.
         String notStopped = stopWrites(observed, group, errors);
+        if (notStopped == null) {
+            notStopped = markWritesStopped(client, group, claims, now, errors);
+        }
         Instant stoppedAt = previous.map(BrokerGroupStatus::getWritesStoppedAt)
                 .map(Instant::parse)
                 .orElse(notStopped == null ? now : null);
@@ -215,6 +220,28 @@ public final class GroupDrainer {
         }
         errors.addAll(failures);
         return failures.isEmpty() ? null : String.join("; ", failures);
+    }
+
+    /**
+     * Leaves on the master's data claim the mark a roll's write stop leaves, so that if the group is
+     * deleted with its claims kept and later wanted again, its master, still read-only from the
+     * permission it persisted on that claim, is given writes back once it is up ({@link
+     * MasterWriteStop#restoreRestarted}). Without it a group scaled in and out again stays read-only
+     * for good. The failure, or null when the mark is there.
+     */
+    private static String markWritesStopped(
+            KubernetesClient client,
+            GroupState group,
+            List<PersistentVolumeClaim> claims,
+            Instant now,
+            List<String> errors) {
+        try {
+            MasterWriteStop.markStopped(client, group, claims, now);
+            return null;
+        } catch (IllegalStateException e) {
+            errors.add(e.getMessage());
+            return e.getMessage();
+        }
     }
 
     /**

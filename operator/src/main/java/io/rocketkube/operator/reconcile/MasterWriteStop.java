@@ -136,6 +136,25 @@ final class MasterWriteStop {
         }
     }
 
+    /**
+     * Marks {@code group}'s master as stopped by the operator unless it already is, as {@link
+     * #beforeRestart} does: the scale-in drain stops writes the same way, and a group scaled out
+     * again on its kept claims is given writes back by {@link #restoreRestarted}.
+     *
+     * @throws IllegalStateException when the master or its claim is not known yet, or the claim
+     *     cannot be annotated
+     */
+    static void markStopped(KubernetesClient client, GroupState group, List<PersistentVolumeClaim> claims, Instant at) {
+        String master = group.master()
+                .map(PodState::name)
+                .orElseThrow(() -> new IllegalStateException("master of " + group.name() + " is not known"));
+        PersistentVolumeClaim claim = claimOf(master, claims)
+                .orElseThrow(() -> new IllegalStateException("data claim of " + master + " is not known"));
+        if (annotation(claim) == null) {
+            annotate(client, claim, at.toString());
+        }
+    }
+
     private String waiting(String master, Instant stoppedAt) {
         return "writes of master " + master + " stopped at " + stoppedAt
                 + "; producers may send on cached routes until " + stoppedAt.plus(routeRefresh)

@@ -292,6 +292,13 @@ public class RocketClusterReconciler implements Reconciler<RocketCluster> {
                 return new RollStep.Wait(group.name(), wait.get());
             }
         }
+        if (step instanceof RollStep.Replace replace) {
+            client.pods()
+                    .inNamespace(cluster.getMetadata().getNamespace())
+                    .withName(replace.pod())
+                    .delete();
+            events.record(client, cluster, EventRecorder.WARNING, "ReplacingFailedPod", replace.reason());
+        }
         if (step instanceof RollStep.Restart restart) {
             client.pods()
                     .inNamespace(cluster.getMetadata().getNamespace())

@@ -12,6 +12,10 @@ import java.util.Optional;
  * when every pod of the group is ready; the master goes last, once every slave is ready and caught
  * up, so that the slave that takes over reads lose nothing and a SYNC_MASTER keeps a slave to
  * acknowledge sends. A group starts only when the groups before it are ready and registered.
+ *
+ * <p>Before all of that, a pod that failed on an outdated configuration is replaced at once
+ * ({@link RollStep.Replace}): the gates wait for every pod to be ready, which such a pod never
+ * is, so a roll stuck on a bad change would otherwise stay stuck after the user fixed the spec.
  */
 public final class RollPlanner {
 
@@ -31,6 +35,19 @@ public final class RollPlanner {
                 ordered.stream().filter(GroupState::hasStalePods).findFirst();
         if (active.isEmpty()) {
             return new RollStep.Idle();
+        }
+        Optional<RollStep> failed = ordered.stream()
+                .flatMap(g -> g.pods().stream()
+                        .filter(p -> g.isStale(p) && !p.ready() && p.trouble() != null)
+                        .map(p -> (RollStep) new RollStep.Replace(
+                                g.name(),
+                                p.name(),
+                                "replacing " + p.name() + " of " + g.name() + ", which failed on an outdated"
+                                        + " configuration (" + p.trouble() + "), with configuration "
+                                        + g.desiredHash())))
+                .findFirst();
+        if (failed.isPresent()) {
+            return failed.get();
         }
         GroupState group = active.get();
         if (!nameServersRolledOut) {

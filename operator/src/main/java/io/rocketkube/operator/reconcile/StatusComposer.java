@@ -110,7 +110,7 @@ public final class StatusComposer {
         Optional<Condition> previous = Conditions.find(current, RocketClusterStatus.PROGRESSING);
         int deadline = cluster.getSpec().getProgressDeadlineSeconds();
         // A restart in a broker roll is progress: it clears an exceeded deadline and starts the clock.
-        boolean madeProgress = in.roll() instanceof RollStep.Restart;
+        boolean madeProgress = in.roll() instanceof RollStep.Restart || in.roll() instanceof RollStep.Replace;
         boolean overdue = progress != null
                 && !madeProgress
                 && ProgressDeadline.exceeded(previous, progress[0], generation, Duration.ofSeconds(deadline), in.now());
@@ -186,6 +186,9 @@ public final class StatusComposer {
         }
         if (in.roll() instanceof RollStep.Restart restart) {
             return new String[] {"RollingBrokers", restart.reason()};
+        }
+        if (in.roll() instanceof RollStep.Replace replace) {
+            return new String[] {"RollingBrokers", replace.reason()};
         }
         if (in.roll() instanceof RollStep.Wait wait) {
             return new String[] {"RollingBrokers", wait.reason() + troubleOf(in, wait.group())};

@@ -94,4 +94,34 @@ class RollPlannerTest {
                 0, "c-broker-0", "new", 2, group(0, 2, List.of(), List.of(), 0L).pods(), false, 0L);
         assertThat(RollPlanner.next(List.of(unregistered, second), true, LIMIT)).isInstanceOf(RollStep.Wait.class);
     }
+
+    @Test
+    void aPodThatFailedOnAnOutdatedConfigurationIsReplacedWithoutWaiting() {
+        List<PodState> pods = List.of(
+                new PodState("c-broker-0-0", 0, "new", true, "127.0.0.1"),
+                new PodState("c-broker-0-1", 1, "bad", false, null, "c-broker-0-1: container broker CrashLoopBackOff"));
+        GroupState reverted = new GroupState(0, "c-broker-0", "new", 2, pods, true, null);
+        // The NameServers still rolling and the lag unknown hold back every other step, not this one.
+        assertThat(RollPlanner.next(List.of(reverted), false, LIMIT))
+                .isInstanceOfSatisfying(RollStep.Replace.class, r -> {
+                    assertThat(r.pod()).isEqualTo("c-broker-0-1");
+                    assertThat(r.reason()).contains("CrashLoopBackOff");
+                });
+    }
+
+    @Test
+    void aStalePodNotReadyForNoKnownReasonIsWaitedFor() {
+        // Starting, or unready while the NameServers are out: no trouble known, so the gates apply.
+        RollStep step = RollPlanner.next(List.of(group(0, 2, List.of(0, 1), List.of(1), 0L)), true, LIMIT);
+        assertThat(step).isInstanceOf(RollStep.Wait.class);
+    }
+
+    @Test
+    void aFailedPodOnTheCurrentConfigurationIsLeftAlone() {
+        List<PodState> pods = List.of(
+                new PodState("c-broker-0-0", 0, "new", true, "127.0.0.1"),
+                new PodState("c-broker-0-1", 1, "new", false, null, "c-broker-0-1: container broker CrashLoopBackOff"));
+        assertThat(RollPlanner.next(List.of(new GroupState(0, "c-broker-0", "new", 2, pods, true, 0L)), true, LIMIT))
+                .isInstanceOf(RollStep.Idle.class);
+    }
 }

@@ -156,6 +156,47 @@ class RollingUpdateTest {
     }
 
     @Test
+    void revertingABadChangeReplacesThePodThatFailedOnIt() {
+        edit(c -> {
+            c.getSpec().getBroker().getConfig().put("clientIdleTimeout", "90s");
+            return c;
+        });
+        await().atMost(WAIT)
+                .until(() -> client.pods()
+                                .inNamespace(NS)
+                                .withName("alpha-broker-0-1")
+                                .get()
+                        == null);
+        sim.holdNotReady("alpha-broker-0-1");
+        sim.settleUntil(() -> assertThat(client.pods()
+                        .inNamespace(NS)
+                        .withName("alpha-broker-0-1")
+                        .get())
+                .isNotNull());
+        sim.crashLoop("alpha-broker-0-1", 2);
+        await().atMost(WAIT)
+                .untilAsserted(() -> assertThat(condition(harness.get(NS, "alpha"), "Progressing")
+                                .getMessage())
+                        .contains("CrashLoopBackOff"));
+
+        // The user takes the change back. The crash-looping slave now runs an outdated configuration; the
+        // StatefulSet (OnDelete) would never replace it, and the roll's gates wait for it to be ready.
+        edit(c -> {
+            c.getSpec().getBroker().getConfig().remove("clientIdleTimeout");
+            return c;
+        });
+        sim.settleUntil(() -> assertThat(brokerRestarts()).containsExactly("alpha-broker-0-1", "alpha-broker-0-1"));
+        sim.makeReady("alpha-broker-0-1");
+        sim.settleUntil(() -> {
+            RocketCluster cluster = harness.get(NS, "alpha");
+            assertCondition(cluster, "Ready", "True", "ClusterReady");
+            assertCondition(cluster, "Progressing", "False", "Reconciled");
+        });
+        assertThat(brokerRestarts()).as("the master never ran the bad change").hasSize(2);
+        assertThat(eventReasons(client, harness.get(NS, "alpha"))).contains("ReplacingFailedPod");
+    }
+
+    @Test
     void aMasterStopsTakingWritesForOneRouteRefreshBeforeItsRestartAndGetsThemBackAfter() {
         edit(c -> {
             c.getSpec().getBroker().getConfig().put("registerInterval", "20s");
