@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
+import io.quarkus.runtime.configuration.DurationConverter;
 import io.rocketkube.crds.v1alpha1.AclSpec;
 import io.rocketkube.crds.v1alpha1.BrokerSpec;
 import io.rocketkube.crds.v1alpha1.RocketCluster;
@@ -22,6 +23,7 @@ import io.rocketkube.operator.config.OperatorSettings;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * One broker group's StatefulSet: ordinal 0 is the master, 1 and up its slaves.
@@ -67,8 +69,7 @@ public final class BrokerStatefulSet {
                 .withNewMetadata()
                 .withLabels(PodOverlay.labels(broker.getPod(), Labels.managed(selector)))
                 .withAnnotations(PodOverlay.annotations(broker.getPod()))
-                // The ConfigMap is part of the hash: a config change restarts the brokers in order.
-                .addToAnnotations(ConfigHash.ANNOTATION, ConfigHash.of(podSpec, brokerConfig.getData()))
+                .addToAnnotations(ConfigHash.ANNOTATION, templateHash(broker, podSpec, brokerConfig))
                 .endMetadata()
                 .withSpec(podSpec)
                 .endTemplate()
@@ -79,6 +80,41 @@ public final class BrokerStatefulSet {
                     .endSpec();
         }
         return sts.build();
+    }
+
+    /**
+     * How long the kubelet waits after SIGTERM before it kills the broker: the broker's {@code
+     * shutdown-grace} for the sends in flight, plus 50 s to flush the CommitLog, unregister from every
+     * NameServer and persist offsets; at least 60 s (the default grace of 10 s). A grace set longer than
+     * the pod's would have the broker killed part-way, skipping the flush and the unregistration.
+     */
+    static long terminationGraceSeconds(BrokerSpec broker) {
+        String text = broker.getConfig() == null ? null : broker.getConfig().get("shutdown-grace");
+        long graceSeconds = 10;
+        if (text != null && !text.isBlank()) {
+            try {
+                // The broker's own reading of the value (its configuration converts durations with this).
+                graceSeconds = (DurationConverter.parseDuration(text.trim()).toMillis() + 999) / 1000;
+            } catch (IllegalArgumentException e) {
+                // Refused by SpecValidator before anything is rendered.
+            }
+        }
+        return Math.max(60, graceSeconds + 50);
+    }
+
+    /**
+     * What a pod's restart applies. The ConfigMap is part of it: a config change restarts the brokers in
+     * order. So are the user's pod labels and annotations, which the StatefulSet's OnDelete strategy would
+     * otherwise never bring to running pods (a label a NetworkPolicy selects, a scrape annotation); they
+     * count only when set, so that clusters without them keep the hash earlier versions gave them and an
+     * operator upgrade restarts nothing.
+     */
+    private static String templateHash(BrokerSpec broker, PodSpec podSpec, ConfigMap brokerConfig) {
+        Map<String, String> labels = new TreeMap<>(PodOverlay.labels(broker.getPod(), Map.of()));
+        Map<String, String> annotations = new TreeMap<>(PodOverlay.annotations(broker.getPod()));
+        return labels.isEmpty() && annotations.isEmpty()
+                ? ConfigHash.of(podSpec, brokerConfig.getData())
+                : ConfigHash.of(podSpec, brokerConfig.getData(), labels, annotations);
     }
 
     private static PodSpec podSpec(
@@ -92,8 +128,7 @@ public final class BrokerStatefulSet {
         PodSpecBuilder pod = new PodSpecBuilder()
                 .withAutomountServiceAccountToken(false)
                 .withSecurityContext(PodSecurity.pod())
-                // Time for the broker to unregister and flush the CommitLog on SIGTERM.
-                .withTerminationGracePeriodSeconds(60L)
+                .withTerminationGracePeriodSeconds(terminationGraceSeconds(broker))
                 .withAffinity(Affinities.spread(broker.getPod().getAffinity(), selector, required))
                 .withContainers(new ContainerBuilder()
                         .withName(CONTAINER)

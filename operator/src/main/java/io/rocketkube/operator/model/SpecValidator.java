@@ -190,7 +190,8 @@ public final class SpecValidator {
         if (broker.getConfig() == null) {
             return;
         }
-        for (String key : broker.getConfig().keySet()) {
+        for (Map.Entry<String, String> entry : broker.getConfig().entrySet()) {
+            String key = entry.getKey();
             if (!CONFIG_KEY.matcher(key).matches()) {
                 errors.add("spec.broker.config key '" + key + "' is not a kebab-case or camelCase name");
             } else if (BrokerConfigKeys.toKebab(key).startsWith("acl-")) {
@@ -205,6 +206,12 @@ public final class SpecValidator {
                 // The broker would refuse to start on it (or, worse, ignore a misspelling).
                 errors.add("spec.broker.config key '" + key + "' is not a broker setting; known keys: "
                         + String.join(", ", BrokerConfigKeys.TUNABLE));
+            } else {
+                String expected = BrokerValueKinds.problem(BrokerConfigKeys.toKebab(key), entry.getValue());
+                if (expected != null) {
+                    errors.add("spec.broker.config key '" + key + "' must be " + expected + ", not '" + entry.getValue()
+                            + "'");
+                }
             }
         }
     }

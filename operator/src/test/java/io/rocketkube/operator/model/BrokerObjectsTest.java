@@ -12,9 +12,11 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.rocketkube.crds.v1alpha1.AclSpec;
 import io.rocketkube.crds.v1alpha1.BrokerSpec;
+import io.rocketkube.crds.v1alpha1.PodOverrides;
 import io.rocketkube.crds.v1alpha1.RocketCluster;
 import io.rocketkube.crds.v1alpha1.StorageSpec;
 import io.rocketkube.operator.config.OperatorSettings;
+import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -117,6 +119,39 @@ class BrokerObjectsTest {
         // Naming a Secret restarts the brokers in order; its content, which the brokers re-read, does not.
         assertThat(sts.getSpec().getTemplate().getMetadata().getAnnotations().get(ConfigHash.ANNOTATION))
                 .isNotEqualTo(hashWithout);
+    }
+
+    @Test
+    void theKubeletWaitsForTheBrokersShutdownGraceAndItsFlush() {
+        assertThat(group(0).getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds())
+                .isEqualTo(60L);
+        cluster.getSpec().getBroker().getConfig().put("shutdown-grace", "90s");
+        assertThat(group(0).getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds())
+                .isEqualTo(140L);
+        cluster.getSpec().getBroker().getConfig().put("shutdown-grace", "2500ms");
+        assertThat(group(0).getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds())
+                .isEqualTo(60L);
+    }
+
+    @Test
+    void podLabelsAndAnnotationsReachRunningBrokersThroughTheHashOnlyWhenSet() {
+        StatefulSet plain = group(0);
+        // Unchanged from the versions whose hash covered only the pod spec and the ConfigMap: no restart
+        // of a cluster without pod labels or annotations when the operator is upgraded.
+        assertThat(hash(plain))
+                .isEqualTo(ConfigHash.of(
+                        plain.getSpec().getTemplate().getSpec(),
+                        BrokerConfigMap.desired(cluster).getData()));
+
+        PodOverrides pod = new PodOverrides();
+        pod.setLabels(new HashMap<>(Map.of("team", "payments")));
+        cluster.getSpec().getBroker().setPod(pod);
+        String labelled = hash(group(0));
+        assertThat(labelled).isNotEqualTo(hash(plain));
+
+        pod.setAnnotations(new HashMap<>(Map.of("prometheus.io/scrape", "true")));
+        assertThat(hash(group(0))).isNotEqualTo(labelled).isNotEqualTo(hash(plain));
+        assertThat(group(0).getSpec().getTemplate().getMetadata().getLabels()).containsEntry("team", "payments");
     }
 
     @Test

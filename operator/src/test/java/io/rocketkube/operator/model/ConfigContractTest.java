@@ -26,6 +26,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
@@ -173,6 +174,26 @@ class ConfigContractTest {
                 .withValidateUnknown(true)
                 .build();
         return config.getConfigMapping(NamesrvConfig.class);
+    }
+
+    @Test
+    void theValueKindOfEveryTunableKeyIsTheBrokersType() {
+        assertThat(new TreeSet<>(BrokerValueKinds.keys())).isEqualTo(new TreeSet<>(BrokerConfigKeys.TUNABLE));
+        for (String key : BrokerConfigKeys.TUNABLE) {
+            Class<?> type = mappingMethod(key).getReturnType();
+            BrokerValueKinds.Kind expected = type == Duration.class
+                    ? BrokerValueKinds.Kind.DURATION
+                    : type == boolean.class
+                            ? BrokerValueKinds.Kind.BOOLEAN
+                            : type == int.class
+                                    ? BrokerValueKinds.Kind.INT
+                                    : type == long.class || type == OptionalLong.class
+                                            ? BrokerValueKinds.Kind.LONG
+                                            : BrokerValueKinds.Kind.TEXT;
+            assertThat(BrokerValueKinds.of(key))
+                    .as(key + " (" + type.getSimpleName() + ")")
+                    .isEqualTo(expected);
+        }
     }
 
     @Test

@@ -173,4 +173,29 @@ class SpecValidatorTest {
                 .asString()
                 .startsWith("spec.nameServer.kvConfig is larger than a ConfigMap can hold");
     }
+
+    @Test
+    void configValuesTheBrokerCouldNotReadAreReported() {
+        RocketCluster cluster = Fixtures.cluster("prod", "orders", 1);
+        cluster.getSpec()
+                .getBroker()
+                .getConfig()
+                .putAll(Map.of(
+                        "io-threads", "four",
+                        "clientIdleTimeout", "2 minutes",
+                        "slave-read-enable", "ture",
+                        "max-queued-request-bytes", "64Mi",
+                        "shutdown-grace", "90s",
+                        "register-interval", "PT20S",
+                        "max-held-pulls", " 2000 ",
+                        "enablePropertyFilter", "TRUE",
+                        "message-delay-level", "1s 5s"));
+        assertThat(SpecValidator.validate(cluster))
+                .containsExactlyInAnyOrder(
+                        "spec.broker.config key 'io-threads' must be a whole number (32-bit), not 'four'",
+                        "spec.broker.config key 'clientIdleTimeout' must be a duration such as 30s, 500ms, 2m or"
+                                + " PT30S, not '2 minutes'",
+                        "spec.broker.config key 'slave-read-enable' must be true or false, not 'ture'",
+                        "spec.broker.config key 'max-queued-request-bytes' must be a whole number, not '64Mi'");
+    }
 }
