@@ -51,7 +51,6 @@ public class BrokerSpec extends SpecObject {
     @JsonPropertyDescription("Typed broker settings; unset fields keep the broker's defaults.")
     private BrokerSettingsSpec settings = new BrokerSettingsSpec();
 
-    @ValidationRule(value = BrokerConfigKeys.CEL_KEY_SHAPE, message = BrokerConfigKeys.KEY_SHAPE_MESSAGE)
     @ValidationRule(value = BrokerConfigKeys.CEL_DENY_LIST, message = BrokerConfigKeys.DENY_MESSAGE)
     @JsonPropertyDescription("Further broker settings, written to the broker's"
             + " config/application.properties as rocketkube.broker.<key> (keys in kebab-case or"

@@ -1,6 +1,7 @@
 package io.rocketkube.crds.v1alpha1;
 
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Group;
@@ -42,9 +43,24 @@ import io.fabric8.kubernetes.model.annotation.Version;
         name = "Age",
         type = AdditionalPrinterColumn.Type.DATE,
         jsonPath = ".metadata.creationTimestamp")
+@ValidationRule(value = RocketCluster.CEL_NAME, message = RocketCluster.NAME_MESSAGE)
 public class RocketCluster extends CustomResource<RocketClusterSpec, RocketClusterStatus> implements Namespaced {
 
     public static final String GROUP = "rocketkube.io";
+
+    /**
+     * A cluster's name starts the names of its Services, which must be DNS-1035 labels, and its broker group
+     * StatefulSets, whose pods carry the label {@code controller-revision-hash=<name>-broker-NN-<10 chars>},
+     * at most 63 characters: so a DNS-1035 label of at most 42 characters.
+     */
+    public static final int MAX_NAME_LENGTH = 42;
+
+    public static final String NAME_PATTERN = "^[a-z]([-a-z0-9]*[a-z0-9])?$";
+    static final String CEL_NAME =
+            "self.metadata.name.matches('" + NAME_PATTERN + "') && size(self.metadata.name) <= " + MAX_NAME_LENGTH;
+    static final String NAME_MESSAGE = "metadata.name must be a lowercase DNS-1035 label (a letter first, then"
+            + " letters, digits and '-', not ending in '-') of at most 42 characters: it starts the names of the"
+            + " cluster's Services and StatefulSets";
     public static final String VERSION = "v1alpha1";
 
     /** Set to "true" and the operator leaves the cluster's objects alone until it is removed. */

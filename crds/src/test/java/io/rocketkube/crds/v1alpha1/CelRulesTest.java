@@ -99,8 +99,31 @@ class CelRulesTest {
                     .as(key)
                     .containsExactly(BrokerConfigKeys.DENY_MESSAGE);
         }
-        assertThat(violations(config, Map.of("Bad_Key", "x"), null))
-                .containsExactly(BrokerConfigKeys.KEY_SHAPE_MESSAGE);
+    }
+
+    @Test
+    void aClusterNameMustStartValidServiceAndStatefulSetNames() throws Exception {
+        JSONSchemaProps root;
+        try (InputStream in = CelRulesTest.class
+                .getClassLoader()
+                .getResourceAsStream("META-INF/fabric8/rocketclusters.rocketkube.io-v1.yml")) {
+            root = Serialization.unmarshal(in, CustomResourceDefinition.class)
+                    .getSpec()
+                    .getVersions()
+                    .get(0)
+                    .getSchema()
+                    .getOpenAPIV3Schema();
+        }
+        for (String good : List.of("orders", "a", "orders-2", "a".repeat(42))) {
+            assertThat(violations(root, Map.of("metadata", Map.of("name", good)), null))
+                    .as(good)
+                    .isEmpty();
+        }
+        for (String bad : List.of("orders.prod", "1orders", "orders-", "Orders", "a".repeat(43))) {
+            assertThat(violations(root, Map.of("metadata", Map.of("name", bad)), null))
+                    .as(bad)
+                    .containsExactly(RocketCluster.NAME_MESSAGE);
+        }
     }
 
     @Test

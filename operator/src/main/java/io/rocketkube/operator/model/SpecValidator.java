@@ -31,6 +31,7 @@ public final class SpecValidator {
 
     private static final Pattern SECRET_NAME = Pattern.compile(AclSpec.SECRET_NAME);
     private static final Pattern SECRET_KEY = Pattern.compile(AclSpec.SECRET_KEY);
+    private static final Pattern CLUSTER_NAME = Pattern.compile(RocketCluster.NAME_PATTERN);
     private static final Pattern CONFIG_KEY = Pattern.compile("^[a-z][a-zA-Z0-9-]*$");
 
     private SpecValidator() {}
@@ -46,6 +47,13 @@ public final class SpecValidator {
         if (spec == null) {
             errors.add("spec is required");
             return errors;
+        }
+        String name =
+                cluster.getMetadata() == null ? null : cluster.getMetadata().getName();
+        if (name == null || !CLUSTER_NAME.matcher(name).matches() || name.length() > RocketCluster.MAX_NAME_LENGTH) {
+            errors.add("metadata.name '" + name + "' must be a lowercase DNS-1035 label (a letter first, then letters,"
+                    + " digits and '-', not ending in '-') of at most " + RocketCluster.MAX_NAME_LENGTH
+                    + " characters: it starts the names of the cluster's Services and StatefulSets");
         }
         unknownFields(spec, errors);
         if (spec.getVersion() == null || !VERSION.matcher(spec.getVersion()).matches()) {

@@ -6,6 +6,7 @@ import io.rocketkube.crds.v1alpha1.AclSpec;
 import io.rocketkube.crds.v1alpha1.BrokerSpec;
 import io.rocketkube.crds.v1alpha1.RocketCluster;
 import io.rocketkube.crds.v1alpha1.StorageSpec;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -197,5 +198,19 @@ class SpecValidatorTest {
                                 + " PT30S, not '2 minutes'",
                         "spec.broker.config key 'slave-read-enable' must be true or false, not 'ture'",
                         "spec.broker.config key 'max-queued-request-bytes' must be a whole number, not '64Mi'");
+    }
+
+    @Test
+    void aClusterNameThatCannotStartItsObjectsNamesIsReported() {
+        for (String bad : List.of("orders.prod", "1orders", "a".repeat(43))) {
+            RocketCluster cluster = Fixtures.cluster("prod", bad, 1);
+            assertThat(SpecValidator.validate(cluster))
+                    .as(bad)
+                    .singleElement()
+                    .asString()
+                    .startsWith("metadata.name '" + bad + "' must be a lowercase DNS-1035 label");
+        }
+        assertThat(SpecValidator.validate(Fixtures.cluster("prod", "a".repeat(42), 1)))
+                .isEmpty();
     }
 }
