@@ -30,6 +30,16 @@ import io.fabric8.kubernetes.model.annotation.Version;
         jsonPath = ".status.conditions[?(@.type==\"Ready\")].status",
         getDescription = "Whether every NameServer and broker group is ready")
 @AdditionalPrinterColumn(
+        name = "Reason",
+        type = AdditionalPrinterColumn.Type.STRING,
+        jsonPath = ".status.conditions[?(@.type==\"Ready\")].reason",
+        getDescription = "Why the cluster is or is not ready (the Ready condition's reason, e.g. InvalidSpec)")
+@AdditionalPrinterColumn(
+        name = "Version",
+        type = AdditionalPrinterColumn.Type.STRING,
+        jsonPath = ".spec.version",
+        getDescription = "The RocketKube version the cluster runs")
+@AdditionalPrinterColumn(
         name = "NameServers",
         type = AdditionalPrinterColumn.Type.STRING,
         jsonPath = ".status.nameServers",

@@ -76,6 +76,8 @@ class GeneratedCrdTest {
                 .extracting(c -> c.getName() + "=" + c.getJsonPath())
                 .containsExactlyInAnyOrder(
                         "Ready=.status.conditions[?(@.type==\"Ready\")].status",
+                        "Reason=.status.conditions[?(@.type==\"Ready\")].reason",
+                        "Version=.spec.version",
                         "NameServers=.status.nameServers",
                         "Groups=.status.groupsReady",
                         "Age=.metadata.creationTimestamp");
