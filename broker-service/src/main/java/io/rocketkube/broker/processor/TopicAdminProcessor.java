@@ -60,9 +60,7 @@ public final class TopicAdminProcessor implements RequestProcessor {
         int sysFlag = h.intValue("topicSysFlag", 0);
         boolean order = h.booleanValue("order", false);
         Responses.legalTopic(topic);
-        if (topic.equals(TopicNames.AUTO_CREATE_TOPIC_KEY) || !TopicNames.isWritableByClients(topic)) {
-            throw Responses.reject(ResponseCode.SYSTEM_ERROR, "the topic[" + topic + "] is conflict with system topic");
-        }
+        refuseSystemTopic(topic);
         if (read < 1 || write < 1 || read > MAX_QUEUES || write > MAX_QUEUES) {
             throw Responses.reject(
                     ResponseCode.SYSTEM_ERROR,
@@ -78,11 +76,26 @@ public final class TopicAdminProcessor implements RequestProcessor {
         return Responses.ok(request);
     }
 
+    /**
+     * The broker's own topics (its cluster's and its name, TBW102, the schedule, transaction, timer and reply
+     * topics, any {@code rmq_sys_} name) are neither created nor deleted by an admin, with RocketMQ's answer: an
+     * "update" of the topic named after the cluster would otherwise replace the broker's own. The trace topic
+     * is the exception: a broker creates it only from TBW102, so with auto-creation off an admin must.
+     */
+    private void refuseSystemTopic(String topic) {
+        boolean system = (topics.systemTopics().contains(topic) && !topic.equals(TopicNames.TRACE_TOPIC))
+                || topic.startsWith(TopicNames.SYSTEM_TOPIC_PREFIX)
+                || topic.equals(TopicNames.AUTO_CREATE_TOPIC_KEY)
+                || !TopicNames.isWritableByClients(topic);
+        if (system) {
+            throw Responses.reject(
+                    ResponseCode.SYSTEM_ERROR, "The topic[" + topic + "] is conflict with system topic.");
+        }
+    }
+
     private CompletableFuture<RemotingCommand> delete(RemotingCommand request) {
         String topic = Responses.legalTopic(HeaderFields.of(request).string("topic"));
-        if (!TopicNames.isWritableByClients(topic) || topic.equals(TopicNames.AUTO_CREATE_TOPIC_KEY)) {
-            throw Responses.reject(ResponseCode.SYSTEM_ERROR, "the topic[" + topic + "] is a system topic");
-        }
+        refuseSystemTopic(topic);
         topics.delete(topic);
         offsets.removeTopic(topic);
         store.deleteTopic(topic);

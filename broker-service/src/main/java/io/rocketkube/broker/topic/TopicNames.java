@@ -19,6 +19,8 @@ public final class TopicNames {
     public static final String SCHEDULE_TOPIC = "SCHEDULE_TOPIC_XXXX";
     /** 5.x timer messages wait here (RocketMQ 5's {@code TimerMessageStore.TIMER_TOPIC}). */
     public static final String TIMER_TOPIC = "rmq_sys_wheel_timer";
+    /** RocketMQ reserves every topic whose name starts with this for itself. */
+    public static final String SYSTEM_TOPIC_PREFIX = "rmq_sys_";
 
     public static final String TRANS_HALF_TOPIC = "RMQ_SYS_TRANS_HALF_TOPIC";
     public static final String TRANS_OP_HALF_TOPIC = "RMQ_SYS_TRANS_OP_HALF_TOPIC";

@@ -19,6 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
 import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyStatus;
 import org.apache.rocketmq.client.consumer.listener.MessageListenerConcurrently;
+import org.apache.rocketmq.client.exception.MQClientException;
 import org.apache.rocketmq.client.impl.MQClientAPIImpl;
 import org.apache.rocketmq.client.producer.DefaultMQProducer;
 import org.apache.rocketmq.common.TopicConfig;
@@ -158,12 +159,42 @@ class AdminQueriesToolTest {
                             "broker-a",
                             "DefaultCluster_REPLY_TOPIC");
         }
+        // The client's system-topic list: the NameServer's cluster and broker names, then, from the broker the
+        // NameServer names in its answer, the topics every broker creates for itself.
+        Set<String> system = api().getSystemTopicList(5000).getTopicList();
+        assertThat(system)
+                .contains("DefaultCluster", "broker-a", "SCHEDULE_TOPIC_XXXX", "RMQ_SYS_TRACE_TOPIC", "TBW102");
         // What the tools' getUserTopicConfig (updateOrderConf, the console) build on this request.
         Set<String> user = admin.getUserTopicConfig(cluster.brokerAddr(), false, 5000)
                 .getTopicConfigTable()
                 .keySet();
         assertThat(user).contains(TOPIC).doesNotContain("TBW102", "SCHEDULE_TOPIC_XXXX", "broker-a", "DefaultCluster");
         assertThat(user).noneMatch(t -> t.startsWith("%RETRY%"));
+    }
+
+    @Test
+    void theBrokersOwnTopicsAreNeitherCreatedNorDeletedByAnAdmin() throws Exception {
+        for (String own : List.of("DefaultCluster", "broker-a", "DefaultCluster_REPLY_TOPIC", "rmq_sys_anything")) {
+            assertThatThrownBy(
+                            () -> admin.createAndUpdateTopicConfig(cluster.brokerAddr(), new TopicConfig(own, 4, 4, 6)))
+                    .as(own)
+                    .isInstanceOfSatisfying(MQClientException.class, e -> {
+                        assertThat(e.getResponseCode()).isEqualTo(ResponseCode.SYSTEM_ERROR);
+                        assertThat(e.getErrorMessage())
+                                .isEqualTo("The topic[" + own + "] is conflict with system topic.");
+                    });
+        }
+        assertThatThrownBy(() -> admin.deleteTopicInBroker(Set.of(cluster.brokerAddr()), "broker-a"))
+                .isInstanceOf(MQClientException.class)
+                .hasMessageContaining("conflict with system topic");
+        Map<String, TopicConfig> table =
+                api().getAllTopicConfig(cluster.brokerAddr(), 5000).getTopicConfigTable();
+        assertThat(table.get("DefaultCluster").getReadQueueNums())
+                .as("the broker's own, unchanged")
+                .isEqualTo(16);
+        assertThat(table).containsKey("broker-a");
+        // With auto-creation off, an admin is the only way a trace topic comes to exist.
+        admin.createAndUpdateTopicConfig(cluster.brokerAddr(), new TopicConfig("RMQ_SYS_TRACE_TOPIC", 1, 1, 6));
     }
 
     @Test

@@ -75,6 +75,10 @@ class OfficialProducerConsumerTest {
         sent.put(0, first);
         for (int i = 1; i < 10; i++) {
             Message m = Messages.message(topic, i, "TagA");
+            if (i == 1) {
+                // Read back whole: a property splits at its first \u0001 (the official codec keeps such values).
+                m.putUserProperty("note", "x\u0001y");
+            }
             assertThat(producer.send(m).getSendStatus()).isEqualTo(SendStatus.SEND_OK);
             sent.put(i, m);
         }
@@ -106,6 +110,9 @@ class OfficialProducerConsumerTest {
         List<Message> batch = new ArrayList<>();
         for (int i = 25; i < 35; i++) {
             Message m = Messages.message(topic, i, "TagD");
+            if (i == 26) {
+                m.putUserProperty("note", "in\u0001a\u0001batch");
+            }
             sent.put(i, m);
             batch.add(m);
         }

@@ -25,7 +25,11 @@ public final class PropertiesCodec {
     /**
      * Encodes {@code properties} in iteration order.
      *
-     * @throws IllegalArgumentException if a key or value contains a separator char, or a key is empty
+     * A value may contain {@code \u0001}: readers split a property at its first {@code \u0001}, so the value
+     * reads back whole, as RocketMQ's brokers and clients keep it; a key may contain neither separator.
+     *
+     * @throws IllegalArgumentException if a key contains a separator char or is empty, or a value contains
+     *     {@code \u0002}
      */
     public static String encode(Map<String, String> properties) {
         StringBuilder sb = new StringBuilder(properties.size() * 16);
@@ -36,7 +40,9 @@ public final class PropertiesCodec {
                 throw new IllegalArgumentException("property key must be non-empty and value non-null: " + key);
             }
             checkNoSeparator(key);
-            checkNoSeparator(value);
+            if (value.indexOf(PROPERTY_SEPARATOR) >= 0) {
+                throw new IllegalArgumentException("property value must not contain \\u0002: " + key);
+            }
             if (sb.length() > 0) {
                 sb.append(PROPERTY_SEPARATOR);
             }

@@ -70,10 +70,26 @@ class PropertiesCodecTest {
     }
 
     @Test
-    void encodeRefusesSeparatorsInsideKeysOrValues() {
+    void encodeRefusesSeparatorsInsideKeysAndThePropertySeparatorInsideValues() {
         assertThatThrownBy(() -> PropertiesCodec.encode(Map.of("a\u0002", "b")))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> PropertiesCodec.encode(Map.of("a", "b\u0001")))
+        assertThatThrownBy(() -> PropertiesCodec.encode(Map.of("a\u0001", "b")))
                 .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> PropertiesCodec.encode(Map.of("a", "b\u0002")))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aValueHoldingTheNameValueSeparatorReadsBackWholeAsTheOfficialCodecReadsIt() {
+        // A property is split at its first \u0001, so the official client sends and reads such a value intact.
+        Map<String, String> properties = new LinkedHashMap<>();
+        properties.put("a", "x\u0001y");
+        properties.put("KEYS", "k");
+        String encoded = PropertiesCodec.encode(properties);
+        assertThat(encoded)
+                .isEqualTo(MessageDecoder.messageProperties2String(properties).replaceAll("\u0002$", ""));
+        assertThat(PropertiesCodec.decode(encoded)).isEqualTo(properties);
+        assertThat(MessageDecoder.string2messageProperties(encoded)).isEqualTo(properties);
+        assertThat(PropertiesCodec.find(encoded, "a")).isEqualTo("x\u0001y");
     }
 }

@@ -47,7 +47,7 @@ public final class RouteQueryProcessor implements RequestProcessor {
                                 request,
                                 TopicList.of(routes.topicsOfCluster(
                                         HeaderFields.of(request).string("cluster"))));
-                    default -> withBody(request, TopicList.of(routes.systemTopics()));
+                    default -> withBody(request, new TopicList(routes.systemTopics(), routes.anyBrokerAddress()));
                 });
     }
 

@@ -242,6 +242,25 @@ public final class RouteTable {
         }
     }
 
+    /**
+     * The address of one registered broker (the first broker name's lowest id, a master when it has one), or
+     * null when none is: the reference's system-topic answer names one, and the client then asks that broker
+     * for the topics every broker creates for itself (GET_SYSTEM_TOPIC_LIST_FROM_BROKER).
+     */
+    public String anyBrokerAddress() {
+        lock.readLock().lock();
+        try {
+            return new TreeMap<>(brokerGroups)
+                    .values().stream()
+                            .filter(g -> !g.addrs().isEmpty())
+                            .map(g -> g.addrs().firstEntry().getValue())
+                            .findFirst()
+                            .orElse(null);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
     /** Clears the write bit on every topic the broker group serves; returns how many topics changed. */
     public int wipeWritePermission(String brokerName) {
         return updatePermission(brokerName, perm -> perm & ~PermName.PERM_WRITE);
