@@ -418,7 +418,12 @@ public final class Broker implements AutoCloseable {
                         stats,
                         executors.pull,
                         new PullRedirect(
-                                settings.brokerId(), runtimeConfig::slaveReadEnable, masterAddress::masterOnline),
+                                settings.brokerId(),
+                                runtimeConfig::slaveReadEnable,
+                                // Registered at the NameServers and still replicating to us: a master that died is
+                                // left at once, not when the NameServers' answers stop naming it (up to 30 s later),
+                                // so that its consumers are not sent back to it in a loop meanwhile.
+                                () -> masterAddress.masterOnline() && ha.masterConnected()),
                         filters))),
                 executors.pull);
         registry.register(

@@ -187,6 +187,15 @@ public interface MessageStore extends AutoCloseable {
         throw new UnsupportedOperationException("this store cannot be cut back");
     }
 
+    /**
+     * Replication, replica side: the start of every {@code stride}-th record of the CommitLog from {@code from}
+     * (which must start a record; the first is included) up to {@code to}, stopping at the end of
+     * {@code from}'s segment; what a replica walks to find where it stops agreeing with its master.
+     */
+    default long[] recordStarts(long from, long to, int stride) {
+        throw new UnsupportedOperationException("this store cannot list its records");
+    }
+
     /** Makes everything appended so far durable, with the indexes and the checkpoint. */
     void flush();
 

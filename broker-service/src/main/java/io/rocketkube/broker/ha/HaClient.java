@@ -33,7 +33,11 @@ import org.slf4j.LoggerFactory;
  * ({@link MessageStore#truncateReplicated}) before anything else, so those bytes are never served again, and
  * reconnects. If the cut is impossible (no record of this slave starts there: the two logs differ before it
  * too), or the master sends a record that fails the check, replication stops for good with the reason in
- * {@link #status()}, and the slave is not ready until an operator rebuilds it. A frame that starts anywhere but
+ * {@link #status()}, and the slave is not ready until an operator rebuilds it. Offsets alone cannot show a
+ * master that came back from an older copy and took new writes before the slave reconnected (the slave's end
+ * may then fall on a record boundary of the master's log, below or beyond its end): so before each connection's
+ * first report the slave compares its last record with the master's at the same offset and, if they differ,
+ * cuts back to the first record the two do not share ({@link CommonPrefix}). A frame that starts anywhere but
  * the own end (except for the empty starting slave, which starts where the master's stream does) closes the
  * connection. An Apache master does not say where it ends; against it, a diverged slave waits (and stays not
  * ready, since its lag cannot shrink) instead of being cut.
@@ -44,6 +48,8 @@ public final class HaClient implements AutoCloseable {
     private static final int CONNECT_TIMEOUT_MILLIS = 3000;
     private static final long MIN_BACKOFF_MILLIS = 100;
     private static final long MAX_BACKOFF_MILLIS = 5000;
+    /** How long a starting slave waits to learn its master's remoting address, to compare records with it. */
+    private static final long MASTER_ADDRESS_WAIT_MILLIS = 10_000;
     /** Far above any master's batch (32 KiB in RocketMQ); a larger size is garbage. */
     private static final int MAX_BODY = 16 * 1024 * 1024;
     /**
@@ -72,6 +78,8 @@ public final class HaClient implements AutoCloseable {
 
     private final MessageStore store;
     private final Supplier<Optional<String>> haAddress;
+    private final Supplier<Optional<CommonPrefix.MasterRecords>> masterRecords;
+    private final long segmentSize;
     private final HaSettings settings;
     private final Clock clock;
     private final Thread thread;
@@ -83,17 +91,32 @@ public final class HaClient implements AutoCloseable {
     private volatile long lastContactMillis = -1;
     private volatile long masterOffsetSeen = -1;
     private volatile long lastReportMillis = -1;
+    private volatile long startedMillis;
     private final TransferRate rate = new TransferRate();
 
-    public HaClient(MessageStore store, Supplier<Optional<String>> haAddress, HaSettings settings, Clock clock) {
+    /**
+     * @param masterRecords reads the master's record at an offset over its remoting port; empty while that
+     *     address is not known (then only offsets are compared, as the class comment says)
+     * @param segmentSize the CommitLog's segment size, shared by master and slave
+     */
+    public HaClient(
+            MessageStore store,
+            Supplier<Optional<String>> haAddress,
+            Supplier<Optional<CommonPrefix.MasterRecords>> masterRecords,
+            long segmentSize,
+            HaSettings settings,
+            Clock clock) {
         this.store = store;
         this.haAddress = haAddress;
+        this.masterRecords = masterRecords;
+        this.segmentSize = segmentSize;
         this.settings = settings;
         this.clock = clock;
         this.thread = DaemonThreads.newThread("ha-client", this::run);
     }
 
     public void start() {
+        startedMillis = clock.millis();
         thread.start();
     }
 
@@ -126,8 +149,13 @@ public final class HaClient implements AutoCloseable {
                 s.connect(parse(address.get()), CONNECT_TIMEOUT_MILLIS);
                 s.setSoTimeout(SO_TIMEOUT_MILLIS);
                 s.setTcpNoDelay(true);
-                backoff = MIN_BACKOFF_MILLIS;
-                replicate(new BufferedInputStream(s.getInputStream(), READ_BUFFER), s.getOutputStream(), address.get());
+                if (alignWithMaster()) {
+                    backoff = MIN_BACKOFF_MILLIS;
+                    replicate(
+                            new BufferedInputStream(s.getInputStream(), READ_BUFFER),
+                            s.getOutputStream(),
+                            address.get());
+                }
             } catch (IOException | RuntimeException e) {
                 if (!running) {
                     break;
@@ -188,6 +216,45 @@ public final class HaClient implements AutoCloseable {
                 return;
             }
             report(out);
+        }
+    }
+
+    /**
+     * Before the first report of a connection: compares this slave's last record with the master's at the same
+     * offset and, when they differ, cuts this slave back to the first record it does not share with the master
+     * ({@link CommonPrefix}), so that it resumes only from a log the master agrees with. False when replication
+     * stopped for good. A master that cannot be asked (an error other than "no such record") fails the attempt;
+     * the next one asks again.
+     */
+    private boolean alignWithMaster() throws IOException {
+        Optional<CommonPrefix.MasterRecords> records = masterRecords.get();
+        if (records.isEmpty()) {
+            // Learned from the first register answer, which comes at once; without it after a while (no NameServer,
+            // no configured master address) replication goes on with offsets alone, as before.
+            if (clock.millis() - startedMillis < MASTER_ADDRESS_WAIT_MILLIS) {
+                throw new IOException("the master's remoting address is not known yet");
+            }
+            return true;
+        }
+        long own = store.maxPhysicalOffset();
+        try {
+            long cut = new CommonPrefix(store, segmentSize, records.get()).firstDifference();
+            if (cut < own) {
+                LOG.warn(
+                        "HA: this slave's log differs from its master's from offset {} on ({} bytes the master does"
+                                + " not hold the same); cutting them off",
+                        cut,
+                        own - cut);
+                store.truncateReplicated(cut);
+                masterOffsetSeen = cut;
+            }
+            return true;
+        } catch (CommonPrefix.NoCommonPrefixException e) {
+            stop(e.getMessage());
+            return false;
+        } catch (IllegalArgumentException e) {
+            stop("differs from its master and cannot cut back: " + e.getMessage());
+            return false;
         }
     }
 

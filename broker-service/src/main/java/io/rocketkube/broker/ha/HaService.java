@@ -14,7 +14,9 @@ import io.rocketkube.client.protocol.RequestCode;
 import io.rocketkube.client.protocol.ResponseCode;
 import io.rocketkube.client.remoting.RemotingClient;
 import io.rocketkube.client.remoting.RemotingCommand;
+import io.rocketkube.client.remoting.RemotingException;
 import io.rocketkube.store.MessageStore;
+import java.io.IOException;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,6 +53,9 @@ public final class HaService implements AutoCloseable {
     private RemotingClient probeClient;
     private volatile long masterMaxOffset = -1;
     private final UnaryOperator<RemotingCommand> signer;
+    private static final long VIEW_TIMEOUT_MILLIS = 3000;
+    /** How RocketMQ (and we) answer VIEW_MESSAGE_BY_ID for an offset where no record is stored. */
+    private static final String NO_RECORD_REMARK = "can not find message by the offset";
 
     /** @param signer adds the ACL signature the master asks of the slave's probe (docs/acl.md); identity without */
     public HaService(
@@ -88,9 +93,9 @@ public final class HaService implements AutoCloseable {
             throws InterruptedException {
         int bound = -1;
         if (role == BrokerRole.SLAVE) {
-            client = new HaClient(store, masterAddress::haServer, settings, clock);
-            client.start();
             probeClient = remoting;
+            client = new HaClient(store, masterAddress::haServer, this::masterRecords, segmentSize, settings, clock);
+            client.start();
             long every = settings.heartbeatInterval().toMillis();
             SafeTask.scheduleWithFixedDelay(
                     scheduler, "ha-probe-master", this::probeMaster, meters, 0, every, TimeUnit.MILLISECONDS);
@@ -170,6 +175,21 @@ public final class HaService implements AutoCloseable {
             return contact < 0 ? -1 : now - contact;
         }
         return timeline.ageOf(progress.maxAcked(), store.maxPhysicalOffset(), now);
+    }
+
+    /**
+     * Whether this slave's HA connection to its master is up and heard within the housekeeping interval: a
+     * master that died is known gone at once (its connection resets), long before the NameServers' answers
+     * stop naming it.
+     */
+    public boolean masterConnected() {
+        if (client == null) {
+            return false;
+        }
+        HaClient.Status s = client.status();
+        return s.state() == HaClient.State.REPLICATING
+                && clock.millis() - s.lastContactMillis()
+                        <= settings.housekeepingInterval().toMillis();
     }
 
     /** Why a slave is not ready; empty when it is (a master always is, as far as replication goes). */
@@ -284,6 +304,45 @@ public final class HaService implements AutoCloseable {
                         }
                     }
                 });
+    }
+
+    /** The master's records over its remoting port, while its address is known (see {@link CommonPrefix}). */
+    private Optional<CommonPrefix.MasterRecords> masterRecords() {
+        Optional<String> master = masterAddress.master();
+        RemotingClient remoting = probeClient;
+        if (master.isEmpty() || remoting == null) {
+            return Optional.empty();
+        }
+        return Optional.of(offset -> viewOnMaster(remoting, master.get(), offset));
+    }
+
+    /**
+     * VIEW_MESSAGE_BY_ID: the record's bytes; empty on the answer both RocketMQ and we give for an offset where
+     * no record is stored. Any other refusal (busy, not signed, not served) is no answer at all: it must never
+     * read as "the master lacks this record", which would cut records the master holds.
+     */
+    private Optional<byte[]> viewOnMaster(RemotingClient remoting, String master, long offset) throws IOException {
+        RemotingCommand request = signer.apply(
+                RemotingCommand.request(RequestCode.VIEW_MESSAGE_BY_ID).withExtField("offset", Long.toString(offset)));
+        RemotingCommand answer;
+        try {
+            answer = remoting.invokeSync(master, request, VIEW_TIMEOUT_MILLIS);
+        } catch (RemotingException e) {
+            throw new IOException("VIEW_MESSAGE_BY_ID " + offset + " at master " + master + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted asking master " + master, e);
+        }
+        if (answer.code() == ResponseCode.SUCCESS && answer.body() != null) {
+            return Optional.of(answer.body());
+        }
+        if (answer.code() == ResponseCode.SYSTEM_ERROR
+                && answer.remark() != null
+                && answer.remark().startsWith(NO_RECORD_REMARK)) {
+            return Optional.empty();
+        }
+        throw new IOException("master " + master + " answered VIEW_MESSAGE_BY_ID " + offset + " with code "
+                + answer.code() + ": " + answer.remark());
     }
 
     @Override

@@ -24,6 +24,7 @@ import io.rocketkube.store.GetResult;
 import io.rocketkube.store.MessageFilter;
 import io.rocketkube.store.MessageStore;
 import java.util.HashSet;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -211,6 +212,7 @@ public final class PullMessageProcessor implements RequestProcessor {
             throw Responses.reject(ResponseCode.NO_PERMISSION, "subscription group no permission, " + pull.group());
         }
         TopicConfig topic = topics.find(pull.topic())
+                .or(() -> replicatedOnly(pull.topic()))
                 .orElseThrow(() -> Responses.reject(
                         ResponseCode.TOPIC_NOT_EXIST, "topic[" + pull.topic() + "] not exist, apply first please!"));
         if (!PermName.isReadable(topic.perm())) {
@@ -252,6 +254,23 @@ public final class PullMessageProcessor implements RequestProcessor {
             result.close();
         }
         return CompletableFuture.completedFuture(response);
+    }
+
+    /**
+     * On a slave, a topic whose messages it replicated before its copy of the master's topic table caught up (the
+     * table is synced every few seconds; a topic created just before the master died may miss it): read-only,
+     * with the queues the store holds. Without it the messages acknowledged last before a master's death could not
+     * be consumed from the slave until the master returned.
+     */
+    private Optional<TopicConfig> replicatedOnly(String topic) {
+        if (settings.isMaster()) {
+            return Optional.empty();
+        }
+        int queues = store.queueIds(topic).stream().mapToInt(q -> q + 1).max().orElse(0);
+        return queues == 0
+                ? Optional.empty()
+                : Optional.of(new TopicConfig(
+                        topic, queues, queues, PermName.PERM_READ, TopicConfig.SINGLE_TAG, 0, false, null));
     }
 
     /**

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
@@ -167,5 +168,38 @@ class ConsumerFailoverTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> committed(pair.masterAddr()) == 100);
         await().atMost(Duration.ofSeconds(20)).until(() -> committed(pair.slaveAddr()) == 100);
         assertThat(received).isEqualTo(seqs(0, 100));
+    }
+
+    @Test
+    void aTopicTheSlaveHasNotSyncedYetIsConsumedFromItWhileTheMasterIsDown() throws Exception {
+        producer.shutdown();
+        pair.close();
+        // The slave copies the master's topic table at start only: a topic created afterwards is in its store, not
+        // in its table, as one created moments before a master's death is.
+        pair = new MasterSlave(dir.resolve("unsynced"), UnaryOperator.identity(), Duration.ofHours(1));
+        producer = new DefaultMQProducer("PG_FAILOVER_UNSYNCED");
+        producer.setNamesrvAddr(pair.namesrvAddr());
+        producer.setInstanceName("failover-unsynced-producer");
+        producer.start();
+        String topic = "T_FAILOVER_UNSYNCED";
+        for (int i = 0; i < 20; i++) {
+            assertThat(producer.send(Messages.message(topic, i, "TagA")).getSendStatus())
+                    .isEqualTo(SendStatus.SEND_OK);
+        }
+        pair.replicate();
+        pair.stopMaster();
+        pair.slave().registerNow();
+
+        consumer = new DefaultMQPushConsumer("CG_FAILOVER_UNSYNCED");
+        consumer.setNamesrvAddr(pair.namesrvAddr());
+        consumer.setInstanceName("failover-unsynced-consumer");
+        consumer.setConsumeFromWhere(ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET);
+        consumer.subscribe(topic, "*");
+        consumer.registerMessageListener((MessageListenerConcurrently) (msgs, context) -> {
+            msgs.forEach(m -> received.add(Messages.seq(m)));
+            return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
+        });
+        consumer.start();
+        await().atMost(Duration.ofSeconds(60)).until(() -> received.containsAll(seqs(0, 20)));
     }
 }

@@ -29,6 +29,7 @@ final class MasterSlave implements AutoCloseable {
     private final NameServer nameServer;
     private final Path dir;
     private final UnaryOperator<BrokerSettings> customise;
+    private final Duration slaveSync;
     private final AtomicReference<MessageStore> masterStore = new AtomicReference<>();
     private final AtomicReference<MessageStore> slaveStore = new AtomicReference<>();
     private Broker master;
@@ -42,8 +43,14 @@ final class MasterSlave implements AutoCloseable {
 
     /** {@code customise} applies to both brokers (before the slave's role is set). */
     MasterSlave(Path dir, UnaryOperator<BrokerSettings> customise) throws Exception {
+        this(dir, customise, Duration.ofMillis(300));
+    }
+
+    /** @param slaveSync how often the slave copies the master's topics, groups and offsets */
+    MasterSlave(Path dir, UnaryOperator<BrokerSettings> customise, Duration slaveSync) throws Exception {
         this.dir = dir;
         this.customise = customise;
+        this.slaveSync = slaveSync;
         nameServer = new NameServer(NameServerSettings.forTest(HOST, dir.resolve("namesrv")), Clock.systemUTC());
         nameServer.start();
         startMaster();
@@ -61,7 +68,7 @@ final class MasterSlave implements AutoCloseable {
     void startSlave() throws Exception {
         BrokerSettings base = customise.apply(BrokerSettings.forTest(HOST, dir.resolve("slave"), nameServer.address()));
         BrokerSettings settings =
-                base.asSlave(1, 0).withPort(slavePort).withSlave(base.slave().withSyncInterval(Duration.ofMillis(300)));
+                base.asSlave(1, 0).withPort(slavePort).withSlave(base.slave().withSyncInterval(slaveSync));
         slave = start(settings, slaveStore);
         slavePort = slave.port();
     }

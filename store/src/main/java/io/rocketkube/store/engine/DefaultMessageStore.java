@@ -556,6 +556,17 @@ public final class DefaultMessageStore implements MessageStore {
     }
 
     @Override
+    public long[] recordStarts(long from, long to, int stride) {
+        inFlight.incrementAndGet();
+        try {
+            requireServing();
+            return replicaLog.recordStarts(from, to, stride);
+        } finally {
+            inFlight.decrementAndGet();
+        }
+    }
+
+    @Override
     public long truncateReplicated(long end) {
         inFlight.incrementAndGet();
         try {

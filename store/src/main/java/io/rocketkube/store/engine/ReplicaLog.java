@@ -2,6 +2,7 @@ package io.rocketkube.store.engine;
 
 import io.rocketkube.client.message.RecordDecodeResult;
 import io.rocketkube.client.message.StoredMessageDecoder;
+import io.rocketkube.client.message.StoredMessageLayout;
 import io.rocketkube.store.commitlog.CommitLog;
 import io.rocketkube.store.commitlog.ReplicaAppendCheck;
 import io.rocketkube.store.dispatch.Dispatcher;
@@ -11,6 +12,7 @@ import io.rocketkube.store.queue.ConsumeQueueSet;
 import io.rocketkube.store.recovery.Checkpoint;
 import java.nio.ByteBuffer;
 import java.time.Clock;
+import java.util.Arrays;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -86,6 +88,47 @@ final class ReplicaLog {
             RecordDecodeResult r = StoredMessageDecoder.decode(s.mapped(), from, limit, maxRecordSize, false);
             return r instanceof RecordDecodeResult.Decoded d && d.record().physicalOffset() == at
                     || r instanceof RecordDecodeResult.Blank b && b.size() == s.size() - from;
+        } finally {
+            s.release();
+        }
+    }
+
+    /**
+     * The start of every {@code stride}-th record from {@code from} (a record start, included) up to {@code to},
+     * the written end or the segment's blank filler, whichever comes first; read from the record sizes alone.
+     * A stride keeps the answer small for a segment of millions of records.
+     */
+    long[] recordStarts(long from, long to, int stride) {
+        if (stride < 1) {
+            throw new IllegalArgumentException("stride " + stride);
+        }
+        SegmentFile s = commitLog.retainSegment(from);
+        if (s == null) {
+            return new long[0];
+        }
+        try {
+            ByteBuffer mapped = s.mapped();
+            long limit = Math.min(Math.min(to, commitLog.writtenOffset()), s.start() + s.size());
+            long[] starts = new long[16];
+            int n = 0;
+            long count = 0;
+            long at = from;
+            while (at + StoredMessageLayout.BLANK_LENGTH <= limit) {
+                int pos = (int) (at - s.start());
+                int size = mapped.getInt(pos);
+                int magic = mapped.getInt(pos + StoredMessageLayout.MAGIC_OFFSET);
+                if (magic == StoredMessageLayout.MAGIC_BLANK || size <= 0 || at + size > limit) {
+                    break;
+                }
+                if (count++ % stride == 0) {
+                    if (n == starts.length) {
+                        starts = Arrays.copyOf(starts, n * 2);
+                    }
+                    starts[n++] = at;
+                }
+                at += size;
+            }
+            return Arrays.copyOf(starts, n);
         } finally {
             s.release();
         }
