@@ -99,14 +99,15 @@ class RollingUpdateTest {
                         "RestartingMaster");
     }
 
-    @Test
-    void aRestartedPodThatNeverGetsReadyEndsTheRollPastItsProgressDeadlineUntilItIsReady() {
+    /**
+     * A broker-only change (the NameServers do not roll): the operator deletes the first slave, and its
+     * replacement, on the new configuration, crash-loops.
+     */
+    private void changeThatCrashLoopsTheFirstRestartedSlave(int restarts) {
         edit(c -> {
-            // A broker-only setting: the NameServers do not roll.
             c.getSpec().getBroker().getConfig().put("clientIdleTimeout", "90s");
             return c;
         });
-        // The operator deletes the first slave; its replacement then crash-loops.
         await().atMost(WAIT)
                 .until(() -> client.pods()
                                 .inNamespace(NS)
@@ -114,14 +115,17 @@ class RollingUpdateTest {
                                 .get()
                         == null);
         sim.holdNotReady("alpha-broker-0-1");
-        sim.settleUntil(() -> {
-            assertThat(client.pods()
-                            .inNamespace(NS)
-                            .withName("alpha-broker-0-1")
-                            .get())
-                    .isNotNull();
-        });
-        sim.crashLoop("alpha-broker-0-1", 3);
+        sim.settleUntil(() -> assertThat(client.pods()
+                        .inNamespace(NS)
+                        .withName("alpha-broker-0-1")
+                        .get())
+                .isNotNull());
+        sim.crashLoop("alpha-broker-0-1", restarts);
+    }
+
+    @Test
+    void aRestartedPodThatNeverGetsReadyEndsTheRollPastItsProgressDeadlineUntilItIsReady() {
+        changeThatCrashLoopsTheFirstRestartedSlave(3);
         await().atMost(WAIT).untilAsserted(() -> {
             RocketCluster cluster = harness.get(NS, "alpha");
             assertCondition(cluster, "Progressing", "True", "RollingBrokers");
@@ -157,23 +161,7 @@ class RollingUpdateTest {
 
     @Test
     void revertingABadChangeReplacesThePodThatFailedOnIt() {
-        edit(c -> {
-            c.getSpec().getBroker().getConfig().put("clientIdleTimeout", "90s");
-            return c;
-        });
-        await().atMost(WAIT)
-                .until(() -> client.pods()
-                                .inNamespace(NS)
-                                .withName("alpha-broker-0-1")
-                                .get()
-                        == null);
-        sim.holdNotReady("alpha-broker-0-1");
-        sim.settleUntil(() -> assertThat(client.pods()
-                        .inNamespace(NS)
-                        .withName("alpha-broker-0-1")
-                        .get())
-                .isNotNull());
-        sim.crashLoop("alpha-broker-0-1", 2);
+        changeThatCrashLoopsTheFirstRestartedSlave(2);
         await().atMost(WAIT)
                 .untilAsserted(() -> assertThat(condition(harness.get(NS, "alpha"), "Progressing")
                                 .getMessage())
@@ -210,7 +198,7 @@ class RollingUpdateTest {
                     .contains("wipe:alpha-broker-0");
             assertThat(condition(harness.get(NS, "alpha"), "Progressing").getMessage())
                     .contains("writes of master alpha-broker-0-0 stopped at");
-            assertThat(writesStoppedAnnotation("alpha-broker-0-0")).isNotNull();
+            assertThat(WriteStopMarks.of(client, NS, "alpha-broker-0-0")).isNotNull();
         });
         sim.settle();
         assertThat(brokerRestarts()).containsExactly("alpha-broker-0-1");
@@ -222,7 +210,7 @@ class RollingUpdateTest {
             assertThat(harness.admin.calls())
                     .anyMatch(c -> c.startsWith("restore:"))
                     .contains("add:alpha-broker-0");
-            assertThat(writesStoppedAnnotation("alpha-broker-0-0")).isNull();
+            assertThat(WriteStopMarks.of(client, NS, "alpha-broker-0-0")).isNull();
         });
         assertThat(eventReasons(client, harness.get(NS, "alpha")))
                 .containsSubsequence(
@@ -308,16 +296,6 @@ class RollingUpdateTest {
     /** Lets any master whose writes were stopped restart: one route refresh passes. */
     private void passRouteRefresh() {
         harness.clock.advance(Duration.ofSeconds(31));
-    }
-
-    private String writesStoppedAnnotation(String pod) {
-        return client.persistentVolumeClaims().inNamespace(NS).list().getItems().stream()
-                .filter(c -> c.getMetadata().getName().endsWith("-" + pod))
-                .findFirst()
-                .orElseThrow()
-                .getMetadata()
-                .getAnnotations()
-                .getOrDefault(MasterWriteStop.ANNOTATION, null);
     }
 
     private String nameServerHash() {

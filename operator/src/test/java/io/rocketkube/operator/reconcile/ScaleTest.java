@@ -341,7 +341,7 @@ class ScaleTest {
                         .get())
                 .isNull());
         // The drained master persisted its read-only permission on this claim, which is kept.
-        assertThat(writesStoppedMark("alpha-broker-1-0")).isNotNull();
+        assertThat(WriteStopMarks.of(client, NS, "alpha-broker-1-0")).isNotNull();
         int before = harness.admin.calls().size();
 
         scale(2);
@@ -356,17 +356,7 @@ class ScaleTest {
                             .subList(before, harness.admin.calls().size()))
                     .anyMatch(c -> c.startsWith("restore:"))
                     .contains("add:alpha-broker-1");
-            assertThat(writesStoppedMark("alpha-broker-1-0")).isNull();
+            assertThat(WriteStopMarks.of(client, NS, "alpha-broker-1-0")).isNull();
         });
-    }
-
-    private String writesStoppedMark(String pod) {
-        return client.persistentVolumeClaims().inNamespace(NS).list().getItems().stream()
-                .filter(c -> c.getMetadata().getName().endsWith("-" + pod))
-                .findFirst()
-                .orElseThrow()
-                .getMetadata()
-                .getAnnotations()
-                .get(MasterWriteStop.ANNOTATION);
     }
 }
