@@ -233,13 +233,13 @@ public final class PullMessageProcessor implements RequestProcessor {
             offsets.commit(pull.group(), pull.topic(), pull.queueId(), pull.commitOffset());
         }
         int code = responseCode(result, pull.queueOffset());
-        PullRedirect.Advice advice = redirect.advise(group, slow(result));
-        if (advice.retryElsewhereIfNotFound() && code != ResponseCode.SUCCESS) {
-            code = ResponseCode.PULL_RETRY_IMMEDIATELY;
-        }
         if (code == ResponseCode.PULL_NOT_FOUND && firstRun && pull.has(FLAG_SUSPEND)) {
             result.close();
             return suspend(channel, request, pull, filter);
+        }
+        PullRedirect.Advice advice = redirect.advise(group, slow(result));
+        if (advice.retryElsewhereIfNotFound() && code != ResponseCode.SUCCESS) {
+            code = ResponseCode.PULL_RETRY_IMMEDIATELY;
         }
         offsets.recordPull(pull.group(), pull.topic(), pull.queueId(), result.nextBeginOffset());
         RemotingCommand response = request.response(code, result.status().name())

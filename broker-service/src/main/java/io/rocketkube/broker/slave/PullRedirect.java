@@ -12,11 +12,17 @@ import java.util.function.BooleanSupplier;
  *   <li>with it, a consumer whose pull is "slow" (its next message is on disk: more than
  *       {@code accessMessageInMemoryMaxRatio} % of physical memory was written after it) goes to its group's
  *       {@code whichBrokerWhenConsumeSlowly} (1), any other to the group's {@code brokerId} (0);</li>
- *   <li>a slave whose master is registered sends a consumer that is not slow back to the master, and, when it
- *       found nothing to return, answers PULL_RETRY_IMMEDIATELY instead of holding the pull, so the consumer
- *       asks the master at once (the slave may lag the master; RocketMQ 5's rule). A slave whose master is
- *       gone keeps its consumers: this is how consumption goes on while the master is down.</li>
+ *   <li>a slave whose master is connected sends a consumer that is not slow back to the master, and, when it
+ *       found nothing to return, answers PULL_RETRY_IMMEDIATELY, so the consumer asks the master at once (the
+ *       slave may lag the master; RocketMQ 5's rule). A slave whose master is gone keeps its consumers: this is
+ *       how consumption goes on while the master is down.</li>
  * </ul>
+ * One exception to RocketMQ 5: a pull that may be held and found the queue's end is held on the slave as on a
+ * master, and answered with the master's id when something arrives (as RocketMQ 4.9's slave does). A consumer
+ * whose route was refreshed while the master was down does not know the master's address yet; the official
+ * client then pulls again from the slave, and an immediate answer at the end made it loop slave to slave,
+ * hundreds of pulls a second per queue, until its next route refresh (up to 30 s).
+ *
  * RocketMQ 4.9's slave without {@code slaveReadEnable} answers every pull PULL_RETRY_IMMEDIATELY, even with
  * its master down, so its consumers stop until the master returns; we take 5.x's rule instead.
  *

@@ -12,6 +12,8 @@ import io.rocketkube.client.remoting.RemotingCommand;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.apache.rocketmq.client.producer.DefaultMQProducer;
 import org.apache.rocketmq.client.producer.SendStatus;
 import org.apache.rocketmq.common.message.Message;
@@ -88,7 +90,14 @@ class SlaveReadTest {
     }
 
     RemotingCommand pull(String addr, long offset) throws Exception {
-        RemotingCommand request = RemotingCommand.request(RequestCode.PULL_MESSAGE)
+        RemotingCommand request = pullRequest(offset, false);
+        RemotingCommand response = raw.invokeSync(addr, request, 5000);
+        assertThat(response.opaque()).isEqualTo(request.opaque());
+        return response;
+    }
+
+    RemotingCommand pullRequest(long offset, boolean mayBeHeld) {
+        return RemotingCommand.request(RequestCode.PULL_MESSAGE)
                 .withExtFields(Map.of(
                         "consumerGroup",
                         GROUP,
@@ -101,18 +110,15 @@ class SlaveReadTest {
                         "maxMsgNums",
                         "1",
                         "sysFlag",
-                        "4",
+                        mayBeHeld ? "6" : "4",
                         "commitOffset",
                         "0",
                         "suspendTimeoutMillis",
-                        "0",
+                        mayBeHeld ? "60000" : "0",
                         "subscription",
                         "*",
                         "subVersion",
                         "0"));
-        RemotingCommand response = raw.invokeSync(addr, request, 5000);
-        assertThat(response.opaque()).isEqualTo(request.opaque());
-        return response;
     }
 
     @Test
@@ -140,13 +146,25 @@ class SlaveReadTest {
         assertThat(behind.code()).isEqualTo(ResponseCode.SUCCESS);
         assertThat(behind.extField("suggestWhichBrokerId")).isEqualTo("1");
 
+        // A pull that may be held waits on the slave for what arrives next, then points at the master: a
+        // consumer that does not know the master yet would otherwise ask the slave again at once, in a loop.
+        CompletableFuture<RemotingCommand> held = raw.invokeAsync(pair.slaveAddr(), pullRequest(60, true), 30_000);
+        await().atMost(Duration.ofSeconds(10)).until(() -> pair.slave().heldPullCount() == 1 || held.isDone());
+        assertThat(held).as("answered before anything arrived").isNotDone();
+        assertThat(producer.send(Messages.message(TOPIC, 60, "TagA"), queue).getSendStatus())
+                .isEqualTo(SendStatus.SEND_OK);
+        RemotingCommand woken = held.get(10, TimeUnit.SECONDS);
+        assertThat(woken.code()).isEqualTo(ResponseCode.SUCCESS);
+        assertThat(woken.extField("suggestWhichBrokerId")).isEqualTo("0");
+        assertThat(woken.extField("nextBeginOffset")).isEqualTo("61");
+
         pair.stopMaster();
         // Before its next registration (30 s) tells it the master is gone: the HA connection's loss already has,
         // so a consumer at the end is kept rather than sent back to a dead master over and over.
         await().atMost(Duration.ofSeconds(5))
-                .until(() -> pull(pair.slaveAddr(), 60).code() == ResponseCode.PULL_NOT_FOUND);
+                .until(() -> pull(pair.slaveAddr(), 61).code() == ResponseCode.PULL_NOT_FOUND);
         pair.slave().registerNow();
-        assertThat(pull(pair.slaveAddr(), 60).code()).isEqualTo(ResponseCode.PULL_NOT_FOUND);
-        assertThat(pull(pair.slaveAddr(), 59).code()).isEqualTo(ResponseCode.SUCCESS);
+        assertThat(pull(pair.slaveAddr(), 61).code()).isEqualTo(ResponseCode.PULL_NOT_FOUND);
+        assertThat(pull(pair.slaveAddr(), 60).code()).isEqualTo(ResponseCode.SUCCESS);
     }
 }
