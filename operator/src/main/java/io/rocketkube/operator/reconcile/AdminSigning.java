@@ -64,7 +64,10 @@ final class AdminSigning {
         String namespace = cluster.getMetadata().getNamespace();
         Map<SecretKey, Optional<AdminCredentials>> read = new LinkedHashMap<>();
         TreeSet<String> problems = new TreeSet<>();
-        AclSpec acl = cluster.getSpec().getBroker().getAcl();
+        // An invalid spec may lack the broker section; the pods' mounted Secrets still sign.
+        AclSpec acl = cluster.getSpec() == null || cluster.getSpec().getBroker() == null
+                ? null
+                : cluster.getSpec().getBroker().getAcl();
         if (acl != null) {
             // The Secret the next pods mount: a problem with it is worth telling before any pod runs with it.
             SecretKey wanted = new SecretKey(namespace, acl.getSecretName(), acl.getKey());

@@ -53,15 +53,39 @@ public final class BrokerObserver {
             int replicas = wanted != null
                     ? wanted.statefulSet().getSpec().getReplicas()
                     : existing.getSpec().getReplicas();
-            List<PersistentVolumeClaim> claims = seen.claimsOf(name);
-            List<PodState> pods = seen.podsOf(name).stream()
-                    .map(p -> PodState.of(p, claims))
-                    .filter(p -> p.ordinal() >= 0 && p.ordinal() < replicas)
-                    .toList();
-            GroupState group = new GroupState(ordinal, name, hash, replicas, pods, registered.contains(name), null);
+            GroupState group = group(seen, ordinal, name, hash, replicas, registered.contains(name));
             groups.put(ordinal, group.withLag(lag(group, errors)));
         }
         return new Result(groups, nameServers, errors);
+    }
+
+    /**
+     * The groups that exist, as the informers saw them, asking no broker or NameServer (registration
+     * false, lag unknown): for passes that apply no spec.
+     */
+    public static Result existing(RocketCluster cluster, ClusterObservation seen) {
+        Map<Integer, GroupState> groups = new TreeMap<>();
+        seen.groups()
+                .forEach((ordinal, existing) -> groups.put(
+                        ordinal,
+                        group(
+                                seen,
+                                ordinal,
+                                Names.brokerGroup(cluster, ordinal),
+                                templateHash(existing),
+                                existing.getSpec().getReplicas(),
+                                false)));
+        return new Result(groups, nameServerAddresses(seen), List.of());
+    }
+
+    private static GroupState group(
+            ClusterObservation seen, int ordinal, String name, String hash, int replicas, boolean registered) {
+        List<PersistentVolumeClaim> claims = seen.claimsOf(name);
+        List<PodState> pods = seen.podsOf(name).stream()
+                .map(p -> PodState.of(p, claims))
+                .filter(p -> p.ordinal() >= 0 && p.ordinal() < replicas)
+                .toList();
+        return new GroupState(ordinal, name, hash, replicas, pods, registered, null);
     }
 
     /** Remoting addresses of the group's pods that have an IP. */

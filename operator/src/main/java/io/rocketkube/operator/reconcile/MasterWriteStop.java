@@ -108,32 +108,77 @@ final class MasterWriteStop {
             List<String> errors) {
         for (GroupState group : groups) {
             Optional<PodState> master = group.master();
-            if (master.isEmpty()) {
-                continue;
+            if (master.isPresent() && !group.isStale(master.get())) {
+                restore(client, cluster, group, nameServers, seen, "restarted with the current configuration", errors);
             }
-            Optional<PersistentVolumeClaim> claim = claimOf(master.get().name(), seen.claimsOf(group.name()));
-            if (claim.isEmpty()
-                    || annotation(claim.get()) == null
-                    || group.isStale(master.get())
-                    || !master.get().ready()) {
-                continue;
-            }
-            try {
-                admin.restoreBrokerWrites(BrokerObserver.endpoints(group).masterAddress());
-                admin.addWritePermission(nameServers, group.name());
-            } catch (BrokerAdminException e) {
-                errors.add(e.getMessage());
-                continue;
-            }
-            annotate(client, claim.get(), null);
-            events.record(
+        }
+    }
+
+    /**
+     * Gives writes back to each stopped master of {@code groups} that is ready, on whatever configuration it
+     * runs: the roll that stopped them cannot go on ({@code why}: reconciliation paused, spec invalid), and a
+     * master must not stay read-only for as long as that lasts. The roll stops its writes again, and waits
+     * again, before it restarts it.
+     *
+     * @return whether a stopped master is left (not ready yet, or an admin call failed)
+     */
+    boolean restoreHalted(
+            KubernetesClient client,
+            RocketCluster cluster,
+            List<GroupState> groups,
+            List<String> nameServers,
+            ClusterObservation seen,
+            String why) {
+        List<String> errors = new java.util.ArrayList<>();
+        boolean left = false;
+        for (GroupState group : groups) {
+            left |= !restore(
                     client,
                     cluster,
-                    EventRecorder.NORMAL,
-                    "RestoredMasterWrites",
-                    "Master " + master.get().name() + " of " + group.name()
-                            + " restarted with the current configuration; it takes writes again");
+                    group,
+                    nameServers,
+                    seen,
+                    why + "; the roll stops them again before it" + " restarts it",
+                    errors);
         }
+        return left;
+    }
+
+    /** @return false when the group's master stays stopped: it is not ready, or a call failed */
+    private boolean restore(
+            KubernetesClient client,
+            RocketCluster cluster,
+            GroupState group,
+            List<String> nameServers,
+            ClusterObservation seen,
+            String why,
+            List<String> errors) {
+        Optional<PodState> master = group.master();
+        if (master.isEmpty()) {
+            return true;
+        }
+        Optional<PersistentVolumeClaim> claim = claimOf(master.get().name(), seen.claimsOf(group.name()));
+        if (claim.isEmpty() || annotation(claim.get()) == null) {
+            return true;
+        }
+        if (!master.get().ready()) {
+            return false;
+        }
+        try {
+            admin.restoreBrokerWrites(BrokerObserver.endpoints(group).masterAddress());
+            admin.addWritePermission(nameServers, group.name());
+        } catch (BrokerAdminException e) {
+            errors.add(e.getMessage());
+            return false;
+        }
+        annotate(client, claim.get(), null);
+        events.record(
+                client,
+                cluster,
+                EventRecorder.NORMAL,
+                "RestoredMasterWrites",
+                "Master " + master.get().name() + " of " + group.name() + " takes writes again: " + why);
+        return true;
     }
 
     /**

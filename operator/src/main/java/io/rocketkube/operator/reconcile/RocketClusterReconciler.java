@@ -142,13 +142,15 @@ public class RocketClusterReconciler implements Reconciler<RocketCluster> {
     @Override
     public UpdateControl<RocketCluster> reconcile(RocketCluster cluster, Context<RocketCluster> context) {
         KubernetesClient client = context.getClient();
-        if (isPaused(cluster)) {
-            return reportPaused(cluster);
-        }
         ClusterObservation seen = ClusterObservation.of(cluster, context);
+        if (isPaused(cluster)) {
+            boolean held = restoreHaltedMasters(client, cluster, seen, "reconciliation is paused");
+            return reportPaused(cluster, held);
+        }
         List<String> errors = SpecValidator.validate(asParsed(cluster, context));
         if (!errors.isEmpty()) {
-            return rejectSpec(client, cluster, errors);
+            boolean held = restoreHaltedMasters(client, cluster, seen, "the spec is invalid");
+            return rejectSpec(client, cluster, errors, held);
         }
         // A refused storage change keeps the groups' storage; everything else in the spec applies.
         StorageChange.Decision storageChange = storage.decide(client, cluster, seen);
@@ -165,6 +167,29 @@ public class RocketClusterReconciler implements Reconciler<RocketCluster> {
         GroupDrainer.Outcome drain = drainer.drain(client, cluster, observed, seen);
         return reportStatus(
                 client, cluster, seen, observed, nameServersRolledOut, roll, drain, rollErrors, storageChange);
+    }
+
+    /**
+     * A roll that stopped a master's writes cannot restart it while reconciliation is paused or the
+     * spec invalid: its writes are given back for as long as that lasts, on the groups the spec
+     * still wants (a group being drained stays stopped).
+     *
+     * @return whether a stopped master is left, to look again soon
+     */
+    private boolean restoreHaltedMasters(
+            KubernetesClient client, RocketCluster cluster, ClusterObservation seen, String why) {
+        Integer wanted = cluster.getSpec() == null || cluster.getSpec().getBroker() == null
+                ? null
+                : cluster.getSpec().getBroker().getGroups();
+        if (wanted == null || wanted < 1) {
+            return false;
+        }
+        BrokerObserver.Result existing = BrokerObserver.existing(cluster, seen);
+        List<GroupState> groups = existing.groups().values().stream()
+                .filter(g -> g.ordinal() < wanted)
+                .toList();
+        signing.refresh(client, cluster, seen);
+        return masterWrites.restoreHalted(client, cluster, groups, existing.nameServers(), seen, why);
     }
 
     /**
@@ -371,7 +396,7 @@ public class RocketClusterReconciler implements Reconciler<RocketCluster> {
     }
 
     private UpdateControl<RocketCluster> rejectSpec(
-            KubernetesClient client, RocketCluster cluster, List<String> errors) {
+            KubernetesClient client, RocketCluster cluster, List<String> errors, boolean mastersHeld) {
         String message = "invalid spec: " + String.join("; ", errors);
         List<Condition> current = conditions(cluster);
         boolean alreadyReported = Conditions.find(current, RocketClusterStatus.DEGRADED)
@@ -396,20 +421,21 @@ public class RocketClusterReconciler implements Reconciler<RocketCluster> {
         next = Conditions.set(
                 next, RocketClusterStatus.DEGRADED, true, "InvalidSpec", message, generation, clock.instant());
         status.setConditions(next);
-        return withStatus(cluster, status, settings.resyncInterval());
+        return withStatus(cluster, status, mastersHeld ? settings.busyInterval() : settings.resyncInterval());
     }
 
-    private UpdateControl<RocketCluster> reportPaused(RocketCluster cluster) {
+    private UpdateControl<RocketCluster> reportPaused(RocketCluster cluster, boolean mastersHeld) {
         RocketClusterStatus status = copyStatus(cluster);
         status.setConditions(Conditions.set(
                 conditions(cluster),
                 RocketClusterStatus.PROGRESSING,
                 false,
                 "ReconciliationPaused",
-                "annotation " + RocketCluster.PAUSE_ANNOTATION + "=true: the operator changes nothing",
+                "annotation " + RocketCluster.PAUSE_ANNOTATION + "=true: the operator changes nothing but giving"
+                        + " writes back to masters a roll had stopped",
                 cluster.getMetadata().getGeneration(),
                 clock.instant()));
-        return withStatus(cluster, status, settings.resyncInterval());
+        return withStatus(cluster, status, mastersHeld ? settings.busyInterval() : settings.resyncInterval());
     }
 
     /** Writes the status only when it changed, so that our own writes do not trigger reconciles. */

@@ -218,6 +218,70 @@ class RollingUpdateTest {
     }
 
     @Test
+    void aMasterWhoseRollCannotGoOnGetsWritesBackWhilePausedOrInvalidAndIsStoppedAgainWhenItResumes() {
+        edit(c -> {
+            c.getSpec().getBroker().getConfig().put("registerInterval", "20s");
+            return c;
+        });
+        sim.settleUntil(() ->
+                assertThat(WriteStopMarks.of(client, NS, "alpha-broker-0-0")).isNotNull());
+
+        edit(c -> {
+            c.getMetadata().getAnnotations().put(RocketCluster.PAUSE_ANNOTATION, "true");
+            return c;
+        });
+        sim.settleUntil(() -> {
+            assertThat(WriteStopMarks.of(client, NS, "alpha-broker-0-0")).isNull();
+            assertThat(harness.admin.calls())
+                    .anyMatch(c -> c.startsWith("restore:"))
+                    .contains("add:alpha-broker-0");
+        });
+        passRouteRefresh();
+        sim.settle();
+        assertThat(brokerRestarts()).as("paused: the master is not restarted").containsExactly("alpha-broker-0-1");
+
+        // Resumed: the roll stops the master's writes again; then the spec turns invalid before its restart.
+        edit(c -> {
+            c.getMetadata().getAnnotations().remove(RocketCluster.PAUSE_ANNOTATION);
+            return c;
+        });
+        sim.settleUntil(() ->
+                assertThat(WriteStopMarks.of(client, NS, "alpha-broker-0-0")).isNotNull());
+        long restoresBefore = restores();
+        edit(c -> {
+            c.getSpec().getBroker().getConfig().put("io-threads", "four");
+            return c;
+        });
+        sim.settleUntil(() -> {
+            assertThat(WriteStopMarks.of(client, NS, "alpha-broker-0-0")).isNull();
+            assertThat(restores()).isGreaterThan(restoresBefore);
+            assertCondition(harness.get(NS, "alpha"), "Progressing", "False", "InvalidSpec");
+        });
+
+        // Fixed: stopped once more, one whole route refresh, then restarted and given writes back.
+        edit(c -> {
+            c.getSpec().getBroker().getConfig().remove("io-threads");
+            return c;
+        });
+        sim.settleUntil(() ->
+                assertThat(WriteStopMarks.of(client, NS, "alpha-broker-0-0")).isNotNull());
+        sim.settle();
+        assertThat(brokerRestarts()).containsExactly("alpha-broker-0-1");
+        passRouteRefresh();
+        sim.settleUntil(() -> {
+            assertThat(brokerRestarts()).startsWith("alpha-broker-0-1", "alpha-broker-0-0");
+            assertThat(WriteStopMarks.of(client, NS, "alpha-broker-0-0")).isNull();
+            assertCondition(harness.get(NS, "alpha"), "Ready", "True", "ClusterReady");
+        });
+    }
+
+    private long restores() {
+        return harness.admin.calls().stream()
+                .filter(c -> c.startsWith("restore:"))
+                .count();
+    }
+
+    @Test
     void aRestartedSlaveMustBeReadyBeforeTheRollGoesOn() {
         sim.holdNotReady("alpha-broker-0-1");
         edit(c -> {
