@@ -17,6 +17,7 @@ import io.rocketkube.client.remoting.RemotingCommand;
 import io.rocketkube.client.remoting.SerializeType;
 import io.rocketkube.client.util.MaskedCrc32;
 import io.rocketkube.client.util.testing.MutableClock;
+import io.rocketkube.namesrv.kv.KvConfigStore;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -160,6 +161,56 @@ class NameServerWireTest {
                         .withExtField("key", "T1"),
                 3000);
         assertThat(gone.code()).isEqualTo(ResponseCode.QUERY_NOT_FOUND);
+    }
+
+    /** Any client may write the KV table: a put beyond a bound is refused whole, and the NameServer still restarts. */
+    @Test
+    void kvConfigBeyondItsBoundsIsRefusedAndNothingOfItIsKept() throws Exception {
+        String longName = "K".repeat(KvConfigStore.MAX_NAME_CHARS + 1);
+        String bigValue = "v".repeat(KvConfigStore.MAX_VALUE_CHARS + 1);
+        for (RemotingCommand put :
+                List.of(kvPut("NS", longName, "v"), kvPut(longName, "k", "v"), kvPut("NS", "k", bigValue))) {
+            RemotingCommand refused = client.invokeSync(nameServer.address(), put, 10_000);
+            assertThat(refused.code()).isEqualTo(ResponseCode.INVALID_PARAMETER);
+            assertThat(refused.opaque()).isEqualTo(put.opaque());
+            assertThat(refused.remark()).contains("at most");
+        }
+        // Values each within bounds until the table is full: the one that would overflow it is refused.
+        String value = "v".repeat(KvConfigStore.MAX_VALUE_CHARS);
+        int stored = 0;
+        RemotingCommand last;
+        do {
+            last = client.invokeSync(nameServer.address(), kvPut("BIG", "k" + stored, value), 10_000);
+            if (last.code() == ResponseCode.SUCCESS) {
+                stored++;
+            }
+        } while (last.code() == ResponseCode.SUCCESS && stored < 20);
+        assertThat(last.code()).isEqualTo(ResponseCode.INVALID_PARAMETER);
+        assertThat(stored).isEqualTo(KvConfigStore.MAX_TABLE_BYTES / KvConfigStore.MAX_VALUE_CHARS - 1);
+
+        nameServer.close();
+        nameServer = new NameServer(NameServerSettings.forTest("127.0.0.1", dataDir), clock);
+        nameServer.start();
+        RemotingCommand list = client.invokeSync(
+                nameServer.address(),
+                RemotingCommand.request(RequestCode.GET_KVLIST_BY_NAMESPACE).withExtField("namespace", "BIG"),
+                10_000);
+        assertThat(list.code()).isEqualTo(ResponseCode.SUCCESS);
+        assertThat(list.body().length).isLessThan(KvConfigStore.MAX_TABLE_BYTES);
+        RemotingCommand none = client.invokeSync(
+                nameServer.address(),
+                RemotingCommand.request(RequestCode.GET_KV_CONFIG)
+                        .withExtField("namespace", "NS")
+                        .withExtField("key", "k"),
+                3000);
+        assertThat(none.code()).isEqualTo(ResponseCode.QUERY_NOT_FOUND);
+    }
+
+    private static RemotingCommand kvPut(String namespace, String key, String value) {
+        return RemotingCommand.request(RequestCode.PUT_KV_CONFIG)
+                .withExtField("namespace", namespace)
+                .withExtField("key", key)
+                .withExtField("value", value);
     }
 
     /** As the reference's (which writes its config file), a runtime change is still in force after a restart. */

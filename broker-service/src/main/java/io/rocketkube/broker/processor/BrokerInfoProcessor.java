@@ -85,14 +85,13 @@ public final class BrokerInfoProcessor implements RequestProcessor {
         t.put("getFoundTps", stats.getTps());
         t.put("getMissTps", stats.getMissTps());
         t.put("getTotalTps", stats.getTotalTps());
-        putQueue(t, "send", queues.send());
+        QueueSnapshot send = queues.send();
+        putQueue(t, "send", send);
         putQueue(t, "pull", queues.pull());
         putQueue(t, "query", queues.query());
-        // END_TRANSACTION is served by the send pool, so its requests wait in that queue.
-        t.put("EndTransactionQueueSize", String.valueOf(queues.send().size()));
-        t.put(
-                "EndTransactionThreadPoolQueueCapacity",
-                String.valueOf(queues.send().capacity()));
+        // END_TRANSACTION is served by the send pool, so its requests wait in that queue: the same snapshot.
+        t.put("EndTransactionQueueSize", String.valueOf(send.size()));
+        t.put("EndTransactionThreadPoolQueueCapacity", String.valueOf(send.capacity()));
         t.put("pageCacheLockTimeMills", "0");
         t.put("earliestMessageTimeStamp", String.valueOf(s.earliestMessageTime()));
         t.put("commitLogMinOffset", String.valueOf(s.commitLogMinOffset()));

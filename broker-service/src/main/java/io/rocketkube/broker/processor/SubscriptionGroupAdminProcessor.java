@@ -3,6 +3,7 @@ package io.rocketkube.broker.processor;
 import io.netty.channel.Channel;
 import io.rocketkube.broker.group.SubscriptionGroupManager;
 import io.rocketkube.broker.offset.ConsumerOffsetManager;
+import io.rocketkube.broker.topic.TopicConfigManager;
 import io.rocketkube.client.protocol.HeaderFields;
 import io.rocketkube.client.protocol.RemotingJson;
 import io.rocketkube.client.protocol.RequestCode;
@@ -42,6 +43,12 @@ public final class SubscriptionGroupAdminProcessor implements RequestProcessor {
                     throw Responses.reject(ResponseCode.SYSTEM_ERROR, "subscription group config without groupName");
                 }
                 Responses.legalGroup(config.groupName());
+                if (config.retryQueueNums() < 0 || config.retryQueueNums() > TopicConfigManager.MAX_QUEUES) {
+                    throw Responses.reject(
+                            ResponseCode.SYSTEM_ERROR,
+                            "retryQueueNums must be within [0, " + TopicConfigManager.MAX_QUEUES + "], got "
+                                    + config.retryQueueNums());
+                }
                 groups.upsert(config);
                 return Responses.ok(request);
             }

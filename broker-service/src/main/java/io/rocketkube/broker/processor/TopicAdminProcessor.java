@@ -26,7 +26,6 @@ public final class TopicAdminProcessor implements RequestProcessor {
         RequestCode.GET_TOPIC_CONFIG,
         RequestCode.GET_SYSTEM_TOPIC_LIST_FROM_BROKER
     };
-    private static final int MAX_QUEUES = 1024;
 
     private final TopicConfigManager topics;
     private final ConsumerOffsetManager offsets;
@@ -61,10 +60,11 @@ public final class TopicAdminProcessor implements RequestProcessor {
         boolean order = h.booleanValue("order", false);
         Responses.legalTopic(topic);
         refuseSystemTopic(topic);
-        if (read < 1 || write < 1 || read > MAX_QUEUES || write > MAX_QUEUES) {
+        if (read < 1 || write < 1 || read > TopicConfigManager.MAX_QUEUES || write > TopicConfigManager.MAX_QUEUES) {
             throw Responses.reject(
                     ResponseCode.SYSTEM_ERROR,
-                    "queue numbers must be within [1, " + MAX_QUEUES + "], got read " + read + " write " + write);
+                    "queue numbers must be within [1, " + TopicConfigManager.MAX_QUEUES + "], got read " + read
+                            + " write " + write);
         }
         if (perm < 0 || perm > 7) {
             throw Responses.reject(ResponseCode.SYSTEM_ERROR, "perm must be within [0, 7], got " + perm);

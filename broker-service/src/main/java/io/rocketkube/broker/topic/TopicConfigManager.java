@@ -30,6 +30,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * and the file always agree.
  */
 public final class TopicConfigManager {
+    /** Most read or write queues a topic may have, as an admin's request may set. */
+    public static final int MAX_QUEUES = 1024;
+
     /** Told after a committed change; runs on the changing thread, must not block. */
     public interface ChangeListener {
         void topicsChanged();
@@ -163,7 +166,10 @@ public final class TopicConfigManager {
         return Optional.of(created);
     }
 
-    /** Creates {@code topic} with {@code queues} queues and {@code perm} unless it exists (retry and DLQ topics). */
+    /**
+     * Creates {@code topic} with {@code queues} queues (within [1, {@link #MAX_QUEUES}]) and {@code perm} unless
+     * it exists (retry and DLQ topics).
+     */
     public TopicConfig createIfAbsent(String topic, int queues, int perm) {
         // Without the lock when it exists: every send-back, heartbeat and transactional send asks.
         TopicConfig existing = topics.get(topic);
@@ -182,7 +188,9 @@ public final class TopicConfigManager {
         List<String> created = new ArrayList<>();
         queuesByTopic.forEach((topic, queues) -> {
             if (!topics.containsKey(topic)) {
-                topics.put(topic, TopicConfig.of(topic, queues, perm));
+                // A group's retryQueueNums persisted or synced before it was bounded must not make a topic of
+                // 2^31 queues: every stats, route and offset answer for it walks them all.
+                topics.put(topic, TopicConfig.of(topic, Math.max(1, Math.min(queues, MAX_QUEUES)), perm));
                 created.add(topic);
             }
         });

@@ -213,6 +213,20 @@ class NameValidationTest {
         assertRefusedAndNothingTouched(sendBack("g".repeat(121), TOPIC), "longer than topic max length");
     }
 
+    /**
+     * A group's retry topic is created with its retryQueueNums queues at the next heartbeat: 2^31 of them
+     * made GET_TOPIC_STATS_INFO for it run the broker out of heap. Refused as a topic of that size is.
+     */
+    @Test
+    void aGroupWithMoreRetryQueuesThanATopicMayHaveIsRefusedAndChangesNothing() throws Exception {
+        for (int queues : new int[] {Integer.MAX_VALUE, 1025, -1}) {
+            assertRefusedAndNothingTouched(
+                    RemotingCommand.request(RequestCode.UPDATE_AND_CREATE_SUBSCRIPTIONGROUP)
+                            .withBody("{\"groupName\":\"CG_QUEUES\",\"retryQueueNums\":" + queues + "}"),
+                    "retryQueueNums must be within [0, 1024]");
+        }
+    }
+
     @Test
     void heartbeatWithAWalkingGroupIsRefusedWhole() throws Exception {
         assertRefusedAndNothingTouched(

@@ -56,6 +56,16 @@ class TopicConfigManagerTest {
         assertThat(reloaded.dataVersion()).isEqualTo(topics.dataVersion());
     }
 
+    /** A group's retryQueueNums persisted or synced before it was bounded: its retry topic is not 2^31 queues. */
+    @Test
+    void aRetryTopicIsCreatedWithinTheQueueBound() throws Exception {
+        TopicConfigManager topics = load();
+        assertThat(topics.createIfAbsent("%RETRY%HUGE", Integer.MAX_VALUE, 6).writeQueueNums())
+                .isEqualTo(TopicConfigManager.MAX_QUEUES);
+        assertThat(topics.createIfAbsent("%RETRY%NEGATIVE", -1, 6).readQueueNums())
+                .isEqualTo(1);
+    }
+
     @Test
     void aDamagedFileIsRefusedNotSilentlyEmptied() throws Exception {
         load().upsert(TopicConfig.of("T1", 3, 6));

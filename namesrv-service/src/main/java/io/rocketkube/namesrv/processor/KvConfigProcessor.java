@@ -8,6 +8,7 @@ import io.rocketkube.client.protocol.RequestCode;
 import io.rocketkube.client.protocol.ResponseCode;
 import io.rocketkube.client.remoting.RemotingCommand;
 import io.rocketkube.client.remoting.RequestProcessor;
+import io.rocketkube.client.remoting.RequestRejectedException;
 import io.rocketkube.namesrv.kv.KvConfigStore;
 import java.util.concurrent.CompletableFuture;
 
@@ -34,7 +35,11 @@ public final class KvConfigProcessor implements RequestProcessor {
                 switch (request.code()) {
                     case RequestCode.PUT_KV_CONFIG -> {
                         String key = header.string("key");
-                        store.put(namespace, key, header.string("value"));
+                        try {
+                            store.put(namespace, key, header.string("value"));
+                        } catch (KvConfigStore.LimitExceeded e) {
+                            throw new RequestRejectedException(ResponseCode.INVALID_PARAMETER, e.getMessage());
+                        }
                         yield request.response(ResponseCode.SUCCESS);
                     }
                     case RequestCode.GET_KV_CONFIG -> {

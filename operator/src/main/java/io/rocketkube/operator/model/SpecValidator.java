@@ -28,6 +28,8 @@ public final class SpecValidator {
     private static final Pattern SIZE = Pattern.compile("^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$");
     /** A ConfigMap holds at most 1 MiB; leave room for its metadata. */
     private static final int MAX_KV_SEED_CHARS = 1_000_000;
+    /** The NameServer's bound on a KV namespace or key (its {@code KvConfigStore.MAX_NAME_CHARS}). */
+    private static final int MAX_KV_NAME_CHARS = 1024;
 
     private static final Pattern SECRET_NAME = Pattern.compile(AclSpec.SECRET_NAME);
     private static final Pattern SECRET_KEY = Pattern.compile(AclSpec.SECRET_KEY);
@@ -225,8 +227,8 @@ public final class SpecValidator {
     }
 
     /**
-     * What the NameServer would refuse at start (and so crash-loop on): empty names, null values; and
-     * a seed larger than a ConfigMap can hold.
+     * What the NameServer would refuse at start (and so crash-loop on): empty or over-long names, null
+     * values; and a seed larger than a ConfigMap can hold.
      */
     private static void kvConfig(Map<String, Map<String, String>> kvConfig, List<String> errors) {
         if (kvConfig == null) {
@@ -235,12 +237,18 @@ public final class SpecValidator {
         kvConfig.forEach((namespace, entries) -> {
             if (namespace == null || namespace.isBlank()) {
                 errors.add("spec.nameServer.kvConfig has an empty namespace name");
+            } else if (namespace.length() > MAX_KV_NAME_CHARS) {
+                errors.add("spec.nameServer.kvConfig namespace '" + namespace.substring(0, 64) + "...' is longer than "
+                        + MAX_KV_NAME_CHARS + " characters");
             } else if (entries == null) {
                 errors.add("spec.nameServer.kvConfig namespace '" + namespace + "' must be a map of strings");
             } else {
                 entries.forEach((key, value) -> {
                     if (key == null || key.isBlank()) {
                         errors.add("spec.nameServer.kvConfig namespace '" + namespace + "' has an empty key");
+                    } else if (key.length() > MAX_KV_NAME_CHARS) {
+                        errors.add("spec.nameServer.kvConfig " + namespace + "/" + key.substring(0, 64)
+                                + "... has a key longer than " + MAX_KV_NAME_CHARS + " characters");
                     } else if (value == null) {
                         errors.add("spec.nameServer.kvConfig " + namespace + "/" + key + " has no value");
                     }

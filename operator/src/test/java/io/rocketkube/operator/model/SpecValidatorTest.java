@@ -156,11 +156,17 @@ class SpecValidatorTest {
         withNull.put("T2", null);
         withNull.put("", "x");
         kv.put("OTHER", withNull);
+        String longName = "N".repeat(1025);
+        kv.put(longName, new java.util.HashMap<>(Map.of("k", "v")));
+        kv.put("LONG_KEY", new java.util.HashMap<>(Map.of(longName, "v")));
         assertThat(SpecValidator.validate(cluster))
                 .containsExactlyInAnyOrder(
                         "spec.nameServer.kvConfig has an empty namespace name",
                         "spec.nameServer.kvConfig OTHER/T2 has no value",
-                        "spec.nameServer.kvConfig namespace 'OTHER' has an empty key");
+                        "spec.nameServer.kvConfig namespace 'OTHER' has an empty key",
+                        "spec.nameServer.kvConfig namespace '" + "N".repeat(64) + "...' is longer than 1024 characters",
+                        "spec.nameServer.kvConfig LONG_KEY/" + "N".repeat(64)
+                                + "... has a key longer than 1024 characters");
     }
 
     @Test

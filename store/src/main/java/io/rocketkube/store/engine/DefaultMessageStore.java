@@ -81,7 +81,7 @@ import org.slf4j.LoggerFactory;
  * scheduler, once (a second call is refused); {@link #close()} stops them in reverse and is idempotent, and a
  * store that was never started closes just as cleanly (its checkpoint then vouches for what recovery found).
  *
- * <p><b>Why this class is large</b> (about 740 lines): the order of open (lock, abort marker, files,
+ * <p><b>Why this class is large</b> (about 750 lines): the order of open (lock, abort marker, files,
  * recovery), of start (threads), of close (drain appends, flush, fence the dispatcher, checkpoint, marker) and the
  * gates every append passes (closed, latched sync failure, disk ratio) are what makes a crash at any
  * point recoverable; they are kept side by side so that the order can be read and checked in one place.
