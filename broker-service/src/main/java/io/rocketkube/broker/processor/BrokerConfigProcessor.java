@@ -3,6 +3,8 @@ package io.rocketkube.broker.processor;
 import io.netty.channel.Channel;
 import io.rocketkube.broker.runtime.RuntimeConfig;
 import io.rocketkube.broker.settings.BrokerSettings;
+import io.rocketkube.broker.settings.HaSettings;
+import io.rocketkube.broker.settings.PullTransferCaps;
 import io.rocketkube.broker.topic.TopicConfigManager;
 import io.rocketkube.broker.topic.TopicNames;
 import io.rocketkube.client.protocol.RemotingJson;
@@ -209,6 +211,34 @@ public final class BrokerConfigProcessor implements RequestProcessor {
         c.put(
                 "transactionCheckInterval",
                 String.valueOf(settings.transaction().checkInterval().toMillis()));
+        // The reference's names for settings we have under our own (our README lists both).
+        c.put("brokerIP2", settings.advertisedHost());
+        c.put("storePathCommitLog", settings.storePath().resolve("commitlog").toString());
+        c.put("aclEnable", String.valueOf(settings.aclFile().isPresent()));
+        c.put(
+                "registerNameServerPeriod",
+                String.valueOf(settings.registerInterval().toMillis()));
+        c.put(
+                "flushConsumerOffsetInterval",
+                String.valueOf(settings.offsetPersistInterval().toMillis()));
+        PullTransferCaps pull = settings.pullCaps();
+        c.put("maxTransferCountOnMessageInMemory", String.valueOf(pull.maxCountInMemory()));
+        c.put("maxTransferBytesOnMessageInMemory", String.valueOf(pull.maxBytesInMemory()));
+        c.put("maxTransferCountOnMessageInDisk", String.valueOf(pull.maxCountOnDisk()));
+        c.put("maxTransferBytesOnMessageInDisk", String.valueOf(pull.maxBytesOnDisk()));
+        c.put("accessMessageInMemoryMaxRatio", String.valueOf(pull.inMemoryMaxRatioPercent()));
+        HaSettings ha = settings.ha();
+        c.put("slaveTimeout", String.valueOf(ha.slaveTimeout().toMillis()));
+        c.put("haSlaveFallbehindMax", String.valueOf(ha.maxGapNotInSync()));
+        c.put("haHousekeepingInterval", String.valueOf(ha.housekeepingInterval().toMillis()));
+        c.put("haSendHeartbeatInterval", String.valueOf(ha.heartbeatInterval().toMillis()));
+        c.put("haTransferBatchSize", String.valueOf(ha.transferBatchSize()));
+        ha.masterHaAddress().ifPresent(address -> c.put("haMasterAddress", address));
+        // Always on here, switches in the reference.
+        c.put("longPollingEnable", "true");
+        c.put("messageIndexEnable", "true");
+        c.put("notifyConsumerIdsChangedEnable", "true");
+        c.put("transientStorePoolEnable", "false");
         // What we do not have, said as the reference's keys (mqadmin exportConfigs reads each of them): no filter
         // servers, no TLS, and no trace topic created at start; send answers carry TRACE_ON=true, as 4.9's do.
         c.put("filterServerNums", "0");

@@ -109,8 +109,19 @@ class AdminToolTest {
         assertThat(runtime.getTable().get("commitLogDirCapacity"))
                 .matches("Total : [0-9.]+ \\w+, Free : [0-9.]+ \\w+\\.");
         // exportMetrics reads the CPU count from the broker's config.
-        assertThat(admin.getBrokerConfig(addr).getProperty("clientCallbackExecutorThreads"))
+        java.util.Properties config = admin.getBrokerConfig(addr);
+        assertThat(config.getProperty("clientCallbackExecutorThreads"))
                 .isEqualTo(String.valueOf(Runtime.getRuntime().availableProcessors()));
+        // The reference's names for what we have: the settings in force, with its defaults where ours are its.
+        assertThat(config)
+                .containsEntry("aclEnable", "false")
+                .containsEntry("storePathCommitLog", config.getProperty("storePathRootDir") + "/commitlog")
+                .containsEntry("maxTransferCountOnMessageInMemory", "32")
+                .containsEntry("maxTransferCountOnMessageInDisk", "8")
+                .containsEntry("accessMessageInMemoryMaxRatio", "40")
+                .containsEntry("haSlaveFallbehindMax", String.valueOf(256 * 1024 * 1024))
+                .containsEntry("longPollingEnable", "true")
+                .containsKeys("registerNameServerPeriod", "haTransferBatchSize", "brokerIP2");
     }
 
     @Test
