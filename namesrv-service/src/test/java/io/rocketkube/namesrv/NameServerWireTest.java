@@ -135,12 +135,7 @@ class NameServerWireTest {
         nameServer = new NameServer(NameServerSettings.forTest("127.0.0.1", dataDir), clock);
         nameServer.start();
 
-        RemotingCommand get = client.invokeSync(
-                nameServer.address(),
-                RemotingCommand.request(RequestCode.GET_KV_CONFIG)
-                        .withExtField("namespace", "ORDER_TOPIC_CONFIG")
-                        .withExtField("key", "T1"),
-                3000);
+        RemotingCommand get = kvGet("ORDER_TOPIC_CONFIG", "T1");
         assertThat(get.extFields()).containsEntry("value", "broker-a:4");
         RemotingCommand list = client.invokeSync(
                 nameServer.address(),
@@ -154,12 +149,7 @@ class NameServerWireTest {
                         .withExtField("namespace", "ORDER_TOPIC_CONFIG")
                         .withExtField("key", "T1"),
                 3000);
-        RemotingCommand gone = client.invokeSync(
-                nameServer.address(),
-                RemotingCommand.request(RequestCode.GET_KV_CONFIG)
-                        .withExtField("namespace", "ORDER_TOPIC_CONFIG")
-                        .withExtField("key", "T1"),
-                3000);
+        RemotingCommand gone = kvGet("ORDER_TOPIC_CONFIG", "T1");
         assertThat(gone.code()).isEqualTo(ResponseCode.QUERY_NOT_FOUND);
     }
 
@@ -197,13 +187,17 @@ class NameServerWireTest {
                 10_000);
         assertThat(list.code()).isEqualTo(ResponseCode.SUCCESS);
         assertThat(list.body().length).isLessThan(KvConfigStore.MAX_TABLE_BYTES);
-        RemotingCommand none = client.invokeSync(
+        RemotingCommand none = kvGet("NS", "k");
+        assertThat(none.code()).isEqualTo(ResponseCode.QUERY_NOT_FOUND);
+    }
+
+    private RemotingCommand kvGet(String namespace, String key) throws Exception {
+        return client.invokeSync(
                 nameServer.address(),
                 RemotingCommand.request(RequestCode.GET_KV_CONFIG)
-                        .withExtField("namespace", "NS")
-                        .withExtField("key", "k"),
+                        .withExtField("namespace", namespace)
+                        .withExtField("key", key),
                 3000);
-        assertThat(none.code()).isEqualTo(ResponseCode.QUERY_NOT_FOUND);
     }
 
     private static RemotingCommand kvPut(String namespace, String key, String value) {
