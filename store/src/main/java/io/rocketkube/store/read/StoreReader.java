@@ -19,6 +19,7 @@ import io.rocketkube.store.queue.ConsumeQueueSet;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.LongAdder;
@@ -268,7 +269,10 @@ public final class StoreReader {
         }
     }
 
-    /** Records of {@code topic} indexed under {@code key} (KEYS or UNIQ_KEY), checked against the record. */
+    /**
+     * Records of {@code topic} indexed under {@code key} (KEYS or UNIQ_KEY), checked against the record: the
+     * newest {@code maxNum}, in log order (oldest first), as the reference answers and mqadmin prints them.
+     */
     public QueryResult queryByKey(String topic, String key, int maxNum, long begin, long end) {
         List<MessageSlice> out = new ArrayList<>();
         for (long phy : index.query(topic, key, Math.max(maxNum, 1) * 2, begin, end)) {
@@ -280,6 +284,7 @@ public final class StoreReader {
                 out.add(m.get());
             }
         }
+        out.sort(Comparator.comparingLong(MessageSlice::physicalOffset));
         return new QueryResult(out, index.lastUpdateTimestamp(), index.lastUpdatePhyOffset());
     }
 
