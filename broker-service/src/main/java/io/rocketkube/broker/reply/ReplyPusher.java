@@ -103,8 +103,9 @@ public final class ReplyPusher {
         });
     }
 
+    /** Told to the sender in the answer; at debug only, since any client can cause it on every request. */
     private static CompletableFuture<Outcome> failed(String remark) {
-        LOG.warn(remark);
+        LOG.debug(remark);
         return CompletableFuture.completedFuture(new Outcome(false, remark));
     }
 
