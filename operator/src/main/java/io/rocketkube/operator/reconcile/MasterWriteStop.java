@@ -115,31 +115,35 @@ final class MasterWriteStop {
     }
 
     /**
-     * Gives writes back to each stopped master of {@code groups} that is ready, on whatever configuration it
-     * runs: the roll that stopped them cannot go on ({@code why}: reconciliation paused, spec invalid), and a
-     * master must not stay read-only for as long as that lasts. The roll stops its writes again, and waits
-     * again, before it restarts it.
+     * Gives writes back to each stopped master that is ready, on whatever configuration it runs: the roll
+     * that stopped them cannot go on ({@code why}: reconciliation paused, spec invalid), and a master must
+     * not stay read-only for as long as that lasts. Only groups the spec still wants: a group being drained
+     * stays stopped. The roll stops its writes again, and waits again, before it restarts it. Reads only
+     * what the informers saw, since no spec is applied.
      *
-     * @return whether a stopped master is left (not ready yet, or an admin call failed)
+     * @return whether a stopped master is left (not ready yet, or an admin call failed: retried soon)
      */
-    boolean restoreHalted(
-            KubernetesClient client,
-            RocketCluster cluster,
-            List<GroupState> groups,
-            List<String> nameServers,
-            ClusterObservation seen,
-            String why) {
-        List<String> errors = new java.util.ArrayList<>();
+    boolean restoreHalted(KubernetesClient client, RocketCluster cluster, ClusterObservation seen, String why) {
+        Integer wanted = cluster.getSpec() == null || cluster.getSpec().getBroker() == null
+                ? null
+                : cluster.getSpec().getBroker().getGroups();
+        if (wanted == null || wanted < 1) {
+            return false;
+        }
+        BrokerObserver.Result existing = BrokerObserver.existing(cluster, seen);
+        List<String> retriedOnTheNextPass = new java.util.ArrayList<>();
         boolean left = false;
-        for (GroupState group : groups) {
-            left |= !restore(
-                    client,
-                    cluster,
-                    group,
-                    nameServers,
-                    seen,
-                    why + "; the roll stops them again before it" + " restarts it",
-                    errors);
+        for (GroupState group : existing.groups().values()) {
+            if (group.ordinal() < wanted) {
+                left |= !restore(
+                        client,
+                        cluster,
+                        group,
+                        existing.nameServers(),
+                        seen,
+                        why + "; the roll stops them again before it restarts it",
+                        retriedOnTheNextPass);
+            }
         }
         return left;
     }

@@ -169,27 +169,11 @@ public class RocketClusterReconciler implements Reconciler<RocketCluster> {
                 client, cluster, seen, observed, nameServersRolledOut, roll, drain, rollErrors, storageChange);
     }
 
-    /**
-     * A roll that stopped a master's writes cannot restart it while reconciliation is paused or the
-     * spec invalid: its writes are given back for as long as that lasts, on the groups the spec
-     * still wants (a group being drained stays stopped).
-     *
-     * @return whether a stopped master is left, to look again soon
-     */
+    /** Before any admin request: {@link MasterWriteStop#restoreHalted}; whether a stopped master is left. */
     private boolean restoreHaltedMasters(
             KubernetesClient client, RocketCluster cluster, ClusterObservation seen, String why) {
-        Integer wanted = cluster.getSpec() == null || cluster.getSpec().getBroker() == null
-                ? null
-                : cluster.getSpec().getBroker().getGroups();
-        if (wanted == null || wanted < 1) {
-            return false;
-        }
-        BrokerObserver.Result existing = BrokerObserver.existing(cluster, seen);
-        List<GroupState> groups = existing.groups().values().stream()
-                .filter(g -> g.ordinal() < wanted)
-                .toList();
         signing.refresh(client, cluster, seen);
-        return masterWrites.restoreHalted(client, cluster, groups, existing.nameServers(), seen, why);
+        return masterWrites.restoreHalted(client, cluster, seen, why);
     }
 
     /**
